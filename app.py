@@ -1,0 +1,59 @@
+"""The ASGI application: /graphql, /admin, /healthz."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from resolvers.http import GraphQLEndpoint
+from services.db import Database
+from services.settings import Settings, load_settings
+
+ADMIN_PLACEHOLDER = """<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>监管平台 · 管理后台</title></head>
+<body><h1>监管平台管理后台</h1><p>管理页面正在建设中。接口请使用 <a href="/graphql">GraphiQL</a>。</p></body></html>"""
+
+
+def create_app(settings: Settings | None = None, db: Database | None = None) -> Starlette:
+    settings = settings or load_settings()
+    database = db or Database(settings.database_url, settings.secret_key)
+    graphql = GraphQLEndpoint(database, settings)
+
+    async def healthz(request: Request) -> Response:
+        try:
+            async with database.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        except Exception:  # noqa: BLE001 - any failure means "not healthy"
+            return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
+        return JSONResponse({"status": "ok", "database": "ok"})
+
+    async def admin(request: Request) -> Response:
+        return HTMLResponse(ADMIN_PLACEHOLDER)
+
+    async def home(request: Request) -> Response:
+        return RedirectResponse("/graphql")
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        if db is None:
+            await database.dispose()
+
+    app = Starlette(
+        routes=[
+            Route("/", home),
+            Route("/healthz", healthz),
+            Route("/admin", admin),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.db = database
+    app.state.settings = settings
+    return app

@@ -1,0 +1,137 @@
+"""The command line: python manage.py --help."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Annotated, TypeVar
+
+import typer
+import uvicorn
+from rich.console import Console
+from rich.progress import Progress
+
+from models.enums import TokenRole
+from services import audit, migrate
+from services.db import Database
+from services.demo import seed
+from services.errors import DomainError
+from services.principal import Principal
+from services.settings import load_settings
+from services.tokens import create_token
+
+cli = typer.Typer(help="监管平台 Jianguan: 事中事后综合监管平台的命令行", no_args_is_help=True)
+token_cli = typer.Typer(help="API 令牌", no_args_is_help=True)
+cli.add_typer(token_cli, name="token")
+console = Console(stderr=True)
+T = TypeVar("T")
+
+
+def _run(work: Callable[[Database], Awaitable[T]]) -> T:
+    settings = load_settings()
+
+    async def main() -> T:
+        db = Database(settings.database_url, settings.secret_key)
+        try:
+            return await work(db)
+        finally:
+            await db.dispose()
+
+    return asyncio.run(main())
+
+
+@cli.command()
+def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
+    """Serve the API (/graphql) and the admin pages (/admin)."""
+    uvicorn.run("app:create_app", factory=True, host=host, port=port, workers=workers)
+
+
+@cli.command("migrate")
+def migrate_command() -> None:
+    """Bring the database to the newest schema."""
+    _run(migrate.upgrade)
+    console.print("数据库已迁移到最新版本")
+
+
+@cli.command("seed-demo")
+def seed_demo(
+    seed_value: Annotated[int, typer.Option("--seed", help="随机种子：相同种子生成相同的城市")] = 2026,
+    entities: Annotated[int, typer.Option(help="市场主体数量")] = 2000,
+    if_empty: Annotated[bool, typer.Option("--if-empty", help="数据库已有数据时什么也不做")] = False,
+) -> None:
+    """Load the demo city (Dalian) and print the demo tokens it created."""
+
+    async def work(db: Database) -> seed.SeedReport | None:
+        if not await seed.is_empty(db):
+            if if_empty:
+                return None
+            raise DomainError("NOT_EMPTY", "数据库中已有数据；演示数据只能载入空数据库")
+        with Progress(console=console, transient=True) as progress:
+            task = progress.add_task("生成市场主体", total=entities)
+            return await seed.seed_demo(db, seed_value, entities, lambda n: progress.advance(task, n))
+
+    try:
+        report = _run(work)
+    except DomainError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(1) from error
+    if report is None:
+        console.print("数据库中已有数据，未载入演示数据。新建令牌：python manage.py token create --department CODE")
+        return
+    console.print(
+        f"已载入演示城市：{report.regions} 个行政区划、{report.departments} 个部门、"
+        f"{report.entities} 个市场主体、{report.persons} 名相关人员"
+    )
+    console.print("演示令牌（只显示这一次，请妥善保存）：")
+    for token in report.tokens:
+        print(f"  {token.name:<24} {token.department_code:<12} {token.role.value:<10} {token.token}")
+
+
+@token_cli.command("create")
+def token_create(
+    department: Annotated[str, typer.Option(help="部门代码")],
+    role: Annotated[str, typer.Option(help="department 或 maintainer")] = "department",
+    name: Annotated[str | None, typer.Option(help="令牌名称（如对接系统的名字）")] = None,
+) -> None:
+    """Create an API token; the token alone is printed on the last line."""
+    try:
+        token_role = TokenRole(role.upper())
+    except ValueError:
+        console.print("[red]--role 只能是 department 或 maintainer[/red]")
+        raise typer.Exit(2) from None
+
+    async def work(db: Database) -> str:
+        session = await db.write_session(Principal.system("cli"))
+        async with session:
+            _, plain = await create_token(session, department, token_role, name or f"{department} {role}")
+            await session.commit()
+            return plain
+
+    try:
+        plain = _run(work)
+    except DomainError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(1) from error
+    console.print(f"已为部门 {department} 创建 {token_role.value} 令牌；只显示这一次：")
+    print(plain)
+
+
+@cli.command("verify-audit")
+def verify_audit() -> None:
+    """Check the audit log's hash chain; exit 1 and name the first bad event."""
+
+    async def work(db: Database) -> audit.ChainReport:
+        async with db.session(Principal.system("verify-audit")) as session:
+            return await audit.verify_chain(session)
+
+    report = _run(work)
+    if report.ok:
+        print(f"审计日志完整：已核对 {report.checked} 个事件")
+        return
+    print(f"审计日志被篡改：事件 #{report.first_bad_id} {report.reason}（此前 {report.checked} 个事件完好）")
+    raise typer.Exit(1)
+
+
+if __name__ == "__main__":
+    sys.exit(cli())

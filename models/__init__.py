@@ -1,0 +1,20 @@
+"""SQLModel tables, one module per aggregate. Tables only: the rules live in services/."""
+
+from sqlmodel import SQLModel
+
+from models.audit import AuditEvent
+from models.auth import ApiToken
+from models.registry import Department, EntityPerson, MarketEntity, Person, Region
+
+metadata = SQLModel.metadata
+
+__all__ = [
+    "ApiToken",
+    "AuditEvent",
+    "Department",
+    "EntityPerson",
+    "MarketEntity",
+    "Person",
+    "Region",
+    "metadata",
+]

@@ -1,0 +1,30 @@
+"""审计日志: an append-only, hash-chained log of every change."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from models.types import UTCDateTime
+
+
+class AuditEvent(SQLModel, table=True):
+    __tablename__ = "audit_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    occurred_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    actor: str = Field(max_length=128)
+    actor_kind: str = Field(max_length=16)
+    department_code: str | None = Field(default=None, max_length=32, index=True)
+    action: str = Field(max_length=64, index=True)
+    object_type: str = Field(max_length=64)
+    object_id: str = Field(max_length=64)
+    before: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
+    after: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
+    # The unique previous hash makes a fork of the chain impossible: two
+    # writers that read the same head cannot both append.
+    prev_hash: str = Field(unique=True, max_length=64)
+    hash: str = Field(unique=True, max_length=64)

@@ -1,0 +1,50 @@
+"""Code lists named in the glossary (domain.md); shared by tables and the API."""
+
+from enum import StrEnum
+
+
+class RegionLevel(StrEnum):
+    PROVINCE = "PROVINCE"
+    CITY = "CITY"
+    DISTRICT = "DISTRICT"
+
+
+class DepartmentLevel(StrEnum):
+    CITY = "CITY"
+    DISTRICT = "DISTRICT"
+
+
+class EntityType(StrEnum):
+    """Kinds of market entity (市场主体类型)."""
+
+    COMPANY = "COMPANY"  # 公司
+    PARTNERSHIP = "PARTNERSHIP"  # 合伙企业
+    SOLE_PROPRIETORSHIP = "SOLE_PROPRIETORSHIP"  # 个人独资企业
+    BRANCH = "BRANCH"  # 分支机构
+    SOLE_TRADER = "SOLE_TRADER"  # 个体工商户
+    COOPERATIVE = "COOPERATIVE"  # 农民专业合作社
+    OTHER = "OTHER"
+
+
+class EntityStatus(StrEnum):
+    ACTIVE = "ACTIVE"  # 存续
+    REVOKED = "REVOKED"  # 吊销
+    DEREGISTERED = "DEREGISTERED"  # 注销
+
+
+class PersonRole(StrEnum):
+    LEGAL_REPRESENTATIVE = "LEGAL_REPRESENTATIVE"  # 法定代表人 / 负责人 / 经营者
+    SHAREHOLDER = "SHAREHOLDER"  # 股东 / 出资人
+    EXECUTIVE = "EXECUTIVE"  # 董事、监事、高级管理人员
+
+
+class DataQualityIssue(StrEnum):
+    """Why a registry row is on the maintainers' data-quality list."""
+
+    USCC_CHECK_CHARACTER = "USCC_CHECK_CHARACTER"
+    ORGANISATION_CODE_CHECK = "ORGANISATION_CODE_CHECK"
+
+
+class TokenRole(StrEnum):
+    DEPARTMENT = "DEPARTMENT"
+    MAINTAINER = "MAINTAINER"

@@ -1,0 +1,97 @@
+"""The entity registry (法人库): regions, departments, market entities, persons."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from models.enums import (
+    DataQualityIssue,
+    DepartmentLevel,
+    EntityStatus,
+    EntityType,
+    PersonRole,
+    RegionLevel,
+)
+from models.types import Money, ScaledDecimal, UTCDateTime, utcnow
+
+
+def _enum(cls: type) -> sa.Enum:
+    # VARCHAR with the member names: portable, and a new member needs no DDL.
+    return sa.Enum(cls, native_enum=False, create_constraint=False, length=32)
+
+
+class Region(SQLModel, table=True):
+    """行政区划 (GB/T 2260)."""
+
+    __tablename__ = "region"
+
+    code: str = Field(primary_key=True, max_length=6)
+    name: str = Field(max_length=64)
+    level: RegionLevel = Field(sa_type=_enum(RegionLevel))
+    parent_code: str | None = Field(default=None, foreign_key="region.code", max_length=6)
+
+
+class Department(SQLModel, table=True):
+    """部门: a government department at city or district level."""
+
+    __tablename__ = "department"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=32)
+    name: str = Field(max_length=128)
+    level: DepartmentLevel = Field(sa_type=_enum(DepartmentLevel))
+    region_code: str = Field(foreign_key="region.code", max_length=6, index=True)
+    is_registration_authority: bool = Field(default=False)
+
+
+class MarketEntity(SQLModel, table=True):
+    """市场主体: one registered company, sole trader or cooperative."""
+
+    __tablename__ = "market_entity"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uscc: str = Field(unique=True, max_length=18)
+    name: str = Field(max_length=256, index=True)
+    entity_type: EntityType = Field(sa_type=_enum(EntityType))
+    legal_representative: str = Field(max_length=128, index=True)
+    registered_capital: Decimal | None = Field(default=None, sa_type=Money())
+    established_on: date
+    status: EntityStatus = Field(sa_type=_enum(EntityStatus), index=True)
+    region_code: str = Field(foreign_key="region.code", max_length=6, index=True)
+    address: str = Field(max_length=512)
+    industry_code: str = Field(max_length=5, index=True)
+    business_scope: str = Field(sa_type=sa.Text)
+    registration_authority_id: int = Field(foreign_key="department.id", index=True)
+    data_quality_issue: DataQualityIssue | None = Field(
+        default=None, sa_type=_enum(DataQualityIssue), index=True
+    )
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Person(SQLModel, table=True):
+    """A natural person named in the registry; the identity number only as a keyed hash."""
+
+    __tablename__ = "person"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=128, index=True)
+    id_number_hash: str | None = Field(default=None, unique=True, max_length=64)
+
+
+class EntityPerson(SQLModel, table=True):
+    """A person's role in an entity: legal representative, shareholder or executive."""
+
+    __tablename__ = "entity_person"
+    __table_args__ = (sa.UniqueConstraint("entity_id", "person_id", "role"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    entity_id: int = Field(foreign_key="market_entity.id", index=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    role: PersonRole = Field(sa_type=_enum(PersonRole))
+    share_percent: Decimal | None = Field(default=None, sa_type=ScaledDecimal(4))
+    title: str | None = Field(default=None, max_length=64)

@@ -1,0 +1,79 @@
+"""What every resolver shares: running a mutation, and shaping a page as a connection."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from resolvers.context import Context
+from services.errors import DomainError, Forbidden, Problem, Unauthenticated
+from services.paging import Page
+
+T = TypeVar("T")
+
+
+async def mutate(context: Context, work: Callable[[AsyncSession], Awaitable[T]]) -> tuple[T | None, list[Problem]]:
+    """Run one change in one transaction: all of it is stored, or none of it.
+
+    Expected failures come back as problems for the payload's `errors`;
+    authentication and permission failures stay GraphQL errors.
+    """
+    session = await context.db.write_session(context.principal)
+    try:
+        result = await work(session)
+        await session.commit()
+        return result, []
+    except (Unauthenticated, Forbidden):
+        await session.rollback()
+        raise
+    except DomainError as error:
+        await session.rollback()
+        return None, error.problems
+    except IntegrityError:
+        await session.rollback()
+        return None, [Problem("CONFLICT", "与同时进行的另一项修改冲突，未保存任何内容，请重试")]
+    finally:
+        await session.close()
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@dataclass(frozen=True)
+class Edge(Generic[T]):
+    cursor: str
+    node: T
+
+
+@dataclass(frozen=True)
+class Connection(Generic[T]):
+    edges: list[Edge[T]]
+    page_info: PageInfo
+    count: Callable[[], Awaitable[int]]
+
+
+def connection(page: Page[T], count: Callable[[], Awaitable[int]]) -> Connection[T]:
+    edges = [Edge(cursor, node) for cursor, node in zip(page.cursors, page.items, strict=True)]
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=page.has_next_page,
+            has_previous_page=page.has_previous_page,
+            start_cursor=page.cursors[0] if page.cursors else None,
+            end_cursor=page.cursors[-1] if page.cursors else None,
+        ),
+        count=count,
+    )
+
+
+async def total_count(root: Connection[object]) -> int:
+    return await root.count()

@@ -1,0 +1,12 @@
+"""公示: the one query open to anonymous callers."""
+
+from __future__ import annotations
+
+from resolvers.context import GqlInfo
+from services import publicity as publicity_service
+from services.publicity import PublicProfile
+
+
+async def publicity(info: GqlInfo, uscc: str) -> PublicProfile | None:
+    async with info.context.session() as session:
+        return await publicity_service.public_profile(session, uscc)

@@ -1,0 +1,95 @@
+"""The entity registry over GraphQL."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from models import Department, MarketEntity, Region
+from resolvers.common import Connection, connection, mutate
+from resolvers.context import GqlInfo
+from schema.inputs import EntityFilter, RegisterEntityInput
+from services import registry
+from services.errors import Problem
+from services.paging import page_size
+from services.registry_view import PersonInEntity
+
+
+def _filter(flt: EntityFilter | None) -> registry.EntityFilter:
+    return registry.EntityFilter(**asdict(flt)) if flt else registry.EntityFilter()  # type: ignore[call-overload]
+
+
+async def entity(info: GqlInfo, uscc: str) -> MarketEntity | None:
+    async with info.context.session() as session:
+        return await registry.get_entity(session, uscc)
+
+
+async def _connection(info: GqlInfo, flt: registry.EntityFilter, first: int | None, after: str | None) -> Connection[MarketEntity]:
+    context = info.context
+    size = page_size(first, context.settings.max_page_size)
+    async with context.session() as session:
+        page = await registry.list_entities(session, flt, size, after)
+
+    async def count() -> int:
+        async with context.session() as session:
+            return await registry.count_entities(session, flt)
+
+    return connection(page, count)
+
+
+async def entities(
+    info: GqlInfo, filter: EntityFilter | None = None, first: int | None = None, after: str | None = None
+) -> Connection[MarketEntity]:
+    return await _connection(info, _filter(filter), first, after)
+
+
+async def search_entities(
+    info: GqlInfo, text: str, first: int | None = None, after: str | None = None
+) -> Connection[MarketEntity]:
+    return await _connection(info, registry.EntityFilter(text=text), first, after)
+
+
+async def registration_authority(root: MarketEntity, info: GqlInfo) -> Department | None:
+    return await info.context.loaders.department_by_id.load(root.registration_authority_id)
+
+
+async def region(root: MarketEntity | Department, info: GqlInfo) -> Region | None:
+    return await info.context.loaders.region_by_code.load(root.region_code)
+
+
+async def persons(root: MarketEntity, info: GqlInfo) -> list[PersonInEntity]:
+    assert root.id is not None
+    return await info.context.loaders.persons_by_entity_id.load(root.id)
+
+
+@dataclass(frozen=True)
+class RegisterEntityResult:
+    entity: MarketEntity | None
+    created: bool
+    changed: bool
+    scope_changed: bool
+    errors: list[Problem]
+
+
+async def register_entity(info: GqlInfo, input: RegisterEntityInput) -> RegisterEntityResult:
+    data = registry.RegistrationInput(
+        uscc=input.uscc,
+        name=input.name,
+        entity_type=input.entity_type,
+        legal_representative=input.legal_representative,
+        established_on=input.established_on,
+        region_code=input.region_code,
+        address=input.address,
+        industry_code=input.industry_code,
+        business_scope=input.business_scope,
+        registered_capital=input.registered_capital,
+        status=input.status,
+        legal_representative_id_number=input.legal_representative_id_number,
+        persons=None
+        if input.persons is None
+        else [registry.PersonInput(p.name, p.role, p.id_number, p.share_percent, p.title) for p in input.persons],
+        department_code=input.department_code,
+    )
+    outcome, errors = await mutate(info.context, lambda session: registry.register_entity(session, data))
+    if outcome is None:
+        return RegisterEntityResult(None, False, False, False, errors)
+    return RegisterEntityResult(outcome.entity, outcome.created, outcome.changed, outcome.scope_changed, [])

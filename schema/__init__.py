@@ -1,0 +1,53 @@
+"""The GraphQL schema with its security extensions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import (
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    SchemaExtension,
+    ValidationCache,
+)
+from strawberry.extensions.query_depth_limiter import IgnoreContext
+
+from schema.root import Mutation, Query
+from services.errors import DomainError
+
+MAX_DEPTH = 10
+MAX_TOKENS = 2000
+MAX_ALIASES = 15
+INTERNAL_ERROR_MESSAGE = "服务器内部错误，请稍后重试"
+
+
+def _is_introspection(context: IgnoreContext) -> bool:
+    # GraphiQL's introspection query nests `ofType` deeper than any data query may.
+    return context.field_name.startswith("__")
+
+
+def _unexpected(error: GraphQLError) -> bool:
+    """Mask only errors that did not come from our own rules or from validation."""
+    original = error.original_error
+    return original is not None and not isinstance(original, DomainError | GraphQLError)
+
+
+def build(production: bool) -> strawberry.Schema:
+    extensions: list[Callable[[], SchemaExtension]] = [
+        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH, should_ignore=_is_introspection),
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        lambda: ParserCache(maxsize=512),
+        lambda: ValidationCache(maxsize=512),
+    ]
+    if production:
+        extensions.append(lambda: MaskErrors(should_mask_error=_unexpected, error_message=INTERNAL_ERROR_MESSAGE))
+    return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions)
+
+
+schema = build(production=False)

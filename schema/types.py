@@ -1,0 +1,153 @@
+"""GraphQL object types. Resolvers hand back model rows and service dataclasses;
+these declare the shape, and relations resolve through the request's DataLoaders."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Generic, TypeVar
+
+import strawberry
+
+from resolvers import common, registry, viewer
+from schema.enums import (
+    DataQualityIssue,
+    DepartmentLevel,
+    EntityStatus,
+    EntityType,
+    PersonRole,
+    PrincipalKind,
+    RegionLevel,
+)
+
+T = TypeVar("T")
+
+
+@strawberry.type(description="用户可见的错误 / An expected failure: nothing was stored.")
+class UserError:
+    field: str | None = strawberry.field(description="出错的输入字段 / The input field at fault.")
+    code: str = strawberry.field(description="稳定的错误代码 / Stable code for programs.")
+    message: str = strawberry.field(description="中文说明 / Message for people, in Chinese.")
+
+
+@strawberry.type(description="行政区划 (GB/T 2260) / A region.")
+class Region:
+    code: str
+    name: str
+    level: RegionLevel
+    parent_code: str | None
+
+
+@strawberry.type(description="部门 / A government department, city or district level.")
+class Department:
+    code: str
+    name: str
+    level: DepartmentLevel
+    region_code: str
+    is_registration_authority: bool = strawberry.field(description="是否登记机关 / Whether it registers entities.")
+    region: Region | None = strawberry.field(resolver=registry.region, graphql_type=Region | None)
+
+
+@strawberry.type(description="主体相关人员 / A person's role in an entity.")
+class EntityPerson:
+    person_id: strawberry.ID = strawberry.field(description="人员标识，跨主体相同 / Same person across entities.")
+    name: str
+    role: PersonRole
+    share_percent: Decimal | None = strawberry.field(description="出资比例（%）/ Share, percent.")
+    title: str | None
+
+
+@strawberry.type(description="市场主体 / A registered company, sole trader or cooperative.")
+class MarketEntity:
+    uscc: str = strawberry.field(description="统一社会信用代码 / Unified social credit code.")
+    name: str
+    entity_type: EntityType
+    legal_representative: str = strawberry.field(description="法定代表人 / Legal representative.")
+    registered_capital: Decimal | None = strawberry.field(description="注册资本（元）/ Registered capital, yuan.")
+    established_on: datetime.date
+    status: EntityStatus
+    region_code: str
+    address: str = strawberry.field(description="住所 / Registered address.")
+    industry_code: str = strawberry.field(description="国民经济行业分类 / GB/T 4754-2017 code.")
+    business_scope: str = strawberry.field(description="经营范围 / Registered business scope.")
+    data_quality_issue: DataQualityIssue | None = strawberry.field(
+        description="数据质量问题（如校验位不符）/ Set when the registry row failed a check."
+    )
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+    registration_authority: Department | None = strawberry.field(
+        resolver=registry.registration_authority,
+        graphql_type=Department | None,
+        description="登记机关 / The registration authority.",
+    )
+    region: Region | None = strawberry.field(resolver=registry.region, graphql_type=Region | None)
+    persons: list[EntityPerson] = strawberry.field(
+        resolver=registry.persons,
+        graphql_type=list[EntityPerson],
+        description="法定代表人、股东、董监高 / Legal representative, shareholders and executives.",
+    )
+
+
+@strawberry.type(description="分页信息 / Relay page info.")
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class Edge(Generic[T]):
+    cursor: str
+    node: T
+
+
+@strawberry.type(description="Relay 连接 / A keyset-paginated Relay connection.")
+class Connection(Generic[T]):
+    edges: list[Edge[T]]
+    page_info: PageInfo
+    total_count: int = strawberry.field(
+        resolver=common.total_count, description="符合条件的总数（另需一次计数）/ Total matches; costs a count."
+    )
+
+
+@strawberry.type(description="当前调用方 / The caller.")
+class Viewer:
+    kind: PrincipalKind
+    name: str = strawberry.field(description="令牌名称 / The token's name.")
+    department: Department | None = strawberry.field(resolver=viewer.viewer_department, graphql_type=Department | None)
+
+
+@strawberry.type(description="公示信息 / What the public may see of one entity.")
+class Publicity:
+    uscc: str
+    name: str
+    entity_type: EntityType
+    legal_representative: str
+    established_on: datetime.date
+    status: EntityStatus
+    address: str
+    registration_authority_name: str
+
+
+@strawberry.type
+class RegisterEntityPayload:
+    entity: MarketEntity | None
+    created: bool = strawberry.field(description="新登记（而非变更）/ A new registration, not a change.")
+    changed: bool = strawberry.field(description="有任何变化 / Anything changed.")
+    scope_changed: bool = strawberry.field(description="经营范围有变化 / The business scope changed.")
+    errors: list[UserError]
+
+
+@strawberry.type
+class UpsertRegionPayload:
+    region: Region | None
+    created: bool
+    errors: list[UserError]
+
+
+@strawberry.type
+class UpsertDepartmentPayload:
+    department: Department | None
+    created: bool
+    errors: list[UserError]

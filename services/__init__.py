@@ -1,0 +1,1 @@
+"""The domain: every rule of domain.md lives here once."""

@@ -1,0 +1,128 @@
+"""审计日志: every change appends a hash-chained `AuditEvent` in its own transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import SQLModel
+
+from models import AuditEvent
+from models.types import utcnow
+from services.access import principal_of
+from services.db import serialise_writers
+from services.principal import PrincipalKind
+
+GENESIS = "0" * 64
+_CHAIN_LOCK = 0x4A47_4155  # "JGAU"
+
+
+def jsonable(value: Any) -> Any:
+    """Decimal, dates and enums as strings: one representation on both engines."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Decimal | date | datetime):
+        return value.isoformat() if not isinstance(value, Decimal) else str(value)
+    return value
+
+
+def snapshot(row: SQLModel, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
+    return {k: jsonable(v) for k, v in row.model_dump().items() if k not in exclude}
+
+
+def _digest(event: AuditEvent) -> str:
+    body = {
+        "prev_hash": event.prev_hash,
+        "occurred_at": event.occurred_at.isoformat(),
+        "actor": event.actor,
+        "actor_kind": event.actor_kind,
+        "department_code": event.department_code,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "before": event.before,
+        "after": event.after,
+    }
+    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+async def record(
+    session: AsyncSession,
+    action: str,
+    object_type: str,
+    object_id: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> AuditEvent:
+    """Append one event to the chain, inside the caller's transaction."""
+    principal = principal_of(session)
+    await serialise_writers(session, _CHAIN_LOCK)
+    head = await session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))  # type: ignore[union-attr]
+    event = AuditEvent(
+        occurred_at=utcnow(),
+        actor=principal.name,
+        actor_kind=principal.kind.value,
+        department_code=principal.department_code
+        if principal.kind is not PrincipalKind.SYSTEM
+        else None,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        before=jsonable(before),
+        after=jsonable(after),
+        prev_hash=head or GENESIS,
+        hash="",
+    )
+    event.hash = _digest(event)
+    session.add(event)
+    await session.flush()
+    return event
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    checked: int
+    first_bad_id: int | None
+    reason: str | None
+
+    @property
+    def ok(self) -> bool:
+        return self.first_bad_id is None
+
+
+async def _events(session: AsyncSession) -> AsyncIterator[AuditEvent]:
+    result = await session.stream_scalars(select(AuditEvent).order_by(AuditEvent.id))  # type: ignore[arg-type]
+    async for event in result:
+        yield event
+
+
+async def verify_chain(session: AsyncSession) -> ChainReport:
+    """Walk the log in order; name the first event whose hash or link is wrong."""
+    expected_prev = GENESIS
+    checked = 0
+    async for event in _events(session):
+        assert event.id is not None
+        if event.prev_hash != expected_prev:
+            return ChainReport(
+                checked,
+                event.id,
+                "与前一事件的链接不符（前面的事件被删除、插入或修改）",
+            )
+        if _digest(event) != event.hash:
+            return ChainReport(checked, event.id, "内容与其哈希不符（该事件被修改）")
+        expected_prev = event.hash
+        checked += 1
+    return ChainReport(checked, None, None)

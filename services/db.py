@@ -1,0 +1,87 @@
+"""The engine, sessions, and the little SQL that differs between SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from services import access
+from services.principal import Principal
+
+_WRITE = "jianguan_write"
+_SECRET = "secret_key"
+
+
+def async_url(url: str) -> URL:
+    """Plain `sqlite:///…` / `postgresql://…` URLs get their async driver here."""
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        return parsed.set(drivername="sqlite+aiosqlite")
+    if backend in ("postgresql", "postgres"):
+        return parsed.set(drivername="postgresql+asyncpg")
+    raise ValueError(f"不支持的数据库：{backend}（仅支持 sqlite 与 postgresql）")
+
+
+def _configure_sqlite(engine: AsyncEngine) -> None:
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take transaction control from the driver so a write can BEGIN IMMEDIATE.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        # A write takes SQLite's write lock up front, so two writers queue
+        # instead of one failing when it upgrades a stale read snapshot.
+        immediate = conn.get_execution_options().get(_WRITE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def secret_key_of(session: AsyncSession) -> str:
+    key = session.info.get(_SECRET)
+    assert isinstance(key, str)
+    return key
+
+
+class Database:
+    def __init__(self, url: str, secret_key: str, **engine_kwargs: Any) -> None:
+        self.secret_key = secret_key
+        self.url = async_url(url)
+        self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        self.engine = create_async_engine(self.url, **engine_kwargs)
+        if self.is_sqlite:
+            _configure_sqlite(self.engine)
+        self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    def session(self, principal: Principal) -> AsyncSession:
+        """A session for reads, bound to the acting principal's access policy."""
+        session = self._sessions()
+        access.bind(session, principal)
+        session.info[_SECRET] = self.secret_key
+        return session
+
+    async def write_session(self, principal: Principal) -> AsyncSession:
+        """A session for one change; commit it or roll it back."""
+        session = self.session(principal)
+        await session.connection(execution_options={_WRITE: True})
+        return session
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+async def serialise_writers(session: AsyncSession, key: int) -> None:
+    """Hold a transaction-scoped lock so writers of one chain take turns.
+
+    SQLite writers already hold the database lock (BEGIN IMMEDIATE).
+    """
+    if session.bind.dialect.name == "postgresql":
+        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})

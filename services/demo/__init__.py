@@ -1,0 +1,1 @@
+"""The demo city (Dalian), built from the reference data copied into data/."""

@@ -1,0 +1,68 @@
+"""Expected failures: a stable English code for programs, a Chinese message for people."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    message: str
+    field: str | None = None
+
+
+class DomainError(Exception):
+    """One or more expected failures; nothing was stored.
+
+    `extensions` is read by graphql-core when the error surfaces in a query, so
+    the code reaches the client without any translation layer.
+    """
+
+    def __init__(self, code: str, message: str, field: str | None = None) -> None:
+        self.problems: list[Problem] = [Problem(code, message, field)]
+        super().__init__(message)
+
+    @classmethod
+    def many(cls, problems: list[Problem]) -> DomainError:
+        first = problems[0]
+        error = cls(first.code, first.message, first.field)
+        error.problems = list(problems)
+        return error
+
+    @property
+    def code(self) -> str:
+        return self.problems[0].code
+
+    @property
+    def extensions(self) -> dict[str, Any]:
+        first = self.problems[0]
+        extensions: dict[str, Any] = {"code": first.code}
+        if first.field:
+            extensions["field"] = first.field
+        return extensions
+
+
+class Unauthenticated(DomainError):
+    def __init__(self, message: str = "需要身份认证：请在 Authorization 头中提供有效的 Bearer 令牌") -> None:
+        super().__init__("UNAUTHENTICATED", message)
+
+
+class Forbidden(DomainError):
+    def __init__(self, message: str = "无权执行此操作") -> None:
+        super().__init__("FORBIDDEN", message)
+
+
+class Collector:
+    """Gathers field problems so one reply names them all."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, code: str, message: str, field: str | None = None) -> None:
+        self.problems.append(Problem(code, message, field))
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise DomainError.many(self.problems)

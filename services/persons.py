@@ -1,0 +1,111 @@
+"""Persons named in the registry, identified by a keyed hash of their identity number."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import case, delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import EntityPerson, Person
+from models.enums import PersonRole
+
+
+_ROLE_ORDER = case(
+    {PersonRole.LEGAL_REPRESENTATIVE.name: 0, PersonRole.SHAREHOLDER.name: 1, PersonRole.EXECUTIVE.name: 2},
+    value=EntityPerson.role,  # type: ignore[arg-type]
+)
+
+
+@dataclass(frozen=True)
+class PersonLink:
+    """One person in one role, as the registration gives it."""
+
+    name: str
+    role: PersonRole
+    id_number: str | None = None
+    share_percent: Decimal | None = None
+    title: str | None = None
+
+
+def id_number_hash(secret_key: str, id_number: str) -> str:
+    """HMAC, so that a leaked table does not give identity numbers back by brute force."""
+    normalised = id_number.strip().upper()
+    return hmac.new(secret_key.encode(), normalised.encode(), hashlib.sha256).hexdigest()
+
+
+async def _person_for(session: AsyncSession, secret_key: str, link: PersonLink, reusable: dict[str, Person]) -> Person:
+    if link.id_number:
+        digest = id_number_hash(secret_key, link.id_number)
+        person = await session.scalar(select(Person).where(Person.id_number_hash == digest))
+        if person is None:
+            person = Person(name=link.name, id_number_hash=digest)
+            session.add(person)
+        return person
+    # Without an identity number a person cannot be matched across entities;
+    # within one entity, a name already linked is the same person.
+    if link.name in reusable and reusable[link.name].id_number_hash is None:
+        return reusable[link.name]
+    person = Person(name=link.name)
+    session.add(person)
+    reusable[link.name] = person
+    return person
+
+
+async def replace_links(
+    session: AsyncSession,
+    secret_key: str,
+    entity_id: int,
+    links: Sequence[PersonLink],
+    roles: set[PersonRole],
+) -> None:
+    """Make the entity's persons in `roles` exactly `links`."""
+    current = (
+        await session.execute(
+            select(EntityPerson, Person)
+            .join(Person, Person.id == EntityPerson.person_id)  # type: ignore[arg-type]
+            .where(EntityPerson.entity_id == entity_id)
+        )
+    ).all()
+    reusable = {person.name: person for _, person in current}
+    await session.execute(
+        delete(EntityPerson).where(
+            EntityPerson.entity_id == entity_id,  # type: ignore[arg-type]
+            EntityPerson.role.in_(sorted(roles)),  # type: ignore[attr-defined]
+        )
+    )
+    seen: set[tuple[int, PersonRole]] = set()
+    for link in links:
+        person = await _person_for(session, secret_key, link, reusable)
+        await session.flush()
+        assert person.id is not None
+        if (person.id, link.role) in seen:
+            continue
+        seen.add((person.id, link.role))
+        session.add(
+            EntityPerson(
+                entity_id=entity_id,
+                person_id=person.id,
+                role=link.role,
+                share_percent=link.share_percent,
+                title=link.title,
+            )
+        )
+    await session.flush()
+
+
+async def links_of(session: AsyncSession, entity_ids: Sequence[int]) -> list[tuple[EntityPerson, Person]]:
+    """Every person link of these entities, in one statement."""
+    if not entity_ids:
+        return []
+    rows = await session.execute(
+        select(EntityPerson, Person)
+        .join(Person, Person.id == EntityPerson.person_id)  # type: ignore[arg-type]
+        .where(EntityPerson.entity_id.in_(list(entity_ids)))  # type: ignore[attr-defined]
+        .order_by(EntityPerson.entity_id, _ROLE_ORDER, EntityPerson.id)
+    )
+    return [(link, person) for link, person in rows.all()]

@@ -1,0 +1,50 @@
+"""Who is acting: every service call names a principal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from models.enums import DepartmentLevel
+
+
+class PrincipalKind(StrEnum):
+    ANONYMOUS = "ANONYMOUS"  # the public
+    DEPARTMENT = "DEPARTMENT"  # a department's staff or system
+    MAINTAINER = "MAINTAINER"  # catalog maintainers
+    SYSTEM = "SYSTEM"  # the command line and scheduled jobs
+
+
+@dataclass(frozen=True)
+class Principal:
+    kind: PrincipalKind
+    name: str
+    department_id: int | None = None
+    department_code: str | None = None
+    department_level: DepartmentLevel | None = None
+    department_region_code: str | None = None
+    is_registration_authority: bool = False
+    token_id: int | None = None
+
+    @classmethod
+    def anonymous(cls) -> Principal:
+        return cls(PrincipalKind.ANONYMOUS, "anonymous")
+
+    @classmethod
+    def system(cls, name: str = "system") -> Principal:
+        return cls(PrincipalKind.SYSTEM, name)
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.kind is not PrincipalKind.ANONYMOUS
+
+    @property
+    def is_maintainer(self) -> bool:
+        return self.kind in (PrincipalKind.MAINTAINER, PrincipalKind.SYSTEM)
+
+    @property
+    def jurisdiction(self) -> frozenset[str] | None:
+        """Region codes whose entities this principal may read; None means all."""
+        if self.kind is PrincipalKind.DEPARTMENT and self.department_level is DepartmentLevel.DISTRICT:
+            return frozenset({self.department_region_code or ""})
+        return None

@@ -1,0 +1,353 @@
+"""法人库: registry intake (`registerEntity`), lookup, listing and search."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import TypeVar
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import Department, EntityPerson, MarketEntity, Person, Region
+from models.enums import DataQualityIssue, EntityStatus, EntityType, PersonRole
+from models.types import utcnow
+from services import audit, uscc
+from services.access import (
+    UNRESTRICTED,
+    can_read_region,
+    principal_of,
+    require_authenticated,
+)
+from services.db import secret_key_of
+from services.departments import get_department
+from services.errors import Collector, DomainError, Forbidden
+from services.paging import Page, decode_cursor, encode_cursor
+from services.persons import PersonLink, links_of, replace_links
+from services.principal import Principal
+
+T = TypeVar("T", bound=tuple[object, ...])
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+_INDUSTRY = re.compile(r"^[A-T](\d{2}|\d{3}|\d{4})?$")
+_DATA_QUALITY = {
+    uscc.UsccCheck.CHECK_CHARACTER: DataQualityIssue.USCC_CHECK_CHARACTER,
+    uscc.UsccCheck.ORGANISATION_CODE: DataQualityIssue.ORGANISATION_CODE_CHECK,
+}
+_CURSOR = "entity"
+
+
+@dataclass(frozen=True)
+class PersonInput:
+    name: str
+    role: PersonRole
+    id_number: str | None = None
+    share_percent: str | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class RegistrationInput:
+    uscc: str
+    name: str
+    entity_type: EntityType
+    legal_representative: str
+    established_on: date
+    region_code: str
+    address: str
+    industry_code: str
+    business_scope: str
+    registered_capital: str | None = None
+    status: EntityStatus | None = None
+    legal_representative_id_number: str | None = None
+    persons: Sequence[PersonInput] | None = None
+    department_code: str | None = None
+
+
+@dataclass(frozen=True)
+class RegistrationOutcome:
+    entity: MarketEntity
+    created: bool
+    changed: bool
+    scope_changed: bool
+
+
+@dataclass(frozen=True)
+class EntityFilter:
+    region_code: str | None = None
+    industry_code: str | None = None
+    entity_type: EntityType | None = None
+    status: EntityStatus | None = None
+    text: str | None = None
+    data_quality_issue: bool | None = None
+
+
+@dataclass
+class _Checked:
+    code: str
+    data_quality_issue: DataQualityIssue | None
+    capital: Decimal | None
+    links: list[PersonLink] = field(default_factory=list)
+
+
+def today() -> date:
+    return datetime.now(SHANGHAI).date()
+
+
+def parse_amount(raw: str | None, problems: Collector, field_name: str) -> Decimal | None:
+    """A yuan amount as a decimal string: not negative, at most two decimal places."""
+    if raw is None or not raw.strip():
+        return None
+    try:
+        amount = Decimal(raw.strip().replace(",", ""))
+    except InvalidOperation:
+        problems.add("INVALID_AMOUNT", f"金额“{raw}”不是有效的数字（以元为单位，如 1000000.00）", field_name)
+        return None
+    if not amount.is_finite() or amount < 0 or amount.as_tuple().exponent < -2:  # type: ignore[operator]
+        problems.add("INVALID_AMOUNT", "金额须为非负数，最多两位小数（单位：元）", field_name)
+        return None
+    return amount
+
+
+def _parse_share(raw: str | None, problems: Collector, field_name: str) -> Decimal | None:
+    if raw is None or not raw.strip():
+        return None
+    try:
+        share = Decimal(raw.strip().rstrip("%"))
+    except InvalidOperation:
+        share = Decimal(-1)
+    if not share.is_finite() or not Decimal(0) < share <= Decimal(100) or share.as_tuple().exponent < -4:  # type: ignore[operator]
+        problems.add("INVALID_SHARE", "出资比例须大于 0、不超过 100，最多四位小数", field_name)
+        return None
+    return share
+
+
+def _required(value: str, limit: int, label: str, field_name: str, problems: Collector) -> str:
+    value = value.strip()
+    if not value:
+        problems.add("REQUIRED", f"{label}不能为空", field_name)
+    elif len(value) > limit:
+        problems.add("TOO_LONG", f"{label}不能超过 {limit} 个字符", field_name)
+    return value
+
+
+def _check_persons(data: RegistrationInput, problems: Collector) -> list[PersonLink]:
+    links = [
+        PersonLink(
+            name=data.legal_representative.strip(),
+            role=PersonRole.LEGAL_REPRESENTATIVE,
+            id_number=(data.legal_representative_id_number or "").strip() or None,
+        )
+    ]
+    total = Decimal(0)
+    for index, person in enumerate(data.persons or []):
+        prefix = f"persons.{index}"
+        if person.role is PersonRole.LEGAL_REPRESENTATIVE:
+            problems.add("INVALID_ROLE", "法定代表人请用 legalRepresentative 字段填写", f"{prefix}.role")
+        name = _required(person.name, 128, "姓名", f"{prefix}.name", problems)
+        share = _parse_share(person.share_percent, problems, f"{prefix}.sharePercent")
+        total += share or 0
+        links.append(PersonLink(name, person.role, (person.id_number or "").strip() or None, share,
+                                (person.title or "").strip() or None))
+    if total > 100:
+        problems.add("SHARES_EXCEED_100", f"股东出资比例合计 {total}%，超过 100%", "persons")
+    return links
+
+
+async def _check(session: AsyncSession, data: RegistrationInput, problems: Collector) -> _Checked | None:
+    code = ""
+    issue: DataQualityIssue | None = None
+    try:
+        result = uscc.check(data.uscc)
+        code = result.code
+        # The registration authority's own data is the source of truth: a failed
+        # check is kept, flagged for the maintainers' data-quality list.
+        issue = _DATA_QUALITY.get(result.check)
+    except uscc.MalformedUscc as exc:
+        problems.add("INVALID_USCC", exc.message, "uscc")
+    _required(data.name, 256, "名称", "name", problems)
+    _required(data.legal_representative, 128, "法定代表人", "legalRepresentative", problems)
+    _required(data.address, 512, "住所", "address", problems)
+    _required(data.business_scope, 20000, "经营范围", "businessScope", problems)
+    if not _INDUSTRY.match(data.industry_code.strip().upper()):
+        problems.add(
+            "INVALID_INDUSTRY_CODE",
+            f"行业代码“{data.industry_code}”不符合 GB/T 4754-2017（门类字母 A–T，后接 2–4 位数字）",
+            "industryCode",
+        )
+    if data.established_on > today():
+        problems.add("DATE_IN_FUTURE", "成立日期不能晚于今天", "establishedOn")
+    capital = parse_amount(data.registered_capital, problems, "registeredCapital")
+    if await session.get(Region, data.region_code.strip()) is None:
+        problems.add("UNKNOWN_REGION", f"行政区划“{data.region_code}”不存在", "regionCode")
+    links = _check_persons(data, problems)
+    return None if problems.problems else _Checked(code, issue, capital, links)
+
+
+async def _acting_authority(session: AsyncSession, principal: Principal, department_code: str | None) -> Department:
+    """The registration authority on whose behalf this registration is made."""
+    if principal.is_maintainer:
+        if not department_code:
+            raise DomainError("DEPARTMENT_REQUIRED", "维护人员代为登记时须填写 departmentCode（登记机关）", "departmentCode")
+        department = await get_department(session, department_code)
+    else:
+        if department_code and department_code != principal.department_code:
+            raise Forbidden("只能以本部门名义登记")
+        assert principal.department_id is not None
+        found = await session.get(Department, principal.department_id)
+        assert found is not None
+        department = found
+    if not department.is_registration_authority:
+        raise Forbidden(f"“{department.name}”不是登记机关，不能登记市场主体")
+    return department
+
+
+def _within(authority: Department, region_code: str) -> bool:
+    return authority.level.value == "CITY" or authority.region_code == region_code
+
+
+async def register_entity(session: AsyncSession, data: RegistrationInput) -> RegistrationOutcome:
+    """Registry intake: create the entity, or apply a change to it; audited either way."""
+    principal = principal_of(session)
+    require_authenticated(principal)
+    authority = await _acting_authority(session, principal, data.department_code)
+    problems = Collector()
+    checked = await _check(session, data, problems)
+    problems.raise_if_any()
+    assert checked is not None
+    region_code = data.region_code.strip()
+    if not _within(authority, region_code):
+        raise DomainError("REGION_OUT_OF_JURISDICTION", "该行政区划不在本登记机关辖区内", "regionCode")
+
+    # Looked up across every region: a code registered elsewhere must not be
+    # registered twice, even where the caller may not read the existing row.
+    entity = await session.scalar(
+        select(MarketEntity).where(MarketEntity.uscc == checked.code).execution_options(**UNRESTRICTED)
+    )
+    if entity is not None and not _within(authority, entity.region_code):
+        raise DomainError("REGION_OUT_OF_JURISDICTION", "该市场主体由其他辖区的登记机关管辖", "uscc")
+
+    before = await _entity_snapshot(session, entity) if entity else None
+    values = {
+        "name": data.name.strip(),
+        "entity_type": data.entity_type,
+        "legal_representative": data.legal_representative.strip(),
+        "registered_capital": checked.capital,
+        "established_on": data.established_on,
+        "status": data.status or (entity.status if entity else EntityStatus.ACTIVE),
+        "region_code": region_code,
+        "address": data.address.strip(),
+        "industry_code": data.industry_code.strip().upper(),
+        "business_scope": data.business_scope.strip(),
+        "data_quality_issue": checked.data_quality_issue,
+    }
+    created = entity is None
+    if entity is None:
+        assert authority.id is not None
+        entity = MarketEntity(uscc=checked.code, registration_authority_id=authority.id, **values)
+        session.add(entity)
+    else:
+        for key, value in values.items():
+            setattr(entity, key, value)
+    await session.flush()
+    assert entity.id is not None
+    roles = {PersonRole.LEGAL_REPRESENTATIVE}
+    if data.persons is not None:
+        roles |= {PersonRole.SHAREHOLDER, PersonRole.EXECUTIVE}
+    await replace_links(session, secret_key_of(session), entity.id, checked.links, roles)
+    after = await _entity_snapshot(session, entity)
+    changed = before != after
+    scope_changed = before is not None and before["business_scope"] != after["business_scope"]
+    if changed:
+        entity.updated_at = utcnow()
+        await session.flush()
+        action = "entity.registered" if created else (
+            "entity.scope_changed" if scope_changed else "entity.changed"
+        )
+        await audit.record(session, action, "MarketEntity", entity.uscc, before, after)
+    return RegistrationOutcome(entity, created, changed, scope_changed)
+
+
+async def _entity_snapshot(session: AsyncSession, entity: MarketEntity) -> dict[str, object]:
+    snap = audit.snapshot(entity, exclude=("id", "created_at", "updated_at"))
+    assert entity.id is not None
+    snap["persons"] = sorted(
+        [
+            [link.role.value, person.name, str(link.share_percent or ""), link.title or ""]
+            for link, person in await links_of(session, [entity.id])
+        ]
+    )
+    return snap
+
+
+async def get_entity(session: AsyncSession, code: str) -> MarketEntity | None:
+    """One entity by USCC, as the caller may see it (None when hidden or unknown)."""
+    require_authenticated(principal_of(session))
+    try:
+        normalised = uscc.check(code).code
+    except uscc.MalformedUscc as exc:
+        raise DomainError("INVALID_USCC", exc.message, "uscc") from exc
+    return await session.scalar(select(MarketEntity).where(MarketEntity.uscc == normalised))
+
+
+def _filtered(query: Select[T], flt: EntityFilter) -> Select[T]:
+    conditions: list[ColumnElement[bool]] = []
+    if flt.region_code:
+        conditions.append(MarketEntity.region_code == flt.region_code)  # type: ignore[arg-type]
+    if flt.industry_code:
+        conditions.append(MarketEntity.industry_code.startswith(flt.industry_code.strip().upper()))  # type: ignore[attr-defined]
+    if flt.entity_type:
+        conditions.append(MarketEntity.entity_type == flt.entity_type)  # type: ignore[arg-type]
+    if flt.status:
+        conditions.append(MarketEntity.status == flt.status)  # type: ignore[arg-type]
+    if flt.data_quality_issue is not None:
+        column = MarketEntity.data_quality_issue
+        conditions.append(column.is_not(None) if flt.data_quality_issue else column.is_(None))  # type: ignore[union-attr]
+    text = (flt.text or "").strip()
+    if text:
+        persons = (
+            select(EntityPerson.entity_id)
+            .join(Person, Person.id == EntityPerson.person_id)  # type: ignore[arg-type]
+            .where(Person.name == text)
+        )
+        conditions.append(
+            or_(
+                MarketEntity.name.contains(text, autoescape=True),  # type: ignore[attr-defined]
+                MarketEntity.uscc.startswith(text.upper(), autoescape=True),  # type: ignore[attr-defined]
+                MarketEntity.legal_representative.contains(text, autoescape=True),  # type: ignore[attr-defined]
+                MarketEntity.id.in_(persons),  # type: ignore[union-attr]
+            )
+        )
+    return query.where(*conditions)
+
+
+async def list_entities(
+    session: AsyncSession, flt: EntityFilter, first: int, after: str | None
+) -> Page[MarketEntity]:
+    """A keyset page in USCC order: the cost of a page does not grow with its depth."""
+    require_authenticated(principal_of(session))
+    after_key = decode_cursor(_CURSOR, after)
+    query = _filtered(select(MarketEntity), flt).order_by(MarketEntity.uscc).limit(first + 1)
+    if after_key is not None:
+        query = query.where(MarketEntity.uscc > after_key)  # type: ignore[arg-type]
+    rows = list((await session.scalars(query)).all())
+    items = rows[:first]
+    return Page(
+        items=items,
+        cursors=[encode_cursor(_CURSOR, row.uscc) for row in items],
+        has_next_page=len(rows) > first,
+        has_previous_page=after_key is not None,
+    )
+
+
+async def count_entities(session: AsyncSession, flt: EntityFilter) -> int:
+    require_authenticated(principal_of(session))
+    query = _filtered(select(func.count(MarketEntity.id)), flt)  # type: ignore[arg-type]
+    return int(await session.scalar(query) or 0)
+
+
+def readable(principal: Principal, entity: MarketEntity) -> bool:
+    return can_read_region(principal, entity.region_code)

@@ -1,0 +1,32 @@
+"""Settings from the environment; nothing else reads os.environ."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DEV_SECRET_KEY = "jianguan-development-key-do-not-use-in-production"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    secret_key: str
+    env: str
+    max_page_size: int = 100
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+
+def load_settings() -> Settings:
+    env = os.environ.get("JIANGUAN_ENV", "development")
+    secret = os.environ.get("JIANGUAN_SECRET_KEY", "")
+    if not secret:
+        if env == "production":
+            raise RuntimeError("JIANGUAN_SECRET_KEY must be set when JIANGUAN_ENV=production")
+        secret = DEV_SECRET_KEY
+    url = os.environ.get("JIANGUAN_DATABASE_URL") or f"sqlite:///{Path.cwd() / 'jianguan.db'}"
+    return Settings(database_url=url, secret_key=secret, env=env)

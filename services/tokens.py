@@ -1,0 +1,87 @@
+"""API tokens: issue (shown once), authenticate by hash, revoke."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import ApiToken, Department
+from models.enums import TokenRole
+from models.types import utcnow
+from services import audit
+from services.access import principal_of, require_maintainer
+from services.errors import DomainError
+from services.principal import Principal, PrincipalKind
+
+PREFIX = "jg_"
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def create_token(
+    session: AsyncSession, department_code: str, role: TokenRole, name: str
+) -> tuple[ApiToken, str]:
+    """Issue a token; the plain text is returned once and never stored."""
+    require_maintainer(principal_of(session))
+    name = name.strip()
+    if not name:
+        raise DomainError("NAME_REQUIRED", "令牌名称不能为空", "name")
+    department = await session.scalar(select(Department).where(Department.code == department_code))
+    if department is None:
+        raise DomainError("UNKNOWN_DEPARTMENT", f"部门“{department_code}”不存在", "departmentCode")
+    plain = PREFIX + secrets.token_urlsafe(32)
+    assert department.id is not None
+    token = ApiToken(name=name, token_hash=_hash(plain), department_id=department.id, role=role)
+    session.add(token)
+    await session.flush()
+    await audit.record(
+        session,
+        "token.created",
+        "ApiToken",
+        str(token.id),
+        None,
+        {"name": name, "department": department_code, "role": role.value},
+    )
+    return token, plain
+
+
+async def authenticate(session: AsyncSession, plain: str) -> Principal | None:
+    """The principal a token stands for, or None when it is unknown or revoked."""
+    if not plain.startswith(PREFIX):
+        return None
+    row = (
+        await session.execute(
+            select(ApiToken, Department)
+            .join(Department, Department.id == ApiToken.department_id)  # type: ignore[arg-type]
+            .where(ApiToken.token_hash == _hash(plain), ApiToken.revoked_at.is_(None))  # type: ignore[union-attr]
+        )
+    ).first()
+    if row is None:
+        return None
+    token, department = row
+    return Principal(
+        kind=PrincipalKind.MAINTAINER if token.role is TokenRole.MAINTAINER else PrincipalKind.DEPARTMENT,
+        name=token.name,
+        department_id=department.id,
+        department_code=department.code,
+        department_level=department.level,
+        department_region_code=department.region_code,
+        is_registration_authority=department.is_registration_authority,
+        token_id=token.id,
+    )
+
+
+async def revoke_token(session: AsyncSession, token_id: int) -> ApiToken:
+    require_maintainer(principal_of(session))
+    token = await session.get(ApiToken, token_id)
+    if token is None:
+        raise DomainError("UNKNOWN_TOKEN", f"令牌 {token_id} 不存在", "id")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        await audit.record(session, "token.revoked", "ApiToken", str(token_id), {"revoked": False}, {"revoked": True})
+    return token
