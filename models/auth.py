@@ -18,8 +18,6 @@ class ApiToken(SQLModel, table=True):
     name: str = Field(max_length=128)
     token_hash: str = Field(unique=True, max_length=64)
     department_id: int = Field(foreign_key="department.id", index=True)
-    role: TokenRole = Field(
-        sa_type=sa.Enum(TokenRole, native_enum=False, create_constraint=False, length=32)
-    )
+    role: TokenRole = Field(sa_type=sa.Enum(TokenRole, native_enum=False, create_constraint=False, length=32))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

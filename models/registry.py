@@ -66,9 +66,7 @@ class MarketEntity(SQLModel, table=True):
     industry_code: str = Field(max_length=5, index=True)
     business_scope: str = Field(sa_type=sa.Text)
     registration_authority_id: int = Field(foreign_key="department.id", index=True)
-    data_quality_issue: DataQualityIssue | None = Field(
-        default=None, sa_type=_enum(DataQualityIssue), index=True
-    )
+    data_quality_issue: DataQualityIssue | None = Field(default=None, sa_type=_enum(DataQualityIssue), index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

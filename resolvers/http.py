@@ -81,7 +81,7 @@ class _View(GraphQL[Context, None]):
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
         response: GraphQLHTTPResponse = {"data": result.data}
         if result.errors:
-            response["errors"] = [shape_error(error) for error in result.errors]  # type: ignore[typeddict-item]
+            response["errors"] = [shape_error(error) for error in result.errors]
         if result.extensions:
             response["extensions"] = result.extensions
         return response
@@ -104,9 +104,7 @@ class GraphQLEndpoint:
             if header:
                 scheme, _, token = header.partition(" ")
                 if scheme.lower() != "bearer" or not token.strip():
-                    response = error_response(
-                        "INVALID_AUTHORIZATION", "Authorization 头格式应为：Bearer <令牌>", 401
-                    )
+                    response = error_response("INVALID_AUTHORIZATION", "Authorization 头格式应为：Bearer <令牌>", 401)
                     await response(scope, receive, send)
                     return
                 async with self.db.session(Principal.anonymous()) as session:

@@ -6,8 +6,8 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
 from strawberry.dataloader import DataLoader
 
 from models import Department, Region
@@ -37,13 +37,13 @@ class Loaders:
 
     @staticmethod
     async def _departments(session: AsyncSession, ids: Sequence[int]) -> list[Department | None]:
-        rows = await session.scalars(select(Department).where(Department.id.in_(list(ids))))  # type: ignore[union-attr]
+        rows = await session.scalars(select(Department).where(col(Department.id).in_(list(ids))))
         by_id = {row.id: row for row in rows}
         return [by_id.get(key) for key in ids]
 
     @staticmethod
     async def _regions(session: AsyncSession, codes: Sequence[str]) -> list[Region | None]:
-        rows = await session.scalars(select(Region).where(Region.code.in_(list(codes))))  # type: ignore[attr-defined]
+        rows = await session.scalars(select(Region).where(col(Region.code).in_(list(codes))))
         by_code = {row.code: row for row in rows}
         return [by_code.get(key) for key in codes]
 

@@ -15,7 +15,7 @@ from services.registry_view import PersonInEntity
 
 
 def _filter(flt: EntityFilter | None) -> registry.EntityFilter:
-    return registry.EntityFilter(**asdict(flt)) if flt else registry.EntityFilter()  # type: ignore[call-overload]
+    return registry.EntityFilter(**asdict(flt)) if flt else registry.EntityFilter()
 
 
 async def entity(info: GqlInfo, uscc: str) -> MarketEntity | None:
@@ -23,7 +23,9 @@ async def entity(info: GqlInfo, uscc: str) -> MarketEntity | None:
         return await registry.get_entity(session, uscc)
 
 
-async def _connection(info: GqlInfo, flt: registry.EntityFilter, first: int | None, after: str | None) -> Connection[MarketEntity]:
+async def _connection(
+    info: GqlInfo, flt: registry.EntityFilter, first: int | None, after: str | None
+) -> Connection[MarketEntity]:
     context = info.context
     size = page_size(first, context.settings.max_page_size)
     async with context.session() as session:

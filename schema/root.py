@@ -10,29 +10,32 @@ from schema import types as t
 
 @strawberry.type
 class Query:
-    viewer: t.Viewer = strawberry.field(resolver=viewer.viewer, graphql_type=t.Viewer, description="当前调用方 / The caller.")
-    entity: t.MarketEntity | None = strawberry.field(
+    viewer = strawberry.field(resolver=viewer.viewer, graphql_type=t.Viewer, description="当前调用方 / The caller.")
+    entity = strawberry.field(
         resolver=registry.entity,
         graphql_type=t.MarketEntity | None,
-        description="按统一社会信用代码查询主体；辖区外或不存在时为 null / One entity by USCC; null when unknown or outside the caller's jurisdiction.",
+        description=(
+            "按统一社会信用代码查询主体；辖区外或不存在时为 null / "
+            "One entity by USCC; null when unknown or outside the caller's jurisdiction."
+        ),
     )
-    entities: t.Connection[t.MarketEntity] = strawberry.field(
+    entities = strawberry.field(
         resolver=registry.entities,
         graphql_type=t.Connection[t.MarketEntity],
-        description="法人库列表（按统一社会信用代码排序，first 最大 100）/ The registry, in USCC order; `first` at most 100.",
+        description=(
+            "法人库列表（按统一社会信用代码排序，first 最大 100）/ The registry, in USCC order; `first` at most 100."
+        ),
     )
-    search_entities: t.Connection[t.MarketEntity] = strawberry.field(
+    search_entities = strawberry.field(
         resolver=registry.search_entities,
         graphql_type=t.Connection[t.MarketEntity],
         description="按名称、统一社会信用代码或法定代表人检索 / Search by name, USCC or legal representative.",
     )
-    departments: list[t.Department] = strawberry.field(
+    departments = strawberry.field(
         resolver=catalog.departments, graphql_type=list[t.Department], description="部门 / Departments."
     )
-    regions: list[t.Region] = strawberry.field(
-        resolver=catalog.regions, graphql_type=list[t.Region], description="行政区划 / Regions."
-    )
-    publicity: t.Publicity | None = strawberry.field(
+    regions = strawberry.field(resolver=catalog.regions, graphql_type=list[t.Region], description="行政区划 / Regions.")
+    publicity = strawberry.field(
         resolver=publicity.publicity,
         graphql_type=t.Publicity | None,
         description="公示信息，无需登录 / Public information about one entity; no login needed.",
@@ -41,15 +44,15 @@ class Query:
 
 @strawberry.type
 class Mutation:
-    register_entity: t.RegisterEntityPayload = strawberry.field(
+    register_entity = strawberry.field(
         resolver=registry.register_entity,
         graphql_type=t.RegisterEntityPayload,
         description="登记机关报送新设立或变更登记 / Registry intake from the registration authority.",
     )
-    upsert_region: t.UpsertRegionPayload = strawberry.field(
+    upsert_region = strawberry.field(
         resolver=catalog.upsert_region, graphql_type=t.UpsertRegionPayload, description="维护行政区划 / Keep a region."
     )
-    upsert_department: t.UpsertDepartmentPayload = strawberry.field(
+    upsert_department = strawberry.field(
         resolver=catalog.upsert_department,
         graphql_type=t.UpsertDepartmentPayload,
         description="维护部门 / Keep a department.",

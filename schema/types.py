@@ -45,7 +45,7 @@ class Department:
     level: DepartmentLevel
     region_code: str
     is_registration_authority: bool = strawberry.field(description="是否登记机关 / Whether it registers entities.")
-    region: Region | None = strawberry.field(resolver=registry.region, graphql_type=Region | None)
+    region = strawberry.field(resolver=registry.region, graphql_type=Region | None)
 
 
 @strawberry.type(description="主体相关人员 / A person's role in an entity.")
@@ -75,13 +75,13 @@ class MarketEntity:
     )
     created_at: datetime.datetime
     updated_at: datetime.datetime
-    registration_authority: Department | None = strawberry.field(
+    registration_authority = strawberry.field(
         resolver=registry.registration_authority,
         graphql_type=Department | None,
         description="登记机关 / The registration authority.",
     )
-    region: Region | None = strawberry.field(resolver=registry.region, graphql_type=Region | None)
-    persons: list[EntityPerson] = strawberry.field(
+    region = strawberry.field(resolver=registry.region, graphql_type=Region | None)
+    persons = strawberry.field(
         resolver=registry.persons,
         graphql_type=list[EntityPerson],
         description="法定代表人、股东、董监高 / Legal representative, shareholders and executives.",
@@ -106,7 +106,7 @@ class Edge(Generic[T]):
 class Connection(Generic[T]):
     edges: list[Edge[T]]
     page_info: PageInfo
-    total_count: int = strawberry.field(
+    total_count = strawberry.field(
         resolver=common.total_count, description="符合条件的总数（另需一次计数）/ Total matches; costs a count."
     )
 
@@ -115,7 +115,7 @@ class Connection(Generic[T]):
 class Viewer:
     kind: PrincipalKind
     name: str = strawberry.field(description="令牌名称 / The token's name.")
-    department: Department | None = strawberry.field(resolver=viewer.viewer_department, graphql_type=Department | None)
+    department = strawberry.field(resolver=viewer.viewer_department, graphql_type=Department | None)
 
 
 @strawberry.type(description="公示信息 / What the public may see of one entity.")

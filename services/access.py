@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+from sqlmodel import col
 
 from models import MarketEntity
 from services.errors import Forbidden, Unauthenticated
@@ -52,7 +53,7 @@ def _apply_row_policy(state: ORMExecuteState) -> None:
         state.statement = state.statement.options(
             with_loader_criteria(
                 MarketEntity,
-                MarketEntity.region_code.in_(sorted(regions)),
+                col(MarketEntity.region_code).in_(sorted(regions)),
                 include_aliases=True,
             )
         )

@@ -11,9 +11,8 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, col, select
 
 from models import AuditEvent
 from models.types import utcnow
@@ -70,14 +69,12 @@ async def record(
     """Append one event to the chain, inside the caller's transaction."""
     principal = principal_of(session)
     await serialise_writers(session, _CHAIN_LOCK)
-    head = await session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))  # type: ignore[union-attr]
+    head = await session.scalar(select(AuditEvent.hash).order_by(col(AuditEvent.id).desc()).limit(1))
     event = AuditEvent(
         occurred_at=utcnow(),
         actor=principal.name,
         actor_kind=principal.kind.value,
-        department_code=principal.department_code
-        if principal.kind is not PrincipalKind.SYSTEM
-        else None,
+        department_code=principal.department_code if principal.kind is not PrincipalKind.SYSTEM else None,
         action=action,
         object_type=object_type,
         object_id=object_id,
@@ -104,7 +101,7 @@ class ChainReport:
 
 
 async def _events(session: AsyncSession) -> AsyncIterator[AuditEvent]:
-    result = await session.stream_scalars(select(AuditEvent).order_by(AuditEvent.id))  # type: ignore[arg-type]
+    result = await session.stream_scalars(select(AuditEvent).order_by(col(AuditEvent.id)))
     async for event in result:
         yield event
 

@@ -83,5 +83,5 @@ async def serialise_writers(session: AsyncSession, key: int) -> None:
 
     SQLite writers already hold the database lock (BEGIN IMMEDIATE).
     """
-    if session.bind.dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
 
 from models import Department, Region
 from models.enums import DepartmentLevel, RegionLevel
@@ -46,11 +46,16 @@ async def upsert_department(session: AsyncSession, data: DepartmentInput) -> tup
         )
     problems.raise_if_any()
 
-    department = await session.scalar(select(Department).where(Department.code == code))
+    department = await session.scalar(select(Department).where(col(Department.code) == code))
     before = audit.snapshot(department, exclude=("id",)) if department else None
     if department is None:
-        department = Department(code=code, name=name, level=data.level, region_code=region_code,
-                                is_registration_authority=data.is_registration_authority)
+        department = Department(
+            code=code,
+            name=name,
+            level=data.level,
+            region_code=region_code,
+            is_registration_authority=data.is_registration_authority,
+        )
         session.add(department)
     else:
         department.name, department.level = name, data.level
@@ -69,14 +74,14 @@ async def list_departments(
     require_authenticated(principal_of(session))
     query = select(Department).order_by(Department.code)
     if level is not None:
-        query = query.where(Department.level == level)
+        query = query.where(col(Department.level) == level)
     if region_code is not None:
-        query = query.where(Department.region_code == region_code)
+        query = query.where(col(Department.region_code) == region_code)
     return list((await session.scalars(query)).all())
 
 
 async def get_department(session: AsyncSession, code: str, field: str = "departmentCode") -> Department:
-    department = await session.scalar(select(Department).where(Department.code == code.strip()))
+    department = await session.scalar(select(Department).where(col(Department.code) == code.strip()))
     if department is None:
         raise DomainError("UNKNOWN_DEPARTMENT", f"部门“{code}”不存在", field)
     return department

@@ -8,16 +8,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import case, delete, select
+from sqlalchemy import case, delete
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
 
 from models import EntityPerson, Person
 from models.enums import PersonRole
 
-
 _ROLE_ORDER = case(
     {PersonRole.LEGAL_REPRESENTATIVE.name: 0, PersonRole.SHAREHOLDER.name: 1, PersonRole.EXECUTIVE.name: 2},
-    value=EntityPerson.role,  # type: ignore[arg-type]
+    value=EntityPerson.role,
 )
 
 
@@ -41,7 +41,7 @@ def id_number_hash(secret_key: str, id_number: str) -> str:
 async def _person_for(session: AsyncSession, secret_key: str, link: PersonLink, reusable: dict[str, Person]) -> Person:
     if link.id_number:
         digest = id_number_hash(secret_key, link.id_number)
-        person = await session.scalar(select(Person).where(Person.id_number_hash == digest))
+        person = await session.scalar(select(Person).where(col(Person.id_number_hash) == digest))
         if person is None:
             person = Person(name=link.name, id_number_hash=digest)
             session.add(person)
@@ -67,15 +67,15 @@ async def replace_links(
     current = (
         await session.execute(
             select(EntityPerson, Person)
-            .join(Person, Person.id == EntityPerson.person_id)  # type: ignore[arg-type]
-            .where(EntityPerson.entity_id == entity_id)
+            .join(Person, col(Person.id) == EntityPerson.person_id)
+            .where(col(EntityPerson.entity_id) == entity_id)
         )
     ).all()
     reusable = {person.name: person for _, person in current}
     await session.execute(
         delete(EntityPerson).where(
-            EntityPerson.entity_id == entity_id,  # type: ignore[arg-type]
-            EntityPerson.role.in_(sorted(roles)),  # type: ignore[attr-defined]
+            col(EntityPerson.entity_id) == entity_id,
+            col(EntityPerson.role).in_(sorted(roles)),
         )
     )
     seen: set[tuple[int, PersonRole]] = set()
@@ -104,8 +104,8 @@ async def links_of(session: AsyncSession, entity_ids: Sequence[int]) -> list[tup
         return []
     rows = await session.execute(
         select(EntityPerson, Person)
-        .join(Person, Person.id == EntityPerson.person_id)  # type: ignore[arg-type]
-        .where(EntityPerson.entity_id.in_(list(entity_ids)))  # type: ignore[attr-defined]
-        .order_by(EntityPerson.entity_id, _ROLE_ORDER, EntityPerson.id)
+        .join(Person, col(Person.id) == EntityPerson.person_id)
+        .where(col(EntityPerson.entity_id).in_(list(entity_ids)))
+        .order_by(col(EntityPerson.entity_id), _ROLE_ORDER, col(EntityPerson.id))
     )
     return [(link, person) for link, person in rows.all()]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
 
 from models import Department, MarketEntity
 from models.enums import EntityStatus, EntityType
@@ -38,8 +38,8 @@ async def public_profile(session: AsyncSession, code: str) -> PublicProfile | No
     row = (
         await session.execute(
             select(MarketEntity, Department.name)
-            .join(Department, Department.id == MarketEntity.registration_authority_id)  # type: ignore[arg-type]
-            .where(MarketEntity.uscc == normalised)
+            .join(Department, col(Department.id) == MarketEntity.registration_authority_id)
+            .where(col(MarketEntity.uscc) == normalised)
             .execution_options(**UNRESTRICTED)
         )
     ).first()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import select
 
 from models import Region
 from models.enums import RegionLevel
@@ -70,4 +70,4 @@ async def upsert_region(session: AsyncSession, data: RegionInput) -> tuple[Regio
 
 async def list_regions(session: AsyncSession) -> list[Region]:
     require_authenticated(principal_of(session))
-    return list((await session.scalars(select(Region).order_by(Region.code))).all())  # type: ignore[arg-type]
+    return list((await session.scalars(select(Region).order_by(Region.code))).all())

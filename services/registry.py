@@ -6,12 +6,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
-from typing import TypeVar
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, func, or_
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
 
 from models import Department, EntityPerson, MarketEntity, Person, Region
 from models.enums import DataQualityIssue, EntityStatus, EntityType, PersonRole
@@ -26,11 +26,11 @@ from services.access import (
 from services.db import secret_key_of
 from services.departments import get_department
 from services.errors import Collector, DomainError, Forbidden
+from services.money import decimal_places, parse_amount, parse_decimal
 from services.paging import Page, decode_cursor, encode_cursor
 from services.persons import PersonLink, links_of, replace_links
 from services.principal import Principal
 
-T = TypeVar("T", bound=tuple[object, ...])
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 _INDUSTRY = re.compile(r"^[A-T](\d{2}|\d{3}|\d{4})?$")
 _DATA_QUALITY = {
@@ -38,6 +38,20 @@ _DATA_QUALITY = {
     uscc.UsccCheck.ORGANISATION_CODE: DataQualityIssue.ORGANISATION_CODE_CHECK,
 }
 _CURSOR = "entity"
+# What a change registration may alter; the code and the original authority stay.
+_REGISTERED_FIELDS = (
+    "name",
+    "entity_type",
+    "legal_representative",
+    "registered_capital",
+    "established_on",
+    "status",
+    "region_code",
+    "address",
+    "industry_code",
+    "business_scope",
+    "data_quality_issue",
+)
 
 
 @dataclass(frozen=True)
@@ -97,29 +111,11 @@ def today() -> date:
     return datetime.now(SHANGHAI).date()
 
 
-def parse_amount(raw: str | None, problems: Collector, field_name: str) -> Decimal | None:
-    """A yuan amount as a decimal string: not negative, at most two decimal places."""
-    if raw is None or not raw.strip():
-        return None
-    try:
-        amount = Decimal(raw.strip().replace(",", ""))
-    except InvalidOperation:
-        problems.add("INVALID_AMOUNT", f"金额“{raw}”不是有效的数字（以元为单位，如 1000000.00）", field_name)
-        return None
-    if not amount.is_finite() or amount < 0 or amount.as_tuple().exponent < -2:  # type: ignore[operator]
-        problems.add("INVALID_AMOUNT", "金额须为非负数，最多两位小数（单位：元）", field_name)
-        return None
-    return amount
-
-
 def _parse_share(raw: str | None, problems: Collector, field_name: str) -> Decimal | None:
     if raw is None or not raw.strip():
         return None
-    try:
-        share = Decimal(raw.strip().rstrip("%"))
-    except InvalidOperation:
-        share = Decimal(-1)
-    if not share.is_finite() or not Decimal(0) < share <= Decimal(100) or share.as_tuple().exponent < -4:  # type: ignore[operator]
+    share = parse_decimal(raw.strip().rstrip("%"))
+    if share is None or not Decimal(0) < share <= Decimal(100) or decimal_places(share) > 4:
         problems.add("INVALID_SHARE", "出资比例须大于 0、不超过 100，最多四位小数", field_name)
         return None
     return share
@@ -150,8 +146,11 @@ def _check_persons(data: RegistrationInput, problems: Collector) -> list[PersonL
         name = _required(person.name, 128, "姓名", f"{prefix}.name", problems)
         share = _parse_share(person.share_percent, problems, f"{prefix}.sharePercent")
         total += share or 0
-        links.append(PersonLink(name, person.role, (person.id_number or "").strip() or None, share,
-                                (person.title or "").strip() or None))
+        links.append(
+            PersonLink(
+                name, person.role, (person.id_number or "").strip() or None, share, (person.title or "").strip() or None
+            )
+        )
     if total > 100:
         problems.add("SHARES_EXCEED_100", f"股东出资比例合计 {total}%，超过 100%", "persons")
     return links
@@ -191,7 +190,9 @@ async def _acting_authority(session: AsyncSession, principal: Principal, departm
     """The registration authority on whose behalf this registration is made."""
     if principal.is_maintainer:
         if not department_code:
-            raise DomainError("DEPARTMENT_REQUIRED", "维护人员代为登记时须填写 departmentCode（登记机关）", "departmentCode")
+            raise DomainError(
+                "DEPARTMENT_REQUIRED", "维护人员代为登记时须填写 departmentCode（登记机关）", "departmentCode"
+            )
         department = await get_department(session, department_code)
     else:
         if department_code and department_code != principal.department_code:
@@ -225,33 +226,35 @@ async def register_entity(session: AsyncSession, data: RegistrationInput) -> Reg
     # Looked up across every region: a code registered elsewhere must not be
     # registered twice, even where the caller may not read the existing row.
     entity = await session.scalar(
-        select(MarketEntity).where(MarketEntity.uscc == checked.code).execution_options(**UNRESTRICTED)
+        select(MarketEntity).where(col(MarketEntity.uscc) == checked.code).execution_options(**UNRESTRICTED)
     )
     if entity is not None and not _within(authority, entity.region_code):
         raise DomainError("REGION_OUT_OF_JURISDICTION", "该市场主体由其他辖区的登记机关管辖", "uscc")
 
     before = await _entity_snapshot(session, entity) if entity else None
-    values = {
-        "name": data.name.strip(),
-        "entity_type": data.entity_type,
-        "legal_representative": data.legal_representative.strip(),
-        "registered_capital": checked.capital,
-        "established_on": data.established_on,
-        "status": data.status or (entity.status if entity else EntityStatus.ACTIVE),
-        "region_code": region_code,
-        "address": data.address.strip(),
-        "industry_code": data.industry_code.strip().upper(),
-        "business_scope": data.business_scope.strip(),
-        "data_quality_issue": checked.data_quality_issue,
-    }
+    assert authority.id is not None
+    incoming = MarketEntity(
+        uscc=checked.code,
+        registration_authority_id=entity.registration_authority_id if entity else authority.id,
+        name=data.name.strip(),
+        entity_type=data.entity_type,
+        legal_representative=data.legal_representative.strip(),
+        registered_capital=checked.capital,
+        established_on=data.established_on,
+        status=data.status or (entity.status if entity else EntityStatus.ACTIVE),
+        region_code=region_code,
+        address=data.address.strip(),
+        industry_code=data.industry_code.strip().upper(),
+        business_scope=data.business_scope.strip(),
+        data_quality_issue=checked.data_quality_issue,
+    )
     created = entity is None
     if entity is None:
-        assert authority.id is not None
-        entity = MarketEntity(uscc=checked.code, registration_authority_id=authority.id, **values)
+        entity = incoming
         session.add(entity)
     else:
-        for key, value in values.items():
-            setattr(entity, key, value)
+        for key in _REGISTERED_FIELDS:
+            setattr(entity, key, getattr(incoming, key))
     await session.flush()
     assert entity.id is not None
     roles = {PersonRole.LEGAL_REPRESENTATIVE}
@@ -264,9 +267,7 @@ async def register_entity(session: AsyncSession, data: RegistrationInput) -> Reg
     if changed:
         entity.updated_at = utcnow()
         await session.flush()
-        action = "entity.registered" if created else (
-            "entity.scope_changed" if scope_changed else "entity.changed"
-        )
+        action = "entity.registered" if created else ("entity.scope_changed" if scope_changed else "entity.changed")
         await audit.record(session, action, "MarketEntity", entity.uscc, before, after)
     return RegistrationOutcome(entity, created, changed, scope_changed)
 
@@ -290,49 +291,47 @@ async def get_entity(session: AsyncSession, code: str) -> MarketEntity | None:
         normalised = uscc.check(code).code
     except uscc.MalformedUscc as exc:
         raise DomainError("INVALID_USCC", exc.message, "uscc") from exc
-    return await session.scalar(select(MarketEntity).where(MarketEntity.uscc == normalised))
+    return await session.scalar(select(MarketEntity).where(col(MarketEntity.uscc) == normalised))
 
 
-def _filtered(query: Select[T], flt: EntityFilter) -> Select[T]:
+def _conditions(flt: EntityFilter) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if flt.region_code:
-        conditions.append(MarketEntity.region_code == flt.region_code)  # type: ignore[arg-type]
+        conditions.append(col(MarketEntity.region_code) == flt.region_code)
     if flt.industry_code:
-        conditions.append(MarketEntity.industry_code.startswith(flt.industry_code.strip().upper()))  # type: ignore[attr-defined]
+        conditions.append(col(MarketEntity.industry_code).startswith(flt.industry_code.strip().upper()))
     if flt.entity_type:
-        conditions.append(MarketEntity.entity_type == flt.entity_type)  # type: ignore[arg-type]
+        conditions.append(col(MarketEntity.entity_type) == flt.entity_type)
     if flt.status:
-        conditions.append(MarketEntity.status == flt.status)  # type: ignore[arg-type]
+        conditions.append(col(MarketEntity.status) == flt.status)
     if flt.data_quality_issue is not None:
-        column = MarketEntity.data_quality_issue
-        conditions.append(column.is_not(None) if flt.data_quality_issue else column.is_(None))  # type: ignore[union-attr]
+        column = col(MarketEntity.data_quality_issue)
+        conditions.append(column.is_not(None) if flt.data_quality_issue else column.is_(None))
     text = (flt.text or "").strip()
     if text:
         persons = (
             select(EntityPerson.entity_id)
-            .join(Person, Person.id == EntityPerson.person_id)  # type: ignore[arg-type]
-            .where(Person.name == text)
+            .join(Person, col(Person.id) == EntityPerson.person_id)
+            .where(col(Person.name) == text)
         )
         conditions.append(
             or_(
-                MarketEntity.name.contains(text, autoescape=True),  # type: ignore[attr-defined]
-                MarketEntity.uscc.startswith(text.upper(), autoescape=True),  # type: ignore[attr-defined]
-                MarketEntity.legal_representative.contains(text, autoescape=True),  # type: ignore[attr-defined]
-                MarketEntity.id.in_(persons),  # type: ignore[union-attr]
+                col(MarketEntity.name).contains(text, autoescape=True),
+                col(MarketEntity.uscc).startswith(text.upper(), autoescape=True),
+                col(MarketEntity.legal_representative).contains(text, autoescape=True),
+                col(MarketEntity.id).in_(persons),
             )
         )
-    return query.where(*conditions)
+    return conditions
 
 
-async def list_entities(
-    session: AsyncSession, flt: EntityFilter, first: int, after: str | None
-) -> Page[MarketEntity]:
+async def list_entities(session: AsyncSession, flt: EntityFilter, first: int, after: str | None) -> Page[MarketEntity]:
     """A keyset page in USCC order: the cost of a page does not grow with its depth."""
     require_authenticated(principal_of(session))
     after_key = decode_cursor(_CURSOR, after)
-    query = _filtered(select(MarketEntity), flt).order_by(MarketEntity.uscc).limit(first + 1)
+    query = select(MarketEntity).where(*_conditions(flt)).order_by(col(MarketEntity.uscc)).limit(first + 1)
     if after_key is not None:
-        query = query.where(MarketEntity.uscc > after_key)  # type: ignore[arg-type]
+        query = query.where(col(MarketEntity.uscc) > after_key)
     rows = list((await session.scalars(query)).all())
     items = rows[:first]
     return Page(
@@ -345,7 +344,7 @@ async def list_entities(
 
 async def count_entities(session: AsyncSession, flt: EntityFilter) -> int:
     require_authenticated(principal_of(session))
-    query = _filtered(select(func.count(MarketEntity.id)), flt)  # type: ignore[arg-type]
+    query = select(func.count(col(MarketEntity.id))).where(*_conditions(flt))
     return int(await session.scalar(query) or 0)
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
 
 from models import ApiToken, Department
 from models.enums import TokenRole
@@ -23,15 +23,13 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-async def create_token(
-    session: AsyncSession, department_code: str, role: TokenRole, name: str
-) -> tuple[ApiToken, str]:
+async def create_token(session: AsyncSession, department_code: str, role: TokenRole, name: str) -> tuple[ApiToken, str]:
     """Issue a token; the plain text is returned once and never stored."""
     require_maintainer(principal_of(session))
     name = name.strip()
     if not name:
         raise DomainError("NAME_REQUIRED", "令牌名称不能为空", "name")
-    department = await session.scalar(select(Department).where(Department.code == department_code))
+    department = await session.scalar(select(Department).where(col(Department.code) == department_code))
     if department is None:
         raise DomainError("UNKNOWN_DEPARTMENT", f"部门“{department_code}”不存在", "departmentCode")
     plain = PREFIX + secrets.token_urlsafe(32)
@@ -57,8 +55,8 @@ async def authenticate(session: AsyncSession, plain: str) -> Principal | None:
     row = (
         await session.execute(
             select(ApiToken, Department)
-            .join(Department, Department.id == ApiToken.department_id)  # type: ignore[arg-type]
-            .where(ApiToken.token_hash == _hash(plain), ApiToken.revoked_at.is_(None))  # type: ignore[union-attr]
+            .join(Department, col(Department.id) == ApiToken.department_id)
+            .where(col(ApiToken.token_hash) == _hash(plain), col(ApiToken.revoked_at).is_(None))
         )
     ).first()
     if row is None:

@@ -59,9 +59,7 @@ def check(raw: str) -> UsccResult:
         raise MalformedUscc(f"统一社会信用代码应为 18 位，实际为 {len(code)} 位")
     for position, ch in enumerate(code, start=1):
         if ch not in ALPHABET:
-            raise MalformedUscc(
-                f"统一社会信用代码第 {position} 位的字符“{ch}”不允许（不使用 I、O、S、V、Z）"
-            )
+            raise MalformedUscc(f"统一社会信用代码第 {position} 位的字符“{ch}”不允许（不使用 I、O、S、V、Z）")
     expected = check_character(code[:17])
     if code[17] != expected:
         return UsccResult(

@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from faker import Faker
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
 
 from models import Department, EntityPerson, MarketEntity, Person
 from models.enums import DepartmentLevel, EntityStatus, EntityType, PersonRole, TokenRole
@@ -86,8 +87,10 @@ async def _departments(session: AsyncSession, regions: list[dict[str, str]]) -> 
     for region in regions:
         level = DepartmentLevel.CITY if region["level"] == "CITY" else DepartmentLevel.DISTRICT
         for kind, city_name, district_pattern, registers in DEPARTMENT_KINDS:
-            name = city_name if level is DepartmentLevel.CITY else district_pattern.format(
-                d=region["name"], s=_short(region["name"])
+            name = (
+                city_name
+                if level is DepartmentLevel.CITY
+                else district_pattern.format(d=region["name"], s=_short(region["name"]))
             )
             await upsert_department(
                 session,
@@ -165,7 +168,9 @@ class _Generator:
         parts.append(GENERAL_LEAD + "；".join(general) + "。" + GENERAL_TAIL)
         return "".join(parts)
 
-    def entity(self, authorities: dict[str, int]) -> tuple[dict[str, Any], list[tuple[PersonRole, str, str, Decimal | None, str | None]]]:
+    def entity(
+        self, authorities: dict[str, int]
+    ) -> tuple[dict[str, Any], list[tuple[PersonRole, str, str, Decimal | None, str | None]]]:
         entity_type, type_digit = self.pick([((t, d), w) for t, w, d in _TYPES])
         if entity_type is EntityType.COOPERATIVE:
             industry = INDUSTRIES[0]
@@ -183,7 +188,9 @@ class _Generator:
             capital = Decimal(self.rng.choice((1, 2, 3, 5, 10, 20, 50))) * 10000
         else:
             capital = Decimal(self.rng.choice((10, 50, 100, 200, 300, 500, 1000, 2000, 5000))) * 10000
-        established = date(1995, 1, 1) + timedelta(days=self.rng.randrange((date(2026, 10, 31) - date(1995, 1, 1)).days))
+        established = date(1995, 1, 1) + timedelta(
+            days=self.rng.randrange((date(2026, 10, 31) - date(1995, 1, 1)).days)
+        )
         status = self.pick([(EntityStatus.ACTIVE, 92), (EntityStatus.REVOKED, 3), (EntityStatus.DEREGISTERED, 5)])
         row = {
             "uscc": self.code(type_digit, region),
@@ -208,7 +215,9 @@ class _Generator:
             holders = list(dict.fromkeys(holders))
             cuts = sorted(self.rng.sample(range(1, 100), len(holders) - 1))
             shares = [b - a for a, b in zip([0, *cuts], [*cuts, 100], strict=True)]
-            people += [(PersonRole.SHAREHOLDER, n, i, Decimal(s), None) for (n, i), s in zip(holders, shares, strict=True)]
+            people += [
+                (PersonRole.SHAREHOLDER, n, i, Decimal(s), None) for (n, i), s in zip(holders, shares, strict=True)
+            ]
             people.append((PersonRole.EXECUTIVE, lr_name, lr_id, None, "执行董事"))
             supervisor = self.person()
             if supervisor[1] != lr_id:
@@ -217,7 +226,10 @@ class _Generator:
 
 
 async def _insert_entities(
-    session: AsyncSession, generator: _Generator, count: int, authorities: dict[str, int],
+    session: AsyncSession,
+    generator: _Generator,
+    count: int,
+    authorities: dict[str, int],
     progress: Callable[[int], None],
 ) -> int:
     person_ids: dict[str, int] = {
@@ -232,7 +244,7 @@ async def _insert_entities(
         batch = [generator.entity(authorities) for _ in range(size)]
         ids = (
             await session.scalars(
-                insert(MarketEntity).returning(MarketEntity.id, sort_by_parameter_order=True),
+                insert(MarketEntity).returning(col(MarketEntity.id), sort_by_parameter_order=True),
                 [row for row, _ in batch],
             )
         ).all()
@@ -246,11 +258,11 @@ async def _insert_entities(
             digests = list(new_people)
             new_ids = (
                 await session.scalars(
-                    insert(Person).returning(Person.id, sort_by_parameter_order=True),
+                    insert(Person).returning(col(Person.id), sort_by_parameter_order=True),
                     [{"name": new_people[d], "id_number_hash": d} for d in digests],
                 )
             ).all()
-            person_ids.update(zip(digests, new_ids, strict=True))
+            person_ids.update(zip(digests, [i for i in new_ids if i is not None], strict=True))
             persons_added += len(digests)
         links = []
         for entity_id, (_, people) in zip(ids, batch, strict=True):
@@ -259,8 +271,9 @@ async def _insert_entities(
                 pid = person_ids[id_number_hash(generator.secret_key, id_number)]
                 if (pid, role) not in seen:
                     seen.add((pid, role))
-                    links.append({"entity_id": entity_id, "person_id": pid, "role": role,
-                                  "share_percent": share, "title": title})
+                    links.append(
+                        {"entity_id": entity_id, "person_id": pid, "role": role, "share_percent": share, "title": title}
+                    )
         await session.execute(insert(EntityPerson), links)
         done += size
         progress(size)
@@ -294,14 +307,18 @@ async def seed_demo(
         departments = await _departments(session, regions)
         authorities = {
             row.region_code: row.id
-            for row in (await session.scalars(select(Department).where(Department.code.startswith("SCJG-")))).all()  # type: ignore[attr-defined]
+            for row in (await session.scalars(select(Department).where(col(Department.code).startswith("SCJG-")))).all()
             if row.id is not None
         }
         districts = {r["code"]: r["name"] for r in regions if r["level"] == "DISTRICT"}
         generator = _Generator(seed, db.secret_key, districts)
         persons = await _insert_entities(session, generator, entities, authorities, progress)
         await audit.record(
-            session, "demo.seeded", "Registry", "demo", None,
+            session,
+            "demo.seeded",
+            "Registry",
+            "demo",
+            None,
             {"seed": seed, "entities": entities, "persons": persons, "departments": departments},
         )
         tokens = []
