@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from pathlib import Path
 from collections.abc import Awaitable, Callable
 from typing import Annotated, TypeVar
 
@@ -13,6 +14,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from models.enums import TokenRole
+from schema import sdl
 from services import audit, migrate
 from services.db import Database
 from services.demo import seed
@@ -25,6 +27,7 @@ cli = typer.Typer(help="监管平台 Jianguan: 事中事后综合监管平台的
 token_cli = typer.Typer(help="API 令牌", no_args_is_help=True)
 cli.add_typer(token_cli, name="token")
 console = Console(stderr=True)
+ROOT = Path(__file__).resolve().parent
 T = TypeVar("T")
 
 
@@ -115,6 +118,13 @@ def token_create(
         raise typer.Exit(1) from error
     console.print(f"已为部门 {department} 创建 {token_role.value} 令牌；只显示这一次：")
     print(plain)
+
+
+@cli.command("export-schema")
+def export_schema(path: Annotated[Path, typer.Option(help="输出文件")] = ROOT / "schema.graphql") -> None:
+    """Write the GraphQL SDL that integrators read (schema.graphql)."""
+    path.write_text(sdl(), encoding="utf-8")
+    console.print(f"已写入 {path}")
 
 
 @cli.command("verify-audit")

@@ -16,6 +16,7 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.extensions.query_depth_limiter import IgnoreContext
+from strawberry.types import ExecutionContext
 
 from schema.root import Mutation, Query
 from services.errors import DomainError
@@ -37,6 +38,12 @@ def _unexpected(error: GraphQLError) -> bool:
     return original is not None and not isinstance(original, DomainError | GraphQLError)
 
 
+class JianguanSchema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        # Expected failures (our rules, validation) are answers, not incidents: log only the rest.
+        super().process_errors([e for e in errors if _unexpected(e)], execution_context)
+
+
 def build(production: bool) -> strawberry.Schema:
     extensions: list[Callable[[], SchemaExtension]] = [
         lambda: QueryDepthLimiter(max_depth=MAX_DEPTH, should_ignore=_is_introspection),
@@ -47,7 +54,12 @@ def build(production: bool) -> strawberry.Schema:
     ]
     if production:
         extensions.append(lambda: MaskErrors(should_mask_error=_unexpected, error_message=INTERNAL_ERROR_MESSAGE))
-    return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions)
+    return JianguanSchema(query=Query, mutation=Mutation, extensions=extensions)
 
 
 schema = build(production=False)
+
+
+def sdl() -> str:
+    """The exported contract, as committed in schema.graphql."""
+    return schema.as_str() + "\n"

@@ -1,0 +1,130 @@
+"""Every query and mutation of the schema, found by introspection, run as each kind of
+caller against a table of what each may do. An operation without a row fails the test:
+each new operation must say who may use it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from tests.conftest import Api, DemoCity
+from tests.helpers import new_code, registration
+
+ROLES = ("anonymous", "district", "other_district", "city", "maintainer")
+OK, DENIED, HIDDEN = "ok", "denied", "hidden"
+
+
+def refused(code: str) -> str:
+    """Reached the rule, which refused it as data (a payload error with this code)."""
+    return f"refused:{code}"
+
+
+@dataclass(frozen=True)
+class Row:
+    document: str
+    variables: Callable[[DemoCity, str], dict[str, Any]]
+    expect: dict[str, str]
+    hidden_when: Callable[[Any], bool] = lambda data: False
+
+
+def _everyone_but_anonymous(outcome: str = OK) -> dict[str, str]:
+    return {"anonymous": DENIED, "district": outcome, "other_district": outcome, "city": outcome, "maintainer": outcome}
+
+
+MAINTAINERS_ONLY = {"anonymous": DENIED, "district": DENIED, "other_district": DENIED, "city": DENIED, "maintainer": OK}
+
+
+def _register_vars(city: DemoCity, role: str) -> dict[str, Any]:
+    extra = {"departmentCode": "SCJG-210202"} if role == "maintainer" else {}
+    return {"input": registration(uscc=new_code(), **extra)}
+
+
+MATRIX: dict[str, Row] = {
+    "Query.viewer": Row("{ viewer { kind } }", lambda c, r: {}, _everyone_but_anonymous()),
+    "Query.entity": Row(
+        "query($u: String!) { entity(uscc: $u) { uscc } }",
+        lambda c, r: {"u": c.zhongshan[0]},
+        {**_everyone_but_anonymous(), "other_district": HIDDEN},
+        hidden_when=lambda data: data["entity"] is None,
+    ),
+    "Query.entities": Row(
+        '{ entities(filter: {regionCode: "210202"}) { edges { node { uscc } } } }',
+        lambda c, r: {},
+        {**_everyone_but_anonymous(), "other_district": HIDDEN},
+        hidden_when=lambda data: data["entities"]["edges"] == [],
+    ),
+    "Query.searchEntities": Row(
+        "query($t: String!) { searchEntities(text: $t) { edges { node { uscc } } } }",
+        lambda c, r: {"t": c.zhongshan[0]},
+        {**_everyone_but_anonymous(), "other_district": HIDDEN},
+        hidden_when=lambda data: data["searchEntities"]["edges"] == [],
+    ),
+    "Query.departments": Row("{ departments { code } }", lambda c, r: {}, _everyone_but_anonymous()),
+    "Query.regions": Row("{ regions { code } }", lambda c, r: {}, _everyone_but_anonymous()),
+    "Query.publicity": Row(
+        "query($u: String!) { publicity(uscc: $u) { name } }",
+        lambda c, r: {"u": c.zhongshan[0]},
+        dict.fromkeys(ROLES, OK),
+    ),
+    "Mutation.registerEntity": Row(
+        "mutation($input: RegisterEntityInput!) { registerEntity(input: $input) { entity { uscc } errors { code } } }",
+        _register_vars,
+        {
+            "anonymous": DENIED,
+            "district": OK,
+            "other_district": refused("REGION_OUT_OF_JURISDICTION"),
+            "city": OK,
+            "maintainer": OK,
+        },
+    ),
+    "Mutation.upsertRegion": Row(
+        'mutation { upsertRegion(input: {code: "210215", name: "测试区", parentCode: "210200"}) { errors { code } } }',
+        lambda c, r: {},
+        MAINTAINERS_ONLY,
+    ),
+    "Mutation.upsertDepartment": Row(
+        "mutation { upsertDepartment(input: {code: \"TEST-210202\", name: \"中山区测试局\", level: DISTRICT,"
+        ' regionCode: "210202"}) { errors { code } } }',
+        lambda c, r: {},
+        MAINTAINERS_ONLY,
+    ),
+}
+
+INTROSPECT = "{ __schema { queryType { fields { name } } mutationType { fields { name } } } }"
+
+
+async def test_every_operation_has_a_row(api: Api, city: DemoCity) -> None:
+    schema = (await api.data(INTROSPECT, token=city.tokens["maintainer"]))["__schema"]
+    found = {f"Query.{f['name']}" for f in schema["queryType"]["fields"]}
+    found |= {f"Mutation.{f['name']}" for f in schema["mutationType"]["fields"]}
+    missing = sorted(found - MATRIX.keys())
+    assert not missing, f"add these operations to the permission matrix: {missing}"
+    assert not sorted(MATRIX.keys() - found), "the matrix names operations the schema no longer has"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("operation", sorted(MATRIX))
+async def test_permission(api: Api, city: DemoCity, operation: str, role: str) -> None:
+    row = MATRIX[operation]
+    token = None if role == "anonymous" else city.tokens[role]
+    body = await api.gql(row.document, row.variables(city, role), token)
+    errors = body.get("errors") or []
+    codes = [error.get("extensions", {}).get("code") for error in errors]
+    expected = row.expect[role]
+    if expected == DENIED:
+        assert codes and set(codes) <= {"UNAUTHENTICATED", "FORBIDDEN"}, body
+        assert codes[0] == ("UNAUTHENTICATED" if role == "anonymous" else "FORBIDDEN")
+        return
+    assert not errors, body
+    data = body["data"]
+    payload_errors = next(iter(data.values())).get("errors", []) if operation.startswith("Mutation.") else []
+    if expected.startswith("refused:"):
+        assert [e["code"] for e in payload_errors] == [expected.removeprefix("refused:")], body
+    elif expected == HIDDEN:
+        assert row.hidden_when(data), body
+    else:
+        assert payload_errors == [], body
+        assert not row.hidden_when(data), body
