@@ -43,7 +43,9 @@ def _json(data: object) -> str:
 def shape_error(error: GraphQLError) -> dict[str, Any]:
     formatted: dict[str, Any] = dict(error.formatted)
     extensions = dict(formatted.get("extensions") or {})
-    if "code" not in extensions:
+    if "code" not in extensions and error.message == schema_module.INTERNAL_ERROR_MESSAGE:
+        extensions["code"] = "INTERNAL_ERROR"  # masked in production: nothing more to say
+    elif "code" not in extensions:
         message = error.message
         for pattern, code, template in _KNOWN:
             match = pattern.search(message)
@@ -57,8 +59,6 @@ def shape_error(error: GraphQLError) -> dict[str, Any]:
                 formatted["message"] = template.format(msg=message)
             else:
                 extensions["code"] = "INTERNAL_ERROR"
-                if message == schema_module.INTERNAL_ERROR_MESSAGE:
-                    formatted["message"] = message
     formatted["extensions"] = extensions
     return formatted
 

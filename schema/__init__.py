@@ -15,7 +15,6 @@ from strawberry.extensions import (
     SchemaExtension,
     ValidationCache,
 )
-from strawberry.extensions.query_depth_limiter import IgnoreContext
 from strawberry.types import ExecutionContext
 
 from schema.root import Mutation, Query
@@ -25,11 +24,6 @@ MAX_DEPTH = 10
 MAX_TOKENS = 2000
 MAX_ALIASES = 15
 INTERNAL_ERROR_MESSAGE = "服务器内部错误，请稍后重试"
-
-
-def _is_introspection(context: IgnoreContext) -> bool:
-    # GraphiQL's introspection query nests `ofType` deeper than any data query may.
-    return context.field_name.startswith("__")
 
 
 def _unexpected(error: GraphQLError) -> bool:
@@ -46,7 +40,7 @@ class JianguanSchema(strawberry.Schema):
 
 def build(production: bool) -> strawberry.Schema:
     extensions: list[Callable[[], SchemaExtension]] = [
-        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH, should_ignore=_is_introspection),
+        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
         lambda: ParserCache(maxsize=512),

@@ -1,0 +1,124 @@
+"""entities: keyset-cursor Relay pages, filters, and the page-size cap."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Connection
+
+from services.db import Database
+from tests.conftest import Api, DemoCity
+
+PAGE = """
+query($first: Int, $after: String, $filter: EntityFilter) {
+  entities(first: $first, after: $after, filter: $filter) {
+    totalCount
+    edges { cursor node { uscc regionCode industryCode status entityType } }
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+  }
+}
+"""
+
+
+async def _all_pages(api: Api, token: str, first: int, flt: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    nodes: list[dict[str, Any]] = []
+    after = None
+    while True:
+        page = (await api.data(PAGE, {"first": first, "after": after, "filter": flt}, token))["entities"]
+        nodes += [edge["node"] for edge in page["edges"]]
+        assert page["pageInfo"]["hasPreviousPage"] is (after is not None)
+        if not page["pageInfo"]["hasNextPage"]:
+            return nodes
+        after = page["pageInfo"]["endCursor"]
+        assert after == page["edges"][-1]["cursor"]
+
+
+async def test_walking_the_pages_yields_every_entity_once_in_uscc_order(api: Api, city: DemoCity) -> None:
+    nodes = await _all_pages(api, city.tokens["maintainer"], first=37)
+    codes = [node["uscc"] for node in nodes]
+    assert len(codes) == 150 == len(set(codes))
+    assert codes == sorted(codes)
+
+
+async def test_filters_narrow_the_list_and_the_count(api: Api, city: DemoCity) -> None:
+    token = city.tokens["maintainer"]
+    everything = await _all_pages(api, token, first=100)
+    cases: list[tuple[dict[str, Any], Any]] = [
+        ({"regionCode": "210203"}, lambda n: n["regionCode"] == "210203"),
+        ({"industryCode": "F"}, lambda n: n["industryCode"].startswith("F")),
+        ({"industryCode": "h62"}, lambda n: n["industryCode"].startswith("H62")),
+        ({"status": "DEREGISTERED"}, lambda n: n["status"] == "DEREGISTERED"),
+        ({"entityType": "SOLE_TRADER", "regionCode": "210211"},
+         lambda n: n["entityType"] == "SOLE_TRADER" and n["regionCode"] == "210211"),
+    ]
+    for flt, keep in cases:
+        expected = [n["uscc"] for n in everything if keep(n)]
+        assert expected, f"the demo city should have entities for {flt}"
+        got = await _all_pages(api, token, first=50, flt=flt)
+        assert [n["uscc"] for n in got] == expected, flt
+        total = (await api.data(PAGE, {"first": 1, "filter": flt}, token))["entities"]["totalCount"]
+        assert total == len(expected)
+
+
+async def test_text_search_matches_name_uscc_and_legal_representative(api: Api, city: DemoCity) -> None:
+    token = city.tokens["maintainer"]
+    query = "query($u: String!) { entity(uscc: $u) { uscc name legalRepresentative } }"
+    target = (await api.data(query, {"u": city.xigang[1]}, token))["entity"]
+    search = "query($t: String!) { searchEntities(text: $t, first: 100) { edges { node { uscc } } } }"
+    for text in (target["name"][2:8], target["uscc"][:12].lower(), target["legalRepresentative"]):
+        found = (await api.data(search, {"t": text}, token))["searchEntities"]["edges"]
+        assert target["uscc"] in [edge["node"]["uscc"] for edge in found], text
+    none = (await api.data(search, {"t": "%"}, token))["searchEntities"]["edges"]
+    assert none == [], "LIKE wildcards in user text are matched literally"
+
+
+async def test_first_is_capped_at_100_and_a_bad_cursor_is_refused(api: Api, city: DemoCity) -> None:
+    token = city.tokens["maintainer"]
+    body = await api.gql(PAGE, {"first": 101}, token)
+    assert body["errors"][0]["extensions"] == {"code": "PAGE_SIZE_EXCEEDED", "field": "first"}
+    assert body["errors"][0]["message"] == "first 最大为 100"
+    body = await api.gql(PAGE, {"first": 0}, token)
+    assert body["errors"][0]["extensions"]["code"] == "INVALID_PAGE_SIZE"
+    body = await api.gql(PAGE, {"first": 5, "after": "not-a-cursor"}, token)
+    assert body["errors"][0]["extensions"]["code"] == "INVALID_CURSOR"
+
+
+WITH_PERSONS = """
+query($first: Int) {
+  entities(first: $first) {
+    edges { node { uscc name registrationAuthority { code region { name } } region { name }
+                   persons { role name sharePercent } } }
+  }
+}
+"""
+
+
+async def _statements(api: Api, db: Database, token: str, first: int) -> tuple[int, int]:
+    statements: list[str] = []
+
+    def count(conn: Connection, cursor: Any, statement: str, *args: Any) -> None:
+        if statement.strip().upper() not in ("BEGIN", "BEGIN IMMEDIATE"):  # SQLite's transaction control
+            statements.append(statement)
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", count)
+    try:
+        data = await api.data(WITH_PERSONS, {"first": first}, token)
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", count)
+    edges = data["entities"]["edges"]
+    assert len(edges) == first
+    assert all(edge["node"]["persons"] for edge in edges)
+    return len(statements), sum(len(edge["node"]["persons"]) for edge in edges)
+
+
+async def test_a_page_of_100_with_persons_costs_the_same_statements_as_a_page_of_10(
+    api: Api, city: DemoCity, db: Database
+) -> None:
+    token = city.tokens["maintainer"]
+    small, small_persons = await _statements(api, db, token, 10)
+    large, large_persons = await _statements(api, db, token, 100)
+    assert large_persons > small_persons * 5
+    assert large == small
+    # token, page, authorities, the authorities' regions, the entities' regions, persons
+    assert large <= 6
