@@ -4,25 +4,27 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from pathlib import Path
 from collections.abc import Awaitable, Callable
-from typing import Annotated, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
-import uvicorn
 from rich.console import Console
 from rich.progress import Progress
 
 from models.enums import TokenRole
-from schema import sdl
-from services import audit, migrate
+from services import audit
 from services.db import Database
-from services.demo import seed
 from services.errors import DomainError
 from services.principal import Principal
 from services.settings import load_settings
 from services.tokens import create_token
 
+if TYPE_CHECKING:
+    from services.demo import seed
+
+# Heavy modules are imported inside the commands that need them: a quick
+# `token create` should not pay for the GraphQL schema or the demo generator.
 cli = typer.Typer(help="监管平台 Jianguan: 事中事后综合监管平台的命令行", no_args_is_help=True)
 token_cli = typer.Typer(help="API 令牌", no_args_is_help=True)
 cli.add_typer(token_cli, name="token")
@@ -47,12 +49,16 @@ def _run(work: Callable[[Database], Awaitable[T]]) -> T:
 @cli.command()
 def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
     """Serve the API (/graphql) and the admin pages (/admin)."""
+    import uvicorn
+
     uvicorn.run("app:create_app", factory=True, host=host, port=port, workers=workers)
 
 
 @cli.command("migrate")
 def migrate_command() -> None:
     """Bring the database to the newest schema."""
+    from services import migrate
+
     _run(migrate.upgrade)
     console.print("数据库已迁移到最新版本")
 
@@ -64,6 +70,7 @@ def seed_demo(
     if_empty: Annotated[bool, typer.Option("--if-empty", help="数据库已有数据时什么也不做")] = False,
 ) -> None:
     """Load the demo city (Dalian) and print the demo tokens it created."""
+    from services.demo import seed
 
     async def work(db: Database) -> seed.SeedReport | None:
         if not await seed.is_empty(db):
@@ -123,6 +130,8 @@ def token_create(
 @cli.command("export-schema")
 def export_schema(path: Annotated[Path, typer.Option(help="输出文件")] = ROOT / "schema.graphql") -> None:
     """Write the GraphQL SDL that integrators read (schema.graphql)."""
+    from schema import sdl
+
     path.write_text(sdl(), encoding="utf-8")
     console.print(f"已写入 {path}")
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlmodel import col, select
 
 from models import AuditEvent
 from services import uscc
@@ -57,7 +58,7 @@ async def audit_count(db: Database) -> int:
 
 async def last_audit(db: Database) -> AuditEvent:
     async with db.session(Principal.system()) as session:
-        event = await session.scalar(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1))  # type: ignore[union-attr]
+        event = await session.scalar(select(AuditEvent).order_by(col(AuditEvent.id).desc()).limit(1))
         assert event is not None
         return event
 

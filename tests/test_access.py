@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlmodel import col, select
 
 from models import ApiToken
 from services.db import Database
@@ -62,7 +62,9 @@ async def test_a_wrong_or_malformed_token_is_refused_with_401(api: Api, city: De
     response = await api.post(ENTITY, {"u": city.zhongshan[0]}, token="jg_not-a-real-token")
     assert response.status_code == 401
     assert response.json()["errors"][0] == {"message": "令牌无效或已被吊销", "extensions": {"code": "INVALID_TOKEN"}}
-    response = await api.client.post("/graphql", json={"query": "{ viewer { name } }"}, headers={"Authorization": "Token x"})
+    response = await api.client.post(
+        "/graphql", json={"query": "{ viewer { name } }"}, headers={"Authorization": "Token x"}
+    )
     assert response.status_code == 401
     assert response.json()["errors"][0]["extensions"]["code"] == "INVALID_AUTHORIZATION"
 
@@ -72,7 +74,7 @@ async def test_a_revoked_token_stops_working(api: Api, city: DemoCity, db: Datab
     assert (await api.data("{ viewer { name } }", token=token))["viewer"]["name"] == "中山区市场监督管理局"
     session = await db.write_session(Principal.system())
     async with session:
-        row = await session.scalar(select(ApiToken).where(ApiToken.name == "中山区市场监督管理局"))
+        row = await session.scalar(select(ApiToken).where(col(ApiToken.name) == "中山区市场监督管理局"))
         assert row is not None and row.id is not None
         await revoke_token(session, row.id)
         await session.commit()
@@ -81,7 +83,9 @@ async def test_a_revoked_token_stops_working(api: Api, city: DemoCity, db: Datab
 
 async def test_the_public_reads_publicity_without_a_login(api: Api, city: DemoCity) -> None:
     code = city.xigang[0]
-    public = (await api.data("query($u: String!) { publicity(uscc: $u) { uscc name registrationAuthorityName } }", {"u": code}))
+    public = await api.data(
+        "query($u: String!) { publicity(uscc: $u) { uscc name registrationAuthorityName } }", {"u": code}
+    )
     assert public["publicity"]["uscc"] == code
     assert public["publicity"]["registrationAuthorityName"].endswith("市场监督管理局")
     # Public data is the same for a district department outside the entity's region.
@@ -90,7 +94,9 @@ async def test_the_public_reads_publicity_without_a_login(api: Api, city: DemoCi
 
 
 async def test_viewer_describes_the_caller(api: Api, city: DemoCity) -> None:
-    data = await api.data("{ viewer { kind name department { code level isRegistrationAuthority } } }", token=city.tokens["maintainer"])
+    data = await api.data(
+        "{ viewer { kind name department { code level isRegistrationAuthority } } }", token=city.tokens["maintainer"]
+    )
     assert data["viewer"] == {
         "kind": "MAINTAINER",
         "name": "演示维护人员",

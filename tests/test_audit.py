@@ -7,7 +7,8 @@ import os
 import subprocess
 import sys
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, text
+from sqlmodel import col, select
 
 from models import AuditEvent
 from services import audit
@@ -24,7 +25,7 @@ async def _verify(db: Database) -> audit.ChainReport:
 
 async def _ids(db: Database) -> list[int]:
     async with db.session(Principal.system()) as session:
-        return [i for i in (await session.scalars(select(AuditEvent.id).order_by(AuditEvent.id))).all() if i]
+        return [i for i in (await session.scalars(select(col(AuditEvent.id)).order_by(col(AuditEvent.id)))).all() if i]
 
 
 def _verify_cli(url: str) -> subprocess.CompletedProcess[str]:
@@ -45,9 +46,7 @@ async def test_an_edited_event_is_named_by_verify_audit(db: Database, city: Demo
     ids = await _ids(db)
     victim = ids[len(ids) // 2]
     async with db.engine.begin() as connection:
-        await connection.execute(
-            text("UPDATE audit_event SET actor = 'someone else' WHERE id = :id"), {"id": victim}
-        )
+        await connection.execute(text("UPDATE audit_event SET actor = 'someone else' WHERE id = :id"), {"id": victim})
     report = await _verify(db)
     assert report.first_bad_id == victim and "修改" in (report.reason or "")
     bad = _verify_cli(database_url)
@@ -78,8 +77,11 @@ async def test_concurrent_changes_keep_one_unbroken_chain(api: Api, city: DemoCi
     bodies = [f"MA0QW{n:03d}" for n in range(12)]
     results = await asyncio.gather(
         *(
-            api.data(REGISTER, {"input": registration(uscc=new_code(body=b), name=f"大连并发测试{b}有限公司")},
-                     city.tokens["district"])
+            api.data(
+                REGISTER,
+                {"input": registration(uscc=new_code(body=b), name=f"大连并发测试{b}有限公司")},
+                city.tokens["district"],
+            )
             for b in bodies
         )
     )
@@ -88,5 +90,5 @@ async def test_concurrent_changes_keep_one_unbroken_chain(api: Api, city: DemoCi
     report = await _verify(db)
     assert report.ok, report
     async with db.session(Principal.system()) as session:
-        distinct = await session.scalar(select(func.count(func.distinct(AuditEvent.prev_hash))))
+        distinct = await session.scalar(select(func.count(func.distinct(col(AuditEvent.prev_hash)))))
     assert distinct == before + 12

@@ -49,8 +49,10 @@ async def test_filters_narrow_the_list_and_the_count(api: Api, city: DemoCity) -
         ({"industryCode": "F"}, lambda n: n["industryCode"].startswith("F")),
         ({"industryCode": "h62"}, lambda n: n["industryCode"].startswith("H62")),
         ({"status": "DEREGISTERED"}, lambda n: n["status"] == "DEREGISTERED"),
-        ({"entityType": "SOLE_TRADER", "regionCode": "210211"},
-         lambda n: n["entityType"] == "SOLE_TRADER" and n["regionCode"] == "210211"),
+        (
+            {"entityType": "SOLE_TRADER", "regionCode": "210211"},
+            lambda n: n["entityType"] == "SOLE_TRADER" and n["regionCode"] == "210211",
+        ),
     ]
     for flt, keep in cases:
         expected = [n["uscc"] for n in everything if keep(n)]

@@ -86,7 +86,7 @@ MATRIX: dict[str, Row] = {
         MAINTAINERS_ONLY,
     ),
     "Mutation.upsertDepartment": Row(
-        "mutation { upsertDepartment(input: {code: \"TEST-210202\", name: \"中山区测试局\", level: DISTRICT,"
+        'mutation { upsertDepartment(input: {code: "TEST-210202", name: "中山区测试局", level: DISTRICT,'
         ' regionCode: "210202"}) { errors { code } } }',
         lambda c, r: {},
         MAINTAINERS_ONLY,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlmodel import col, select
 
 from models import MarketEntity, Person
 from services.db import Database
@@ -42,7 +42,7 @@ async def test_district_authority_registers_an_entity_with_its_persons(api: Api,
 async def test_identity_numbers_are_stored_only_as_a_keyed_hash(api: Api, city: DemoCity, db: Database) -> None:
     await api.data(REGISTER, {"input": registration()}, city.tokens["district"])
     async with db.session(Principal.system()) as session:
-        hashes = set((await session.scalars(select(Person.id_number_hash))).all())
+        hashes = set((await session.scalars(select(col(Person.id_number_hash)))).all())
     assert id_number_hash(SECRET, "210202198001011234") in hashes
     assert not any(h and "210202198001011234" in h for h in hashes)
     body = await api.gql(
@@ -78,9 +78,7 @@ async def test_a_changed_business_scope_updates_the_entity_and_is_audited(
 async def test_a_failing_check_character_from_the_authority_is_kept_and_flagged(api: Api, city: DemoCity) -> None:
     good = new_code()
     wrong = good[:17] + ("0" if good[17] != "0" else "1")
-    payload = (await api.data(REGISTER, {"input": registration(uscc=wrong)}, city.tokens["district"]))[
-        "registerEntity"
-    ]
+    payload = (await api.data(REGISTER, {"input": registration(uscc=wrong)}, city.tokens["district"]))["registerEntity"]
     assert payload["errors"] == []
     assert payload["entity"]["dataQualityIssue"] == "USCC_CHECK_CHARACTER"
     listed = await api.data(
@@ -139,7 +137,7 @@ async def test_only_a_registration_authority_may_register(api: Api, city: DemoCi
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     assert "不是登记机关" in body["errors"][0]["message"]
     async with db.session(Principal.system()) as session:
-        assert await session.scalar(select(MarketEntity).where(MarketEntity.uscc == new_code())) is None
+        assert await session.scalar(select(MarketEntity).where(col(MarketEntity.uscc) == new_code())) is None
 
 
 async def test_a_district_authority_cannot_register_in_another_district(api: Api, city: DemoCity) -> None:
@@ -161,9 +159,9 @@ async def test_a_maintainer_registers_on_behalf_of_a_named_authority(api: Api, c
         await api.data(REGISTER, {"input": registration(departmentCode="SCJG-210202")}, city.tokens["maintainer"])
     )["registerEntity"]
     assert payload["errors"] == [] and payload["entity"]["registrationAuthority"]["code"] == "SCJG-210202"
-    payload = (
-        await api.data(REGISTER, {"input": registration(departmentCode="NOPE-1")}, city.tokens["maintainer"])
-    )["registerEntity"]
+    payload = (await api.data(REGISTER, {"input": registration(departmentCode="NOPE-1")}, city.tokens["maintainer"]))[
+        "registerEntity"
+    ]
     assert error_codes(payload) == {("departmentCode", "UNKNOWN_DEPARTMENT")}
 
 
