@@ -50,6 +50,6 @@ class Loaders:
     @staticmethod
     async def _persons(session: AsyncSession, entity_ids: Sequence[int]) -> list[list[PersonInEntity]]:
         grouped: dict[int, list[PersonInEntity]] = defaultdict(list)
-        for link, person in await links_of(session, entity_ids):
-            grouped[link.entity_id].append(PersonInEntity.of(link, person))
+        for person in await links_of(session, entity_ids):
+            grouped[person.entity_id].append(person)
         return [grouped.get(key, []) for key in entity_ids]

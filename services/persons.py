@@ -9,11 +9,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import case, delete
+from sqlalchemy import select as sa_select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from models import EntityPerson, Person
 from models.enums import PersonRole
+from services.registry_view import PersonInEntity
 
 _ROLE_ORDER = case(
     {PersonRole.LEGAL_REPRESENTATIVE.name: 0, PersonRole.SHAREHOLDER.name: 1, PersonRole.EXECUTIVE.name: 2},
@@ -98,14 +100,25 @@ async def replace_links(
     await session.flush()
 
 
-async def links_of(session: AsyncSession, entity_ids: Sequence[int]) -> list[tuple[EntityPerson, Person]]:
-    """Every person link of these entities, in one statement."""
+async def links_of(session: AsyncSession, entity_ids: Sequence[int]) -> list[PersonInEntity]:
+    """Every person of these entities, in one statement; plain rows, no ORM objects,
+    because a page of entities reads hundreds of them."""
     if not entity_ids:
         return []
     rows = await session.execute(
-        select(EntityPerson, Person)
+        sa_select(
+            col(EntityPerson.entity_id),
+            col(Person.id),
+            col(Person.name),
+            col(EntityPerson.role),
+            col(EntityPerson.share_percent),
+            col(EntityPerson.title),
+        )
         .join(Person, col(Person.id) == EntityPerson.person_id)
         .where(col(EntityPerson.entity_id).in_(list(entity_ids)))
         .order_by(col(EntityPerson.entity_id), _ROLE_ORDER, col(EntityPerson.id))
     )
-    return [(link, person) for link, person in rows.all()]
+    return [
+        PersonInEntity(entity_id, person_id or 0, name, role, share, title)
+        for entity_id, person_id, name, role, share, title in rows.all()
+    ]

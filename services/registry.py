@@ -277,8 +277,8 @@ async def _entity_snapshot(session: AsyncSession, entity: MarketEntity) -> dict[
     assert entity.id is not None
     snap["persons"] = sorted(
         [
-            [link.role.value, person.name, str(link.share_percent or ""), link.title or ""]
-            for link, person in await links_of(session, [entity.id])
+            [person.role.value, person.name, str(person.share_percent or ""), person.title or ""]
+            for person in await links_of(session, [entity.id])
         ]
     )
     return snap

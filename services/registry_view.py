@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from models import EntityPerson, Person
 from models.enums import PersonRole
 
 
@@ -13,13 +12,9 @@ from models.enums import PersonRole
 class PersonInEntity:
     """A person's role in an entity; the identity number never leaves the registry."""
 
+    entity_id: int
     person_id: int
     name: str
     role: PersonRole
     share_percent: Decimal | None
     title: str | None
-
-    @classmethod
-    def of(cls, link: EntityPerson, person: Person) -> PersonInEntity:
-        assert person.id is not None
-        return cls(person.id, person.name, link.role, link.share_percent, link.title)

@@ -1,0 +1,160 @@
+"""Registry reads over real HTTP: one entity by USCC, a page of 20, a page of 20 with persons.
+
+A uvicorn server runs in its own process against a freshly seeded database (SQLite by
+default, PostgreSQL when JIANGUAN_BENCH_POSTGRES_URL names a server); this process
+drives it with a fixed number of concurrent clients for a fixed time per scenario.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import platform
+import random
+import socket
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import asyncpg  # type: ignore[import-untyped]
+import httpx
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from services import migrate
+from services.db import Database
+from services.demo import seed
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+SECRET = "bench-secret"
+
+SCENARIOS: dict[str, str] = {
+    "entity_by_uscc": "query($u: String!) { entity(uscc: $u) { uscc name status legalRepresentative } }",
+    "page_of_20": "{ entities(first: 20) { edges { node { uscc name status regionCode } } } }",
+    "page_of_20_with_persons": (
+        "query($r: String) { entities(first: 20, filter: {regionCode: $r}) { edges { node { uscc name"
+        " registrationAuthority { name } persons { role name sharePercent } } } } }"
+    ),
+}
+
+
+async def _admin(server: str, statement: str) -> None:
+    parsed = make_url(server)
+    connection = await asyncpg.connect(
+        host=parsed.host, port=parsed.port or 5432, user=parsed.username, database=parsed.database
+    )
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+def _port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def _drive(
+    base: str, token: str, document: str, codes: list[str], seconds: float, concurrency: int
+) -> dict[str, Any]:
+    latencies: list[float] = []
+    errors = 0
+    stop = time.perf_counter() + seconds
+    regions = ["210202", "210203", "210204", "210211", "210213"]
+
+    async def client(seed_value: int) -> None:
+        nonlocal errors
+        rng = random.Random(seed_value)
+        async with httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {token}"}) as http:
+            while time.perf_counter() < stop:
+                variables = {"u": rng.choice(codes), "r": rng.choice(regions)}
+                started = time.perf_counter()
+                response = await http.post("/graphql", json={"query": document, "variables": variables})
+                latencies.append(time.perf_counter() - started)
+                if response.status_code != 200 or "errors" in response.json():
+                    errors += 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client(n) for n in range(concurrency)))
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    return {
+        "requests": len(latencies),
+        "errors": errors,
+        "requests_per_second": round(len(latencies) / elapsed, 1),
+        "latency_ms_p50": round(statistics.median(latencies) * 1000, 2),
+        "latency_ms_p95": round(latencies[int(len(latencies) * 0.95)] * 1000, 2),
+    }
+
+
+async def run(entities: int, seconds: float, concurrency: int, workers: int) -> dict[str, Any]:
+    server = os.environ.get("JIANGUAN_BENCH_POSTGRES_URL")
+    workdir = Path(tempfile.mkdtemp(prefix="jianguan-bench-"))
+    name = f"jianguan_bench_{uuid.uuid4().hex[:8]}"
+    if server:
+        await _admin(server, f'CREATE DATABASE "{name}"')
+        url = make_url(server).set(database=name).render_as_string(hide_password=False)
+    else:
+        url = f"sqlite:///{workdir / 'bench.db'}"
+    db = Database(url, SECRET)
+    process: asyncio.subprocess.Process | None = None
+    try:
+        await migrate.upgrade(db)
+        seeding = time.perf_counter()
+        report = await seed.seed_demo(db, seed=1, entities=entities)
+        seed_seconds = time.perf_counter() - seeding
+        async with db.engine.connect() as connection:
+            codes = [row[0] for row in (await connection.execute(text("SELECT uscc FROM market_entity"))).all()]
+        token = next(t.token for t in report.tokens if t.name == "大连市市场监督管理局登记系统")
+        port = _port()
+        env = {**os.environ, "JIANGUAN_DATABASE_URL": url, "JIANGUAN_SECRET_KEY": SECRET, "JIANGUAN_ENV": "production"}
+        command = ["-m", "uvicorn", "app:create_app", "--factory", "--port", str(port), "--workers", str(workers)]
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, *command, "--log-level", "warning", "--no-access-log", cwd=ROOT, env=env
+        )
+        base = f"http://127.0.0.1:{port}"
+        async with httpx.AsyncClient(base_url=base, timeout=1) as probe:
+            for _ in range(150):
+                try:
+                    if (await probe.get("/healthz")).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    await asyncio.sleep(0.2)
+        figures: dict[str, Any] = {}
+        for scenario, document in SCENARIOS.items():
+            await _drive(base, token, document, codes, min(1.0, seconds), concurrency)  # warm up
+            figures[scenario] = await _drive(base, token, document, codes, seconds, concurrency)
+            print(f"{scenario:<26} {figures[scenario]}")
+        result = {
+            "benchmark": "registry_reads",
+            "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "engine": "postgresql" if server else "sqlite",
+            "entities": entities,
+            "seed_seconds": round(seed_seconds, 1),
+            "seed_entities_per_second": round(entities / seed_seconds, 1),
+            "uvicorn_workers": workers,
+            "concurrency": concurrency,
+            "seconds_per_scenario": seconds,
+            "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+            "scenarios": figures,
+        }
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        out = RESULTS / f"registry_reads_{result['engine']}.json"
+        out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {out}")
+        return result
+    finally:
+        if process is not None:
+            process.terminate()
+            await process.wait()
+        await db.dispose()
+        if server:
+            await _admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -1,0 +1,69 @@
+"""What `make run` does, step by step, with a real server process on a real port."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+
+from tests.conftest import ROOT, SECRET
+
+FIRST_QUERY = "{ entities(first: 5) { edges { node { uscc name status } } } }"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_migrate_seed_and_serve_answer_the_readme_query(database_url: str) -> None:
+    env = {**os.environ, "JIANGUAN_DATABASE_URL": database_url, "JIANGUAN_SECRET_KEY": SECRET}
+
+    def manage(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+        )
+
+    assert manage("migrate").returncode == 0
+    seeded = manage("seed-demo", "--if-empty")
+    assert seeded.returncode == 0, seeded.stderr
+    assert "2000 个市场主体" in seeded.stderr
+    lines = [line.split() for line in seeded.stdout.splitlines() if "jg_" in line]
+    token = next(parts[-1] for parts in lines if parts[0] == "大连市市场监督管理局登记系统")
+    assert manage("seed-demo", "--if-empty").returncode == 0, "a second `make run` keeps the data"
+
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "serve", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "the server did not come up"
+            time.sleep(0.2)
+        graphiql = httpx.get(f"{base}/graphql", headers={"Accept": "text/html"}, timeout=5)
+        assert "graphiql" in graphiql.text.lower()
+        answer = httpx.post(
+            f"{base}/graphql", json={"query": FIRST_QUERY}, headers={"Authorization": f"Bearer {token}"}, timeout=10
+        ).json()
+        nodes = [edge["node"] for edge in answer["data"]["entities"]["edges"]]
+        assert len(nodes) == 5 and all(node["name"] and len(node["uscc"]) == 18 for node in nodes)
+        assert httpx.get(f"{base}/admin", timeout=5).status_code == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
