@@ -100,10 +100,21 @@ class ChainReport:
         return self.first_bad_id is None
 
 
-async def _events(session: AsyncSession) -> AsyncIterator[AuditEvent]:
-    result = await session.stream_scalars(select(AuditEvent).order_by(col(AuditEvent.id)))
-    async for event in result:
-        yield event
+async def _events(session: AsyncSession, batch: int = 1000) -> AsyncIterator[AuditEvent]:
+    """The log in id order, a batch at a time: constant memory, no server-side cursor."""
+    last = 0
+    while True:
+        rows = (
+            await session.scalars(
+                select(AuditEvent).where(col(AuditEvent.id) > last).order_by(col(AuditEvent.id)).limit(batch)
+            )
+        ).all()
+        for event in rows:
+            yield event
+        if len(rows) < batch:
+            return
+        last = rows[-1].id or 0
+        session.expunge_all()
 
 
 async def verify_chain(session: AsyncSession) -> ChainReport:

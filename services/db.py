@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import event, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlmodel import SQLModel
 
 from services import access
 from services.principal import Principal
@@ -83,6 +86,15 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+async def insert_if_absent(
+    session: AsyncSession, model: type[SQLModel], values: dict[str, Any], unique: list[str]
+) -> None:
+    """INSERT … ON CONFLICT DO NOTHING: a concurrent insert of the same key waits, then yields."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    table = model.__table__  # type: ignore[attr-defined]
+    await session.execute(insert(table).values(**values).on_conflict_do_nothing(index_elements=unique))
 
 
 async def serialise_writers(session: AsyncSession, key: int) -> None:

@@ -15,6 +15,7 @@ from sqlmodel import col, select
 
 from models import EntityPerson, Person
 from models.enums import PersonRole
+from services.db import insert_if_absent
 from services.registry_view import PersonInEntity
 
 _ROLE_ORDER = case(
@@ -43,10 +44,11 @@ def id_number_hash(secret_key: str, id_number: str) -> str:
 async def _person_for(session: AsyncSession, secret_key: str, link: PersonLink, reusable: dict[str, Person]) -> Person:
     if link.id_number:
         digest = id_number_hash(secret_key, link.id_number)
+        # Two registrations may name the same new person at once: insert-if-absent,
+        # then read, so neither fails on the unique hash.
+        await insert_if_absent(session, Person, {"name": link.name, "id_number_hash": digest}, ["id_number_hash"])
         person = await session.scalar(select(Person).where(col(Person.id_number_hash) == digest))
-        if person is None:
-            person = Person(name=link.name, id_number_hash=digest)
-            session.add(person)
+        assert person is not None
         return person
     # Without an identity number a person cannot be matched across entities;
     # within one entity, a name already linked is the same person.

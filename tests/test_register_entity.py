@@ -169,3 +169,22 @@ async def test_a_city_authority_registers_in_any_district(api: Api, city: DemoCi
     data = registration(uscc=new_code("210211"), regionCode="210211")
     payload = (await api.data(REGISTER, {"input": data}, city.tokens["city"]))["registerEntity"]
     assert payload["errors"] == [] and payload["entity"]["registrationAuthority"]["code"] == "SCJG-210200"
+
+
+async def test_two_registrations_of_one_new_entity_at_once_store_it_once(
+    api: Api, city: DemoCity, db: Database
+) -> None:
+    import asyncio
+
+    first, second = await asyncio.gather(
+        api.data(REGISTER, {"input": registration()}, city.tokens["district"]),
+        api.data(REGISTER, {"input": registration()}, city.tokens["district"]),
+    )
+    outcomes = [first["registerEntity"], second["registerEntity"]]
+    assert sum(1 for o in outcomes if o["created"]) == 1
+    for outcome in outcomes:
+        # The loser either saw the winner's row (nothing to change) or was told to retry.
+        assert outcome["errors"] == [] or [e["code"] for e in outcome["errors"]] == ["CONFLICT"]
+    async with db.session(Principal.system()) as session:
+        rows = (await session.scalars(select(MarketEntity).where(col(MarketEntity.uscc) == new_code()))).all()
+    assert len(rows) == 1
