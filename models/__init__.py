@@ -2,7 +2,7 @@
 
 from sqlmodel import SQLModel
 
-from models.audit import AuditEvent
+from models.audit import AuditEvent, AuditHead
 from models.auth import ApiToken
 from models.registry import Department, EntityPerson, MarketEntity, Person, Region
 
@@ -11,6 +11,7 @@ metadata = SQLModel.metadata
 __all__ = [
     "ApiToken",
     "AuditEvent",
+    "AuditHead",
     "Department",
     "EntityPerson",
     "MarketEntity",

@@ -28,3 +28,16 @@ class AuditEvent(SQLModel, table=True):
     # writers that read the same head cannot both append.
     prev_hash: str = Field(unique=True, max_length=64)
     hash: str = Field(unique=True, max_length=64)
+
+
+class AuditHead(SQLModel, table=True):
+    """The newest event, sealed with the secret key: removing events from the end
+    of the log no longer leaves a chain that looks whole."""
+
+    __tablename__ = "audit_head"
+
+    id: int = Field(default=1, primary_key=True)
+    last_event_id: int
+    last_hash: str = Field(max_length=64)
+    events: int
+    seal: str = Field(max_length=64)

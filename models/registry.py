@@ -72,12 +72,12 @@ class MarketEntity(SQLModel, table=True):
 
 
 class Person(SQLModel, table=True):
-    """A natural person named in the registry; the identity number only as a keyed hash."""
+    """A natural person: what links their roles across entities. Only a keyed hash of
+    the identity number is kept; the name belongs to each role, as registered."""
 
     __tablename__ = "person"
 
     id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(max_length=128, index=True)
     id_number_hash: str | None = Field(default=None, unique=True, max_length=64)
 
 
@@ -91,5 +91,6 @@ class EntityPerson(SQLModel, table=True):
     entity_id: int = Field(foreign_key="market_entity.id", index=True)
     person_id: int = Field(foreign_key="person.id", index=True)
     role: PersonRole = Field(sa_type=_enum(PersonRole))
+    name: str = Field(max_length=128, index=True)
     share_percent: Decimal | None = Field(default=None, sa_type=ScaledDecimal(4))
     title: str | None = Field(default=None, max_length=64)

@@ -6,38 +6,19 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from resolvers.context import Context
-from services.errors import DomainError, Forbidden, Problem, Unauthenticated
+from services.errors import Problem
 from services.paging import Page
+from services.transactions import run_change
 
 T = TypeVar("T")
 
 
 async def mutate(context: Context, work: Callable[[AsyncSession], Awaitable[T]]) -> tuple[T | None, list[Problem]]:
-    """Run one change in one transaction: all of it is stored, or none of it.
-
-    Expected failures come back as problems for the payload's `errors`;
-    authentication and permission failures stay GraphQL errors.
-    """
-    session = await context.db.write_session(context.principal)
-    try:
-        result = await work(session)
-        await session.commit()
-        return result, []
-    except (Unauthenticated, Forbidden):
-        await session.rollback()
-        raise
-    except DomainError as error:
-        await session.rollback()
-        return None, error.problems
-    except IntegrityError:
-        await session.rollback()
-        return None, [Problem("CONFLICT", "与同时进行的另一项修改冲突，未保存任何内容，请重试")]
-    finally:
-        await session.close()
+    """A mutation's change, as the caller, in one transaction (services.transactions)."""
+    return await run_change(context.db, context.principal, work)
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,16 @@ _KNOWN: list[tuple[re.Pattern[str], str, str]] = [
     (re.compile(r"^Syntax Error: (.*)", re.S), "GRAPHQL_PARSE_FAILED", "查询语法错误：{0}"),
     (re.compile(r"^Variable '\$(\w+)'.*", re.S), "BAD_USER_INPUT", "变量 ${0} 的值无效：{msg}"),
 ]
+# graphql-core quotes the whole submitted value back; it may hold identity numbers.
+_ECHOED = [(re.compile(r" got invalid value .*?;", re.S), ":"), (re.compile(r", found: .*$", re.S), "")]
+
+
+def _without_values(message: str) -> str:
+    for pattern, replacement in _ECHOED:
+        message = pattern.sub(replacement, message)
+    return message
+
+
 _VALIDATION = ("GRAPHQL_VALIDATION_FAILED", "查询无效：{msg}")
 
 
@@ -51,10 +61,11 @@ def shape_error(error: GraphQLError) -> dict[str, Any]:
             match = pattern.search(message)
             if match:
                 extensions["code"] = code
-                formatted["message"] = template.format(*match.groups(), msg=message)
+                formatted["message"] = template.format(*match.groups(), msg=_without_values(message))
                 break
         else:
-            if error.original_error is None:
+            # Without a cause and outside execution (no path), it is the document that is wrong.
+            if error.original_error is None and error.path is None:
                 extensions["code"], template = _VALIDATION
                 formatted["message"] = template.format(msg=message)
             else:

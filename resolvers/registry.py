@@ -47,7 +47,7 @@ async def entities(
 async def search_entities(
     info: GqlInfo, text: str, first: int | None = None, after: str | None = None
 ) -> Connection[MarketEntity]:
-    return await _connection(info, registry.EntityFilter(text=text), first, after)
+    return await _connection(info, registry.search_filter(text), first, after)
 
 
 async def registration_authority(root: MarketEntity, info: GqlInfo) -> Department | None:

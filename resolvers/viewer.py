@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from models import Department
+from models.enums import TokenRole
 from resolvers.context import GqlInfo
 from services.access import require_authenticated
 from services.principal import Principal, PrincipalKind
@@ -13,6 +14,7 @@ from services.principal import Principal, PrincipalKind
 @dataclass(frozen=True)
 class Viewer:
     kind: PrincipalKind
+    role: TokenRole
     name: str
     department_id: int | None
 
@@ -20,7 +22,8 @@ class Viewer:
 async def viewer(info: GqlInfo) -> Viewer:
     principal: Principal = info.context.principal
     require_authenticated(principal)
-    return Viewer(principal.kind, principal.name, principal.department_id)
+    role = TokenRole.MAINTAINER if principal.is_maintainer else TokenRole.DEPARTMENT
+    return Viewer(principal.kind, role, principal.name, principal.department_id)
 
 
 async def viewer_department(root: Viewer, info: GqlInfo) -> Department | None:

@@ -2,7 +2,15 @@
 
 import strawberry
 
-from models.enums import DataQualityIssue, DepartmentLevel, EntityStatus, EntityType, PersonRole, RegionLevel
+from models.enums import (
+    DataQualityIssue,
+    DepartmentLevel,
+    EntityStatus,
+    EntityType,
+    PersonRole,
+    RegionLevel,
+    TokenRole,
+)
 from services.principal import PrincipalKind
 
 strawberry.enum(RegionLevel, description="行政区划层级 / GB/T 2260 level.")
@@ -18,6 +26,7 @@ strawberry.enum(
     DataQualityIssue, description="数据质量问题 / Why a registry row is on the maintainers' data-quality list."
 )
 strawberry.enum(PrincipalKind, description="调用方类型 / Kind of caller.")
+strawberry.enum(TokenRole, description="令牌角色：部门或目录维护人员 / A department's token or a maintainer's.")
 
 __all__ = [
     "DataQualityIssue",
@@ -27,4 +36,5 @@ __all__ = [
     "PersonRole",
     "PrincipalKind",
     "RegionLevel",
+    "TokenRole",
 ]

@@ -18,6 +18,7 @@ from schema.enums import (
     PersonRole,
     PrincipalKind,
     RegionLevel,
+    TokenRole,
 )
 
 T = TypeVar("T")
@@ -114,6 +115,7 @@ class Connection(Generic[T]):
 @strawberry.type(description="当前调用方 / The caller.")
 class Viewer:
     kind: PrincipalKind
+    role: TokenRole = strawberry.field(description="角色 / The token's role.")
     name: str = strawberry.field(description="令牌名称 / The token's name.")
     department = strawberry.field(resolver=viewer.viewer_department, graphql_type=Department | None)
 
@@ -122,12 +124,6 @@ class Viewer:
 class Publicity:
     uscc: str
     name: str
-    entity_type: EntityType
-    legal_representative: str
-    established_on: datetime.date
-    status: EntityStatus
-    address: str
-    registration_authority_name: str
 
 
 @strawberry.type

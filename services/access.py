@@ -8,14 +8,13 @@ DataLoaders and admin views cannot forget it. Operation access is the
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
-from sqlmodel import col
+from sqlmodel import col, select
 
-from models import MarketEntity
+from models import Department, EntityPerson, MarketEntity, Region
+from models.enums import DepartmentLevel, RegionLevel
 from services.errors import Forbidden, Unauthenticated
 from services.principal import Principal
 
@@ -41,22 +40,22 @@ def principal_of(session: AsyncSession | Session) -> Principal:
 
 @event.listens_for(Session, "do_orm_execute")
 def _apply_row_policy(state: ORMExecuteState) -> None:
-    if not state.is_select or state.is_column_load or state.is_relationship_load:
+    if not (state.is_select or state.is_update or state.is_delete):
         return
-    if state.execution_options.get(_UNRESTRICTED):
+    if state.is_column_load or state.is_relationship_load or state.execution_options.get(_UNRESTRICTED):
         return
     principal = state.session.info.get(_KEY)
     if principal is None:
         raise RuntimeError("ORM query without a principal: open sessions through Database")
     regions = principal.jurisdiction
-    if regions is not None:
-        state.statement = state.statement.options(
-            with_loader_criteria(
-                MarketEntity,
-                col(MarketEntity.region_code).in_(sorted(regions)),
-                include_aliases=True,
-            )
-        )
+    if regions is None:
+        return
+    in_jurisdiction = col(MarketEntity.region_code).in_(sorted(regions))
+    visible_entities = select(col(MarketEntity.id)).where(in_jurisdiction)
+    state.statement = state.statement.options(
+        with_loader_criteria(MarketEntity, in_jurisdiction, include_aliases=True),
+        with_loader_criteria(EntityPerson, col(EntityPerson.entity_id).in_(visible_entities), include_aliases=True),
+    )
 
 
 def require_authenticated(principal: Principal) -> None:
@@ -70,10 +69,19 @@ def require_maintainer(principal: Principal) -> None:
         raise Forbidden("仅目录维护人员可以执行此操作")
 
 
-def can_read_region(principal: Principal, region_code: str) -> bool:
-    regions = principal.jurisdiction
-    return regions is None or region_code in regions
+def may_register_in(authority: Department, region: Region) -> bool:
+    """Entities sit in district-level regions; a district registration authority
+    registers in its own district, a city authority in any district of its city."""
+    if region.level is not RegionLevel.DISTRICT:
+        return False
+    if authority.level is DepartmentLevel.DISTRICT:
+        return region.code == authority.region_code
+    return region.parent_code == authority.region_code
 
 
-def describe(principal: Principal) -> dict[str, Any]:
-    return {"kind": principal.kind.value, "name": principal.name, "department": principal.department_code}
+def may_change(authority: Department, entity: MarketEntity, entity_region: Region) -> bool:
+    """A change registration comes from the entity's own registration authority,
+    or from the city authority above the entity's district."""
+    if entity.registration_authority_id == authority.id:
+        return True
+    return authority.level is DepartmentLevel.CITY and entity_region.parent_code == authority.region_code

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -14,10 +15,10 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel, col, select
 
-from models import AuditEvent
+from models import AuditEvent, AuditHead
 from models.types import utcnow
 from services.access import principal_of
-from services.db import serialise_writers
+from services.db import secret_key_of, serialise_writers
 from services.principal import PrincipalKind
 
 GENESIS = "0" * 64
@@ -41,7 +42,12 @@ def snapshot(row: SQLModel, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
     return {k: jsonable(v) for k, v in row.model_dump().items() if k not in exclude}
 
 
-def _digest(event: AuditEvent) -> str:
+def _mac(key: str, text: str) -> str:
+    # Keyed, so that rewriting an event and every hash after it needs the secret key.
+    return hmac.new(key.encode(), text.encode(), hashlib.sha256).hexdigest()
+
+
+def _digest(key: str, event: AuditEvent) -> str:
     body = {
         "prev_hash": event.prev_hash,
         "occurred_at": event.occurred_at.isoformat(),
@@ -54,8 +60,11 @@ def _digest(event: AuditEvent) -> str:
         "before": event.before,
         "after": event.after,
     }
-    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return _mac(key, json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")))
+
+
+def _seal(key: str, last_event_id: int, last_hash: str, events: int) -> str:
+    return _mac(key, f"head:{last_event_id}:{last_hash}:{events}")
 
 
 async def record(
@@ -65,26 +74,40 @@ async def record(
     object_id: str,
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
+    department_code: str | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain, inside the caller's transaction."""
+    """Append one event to the chain, inside the caller's transaction.
+
+    `department_code` names the department acted for when it is not the actor's own
+    (a maintainer registering on behalf of a registration authority).
+    """
     principal = principal_of(session)
+    key = secret_key_of(session)
     await serialise_writers(session, _CHAIN_LOCK)
-    head = await session.scalar(select(AuditEvent.hash).order_by(col(AuditEvent.id).desc()).limit(1))
+    head = await session.get(AuditHead, 1)
+    own = principal.department_code if principal.kind is not PrincipalKind.SYSTEM else None
     event = AuditEvent(
         occurred_at=utcnow(),
         actor=principal.name,
         actor_kind=principal.kind.value,
-        department_code=principal.department_code if principal.kind is not PrincipalKind.SYSTEM else None,
+        department_code=department_code or own,
         action=action,
         object_type=object_type,
         object_id=object_id,
         before=jsonable(before),
         after=jsonable(after),
-        prev_hash=head or GENESIS,
+        prev_hash=head.last_hash if head else GENESIS,
         hash="",
     )
-    event.hash = _digest(event)
+    event.hash = _digest(key, event)
     session.add(event)
+    await session.flush()
+    assert event.id is not None
+    if head is None:
+        head = AuditHead(last_event_id=0, last_hash=GENESIS, events=0, seal="")
+        session.add(head)
+    head.last_event_id, head.last_hash, head.events = event.id, event.hash, head.events + 1
+    head.seal = _seal(key, head.last_event_id, head.last_hash, head.events)
     await session.flush()
     return event
 
@@ -118,19 +141,29 @@ async def _events(session: AsyncSession, batch: int = 1000) -> AsyncIterator[Aud
 
 
 async def verify_chain(session: AsyncSession) -> ChainReport:
-    """Walk the log in order; name the first event whose hash or link is wrong."""
+    """Walk the log in order; name the first event whose hash or link is wrong,
+    then check the end of the log against the sealed head."""
+    key = secret_key_of(session)
     expected_prev = GENESIS
     checked = 0
+    last_id = 0
     async for event in _events(session):
         assert event.id is not None
         if event.prev_hash != expected_prev:
-            return ChainReport(
-                checked,
-                event.id,
-                "与前一事件的链接不符（前面的事件被删除、插入或修改）",
-            )
-        if _digest(event) != event.hash:
+            return ChainReport(checked, event.id, "与前一事件的链接不符（前面的事件被删除、插入或修改）")
+        if _digest(key, event) != event.hash:
             return ChainReport(checked, event.id, "内容与其哈希不符（该事件被修改）")
-        expected_prev = event.hash
+        expected_prev, last_id = event.hash, event.id
         checked += 1
+    head = await session.get(AuditHead, 1)
+    if head is None:
+        if checked:
+            return ChainReport(checked, last_id, "缺少封存的日志头（日志头被删除）")
+        return ChainReport(0, None, None)
+    if head.seal != _seal(key, head.last_event_id, head.last_hash, head.events):
+        return ChainReport(checked, head.last_event_id, "日志头的封存值不符（日志头被修改）")
+    if (head.last_event_id, head.last_hash, head.events) != (last_id, expected_prev, checked):
+        return ChainReport(
+            checked, head.last_event_id, f"日志末尾缺失：封存的最新事件为 #{head.last_event_id}，共 {head.events} 个"
+        )
     return ChainReport(checked, None, None)

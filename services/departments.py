@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -78,6 +79,13 @@ async def list_departments(
     if region_code is not None:
         query = query.where(col(Department.region_code) == region_code)
     return list((await session.scalars(query)).all())
+
+
+async def departments_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Department | None]:
+    """For a DataLoader: departments in the order of `ids` (None where unknown)."""
+    rows = await session.scalars(select(Department).where(col(Department.id).in_(list(ids))))
+    by_id = {row.id: row for row in rows}
+    return [by_id.get(key) for key in ids]
 
 
 async def get_department(session: AsyncSession, code: str, field: str = "departmentCode") -> Department:

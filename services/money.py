@@ -6,6 +6,9 @@ from decimal import Decimal, InvalidOperation
 
 from services.errors import Collector
 
+# Stored as fen in a signed 64-bit integer (about 9.2e16 yuan); no real amount comes near.
+MAX_AMOUNT = Decimal("1e15")
+
 
 def decimal_places(value: Decimal) -> int:
     exponent = value.as_tuple().exponent
@@ -31,5 +34,8 @@ def parse_amount(raw: str | None, problems: Collector, field_name: str) -> Decim
         return None
     if amount < 0 or decimal_places(amount) > 2:
         problems.add("INVALID_AMOUNT", "金额须为非负数，最多两位小数（单位：元）", field_name)
+        return None
+    if amount >= MAX_AMOUNT:
+        problems.add("AMOUNT_TOO_LARGE", "金额过大：应小于 10¹⁵ 元（请确认单位是元而不是分）", field_name)
         return None
     return amount

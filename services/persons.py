@@ -41,23 +41,24 @@ def id_number_hash(secret_key: str, id_number: str) -> str:
     return hmac.new(secret_key.encode(), normalised.encode(), hashlib.sha256).hexdigest()
 
 
-async def _person_for(session: AsyncSession, secret_key: str, link: PersonLink, reusable: dict[str, Person]) -> Person:
+async def _person_id(session: AsyncSession, secret_key: str, link: PersonLink, reusable: dict[str, int]) -> int:
     if link.id_number:
         digest = id_number_hash(secret_key, link.id_number)
         # Two registrations may name the same new person at once: insert-if-absent,
         # then read, so neither fails on the unique hash.
-        await insert_if_absent(session, Person, {"name": link.name, "id_number_hash": digest}, ["id_number_hash"])
-        person = await session.scalar(select(Person).where(col(Person.id_number_hash) == digest))
-        assert person is not None
-        return person
+        await insert_if_absent(session, Person, {"id_number_hash": digest}, ["id_number_hash"])
+        person_id = await session.scalar(select(col(Person.id)).where(col(Person.id_number_hash) == digest))
+        assert person_id is not None
+        return person_id
     # Without an identity number a person cannot be matched across entities;
-    # within one entity, a name already linked is the same person.
-    if link.name in reusable and reusable[link.name].id_number_hash is None:
-        return reusable[link.name]
-    person = Person(name=link.name)
-    session.add(person)
-    reusable[link.name] = person
-    return person
+    # within one entity, a name already linked without one is the same person.
+    if link.name not in reusable:
+        person = Person()
+        session.add(person)
+        await session.flush()
+        assert person.id is not None
+        reusable[link.name] = person.id
+    return reusable[link.name]
 
 
 async def replace_links(
@@ -68,14 +69,12 @@ async def replace_links(
     roles: set[PersonRole],
 ) -> None:
     """Make the entity's persons in `roles` exactly `links`."""
-    current = (
-        await session.execute(
-            select(EntityPerson, Person)
-            .join(Person, col(Person.id) == EntityPerson.person_id)
-            .where(col(EntityPerson.entity_id) == entity_id)
-        )
-    ).all()
-    reusable = {person.name: person for _, person in current}
+    current = await session.execute(
+        sa_select(col(EntityPerson.name), col(Person.id))
+        .join(Person, col(Person.id) == EntityPerson.person_id)
+        .where(col(EntityPerson.entity_id) == entity_id, col(Person.id_number_hash).is_(None))
+    )
+    reusable: dict[str, int] = {name: person_id for name, person_id in current.all() if person_id is not None}
     await session.execute(
         delete(EntityPerson).where(
             col(EntityPerson.entity_id) == entity_id,
@@ -84,17 +83,16 @@ async def replace_links(
     )
     seen: set[tuple[int, PersonRole]] = set()
     for link in links:
-        person = await _person_for(session, secret_key, link, reusable)
-        await session.flush()
-        assert person.id is not None
-        if (person.id, link.role) in seen:
+        person_id = await _person_id(session, secret_key, link, reusable)
+        if (person_id, link.role) in seen:
             continue
-        seen.add((person.id, link.role))
+        seen.add((person_id, link.role))
         session.add(
             EntityPerson(
                 entity_id=entity_id,
-                person_id=person.id,
+                person_id=person_id,
                 role=link.role,
+                name=link.name,
                 share_percent=link.share_percent,
                 title=link.title,
             )
@@ -110,17 +108,16 @@ async def links_of(session: AsyncSession, entity_ids: Sequence[int]) -> list[Per
     rows = await session.execute(
         sa_select(
             col(EntityPerson.entity_id),
-            col(Person.id),
-            col(Person.name),
+            col(EntityPerson.person_id),
+            col(EntityPerson.name),
             col(EntityPerson.role),
             col(EntityPerson.share_percent),
             col(EntityPerson.title),
         )
-        .join(Person, col(Person.id) == EntityPerson.person_id)
         .where(col(EntityPerson.entity_id).in_(list(entity_ids)))
         .order_by(col(EntityPerson.entity_id), _ROLE_ORDER, col(EntityPerson.id))
     )
     return [
-        PersonInEntity(entity_id, person_id or 0, name, role, share, title)
+        PersonInEntity(entity_id, person_id, name, role, share, title)
         for entity_id, person_id, name, role, share, title in rows.all()
     ]

@@ -44,7 +44,12 @@ class Principal:
 
     @property
     def jurisdiction(self) -> frozenset[str] | None:
-        """Region codes whose entities this principal may read; None means all."""
+        """Region codes whose entities this principal may read; None means all.
+
+        The public reads no registry row except through services that publish
+        (and say so with UNRESTRICTED)."""
+        if self.kind is PrincipalKind.ANONYMOUS:
+            return frozenset()
         if self.kind is PrincipalKind.DEPARTMENT and self.department_level is DepartmentLevel.DISTRICT:
             return frozenset({self.department_region_code or ""})
         return None

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import select
+from sqlmodel import col, select
 
 from models import Region
 from models.enums import RegionLevel
@@ -66,6 +67,13 @@ async def upsert_region(session: AsyncSession, data: RegionInput) -> tuple[Regio
         await session.flush()
         await audit.record(session, "region.upserted", "Region", code, before, after)
     return region, before is None
+
+
+async def regions_by_codes(session: AsyncSession, codes: Sequence[str]) -> list[Region | None]:
+    """For a DataLoader: regions in the order of `codes` (None where unknown)."""
+    rows = await session.scalars(select(Region).where(col(Region.code).in_(list(codes))))
+    by_code = {row.code: row for row in rows}
+    return [by_code.get(key) for key in codes]
 
 
 async def list_regions(session: AsyncSession) -> list[Region]:

@@ -13,16 +13,11 @@ from sqlalchemy import ColumnElement, func, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from models import Department, EntityPerson, MarketEntity, Person, Region
+from models import Department, EntityPerson, MarketEntity, Region
 from models.enums import DataQualityIssue, EntityStatus, EntityType, PersonRole
 from models.types import utcnow
 from services import audit, uscc
-from services.access import (
-    UNRESTRICTED,
-    can_read_region,
-    principal_of,
-    require_authenticated,
-)
+from services.access import UNRESTRICTED, may_change, may_register_in, principal_of, require_authenticated
 from services.db import secret_key_of
 from services.departments import get_department
 from services.errors import Collector, DomainError, Forbidden
@@ -104,6 +99,7 @@ class _Checked:
     code: str
     data_quality_issue: DataQualityIssue | None
     capital: Decimal | None
+    region: Region
     links: list[PersonLink] = field(default_factory=list)
 
 
@@ -180,10 +176,13 @@ async def _check(session: AsyncSession, data: RegistrationInput, problems: Colle
     if data.established_on > today():
         problems.add("DATE_IN_FUTURE", "成立日期不能晚于今天", "establishedOn")
     capital = parse_amount(data.registered_capital, problems, "registeredCapital")
-    if await session.get(Region, data.region_code.strip()) is None:
+    region = await session.get(Region, data.region_code.strip())
+    if region is None:
         problems.add("UNKNOWN_REGION", f"行政区划“{data.region_code}”不存在", "regionCode")
     links = _check_persons(data, problems)
-    return None if problems.problems else _Checked(code, issue, capital, links)
+    if problems.problems or region is None:
+        return None
+    return _Checked(code, issue, capital, region, links)
 
 
 async def _acting_authority(session: AsyncSession, principal: Principal, department_code: str | None) -> Department:
@@ -206,10 +205,6 @@ async def _acting_authority(session: AsyncSession, principal: Principal, departm
     return department
 
 
-def _within(authority: Department, region_code: str) -> bool:
-    return authority.level.value == "CITY" or authority.region_code == region_code
-
-
 async def register_entity(session: AsyncSession, data: RegistrationInput) -> RegistrationOutcome:
     """Registry intake: create the entity, or apply a change to it; audited either way."""
     principal = principal_of(session)
@@ -219,17 +214,24 @@ async def register_entity(session: AsyncSession, data: RegistrationInput) -> Reg
     checked = await _check(session, data, problems)
     problems.raise_if_any()
     assert checked is not None
-    region_code = data.region_code.strip()
-    if not _within(authority, region_code):
-        raise DomainError("REGION_OUT_OF_JURISDICTION", "该行政区划不在本登记机关辖区内", "regionCode")
+    region_code = checked.region.code
+    if not may_register_in(authority, checked.region):
+        raise DomainError(
+            "REGION_OUT_OF_JURISDICTION",
+            "该行政区划不在本登记机关辖区内：市场主体应登记在本辖区的区县级行政区划",
+            "regionCode",
+        )
 
     # Looked up across every region: a code registered elsewhere must not be
     # registered twice, even where the caller may not read the existing row.
     entity = await session.scalar(
         select(MarketEntity).where(col(MarketEntity.uscc) == checked.code).execution_options(**UNRESTRICTED)
     )
-    if entity is not None and not _within(authority, entity.region_code):
-        raise DomainError("REGION_OUT_OF_JURISDICTION", "该市场主体由其他辖区的登记机关管辖", "uscc")
+    if entity is not None:
+        current_region = await session.get(Region, entity.region_code)
+        assert current_region is not None
+        if not may_change(authority, entity, current_region):
+            raise DomainError("REGION_OUT_OF_JURISDICTION", "该市场主体由其他登记机关管辖，不能由本机关变更", "uscc")
 
     before = await _entity_snapshot(session, entity) if entity else None
     assert authority.id is not None
@@ -268,7 +270,7 @@ async def register_entity(session: AsyncSession, data: RegistrationInput) -> Reg
         entity.updated_at = utcnow()
         await session.flush()
         action = "entity.registered" if created else ("entity.scope_changed" if scope_changed else "entity.changed")
-        await audit.record(session, action, "MarketEntity", entity.uscc, before, after)
+        await audit.record(session, action, "MarketEntity", entity.uscc, before, after, authority.code)
     return RegistrationOutcome(entity, created, changed, scope_changed)
 
 
@@ -309,11 +311,7 @@ def _conditions(flt: EntityFilter) -> list[ColumnElement[bool]]:
         conditions.append(column.is_not(None) if flt.data_quality_issue else column.is_(None))
     text = (flt.text or "").strip()
     if text:
-        persons = (
-            select(EntityPerson.entity_id)
-            .join(Person, col(Person.id) == EntityPerson.person_id)
-            .where(col(Person.name) == text)
-        )
+        persons = select(EntityPerson.entity_id).where(col(EntityPerson.name) == text)
         conditions.append(
             or_(
                 col(MarketEntity.name).contains(text, autoescape=True),
@@ -342,11 +340,14 @@ async def list_entities(session: AsyncSession, flt: EntityFilter, first: int, af
     )
 
 
+def search_filter(text: str) -> EntityFilter:
+    """searchEntities: text is required, or it would list the whole jurisdiction."""
+    if not text.strip():
+        raise DomainError("REQUIRED", "检索词不能为空", "text")
+    return EntityFilter(text=text)
+
+
 async def count_entities(session: AsyncSession, flt: EntityFilter) -> int:
     require_authenticated(principal_of(session))
     query = select(func.count(col(MarketEntity.id))).where(*_conditions(flt))
     return int(await session.scalar(query) or 0)
-
-
-def readable(principal: Principal, entity: MarketEntity) -> bool:
-    return can_read_region(principal, entity.region_code)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from sqlalchemy import func, update
 from sqlmodel import col, select
 
-from models import ApiToken
+from models import ApiToken, EntityPerson, MarketEntity
 from services.db import Database
 from services.principal import Principal
-from services.tokens import revoke_token
+from services.tokens import authenticate, revoke_token
 from tests.conftest import Api, DemoCity
 
 ENTITY = "query($u: String!) { entity(uscc: $u) { uscc name regionCode } }"
@@ -83,22 +84,52 @@ async def test_a_revoked_token_stops_working(api: Api, city: DemoCity, db: Datab
 
 async def test_the_public_reads_publicity_without_a_login(api: Api, city: DemoCity) -> None:
     code = city.xigang[0]
-    public = await api.data(
-        "query($u: String!) { publicity(uscc: $u) { uscc name registrationAuthorityName } }", {"u": code}
-    )
-    assert public["publicity"]["uscc"] == code
-    assert public["publicity"]["registrationAuthorityName"].endswith("市场监督管理局")
+    query = "query($u: String!) { publicity(uscc: $u) { uscc name } }"
+    public = await api.data(query, {"u": code})
+    assert public["publicity"]["uscc"] == code and public["publicity"]["name"]
     # Public data is the same for a district department outside the entity's region.
-    same = await api.data("query($u: String!) { publicity(uscc: $u) { name } }", {"u": code}, city.tokens["district"])
-    assert same["publicity"]["name"] == public["publicity"]["name"]
+    assert (await api.data(query, {"u": code}, city.tokens["district"]))["publicity"] == public["publicity"]
+    assert (await api.data(query, {"u": "91350100M000100Y43"}))["publicity"] is None
+
+
+async def test_publicity_shows_only_what_domain_md_makes_public(api: Api) -> None:
+    fields = await api.data('{ __type(name: "Publicity") { fields { name } } }')
+    # Registration details (legal representative, address, persons) are internal.
+    assert {f["name"] for f in fields["__type"]["fields"]} == {"uscc", "name"}
+
+
+async def _principal(db: Database, token: str) -> Principal:
+    async with db.session(Principal.anonymous()) as session:
+        principal = await authenticate(session, token)
+    assert principal is not None
+    return principal
+
+
+async def test_the_row_policy_fails_closed(db: Database, city: DemoCity) -> None:
+    async with db.session(Principal.anonymous()) as session:
+        assert (await session.scalars(select(MarketEntity))).all() == []
+        assert await session.scalar(select(func.count(col(MarketEntity.id)))) == 0
+        assert (await session.scalars(select(EntityPerson))).all() == []
+    session = await db.write_session(await _principal(db, city.tokens["district"]))
+    async with session:
+        other = city.xigang[0]
+        result = await session.execute(update(MarketEntity).where(col(MarketEntity.uscc) == other).values(name="改"))
+        assert result.rowcount == 0  # type: ignore[attr-defined]
+        assert await session.scalar(select(MarketEntity).where(col(MarketEntity.uscc) == other)) is None
+        own = set((await session.scalars(select(col(MarketEntity.id)))).all())
+        persons = (await session.scalars(select(EntityPerson))).all()
+        assert persons and {p.entity_id for p in persons} <= own
+        await session.rollback()
 
 
 async def test_viewer_describes_the_caller(api: Api, city: DemoCity) -> None:
     data = await api.data(
-        "{ viewer { kind name department { code level isRegistrationAuthority } } }", token=city.tokens["maintainer"]
+        "{ viewer { kind role name department { code level isRegistrationAuthority } } }",
+        token=city.tokens["maintainer"],
     )
     assert data["viewer"] == {
         "kind": "MAINTAINER",
+        "role": "MAINTAINER",
         "name": "演示维护人员",
         "department": {"code": "SCJG-210200", "level": "CITY", "isRegistrationAuthority": True},
     }

@@ -12,7 +12,7 @@ from sqlmodel import col, select
 
 from models import AuditEvent
 from services import audit
-from services.db import Database
+from services.db import Database, secret_key_of
 from services.principal import Principal
 from tests.conftest import ROOT, SECRET, Api, DemoCity
 from tests.helpers import REGISTER, audit_count, new_code, registration
@@ -92,3 +92,45 @@ async def test_concurrent_changes_keep_one_unbroken_chain(api: Api, city: DemoCi
     async with db.session(Principal.system()) as session:
         distinct = await session.scalar(select(func.count(func.distinct(col(AuditEvent.prev_hash)))))
     assert distinct == before + 12
+
+
+async def test_removing_the_newest_events_is_caught(db: Database, city: DemoCity, database_url: str) -> None:
+    ids = await _ids(db)
+    async with db.engine.begin() as connection:
+        await connection.execute(text("DELETE FROM audit_event WHERE id >= :id"), {"id": ids[-2]})
+    report = await _verify(db)
+    assert report.first_bad_id == ids[-1] and "末尾缺失" in (report.reason or "")
+    assert _verify_cli(database_url).returncode == 1
+
+
+async def test_a_rewritten_chain_without_the_key_is_caught(db: Database, city: DemoCity) -> None:
+    """Edit an event and recompute every hash after it, as someone with database
+    access but without JIANGUAN_SECRET_KEY would: the keyed hashes do not match."""
+    ids = await _ids(db)
+    victim = ids[len(ids) // 2]
+    async with db.session(Principal.system()) as session:
+        events = (await session.scalars(select(AuditEvent).where(col(AuditEvent.id) >= victim))).all()
+    forger = Database(db.url.render_as_string(hide_password=False), "a-guessed-key")
+    prev = events[0].prev_hash
+    async with db.engine.begin() as connection:
+        for event in events:
+            event.prev_hash = prev
+            if event.id == victim:
+                event.actor = "someone else"
+            async with forger.session(Principal.system()) as forged:
+                event.hash = audit._digest(secret_key_of(forged), event)
+            await connection.execute(
+                text("UPDATE audit_event SET actor = :a, prev_hash = :p, hash = :h WHERE id = :id"),
+                {"a": event.actor, "p": event.prev_hash, "h": event.hash, "id": event.id},
+            )
+            prev = event.hash
+    await forger.dispose()
+    report = await _verify(db)
+    assert report.first_bad_id == victim
+
+
+async def test_an_edited_head_is_caught(db: Database, city: DemoCity) -> None:
+    async with db.engine.begin() as connection:
+        await connection.execute(text("UPDATE audit_head SET events = events - 1"))
+    report = await _verify(db)
+    assert not report.ok and "日志头" in (report.reason or "")

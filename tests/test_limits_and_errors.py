@@ -103,3 +103,13 @@ async def test_graphiql_full_introspection_passes_the_limits(api: Api, city: Dem
     assert "errors" not in body, body.get("errors")
     names = {t["name"] for t in body["data"]["__schema"]["types"]}
     assert {"MarketEntity", "Department", "UserError"} <= names
+
+
+async def test_invalid_input_errors_do_not_echo_the_submitted_values(api: Api, city: DemoCity) -> None:
+    from tests.helpers import REGISTER, registration
+
+    data = registration(legalRepresentativeIdNumber="210202198812120017")
+    del data["name"]
+    body = await api.gql(REGISTER, {"input": data}, city.tokens["district"])
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "210202198812120017" not in str(body)

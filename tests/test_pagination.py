@@ -124,3 +124,8 @@ async def test_a_page_of_100_with_persons_costs_the_same_statements_as_a_page_of
     assert large == small
     # token, page, authorities, the authorities' regions, the entities' regions, persons
     assert large <= 6
+
+
+async def test_searching_for_nothing_is_refused(api: Api, city: DemoCity) -> None:
+    body = await api.gql('{ searchEntities(text: "   ") { edges { node { uscc } } } }', token=city.tokens["district"])
+    assert body["errors"][0]["extensions"] == {"code": "REQUIRED", "field": "text"}

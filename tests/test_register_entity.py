@@ -188,3 +188,56 @@ async def test_two_registrations_of_one_new_entity_at_once_store_it_once(
     async with db.session(Principal.system()) as session:
         rows = (await session.scalars(select(MarketEntity).where(col(MarketEntity.uscc) == new_code()))).all()
     assert len(rows) == 1
+
+
+async def test_each_role_keeps_the_name_it_was_registered_with(api: Api, city: DemoCity) -> None:
+    first = registration(legalRepresentative="李四", legalRepresentativeIdNumber="210202199001011111", persons=[])
+    await api.data(REGISTER, {"input": first}, city.tokens["district"])
+    # Another registration gives the same identity number under another name: it
+    # is the same person, but neither registration reveals the other's name.
+    second = registration(
+        uscc=new_code(body="MA0QW3R9"),
+        name="大连另一家有限公司",
+        legalRepresentative="张三",
+        legalRepresentativeIdNumber="210202199001011111",
+        persons=[],
+    )
+    payload = (await api.data(REGISTER, {"input": second}, city.tokens["district"]))["registerEntity"]
+    assert [(p["role"], p["name"]) for p in payload["entity"]["persons"]] == [("LEGAL_REPRESENTATIVE", "张三")]
+    query = "query($u: String!) { entity(uscc: $u) { persons { personId name } } }"
+    before = (await api.data(query, {"u": new_code()}, city.tokens["district"]))["entity"]["persons"]
+    assert [p["name"] for p in before] == ["李四"]
+    assert before[0]["personId"] == payload["entity"]["persons"][0]["personId"]
+
+
+async def test_entities_are_registered_in_district_level_regions_only(api: Api, city: DemoCity) -> None:
+    data = registration(uscc=new_code("210200"), regionCode="210200")
+    payload = (await api.data(REGISTER, {"input": data}, city.tokens["city"]))["registerEntity"]
+    assert error_codes(payload) == {("regionCode", "REGION_OUT_OF_JURISDICTION")}
+
+
+async def test_a_district_office_cannot_change_what_the_city_authority_registered(api: Api, city: DemoCity) -> None:
+    payload = (await api.data(REGISTER, {"input": registration()}, city.tokens["city"]))["registerEntity"]
+    assert payload["errors"] == []
+    changed = registration(businessScope="餐饮服务")
+    payload = (await api.data(REGISTER, {"input": changed}, city.tokens["district"]))["registerEntity"]
+    assert error_codes(payload) == {("uscc", "REGION_OUT_OF_JURISDICTION")}
+    # The city authority itself may change it.
+    payload = (await api.data(REGISTER, {"input": changed}, city.tokens["city"]))["registerEntity"]
+    assert payload["errors"] == [] and payload["scopeChanged"] is True
+
+
+async def test_an_absurd_amount_is_a_clear_error(api: Api, city: DemoCity) -> None:
+    payload = (await api.data(REGISTER, {"input": registration(registeredCapital="1e20")}, city.tokens["district"]))[
+        "registerEntity"
+    ]
+    assert error_codes(payload) == {("registeredCapital", "AMOUNT_TOO_LARGE")}
+
+
+async def test_a_maintainers_registration_is_audited_for_the_authority_acted_for(
+    api: Api, city: DemoCity, db: Database
+) -> None:
+    data = registration(departmentCode="SCJG-210202")
+    assert (await api.data(REGISTER, {"input": data}, city.tokens["maintainer"]))["registerEntity"]["errors"] == []
+    event = await last_audit(db)
+    assert (event.actor, event.department_code) == ("演示维护人员", "SCJG-210202")

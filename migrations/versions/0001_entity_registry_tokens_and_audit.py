@@ -40,15 +40,20 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_audit_event_department_code'), ['department_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_event_occurred_at'), ['occurred_at'], unique=False)
 
+    op.create_table('audit_head',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('last_event_id', sa.Integer(), nullable=False),
+    sa.Column('last_hash', sa.String(length=64), nullable=False),
+    sa.Column('events', sa.Integer(), nullable=False),
+    sa.Column('seal', sa.String(length=64), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
     op.create_table('person',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('name', sa.String(length=128), nullable=False),
     sa.Column('id_number_hash', sa.String(length=64), nullable=True),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('id_number_hash')
     )
-    with op.batch_alter_table('person', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_person_name'), ['name'], unique=False)
 
     op.create_table('region',
     sa.Column('code', sa.String(length=6), nullable=False),
@@ -123,6 +128,7 @@ def upgrade() -> None:
     sa.Column('entity_id', sa.Integer(), nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=False),
     sa.Column('role', sa.Enum('LEGAL_REPRESENTATIVE', 'SHAREHOLDER', 'EXECUTIVE', name='personrole', native_enum=False, length=32), nullable=False),
+    sa.Column('name', sa.String(length=128), nullable=False),
     sa.Column('share_percent', sa.BigInteger(), nullable=True),
     sa.Column('title', sa.String(length=64), nullable=True),
     sa.ForeignKeyConstraint(['entity_id'], ['market_entity.id'], ),
@@ -132,6 +138,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('entity_person', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_entity_person_entity_id'), ['entity_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_entity_person_name'), ['name'], unique=False)
         batch_op.create_index(batch_op.f('ix_entity_person_person_id'), ['person_id'], unique=False)
 
 
@@ -139,6 +146,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table('entity_person', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_entity_person_person_id'))
+        batch_op.drop_index(batch_op.f('ix_entity_person_name'))
         batch_op.drop_index(batch_op.f('ix_entity_person_entity_id'))
 
     op.drop_table('entity_person')
@@ -161,10 +169,8 @@ def downgrade() -> None:
 
     op.drop_table('department')
     op.drop_table('region')
-    with op.batch_alter_table('person', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_person_name'))
-
     op.drop_table('person')
+    op.drop_table('audit_head')
     with op.batch_alter_table('audit_event', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_event_occurred_at'))
         batch_op.drop_index(batch_op.f('ix_audit_event_department_code'))

@@ -248,18 +248,19 @@ async def _insert_entities(
                 [row for row, _ in batch],
             )
         ).all()
-        new_people: dict[str, str] = {}
-        for _, people in batch:
-            for _, name, id_number, _, _ in people:
-                digest = id_number_hash(generator.secret_key, id_number)
-                if digest not in person_ids:
-                    new_people.setdefault(digest, name)
-        if new_people:
-            digests = list(new_people)
+        digests = list(
+            dict.fromkeys(
+                digest
+                for _, people in batch
+                for _, _, id_number, _, _ in people
+                if (digest := id_number_hash(generator.secret_key, id_number)) not in person_ids
+            )
+        )
+        if digests:
             new_ids = (
                 await session.scalars(
                     insert(Person).returning(col(Person.id), sort_by_parameter_order=True),
-                    [{"name": new_people[d], "id_number_hash": d} for d in digests],
+                    [{"id_number_hash": d} for d in digests],
                 )
             ).all()
             person_ids.update(zip(digests, [i for i in new_ids if i is not None], strict=True))
@@ -267,12 +268,19 @@ async def _insert_entities(
         links = []
         for entity_id, (_, people) in zip(ids, batch, strict=True):
             seen: set[tuple[int, PersonRole]] = set()
-            for role, _, id_number, share, title in people:
+            for role, name, id_number, share, title in people:
                 pid = person_ids[id_number_hash(generator.secret_key, id_number)]
                 if (pid, role) not in seen:
                     seen.add((pid, role))
                     links.append(
-                        {"entity_id": entity_id, "person_id": pid, "role": role, "share_percent": share, "title": title}
+                        {
+                            "entity_id": entity_id,
+                            "person_id": pid,
+                            "role": role,
+                            "name": name,
+                            "share_percent": share,
+                            "title": title,
+                        }
                     )
         await session.execute(insert(EntityPerson), links)
         done += size
