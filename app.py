@@ -8,16 +8,13 @@ from contextlib import asynccontextmanager
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from admin_ui import mount_admin
 from resolvers.http import GraphQLEndpoint
 from services.db import Database
 from services.settings import Settings, load_settings
-
-ADMIN_PLACEHOLDER = """<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>监管平台 · 管理后台</title></head>
-<body><h1>监管平台管理后台</h1><p>管理页面正在建设中。接口请使用 <a href="/graphql">GraphiQL</a>。</p></body></html>"""
 
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> Starlette:
@@ -33,9 +30,6 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
             return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
         return JSONResponse({"status": "ok", "database": "ok"})
 
-    async def admin(request: Request) -> Response:
-        return HTMLResponse(ADMIN_PLACEHOLDER)
-
     async def home(request: Request) -> Response:
         return RedirectResponse("/graphql")
 
@@ -49,11 +43,11 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         routes=[
             Route("/", home),
             Route("/healthz", healthz),
-            Route("/admin", admin),
             Route("/graphql", graphql, methods=["GET", "POST"]),
         ],
         lifespan=lifespan,
     )
+    mount_admin(app, database, settings)
     app.state.db = database
     app.state.settings = settings
     return app

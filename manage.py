@@ -11,14 +11,17 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 import typer
 from rich.console import Console
 from rich.progress import Progress
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.enums import TokenRole
+from models.enums import Role
 from services import audit
 from services.db import Database
-from services.errors import DomainError
+from services.errors import DomainError, Problem
 from services.principal import Principal
 from services.settings import load_settings
 from services.tokens import create_token
+from services.transactions import run_change
+from services.users import UserInput, create_user
 
 if TYPE_CHECKING:
     from services.demo import seed
@@ -28,6 +31,8 @@ if TYPE_CHECKING:
 cli = typer.Typer(help="监管平台 Jianguan: 事中事后综合监管平台的命令行", no_args_is_help=True)
 token_cli = typer.Typer(help="API 令牌", no_args_is_help=True)
 cli.add_typer(token_cli, name="token")
+user_cli = typer.Typer(help="管理后台用户", no_args_is_help=True)
+cli.add_typer(user_cli, name="user")
 console = Console(stderr=True)
 ROOT = Path(__file__).resolve().parent
 T = TypeVar("T")
@@ -96,6 +101,32 @@ def seed_demo(
     console.print("演示令牌（只显示这一次，请妥善保存）：")
     for token in report.tokens:
         print(f"  {token.name:<24} {token.department_code:<12} {token.role.value:<10} {token.token}")
+    maintainer, *staff = report.logins
+    console.print("演示登录（管理后台 /admin；密码只显示这一次）：")
+    print(f"  维护人员  用户名 {maintainer.username:<14} 密码 {maintainer.password}")
+    print(f"  部门用户  用户名为部门代码的小写形式（共 {len(staff)} 个，如 {staff[0].username}），密码同上")
+
+
+def _role(value: str) -> Role:
+    try:
+        return Role(value.upper())
+    except ValueError:
+        console.print("[red]--role 只能是 department 或 maintainer[/red]")
+        raise typer.Exit(2) from None
+
+
+def _change(actor: str, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run one change as the command line, in one transaction; print problems and exit 1."""
+
+    async def run(db: Database) -> tuple[T | None, list[Problem]]:
+        return await run_change(db, Principal.system(actor), work)
+
+    result, problems = _run(run)
+    if problems or result is None:
+        for problem in problems:
+            console.print(f"[red]{problem.message}[/red]")
+        raise typer.Exit(1)
+    return result
 
 
 @token_cli.command("create")
@@ -105,26 +136,28 @@ def token_create(
     name: Annotated[str | None, typer.Option(help="令牌名称（如对接系统的名字）")] = None,
 ) -> None:
     """Create an API token; the token alone is printed on the last line."""
-    try:
-        token_role = TokenRole(role.upper())
-    except ValueError:
-        console.print("[red]--role 只能是 department 或 maintainer[/red]")
-        raise typer.Exit(2) from None
-
-    async def work(db: Database) -> str:
-        session = await db.write_session(Principal.system("cli"))
-        async with session:
-            _, plain = await create_token(session, department, token_role, name or f"{department} {role}")
-            await session.commit()
-            return plain
-
-    try:
-        plain = _run(work)
-    except DomainError as error:
-        console.print(f"[red]{error}[/red]")
-        raise typer.Exit(1) from error
+    token_role = _role(role)
+    _, plain = _change(
+        "cli", lambda session: create_token(session, department, token_role, name or f"{department} {role}")
+    )
     console.print(f"已为部门 {department} 创建 {token_role.value} 令牌；只显示这一次：")
     print(plain)
+
+
+@user_cli.command("create")
+def user_create(
+    username: Annotated[str, typer.Option(help="登录名")],
+    department: Annotated[str, typer.Option(help="部门代码")],
+    role: Annotated[str, typer.Option(help="department 或 maintainer")] = "department",
+    name: Annotated[str | None, typer.Option(help="姓名（默认同登录名）")] = None,
+    password: Annotated[
+        str, typer.Option(prompt="密码", hide_input=True, confirmation_prompt=True, help="不给出时交互输入")
+    ] = "",
+) -> None:
+    """Create an admin user (maintainer or department staff)."""
+    data = UserInput(username, name or username, password, _role(role), department)
+    user = _change("cli", lambda session: create_user(session, data))
+    console.print(f"已创建用户 {user.username}（{user.role.value}，部门 {department}）")
 
 
 @cli.command("export-schema")

@@ -3,7 +3,7 @@
 from sqlmodel import SQLModel
 
 from models.audit import AuditEvent, AuditHead
-from models.auth import ApiToken
+from models.auth import ApiToken, User
 from models.registry import Department, EntityPerson, MarketEntity, Person, Region
 
 metadata = SQLModel.metadata
@@ -17,5 +17,6 @@ __all__ = [
     "MarketEntity",
     "Person",
     "Region",
+    "User",
     "metadata",
 ]

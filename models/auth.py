@@ -7,8 +7,26 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from models.enums import TokenRole
+from models.enums import Role
 from models.types import UTCDateTime, utcnow
+
+
+class User(SQLModel, table=True):
+    """A person who signs in to the admin pages: a maintainer or department staff."""
+
+    __tablename__ = "app_user"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(unique=True, max_length=64)
+    display_name: str = Field(max_length=128)
+    password_hash: str = Field(max_length=256)
+    role: Role = Field(sa_type=sa.Enum(Role, native_enum=False, create_constraint=False, length=32))
+    department_id: int = Field(foreign_key="department.id", index=True)
+    is_active: bool = Field(default=True)
+    failed_logins: int = Field(default=0)
+    locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class ApiToken(SQLModel, table=True):
@@ -18,6 +36,6 @@ class ApiToken(SQLModel, table=True):
     name: str = Field(max_length=128)
     token_hash: str = Field(unique=True, max_length=64)
     department_id: int = Field(foreign_key="department.id", index=True)
-    role: TokenRole = Field(sa_type=sa.Enum(TokenRole, native_enum=False, create_constraint=False, length=32))
+    role: Role = Field(sa_type=sa.Enum(Role, native_enum=False, create_constraint=False, length=32))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

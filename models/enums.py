@@ -45,6 +45,8 @@ class DataQualityIssue(StrEnum):
     ORGANISATION_CODE_CHECK = "ORGANISATION_CODE_CHECK"
 
 
-class TokenRole(StrEnum):
+class Role(StrEnum):
+    """What a token or a user may do: a department's work, or catalog maintenance."""
+
     DEPARTMENT = "DEPARTMENT"
     MAINTAINER = "MAINTAINER"

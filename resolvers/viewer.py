@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from models import Department
-from models.enums import TokenRole
+from models.enums import Role
 from resolvers.context import GqlInfo
 from services.access import require_authenticated
 from services.principal import Principal, PrincipalKind
@@ -14,7 +14,7 @@ from services.principal import Principal, PrincipalKind
 @dataclass(frozen=True)
 class Viewer:
     kind: PrincipalKind
-    role: TokenRole
+    role: Role
     name: str
     department_id: int | None
 
@@ -22,7 +22,7 @@ class Viewer:
 async def viewer(info: GqlInfo) -> Viewer:
     principal: Principal = info.context.principal
     require_authenticated(principal)
-    role = TokenRole.MAINTAINER if principal.is_maintainer else TokenRole.DEPARTMENT
+    role = Role.MAINTAINER if principal.is_maintainer else Role.DEPARTMENT
     return Viewer(principal.kind, role, principal.name, principal.department_id)
 
 

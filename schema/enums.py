@@ -9,7 +9,7 @@ from models.enums import (
     EntityType,
     PersonRole,
     RegionLevel,
-    TokenRole,
+    Role,
 )
 from services.principal import PrincipalKind
 
@@ -26,7 +26,7 @@ strawberry.enum(
     DataQualityIssue, description="数据质量问题 / Why a registry row is on the maintainers' data-quality list."
 )
 strawberry.enum(PrincipalKind, description="调用方类型 / Kind of caller.")
-strawberry.enum(TokenRole, description="令牌角色：部门或目录维护人员 / A department's token or a maintainer's.")
+strawberry.enum(Role, description="角色：部门或目录维护人员 / A department's or a maintainer's.")
 
 __all__ = [
     "DataQualityIssue",
@@ -36,5 +36,5 @@ __all__ = [
     "PersonRole",
     "PrincipalKind",
     "RegionLevel",
-    "TokenRole",
+    "Role",
 ]

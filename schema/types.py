@@ -18,7 +18,7 @@ from schema.enums import (
     PersonRole,
     PrincipalKind,
     RegionLevel,
-    TokenRole,
+    Role,
 )
 
 T = TypeVar("T")
@@ -115,7 +115,7 @@ class Connection(Generic[T]):
 @strawberry.type(description="当前调用方 / The caller.")
 class Viewer:
     kind: PrincipalKind
-    role: TokenRole = strawberry.field(description="角色 / The token's role.")
+    role: Role = strawberry.field(description="角色 / The token's role.")
     name: str = strawberry.field(description="令牌名称 / The token's name.")
     department = strawberry.field(resolver=viewer.viewer_department, graphql_type=Department | None)
 

@@ -69,6 +69,12 @@ class Database:
         reads = self.engine if self.is_sqlite else self.engine.execution_options(isolation_level="AUTOCOMMIT")
         self._reads = async_sessionmaker(reads, expire_on_commit=False)
 
+    @property
+    def read_sessions(self) -> async_sessionmaker[AsyncSession]:
+        """Unbound read sessions, for a framework that opens its own per request;
+        bind each to its principal (services.access.bind) before use."""
+        return self._reads
+
     def session(self, principal: Principal) -> AsyncSession:
         """A session for reads, bound to the acting principal's access policy."""
         return self._bind(self._reads(), principal)

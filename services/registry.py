@@ -296,7 +296,8 @@ async def get_entity(session: AsyncSession, code: str) -> MarketEntity | None:
     return await session.scalar(select(MarketEntity).where(col(MarketEntity.uscc) == normalised))
 
 
-def _conditions(flt: EntityFilter) -> list[ColumnElement[bool]]:
+def entity_conditions(flt: EntityFilter) -> list[ColumnElement[bool]]:
+    """The registry's filter and search rule, shared by the API and the admin pages."""
     conditions: list[ColumnElement[bool]] = []
     if flt.region_code:
         conditions.append(col(MarketEntity.region_code) == flt.region_code)
@@ -327,7 +328,7 @@ async def list_entities(session: AsyncSession, flt: EntityFilter, first: int, af
     """A keyset page in USCC order: the cost of a page does not grow with its depth."""
     require_authenticated(principal_of(session))
     after_key = decode_cursor(_CURSOR, after)
-    query = select(MarketEntity).where(*_conditions(flt)).order_by(col(MarketEntity.uscc)).limit(first + 1)
+    query = select(MarketEntity).where(*entity_conditions(flt)).order_by(col(MarketEntity.uscc)).limit(first + 1)
     if after_key is not None:
         query = query.where(col(MarketEntity.uscc) > after_key)
     rows = list((await session.scalars(query)).all())
@@ -349,5 +350,5 @@ def search_filter(text: str) -> EntityFilter:
 
 async def count_entities(session: AsyncSession, flt: EntityFilter) -> int:
     require_authenticated(principal_of(session))
-    query = select(func.count(col(MarketEntity.id))).where(*_conditions(flt))
+    query = select(func.count(col(MarketEntity.id))).where(*entity_conditions(flt))
     return int(await session.scalar(query) or 0)

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from models import ApiToken, Department
-from models.enums import TokenRole
+from models.enums import Role
 from models.types import utcnow
 from services import audit
 from services.access import principal_of, require_maintainer
@@ -23,7 +23,7 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-async def create_token(session: AsyncSession, department_code: str, role: TokenRole, name: str) -> tuple[ApiToken, str]:
+async def create_token(session: AsyncSession, department_code: str, role: Role, name: str) -> tuple[ApiToken, str]:
     """Issue a token; the plain text is returned once and never stored."""
     require_maintainer(principal_of(session))
     name = name.strip()
@@ -63,7 +63,7 @@ async def authenticate(session: AsyncSession, plain: str) -> Principal | None:
         return None
     token, department = row
     return Principal(
-        kind=PrincipalKind.MAINTAINER if token.role is TokenRole.MAINTAINER else PrincipalKind.DEPARTMENT,
+        kind=PrincipalKind.MAINTAINER if token.role is Role.MAINTAINER else PrincipalKind.DEPARTMENT,
         name=token.name,
         department_id=department.id,
         department_code=department.code,

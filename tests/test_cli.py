@@ -8,6 +8,7 @@ import sys
 
 from sqlalchemy import text
 
+import models
 from services.db import Database
 from tests.conftest import ROOT, SECRET, Api, DemoCity
 
@@ -78,7 +79,7 @@ async def test_seed_demo_is_deterministic_and_loads_only_an_empty_database(db: D
     assert quiet.returncode == 0 and "未载入" in quiet.stderr
     # The same seed on another empty database builds the same city.
     async with db.engine.begin() as connection:
-        for table in ("entity_person", "person", "market_entity", "api_token", "department", "region", "audit_event"):
-            await connection.execute(text(f"DELETE FROM {table}"))
+        for table in reversed(models.metadata.sorted_tables):
+            await connection.execute(table.delete())
     assert manage(database_url, "seed-demo", "--seed", "11", "--entities", "40").returncode == 0
     assert await _registry(db) == rows

@@ -86,14 +86,14 @@ async def test_development_shows_unexpected_errors_to_the_developer(
     }
 
 
-async def test_the_app_serves_graphiql_health_and_the_admin_placeholder(api: Api) -> None:
+async def test_the_app_serves_graphiql_health_and_the_admin_login(api: Api) -> None:
     client: httpx.AsyncClient = api.client
     page = await client.get("/graphql", headers={"Accept": "text/html"})
     assert page.status_code == 200 and "graphiql" in page.text.lower()
     health = await client.get("/healthz")
     assert health.json() == {"status": "ok", "database": "ok"}
-    admin = await client.get("/admin")
-    assert admin.status_code == 200 and "管理后台" in admin.text
+    admin = await client.get("/admin/", follow_redirects=True)
+    assert admin.status_code == 200 and "监管平台管理后台" in admin.text and "登录" in admin.text
 
 
 async def test_graphiql_full_introspection_passes_the_limits(api: Api, city: DemoCity) -> None:

@@ -33,6 +33,7 @@ def test_migrate_seed_and_serve_answer_the_readme_query(database_url: str) -> No
     seeded = manage("seed-demo", "--if-empty")
     assert seeded.returncode == 0, seeded.stderr
     assert "2000 个市场主体" in seeded.stderr
+    assert "维护人员  用户名 admin" in seeded.stdout
     lines = [line.split() for line in seeded.stdout.splitlines() if "jg_" in line]
     token = next(parts[-1] for parts in lines if parts[0] == "大连市市场监督管理局登记系统")
     assert manage("seed-demo", "--if-empty").returncode == 0, "a second `make run` keeps the data"
@@ -63,7 +64,8 @@ def test_migrate_seed_and_serve_answer_the_readme_query(database_url: str) -> No
         ).json()
         nodes = [edge["node"] for edge in answer["data"]["entities"]["edges"]]
         assert len(nodes) == 5 and all(node["name"] and len(node["uscc"]) == 18 for node in nodes)
-        assert httpx.get(f"{base}/admin", timeout=5).status_code == 200
+        login = httpx.get(f"{base}/admin/", timeout=5, follow_redirects=True)
+        assert login.status_code == 200 and "/admin/login" in str(login.url)
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -1,6 +1,6 @@
 """entity registry, tokens and audit
 
-Revision ID: 30c52a61005d
+Revision ID: 0001
 Revises:
 Create Date: 2026-11-26 23:16:14.970773
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = '30c52a61005d'
+revision: str = '0001'
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -82,7 +82,7 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=128), nullable=False),
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('department_id', sa.Integer(), nullable=False),
-    sa.Column('role', sa.Enum('DEPARTMENT', 'MAINTAINER', name='tokenrole', native_enum=False, length=32), nullable=False),
+    sa.Column('role', sa.Enum('DEPARTMENT', 'MAINTAINER', name='role', native_enum=False, length=32), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('revoked_at', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['department_id'], ['department.id'], ),

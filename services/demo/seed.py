@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import random
+import secrets
 import string
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from models import Department, EntityPerson, MarketEntity, Person
-from models.enums import DepartmentLevel, EntityStatus, EntityType, PersonRole, TokenRole
+from models.enums import DepartmentLevel, EntityStatus, EntityType, PersonRole, Role
 from services import audit, uscc
 from services.db import Database
 from services.demo.catalog import (
@@ -33,10 +34,12 @@ from services.demo.catalog import (
     department_code,
 )
 from services.departments import DepartmentInput, upsert_department
+from services.passwords import hash_password
 from services.persons import id_number_hash
 from services.principal import Principal
 from services.regions import RegionInput, upsert_region
 from services.tokens import create_token
+from services.users import UserInput, create_user
 
 T = TypeVar("T")
 DATA = Path(__file__).parent / "data"
@@ -59,8 +62,17 @@ _EXECUTIVE_TITLES = ("执行董事", "监事", "经理", "董事", "财务负责
 class DemoToken:
     name: str
     department_code: str
-    role: TokenRole
+    role: Role
     token: str
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    display_name: str
+    department_code: str
+    role: Role
+    password: str
 
 
 @dataclass(frozen=True)
@@ -70,6 +82,7 @@ class SeedReport:
     entities: int
     persons: int
     tokens: list[DemoToken]
+    logins: list[DemoLogin]
 
 
 def _regions() -> list[dict[str, str]]:
@@ -293,13 +306,13 @@ async def is_empty(db: Database) -> bool:
         return not await session.scalar(select(func.count()).select_from(Department))
 
 
-DEMO_TOKENS: list[tuple[str, str, TokenRole]] = [
-    ("演示维护人员", department_code("SCJG", CITY), TokenRole.MAINTAINER),
-    ("大连市市场监督管理局登记系统", department_code("SCJG", CITY), TokenRole.DEPARTMENT),
-    ("中山区市场监督管理局", department_code("SCJG", "210202"), TokenRole.DEPARTMENT),
-    ("西岗区市场监督管理局", department_code("SCJG", "210203"), TokenRole.DEPARTMENT),
-    ("大连市卫生健康委员会", department_code("WJ", CITY), TokenRole.DEPARTMENT),
-    ("中山区卫生健康局", department_code("WJ", "210202"), TokenRole.DEPARTMENT),
+DEMO_TOKENS: list[tuple[str, str, Role]] = [
+    ("演示维护人员", department_code("SCJG", CITY), Role.MAINTAINER),
+    ("大连市市场监督管理局登记系统", department_code("SCJG", CITY), Role.DEPARTMENT),
+    ("中山区市场监督管理局", department_code("SCJG", "210202"), Role.DEPARTMENT),
+    ("西岗区市场监督管理局", department_code("SCJG", "210203"), Role.DEPARTMENT),
+    ("大连市卫生健康委员会", department_code("WJ", CITY), Role.DEPARTMENT),
+    ("中山区卫生健康局", department_code("WJ", "210202"), Role.DEPARTMENT),
 ]
 
 
@@ -333,10 +346,25 @@ async def seed_demo(
         for name, code, role in DEMO_TOKENS:
             _, plain = await create_token(session, code, role, name)
             tokens.append(DemoToken(name, code, role, plain))
+        logins = await _demo_users(session)
         await session.commit()
     except BaseException:
         await session.rollback()
         raise
     finally:
         await session.close()
-    return SeedReport(len(regions), departments, entities, persons, tokens)
+    return SeedReport(len(regions), departments, entities, persons, tokens, logins)
+
+
+async def _demo_users(session: AsyncSession) -> list[DemoLogin]:
+    """A maintainer, and one user per department (username: the department code in
+    lower case), all with one random demo password, printed once."""
+    password = "demo-" + secrets.token_urlsafe(9)
+    shared = hash_password(password)
+    logins = [DemoLogin("admin", "演示维护人员", department_code("SCJG", CITY), Role.MAINTAINER, password)]
+    for department in (await session.scalars(select(Department).order_by(col(Department.code)))).all():
+        logins.append(DemoLogin(department.code.lower(), department.name, department.code, Role.DEPARTMENT, password))
+    for login in logins:
+        data = UserInput(login.username, login.display_name, password, login.role, login.department_code)
+        await create_user(session, data, password_hash=shared)
+    return logins

@@ -1,0 +1,1 @@
+"""The admin views; each a thin layer over services/."""

@@ -1,0 +1,32 @@
+"""首页: entities by district and status, as the signed-in user may see them."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette_admin.routing import route
+from starlette_admin.views import CustomView
+
+from admin_ui.labels import label
+from models.enums import EntityStatus
+from services.dashboard import entity_counts
+
+
+class DashboardView(CustomView):
+    def __init__(self) -> None:
+        super().__init__(menu_label="首页", icon="fa fa-chart-bar", path="/")
+
+    @route("")
+    async def index(self, request: Request) -> Response:
+        counts = await entity_counts(request.state.session)
+        assert self.templates is not None
+        return self.templates.TemplateResponse(
+            request=request,
+            name="dashboard.html",
+            context={
+                "title": "首页",
+                "statuses": [(status, label(status)) for status in EntityStatus],
+                "counts": counts,
+                "total": sum(row.total for row in counts),
+            },
+        )

@@ -1,0 +1,152 @@
+"""Admin users: creation, sign-in with lock-out, and the principal a user acts as."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from models import Department, User
+from models.enums import Role
+from models.types import utcnow
+from services import audit
+from services.access import principal_of, require_maintainer
+from services.errors import Collector, DomainError
+from services.passwords import DUMMY_HASH, MIN_LENGTH, hash_password, needs_rehash, verify_password
+from services.principal import Principal, PrincipalKind
+
+MAX_FAILED_LOGINS = 5
+LOCK_OUT_FOR = timedelta(minutes=15)
+_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
+
+
+@dataclass(frozen=True)
+class UserInput:
+    username: str
+    display_name: str
+    password: str
+    role: Role
+    department_code: str
+
+
+def principal_for(user: User, department: Department) -> Principal:
+    return Principal(
+        kind=PrincipalKind.MAINTAINER if user.role is Role.MAINTAINER else PrincipalKind.DEPARTMENT,
+        name=user.display_name,
+        department_id=department.id,
+        department_code=department.code,
+        department_level=department.level,
+        department_region_code=department.region_code,
+        is_registration_authority=department.is_registration_authority,
+    )
+
+
+def check_password(password: str, problems: Collector, field: str = "password") -> None:
+    if len(password) < MIN_LENGTH:
+        problems.add("PASSWORD_TOO_SHORT", f"密码至少 {MIN_LENGTH} 个字符", field)
+
+
+async def create_user(session: AsyncSession, data: UserInput, password_hash: str | None = None) -> User:
+    """`password_hash`, when given, is the hash of `data.password` computed once
+    for many users (the demo city); argon2 costs about 0.2 s a hash."""
+    require_maintainer(principal_of(session))
+    problems = Collector()
+    username = data.username.strip().lower()
+    if not _USERNAME.match(username):
+        problems.add("INVALID_USERNAME", "用户名为 3–64 位小写字母、数字、点、下划线或连字符", "username")
+    elif await session.scalar(select(User).where(col(User.username) == username)):
+        problems.add("USERNAME_TAKEN", f"用户名“{username}”已被使用", "username")
+    if not data.display_name.strip():
+        problems.add("REQUIRED", "姓名不能为空", "displayName")
+    check_password(data.password, problems)
+    department = await session.scalar(select(Department).where(col(Department.code) == data.department_code.strip()))
+    if department is None:
+        problems.add("UNKNOWN_DEPARTMENT", f"部门“{data.department_code}”不存在", "departmentCode")
+    problems.raise_if_any()
+    assert department is not None and department.id is not None
+    user = User(
+        username=username,
+        display_name=data.display_name.strip(),
+        password_hash=password_hash or hash_password(data.password),
+        role=data.role,
+        department_id=department.id,
+    )
+    session.add(user)
+    await session.flush()
+    await audit.record(
+        session,
+        "user.created",
+        "User",
+        username,
+        None,
+        {
+            "username": username,
+            "display_name": user.display_name,
+            "role": data.role.value,
+            "department": department.code,
+        },
+    )
+    return user
+
+
+@dataclass(frozen=True)
+class SignIn:
+    user: User | None
+    message: str | None = None
+
+
+async def sign_in(session: AsyncSession, username: str, password: str) -> SignIn:
+    """Check a password; after MAX_FAILED_LOGINS failures in a row the account locks
+    for LOCK_OUT_FOR. The answer never says whether the username exists."""
+    wrong = SignIn(None, "用户名或密码错误")
+    user = await session.scalar(select(User).where(col(User.username) == username.strip().lower()))
+    if user is None or not user.is_active:
+        verify_password(DUMMY_HASH, password)
+        return wrong
+    now = utcnow()
+    if user.locked_until is not None and user.locked_until > now:
+        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+        return SignIn(None, f"登录失败次数过多，账户已锁定，请 {minutes} 分钟后再试")
+    if not verify_password(user.password_hash, password):
+        user.failed_logins += 1
+        if user.failed_logins >= MAX_FAILED_LOGINS:
+            user.locked_until = now + LOCK_OUT_FOR
+            user.failed_logins = 0
+            await audit.record(
+                session, "user.locked", "User", user.username, None, {"locked_until": user.locked_until.isoformat()}
+            )
+            return SignIn(None, f"登录失败次数过多，账户已锁定 {int(LOCK_OUT_FOR.total_seconds() // 60)} 分钟")
+        return wrong
+    user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return SignIn(user)
+
+
+async def active_user(session: AsyncSession, user_id: int) -> tuple[User, Department] | None:
+    """The signed-in user of a session cookie, while the account stays active."""
+    row = (
+        await session.execute(
+            select(User, Department)
+            .join(Department, col(Department.id) == User.department_id)
+            .where(col(User.id) == user_id, col(User.is_active).is_(True))
+        )
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+async def set_active(session: AsyncSession, username: str, active: bool) -> User:
+    require_maintainer(principal_of(session))
+    user = await session.scalar(select(User).where(col(User.username) == username))
+    if user is None:
+        raise DomainError("UNKNOWN_USER", f"用户“{username}”不存在", "username")
+    if user.is_active != active:
+        before = {"is_active": user.is_active}
+        user.is_active = active
+        await audit.record(
+            session, "user.activated" if active else "user.deactivated", "User", username, before, {"is_active": active}
+        )
+    return user
