@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from typing import Any
 
 from sqlalchemy import func
@@ -11,6 +14,7 @@ from models import AuditEvent
 from services import uscc
 from services.db import Database
 from services.principal import Principal
+from tests.conftest import ROOT, SECRET
 
 REGISTER = """
 mutation Register($input: RegisterEntityInput!) {
@@ -65,3 +69,10 @@ async def last_audit(db: Database) -> AuditEvent:
 
 def error_codes(payload: dict[str, Any]) -> set[tuple[str | None, str]]:
     return {(error["field"], error["code"]) for error in payload["errors"]}
+
+
+def manage(url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "JIANGUAN_DATABASE_URL": url, "JIANGUAN_SECRET_KEY": SECRET}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )

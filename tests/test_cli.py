@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 from sqlalchemy import text
 
 import models
 from services.db import Database
-from tests.conftest import ROOT, SECRET, Api, DemoCity
-
-
-def manage(url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "JIANGUAN_DATABASE_URL": url, "JIANGUAN_SECRET_KEY": SECRET}
-    return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
+from tests.conftest import Api, DemoCity
+from tests.helpers import manage
 
 
 async def test_token_create_prints_a_working_token_alone_on_its_last_line(

@@ -31,6 +31,9 @@ class RegionView(ServiceView):
     exporters = ["csv"]
     importers: list[str] = []
 
+    async def repr(self, obj: Any, request: Request) -> str:
+        return f"{obj.name}（{obj.code}）"
+
     def __init__(self) -> None:
         super().__init__(Region, icon="fa fa-map", display_name="行政区划", menu_label="行政区划")
 
@@ -59,6 +62,9 @@ class DepartmentView(ServiceView):
     fields_default_sort = ["code"]
     exporters = ["csv"]
     importers: list[str] = []
+
+    async def repr(self, obj: Any, request: Request) -> str:
+        return f"{obj.name}（{obj.code}）"
 
     def __init__(self) -> None:
         super().__init__(Department, icon="fa fa-building", display_name="部门", menu_label="部门")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -34,6 +35,7 @@ async def _authority(request: Request, obj: Any) -> str:
     return department.name if department else ""
 
 
+@dataclass
 class PersonsField(BaseField):
     """法定代表人、股东、董监高, as a table on the entity page."""
 
@@ -70,6 +72,9 @@ class EntityView(ServiceView):
 
     def __init__(self) -> None:
         super().__init__(MarketEntity, icon="fa fa-landmark", display_name="市场主体", menu_label="法人库")
+
+    async def repr(self, obj: Any, request: Request) -> str:
+        return f"{obj.name}（{obj.uscc}）"
 
     def can_create(self, request: Request) -> bool:
         return False
