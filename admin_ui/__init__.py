@@ -47,8 +47,14 @@ def build_admin(db: Database, settings: Settings) -> Admin:
                 https_only=settings.production,
             )
         ],
-        i18n_config=I18nConfig(default_locale="zh"),
-        timezone_config=TimezoneConfig(default_timezone="Asia/Shanghai"),
+        # Chinese and Beijing time for everyone, whatever the browser says.
+        i18n_config=I18nConfig(default_locale="zh", language_cookie_name=None, language_header_name=None),
+        timezone_config=TimezoneConfig(
+            default_timezone="Asia/Shanghai",
+            timezone_cookie_name=None,
+            database_timezone="UTC",
+            use_user_locale_timezone=False,
+        ),
     )
     views: list[ServiceView] = [
         EntityView(),

@@ -1,0 +1,70 @@
+"""Headless Chromium (Debian's package) driven by Playwright, against a real server process."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import BACKEND, ROOT, SECRET
+
+CHROMIUM = os.environ.get("JIANGUAN_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = ROOT / "test-artifacts" / "screenshots" / BACKEND
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_or_skip() -> str:
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        pytest.skip(f"Debian's chromium is not installed ({CHROMIUM}); `make test` installs it when run as root")
+    return CHROMIUM if Path(CHROMIUM).exists() else str(shutil.which("chromium"))
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def serve(database_url: str) -> AsyncIterator[str]:
+    """The app in its own uvicorn process; yields its base URL."""
+    port = free_port()
+    env = {**os.environ, "JIANGUAN_DATABASE_URL": database_url, "JIANGUAN_SECRET_KEY": SECRET}
+    server = await asyncio.create_subprocess_exec(
+        sys.executable, "manage.py", "serve", "--port", str(port),
+        cwd=ROOT, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        async with httpx.AsyncClient(base_url=base, timeout=1) as probe:
+            for _ in range(150):
+                try:
+                    if (await probe.get("/healthz")).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    await asyncio.sleep(0.2)
+            else:
+                raise AssertionError("the server did not come up")
+        yield base
+    finally:
+        server.terminate()
+        await server.wait()
+
+
+def screenshot_path(name: str) -> str:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return str(ARTIFACTS / f"{name}.png")
