@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ARTIFACTS := test-artifacts
 
-.PHONY: run test lint bench schema clean
+.PHONY: run test lint bench schema clean chromium
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,18 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: $(STAMP) lint
+# Browser tests need Debian's chromium (and CJK fonts for readable screenshots).
+# Installed with apt where we are root, as on CI; elsewhere the browser tests skip and say why.
+chromium:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	else \
+		echo "chromium is not installed and cannot be installed here (not root, or no apt): browser tests will skip"; \
+	fi
+
+test: $(STAMP) lint chromium
 	mkdir -p $(ARTIFACTS)
 	JIANGUAN_TEST_DB=sqlite $(BIN)/pytest
 	@if [ -n "$$JIANGUAN_TEST_POSTGRES_URL" ]; then \

@@ -86,4 +86,87 @@ async def test_a_department_user_sees_only_its_jurisdiction(
     assert name not in await _list(client, "market-entity", q=city.xigang[0])
     async with make_client(settings, db) as maintainer:
         await sign_in(maintainer, "admin", city.report.logins[0].password)
-        assert name in await _list(maintainer, "market-entity", q=city.xigang[0])
+        listed = await _list(maintainer, "market-entity", q=city.xigang[0])
+        assert name in listed
+        detail = re.search(r"/admin/market-entity/detail\?pk=(\d+)", listed)
+        assert detail
+    # Not by its page's address either.
+    page = await client.get("/admin/market-entity/detail", params={"pk": detail.group(1)})
+    assert page.status_code == 404 and name not in page.text
+
+
+async def test_maintainers_export_the_audit_log_as_csv(api: Api, city: DemoCity) -> None:
+    client = api.client
+    await sign_in(client, "admin", city.report.logins[0].password)
+    token = await _csrf(client, "/admin/audit-event/list")
+    response = await client.post(
+        "/admin/_api/audit-event/action",
+        params={"name": "export", "all": "1", "_list_query": "q=token.created"},
+        data={"scope": "all", "format": "csv", "filename": "audit", "csrftoken": token},
+        headers={"X-CSRFToken": token},
+    )
+    assert response.status_code == 200, response.text[:500]
+    assert "csv" in response.headers["content-type"]
+    lines = response.text.strip().splitlines()
+    assert "操作者" in lines[0] and "操作" in lines[0]
+    assert len(lines) == 1 + len(city.report.tokens)
+    assert all("token.created" in line for line in lines[1:])
+
+
+async def test_a_new_token_is_shown_once_and_can_be_revoked(api: Api, city: DemoCity) -> None:
+    client = api.client
+    await sign_in(client, "admin", city.report.logins[0].password)
+    token = await _csrf(client, "/admin/api-token/create")
+    form = {"name": "西岗区卫健局业务系统", "department_code": "WJ-210203", "role": "DEPARTMENT", "csrftoken": token}
+    created = await client.post("/admin/api-token/create", data=form, follow_redirects=True)
+    shown = re.search(r"新令牌（只显示这一次，请立即复制）：(jg_[A-Za-z0-9_-]+)", created.text)
+    assert shown, created.text[:2000]
+    plain = shown.group(1)
+    viewer = await api.data("{ viewer { name department { code } } }", token=plain)
+    assert viewer["viewer"] == {"name": "西岗区卫健局业务系统", "department": {"code": "WJ-210203"}}
+    # Shown once: the list and the next page carry no trace of it.
+    assert plain not in await _list(client, "api-token")
+    listed = await _list(client, "api-token", q="西岗区卫健局业务系统")
+    pk = re.search(r"/admin/api-token/detail\?pk=(\d+)", listed)
+    assert pk
+    token = await _csrf(client, "/admin/api-token/list")
+    revoked = await client.post(
+        "/admin/_api/api-token/action",
+        params={"name": "revoke", "pks": pk.group(1)},
+        data={"csrftoken": token},
+        headers={"X-CSRFToken": token},
+    )
+    assert revoked.status_code == 200, revoked.text[:500]
+    assert (await api.post("{ viewer { name } }", token=plain)).status_code == 401
+
+
+async def test_a_maintainer_adds_a_user_who_can_then_sign_in(
+    api: Api, city: DemoCity, settings: Settings, db: Database
+) -> None:
+    client = api.client
+    await sign_in(client, "admin", city.report.logins[0].password)
+    token = await _csrf(client, "/admin/user/create")
+    form = {
+        "username": "li.na",
+        "display_name": "李娜",
+        "password": "short",
+        "role": "DEPARTMENT",
+        "department_code": "JT-210204",
+        "csrftoken": token,
+    }
+    refused = await client.post("/admin/user/create", data=form)
+    assert refused.status_code == 422 or "密码至少 10 个字符" in refused.text
+    assert "密码至少 10 个字符" in refused.text and 'value="李娜"' in refused.text
+    token = await _csrf(client, "/admin/user/create")
+    accepted = await client.post("/admin/user/create", data={**form, "password": "a-long-password", "csrftoken": token})
+    assert accepted.status_code in (302, 303)
+    async with make_client(settings, db) as newcomer:
+        home = await sign_in(newcomer, "li.na", "a-long-password")
+        assert "李娜（沙河口区交通运输局）" in home.text
+
+
+async def test_a_wrong_csrf_token_is_refused(api: Api, city: DemoCity) -> None:
+    client = api.client
+    await sign_in(client, "admin", city.report.logins[0].password)
+    form = {"code": "BAD-210202", "name": "伪造局", "level": "DISTRICT", "region_code": "210202", "csrftoken": "x"}
+    assert (await client.post("/admin/department/create", data=form)).status_code == 403
