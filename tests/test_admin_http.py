@@ -91,8 +91,8 @@ async def test_a_department_user_sees_only_its_jurisdiction(
         detail = re.search(r"/admin/market-entity/detail\?pk=(\d+)", listed)
         assert detail
     # Not by its page's address either.
-    page = await client.get("/admin/market-entity/detail", params={"pk": detail.group(1)})
-    assert page.status_code == 404 and name not in page.text
+    hidden = await client.get("/admin/market-entity/detail", params={"pk": detail.group(1)})
+    assert hidden.status_code == 404 and name not in hidden.text
 
 
 async def test_maintainers_export_the_audit_log_as_csv(api: Api, city: DemoCity) -> None:
