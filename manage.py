@@ -104,7 +104,10 @@ def seed_demo(
     maintainer, *staff = report.logins
     console.print("演示登录（管理后台 /admin；密码只显示这一次）：")
     print(f"  维护人员  用户名 {maintainer.username:<14} 密码 {maintainer.password}")
-    print(f"  部门用户  用户名为部门代码的小写形式（共 {len(staff)} 个，如 {staff[0].username}），密码同上")
+    example = staff[0]
+    print(
+        f"  部门用户  用户名为部门代码的小写形式（共 {len(staff)} 个，如 {example.username}），密码 {example.password}"
+    )
 
 
 def _role(value: str) -> Role:

@@ -16,7 +16,7 @@ from starlette_admin.i18n import I18nConfig, TimezoneConfig
 
 from admin_ui.auth import JianguanAuth
 from admin_ui.base import ServiceView
-from admin_ui.views.accounts import ApiTokenView, UserView
+from admin_ui.views.accounts import ApiTokenView, TokenCreateView, UserView
 from admin_ui.views.audit_log import AuditEventView
 from admin_ui.views.catalog import DepartmentView, RegionView
 from admin_ui.views.dashboard import DashboardView
@@ -67,6 +67,9 @@ def build_admin(db: Database, settings: Settings) -> Admin:
     for view in views:
         view.db = db
         admin.add_view(view)
+    token_page = TokenCreateView()
+    token_page.db = db
+    admin.add_view(token_page)
     return admin
 
 

@@ -1,5 +1,5 @@
-"""Sign-in for the admin pages: users with argon2 passwords, a signed session cookie,
-lock-out after repeated failures (services.users)."""
+"""Sign-in for the admin pages: users with argon2 passwords, a signed session cookie
+that sign-out voids everywhere, lock-out after repeated failures (services.users)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from services import access
 from services.db import Database
 from services.principal import Principal
 from services.transactions import run_change
-from services.users import active_user, principal_for, sign_in
+from services.users import active_user, end_sessions, principal_for, sign_in
 
-_USER = "user_id"
+_USER, _EPOCH = "user_id", "epoch"
 
 
 class JianguanAuth(AuthProvider):
@@ -24,26 +24,27 @@ class JianguanAuth(AuthProvider):
         self.db = db
 
     async def login(self, username: str, password: str, remember_me: bool, request: Request) -> Response | None:
-        outcome, problems = await run_change(
-            self.db, Principal.system("admin-login"), lambda session: sign_in(session, username, password)
-        )
-        if outcome is None or outcome.user is None:
-            raise LoginFailed((outcome.message if outcome else None) or problems[0].message)
+        outcome = await sign_in(self.db, username, password)
+        if outcome.user is None:
+            raise LoginFailed(outcome.message or "登录失败")
         # A fresh session on sign-in: a cookie planted before login is worth nothing after.
         request.session.clear()
-        request.session[_USER] = outcome.user.id
+        request.session.update({_USER: outcome.user.id, _EPOCH: outcome.user.session_epoch})
         return None
 
     async def logout(self, request: Request) -> Response | None:
+        user_id = request.session.get(_USER)
         request.session.clear()
+        if isinstance(user_id, int):
+            await run_change(self.db, Principal.system("sign-out"), lambda session: end_sessions(session, user_id))
         return None
 
     async def authenticate(self, request: Request) -> AdminUser | None:
-        user_id = request.session.get(_USER)
-        if not isinstance(user_id, int):
+        user_id, epoch = request.session.get(_USER), request.session.get(_EPOCH)
+        if not isinstance(user_id, int) or not isinstance(epoch, int):
             return None
         async with self.db.session(Principal.system("admin-auth")) as session:
-            found = await active_user(session, user_id)
+            found = await active_user(session, user_id, epoch)
         if found is None:
             request.session.clear()
             return None

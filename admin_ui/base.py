@@ -4,32 +4,59 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
+from enum import Enum
 from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette_admin.contrib.sqla import ModelView
 from starlette_admin.exceptions import FormValidationError
 
 from admin_ui.auth import principal_of_request
+from services.access import may_maintain
 from services.db import Database
 from services.errors import Problem
 from services.transactions import run_change
 
 T = TypeVar("T")
+E = TypeVar("E", bound=Enum)
 
 
 def form_field(api_field: str | None) -> str:
     """services name fields as the API does (regionCode); forms use the column (region_code)."""
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", api_field or "").lower() or "__all__"
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", api_field or "").lower().split(".")[0]
 
 
-def form_errors(problems: list[Problem]) -> FormValidationError:
+def form_errors(problems: list[Problem], fallback: str = "name") -> FormValidationError:
+    """Each message beside its field; one without a field goes beside `fallback`."""
     errors: dict[str | int, Any] = {}
     for problem in problems:
-        key = form_field(problem.field).split(".")[0]
+        key = form_field(problem.field) or fallback
         errors[key] = f"{errors[key]}；{problem.message}" if key in errors else problem.message
     return FormValidationError(errors)
+
+
+async def run_as(
+    db: Database, request: Request, work: Callable[[AsyncSession], Awaitable[T]]
+) -> tuple[T | None, list[Problem]]:
+    """One change as the signed-in user, in one transaction (services.transactions)."""
+    return await run_change(db, principal_of_request(request), work)
+
+
+def value_of(data: dict[str, Any], key: str) -> str:
+    value = data.get(key)
+    if value is None:
+        return ""
+    return str(getattr(value, "value", value)).strip()
+
+
+def choice(data: dict[str, Any], key: str, enum: type[E]) -> E:
+    """A select's value as the enum, or the form's own error beside the field."""
+    try:
+        return enum(value_of(data, key))
+    except ValueError:
+        raise FormValidationError({key: "请选择一项"}) from None
 
 
 class ServiceView(ModelView):
@@ -41,20 +68,23 @@ class ServiceView(ModelView):
 
     def is_accessible(self, request: Request) -> bool:
         principal = principal_of_request(request)
-        return principal.is_authenticated and (principal.is_maintainer or not self.maintainers_only)
+        return principal.is_authenticated and (may_maintain(principal) or not self.maintainers_only)
 
     def can_delete(self, request: Request) -> bool:
         return False
 
+    def can_export(self, request: Request) -> bool:
+        # Bulk copies of the registry are a maintainer's job, not a district desk's.
+        return may_maintain(principal_of_request(request))
+
+    async def existing(self, request: Request, pk: Any) -> Any:
+        found = await self.find_by_pk(request, pk)
+        if found is None:
+            raise HTTPException(404)
+        return found
+
     async def change(self, request: Request, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-        result, problems = await run_change(self.db, principal_of_request(request), work)
+        result, problems = await run_as(self.db, request, work)
         if problems or result is None:
-            raise form_errors(problems)
+            raise form_errors(problems, fallback=self.fields[0].name if self.fields else "name")
         return result
-
-
-def value_of(data: dict[str, Any], key: str) -> str:
-    value = data.get(key)
-    if value is None:
-        return ""
-    return str(getattr(value, "value", value)).strip()

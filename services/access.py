@@ -63,9 +63,14 @@ def require_authenticated(principal: Principal) -> None:
         raise Unauthenticated()
 
 
+def may_maintain(principal: Principal) -> bool:
+    """Catalogs, users, tokens, the audit log and bulk exports are for maintainers."""
+    return principal.is_authenticated and principal.is_maintainer
+
+
 def require_maintainer(principal: Principal) -> None:
     require_authenticated(principal)
-    if not principal.is_maintainer:
+    if not may_maintain(principal):
         raise Forbidden("仅目录维护人员可以执行此操作")
 
 

@@ -13,7 +13,7 @@ from models import Department, Region
 from models.enums import DepartmentLevel, RegionLevel
 from services import audit
 from services.access import principal_of, require_authenticated, require_maintainer
-from services.errors import Collector, DomainError
+from services.errors import Collector, DomainError, Expect, check_expectation
 
 _CODE = re.compile(r"^[A-Za-z0-9_-]{2,32}$")
 _REGION_LEVEL = {DepartmentLevel.CITY: RegionLevel.CITY, DepartmentLevel.DISTRICT: RegionLevel.DISTRICT}
@@ -28,7 +28,9 @@ class DepartmentInput:
     is_registration_authority: bool = False
 
 
-async def upsert_department(session: AsyncSession, data: DepartmentInput) -> tuple[Department, bool]:
+async def upsert_department(
+    session: AsyncSession, data: DepartmentInput, expect: Expect = Expect.ANY
+) -> tuple[Department, bool]:
     require_maintainer(principal_of(session))
     problems = Collector()
     code, name, region_code = data.code.strip(), data.name.strip(), data.region_code.strip()
@@ -48,6 +50,7 @@ async def upsert_department(session: AsyncSession, data: DepartmentInput) -> tup
     problems.raise_if_any()
 
     department = await session.scalar(select(Department).where(col(Department.code) == code))
+    check_expectation(expect, department is not None, "部门", code, "code")
     before = audit.snapshot(department, exclude=("id",)) if department else None
     if department is None:
         department = Department(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 
@@ -52,6 +53,21 @@ class Unauthenticated(DomainError):
 class Forbidden(DomainError):
     def __init__(self, message: str = "无权执行此操作") -> None:
         super().__init__("FORBIDDEN", message)
+
+
+class Expect(StrEnum):
+    """What an upsert may find: a form that creates must not overwrite, one that edits must not create."""
+
+    ANY = "ANY"
+    NEW = "NEW"
+    EXISTING = "EXISTING"
+
+
+def check_expectation(expect: Expect, found: bool, label: str, key: str, field: str) -> None:
+    if expect is Expect.NEW and found:
+        raise DomainError("ALREADY_EXISTS", f"{label}“{key}”已存在", field)
+    if expect is Expect.EXISTING and not found:
+        raise DomainError("NOT_FOUND", f"{label}“{key}”不存在", field)
 
 
 class Collector:

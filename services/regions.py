@@ -13,7 +13,7 @@ from models import Region
 from models.enums import RegionLevel
 from services import audit
 from services.access import principal_of, require_authenticated, require_maintainer
-from services.errors import Collector
+from services.errors import Collector, Expect, check_expectation
 
 _CODE = re.compile(r"^[1-9]\d{5}$")
 _RANK = {RegionLevel.PROVINCE: 0, RegionLevel.CITY: 1, RegionLevel.DISTRICT: 2}
@@ -35,7 +35,7 @@ def level_of(code: str) -> RegionLevel:
     return RegionLevel.DISTRICT
 
 
-async def upsert_region(session: AsyncSession, data: RegionInput) -> tuple[Region, bool]:
+async def upsert_region(session: AsyncSession, data: RegionInput, expect: Expect = Expect.ANY) -> tuple[Region, bool]:
     require_maintainer(principal_of(session))
     problems = Collector()
     code = data.code.strip()
@@ -56,6 +56,7 @@ async def upsert_region(session: AsyncSession, data: RegionInput) -> tuple[Regio
     problems.raise_if_any()
 
     region = await session.get(Region, code)
+    check_expectation(expect, region is not None, "行政区划", code, "code")
     before = audit.snapshot(region) if region else None
     if region is None:
         region = Region(code=code, name=name, level=level, parent_code=parent_code)

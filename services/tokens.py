@@ -74,12 +74,19 @@ async def authenticate(session: AsyncSession, plain: str) -> Principal | None:
     )
 
 
-async def revoke_token(session: AsyncSession, token_id: int) -> ApiToken:
+async def revoke_tokens(session: AsyncSession, token_ids: list[int]) -> int:
+    """Revoke these tokens, all or none; returns how many were still active."""
     require_maintainer(principal_of(session))
-    token = await session.get(ApiToken, token_id)
-    if token is None:
-        raise DomainError("UNKNOWN_TOKEN", f"令牌 {token_id} 不存在", "id")
-    if token.revoked_at is None:
-        token.revoked_at = utcnow()
-        await audit.record(session, "token.revoked", "ApiToken", str(token_id), {"revoked": False}, {"revoked": True})
-    return token
+    tokens = (await session.scalars(select(ApiToken).where(col(ApiToken.id).in_(token_ids)))).all()
+    missing = sorted(set(token_ids) - {t.id for t in tokens if t.id is not None})
+    if missing:
+        raise DomainError("UNKNOWN_TOKEN", f"令牌 {', '.join(map(str, missing))} 不存在", "id")
+    revoked = 0
+    for token in tokens:
+        if token.revoked_at is None:
+            token.revoked_at = utcnow()
+            revoked += 1
+            await audit.record(
+                session, "token.revoked", "ApiToken", str(token.id), {"revoked": False}, {"revoked": True}
+            )
+    return revoked

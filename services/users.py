@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass
 from datetime import timedelta
 
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -14,9 +16,11 @@ from models.enums import Role
 from models.types import utcnow
 from services import audit
 from services.access import principal_of, require_maintainer
+from services.db import Database
 from services.errors import Collector, DomainError
 from services.passwords import DUMMY_HASH, MIN_LENGTH, hash_password, needs_rehash, verify_password
 from services.principal import Principal, PrincipalKind
+from services.transactions import run_change
 
 MAX_FAILED_LOGINS = 5
 LOCK_OUT_FOR = timedelta(minutes=15)
@@ -98,55 +102,99 @@ class SignIn:
     message: str | None = None
 
 
-async def sign_in(session: AsyncSession, username: str, password: str) -> SignIn:
+_WRONG = "用户名或密码错误"
+
+
+async def sign_in(db: Database, username: str, password: str) -> SignIn:
     """Check a password; after MAX_FAILED_LOGINS failures in a row the account locks
-    for LOCK_OUT_FOR. The answer never says whether the username exists."""
-    wrong = SignIn(None, "用户名或密码错误")
-    user = await session.scalar(select(User).where(col(User.username) == username.strip().lower()))
-    if user is None or not user.is_active:
-        verify_password(DUMMY_HASH, password)
-        return wrong
+    for LOCK_OUT_FOR.
+
+    Unlike other services this takes the database, not a session: argon2 costs
+    about 0.2 s, so the hash is checked in a thread between a read and a short
+    write transaction, never while holding a write lock. Unknown and inactive
+    users cost the same hash, so timing does not tell which usernames exist.
+    """
+    name = username.strip().lower()
+    async with db.session(Principal.system("sign-in")) as session:
+        user = await session.scalar(select(User).where(col(User.username) == name))
+    usable = user is not None and user.is_active
+    stored = user.password_hash if user is not None and usable else DUMMY_HASH
+    correct = await asyncio.to_thread(verify_password, stored, password)
+    if user is None or not usable:
+        return SignIn(None, _WRONG)
     now = utcnow()
     if user.locked_until is not None and user.locked_until > now:
         minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
         return SignIn(None, f"登录失败次数过多，账户已锁定，请 {minutes} 分钟后再试")
-    if not verify_password(user.password_hash, password):
-        user.failed_logins += 1
-        if user.failed_logins >= MAX_FAILED_LOGINS:
-            user.locked_until = now + LOCK_OUT_FOR
-            user.failed_logins = 0
-            await audit.record(
-                session, "user.locked", "User", user.username, None, {"locked_until": user.locked_until.isoformat()}
-            )
-            return SignIn(None, f"登录失败次数过多，账户已锁定 {int(LOCK_OUT_FOR.total_seconds() // 60)} 分钟")
-        return wrong
-    user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
+    assert user.id is not None
+    user_id = user.id
+    outcome, problems = await run_change(
+        db, Principal.system("sign-in"), lambda session: _record_attempt(session, user_id, correct, password)
+    )
+    return outcome or SignIn(None, problems[0].message)
+
+
+async def _record_attempt(session: AsyncSession, user_id: int, correct: bool, password: str) -> SignIn:
+    if not correct:
+        # Counted in the database, so parallel guesses cannot overwrite each other's count.
+        failures = await session.scalar(
+            update(User)
+            .where(col(User.id) == user_id)
+            .values(failed_logins=col(User.failed_logins) + 1)
+            .returning(col(User.failed_logins))
+        )
+        if (failures or 0) < MAX_FAILED_LOGINS:
+            return SignIn(None, _WRONG)
+        user = await session.get(User, user_id)
+        assert user is not None
+        user.locked_until, user.failed_logins = utcnow() + LOCK_OUT_FOR, 0
+        await audit.record(
+            session, "user.locked", "User", user.username, None, {"locked_until": user.locked_until.isoformat()}
+        )
+        return SignIn(None, f"登录失败次数过多，账户已锁定 {int(LOCK_OUT_FOR.total_seconds() // 60)} 分钟")
+    user = await session.get(User, user_id)
+    assert user is not None
+    user.failed_logins, user.locked_until, user.last_login_at = 0, None, utcnow()
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return SignIn(user)
 
 
-async def active_user(session: AsyncSession, user_id: int) -> tuple[User, Department] | None:
-    """The signed-in user of a session cookie, while the account stays active."""
+async def active_user(session: AsyncSession, user_id: int, epoch: int) -> tuple[User, Department] | None:
+    """The signed-in user of a session cookie, while the account stays active and
+    the cookie's epoch is current."""
     row = (
         await session.execute(
             select(User, Department)
             .join(Department, col(Department.id) == User.department_id)
-            .where(col(User.id) == user_id, col(User.is_active).is_(True))
+            .where(col(User.id) == user_id, col(User.is_active).is_(True), col(User.session_epoch) == epoch)
         )
     ).first()
     return (row[0], row[1]) if row else None
 
 
-async def set_active(session: AsyncSession, username: str, active: bool) -> User:
+async def end_sessions(session: AsyncSession, user_id: int) -> None:
+    """Sign-out: every session cookie of this user stops working, here and on other machines."""
+    await session.execute(update(User).where(col(User.id) == user_id).values(session_epoch=col(User.session_epoch) + 1))
+
+
+async def update_user(session: AsyncSession, username: str, active: bool, new_password: str | None) -> User:
+    """Enable or disable an account; a new password also lifts a lock and ends its sessions."""
     require_maintainer(principal_of(session))
     user = await session.scalar(select(User).where(col(User.username) == username))
     if user is None:
         raise DomainError("UNKNOWN_USER", f"用户“{username}”不存在", "username")
-    if user.is_active != active:
-        before = {"is_active": user.is_active}
-        user.is_active = active
-        await audit.record(
-            session, "user.activated" if active else "user.deactivated", "User", username, before, {"is_active": active}
-        )
+    problems = Collector()
+    if new_password:
+        check_password(new_password, problems)
+    problems.raise_if_any()
+    before = {"is_active": user.is_active, "locked": user.locked_until is not None}
+    user.is_active = active
+    if new_password:
+        user.password_hash = hash_password(new_password)
+        user.failed_logins, user.locked_until = 0, None
+        user.session_epoch += 1
+    after = {"is_active": user.is_active, "locked": user.locked_until is not None, "password_reset": bool(new_password)}
+    if before != {k: after[k] for k in before} or new_password:
+        await audit.record(session, "user.changed", "User", username, before, after)
     return user

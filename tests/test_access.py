@@ -8,7 +8,7 @@ from sqlmodel import col, select
 from models import ApiToken, EntityPerson, MarketEntity
 from services.db import Database
 from services.principal import Principal
-from services.tokens import authenticate, revoke_token
+from services.tokens import authenticate, revoke_tokens
 from tests.conftest import Api, DemoCity
 
 ENTITY = "query($u: String!) { entity(uscc: $u) { uscc name regionCode } }"
@@ -77,7 +77,7 @@ async def test_a_revoked_token_stops_working(api: Api, city: DemoCity, db: Datab
     async with session:
         row = await session.scalar(select(ApiToken).where(col(ApiToken.name) == "中山区市场监督管理局"))
         assert row is not None and row.id is not None
-        await revoke_token(session, row.id)
+        assert await revoke_tokens(session, [row.id]) == 1
         await session.commit()
     assert (await api.post("{ viewer { name } }", token=token)).status_code == 401
 

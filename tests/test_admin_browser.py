@@ -120,7 +120,7 @@ async def test_a_maintainer_creates_a_department_finds_an_entity_and_sees_the_au
 
 
 async def test_a_department_user_is_refused_the_tokens_page(browser: Browser, server: str, city: DemoCity) -> None:
-    page = await sign_in(browser, server, "scjg-210202", city.report.logins[0].password)
+    page = await sign_in(browser, server, "scjg-210202", city.report.logins[1].password)
     await expect(page.get_by_text("法人库概况")).to_be_visible()
     await expect(page.locator("nav, aside").first).not_to_contain_text("API 令牌")
     response = await page.goto(f"{server}/admin/api-token/list")

@@ -66,7 +66,7 @@ async def test_a_post_without_the_csrf_token_is_refused(api: Api, city: DemoCity
 
 async def test_a_department_user_is_refused_the_maintainers_pages(api: Api, city: DemoCity) -> None:
     client = api.client
-    await sign_in(client, "scjg-210202", city.report.logins[0].password)
+    await sign_in(client, "scjg-210202", city.report.logins[1].password)
     for key in ("api-token", "user", "audit-event", "department", "region"):
         assert (await client.get(f"/admin/{key}/list")).status_code == 403, key
     assert (await client.get("/admin/market-entity/list")).status_code == 200
@@ -76,7 +76,7 @@ async def test_a_department_user_sees_only_its_jurisdiction(
     api: Api, city: DemoCity, settings: Settings, db: Database
 ) -> None:
     client = api.client
-    await sign_in(client, "scjg-210202", city.report.logins[0].password)
+    await sign_in(client, "scjg-210202", city.report.logins[1].password)
     page = await _list(client, "market-entity")
     assert set(re.findall(r"9[0-9A-Z]{17}", page)) == set(city.zhongshan)
     home = await client.get("/admin/")
@@ -107,7 +107,8 @@ async def test_maintainers_export_the_audit_log_as_csv(api: Api, city: DemoCity)
     )
     assert response.status_code == 200, response.text[:500]
     assert "csv" in response.headers["content-type"]
-    lines = response.text.strip().splitlines()
+    assert response.content.startswith("\ufeff".encode()), "a BOM, so Excel reads UTF-8"
+    lines = response.text.lstrip("\ufeff").strip().splitlines()
     assert "操作者" in lines[0] and "操作" in lines[0]
     assert len(lines) == 1 + len(city.report.tokens)
     assert all("token.created" in line for line in lines[1:])
@@ -116,23 +117,29 @@ async def test_maintainers_export_the_audit_log_as_csv(api: Api, city: DemoCity)
 async def test_a_new_token_is_shown_once_and_can_be_revoked(api: Api, city: DemoCity) -> None:
     client = api.client
     await sign_in(client, "admin", city.report.logins[0].password)
-    token = await _csrf(client, "/admin/api-token/create")
+    token = await _csrf(client, "/admin/api-token-new")
     form = {"name": "西岗区卫健局业务系统", "department_code": "WJ-210203", "role": "DEPARTMENT", "csrftoken": token}
-    created = await client.post("/admin/api-token/create", data=form, follow_redirects=True)
-    shown = re.search(r"新令牌（只显示这一次，请立即复制）：(jg_[A-Za-z0-9_-]+)", created.text)
+    created = await client.post("/admin/api-token-new", data=form)
+    assert created.headers["cache-control"] == "no-store"
+    shown = re.search(r'<code id="token-value">(jg_[A-Za-z0-9_-]+)</code>', created.text)
     assert shown, created.text[:2000]
     plain = shown.group(1)
+    # Shown on that response only: not in a cookie, not on the next page.
+    assert plain not in str(client.cookies) and plain not in created.headers.get("set-cookie", "")
+    assert plain not in await _list(client, "api-token")
     viewer = await api.data("{ viewer { name department { code } } }", token=plain)
     assert viewer["viewer"] == {"name": "西岗区卫健局业务系统", "department": {"code": "WJ-210203"}}
-    # Shown once: the list and the next page carry no trace of it.
-    assert plain not in await _list(client, "api-token")
+    # A bad department is said beside its field, and nothing is created.
+    token = await _csrf(client, "/admin/api-token-new")
+    bad = await client.post("/admin/api-token-new", data={**form, "department_code": "NOPE-1", "csrftoken": token})
+    assert "部门“NOPE-1”不存在" in bad.text and 'id="token-value"' not in bad.text
     listed = await _list(client, "api-token", q="西岗区卫健局业务系统")
-    pk = re.search(r"/admin/api-token/detail\?pk=(\d+)", listed)
-    assert pk
+    pks = re.findall(r"/admin/api-token/detail\?pk=(\d+)", listed)
+    assert len(set(pks)) == 1
     token = await _csrf(client, "/admin/api-token/list")
     revoked = await client.post(
         "/admin/_api/api-token/action",
-        params={"name": "revoke", "pks": pk.group(1)},
+        params={"name": "revoke", "pks": pks[0]},
         data={"csrftoken": token},
         headers={"X-CSRFToken": token},
     )
@@ -157,6 +164,7 @@ async def test_a_maintainer_adds_a_user_who_can_then_sign_in(
     refused = await client.post("/admin/user/create", data=form)
     assert refused.status_code == 422 or "密码至少 10 个字符" in refused.text
     assert "密码至少 10 个字符" in refused.text and 'value="李娜"' in refused.text
+    assert 'value="short"' not in refused.text, "a password is never written back into the page"
     token = await _csrf(client, "/admin/user/create")
     accepted = await client.post("/admin/user/create", data={**form, "password": "a-long-password", "csrftoken": token})
     assert accepted.status_code in (302, 303)
@@ -170,3 +178,58 @@ async def test_a_wrong_csrf_token_is_refused(api: Api, city: DemoCity) -> None:
     await sign_in(client, "admin", city.report.logins[0].password)
     form = {"code": "BAD-210202", "name": "伪造局", "level": "DISTRICT", "region_code": "210202", "csrftoken": "x"}
     assert (await client.post("/admin/department/create", data=form)).status_code == 403
+
+
+async def test_creating_with_a_taken_code_does_not_overwrite(api: Api, city: DemoCity) -> None:
+    client = api.client
+    await sign_in(client, "admin", city.report.logins[0].password)
+    token = await _csrf(client, "/admin/department/create")
+    form = {"code": "SCJG-210202", "name": "冒名局", "level": "DISTRICT", "region_code": "210202", "csrftoken": token}
+    refused = await client.post("/admin/department/create", data=form)
+    assert "部门“SCJG-210202”已存在" in refused.text
+    assert "冒名局" not in await _list(client, "department", q="SCJG-210202")
+
+
+async def test_sign_out_voids_the_session_cookie_everywhere(
+    api: Api, city: DemoCity, settings: Settings, db: Database
+) -> None:
+    client = api.client
+    await sign_in(client, "admin", city.report.logins[0].password)
+    copied = dict(client.cookies)
+    token = await _csrf(client, "/admin/")
+    await client.post("/admin/logout", data={"csrftoken": token})
+    async with make_client(settings, db) as thief:
+        thief.cookies.update(copied)
+        assert (await thief.get("/admin/")).status_code in (302, 303)
+
+
+async def test_department_users_cannot_export_the_registry(api: Api, city: DemoCity) -> None:
+    client = api.client
+    await sign_in(client, "scjg-210202", city.report.logins[1].password)
+    token = await _csrf(client, "/admin/market-entity/list")
+    export = {"scope": "all", "format": "csv", "filename": "registry", "csrftoken": token}
+    refused = await client.post(
+        "/admin/_api/market-entity/action", params={"name": "export", "all": "1"}, data=export,
+        headers={"X-CSRFToken": token},
+    )  # fmt: skip
+    assert refused.status_code == 400 and "禁止访问" in refused.text
+    assert "9121" not in refused.text
+
+
+async def test_exported_cells_cannot_become_formulas(api: Api, city: DemoCity) -> None:
+    from tests.helpers import REGISTER, registration
+
+    payload = await api.data(REGISTER, {"input": registration(name='=HYPERLINK("http://x")')}, city.tokens["district"])
+    uscc = payload["registerEntity"]["entity"]["uscc"]
+    client = api.client
+    await sign_in(client, "admin", city.report.logins[0].password)
+    token = await _csrf(client, "/admin/market-entity/list")
+    response = await client.post(
+        "/admin/_api/market-entity/action",
+        params={"name": "export", "all": "1", "_list_query": f"q={uscc}"},
+        data={"scope": "all", "format": "csv", "filename": "registry", "csrftoken": token},
+        headers={"X-CSRFToken": token},
+    )
+    assert response.status_code == 200
+    row = next(line for line in response.text.splitlines() if uscc in line)
+    assert "'=HYPERLINK" in row

@@ -18,9 +18,7 @@ from tests.helpers import last_audit, manage
 
 
 async def _sign_in(db: Database, username: str, password: str) -> SignIn:
-    outcome, problems = await run_change(db, Principal.system("test"), lambda s: sign_in(s, username, password))
-    assert outcome is not None and not problems
-    return outcome
+    return await sign_in(db, username, password)
 
 
 async def _user(db: Database, username: str) -> User:
@@ -34,8 +32,12 @@ async def test_demo_logins_sign_in(db: Database, city: DemoCity) -> None:
     admin = city.report.logins[0]
     outcome = await _sign_in(db, "admin", admin.password)
     assert outcome.user is not None and outcome.user.role is Role.MAINTAINER
-    staff = await _sign_in(db, "scjg-210202", admin.password)
+    staff_password = city.report.logins[1].password
+    staff = await _sign_in(db, "scjg-210202", staff_password)
     assert staff.user is not None and staff.user.role is Role.DEPARTMENT
+    # The department users' shared demo password does not open the maintainer's account.
+    assert staff_password != admin.password
+    assert (await _sign_in(db, "admin", staff_password)).user is None
     assert (await _user(db, "admin")).last_login_at is not None
 
 

@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette_admin import DateTimeField, JSONField, StringField
 
 from admin_ui.base import ServiceView
+from admin_ui.export import CSV
 from models import AuditEvent
 
 
@@ -23,10 +24,10 @@ class AuditEventView(ServiceView):
         JSONField("after", label="变更后", exclude_from_list=True),
         StringField("hash", label="哈希", exclude_from_list=True),
     ]
-    searchable_fields = ["actor", "department_code", "action", "object_type", "object_id"]
+    searchable_fields = ["actor", "department_code", "action", "object_type", "object_id", "occurred_at"]
     sortable_fields = ["id", "occurred_at", "actor", "action"]
     fields_default_sort = [("id", True)]
-    exporters = ["csv"]
+    exporters = CSV
     importers: list[str] = []
     page_size = 25
 

@@ -7,16 +7,17 @@ from typing import Any
 from starlette.requests import Request
 from starlette_admin import BooleanField, EnumField, StringField
 
-from admin_ui.base import ServiceView, value_of
+from admin_ui.base import ServiceView, choice, value_of
+from admin_ui.export import CSV
 from admin_ui.labels import choices
 from models import Department, Region
 from models.enums import DepartmentLevel, RegionLevel
 from services.departments import DepartmentInput, upsert_department
+from services.errors import Expect
 from services.regions import RegionInput, upsert_region
 
 
 class RegionView(ServiceView):
-    label = "行政区划"
     fields = [
         StringField("code", label="区划代码", help_text="GB/T 2260 六位代码"),
         StringField("name", label="名称"),
@@ -25,27 +26,30 @@ class RegionView(ServiceView):
         ),
         StringField("parent_code", label="上级区划代码"),
     ]
-    searchable_fields = ["code", "name"]
+    exclude_fields_from_edit = ["code"]
+    searchable_fields = ["code", "name", "level"]
     sortable_fields = ["code", "name"]
     fields_default_sort = ["code"]
-    exporters = ["csv"]
+    exporters = CSV
     importers: list[str] = []
-
-    async def repr(self, obj: Any, request: Request) -> str:
-        return f"{obj.name}（{obj.code}）"
 
     def __init__(self) -> None:
         super().__init__(Region, icon="fa fa-map", display_name="行政区划", menu_label="行政区划")
 
-    async def create(self, request: Request, data: dict[str, Any]) -> Any:
-        region_input = RegionInput(
-            value_of(data, "code"), value_of(data, "name"), value_of(data, "parent_code") or None
-        )
-        region, _ = await self.change(request, lambda session: upsert_region(session, region_input))
+    async def repr(self, obj: Any, request: Request) -> str:
+        return f"{obj.name}（{obj.code}）"
+
+    async def _save(self, request: Request, code: str, data: dict[str, Any], expect: Expect) -> Any:
+        region_input = RegionInput(code, value_of(data, "name"), value_of(data, "parent_code") or None)
+        region, _ = await self.change(request, lambda session: upsert_region(session, region_input, expect))
         return region
 
+    async def create(self, request: Request, data: dict[str, Any]) -> Any:
+        return await self._save(request, value_of(data, "code"), data, Expect.NEW)
+
     async def edit(self, request: Request, pk: Any, data: dict[str, Any]) -> Any:
-        return await self.create(request, {**data, "code": pk})
+        current = await self.existing(request, pk)
+        return await self._save(request, current.code, data, Expect.EXISTING)
 
 
 class DepartmentView(ServiceView):
@@ -57,29 +61,32 @@ class DepartmentView(ServiceView):
         BooleanField("is_registration_authority", label="登记机关"),
     ]
     exclude_fields_from_edit = ["code"]
-    searchable_fields = ["code", "name", "region_code"]
+    searchable_fields = ["code", "name", "region_code", "level", "is_registration_authority"]
     sortable_fields = ["code", "name", "region_code"]
     fields_default_sort = ["code"]
-    exporters = ["csv"]
+    exporters = CSV
     importers: list[str] = []
-
-    async def repr(self, obj: Any, request: Request) -> str:
-        return f"{obj.name}（{obj.code}）"
 
     def __init__(self) -> None:
         super().__init__(Department, icon="fa fa-building", display_name="部门", menu_label="部门")
 
-    async def create(self, request: Request, data: dict[str, Any]) -> Any:
+    async def repr(self, obj: Any, request: Request) -> str:
+        return f"{obj.name}（{obj.code}）"
+
+    async def _save(self, request: Request, code: str, data: dict[str, Any], expect: Expect) -> Any:
         department_input = DepartmentInput(
-            code=value_of(data, "code"),
+            code=code,
             name=value_of(data, "name"),
-            level=DepartmentLevel(value_of(data, "level") or DepartmentLevel.DISTRICT.value),
+            level=choice(data, "level", DepartmentLevel),
             region_code=value_of(data, "region_code"),
             is_registration_authority=bool(data.get("is_registration_authority")),
         )
-        department, _ = await self.change(request, lambda session: upsert_department(session, department_input))
+        department, _ = await self.change(request, lambda session: upsert_department(session, department_input, expect))
         return department
 
+    async def create(self, request: Request, data: dict[str, Any]) -> Any:
+        return await self._save(request, value_of(data, "code"), data, Expect.NEW)
+
     async def edit(self, request: Request, pk: Any, data: dict[str, Any]) -> Any:
-        current = await self.find_by_pk(request, pk)
-        return await self.create(request, {**data, "code": current.code})
+        current = await self.existing(request, pk)
+        return await self._save(request, current.code, data, Expect.EXISTING)

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette_admin import BaseField, DateField, DateTimeField, DecimalField, EnumField, StringField, TextAreaField
 
 from admin_ui.base import ServiceView
+from admin_ui.export import CSV
 from admin_ui.labels import choices, label
 from models import Department, MarketEntity
 from models.enums import DataQualityIssue, EntityStatus, EntityType
@@ -63,10 +64,12 @@ class EntityView(ServiceView):
         PersonsField("persons", label="相关人员", getter=_persons, exclude_from_list=True, exclude_from_export=True),
         DateTimeField("updated_at", label="最近变更", exclude_from_list=True),
     ]
-    searchable_fields = ["name", "uscc", "legal_representative"]
+    # Search goes through the registry's own rule (get_search_query); the rest are filters.
+    searchable_fields = ["name", "uscc", "legal_representative", "status", "entity_type", "region_code",
+                         "industry_code", "established_on", "data_quality_issue"]  # fmt: skip
     sortable_fields = ["uscc", "name", "established_on"]
     fields_default_sort = ["uscc"]
-    exporters = ["csv"]
+    exporters = CSV
     importers: list[str] = []
     page_size = 25
 

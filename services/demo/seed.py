@@ -357,14 +357,20 @@ async def seed_demo(
 
 
 async def _demo_users(session: AsyncSession) -> list[DemoLogin]:
-    """A maintainer, and one user per department (username: the department code in
-    lower case), all with one random demo password, printed once."""
-    password = "demo-" + secrets.token_urlsafe(9)
-    shared = hash_password(password)
-    logins = [DemoLogin("admin", "演示维护人员", department_code("SCJG", CITY), Role.MAINTAINER, password)]
+    """A maintainer with a password of its own, and one user per department
+    (username: the department code in lower case) sharing another; printed once."""
+    maintainer_password = "demo-" + secrets.token_urlsafe(9)
+    staff_password = "demo-" + secrets.token_urlsafe(9)
+    maintainer = DemoLogin("admin", "演示维护人员", department_code("SCJG", CITY), Role.MAINTAINER, maintainer_password)
+    data = UserInput(
+        maintainer.username, maintainer.display_name, maintainer_password, maintainer.role, maintainer.department_code
+    )
+    await create_user(session, data)
+    logins = [maintainer]
+    shared = hash_password(staff_password)
     for department in (await session.scalars(select(Department).order_by(col(Department.code)))).all():
-        logins.append(DemoLogin(department.code.lower(), department.name, department.code, Role.DEPARTMENT, password))
-    for login in logins:
-        data = UserInput(login.username, login.display_name, password, login.role, login.department_code)
+        login = DemoLogin(department.code.lower(), department.name, department.code, Role.DEPARTMENT, staff_password)
+        data = UserInput(login.username, login.display_name, staff_password, login.role, login.department_code)
         await create_user(session, data, password_hash=shared)
+        logins.append(login)
     return logins
