@@ -24,7 +24,9 @@ class UTCDateTime(sa.types.TypeDecorator[datetime]):
         if value is None:
             return None
         if value.tzinfo is None:
-            raise ValueError("naive datetime given where UTC is required")
+            # Libraries that convert to the database's zone first (starlette-admin's
+            # filters, with database_timezone="UTC") hand over naive UTC.
+            return value
         return value.astimezone(UTC).replace(tzinfo=None)
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:

@@ -33,7 +33,9 @@ async def sign_in(client: httpx.AsyncClient, username: str, password: str) -> ht
 async def _list(client: httpx.AsyncClient, key: str, **params: Any) -> str:
     """A list page, as a browser gets it (server-rendered), 100 rows to a page."""
     response = await client.get(f"/admin/{key}/list", params={"page_size": 100, **params})
-    assert response.status_code == 200, response.text
+    assert response.status_code == 200, (
+        re.findall(r"alert[^>]*>\s*([^<]{0,200})", response.text) or response.status_code
+    )
     return response.text
 
 
@@ -233,3 +235,23 @@ async def test_exported_cells_cannot_become_formulas(api: Api, city: DemoCity) -
     assert response.status_code == 200
     row = next(line for line in response.text.splitlines() if uscc in line)
     assert "'=HYPERLINK" in row
+
+
+async def test_the_audit_log_filters_by_time_and_actor(api: Api, city: DemoCity) -> None:
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    client = api.client
+    await sign_in(client, "admin", city.report.logins[0].password)
+    token = await _csrf(client, "/admin/department/create")
+    form = {"code": "LATE-210202", "name": "后来局", "level": "DISTRICT", "region_code": "210202", "csrftoken": token}
+    assert (await client.post("/admin/department/create", data=form)).status_code in (302, 303)
+    # The filter builder's own syntax (field__op=value, a..b for between), in Beijing time.
+    now = datetime.now(ZoneInfo("Asia/Shanghai"))
+    since, until = ((now + timedelta(minutes=m)).strftime('"%Y-%m-%d %H:%M:%S"') for m in (-1, 1))
+    recent = f"occurred_at__between={since}..{until}"
+    assert "LATE-210202" in await _list(client, "audit-event", filter=recent)
+    assert "LATE-210202" in await _list(client, "audit-event", filter=f'{recent} AND actor__eq="演示维护人员"')
+    assert "LATE-210202" not in await _list(client, "audit-event", filter=f'{recent} AND actor__eq="seed-demo"')
+    older = 'occurred_at__between="2000-01-01 00:00:00".."2000-01-02 00:00:00"'
+    assert "LATE-210202" not in await _list(client, "audit-event", filter=older)
