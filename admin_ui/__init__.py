@@ -18,6 +18,7 @@ from admin_ui.auth import JianguanAuth
 from admin_ui.base import ServiceView
 from admin_ui.views.accounts import ApiTokenView, TokenCreateView, UserView
 from admin_ui.views.audit_log import AuditEventView
+from admin_ui.views.calendar import CalendarDayView
 from admin_ui.views.catalog import DepartmentView, RegionView
 from admin_ui.views.dashboard import DashboardView
 from admin_ui.views.registry import EntityView
@@ -60,6 +61,7 @@ def build_admin(db: Database, settings: Settings) -> Admin:
         EntityView(),
         RegionView(),
         DepartmentView(),
+        CalendarDayView(),
         UserView(),
         ApiTokenView(),
         AuditEventView(),

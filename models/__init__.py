@@ -4,6 +4,7 @@ from sqlmodel import SQLModel
 
 from models.audit import AuditEvent, AuditHead
 from models.auth import ApiToken, User
+from models.calendar import CalendarDay
 from models.registry import Department, EntityPerson, MarketEntity, Person, Region
 
 metadata = SQLModel.metadata
@@ -12,6 +13,7 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "AuditHead",
+    "CalendarDay",
     "Department",
     "EntityPerson",
     "MarketEntity",

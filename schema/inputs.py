@@ -75,3 +75,15 @@ class EntityFilter:
     data_quality_issue: bool | None = strawberry.field(
         default=None, description="仅列出（或排除）有数据质量问题的主体 / Only (or no) rows with a data-quality issue."
     )
+
+
+@strawberry.input(description="节假日或调休日 / A holiday, or a weekend day worked in exchange (调休).")
+class CalendarDayInput:
+    date: datetime.date
+    is_workday: bool = strawberry.field(description="是否工作日 / Whether it is a working day.")
+    name: str | None = strawberry.field(default=None, description="如“国庆节”“国庆节调休上班” / Its name.")
+
+
+@strawberry.input(description="工作日历 / Days that differ from Monday–Friday; a day given its default is cleared.")
+class SetCalendarDaysInput:
+    days: list[CalendarDayInput]

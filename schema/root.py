@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from resolvers import catalog, publicity, registry, viewer
+from resolvers import calendar, catalog, publicity, registry, viewer
 from schema import types as t
 
 
@@ -35,6 +35,11 @@ class Query:
         resolver=catalog.departments, graphql_type=list[t.Department], description="部门 / Departments."
     )
     regions = strawberry.field(resolver=catalog.regions, graphql_type=list[t.Region], description="行政区划 / Regions.")
+    calendar_days = strawberry.field(
+        resolver=calendar.calendar_days,
+        graphql_type=list[t.CalendarDay],
+        description="工作日历（含周末与节假日，最多 800 天）/ Working days from `from` to `to`, at most 800 days.",
+    )
     publicity = strawberry.field(
         resolver=publicity.publicity,
         graphql_type=t.Publicity | None,
@@ -48,6 +53,11 @@ class Mutation:
         resolver=registry.register_entity,
         graphql_type=t.RegisterEntityPayload,
         description="登记机关报送新设立或变更登记 / Registry intake from the registration authority.",
+    )
+    set_calendar_days = strawberry.field(
+        resolver=calendar.set_calendar_days,
+        graphql_type=t.SetCalendarDaysPayload,
+        description="维护节假日与调休 / Keep holidays and 调休 working days (maintainers).",
     )
     upsert_region = strawberry.field(
         resolver=catalog.upsert_region, graphql_type=t.UpsertRegionPayload, description="维护行政区划 / Keep a region."

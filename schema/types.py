@@ -147,3 +147,16 @@ class UpsertDepartmentPayload:
     department: Department | None
     created: bool
     errors: list[UserError]
+
+
+@strawberry.type(description="工作日历中的一天 / One day of the working-day calendar.")
+class CalendarDay:
+    day: datetime.date = strawberry.field(name="date")
+    is_workday: bool
+    name: str | None = strawberry.field(description="节假日或调休名称 / The holiday or 调休 it belongs to.")
+
+
+@strawberry.type
+class SetCalendarDaysPayload:
+    days: list[CalendarDay] = strawberry.field(description="保存的例外日 / The exceptions stored.")
+    errors: list[UserError]

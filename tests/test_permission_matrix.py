@@ -64,6 +64,11 @@ MATRIX: dict[str, Row] = {
     ),
     "Query.departments": Row("{ departments { code } }", lambda c, r: {}, _everyone_but_anonymous()),
     "Query.regions": Row("{ regions { code } }", lambda c, r: {}, _everyone_but_anonymous()),
+    "Query.calendarDays": Row(
+        '{ calendarDays(from: "2026-10-01", to: "2026-10-10") { date isWorkday name } }',
+        lambda c, r: {},
+        _everyone_but_anonymous(),
+    ),
     "Query.publicity": Row(
         "query($u: String!) { publicity(uscc: $u) { name } }",
         lambda c, r: {"u": c.zhongshan[0]},
@@ -79,6 +84,12 @@ MATRIX: dict[str, Row] = {
             "city": OK,
             "maintainer": OK,
         },
+    ),
+    "Mutation.setCalendarDays": Row(
+        'mutation { setCalendarDays(input: {days: [{date: "2027-01-01", isWorkday: false, name: "元旦"}]})'
+        " { errors { code } } }",
+        lambda c, r: {},
+        MAINTAINERS_ONLY,
     ),
     "Mutation.upsertRegion": Row(
         'mutation { upsertRegion(input: {code: "210215", name: "测试区", parentCode: "210200"}) { errors { code } } }',

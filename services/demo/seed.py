@@ -21,6 +21,7 @@ from sqlmodel import col, select
 from models import Department, EntityPerson, MarketEntity, Person
 from models.enums import DepartmentLevel, EntityStatus, EntityType, PersonRole, Role
 from services import audit, uscc
+from services.calendar import CalendarDayInput, set_calendar_days
 from services.db import Database
 from services.demo.catalog import (
     DEPARTMENT_KINDS,
@@ -88,6 +89,14 @@ class SeedReport:
 def _regions() -> list[dict[str, str]]:
     with (DATA / "regions-dalian.csv").open(encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
+
+
+def _calendar() -> list[CalendarDayInput]:
+    with (DATA / "calendar-2026.csv").open(encoding="utf-8") as handle:
+        return [
+            CalendarDayInput(date.fromisoformat(row["date"]), row["is_workday"] == "true", row["name"])
+            for row in csv.DictReader(handle)
+        ]
 
 
 def _short(district_name: str) -> str:
@@ -326,6 +335,7 @@ async def seed_demo(
         for region in regions:
             await upsert_region(session, RegionInput(region["code"], region["name"], region["parent"] or None))
         departments = await _departments(session, regions)
+        await set_calendar_days(session, _calendar())
         authorities = {
             row.region_code: row.id
             for row in (await session.scalars(select(Department).where(col(Department.code).startswith("SCJG-")))).all()
