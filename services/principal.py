@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from models.enums import DepartmentLevel
+from models import Department
+from models.enums import DepartmentLevel, Role
 
 
 class PrincipalKind(StrEnum):
@@ -25,6 +26,20 @@ class Principal:
     department_region_code: str | None = None
     is_registration_authority: bool = False
     token_id: int | None = None
+
+    @classmethod
+    def acting_for(cls, role: Role, name: str, department: Department, token_id: int | None = None) -> Principal:
+        """A token's or a signed-in user's principal: its department decides what it may see."""
+        return cls(
+            kind=PrincipalKind.MAINTAINER if role is Role.MAINTAINER else PrincipalKind.DEPARTMENT,
+            name=name,
+            department_id=department.id,
+            department_code=department.code,
+            department_level=department.level,
+            department_region_code=department.region_code,
+            is_registration_authority=department.is_registration_authority,
+            token_id=token_id,
+        )
 
     @classmethod
     def anonymous(cls) -> Principal:

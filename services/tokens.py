@@ -14,7 +14,7 @@ from models.types import utcnow
 from services import audit
 from services.access import principal_of, require_maintainer
 from services.errors import DomainError
-from services.principal import Principal, PrincipalKind
+from services.principal import Principal
 
 PREFIX = "jg_"
 
@@ -62,16 +62,7 @@ async def authenticate(session: AsyncSession, plain: str) -> Principal | None:
     if row is None:
         return None
     token, department = row
-    return Principal(
-        kind=PrincipalKind.MAINTAINER if token.role is Role.MAINTAINER else PrincipalKind.DEPARTMENT,
-        name=token.name,
-        department_id=department.id,
-        department_code=department.code,
-        department_level=department.level,
-        department_region_code=department.region_code,
-        is_registration_authority=department.is_registration_authority,
-        token_id=token.id,
-    )
+    return Principal.acting_for(token.role, token.name, department, token.id)
 
 
 async def revoke_tokens(session: AsyncSession, token_ids: list[int]) -> int:

@@ -19,7 +19,7 @@ from services.access import principal_of, require_maintainer
 from services.db import Database
 from services.errors import Collector, DomainError
 from services.passwords import DUMMY_HASH, MIN_LENGTH, hash_password, needs_rehash, verify_password
-from services.principal import Principal, PrincipalKind
+from services.principal import Principal
 from services.transactions import run_change
 
 MAX_FAILED_LOGINS = 5
@@ -37,15 +37,7 @@ class UserInput:
 
 
 def principal_for(user: User, department: Department) -> Principal:
-    return Principal(
-        kind=PrincipalKind.MAINTAINER if user.role is Role.MAINTAINER else PrincipalKind.DEPARTMENT,
-        name=user.display_name,
-        department_id=department.id,
-        department_code=department.code,
-        department_level=department.level,
-        department_region_code=department.region_code,
-        is_registration_authority=department.is_registration_authority,
-    )
+    return Principal.acting_for(user.role, user.display_name, department)
 
 
 def check_password(password: str, problems: Collector, field: str = "password") -> None:
