@@ -21,6 +21,7 @@ from admin_ui.views.audit_log import AuditEventView
 from admin_ui.views.calendar import CalendarDayView
 from admin_ui.views.catalog import DepartmentView, RegionView
 from admin_ui.views.dashboard import DashboardView
+from admin_ui.views.duty_catalog import SupervisionMatterView
 from admin_ui.views.registry import EntityView
 from services.db import Database
 from services.settings import Settings
@@ -61,6 +62,7 @@ def build_admin(db: Database, settings: Settings) -> Admin:
         EntityView(),
         RegionView(),
         DepartmentView(),
+        SupervisionMatterView(),
         CalendarDayView(),
         UserView(),
         ApiTokenView(),

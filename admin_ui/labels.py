@@ -1,6 +1,15 @@
 """Chinese labels for the code lists shown in the admin pages."""
 
-from models.enums import DepartmentLevel, EntityStatus, EntityType, PersonRole, RegionLevel, Role
+from models.enums import (
+    ApprovalLevel,
+    DepartmentLevel,
+    EntityStatus,
+    EntityType,
+    MatterMode,
+    PersonRole,
+    RegionLevel,
+    Role,
+)
 
 LABELS: dict[object, str] = {
     RegionLevel.PROVINCE: "省级",
@@ -21,6 +30,12 @@ LABELS: dict[object, str] = {
     PersonRole.LEGAL_REPRESENTATIVE: "法定代表人",
     PersonRole.SHAREHOLDER: "股东",
     PersonRole.EXECUTIVE: "董监高",
+    MatterMode.APPROVAL: "审管一体（谁审批谁负责）",
+    MatterMode.COMPETENT: "审管分离（谁主管谁负责）",
+    ApprovalLevel.DISTRICT: "区县级",
+    ApprovalLevel.CITY: "市级",
+    ApprovalLevel.PROVINCE: "省级",
+    ApprovalLevel.NATIONAL: "国家级",
     Role.MAINTAINER: "目录维护人员",
     Role.DEPARTMENT: "部门用户",
 }

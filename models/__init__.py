@@ -5,6 +5,7 @@ from sqlmodel import SQLModel
 from models.audit import AuditEvent, AuditHead
 from models.auth import ApiToken, User
 from models.calendar import CalendarDay
+from models.catalog import SupervisionMatter
 from models.registry import Department, EntityPerson, MarketEntity, Person, Region
 
 metadata = SQLModel.metadata
@@ -19,6 +20,7 @@ __all__ = [
     "MarketEntity",
     "Person",
     "Region",
+    "SupervisionMatter",
     "User",
     "metadata",
 ]

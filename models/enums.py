@@ -45,6 +45,22 @@ class DataQualityIssue(StrEnum):
     ORGANISATION_CODE_CHECK = "ORGANISATION_CODE_CHECK"
 
 
+class MatterMode(StrEnum):
+    """谁审批谁负责 (审管一体) or 谁主管谁负责 (审管分离)."""
+
+    APPROVAL = "APPROVAL"
+    COMPETENT = "COMPETENT"
+
+
+class ApprovalLevel(StrEnum):
+    """The level at which a matter is approved."""
+
+    DISTRICT = "DISTRICT"
+    CITY = "CITY"
+    PROVINCE = "PROVINCE"
+    NATIONAL = "NATIONAL"
+
+
 class Role(StrEnum):
     """What a token or a user may do: a department's work, or catalog maintenance."""
 

@@ -46,6 +46,8 @@ class Department(SQLModel, table=True):
     level: DepartmentLevel = Field(sa_type=_enum(DepartmentLevel))
     region_code: str = Field(foreign_key="region.code", max_length=6, index=True)
     is_registration_authority: bool = Field(default=False)
+    # 条线: a city department and its district counterparts share one (e.g. "WJ", 卫生健康).
+    line: str | None = Field(default=None, max_length=16, index=True)
 
 
 class MarketEntity(SQLModel, table=True):

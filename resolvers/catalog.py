@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
-from models import Department, Region
+from models import Department, Region, SupervisionMatter
 from models.enums import DepartmentLevel
 from resolvers.common import mutate
 from resolvers.context import GqlInfo
-from schema.inputs import UpsertDepartmentInput, UpsertRegionInput
+from schema.inputs import UpsertDepartmentInput, UpsertRegionInput, UpsertSupervisionMatterInput
+from services import catalog as catalog_service
 from services import departments as department_service
 from services import regions as region_service
 from services.errors import Problem
@@ -48,9 +50,50 @@ class UpsertDepartmentResult:
 
 async def upsert_department(info: GqlInfo, input: UpsertDepartmentInput) -> UpsertDepartmentResult:
     data = department_service.DepartmentInput(
-        input.code, input.name, input.level, input.region_code, input.is_registration_authority
+        input.code, input.name, input.level, input.region_code, input.is_registration_authority, input.line
     )
     outcome, errors = await mutate(info.context, lambda session: department_service.upsert_department(session, data))
     if outcome is None:
         return UpsertDepartmentResult(None, False, errors)
     return UpsertDepartmentResult(outcome[0], outcome[1], [])
+
+
+async def supervision_matters(info: GqlInfo, effective_on: date | None = None) -> list[SupervisionMatter]:
+    async with info.context.session() as session:
+        return await catalog_service.list_matters(session, effective_on)
+
+
+async def handling_department(root: SupervisionMatter, info: GqlInfo) -> Department | None:
+    if root.handling_department_id is None:
+        return None
+    return await info.context.loaders.department_by_id.load(root.handling_department_id)
+
+
+@dataclass(frozen=True)
+class UpsertSupervisionMatterResult:
+    matter: SupervisionMatter | None
+    errors: list[Problem]
+
+
+async def upsert_supervision_matter(
+    info: GqlInfo, input: UpsertSupervisionMatterInput
+) -> UpsertSupervisionMatterResult:
+    data = catalog_service.MatterInput(
+        code=input.code,
+        name=input.name,
+        mode=input.mode,
+        legal_basis=input.legal_basis,
+        line=input.line,
+        approval_level=input.approval_level,
+        effective_from=input.effective_from,
+        handling_department_code=input.handling_department_code,
+        entry_codes=input.entry_codes,
+        keywords=input.keywords,
+        industry_codes=input.industry_codes,
+        claim_deadline_days=input.claim_deadline_days,
+        effective_to=input.effective_to,
+    )
+    matter, errors = await mutate(
+        info.context, lambda session: catalog_service.upsert_supervision_matter(session, data)
+    )
+    return UpsertSupervisionMatterResult(matter, errors)

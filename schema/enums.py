@@ -3,10 +3,12 @@
 import strawberry
 
 from models.enums import (
+    ApprovalLevel,
     DataQualityIssue,
     DepartmentLevel,
     EntityStatus,
     EntityType,
+    MatterMode,
     PersonRole,
     RegionLevel,
     Role,
@@ -25,14 +27,21 @@ strawberry.enum(
 strawberry.enum(
     DataQualityIssue, description="数据质量问题 / Why a registry row is on the maintainers' data-quality list."
 )
+strawberry.enum(
+    MatterMode,
+    description="审管一体 (APPROVAL) 或审管分离 (COMPETENT) / Supervised by the approver or the competent department.",
+)
+strawberry.enum(ApprovalLevel, description="审批层级 / The level at which a matter is approved.")
 strawberry.enum(PrincipalKind, description="调用方类型 / Kind of caller.")
 strawberry.enum(Role, description="角色：部门或目录维护人员 / A department's or a maintainer's.")
 
 __all__ = [
+    "ApprovalLevel",
     "DataQualityIssue",
     "DepartmentLevel",
     "EntityStatus",
     "EntityType",
+    "MatterMode",
     "PersonRole",
     "PrincipalKind",
     "RegionLevel",

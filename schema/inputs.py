@@ -6,7 +6,7 @@ import datetime
 
 import strawberry
 
-from schema.enums import DepartmentLevel, EntityStatus, EntityType, PersonRole
+from schema.enums import ApprovalLevel, DepartmentLevel, EntityStatus, EntityType, MatterMode, PersonRole
 
 
 @strawberry.input(description="行政区划 / A GB/T 2260 region.")
@@ -23,6 +23,10 @@ class UpsertDepartmentInput:
     level: DepartmentLevel
     region_code: str
     is_registration_authority: bool = False
+    line: str | None = strawberry.field(
+        default=None,
+        description="条线（市级部门与其区县对口部门相同，如 WJ）/ Shared by a city department and its counterparts.",
+    )
 
 
 @strawberry.input(description="股东或董监高 / A shareholder or executive of the entity.")
@@ -87,3 +91,28 @@ class CalendarDayInput:
 @strawberry.input(description="工作日历 / Days that differ from Monday–Friday; a day given its default is cleared.")
 class SetCalendarDaysInput:
     days: list[CalendarDayInput]
+
+
+@strawberry.input(description="监管事项 / A duty-catalog entry.")
+class UpsertSupervisionMatterInput:
+    code: str
+    name: str
+    mode: MatterMode
+    legal_basis: str = strawberry.field(description="设定依据 / Legal basis.")
+    line: str = strawberry.field(description="负责条线（如 WJ）/ The responsible line of departments.")
+    approval_level: ApprovalLevel
+    effective_from: datetime.date
+    handling_department_code: str | None = strawberry.field(
+        default=None,
+        description=(
+            "市级及以上审批事项的承接部门（默认该条线的市级部门）/ "
+            "Takes the notices of matters approved above the district."
+        ),
+    )
+    entry_codes: list[str] = strawberry.field(
+        default_factory=list, description="经营范围规范表述条目代码 / Entry codes."
+    )
+    keywords: list[str] = strawberry.field(default_factory=list, description="经营范围关键词 / Scope keywords.")
+    industry_codes: list[str] = strawberry.field(default_factory=list, description="行业代码 / GB/T 4754 codes.")
+    claim_deadline_days: int = strawberry.field(default=5, description="认领时限（工作日）/ Working days to claim.")
+    effective_to: datetime.date | None = None

@@ -35,6 +35,11 @@ class Query:
         resolver=catalog.departments, graphql_type=list[t.Department], description="部门 / Departments."
     )
     regions = strawberry.field(resolver=catalog.regions, graphql_type=list[t.Region], description="行政区划 / Regions.")
+    supervision_matters = strawberry.field(
+        resolver=catalog.supervision_matters,
+        graphql_type=list[t.SupervisionMatter],
+        description="监管职责目录（可按生效日期筛选）/ The duty catalog, optionally as in force on a day.",
+    )
     calendar_days = strawberry.field(
         resolver=calendar.calendar_days,
         graphql_type=list[t.CalendarDay],
@@ -53,6 +58,11 @@ class Mutation:
         resolver=registry.register_entity,
         graphql_type=t.RegisterEntityPayload,
         description="登记机关报送新设立或变更登记 / Registry intake from the registration authority.",
+    )
+    upsert_supervision_matter = strawberry.field(
+        resolver=catalog.upsert_supervision_matter,
+        graphql_type=t.UpsertSupervisionMatterPayload,
+        description="维护监管事项 / Keep a duty-catalog entry (maintainers).",
     )
     set_calendar_days = strawberry.field(
         resolver=calendar.set_calendar_days,

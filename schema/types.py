@@ -9,12 +9,14 @@ from typing import Generic, TypeVar
 
 import strawberry
 
-from resolvers import common, registry, viewer
+from resolvers import catalog, common, registry, viewer
 from schema.enums import (
+    ApprovalLevel,
     DataQualityIssue,
     DepartmentLevel,
     EntityStatus,
     EntityType,
+    MatterMode,
     PersonRole,
     PrincipalKind,
     RegionLevel,
@@ -46,6 +48,7 @@ class Department:
     level: DepartmentLevel
     region_code: str
     is_registration_authority: bool = strawberry.field(description="是否登记机关 / Whether it registers entities.")
+    line: str | None = strawberry.field(description="条线 / The line it shares with its counterparts.")
     region = strawberry.field(resolver=registry.region, graphql_type=Region | None)
 
 
@@ -159,4 +162,33 @@ class CalendarDay:
 @strawberry.type
 class SetCalendarDaysPayload:
     days: list[CalendarDay] = strawberry.field(description="保存的例外日 / The exceptions stored.")
+    errors: list[UserError]
+
+
+@strawberry.type(
+    description="监管事项 / One duty-catalog entry: which line of departments supervises it, at which level."
+)
+class SupervisionMatter:
+    code: str
+    name: str
+    mode: MatterMode
+    legal_basis: str
+    line: str
+    approval_level: ApprovalLevel
+    entry_codes: list[str]
+    keywords: list[str]
+    industry_codes: list[str]
+    claim_deadline_days: int
+    effective_from: datetime.date
+    effective_to: datetime.date | None
+    handling_department = strawberry.field(
+        resolver=catalog.handling_department,
+        graphql_type=Department | None,
+        description="承接部门（市级及以上审批）/ Takes the notices of matters approved above the district.",
+    )
+
+
+@strawberry.type
+class UpsertSupervisionMatterPayload:
+    matter: SupervisionMatter | None
     errors: list[UserError]

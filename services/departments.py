@@ -16,6 +16,7 @@ from services.access import principal_of, require_authenticated, require_maintai
 from services.errors import Collector, DomainError, Expect, check_expectation
 
 _CODE = re.compile(r"^[A-Za-z0-9_-]{2,32}$")
+_LINE = re.compile(r"^[A-Z][A-Z0-9_]{0,15}$")
 _REGION_LEVEL = {DepartmentLevel.CITY: RegionLevel.CITY, DepartmentLevel.DISTRICT: RegionLevel.DISTRICT}
 
 
@@ -26,6 +27,7 @@ class DepartmentInput:
     level: DepartmentLevel
     region_code: str
     is_registration_authority: bool = False
+    line: str | None = None
 
 
 async def upsert_department(
@@ -38,6 +40,9 @@ async def upsert_department(
         problems.add("INVALID_DEPARTMENT_CODE", "部门代码为 2–32 位字母、数字、下划线或连字符", "code")
     if not name or len(name) > 128:
         problems.add("NAME_REQUIRED", "名称不能为空，且不超过 128 个字符", "name")
+    line = (data.line or "").strip().upper() or None
+    if line is not None and not _LINE.match(line):
+        problems.add("INVALID_LINE", "条线代码为 1–16 位大写字母、数字或下划线（如 WJ）", "line")
     region = await session.get(Region, region_code)
     if region is None:
         problems.add("UNKNOWN_REGION", f"行政区划“{region_code}”不存在", "regionCode")
@@ -59,12 +64,14 @@ async def upsert_department(
             level=data.level,
             region_code=region_code,
             is_registration_authority=data.is_registration_authority,
+            line=line,
         )
         session.add(department)
     else:
         department.name, department.level = name, data.level
         department.region_code = region_code
         department.is_registration_authority = data.is_registration_authority
+        department.line = line
     after = audit.snapshot(department, exclude=("id",))
     if before != after:
         await session.flush()

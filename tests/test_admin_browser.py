@@ -104,7 +104,7 @@ async def test_a_maintainer_creates_a_department_finds_an_entity_and_sees_the_au
     await expect(row).to_contain_text("演示维护人员")
     await page.screenshot(path=screenshot_path("audit-log"), full_page=True)
 
-    for key in ("region", "user", "api-token"):
+    for key in ("region", "user", "api-token", "supervision-matter", "calendar-day"):
         await page.goto(f"{server}/admin/{key}/list")
         await page.wait_for_load_state("networkidle")
         await page.screenshot(path=screenshot_path(key), full_page=True)

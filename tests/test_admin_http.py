@@ -255,3 +255,31 @@ async def test_the_audit_log_filters_by_time_and_actor(api: Api, city: DemoCity)
     assert "LATE-210202" not in await _list(client, "audit-event", filter=f'{recent} AND actor__eq="seed-demo"')
     older = 'occurred_at__between="2000-01-01 00:00:00".."2000-01-02 00:00:00"'
     assert "LATE-210202" not in await _list(client, "audit-event", filter=older)
+
+
+async def test_a_maintainer_keeps_the_duty_catalog_in_the_admin(api: Api, city: DemoCity) -> None:
+    client = api.client
+    await sign_in(client, "admin", city.report.logins[0].password)
+    token = await _csrf(client, "/admin/supervision-matter/create")
+    form = {
+        "code": "XD-CP",
+        "name": "消毒产品生产企业卫生许可",
+        "mode": "APPROVAL",
+        "line": "NOPE",
+        "approval_level": "CITY",
+        "keywords": "消毒产品生产；消毒剂生产",
+        "claim_deadline_days": "10",
+        "legal_basis": "《消毒管理办法》第二十条",
+        "effective_from": "2026-01-01",
+        "csrftoken": token,
+    }
+    refused = await client.post("/admin/supervision-matter/create", data=form)
+    assert "没有属于条线“NOPE”的部门" in refused.text and 'value="消毒产品生产企业卫生许可"' in refused.text
+    token = await _csrf(client, "/admin/supervision-matter/create")
+    accepted = await client.post("/admin/supervision-matter/create", data={**form, "line": "WJ", "csrftoken": token})
+    assert accepted.status_code in (302, 303)
+    listed = await _list(client, "supervision-matter", q="XD-CP")
+    assert "消毒产品生产；消毒剂生产" in listed and "WJ-210200" in listed
+    query = "{ supervisionMatters { code keywords } }"
+    matters = (await api.data(query, token=city.tokens["maintainer"]))["supervisionMatters"]
+    assert {"code": "XD-CP", "keywords": ["消毒产品生产", "消毒剂生产"]} in matters

@@ -64,6 +64,7 @@ MATRIX: dict[str, Row] = {
     ),
     "Query.departments": Row("{ departments { code } }", lambda c, r: {}, _everyone_but_anonymous()),
     "Query.regions": Row("{ regions { code } }", lambda c, r: {}, _everyone_but_anonymous()),
+    "Query.supervisionMatters": Row("{ supervisionMatters { code } }", lambda c, r: {}, _everyone_but_anonymous()),
     "Query.calendarDays": Row(
         '{ calendarDays(from: "2026-10-01", to: "2026-10-10") { date isWorkday name } }',
         lambda c, r: {},
@@ -84,6 +85,12 @@ MATRIX: dict[str, Row] = {
             "city": OK,
             "maintainer": OK,
         },
+    ),
+    "Mutation.upsertSupervisionMatter": Row(
+        'mutation { upsertSupervisionMatter(input: {code: "T-1", name: "测试事项", mode: APPROVAL, legalBasis: "某法",'
+        ' line: "WJ", approvalLevel: DISTRICT, effectiveFrom: "2026-01-01", keywords: ["测试"]}) { errors { code } } }',
+        lambda c, r: {},
+        MAINTAINERS_ONLY,
     ),
     "Mutation.setCalendarDays": Row(
         'mutation { setCalendarDays(input: {days: [{date: "2027-01-01", isWorkday: false, name: "元旦"}]})'

@@ -59,6 +59,7 @@ class DepartmentView(ServiceView):
         EnumField("level", label="层级", choices=choices(DepartmentLevel)),
         StringField("region_code", label="行政区划代码"),
         BooleanField("is_registration_authority", label="登记机关"),
+        StringField("line", label="条线", help_text="市级部门与其区县对口部门相同，如 WJ（卫生健康）"),
     ]
     exclude_fields_from_edit = ["code"]
     searchable_fields = ["code", "name", "region_code", "level", "is_registration_authority"]
@@ -80,6 +81,7 @@ class DepartmentView(ServiceView):
             level=choice(data, "level", DepartmentLevel),
             region_code=value_of(data, "region_code"),
             is_registration_authority=bool(data.get("is_registration_authority")),
+            line=value_of(data, "line") or None,
         )
         department, _ = await self.change(request, lambda session: upsert_department(session, department_input, expect))
         return department

@@ -19,9 +19,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from models import Department, EntityPerson, MarketEntity, Person
-from models.enums import DepartmentLevel, EntityStatus, EntityType, PersonRole, Role
+from models.enums import ApprovalLevel, DepartmentLevel, EntityStatus, EntityType, MatterMode, PersonRole, Role
 from services import audit, uscc
 from services.calendar import CalendarDayInput, set_calendar_days
+from services.catalog import MatterInput, upsert_supervision_matter
 from services.db import Database
 from services.demo.catalog import (
     DEPARTMENT_KINDS,
@@ -31,6 +32,7 @@ from services.demo.catalog import (
     INDUSTRIES,
     LICENSED_LEAD,
     LICENSED_TAIL,
+    MATTERS,
     Industry,
     department_code,
 )
@@ -99,6 +101,14 @@ def _calendar() -> list[CalendarDayInput]:
         ]
 
 
+async def _catalog(session: AsyncSession) -> int:
+    for code, name, mode, line, level, keywords, basis in MATTERS:
+        data = MatterInput(code, name, MatterMode(mode), basis, line, ApprovalLevel(level), date(2026, 1, 1),
+                           keywords=keywords)  # fmt: skip
+        await upsert_supervision_matter(session, data)
+    return len(MATTERS)
+
+
 def _short(district_name: str) -> str:
     # 中山区 -> 中山, 瓦房店市 -> 瓦房店; used in the names of branch offices (分局).
     return district_name[:-1] if district_name[-1] in "区县市" else district_name
@@ -116,7 +126,7 @@ async def _departments(session: AsyncSession, regions: list[dict[str, str]]) -> 
             )
             await upsert_department(
                 session,
-                DepartmentInput(department_code(kind, region["code"]), name, level, region["code"], registers),
+                DepartmentInput(department_code(kind, region["code"]), name, level, region["code"], registers, kind),
             )
             count += 1
     return count
@@ -336,6 +346,7 @@ async def seed_demo(
             await upsert_region(session, RegionInput(region["code"], region["name"], region["parent"] or None))
         departments = await _departments(session, regions)
         await set_calendar_days(session, _calendar())
+        matters = await _catalog(session)
         authorities = {
             row.region_code: row.id
             for row in (await session.scalars(select(Department).where(col(Department.code).startswith("SCJG-")))).all()
@@ -350,7 +361,7 @@ async def seed_demo(
             "Registry",
             "demo",
             None,
-            {"seed": seed, "entities": entities, "persons": persons, "departments": departments},
+            {"seed": seed, "entities": entities, "persons": persons, "departments": departments, "matters": matters},
         )
         tokens = []
         for name, code, role in DEMO_TOKENS:

@@ -1,0 +1,105 @@
+"""监管职责目录: maintainers keep the supervision matters here, through services.catalog."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from starlette.requests import Request
+from starlette_admin import DateField, EnumField, IntegerField, StringField, TextAreaField
+from starlette_admin.exceptions import FormValidationError
+
+from admin_ui.base import ServiceView, choice, value_of
+from admin_ui.export import CSV
+from admin_ui.labels import choices
+from models import Department, SupervisionMatter
+from models.enums import ApprovalLevel, MatterMode
+from services.catalog import MatterInput, upsert_supervision_matter
+from services.errors import Expect
+
+_LIST_SEPARATORS = re.compile(r"[；;，,、\n]+")
+
+
+def _joined(name: str) -> Any:
+    async def get(request: Request, obj: Any) -> str:
+        return "；".join(getattr(obj, name) or [])
+
+    return get
+
+
+async def _handling(request: Request, obj: Any) -> str:
+    if obj.handling_department_id is None:
+        return ""
+    department = await request.state.session.get(Department, obj.handling_department_id)
+    return department.code if department else ""
+
+
+def _items(data: dict[str, Any], key: str) -> list[str]:
+    return [item for item in _LIST_SEPARATORS.split(value_of(data, key)) if item.strip()]
+
+
+def _day(data: dict[str, Any], key: str, required: bool) -> date | None:
+    value = data.get(key)
+    if isinstance(value, date):
+        return value
+    if required:
+        raise FormValidationError({key: "请填写日期"})
+    return None
+
+
+class SupervisionMatterView(ServiceView):
+    fields = [
+        StringField("code", label="事项代码"),
+        StringField("name", label="事项名称"),
+        EnumField("mode", label="监管模式", choices=choices(MatterMode)),
+        StringField("line", label="负责条线", help_text="如 SCJG、WJ、JT"),
+        EnumField("approval_level", label="审批层级", choices=choices(ApprovalLevel)),
+        StringField("handling_department_code", label="承接部门", getter=_handling,
+                    help_text="市级及以上审批的事项由此部门认领；留空为该条线的市级部门"),
+        StringField("keywords", label="关键词", getter=_joined("keywords"), help_text="以“；”分隔"),
+        StringField("entry_codes", label="经营范围条目代码", getter=_joined("entry_codes"), exclude_from_list=True),
+        StringField("industry_codes", label="行业代码", getter=_joined("industry_codes"), exclude_from_list=True),
+        IntegerField("claim_deadline_days", label="认领时限（工作日）"),
+        TextAreaField("legal_basis", label="设定依据", exclude_from_list=True),
+        DateField("effective_from", label="生效日期"),
+        DateField("effective_to", label="失效日期", exclude_from_list=True),
+    ]  # fmt: skip
+    exclude_fields_from_edit = ["code"]
+    searchable_fields = ["code", "name", "line", "mode", "approval_level"]
+    sortable_fields = ["code", "name", "line"]
+    fields_default_sort = ["code"]
+    exporters = CSV
+    importers: list[str] = []
+
+    def __init__(self) -> None:
+        super().__init__(SupervisionMatter, icon="fa fa-list-check", display_name="监管事项", menu_label="监管职责目录")
+
+    async def repr(self, obj: Any, request: Request) -> str:
+        return f"{obj.name}（{obj.code}）"
+
+    async def _save(self, request: Request, code: str, data: dict[str, Any], expect: Expect) -> Any:
+        deadline = data.get("claim_deadline_days")
+        matter_input = MatterInput(
+            code=code,
+            name=value_of(data, "name"),
+            mode=choice(data, "mode", MatterMode),
+            legal_basis=value_of(data, "legal_basis"),
+            line=value_of(data, "line"),
+            approval_level=choice(data, "approval_level", ApprovalLevel),
+            effective_from=_day(data, "effective_from", required=True) or date.today(),
+            handling_department_code=value_of(data, "handling_department_code") or None,
+            entry_codes=_items(data, "entry_codes"),
+            keywords=_items(data, "keywords"),
+            industry_codes=_items(data, "industry_codes"),
+            claim_deadline_days=int(deadline) if deadline not in (None, "") else 5,
+            effective_to=_day(data, "effective_to", required=False),
+        )
+        return await self.change(request, lambda session: upsert_supervision_matter(session, matter_input, expect))
+
+    async def create(self, request: Request, data: dict[str, Any]) -> Any:
+        return await self._save(request, value_of(data, "code"), data, Expect.NEW)
+
+    async def edit(self, request: Request, pk: Any, data: dict[str, Any]) -> Any:
+        current = await self.existing(request, pk)
+        return await self._save(request, current.code, data, Expect.EXISTING)
