@@ -6,6 +6,7 @@ from models.audit import AuditEvent, AuditHead
 from models.auth import ApiToken, User
 from models.calendar import CalendarDay
 from models.catalog import SupervisionMatter
+from models.notices import Notice
 from models.registry import Department, EntityPerson, MarketEntity, Person, Region
 
 metadata = SQLModel.metadata
@@ -18,6 +19,7 @@ __all__ = [
     "Department",
     "EntityPerson",
     "MarketEntity",
+    "Notice",
     "Person",
     "Region",
     "SupervisionMatter",

@@ -61,6 +61,17 @@ class ApprovalLevel(StrEnum):
     NATIONAL = "NATIONAL"
 
 
+class NoticeStatus(StrEnum):
+    """双告知: PUSHED → CLAIMED → FEEDBACK_GIVEN, PUSHED → FORWARDED, PUSHED → RETURNED.
+    OVERDUE is derived from the deadline, never stored."""
+
+    PUSHED = "PUSHED"
+    CLAIMED = "CLAIMED"
+    FORWARDED = "FORWARDED"
+    RETURNED = "RETURNED"
+    FEEDBACK_GIVEN = "FEEDBACK_GIVEN"
+
+
 class Role(StrEnum):
     """What a token or a user may do: a department's work, or catalog maintenance."""
 

@@ -5,28 +5,28 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, func, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from models import Department, EntityPerson, MarketEntity, Region
+from models import Department, EntityPerson, MarketEntity, Notice, Region
 from models.enums import DataQualityIssue, EntityStatus, EntityType, PersonRole
 from models.types import utcnow
 from services import audit, uscc
 from services.access import UNRESTRICTED, may_change, may_register_in, principal_of, require_authenticated
+from services.clock import today
 from services.db import secret_key_of
 from services.departments import get_department
 from services.errors import Collector, DomainError, Forbidden
 from services.money import decimal_places, parse_amount, parse_decimal
+from services.notices import route
 from services.paging import Page, decode_cursor, encode_cursor
 from services.persons import PersonLink, links_of, replace_links
 from services.principal import Principal
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 _INDUSTRY = re.compile(r"^[A-T](\d{2}|\d{3}|\d{4})?$")
 _DATA_QUALITY = {
     uscc.UsccCheck.CHECK_CHARACTER: DataQualityIssue.USCC_CHECK_CHARACTER,
@@ -82,6 +82,7 @@ class RegistrationOutcome:
     created: bool
     changed: bool
     scope_changed: bool
+    notices: list[Notice]
 
 
 @dataclass(frozen=True)
@@ -101,10 +102,6 @@ class _Checked:
     capital: Decimal | None
     region: Region
     links: list[PersonLink] = field(default_factory=list)
-
-
-def today() -> date:
-    return datetime.now(SHANGHAI).date()
 
 
 def _parse_share(raw: str | None, problems: Collector, field_name: str) -> Decimal | None:
@@ -271,7 +268,10 @@ async def register_entity(session: AsyncSession, data: RegistrationInput) -> Reg
         await session.flush()
         action = "entity.registered" if created else ("entity.scope_changed" if scope_changed else "entity.changed")
         await audit.record(session, action, "MarketEntity", entity.uscc, before, after, authority.code)
-    return RegistrationOutcome(entity, created, changed, scope_changed)
+    notices: list[Notice] = []
+    if created or scope_changed:
+        notices = await route(session, entity, authority, "REGISTERED" if created else "SCOPE_CHANGED")
+    return RegistrationOutcome(entity, created, changed, scope_changed, notices)
 
 
 async def _entity_snapshot(session: AsyncSession, entity: MarketEntity) -> dict[str, object]:

@@ -60,9 +60,13 @@ async def audit_count(db: Database) -> int:
         return int(await session.scalar(select(func.count()).select_from(AuditEvent)) or 0)
 
 
-async def last_audit(db: Database) -> AuditEvent:
+async def last_audit(db: Database, action: str | None = None) -> AuditEvent:
+    """The newest audit event (of `action`, when given)."""
     async with db.session(Principal.system()) as session:
-        event = await session.scalar(select(AuditEvent).order_by(col(AuditEvent.id).desc()).limit(1))
+        query = select(AuditEvent).order_by(col(AuditEvent.id).desc()).limit(1)
+        if action is not None:
+            query = query.where(col(AuditEvent.action) == action)
+        event = await session.scalar(query)
         assert event is not None
         return event
 

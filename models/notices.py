@@ -1,0 +1,31 @@
+"""双告知: registration notices pushed to the departments that must supervise an entity."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from models.enums import NoticeStatus
+from models.types import UTCDateTime, utcnow
+
+
+class Notice(SQLModel, table=True):
+    __tablename__ = "notice"
+    # Never a second notice for the same entity, matter and department.
+    __table_args__ = (sa.UniqueConstraint("entity_id", "matter_id", "department_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    entity_id: int = Field(foreign_key="market_entity.id", index=True)
+    matter_id: int = Field(foreign_key="supervision_matter.id", index=True)
+    department_id: int = Field(foreign_key="department.id", index=True)
+    status: NoticeStatus = Field(
+        sa_type=sa.Enum(NoticeStatus, native_enum=False, create_constraint=False, length=32), index=True
+    )
+    pushed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    deadline: date = Field(index=True)
+    claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # What triggered it: the registration, a change of scope, or a forward from another notice.
+    reason: str = Field(max_length=32)
+    forwarded_from_id: int | None = Field(default=None, foreign_key="notice.id")
