@@ -9,9 +9,10 @@ from typing import TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 
-from models import Department, Region
+from models import Department, MarketEntity, Notice, Region, SupervisionMatter
 from services.db import Database
 from services.departments import departments_by_ids
+from services.notices import entities_by_ids, matters_by_ids, notices_of_entities
 from services.persons import links_of
 from services.principal import Principal
 from services.regions import regions_by_codes
@@ -19,6 +20,13 @@ from services.registry_view import PersonInEntity
 
 K = TypeVar("K")
 V = TypeVar("V")
+
+
+async def _notices(session: AsyncSession, entity_ids: Sequence[int]) -> list[list[Notice]]:
+    grouped: dict[int, list[Notice]] = defaultdict(list)
+    for notice in await notices_of_entities(session, entity_ids):
+        grouped[notice.entity_id].append(notice)
+    return [grouped.get(key, []) for key in entity_ids]
 
 
 async def _persons(session: AsyncSession, entity_ids: Sequence[int]) -> list[list[PersonInEntity]]:
@@ -35,6 +43,9 @@ class Loaders:
         self.department_by_id: DataLoader[int, Department | None] = self._loader(departments_by_ids)
         self.region_by_code: DataLoader[str, Region | None] = self._loader(regions_by_codes)
         self.persons_by_entity_id: DataLoader[int, list[PersonInEntity]] = self._loader(_persons)
+        self.entity_by_id: DataLoader[int, MarketEntity | None] = self._loader(entities_by_ids)
+        self.matter_by_id: DataLoader[int, SupervisionMatter | None] = self._loader(matters_by_ids)
+        self.notices_by_entity_id: DataLoader[int, list[Notice]] = self._loader(_notices)
 
     def _loader(self, fetch: Callable[[AsyncSession, Sequence[K]], Awaitable[list[V]]]) -> DataLoader[K, V]:
         async def batch(keys: Sequence[K]) -> list[V]:

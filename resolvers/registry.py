@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from models import Department, MarketEntity, Region
+from models import Department, MarketEntity, Notice, Region
 from resolvers.common import Connection, connection, mutate
 from resolvers.context import GqlInfo
 from schema.inputs import EntityFilter, RegisterEntityInput
@@ -69,6 +69,7 @@ class RegisterEntityResult:
     created: bool
     changed: bool
     scope_changed: bool
+    notices: list[Notice]
     errors: list[Problem]
 
 
@@ -93,5 +94,7 @@ async def register_entity(info: GqlInfo, input: RegisterEntityInput) -> Register
     )
     outcome, errors = await mutate(info.context, lambda session: registry.register_entity(session, data))
     if outcome is None:
-        return RegisterEntityResult(None, False, False, False, errors)
-    return RegisterEntityResult(outcome.entity, outcome.created, outcome.changed, outcome.scope_changed, [])
+        return RegisterEntityResult(None, False, False, False, [], errors)
+    return RegisterEntityResult(
+        outcome.entity, outcome.created, outcome.changed, outcome.scope_changed, outcome.notices, []
+    )

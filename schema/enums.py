@@ -9,6 +9,7 @@ from models.enums import (
     EntityStatus,
     EntityType,
     MatterMode,
+    NoticeStatus,
     PersonRole,
     RegionLevel,
     Role,
@@ -32,6 +33,7 @@ strawberry.enum(
     description="审管一体 (APPROVAL) 或审管分离 (COMPETENT) / Supervised by the approver or the competent department.",
 )
 strawberry.enum(ApprovalLevel, description="审批层级 / The level at which a matter is approved.")
+strawberry.enum(NoticeStatus, description="告知状态；逾期由时限推算，不单独存储 / Notice state; OVERDUE is derived.")
 strawberry.enum(PrincipalKind, description="调用方类型 / Kind of caller.")
 strawberry.enum(Role, description="角色：部门或目录维护人员 / A department's or a maintainer's.")
 
@@ -42,6 +44,7 @@ __all__ = [
     "EntityStatus",
     "EntityType",
     "MatterMode",
+    "NoticeStatus",
     "PersonRole",
     "PrincipalKind",
     "RegionLevel",

@@ -6,7 +6,7 @@ import datetime
 
 import strawberry
 
-from schema.enums import ApprovalLevel, DepartmentLevel, EntityStatus, EntityType, MatterMode, PersonRole
+from schema.enums import ApprovalLevel, DepartmentLevel, EntityStatus, EntityType, MatterMode, NoticeStatus, PersonRole
 
 
 @strawberry.input(description="行政区划 / A GB/T 2260 region.")
@@ -116,3 +116,11 @@ class UpsertSupervisionMatterInput:
     industry_codes: list[str] = strawberry.field(default_factory=list, description="行业代码 / GB/T 4754 codes.")
     claim_deadline_days: int = strawberry.field(default=5, description="认领时限（工作日）/ Working days to claim.")
     effective_to: datetime.date | None = None
+
+
+@strawberry.input(description="告知筛选 / Notice filter.")
+class NoticeFilter:
+    status: NoticeStatus | None = None
+    overdue: bool | None = strawberry.field(default=None, description="逾期未认领 / Unclaimed past the deadline.")
+    department_code: str | None = strawberry.field(default=None, description="维护人员可按部门筛选 / For maintainers.")
+    uscc: str | None = None

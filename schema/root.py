@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from resolvers import calendar, catalog, publicity, registry, viewer
+from resolvers import calendar, catalog, notices, publicity, registry, viewer
 from schema import types as t
 
 
@@ -35,6 +35,11 @@ class Query:
         resolver=catalog.departments, graphql_type=list[t.Department], description="部门 / Departments."
     )
     regions = strawberry.field(resolver=catalog.regions, graphql_type=list[t.Region], description="行政区划 / Regions.")
+    notices = strawberry.field(
+        resolver=notices.notices,
+        graphql_type=t.Connection[t.Notice],
+        description="本部门的告知（维护人员可见全部）/ The caller's department's notices; all for maintainers.",
+    )
     supervision_matters = strawberry.field(
         resolver=catalog.supervision_matters,
         graphql_type=list[t.SupervisionMatter],
@@ -58,6 +63,11 @@ class Mutation:
         resolver=registry.register_entity,
         graphql_type=t.RegisterEntityPayload,
         description="登记机关报送新设立或变更登记 / Registry intake from the registration authority.",
+    )
+    claim_notice = strawberry.field(
+        resolver=notices.claim_notice,
+        graphql_type=t.ClaimNoticePayload,
+        description="认领告知；同时认领时只有一个成功 / Claim a notice; of two claims at once exactly one wins.",
     )
     upsert_supervision_matter = strawberry.field(
         resolver=catalog.upsert_supervision_matter,

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
 import strawberry
 
-from resolvers import catalog, common, registry, viewer
+from resolvers import catalog, common, notices, registry, viewer
 from schema.enums import (
     ApprovalLevel,
     DataQualityIssue,
@@ -17,6 +17,7 @@ from schema.enums import (
     EntityStatus,
     EntityType,
     MatterMode,
+    NoticeStatus,
     PersonRole,
     PrincipalKind,
     RegionLevel,
@@ -85,6 +86,11 @@ class MarketEntity:
         description="登记机关 / The registration authority.",
     )
     region = strawberry.field(resolver=registry.region, graphql_type=Region | None)
+    notices = strawberry.field(
+        resolver=notices.entity_notices,
+        graphql_type=list[Annotated["Notice", strawberry.lazy("schema.types")]],
+        description="本部门收到的告知（维护人员可见全部）/ The caller's notices about this entity.",
+    )
     persons = strawberry.field(
         resolver=registry.persons,
         graphql_type=list[EntityPerson],
@@ -129,12 +135,58 @@ class Publicity:
     name: str
 
 
+@strawberry.type(
+    description="监管事项 / One duty-catalog entry: which line of departments supervises it, at which level."
+)
+class SupervisionMatter:
+    code: str
+    name: str
+    mode: MatterMode
+    legal_basis: str
+    line: str
+    approval_level: ApprovalLevel
+    entry_codes: list[str]
+    keywords: list[str]
+    industry_codes: list[str]
+    claim_deadline_days: int
+    effective_from: datetime.date
+    effective_to: datetime.date | None
+    handling_department = strawberry.field(
+        resolver=catalog.handling_department,
+        graphql_type=Department | None,
+        description="承接部门（市级及以上审批）/ Takes the notices of matters approved above the district.",
+    )
+
+
+@strawberry.type(description="告知 / A registration notice pushed to a department (双告知).")
+class Notice:
+    id = strawberry.field(resolver=notices.notice_id, graphql_type=strawberry.ID)
+    status: NoticeStatus
+    pushed_at: datetime.datetime
+    deadline: datetime.date = strawberry.field(
+        description="认领截止日（工作日计算）/ Last day to claim, in working days."
+    )
+    overdue = strawberry.field(resolver=notices.notice_overdue, graphql_type=bool, description="逾期未认领 / Past it.")
+    claimed_at: datetime.datetime | None
+    reason: str = strawberry.field(description="REGISTERED、SCOPE_CHANGED 或 FORWARDED / What pushed it.")
+    entity = strawberry.field(resolver=notices.notice_entity, graphql_type=MarketEntity | None)
+    matter = strawberry.field(resolver=notices.notice_matter, graphql_type=SupervisionMatter | None)
+    department = strawberry.field(resolver=notices.notice_department, graphql_type=Department | None)
+
+
+@strawberry.type
+class ClaimNoticePayload:
+    notice: Notice | None
+    errors: list[UserError]
+
+
 @strawberry.type
 class RegisterEntityPayload:
     entity: MarketEntity | None
     created: bool = strawberry.field(description="新登记（而非变更）/ A new registration, not a change.")
     changed: bool = strawberry.field(description="有任何变化 / Anything changed.")
     scope_changed: bool = strawberry.field(description="经营范围有变化 / The business scope changed.")
+    notices: list[Notice] = strawberry.field(description="本次推送的告知 / The notices this registration pushed.")
     errors: list[UserError]
 
 
@@ -163,29 +215,6 @@ class CalendarDay:
 class SetCalendarDaysPayload:
     days: list[CalendarDay] = strawberry.field(description="保存的例外日 / The exceptions stored.")
     errors: list[UserError]
-
-
-@strawberry.type(
-    description="监管事项 / One duty-catalog entry: which line of departments supervises it, at which level."
-)
-class SupervisionMatter:
-    code: str
-    name: str
-    mode: MatterMode
-    legal_basis: str
-    line: str
-    approval_level: ApprovalLevel
-    entry_codes: list[str]
-    keywords: list[str]
-    industry_codes: list[str]
-    claim_deadline_days: int
-    effective_from: datetime.date
-    effective_to: datetime.date | None
-    handling_department = strawberry.field(
-        resolver=catalog.handling_department,
-        graphql_type=Department | None,
-        description="承接部门（市级及以上审批）/ Takes the notices of matters approved above the district.",
-    )
 
 
 @strawberry.type

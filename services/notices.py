@@ -148,6 +148,19 @@ async def notices_of_entities(session: AsyncSession, entity_ids: Sequence[int]) 
     return list((await session.scalars(query)).all())
 
 
+async def entities_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[MarketEntity | None]:
+    """For a DataLoader; the row policy hides entities outside the caller's jurisdiction."""
+    rows = await session.scalars(select(MarketEntity).where(col(MarketEntity.id).in_(list(ids))))
+    by_id = {row.id: row for row in rows}
+    return [by_id.get(key) for key in ids]
+
+
+async def matters_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[SupervisionMatter | None]:
+    rows = await session.scalars(select(SupervisionMatter).where(col(SupervisionMatter.id).in_(list(ids))))
+    by_id = {row.id: row for row in rows}
+    return [by_id.get(key) for key in ids]
+
+
 async def claim_notice(session: AsyncSession, notice_id: int) -> Notice:
     """认领. Two claims at once: the conditional UPDATE lets exactly one through."""
     principal = principal_of(session)

@@ -64,6 +64,7 @@ MATRIX: dict[str, Row] = {
     ),
     "Query.departments": Row("{ departments { code } }", lambda c, r: {}, _everyone_but_anonymous()),
     "Query.regions": Row("{ regions { code } }", lambda c, r: {}, _everyone_but_anonymous()),
+    "Query.notices": Row("{ notices { edges { node { id status } } } }", lambda c, r: {}, _everyone_but_anonymous()),
     "Query.supervisionMatters": Row("{ supervisionMatters { code } }", lambda c, r: {}, _everyone_but_anonymous()),
     "Query.calendarDays": Row(
         '{ calendarDays(from: "2026-10-01", to: "2026-10-10") { date isWorkday name } }',
@@ -85,6 +86,11 @@ MATRIX: dict[str, Row] = {
             "city": OK,
             "maintainer": OK,
         },
+    ),
+    "Mutation.claimNotice": Row(
+        'mutation { claimNotice(id: "999999") { notice { id } errors { code } } }',
+        lambda c, r: {},
+        {**dict.fromkeys(ROLES, refused("NOTICE_NOT_FOUND")), "anonymous": DENIED},
     ),
     "Mutation.upsertSupervisionMatter": Row(
         'mutation { upsertSupervisionMatter(input: {code: "T-1", name: "测试事项", mode: APPROVAL, legalBasis: "某法",'
