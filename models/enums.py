@@ -72,6 +72,15 @@ class NoticeStatus(StrEnum):
     FEEDBACK_GIVEN = "FEEDBACK_GIVEN"
 
 
+class FeedbackKind(StrEnum):
+    """双反馈: what the department reports after claiming."""
+
+    LICENSE_GRANTED = "LICENSE_GRANTED"  # 已取得许可
+    APPLIED_PENDING = "APPLIED_PENDING"  # 已申请，审批中
+    NOT_APPLIED = "NOT_APPLIED"  # 尚未申请（许可前跟踪）
+    NO_LICENSE_NEEDED = "NO_LICENSE_NEEDED"  # 无需许可
+
+
 class Role(StrEnum):
     """What a token or a user may do: a department's work, or catalog maintenance."""
 

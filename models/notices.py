@@ -7,7 +7,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from models.enums import NoticeStatus
+from models.enums import FeedbackKind, NoticeStatus
 from models.types import UTCDateTime, utcnow
 
 
@@ -29,3 +29,11 @@ class Notice(SQLModel, table=True):
     # What triggered it: the registration, a change of scope, or a forward from another notice.
     reason: str = Field(max_length=32)
     forwarded_from_id: int | None = Field(default=None, foreign_key="notice.id")
+    # Why it was forwarded or returned.
+    note: str | None = Field(default=None, sa_type=sa.Text)
+    feedback_kind: FeedbackKind | None = Field(
+        default=None, sa_type=sa.Enum(FeedbackKind, native_enum=False, create_constraint=False, length=32)
+    )
+    license_number: str | None = Field(default=None, max_length=64)
+    feedback_note: str | None = Field(default=None, sa_type=sa.Text)
+    feedback_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

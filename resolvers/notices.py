@@ -9,7 +9,7 @@ import strawberry
 from models import Department, MarketEntity, Notice, SupervisionMatter
 from resolvers.common import Connection, connection, mutate
 from resolvers.context import GqlInfo
-from schema.inputs import NoticeFilter
+from schema.inputs import NoticeFeedbackInput, NoticeFilter
 from services import notices as notice_service
 from services.errors import DomainError, Problem
 from services.paging import page_size
@@ -73,3 +73,42 @@ def _id(raw: strawberry.ID) -> int:
 async def claim_notice(info: GqlInfo, id: strawberry.ID) -> NoticeResult:
     notice, errors = await mutate(info.context, lambda session: notice_service.claim_notice(session, _id(id)))
     return NoticeResult(notice, errors)
+
+
+async def forward_notice(info: GqlInfo, id: strawberry.ID, to_department_code: str, reason: str) -> NoticeResult:
+    """The payload's notice is the new one, pushed to the receiving department."""
+    notice, errors = await mutate(
+        info.context, lambda session: notice_service.forward_notice(session, _id(id), to_department_code, reason)
+    )
+    return NoticeResult(notice, errors)
+
+
+async def return_notice(info: GqlInfo, id: strawberry.ID, reason: str) -> NoticeResult:
+    notice, errors = await mutate(info.context, lambda session: notice_service.return_notice(session, _id(id), reason))
+    return NoticeResult(notice, errors)
+
+
+async def give_notice_feedback(info: GqlInfo, id: strawberry.ID, input: NoticeFeedbackInput) -> NoticeResult:
+    data = notice_service.FeedbackInput(input.kind, input.license_number, input.note)
+    notice, errors = await mutate(info.context, lambda session: notice_service.give_feedback(session, _id(id), data))
+    return NoticeResult(notice, errors)
+
+
+async def claim_from_pool(info: GqlInfo, uscc: str, matter_code: str) -> NoticeResult:
+    notice, errors = await mutate(
+        info.context, lambda session: notice_service.claim_from_pool(session, uscc, matter_code)
+    )
+    return NoticeResult(notice, errors)
+
+
+async def open_pool(info: GqlInfo, first: int | None = None, after: str | None = None) -> Connection[MarketEntity]:
+    context = info.context
+    size = page_size(first, context.settings.max_page_size)
+    async with context.session() as session:
+        page = await notice_service.open_pool(session, size, after)
+
+    async def count() -> int:
+        async with context.session() as session:
+            return await notice_service.count_pool(session)
+
+    return connection(page, count)

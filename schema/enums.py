@@ -8,6 +8,7 @@ from models.enums import (
     DepartmentLevel,
     EntityStatus,
     EntityType,
+    FeedbackKind,
     MatterMode,
     NoticeStatus,
     PersonRole,
@@ -34,6 +35,7 @@ strawberry.enum(
 )
 strawberry.enum(ApprovalLevel, description="审批层级 / The level at which a matter is approved.")
 strawberry.enum(NoticeStatus, description="告知状态；逾期由时限推算，不单独存储 / Notice state; OVERDUE is derived.")
+strawberry.enum(FeedbackKind, description="反馈：已取得许可、审批中、尚未申请、无需许可 / Feedback after claiming.")
 strawberry.enum(PrincipalKind, description="调用方类型 / Kind of caller.")
 strawberry.enum(Role, description="角色：部门或目录维护人员 / A department's or a maintainer's.")
 
@@ -43,6 +45,7 @@ __all__ = [
     "DepartmentLevel",
     "EntityStatus",
     "EntityType",
+    "FeedbackKind",
     "MatterMode",
     "NoticeStatus",
     "PersonRole",

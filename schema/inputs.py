@@ -6,7 +6,16 @@ import datetime
 
 import strawberry
 
-from schema.enums import ApprovalLevel, DepartmentLevel, EntityStatus, EntityType, MatterMode, NoticeStatus, PersonRole
+from schema.enums import (
+    ApprovalLevel,
+    DepartmentLevel,
+    EntityStatus,
+    EntityType,
+    FeedbackKind,
+    MatterMode,
+    NoticeStatus,
+    PersonRole,
+)
 
 
 @strawberry.input(description="行政区划 / A GB/T 2260 region.")
@@ -124,3 +133,12 @@ class NoticeFilter:
     overdue: bool | None = strawberry.field(default=None, description="逾期未认领 / Unclaimed past the deadline.")
     department_code: str | None = strawberry.field(default=None, description="维护人员可按部门筛选 / For maintainers.")
     uscc: str | None = None
+
+
+@strawberry.input(description="双反馈 / What the department reports after claiming.")
+class NoticeFeedbackInput:
+    kind: FeedbackKind
+    license_number: str | None = strawberry.field(
+        default=None, description="许可证号（已取得许可时必填）/ Licence number."
+    )
+    note: str | None = None

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import strawberry
 
-from resolvers import calendar, catalog, notices, publicity, registry, viewer
+from resolvers import calendar, catalog, publicity, registry, viewer
+from resolvers import notices as notice_resolvers
 from schema import types as t
 
 
@@ -36,9 +37,14 @@ class Query:
     )
     regions = strawberry.field(resolver=catalog.regions, graphql_type=list[t.Region], description="行政区划 / Regions.")
     notices = strawberry.field(
-        resolver=notices.notices,
+        resolver=notice_resolvers.notices,
         graphql_type=t.Connection[t.Notice],
         description="本部门的告知（维护人员可见全部）/ The caller's department's notices; all for maintainers.",
+    )
+    open_pool = strawberry.field(
+        resolver=notice_resolvers.open_pool,
+        graphql_type=t.Connection[t.MarketEntity],
+        description="待认领池：无部门承接的主体 / Entities no department holds: unmatched, or all notices returned.",
     )
     supervision_matters = strawberry.field(
         resolver=catalog.supervision_matters,
@@ -65,9 +71,29 @@ class Mutation:
         description="登记机关报送新设立或变更登记 / Registry intake from the registration authority.",
     )
     claim_notice = strawberry.field(
-        resolver=notices.claim_notice,
+        resolver=notice_resolvers.claim_notice,
         graphql_type=t.ClaimNoticePayload,
         description="认领告知；同时认领时只有一个成功 / Claim a notice; of two claims at once exactly one wins.",
+    )
+    forward_notice = strawberry.field(
+        resolver=notice_resolvers.forward_notice,
+        graphql_type=t.ClaimNoticePayload,
+        description="转交：原告知为 FORWARDED，向接收部门推送新告知 / Forward; returns the new notice.",
+    )
+    return_notice = strawberry.field(
+        resolver=notice_resolvers.return_notice,
+        graphql_type=t.ClaimNoticePayload,
+        description="退回（非本部门事项）/ Return as not this department's matter.",
+    )
+    give_notice_feedback = strawberry.field(
+        resolver=notice_resolvers.give_notice_feedback,
+        graphql_type=t.ClaimNoticePayload,
+        description="双反馈 / Feedback after claiming.",
+    )
+    claim_from_pool = strawberry.field(
+        resolver=notice_resolvers.claim_from_pool,
+        graphql_type=t.ClaimNoticePayload,
+        description="从待认领池认领 / Claim an entity from the open pool for a catalog matter.",
     )
     upsert_supervision_matter = strawberry.field(
         resolver=catalog.upsert_supervision_matter,

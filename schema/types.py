@@ -16,6 +16,7 @@ from schema.enums import (
     DepartmentLevel,
     EntityStatus,
     EntityType,
+    FeedbackKind,
     MatterMode,
     NoticeStatus,
     PersonRole,
@@ -168,7 +169,12 @@ class Notice:
     )
     overdue = strawberry.field(resolver=notices.notice_overdue, graphql_type=bool, description="逾期未认领 / Past it.")
     claimed_at: datetime.datetime | None
-    reason: str = strawberry.field(description="REGISTERED、SCOPE_CHANGED 或 FORWARDED / What pushed it.")
+    note: str | None = strawberry.field(description="转交或退回的理由 / Why it was forwarded or returned.")
+    feedback_kind: FeedbackKind | None
+    license_number: str | None
+    feedback_note: str | None
+    feedback_at: datetime.datetime | None
+    reason: str = strawberry.field(description="REGISTERED、SCOPE_CHANGED、FORWARDED 或 POOL / What pushed it.")
     entity = strawberry.field(resolver=notices.notice_entity, graphql_type=MarketEntity | None)
     matter = strawberry.field(resolver=notices.notice_matter, graphql_type=SupervisionMatter | None)
     department = strawberry.field(resolver=notices.notice_department, graphql_type=Department | None)

@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from models import Department, MarketEntity, Notice, SupervisionMatter
-from models.enums import ApprovalLevel, DepartmentLevel, NoticeStatus
+from models.enums import ApprovalLevel, DepartmentLevel, FeedbackKind, NoticeStatus
 from models.types import utcnow
 from services import audit, calendar, catalog
 from services.access import principal_of, require_authenticated
@@ -161,27 +162,183 @@ async def matters_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Supe
     return [by_id.get(key) for key in ids]
 
 
-async def claim_notice(session: AsyncSession, notice_id: int) -> Notice:
-    """认领. Two claims at once: the conditional UPDATE lets exactly one through."""
+_STATE_NAMES = {
+    NoticeStatus.PUSHED: "待认领",
+    NoticeStatus.CLAIMED: "已认领",
+    NoticeStatus.FORWARDED: "已转交",
+    NoticeStatus.RETURNED: "已退回",
+    NoticeStatus.FEEDBACK_GIVEN: "已反馈",
+}
+
+
+async def _transition(
+    session: AsyncSession, notice_id: int, expected: NoticeStatus, action: str, values: dict[str, object]
+) -> Notice:
+    """Move one of the caller's notices out of `expected`, in one conditional UPDATE:
+    of two requests at once exactly one finds the notice still in `expected`."""
     principal = principal_of(session)
     require_authenticated(principal)
     if principal.department_id is None:
-        raise Forbidden("只有部门可以认领告知")
-    claimed = await session.scalar(
+        raise Forbidden("只有部门可以处理告知")
+    moved = await session.scalar(
         update(Notice)
         .where(
             col(Notice.id) == notice_id,
             col(Notice.department_id) == principal.department_id,
-            col(Notice.status) == NoticeStatus.PUSHED,
+            col(Notice.status) == expected,
         )
-        .values(status=NoticeStatus.CLAIMED, claimed_at=utcnow())
+        .values(**values)
         .returning(col(Notice.id))
     )
     notice = await session.get(Notice, notice_id, populate_existing=True)
-    if claimed is None:
+    if moved is None:
         if notice is None or notice.department_id != principal.department_id:
             raise DomainError("NOTICE_NOT_FOUND", f"告知 {notice_id} 不存在或不属于本部门", "id")
-        raise DomainError("NOT_CLAIMABLE", f"该告知当前状态为 {notice.status.value}，不能认领", "id")
+        raise DomainError(
+            "INVALID_NOTICE_STATE",
+            f"该告知{_STATE_NAMES[notice.status]}，不能{action}（须为{_STATE_NAMES[expected]}）",
+            "id",
+        )
     assert notice is not None
-    await audit.record(session, "notice.claimed", "Notice", str(notice_id), {"status": "PUSHED"}, {"status": "CLAIMED"})
+    after = audit.jsonable(values)
+    await audit.record(session, f"notice.{action}", "Notice", str(notice_id), {"status": expected.value}, after)
+    return notice
+
+
+async def claim_notice(session: AsyncSession, notice_id: int) -> Notice:
+    """认领. Two claims at once: the conditional UPDATE lets exactly one through."""
+    values: dict[str, object] = {"status": NoticeStatus.CLAIMED, "claimed_at": utcnow()}
+    return await _transition(session, notice_id, NoticeStatus.PUSHED, "认领", values)
+
+
+def _reason(text: str, field: str = "reason") -> str:
+    cleaned = text.strip()
+    if not cleaned:
+        raise DomainError("REQUIRED", "须写明理由", field)
+    return cleaned
+
+
+async def forward_notice(session: AsyncSession, notice_id: int, to_department_code: str, reason: str) -> Notice:
+    """转交: the notice ends FORWARDED and a new one is pushed to the right department."""
+    note = _reason(reason)
+    target = await session.scalar(select(Department).where(col(Department.code) == to_department_code.strip()))
+    if target is None or target.id is None:
+        raise DomainError("UNKNOWN_DEPARTMENT", f"部门“{to_department_code}”不存在", "toDepartmentCode")
+    principal = principal_of(session)
+    if target.id == principal.department_id:
+        raise DomainError("SAME_DEPARTMENT", "不能转交给本部门", "toDepartmentCode")
+    old = await _transition(
+        session, notice_id, NoticeStatus.PUSHED, "转交", {"status": NoticeStatus.FORWARDED, "note": note}
+    )
+    taken = await session.scalar(
+        select(Notice.id).where(
+            col(Notice.entity_id) == old.entity_id,
+            col(Notice.matter_id) == old.matter_id,
+            col(Notice.department_id) == target.id,
+        )
+    )
+    if taken is not None:
+        raise DomainError("ALREADY_NOTIFIED", f"“{target.name}”已收到该主体该事项的告知", "toDepartmentCode")
+    matter = await session.get(SupervisionMatter, old.matter_id)
+    assert matter is not None
+    pushed_on = today()
+    work = await calendar.for_deadline(session, pushed_on, matter.claim_deadline_days)
+    new = Notice(
+        entity_id=old.entity_id,
+        matter_id=old.matter_id,
+        department_id=target.id,
+        status=NoticeStatus.PUSHED,
+        deadline=work.add_working_days(pushed_on, matter.claim_deadline_days),
+        reason="FORWARDED",
+        forwarded_from_id=old.id,
+        note=note,
+    )
+    session.add(new)
+    await session.flush()
+    return new
+
+
+async def return_notice(session: AsyncSession, notice_id: int, reason: str) -> Notice:
+    """退回: not this department's matter; the entity goes to the open pool if nothing else holds it."""
+    note = _reason(reason)
+    return await _transition(
+        session, notice_id, NoticeStatus.PUSHED, "退回", {"status": NoticeStatus.RETURNED, "note": note}
+    )
+
+
+@dataclass(frozen=True)
+class FeedbackInput:
+    kind: FeedbackKind
+    license_number: str | None = None
+    note: str | None = None
+
+
+async def give_feedback(session: AsyncSession, notice_id: int, data: FeedbackInput) -> Notice:
+    """双反馈 after claiming: licence granted (with its number), applied, not applied yet, or none needed."""
+    number = (data.license_number or "").strip() or None
+    if data.kind is FeedbackKind.LICENSE_GRANTED and number is None:
+        raise DomainError("REQUIRED", "已取得许可时须填写许可证号", "licenseNumber")
+    values: dict[str, object] = {
+        "status": NoticeStatus.FEEDBACK_GIVEN,
+        "feedback_kind": data.kind,
+        "license_number": number,
+        "feedback_note": (data.note or "").strip() or None,
+        "feedback_at": utcnow(),
+    }
+    return await _transition(session, notice_id, NoticeStatus.CLAIMED, "反馈", values)
+
+
+# An entity stands in the open pool while no notice of it is alive.
+_ALIVE = (NoticeStatus.PUSHED, NoticeStatus.CLAIMED, NoticeStatus.FEEDBACK_GIVEN)
+
+
+def _in_pool() -> Any:
+    alive = select(Notice.id).where(col(Notice.entity_id) == MarketEntity.id, col(Notice.status).in_(_ALIVE))
+    return ~alive.exists()
+
+
+async def open_pool(session: AsyncSession, first: int, after: str | None) -> Page[MarketEntity]:
+    """待认领池: entities whose scope matched nothing, or whose notices were all returned."""
+    require_authenticated(principal_of(session))
+    after_key = decode_cursor("pool", after)
+    query = select(MarketEntity).where(_in_pool()).order_by(col(MarketEntity.uscc)).limit(first + 1)
+    if after_key is not None:
+        query = query.where(col(MarketEntity.uscc) > after_key)
+    rows = list((await session.scalars(query)).all())
+    items = rows[:first]
+    return Page(items, [encode_cursor("pool", e.uscc) for e in items], len(rows) > first, after_key is not None)
+
+
+async def count_pool(session: AsyncSession) -> int:
+    require_authenticated(principal_of(session))
+    return int(await session.scalar(select(func.count(col(MarketEntity.id))).where(_in_pool())) or 0)
+
+
+async def claim_from_pool(session: AsyncSession, code: str, matter_code: str) -> Notice:
+    """Any department may claim an entity from the open pool, for a matter of the catalog."""
+    principal = principal_of(session)
+    require_authenticated(principal)
+    if principal.department_id is None:
+        raise Forbidden("只有部门可以认领")
+    entity = await session.scalar(
+        select(MarketEntity).where(col(MarketEntity.uscc) == code.strip().upper(), _in_pool())
+    )
+    if entity is None or entity.id is None:
+        raise DomainError("NOT_IN_POOL", f"主体“{code}”不在待认领池中（或不在本部门辖区内）", "uscc")
+    matter = await session.scalar(select(SupervisionMatter).where(col(SupervisionMatter.code) == matter_code.strip()))
+    if matter is None or matter.id is None:
+        raise DomainError("UNKNOWN_MATTER", f"监管事项“{matter_code}”不存在", "matterCode")
+    now = utcnow()
+    notice = Notice(
+        entity_id=entity.id,
+        matter_id=matter.id,
+        department_id=principal.department_id,
+        status=NoticeStatus.CLAIMED,
+        deadline=today(),
+        claimed_at=now,
+        reason="POOL",
+    )
+    session.add(notice)
+    await session.flush()
+    await audit.record(session, "notice.claimed_from_pool", "MarketEntity", entity.uscc, None, {"matter": matter.code})
     return notice

@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from models.enums import Role
 from services import calendar
 from services.clock import today
 from services.db import Database
 from services.principal import Principal
+from services.tokens import create_token
 from tests.conftest import Api, DemoCity
-from tests.helpers import registration
+from tests.helpers import new_code, registration
 
 REGISTER = """
 mutation($input: RegisterEntityInput!) {
@@ -95,8 +97,8 @@ async def test_claiming_a_notice_once_and_only_ones_own(api: Api, city: DemoCity
     claimed = (await api.data(CLAIM, {"id": health["id"]}, city.tokens["district_health"]))["claimNotice"]
     assert claimed["errors"] == [] and claimed["notice"]["status"] == "CLAIMED" and claimed["notice"]["claimedAt"]
     second = (await api.data(CLAIM, {"id": health["id"]}, city.tokens["district_health"]))["claimNotice"]
-    assert [e["code"] for e in second["errors"]] == ["NOT_CLAIMABLE"]
-    assert "CLAIMED" in second["errors"][0]["message"]
+    assert [e["code"] for e in second["errors"]] == ["INVALID_NOTICE_STATE"]
+    assert second["errors"][0]["message"] == "该告知已认领，不能认领（须为待认领）"
 
 
 async def test_two_claims_at_once_exactly_one_wins(api: Api, city: DemoCity) -> None:
@@ -108,4 +110,105 @@ async def test_two_claims_at_once_exactly_one_wins(api: Api, city: DemoCity) -> 
     )
     outcomes = [first["claimNotice"], second["claimNotice"]]
     assert sum(1 for o in outcomes if o["errors"] == []) == 1
-    assert sorted(e["code"] for o in outcomes for e in o["errors"]) == ["NOT_CLAIMABLE"]
+    assert sorted(e["code"] for o in outcomes for e in o["errors"]) == ["INVALID_NOTICE_STATE"]
+
+
+FORWARD = """
+mutation($id: ID!, $to: String!, $reason: String!) {
+  forwardNotice(id: $id, toDepartmentCode: $to, reason: $reason) {
+    notice { id status reason note department { code } matter { code } } errors { code field }
+  }
+}
+"""
+RETURN = (
+    "mutation($id: ID!, $r: String!) { returnNotice(id: $id, reason: $r) { notice { status note } errors { code } } }"
+)
+FEEDBACK = """
+mutation($id: ID!, $input: NoticeFeedbackInput!) {
+  giveNoticeFeedback(id: $id, input: $input) { notice { status feedbackKind licenseNumber } errors { code field } }
+}
+"""
+POOL = "{ openPool(first: 100) { totalCount edges { node { uscc } } } }"
+FROM_POOL = """
+mutation($u: String!, $m: String!) {
+  claimFromPool(uscc: $u, matterCode: $m) { notice { status reason department { code } } errors { code } }
+}
+"""
+
+
+async def _health_notice(api: Api, city: DemoCity) -> dict[str, Any]:
+    payload = await _register(api, city.tokens["district"], businessScope="餐饮服务")
+    return next(n for n in payload["notices"] if n["department"]["code"] == "WJ-210202")
+
+
+async def test_forwarding_ends_the_notice_and_pushes_a_new_one(api: Api, city: DemoCity) -> None:
+    notice = await _health_notice(api, city)
+    token = city.tokens["district_health"]
+    bad = (await api.data(FORWARD, {"id": notice["id"], "to": "NOPE-1", "reason": "x"}, token))["forwardNotice"]
+    assert [(e["code"], e["field"]) for e in bad["errors"]] == [("UNKNOWN_DEPARTMENT", "toDepartmentCode")]
+    blank = (await api.data(FORWARD, {"id": notice["id"], "to": "WJ-210200", "reason": " "}, token))["forwardNotice"]
+    assert [e["code"] for e in blank["errors"]] == ["REQUIRED"]
+    done = (await api.data(FORWARD, {"id": notice["id"], "to": "WJ-210200", "reason": "应由市级承接"}, token))[
+        "forwardNotice"
+    ]
+    assert done["errors"] == []
+    assert done["notice"]["department"] == {"code": "WJ-210200"} and done["notice"]["status"] == "PUSHED"
+    assert (done["notice"]["reason"], done["notice"]["note"]) == ("FORWARDED", "应由市级承接")
+    mine = (await api.data(NOTICES, token=token))["notices"]["edges"]
+    assert [e["node"]["status"] for e in mine] == ["FORWARDED"]
+    city_side = (await api.data(NOTICES, token=city.tokens["city_health"]))["notices"]["edges"]
+    assert [(e["node"]["status"], e["node"]["matter"]["code"]) for e in city_side] == [("PUSHED", "WS-CY")]
+    again = (await api.data(FORWARD, {"id": notice["id"], "to": "WJ-210200", "reason": "再次"}, token))["forwardNotice"]
+    assert [e["code"] for e in again["errors"]] == ["INVALID_NOTICE_STATE"]
+
+
+async def test_feedback_needs_a_claim_first_and_a_licence_number_when_granted(api: Api, city: DemoCity) -> None:
+    notice = await _health_notice(api, city)
+    token = city.tokens["district_health"]
+    early = await api.data(FEEDBACK, {"id": notice["id"], "input": {"kind": "NO_LICENSE_NEEDED"}}, token)
+    assert [e["code"] for e in early["giveNoticeFeedback"]["errors"]] == ["INVALID_NOTICE_STATE"]
+    await api.data(CLAIM, {"id": notice["id"]}, token)
+    missing = await api.data(FEEDBACK, {"id": notice["id"], "input": {"kind": "LICENSE_GRANTED"}}, token)
+    assert [(e["code"], e["field"]) for e in missing["giveNoticeFeedback"]["errors"]] == [("REQUIRED", "licenseNumber")]
+    granted = {"kind": "LICENSE_GRANTED", "licenseNumber": "JY22102020012345"}
+    done = (await api.data(FEEDBACK, {"id": notice["id"], "input": granted}, token))["giveNoticeFeedback"]
+    assert done["errors"] == []
+    assert done["notice"] == {"status": "FEEDBACK_GIVEN", "feedbackKind": "LICENSE_GRANTED",
+                              "licenseNumber": "JY22102020012345"}  # fmt: skip
+
+
+async def _token(db: Database, department: str) -> str:
+    session = await db.write_session(Principal.system("test"))
+    async with session:
+        _, plain = await create_token(session, department, Role.DEPARTMENT, f"{department} 业务系统")
+        await session.commit()
+    return plain
+
+
+async def test_returned_and_unmatched_entities_stand_in_the_open_pool(api: Api, city: DemoCity, db: Database) -> None:
+    def codes(pool: dict[str, Any]) -> list[str]:
+        return [edge["node"]["uscc"] for edge in pool["edges"]]
+
+    before = (await api.data(POOL, token=city.tokens["district"]))["openPool"]["totalCount"]
+    unmatched = await _register(api, city.tokens["district"], businessScope="软件开发", uscc=new_code(body="MA0QW3T1"))
+    served = await _register(api, city.tokens["district"], businessScope="互联网上网服务")
+    uscc = served["entity"]["uscc"]
+    pool = (await api.data(POOL, token=city.tokens["district"]))["openPool"]
+    assert pool["totalCount"] == before + 1
+    assert unmatched["entity"]["uscc"] in codes(pool) and uscc not in codes(pool)
+    refused = await api.data(FROM_POOL, {"u": uscc, "m": "WS-CY"}, city.tokens["district_health"])
+    assert [e["code"] for e in refused["claimFromPool"]["errors"]] == ["NOT_IN_POOL"]
+
+    # The culture office returns its only notice: the entity joins the pool.
+    [notice] = served["notices"]
+    assert notice["department"]["code"] == "WL-210202"
+    culture = await _token(db, "WL-210202")
+    returned = (await api.data(RETURN, {"id": notice["id"], "r": "非本部门事项"}, culture))["returnNotice"]
+    assert returned == {"notice": {"status": "RETURNED", "note": "非本部门事项"}, "errors": []}
+    assert uscc in codes((await api.data(POOL, token=city.tokens["district"]))["openPool"])
+
+    # Any department may claim it from the pool, for a matter of the catalog.
+    claimed = (await api.data(FROM_POOL, {"u": uscc, "m": "WS-CY"}, city.tokens["district_health"]))["claimFromPool"]
+    assert claimed == {"notice": {"status": "CLAIMED", "reason": "POOL", "department": {"code": "WJ-210202"}},
+                       "errors": []}  # fmt: skip
+    assert uscc not in codes((await api.data(POOL, token=city.tokens["district"]))["openPool"])

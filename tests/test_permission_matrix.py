@@ -65,6 +65,7 @@ MATRIX: dict[str, Row] = {
     "Query.departments": Row("{ departments { code } }", lambda c, r: {}, _everyone_but_anonymous()),
     "Query.regions": Row("{ regions { code } }", lambda c, r: {}, _everyone_but_anonymous()),
     "Query.notices": Row("{ notices { edges { node { id status } } } }", lambda c, r: {}, _everyone_but_anonymous()),
+    "Query.openPool": Row("{ openPool { totalCount } }", lambda c, r: {}, _everyone_but_anonymous()),
     "Query.supervisionMatters": Row("{ supervisionMatters { code } }", lambda c, r: {}, _everyone_but_anonymous()),
     "Query.calendarDays": Row(
         '{ calendarDays(from: "2026-10-01", to: "2026-10-10") { date isWorkday name } }',
@@ -91,6 +92,27 @@ MATRIX: dict[str, Row] = {
         'mutation { claimNotice(id: "999999") { notice { id } errors { code } } }',
         lambda c, r: {},
         {**dict.fromkeys(ROLES, refused("NOTICE_NOT_FOUND")), "anonymous": DENIED},
+    ),
+    "Mutation.forwardNotice": Row(
+        'mutation { forwardNotice(id: "999999", toDepartmentCode: "WJ-210203", reason: "非本辖区")'
+        " { errors { code } } }",
+        lambda c, r: {},
+        {**dict.fromkeys(ROLES, refused("NOTICE_NOT_FOUND")), "anonymous": DENIED},
+    ),
+    "Mutation.returnNotice": Row(
+        'mutation { returnNotice(id: "999999", reason: "非本部门事项") { errors { code } } }',
+        lambda c, r: {},
+        {**dict.fromkeys(ROLES, refused("NOTICE_NOT_FOUND")), "anonymous": DENIED},
+    ),
+    "Mutation.giveNoticeFeedback": Row(
+        'mutation { giveNoticeFeedback(id: "999999", input: {kind: NO_LICENSE_NEEDED}) { errors { code } } }',
+        lambda c, r: {},
+        {**dict.fromkeys(ROLES, refused("NOTICE_NOT_FOUND")), "anonymous": DENIED},
+    ),
+    "Mutation.claimFromPool": Row(
+        'mutation { claimFromPool(uscc: "91350100M000100Y43", matterCode: "SP-XS") { errors { code } } }',
+        lambda c, r: {},
+        {**dict.fromkeys(ROLES, refused("NOT_IN_POOL")), "anonymous": DENIED},
     ),
     "Mutation.upsertSupervisionMatter": Row(
         'mutation { upsertSupervisionMatter(input: {code: "T-1", name: "测试事项", mode: APPROVAL, legalBasis: "某法",'
