@@ -212,3 +212,24 @@ async def test_returned_and_unmatched_entities_stand_in_the_open_pool(api: Api, 
     assert claimed == {"notice": {"status": "CLAIMED", "reason": "POOL", "department": {"code": "WJ-210202"}},
                        "errors": []}  # fmt: skip
     assert uscc not in codes((await api.data(POOL, token=city.tokens["district"]))["openPool"])
+
+
+async def test_overdue_follows_the_calendar_across_a_holiday(db: Database, city: DemoCity) -> None:
+    from datetime import date
+
+    from models import Notice
+    from models.enums import NoticeStatus
+    from services.notices import is_overdue
+
+    async with db.session(Principal.system()) as session:
+        work = await calendar.for_deadline(session, date(2026, 9, 30), 5)
+    # Pushed on the eve of National Day: five working days reach past the holiday week.
+    deadline = work.add_working_days(date(2026, 9, 30), 5)
+    assert deadline == date(2026, 10, 13)
+    notice = Notice(entity_id=1, matter_id=1, department_id=1, status=NoticeStatus.PUSHED, deadline=deadline,
+                    reason="REGISTERED")  # fmt: skip
+    assert not is_overdue(notice, on=date(2026, 10, 8))  # a calendar-blind count would say overdue
+    assert not is_overdue(notice, on=date(2026, 10, 13))
+    assert is_overdue(notice, on=date(2026, 10, 14))
+    notice.status = NoticeStatus.CLAIMED
+    assert not is_overdue(notice, on=date(2026, 10, 14)), "a claimed notice is never overdue"
