@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from models.enums import Role
-from models.types import UTCDateTime, utcnow
+from models.types import UTCDateTime, code_list, utcnow
 
 
 class User(SQLModel, table=True):
@@ -20,7 +19,7 @@ class User(SQLModel, table=True):
     username: str = Field(unique=True, max_length=64)
     display_name: str = Field(max_length=128)
     password_hash: str = Field(max_length=256)
-    role: Role = Field(sa_type=sa.Enum(Role, native_enum=False, create_constraint=False, length=32))
+    role: Role = Field(sa_type=code_list(Role))
     department_id: int = Field(foreign_key="department.id", index=True)
     is_active: bool = Field(default=True)
     failed_logins: int = Field(default=0)
@@ -38,6 +37,6 @@ class ApiToken(SQLModel, table=True):
     name: str = Field(max_length=128)
     token_hash: str = Field(unique=True, max_length=64)
     department_id: int = Field(foreign_key="department.id", index=True)
-    role: Role = Field(sa_type=sa.Enum(Role, native_enum=False, create_constraint=False, length=32))
+    role: Role = Field(sa_type=code_list(Role))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

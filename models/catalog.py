@@ -8,11 +8,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from models.enums import ApprovalLevel, MatterMode
-from models.types import UTCDateTime, utcnow
-
-
-def _enum(cls: type) -> sa.Enum:
-    return sa.Enum(cls, native_enum=False, create_constraint=False, length=32)
+from models.types import UTCDateTime, code_list, utcnow
 
 
 class SupervisionMatter(SQLModel, table=True):
@@ -23,10 +19,10 @@ class SupervisionMatter(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(unique=True, max_length=32)
     name: str = Field(max_length=128)
-    mode: MatterMode = Field(sa_type=_enum(MatterMode))
+    mode: MatterMode = Field(sa_type=code_list(MatterMode))
     legal_basis: str = Field(sa_type=sa.Text)
     line: str = Field(max_length=16, index=True)
-    approval_level: ApprovalLevel = Field(sa_type=_enum(ApprovalLevel))
+    approval_level: ApprovalLevel = Field(sa_type=code_list(ApprovalLevel))
     # For matters approved above the district: the local department that takes the notices.
     handling_department_id: int | None = Field(default=None, foreign_key="department.id")
     entry_codes: list[str] = Field(default_factory=list, sa_type=sa.JSON)

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from models.enums import FeedbackKind, NoticeStatus
-from models.types import UTCDateTime, utcnow
+from models.types import UTCDateTime, code_list, utcnow
 
 
 class Notice(SQLModel, table=True):
@@ -20,9 +20,7 @@ class Notice(SQLModel, table=True):
     entity_id: int = Field(foreign_key="market_entity.id", index=True)
     matter_id: int = Field(foreign_key="supervision_matter.id", index=True)
     department_id: int = Field(foreign_key="department.id", index=True)
-    status: NoticeStatus = Field(
-        sa_type=sa.Enum(NoticeStatus, native_enum=False, create_constraint=False, length=32), index=True
-    )
+    status: NoticeStatus = Field(sa_type=code_list(NoticeStatus), index=True)
     pushed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     deadline: date = Field(index=True)
     claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
@@ -31,9 +29,7 @@ class Notice(SQLModel, table=True):
     forwarded_from_id: int | None = Field(default=None, foreign_key="notice.id")
     # Why it was forwarded or returned.
     note: str | None = Field(default=None, sa_type=sa.Text)
-    feedback_kind: FeedbackKind | None = Field(
-        default=None, sa_type=sa.Enum(FeedbackKind, native_enum=False, create_constraint=False, length=32)
-    )
+    feedback_kind: FeedbackKind | None = Field(default=None, sa_type=code_list(FeedbackKind))
     license_number: str | None = Field(default=None, max_length=64)
     feedback_note: str | None = Field(default=None, sa_type=sa.Text)
     feedback_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -16,12 +16,7 @@ from models.enums import (
     PersonRole,
     RegionLevel,
 )
-from models.types import Money, ScaledDecimal, UTCDateTime, utcnow
-
-
-def _enum(cls: type) -> sa.Enum:
-    # VARCHAR with the member names: portable, and a new member needs no DDL.
-    return sa.Enum(cls, native_enum=False, create_constraint=False, length=32)
+from models.types import Money, ScaledDecimal, UTCDateTime, code_list, utcnow
 
 
 class Region(SQLModel, table=True):
@@ -31,7 +26,7 @@ class Region(SQLModel, table=True):
 
     code: str = Field(primary_key=True, max_length=6)
     name: str = Field(max_length=64)
-    level: RegionLevel = Field(sa_type=_enum(RegionLevel))
+    level: RegionLevel = Field(sa_type=code_list(RegionLevel))
     parent_code: str | None = Field(default=None, foreign_key="region.code", max_length=6)
 
 
@@ -43,7 +38,7 @@ class Department(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(unique=True, max_length=32)
     name: str = Field(max_length=128)
-    level: DepartmentLevel = Field(sa_type=_enum(DepartmentLevel))
+    level: DepartmentLevel = Field(sa_type=code_list(DepartmentLevel))
     region_code: str = Field(foreign_key="region.code", max_length=6, index=True)
     is_registration_authority: bool = Field(default=False)
     # 条线: a city department and its district counterparts share one (e.g. "WJ", 卫生健康).
@@ -58,17 +53,17 @@ class MarketEntity(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     uscc: str = Field(unique=True, max_length=18)
     name: str = Field(max_length=256, index=True)
-    entity_type: EntityType = Field(sa_type=_enum(EntityType))
+    entity_type: EntityType = Field(sa_type=code_list(EntityType))
     legal_representative: str = Field(max_length=128, index=True)
     registered_capital: Decimal | None = Field(default=None, sa_type=Money())
     established_on: date
-    status: EntityStatus = Field(sa_type=_enum(EntityStatus), index=True)
+    status: EntityStatus = Field(sa_type=code_list(EntityStatus), index=True)
     region_code: str = Field(foreign_key="region.code", max_length=6, index=True)
     address: str = Field(max_length=512)
     industry_code: str = Field(max_length=5, index=True)
     business_scope: str = Field(sa_type=sa.Text)
     registration_authority_id: int = Field(foreign_key="department.id", index=True)
-    data_quality_issue: DataQualityIssue | None = Field(default=None, sa_type=_enum(DataQualityIssue), index=True)
+    data_quality_issue: DataQualityIssue | None = Field(default=None, sa_type=code_list(DataQualityIssue), index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
@@ -92,7 +87,7 @@ class EntityPerson(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     entity_id: int = Field(foreign_key="market_entity.id", index=True)
     person_id: int = Field(foreign_key="person.id", index=True)
-    role: PersonRole = Field(sa_type=_enum(PersonRole))
+    role: PersonRole = Field(sa_type=code_list(PersonRole))
     name: str = Field(max_length=128, index=True)
     share_percent: Decimal | None = Field(default=None, sa_type=ScaledDecimal(4))
     title: str | None = Field(default=None, max_length=64)

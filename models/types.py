@@ -69,5 +69,10 @@ def Money() -> ScaledDecimal:
     return ScaledDecimal(2)
 
 
+def code_list(cls: type) -> sa.Enum:
+    """An enum stored as VARCHAR of its member names: portable, and a new member needs no DDL."""
+    return sa.Enum(cls, native_enum=False, create_constraint=False, length=32)
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
