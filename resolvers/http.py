@@ -9,7 +9,7 @@ from typing import Any
 from graphql import GraphQLError
 from starlette.datastructures import Headers
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -129,4 +129,4 @@ class GraphQLEndpoint:
         await self.view(scope, receive, send)
 
 
-__all__ = ["GraphQLEndpoint", "JSONResponse", "error_response", "shape_error"]
+__all__ = ["GraphQLEndpoint", "error_response", "shape_error"]

@@ -28,7 +28,7 @@ async def notices(
 
     async def count() -> int:
         async with context.session() as session:
-            return len((await notice_service.list_notices(session, flt, 10_000, None)).items)
+            return await notice_service.count_notices(session, flt)
 
     return connection(page, count)
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import func, update
+from sqlalchemy import Select, func, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -27,6 +27,7 @@ from services.errors import DomainError, Forbidden
 from services.paging import Page, decode_cursor, encode_cursor
 
 _CURSOR = "notice"
+T = TypeVar("T")
 
 
 def _target(
@@ -110,12 +111,11 @@ def is_overdue(notice: Notice, on: date | None = None) -> bool:
     return notice.status is NoticeStatus.PUSHED and (on or today()) > notice.deadline
 
 
-async def list_notices(session: AsyncSession, flt: NoticeFilter, first: int, after: str | None) -> Page[Notice]:
-    """A department sees its own notices; maintainers see every department's."""
+def _filtered(session: AsyncSession, query: Select[T], flt: NoticeFilter) -> Select[T]:
+    """Which notices the caller sees (a department its own; maintainers every
+    department's), narrowed by the filter: one rule for the page and its count."""
     principal = principal_of(session)
     require_authenticated(principal)
-    after_id = decode_cursor(_CURSOR, after)
-    query = select(Notice).order_by(col(Notice.id)).limit(first + 1)
     if not principal.is_maintainer:
         query = query.where(col(Notice.department_id) == principal.department_id)
     if flt.department_code:
@@ -131,6 +131,12 @@ async def list_notices(session: AsyncSession, flt: NoticeFilter, first: int, aft
     if flt.overdue is not None:
         overdue = (col(Notice.status) == NoticeStatus.PUSHED) & (col(Notice.deadline) < today())
         query = query.where(overdue if flt.overdue else ~overdue)
+    return query
+
+
+async def list_notices(session: AsyncSession, flt: NoticeFilter, first: int, after: str | None) -> Page[Notice]:
+    after_id = decode_cursor(_CURSOR, after)
+    query = _filtered(session, select(Notice), flt).order_by(col(Notice.id)).limit(first + 1)
     if after_id is not None:
         if not after_id.isdigit():
             raise DomainError("INVALID_CURSOR", "分页游标无效：请使用上一页返回的 endCursor", "after")
@@ -138,6 +144,11 @@ async def list_notices(session: AsyncSession, flt: NoticeFilter, first: int, aft
     rows = list((await session.scalars(query)).all())
     items = rows[:first]
     return Page(items, [encode_cursor(_CURSOR, str(n.id)) for n in items], len(rows) > first, after_id is not None)
+
+
+async def count_notices(session: AsyncSession, flt: NoticeFilter) -> int:
+    query = _filtered(session, select(func.count(col(Notice.id))).select_from(Notice), flt)
+    return int(await session.scalar(query) or 0)
 
 
 async def notices_of_entities(session: AsyncSession, entity_ids: Sequence[int]) -> list[Notice]:

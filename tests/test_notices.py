@@ -84,6 +84,11 @@ async def test_each_department_sees_its_own_notices(api: Api, city: DemoCity) ->
     assert regulator["totalCount"] == 2
     everyone = (await api.data(NOTICES, token=city.tokens["maintainer"]))["notices"]
     assert everyone["totalCount"] == 3
+    counted = "query($f: NoticeFilter) { notices(filter: $f) { totalCount } }"
+    by_department = {"departmentCode": "SCJG-210202", "status": "PUSHED", "overdue": False}
+    assert (await api.data(counted, {"f": by_department}, city.tokens["maintainer"]))["notices"]["totalCount"] == 2
+    claimed = {"status": "CLAIMED"}
+    assert (await api.data(counted, {"f": claimed}, city.tokens["maintainer"]))["notices"]["totalCount"] == 0
     on_entity = "query($u: String!) { entity(uscc: $u) { notices { matter { code } } } }"
     shown = await api.data(on_entity, {"u": uscc}, city.tokens["district_health"])
     assert shown["entity"]["notices"] == [{"matter": {"code": "WS-CY"}}]
