@@ -111,7 +111,7 @@ def is_overdue(notice: Notice, on: date | None = None) -> bool:
     return notice.status is NoticeStatus.PUSHED and (on or today()) > notice.deadline
 
 
-def _filtered(session: AsyncSession, query: Select[T], flt: NoticeFilter) -> Select[T]:
+def visible_notices(session: AsyncSession, query: Select[T], flt: NoticeFilter) -> Select[T]:
     """Which notices the caller sees (a department its own; maintainers every
     department's), narrowed by the filter: one rule for the page and its count."""
     principal = principal_of(session)
@@ -136,7 +136,7 @@ def _filtered(session: AsyncSession, query: Select[T], flt: NoticeFilter) -> Sel
 
 async def list_notices(session: AsyncSession, flt: NoticeFilter, first: int, after: str | None) -> Page[Notice]:
     after_id = decode_cursor(_CURSOR, after)
-    query = _filtered(session, select(Notice), flt).order_by(col(Notice.id)).limit(first + 1)
+    query = visible_notices(session, select(Notice), flt).order_by(col(Notice.id)).limit(first + 1)
     if after_id is not None:
         if not after_id.isdigit():
             raise DomainError("INVALID_CURSOR", "分页游标无效：请使用上一页返回的 endCursor", "after")
@@ -147,7 +147,7 @@ async def list_notices(session: AsyncSession, flt: NoticeFilter, first: int, aft
 
 
 async def count_notices(session: AsyncSession, flt: NoticeFilter) -> int:
-    query = _filtered(session, select(func.count(col(Notice.id))).select_from(Notice), flt)
+    query = visible_notices(session, select(func.count(col(Notice.id))).select_from(Notice), flt)
     return int(await session.scalar(query) or 0)
 
 
