@@ -22,6 +22,7 @@ from admin_ui.views.calendar import CalendarDayView
 from admin_ui.views.catalog import DepartmentView, RegionView
 from admin_ui.views.dashboard import DashboardView
 from admin_ui.views.duty_catalog import SupervisionMatterView
+from admin_ui.views.inbox import NoticeInboxView
 from admin_ui.views.registry import EntityView
 from services.db import Database
 from services.settings import Settings
@@ -58,6 +59,9 @@ def build_admin(db: Database, settings: Settings) -> Admin:
             use_user_locale_timezone=False,
         ),
     )
+    inbox = NoticeInboxView()
+    inbox.db = db
+    admin.add_view(inbox)
     views: list[ServiceView] = [
         EntityView(),
         RegionView(),

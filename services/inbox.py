@@ -1,0 +1,137 @@
+"""告知收件箱: a page of the caller's notices, newest first, with what a desk needs beside each
+(the entity, the matter, the departments a forward came from or went to), fetched a kind at a time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from models import Department, MarketEntity, Notice, SupervisionMatter
+from models.enums import NoticeStatus
+from services.departments import departments_by_ids
+from services.errors import DomainError
+from services.notices import NoticeFilter, count_notices, entities_by_ids, is_overdue, matters_by_ids, visible_notices
+from services.paging import decode_cursor, encode_cursor
+
+_CURSOR = "inbox"
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    notice: Notice
+    # None when the entity lies outside the caller's jurisdiction: the row policy hides it.
+    entity: MarketEntity | None
+    matter: SupervisionMatter | None
+    department: Department | None
+    forwarded_from: Department | None
+    forwarded_to: Department | None
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    rows: list[InboxRow]
+    total: int
+    older: str | None  # cursor of the next page (older notices), if there is one
+    newer: str | None  # cursor of the previous page (newer notices), if there is one
+
+
+def _key(cursor: str | None) -> int | None:
+    key = decode_cursor(_CURSOR, cursor)
+    if key is not None and not key.isdigit():
+        raise DomainError("INVALID_CURSOR", "分页游标无效：请从第一页重新翻页", "after")
+    return None if key is None else int(key)
+
+
+async def _any_beyond(session: AsyncSession, flt: NoticeFilter, older_than: int | None, newer_than: int | None) -> bool:
+    query = visible_notices(session, select(col(Notice.id)), flt).limit(1)
+    if older_than is not None:
+        query = query.where(col(Notice.id) < older_than)
+    if newer_than is not None:
+        query = query.where(col(Notice.id) > newer_than)
+    return await session.scalar(query) is not None
+
+
+async def _page_of_notices(
+    session: AsyncSession, flt: NoticeFilter, size: int, older: int | None, newer: int | None
+) -> tuple[list[Notice], bool, bool]:
+    """Keyset paging in both directions, newest first: (notices, more older, more newer)."""
+    if newer is not None:
+        query = visible_notices(session, select(Notice), flt).where(col(Notice.id) > newer)
+        found = list((await session.scalars(query.order_by(col(Notice.id)).limit(size + 1))).all())
+        notices = list(reversed(found[:size]))
+        more_older = bool(notices) and await _any_beyond(session, flt, notices[-1].id, None)
+        return notices, more_older, len(found) > size
+    query = visible_notices(session, select(Notice), flt)
+    if older is not None:
+        query = query.where(col(Notice.id) < older)
+    found = list((await session.scalars(query.order_by(col(Notice.id).desc()).limit(size + 1))).all())
+    notices = found[:size]
+    more_newer = older is not None and bool(notices) and await _any_beyond(session, flt, None, notices[0].id)
+    return notices, len(found) > size, more_newer
+
+
+async def _forwards(session: AsyncSession, notices: list[Notice]) -> tuple[dict[int, int], dict[int, int]]:
+    """Department ids: of the notice each forward came from, and of the notice each forward became."""
+    came_from: dict[int, int] = {}
+    from_ids = [n.forwarded_from_id for n in notices if n.forwarded_from_id is not None]
+    if from_ids:
+        query = select(col(Notice.id), col(Notice.department_id)).where(col(Notice.id).in_(from_ids))
+        for notice_id, department_id in (await session.execute(query)).all():
+            if notice_id is not None:
+                came_from[notice_id] = department_id
+    went_to: dict[int, int] = {}
+    forwarded = [n.id for n in notices if n.status is NoticeStatus.FORWARDED]
+    if forwarded:
+        query = select(col(Notice.forwarded_from_id), col(Notice.department_id)).where(
+            col(Notice.forwarded_from_id).in_(forwarded)
+        )
+        for source, department_id in (await session.execute(query)).all():
+            if source is not None:
+                went_to[source] = department_id
+    return came_from, went_to
+
+
+async def inbox_page(
+    session: AsyncSession, flt: NoticeFilter, size: int, older: str | None = None, newer: str | None = None
+) -> InboxPage:
+    """The notices the caller may see (services.notices.visible_notices), `size` to a page."""
+    notices, more_older, more_newer = await _page_of_notices(session, flt, size, _key(older), _key(newer))
+    came_from, went_to = await _forwards(session, notices)
+    entities = await entities_by_ids(session, [n.entity_id for n in notices])
+    matters = await matters_by_ids(session, [n.matter_id for n in notices])
+    department_ids = sorted({n.department_id for n in notices} | set(came_from.values()) | set(went_to.values()))
+    departments = {d.id: d for d in await departments_by_ids(session, department_ids) if d is not None}
+    rows = [
+        InboxRow(
+            notice=notice,
+            entity=entity,
+            matter=matter,
+            department=departments.get(notice.department_id),
+            forwarded_from=departments.get(came_from.get(notice.forwarded_from_id or 0, 0)),
+            forwarded_to=departments.get(went_to.get(notice.id or 0, 0)),
+            overdue=is_overdue(notice),
+        )
+        for notice, entity, matter in zip(notices, entities, matters, strict=True)
+    ]
+    return InboxPage(
+        rows=rows,
+        total=await count_notices(session, flt),
+        older=encode_cursor(_CURSOR, str(notices[-1].id)) if more_older else None,
+        newer=encode_cursor(_CURSOR, str(notices[0].id)) if more_newer else None,
+    )
+
+
+async def title_of(session: AsyncSession, notice_id: int) -> str:
+    """How a message names one notice: its entity and matter, as far as the caller may see them."""
+    notice = await session.scalar(
+        visible_notices(session, select(Notice), NoticeFilter()).where(col(Notice.id) == notice_id)
+    )
+    if notice is None:
+        return f"告知 {notice_id}"
+    [entity] = await entities_by_ids(session, [notice.entity_id])
+    [matter] = await matters_by_ids(session, [notice.matter_id])
+    parts = [entity.name if entity else f"告知 {notice_id}", matter.name if matter else ""]
+    return "·".join(p for p in parts if p)
