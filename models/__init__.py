@@ -5,7 +5,7 @@ from sqlmodel import SQLModel
 from models.audit import AuditEvent, AuditHead
 from models.auth import ApiToken, User
 from models.calendar import CalendarDay
-from models.catalog import SupervisionMatter
+from models.catalog import CatalogVersion, SupervisionMatter
 from models.notices import Notice
 from models.registry import Department, EntityPerson, MarketEntity, Person, Region
 
@@ -16,6 +16,7 @@ __all__ = [
     "AuditEvent",
     "AuditHead",
     "CalendarDay",
+    "CatalogVersion",
     "Department",
     "EntityPerson",
     "MarketEntity",

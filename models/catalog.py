@@ -32,3 +32,22 @@ class SupervisionMatter(SQLModel, table=True):
     effective_from: date
     effective_to: date | None = None
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class CatalogVersion(SQLModel, table=True):
+    """目录版本: the catalog as a maintainer published it (e.g. "2026版"). Routing reads
+    the newest published version, never the catalog being edited; a version is never
+    changed once published, so the notices it routed can always say what rules routed them."""
+
+    __tablename__ = "catalog_version"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=32)
+    note: str | None = Field(default=None, sa_type=sa.Text)
+    # The routing-relevant fields of every matter, frozen at publication.
+    matters: list[dict[str, object]] = Field(default_factory=list, sa_type=sa.JSON)
+    matter_count: int
+    # SHA-256 of the frozen matters: publishing an unchanged catalog again is refused.
+    digest: str = Field(max_length=64)
+    published_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    published_by: str = Field(max_length=128)

@@ -20,6 +20,8 @@ class Notice(SQLModel, table=True):
     entity_id: int = Field(foreign_key="market_entity.id", index=True)
     matter_id: int = Field(foreign_key="supervision_matter.id", index=True)
     department_id: int = Field(foreign_key="department.id", index=True)
+    # The published catalog version whose rules routed it (None for a claim from the pool before any publication).
+    catalog_version_id: int | None = Field(default=None, foreign_key="catalog_version.id", index=True)
     status: NoticeStatus = Field(sa_type=code_list(NoticeStatus), index=True)
     pushed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     deadline: date = Field(index=True)

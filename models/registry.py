@@ -62,6 +62,8 @@ class MarketEntity(SQLModel, table=True):
     address: str = Field(max_length=512)
     industry_code: str = Field(max_length=5, index=True)
     business_scope: str = Field(sa_type=sa.Text)
+    # 经营范围规范表述条目代码, when the registration gives them: matched before the text.
+    scope_entry_codes: list[str] = Field(default_factory=list, sa_type=sa.JSON)
     registration_authority_id: int = Field(foreign_key="department.id", index=True)
     data_quality_issue: DataQualityIssue | None = Field(default=None, sa_type=code_list(DataQualityIssue), index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

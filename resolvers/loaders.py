@@ -9,7 +9,8 @@ from typing import TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 
-from models import Department, MarketEntity, Notice, Region, SupervisionMatter
+from models import CatalogVersion, Department, MarketEntity, Notice, Region, SupervisionMatter
+from services.catalog_versions import versions_by_ids
 from services.db import Database
 from services.departments import departments_by_ids
 from services.notices import entities_by_ids, matters_by_ids, notices_of_entities
@@ -46,6 +47,7 @@ class Loaders:
         self.entity_by_id: DataLoader[int, MarketEntity | None] = self._loader(entities_by_ids)
         self.matter_by_id: DataLoader[int, SupervisionMatter | None] = self._loader(matters_by_ids)
         self.notices_by_entity_id: DataLoader[int, list[Notice]] = self._loader(_notices)
+        self.catalog_version_by_id: DataLoader[int, CatalogVersion | None] = self._loader(versions_by_ids)
 
     def _loader(self, fetch: Callable[[AsyncSession, Sequence[K]], Awaitable[list[V]]]) -> DataLoader[K, V]:
         async def batch(keys: Sequence[K]) -> list[V]:

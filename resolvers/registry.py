@@ -84,6 +84,7 @@ async def register_entity(info: GqlInfo, input: RegisterEntityInput) -> Register
         address=input.address,
         industry_code=input.industry_code,
         business_scope=input.business_scope,
+        scope_entry_codes=input.business_scope_codes,
         registered_capital=input.registered_capital,
         status=input.status,
         legal_representative_id_number=input.legal_representative_id_number,
@@ -98,3 +99,7 @@ async def register_entity(info: GqlInfo, input: RegisterEntityInput) -> Register
     return RegisterEntityResult(
         outcome.entity, outcome.created, outcome.changed, outcome.scope_changed, outcome.notices, []
     )
+
+
+def business_scope_codes(root: MarketEntity) -> list[str]:
+    return list(root.scope_entry_codes)

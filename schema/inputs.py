@@ -63,6 +63,13 @@ class RegisterEntityInput:
     address: str
     industry_code: str = strawberry.field(description="国民经济行业分类 GB/T 4754-2017，如 F5211 / Industry code.")
     business_scope: str
+    business_scope_codes: list[str] | None = strawberry.field(
+        default=None,
+        description=(
+            "经营范围规范表述条目代码；给出时先按代码匹配职责目录，给出即替换原有代码 / "
+            "Standard scope entry codes: matched before the text; replace the old ones when given."
+        ),
+    )
     status: EntityStatus | None = strawberry.field(default=None, description="默认 ACTIVE / Default ACTIVE.")
     legal_representative_id_number: str | None = None
     persons: list[EntityPersonInput] | None = strawberry.field(

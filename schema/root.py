@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from resolvers import calendar, catalog, publicity, registry, viewer
+from resolvers import calendar, catalog, catalog_versions, publicity, registry, viewer
 from resolvers import notices as notice_resolvers
 from schema import types as t
 
@@ -50,6 +50,11 @@ class Query:
         resolver=catalog.supervision_matters,
         graphql_type=list[t.SupervisionMatter],
         description="监管职责目录（可按生效日期筛选）/ The duty catalog, optionally as in force on a day.",
+    )
+    catalog_versions = strawberry.field(
+        resolver=catalog_versions.catalog_versions,
+        graphql_type=list[t.CatalogVersion],
+        description="已发布的目录版本，最新在前 / Published catalog versions, newest first.",
     )
     calendar_days = strawberry.field(
         resolver=calendar.calendar_days,
@@ -99,6 +104,11 @@ class Mutation:
         resolver=catalog.upsert_supervision_matter,
         graphql_type=t.UpsertSupervisionMatterPayload,
         description="维护监管事项 / Keep a duty-catalog entry (maintainers).",
+    )
+    publish_catalog_version = strawberry.field(
+        resolver=catalog_versions.publish_catalog_version,
+        graphql_type=t.PublishCatalogVersionPayload,
+        description="发布目录版本（如“2026版”），此后新告知按该版本推送 / Publish the catalog (maintainers).",
     )
     set_calendar_days = strawberry.field(
         resolver=calendar.set_calendar_days,

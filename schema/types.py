@@ -9,7 +9,7 @@ from typing import Annotated, Generic, TypeVar
 
 import strawberry
 
-from resolvers import catalog, common, notices, registry, viewer
+from resolvers import catalog, catalog_versions, common, notices, registry, viewer
 from schema.enums import (
     ApprovalLevel,
     DataQualityIssue,
@@ -76,6 +76,10 @@ class MarketEntity:
     address: str = strawberry.field(description="住所 / Registered address.")
     industry_code: str = strawberry.field(description="国民经济行业分类 / GB/T 4754-2017 code.")
     business_scope: str = strawberry.field(description="经营范围 / Registered business scope.")
+    business_scope_codes: list[str] = strawberry.field(
+        description="经营范围规范表述条目代码 / Standard scope entry codes.",
+        resolver=registry.business_scope_codes,
+    )
     data_quality_issue: DataQualityIssue | None = strawberry.field(
         description="数据质量问题（如校验位不符）/ Set when the registry row failed a check."
     )
@@ -159,6 +163,23 @@ class SupervisionMatter:
     )
 
 
+@strawberry.type(
+    description="目录版本 / A published version of the duty catalog (e.g. 2026版); the newest routes new notices."
+)
+class CatalogVersion:
+    name: str
+    note: str | None
+    matter_count: int = strawberry.field(description="所含监管事项数 / Matters in the version.")
+    published_at: datetime.datetime
+    published_by: str
+
+
+@strawberry.type
+class PublishCatalogVersionPayload:
+    version: CatalogVersion | None
+    errors: list[UserError]
+
+
 @strawberry.type(description="告知 / A registration notice pushed to a department (双告知).")
 class Notice:
     id = strawberry.field(resolver=notices.notice_id, graphql_type=strawberry.ID)
@@ -178,6 +199,11 @@ class Notice:
     entity = strawberry.field(resolver=notices.notice_entity, graphql_type=MarketEntity | None)
     matter = strawberry.field(resolver=notices.notice_matter, graphql_type=SupervisionMatter | None)
     department = strawberry.field(resolver=notices.notice_department, graphql_type=Department | None)
+    catalog_version = strawberry.field(
+        resolver=catalog_versions.notice_catalog_version,
+        graphql_type=CatalogVersion | None,
+        description="推送该告知时所依据的目录版本 / The catalog version that routed it.",
+    )
 
 
 @strawberry.type

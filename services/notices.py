@@ -1,10 +1,6 @@
-"""双告知: route a registration to the departments that must supervise it, and the notices' workflow.
+"""双告知: the notices' workflow (claim, forward, return, feedback, the open pool).
 
-Routing (domain.md): the business scope is matched against the catalog in force;
-each matched matter goes to the responsible line's department at the registration
-authority's level (a district registration to that district's counterpart),
-unless the matter is approved at city level or above, in which case it goes to
-the department the catalog names for it."""
+Routing, which pushes the notices in the first place, is services/routing.py."""
 
 from __future__ import annotations
 
@@ -18,9 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from models import Department, MarketEntity, Notice, SupervisionMatter
-from models.enums import ApprovalLevel, DepartmentLevel, FeedbackKind, NoticeStatus
+from models.enums import FeedbackKind, NoticeStatus
 from models.types import utcnow
-from services import audit, calendar, catalog
+from services import audit, calendar, catalog_versions
 from services.access import principal_of, require_authenticated
 from services.clock import today
 from services.errors import DomainError, Forbidden
@@ -28,74 +24,6 @@ from services.paging import Page, decode_cursor, encode_cursor
 
 _CURSOR = "notice"
 T = TypeVar("T")
-
-
-def _target(
-    matter: SupervisionMatter, authority: Department, region_code: str, departments: Sequence[Department]
-) -> Department | None:
-    of_line = [d for d in departments if d.line == matter.line]
-    city = next((d for d in of_line if d.level is DepartmentLevel.CITY), None)
-    if matter.approval_level is not ApprovalLevel.DISTRICT:
-        return next((d for d in departments if d.id == matter.handling_department_id), city)
-    if authority.level is DepartmentLevel.DISTRICT:
-        counterpart = next((d for d in of_line if d.region_code == region_code), None)
-        # A district without that line's office: the city department takes it.
-        return counterpart or city
-    return city
-
-
-async def route(session: AsyncSession, entity: MarketEntity, authority: Department, reason: str) -> list[Notice]:
-    """Push one notice per matched matter and department; never a duplicate."""
-    assert entity.id is not None
-    pushed_on = today()
-    matched = (await catalog.matcher_on(session, pushed_on)).match(entity.business_scope)
-    if not matched.matter_keys:
-        return []
-    matters = (
-        await session.scalars(select(SupervisionMatter).where(col(SupervisionMatter.code).in_(matched.matter_keys)))
-    ).all()
-    lines = sorted({m.line for m in matters})
-    departments = (await session.scalars(select(Department).where(col(Department.line).in_(lines)))).all()
-    handling_ids = {m.handling_department_id for m in matters if m.handling_department_id is not None}
-    departments = [
-        *departments,
-        *(await session.scalars(select(Department).where(col(Department.id).in_(handling_ids)))),
-    ]
-    existing = {
-        (n.matter_id, n.department_id)
-        for n in (await session.scalars(select(Notice).where(col(Notice.entity_id) == entity.id))).all()
-    }
-    work = await calendar.for_deadline(session, pushed_on, max(m.claim_deadline_days for m in matters))
-    pushed: list[Notice] = []
-    for matter in sorted(matters, key=lambda m: matched.matter_keys.index(m.code)):
-        target = _target(matter, authority, entity.region_code, departments)
-        if target is None or target.id is None or matter.id is None or (matter.id, target.id) in existing:
-            continue
-        existing.add((matter.id, target.id))
-        notice = Notice(
-            entity_id=entity.id,
-            matter_id=matter.id,
-            department_id=target.id,
-            status=NoticeStatus.PUSHED,
-            deadline=work.add_working_days(pushed_on, matter.claim_deadline_days),
-            reason=reason,
-        )
-        session.add(notice)
-        pushed.append(notice)
-    if pushed:
-        await session.flush()
-        codes = {d.id: d.code for d in departments}
-        by_matter = {m.id: m.code for m in matters}
-        await audit.record(
-            session,
-            "notices.pushed",
-            "MarketEntity",
-            entity.uscc,
-            None,
-            {"reason": reason, "notices": [[by_matter[n.matter_id], codes[n.department_id]] for n in pushed]},
-            authority.code,
-        )
-    return pushed
 
 
 @dataclass(frozen=True)
@@ -250,16 +178,16 @@ async def forward_notice(session: AsyncSession, notice_id: int, to_department_co
     )
     if taken is not None:
         raise DomainError("ALREADY_NOTIFIED", f"“{target.name}”已收到该主体该事项的告知", "toDepartmentCode")
-    matter = await session.get(SupervisionMatter, old.matter_id)
-    assert matter is not None
+    days = await _deadline_days(session, old)
     pushed_on = today()
-    work = await calendar.for_deadline(session, pushed_on, matter.claim_deadline_days)
+    work = await calendar.for_deadline(session, pushed_on, days)
     new = Notice(
         entity_id=old.entity_id,
         matter_id=old.matter_id,
         department_id=target.id,
+        catalog_version_id=old.catalog_version_id,
         status=NoticeStatus.PUSHED,
-        deadline=work.add_working_days(pushed_on, matter.claim_deadline_days),
+        deadline=work.add_working_days(pushed_on, days),
         reason="FORWARDED",
         forwarded_from_id=old.id,
         note=note,
@@ -267,6 +195,17 @@ async def forward_notice(session: AsyncSession, notice_id: int, to_department_co
     session.add(new)
     await session.flush()
     return new
+
+
+async def _deadline_days(session: AsyncSession, notice: Notice) -> int:
+    """A forwarded notice keeps the rules of the version that routed the original."""
+    if notice.catalog_version_id is not None:
+        published = await catalog_versions.version_by_id(session, notice.catalog_version_id)
+        if published is not None and notice.matter_id in published.by_id:
+            return published.by_id[notice.matter_id].claim_deadline_days
+    matter = await session.get(SupervisionMatter, notice.matter_id)
+    assert matter is not None
+    return matter.claim_deadline_days
 
 
 async def return_notice(session: AsyncSession, notice_id: int, reason: str) -> Notice:
@@ -308,6 +247,11 @@ def _in_pool() -> Any:
     return ~alive.exists()
 
 
+def in_pool() -> Any:
+    """The open pool's condition on MarketEntity, for other services (the catalog gaps)."""
+    return _in_pool()
+
+
 async def open_pool(session: AsyncSession, first: int, after: str | None) -> Page[MarketEntity]:
     """待认领池: entities whose scope matched nothing, or whose notices were all returned."""
     require_authenticated(principal_of(session))
@@ -336,14 +280,16 @@ async def claim_from_pool(session: AsyncSession, code: str, matter_code: str) ->
     )
     if entity is None or entity.id is None:
         raise DomainError("NOT_IN_POOL", f"主体“{code}”不在待认领池中（或不在本部门辖区内）", "uscc")
-    matter = await session.scalar(select(SupervisionMatter).where(col(SupervisionMatter.code) == matter_code.strip()))
-    if matter is None or matter.id is None:
-        raise DomainError("UNKNOWN_MATTER", f"监管事项“{matter_code}”不存在", "matterCode")
+    published = await catalog_versions.current(session)
+    matter = published.matters.get(matter_code.strip()) if published else None
+    if published is None or matter is None:
+        raise DomainError("UNKNOWN_MATTER", f"监管事项“{matter_code}”不在已发布的职责目录中", "matterCode")
     now = utcnow()
     notice = Notice(
         entity_id=entity.id,
         matter_id=matter.id,
         department_id=principal.department_id,
+        catalog_version_id=published.version_id,
         status=NoticeStatus.CLAIMED,
         deadline=today(),
         claimed_at=now,

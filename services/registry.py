@@ -22,10 +22,10 @@ from services.db import secret_key_of
 from services.departments import get_department
 from services.errors import Collector, DomainError, Forbidden
 from services.money import decimal_places, parse_amount, parse_decimal
-from services.notices import route
 from services.paging import Page, decode_cursor, encode_cursor
 from services.persons import PersonLink, links_of, replace_links
 from services.principal import Principal
+from services.routing import route
 
 _INDUSTRY = re.compile(r"^[A-T](\d{2}|\d{3}|\d{4})?$")
 _DATA_QUALITY = {
@@ -45,8 +45,12 @@ _REGISTERED_FIELDS = (
     "address",
     "industry_code",
     "business_scope",
+    "scope_entry_codes",
     "data_quality_issue",
 )
+
+_ENTRY_CODE = re.compile(r"^[A-Za-z0-9.-]{1,32}$")
+MAX_ENTRY_CODES = 200
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,7 @@ class RegistrationInput:
     industry_code: str
     business_scope: str
     registered_capital: str | None = None
+    scope_entry_codes: Sequence[str] | None = None
     status: EntityStatus | None = None
     legal_representative_id_number: str | None = None
     persons: Sequence[PersonInput] | None = None
@@ -164,6 +169,13 @@ async def _check(session: AsyncSession, data: RegistrationInput, problems: Colle
     _required(data.legal_representative, 128, "法定代表人", "legalRepresentative", problems)
     _required(data.address, 512, "住所", "address", problems)
     _required(data.business_scope, 20000, "经营范围", "businessScope", problems)
+    codes = data.scope_entry_codes or ()
+    if len(codes) > MAX_ENTRY_CODES or any(not _ENTRY_CODE.match(code.strip()) for code in codes if code.strip()):
+        problems.add(
+            "INVALID_ENTRY_CODE",
+            f"经营范围条目代码为 1–32 位字母、数字、点或连字符，最多 {MAX_ENTRY_CODES} 个",
+            "businessScopeCodes",
+        )
     if not _INDUSTRY.match(data.industry_code.strip().upper()):
         problems.add(
             "INVALID_INDUSTRY_CODE",
@@ -245,6 +257,7 @@ async def register_entity(session: AsyncSession, data: RegistrationInput) -> Reg
         address=data.address.strip(),
         industry_code=data.industry_code.strip().upper(),
         business_scope=data.business_scope.strip(),
+        scope_entry_codes=_entry_codes(data, entity),
         data_quality_issue=checked.data_quality_issue,
     )
     created = entity is None
@@ -262,7 +275,9 @@ async def register_entity(session: AsyncSession, data: RegistrationInput) -> Reg
     await replace_links(session, secret_key_of(session), entity.id, checked.links, roles)
     after = await _entity_snapshot(session, entity)
     changed = before != after
-    scope_changed = before is not None and before["business_scope"] != after["business_scope"]
+    scope_changed = before is not None and any(
+        before[key] != after[key] for key in ("business_scope", "scope_entry_codes")
+    )
     if changed:
         entity.updated_at = utcnow()
         await session.flush()
@@ -272,6 +287,13 @@ async def register_entity(session: AsyncSession, data: RegistrationInput) -> Reg
     if created or scope_changed:
         notices = await route(session, entity, authority, "REGISTERED" if created else "SCOPE_CHANGED")
     return RegistrationOutcome(entity, created, changed, scope_changed, notices)
+
+
+def _entry_codes(data: RegistrationInput, entity: MarketEntity | None) -> list[str]:
+    """Given codes replace the old ones; left out, a re-registration keeps them."""
+    if data.scope_entry_codes is None:
+        return list(entity.scope_entry_codes) if entity else []
+    return list(dict.fromkeys(code.strip().upper() for code in data.scope_entry_codes if code.strip()))
 
 
 async def _entity_snapshot(session: AsyncSession, entity: MarketEntity) -> dict[str, object]:

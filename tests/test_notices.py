@@ -24,7 +24,11 @@ mutation($input: RegisterEntityInput!) {
 }
 """
 CLAIM = "mutation($id: ID!) { claimNotice(id: $id) { notice { id status claimedAt } errors { code message } } }"
-NOTICES = "{ notices(first: 100) { totalCount edges { node { id status matter { code } department { code } } } } }"
+NOTICES = """
+query($uscc: String) {
+  notices(first: 100, filter: {uscc: $uscc}) { totalCount edges { node { id status matter { code } department { code } } } }
+}
+"""
 
 
 async def _register(api: Api, token: str, **overrides: Any) -> dict[str, Any]:
@@ -76,18 +80,18 @@ async def test_a_scope_that_matches_nothing_pushes_no_notice(api: Api, city: Dem
 async def test_each_department_sees_its_own_notices(api: Api, city: DemoCity) -> None:
     payload = await _register(api, city.tokens["district"], businessScope="食品销售；餐饮服务")
     uscc = payload["entity"]["uscc"]
-    health = (await api.data(NOTICES, token=city.tokens["district_health"]))["notices"]
+    health = (await api.data(NOTICES, {"uscc": uscc}, city.tokens["district_health"]))["notices"]
     assert [(e["node"]["matter"]["code"], e["node"]["department"]["code"]) for e in health["edges"]] == [
         ("WS-CY", "WJ-210202")
     ]
-    regulator = (await api.data(NOTICES, token=city.tokens["district"]))["notices"]
+    regulator = (await api.data(NOTICES, {"uscc": uscc}, city.tokens["district"]))["notices"]
     assert regulator["totalCount"] == 2
-    everyone = (await api.data(NOTICES, token=city.tokens["maintainer"]))["notices"]
+    everyone = (await api.data(NOTICES, {"uscc": uscc}, city.tokens["maintainer"]))["notices"]
     assert everyone["totalCount"] == 3
     counted = "query($f: NoticeFilter) { notices(filter: $f) { totalCount } }"
-    by_department = {"departmentCode": "SCJG-210202", "status": "PUSHED", "overdue": False}
+    by_department = {"departmentCode": "SCJG-210202", "status": "PUSHED", "overdue": False, "uscc": uscc}
     assert (await api.data(counted, {"f": by_department}, city.tokens["maintainer"]))["notices"]["totalCount"] == 2
-    claimed = {"status": "CLAIMED"}
+    claimed = {"status": "CLAIMED", "uscc": uscc}
     assert (await api.data(counted, {"f": claimed}, city.tokens["maintainer"]))["notices"]["totalCount"] == 0
     on_entity = "query($u: String!) { entity(uscc: $u) { notices { matter { code } } } }"
     shown = await api.data(on_entity, {"u": uscc}, city.tokens["district_health"])
@@ -121,7 +125,7 @@ async def test_two_claims_at_once_exactly_one_wins(api: Api, city: DemoCity) -> 
 FORWARD = """
 mutation($id: ID!, $to: String!, $reason: String!) {
   forwardNotice(id: $id, toDepartmentCode: $to, reason: $reason) {
-    notice { id status reason note department { code } matter { code } } errors { code field }
+    notice { id status reason note department { code } matter { code } entity { uscc } } errors { code field }
   }
 }
 """
@@ -159,9 +163,10 @@ async def test_forwarding_ends_the_notice_and_pushes_a_new_one(api: Api, city: D
     assert done["errors"] == []
     assert done["notice"]["department"] == {"code": "WJ-210200"} and done["notice"]["status"] == "PUSHED"
     assert (done["notice"]["reason"], done["notice"]["note"]) == ("FORWARDED", "应由市级承接")
-    mine = (await api.data(NOTICES, token=token))["notices"]["edges"]
+    uscc = done["notice"]["entity"]["uscc"]
+    mine = (await api.data(NOTICES, {"uscc": uscc}, token))["notices"]["edges"]
     assert [e["node"]["status"] for e in mine] == ["FORWARDED"]
-    city_side = (await api.data(NOTICES, token=city.tokens["city_health"]))["notices"]["edges"]
+    city_side = (await api.data(NOTICES, {"uscc": uscc}, city.tokens["city_health"]))["notices"]["edges"]
     assert [(e["node"]["status"], e["node"]["matter"]["code"]) for e in city_side] == [("PUSHED", "WS-CY")]
     again = (await api.data(FORWARD, {"id": notice["id"], "to": "WJ-210200", "reason": "再次"}, token))["forwardNotice"]
     assert [e["code"] for e in again["errors"]] == ["INVALID_NOTICE_STATE"]

@@ -120,6 +120,18 @@ MATRIX: dict[str, Row] = {
         lambda c, r: {},
         MAINTAINERS_ONLY,
     ),
+    "Mutation.publishCatalogVersion": Row(
+        'mutation { publishCatalogVersion(name: "2026版第二次发布") { errors { code } } }',
+        lambda c, r: {},
+        # The demo catalog is published and unchanged since: the maintainer reaches the rule that says so.
+        {**MAINTAINERS_ONLY, "maintainer": refused("CATALOG_UNCHANGED")},
+    ),
+    "Query.catalogVersions": Row(
+        "{ catalogVersions { name matterCount } }",
+        lambda c, r: {},
+        _everyone_but_anonymous(),
+        hidden_when=lambda data: data["catalogVersions"] == [],
+    ),
     "Mutation.setCalendarDays": Row(
         'mutation { setCalendarDays(input: {days: [{date: "2027-01-01", isWorkday: false, name: "元旦"}]})'
         " { errors { code } } }",

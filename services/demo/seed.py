@@ -20,7 +20,7 @@ from sqlmodel import col, select
 
 from models import Department, EntityPerson, MarketEntity, Person
 from models.enums import ApprovalLevel, DepartmentLevel, EntityStatus, EntityType, MatterMode, PersonRole, Role
-from services import audit, uscc
+from services import audit, catalog_versions, uscc
 from services.calendar import CalendarDayInput, set_calendar_days
 from services.catalog import MatterInput, upsert_supervision_matter
 from services.db import Database
@@ -41,12 +41,14 @@ from services.passwords import hash_password
 from services.persons import id_number_hash
 from services.principal import Principal
 from services.regions import RegionInput, upsert_region
+from services.routing import route_batch
 from services.tokens import create_token
 from services.users import UserInput, create_user
 
 T = TypeVar("T")
 DATA = Path(__file__).parent / "data"
 CITY = "210200"
+CATALOG_VERSION = "2026版"
 BATCH = 1000
 # Organisation-code characters that are also legal in a USCC.
 _ORG_CHARS = "".join(ch for ch in string.digits + string.ascii_uppercase if ch in uscc.ALPHABET)
@@ -84,6 +86,8 @@ class SeedReport:
     departments: int
     entities: int
     persons: int
+    notices: int
+    catalog_version: str
     tokens: list[DemoToken]
     logins: list[DemoLogin]
 
@@ -263,13 +267,14 @@ async def _insert_entities(
     count: int,
     authorities: dict[str, int],
     progress: Callable[[int], None],
-) -> int:
+) -> tuple[int, list[int]]:
     person_ids: dict[str, int] = {
         digest: pid
         for digest, pid in (await session.execute(select(Person.id_number_hash, Person.id))).all()
         if digest is not None
     }
     persons_added = 0
+    entity_ids: list[int] = []
     done = 0
     while done < count:
         size = min(BATCH, count - done)
@@ -280,6 +285,7 @@ async def _insert_entities(
                 [row for row, _ in batch],
             )
         ).all()
+        entity_ids.extend(i for i in ids if i is not None)
         digests = list(
             dict.fromkeys(
                 digest
@@ -317,7 +323,7 @@ async def _insert_entities(
         await session.execute(insert(EntityPerson), links)
         done += size
         progress(size)
-    return persons_added
+    return persons_added, entity_ids
 
 
 async def is_empty(db: Database) -> bool:
@@ -354,14 +360,23 @@ async def seed_demo(
         }
         districts = {r["code"]: r["name"] for r in regions if r["level"] == "DISTRICT"}
         generator = _Generator(seed, db.secret_key, districts)
-        persons = await _insert_entities(session, generator, entities, authorities, progress)
+        persons, entity_ids = await _insert_entities(session, generator, entities, authorities, progress)
+        version = await catalog_versions.publish(session, CATALOG_VERSION, "演示城市的监管职责目录")
+        routed = await route_batch(session, entity_ids)
         await audit.record(
             session,
             "demo.seeded",
             "Registry",
             "demo",
             None,
-            {"seed": seed, "entities": entities, "persons": persons, "departments": departments, "matters": matters},
+            {
+                "seed": seed,
+                "entities": entities,
+                "persons": persons,
+                "departments": departments,
+                "matters": matters,
+                "notices": routed.notices,
+            },
         )
         tokens = []
         for name, code, role in DEMO_TOKENS:
@@ -374,7 +389,7 @@ async def seed_demo(
         raise
     finally:
         await session.close()
-    return SeedReport(len(regions), departments, entities, persons, tokens, logins)
+    return SeedReport(len(regions), departments, entities, persons, routed.notices, version.name, tokens, logins)
 
 
 async def _demo_users(session: AsyncSession) -> list[DemoLogin]:
