@@ -6,16 +6,28 @@ import asyncio
 
 import typer
 
-from bench import registry_reads
+from bench import registry_reads, routing
+
+BENCHMARKS = ("registry_reads", "routing")
 
 
 def main(
-    entities: int = typer.Option(20000, help="市场主体数量"),
-    seconds: float = typer.Option(8.0, help="每个场景的压测秒数"),
-    concurrency: int = typer.Option(16, help="并发请求数"),
-    workers: int = typer.Option(1, help="uvicorn worker 数"),
+    only: list[str] = typer.Option(list(BENCHMARKS), help="只运行这些基准（registry_reads、routing）"),
+    entities: int = typer.Option(20000, help="registry_reads：市场主体数量"),
+    seconds: float = typer.Option(8.0, help="registry_reads：每个场景的压测秒数"),
+    concurrency: int = typer.Option(16, help="registry_reads：并发请求数"),
+    workers: int = typer.Option(1, help="registry_reads：uvicorn worker 数"),
+    registrations: int = typer.Option(100_000, help="routing：批量推送的登记数"),
+    matters: int = typer.Option(500, help="routing：职责目录的事项数"),
+    one_at_a_time: int = typer.Option(2000, help="routing：逐笔登记（每笔一个事务）的数量"),
 ) -> None:
-    asyncio.run(registry_reads.run(entities=entities, seconds=seconds, concurrency=concurrency, workers=workers))
+    unknown = sorted(set(only) - set(BENCHMARKS))
+    if unknown:
+        raise typer.BadParameter(f"没有这些基准：{'、'.join(unknown)}", param_hint="--only")
+    if "registry_reads" in only:
+        asyncio.run(registry_reads.run(entities=entities, seconds=seconds, concurrency=concurrency, workers=workers))
+    if "routing" in only:
+        asyncio.run(routing.run(registrations=registrations, matters=matters, one_at_a_time=one_at_a_time))
 
 
 if __name__ == "__main__":
