@@ -135,3 +135,19 @@ async def title_of(session: AsyncSession, notice_id: int) -> str:
     [matter] = await matters_by_ids(session, [notice.matter_id])
     parts = [entity.name if entity else f"告知 {notice_id}", matter.name if matter else ""]
     return "·".join(p for p in parts if p)
+
+
+@dataclass(frozen=True)
+class InboxCounts:
+    pushed: int  # waiting to be claimed, overdue ones included
+    overdue: int
+    claimed: int  # claimed, feedback still to give
+
+
+async def inbox_counts(session: AsyncSession) -> InboxCounts:
+    """What waits in the caller's inbox, by the same visibility rule as the page."""
+    return InboxCounts(
+        pushed=await count_notices(session, NoticeFilter(status=NoticeStatus.PUSHED)),
+        overdue=await count_notices(session, NoticeFilter(overdue=True)),
+        claimed=await count_notices(session, NoticeFilter(status=NoticeStatus.CLAIMED)),
+    )

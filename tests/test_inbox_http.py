@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 import httpx
+from sqlalchemy import update
+from sqlmodel import col
 
+from models import Notice
+from services.clock import today
+from services.db import Database
+from services.principal import Principal
 from tests.conftest import Api, DemoCity
-from tests.helpers import registration
+from tests.helpers import new_code, registration
 from tests.test_admin_http import CSRF, sign_in
 
 INBOX = "/admin/notice-inbox"
@@ -130,3 +137,59 @@ async def test_refused_input_is_explained_and_kept(api: Api, city: DemoCity) -> 
     assert "该告知待认领，不能反馈（须为已认领）" in early.text
     assert (await _states(api, city, uscc))[notice] == "PUSHED"
     assert (await client.post(f"{INBOX}/{notice}/archive", data={"csrftoken": token})).status_code == 404
+
+
+async def test_overdue_notices_are_marked_and_filtered(api: Api, city: DemoCity, db: Database) -> None:
+    payload = await _register(api, city)
+    uscc, late, on_time = payload["entity"]["uscc"], _notice(payload, "SP-XS"), _notice(payload, "SP-CY")
+    # Arrange a deadline already past: registration always sets one in the future.
+    session = await db.write_session(Principal.system())
+    try:
+        await session.execute(
+            update(Notice).where(col(Notice.id) == int(late)).values(deadline=today() - timedelta(days=1))
+        )
+        await session.commit()
+    finally:
+        await session.close()
+    client = api.client
+    await sign_in(client, "scjg-210202", city.report.logins[1].password)
+    everything, _ = await _inbox(client, uscc)
+    rows = _rows(everything)
+    assert "逾期" in rows[late] and "逾期" not in rows[on_time]
+    only_late = (await client.get(INBOX, params={"uscc": uscc, "overdue": "1"})).text
+    assert set(_rows(only_late)) == {late} and "共 1 条" in only_late
+    home = (await client.get("/admin/")).text
+    assert re.search(r"其中逾期 [1-9]\d* 件", home)
+
+
+async def test_pages_run_newest_first_both_ways(api: Api, city: DemoCity) -> None:
+    mine: list[str] = []
+    for n in range(11):  # 22 notices for SCJG-210202, more than one page of 20
+        data = registration(persons=[], uscc=new_code(body=f"MA0PG{n:03d}"), name=f"大连翻页测试{n}号餐饮有限公司")
+        payload = (await api.data(REGISTER, {"input": data}, city.tokens["district"]))["registerEntity"]
+        mine += [x["id"] for x in payload["notices"] if x["department"]["code"] == "SCJG-210202"]
+    newest = sorted(mine, key=int, reverse=True)
+    client = api.client
+    await sign_in(client, "scjg-210202", city.report.logins[1].password)
+    first = (await client.get(INBOX)).text
+    assert list(_rows(first)) == newest[:20]
+    older = _link(first, "下一页（较早）")
+    assert older is not None and _link(first, "上一页（较新）") is None
+    second = (await client.get(older)).text
+    assert list(_rows(second))[:2] == newest[20:]
+    newer = _link(second, "上一页（较新）")
+    assert newer is not None
+    assert list(_rows((await client.get(newer)).text)) == newest[:20]
+    refused = await client.get(INBOX, params={"older": "not-a-cursor"})
+    assert refused.status_code == 200 and "分页游标无效" in refused.text and list(_rows(refused.text)) == newest[:20]
+
+
+def _rows(html: str) -> dict[str, str]:
+    """Each row of the inbox table by notice id, as text, in page order."""
+    found = re.findall(r'<tr id="notice-(\d+)"(.*?)</tr>', html, flags=re.S)
+    return {notice: re.sub(r"<[^>]+>", " ", body) for notice, body in found}
+
+
+def _link(html: str, text: str) -> str | None:
+    match = re.search(rf'href="([^"]+)">{re.escape(text)}</a>', html)
+    return match.group(1).replace("&amp;", "&") if match else None

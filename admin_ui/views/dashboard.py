@@ -10,6 +10,7 @@ from starlette_admin.views import CustomView
 from admin_ui.labels import label
 from models.enums import EntityStatus
 from services.dashboard import entity_counts
+from services.inbox import inbox_counts
 
 
 class DashboardView(CustomView):
@@ -28,5 +29,7 @@ class DashboardView(CustomView):
                 "statuses": [(status, label(status)) for status in EntityStatus],
                 "counts": counts,
                 "total": sum(row.total for row in counts),
+                "notices": await inbox_counts(request.state.session),
+                "inbox_url": str(request.url_for("admin:notice-inbox")),
             },
         )
