@@ -20,6 +20,7 @@ from admin_ui.views.accounts import ApiTokenView, TokenCreateView, UserView
 from admin_ui.views.audit_log import AuditEventView
 from admin_ui.views.calendar import CalendarDayView
 from admin_ui.views.catalog import DepartmentView, RegionView
+from admin_ui.views.catalog_versions import CatalogVersionView
 from admin_ui.views.dashboard import DashboardView
 from admin_ui.views.duty_catalog import SupervisionMatterView
 from admin_ui.views.inbox import NoticeInboxView
@@ -67,6 +68,7 @@ def build_admin(db: Database, settings: Settings) -> Admin:
         RegionView(),
         DepartmentView(),
         SupervisionMatterView(),
+        CatalogVersionView(),
         CalendarDayView(),
         UserView(),
         ApiTokenView(),

@@ -74,6 +74,20 @@ def require_maintainer(principal: Principal) -> None:
         raise Forbidden("仅目录维护人员可以执行此操作")
 
 
+def may_handle_notices(principal: Principal) -> bool:
+    """Claiming, forwarding, returning and feedback are a department's casework; maintainers
+    keep the catalog and may read every notice, but act on none."""
+    return principal.is_authenticated and principal.department_id is not None and not principal.is_maintainer
+
+
+def require_notice_handler(principal: Principal) -> int:
+    """The department whose notices the caller handles."""
+    require_authenticated(principal)
+    if not may_handle_notices(principal) or principal.department_id is None:
+        raise Forbidden("只有部门业务账号可以处理告知（维护人员只能查看）")
+    return principal.department_id
+
+
 def may_register_in(authority: Department, region: Region) -> bool:
     """Entities sit in district-level regions; a district registration authority
     registers in its own district, a city authority in any district of its city."""

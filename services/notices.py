@@ -17,9 +17,9 @@ from models import Department, MarketEntity, Notice, SupervisionMatter
 from models.enums import FeedbackKind, NoticeStatus
 from models.types import utcnow
 from services import audit, calendar, catalog_versions
-from services.access import principal_of, require_authenticated
+from services.access import principal_of, require_authenticated, require_notice_handler
 from services.clock import today
-from services.errors import DomainError, Forbidden
+from services.errors import DomainError
 from services.paging import Page, decode_cursor, encode_cursor
 
 _CURSOR = "notice"
@@ -116,9 +116,7 @@ async def _transition(
     """Move one of the caller's notices out of `expected`, in one conditional UPDATE:
     of two requests at once exactly one finds the notice still in `expected`."""
     principal = principal_of(session)
-    require_authenticated(principal)
-    if principal.department_id is None:
-        raise Forbidden("只有部门可以处理告知")
+    require_notice_handler(principal)
     moved = await session.scalar(
         update(Notice)
         .where(
@@ -159,6 +157,7 @@ def _reason(text: str, field: str = "reason") -> str:
 
 async def forward_notice(session: AsyncSession, notice_id: int, to_department_code: str, reason: str) -> Notice:
     """转交: the notice ends FORWARDED and a new one is pushed to the right department."""
+    require_notice_handler(principal_of(session))
     note = _reason(reason)
     target = await session.scalar(select(Department).where(col(Department.code) == to_department_code.strip()))
     if target is None or target.id is None:
@@ -271,10 +270,7 @@ async def count_pool(session: AsyncSession) -> int:
 
 async def claim_from_pool(session: AsyncSession, code: str, matter_code: str) -> Notice:
     """Any department may claim an entity from the open pool, for a matter of the catalog."""
-    principal = principal_of(session)
-    require_authenticated(principal)
-    if principal.department_id is None:
-        raise Forbidden("只有部门可以认领")
+    department_id = require_notice_handler(principal_of(session))
     entity = await session.scalar(
         select(MarketEntity).where(col(MarketEntity.uscc) == code.strip().upper(), _in_pool())
     )
@@ -288,7 +284,7 @@ async def claim_from_pool(session: AsyncSession, code: str, matter_code: str) ->
     notice = Notice(
         entity_id=entity.id,
         matter_id=matter.id,
-        department_id=principal.department_id,
+        department_id=department_id,
         catalog_version_id=published.version_id,
         status=NoticeStatus.CLAIMED,
         deadline=today(),

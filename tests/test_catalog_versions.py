@@ -14,6 +14,7 @@ from services.errors import DomainError
 from services.principal import Principal
 from tests.conftest import Api, DemoCity
 from tests.helpers import audit_count, last_audit, new_code, registration
+from tests.test_admin_http import _csrf, sign_in
 from tests.test_duty_catalog import UPSERT, matter
 
 PUBLISH = """
@@ -194,3 +195,27 @@ async def test_the_demo_city_is_routed_by_the_same_rule_as_one_registration(
         )
         again = {(n["matter"]["code"], n["department"]["code"]) for n in payload["notices"]}
         assert again == seeded.get(entity.id, set()), entity.business_scope
+
+
+async def test_a_maintainer_publishes_a_version_in_the_admin(api: Api, city: DemoCity) -> None:
+    client = api.client
+    await sign_in(client, "admin", city.report.logins[0].password)
+    listed = await client.get("/admin/catalog-version/list")
+    assert "2026版" in listed.text and "目录版本" in listed.text
+    token = await _csrf(client, "/admin/catalog-version/create")
+    unchanged = await client.post("/admin/catalog-version/create", data={"name": "2026版（修订）", "csrftoken": token})
+    assert "目录自“2026版”发布以来没有变化，无须发布新版本" in unchanged.text
+    await _upsert(api, city, **PET)
+    token = await _csrf(client, "/admin/catalog-version/create")
+    form = {"name": "2026版（修订）", "note": "新增宠物诊疗", "csrftoken": token}
+    assert (await client.post("/admin/catalog-version/create", data=form)).status_code in (302, 303)
+    versions = (await api.data(VERSIONS, token=city.tokens["district"]))["catalogVersions"]
+    assert [v["name"] for v in versions] == ["2026版（修订）", "2026版"]
+    # Published versions are frozen: no edit page.
+    assert "/admin/catalog-version/edit/" not in (await client.get("/admin/catalog-version/list")).text
+
+
+async def test_department_users_cannot_publish(api: Api, city: DemoCity) -> None:
+    client = api.client
+    await sign_in(client, "scjg-210202", city.report.logins[1].password)
+    assert (await client.get("/admin/catalog-version/create")).status_code == 403

@@ -37,6 +37,10 @@ def _everyone_but_anonymous(outcome: str = OK) -> dict[str, str]:
 MAINTAINERS_ONLY = {"anonymous": DENIED, "district": DENIED, "other_district": DENIED, "city": DENIED, "maintainer": OK}
 
 
+# Notice casework is a department's: maintainers read every notice but act on none.
+CASEWORK = {**dict.fromkeys(ROLES, refused("NOTICE_NOT_FOUND")), "anonymous": DENIED, "maintainer": DENIED}
+
+
 def _register_vars(city: DemoCity, role: str) -> dict[str, Any]:
     extra = {"departmentCode": "SCJG-210202"} if role == "maintainer" else {}
     return {"input": registration(uscc=new_code(), **extra)}
@@ -91,28 +95,28 @@ MATRIX: dict[str, Row] = {
     "Mutation.claimNotice": Row(
         'mutation { claimNotice(id: "999999") { notice { id } errors { code } } }',
         lambda c, r: {},
-        {**dict.fromkeys(ROLES, refused("NOTICE_NOT_FOUND")), "anonymous": DENIED},
+        CASEWORK,
     ),
     "Mutation.forwardNotice": Row(
         'mutation { forwardNotice(id: "999999", toDepartmentCode: "WJ-210203", reason: "非本辖区")'
         " { errors { code } } }",
         lambda c, r: {},
-        {**dict.fromkeys(ROLES, refused("NOTICE_NOT_FOUND")), "anonymous": DENIED},
+        CASEWORK,
     ),
     "Mutation.returnNotice": Row(
         'mutation { returnNotice(id: "999999", reason: "非本部门事项") { errors { code } } }',
         lambda c, r: {},
-        {**dict.fromkeys(ROLES, refused("NOTICE_NOT_FOUND")), "anonymous": DENIED},
+        CASEWORK,
     ),
     "Mutation.giveNoticeFeedback": Row(
         'mutation { giveNoticeFeedback(id: "999999", input: {kind: NO_LICENSE_NEEDED}) { errors { code } } }',
         lambda c, r: {},
-        {**dict.fromkeys(ROLES, refused("NOTICE_NOT_FOUND")), "anonymous": DENIED},
+        CASEWORK,
     ),
     "Mutation.claimFromPool": Row(
         'mutation { claimFromPool(uscc: "91350100M000100Y43", matterCode: "SP-XS") { errors { code } } }',
         lambda c, r: {},
-        {**dict.fromkeys(ROLES, refused("NOT_IN_POOL")), "anonymous": DENIED},
+        {**dict.fromkeys(ROLES, refused("NOT_IN_POOL")), "anonymous": DENIED, "maintainer": DENIED},
     ),
     "Mutation.upsertSupervisionMatter": Row(
         'mutation { upsertSupervisionMatter(input: {code: "T-1", name: "测试事项", mode: APPROVAL, legalBasis: "某法",'

@@ -24,6 +24,7 @@ from admin_ui.auth import principal_of_request
 from admin_ui.base import run_as
 from models import Notice
 from models.enums import FeedbackKind, NoticeStatus
+from services.access import may_handle_notices
 from services.clock import SHANGHAI
 from services.db import Database
 from services.departments import list_departments
@@ -179,7 +180,7 @@ class NoticeInboxView(CustomView):
                 "failure": failure,
                 "query": query,
                 "page": page,
-                "read_only": principal.is_maintainer,
+                "read_only": not may_handle_notices(principal),
                 "read_only_reason": READ_ONLY,
                 "own_department": next((d for d in departments if d.id == principal.department_id), None),
                 "departments": departments,
@@ -213,7 +214,7 @@ class NoticeInboxView(CustomView):
 
     @route("/{notice_id:int}/{action:str}", methods=["POST"], name="notice-inbox-act")
     async def act(self, request: Request) -> Response:
-        if principal_of_request(request).is_maintainer:
+        if not may_handle_notices(principal_of_request(request)):
             raise HTTPException(403, READ_ONLY)
         assert self.db is not None
         notice_id, action = int(request.path_params["notice_id"]), str(request.path_params["action"])
