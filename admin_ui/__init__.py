@@ -20,6 +20,8 @@ from admin_ui.views.accounts import ApiTokenView, TokenCreateView, UserView
 from admin_ui.views.audit_log import AuditEventView
 from admin_ui.views.calendar import CalendarDayView
 from admin_ui.views.catalog import DepartmentView, RegionView
+from admin_ui.views.catalog_files import CatalogFilesView
+from admin_ui.views.catalog_gaps import CatalogGapsView
 from admin_ui.views.catalog_versions import CatalogVersionView
 from admin_ui.views.dashboard import DashboardView
 from admin_ui.views.duty_catalog import SupervisionMatterView
@@ -80,6 +82,10 @@ def build_admin(db: Database, settings: Settings) -> Admin:
     token_page = TokenCreateView()
     token_page.db = db
     admin.add_view(token_page)
+    catalog_files = CatalogFilesView()
+    catalog_files.db = db
+    admin.add_view(catalog_files)
+    admin.add_view(CatalogGapsView())
     return admin
 
 

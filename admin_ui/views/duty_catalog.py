@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
@@ -16,9 +15,8 @@ from admin_ui.labels import choices
 from models import Department, SupervisionMatter
 from models.enums import ApprovalLevel, MatterMode
 from services.catalog import MatterInput, upsert_supervision_matter
+from services.catalog_io import HEADERS, split_items
 from services.errors import Expect
-
-_LIST_SEPARATORS = re.compile(r"[；;，,、\n]+")
 
 
 def _joined(name: str) -> Any:
@@ -36,7 +34,7 @@ async def _handling(request: Request, obj: Any) -> str:
 
 
 def _items(data: dict[str, Any], key: str) -> list[str]:
-    return [item for item in _LIST_SEPARATORS.split(value_of(data, key)) if item.strip()]
+    return split_items(value_of(data, key))
 
 
 def _day(data: dict[str, Any], key: str, required: bool) -> date | None:
@@ -50,20 +48,22 @@ def _day(data: dict[str, Any], key: str, required: bool) -> date | None:
 
 class SupervisionMatterView(ServiceView):
     fields = [
-        StringField("code", label="事项代码"),
-        StringField("name", label="事项名称"),
-        EnumField("mode", label="监管模式", choices=choices(MatterMode)),
-        StringField("line", label="负责条线", help_text="如 SCJG、WJ、JT"),
-        EnumField("approval_level", label="审批层级", choices=choices(ApprovalLevel)),
-        StringField("handling_department_code", label="承接部门", getter=_handling,
+        StringField("code", label=HEADERS["code"]),
+        StringField("name", label=HEADERS["name"]),
+        EnumField("mode", label=HEADERS["mode"], choices=choices(MatterMode)),
+        StringField("line", label=HEADERS["line"], help_text="如 SCJG、WJ、JT"),
+        EnumField("approval_level", label=HEADERS["approval_level"], choices=choices(ApprovalLevel)),
+        StringField("handling_department_code", label=HEADERS["handling_department_code"], getter=_handling,
                     help_text="市级及以上审批的事项由此部门认领；留空为该条线的市级部门"),
-        StringField("keywords", label="关键词", getter=_joined("keywords"), help_text="以“；”分隔"),
-        StringField("entry_codes", label="经营范围条目代码", getter=_joined("entry_codes"), exclude_from_list=True),
-        StringField("industry_codes", label="行业代码", getter=_joined("industry_codes"), exclude_from_list=True),
-        IntegerField("claim_deadline_days", label="认领时限（工作日）"),
-        TextAreaField("legal_basis", label="设定依据", exclude_from_list=True),
-        DateField("effective_from", label="生效日期"),
-        DateField("effective_to", label="失效日期", exclude_from_list=True),
+        StringField("keywords", label=HEADERS["keywords"], getter=_joined("keywords"), help_text="以“；”分隔"),
+        StringField("entry_codes", label=HEADERS["entry_codes"], getter=_joined("entry_codes"),
+                    exclude_from_list=True),
+        StringField("industry_codes", label=HEADERS["industry_codes"], getter=_joined("industry_codes"),
+                    exclude_from_list=True),
+        IntegerField("claim_deadline_days", label=HEADERS["claim_deadline_days"]),
+        TextAreaField("legal_basis", label=HEADERS["legal_basis"], exclude_from_list=True),
+        DateField("effective_from", label=HEADERS["effective_from"]),
+        DateField("effective_to", label=HEADERS["effective_to"], exclude_from_list=True),
     ]  # fmt: skip
     exclude_fields_from_edit = ["code"]
     searchable_fields = ["code", "name", "line", "mode", "approval_level"]
@@ -71,6 +71,8 @@ class SupervisionMatterView(ServiceView):
     fields_default_sort = ["code"]
     exporters = CSV
     importers: list[str] = []
+    # 导入 / 导出 CSV / 导出 XLSX beside the list (admin_ui.views.catalog_files).
+    list_template = "supervision_matter_list.html"
 
     def __init__(self) -> None:
         super().__init__(SupervisionMatter, icon="fa fa-list-check", display_name="监管事项", menu_label="监管职责目录")
