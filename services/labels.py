@@ -13,7 +13,9 @@ from models.enums import (
     DepartmentLevel,
     EntityStatus,
     EntityType,
+    FeedbackKind,
     MatterMode,
+    NoticeStatus,
     PersonRole,
     RegionLevel,
     Role,
@@ -46,9 +48,23 @@ LABELS: dict[object, str] = {
     ApprovalLevel.CITY: "市级",
     ApprovalLevel.PROVINCE: "省级",
     ApprovalLevel.NATIONAL: "国家级",
+    NoticeStatus.PUSHED: "待认领",
+    NoticeStatus.CLAIMED: "已认领",
+    NoticeStatus.FORWARDED: "已转交",
+    NoticeStatus.RETURNED: "已退回",
+    NoticeStatus.FEEDBACK_GIVEN: "已反馈",
+    FeedbackKind.LICENSE_GRANTED: "已取得许可",
+    FeedbackKind.APPLIED_PENDING: "已申请，审批中",
+    FeedbackKind.NOT_APPLIED: "尚未申请（许可前跟踪）",
+    FeedbackKind.NO_LICENSE_NEEDED: "无需许可",
     Role.MAINTAINER: "目录维护人员",
     Role.DEPARTMENT: "部门用户",
 }
+
+
+def labels_of(enum: type[E]) -> dict[E, str]:
+    return {member: label(member) for member in enum}
+
 
 _PARTS = re.compile(r"[()]")
 

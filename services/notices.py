@@ -20,6 +20,7 @@ from services import audit, calendar, catalog_versions
 from services.access import principal_of, require_authenticated, require_notice_handler
 from services.clock import today
 from services.errors import DomainError
+from services.labels import label
 from services.paging import Page, decode_cursor, encode_cursor
 
 _CURSOR = "notice"
@@ -101,15 +102,6 @@ async def matters_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Supe
     return [by_id.get(key) for key in ids]
 
 
-_STATE_NAMES = {
-    NoticeStatus.PUSHED: "待认领",
-    NoticeStatus.CLAIMED: "已认领",
-    NoticeStatus.FORWARDED: "已转交",
-    NoticeStatus.RETURNED: "已退回",
-    NoticeStatus.FEEDBACK_GIVEN: "已反馈",
-}
-
-
 async def _transition(
     session: AsyncSession, notice_id: int, expected: NoticeStatus, action: str, values: dict[str, object]
 ) -> Notice:
@@ -133,7 +125,7 @@ async def _transition(
             raise DomainError("NOTICE_NOT_FOUND", f"告知 {notice_id} 不存在或不属于本部门", "id")
         raise DomainError(
             "INVALID_NOTICE_STATE",
-            f"该告知{_STATE_NAMES[notice.status]}，不能{action}（须为{_STATE_NAMES[expected]}）",
+            f"该告知{label(notice.status)}，不能{action}（须为{label(expected)}）",
             "id",
         )
     assert notice is not None

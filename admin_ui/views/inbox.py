@@ -30,23 +30,12 @@ from services.db import Database
 from services.departments import list_departments
 from services.errors import DomainError, Forbidden
 from services.inbox import InboxPage, inbox_page, title_of
+from services.labels import labels_of
 from services.notices import FeedbackInput, NoticeFilter, claim_notice, forward_notice, give_feedback, return_notice
 
 PAGE_SIZE = 20
-# The page's own labels: the shared table (services.labels) does not carry the notice code lists yet.
-STATUSES = {
-    NoticeStatus.PUSHED: "待认领",
-    NoticeStatus.CLAIMED: "已认领",
-    NoticeStatus.FORWARDED: "已转交",
-    NoticeStatus.RETURNED: "已退回",
-    NoticeStatus.FEEDBACK_GIVEN: "已反馈",
-}
-FEEDBACK_KINDS = {
-    FeedbackKind.LICENSE_GRANTED: "已取得许可",
-    FeedbackKind.APPLIED_PENDING: "已申请，审批中",
-    FeedbackKind.NOT_APPLIED: "尚未申请（许可前跟踪）",
-    FeedbackKind.NO_LICENSE_NEEDED: "无需许可",
-}
+STATUSES = labels_of(NoticeStatus)
+FEEDBACK_KINDS = labels_of(FeedbackKind)
 REASONS = {"REGISTERED": "设立登记", "SCOPE_CHANGED": "经营范围变更", "FORWARDED": "转交", "POOL": "从待认领池认领"}
 READ_ONLY = "目录维护人员可以查看各部门的告知，但认领、转交、退回和反馈须由收件部门的用户办理。"
 
