@@ -16,7 +16,6 @@ from models.types import utcnow
 from services import audit
 from services.access import principal_of, require_authenticated, require_maintainer
 from services.errors import Collector, Expect, check_expectation
-from services.scope import MatchRule, ScopeMatcher
 
 _CODE = re.compile(r"^[A-Za-z0-9_.-]{2,32}$")
 _INDUSTRY = re.compile(r"^[A-T](\d{2}|\d{3}|\d{4})?$")
@@ -141,9 +140,3 @@ async def list_matters(session: AsyncSession, effective_on: date | None = None) 
     if effective_on is not None:
         query = query.where(*_in_force(effective_on))  # type: ignore[arg-type]
     return list((await session.scalars(query)).all())
-
-
-async def matcher_on(session: AsyncSession, on: date) -> ScopeMatcher:
-    """The catalog in force on a day, ready to match business scopes."""
-    matters = (await session.scalars(select(SupervisionMatter).where(*_in_force(on)))).all()  # type: ignore[arg-type]
-    return ScopeMatcher(MatchRule(m.code, frozenset(m.entry_codes), tuple(m.keywords)) for m in matters)

@@ -17,10 +17,11 @@ from sqlmodel import col, select
 
 from models import Department, MarketEntity, Notice, SupervisionMatter
 from models.enums import NoticeStatus
-from services import catalog
+from services import catalog_versions
 from services.access import principal_of, require_maintainer
 from services.clock import today
 from services.notices import in_pool
+from services.scope import ScopeMatcher
 
 SCAN_LIMIT = 5_000
 SAMPLES = 3
@@ -49,6 +50,7 @@ class UnmatchedPhrases:
     scanned: int  # pool entities read (the newest, at most scan_limit)
     pool_size: int
     matched_on: date
+    version: str | None  # the published catalog version matched against; None before the first
 
 
 @dataclass(frozen=True)
@@ -64,11 +66,13 @@ class ReturnedGroup:
 
 
 async def unmatched_phrases(session: AsyncSession, scan_limit: int = SCAN_LIMIT) -> UnmatchedPhrases:
-    """The phrases the catalog being edited (published or not) does not match, in the
-    business scopes of the newest `scan_limit` entities of the open pool."""
+    """The phrases the published catalog (the one routing uses) does not match, in the
+    business scopes of the newest `scan_limit` entities of the open pool: a matter added
+    but not yet published has not closed its gap, since new registrations still miss it."""
     require_maintainer(principal_of(session))
     on = today()
-    matcher = await catalog.matcher_on(session, on)
+    published = await catalog_versions.current(session)
+    matcher = published.matcher_on(on) if published else ScopeMatcher([])
     pool_size = int(await session.scalar(select(func.count(col(MarketEntity.id))).where(in_pool())) or 0)
     rows = await session.execute(
         sa_select(
@@ -94,7 +98,12 @@ async def unmatched_phrases(session: AsyncSession, scan_limit: int = SCAN_LIMIT)
                 found.append(EntitySample(entity_id or 0, uscc, name))  # a primary key: never 0
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:MAX_GROUPS]
     return UnmatchedPhrases(
-        [PhraseGap(phrase, count, samples[phrase]) for phrase, count in ranked], len(counts), scanned, pool_size, on
+        [PhraseGap(phrase, count, samples[phrase]) for phrase, count in ranked],
+        len(counts),
+        scanned,
+        pool_size,
+        on,
+        published.name if published else None,
     )
 
 

@@ -21,10 +21,12 @@ from models import CatalogVersion, SupervisionMatter
 from models.enums import ApprovalLevel
 from services import audit
 from services.access import principal_of, require_authenticated, require_maintainer
+from services.db import serialise_writers
 from services.errors import Collector, DomainError
 from services.scope import MatchRule, ScopeMatcher
 
 MAX_NAME = 32
+_PUBLISH_LOCK = 0x4A47_4356  # "JGCV"
 
 
 @dataclass(frozen=True)
@@ -121,7 +123,7 @@ class PublishedCatalog:
 
 
 # Versions are immutable, so a worker may keep what it has read of them.
-_loaded: dict[tuple[int, str], PublishedCatalog] = {}
+_loaded: dict[tuple[int, str, str], PublishedCatalog] = {}
 
 
 def _digest(frozen: Sequence[dict[str, object]]) -> str:
@@ -144,6 +146,8 @@ async def publish(session: AsyncSession, name: str, note: str | None = None) -> 
     elif len(cleaned) > MAX_NAME:
         problems.add("TOO_LONG", f"版本名称最多 {MAX_NAME} 个字符", "name")
     problems.raise_if_any()
+    # Publications take turns, so "newest" is also the last one committed.
+    await serialise_writers(session, _PUBLISH_LOCK)
     if await session.scalar(select(CatalogVersion.id).where(col(CatalogVersion.name) == cleaned)):
         raise DomainError("DUPLICATE_VERSION", f"目录版本“{cleaned}”已发布，请使用新的版本名称", "name")
     frozen = await _frozen_catalog(session)
@@ -175,9 +179,9 @@ async def publish(session: AsyncSession, name: str, note: str | None = None) -> 
 
 
 async def _load(session: AsyncSession, version_id: int | None) -> PublishedCatalog | None:
-    """The newest version (or the one asked for). Cached by id and digest, since one
+    """The newest version (or the one asked for). Cached by id, digest and name, since one
     process may serve more than one database (the tests do)."""
-    query = select(CatalogVersion.id, CatalogVersion.digest)
+    query = select(CatalogVersion.id, CatalogVersion.digest, CatalogVersion.name)
     query = (
         query.order_by(col(CatalogVersion.id).desc()).limit(1)
         if version_id is None
@@ -186,7 +190,7 @@ async def _load(session: AsyncSession, version_id: int | None) -> PublishedCatal
     found = (await session.execute(query)).first()
     if found is None:
         return None
-    key = (int(found[0]), str(found[1]))
+    key = (int(found[0]), str(found[1]), str(found[2]))
     cached = _loaded.get(key)
     if cached is None:
         version = await session.get(CatalogVersion, key[0])

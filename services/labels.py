@@ -66,6 +66,14 @@ def labels_of(enum: type[E]) -> dict[E, str]:
     return {member: label(member) for member in enum}
 
 
+# What pushed a notice (Notice.reason).
+NOTICE_REASONS = {
+    "REGISTERED": "设立登记",
+    "SCOPE_CHANGED": "经营范围变更",
+    "FORWARDED": "转交",
+    "POOL": "从待认领池认领",
+}
+
 _PARTS = re.compile(r"[()]")
 
 

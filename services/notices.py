@@ -151,6 +151,8 @@ async def forward_notice(session: AsyncSession, notice_id: int, to_department_co
     """转交: the notice ends FORWARDED and a new one is pushed to the right department."""
     require_notice_handler(principal_of(session))
     note = _reason(reason)
+    if not to_department_code.strip():
+        raise DomainError("REQUIRED", "请选择接收部门", "toDepartmentCode")
     target = await session.scalar(select(Department).where(col(Department.code) == to_department_code.strip()))
     if target is None or target.id is None:
         raise DomainError("UNKNOWN_DEPARTMENT", f"部门“{to_department_code}”不存在", "toDepartmentCode")

@@ -21,9 +21,12 @@ from models import Department, MarketEntity, Notice
 from models.enums import ApprovalLevel, DepartmentLevel, NoticeStatus
 from models.types import utcnow
 from services import audit, calendar, catalog_versions
+from services.access import principal_of
 from services.calendar import WorkCalendar
 from services.catalog_versions import PublishedCatalog, PublishedMatter
 from services.clock import today
+from services.errors import Forbidden
+from services.principal import PrincipalKind
 
 
 @dataclass(frozen=True)
@@ -136,7 +139,9 @@ async def route(session: AsyncSession, entity: MarketEntity, authority: Departme
     handling = sorted({m.handling_department_id for m in matters if m.handling_department_id is not None})
     departments = (
         await session.scalars(
-            select(Department).where(or_(col(Department.line).in_(lines), col(Department.id).in_(handling)))
+            select(Department)
+            .where(or_(col(Department.line).in_(lines), col(Department.id).in_(handling)))
+            .order_by(col(Department.id))
         )
     ).all()
     work = await calendar.load(session, on, _calendar_span(on, matters))
@@ -180,13 +185,17 @@ class BatchReport:
 async def route_batch(
     session: AsyncSession, entity_ids: Sequence[int], reason: str = "REGISTERED", chunk: int = 2000
 ) -> BatchReport:
-    """Route many freshly registered entities at once (none may have notices yet): the
-    router is built once and notices are inserted in bulk, with one audit event."""
+    """Route many registered entities at once, for bulk loads (seed-demo, a migration of
+    old registrations): the router is built once and notices are inserted in bulk, with
+    one audit event for the batch. Entities that already have notices are left alone,
+    so running it again changes nothing."""
+    if principal_of(session).kind is not PrincipalKind.SYSTEM:
+        raise Forbidden("批量推送只能由系统任务执行")
     published = await catalog_versions.current(session)
     if published is None or not entity_ids:
         return BatchReport(len(entity_ids), 0, 0)
     on = today()
-    departments = (await session.scalars(select(Department))).all()
+    departments = (await session.scalars(select(Department).order_by(col(Department.id)))).all()
     by_id = {d.id: d for d in departments}
     work = await calendar.load(session, on, _calendar_span(on, published.matters.values()))
     router = Router(published, departments, work, on)
@@ -201,7 +210,9 @@ async def route_batch(
     for start in range(0, len(entity_ids), chunk):
         ids = list(entity_ids[start : start + chunk])
         rows: list[dict[str, object]] = []
-        for row in (await session.execute(sa.select(*columns).where(col(MarketEntity.id).in_(ids)))).all():
+        unrouted = ~sa.exists().where(col(Notice.entity_id) == MarketEntity.id)
+        query = sa.select(*columns).where(col(MarketEntity.id).in_(ids), unrouted)
+        for row in (await session.execute(query)).all():
             entity_id, scope, codes, region, authority_id = row
             assert entity_id is not None
             registration = Registration(entity_id, scope, codes or (), region, by_id[authority_id])

@@ -1,7 +1,8 @@
 """经营范围: normalising a registered business scope, and matching it to the duty catalog.
 
 domain.md: a matter matches by its standard business-scope entry codes
-(经营范围规范表述条目代码) where the registration gives them, else by its keywords
+(经营范围规范表述条目代码) where the registration gives them (and the matter has
+codes), else by its keywords
 found in the normalised scope text (full-width/half-width folded, split on
 ；;，,、, the boilerplate "依法须经批准的项目…" removed)."""
 
@@ -63,6 +64,7 @@ class ScopeMatcher:
         self._rules = list(rules)
         self._by_code: dict[str, list[str]] = {}
         self._by_keyword: dict[str, list[str]] = {}
+        self._coded = {rule.key for rule in self._rules if rule.entry_codes}
         for rule in self._rules:
             for code in rule.entry_codes:
                 self._by_code.setdefault(code.strip().upper(), []).append(rule.key)
@@ -75,20 +77,22 @@ class ScopeMatcher:
         self._pattern = re.compile("|".join(map(re.escape, alternatives))) if alternatives else None
 
     def match(self, scope: str, entry_codes: Sequence[str] = ()) -> ScopeMatch:
-        items = phrases(scope)
-        if entry_codes:
-            coded = _unique(key for code in entry_codes for key in self._by_code.get(code.strip().upper(), []))
-            return ScopeMatch(coded, "ENTRY_CODE", [] if coded else items)
+        """Each matter decides by its own rule: where the registration gives entry codes,
+        a matter that has codes matches by them alone; a matter without codes (and every
+        matter when no codes are given) matches by its keywords in the text."""
+        coded = [key for code in entry_codes for key in self._by_code.get(code.strip().upper(), [])]
         keys: list[str] = []
         unmatched: list[str] = []
-        for item in items:
+        for item in phrases(scope):
             found = self._keywords_in(item)
-            if found:
-                keys.extend(key for keyword in found for key in self._by_keyword[keyword])
-            else:
-                unmatched.append(item)
-        keys = _unique(keys)
-        return ScopeMatch(keys, "KEYWORD" if keys else "NONE", unmatched)
+            if not found:
+                unmatched.append(item)  # a phrase no keyword covers is a catalog gap
+                continue
+            for keyword in found:
+                keys.extend(key for key in self._by_keyword[keyword] if not (entry_codes and key in self._coded))
+        matched = _unique([*coded, *keys])
+        by = "ENTRY_CODE" if coded else ("KEYWORD" if matched else "NONE")
+        return ScopeMatch(matched, by, unmatched)
 
     def _keywords_in(self, text: str) -> list[str]:
         if self._pattern is None:

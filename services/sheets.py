@@ -54,8 +54,13 @@ def _refuse(code: str, message: str) -> DomainError:
 
 # Spreadsheets run a cell that starts with = + - @ (after spaces) as a formula; a quote
 # in front makes it text. The import takes the quote off again, so an export re-imports as it was.
+def _formula_like(value: str) -> bool:
+    return value[:1] in ("\t", "\r") or value.lstrip(_LEADING_SPACE)[:1] in _FORMULA_START
+
+
 def escape_formula(value: str) -> str:
-    if value[:1] in ("\t", "\r") or value.lstrip(_LEADING_SPACE)[:1] in _FORMULA_START:
+    # A value that already looks escaped ("'=x") gets a quote too, or the import would take its own off.
+    if _formula_like(value.lstrip("'")):
         return "'" + value
     return value
 

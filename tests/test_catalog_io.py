@@ -22,6 +22,8 @@ from services.transactions import run_change
 from tests.conftest import Api, DemoCity
 from tests.helpers import audit_count
 from tests.test_admin_http import CSRF, sign_in
+from tests.test_duty_catalog import UPSERT
+from tests.test_duty_catalog import matter as duty_matter
 
 HEADER = [
     "事项代码", "事项名称", "监管模式", "设定依据", "负责条线", "审批层级", "承接部门",
@@ -261,6 +263,9 @@ async def test_an_export_re_imports_unchanged(api: Api, city: DemoCity, db: Data
     tricky = row(事项代码="F-1", 设定依据='=HYPERLINK("http://x")', 关键词="-负号开头；@符号", 失效日期="2030-12-31")
     report, _ = await run_import(db, write_csv(tmp_path / "f.csv", [tricky], "utf-8"))
     assert report is not None and outcomes(report) == {2: ("F-1", RowOutcome.CREATED)}
+    # A stored value that itself starts with a quote before "=" survives too.
+    quoted = duty_matter(code="F-2", legalBasis="'=引号开头的依据", approvalLevel="DISTRICT")
+    assert (await api.data(UPSERT, {"i": quoted}, city.tokens["maintainer"]))["upsertSupervisionMatter"]["errors"] == []
     async with db.session(MAINTAINER) as session:
         as_csv, as_xlsx = await export_csv(session), await export_xlsx(session)
     assert as_csv.startswith("\ufeff".encode()), "a BOM, so Excel reads the Chinese as UTF-8"

@@ -7,10 +7,11 @@ from typing import Any
 from sqlmodel import col, select
 
 from models import Department, MarketEntity, Notice, SupervisionMatter
-from services import calendar, catalog_versions
+from models.enums import Role
+from services import calendar, catalog_versions, routing
 from services.clock import today
 from services.db import Database
-from services.errors import DomainError
+from services.errors import DomainError, Forbidden
 from services.principal import Principal
 from tests.conftest import Api, DemoCity
 from tests.helpers import audit_count, last_audit, new_code, registration
@@ -151,12 +152,18 @@ async def test_an_empty_catalog_cannot_be_published(db: Database) -> None:
 async def test_entry_codes_are_matched_before_the_text(api: Api, city: DemoCity) -> None:
     await _upsert(api, city, **PET, entryCodes=["1240501"])
     assert (await _publish(api, city, "2026版含条目代码"))["errors"] == []
-    # The codes say 宠物诊疗 even though the text does not; the text's 餐饮服务 is not read when codes are given.
+    # The codes say 宠物诊疗 though the text does not; matters without codes (餐饮服务's) still match by keyword.
     coded = await _register(
         api, city.tokens["district"], businessScope="餐饮服务；宠物服务", businessScopeCodes=[" 1240501 "]
     )
     assert coded["entity"]["businessScopeCodes"] == ["1240501"]
-    assert [n["matter"]["code"] for n in coded["notices"]] == ["SW-MR"]
+    assert sorted(n["matter"]["code"] for n in coded["notices"]) == ["SP-CY", "SW-MR", "WS-CY"]
+    # A matter with codes matches by them alone when codes are given: 宠物诊疗 in the text is not enough.
+    uncoded = await _register(
+        api, city.tokens["district"], uscc=new_code(body="MA0PET06"), businessScope="宠物诊疗",
+        businessScopeCodes=["9999"],
+    )  # fmt: skip
+    assert uncoded["notices"] == []
     bad = (
         await api.data(
             REGISTER,
@@ -219,3 +226,27 @@ async def test_department_users_cannot_publish(api: Api, city: DemoCity) -> None
     client = api.client
     await sign_in(client, "scjg-210202", city.report.logins[1].password)
     assert (await client.get("/admin/catalog-version/create")).status_code == 403
+
+
+async def test_batch_routing_is_for_system_jobs_and_a_second_run_changes_nothing(city: DemoCity, db: Database) -> None:
+    async with db.session(Principal.system()) as session:
+        ids = [i for i in (await session.scalars(select(MarketEntity.id))).all() if i is not None]
+        notices = len((await session.scalars(select(Notice.id))).all())
+    session = await db.write_session(Principal.system("test"))
+    async with session:
+        again = await routing.route_batch(session, ids)
+        await session.commit()
+    assert (again.entities, again.notices) == (len(ids), 0)
+    async with db.session(Principal.system()) as session:
+        assert len((await session.scalars(select(Notice.id))).all()) == notices
+    async with db.session(Principal.system()) as session:
+        department = await session.scalar(select(Department).where(col(Department.code) == "SCJG-210202"))
+    assert department is not None
+    session = await db.write_session(Principal.acting_for(Role.DEPARTMENT, "中山区", department))
+    async with session:
+        try:
+            await routing.route_batch(session, ids)
+        except Forbidden as refused:
+            assert str(refused) == "批量推送只能由系统任务执行"
+        else:
+            raise AssertionError("a department ran a batch routing")

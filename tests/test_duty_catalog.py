@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from services import catalog
+from services import catalog_versions
 from services.db import Database
 from services.principal import Principal
 from tests.conftest import Api, DemoCity
@@ -80,8 +80,9 @@ async def test_bad_matters_are_refused_with_reasons(api: Api, city: DemoCity) ->
 
 async def test_the_catalog_matches_a_registered_scope(db: Database, city: DemoCity) -> None:
     async with db.session(Principal.system()) as session:
-        matcher = await catalog.matcher_on(session, date(2026, 11, 26))
-    found = matcher.match("食品销售；餐饮服务；日用百货销售")
+        published = await catalog_versions.current(session)
+    assert published is not None
+    found = published.matcher_on(date(2026, 11, 26)).match("食品销售；餐饮服务；日用百货销售")
     assert found.matter_keys == ["SP-XS", "SP-CY", "WS-CY"]
     assert found.unmatched == ["日用百货销售"]
 
@@ -89,8 +90,11 @@ async def test_the_catalog_matches_a_registered_scope(db: Database, city: DemoCi
 async def test_a_matter_no_longer_in_force_matches_nothing(api: Api, city: DemoCity, db: Database) -> None:
     ended = matter(code="OLD-1", keywords=["旧事项"], effectiveTo="2026-06-30", approvalLevel="DISTRICT")
     assert (await api.data(UPSERT, {"i": ended}, city.tokens["maintainer"]))["upsertSupervisionMatter"]["errors"] == []
+    publish = 'mutation { publishCatalogVersion(name: "2026版（含旧事项）") { errors { code } } }'
+    assert (await api.data(publish, token=city.tokens["maintainer"]))["publishCatalogVersion"]["errors"] == []
     async with db.session(Principal.system()) as session:
-        before = await catalog.matcher_on(session, date(2026, 6, 30))
-        after = await catalog.matcher_on(session, date(2026, 7, 1))
+        published = await catalog_versions.current(session)
+    assert published is not None
+    before, after = published.matcher_on(date(2026, 6, 30)), published.matcher_on(date(2026, 7, 1))
     assert before.match("旧事项").matter_keys == ["OLD-1"]
     assert after.match("旧事项").matter_keys == []

@@ -54,3 +54,14 @@ def test_entry_codes_come_first_when_the_registration_gives_them() -> None:
 def test_a_scope_that_matches_nothing_goes_to_the_open_pool() -> None:
     found = CATALOG.match("软件开发；信息技术咨询服务")
     assert (found.by, found.matter_keys, found.unmatched) == ("NONE", [], ["软件开发", "信息技术咨询服务"])
+
+
+def test_with_entry_codes_a_matter_without_codes_still_matches_by_keyword() -> None:
+    catalog = ScopeMatcher(
+        [MatchRule("SP-XS", frozenset({"1012"}), ("食品销售",)), MatchRule("WS-CY", keywords=("餐饮服务",))]
+    )
+    found = catalog.match("食品销售；餐饮服务；宠物美容", entry_codes=["1012"])
+    assert (found.by, found.matter_keys) == ("ENTRY_CODE", ["SP-XS", "WS-CY"])
+    assert found.unmatched == ["宠物美容"]
+    # The text's 食品销售 does not match SP-XS when the codes given do not name it.
+    assert catalog.match("食品销售；餐饮服务", entry_codes=["9999"]).matter_keys == ["WS-CY"]

@@ -30,13 +30,12 @@ from services.db import Database
 from services.departments import list_departments
 from services.errors import DomainError, Forbidden
 from services.inbox import InboxPage, inbox_page, title_of
-from services.labels import labels_of
+from services.labels import NOTICE_REASONS, labels_of
 from services.notices import FeedbackInput, NoticeFilter, claim_notice, forward_notice, give_feedback, return_notice
 
 PAGE_SIZE = 20
 STATUSES = labels_of(NoticeStatus)
 FEEDBACK_KINDS = labels_of(FeedbackKind)
-REASONS = {"REGISTERED": "设立登记", "SCOPE_CHANGED": "经营范围变更", "FORWARDED": "转交", "POOL": "从待认领池认领"}
 READ_ONLY = "目录维护人员可以查看各部门的告知，但认领、转交、退回和反馈须由收件部门的用户办理。"
 
 
@@ -106,12 +105,9 @@ def _outcome(action: str, notice_id: int, form: dict[str, str]) -> Outcome:
     if action == "forward":
         target, reason = form.get("to_department_code", ""), form.get("reason", "")
 
-        async def forward(session: AsyncSession) -> Notice:
-            if not target:
-                raise DomainError("REQUIRED", "请选择接收部门", "toDepartmentCode")
-            return await forward_notice(session, notice_id, target, reason)
-
-        return Outcome(forward, "已转交，接收部门已收到新的告知")
+        return Outcome(
+            lambda session: forward_notice(session, notice_id, target, reason), "已转交，接收部门已收到新的告知"
+        )
     if action == "return":
         return Outcome(lambda session: return_notice(session, notice_id, form.get("reason", "")), "已退回")
     if action == "feedback":
@@ -176,7 +172,7 @@ class NoticeInboxView(CustomView):
                 "targets": [d for d in departments if d.id != principal.department_id],
                 "statuses": STATUSES,
                 "feedback_kinds": FEEDBACK_KINDS,
-                "reasons": REASONS,
+                "reasons": NOTICE_REASONS,
                 "beijing": _beijing,
                 "back": query.query_string(),
                 "links": self._links(request, query, page),
