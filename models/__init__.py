@@ -7,6 +7,7 @@ from models.auth import ApiToken, User
 from models.calendar import CalendarDay
 from models.catalog import CatalogVersion, SupervisionMatter
 from models.notices import Notice
+from models.records import Complaint, License, Penalty
 from models.registry import Department, EntityPerson, MarketEntity, Person, Region
 
 metadata = SQLModel.metadata
@@ -17,10 +18,13 @@ __all__ = [
     "AuditHead",
     "CalendarDay",
     "CatalogVersion",
+    "Complaint",
     "Department",
     "EntityPerson",
+    "License",
     "MarketEntity",
     "Notice",
+    "Penalty",
     "Person",
     "Region",
     "SupervisionMatter",

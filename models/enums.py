@@ -86,3 +86,57 @@ class Role(StrEnum):
 
     DEPARTMENT = "DEPARTMENT"
     MAINTAINER = "MAINTAINER"
+
+
+class LicenseCategory(StrEnum):
+    """许可类别 of the 双公示 format (codes 01–06)."""
+
+    ORDINARY = "ORDINARY"  # 01 普通
+    FRANCHISE = "FRANCHISE"  # 02 特许
+    ACCREDITATION = "ACCREDITATION"  # 03 认可
+    VERIFICATION = "VERIFICATION"  # 04 核准
+    REGISTRATION = "REGISTRATION"  # 05 登记
+    OTHER = "OTHER"  # 06 其他
+
+
+class PenaltyCategory(StrEnum):
+    """处罚类别: the list of the Administrative Penalty Law as revised in 2021."""
+
+    WARNING = "WARNING"  # 警告
+    CIRCULATED_CRITICISM = "CIRCULATED_CRITICISM"  # 通报批评
+    FINE = "FINE"  # 罚款
+    CONFISCATION_OF_ILLEGAL_GAINS = "CONFISCATION_OF_ILLEGAL_GAINS"  # 没收违法所得
+    CONFISCATION_OF_PROPERTY = "CONFISCATION_OF_PROPERTY"  # 没收非法财物
+    LICENSE_SUSPENSION = "LICENSE_SUSPENSION"  # 暂扣许可证件
+    QUALIFICATION_DOWNGRADE = "QUALIFICATION_DOWNGRADE"  # 降低资质等级
+    LICENSE_REVOCATION = "LICENSE_REVOCATION"  # 吊销许可证件
+    BUSINESS_RESTRICTION = "BUSINESS_RESTRICTION"  # 限制开展生产经营活动
+    SUSPENSION_OF_BUSINESS = "SUSPENSION_OF_BUSINESS"  # 责令停产停业
+    CLOSURE = "CLOSURE"  # 责令关闭
+    EMPLOYMENT_RESTRICTION = "EMPLOYMENT_RESTRICTION"  # 限制从业
+    DETENTION = "DETENTION"  # 行政拘留
+    OTHER = "OTHER"  # 其他
+
+
+class RecordStatus(StrEnum):
+    """A licence's or penalty's standing."""
+
+    EFFECTIVE = "EFFECTIVE"  # 有效
+    REVOKED = "REVOKED"  # 已吊销 (a licence, by a penalty of 吊销许可证件)
+    WITHDRAWN = "WITHDRAWN"  # 已撤销 / 撤回 (the decision was annulled)
+    REPAIRED = "REPAIRED"  # 已信用修复 (leaves the public view early)
+
+
+class ComplaintCategory(StrEnum):
+    """12345 complaint categories kept by the platform."""
+
+    PRODUCT_QUALITY = "PRODUCT_QUALITY"  # 产品质量
+    FOOD_SAFETY = "FOOD_SAFETY"  # 食品安全
+    PRICE = "PRICE"  # 价格收费
+    CONSUMER_CONTRACT = "CONSUMER_CONTRACT"  # 消费合同与售后
+    ADVERTISING = "ADVERTISING"  # 广告与虚假宣传
+    SERVICE_QUALITY = "SERVICE_QUALITY"  # 服务质量
+    SAFETY = "SAFETY"  # 安全隐患
+    ENVIRONMENT = "ENVIRONMENT"  # 环境污染
+    LABOUR = "LABOUR"  # 劳动用工
+    OTHER = "OTHER"  # 其他

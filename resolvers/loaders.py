@@ -9,18 +9,30 @@ from typing import TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 
-from models import CatalogVersion, Department, MarketEntity, Notice, Region, SupervisionMatter
+from models import (
+    CatalogVersion,
+    Complaint,
+    Department,
+    License,
+    MarketEntity,
+    Notice,
+    Penalty,
+    Region,
+    SupervisionMatter,
+)
 from services.catalog_versions import versions_by_ids
 from services.db import Database
 from services.departments import departments_by_ids
 from services.notices import entities_by_ids, matters_by_ids, notices_of_entities
 from services.persons import links_of
 from services.principal import Principal
+from services.records import records_of_entities
 from services.regions import regions_by_codes
 from services.registry_view import PersonInEntity
 
 K = TypeVar("K")
 V = TypeVar("V")
+R = TypeVar("R", License, Penalty, Complaint)
 
 
 async def _notices(session: AsyncSession, entity_ids: Sequence[int]) -> list[list[Notice]]:
@@ -37,6 +49,13 @@ async def _persons(session: AsyncSession, entity_ids: Sequence[int]) -> list[lis
     return [grouped.get(key, []) for key in entity_ids]
 
 
+def _records(model: type[R]) -> Callable[[AsyncSession, Sequence[int]], Awaitable[list[list[R]]]]:
+    async def fetch(session: AsyncSession, entity_ids: Sequence[int]) -> list[list[R]]:
+        return await records_of_entities(session, model, entity_ids)  # type: ignore[return-value]
+
+    return fetch
+
+
 class Loaders:
     def __init__(self, db: Database, principal: Principal) -> None:
         self._db = db
@@ -47,6 +66,9 @@ class Loaders:
         self.entity_by_id: DataLoader[int, MarketEntity | None] = self._loader(entities_by_ids)
         self.matter_by_id: DataLoader[int, SupervisionMatter | None] = self._loader(matters_by_ids)
         self.notices_by_entity_id: DataLoader[int, list[Notice]] = self._loader(_notices)
+        self.licenses_by_entity_id: DataLoader[int, list[License]] = self._loader(_records(License))
+        self.penalties_by_entity_id: DataLoader[int, list[Penalty]] = self._loader(_records(Penalty))
+        self.complaints_by_entity_id: DataLoader[int, list[Complaint]] = self._loader(_records(Complaint))
         self.catalog_version_by_id: DataLoader[int, CatalogVersion | None] = self._loader(versions_by_ids)
 
     def _loader(self, fetch: Callable[[AsyncSession, Sequence[K]], Awaitable[list[V]]]) -> DataLoader[K, V]:

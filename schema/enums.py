@@ -4,18 +4,23 @@ import strawberry
 
 from models.enums import (
     ApprovalLevel,
+    ComplaintCategory,
     DataQualityIssue,
     DepartmentLevel,
     EntityStatus,
     EntityType,
     FeedbackKind,
+    LicenseCategory,
     MatterMode,
     NoticeStatus,
+    PenaltyCategory,
     PersonRole,
+    RecordStatus,
     RegionLevel,
     Role,
 )
 from services.principal import PrincipalKind
+from services.records import RecordOutcome
 
 strawberry.enum(RegionLevel, description="行政区划层级 / GB/T 2260 level.")
 strawberry.enum(DepartmentLevel, description="部门层级（两级使用）/ City or district department.")
@@ -37,19 +42,34 @@ strawberry.enum(ApprovalLevel, description="审批层级 / The level at which a 
 strawberry.enum(NoticeStatus, description="告知状态；逾期由时限推算，不单独存储 / Notice state; OVERDUE is derived.")
 strawberry.enum(FeedbackKind, description="反馈：已取得许可、审批中、尚未申请、无需许可 / Feedback after claiming.")
 strawberry.enum(PrincipalKind, description="调用方类型 / Kind of caller.")
+strawberry.enum(
+    LicenseCategory,
+    description="许可类别：普通、特许、认可、核准、登记、其他（双公示代码 01–06）/ Licence category, codes 01–06.",
+)
+strawberry.enum(PenaltyCategory, description="处罚类别（2021 年修订后的行政处罚法）/ Penalty category.")
+strawberry.enum(
+    RecordStatus, description="记录状态：有效、已吊销、已撤销、已信用修复 / Effective, revoked, withdrawn, repaired."
+)
+strawberry.enum(ComplaintCategory, description="12345 投诉类别 / Hotline complaint category.")
+strawberry.enum(RecordOutcome, description="新增、更正或无变化 / Created, updated (corrected) or unchanged.")
 strawberry.enum(Role, description="角色：部门或目录维护人员 / A department's or a maintainer's.")
 
 __all__ = [
     "ApprovalLevel",
+    "ComplaintCategory",
     "DataQualityIssue",
     "DepartmentLevel",
     "EntityStatus",
     "EntityType",
     "FeedbackKind",
+    "LicenseCategory",
     "MatterMode",
     "NoticeStatus",
+    "PenaltyCategory",
     "PersonRole",
     "PrincipalKind",
+    "RecordOutcome",
+    "RecordStatus",
     "RegionLevel",
     "Role",
 ]

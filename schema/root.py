@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from resolvers import calendar, catalog, catalog_versions, publicity, registry, viewer
+from resolvers import calendar, catalog, catalog_versions, publicity, records, registry, viewer
 from resolvers import notices as notice_resolvers
 from schema import types as t
 
@@ -74,6 +74,26 @@ class Mutation:
         resolver=registry.register_entity,
         graphql_type=t.RegisterEntityPayload,
         description="登记机关报送新设立或变更登记 / Registry intake from the registration authority.",
+    )
+    record_license = strawberry.field(
+        resolver=records.record_license,
+        graphql_type=t.RecordLicensePayload,
+        description="报送行政许可；同一来源部门与文书号重复报送不产生变化 / Record a licence (idempotent).",
+    )
+    record_penalty = strawberry.field(
+        resolver=records.record_penalty,
+        graphql_type=t.RecordPenaltyPayload,
+        description="报送行政处罚；吊销许可证件时标记被吊销的许可 / Record a penalty; revocation revokes the licence.",
+    )
+    withdraw_penalty = strawberry.field(
+        resolver=records.withdraw_penalty,
+        graphql_type=t.WithdrawPenaltyPayload,
+        description="撤销行政处罚（其吊销的许可恢复有效）/ Withdraw a penalty; a licence it revoked is restored.",
+    )
+    record_complaint = strawberry.field(
+        resolver=records.record_complaint,
+        graphql_type=t.RecordComplaintPayload,
+        description="报送 12345 投诉 / Record a hotline complaint (idempotent per reference).",
     )
     claim_notice = strawberry.field(
         resolver=notice_resolvers.claim_notice,

@@ -9,18 +9,23 @@ from typing import Annotated, Generic, TypeVar
 
 import strawberry
 
-from resolvers import catalog, catalog_versions, common, notices, registry, viewer
+from resolvers import catalog, catalog_versions, common, notices, records, registry, viewer
 from schema.enums import (
     ApprovalLevel,
+    ComplaintCategory,
     DataQualityIssue,
     DepartmentLevel,
     EntityStatus,
     EntityType,
     FeedbackKind,
+    LicenseCategory,
     MatterMode,
     NoticeStatus,
+    PenaltyCategory,
     PersonRole,
     PrincipalKind,
+    RecordOutcome,
+    RecordStatus,
     RegionLevel,
     Role,
 )
@@ -63,6 +68,120 @@ class EntityPerson:
     title: str | None
 
 
+@strawberry.type(description="分页信息 / Relay page info.")
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class Edge(Generic[T]):
+    cursor: str
+    node: T
+
+
+@strawberry.type(description="Relay 连接 / A keyset-paginated Relay connection.")
+class Connection(Generic[T]):
+    edges: list[Edge[T]]
+    page_info: PageInfo
+    total_count = strawberry.field(
+        resolver=common.total_count, description="符合条件的总数（另需一次计数）/ Total matches; costs a count."
+    )
+
+
+@strawberry.type(description="行政许可（双公示）/ A licence decision, as its source department sent it.")
+class License:
+    document_number: str = strawberry.field(description="行政许可决定文书号 / Decision document number.")
+    document_name: str
+    category: LicenseCategory
+    certificate_name: str | None
+    license_number: str | None = strawberry.field(description="许可编号 / Licence number.")
+    content: str
+    decision_date: datetime.date
+    valid_from: datetime.date
+    valid_to: datetime.date
+    long_term = strawberry.field(resolver=records.long_term, graphql_type=bool, description="长期有效 / Indefinite.")
+    party_name: str = strawberry.field(description="行政相对人名称 / The party, as the decision names it.")
+    legal_representative: str | None
+    authority_name: str = strawberry.field(description="许可机关 / Issuing authority.")
+    public_until: datetime.date = strawberry.field(description="公示截止期 / Public until.")
+    status: RecordStatus
+    status_reason: str | None
+    source_department = strawberry.field(
+        resolver=records.source_department, graphql_type=Department | None, description="数据来源单位 / Source."
+    )
+    updated_at: datetime.datetime
+
+
+@strawberry.type(description="行政处罚（双公示）/ A penalty decision, as its source department sent it.")
+class Penalty:
+    document_number: str = strawberry.field(description="行政处罚决定书文号 / Decision document number.")
+    violation_type: str
+    facts: str
+    basis: str
+    categories: list[PenaltyCategory]
+    content: str
+    fine_amount: Decimal | None = strawberry.field(description="罚款金额（元）/ Fine, yuan.")
+    confiscated_amount: Decimal | None = strawberry.field(description="没收金额（元）/ Confiscated, yuan.")
+    revoked_license_number: str | None
+    decision_date: datetime.date
+    party_name: str
+    legal_representative: str | None
+    authority_name: str = strawberry.field(description="处罚机关 / Deciding authority.")
+    public_until: datetime.date = strawberry.field(description="公示截止期 / Public until.")
+    status: RecordStatus
+    status_reason: str | None
+    source_department = strawberry.field(
+        resolver=records.source_department, graphql_type=Department | None, description="数据来源单位 / Source."
+    )
+    updated_at: datetime.datetime
+
+
+@strawberry.type(description="12345 投诉 / A hotline complaint about the entity.")
+class Complaint:
+    reference: str = strawberry.field(description="工单编号 / Work-order number.")
+    received_on: datetime.date
+    category: ComplaintCategory
+    summary: str | None
+    resolved: bool
+    resolved_on: datetime.date | None
+    source_department = strawberry.field(
+        resolver=records.source_department, graphql_type=Department | None, description="数据来源单位 / Source."
+    )
+
+
+@strawberry.type(description="公示的行政许可 / A licence as the public sees it.")
+class PublicLicense:
+    document_number: str
+    document_name: str
+    category: LicenseCategory
+    certificate_name: str | None
+    license_number: str | None
+    content: str
+    decision_date: datetime.date
+    valid_from: datetime.date
+    valid_to: datetime.date
+    authority_name: str
+    public_until: datetime.date
+
+
+@strawberry.type(description="公示的行政处罚 / A penalty as the public sees it.")
+class PublicPenalty:
+    document_number: str
+    violation_type: str
+    facts: str
+    basis: str
+    categories: list[PenaltyCategory]
+    content: str
+    fine_amount: Decimal | None
+    confiscated_amount: Decimal | None
+    decision_date: datetime.date
+    authority_name: str
+    public_until: datetime.date
+
+
 @strawberry.type(description="市场主体 / A registered company, sole trader or cooperative.")
 class MarketEntity:
     uscc: str = strawberry.field(description="统一社会信用代码 / Unified social credit code.")
@@ -101,28 +220,20 @@ class MarketEntity:
         graphql_type=list[EntityPerson],
         description="法定代表人、股东、董监高 / Legal representative, shareholders and executives.",
     )
-
-
-@strawberry.type(description="分页信息 / Relay page info.")
-class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
-
-
-@strawberry.type
-class Edge(Generic[T]):
-    cursor: str
-    node: T
-
-
-@strawberry.type(description="Relay 连接 / A keyset-paginated Relay connection.")
-class Connection(Generic[T]):
-    edges: list[Edge[T]]
-    page_info: PageInfo
-    total_count = strawberry.field(
-        resolver=common.total_count, description="符合条件的总数（另需一次计数）/ Total matches; costs a count."
+    licenses = strawberry.field(
+        resolver=records.entity_licenses,
+        graphql_type=Connection[License],
+        description="各部门归集的行政许可，新的在前 / Licences from every department, newest first.",
+    )
+    penalties = strawberry.field(
+        resolver=records.entity_penalties,
+        graphql_type=Connection[Penalty],
+        description="各部门归集的行政处罚，新的在前 / Penalties from every department, newest first.",
+    )
+    complaints = strawberry.field(
+        resolver=records.entity_complaints,
+        graphql_type=Connection[Complaint],
+        description="12345 投诉，新的在前 / Hotline complaints, newest first.",
     )
 
 
@@ -138,6 +249,12 @@ class Viewer:
 class Publicity:
     uscc: str
     name: str
+    licenses: list[PublicLicense] = strawberry.field(
+        description="公示期内的有效行政许可 / Effective licences within their publicity period."
+    )
+    penalties: list[PublicPenalty] = strawberry.field(
+        description="公示期内的有效行政处罚 / Effective penalties within their publicity period."
+    )
 
 
 @strawberry.type(
@@ -204,6 +321,36 @@ class Notice:
         graphql_type=CatalogVersion | None,
         description="推送该告知时所依据的目录版本 / The catalog version that routed it.",
     )
+
+
+@strawberry.type
+class RecordLicensePayload:
+    license: License | None
+    outcome: RecordOutcome | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class RecordPenaltyPayload:
+    penalty: Penalty | None
+    outcome: RecordOutcome | None
+    revoked_license: License | None = strawberry.field(
+        description="本次吊销的许可（吊销许可证件）/ The licence this penalty revoked."
+    )
+    errors: list[UserError]
+
+
+@strawberry.type
+class WithdrawPenaltyPayload:
+    penalty: Penalty | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class RecordComplaintPayload:
+    complaint: Complaint | None
+    outcome: RecordOutcome | None
+    errors: list[UserError]
 
 
 @strawberry.type

@@ -7,20 +7,24 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from models import MarketEntity
+from models import License, MarketEntity, Penalty
 from services import uscc
 from services.access import UNRESTRICTED
+from services.clock import today
 from services.errors import DomainError
+from services.records import public_records
 
 
 @dataclass(frozen=True)
 class PublicProfile:
-    """What domain.md makes public about one entity. For now its name and code;
-    published inspection results, licences and penalties in their publicity
-    period, and current listings join it as those records arrive."""
+    """What domain.md makes public about one entity: its name and code, and its
+    effective licences and penalties inside their publicity period (双公示).
+    Published inspection results and current listings join it as they arrive."""
 
     uscc: str
     name: str
+    licenses: list[License]
+    penalties: list[Penalty]
 
 
 async def public_profile(session: AsyncSession, code: str) -> PublicProfile | None:
@@ -32,4 +36,7 @@ async def public_profile(session: AsyncSession, code: str) -> PublicProfile | No
     entity = await session.scalar(
         select(MarketEntity).where(col(MarketEntity.uscc) == normalised).execution_options(**UNRESTRICTED)
     )
-    return PublicProfile(uscc=entity.uscc, name=entity.name) if entity else None
+    if entity is None or entity.id is None:
+        return None
+    shown = await public_records(session, entity.id, today())
+    return PublicProfile(entity.uscc, entity.name, shown.licenses, shown.penalties)

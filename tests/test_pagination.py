@@ -9,6 +9,9 @@ from sqlalchemy.engine import Connection
 
 from services.db import Database
 from tests.conftest import Api, DemoCity
+from tests.test_records import LICENSE as RECORD_LICENSE
+from tests.test_records import PENALTY as RECORD_PENALTY
+from tests.test_records import licence, penalty
 
 PAGE = """
 query($first: Int, $after: String, $filter: EntityFilter) {
@@ -96,7 +99,8 @@ query($first: Int) {
 """
 
 
-async def _statements(api: Api, db: Database, token: str, first: int) -> tuple[int, int]:
+async def _counted(api: Api, db: Database, token: str, document: str, first: int) -> tuple[int, Any]:
+    """The statements one request costs, and its data."""
     statements: list[str] = []
 
     def count(conn: Connection, cursor: Any, statement: str, *args: Any) -> None:
@@ -105,13 +109,18 @@ async def _statements(api: Api, db: Database, token: str, first: int) -> tuple[i
 
     event.listen(db.engine.sync_engine, "before_cursor_execute", count)
     try:
-        data = await api.data(WITH_PERSONS, {"first": first}, token)
+        data = await api.data(document, {"first": first}, token)
     finally:
         event.remove(db.engine.sync_engine, "before_cursor_execute", count)
+    return len(statements), data
+
+
+async def _statements(api: Api, db: Database, token: str, first: int) -> tuple[int, int]:
+    statements, data = await _counted(api, db, token, WITH_PERSONS, first)
     edges = data["entities"]["edges"]
     assert len(edges) == first
     assert all(edge["node"]["persons"] for edge in edges)
-    return len(statements), sum(len(edge["node"]["persons"]) for edge in edges)
+    return statements, sum(len(edge["node"]["persons"]) for edge in edges)
 
 
 async def test_a_page_of_100_with_persons_costs_the_same_statements_as_a_page_of_10(
@@ -129,3 +138,37 @@ async def test_a_page_of_100_with_persons_costs_the_same_statements_as_a_page_of
 async def test_searching_for_nothing_is_refused(api: Api, city: DemoCity) -> None:
     body = await api.gql('{ searchEntities(text: "   ") { edges { node { uscc } } } }', token=city.tokens["district"])
     assert body["errors"][0]["extensions"] == {"code": "REQUIRED", "field": "text"}
+
+
+WITH_RECORDS = """
+query($first: Int) {
+  entities(first: $first) {
+    edges { node { uscc licenses { edges { node { documentNumber sourceDepartment { code } } } }
+                   penalties { totalCount edges { node { documentNumber sourceDepartment { code } } } }
+                   complaints { edges { node { reference } } } } }
+  }
+}
+"""
+
+
+async def test_a_page_of_100_with_records_costs_the_same_statements_as_a_page_of_10(
+    api: Api, city: DemoCity, db: Database
+) -> None:
+    token = city.tokens["maintainer"]
+    first = (await api.data("{ entities(first: 1) { edges { node { uscc } } } }", token=token))["entities"]["edges"]
+    uscc = first[0]["node"]["uscc"]
+    for document, data in (
+        (RECORD_LICENSE, {**licence(uscc), "departmentCode": "WJ-210200"}),
+        (RECORD_PENALTY, {**penalty(uscc), "departmentCode": "SCJG-210200"}),
+    ):
+        assert next(iter((await api.data(document, {"i": data}, token)).values()))["errors"] == []
+    counts = []
+    for size in (10, 100):
+        statements, data = await _counted(api, db, token, WITH_RECORDS, size)
+        node = data["entities"]["edges"][0]["node"]
+        assert node["penalties"]["totalCount"] == 1
+        assert node["licenses"]["edges"][0]["node"]["sourceDepartment"] == {"code": "WJ-210200"}
+        counts.append(statements)
+    # token, page, licences, penalties, complaints, and the source departments (in one or two batches,
+    # as the loaders' batches happen to fall): never a statement per entity.
+    assert max(counts) <= 7

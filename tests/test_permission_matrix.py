@@ -12,6 +12,7 @@ import pytest
 
 from tests.conftest import Api, DemoCity
 from tests.helpers import new_code, registration
+from tests.test_records import licence, penalty
 
 ROLES = ("anonymous", "district", "other_district", "city", "maintainer")
 OK, DENIED, HIDDEN = "ok", "denied", "hidden"
@@ -39,6 +40,11 @@ MAINTAINERS_ONLY = {"anonymous": DENIED, "district": DENIED, "other_district": D
 
 # Notice casework is a department's: maintainers read every notice but act on none.
 CASEWORK = {**dict.fromkeys(ROLES, refused("NOTICE_NOT_FOUND")), "anonymous": DENIED, "maintainer": DENIED}
+
+
+# A department records for the entities it may see; a maintainer must say for which department.
+RECORDS = {**_everyone_but_anonymous(), "other_district": refused("UNKNOWN_ENTITY"),
+           "maintainer": refused("DEPARTMENT_REQUIRED")}  # fmt: skip
 
 
 def _register_vars(city: DemoCity, role: str) -> dict[str, Any]:
@@ -135,6 +141,32 @@ MATRIX: dict[str, Row] = {
         lambda c, r: {},
         _everyone_but_anonymous(),
         hidden_when=lambda data: data["catalogVersions"] == [],
+    ),
+    "Mutation.recordLicense": Row(
+        "mutation($i: RecordLicenseInput!) { recordLicense(input: $i) { errors { code } } }",
+        lambda c, r: {"i": licence(c.zhongshan[0])},
+        RECORDS,
+    ),
+    "Mutation.recordPenalty": Row(
+        "mutation($i: RecordPenaltyInput!) { recordPenalty(input: $i) { errors { code } } }",
+        lambda c, r: {"i": penalty(c.zhongshan[0])},
+        RECORDS,
+    ),
+    "Mutation.recordComplaint": Row(
+        "mutation($i: RecordComplaintInput!) { recordComplaint(input: $i) { errors { code } } }",
+        lambda c, r: {
+            "i": {"uscc": c.zhongshan[0], "reference": "12345-1", "receivedOn": "2026-11-01", "category": "OTHER"}
+        },
+        RECORDS,
+    ),
+    "Mutation.withdrawPenalty": Row(
+        'mutation { withdrawPenalty(input: {documentNumber: "无此文号", reason: "撤销"}) { errors { code } } }',
+        lambda c, r: {},
+        {
+            **dict.fromkeys(ROLES, refused("PENALTY_NOT_FOUND")),
+            "anonymous": DENIED,
+            "maintainer": refused("DEPARTMENT_REQUIRED"),
+        },
     ),
     "Mutation.setCalendarDays": Row(
         'mutation { setCalendarDays(input: {days: [{date: "2027-01-01", isWorkday: false, name: "元旦"}]})'

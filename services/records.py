@@ -1,0 +1,454 @@
+"""双归集: licences, penalties and complaints recorded by their source department.
+
+一数一源: a record belongs to the department that sends it (a maintainer may act for
+one); the key is (source department, decision document number), or the hotline's
+reference for a complaint. Sending a record again changes nothing; sending a corrected
+one updates it, with an audit event. A penalty of 吊销许可证件 marks the licence it
+names REVOKED; withdrawing that penalty gives the licence back its standing.
+
+The checks are pure functions (`license_values`, `penalty_values`, `complaint_values`)
+so a batch import applies exactly the rules a single mutation does."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import SQLModel, col, select
+
+from models import Complaint, Department, License, MarketEntity, Penalty
+from models.enums import ComplaintCategory, LicenseCategory, PenaltyCategory, RecordStatus
+from models.types import utcnow
+from services import audit, uscc
+from services.access import principal_of, require_authenticated
+from services.clock import today
+from services.departments import get_department
+from services.errors import Collector, DomainError, Forbidden
+from services.money import parse_amount
+
+LONG_TERM = date(2099, 12, 31)  # 有效期至 2099-12-31: 长期
+# 较低数额罚款: fines up to this many yuan (and 警告, 通报批评 alone) are public for 3 months.
+LOW_FINE_YUAN = Decimal(30000)
+SHORT_PUBLICITY_MONTHS = 3
+LONG_PUBLICITY_YEARS = 3
+_LIGHT = {PenaltyCategory.WARNING, PenaltyCategory.CIRCULATED_CRITICISM, PenaltyCategory.FINE}
+_DOCUMENT = re.compile(r"^\S(.{0,126}\S)?$")
+R = TypeVar("R", bound=SQLModel)
+
+
+class RecordOutcome(StrEnum):
+    CREATED = "CREATED"
+    UPDATED = "UPDATED"
+    UNCHANGED = "UNCHANGED"
+
+
+@dataclass(frozen=True)
+class LicenseInput:
+    uscc: str
+    document_number: str
+    document_name: str
+    category: LicenseCategory
+    content: str
+    decision_date: date
+    valid_from: date
+    valid_to: date
+    certificate_name: str | None = None
+    license_number: str | None = None
+    party_name: str | None = None  # defaults to the entity's registered name
+    legal_representative: str | None = None
+    authority_name: str | None = None  # defaults to the source department's name
+    department_code: str | None = None  # a maintainer acting for a department
+
+
+@dataclass(frozen=True)
+class PenaltyInput:
+    uscc: str
+    document_number: str
+    violation_type: str
+    facts: str
+    basis: str
+    categories: Sequence[PenaltyCategory]
+    content: str
+    decision_date: date
+    fine_amount: str | None = None  # yuan, a decimal string
+    confiscated_amount: str | None = None
+    revoked_license_number: str | None = None
+    public_until: date | None = None
+    party_name: str | None = None
+    legal_representative: str | None = None
+    authority_name: str | None = None
+    department_code: str | None = None
+
+
+@dataclass(frozen=True)
+class ComplaintInput:
+    uscc: str
+    reference: str
+    received_on: date
+    category: ComplaintCategory
+    resolved: bool = False
+    resolved_on: date | None = None
+    summary: str | None = None
+    department_code: str | None = None
+
+
+@dataclass(frozen=True)
+class Recorded:
+    record: Any
+    outcome: RecordOutcome
+    revoked: License | None = None  # the licence a 吊销许可证件 penalty revoked
+
+
+def _text(value: str | None, limit: int, label: str, field: str, problems: Collector, required: bool = True) -> str:
+    cleaned = (value or "").strip()
+    if required and not cleaned:
+        problems.add("REQUIRED", f"{label}不能为空", field)
+    elif len(cleaned) > limit:
+        problems.add("TOO_LONG", f"{label}最多 {limit} 个字符", field)
+    return cleaned
+
+
+def _document(value: str, label: str, field: str, problems: Collector) -> str:
+    cleaned = _text(value, 128, label, field, problems)
+    if cleaned and not _DOCUMENT.match(cleaned):
+        problems.add("INVALID_DOCUMENT_NUMBER", f"{label}不能含换行等控制字符", field)
+    return cleaned
+
+
+def _not_future(day: date, on: date, label: str, field: str, problems: Collector) -> None:
+    if day > on:
+        problems.add("DATE_IN_FUTURE", f"{label}（{day.isoformat()}）不能晚于今天", field)
+
+
+@dataclass(frozen=True)
+class CheckedCode:
+    code: str
+    # A check failure is forgiven only for a code the registry already holds (flagged there).
+    check_problem: str | None = None
+
+
+def checked_code(value: str, problems: Collector) -> CheckedCode:
+    try:
+        result = uscc.check(value)
+    except uscc.MalformedUscc as error:
+        problems.add("INVALID_USCC", error.message, "uscc")
+        return CheckedCode(uscc.normalise(value))
+    return CheckedCode(result.code, None if result.valid else result.message)
+
+
+def _add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def penalty_public_until(categories: Sequence[PenaltyCategory], fine: Decimal | None, decided: date) -> date:
+    """公示截止期 when the decision gives none: 3 months for 警告, 通报批评 and low fines
+    alone, 3 years for every other penalty."""
+    light = set(categories) <= _LIGHT and (fine or Decimal(0)) <= LOW_FINE_YUAN
+    return _add_months(decided, SHORT_PUBLICITY_MONTHS if light else 12 * LONG_PUBLICITY_YEARS)
+
+
+def license_public_until(decided: date) -> date:
+    return _add_months(decided, 12 * LONG_PUBLICITY_YEARS)
+
+
+def license_values(data: LicenseInput, on: date, problems: Collector) -> dict[str, Any]:
+    """The checked columns of a licence (all but entity, source department and names)."""
+    values = {
+        "document_number": _document(data.document_number, "行政许可决定文书号", "documentNumber", problems),
+        "document_name": _text(data.document_name, 256, "行政许可决定文书名称", "documentName", problems),
+        "category": data.category,
+        "certificate_name": _text(data.certificate_name, 256, "许可证书名称", "certificateName", problems, False)
+        or None,
+        "license_number": _text(data.license_number, 128, "许可编号", "licenseNumber", problems, False) or None,
+        "content": _text(data.content, 4000, "许可内容", "content", problems),
+        "decision_date": data.decision_date,
+        "valid_from": data.valid_from,
+        "valid_to": data.valid_to,
+        "public_until": license_public_until(data.decision_date),
+    }
+    _not_future(data.decision_date, on, "许可决定日期", "decisionDate", problems)
+    if data.valid_to < data.valid_from:
+        problems.add("INVALID_RANGE", "有效期至不能早于有效期自", "validTo")
+    return values
+
+
+def penalty_values(data: PenaltyInput, on: date, problems: Collector) -> dict[str, Any]:
+    categories = list(dict.fromkeys(data.categories))
+    if not categories:
+        problems.add("REQUIRED", "至少给出一个处罚类别", "categories")
+    fine = _amount(data.fine_amount, "罚款金额", "fineAmount", problems)
+    confiscated = _amount(data.confiscated_amount, "没收金额", "confiscatedAmount", problems)
+    if PenaltyCategory.FINE in categories and not (data.fine_amount or "").strip():
+        problems.add("REQUIRED", "处罚类别含罚款时须填写罚款金额", "fineAmount")
+    revoked = _text(data.revoked_license_number, 128, "吊销的许可编号", "revokedLicenseNumber", problems, False)
+    if PenaltyCategory.LICENSE_REVOCATION in categories and not revoked:
+        problems.add("REQUIRED", "处罚类别含吊销许可证件时须填写被吊销的许可编号", "revokedLicenseNumber")
+    _not_future(data.decision_date, on, "处罚决定日期", "decisionDate", problems)
+    if data.public_until is not None and data.public_until < data.decision_date:
+        problems.add("INVALID_RANGE", "公示截止期不能早于处罚决定日期", "publicUntil")
+    return {
+        "document_number": _document(data.document_number, "行政处罚决定书文号", "documentNumber", problems),
+        "violation_type": _text(data.violation_type, 256, "违法行为类型", "violationType", problems),
+        "facts": _text(data.facts, 4000, "违法事实", "facts", problems),
+        "basis": _text(data.basis, 2000, "处罚依据", "basis", problems),
+        "categories": categories,
+        "content": _text(data.content, 4000, "处罚内容", "content", problems),
+        "fine_amount": fine,
+        "confiscated_amount": confiscated,
+        "revoked_license_number": revoked or None,
+        "decision_date": data.decision_date,
+        "public_until": data.public_until or penalty_public_until(categories, fine, data.decision_date),
+    }
+
+
+def complaint_values(data: ComplaintInput, on: date, problems: Collector) -> dict[str, Any]:
+    _not_future(data.received_on, on, "受理日期", "receivedOn", problems)
+    if data.resolved and data.resolved_on is None:
+        problems.add("REQUIRED", "已办结的投诉须填写办结日期", "resolvedOn")
+    if not data.resolved and data.resolved_on is not None:
+        problems.add("INVALID_RESOLUTION", "未办结的投诉不能有办结日期", "resolvedOn")
+    if data.resolved_on is not None:
+        _not_future(data.resolved_on, on, "办结日期", "resolvedOn", problems)
+        if data.resolved_on < data.received_on:
+            problems.add("INVALID_RANGE", "办结日期不能早于受理日期", "resolvedOn")
+    return {
+        "reference": _document(data.reference, "工单编号", "reference", problems),
+        "received_on": data.received_on,
+        "category": data.category,
+        "summary": _text(data.summary, 4000, "投诉摘要", "summary", problems, False) or None,
+        "resolved": data.resolved,
+        "resolved_on": data.resolved_on,
+    }
+
+
+def _amount(value: str | None, label: str, field: str, problems: Collector) -> Decimal | None:
+    return parse_amount(value, problems, field)
+
+
+async def source_department(session: AsyncSession, department_code: str | None) -> Department:
+    """The department a record belongs to: the caller's own, or the one a maintainer names."""
+    principal = principal_of(session)
+    require_authenticated(principal)
+    if principal.is_maintainer:
+        if not department_code:
+            raise DomainError("DEPARTMENT_REQUIRED", "维护人员代部门报送时须填写 departmentCode", "departmentCode")
+        return await get_department(session, department_code)
+    if principal.department_id is None:
+        raise Forbidden("只有部门可以报送记录")
+    if department_code and department_code.strip() != principal.department_code:
+        raise Forbidden("只能报送本部门的记录（一数一源）")
+    found = await session.get(Department, principal.department_id)
+    assert found is not None
+    return found
+
+
+async def _entity(session: AsyncSession, checked: CheckedCode) -> MarketEntity:
+    entity = await session.scalar(select(MarketEntity).where(col(MarketEntity.uscc) == checked.code))
+    if entity is None and checked.check_problem:
+        raise DomainError("INVALID_USCC", checked.check_problem, "uscc")
+    if entity is None:
+        raise DomainError(
+            "UNKNOWN_ENTITY", f"统一社会信用代码“{checked.code}”不在主体库中（或不在本部门辖区内）", "uscc"
+        )
+    return entity
+
+
+async def _store(
+    session: AsyncSession,
+    model: type[R],
+    key: dict[str, Any],
+    values: dict[str, Any],
+    label: str,
+    department: Department,
+) -> tuple[R, RecordOutcome]:
+    """Insert, update or leave alone the record under `key`; audited when it changes."""
+    found = await session.scalar(select(model).filter_by(**key))
+    exclude = ("id", "created_at", "updated_at")
+    before = audit.snapshot(found, exclude=exclude) if found is not None else None
+    if found is None:
+        found = model(**key, **values)
+        session.add(found)
+    else:
+        for name, value in values.items():
+            setattr(found, name, value)
+    after = audit.snapshot(found, exclude=exclude)
+    if before == after:
+        return found, RecordOutcome.UNCHANGED
+    found.updated_at = utcnow()
+    await session.flush()
+    outcome = RecordOutcome.CREATED if before is None else RecordOutcome.UPDATED
+    object_id = str(key.get("document_number") or key.get("reference"))
+    await audit.record(session, f"{label}.{outcome.value.lower()}", model.__name__, object_id, before, after,
+                       department.code)  # fmt: skip
+    return found, outcome
+
+
+async def record_license(session: AsyncSession, data: LicenseInput) -> Recorded:
+    department = await source_department(session, data.department_code)
+    problems = Collector()
+    code = checked_code(data.uscc, problems)
+    values = license_values(data, today(), problems)
+    problems.raise_if_any()
+    entity = await _entity(session, code)
+    values |= {
+        "entity_id": entity.id,
+        "party_name": (data.party_name or "").strip() or entity.name,
+        "legal_representative": (data.legal_representative or "").strip() or entity.legal_representative,
+        "authority_name": (data.authority_name or "").strip() or department.name,
+    }
+    key = {"source_department_id": department.id, "document_number": values.pop("document_number")}
+    existing = await session.scalar(select(License).filter_by(**key))
+    values["status"] = existing.status if existing is not None else RecordStatus.EFFECTIVE
+    record, outcome = await _store(session, License, key, values, "license", department)
+    return Recorded(record, outcome)
+
+
+async def record_penalty(session: AsyncSession, data: PenaltyInput) -> Recorded:
+    department = await source_department(session, data.department_code)
+    problems = Collector()
+    code = checked_code(data.uscc, problems)
+    values = penalty_values(data, today(), problems)
+    problems.raise_if_any()
+    entity = await _entity(session, code)
+    values |= {
+        "entity_id": entity.id,
+        "party_name": (data.party_name or "").strip() or entity.name,
+        "legal_representative": (data.legal_representative or "").strip() or entity.legal_representative,
+        "authority_name": (data.authority_name or "").strip() or department.name,
+    }
+    key = {"source_department_id": department.id, "document_number": values.pop("document_number")}
+    existing = await session.scalar(select(Penalty).filter_by(**key))
+    if existing is not None and existing.status is not RecordStatus.EFFECTIVE:
+        raise DomainError(
+            "RECORD_CLOSED", f"处罚决定“{key['document_number']}”已撤销或已修复，不能再更正", "documentNumber"
+        )
+    values["status"] = RecordStatus.EFFECTIVE
+    penalty, outcome = await _store(session, Penalty, key, values, "penalty", department)
+    revoked = None
+    if PenaltyCategory.LICENSE_REVOCATION in penalty.categories and penalty.revoked_license_number:
+        revoked = await _revoke(session, penalty, department)
+    return Recorded(penalty, outcome, revoked)
+
+
+async def _revoke(session: AsyncSession, penalty: Penalty, department: Department) -> License | None:
+    """吊销许可证件: the entity's licence with that number, whoever issued it, is REVOKED."""
+    licence = await session.scalar(
+        select(License).where(
+            col(License.entity_id) == penalty.entity_id,
+            col(License.license_number) == penalty.revoked_license_number,
+        )
+    )
+    if licence is None or licence.status is RecordStatus.REVOKED:
+        return None
+    before = {"status": licence.status.value}
+    licence.status, licence.revoked_by_id = RecordStatus.REVOKED, penalty.id
+    licence.status_reason = f"被行政处罚决定“{penalty.document_number}”吊销"
+    licence.updated_at = utcnow()
+    await session.flush()
+    after = {"status": licence.status.value, "by": penalty.document_number}
+    await audit.record(session, "license.revoked", "License", licence.document_number, before, after, department.code)
+    return licence
+
+
+async def withdraw_penalty(
+    session: AsyncSession, document_number: str, reason: str, department_code: str | None = None
+) -> Penalty:
+    """撤销: the decision was annulled; it leaves the public view, and a licence it revoked is restored."""
+    department = await source_department(session, department_code)
+    problems = Collector()
+    number = _document(document_number, "行政处罚决定书文号", "documentNumber", problems)
+    why = _text(reason, 2000, "撤销理由", "reason", problems)
+    problems.raise_if_any()
+    penalty = await session.scalar(
+        select(Penalty).where(
+            col(Penalty.source_department_id) == department.id, col(Penalty.document_number) == number
+        )
+    )
+    if penalty is None:
+        raise DomainError("PENALTY_NOT_FOUND", f"本部门没有文号为“{number}”的处罚决定", "documentNumber")
+    if penalty.status is RecordStatus.WITHDRAWN:
+        raise DomainError("ALREADY_WITHDRAWN", f"处罚决定“{number}”已撤销", "documentNumber")
+    before = {"status": penalty.status.value}
+    penalty.status, penalty.status_reason, penalty.updated_at = RecordStatus.WITHDRAWN, why, utcnow()
+    await session.flush()
+    await audit.record(session, "penalty.withdrawn", "Penalty", number, before, {"status": "WITHDRAWN", "reason": why},
+                       department.code)  # fmt: skip
+    for licence in (await session.scalars(select(License).where(col(License.revoked_by_id) == penalty.id))).all():
+        licence.status, licence.status_reason, licence.revoked_by_id = RecordStatus.EFFECTIVE, None, None
+        licence.updated_at = utcnow()
+        await session.flush()
+        restored = {"status": "EFFECTIVE", "withdrawn": number}
+        await audit.record(session, "license.restored", "License", licence.document_number,
+                           {"status": "REVOKED"}, restored, department.code)  # fmt: skip
+    return penalty
+
+
+async def record_complaint(session: AsyncSession, data: ComplaintInput) -> Recorded:
+    department = await source_department(session, data.department_code)
+    problems = Collector()
+    code = checked_code(data.uscc, problems)
+    values = complaint_values(data, today(), problems)
+    problems.raise_if_any()
+    entity = await _entity(session, code)
+    values["entity_id"] = entity.id
+    key = {"source_department_id": department.id, "reference": values.pop("reference")}
+    record, outcome = await _store(session, Complaint, key, values, "complaint", department)
+    return Recorded(record, outcome)
+
+
+Record = License | Penalty | Complaint
+
+
+async def records_of_entities(
+    session: AsyncSession, model: type[Record], entity_ids: Sequence[int]
+) -> list[list[Record]]:
+    """For a DataLoader: each entity's records of one kind, newest first. Any caller who
+    may see the entity sees its records: gathering them is the point of 双归集."""
+    require_authenticated(principal_of(session))
+    columns = model.__table__.c  # type: ignore[union-attr]
+    newest = columns.received_on if model is Complaint else columns.decision_date
+    query = select(model).where(columns.entity_id.in_(list(entity_ids))).order_by(newest.desc(), columns.id.desc())
+    grouped: dict[int, list[Record]] = {key: [] for key in entity_ids}
+    rows: Sequence[Record] = (await session.scalars(query)).all()  # type: ignore[assignment]
+    for row in rows:
+        grouped[row.entity_id].append(row)
+    return [grouped[key] for key in entity_ids]
+
+
+@dataclass(frozen=True)
+class PublicRecords:
+    licenses: list[License]
+    penalties: list[Penalty]
+
+
+async def public_records(session: AsyncSession, entity_id: int, on: date) -> PublicRecords:
+    """公示: effective licences and penalties inside their publicity period, and nothing else."""
+    shown = [col(License.status) == RecordStatus.EFFECTIVE, col(License.public_until) >= on]
+    licenses = await session.scalars(
+        select(License)
+        .where(col(License.entity_id) == entity_id, *shown)
+        .order_by(col(License.decision_date).desc(), col(License.id).desc())
+    )
+    penalties = await session.scalars(
+        select(Penalty)
+        .where(
+            col(Penalty.entity_id) == entity_id,
+            col(Penalty.status) == RecordStatus.EFFECTIVE,
+            col(Penalty.public_until) >= on,
+        )
+        .order_by(col(Penalty.decision_date).desc(), col(Penalty.id).desc())
+    )
+    return PublicRecords(list(licenses.all()), list(penalties.all()))

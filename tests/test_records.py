@@ -1,0 +1,257 @@
+"""双归集: licences, penalties and complaints recorded one at a time, by their source department."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from services.clock import today
+from services.db import Database
+from services.records import LOW_FINE_YUAN
+from tests.conftest import Api, DemoCity
+from tests.helpers import audit_count, last_audit, new_code
+
+LICENSE = """
+mutation($i: RecordLicenseInput!) {
+  recordLicense(input: $i) {
+    outcome license { documentNumber content status longTerm partyName authorityName publicUntil
+                      sourceDepartment { code } }
+    errors { field code message }
+  }
+}
+"""
+PENALTY = """
+mutation($i: RecordPenaltyInput!) {
+  recordPenalty(input: $i) {
+    outcome penalty { documentNumber categories fineAmount publicUntil status }
+    revokedLicense { licenseNumber status statusReason }
+    errors { field code message }
+  }
+}
+"""
+WITHDRAW = """
+mutation($i: WithdrawPenaltyInput!) { withdrawPenalty(input: $i) { penalty { status statusReason } errors { code } } }
+"""
+COMPLAINT = """
+mutation($i: RecordComplaintInput!) {
+  recordComplaint(input: $i) { outcome complaint { reference resolved resolvedOn } errors { field code } }
+}
+"""
+ON_ENTITY = """
+query($u: String!) {
+  entity(uscc: $u) {
+    licenses { totalCount edges { node { documentNumber status sourceDepartment { code } } } }
+    penalties(first: 1) { totalCount pageInfo { hasNextPage endCursor } edges { node { documentNumber } } }
+    complaints { totalCount edges { node { reference } } }
+  }
+}
+"""
+PUBLICITY = """
+query($u: String!) { publicity(uscc: $u) { name licenses { documentNumber } penalties { documentNumber } } }
+"""
+
+
+def licence(uscc: str, **overrides: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "uscc": uscc,
+        "documentNumber": "大卫公许字〔2026〕第 0012 号",
+        "documentName": "公共场所卫生许可决定书",
+        "category": "ORDINARY",
+        "certificateName": "公共场所卫生许可证",
+        "licenseNumber": "辽卫公证字〔2026〕第 210200-0012 号",
+        "content": "住宿、美容美发场所卫生许可",
+        "decisionDate": (today() - timedelta(days=30)).isoformat(),
+        "validFrom": (today() - timedelta(days=30)).isoformat(),
+        "validTo": "2099-12-31",
+    }
+    data.update(overrides)
+    return data
+
+
+def penalty(uscc: str, **overrides: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "uscc": uscc,
+        "documentNumber": "大市监罚〔2026〕88 号",
+        "violationType": "经营超过保质期的食品",
+        "facts": "当事人在其经营场所销售超过保质期的预包装食品 12 件。",
+        "basis": "《中华人民共和国食品安全法》第一百二十四条",
+        "categories": ["WARNING", "FINE"],
+        "content": "警告，罚款人民币伍万元整",
+        "fineAmount": "50000.00",
+        "decisionDate": (today() - timedelta(days=10)).isoformat(),
+    }
+    data.update(overrides)
+    return data
+
+
+async def _ok(api: Api, document: str, data: dict[str, Any], token: str) -> dict[str, Any]:
+    payload: dict[str, Any] = next(iter((await api.data(document, {"i": data}, token)).values()))
+    assert payload["errors"] == [], payload["errors"]
+    return payload
+
+
+async def test_a_licence_is_recorded_once_and_a_correction_is_audited(api: Api, city: DemoCity, db: Database) -> None:
+    uscc, token = city.zhongshan[0], city.tokens["city_health"]
+    first = await _ok(api, LICENSE, licence(uscc), token)
+    assert first["outcome"] == "CREATED"
+    stored = first["license"]
+    assert (stored["status"], stored["longTerm"], stored["sourceDepartment"]) == (
+        "EFFECTIVE",
+        True,
+        {"code": "WJ-210200"},
+    )
+    assert stored["authorityName"] == "大连市卫生健康委员会" and stored["partyName"]
+
+    events = await audit_count(db)
+    again = await _ok(api, LICENSE, licence(uscc), token)
+    assert again["outcome"] == "UNCHANGED" and await audit_count(db) == events
+
+    corrected = await _ok(api, LICENSE, licence(uscc, content="住宿场所卫生许可"), token)
+    assert (corrected["outcome"], corrected["license"]["content"]) == ("UPDATED", "住宿场所卫生许可")
+    event = await last_audit(db, "license.updated")
+    assert event.before is not None and event.after is not None
+    assert (event.before["content"], event.after["content"]) == ("住宿、美容美发场所卫生许可", "住宿场所卫生许可")
+    assert event.department_code == "WJ-210200"
+
+    shown = (await api.data(ON_ENTITY, {"u": uscc}, city.tokens["district"]))["entity"]
+    assert shown["licenses"]["totalCount"] == 1
+    assert shown["licenses"]["edges"][0]["node"]["sourceDepartment"] == {"code": "WJ-210200"}
+
+
+async def test_bad_records_are_refused_with_their_field_and_nothing_is_stored(
+    api: Api, city: DemoCity, db: Database
+) -> None:
+    uscc, token = city.zhongshan[0], city.tokens["city_health"]
+    events = await audit_count(db)
+    cases: list[tuple[str, dict[str, Any], set[tuple[str, str]]]] = [
+        (LICENSE, licence(new_code(body="MA0UNK01")), {("uscc", "UNKNOWN_ENTITY")}),
+        (LICENSE, licence("91210200ABC"), {("uscc", "INVALID_USCC")}),
+        (LICENSE, licence(uscc, validFrom="2026-05-01", validTo="2026-04-30"), {("validTo", "INVALID_RANGE")}),
+        (LICENSE, licence(uscc, decisionDate=(today() + timedelta(days=1)).isoformat()),
+         {("decisionDate", "DATE_IN_FUTURE")}),
+        (LICENSE, licence(uscc, documentNumber=" "), {("documentNumber", "REQUIRED")}),
+        (PENALTY, penalty(uscc, fineAmount="-1"), {("fineAmount", "INVALID_AMOUNT")}),
+        (PENALTY, penalty(uscc, categories=[]), {("categories", "REQUIRED")}),
+        (PENALTY, penalty(uscc, categories=["LICENSE_REVOCATION"], fineAmount=None),
+         {("revokedLicenseNumber", "REQUIRED")}),
+        (PENALTY, penalty(uscc, publicUntil="2020-01-01"), {("publicUntil", "INVALID_RANGE")}),
+    ]  # fmt: skip
+    for document, data, expected in cases:
+        payload = next(iter((await api.data(document, {"i": data}, token)).values()))
+        assert {(e["field"], e["code"]) for e in payload["errors"]} == expected, data
+        assert all(e["message"] for e in payload["errors"])
+    unknown_category = await api.gql(PENALTY, {"i": penalty(uscc, categories=["BEHEADING"])}, token)
+    assert unknown_category["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert await audit_count(db) == events
+    shown = (await api.data(ON_ENTITY, {"u": uscc}, city.tokens["maintainer"]))["entity"]
+    assert shown["licenses"]["totalCount"] == shown["penalties"]["totalCount"] == 0
+
+
+async def test_a_revocation_revokes_the_named_licence_and_withdrawing_it_restores_it(
+    api: Api, city: DemoCity, db: Database
+) -> None:
+    uscc = city.zhongshan[1]
+    number = "JY22102020012345"
+    await _ok(api, LICENSE, licence(uscc, licenseNumber=number), city.tokens["district_health"])
+    revoking = penalty(uscc, categories=["LICENSE_REVOCATION"], fineAmount=None, revokedLicenseNumber=number)
+    done = await _ok(api, PENALTY, revoking, city.tokens["district"])
+    assert done["revokedLicense"]["licenseNumber"] == number
+    assert done["revokedLicense"]["status"] == "REVOKED"
+    assert "大市监罚〔2026〕88 号" in done["revokedLicense"]["statusReason"]
+    event = await last_audit(db, "license.revoked")
+    assert event.department_code == "SCJG-210202"
+
+    other = await api.data(WITHDRAW, {"i": {"documentNumber": "大市监罚〔2026〕88 号", "reason": "复议撤销"}},
+                           city.tokens["other_district"])  # fmt: skip
+    assert [e["code"] for e in other["withdrawPenalty"]["errors"]] == ["PENALTY_NOT_FOUND"]
+    withdrawn = await api.data(
+        WITHDRAW,
+        {"i": {"documentNumber": "大市监罚〔2026〕88 号", "reason": "行政复议决定撤销"}},
+        city.tokens["district"],
+    )
+    assert withdrawn["withdrawPenalty"]["penalty"] == {"status": "WITHDRAWN", "statusReason": "行政复议决定撤销"}
+    shown = (await api.data(ON_ENTITY, {"u": uscc}, city.tokens["district"]))["entity"]
+    assert shown["licenses"]["edges"][0]["node"]["status"] == "EFFECTIVE"
+    again = await api.data(WITHDRAW, {"i": {"documentNumber": "大市监罚〔2026〕88 号", "reason": "再次"}},
+                           city.tokens["district"])  # fmt: skip
+    assert [e["code"] for e in again["withdrawPenalty"]["errors"]] == ["ALREADY_WITHDRAWN"]
+    corrected = await api.data(PENALTY, {"i": penalty(uscc, content="更正")}, city.tokens["district"])
+    assert [e["code"] for e in corrected["recordPenalty"]["errors"]] == ["RECORD_CLOSED"]
+
+
+async def test_publicity_periods_follow_the_penalty_and_the_public_sees_only_what_is_in_them(
+    api: Api, city: DemoCity
+) -> None:
+    uscc, token = city.zhongshan[2], city.tokens["district"]
+    decided = today() - timedelta(days=10)
+    light = await _ok(
+        api, PENALTY, penalty(uscc, documentNumber="轻-1", categories=["WARNING"], fineAmount=None), token
+    )
+    assert date.fromisoformat(light["penalty"]["publicUntil"]) == _months_after(decided, 3)
+    low_fine = penalty(uscc, documentNumber="轻-2", categories=["FINE"], fineAmount=str(LOW_FINE_YUAN))
+    assert date.fromisoformat((await _ok(api, PENALTY, low_fine, token))["penalty"]["publicUntil"]) == _months_after(
+        decided, 3
+    )
+    heavy = await _ok(api, PENALTY, penalty(uscc, documentNumber="重-1", fineAmount=str(LOW_FINE_YUAN + 1)), token)
+    assert date.fromisoformat(heavy["penalty"]["publicUntil"]) == _months_after(decided, 36)
+    given = await _ok(api, PENALTY, penalty(uscc, documentNumber="定-1", publicUntil="2030-06-30"), token)
+    assert given["penalty"]["publicUntil"] == "2030-06-30"
+    # Decided four months ago, a warning's three months are over: no longer public.
+    old = today() - timedelta(days=125)
+    expired = penalty(
+        uscc, documentNumber="旧-1", categories=["WARNING"], fineAmount=None, decisionDate=old.isoformat()
+    )
+    await _ok(api, PENALTY, expired, token)
+    await _ok(api, PENALTY, penalty(uscc, documentNumber="撤-1"), token)
+    await api.data(WITHDRAW, {"i": {"documentNumber": "撤-1", "reason": "撤销"}}, token)
+    await _ok(api, LICENSE, licence(uscc), city.tokens["district_health"])
+
+    public = (await api.data(PUBLICITY, {"u": uscc}))["publicity"]
+    assert sorted(p["documentNumber"] for p in public["penalties"]) == ["定-1", "轻-1", "轻-2", "重-1"]
+    assert [item["documentNumber"] for item in public["licenses"]] == ["大卫公许字〔2026〕第 0012 号"]
+    paged = (await api.data(ON_ENTITY, {"u": uscc}, token))["entity"]["penalties"]
+    assert paged["totalCount"] == 6 and paged["pageInfo"]["hasNextPage"] is True
+
+
+def _months_after(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    while True:
+        try:
+            return date(year, month, day.day)
+        except ValueError:
+            day = day - timedelta(days=1)
+
+
+async def test_complaints_are_idempotent_per_reference_and_checked(api: Api, city: DemoCity, db: Database) -> None:
+    uscc, token = city.zhongshan[3], city.tokens["district"]
+    received = (today() - timedelta(days=20)).isoformat()
+    data = {"uscc": uscc, "reference": "12345-20261101-0042", "receivedOn": received, "category": "FOOD_SAFETY"}
+    assert (await _ok(api, COMPLAINT, data, token))["outcome"] == "CREATED"
+    assert (await _ok(api, COMPLAINT, data, token))["outcome"] == "UNCHANGED"
+    missing = await api.data(COMPLAINT, {"i": {**data, "resolved": True}}, token)
+    assert {(e["field"], e["code"]) for e in missing["recordComplaint"]["errors"]} == {("resolvedOn", "REQUIRED")}
+    early = {**data, "resolved": True, "resolvedOn": (today() - timedelta(days=21)).isoformat()}
+    early_errors = (await api.data(COMPLAINT, {"i": early}, token))["recordComplaint"]["errors"]
+    assert {(e["field"], e["code"]) for e in early_errors} == {("resolvedOn", "INVALID_RANGE")}
+    resolved = {**data, "resolved": True, "resolvedOn": (today() - timedelta(days=2)).isoformat()}
+    done = await _ok(api, COMPLAINT, resolved, token)
+    assert (done["outcome"], done["complaint"]["resolved"]) == ("UPDATED", True)
+    shown = (await api.data(ON_ENTITY, {"u": uscc}, token))["entity"]["complaints"]
+    assert shown["totalCount"] == 1
+
+
+async def test_records_belong_to_their_source_department(api: Api, city: DemoCity) -> None:
+    uscc = city.zhongshan[4]
+    other = await api.gql(LICENSE, {"i": licence(uscc, departmentCode="WJ-210202")}, city.tokens["district"])
+    assert other["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    unnamed = (await api.data(LICENSE, {"i": licence(uscc)}, city.tokens["maintainer"]))["recordLicense"]
+    assert [(e["field"], e["code"]) for e in unnamed["errors"]] == [("departmentCode", "DEPARTMENT_REQUIRED")]
+    on_behalf = await _ok(api, LICENSE, licence(uscc, departmentCode="WJ-210202"), city.tokens["maintainer"])
+    assert on_behalf["license"]["sourceDepartment"] == {"code": "WJ-210202"}
+    # The same document number from another department is that department's own record.
+    theirs = await _ok(api, LICENSE, licence(uscc), city.tokens["city_health"])
+    assert theirs["outcome"] == "CREATED"
+    # A district department cannot record for an entity outside its district.
+    outside = (await api.data(LICENSE, {"i": licence(city.xigang[0])}, city.tokens["district_health"]))["recordLicense"]
+    assert [e["code"] for e in outside["errors"]] == ["UNKNOWN_ENTITY"]
