@@ -9,10 +9,11 @@ from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 
 from admin_ui import mount_admin
 from resolvers.http import GraphQLEndpoint
+from services import notice_events
 from services.db import Database
 from services.settings import Settings, load_settings
 
@@ -36,6 +37,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
+        await notice_events.stop(database)
         if db is None:
             await database.dispose()
 
@@ -44,6 +46,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
             Route("/", home),
             Route("/healthz", healthz),
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),  # subscriptions (graphql-transport-ws)
         ],
         lifespan=lifespan,
     )

@@ -14,11 +14,13 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
 import schema as schema_module
+from resolvers.auth import Refusal, principal_for
 from resolvers.context import Context
-from services import tokens
+from resolvers.websocket import TransportWSHandler
 from services.db import Database
 from services.principal import Principal
 from services.settings import Settings
@@ -80,8 +82,15 @@ def error_response(code: str, message: str, status: int) -> Response:
 
 
 class _View(GraphQL[Context, None]):
+    graphql_transport_ws_handler_class = TransportWSHandler
+
     def __init__(self, db: Database, settings: Settings) -> None:
-        super().__init__(schema_module.build(settings.production), graphql_ide="graphiql")
+        super().__init__(
+            schema_module.build(settings.production),
+            graphql_ide="graphiql",
+            # Only the current protocol: its connection_init is where a websocket authenticates.
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+        )
         self.db = db
         self.settings = settings
 
@@ -109,24 +118,26 @@ class GraphQLEndpoint:
         self.view = _View(db, settings)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            header = Headers(scope=scope).get("authorization")
-            principal = Principal.anonymous()
-            if header:
-                scheme, _, token = header.partition(" ")
-                if scheme.lower() != "bearer" or not token.strip():
-                    response = error_response("INVALID_AUTHORIZATION", "Authorization 头格式应为：Bearer <令牌>", 401)
+        if scope["type"] in ("http", "websocket"):
+            found = await principal_for(self.db, Headers(scope=scope).get("authorization"))
+            if isinstance(found, Refusal):
+                response = error_response(found.code, found.message, 401)
+                if scope["type"] == "http":
                     await response(scope, receive, send)
-                    return
-                async with self.db.session(Principal.anonymous()) as session:
-                    found = await tokens.authenticate(session, token.strip())
-                if found is None:
-                    response = error_response("INVALID_TOKEN", "令牌无效或已被吊销", 401)
-                    await response(scope, receive, send)
-                    return
-                principal = found
-            scope.setdefault("state", {})["principal"] = principal
+                else:
+                    await _deny_upgrade(WebSocket(scope, receive, send), response)
+                return
+            # A websocket without the header may still authenticate in its connection_init.
+            scope.setdefault("state", {})["principal"] = found
         await self.view(scope, receive, send)
+
+
+async def _deny_upgrade(websocket: WebSocket, response: Response) -> None:
+    """The same 401 as over HTTP where the server can send one, else a plain refusal (HTTP 403)."""
+    if "websocket.http.response" in websocket.scope.get("extensions", {}):
+        await websocket.send_denial_response(response)
+    else:
+        await websocket.close(code=4403)
 
 
 __all__ = ["GraphQLEndpoint", "error_response", "shape_error"]

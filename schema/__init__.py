@@ -18,7 +18,7 @@ from strawberry.extensions import (
 )
 from strawberry.types import ExecutionContext
 
-from schema.root import Mutation, Query
+from schema.root import Mutation, Query, Subscription
 from services.errors import DomainError
 
 MAX_DEPTH = 10
@@ -63,7 +63,7 @@ def build(production: bool) -> strawberry.Schema:
     ]
     if production:
         extensions.append(lambda: MaskErrors(should_mask_error=_unexpected, error_message=INTERNAL_ERROR_MESSAGE))
-    return JianguanSchema(query=Query, mutation=Mutation, extensions=extensions)
+    return JianguanSchema(query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions)
 
 
 schema = build(production=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from resolvers import calendar, catalog, catalog_versions, publicity, records, registry, viewer
+from resolvers import calendar, catalog, catalog_versions, publicity, records, registry, subscriptions, viewer
 from resolvers import notices as notice_resolvers
 from schema import types as t
 
@@ -142,4 +142,18 @@ class Mutation:
         resolver=catalog.upsert_department,
         graphql_type=t.UpsertDepartmentPayload,
         description="维护部门 / Keep a department.",
+    )
+
+
+@strawberry.type
+class Subscription:
+    notice_pushed = strawberry.subscription(
+        resolver=subscriptions.notice_pushed,
+        graphql_type=t.Notice,
+        description=(
+            "推送到本部门的告知（graphql-transport-ws，connection_init 带 authorization: Bearer <令牌>）；"
+            "维护人员可用 departmentCode 指定部门，否则为全部部门；afterId 先补发编号更大的告知 / "
+            "Notices as they are pushed to the caller's department (maintainers: `departmentCode`, or every "
+            "department). With `afterId`, first the caller's notices with a larger id, oldest first."
+        ),
     )

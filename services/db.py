@@ -11,7 +11,7 @@ from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlmodel import SQLModel
 
-from services import access
+from services import access, notice_events  # noqa: F401 - notice_events registers its session listeners
 from services.principal import Principal
 
 _WRITE = "jianguan_write"

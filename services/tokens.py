@@ -81,3 +81,11 @@ async def revoke_tokens(session: AsyncSession, token_ids: list[int]) -> int:
                 session, "token.revoked", "ApiToken", str(token.id), {"revoked": False}, {"revoked": True}
             )
     return revoked
+
+
+async def still_valid(session: AsyncSession, principal: Principal) -> bool:
+    """Whether the token a long-lived connection authenticated with is still unrevoked."""
+    if principal.token_id is None:
+        return True
+    row = (await session.execute(select(ApiToken.revoked_at).where(col(ApiToken.id) == principal.token_id))).first()
+    return row is not None and row[0] is None
