@@ -26,7 +26,9 @@ mutation($input: RegisterEntityInput!) {
 CLAIM = "mutation($id: ID!) { claimNotice(id: $id) { notice { id status claimedAt } errors { code message } } }"
 NOTICES = """
 query($uscc: String) {
-  notices(first: 100, filter: {uscc: $uscc}) { totalCount edges { node { id status matter { code } department { code } } } }
+  notices(first: 100, filter: {uscc: $uscc}) {
+    totalCount edges { node { id status matter { code } department { code } } }
+  }
 }
 """
 
