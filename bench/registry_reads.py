@@ -23,11 +23,11 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-import asyncpg  # type: ignore[import-untyped]
 import httpx
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from bench.common import pg_admin
 from services import migrate
 from services.db import Database
 from services.demo import seed
@@ -44,17 +44,6 @@ SCENARIOS: dict[str, str] = {
         " registrationAuthority { name } persons { role name sharePercent } } } } }"
     ),
 }
-
-
-async def _admin(server: str, statement: str) -> None:
-    parsed = make_url(server)
-    connection = await asyncpg.connect(
-        host=parsed.host, port=parsed.port or 5432, user=parsed.username, database=parsed.database
-    )
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
 
 
 def _port() -> int:
@@ -107,7 +96,7 @@ async def run(entities: int, seconds: float, concurrency: int, workers: int) -> 
     workdir = Path(tempfile.mkdtemp(prefix="jianguan-bench-"))
     name = f"jianguan_bench_{uuid.uuid4().hex[:8]}"
     if server:
-        await _admin(server, f'CREATE DATABASE "{name}"')
+        await pg_admin(server, f'CREATE DATABASE "{name}"')
         url = make_url(server).set(database=name).render_as_string(hide_password=False)
     else:
         url = f"sqlite:///{workdir / 'bench.db'}"
@@ -164,4 +153,4 @@ async def run(entities: int, seconds: float, concurrency: int, workers: int) -> 
             await process.wait()
         await db.dispose()
         if server:
-            await _admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            await pg_admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -12,28 +12,21 @@ the demo city's plus generated ones whose keywords the generated scopes use.
 
 from __future__ import annotations
 
-import json
-import os
-import platform
 import random
-import tempfile
 import time
-import uuid
 from collections.abc import Awaitable, Callable
-from datetime import UTC, date, datetime
-from pathlib import Path
+from datetime import date
 from typing import Any
 
-import asyncpg  # type: ignore[import-untyped]
 from rich.progress import Progress
 from sqlalchemy import func, insert
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from bench.common import fresh_database, write_result
 from models import Department, MarketEntity, Notice
 from models.enums import ApprovalLevel, DepartmentLevel, EntityStatus, EntityType, MatterMode
-from services import catalog_versions, migrate, uscc
+from services import catalog_versions, uscc
 from services.catalog import MatterInput, upsert_supervision_matter
 from services.db import Database
 from services.demo import seed
@@ -43,9 +36,6 @@ from services.registry import RegistrationInput, register_entity
 from services.routing import route_batch
 from services.transactions import run_change
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results"
-SECRET = "bench-secret"
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
 GOODS = (
@@ -243,28 +233,8 @@ async def _one_at_a_time(db: Database, count: int, keywords: list[str]) -> dict[
     }
 
 
-async def _admin(server: str, statement: str) -> None:
-    parsed = make_url(server)
-    connection = await asyncpg.connect(
-        host=parsed.host, port=parsed.port or 5432, user=parsed.username, database=parsed.database
-    )
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
-
-
 async def run(registrations: int, matters: int, one_at_a_time: int) -> dict[str, Any]:
-    server = os.environ.get("JIANGUAN_BENCH_POSTGRES_URL")
-    name = f"jianguan_bench_{uuid.uuid4().hex[:8]}"
-    if server:
-        await _admin(server, f'CREATE DATABASE "{name}"')
-        url = make_url(server).set(database=name).render_as_string(hide_password=False)
-    else:
-        url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='jianguan-bench-')) / 'bench.db'}"
-    db = Database(url, SECRET)
-    try:
-        await migrate.upgrade(db)
+    async with fresh_database() as (_, db):
         await seed.seed_demo(db, seed=1, entities=0)
         version, keywords = await _catalog(db, matters)
         with Progress(transient=True) as progress:
@@ -274,22 +244,6 @@ async def run(registrations: int, matters: int, one_at_a_time: int) -> dict[str,
         print(f"batch          {batch}")
         single = await _one_at_a_time(db, one_at_a_time, keywords)
         print(f"one at a time  {single}")
-        result = {
-            "benchmark": "routing",
-            "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "engine": "postgresql" if server else "sqlite",
-            "catalog_version": version,
-            "matters": matters,
-            "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-            "batch": batch,
-            "one_at_a_time": single,
-        }
-        RESULTS.mkdir(parents=True, exist_ok=True)
-        out = RESULTS / f"routing_{result['engine']}.json"
-        out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        print(f"wrote {out}")
-        return result
-    finally:
-        await db.dispose()
-        if server:
-            await _admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        figures = {"catalog_version": version, "matters": matters, "batch": batch, "one_at_a_time": single}
+        write_result("routing", figures)
+        return figures
