@@ -10,31 +10,19 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import platform
 import random
 import socket
 import statistics
 import sys
-import tempfile
 import time
-import uuid
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import aiohttp
 import httpx
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
-from bench.common import pg_admin
-from services import migrate
-from services.db import Database
+from bench.common import ROOT, SECRET, fresh_database, write_result
 from services.demo import seed
-
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results"
-SECRET = "bench-secret"
 
 SCENARIOS: dict[str, str] = {
     "entity_by_uscc": "query($u: String!) { entity(uscc: $u) { uscc name status legalRepresentative } }",
@@ -92,65 +80,47 @@ async def _drive(
 
 
 async def run(entities: int, seconds: float, concurrency: int, workers: int) -> dict[str, Any]:
-    server = os.environ.get("JIANGUAN_BENCH_POSTGRES_URL")
-    workdir = Path(tempfile.mkdtemp(prefix="jianguan-bench-"))
-    name = f"jianguan_bench_{uuid.uuid4().hex[:8]}"
-    if server:
-        await pg_admin(server, f'CREATE DATABASE "{name}"')
-        url = make_url(server).set(database=name).render_as_string(hide_password=False)
-    else:
-        url = f"sqlite:///{workdir / 'bench.db'}"
-    db = Database(url, SECRET)
     process: asyncio.subprocess.Process | None = None
-    try:
-        await migrate.upgrade(db)
-        seeding = time.perf_counter()
-        report = await seed.seed_demo(db, seed=1, entities=entities)
-        seed_seconds = time.perf_counter() - seeding
-        async with db.engine.connect() as connection:
-            codes = [row[0] for row in (await connection.execute(text("SELECT uscc FROM market_entity"))).all()]
-        token = next(t.token for t in report.tokens if t.name == "大连市市场监督管理局登记系统")
-        port = _port()
-        env = {**os.environ, "JIANGUAN_DATABASE_URL": url, "JIANGUAN_SECRET_KEY": SECRET, "JIANGUAN_ENV": "production"}
-        command = ["-m", "uvicorn", "app:create_app", "--factory", "--port", str(port), "--workers", str(workers)]
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, *command, "--log-level", "warning", "--no-access-log", cwd=ROOT, env=env
-        )
-        base = f"http://127.0.0.1:{port}"
-        async with httpx.AsyncClient(base_url=base, timeout=1) as probe:
-            for _ in range(150):
-                try:
-                    if (await probe.get("/healthz")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    await asyncio.sleep(0.2)
-        figures: dict[str, Any] = {}
-        for scenario, document in SCENARIOS.items():
-            await _drive(base, token, document, codes, min(1.0, seconds), concurrency)  # warm up
-            figures[scenario] = await _drive(base, token, document, codes, seconds, concurrency)
-            print(f"{scenario:<26} {figures[scenario]}")
-        result = {
-            "benchmark": "registry_reads",
-            "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "engine": "postgresql" if server else "sqlite",
-            "entities": entities,
-            "seed_seconds": round(seed_seconds, 1),
-            "seed_entities_per_second": round(entities / seed_seconds, 1),
-            "uvicorn_workers": workers,
-            "concurrency": concurrency,
-            "seconds_per_scenario": seconds,
-            "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-            "scenarios": figures,
-        }
-        RESULTS.mkdir(parents=True, exist_ok=True)
-        out = RESULTS / f"registry_reads_{result['engine']}.json"
-        out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        print(f"wrote {out}")
-        return result
-    finally:
-        if process is not None:
-            process.terminate()
-            await process.wait()
-        await db.dispose()
-        if server:
-            await pg_admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    async with fresh_database() as (url, db):
+        try:
+            seeding = time.perf_counter()
+            report = await seed.seed_demo(db, seed=1, entities=entities)
+            seed_seconds = time.perf_counter() - seeding
+            async with db.engine.connect() as connection:
+                codes = [row[0] for row in (await connection.execute(text("SELECT uscc FROM market_entity"))).all()]
+            token = next(t.token for t in report.tokens if t.name == "大连市市场监督管理局登记系统")
+            port = _port()
+            env = {**os.environ, "JIANGUAN_DATABASE_URL": url, "JIANGUAN_SECRET_KEY": SECRET,
+                   "JIANGUAN_ENV": "production"}  # fmt: skip
+            command = ["-m", "uvicorn", "app:create_app", "--factory", "--port", str(port), "--workers", str(workers)]
+            process = await asyncio.create_subprocess_exec(
+                sys.executable, *command, "--log-level", "warning", "--no-access-log", cwd=ROOT, env=env
+            )
+            base = f"http://127.0.0.1:{port}"
+            async with httpx.AsyncClient(base_url=base, timeout=1) as probe:
+                for _ in range(150):
+                    try:
+                        if (await probe.get("/healthz")).status_code == 200:
+                            break
+                    except httpx.TransportError:
+                        await asyncio.sleep(0.2)
+            figures: dict[str, Any] = {}
+            for scenario, document in SCENARIOS.items():
+                await _drive(base, token, document, codes, min(1.0, seconds), concurrency)  # warm up
+                figures[scenario] = await _drive(base, token, document, codes, seconds, concurrency)
+                print(f"{scenario:<26} {figures[scenario]}")
+            result = {
+                "entities": entities,
+                "seed_seconds": round(seed_seconds, 1),
+                "seed_entities_per_second": round(entities / seed_seconds, 1),
+                "uvicorn_workers": workers,
+                "concurrency": concurrency,
+                "seconds_per_scenario": seconds,
+                "scenarios": figures,
+            }
+            write_result("registry_reads", result)
+            return result
+        finally:
+            if process is not None:
+                process.terminate()
+                await process.wait()
