@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from rich.console import Console
-from rich.progress import Progress
+from rich.progress import BarColumn, Progress, ProgressColumn, Task, TextColumn, TimeElapsedColumn
+from rich.text import Text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.enums import Role
@@ -18,13 +19,16 @@ from services import audit
 from services.db import Database
 from services.errors import DomainError, Problem
 from services.principal import Principal
+from services.record_columns import RecordKind
 from services.settings import load_settings
 from services.tokens import create_token
 from services.transactions import run_change
 from services.users import UserInput, create_user
 
 if TYPE_CHECKING:
+    from services import record_import
     from services.demo import seed
+    from services.record_import_report import ImportReport
 
 # Heavy modules are imported inside the commands that need them: a quick
 # `token create` should not pay for the GraphQL schema or the demo generator.
@@ -162,6 +166,76 @@ def user_create(
     data = UserInput(username, name or username, password, _role(role), department)
     user = _change("cli", lambda session: create_user(session, data))
     console.print(f"已创建用户 {user.username}（{user.role.value}，部门 {department}）")
+
+
+class _RowsPerSecond(ProgressColumn):
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:,.0f} 行/秒" if speed else "")
+
+
+def _import_progress(progress: Progress) -> record_import.Progress:
+    task = progress.add_task("导入", total=None)
+
+    def advance(rows: int, fraction: float | None) -> None:
+        # The bar follows the share of the file read; the counts are rows.
+        progress.update(task, completed=rows, total=rows / fraction if fraction else None)
+
+    return advance
+
+
+@cli.command("import")
+def import_command(
+    kind: Annotated[RecordKind, typer.Argument(help="记录种类：license（许可）、penalty（处罚）或 complaint（投诉）")],
+    file: Annotated[Path, typer.Argument(help="CSV（UTF-8 或 GB18030）或 XLSX 文件")],
+    department: Annotated[str, typer.Option(help="来源部门代码：以该部门的名义导入（一数一源）")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查并报告导入后的结果，不保存")] = False,
+    all_or_nothing: Annotated[
+        bool, typer.Option("--all-or-nothing", help="有任何一行被拒绝，则整个文件都不导入")
+    ] = False,
+    report: Annotated[Path | None, typer.Option("--report", help="把每一行的结果写入此 CSV 文件")] = None,
+) -> None:
+    """Import licences, penalties or complaints from a file, row by row; exit 0 when every row
+    was accepted, updated or unchanged, 1 when some were rejected, 2 when the file (or the
+    department) could not be used at all."""
+    from services import record_import
+
+    if not file.is_file():
+        console.print(f"[red]文件“{file}”不存在[/red]")
+        raise typer.Exit(2)
+
+    async def run(db: Database, progress: record_import.Progress | None = None) -> ImportReport:
+        return await record_import.import_file(
+            db, kind, file, department, dry_run=dry_run, all_or_nothing=all_or_nothing, report_path=report,
+            progress=progress,
+        )  # fmt: skip
+
+    async def work(db: Database) -> ImportReport:
+        if not sys.stdout.isatty():
+            return await run(db)
+        columns = (TextColumn("导入"), BarColumn(), TextColumn("{task.completed:,.0f} 行"), _RowsPerSecond(),
+                   TimeElapsedColumn())  # fmt: skip
+        with Progress(*columns, console=Console(), transient=True) as progress:
+            return await run(db, _import_progress(progress))
+
+    try:
+        done = _run(work)
+    except DomainError as error:
+        console.print(f"[red]未导入：{error}[/red]")
+        raise typer.Exit(2) from error
+    print(done.summary)
+    for problem in done.errors:
+        print(problem.message)
+    rejected = [line for line in done.lines if line.outcome.value == "REJECTED"]
+    for line in rejected[:_SHOWN_PROBLEMS]:
+        print(f"  第 {line.row} 行 {line.column or ''}：{line.message}（{line.code}）")
+    if done.rejected and (len(rejected) > _SHOWN_PROBLEMS or done.truncated):
+        print(f"  …… 完整的逐行报告{'见 ' + str(report) if report else '请用 --report 文件.csv 导出'}")
+    if done.rejected:
+        raise typer.Exit(1)
+
+
+_SHOWN_PROBLEMS = 20
 
 
 @cli.command("export-schema")

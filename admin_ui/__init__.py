@@ -26,6 +26,7 @@ from admin_ui.views.catalog_versions import CatalogVersionView
 from admin_ui.views.dashboard import DashboardView
 from admin_ui.views.duty_catalog import SupervisionMatterView
 from admin_ui.views.inbox import NoticeInboxView
+from admin_ui.views.record_import import RecordImportView
 from admin_ui.views.registry import EntityView
 from services.db import Database
 from services.settings import Settings
@@ -65,6 +66,9 @@ def build_admin(db: Database, settings: Settings) -> Admin:
     inbox = NoticeInboxView()
     inbox.db = db
     admin.add_view(inbox)
+    record_import = RecordImportView()
+    record_import.db = db
+    admin.add_view(record_import)
     views: list[ServiceView] = [
         EntityView(),
         RegionView(),

@@ -88,6 +88,9 @@ class _View(GraphQL[Context, None]):
         super().__init__(
             schema_module.build(settings.production),
             graphql_ide="graphiql",
+            # importRecords takes a file (GraphQL multipart request spec). Callers authenticate by
+            # bearer token, never by cookie, so a cross-site form post reaches nothing as anyone.
+            multipart_uploads_enabled=True,
             # Only the current protocol: its connection_init is where a websocket authenticates.
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
         )

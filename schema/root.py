@@ -6,6 +6,8 @@ import strawberry
 
 from resolvers import calendar, catalog, catalog_versions, publicity, records, registry, subscriptions, viewer
 from resolvers import notices as notice_resolvers
+from resolvers import record_import as record_import_resolvers
+from schema import record_import as record_import_types
 from schema import types as t
 
 
@@ -94,6 +96,15 @@ class Mutation:
         resolver=records.record_complaint,
         graphql_type=t.RecordComplaintPayload,
         description="报送 12345 投诉 / Record a hotline complaint (idempotent per reference).",
+    )
+    import_records = strawberry.field(
+        resolver=record_import_resolvers.import_records,
+        graphql_type=record_import_types.ImportRecordsPayload,
+        description=(
+            "批量导入行政许可、行政处罚或 12345 投诉（CSV 或 XLSX，multipart 上传，表头为双公示中文名称或"
+            " XK_*/CF_* 代码），逐行报告；dryRun 只报告不保存；allOrNothing 有任何一行被拒绝则整个文件不导入 / "
+            "Import a CSV or XLSX file of records (multipart upload); row-by-row report."
+        ),
     )
     claim_notice = strawberry.field(
         resolver=notice_resolvers.claim_notice,

@@ -3,6 +3,7 @@ and read back from imported ones, so one table serves all three."""
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from enum import Enum
@@ -10,13 +11,17 @@ from typing import TypeVar
 
 from models.enums import (
     ApprovalLevel,
+    ComplaintCategory,
     DepartmentLevel,
     EntityStatus,
     EntityType,
     FeedbackKind,
+    LicenseCategory,
     MatterMode,
     NoticeStatus,
+    PenaltyCategory,
     PersonRole,
+    RecordStatus,
     RegionLevel,
     Role,
 )
@@ -59,6 +64,53 @@ LABELS: dict[object, str] = {
     FeedbackKind.NO_LICENSE_NEEDED: "无需许可",
     Role.MAINTAINER: "目录维护人员",
     Role.DEPARTMENT: "部门用户",
+    LicenseCategory.ORDINARY: "普通",
+    LicenseCategory.FRANCHISE: "特许",
+    LicenseCategory.ACCREDITATION: "认可",
+    LicenseCategory.VERIFICATION: "核准",
+    LicenseCategory.REGISTRATION: "登记",
+    LicenseCategory.OTHER: "其他",
+    PenaltyCategory.WARNING: "警告",
+    PenaltyCategory.CIRCULATED_CRITICISM: "通报批评",
+    PenaltyCategory.FINE: "罚款",
+    PenaltyCategory.CONFISCATION_OF_ILLEGAL_GAINS: "没收违法所得",
+    PenaltyCategory.CONFISCATION_OF_PROPERTY: "没收非法财物",
+    PenaltyCategory.LICENSE_SUSPENSION: "暂扣许可证件",
+    PenaltyCategory.QUALIFICATION_DOWNGRADE: "降低资质等级",
+    PenaltyCategory.LICENSE_REVOCATION: "吊销许可证件",
+    PenaltyCategory.BUSINESS_RESTRICTION: "限制开展生产经营活动",
+    PenaltyCategory.SUSPENSION_OF_BUSINESS: "责令停产停业",
+    PenaltyCategory.CLOSURE: "责令关闭",
+    PenaltyCategory.EMPLOYMENT_RESTRICTION: "限制从业",
+    PenaltyCategory.DETENTION: "行政拘留",
+    PenaltyCategory.OTHER: "其他",
+    RecordStatus.EFFECTIVE: "有效",
+    RecordStatus.REVOKED: "已吊销",
+    RecordStatus.WITHDRAWN: "已撤销",
+    RecordStatus.REPAIRED: "已信用修复",
+    ComplaintCategory.PRODUCT_QUALITY: "产品质量",
+    ComplaintCategory.FOOD_SAFETY: "食品安全",
+    ComplaintCategory.PRICE: "价格收费",
+    ComplaintCategory.CONSUMER_CONTRACT: "消费合同与售后",
+    ComplaintCategory.ADVERTISING: "广告与虚假宣传",
+    ComplaintCategory.SERVICE_QUALITY: "服务质量",
+    ComplaintCategory.SAFETY: "安全隐患",
+    ComplaintCategory.ENVIRONMENT: "环境污染",
+    ComplaintCategory.LABOUR: "劳动用工",
+    ComplaintCategory.OTHER: "其他",
+}
+
+# Other ways files write a code: the 双公示 许可类别 codes, and the wording of the penalty
+# list before the 2021 revision of the Administrative Penalty Law.
+ALIASES: dict[object, tuple[str, ...]] = {
+    LicenseCategory.ORDINARY: ("01", "1"),
+    LicenseCategory.FRANCHISE: ("02", "2"),
+    LicenseCategory.ACCREDITATION: ("03", "3"),
+    LicenseCategory.VERIFICATION: ("04", "4"),
+    LicenseCategory.REGISTRATION: ("05", "5"),
+    LicenseCategory.OTHER: ("06", "6"),
+    PenaltyCategory.LICENSE_SUSPENSION: ("暂扣许可证", "暂扣执照"),
+    PenaltyCategory.LICENSE_REVOCATION: ("吊销许可证", "吊销执照"),
 }
 
 
@@ -89,13 +141,23 @@ def spellings(member: Enum) -> set[str]:
     """How people write a code in a file: the code itself, its label, and each part of a
     label like "审管一体（谁审批谁负责）" on its own."""
     text = _fold(LABELS.get(member, str(member.value)))
-    return {_fold(str(member.value)), text, *(part for part in _PARTS.split(text) if part)}
+    aliases = (_fold(alias) for alias in ALIASES.get(member, ()))
+    return {_fold(str(member.value)), text, *aliases, *(part for part in _PARTS.split(text) if part)}
+
+
+@functools.cache
+def _by_spelling(enum: type[Enum]) -> dict[str, Enum | None]:
+    """Each spelling of the enum's members, to its member (None where two members share it).
+    Built once per enum: a batch file asks for a label on every row."""
+    index: dict[str, Enum | None] = {}
+    for member in enum:
+        for spelling in spellings(member):
+            index[spelling] = member if index.get(spelling, member) is member else None
+    return index
 
 
 def parse_label(enum: type[E], text: str) -> E | None:
-    """A member of `enum` from its code or Chinese label; None when it is neither."""
-    folded = _fold(text)
-    if not folded:
-        return None
-    found = [member for member in enum if folded in spellings(member)]
-    return found[0] if len(found) == 1 else None
+    """A member of `enum` from its code or Chinese label; None when it is neither, or when
+    it could be more than one."""
+    found = _by_spelling(enum).get(_fold(text))
+    return found if isinstance(found, enum) else None

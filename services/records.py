@@ -29,8 +29,10 @@ from services import audit, uscc
 from services.access import principal_of, require_authenticated
 from services.clock import today
 from services.departments import get_department
-from services.errors import Collector, DomainError, Forbidden
+from services.errors import Collector, DomainError, Forbidden, Problem
 from services.money import parse_amount
+
+FEN = Decimal("0.01")
 
 LONG_TERM = date(2099, 12, 31)  # 有效期至 2099-12-31: 长期
 # 较低数额罚款: fines up to this many yuan (and 警告, 通报批评 alone) are public for 3 months.
@@ -179,6 +181,7 @@ def license_values(data: LicenseInput, on: date, problems: Collector) -> dict[st
         "valid_to": data.valid_to,
         "public_until": license_public_until(data.decision_date),
     }
+    _names(data, problems)
     _not_future(data.decision_date, on, "许可决定日期", "decisionDate", problems)
     if data.valid_to < data.valid_from:
         problems.add("INVALID_RANGE", "有效期至不能早于有效期自", "validTo")
@@ -196,6 +199,7 @@ def penalty_values(data: PenaltyInput, on: date, problems: Collector) -> dict[st
     revoked = _text(data.revoked_license_number, 128, "吊销的许可编号", "revokedLicenseNumber", problems, False)
     if PenaltyCategory.LICENSE_REVOCATION in categories and not revoked:
         problems.add("REQUIRED", "处罚类别含吊销许可证件时须填写被吊销的许可编号", "revokedLicenseNumber")
+    _names(data, problems)
     _not_future(data.decision_date, on, "处罚决定日期", "decisionDate", problems)
     if data.public_until is not None and data.public_until < data.decision_date:
         problems.add("INVALID_RANGE", "公示截止期不能早于处罚决定日期", "publicUntil")
@@ -235,7 +239,48 @@ def complaint_values(data: ComplaintInput, on: date, problems: Collector) -> dic
 
 
 def _amount(value: str | None, label: str, field: str, problems: Collector) -> Decimal | None:
-    return parse_amount(value, problems, field)
+    amount = parse_amount(value, problems, field)
+    # To the fen, as stored: "50000" sent again after "50000.00" is the same amount, not a correction.
+    return amount.quantize(FEN) if amount is not None else None
+
+
+def _names(data: LicenseInput | PenaltyInput, problems: Collector) -> None:
+    """The names a decision may state instead of the registry's and the department's."""
+    _text(data.party_name, 256, "行政相对人名称", "partyName", problems, False)
+    _text(data.legal_representative, 128, "法定代表人", "legalRepresentative", problems, False)
+    _text(data.authority_name, 256, "决定机关", "authorityName", problems, False)
+
+
+def party_values(
+    data: LicenseInput | PenaltyInput,
+    entity_id: int | None,
+    entity_name: str,
+    entity_legal_representative: str | None,
+    department_name: str,
+) -> dict[str, Any]:
+    """The entity and the names on a licence or penalty: as the decision states them, else
+    the entity's registered names and the source department's."""
+    return {
+        "entity_id": entity_id,
+        "party_name": (data.party_name or "").strip() or entity_name,
+        "legal_representative": (data.legal_representative or "").strip() or entity_legal_representative,
+        "authority_name": (data.authority_name or "").strip() or department_name,
+    }
+
+
+def missing_entity(checked: CheckedCode) -> Problem:
+    """Why no entity answers to a code: its check character is wrong, or the registry (as the
+    caller may see it) does not hold it. Never a silent new entity."""
+    if checked.check_problem:
+        return Problem("INVALID_USCC", checked.check_problem, "uscc")
+    return Problem("UNKNOWN_ENTITY", f"统一社会信用代码“{checked.code}”不在主体库中（或不在本部门辖区内）", "uscc")
+
+
+def correction_refused(status: RecordStatus, document_number: str) -> Problem | None:
+    """A withdrawn or repaired penalty is closed: a correction may not bring it back."""
+    if status is RecordStatus.EFFECTIVE:
+        return None
+    return Problem("RECORD_CLOSED", f"处罚决定“{document_number}”已撤销或已修复，不能再更正", "documentNumber")
 
 
 async def source_department(session: AsyncSession, department_code: str | None) -> Department:
@@ -257,12 +302,8 @@ async def source_department(session: AsyncSession, department_code: str | None) 
 
 async def _entity(session: AsyncSession, checked: CheckedCode) -> MarketEntity:
     entity = await session.scalar(select(MarketEntity).where(col(MarketEntity.uscc) == checked.code))
-    if entity is None and checked.check_problem:
-        raise DomainError("INVALID_USCC", checked.check_problem, "uscc")
     if entity is None:
-        raise DomainError(
-            "UNKNOWN_ENTITY", f"统一社会信用代码“{checked.code}”不在主体库中（或不在本部门辖区内）", "uscc"
-        )
+        raise DomainError.many([missing_entity(checked)])
     return entity
 
 
@@ -303,12 +344,7 @@ async def record_license(session: AsyncSession, data: LicenseInput) -> Recorded:
     values = license_values(data, today(), problems)
     problems.raise_if_any()
     entity = await _entity(session, code)
-    values |= {
-        "entity_id": entity.id,
-        "party_name": (data.party_name or "").strip() or entity.name,
-        "legal_representative": (data.legal_representative or "").strip() or entity.legal_representative,
-        "authority_name": (data.authority_name or "").strip() or department.name,
-    }
+    values |= party_values(data, entity.id, entity.name, entity.legal_representative, department.name)
     key = {"source_department_id": department.id, "document_number": values.pop("document_number")}
     existing = await session.scalar(select(License).filter_by(**key))
     values["status"] = existing.status if existing is not None else RecordStatus.EFFECTIVE
@@ -323,27 +359,21 @@ async def record_penalty(session: AsyncSession, data: PenaltyInput) -> Recorded:
     values = penalty_values(data, today(), problems)
     problems.raise_if_any()
     entity = await _entity(session, code)
-    values |= {
-        "entity_id": entity.id,
-        "party_name": (data.party_name or "").strip() or entity.name,
-        "legal_representative": (data.legal_representative or "").strip() or entity.legal_representative,
-        "authority_name": (data.authority_name or "").strip() or department.name,
-    }
+    values |= party_values(data, entity.id, entity.name, entity.legal_representative, department.name)
     key = {"source_department_id": department.id, "document_number": values.pop("document_number")}
     existing = await session.scalar(select(Penalty).filter_by(**key))
-    if existing is not None and existing.status is not RecordStatus.EFFECTIVE:
-        raise DomainError(
-            "RECORD_CLOSED", f"处罚决定“{key['document_number']}”已撤销或已修复，不能再更正", "documentNumber"
-        )
+    closed = correction_refused(existing.status, key["document_number"]) if existing is not None else None
+    if closed is not None:
+        raise DomainError.many([closed])
     values["status"] = RecordStatus.EFFECTIVE
     penalty, outcome = await _store(session, Penalty, key, values, "penalty", department)
     revoked = None
     if PenaltyCategory.LICENSE_REVOCATION in penalty.categories and penalty.revoked_license_number:
-        revoked = await _revoke(session, penalty, department)
+        revoked = await revoke_named_license(session, penalty, department)
     return Recorded(penalty, outcome, revoked)
 
 
-async def _revoke(session: AsyncSession, penalty: Penalty, department: Department) -> License | None:
+async def revoke_named_license(session: AsyncSession, penalty: Penalty, department: Department) -> License | None:
     """吊销许可证件: the entity's licence with that number, whoever issued it, is REVOKED."""
     licence = await session.scalar(
         select(License).where(

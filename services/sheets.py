@@ -1,18 +1,23 @@
 """Spreadsheet files as people send them: CSV (UTF-8 with or without BOM, GB18030) or XLSX
 in, rows numbered as the user sees them; CSV that Excel and WPS open safely, and XLSX, out.
 
-A file that cannot be read as a table is one DomainError (field "file"): no row of it is used."""
+A file that cannot be read as a table is one DomainError (field "file"): no row of it is used.
+`open_table` reads a file of any size a row at a time (a CSV through a text stream, an XLSX
+through openpyxl's read-only mode); `read_sheet` holds a small one whole."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import itertools
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import PurePath
-from typing import Any
+from typing import IO, Any
 
 import openpyxl
 from openpyxl.cell import WriteOnlyCell
@@ -69,14 +74,26 @@ def unescape_formula(value: str) -> str:
     return value[1:] if value.startswith("'") and escape_formula(value[1:]) != value[1:] else value
 
 
+class CsvWriter:
+    """Rows to a text stream as an Excel-safe CSV, one at a time: a byte-order mark first (so
+    Excel reads the Chinese; the stream must be UTF-8), formulas escaped."""
+
+    def __init__(self, out: IO[str], header: Sequence[str]) -> None:
+        out.write(_BOM)
+        self._writer = csv.writer(out)
+        self._writer.writerow(header)
+
+    def write(self, row: Sequence[Any]) -> None:
+        self._writer.writerow([escape_formula(v) if isinstance(v, str) else v for v in row])
+
+
 def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     """UTF-8 with a byte-order mark, so Excel reads the Chinese; formulas escaped."""
     output = io.StringIO()
-    writer = csv.writer(output)
-    writer.writerow(header)
+    writer = CsvWriter(output, header)
     for row in rows:
-        writer.writerow([escape_formula(v) if isinstance(v, str) else v for v in row])
-    return (_BOM + output.getvalue()).encode("utf-8")
+        writer.write(row)
+    return output.getvalue().encode("utf-8")
 
 
 def write_xlsx(title: str, header: Sequence[str], rows: Iterable[Sequence[Any]], widths: Sequence[int] = ()) -> bytes:
@@ -111,8 +128,58 @@ def read_sheet(filename: str, data: bytes) -> Sheet:
         raise _refuse("FILE_TOO_LARGE", f"文件超过 {MAX_BYTES // (1024 * 1024)} MB，请分成几个文件导入")
     if not data.strip():
         raise _refuse("EMPTY_FILE", "文件是空的：没有表头，也没有数据行")
-    rows = _xlsx_rows(data) if _kind(filename, data) == "xlsx" else _csv_rows(data)
-    return _with_header(rows)
+    body: list[SheetRow] = []
+    with open_table(filename, io.BytesIO(data)) as table:
+        for row in table.rows:
+            if len(body) >= MAX_ROWS:
+                raise _refuse("FILE_TOO_LARGE", f"数据超过 {MAX_ROWS:,} 行，请分成几个文件导入")
+            body.append(row)
+    if not body:
+        raise _refuse("EMPTY_FILE", "文件只有表头，没有数据行")
+    return Sheet(table.header, body)
+
+
+@dataclass
+class TableStream:
+    """A table being read: its header now, its rows one at a time (blank rows skipped)."""
+
+    header: list[str]
+    header_row: int
+    rows: Iterator[SheetRow]
+    _progress: Callable[[], float | None]
+
+    def fraction(self) -> float | None:
+        """How far through the file the reading is (0 to 1), where the format can tell."""
+        return self._progress()
+
+
+@contextmanager
+def open_table(filename: str, source: IO[bytes]) -> Iterator[TableStream]:
+    """A CSV, or the first worksheet of an XLSX, from a seekable binary file, read lazily: a
+    file of a million rows takes the memory of a few. What makes a file unreadable as a whole
+    (its type, its encoding, no header) is refused before the first row is handed out; the
+    encoding is settled by decoding the whole file once, so no row of a file that turns out to
+    be undecodable further down is ever used. The caller's file is left open."""
+    head = source.read(8192)
+    source.seek(0)
+    if not head.strip() and len(head) < 8192:
+        raise _refuse("EMPTY_FILE", "文件是空的：没有表头，也没有数据行")
+    values, progress = _xlsx_values(source) if _kind(filename, head) == "xlsx" else _csv_values(source)
+    try:
+        rows = _non_blank(values)
+        first = next(rows, None)
+        if first is None:
+            raise _refuse("EMPTY_FILE", "文件是空的：没有表头，也没有数据行")
+        yield TableStream([str(cell) for cell in first.cells], first.number, rows, progress)
+    finally:
+        values.close()
+
+
+def _non_blank(values: Iterator[tuple[int, list[object]]]) -> Iterator[SheetRow]:
+    for number, raw in values:
+        cells = tuple(_cell(value) for value in raw)
+        if any(cells):
+            yield SheetRow(number, cells)
 
 
 def _kind(filename: str, data: bytes) -> str:
@@ -139,42 +206,74 @@ def _without_utf16_bom(data: bytes) -> bytes:
     return b"" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else data
 
 
-def _decode(data: bytes) -> str:
-    encodings = ("utf-16",) if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ("utf-8-sig", "gb18030")
+def _encoding(source: IO[bytes]) -> str:
+    """The encoding the whole file decodes in: UTF-16 by its mark, else UTF-8 (with or
+    without BOM), else GB18030; a block at a time, so a large file costs no memory."""
+    mark = source.read(2)
+    source.seek(0)
+    encodings = ("utf-16",) if mark in (b"\xff\xfe", b"\xfe\xff") else ("utf-8-sig", "gb18030")
     for encoding in encodings:
+        decoder = codecs.getincrementaldecoder(encoding)()
         try:
-            return data.decode(encoding)
+            while block := source.read(1 << 20):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+            return encoding
         except UnicodeDecodeError:
             continue
+        finally:
+            source.seek(0)
     raise _refuse("UNKNOWN_ENCODING", "无法识别文件的编码：请将 CSV 保存为 UTF-8 或 GB18030（GBK）编码")
 
 
-def _csv_rows(data: bytes) -> Iterator[tuple[int, list[object]]]:
-    text = _decode(data)
-    first_line = text.split("\n", 1)[0]
-    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    number = 0
-    try:
-        for record in reader:
-            number += 1
-            yield number, [unescape_formula(value.strip()) for value in record]
-    except csv.Error as error:
-        raise _refuse("UNREADABLE_FILE", f"CSV 第 {number + 1} 行无法解析：{error}") from None
+_Records = Generator[tuple[int, list[object]], None, None]
+_Values = tuple[_Records, Callable[[], float | None]]
 
 
-def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[object]]]:
+def _csv_values(source: IO[bytes]) -> _Values:
+    encoding = _encoding(source)
+    size = source.seek(0, io.SEEK_END)
+    source.seek(0)
+
+    def records() -> _Records:
+        text = io.TextIOWrapper(source, encoding=encoding, newline="")
+        number = 0
+        try:
+            first_line = text.readline()
+            delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
+            for record in csv.reader(itertools.chain([first_line], text), delimiter=delimiter):
+                number += 1
+                yield number, [unescape_formula(value.strip()) for value in record]
+        except csv.Error as error:
+            raise _refuse("UNREADABLE_FILE", f"CSV 第 {number + 1} 行无法解析：{error}") from None
+        finally:
+            text.detach()  # closing the wrapper would close the caller's file
+
+    return records(), lambda: min(source.tell() / size, 1.0) if size else None
+
+
+def _xlsx_values(source: IO[bytes]) -> _Values:
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        book = openpyxl.load_workbook(source, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
         raise _refuse("UNREADABLE_FILE", "无法读取这个 XLSX 文件：文件可能已损坏，或不是 Excel 工作簿") from None
-    try:
-        sheet = book.worksheets[0]
-        sheet.reset_dimensions()  # some writers record a wrong size; read what is there
-        for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
-            yield number, list(values)
-    finally:
-        book.close()
+    sheet = book.worksheets[0]
+    total = sheet.max_row  # as the file records it: only a guide for progress
+    sheet.reset_dimensions()  # some writers record a wrong size; read what is there
+    done = 0
+
+    def records() -> _Records:
+        nonlocal done
+        try:
+            for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
+                done = number
+                yield number, list(values)
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+            raise _refuse("UNREADABLE_FILE", f"XLSX 第 {done + 1} 行无法读取：{error}") from None
+        finally:
+            book.close()
+
+    return records(), lambda: min(done / total, 1.0) if total else None
 
 
 def _cell(value: object) -> Cell:
@@ -187,23 +286,3 @@ def _cell(value: object) -> Cell:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
-
-
-def _with_header(rows: Iterator[tuple[int, list[object]]]) -> Sheet:
-    header: list[str] | None = None
-    body: list[SheetRow] = []
-    for number, values in rows:
-        cells = tuple(_cell(value) for value in values)
-        if not any(cells):
-            continue
-        if header is None:
-            header = [str(cell) for cell in cells]
-            continue
-        if len(body) >= MAX_ROWS:
-            raise _refuse("FILE_TOO_LARGE", f"数据超过 {MAX_ROWS:,} 行，请分成几个文件导入")
-        body.append(SheetRow(number, cells))
-    if header is None:
-        raise _refuse("EMPTY_FILE", "文件是空的：没有表头，也没有数据行")
-    if not body:
-        raise _refuse("EMPTY_FILE", "文件只有表头，没有数据行")
-    return Sheet(header, body)

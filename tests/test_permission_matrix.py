@@ -12,6 +12,7 @@ import pytest
 
 from tests.conftest import Api, DemoCity
 from tests.helpers import new_code, registration
+from tests.record_files import PENALTY_HEADER, graphql_upload, penalty_row
 from tests.test_records import licence, penalty
 
 ROLES = ("anonymous", "district", "other_district", "city", "maintainer")
@@ -29,6 +30,7 @@ class Row:
     variables: Callable[[DemoCity, str], dict[str, Any]]
     expect: dict[str, str]
     hidden_when: Callable[[Any], bool] = lambda data: False
+    upload: Callable[[DemoCity], tuple[str, bytes]] | None = None  # sent as the variable `file`
 
 
 def _everyone_but_anonymous(outcome: str = OK) -> dict[str, str]:
@@ -45,6 +47,11 @@ CASEWORK = {**dict.fromkeys(ROLES, refused("NOTICE_NOT_FOUND")), "anonymous": DE
 # A department records for the entities it may see; a maintainer must say for which department.
 RECORDS = {**_everyone_but_anonymous(), "other_district": refused("UNKNOWN_ENTITY"),
            "maintainer": refused("DEPARTMENT_REQUIRED")}  # fmt: skip
+
+
+def _penalty_file(city: DemoCity) -> tuple[str, bytes]:
+    row = penalty_row(city.zhongshan[0], 来源="")
+    return "处罚.csv", (",".join(PENALTY_HEADER) + "\n" + ",".join(row) + "\n").encode()
 
 
 def _register_vars(city: DemoCity, role: str) -> dict[str, Any]:
@@ -168,6 +175,15 @@ MATRIX: dict[str, Row] = {
             "maintainer": refused("DEPARTMENT_REQUIRED"),
         },
     ),
+    "Mutation.importRecords": Row(
+        "mutation($file: Upload!) { importRecords(kind: PENALTY, file: $file, dryRun: true)"
+        " { report { counts { rejected } } errors { code } } }",
+        lambda c, r: {},
+        # A row for an entity it cannot see is rejected as unknown: the file's report says so.
+        {**RECORDS, "other_district": HIDDEN},
+        hidden_when=lambda data: data["importRecords"]["report"]["counts"]["rejected"] == 1,
+        upload=_penalty_file,
+    ),
     "Mutation.setCalendarDays": Row(
         'mutation { setCalendarDays(input: {days: [{date: "2027-01-01", isWorkday: false, name: "元旦"}]})'
         " { errors { code } } }",
@@ -204,7 +220,10 @@ async def test_every_operation_has_a_row(api: Api, city: DemoCity) -> None:
 async def test_permission(api: Api, city: DemoCity, operation: str, role: str) -> None:
     row = MATRIX[operation]
     token = None if role == "anonymous" else city.tokens[role]
-    body = await api.gql(row.document, row.variables(city, role), token)
+    if row.upload is None:
+        body = await api.gql(row.document, row.variables(city, role), token)
+    else:
+        body = await graphql_upload(api.client, row.document, row.variables(city, role), row.upload(city), token)
     errors = body.get("errors") or []
     codes = [error.get("extensions", {}).get("code") for error in errors]
     expected = row.expect[role]
