@@ -101,7 +101,8 @@ def seed_demo(
     console.print(
         f"已载入演示城市：{report.regions} 个行政区划、{report.departments} 个部门、"
         f"{report.entities} 个市场主体、{report.persons} 名相关人员；"
-        f"发布职责目录“{report.catalog_version}”，推送告知 {report.notices} 条"
+        f"发布职责目录“{report.catalog_version}”，推送告知 {report.notices} 条；"
+        f"行政许可 {report.licenses} 条、行政处罚 {report.penalties} 条、12345投诉 {report.complaints} 条"
     )
     console.print("演示令牌（只显示这一次，请妥善保存）：")
     for token in report.tokens:

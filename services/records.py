@@ -373,6 +373,11 @@ async def record_penalty(session: AsyncSession, data: PenaltyInput) -> Recorded:
     return Recorded(penalty, outcome, revoked)
 
 
+def revocation_reason(document_number: str) -> str:
+    """A revoked licence's status_reason: the penalty decision that revoked it."""
+    return f"被行政处罚决定“{document_number}”吊销"
+
+
 async def revoke_named_license(session: AsyncSession, penalty: Penalty, department: Department) -> License | None:
     """吊销许可证件: the entity's licence with that number, whoever issued it, is REVOKED."""
     licence = await session.scalar(
@@ -385,7 +390,7 @@ async def revoke_named_license(session: AsyncSession, penalty: Penalty, departme
         return None
     before = {"status": licence.status.value}
     licence.status, licence.revoked_by_id = RecordStatus.REVOKED, penalty.id
-    licence.status_reason = f"被行政处罚决定“{penalty.document_number}”吊销"
+    licence.status_reason = revocation_reason(penalty.document_number)
     licence.updated_at = utcnow()
     await session.flush()
     after = {"status": licence.status.value, "by": penalty.document_number}

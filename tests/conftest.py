@@ -69,6 +69,8 @@ class DemoCity:
     tokens: dict[str, str]
     zhongshan: list[str]  # USCCs in 中山区 (210202)
     xigang: list[str]  # USCCs in 西岗区 (210203)
+    # USCCs in 中山区 with no licence, penalty or complaint yet (seed-demo gives some entities records).
+    zhongshan_without_records: list[str]
 
 
 class Templates:
@@ -102,6 +104,15 @@ class Templates:
         report = await seed.seed_demo(db, seed=7, entities=150)
         async with db.engine.connect() as connection:
             rows = (await connection.execute(text("SELECT uscc, region_code FROM market_entity ORDER BY uscc"))).all()
+            with_records = {
+                uscc
+                for (uscc,) in await connection.execute(
+                    text(
+                        "SELECT uscc FROM market_entity WHERE id IN (SELECT entity_id FROM license"
+                        " UNION SELECT entity_id FROM penalty UNION SELECT entity_id FROM complaint)"
+                    )
+                )
+            }
         await db.dispose()
         by_name = {token.name: token.token for token in report.tokens}
         self.city = DemoCity(
@@ -109,6 +120,7 @@ class Templates:
             tokens={role: by_name[name] for role, name in ROLE_TOKENS.items()},
             zhongshan=[u for u, r in rows if r == "210202"],
             xigang=[u for u, r in rows if r == "210203"],
+            zhongshan_without_records=[u for u, r in rows if r == "210202" and u not in with_records],
         )
 
     async def clone(self, seeded: bool) -> tuple[str, str]:

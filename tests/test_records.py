@@ -91,7 +91,7 @@ async def _ok(api: Api, document: str, data: dict[str, Any], token: str) -> dict
 
 
 async def test_a_licence_is_recorded_once_and_a_correction_is_audited(api: Api, city: DemoCity, db: Database) -> None:
-    uscc, token = city.zhongshan[0], city.tokens["city_health"]
+    uscc, token = city.zhongshan_without_records[0], city.tokens["city_health"]
     first = await _ok(api, LICENSE, licence(uscc), token)
     assert first["outcome"] == "CREATED"
     stored = first["license"]
@@ -121,7 +121,7 @@ async def test_a_licence_is_recorded_once_and_a_correction_is_audited(api: Api, 
 async def test_bad_records_are_refused_with_their_field_and_nothing_is_stored(
     api: Api, city: DemoCity, db: Database
 ) -> None:
-    uscc, token = city.zhongshan[0], city.tokens["city_health"]
+    uscc, token = city.zhongshan_without_records[0], city.tokens["city_health"]
     events = await audit_count(db)
     cases: list[tuple[str, dict[str, Any], set[tuple[str, str]]]] = [
         (LICENSE, licence(new_code(body="MA0UNK01")), {("uscc", "UNKNOWN_ENTITY")}),
@@ -150,7 +150,7 @@ async def test_bad_records_are_refused_with_their_field_and_nothing_is_stored(
 async def test_a_revocation_revokes_the_named_licence_and_withdrawing_it_restores_it(
     api: Api, city: DemoCity, db: Database
 ) -> None:
-    uscc = city.zhongshan[1]
+    uscc = city.zhongshan_without_records[1]
     number = "JY22102020012345"
     await _ok(api, LICENSE, licence(uscc, licenseNumber=number), city.tokens["district_health"])
     revoking = penalty(uscc, categories=["LICENSE_REVOCATION"], fineAmount=None, revokedLicenseNumber=number)
@@ -182,7 +182,7 @@ async def test_a_revocation_revokes_the_named_licence_and_withdrawing_it_restore
 async def test_publicity_periods_follow_the_penalty_and_the_public_sees_only_what_is_in_them(
     api: Api, city: DemoCity
 ) -> None:
-    uscc, token = city.zhongshan[2], city.tokens["district"]
+    uscc, token = city.zhongshan_without_records[2], city.tokens["district"]
     decided = today() - timedelta(days=10)
     light = await _ok(
         api, PENALTY, penalty(uscc, documentNumber="轻-1", categories=["WARNING"], fineAmount=None), token
@@ -224,7 +224,7 @@ def _months_after(day: date, months: int) -> date:
 
 
 async def test_complaints_are_idempotent_per_reference_and_checked(api: Api, city: DemoCity, db: Database) -> None:
-    uscc, token = city.zhongshan[3], city.tokens["district"]
+    uscc, token = city.zhongshan_without_records[3], city.tokens["district"]
     received = (today() - timedelta(days=20)).isoformat()
     data = {"uscc": uscc, "reference": "12345-20261101-0042", "receivedOn": received, "category": "FOOD_SAFETY"}
     assert (await _ok(api, COMPLAINT, data, token))["outcome"] == "CREATED"
@@ -242,7 +242,7 @@ async def test_complaints_are_idempotent_per_reference_and_checked(api: Api, cit
 
 
 async def test_records_belong_to_their_source_department(api: Api, city: DemoCity) -> None:
-    uscc = city.zhongshan[4]
+    uscc = city.zhongshan_without_records[4]
     other = await api.gql(LICENSE, {"i": licence(uscc, departmentCode="WJ-210202")}, city.tokens["district"])
     assert other["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     unnamed = (await api.data(LICENSE, {"i": licence(uscc)}, city.tokens["maintainer"]))["recordLicense"]

@@ -12,6 +12,14 @@ from starlette_admin import BaseField, DateField, DateTimeField, DecimalField, E
 from admin_ui.base import ServiceView
 from admin_ui.export import CSV
 from admin_ui.labels import choices, label
+from admin_ui.views.entity_records import (
+    ComplaintsField,
+    LicencesField,
+    PenaltiesField,
+    complaints_of,
+    licences_of,
+    penalties_of,
+)
 from models import Department, MarketEntity
 from models.enums import DataQualityIssue, EntityStatus, EntityType
 from services.persons import links_of
@@ -62,6 +70,15 @@ class EntityView(ServiceView):
             "data_quality_issue", label="数据质量问题", choices=choices(DataQualityIssue), exclude_from_list=True
         ),
         PersonsField("persons", label="相关人员", getter=_persons, exclude_from_list=True, exclude_from_export=True),
+        LicencesField(
+            "licenses", label="行政许可", getter=licences_of, exclude_from_list=True, exclude_from_export=True
+        ),
+        PenaltiesField(
+            "penalties", label="行政处罚", getter=penalties_of, exclude_from_list=True, exclude_from_export=True
+        ),
+        ComplaintsField(
+            "complaints", label="12345投诉", getter=complaints_of, exclude_from_list=True, exclude_from_export=True
+        ),
         DateTimeField("updated_at", label="最近变更", exclude_from_list=True),
     ]
     # Search goes through the registry's own rule (get_search_query); the rest are filters.

@@ -36,6 +36,7 @@ from services.demo.catalog import (
     Industry,
     department_code,
 )
+from services.demo.record_seed import seed_records
 from services.departments import DepartmentInput, upsert_department
 from services.passwords import hash_password
 from services.persons import id_number_hash
@@ -90,6 +91,9 @@ class SeedReport:
     catalog_version: str
     tokens: list[DemoToken]
     logins: list[DemoLogin]
+    licenses: int
+    penalties: int
+    complaints: int
 
 
 def _regions() -> list[dict[str, str]]:
@@ -363,6 +367,8 @@ async def seed_demo(
         persons, entity_ids = await _insert_entities(session, generator, entities, authorities, progress)
         version = await catalog_versions.publish(session, CATALOG_VERSION, "演示城市的监管职责目录")
         routed = await route_batch(session, entity_ids)
+        short_names = {code: _short(name) for code, name in districts.items()}
+        records = await seed_records(session, seed, entity_ids, short_names)
         await audit.record(
             session,
             "demo.seeded",
@@ -376,6 +382,9 @@ async def seed_demo(
                 "departments": departments,
                 "matters": matters,
                 "notices": routed.notices,
+                "licenses": records.licenses,
+                "penalties": records.penalties,
+                "complaints": records.complaints,
             },
         )
         tokens = []
@@ -389,7 +398,8 @@ async def seed_demo(
         raise
     finally:
         await session.close()
-    return SeedReport(len(regions), departments, entities, persons, routed.notices, version.name, tokens, logins)
+    return SeedReport(len(regions), departments, entities, persons, routed.notices, version.name, tokens, logins,
+                      records.licenses, records.penalties, records.complaints)  # fmt: skip
 
 
 async def _demo_users(session: AsyncSession) -> list[DemoLogin]:

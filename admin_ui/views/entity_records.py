@@ -1,0 +1,120 @@
+"""双归集 on the entity page: its licences, penalties and complaints, read-only, newest first."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import Request
+from starlette_admin import BaseField
+
+from admin_ui.labels import label
+from models import Complaint, License, Penalty
+from services.departments import departments_by_ids
+from services.records import LONG_TERM, Record, records_of_entities
+
+
+def _day(value: date | None) -> str:
+    return value.isoformat() if value is not None else ""
+
+
+def _yuan(value: Decimal | None) -> str:
+    return f"{value:,.2f}" if value is not None else ""
+
+
+def _until(valid_to: date) -> str:
+    return "长期" if valid_to == LONG_TERM else valid_to.isoformat()
+
+
+def _status(record: License | Penalty) -> str:
+    shown = label(record.status)
+    return f"{shown}（{record.status_reason}）" if record.status_reason else shown
+
+
+async def _records(request: Request, entity_id: int, model: type[Record]) -> tuple[list[Any], dict[int, str]]:
+    """The entity's records of one kind (services.records, as the API loads them) and their
+    source departments' names."""
+    session: AsyncSession = request.state.session
+    [records] = await records_of_entities(session, model, [entity_id])
+    ids: Sequence[int] = sorted({record.source_department_id for record in records})
+    departments = await departments_by_ids(session, ids)
+    return records, {d.id: d.name for d in departments if d is not None and d.id is not None}
+
+
+async def licences_of(request: Request, obj: Any) -> list[dict[str, str]]:
+    records, sources = await _records(request, obj.id, License)
+    return [
+        {
+            "certificate": licence.certificate_name or licence.document_name,
+            "number": licence.license_number or "",
+            "document": licence.document_number,
+            "category": label(licence.category),
+            "content": licence.content,
+            "decided": _day(licence.decision_date),
+            "valid": f"{_day(licence.valid_from)} 至 {_until(licence.valid_to)}",
+            "status": _status(licence),
+            "source": sources.get(licence.source_department_id, ""),
+            "authority": licence.authority_name,
+            "public_until": _day(licence.public_until),
+        }
+        for licence in records
+        if isinstance(licence, License)
+    ]
+
+
+async def penalties_of(request: Request, obj: Any) -> list[dict[str, str]]:
+    records, sources = await _records(request, obj.id, Penalty)
+    return [
+        {
+            "document": penalty.document_number,
+            "violation": penalty.violation_type,
+            "categories": "、".join(label(category) for category in penalty.categories),
+            "content": penalty.content,
+            "fine": _yuan(penalty.fine_amount),
+            "confiscated": _yuan(penalty.confiscated_amount),
+            "decided": _day(penalty.decision_date),
+            "public_until": _day(penalty.public_until),
+            "status": _status(penalty),
+            "source": sources.get(penalty.source_department_id, ""),
+        }
+        for penalty in records
+        if isinstance(penalty, Penalty)
+    ]
+
+
+async def complaints_of(request: Request, obj: Any) -> list[dict[str, str]]:
+    records, sources = await _records(request, obj.id, Complaint)
+    return [
+        {
+            "reference": complaint.reference,
+            "received": _day(complaint.received_on),
+            "category": label(complaint.category),
+            "summary": complaint.summary or "",
+            "resolution": f"已办结（{_day(complaint.resolved_on)}）" if complaint.resolved else "办理中",
+            "source": sources.get(complaint.source_department_id, ""),
+        }
+        for complaint in records
+        if isinstance(complaint, Complaint)
+    ]
+
+
+@dataclass
+class LicencesField(BaseField):
+    detail_template: str = "entity_licenses.html"
+    empty_template: str = "entity_records_empty.html"
+
+
+@dataclass
+class PenaltiesField(BaseField):
+    detail_template: str = "entity_penalties.html"
+    empty_template: str = "entity_records_empty.html"
+
+
+@dataclass
+class ComplaintsField(BaseField):
+    detail_template: str = "entity_complaints.html"
+    empty_template: str = "entity_records_empty.html"
