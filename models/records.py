@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from models.enums import ComplaintCategory, LicenseCategory, PenaltyCategory, RecordStatus
-from models.types import Money, UTCDateTime, code_list, utcnow
+from models.types import CodeListArray, Money, UTCDateTime, code_list, utcnow
 
 
 class License(SQLModel, table=True):
@@ -60,7 +60,7 @@ class Penalty(SQLModel, table=True):
     violation_type: str = Field(max_length=256)  # 违法行为类型
     facts: str = Field(sa_type=sa.Text)  # 违法事实
     basis: str = Field(sa_type=sa.Text)  # 处罚依据
-    categories: list[PenaltyCategory] = Field(default_factory=list, sa_type=sa.JSON)
+    categories: list[PenaltyCategory] = Field(default_factory=list, sa_type=CodeListArray(PenaltyCategory))
     content: str = Field(sa_type=sa.Text)  # 处罚内容
     fine_amount: Decimal | None = Field(default=None, sa_type=Money())  # yuan
     confiscated_amount: Decimal | None = Field(default=None, sa_type=Money())  # yuan

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
@@ -67,6 +68,24 @@ class ScaledDecimal(sa.types.TypeDecorator[Decimal]):
 def Money() -> ScaledDecimal:
     """Yuan, to the fen."""
     return ScaledDecimal(2)
+
+
+class CodeListArray(sa.types.TypeDecorator[list[Any]]):
+    """Several members of one code list, stored as a JSON array of their names and read
+    back as members (a plain JSON column would hand back bare strings)."""
+
+    impl = sa.JSON()
+    cache_ok = True
+
+    def __init__(self, cls: type[StrEnum]) -> None:
+        super().__init__()
+        self.cls = cls
+
+    def process_bind_param(self, value: list[Any] | None, dialect: Dialect) -> list[str] | None:
+        return None if value is None else [self.cls(item).value for item in value]
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> list[Any] | None:
+        return None if value is None else [self.cls(item) for item in value]
 
 
 def code_list(cls: type) -> sa.Enum:
