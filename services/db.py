@@ -8,6 +8,7 @@ from sqlalchemy import event, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlmodel import SQLModel
 
@@ -113,3 +114,18 @@ async def serialise_writers(session: AsyncSession, key: int) -> None:
     """
     if session.get_bind().dialect.name == "postgresql":
         await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+
+async def refresh_statistics(db: Database, table: str) -> None:
+    """PostgreSQL plans from statistics autovacuum refreshes only now and then: a bulk load that
+    has grown a table many times over refreshes them itself, or lookups by key fall back to
+    scanning everything (SQLite plans by its indexes alone). Best effort: a role that may not
+    ANALYZE the table leaves the refresh to autovacuum."""
+    if db.is_sqlite:
+        return
+    try:
+        async with db.engine.connect() as connection:
+            await connection.execute(text(f'ANALYZE "{table}"'))
+            await connection.commit()
+    except DBAPIError:
+        return

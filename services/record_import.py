@@ -42,14 +42,14 @@ from models.enums import Role
 from services import record_columns, sheets
 from services.catalog_io import RowOutcome
 from services.clock import today
-from services.db import Database
+from services.db import Database, refresh_statistics
 from services.departments import get_department
 from services.errors import DomainError, Problem
 from services.principal import Principal
 from services.record_columns import RecordKind
 from services.record_import_report import ImportReport, ReportFile, ReportLine
 from services.record_rows import ParsedRow, RowReader, Source
-from services.record_writer import RowResult, write_chunk
+from services.record_writer import MODELS, RowResult, write_chunk
 from services.records import source_department
 
 CHUNK_ROWS = 2_000
@@ -197,6 +197,7 @@ class _Run:
         self.session: AsyncSession | None = None
         self.pending = 0  # rows written since the last commit
         self.committed = 0
+        self.analyzed_at = 0  # rows committed when the table's statistics were last refreshed
 
     async def flush(self, chunk: Sequence[ParsedRow], fraction: float | None) -> None:
         if not chunk:
@@ -250,6 +251,10 @@ class _Run:
             if commit:
                 await self.session.commit()
                 self.committed += self.pending
+                if self.committed >= 2 * max(self.analyzed_at, self.options.commit_rows):
+                    # Each time the import has doubled what it added: a few refreshes in all.
+                    await refresh_statistics(self.db, str(MODELS[self.report.kind].__tablename__))
+                    self.analyzed_at = self.committed
             else:
                 await self.session.rollback()
         finally:
