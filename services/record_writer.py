@@ -208,7 +208,7 @@ def _plan(
         result = RowResult(row, RowOutcome.CREATED)
         if found is None:
             new = {"source_department_id": source.id, key_name: key, **values, "created_at": now, "updated_at": now}
-            plan.inserts.append(_bindable(new))
+            plan.inserts.append(new)
             plan.created_keys.append(key)
         elif all(found[name] == value for name, value in values.items()):
             # Values compare as values (an amount to the fen, a category code to its member);
@@ -218,7 +218,7 @@ def _plan(
             result.outcome = RowOutcome.UPDATED
             result.changed = [_field_name(name) for name, value in values.items() if found[name] != value]
             before = _snapshot(found)
-            plan.updates.append(_bindable({"b_id": found["id"], **values, "updated_at": now}))
+            plan.updates.append({"b_id": found["id"], **values, "updated_at": now})
             plan.corrections.append((key, before, {**before, **_snapshot(values)}))
         plan.results.append(result)
         if PenaltyCategory.LICENSE_REVOCATION in values.get("categories", ()) and values.get("revoked_license_number"):
@@ -232,13 +232,6 @@ def _field_name(column: str) -> str:
         return "uscc"
     head, *rest = column.split("_")
     return head + "".join(part.title() for part in rest)
-
-
-def _bindable(values: dict[str, Any]) -> dict[str, Any]:
-    # The JSON column stores the category codes, as the ORM stores the enum members.
-    if "categories" in values:
-        values["categories"] = [category.value for category in values["categories"]]
-    return values
 
 
 async def _revoke(
