@@ -21,7 +21,7 @@ class AuditEvent(SQLModel, table=True):
     department_code: str | None = Field(default=None, max_length=32, index=True)
     action: str = Field(max_length=64, index=True)
     object_type: str = Field(max_length=64)
-    object_id: str = Field(max_length=64)
+    object_id: str = Field(max_length=128)  # a decision document number may take 128
     before: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
     after: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
     # The unique previous hash makes a fork of the chain impossible: two

@@ -93,7 +93,7 @@ async def record(
         department_code=department_code or own,
         action=action,
         object_type=object_type,
-        object_id=object_id[:64],  # the column's width; a document number may be up to 128 characters
+        object_id=object_id,
         before=jsonable(before),
         after=jsonable(after),
         prev_hash=head.last_hash if head else GENESIS,

@@ -255,3 +255,12 @@ async def test_records_belong_to_their_source_department(api: Api, city: DemoCit
     # A district department cannot record for an entity outside its district.
     outside = (await api.data(LICENSE, {"i": licence(city.xigang[0])}, city.tokens["district_health"]))["recordLicense"]
     assert [e["code"] for e in outside["errors"]] == ["UNKNOWN_ENTITY"]
+
+
+async def test_a_long_document_number_is_stored_and_audited_whole(api: Api, city: DemoCity, db: Database) -> None:
+    number = "大连市市场监督管理局行政处罚决定书" + "〔2026〕第" + "1" * 90 + "号"
+    assert 100 < len(number) <= 128
+    uscc = city.zhongshan_without_records[0]
+    done = await _ok(api, PENALTY, penalty(uscc, documentNumber=number), city.tokens["district"])
+    assert done["penalty"]["documentNumber"] == number
+    assert (await last_audit(db, "penalty.created")).object_id == number

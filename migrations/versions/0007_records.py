@@ -16,6 +16,9 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    # Records are audited by their decision document number, which may be 128 characters.
+    with op.batch_alter_table("audit_event", schema=None) as batch_op:
+        batch_op.alter_column("object_id", existing_type=sa.String(length=64), type_=sa.String(length=128))
     op.create_table(
         "complaint",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -173,6 +176,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("audit_event", schema=None) as batch_op:
+        batch_op.alter_column("object_id", existing_type=sa.String(length=128), type_=sa.String(length=64))
     with op.batch_alter_table("license", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_license_status"))
         batch_op.drop_index(batch_op.f("ix_license_source_department_id"))
