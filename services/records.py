@@ -12,7 +12,7 @@ so a batch import applies exactly the rules a single mutation does."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -337,36 +337,46 @@ async def _store(
     return found, outcome
 
 
-async def record_license(session: AsyncSession, data: LicenseInput) -> Recorded:
+@dataclass(frozen=True)
+class _Checked:
+    department: Department
+    key: dict[str, Any]
+    values: dict[str, Any]
+
+
+async def _checked_decision(
+    session: AsyncSession, data: LicenseInput | PenaltyInput, values_of: Callable[..., dict[str, Any]]
+) -> _Checked:
+    """What a licence and a penalty share: the source department, the rules, the entity
+    and the party, and the key (source department, document number)."""
     department = await source_department(session, data.department_code)
     problems = Collector()
     code = checked_code(data.uscc, problems)
-    values = license_values(data, today(), problems)
+    values = values_of(data, today(), problems)
     problems.raise_if_any()
     entity = await _entity(session, code)
     values |= party_values(data, entity.id, entity.name, entity.legal_representative, department.name)
     key = {"source_department_id": department.id, "document_number": values.pop("document_number")}
-    existing = await session.scalar(select(License).filter_by(**key))
-    values["status"] = existing.status if existing is not None else RecordStatus.EFFECTIVE
-    record, outcome = await _store(session, License, key, values, "license", department)
+    return _Checked(department, key, values)
+
+
+async def record_license(session: AsyncSession, data: LicenseInput) -> Recorded:
+    checked = await _checked_decision(session, data, license_values)
+    existing = await session.scalar(select(License).filter_by(**checked.key))
+    checked.values["status"] = existing.status if existing is not None else RecordStatus.EFFECTIVE
+    record, outcome = await _store(session, License, checked.key, checked.values, "license", checked.department)
     return Recorded(record, outcome)
 
 
 async def record_penalty(session: AsyncSession, data: PenaltyInput) -> Recorded:
-    department = await source_department(session, data.department_code)
-    problems = Collector()
-    code = checked_code(data.uscc, problems)
-    values = penalty_values(data, today(), problems)
-    problems.raise_if_any()
-    entity = await _entity(session, code)
-    values |= party_values(data, entity.id, entity.name, entity.legal_representative, department.name)
-    key = {"source_department_id": department.id, "document_number": values.pop("document_number")}
+    checked = await _checked_decision(session, data, penalty_values)
+    department, key = checked.department, checked.key
     existing = await session.scalar(select(Penalty).filter_by(**key))
     closed = correction_refused(existing.status, key["document_number"]) if existing is not None else None
     if closed is not None:
         raise DomainError.many([closed])
-    values["status"] = RecordStatus.EFFECTIVE
-    penalty, outcome = await _store(session, Penalty, key, values, "penalty", department)
+    checked.values["status"] = RecordStatus.EFFECTIVE
+    penalty, outcome = await _store(session, Penalty, key, checked.values, "penalty", department)
     revoked = None
     if PenaltyCategory.LICENSE_REVOCATION in penalty.categories and penalty.revoked_license_number:
         revoked = await revoke_named_license(session, penalty, department)

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright.async_api import Browser, Page, async_playwright
 
-from tests.conftest import BACKEND, ROOT, SECRET
+from tests.conftest import BACKEND, ROOT, SECRET, DemoCity
 
 CHROMIUM = os.environ.get("JIANGUAN_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots" / BACKEND
@@ -68,3 +69,31 @@ async def serve(database_url: str) -> AsyncIterator[str]:
 def screenshot_path(name: str) -> str:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return str(ARTIFACTS / f"{name}.png")
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    executable = chromium_or_skip()
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield launched
+        await launched.close()
+
+
+@pytest.fixture
+async def server(database_url: str, city: DemoCity) -> AsyncIterator[str]:
+    async for base in serve(database_url):
+        yield base
+
+
+async def sign_in(browser: Browser, base: str, username: str, password: str) -> Page:
+    context = await browser.new_context(
+        viewport={"width": 1400, "height": 900}, locale="en-US", timezone_id="America/New_York"
+    )
+    page = await context.new_page()
+    await page.goto(f"{base}/admin/")
+    await page.fill("input[name=username]", username)
+    await page.fill("input[name=password]", password)
+    await page.get_by_role("button", name="登录").click()
+    await page.wait_for_load_state("networkidle")
+    return page

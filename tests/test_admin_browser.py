@@ -5,43 +5,15 @@ Screenshots of each main page are kept in test-artifacts/screenshots/ for review
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import pytest
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, expect
 
-from tests.browser import CHROMIUM_ARGS, chromium_or_skip, screenshot_path, serve
+from tests.browser import browser, screenshot_path, server, sign_in
 from tests.conftest import DemoCity
 
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    executable = chromium_or_skip()
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield launched
-        await launched.close()
-
-
-@pytest.fixture
-async def server(database_url: str, city: DemoCity) -> AsyncIterator[str]:
-    async for base in serve(database_url):
-        yield base
-
-
-async def sign_in(browser: Browser, base: str, username: str, password: str) -> Page:
-    context = await browser.new_context(
-        viewport={"width": 1400, "height": 900}, locale="en-US", timezone_id="America/New_York"
-    )
-    page = await context.new_page()
-    await page.goto(f"{base}/admin/")
-    await page.fill("input[name=username]", username)
-    await page.fill("input[name=password]", password)
-    await page.get_by_role("button", name="登录").click()
-    await page.wait_for_load_state("networkidle")
-    return page
+__all__ = ["browser", "server"]  # the shared fixtures (tests/browser.py)
 
 
 async def test_a_maintainer_creates_a_department_finds_an_entity_and_sees_the_audit(

@@ -3,31 +3,15 @@ from the 监管职责目录 page and reads the row-by-row report."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest
-from playwright.async_api import Browser, async_playwright, expect
+from playwright.async_api import Browser, expect
 
-from tests.browser import CHROMIUM_ARGS, chromium_or_skip, screenshot_path, serve
+from tests.browser import browser, screenshot_path, server, sign_in
 from tests.conftest import DemoCity
-from tests.test_admin_browser import sign_in
 from tests.test_catalog_io import ROWS, write_xlsx
 
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    executable = chromium_or_skip()
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield launched
-        await launched.close()
-
-
-@pytest.fixture
-async def server(database_url: str, city: DemoCity) -> AsyncIterator[str]:
-    async for base in serve(database_url):
-        yield base
+__all__ = ["browser", "server"]  # the shared fixtures (tests/browser.py)
 
 
 async def test_a_maintainer_imports_a_catalog_file_and_reads_the_report(

@@ -7,18 +7,15 @@ how many notices the demo seed leaves in an inbox. Screenshots go to test-artifa
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
-import pytest
-from playwright.async_api import Browser, Locator, Page, async_playwright, expect
+from playwright.async_api import Browser, Locator, Page, expect
 
 from services.db import Database
-from tests.browser import CHROMIUM_ARGS, chromium_or_skip, screenshot_path, serve
+from tests.browser import browser, screenshot_path, server, sign_in
 from tests.conftest import DemoCity
 from tests.helpers import last_audit, new_code, registration
-from tests.test_admin_browser import sign_in
 
 REGISTER = """
 mutation($input: RegisterEntityInput!) {
@@ -27,20 +24,7 @@ mutation($input: RegisterEntityInput!) {
 """
 SCOPE = "食品销售；餐饮服务；日用百货销售"
 
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    executable = chromium_or_skip()
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield launched
-        await launched.close()
-
-
-@pytest.fixture
-async def server(database_url: str, city: DemoCity) -> AsyncIterator[str]:
-    async for base in serve(database_url):
-        yield base
+__all__ = ["browser", "server"]  # the shared fixtures (tests/browser.py)
 
 
 class Registered:
