@@ -9,7 +9,13 @@ from typing import TypeVar
 from models import Complaint, Department, License, MarketEntity, Penalty
 from resolvers.common import Connection, connection, mutate
 from resolvers.context import GqlInfo
-from schema.inputs import RecordComplaintInput, RecordLicenseInput, RecordPenaltyInput, WithdrawPenaltyInput
+from schema.inputs import (
+    RecordComplaintInput,
+    RecordLicenseInput,
+    RecordPenaltyInput,
+    RepairPenaltyInput,
+    WithdrawPenaltyInput,
+)
 from services import records as record_service
 from services.errors import DomainError, Problem
 from services.paging import Page, decode_cursor, encode_cursor, page_size
@@ -79,6 +85,16 @@ async def withdraw_penalty(info: GqlInfo, input: WithdrawPenaltyInput) -> Withdr
     penalty, errors = await mutate(
         info.context,
         lambda session: record_service.withdraw_penalty(
+            session, input.document_number, input.reason, input.department_code
+        ),
+    )
+    return WithdrawPenaltyResult(penalty, errors)
+
+
+async def repair_penalty(info: GqlInfo, input: RepairPenaltyInput) -> WithdrawPenaltyResult:
+    penalty, errors = await mutate(
+        info.context,
+        lambda session: record_service.repair_penalty(
             session, input.document_number, input.reason, input.department_code
         ),
     )

@@ -202,6 +202,13 @@ class RecordPenaltyInput:
     department_code: str | None = None
 
 
+@strawberry.input(description="信用修复 / A penalty leaves the public view early; the decision stands.")
+class RepairPenaltyInput:
+    document_number: str
+    reason: str
+    department_code: str | None = None
+
+
 @strawberry.input(description="撤销行政处罚 / Withdraw (annul) a penalty decision.")
 class WithdrawPenaltyInput:
     document_number: str

@@ -92,6 +92,11 @@ class Mutation:
         graphql_type=t.WithdrawPenaltyPayload,
         description="撤销行政处罚（其吊销的许可恢复有效）/ Withdraw a penalty; a licence it revoked is restored.",
     )
+    repair_penalty = strawberry.field(
+        resolver=records.repair_penalty,
+        graphql_type=t.RepairPenaltyPayload,
+        description="信用修复：处罚决定不变，提前结束公示 / Credit repair: the penalty leaves the public view early.",
+    )
     record_complaint = strawberry.field(
         resolver=records.record_complaint,
         graphql_type=t.RecordComplaintPayload,

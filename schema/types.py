@@ -347,6 +347,12 @@ class WithdrawPenaltyPayload:
 
 
 @strawberry.type
+class RepairPenaltyPayload:
+    penalty: Penalty | None
+    errors: list[UserError]
+
+
+@strawberry.type
 class RecordComplaintPayload:
     complaint: Complaint | None
     outcome: RecordOutcome | None

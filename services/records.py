@@ -408,14 +408,18 @@ async def revoke_named_license(session: AsyncSession, penalty: Penalty, departme
     return licence
 
 
-async def withdraw_penalty(
-    session: AsyncSession, document_number: str, reason: str, department_code: str | None = None
-) -> Penalty:
-    """撤销: the decision was annulled; it leaves the public view, and a licence it revoked is restored."""
+_CLOSING = {RecordStatus.WITHDRAWN: ("撤销", "withdrawn"), RecordStatus.REPAIRED: ("信用修复", "repaired")}
+
+
+async def _close_penalty(
+    session: AsyncSession, document_number: str, reason: str, department_code: str | None, status: RecordStatus
+) -> tuple[Penalty, Department]:
+    """A penalty leaves the public view: withdrawn (annulled) or repaired (信用修复); audited."""
     department = await source_department(session, department_code)
+    word, action = _CLOSING[status]
     problems = Collector()
     number = _document(document_number, "行政处罚决定书文号", "documentNumber", problems)
-    why = _text(reason, 2000, "撤销理由", "reason", problems)
+    why = _text(reason, 2000, f"{word}理由", "reason", problems)
     problems.raise_if_any()
     penalty = await session.scalar(
         select(Penalty).where(
@@ -424,20 +428,41 @@ async def withdraw_penalty(
     )
     if penalty is None:
         raise DomainError("PENALTY_NOT_FOUND", f"本部门没有文号为“{number}”的处罚决定", "documentNumber")
+    if penalty.status is status:
+        raise DomainError(f"ALREADY_{status.value}", f"处罚决定“{number}”已{word}", "documentNumber")
     if penalty.status is RecordStatus.WITHDRAWN:
-        raise DomainError("ALREADY_WITHDRAWN", f"处罚决定“{number}”已撤销", "documentNumber")
+        raise DomainError("RECORD_CLOSED", f"处罚决定“{number}”已撤销，不能再{word}", "documentNumber")
     before = {"status": penalty.status.value}
-    penalty.status, penalty.status_reason, penalty.updated_at = RecordStatus.WITHDRAWN, why, utcnow()
+    penalty.status, penalty.status_reason, penalty.updated_at = status, why, utcnow()
     await session.flush()
-    await audit.record(session, "penalty.withdrawn", "Penalty", number, before, {"status": "WITHDRAWN", "reason": why},
+    await audit.record(session, f"penalty.{action}", "Penalty", number, before, {"status": status.value, "reason": why},
                        department.code)  # fmt: skip
+    return penalty, department
+
+
+async def withdraw_penalty(
+    session: AsyncSession, document_number: str, reason: str, department_code: str | None = None
+) -> Penalty:
+    """撤销: the decision was annulled; it leaves the public view, and a licence it revoked is restored."""
+    penalty, department = await _close_penalty(
+        session, document_number, reason, department_code, RecordStatus.WITHDRAWN
+    )
     for licence in (await session.scalars(select(License).where(col(License.revoked_by_id) == penalty.id))).all():
         licence.status, licence.status_reason, licence.revoked_by_id = RecordStatus.EFFECTIVE, None, None
         licence.updated_at = utcnow()
         await session.flush()
-        restored = {"status": "EFFECTIVE", "withdrawn": number}
+        restored = {"status": "EFFECTIVE", "withdrawn": penalty.document_number}
         await audit.record(session, "license.restored", "License", licence.document_number,
                            {"status": "REVOKED"}, restored, department.code)  # fmt: skip
+    return penalty
+
+
+async def repair_penalty(
+    session: AsyncSession, document_number: str, reason: str, department_code: str | None = None
+) -> Penalty:
+    """信用修复: the decision stands (a licence it revoked stays revoked) but leaves the public
+    view before its publicity period ends."""
+    penalty, _ = await _close_penalty(session, document_number, reason, department_code, RecordStatus.REPAIRED)
     return penalty
 
 

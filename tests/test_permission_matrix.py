@@ -166,6 +166,15 @@ MATRIX: dict[str, Row] = {
         },
         RECORDS,
     ),
+    "Mutation.repairPenalty": Row(
+        'mutation { repairPenalty(input: {documentNumber: "无此文号", reason: "信用修复"}) { errors { code } } }',
+        lambda c, r: {},
+        {
+            **dict.fromkeys(ROLES, refused("PENALTY_NOT_FOUND")),
+            "anonymous": DENIED,
+            "maintainer": refused("DEPARTMENT_REQUIRED"),
+        },
+    ),
     "Mutation.withdrawPenalty": Row(
         'mutation { withdrawPenalty(input: {documentNumber: "无此文号", reason: "撤销"}) { errors { code } } }',
         lambda c, r: {},

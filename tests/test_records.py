@@ -264,3 +264,32 @@ async def test_a_long_document_number_is_stored_and_audited_whole(api: Api, city
     done = await _ok(api, PENALTY, penalty(uscc, documentNumber=number), city.tokens["district"])
     assert done["penalty"]["documentNumber"] == number
     assert (await last_audit(db, "penalty.created")).object_id == number
+
+
+REPAIR = """
+mutation($i: RepairPenaltyInput!) { repairPenalty(input: $i) { penalty { status statusReason } errors { code } } }
+"""
+
+
+async def test_a_repaired_penalty_leaves_the_public_view_but_stays_on_record(
+    api: Api, city: DemoCity, db: Database
+) -> None:
+    uscc, token = city.zhongshan_without_records[1], city.tokens["district"]
+    await _ok(api, PENALTY, penalty(uscc, documentNumber="修-1"), token)
+    assert [p["documentNumber"] for p in (await api.data(PUBLICITY, {"u": uscc}))["publicity"]["penalties"]] == ["修-1"]
+    repair = {"documentNumber": "修-1", "reason": "已完成信用修复（整改到位并公开承诺）"}
+    done = (await api.data(REPAIR, {"i": repair}, token))["repairPenalty"]
+    assert done["penalty"] == {"status": "REPAIRED", "statusReason": repair["reason"]}
+    assert (await last_audit(db, "penalty.repaired")).object_id == "修-1"
+    assert (await api.data(PUBLICITY, {"u": uscc}))["publicity"]["penalties"] == []
+    kept = (await api.data(ON_ENTITY, {"u": uscc}, token))["entity"]["penalties"]
+    assert kept["totalCount"] == 1
+    again = (await api.data(REPAIR, {"i": repair}, token))["repairPenalty"]
+    assert [e["code"] for e in again["errors"]] == ["ALREADY_REPAIRED"]
+    corrected = await api.data(PENALTY, {"i": penalty(uscc, documentNumber="修-1", content="更正")}, token)
+    assert [e["code"] for e in corrected["recordPenalty"]["errors"]] == ["RECORD_CLOSED"]
+    # Withdrawn decisions cannot be repaired.
+    await _ok(api, PENALTY, penalty(uscc, documentNumber="修-2"), token)
+    await api.data(WITHDRAW, {"i": {"documentNumber": "修-2", "reason": "撤销"}}, token)
+    closed = (await api.data(REPAIR, {"i": {"documentNumber": "修-2", "reason": "修复"}}, token))["repairPenalty"]
+    assert [e["code"] for e in closed["errors"]] == ["RECORD_CLOSED"]
