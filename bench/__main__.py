@@ -6,13 +6,13 @@ import asyncio
 
 import typer
 
-from bench import registry_reads, routing
+from bench import record_import, registry_reads, routing
 
-BENCHMARKS = ("registry_reads", "routing")
+BENCHMARKS = ("registry_reads", "routing", "record_import")
 
 
 def main(
-    only: list[str] = typer.Option(list(BENCHMARKS), help="只运行这些基准（registry_reads、routing）"),
+    only: list[str] = typer.Option(list(BENCHMARKS), help="只运行这些基准（registry_reads、routing、record_import）"),
     entities: int = typer.Option(20000, help="registry_reads：市场主体数量"),
     seconds: float = typer.Option(8.0, help="registry_reads：每个场景的压测秒数"),
     concurrency: int = typer.Option(16, help="registry_reads：并发请求数"),
@@ -20,6 +20,8 @@ def main(
     registrations: int = typer.Option(100_000, help="routing：批量推送的登记数"),
     matters: int = typer.Option(500, help="routing：职责目录的事项数"),
     one_at_a_time: int = typer.Option(2000, help="routing：逐笔登记（每笔一个事务）的数量"),
+    rows: int = typer.Option(1_000_000, help="record_import：处罚文件的行数"),
+    record_entities: int = typer.Option(20_000, help="record_import：文件涉及的市场主体数"),
 ) -> None:
     unknown = sorted(set(only) - set(BENCHMARKS))
     if unknown:
@@ -28,6 +30,8 @@ def main(
         asyncio.run(registry_reads.run(entities=entities, seconds=seconds, concurrency=concurrency, workers=workers))
     if "routing" in only:
         asyncio.run(routing.run(registrations=registrations, matters=matters, one_at_a_time=one_at_a_time))
+    if "record_import" in only:
+        asyncio.run(record_import.run(rows=rows, entities=record_entities))
 
 
 if __name__ == "__main__":
