@@ -190,7 +190,7 @@ class _Run:
     ) -> None:
         assert department.id is not None
         self.db, self.principal, self.department = db, principal, department
-        self.source = Source(department.id, department.code, department.name)
+        self.source = Source(department.id, department.code, department.name, department.level, department.region_code)
         self.report, self.options, self.column_of = report, options, column_of
         self.report_file = ReportFile(options.report_to, report.kind) if options.report_to is not None else None
         self.whole_file = options.dry_run or options.all_or_nothing

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from enum import Enum
 from typing import Any, TypeVar
 
-from models.enums import ComplaintCategory, LicenseCategory, PenaltyCategory
+from models.enums import ComplaintCategory, DepartmentLevel, LicenseCategory, PenaltyCategory
 from services.errors import Collector, Problem
 from services.labels import label, parse_label
 from services.money import parse_decimal
@@ -58,6 +58,8 @@ class Source:
     id: int
     code: str
     name: str
+    level: DepartmentLevel
+    region_code: str
 
 
 @dataclass

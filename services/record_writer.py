@@ -41,6 +41,7 @@ from services.records import (
     missing_entity,
     party_values,
     revoke_named_license,
+    within_reach,
 )
 
 MODELS: dict[RecordKind, type[SQLModel]] = {
@@ -116,7 +117,7 @@ async def _write(
     audited: bool,
 ) -> list[RowResult]:
     valid = [row for row in rows if row.valid and row.code is not None]
-    entities = await _entities(session, {row.code.code for row in valid if row.code is not None})
+    entities = await _entities(session, {row.code.code for row in valid if row.code is not None}, source)
     stored = await _stored(session, kind, source, [row.key for row in valid])
     plan = _plan(kind, source, rows, entities, stored, utcnow())
     table = MODELS[kind].__table__  # type: ignore[attr-defined]
@@ -138,18 +139,19 @@ async def _write(
         listed = "references" if kind is RecordKind.COMPLAINT else "documentNumbers"
         created = [result.row.number for result in plan.results if result.outcome is RowOutcome.CREATED]
         after = {"file": filename, "rows": [created[0], created[-1]], "count": len(created), listed: plan.created_keys}
-        await audit.record(session, f"{kind.value}.created_batch", model_name, filename, None, after, source.code)
+        # The file's name is in `after`; the id must fit the column whatever the upload was called.
+        await audit.record(session, f"{kind.value}.created_batch", model_name, filename[:128], None, after, source.code)
     if plan.revoking:
         await _revoke(session, source, department, plan.revoking)
     return plan.results
 
 
-async def _entities(session: AsyncSession, codes: set[str]) -> dict[str, _Entity]:
+async def _entities(session: AsyncSession, codes: set[str], source: Source) -> dict[str, _Entity]:
     if not codes:
         return {}
     query = select(
         col(MarketEntity.uscc), col(MarketEntity.id), col(MarketEntity.name), col(MarketEntity.legal_representative)
-    ).where(col(MarketEntity.uscc).in_(codes))
+    ).where(col(MarketEntity.uscc).in_(codes), *within_reach(source.level, source.region_code))
     rows = (await session.execute(query)).all()
     return {uscc: _Entity(int(id_ or 0), name, legal) for uscc, id_, name, legal in rows}
 
@@ -198,9 +200,11 @@ def _plan(
         else:
             values["entity_id"] = entity.id
         if kind is RecordKind.PENALTY:
-            closed = correction_refused(found["status"], key) if found is not None else None
-            if closed is not None:
-                plan.results.append(RowResult(row, RowOutcome.REJECTED, [closed]))
+            if found is not None and found["status"] is not RecordStatus.EFFECTIVE:
+                identical = all(found[name] == value for name, value in values.items())
+                closed = correction_refused(found["status"], key, identical)
+                outcome = RowOutcome.REJECTED if closed else RowOutcome.UNCHANGED
+                plan.results.append(RowResult(row, outcome, [closed] if closed else []))
                 continue
             values["status"] = RecordStatus.EFFECTIVE
         elif kind is RecordKind.LICENSE:

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel, col, select
 
 from models import Complaint, Department, License, MarketEntity, Penalty
-from models.enums import ComplaintCategory, LicenseCategory, PenaltyCategory, RecordStatus
+from models.enums import ComplaintCategory, DepartmentLevel, LicenseCategory, PenaltyCategory, RecordStatus
 from models.types import utcnow
 from services import audit, uscc
 from services.access import principal_of, require_authenticated
@@ -109,6 +109,9 @@ class Recorded:
 
 def _text(value: str | None, limit: int, label: str, field: str, problems: Collector, required: bool = True) -> str:
     cleaned = (value or "").strip()
+    if "\x00" in cleaned:  # PostgreSQL refuses it in text; a file that carries one is damaged
+        problems.add("INVALID_TEXT", f"{label}含有空字符（\\x00）", field)
+        cleaned = cleaned.replace("\x00", "")
     if required and not cleaned:
         problems.add("REQUIRED", f"{label}不能为空", field)
     elif len(cleaned) > limit:
@@ -276,9 +279,10 @@ def missing_entity(checked: CheckedCode) -> Problem:
     return Problem("UNKNOWN_ENTITY", f"统一社会信用代码“{checked.code}”不在主体库中（或不在本部门辖区内）", "uscc")
 
 
-def correction_refused(status: RecordStatus, document_number: str) -> Problem | None:
-    """A withdrawn or repaired penalty is closed: a correction may not bring it back."""
-    if status is RecordStatus.EFFECTIVE:
+def correction_refused(status: RecordStatus, document_number: str, identical: bool) -> Problem | None:
+    """A withdrawn or repaired penalty is closed: a correction may not bring it back. The
+    same record sent again (a department's periodic full export) is simply unchanged."""
+    if status is RecordStatus.EFFECTIVE or identical:
         return None
     return Problem("RECORD_CLOSED", f"处罚决定“{document_number}”已撤销或已修复，不能再更正", "documentNumber")
 
@@ -300,8 +304,20 @@ async def source_department(session: AsyncSession, department_code: str | None) 
     return found
 
 
-async def _entity(session: AsyncSession, checked: CheckedCode) -> MarketEntity:
-    entity = await session.scalar(select(MarketEntity).where(col(MarketEntity.uscc) == checked.code))
+def within_reach(department_level: DepartmentLevel, department_region: str) -> list[Any]:
+    """A department records only for entities in its jurisdiction (a district department:
+    its district), whoever acts for it: a maintainer naming it reaches no further."""
+    if department_level is DepartmentLevel.DISTRICT:
+        return [col(MarketEntity.region_code) == department_region]
+    return []
+
+
+async def _entity(session: AsyncSession, checked: CheckedCode, department: Department) -> MarketEntity:
+    entity = await session.scalar(
+        select(MarketEntity).where(
+            col(MarketEntity.uscc) == checked.code, *within_reach(department.level, department.region_code)
+        )
+    )
     if entity is None:
         raise DomainError.many([missing_entity(checked)])
     return entity
@@ -354,7 +370,7 @@ async def _checked_decision(
     code = checked_code(data.uscc, problems)
     values = values_of(data, today(), problems)
     problems.raise_if_any()
-    entity = await _entity(session, code)
+    entity = await _entity(session, code, department)
     values |= party_values(data, entity.id, entity.name, entity.legal_representative, department.name)
     key = {"source_department_id": department.id, "document_number": values.pop("document_number")}
     return _Checked(department, key, values)
@@ -372,9 +388,12 @@ async def record_penalty(session: AsyncSession, data: PenaltyInput) -> Recorded:
     checked = await _checked_decision(session, data, penalty_values)
     department, key = checked.department, checked.key
     existing = await session.scalar(select(Penalty).filter_by(**key))
-    closed = correction_refused(existing.status, key["document_number"]) if existing is not None else None
-    if closed is not None:
-        raise DomainError.many([closed])
+    if existing is not None and existing.status is not RecordStatus.EFFECTIVE:
+        identical = all(getattr(existing, name) == value for name, value in checked.values.items())
+        closed = correction_refused(existing.status, key["document_number"], identical)
+        if closed is not None:
+            raise DomainError.many([closed])
+        return Recorded(existing, RecordOutcome.UNCHANGED)
     checked.values["status"] = RecordStatus.EFFECTIVE
     penalty, outcome = await _store(session, Penalty, key, checked.values, "penalty", department)
     revoked = None
@@ -472,7 +491,7 @@ async def record_complaint(session: AsyncSession, data: ComplaintInput) -> Recor
     code = checked_code(data.uscc, problems)
     values = complaint_values(data, today(), problems)
     problems.raise_if_any()
-    entity = await _entity(session, code)
+    entity = await _entity(session, code, department)
     values["entity_id"] = entity.id
     key = {"source_department_id": department.id, "reference": values.pop("reference")}
     record, outcome = await _store(session, Complaint, key, values, "complaint", department)

@@ -293,3 +293,18 @@ async def test_a_repaired_penalty_leaves_the_public_view_but_stays_on_record(
     await api.data(WITHDRAW, {"i": {"documentNumber": "修-2", "reason": "撤销"}}, token)
     closed = (await api.data(REPAIR, {"i": {"documentNumber": "修-2", "reason": "修复"}}, token))["repairPenalty"]
     assert [e["code"] for e in closed["errors"]] == ["RECORD_CLOSED"]
+
+
+async def test_review_edges_closed_records_reach_and_nul(api: Api, city: DemoCity) -> None:
+    uscc, token = city.zhongshan_without_records[2], city.tokens["district"]
+    # The same record sent again after its withdrawal (a periodic full export) is unchanged, not refused.
+    await _ok(api, PENALTY, penalty(uscc, documentNumber="闭-1"), token)
+    await api.data(WITHDRAW, {"i": {"documentNumber": "闭-1", "reason": "撤销"}}, token)
+    assert (await _ok(api, PENALTY, penalty(uscc, documentNumber="闭-1"), token))["outcome"] == "UNCHANGED"
+    # A maintainer acting for a district department reaches no further than that department.
+    outside = licence(city.xigang[0], departmentCode="SCJG-210202")
+    refused = (await api.data(LICENSE, {"i": outside}, city.tokens["maintainer"]))["recordLicense"]
+    assert [e["code"] for e in refused["errors"]] == ["UNKNOWN_ENTITY"]
+    # A NUL character is refused by the mutation as by the batch import.
+    damaged = (await api.data(LICENSE, {"i": licence(uscc, content="住宿\x00服务")}, token))["recordLicense"]
+    assert [(e["field"], e["code"]) for e in damaged["errors"]] == [("content", "INVALID_TEXT")]
