@@ -183,6 +183,9 @@ class _Cells:
         return None
 
 
+_PLATFORM_CODE = re.compile(r"^[A-Z]+-\d{6}$")
+
+
 class RowReader:
     """Reads the rows of one file: its layout, its source department, and the day it is checked on."""
 
@@ -226,10 +229,21 @@ class RowReader:
             kept.append(problem)
         return kept
 
+    def _is_own(self, name: str, text: str) -> bool:
+        folded = fold(text)
+        if folded in self._own[name]:
+            return True
+        if name == SOURCE_NAME:
+            # Files often name the department with its city in front (大连市中山区市场监督管理局).
+            return folded.endswith(fold(self.source.name))
+        # The 双公示 format puts the department's own USCC here, which the platform does not
+        # keep: only a platform department code (SCJG-210202) can be checked against the importer.
+        return not _PLATFORM_CODE.match(folded)
+
     def _check_source(self, cells: _Cells) -> None:
         for name in (SOURCE_NAME, SOURCE_CODE):
             text = cells.text(name).strip()
-            if text and fold(text) not in self._own[name]:
+            if text and not self._is_own(name, text):
                 cells.problem(
                     name,
                     "OTHER_DEPARTMENT",

@@ -285,4 +285,6 @@ def _cell(value: object) -> Cell:
         return value
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, float):
+        return format(value, ".15g")  # as Excel shows it: 0.1+0.2 is 0.3, not 0.30000000000000004
     return str(value).strip()

@@ -430,3 +430,33 @@ async def _last_event(db: Database, action: str) -> AuditEvent:
         event = await session.scalar(query.limit(1))
     assert event is not None, action
     return event
+
+
+async def test_the_source_department_may_be_named_with_its_city_and_the_format_s_own_code(
+    city: DemoCity, db: Database, tmp_path: Path
+) -> None:
+    header = [*PENALTY_HEADER, "数据来源单位统一社会信用代码"]
+    z = city.zhongshan_without_records
+    rows = [
+        [*penalty_row(z[0], 文号="中市监罚〔2026〕31 号", 来源="大连市中山区市场监督管理局"), "11210202MB0123456X"],
+        [*penalty_row(z[1], 文号="中市监罚〔2026〕32 号"), "SCJG-210202"],
+        [*penalty_row(z[1], 文号="中市监罚〔2026〕33 号", 来源="大连市西岗区市场监督管理局"), ""],
+        [*penalty_row(z[1], 文号="中市监罚〔2026〕34 号"), "SCJG-210203"],
+    ]
+    report = await run(db, write_csv(tmp_path / "来源.csv", header, rows))
+    assert outcomes(report) == {2: RowOutcome.CREATED, 3: RowOutcome.CREATED, 4: RowOutcome.REJECTED,
+                                5: RowOutcome.REJECTED}  # fmt: skip
+    assert problems(report) == {
+        4: [("数据来源单位", "OTHER_DEPARTMENT")],
+        5: [("数据来源单位统一社会信用代码", "OTHER_DEPARTMENT")],
+    }
+
+
+async def test_a_computed_amount_in_a_spreadsheet_reads_as_excel_shows_it(
+    city: DemoCity, db: Database, tmp_path: Path
+) -> None:
+    z = city.zhongshan_without_records
+    rows = [penalty_row(z[2], 文号="中市监罚〔2026〕41 号", 罚款=0.1 + 0.2)]  # 0.30000000000000004 as a float
+    report = await run(db, write_xlsx(tmp_path / "计算.xlsx", PENALTY_HEADER, rows))
+    assert outcomes(report) == {2: RowOutcome.CREATED}
+    assert (await stored_penalties(db))["中市监罚〔2026〕41 号"].fine_amount == Decimal("3000.00")
