@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -103,11 +103,6 @@ def matched(catalog: PublishedCatalog, on: date, registration: Registration) -> 
     return [catalog.matters[key] for key in result.matter_keys]
 
 
-def _calendar_span(on: date, matters: Iterable[PublishedMatter]) -> date:
-    # No span of the Chinese calendar has more than 12 days off in a row.
-    return on + timedelta(days=max((m.claim_deadline_days for m in matters), default=1) * 2 + 30)
-
-
 def _notice_row(planned: Planned, entity_id: int, version_id: int, reason: str) -> dict[str, object]:
     return {
         "entity_id": entity_id,
@@ -144,7 +139,7 @@ async def route(session: AsyncSession, entity: MarketEntity, authority: Departme
             .order_by(col(Department.id))
         )
     ).all()
-    work = await calendar.load(session, on, _calendar_span(on, matters))
+    work = await calendar.for_deadline(session, on, max(m.claim_deadline_days for m in matters))
     router = Router(published, departments, work, on)
     existing = {
         (n.matter_id, n.department_id)
@@ -197,7 +192,8 @@ async def route_batch(
     on = today()
     departments = (await session.scalars(select(Department).order_by(col(Department.id)))).all()
     by_id = {d.id: d for d in departments}
-    work = await calendar.load(session, on, _calendar_span(on, published.matters.values()))
+    longest = max((m.claim_deadline_days for m in published.matters.values()), default=1)
+    work = await calendar.for_deadline(session, on, longest)
     router = Router(published, departments, work, on)
     routed = notices = 0
     columns = (
