@@ -189,7 +189,7 @@ class _Run:
         column_of: Callable[[str | None], str],
     ) -> None:
         assert department.id is not None
-        self.db, self.principal, self.department = db, principal, department
+        self.db, self.principal = db, principal
         self.source = Source(department.id, department.code, department.name, department.level, department.region_code)
         self.report, self.options, self.column_of = report, options, column_of
         self.report_file = ReportFile(options.report_to, report.kind) if options.report_to is not None else None
@@ -206,7 +206,7 @@ class _Run:
             self.session = await self.db.write_session(self.principal)
         kind, filename = self.report.kind, self.report.filename
         audited = not self.options.dry_run
-        written = await write_chunk(self.session, kind, self.source, self.department, chunk, filename, audited)
+        written = await write_chunk(self.session, kind, self.source, chunk, filename, audited)
         for result in written:
             lines = report_lines(result, self.column_of)
             self.report.tally(result.outcome, lines)

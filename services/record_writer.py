@@ -7,8 +7,9 @@ finds the stored records, one bulk INSERT adds the new ones and one executemany 
 corrected ones; an identical row writes nothing. Each correction is audited with its before
 and after, as `record_license`/`record_penalty`/`record_complaint` audit it; the creations of
 a chunk are audited as ONE event listing their document numbers, so a million-row file does
-not write a million audit events. A 吊销许可证件 row revokes the named licence through the
-same service function a single penalty does, audited the same way.
+not write a million audit events. Revocations (吊销许可证件) are brought in line by the
+same rule a single penalty or licence uses, `services.revocation.reconcile`, for the
+chunk's licence numbers at once.
 
 The chunk is one savepoint: no row of it is half stored. A unique key taken meanwhile by a
 concurrent writer rolls the chunk back; it is tried once more, and its rows are reported as
@@ -26,10 +27,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel, col, select
 
-from models import Complaint, Department, License, MarketEntity, Penalty
+from models import Complaint, License, MarketEntity, Penalty
 from models.enums import PenaltyCategory, RecordStatus
 from models.types import utcnow
-from services import audit
+from services import audit, revocation
 from services.catalog_io import RowOutcome
 from services.errors import Problem
 from services.record_columns import RecordKind
@@ -40,7 +41,6 @@ from services.records import (
     correction_refused,
     missing_entity,
     party_values,
-    revoke_named_license,
     within_reach,
 )
 
@@ -78,14 +78,16 @@ class _Plan:
     updates: list[dict[str, Any]] = field(default_factory=list)
     corrections: list[tuple[str, dict[str, Any], dict[str, Any]]] = field(default_factory=list)  # key, before, after
     created_keys: list[str] = field(default_factory=list)
-    revoking: list[tuple[RowResult, int, str]] = field(default_factory=list)  # row, entity id, licence number
+    # (entity id, licence number) pairs whose revocation may have changed, and each
+    # revoking row by its document number.
+    licensed: list[tuple[int, str | None]] = field(default_factory=list)
+    revoking: dict[str, RowResult] = field(default_factory=dict)
 
 
 async def write_chunk(
     session: AsyncSession,
     kind: RecordKind,
     source: Source,
-    department: Department,
     rows: Sequence[ParsedRow],
     filename: str,
     audited: bool = True,
@@ -95,7 +97,7 @@ async def write_chunk(
     for attempt in (1, 2):
         try:
             async with session.begin_nested():
-                results = await _write(session, kind, source, department, rows, filename, audited)
+                results = await _write(session, kind, source, rows, filename, audited)
             return results
         except IntegrityError:
             if attempt == 2:
@@ -111,7 +113,6 @@ async def _write(
     session: AsyncSession,
     kind: RecordKind,
     source: Source,
-    department: Department,
     rows: Sequence[ParsedRow],
     filename: str,
     audited: bool,
@@ -141,8 +142,11 @@ async def _write(
         after = {"file": filename, "rows": [created[0], created[-1]], "count": len(created), listed: plan.created_keys}
         # The file's name is in `after`; the id must fit the column whatever the upload was called.
         await audit.record(session, f"{kind.value}.created_batch", model_name, filename[:128], None, after, source.code)
-    if plan.revoking:
-        await _revoke(session, source, department, plan.revoking)
+    if plan.licensed:
+        cause = f"{'处罚' if kind is RecordKind.PENALTY else '许可'}决定已由文件“{filename}”更正"
+        for done in await revocation.reconcile(session, plan.licensed, source.code, cause):
+            if done.source_department_id == source.id and done.document_number in plan.revoking:
+                plan.revoking[done.document_number].revoked = done.licence.license_number
     return plan.results
 
 
@@ -224,9 +228,14 @@ def _plan(
             before = _snapshot(found)
             plan.updates.append({"b_id": found["id"], **values, "updated_at": now})
             plan.corrections.append((key, before, {**before, **_snapshot(values)}))
+            if kind is RecordKind.PENALTY:  # the licence a corrected penalty named before
+                plan.licensed.append((found["entity_id"], found["revoked_license_number"]))
         plan.results.append(result)
-        if PenaltyCategory.LICENSE_REVOCATION in values.get("categories", ()) and values.get("revoked_license_number"):
-            plan.revoking.append((result, entity.id, values["revoked_license_number"]))
+        if kind is RecordKind.LICENSE and result.outcome is not RowOutcome.UNCHANGED:
+            plan.licensed.append((entity.id, values["license_number"]))
+        elif PenaltyCategory.LICENSE_REVOCATION in values.get("categories", ()) and values["revoked_license_number"]:
+            plan.licensed.append((entity.id, values["revoked_license_number"]))
+            plan.revoking[key] = result
     return plan
 
 
@@ -236,30 +245,3 @@ def _field_name(column: str) -> str:
         return "uscc"
     head, *rest = column.split("_")
     return head + "".join(part.title() for part in rest)
-
-
-async def _revoke(
-    session: AsyncSession, source: Source, department: Department, revoking: list[tuple[RowResult, int, str]]
-) -> None:
-    """吊销许可证件: the licences still standing are found for the chunk at once; each is then
-    revoked by the single-record service's own function (rare enough to go one by one)."""
-    standing = await session.execute(
-        select(col(License.entity_id), col(License.license_number)).where(
-            col(License.entity_id).in_({entity_id for _, entity_id, _ in revoking}),
-            col(License.license_number).in_({number for _, _, number in revoking}),
-            col(License.status) != RecordStatus.REVOKED,
-        )
-    )
-    targets = {(entity_id, number) for entity_id, number in standing.all()}
-    for result, entity_id, number in revoking:
-        if (entity_id, number) not in targets:
-            continue
-        penalty = await session.scalar(
-            select(Penalty).where(
-                col(Penalty.source_department_id) == source.id, col(Penalty.document_number) == result.row.key
-            )
-        )
-        assert penalty is not None
-        if await revoke_named_license(session, penalty, department) is not None:
-            result.revoked = number
-            targets.discard((entity_id, number))

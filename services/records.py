@@ -25,7 +25,7 @@ from sqlmodel import SQLModel, col, select
 from models import Complaint, Department, License, MarketEntity, Penalty
 from models.enums import ComplaintCategory, DepartmentLevel, LicenseCategory, PenaltyCategory, RecordStatus
 from models.types import utcnow
-from services import audit, uscc
+from services import audit, revocation, uscc
 from services.access import principal_of, require_authenticated
 from services.clock import today
 from services.departments import get_department
@@ -381,6 +381,11 @@ async def record_license(session: AsyncSession, data: LicenseInput) -> Recorded:
     existing = await session.scalar(select(License).filter_by(**checked.key))
     checked.values["status"] = existing.status if existing is not None else RecordStatus.EFFECTIVE
     record, outcome = await _store(session, License, checked.key, checked.values, "license", checked.department)
+    if outcome is not RecordOutcome.UNCHANGED:
+        # A penalty may have revoked this licence before it was recorded, or a correction
+        # may have moved it out of a revocation's reach.
+        await revocation.reconcile(session, [(record.entity_id, record.license_number)], checked.department.code,
+                                   f"许可决定“{record.document_number}”已更正")  # fmt: skip
     return Recorded(record, outcome)
 
 
@@ -395,36 +400,13 @@ async def record_penalty(session: AsyncSession, data: PenaltyInput) -> Recorded:
             raise DomainError.many([closed])
         return Recorded(existing, RecordOutcome.UNCHANGED)
     checked.values["status"] = RecordStatus.EFFECTIVE
+    earlier = (existing.entity_id, existing.revoked_license_number) if existing is not None else (0, None)
     penalty, outcome = await _store(session, Penalty, key, checked.values, "penalty", department)
-    revoked = None
-    if PenaltyCategory.LICENSE_REVOCATION in penalty.categories and penalty.revoked_license_number:
-        revoked = await revoke_named_license(session, penalty, department)
+    # The licence it names now, and the one a corrected penalty named before.
+    pairs = [(penalty.entity_id, penalty.revoked_license_number), earlier]
+    changed = await revocation.reconcile(session, pairs, department.code, f"处罚决定“{penalty.document_number}”已更正")
+    revoked = next((done.licence for done in changed if done.penalty_id == penalty.id), None)
     return Recorded(penalty, outcome, revoked)
-
-
-def revocation_reason(document_number: str) -> str:
-    """A revoked licence's status_reason: the penalty decision that revoked it."""
-    return f"被行政处罚决定“{document_number}”吊销"
-
-
-async def revoke_named_license(session: AsyncSession, penalty: Penalty, department: Department) -> License | None:
-    """吊销许可证件: the entity's licence with that number, whoever issued it, is REVOKED."""
-    licence = await session.scalar(
-        select(License).where(
-            col(License.entity_id) == penalty.entity_id,
-            col(License.license_number) == penalty.revoked_license_number,
-        )
-    )
-    if licence is None or licence.status is RecordStatus.REVOKED:
-        return None
-    before = {"status": licence.status.value}
-    licence.status, licence.revoked_by_id = RecordStatus.REVOKED, penalty.id
-    licence.status_reason = revocation_reason(penalty.document_number)
-    licence.updated_at = utcnow()
-    await session.flush()
-    after = {"status": licence.status.value, "by": penalty.document_number}
-    await audit.record(session, "license.revoked", "License", licence.document_number, before, after, department.code)
-    return licence
 
 
 _CLOSING = {RecordStatus.WITHDRAWN: ("撤销", "withdrawn"), RecordStatus.REPAIRED: ("信用修复", "repaired")}
@@ -466,13 +448,8 @@ async def withdraw_penalty(
     penalty, department = await _close_penalty(
         session, document_number, reason, department_code, RecordStatus.WITHDRAWN
     )
-    for licence in (await session.scalars(select(License).where(col(License.revoked_by_id) == penalty.id))).all():
-        licence.status, licence.status_reason, licence.revoked_by_id = RecordStatus.EFFECTIVE, None, None
-        licence.updated_at = utcnow()
-        await session.flush()
-        restored = {"status": "EFFECTIVE", "withdrawn": penalty.document_number}
-        await audit.record(session, "license.restored", "License", licence.document_number,
-                           {"status": "REVOKED"}, restored, department.code)  # fmt: skip
+    await revocation.reconcile(session, [(penalty.entity_id, penalty.revoked_license_number)], department.code,
+                               f"处罚决定“{penalty.document_number}”已撤销")  # fmt: skip
     return penalty
 
 

@@ -24,8 +24,8 @@ from services.records import (
     license_values,
     penalty_public_until,
     penalty_values,
-    revocation_reason,
 )
+from services.revocation import revocation_reason
 from tests.conftest import Api, DemoCity
 from tests.helpers import manage
 from tests.test_admin_http import sign_in

@@ -334,6 +334,37 @@ async def test_a_revocation_row_revokes_the_named_licence(db: Database, city: De
     assert (again.unchanged, again.revoked_licenses) == (1, 0) and await audit_count(db) == events
 
 
+async def test_revocations_follow_files_whatever_order_they_arrive_in(
+    db: Database, city: DemoCity, tmp_path: Path
+) -> None:
+    uscc, number = city.zhongshan[6], "JY22102020054321"
+    health = await department_principal(db, "WJ-210202")
+    revoking = [penalty_row(uscc, 文号="中市监罚〔2026〕21 号", 类别="吊销许可证件", 罚款="", 吊销=number)]
+    penalties = await run(db, write_csv(tmp_path / "吊销.csv", PENALTY_HEADER, revoking))
+    assert (penalties.created, penalties.revoked_licenses) == (1, 0), "no such licence yet"
+
+    # The licence file arrives afterwards: its licence is stored revoked.
+    licence_file = write_csv(
+        tmp_path / "许可.csv", LICENSE_HEADER, [licence_row(uscc, 编号=number, 来源="中山区卫生健康局")]
+    )
+    await run(db, licence_file, RecordKind.LICENSE, health)
+    revoker = (await stored_penalties(db))["中市监罚〔2026〕21 号"]
+    licence = (await stored_licences(db))["中市监许〔2026〕1 号"]
+    assert licence.status is RecordStatus.REVOKED and licence.revoked_by_id == revoker.id
+    events = await audit_count(db)
+    again = await run(db, licence_file, RecordKind.LICENSE, health)
+    assert again.unchanged == 1 and await audit_count(db) == events, "re-running the licence file changes nothing"
+
+    # A corrected penalty file that no longer revokes gives the licence back its standing.
+    corrected = [penalty_row(uscc, 文号="中市监罚〔2026〕21 号", 类别="警告", 罚款="")]
+    report = await run(db, write_csv(tmp_path / "更正.csv", PENALTY_HEADER, corrected))
+    assert report.updated == 1
+    licence = (await stored_licences(db))["中市监许〔2026〕1 号"]
+    assert (licence.status, licence.revoked_by_id, licence.status_reason) == (RecordStatus.EFFECTIVE, None, None)
+    restored = await _last_event(db, "license.restored")
+    assert restored.object_id == "中市监许〔2026〕1 号" and "更正.csv" in str(restored.after)
+
+
 async def test_complaints_are_imported_by_their_reference(db: Database, city: DemoCity, tmp_path: Path) -> None:
     z = city.zhongshan
     rows = [

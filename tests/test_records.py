@@ -179,6 +179,70 @@ async def test_a_revocation_revokes_the_named_licence_and_withdrawing_it_restore
     assert [e["code"] for e in corrected["recordPenalty"]["errors"]] == ["RECORD_CLOSED"]
 
 
+LICENCES_OF = """
+query($u: String!) { entity(uscc: $u) { licenses { edges { node { licenseNumber status statusReason } } } } }
+"""
+
+
+async def test_a_revocation_follows_the_records_whatever_order_they_arrive_in(
+    api: Api, city: DemoCity, db: Database
+) -> None:
+    uscc, district, health = city.zhongshan_without_records[5], city.tokens["district"], city.tokens["district_health"]
+    first, second, other = "JY-1", "JY-2", "JY-3"
+
+    async def standing() -> dict[str, tuple[str, str | None]]:
+        edges = (await api.data(LICENCES_OF, {"u": uscc}, district))["entity"]["licenses"]["edges"]
+        return {e["node"]["licenseNumber"]: (e["node"]["status"], e["node"]["statusReason"]) for e in edges}
+
+    def revoking(number: str, document: str, **overrides: Any) -> dict[str, Any]:
+        return penalty(uscc, documentNumber=document, categories=["LICENSE_REVOCATION"], fineAmount=None,
+                       revokedLicenseNumber=number, **overrides)  # fmt: skip
+
+    # The penalty arrives before the licence it revokes: the licence is revoked on arrival.
+    early = await _ok(api, PENALTY, revoking(first, "罚-早"), district)
+    assert early["revokedLicense"] is None
+    arrived = await _ok(api, LICENSE, licence(uscc, licenseNumber=first), health)
+    assert arrived["license"]["status"] == "REVOKED"
+    assert (await last_audit(db, "license.revoked")).department_code == "WJ-210202"
+    # A second licence bearing the same number (another department's) is revoked with it.
+    await _ok(api, LICENSE, licence(uscc, documentNumber="大市监许〔2026〕7 号", licenseNumber=first), district)
+    assert await standing() == {first: ("REVOKED", "被行政处罚决定“罚-早”吊销")}
+
+    # Two penalties revoke it; withdrawing one leaves it revoked by the other.
+    later = await _ok(api, PENALTY, revoking(first, "罚-晚", decisionDate=(today() - timedelta(days=5)).isoformat()),
+                      district)  # fmt: skip
+    assert later["revokedLicense"] is None, "already revoked: nothing changes"
+    withdrawn = await api.data(WITHDRAW, {"i": {"documentNumber": "罚-早", "reason": "复议撤销"}}, district)
+    assert withdrawn["withdrawPenalty"]["errors"] == []
+    assert await standing() == {first: ("REVOKED", "被行政处罚决定“罚-晚”吊销")}
+
+    # Corrected so that it no longer revokes: the licences stand again, audited with the cause.
+    events = await audit_count(db)
+    await _ok(api, PENALTY, penalty(uscc, documentNumber="罚-晚", categories=["WARNING"], fineAmount=None), district)
+    assert await standing() == {first: ("EFFECTIVE", None)}
+    restored = await last_audit(db, "license.restored")
+    assert restored.after == {"status": "EFFECTIVE", "cause": "处罚决定“罚-晚”已更正"}
+    assert await audit_count(db) == events + 3, "the correction and each licence's restoration"
+
+    # Corrected to name another licence: that one is revoked, and the first is not.
+    await _ok(api, LICENSE, licence(uscc, documentNumber="大卫公许字〔2026〕第 0013 号", licenseNumber=second), health)
+    moved = await _ok(api, PENALTY, revoking(second, "罚-晚"), district)
+    assert moved["revokedLicense"]["licenseNumber"] == second
+    assert (await standing())[second][0] == "REVOKED"
+    renamed = await _ok(api, PENALTY, revoking(other, "罚-晚"), district)
+    assert renamed["revokedLicense"] is None
+    assert {number: status for number, (status, _) in (await standing()).items()} == {
+        first: "EFFECTIVE",
+        second: "EFFECTIVE",
+    }
+
+    # A licence corrected to the number a standing penalty names is revoked; corrected away, it stands.
+    renumbered = licence(uscc, documentNumber="大卫公许字〔2026〕第 0013 号", licenseNumber=other)
+    assert (await _ok(api, LICENSE, renumbered, health))["license"]["status"] == "REVOKED"
+    back = licence(uscc, documentNumber="大卫公许字〔2026〕第 0013 号", licenseNumber=second)
+    assert (await _ok(api, LICENSE, back, health))["license"]["status"] == "EFFECTIVE"
+
+
 async def test_publicity_periods_follow_the_penalty_and_the_public_sees_only_what_is_in_them(
     api: Api, city: DemoCity
 ) -> None:

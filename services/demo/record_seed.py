@@ -43,8 +43,8 @@ from services.records import (
     license_values,
     party_values,
     penalty_values,
-    revocation_reason,
 )
+from services.revocation import revocation_reason
 
 I = TypeVar("I")  # noqa: E741
 LICENSED_SHARE = 0.75  # of the licences an entity's notices call for, those already granted
