@@ -6,6 +6,7 @@ from models.audit import AuditEvent, AuditHead
 from models.auth import ApiToken, User
 from models.calendar import CalendarDay
 from models.catalog import CatalogVersion, SupervisionMatter
+from models.credit import DisciplineMeasure, Listing, Referral, RiskColourChange, RiskParameters
 from models.notices import Notice
 from models.records import Complaint, License, Penalty
 from models.registry import Department, EntityPerson, MarketEntity, Person, Region
@@ -20,13 +21,18 @@ __all__ = [
     "CatalogVersion",
     "Complaint",
     "Department",
+    "DisciplineMeasure",
     "EntityPerson",
     "License",
+    "Listing",
     "MarketEntity",
     "Notice",
     "Penalty",
     "Person",
+    "Referral",
     "Region",
+    "RiskColourChange",
+    "RiskParameters",
     "SupervisionMatter",
     "User",
     "metadata",

@@ -140,3 +140,52 @@ class ComplaintCategory(StrEnum):
     ENVIRONMENT = "ENVIRONMENT"  # 环境污染
     LABOUR = "LABOUR"  # 劳动用工
     OTHER = "OTHER"  # 其他
+
+
+class ListingKind(StrEnum):
+    ABNORMAL_OPERATION = "ABNORMAL_OPERATION"  # 经营异常名录
+    SERIOUS_DISHONEST = "SERIOUS_DISHONEST"  # 严重违法失信名单
+
+
+class ListingReason(StrEnum):
+    """Why an entity is listed: the four legal reasons of 经营异常名录, or the serious list's own."""
+
+    ANNUAL_REPORT = "ANNUAL_REPORT"  # 未按规定报送年度报告
+    INSTANT_DISCLOSURE = "INSTANT_DISCLOSURE"  # 未按规定公示即时信息
+    FALSE_DISCLOSURE = "FALSE_DISCLOSURE"  # 公示信息隐瞒真实情况、弄虚作假
+    UNREACHABLE = "UNREACHABLE"  # 通过登记的住所或者经营场所无法联系
+    SERIOUS_VIOLATION = "SERIOUS_VIOLATION"  # 严重违法失信行为
+
+
+class RemovalReason(StrEnum):
+    CURED = "CURED"  # 已改正（补报年报、恢复联系等）
+    CREDIT_REPAIR = "CREDIT_REPAIR"  # 信用修复
+    EXPIRY = "EXPIRY"  # 期满
+
+
+class DisciplineLevel(StrEnum):
+    NONE = "NONE"
+    RESTRICTED = "RESTRICTED"  # 经营异常名录
+    BANNED = "BANNED"  # 严重违法失信名单
+
+
+class RiskColour(StrEnum):
+    """四色警示, least severe first."""
+
+    GREEN = "GREEN"
+    YELLOW = "YELLOW"
+    RED = "RED"
+    BLACK = "BLACK"
+
+
+class ReferralReason(StrEnum):
+    LICENSE_REVOKED = "LICENSE_REVOKED"  # 许可证件被吊销
+    INSPECTION_FINDING = "INSPECTION_FINDING"  # 检查发现属其他部门职责的违法行为
+    ESCALATION_DUE = "ESCALATION_DUE"  # 列入经营异常名录将满 3 年
+    MANUAL = "MANUAL"  # 其他
+
+
+class ReferralStatus(StrEnum):
+    SENT = "SENT"
+    ACKNOWLEDGED = "ACKNOWLEDGED"
+    HANDLED = "HANDLED"

@@ -15,6 +15,7 @@ from models.enums import (
     EntityType,
     PersonRole,
     RegionLevel,
+    RiskColour,
 )
 from models.types import Money, ScaledDecimal, UTCDateTime, code_list, utcnow
 
@@ -49,6 +50,7 @@ class MarketEntity(SQLModel, table=True):
     """市场主体: one registered company, sole trader or cooperative."""
 
     __tablename__ = "market_entity"
+    __table_args__ = (sa.Index("ix_market_entity_region_colour", "region_code", "risk_colour"),)
 
     id: int | None = Field(default=None, primary_key=True)
     uscc: str = Field(unique=True, max_length=18)
@@ -66,6 +68,10 @@ class MarketEntity(SQLModel, table=True):
     scope_entry_codes: list[str] = Field(default_factory=list, sa_type=sa.JSON)
     registration_authority_id: int = Field(foreign_key="department.id", index=True)
     data_quality_issue: DataQualityIssue | None = Field(default=None, sa_type=code_list(DataQualityIssue), index=True)
+    # 四色警示 as last rated (services.risk keeps it current); counted by district on the dashboard.
+    risk_colour: RiskColour = Field(
+        default=RiskColour.GREEN, sa_type=code_list(RiskColour), sa_column_kwargs={"server_default": "GREEN"}
+    )
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

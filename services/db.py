@@ -100,11 +100,14 @@ class Database:
 
 async def insert_if_absent(
     session: AsyncSession, model: type[SQLModel], values: dict[str, Any], unique: list[str]
-) -> None:
-    """INSERT … ON CONFLICT DO NOTHING: a concurrent insert of the same key waits, then yields."""
+) -> int | None:
+    """INSERT … ON CONFLICT DO NOTHING: a concurrent insert of the same key waits, then yields.
+    The new row's id, or None when the key was taken."""
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     table = model.__table__  # type: ignore[attr-defined]
-    await session.execute(insert(table).values(**values).on_conflict_do_nothing(index_elements=unique))
+    statement = insert(table).values(**values).on_conflict_do_nothing(index_elements=unique).returning(table.c.id)
+    new_id: int | None = await session.scalar(statement)
+    return new_id
 
 
 async def serialise_writers(session: AsyncSession, key: int) -> None:
