@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import event, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import SQLModel
 
 from services import access, notice_events  # noqa: F401 - notice_events registers its session listeners
@@ -132,3 +134,10 @@ async def refresh_statistics(db: Database, table: str) -> None:
             await connection.commit()
     except DBAPIError:
         return
+
+
+def json_from_text(session: AsyncSession, text_of_json: ColumnElement[str]) -> ColumnElement[Any]:
+    """JSON built as text in SQL, for a JSON column: PostgreSQL casts it; SQLite keeps JSON as text."""
+    if session.get_bind().dialect.name == "postgresql":
+        return sa.cast(text_of_json, sa.JSON)
+    return sa.type_coerce(text_of_json, sa.JSON)
