@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from models import Complaint, Department, License, Listing, MarketEntity, Penalty
@@ -86,8 +87,8 @@ CASES = [
 ]  # fmt: skip
 
 
-async def _department(session: Any, code: str) -> Department:
-    found = await session.scalar(select(Department).where(col(Department.code) == code))
+async def _department(session: AsyncSession, code: str) -> Department:
+    found: Department | None = await session.scalar(select(Department).where(col(Department.code) == code))
     assert found is not None
     return found
 
@@ -115,8 +116,8 @@ async def build(db: Database, cases: list[Case]) -> dict[str, int]:
     return ids
 
 
-async def _records(session: Any, entity_id: int, department_id: int, number: int, case: Case) -> None:
-    common = {"entity_id": entity_id, "source_department_id": department_id, "party_name": "测试",
+async def _records(session: AsyncSession, entity_id: int, department_id: int, number: int, case: Case) -> None:
+    common: dict[str, Any] = {"entity_id": entity_id, "source_department_id": department_id, "party_name": "测试",
               "authority_name": "中山区市场监督管理局", "created_at": utcnow(), "updated_at": utcnow()}  # fmt: skip
     ages = [(age, RecordStatus.EFFECTIVE) for age in case.penalties] + [
         (a, RecordStatus.WITHDRAWN) for a in case.withdrawn
@@ -203,7 +204,8 @@ async def test_the_stored_colour_follows_the_evaluation_and_keeps_its_history(db
         await session.commit()
     assert done.changed >= sum(case.colour is not RiskColour.GREEN for case in CASES)
     async with db.session(SYSTEM) as session:
-        stored = dict((await session.execute(select(MarketEntity.id, MarketEntity.risk_colour))).all())
+        rows = (await session.execute(select(MarketEntity.id, MarketEntity.risk_colour))).all()
+        stored: dict[int, RiskColour] = {int(entity_id or 0): colour for entity_id, colour in rows}
         assessed = await risk.assess(session, list(stored), AS_OF)
         history = (await session.execute(sa.text(
             "SELECT entity_id, old_colour, new_colour, reasons, cause FROM risk_colour_change"))).all()  # fmt: skip
