@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -93,7 +92,7 @@ class RiskColourChange(SQLModel, table=True):
     changed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     old_colour: RiskColour | None = Field(default=None, sa_type=code_list(RiskColour))
     new_colour: RiskColour = Field(sa_type=code_list(RiskColour))
-    reasons: list[dict[str, Any]] = Field(default_factory=list, sa_type=sa.JSON)
+    reasons: list[str] = Field(default_factory=list, sa_type=sa.JSON)  # the codes of the rules that held
     cause: str = Field(max_length=64)  # what re-rated it: a record's audit action, or the full recompute
 
 

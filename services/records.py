@@ -25,7 +25,7 @@ from sqlmodel import SQLModel, col, select
 from models import Complaint, Department, License, MarketEntity, Penalty
 from models.enums import ComplaintCategory, DepartmentLevel, LicenseCategory, PenaltyCategory, RecordStatus
 from models.types import utcnow
-from services import audit, revocation, uscc
+from services import audit, revocation, risk, uscc
 from services.access import principal_of, require_authenticated
 from services.clock import today
 from services.departments import get_department
@@ -380,12 +380,14 @@ async def record_license(session: AsyncSession, data: LicenseInput) -> Recorded:
     checked = await _checked_decision(session, data, license_values)
     existing = await session.scalar(select(License).filter_by(**checked.key))
     checked.values["status"] = existing.status if existing is not None else RecordStatus.EFFECTIVE
+    existing_entity = existing.entity_id if existing is not None else 0
     record, outcome = await _store(session, License, checked.key, checked.values, "license", checked.department)
     if outcome is not RecordOutcome.UNCHANGED:
         # A penalty may have revoked this licence before it was recorded, or a correction
         # may have moved it out of a revocation's reach.
         await revocation.reconcile(session, [(record.entity_id, record.license_number)], checked.department.code,
                                    f"许可决定“{record.document_number}”已更正")  # fmt: skip
+        await risk.rerate(session, {record.entity_id, existing_entity}, f"license.{outcome.value.lower()}")
     return Recorded(record, outcome)
 
 
@@ -406,6 +408,8 @@ async def record_penalty(session: AsyncSession, data: PenaltyInput) -> Recorded:
     pairs = [(penalty.entity_id, penalty.revoked_license_number), earlier]
     changed = await revocation.reconcile(session, pairs, department.code, f"处罚决定“{penalty.document_number}”已更正")
     revoked = next((done.licence for done in changed if done.penalty_id == penalty.id), None)
+    if outcome is not RecordOutcome.UNCHANGED:
+        await risk.rerate(session, {penalty.entity_id, earlier[0]}, f"penalty.{outcome.value.lower()}")
     return Recorded(penalty, outcome, revoked)
 
 
@@ -438,6 +442,8 @@ async def _close_penalty(
     await session.flush()
     await audit.record(session, f"penalty.{action}", "Penalty", number, before, {"status": status.value, "reason": why},
                        department.code)  # fmt: skip
+    if status is RecordStatus.REPAIRED:  # a withdrawal re-rates once its licences are restored
+        await risk.rerate(session, {penalty.entity_id}, f"penalty.{action}")
     return penalty, department
 
 
@@ -450,6 +456,7 @@ async def withdraw_penalty(
     )
     await revocation.reconcile(session, [(penalty.entity_id, penalty.revoked_license_number)], department.code,
                                f"处罚决定“{penalty.document_number}”已撤销")  # fmt: skip
+    await risk.rerate(session, {penalty.entity_id}, "penalty.withdrawn")
     return penalty
 
 
@@ -471,7 +478,10 @@ async def record_complaint(session: AsyncSession, data: ComplaintInput) -> Recor
     entity = await _entity(session, code, department)
     values["entity_id"] = entity.id
     key = {"source_department_id": department.id, "reference": values.pop("reference")}
+    earlier = await session.scalar(select(Complaint.entity_id).filter_by(**key))
     record, outcome = await _store(session, Complaint, key, values, "complaint", department)
+    if outcome is not RecordOutcome.UNCHANGED:
+        await risk.rerate(session, {record.entity_id, earlier or 0}, f"complaint.{outcome.value.lower()}")
     return Recorded(record, outcome)
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from models import Department, EntityPerson, MarketEntity, Notice, Region
-from models.enums import DataQualityIssue, EntityStatus, EntityType, PersonRole
+from models.enums import DataQualityIssue, EntityStatus, EntityType, PersonRole, RiskColour
 from models.types import utcnow
 from services import audit, uscc
 from services.access import UNRESTRICTED, may_change, may_register_in, principal_of, require_authenticated
@@ -98,6 +98,7 @@ class EntityFilter:
     status: EntityStatus | None = None
     text: str | None = None
     data_quality_issue: bool | None = None
+    colour: RiskColour | None = None  # the stored 四色警示 colour
 
 
 @dataclass
@@ -329,6 +330,8 @@ def entity_conditions(flt: EntityFilter) -> list[ColumnElement[bool]]:
         conditions.append(col(MarketEntity.entity_type) == flt.entity_type)
     if flt.status:
         conditions.append(col(MarketEntity.status) == flt.status)
+    if flt.colour:
+        conditions.append(col(MarketEntity.risk_colour) == flt.colour)
     if flt.data_quality_issue is not None:
         column = col(MarketEntity.data_quality_issue)
         conditions.append(column.is_not(None) if flt.data_quality_issue else column.is_(None))

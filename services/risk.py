@@ -18,11 +18,13 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
 
 from models import Complaint, License, Listing, MarketEntity, Penalty, RiskColourChange
 from models.enums import RiskColour
 from models.types import utcnow
 from services import audit
+from services.access import principal_of, require_authenticated
 from services.clock import today
 from services.db import json_from_text
 from services.errors import DomainError
@@ -261,3 +263,31 @@ async def recompute_all(session: AsyncSession, as_of: date | None = None) -> Rec
              "byColour": {member.value: count for member, count in by_colour.items()}}  # fmt: skip
     await audit.record(session, "risk.recomputed", "MarketEntity", "*", None, after)
     return result
+
+
+async def colour_history(session: AsyncSession, entity_ids: Sequence[int]) -> list[list[RiskColourChange]]:
+    """For a DataLoader: each entity's colour changes, newest first."""
+    require_authenticated(principal_of(session))
+    rows = await session.scalars(
+        select(RiskColourChange)
+        .where(col(RiskColourChange.entity_id).in_(list(entity_ids)))
+        .order_by(col(RiskColourChange.changed_at).desc(), col(RiskColourChange.id).desc())
+    )
+    grouped: dict[int, list[RiskColourChange]] = {key: [] for key in entity_ids}
+    for change in rows.all():
+        grouped[change.entity_id].append(change)
+    return [grouped[key] for key in entity_ids]
+
+
+async def assessments_of(session: AsyncSession, keys: Sequence[tuple[int, date]]) -> list[Assessment]:
+    """For a DataLoader: each (entity, day), assessed with the other entities of that day at once."""
+    require_authenticated(principal_of(session))
+    by_day: dict[date, list[int]] = {}
+    for entity_id, day in keys:
+        by_day.setdefault(day, []).append(entity_id)
+    parameters = await current_parameters(session)
+    found: dict[tuple[int, date], Assessment] = {}
+    for day, entity_ids in by_day.items():
+        for entity_id, assessment in (await assess(session, entity_ids, day, parameters)).items():
+            found[(entity_id, day)] = assessment
+    return [found[key] for key in keys]

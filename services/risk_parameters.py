@@ -13,7 +13,7 @@ from sqlmodel import col, select
 
 from models import RiskParameters
 from services import audit
-from services.access import principal_of, require_maintainer
+from services.access import principal_of, require_authenticated, require_maintainer
 from services.errors import Collector
 
 MAX_WINDOW_DAYS = 3650
@@ -45,6 +45,12 @@ async def current_parameters(session: AsyncSession) -> Parameters:
         row.red_resolution_rate,
         row.yellow_resolution_rate,
     )
+
+
+async def parameters_in_force(session: AsyncSession) -> Parameters:
+    """What the rules use now: internal, for any signed-in caller."""
+    require_authenticated(principal_of(session))
+    return await current_parameters(session)
 
 
 def checked(parameters: Parameters) -> Parameters:
