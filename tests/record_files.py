@@ -4,12 +4,25 @@ from __future__ import annotations
 
 import csv
 import json
+import zipfile
 from datetime import date
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import httpx
 import openpyxl
+from openpyxl.xml.constants import (
+    ARC_CONTENT_TYPES,
+    ARC_SHARED_STRINGS,
+    ARC_WORKBOOK_RELS,
+    CONTYPES_NS,
+    PKG_REL_NS,
+    REL_NS,
+    SHARED_STRINGS,
+    SHEET_MAIN_NS,
+    XML_NS,
+)
 from sqlmodel import col, select
 
 from models import Department
@@ -106,6 +119,46 @@ def write_xlsx(path: Path, header: list[str], rows: list[list[Any]]) -> Path:
     for values in rows:
         sheet.append([_typed(value) for value in values])
     book.save(path)
+    return path
+
+
+def write_xlsx_shared_strings(path: Path, header: list[str], rows: list[list[Any]]) -> Path:
+    """As write_xlsx, but with the texts in a shared-strings table (xl/sharedStrings.xml), each
+    distinct text once, as Excel and WPS save a workbook: openpyxl writes every text inline."""
+    write_xlsx(path, header, rows)
+    with zipfile.ZipFile(path) as book:
+        parts = {name: book.read(name) for name in book.namelist()}
+    sheet_name = "xl/worksheets/sheet1.xml"
+    sheet = ElementTree.fromstring(parts[sheet_name])
+    strings: dict[str, int] = {}
+    for cell in sheet.iter(f"{{{SHEET_MAIN_NS}}}c"):
+        inline = cell.find(f"{{{SHEET_MAIN_NS}}}is")
+        if cell.get("t") == "inlineStr" and inline is not None:
+            text = "".join(inline.itertext())
+            cell.remove(inline)
+            cell.set("t", "s")
+            ElementTree.SubElement(cell, f"{{{SHEET_MAIN_NS}}}v").text = str(strings.setdefault(text, len(strings)))
+    table = ElementTree.Element(f"{{{SHEET_MAIN_NS}}}sst", uniqueCount=str(len(strings)))
+    for text in strings:
+        item = ElementTree.SubElement(ElementTree.SubElement(table, f"{{{SHEET_MAIN_NS}}}si"), f"{{{SHEET_MAIN_NS}}}t")
+        item.text = text
+        item.set(f"{{{XML_NS}}}space", "preserve")
+    types = ElementTree.fromstring(parts[ARC_CONTENT_TYPES])
+    ElementTree.SubElement(
+        types, f"{{{CONTYPES_NS}}}Override", PartName="/" + ARC_SHARED_STRINGS, ContentType=SHARED_STRINGS
+    )
+    relations = ElementTree.fromstring(parts[ARC_WORKBOOK_RELS])
+    ElementTree.SubElement(
+        relations, f"{{{PKG_REL_NS}}}Relationship", Id="rIdStrings", Type=f"{REL_NS}/sharedStrings",
+        Target="sharedStrings.xml",
+    )  # fmt: skip
+    parts[sheet_name] = ElementTree.tostring(sheet, encoding="utf-8", xml_declaration=True)
+    parts[ARC_SHARED_STRINGS] = ElementTree.tostring(table, encoding="utf-8", xml_declaration=True)
+    parts[ARC_CONTENT_TYPES] = ElementTree.tostring(types, encoding="utf-8", xml_declaration=True)
+    parts[ARC_WORKBOOK_RELS] = ElementTree.tostring(relations, encoding="utf-8", xml_declaration=True)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        for name, data in parts.items():
+            book.writestr(name, data)
     return path
 
 
