@@ -6,13 +6,15 @@ import asyncio
 
 import typer
 
-from bench import record_import, registry_reads, routing
+from bench import record_import, registry_reads, risk_colours, routing
 
-BENCHMARKS = ("registry_reads", "routing", "record_import")
+BENCHMARKS = ("registry_reads", "routing", "record_import", "risk_colours")
 
 
 def main(
-    only: list[str] = typer.Option(list(BENCHMARKS), help="只运行这些基准（registry_reads、routing、record_import）"),
+    only: list[str] = typer.Option(
+        list(BENCHMARKS), help="只运行这些基准（registry_reads、routing、record_import、risk_colours）"
+    ),
     entities: int = typer.Option(20000, help="registry_reads：市场主体数量"),
     seconds: float = typer.Option(8.0, help="registry_reads：每个场景的压测秒数"),
     concurrency: int = typer.Option(16, help="registry_reads：并发请求数"),
@@ -22,6 +24,7 @@ def main(
     one_at_a_time: int = typer.Option(2000, help="routing：逐笔登记（每笔一个事务）的数量"),
     rows: int = typer.Option(1_000_000, help="record_import：处罚文件的行数"),
     record_entities: int = typer.Option(20_000, help="record_import：文件涉及的市场主体数"),
+    rated_entities: int = typer.Option(1_000_000, help="risk_colours：评定的市场主体数"),
 ) -> None:
     unknown = sorted(set(only) - set(BENCHMARKS))
     if unknown:
@@ -32,6 +35,8 @@ def main(
         asyncio.run(routing.run(registrations=registrations, matters=matters, one_at_a_time=one_at_a_time))
     if "record_import" in only:
         asyncio.run(record_import.run(rows=rows, entities=record_entities))
+    if "risk_colours" in only:
+        asyncio.run(risk_colours.run(entities=rated_entities))
 
 
 if __name__ == "__main__":

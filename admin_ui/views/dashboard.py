@@ -8,7 +8,7 @@ from starlette_admin.routing import route
 from starlette_admin.views import CustomView
 
 from admin_ui.labels import label
-from models.enums import EntityStatus
+from models.enums import EntityStatus, RiskColour
 from services.dashboard import entity_counts
 from services.inbox import inbox_counts
 
@@ -27,6 +27,7 @@ class DashboardView(CustomView):
             context={
                 "title": "首页",
                 "statuses": [(status, label(status)) for status in EntityStatus],
+                "colours": [(colour, label(colour)) for colour in RiskColour],
                 "counts": counts,
                 "total": sum(row.total for row in counts),
                 "notices": await inbox_counts(request.state.session),
