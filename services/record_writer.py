@@ -30,7 +30,7 @@ from sqlmodel import SQLModel, col, select
 from models import Complaint, License, MarketEntity, Penalty
 from models.enums import PenaltyCategory, RecordStatus
 from models.types import utcnow
-from services import audit, revocation
+from services import audit, revocation, risk
 from services.catalog_io import RowOutcome
 from services.errors import Problem
 from services.record_columns import RecordKind
@@ -82,6 +82,7 @@ class _Plan:
     # revoking row by its document number.
     licensed: list[tuple[int, str | None]] = field(default_factory=list)
     revoking: dict[str, RowResult] = field(default_factory=dict)
+    rerate: set[int] = field(default_factory=set)  # entities whose colour the chunk may have changed
 
 
 async def write_chunk(
@@ -144,9 +145,13 @@ async def _write(
         await audit.record(session, f"{kind.value}.created_batch", model_name, filename[:128], None, after, source.code)
     if plan.licensed:
         cause = f"{'处罚' if kind is RecordKind.PENALTY else '许可'}决定已由文件“{filename}”更正"
-        for done in await revocation.reconcile(session, plan.licensed, source.code, cause):
+        reconciled = await revocation.reconcile(session, plan.licensed, source.code, cause)
+        for done in reconciled.revoked:
             if done.source_department_id == source.id and done.document_number in plan.revoking:
                 plan.revoking[done.document_number].revoked = done.licence.license_number
+        plan.rerate |= reconciled.entities
+    # 四色警示: the entities whose penalties, complaints or licences' standing changed.
+    await risk.rerate(session, plan.rerate, f"{kind.value}.import")
     return plan.results
 
 
@@ -230,6 +235,10 @@ def _plan(
             plan.corrections.append((key, before, {**before, **_snapshot(values)}))
             if kind is RecordKind.PENALTY:  # the licence a corrected penalty named before
                 plan.licensed.append((found["entity_id"], found["revoked_license_number"]))
+            if kind is not RecordKind.LICENSE:
+                plan.rerate.add(found["entity_id"])
+        if kind is not RecordKind.LICENSE and result.outcome is not RowOutcome.UNCHANGED:
+            plan.rerate.add(entity.id)
         plan.results.append(result)
         if kind is RecordKind.LICENSE and result.outcome is not RowOutcome.UNCHANGED:
             plan.licensed.append((entity.id, values["license_number"]))

@@ -49,15 +49,20 @@ def revocation_reason(document_number: str) -> str:
     return f"被行政处罚决定“{document_number}”吊销"
 
 
+@dataclass(frozen=True)
+class Reconciled:
+    revoked: list[Revocation]  # licences newly revoked (or now revoked by another penalty)
+    entities: set[int]  # entities whose licences changed, either way: their colour may have
+
+
 async def reconcile(
     session: AsyncSession, pairs: Iterable[tuple[int, str | None]], actor: str, cause: str
-) -> list[Revocation]:
+) -> Reconciled:
     """Bring the licences of `pairs` (entity id, licence number) in line with the penalties
-    that stand, audited as `actor`; a licence given back its standing is audited with
-    `cause`. Returns the licences newly revoked (or now revoked by another penalty)."""
+    that stand, audited as `actor`; a licence given back its standing is audited with `cause`."""
     wanted = {(entity_id, number) for entity_id, number in pairs if number}
     if not wanted:
-        return []
+        return Reconciled([], set())
     entity_ids, numbers = {entity_id for entity_id, _ in wanted}, {number for _, number in wanted}
     rows = await session.execute(
         sa.select(
@@ -88,6 +93,7 @@ async def reconcile(
         )
     )
     revoked: list[Revocation] = []
+    entities: set[int] = set()
     for licence in licences.all():
         pair = (licence.entity_id, licence.license_number or "")
         if pair not in wanted:
@@ -110,6 +116,7 @@ async def reconcile(
         else:
             continue  # revoked by no penalty of ours (as stored before this platform): left as it is
         licence.updated_at = utcnow()
+        entities.add(licence.entity_id)
         await session.flush()
         await audit.record(session, action, "License", licence.document_number, before, after, actor)
-    return revoked
+    return Reconciled(revoked, entities)

@@ -177,3 +177,29 @@ async def test_a_page_of_100_with_records_costs_the_same_statements_as_a_page_of
     # token, page, licences, penalties, complaints, and the source departments (in one or two batches,
     # as the loaders' batches happen to fall): never a statement per entity.
     assert max(counts) <= 7
+
+
+WITH_COLOURS = """
+query($first: Int) {
+  entities(first: $first) {
+    edges { node { uscc colour riskColour { colour reasons { rule evidence { reference } } }
+                   colourHistory { newColour } } }
+  }
+}
+"""
+
+
+async def test_a_page_of_100_with_colours_costs_the_same_statements_as_a_page_of_10(
+    api: Api, city: DemoCity, db: Database
+) -> None:
+    token = city.tokens["maintainer"]
+    counts = []
+    for size in (10, 100):
+        statements, data = await _counted(api, db, token, WITH_COLOURS, size)
+        nodes = [edge["node"] for edge in data["entities"]["edges"]]
+        assert len(nodes) == size and all(node["colour"] == node["riskColour"]["colour"] for node in nodes)
+        counts.append(statements)
+    assert any(node["riskColour"]["reasons"] for node in nodes), "the page holds entities with warnings"
+    # token, page, parameters, the rules' facts, at most one evidence query per kind of record
+    # (penalties, complaints, listings, licences: only kinds some rule on the page needs), history
+    assert max(counts) <= 9, counts

@@ -13,9 +13,11 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 
-from models import AuditEvent, Complaint, License, Penalty
-from models.enums import ComplaintCategory, LicenseCategory, PenaltyCategory, RecordStatus
+from models import AuditEvent, Complaint, License, MarketEntity, Penalty, RiskColourChange
+from models.enums import ComplaintCategory, LicenseCategory, PenaltyCategory, RecordStatus, RiskColour
+from services import risk
 from services.catalog_io import RowOutcome
+from services.clock import today
 from services.db import Database
 from services.errors import DomainError
 from services.principal import Principal
@@ -491,3 +493,24 @@ async def test_a_computed_amount_in_a_spreadsheet_reads_as_excel_shows_it(
     report = await run(db, write_xlsx(tmp_path / "计算.xlsx", PENALTY_HEADER, rows))
     assert outcomes(report) == {2: RowOutcome.CREATED}
     assert (await stored_penalties(db))["中市监罚〔2026〕41 号"].fine_amount == Decimal("3000.00")
+
+
+async def test_an_imported_file_re_rates_the_entities_it_touched(db: Database, city: DemoCity, tmp_path: Path) -> None:
+    async with db.session(SYSTEM) as session:
+        green = select(MarketEntity.uscc).where(col(MarketEntity.region_code) == "210202",
+                                                col(MarketEntity.risk_colour) == RiskColour.GREEN)  # fmt: skip
+        uscc = await session.scalar(green.limit(1))
+    assert uscc is not None
+    rows = [penalty_row(uscc, 文号=f"中市监罚〔2026〕{30 + n} 号", 日期=today().isoformat()) for n in range(3)]
+    await run(db, write_csv(tmp_path / "三次处罚.csv", PENALTY_HEADER, rows))
+    async with db.session(SYSTEM) as session:
+        entity = await session.scalar(select(MarketEntity).where(col(MarketEntity.uscc) == uscc))
+        assert entity is not None and entity.id is not None
+        assessed = (await risk.assess(session, [entity.id], today()))[entity.id]
+        history = await session.scalar(
+            select(RiskColourChange).where(col(RiskColourChange.entity_id) == entity.id).order_by(
+                col(RiskColourChange.id).desc()).limit(1)
+        )  # fmt: skip
+    assert "PENALTIES_RED" in {reason.rule for reason in assessed.reasons}
+    assert entity.risk_colour is assessed.colour is RiskColour.RED
+    assert history is not None and (history.old_colour, history.cause) == (RiskColour.GREEN, "penalty.import")

@@ -216,3 +216,12 @@ async def test_the_stored_colour_follows_the_evaluation_and_keeps_its_history(db
     red = by_entity[ids["3 penalties"]]
     assert (red[1], red[2], red[4]) == ("GREEN", "RED", "recompute")
     assert "PENALTIES_RED" in str(red[3])
+
+
+async def test_the_seeded_demo_city_is_stored_as_it_is_assessed(db: Database, city: DemoCity) -> None:
+    async with db.session(SYSTEM) as session:
+        rows = (await session.execute(select(MarketEntity.id, MarketEntity.risk_colour))).all()
+        stored = {int(entity_id or 0): colour for entity_id, colour in rows}
+        assessed = await risk.assess(session, list(stored), AS_OF)
+    assert stored == {entity_id: found.colour for entity_id, found in assessed.items()}
+    assert len(set(stored.values())) >= 3, "the demo city shows several colours"

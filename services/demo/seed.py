@@ -20,7 +20,7 @@ from sqlmodel import col, select
 
 from models import Department, EntityPerson, MarketEntity, Person
 from models.enums import ApprovalLevel, DepartmentLevel, EntityStatus, EntityType, MatterMode, PersonRole, Role
-from services import audit, catalog_versions, uscc
+from services import audit, catalog_versions, risk, uscc
 from services.calendar import CalendarDayInput, set_calendar_days
 from services.catalog import MatterInput, upsert_supervision_matter
 from services.db import Database
@@ -369,6 +369,8 @@ async def seed_demo(
         routed = await route_batch(session, entity_ids)
         short_names = {code: _short(name) for code, name in districts.items()}
         records = await seed_records(session, seed, entity_ids, short_names)
+        # Records and listings went in set-based: rate every entity once, as the nightly job would.
+        await risk.recompute_all(session)
         await audit.record(
             session,
             "demo.seeded",
