@@ -17,8 +17,8 @@ from schema.inputs import (
     WithdrawPenaltyInput,
 )
 from services import records as record_service
-from services.errors import DomainError, Problem
-from services.paging import Page, decode_cursor, encode_cursor, page_size
+from services.errors import Problem
+from services.paging import page_of_loaded, page_size
 from services.records import RecordOutcome
 
 T = TypeVar("T", License, Penalty, Complaint)
@@ -111,25 +111,12 @@ async def record_complaint(info: GqlInfo, input: RecordComplaintInput) -> Record
     return RecordComplaintResult(done.record if done else None, done.outcome if done else None, errors)
 
 
-def _page(records: Sequence[T], kind: str, size: int, after: str | None) -> Page[T]:
-    """A page of one entity's records, already loaded for every entity at once (DataLoader)."""
-    after_id = decode_cursor(kind, after)
-    if after_id is not None and not after_id.isdigit():
-        raise DomainError("INVALID_CURSOR", "分页游标无效：请使用上一页返回的 endCursor", "after")
-    start = 0
-    if after_id is not None:
-        start = next((i + 1 for i, r in enumerate(records) if r.id == int(after_id)), len(records))
-    items = list(records[start : start + size])
-    cursors = [encode_cursor(kind, str(r.id)) for r in items]
-    return Page(items, cursors, start + size < len(records), start > 0)
-
-
 def _connection(info: GqlInfo, records: Sequence[T], kind: str, first: int | None, after: str | None) -> Connection[T]:
     async def count() -> int:
         return len(records)
 
     size = page_size(first, info.context.settings.max_page_size)
-    return connection(_page(records, kind, size, after), count)
+    return connection(page_of_loaded(records, kind, size, after), count)
 
 
 async def entity_licenses(

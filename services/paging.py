@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from services.errors import DomainError
 
 T = TypeVar("T")
+
+
+class _Identified(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+I = TypeVar("I", bound=_Identified)  # noqa: E741
 DEFAULT_PAGE_SIZE = 20
 
 
@@ -47,3 +56,16 @@ def page_size(first: int | None, maximum: int) -> int:
     if first > maximum:
         raise DomainError("PAGE_SIZE_EXCEEDED", f"first 最大为 {maximum}", "first")
     return first
+
+
+def page_of_loaded(rows: Sequence[I], kind: str, size: int, after: str | None) -> Page[I]:
+    """A page of rows already loaded in their order (a DataLoader's, for one entity), with the
+    same cursors as a keyset page: the cursor is the row's id."""
+    after_id = decode_cursor(kind, after)
+    if after_id is not None and not after_id.isdigit():
+        raise DomainError("INVALID_CURSOR", "分页游标无效：请使用上一页返回的 endCursor", "after")
+    start = 0
+    if after_id is not None:
+        start = next((i + 1 for i, row in enumerate(rows) if row.id == int(after_id)), len(rows))
+    items = list(rows[start : start + size])
+    return Page(items, [encode_cursor(kind, str(row.id)) for row in items], start + size < len(rows), start > 0)
