@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col, or_, select
+from sqlmodel import col, select
 
 from models import Department, SupervisionMatter
 from models.enums import ApprovalLevel, DepartmentLevel, MatterMode
@@ -127,16 +127,14 @@ async def upsert_supervision_matter(
     return matter
 
 
-def _in_force(on: date) -> list[object]:
-    return [
-        col(SupervisionMatter.effective_from) <= on,
-        or_(col(SupervisionMatter.effective_to).is_(None), col(SupervisionMatter.effective_to) >= on),
-    ]
+def in_force(effective_from: date, effective_to: date | None, on: date) -> bool:
+    """A matter is in force from its first day to its last, both included; open-ended without one.
+    Live matters and the frozen ones of a published version are judged by this one rule."""
+    return effective_from <= on and (effective_to is None or effective_to >= on)
 
 
 async def list_matters(session: AsyncSession, effective_on: date | None = None) -> list[SupervisionMatter]:
     require_authenticated(principal_of(session))
-    query = select(SupervisionMatter).order_by(col(SupervisionMatter.code))
-    if effective_on is not None:
-        query = query.where(*_in_force(effective_on))  # type: ignore[arg-type]
-    return list((await session.scalars(query)).all())
+    matters = (await session.scalars(select(SupervisionMatter).order_by(col(SupervisionMatter.code)))).all()
+    # The catalog is a few hundred rows: filtered here, by the same rule as a frozen version's.
+    return [m for m in matters if effective_on is None or in_force(m.effective_from, m.effective_to, effective_on)]

@@ -21,6 +21,7 @@ from models import CatalogVersion, SupervisionMatter
 from models.enums import ApprovalLevel
 from services import audit
 from services.access import principal_of, require_authenticated, require_maintainer
+from services.catalog import in_force
 from services.db import serialise_writers
 from services.errors import Collector, DomainError
 from services.scope import MatchRule, ScopeMatcher
@@ -46,7 +47,7 @@ class PublishedMatter:
     effective_to: date | None
 
     def in_force(self, on: date) -> bool:
-        return self.effective_from <= on and (self.effective_to is None or self.effective_to >= on)
+        return in_force(self.effective_from, self.effective_to, on)
 
     def frozen(self) -> dict[str, object]:
         return {
