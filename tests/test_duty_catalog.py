@@ -98,3 +98,8 @@ async def test_a_matter_no_longer_in_force_matches_nothing(api: Api, city: DemoC
     before, after = published.matcher_on(date(2026, 6, 30)), published.matcher_on(date(2026, 7, 1))
     assert before.match("旧事项").matter_keys == ["OLD-1"]
     assert after.match("旧事项").matter_keys == []
+    # The live catalog answers by the same rule: in force through its last day, not after.
+    listed = "query($d: Date) { supervisionMatters(effectiveOn: $d) { code } }"
+    for day, expected in (("2026-06-30", True), ("2026-07-01", False)):
+        codes = {m["code"] for m in (await api.data(listed, {"d": day}, city.tokens["district"]))["supervisionMatters"]}
+        assert ("OLD-1" in codes) is expected, day
