@@ -17,6 +17,7 @@ from models import (
     MarketEntity,
     Notice,
     Penalty,
+    Referral,
     Region,
     SupervisionMatter,
 )
@@ -27,6 +28,7 @@ from services.notices import entities_by_ids, matters_by_ids, notices_of_entitie
 from services.persons import links_of
 from services.principal import Principal
 from services.records import records_of_entities
+from services.referrals import licences_by_ids, referrals_of_entities
 from services.regions import regions_by_codes
 from services.registry_view import PersonInEntity
 
@@ -46,6 +48,13 @@ async def _persons(session: AsyncSession, entity_ids: Sequence[int]) -> list[lis
     grouped: dict[int, list[PersonInEntity]] = defaultdict(list)
     for person in await links_of(session, entity_ids):
         grouped[person.entity_id].append(person)
+    return [grouped.get(key, []) for key in entity_ids]
+
+
+async def _referrals(session: AsyncSession, entity_ids: Sequence[int]) -> list[list[Referral]]:
+    grouped: dict[int, list[Referral]] = defaultdict(list)
+    for referral in await referrals_of_entities(session, entity_ids):
+        grouped[referral.entity_id].append(referral)
     return [grouped.get(key, []) for key in entity_ids]
 
 
@@ -70,6 +79,8 @@ class Loaders:
         self.penalties_by_entity_id: DataLoader[int, list[Penalty]] = self._loader(_records(Penalty))
         self.complaints_by_entity_id: DataLoader[int, list[Complaint]] = self._loader(_records(Complaint))
         self.catalog_version_by_id: DataLoader[int, CatalogVersion | None] = self._loader(versions_by_ids)
+        self.referrals_by_entity_id: DataLoader[int, list[Referral]] = self._loader(_referrals)
+        self.license_by_id: DataLoader[int, License | None] = self._loader(licences_by_ids)
 
     def _loader(self, fetch: Callable[[AsyncSession, Sequence[K]], Awaitable[list[V]]]) -> DataLoader[K, V]:
         async def batch(keys: Sequence[K]) -> list[V]:

@@ -16,11 +16,14 @@ from models.enums import (
     PenaltyCategory,
     PersonRole,
     RecordStatus,
+    ReferralReason,
+    ReferralStatus,
     RegionLevel,
     Role,
 )
 from services.principal import PrincipalKind
 from services.records import RecordOutcome
+from services.referrals import ReferralDirection
 
 strawberry.enum(RegionLevel, description="行政区划层级 / GB/T 2260 level.")
 strawberry.enum(DepartmentLevel, description="部门层级（两级使用）/ City or district department.")
@@ -53,6 +56,12 @@ strawberry.enum(
 strawberry.enum(ComplaintCategory, description="12345 投诉类别 / Hotline complaint category.")
 strawberry.enum(RecordOutcome, description="新增、更正或无变化 / Created, updated (corrected) or unchanged.")
 strawberry.enum(Role, description="角色：部门或目录维护人员 / A department's or a maintainer's.")
+strawberry.enum(
+    ReferralReason,
+    description="联动告知事由：许可证件被吊销、检查发现其他部门职责内的问题、列入经营异常名录将满三年、其他 / Why.",
+)
+strawberry.enum(ReferralStatus, description="联动告知状态：已发送、已签收、已办结 / Sent, acknowledged, handled.")
+strawberry.enum(ReferralDirection, description="本部门发出的或收到的 / Sent by or received by the department.")
 
 __all__ = [
     "ApprovalLevel",
@@ -70,6 +79,9 @@ __all__ = [
     "PrincipalKind",
     "RecordOutcome",
     "RecordStatus",
+    "ReferralDirection",
+    "ReferralReason",
+    "ReferralStatus",
     "RegionLevel",
     "Role",
 ]

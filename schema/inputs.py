@@ -18,6 +18,9 @@ from schema.enums import (
     NoticeStatus,
     PenaltyCategory,
     PersonRole,
+    ReferralDirection,
+    ReferralReason,
+    ReferralStatus,
 )
 
 
@@ -226,3 +229,28 @@ class RecordComplaintInput:
     resolved_on: datetime.date | None = None
     summary: str | None = None
     department_code: str | None = None
+
+
+@strawberry.input(description="联动告知筛选 / Referral filter.")
+class ReferralFilter:
+    direction: ReferralDirection | None = strawberry.field(
+        default=None,
+        description="发出的或收到的（维护人员须同时指定部门）/ Sent or received; maintainers name a department.",
+    )
+    status: ReferralStatus | None = None
+    reason: ReferralReason | None = None
+    uscc: str | None = None
+    department_code: str | None = strawberry.field(
+        default=None, description="维护人员查看某部门的联动告知 / For maintainers: whose referrals."
+    )
+
+
+@strawberry.input(description="联动告知 / Alert another department about an entity.")
+class SendReferralInput:
+    uscc: str
+    to_department_code: str = strawberry.field(description="接收部门代码 / The receiving department's code.")
+    message: str = strawberry.field(description="告知内容 / What the receiving department should know.")
+    reason: ReferralReason = strawberry.field(
+        default=ReferralReason.MANUAL,
+        description="MANUAL 或 INSPECTION_FINDING；其余由平台自动发送 / The others the platform sends itself.",
+    )

@@ -7,6 +7,7 @@ import strawberry
 from resolvers import calendar, catalog, catalog_versions, publicity, records, registry, subscriptions, viewer
 from resolvers import notices as notice_resolvers
 from resolvers import record_import as record_import_resolvers
+from resolvers import referrals as referral_resolvers
 from schema import record_import as record_import_types
 from schema import types as t
 
@@ -47,6 +48,14 @@ class Query:
         resolver=notice_resolvers.open_pool,
         graphql_type=t.Connection[t.MarketEntity],
         description="待认领池：无部门承接的主体 / Entities no department holds: unmatched, or all notices returned.",
+    )
+    referrals = strawberry.field(
+        resolver=referral_resolvers.referrals,
+        graphql_type=t.Connection[t.Referral],
+        description=(
+            "本部门发出和收到的联动告知，按发送先后（维护人员可见全部）/ The caller's department's referrals, sent and "
+            "received, oldest first (poll with `after` for new ones); maintainers read every department's."
+        ),
     )
     supervision_matters = strawberry.field(
         resolver=catalog.supervision_matters,
@@ -135,6 +144,21 @@ class Mutation:
         resolver=notice_resolvers.claim_from_pool,
         graphql_type=t.ClaimNoticePayload,
         description="从待认领池认领 / Claim an entity from the open pool for a catalog matter.",
+    )
+    send_referral = strawberry.field(
+        resolver=referral_resolvers.send_referral,
+        graphql_type=t.ReferralPayload,
+        description="联动告知：向其他部门告知某主体的情况 / Alert another department about an entity.",
+    )
+    acknowledge_referral = strawberry.field(
+        resolver=referral_resolvers.acknowledge_referral,
+        graphql_type=t.ReferralPayload,
+        description="签收联动告知（接收部门）；同时签收时只有一个成功 / Acknowledge a referral received.",
+    )
+    handle_referral = strawberry.field(
+        resolver=referral_resolvers.handle_referral,
+        graphql_type=t.ReferralPayload,
+        description="办结联动告知并写明办理结果（接收部门）/ Close a referral received, with its outcome.",
     )
     upsert_supervision_matter = strawberry.field(
         resolver=catalog.upsert_supervision_matter,

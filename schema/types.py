@@ -10,6 +10,7 @@ from typing import Annotated, Generic, TypeVar
 import strawberry
 
 from resolvers import catalog, catalog_versions, common, notices, records, registry, viewer
+from resolvers import referrals as referral_resolvers
 from schema.enums import (
     ApprovalLevel,
     ComplaintCategory,
@@ -26,6 +27,8 @@ from schema.enums import (
     PrincipalKind,
     RecordOutcome,
     RecordStatus,
+    ReferralReason,
+    ReferralStatus,
     RegionLevel,
     Role,
 )
@@ -235,6 +238,11 @@ class MarketEntity:
         graphql_type=Connection[Complaint],
         description="12345 投诉，新的在前 / Hotline complaints, newest first.",
     )
+    referrals = strawberry.field(
+        resolver=referral_resolvers.entity_referrals,
+        graphql_type=list[Annotated["Referral", strawberry.lazy("schema.types")]],
+        description="本部门发出或收到的联动告知（维护人员可见全部）/ The caller's referrals about this entity.",
+    )
 
 
 @strawberry.type(description="当前调用方 / The caller.")
@@ -405,4 +413,40 @@ class SetCalendarDaysPayload:
 @strawberry.type
 class UpsertSupervisionMatterPayload:
     matter: SupervisionMatter | None
+    errors: list[UserError]
+
+
+@strawberry.type(description="联动告知 / One department's alert to another about an entity.")
+class Referral:
+    id = strawberry.field(resolver=referral_resolvers.referral_id, graphql_type=strawberry.ID)
+    reason: ReferralReason
+    status: ReferralStatus
+    message: str = strawberry.field(description="告知内容 / What the recipient is told.")
+    outcome: str | None = strawberry.field(description="办理结果 / What the recipient did; set when HANDLED.")
+    sent_at: datetime.datetime
+    acknowledged_at: datetime.datetime | None
+    handled_at: datetime.datetime | None
+    entity = strawberry.field(
+        resolver=referral_resolvers.referral_entity,
+        graphql_type=MarketEntity | None,
+        description="所涉主体；辖区外时为 null / The entity; null outside the caller's jurisdiction.",
+    )
+    from_department = strawberry.field(
+        resolver=referral_resolvers.referral_from,
+        graphql_type=Department | None,
+        description="发出部门；平台自动发出的（如将满三年提醒）为 null / Sender; null when the platform sent it.",
+    )
+    to_department = strawberry.field(
+        resolver=referral_resolvers.referral_to, graphql_type=Department | None, description="接收部门 / Recipient."
+    )
+    license = strawberry.field(
+        resolver=referral_resolvers.referral_license,
+        graphql_type=License | None,
+        description="被吊销的许可（许可证件被吊销时）/ The revoked licence, for LICENSE_REVOKED.",
+    )
+
+
+@strawberry.type
+class ReferralPayload:
+    referral: Referral | None
     errors: list[UserError]

@@ -20,7 +20,7 @@ from sqlmodel import col, select
 from models import License, Penalty
 from models.enums import PenaltyCategory, RecordStatus
 from models.types import utcnow
-from services import audit
+from services import audit, referrals
 
 # A withdrawn (annulled) decision revokes nothing; a repaired one still does.
 STANDING = (RecordStatus.EFFECTIVE, RecordStatus.REPAIRED)
@@ -119,4 +119,7 @@ async def reconcile(
         entities.add(licence.entity_id)
         await session.flush()
         await audit.record(session, action, "License", licence.document_number, before, after, actor)
+    for done in revoked:
+        # 联动告知, here so that single records, batch files and corrections alike raise it.
+        await referrals.refer_revocation(session, done)
     return Reconciled(revoked, entities)

@@ -131,6 +131,25 @@ MATRIX: dict[str, Row] = {
         lambda c, r: {},
         {**dict.fromkeys(ROLES, refused("NOT_IN_POOL")), "anonymous": DENIED, "maintainer": DENIED},
     ),
+    "Query.referrals": Row(
+        "{ referrals { totalCount edges { node { id status } } } }", lambda c, r: {}, _everyone_but_anonymous()
+    ),
+    "Mutation.sendReferral": Row(
+        "mutation($i: SendReferralInput!) { sendReferral(input: $i) { referral { id } errors { code } } }",
+        lambda c, r: {"i": {"uscc": c.zhongshan[0], "toDepartmentCode": "WJ-210202", "message": "检查发现问题"}},
+        # Referral casework is a department's; a 西岗区 department cannot see a 中山区 entity to refer it.
+        {**_everyone_but_anonymous(), "other_district": refused("UNKNOWN_ENTITY"), "maintainer": DENIED},
+    ),
+    "Mutation.acknowledgeReferral": Row(
+        'mutation { acknowledgeReferral(id: "999999") { referral { id } errors { code } } }',
+        lambda c, r: {},
+        {**dict.fromkeys(ROLES, refused("REFERRAL_NOT_FOUND")), "anonymous": DENIED, "maintainer": DENIED},
+    ),
+    "Mutation.handleReferral": Row(
+        'mutation { handleReferral(id: "999999", outcome: "已处理") { referral { id } errors { code } } }',
+        lambda c, r: {},
+        {**dict.fromkeys(ROLES, refused("REFERRAL_NOT_FOUND")), "anonymous": DENIED, "maintainer": DENIED},
+    ),
     "Mutation.upsertSupervisionMatter": Row(
         'mutation { upsertSupervisionMatter(input: {code: "T-1", name: "测试事项", mode: APPROVAL, legalBasis: "某法",'
         ' line: "WJ", approvalLevel: DISTRICT, effectiveFrom: "2026-01-01", keywords: ["测试"]}) { errors { code } } }',
