@@ -102,7 +102,9 @@ def seed_demo(
         f"已载入演示城市：{report.regions} 个行政区划、{report.departments} 个部门、"
         f"{report.entities} 个市场主体、{report.persons} 名相关人员；"
         f"发布职责目录“{report.catalog_version}”，推送告知 {report.notices} 条；"
-        f"行政许可 {report.licenses} 条、行政处罚 {report.penalties} 条、12345投诉 {report.complaints} 条"
+        f"行政许可 {report.licenses} 条、行政处罚 {report.penalties} 条、12345投诉 {report.complaints} 条；"
+        f"名录记录 {report.listings} 条（仍在名录 {report.standing_listings} 条）、"
+        f"惩戒措施 {report.discipline_measures} 项"
     )
     console.print("演示令牌（只显示这一次，请妥善保存）：")
     for token in report.tokens:
@@ -246,6 +248,21 @@ def export_schema(path: Annotated[Path, typer.Option(help="输出文件")] = ROO
 
     path.write_text(sdl(), encoding="utf-8")
     console.print(f"已写入 {path}")
+
+
+@cli.command("run-jobs")
+def run_jobs() -> None:
+    """Run the scheduled jobs once (idempotent: schedule it, e.g. daily from cron, on any number of machines)."""
+    from services import jobs
+
+    report = _run(jobs.run_jobs)
+    reminders = report.reminders
+    print(f"经营异常名录满三年提醒：向登记机关发出 {len(reminders)} 条")
+    for reminder in reminders:
+        print(
+            f"  {reminder.uscc} {reminder.entity_name}：{reminder.listed_on.isoformat()} 列入，"
+            f"{reminder.due_on.isoformat()} 满三年 → {reminder.department_name}（{reminder.department_code}）"
+        )
 
 
 @cli.command("verify-audit")

@@ -24,6 +24,7 @@ from admin_ui.views.catalog_files import CatalogFilesView
 from admin_ui.views.catalog_gaps import CatalogGapsView
 from admin_ui.views.catalog_versions import CatalogVersionView
 from admin_ui.views.dashboard import DashboardView
+from admin_ui.views.discipline import DisciplineMeasureView
 from admin_ui.views.duty_catalog import SupervisionMatterView
 from admin_ui.views.inbox import NoticeInboxView
 from admin_ui.views.record_import import RecordImportView
@@ -74,6 +75,7 @@ def build_admin(db: Database, settings: Settings) -> Admin:
         RegionView(),
         DepartmentView(),
         SupervisionMatterView(),
+        DisciplineMeasureView(),
         CatalogVersionView(),
         CalendarDayView(),
         UserView(),

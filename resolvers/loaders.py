@@ -14,6 +14,7 @@ from models import (
     Complaint,
     Department,
     License,
+    Listing,
     MarketEntity,
     Notice,
     Penalty,
@@ -24,6 +25,8 @@ from models import (
 from services.catalog_versions import versions_by_ids
 from services.db import Database
 from services.departments import departments_by_ids
+from services.discipline import DisciplineVerdict, verdicts_of
+from services.listings import listings_of_entities
 from services.notices import entities_by_ids, matters_by_ids, notices_of_entities
 from services.persons import links_of
 from services.principal import Principal
@@ -79,6 +82,8 @@ class Loaders:
         self.penalties_by_entity_id: DataLoader[int, list[Penalty]] = self._loader(_records(Penalty))
         self.complaints_by_entity_id: DataLoader[int, list[Complaint]] = self._loader(_records(Complaint))
         self.catalog_version_by_id: DataLoader[int, CatalogVersion | None] = self._loader(versions_by_ids)
+        self.listings_by_entity_id: DataLoader[int, list[Listing]] = self._loader(listings_of_entities)
+        self.discipline_by_entity_id: DataLoader[int, DisciplineVerdict] = self._loader(verdicts_of)
         self.referrals_by_entity_id: DataLoader[int, list[Referral]] = self._loader(_referrals)
         self.license_by_id: DataLoader[int, License | None] = self._loader(licences_by_ids)
 

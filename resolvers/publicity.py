@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from resolvers.context import GqlInfo
+from services import listings as listing_service
 from services import publicity as publicity_service
+from services.listings import PublicListing
 from services.publicity import PublicProfile
 
 
 async def publicity(info: GqlInfo, uscc: str) -> PublicProfile | None:
     async with info.context.session() as session:
         return await publicity_service.public_profile(session, uscc)
+
+
+async def public_listings(root: PublicProfile, info: GqlInfo) -> list[PublicListing]:
+    async with info.context.session() as session:
+        return await listing_service.public_listings(session, root.uscc)

@@ -7,10 +7,13 @@ from models.enums import (
     ComplaintCategory,
     DataQualityIssue,
     DepartmentLevel,
+    DisciplineLevel,
     EntityStatus,
     EntityType,
     FeedbackKind,
     LicenseCategory,
+    ListingKind,
+    ListingReason,
     MatterMode,
     NoticeStatus,
     PenaltyCategory,
@@ -19,6 +22,7 @@ from models.enums import (
     ReferralReason,
     ReferralStatus,
     RegionLevel,
+    RemovalReason,
     Role,
 )
 from services.principal import PrincipalKind
@@ -56,6 +60,16 @@ strawberry.enum(
 strawberry.enum(ComplaintCategory, description="12345 投诉类别 / Hotline complaint category.")
 strawberry.enum(RecordOutcome, description="新增、更正或无变化 / Created, updated (corrected) or unchanged.")
 strawberry.enum(Role, description="角色：部门或目录维护人员 / A department's or a maintainer's.")
+strawberry.enum(ListingKind, description="名录：经营异常名录、严重违法失信名单 / Abnormal-operation or serious list.")
+strawberry.enum(
+    ListingReason,
+    description="列入事由：经营异常名录的四项法定事由，或严重违法失信行为 / Why an entity is listed.",
+)
+strawberry.enum(RemovalReason, description="移出事由：已改正、信用修复、期满 / Cured, credit repair, expiry.")
+strawberry.enum(
+    DisciplineLevel,
+    description="联合惩戒：无、限制（经营异常名录）、禁止（严重违法失信名单）/ None, restricted, banned.",
+)
 strawberry.enum(
     ReferralReason,
     description="联动告知事由：许可证件被吊销、检查发现其他部门职责内的问题、列入经营异常名录将满三年、其他 / Why.",
@@ -68,10 +82,13 @@ __all__ = [
     "ComplaintCategory",
     "DataQualityIssue",
     "DepartmentLevel",
+    "DisciplineLevel",
     "EntityStatus",
     "EntityType",
     "FeedbackKind",
     "LicenseCategory",
+    "ListingKind",
+    "ListingReason",
     "MatterMode",
     "NoticeStatus",
     "PenaltyCategory",
@@ -83,5 +100,6 @@ __all__ = [
     "ReferralReason",
     "ReferralStatus",
     "RegionLevel",
+    "RemovalReason",
     "Role",
 ]

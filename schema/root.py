@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from resolvers import calendar, catalog, catalog_versions, publicity, records, registry, subscriptions, viewer
+from resolvers import listings as listing_resolvers
 from resolvers import notices as notice_resolvers
 from resolvers import record_import as record_import_resolvers
 from resolvers import referrals as referral_resolvers
@@ -76,6 +77,27 @@ class Query:
         resolver=publicity.publicity,
         graphql_type=t.Publicity | None,
         description="公示信息，无需登录 / Public information about one entity; no login needed.",
+    )
+    listings = strawberry.field(
+        resolver=listing_resolvers.listings,
+        graphql_type=t.Connection[t.Listing],
+        description=(
+            "经营异常名录、严重违法失信名单记录（辖区内主体），新的在前 / "
+            "Listings of the entities the caller may see, newest first."
+        ),
+    )
+    discipline = strawberry.field(
+        resolver=listing_resolvers.discipline,
+        graphql_type=t.DisciplineVerdict | None,
+        description=(
+            "联合惩戒：主体今天应受的限制（全市主体，不受辖区限制）；主体不存在时为 null / "
+            "What discipline applies to any entity of the city today; null when unknown."
+        ),
+    )
+    discipline_measures = strawberry.field(
+        resolver=listing_resolvers.discipline_measures,
+        graphql_type=list[t.DisciplineMeasure],
+        description="惩戒措施目录 / The discipline-measure catalog.",
     )
 
 
@@ -182,6 +204,24 @@ class Mutation:
         resolver=catalog.upsert_department,
         graphql_type=t.UpsertDepartmentPayload,
         description="维护部门 / Keep a department.",
+    )
+    list_entity = strawberry.field(
+        resolver=listing_resolvers.list_entity,
+        graphql_type=t.ListEntityPayload,
+        description=(
+            "列入经营异常名录（主体的登记机关）或严重违法失信名单（登记机关）/ "
+            "List an entity: abnormal operation by its registration authority, serious list by a regulator."
+        ),
+    )
+    delist_entity = strawberry.field(
+        resolver=listing_resolvers.delist_entity,
+        graphql_type=t.DelistEntityPayload,
+        description="移出名录 / Remove an entity from a list it stands on.",
+    )
+    upsert_discipline_measure = strawberry.field(
+        resolver=listing_resolvers.upsert_discipline_measure,
+        graphql_type=t.UpsertDisciplineMeasurePayload,
+        description="维护惩戒措施目录 / Keep a discipline measure (maintainers).",
     )
 
 

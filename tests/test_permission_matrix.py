@@ -229,6 +229,51 @@ MATRIX: dict[str, Row] = {
         lambda c, r: {},
         MAINTAINERS_ONLY,
     ),
+    "Query.listings": Row(
+        "{ listings { totalCount edges { node { id kind reason standing } } } }",
+        lambda c, r: {},
+        _everyone_but_anonymous(),
+    ),
+    # Joint discipline is applied city-wide: any department may ask about any entity.
+    "Query.discipline": Row(
+        "query($u: String!) { discipline(uscc: $u) { level } }",
+        lambda c, r: {"u": c.zhongshan[0]},
+        _everyone_but_anonymous(),
+        hidden_when=lambda data: data["discipline"] is None,
+    ),
+    "Query.disciplineMeasures": Row("{ disciplineMeasures { code } }", lambda c, r: {}, _everyone_but_anonymous()),
+    # The serious list is any registration authority's within its reach (the health departments: FORBIDDEN).
+    "Mutation.listEntity": Row(
+        "mutation($i: ListEntityInput!) { listEntity(input: $i) { listing { id } errors { code } } }",
+        lambda c, r: {
+            "i": {
+                "uscc": c.zhongshan[0],
+                "kind": "SERIOUS_DISHONEST",
+                "reason": "SERIOUS_VIOLATION",
+                "documentNumber": "大中山市监严字〔2026〕第 1 号",
+                "listedOn": "2026-11-01",
+            }
+        },
+        {**RECORDS, "maintainer": refused("DEPARTMENT_REQUIRED")},
+    ),
+    "Mutation.delistEntity": Row(
+        "mutation($i: DelistEntityInput!) { delistEntity(input: $i) { listing { id } errors { code } } }",
+        lambda c, r: {
+            "i": {"uscc": c.zhongshan[0], "kind": "SERIOUS_DISHONEST", "removedOn": "2026-11-01", "reason": "EXPIRY"}
+        },
+        {
+            **dict.fromkeys(ROLES, refused("NOT_LISTED")),
+            "anonymous": DENIED,
+            "other_district": refused("UNKNOWN_ENTITY"),
+            "maintainer": refused("DEPARTMENT_REQUIRED"),
+        },
+    ),
+    "Mutation.upsertDisciplineMeasure": Row(
+        'mutation { upsertDisciplineMeasure(input: {code: "T-1", name: "测试措施", listingKind: ABNORMAL_OPERATION,'
+        ' legalBasis: "某法", appliedBy: "某部门"}) { errors { code } } }',
+        lambda c, r: {},
+        MAINTAINERS_ONLY,
+    ),
 }
 
 INTROSPECT = "{ __schema { queryType { fields { name } } mutationType { fields { name } } } }"

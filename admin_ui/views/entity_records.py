@@ -1,4 +1,4 @@
-"""双归集 on the entity page: its licences, penalties and complaints, read-only, newest first."""
+"""双归集 on the entity page: its licences, penalties, complaints and listings, read-only, newest first."""
 
 from __future__ import annotations
 
@@ -14,7 +14,10 @@ from starlette_admin import BaseField
 
 from admin_ui.labels import label
 from models import Complaint, License, Penalty
+from models.enums import ListingKind
+from services.clock import today
 from services.departments import departments_by_ids
+from services.listings import escalation_due_on, is_due_for_escalation, listings_of_entities, stands
 from services.records import LONG_TERM, Record, records_of_entities
 
 
@@ -117,4 +120,48 @@ class PenaltiesField(BaseField):
 @dataclass
 class ComplaintsField(BaseField):
     detail_template: str = "entity_complaints.html"
+    empty_template: str = "entity_records_empty.html"
+
+
+async def listings_of(request: Request, obj: Any) -> list[dict[str, str]]:
+    """经营异常名录 and 严重违法失信名单, standing and removed (services.listings, as the API loads them)."""
+    session: AsyncSession = request.state.session
+    [listings] = await listings_of_entities(session, [obj.id])
+    ids = sorted({i for listing in listings for i in (listing.department_id, listing.removed_by_department_id) if i})
+    names = {d.id: d.name for d in await departments_by_ids(session, ids) if d is not None and d.id is not None}
+    on = today()
+    rows = []
+    for listing in listings:
+        if stands(listing, on):
+            status = "列入中"
+        else:
+            reason = label(listing.removal_reason) if listing.removal_reason else ""
+            status = f"已移出（{_day(listing.removed_on)}，{reason}）"
+        escalation = ""
+        if listing.kind is ListingKind.ABNORMAL_OPERATION and stands(listing, on):
+            escalation = f"{_day(escalation_due_on(listing.listed_on))} 满三年"
+            if listing.escalation_reminded_at is not None:
+                escalation += "，已提醒登记机关"
+        rows.append(
+            {
+                "kind": label(listing.kind),
+                "reason": label(listing.reason),
+                "listed": _day(listing.listed_on),
+                "document": listing.document_number,
+                "department": names.get(listing.department_id, ""),
+                "facts": listing.facts or "",
+                "status": status,
+                "removal": " ".join(
+                    part for part in (names.get(listing.removed_by_department_id or 0), listing.removal_note) if part
+                ),
+                "escalation": escalation,
+                "due": "due" if is_due_for_escalation(listing, on) else "",
+            }
+        )
+    return rows
+
+
+@dataclass
+class ListingsField(BaseField):
+    detail_template: str = "entity_listings.html"
     empty_template: str = "entity_records_empty.html"

@@ -15,9 +15,11 @@ from admin_ui.labels import choices, label
 from admin_ui.views.entity_records import (
     ComplaintsField,
     LicencesField,
+    ListingsField,
     PenaltiesField,
     complaints_of,
     licences_of,
+    listings_of,
     penalties_of,
 )
 from models import Department, MarketEntity
@@ -79,6 +81,7 @@ class EntityView(ServiceView):
         ComplaintsField(
             "complaints", label="12345投诉", getter=complaints_of, exclude_from_list=True, exclude_from_export=True
         ),
+        ListingsField("listings", label="名录", getter=listings_of, exclude_from_list=True, exclude_from_export=True),
         DateTimeField("updated_at", label="最近变更", exclude_from_list=True),
     ]
     # Search goes through the registry's own rule (get_search_query); the rest are filters.

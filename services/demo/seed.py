@@ -36,6 +36,7 @@ from services.demo.catalog import (
     Industry,
     department_code,
 )
+from services.demo.listing_seed import seed_listings
 from services.demo.record_seed import seed_records
 from services.departments import DepartmentInput, upsert_department
 from services.passwords import hash_password
@@ -94,6 +95,9 @@ class SeedReport:
     licenses: int
     penalties: int
     complaints: int
+    listings: int  # 经营异常名录 and 严重违法失信名单, removed ones too
+    standing_listings: int
+    discipline_measures: int
 
 
 def _regions() -> list[dict[str, str]]:
@@ -369,6 +373,7 @@ async def seed_demo(
         routed = await route_batch(session, entity_ids)
         short_names = {code: _short(name) for code, name in districts.items()}
         records = await seed_records(session, seed, entity_ids, short_names)
+        listings = await seed_listings(session, seed, short_names)
         # Records and listings went in set-based: rate every entity once, as the nightly job would.
         await risk.recompute_all(session)
         await audit.record(
@@ -387,6 +392,8 @@ async def seed_demo(
                 "licenses": records.licenses,
                 "penalties": records.penalties,
                 "complaints": records.complaints,
+                "listings": listings.listings,
+                "discipline_measures": listings.measures,
             },
         )
         tokens = []
@@ -401,7 +408,8 @@ async def seed_demo(
     finally:
         await session.close()
     return SeedReport(len(regions), departments, entities, persons, routed.notices, version.name, tokens, logins,
-                      records.licenses, records.penalties, records.complaints)  # fmt: skip
+                      records.licenses, records.penalties, records.complaints, listings.listings, listings.standing,
+                      listings.measures)  # fmt: skip
 
 
 async def _demo_users(session: AsyncSession) -> list[DemoLogin]:

@@ -1,0 +1,142 @@
+"""Listings (经营异常名录, 严重违法失信名单) and joint discipline over GraphQL."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+import strawberry
+
+from models import Department, DisciplineMeasure, Listing, MarketEntity
+from models.enums import ListingKind
+from resolvers.common import Connection, connection, mutate
+from resolvers.context import GqlInfo
+from schema.inputs import DelistEntityInput, ListEntityInput, ListingFilter, UpsertDisciplineMeasureInput
+from services import discipline as discipline_service
+from services import listings as listing_service
+from services.clock import today
+from services.discipline import DisciplineVerdict
+from services.errors import Problem
+from services.labels import label
+from services.paging import page_size
+
+
+@dataclass(frozen=True)
+class ListingResult:
+    listing: Listing | None
+    errors: list[Problem]
+
+
+async def list_entity(info: GqlInfo, input: ListEntityInput) -> ListingResult:
+    data = listing_service.ListInput(
+        uscc=input.uscc, kind=input.kind, reason=input.reason, document_number=input.document_number,
+        listed_on=input.listed_on, facts=input.facts, department_code=input.department_code,
+    )  # fmt: skip
+    listing, errors = await mutate(info.context, lambda session: listing_service.list_entity(session, data))
+    return ListingResult(listing, errors)
+
+
+async def delist_entity(info: GqlInfo, input: DelistEntityInput) -> ListingResult:
+    data = listing_service.DelistInput(
+        uscc=input.uscc, kind=input.kind, removed_on=input.removed_on, reason=input.reason,
+        listing_reason=input.listing_reason, document_number=input.document_number, note=input.note,
+        department_code=input.department_code,
+    )  # fmt: skip
+    listing, errors = await mutate(info.context, lambda session: listing_service.delist_entity(session, data))
+    return ListingResult(listing, errors)
+
+
+async def listings(
+    info: GqlInfo, filter: ListingFilter | None = None, first: int | None = None, after: str | None = None
+) -> Connection[Listing]:
+    context = info.context
+    names = ("uscc", "kind", "reason", "standing", "due_for_escalation", "department_code")
+    flt = listing_service.ListingFilter(**({} if filter is None else {k: getattr(filter, k) for k in names}))
+    size = page_size(first, context.settings.max_page_size)
+    async with context.session() as session:
+        page = await listing_service.list_listings(session, flt, size, after)
+
+    async def count() -> int:
+        async with context.session() as session:
+            return await listing_service.count_listings(session, flt)
+
+    return connection(page, count)
+
+
+async def entity_listings(root: MarketEntity, info: GqlInfo) -> list[Listing]:
+    assert root.id is not None
+    return await info.context.loaders.listings_by_entity_id.load(root.id)
+
+
+async def entity_discipline(root: MarketEntity, info: GqlInfo) -> DisciplineVerdict:
+    assert root.id is not None
+    return await info.context.loaders.discipline_by_entity_id.load(root.id)
+
+
+async def discipline(info: GqlInfo, uscc: str) -> DisciplineVerdict | None:
+    async with info.context.session() as session:
+        return await discipline_service.discipline(session, uscc)
+
+
+def listing_id(root: Listing) -> strawberry.ID:
+    return strawberry.ID(str(root.id))
+
+
+def reason_label(root: Listing) -> str:
+    return label(root.reason)
+
+
+async def listing_entity(root: Listing, info: GqlInfo) -> MarketEntity | None:
+    return await info.context.loaders.entity_by_id.load(root.entity_id)
+
+
+async def listing_department(root: Listing, info: GqlInfo) -> Department | None:
+    return await info.context.loaders.department_by_id.load(root.department_id)
+
+
+async def removed_by(root: Listing, info: GqlInfo) -> Department | None:
+    if root.removed_by_department_id is None:
+        return None
+    return await info.context.loaders.department_by_id.load(root.removed_by_department_id)
+
+
+def standing(root: Listing) -> bool:
+    return listing_service.stands(root, today())
+
+
+def escalation_due_on(root: Listing) -> datetime.date | None:
+    if root.kind is not ListingKind.ABNORMAL_OPERATION:
+        return None
+    return listing_service.escalation_due_on(root.listed_on)
+
+
+def due_for_escalation(root: Listing) -> bool:
+    return listing_service.is_due_for_escalation(root, today())
+
+
+async def discipline_measures(
+    info: GqlInfo, listing_kind: ListingKind | None = None, active: bool | None = None
+) -> list[DisciplineMeasure]:
+    async with info.context.session() as session:
+        return await discipline_service.list_measures(session, listing_kind, active)
+
+
+@dataclass(frozen=True)
+class UpsertDisciplineMeasureResult:
+    measure: DisciplineMeasure | None
+    created: bool
+    errors: list[Problem]
+
+
+async def upsert_discipline_measure(
+    info: GqlInfo, input: UpsertDisciplineMeasureInput
+) -> UpsertDisciplineMeasureResult:
+    data = discipline_service.MeasureInput(
+        input.code, input.name, input.listing_kind, input.legal_basis, input.applied_by, input.active
+    )
+    outcome, errors = await mutate(
+        info.context, lambda session: discipline_service.upsert_discipline_measure(session, data)
+    )
+    if outcome is None:
+        return UpsertDisciplineMeasureResult(None, False, errors)
+    return UpsertDisciplineMeasureResult(outcome[0], outcome[1], [])
