@@ -28,6 +28,7 @@ from admin_ui.views.discipline import DisciplineMeasureView
 from admin_ui.views.duty_catalog import SupervisionMatterView
 from admin_ui.views.inbox import NoticeInboxView
 from admin_ui.views.record_import import RecordImportView
+from admin_ui.views.referrals import ReferralInboxView
 from admin_ui.views.registry import EntityView
 from services.db import Database
 from services.settings import Settings
@@ -67,6 +68,9 @@ def build_admin(db: Database, settings: Settings) -> Admin:
     inbox = NoticeInboxView()
     inbox.db = db
     admin.add_view(inbox)
+    referrals = ReferralInboxView()
+    referrals.db = db
+    admin.add_view(referrals)
     record_import = RecordImportView()
     record_import.db = db
     admin.add_view(record_import)

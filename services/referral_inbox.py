@@ -1,0 +1,117 @@
+"""联动告知 in the admin pages: a page of the caller's referrals, newest first, with what a desk needs
+beside each (the entity, both departments, the revoked licence), fetched a kind at a time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from models import Department, License, MarketEntity, Referral
+from services.access import principal_of
+from services.departments import departments_by_ids
+from services.errors import DomainError
+from services.labels import label
+from services.notices import entities_by_ids
+from services.paging import decode_cursor, encode_cursor
+from services.referrals import ReferralFilter, count_referrals, licences_by_ids, visible_referrals
+
+_CURSOR = "referral-inbox"
+
+
+@dataclass(frozen=True)
+class ReferralRow:
+    referral: Referral
+    entity: MarketEntity | None  # None outside the caller's jurisdiction
+    sender: Department | None  # None: the platform sent it
+    recipient: Department | None
+    licence: License | None
+    received: bool  # the caller's department is the recipient: the one that acts
+
+
+@dataclass(frozen=True)
+class ReferralPage:
+    rows: list[ReferralRow]
+    total: int
+    older: str | None  # cursor of the next page (older referrals), if there is one
+    newer: str | None  # cursor of the previous page (newer referrals), if there is one
+
+
+def _key(cursor: str | None) -> int | None:
+    key = decode_cursor(_CURSOR, cursor)
+    if key is not None and not key.isdigit():
+        raise DomainError("INVALID_CURSOR", "分页游标无效：请从第一页重新翻页", "after")
+    return None if key is None else int(key)
+
+
+async def _page(
+    session: AsyncSession, flt: ReferralFilter, size: int, older: int | None, newer: int | None
+) -> tuple[list[Referral], bool, bool]:
+    """Keyset paging in both directions, newest first: (referrals, more older, more newer)."""
+    query = visible_referrals(session, select(Referral), flt)
+    if newer is not None:
+        found = list(
+            (
+                await session.scalars(query.where(col(Referral.id) > newer).order_by(col(Referral.id)).limit(size + 1))
+            ).all()
+        )
+        rows = list(reversed(found[:size]))
+        more_newer = len(found) > size
+        more_older = bool(rows) and await _any(session, flt, col(Referral.id) < rows[-1].id)
+        return rows, more_older, more_newer
+    if older is not None:
+        query = query.where(col(Referral.id) < older)
+    found = list((await session.scalars(query.order_by(col(Referral.id).desc()).limit(size + 1))).all())
+    rows = found[:size]
+    more_newer = older is not None and bool(rows) and await _any(session, flt, col(Referral.id) > rows[0].id)
+    return rows, len(found) > size, more_newer
+
+
+async def _any(session: AsyncSession, flt: ReferralFilter, beyond: ColumnElement[bool]) -> bool:
+    query = visible_referrals(session, select(col(Referral.id)), flt).where(beyond).limit(1)
+    return await session.scalar(query) is not None
+
+
+async def referral_page(
+    session: AsyncSession, flt: ReferralFilter, size: int, older: str | None = None, newer: str | None = None
+) -> ReferralPage:
+    """The referrals the caller may see (services.referrals.visible_referrals), `size` to a page."""
+    referrals, more_older, more_newer = await _page(session, flt, size, _key(older), _key(newer))
+    entities = await entities_by_ids(session, [r.entity_id for r in referrals])
+    department_ids = sorted(
+        {r.to_department_id for r in referrals} | {r.from_department_id for r in referrals if r.from_department_id}
+    )
+    departments = {d.id: d for d in await departments_by_ids(session, department_ids) if d is not None}
+    licence_ids = sorted({r.license_id for r in referrals if r.license_id is not None})
+    licences = {lic.id: lic for lic in await licences_by_ids(session, licence_ids) if lic is not None}
+    own = principal_of(session).department_id
+    rows = [
+        ReferralRow(
+            referral=referral,
+            entity=entity,
+            sender=departments.get(referral.from_department_id or 0),
+            recipient=departments.get(referral.to_department_id),
+            licence=licences.get(referral.license_id or 0),
+            received=referral.to_department_id == own,
+        )
+        for referral, entity in zip(referrals, entities, strict=True)
+    ]
+    return ReferralPage(
+        rows=rows,
+        total=await count_referrals(session, flt),
+        older=encode_cursor(_CURSOR, str(referrals[-1].id)) if more_older else None,
+        newer=encode_cursor(_CURSOR, str(referrals[0].id)) if more_newer else None,
+    )
+
+
+async def title_of(session: AsyncSession, referral_id: int) -> str:
+    """How a message names one referral: its entity and reason, as far as the caller may see them."""
+    referral = await session.scalar(
+        visible_referrals(session, select(Referral), ReferralFilter()).where(col(Referral.id) == referral_id)
+    )
+    if referral is None:
+        return f"联动告知 {referral_id}"
+    [entity] = await entities_by_ids(session, [referral.entity_id])
+    return f"{entity.name if entity else f'联动告知 {referral_id}'}·{label(referral.reason)}"
