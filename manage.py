@@ -23,15 +23,15 @@ from services.record_columns import RecordKind
 from services.settings import load_settings
 from services.tokens import create_token
 from services.transactions import run_change
-from services.users import UserInput, create_user
 
 if TYPE_CHECKING:
-    from services import record_import
+    from services import record_import, risk
     from services.demo import seed
     from services.record_import_report import ImportReport
 
 # Heavy modules are imported inside the commands that need them: a quick
-# `token create` should not pay for the GraphQL schema or the demo generator.
+# `token create` should not pay for the GraphQL schema or the demo generator,
+# nor for services.users, whose import hashes a dummy password (argon2, ~0.1 s).
 cli = typer.Typer(help="监管平台 Jianguan: 事中事后综合监管平台的命令行", no_args_is_help=True)
 token_cli = typer.Typer(help="API 令牌", no_args_is_help=True)
 cli.add_typer(token_cli, name="token")
@@ -166,6 +166,8 @@ def user_create(
     ] = "",
 ) -> None:
     """Create an admin user (maintainer or department staff)."""
+    from services.users import UserInput, create_user
+
     data = UserInput(username, name or username, password, _role(role), department)
     user = _change("cli", lambda session: create_user(session, data))
     console.print(f"已创建用户 {user.username}（{user.role.value}，部门 {department}）")
@@ -263,6 +265,28 @@ def run_jobs() -> None:
             f"  {reminder.uscc} {reminder.entity_name}：{reminder.listed_on.isoformat()} 列入，"
             f"{reminder.due_on.isoformat()} 满三年 → {reminder.department_name}（{reminder.department_code}）"
         )
+    if report.colours is not None:
+        _print_colours(report.colours)
+
+
+def _print_colours(done: risk.Recomputed) -> None:
+    from services.labels import label
+
+    counts = "，".join(f"{label(colour)} {count}" for colour, count in done.by_colour.items())
+    print(f"四色警示重新评定：{done.total} 个市场主体，{done.changed} 个颜色变化（{counts}）")
+
+
+@cli.command("recompute-colours")
+def recompute_colours() -> None:
+    """Re-rate every entity's risk colour as one set-based job, and say how many changed."""
+    from services import risk
+
+    async def work(db: Database) -> risk.Recomputed:
+        done, problems = await run_change(db, Principal.system("recompute-colours"), risk.recompute_all)
+        assert done is not None and not problems, problems
+        return done
+
+    _print_colours(_run(work))
 
 
 @cli.command("verify-audit")

@@ -30,6 +30,7 @@ from admin_ui.views.inbox import NoticeInboxView
 from admin_ui.views.record_import import RecordImportView
 from admin_ui.views.referrals import ReferralInboxView
 from admin_ui.views.registry import EntityView
+from admin_ui.views.risk_parameters import RiskParametersView
 from services.db import Database
 from services.settings import Settings
 
@@ -81,6 +82,7 @@ def build_admin(db: Database, settings: Settings) -> Admin:
         SupervisionMatterView(),
         DisciplineMeasureView(),
         CatalogVersionView(),
+        RiskParametersView(),
         CalendarDayView(),
         UserView(),
         ApiTokenView(),

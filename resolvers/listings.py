@@ -18,6 +18,7 @@ from services.clock import today
 from services.discipline import DisciplineVerdict
 from services.errors import Problem
 from services.labels import label
+from services.listing_rules import stands
 from services.paging import page_size
 
 
@@ -101,7 +102,7 @@ async def removed_by(root: Listing, info: GqlInfo) -> Department | None:
 
 
 def standing(root: Listing) -> bool:
-    return listing_service.stands(root, today())
+    return stands(root, today())
 
 
 def escalation_due_on(root: Listing) -> datetime.date | None:

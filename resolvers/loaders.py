@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import date
 from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,6 +21,7 @@ from models import (
     Penalty,
     Referral,
     Region,
+    RiskColourChange,
     SupervisionMatter,
 )
 from services.catalog_versions import versions_by_ids
@@ -34,6 +36,7 @@ from services.records import records_of_entities
 from services.referrals import licences_by_ids, referrals_of_entities
 from services.regions import regions_by_codes
 from services.registry_view import PersonInEntity
+from services.risk import Assessment, assessments_of, colour_history
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -82,6 +85,8 @@ class Loaders:
         self.penalties_by_entity_id: DataLoader[int, list[Penalty]] = self._loader(_records(Penalty))
         self.complaints_by_entity_id: DataLoader[int, list[Complaint]] = self._loader(_records(Complaint))
         self.catalog_version_by_id: DataLoader[int, CatalogVersion | None] = self._loader(versions_by_ids)
+        self.assessment: DataLoader[tuple[int, date], Assessment] = self._loader(assessments_of)
+        self.colour_history_by_entity_id: DataLoader[int, list[RiskColourChange]] = self._loader(colour_history)
         self.listings_by_entity_id: DataLoader[int, list[Listing]] = self._loader(listings_of_entities)
         self.discipline_by_entity_id: DataLoader[int, DisciplineVerdict] = self._loader(verdicts_of)
         self.referrals_by_entity_id: DataLoader[int, list[Referral]] = self._loader(_referrals)

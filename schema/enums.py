@@ -23,6 +23,7 @@ from models.enums import (
     ReferralStatus,
     RegionLevel,
     RemovalReason,
+    RiskColour,
     Role,
 )
 from services.principal import PrincipalKind
@@ -75,6 +76,7 @@ strawberry.enum(
     description="联动告知事由：许可证件被吊销、检查发现其他部门职责内的问题、列入经营异常名录将满三年、其他 / Why.",
 )
 strawberry.enum(ReferralStatus, description="联动告知状态：已发送、已签收、已办结 / Sent, acknowledged, handled.")
+strawberry.enum(RiskColour, description="四色警示：绿、黄、红、黑 / The four-colour risk rating, least severe first.")
 strawberry.enum(ReferralDirection, description="本部门发出的或收到的 / Sent by or received by the department.")
 
 __all__ = [
@@ -101,5 +103,6 @@ __all__ = [
     "ReferralStatus",
     "RegionLevel",
     "RemovalReason",
+    "RiskColour",
     "Role",
 ]

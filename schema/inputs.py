@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 import strawberry
 
@@ -24,6 +25,7 @@ from schema.enums import (
     ReferralReason,
     ReferralStatus,
     RemovalReason,
+    RiskColour,
 )
 
 
@@ -103,6 +105,9 @@ class EntityFilter:
     )
     data_quality_issue: bool | None = strawberry.field(
         default=None, description="仅列出（或排除）有数据质量问题的主体 / Only (or no) rows with a data-quality issue."
+    )
+    colour: RiskColour | None = strawberry.field(
+        default=None, description="四色警示（当前存储的颜色）/ The stored risk colour."
     )
 
 
@@ -321,3 +326,13 @@ class UpsertDisciplineMeasureInput:
     legal_basis: str = strawberry.field(description="法律依据 / Legal basis.")
     applied_by: str = strawberry.field(description="实施部门 / Who applies it.")
     active: bool = True
+
+
+@strawberry.input(description="四色警示规则参数 / New thresholds, in force from the next evaluation.")
+class SetRuleParametersInput:
+    window_days: int
+    yellow_penalties: int
+    red_penalties: int
+    complaint_count: int
+    red_resolution_rate: Decimal
+    yellow_resolution_rate: Decimal

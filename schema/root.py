@@ -9,7 +9,9 @@ from resolvers import listings as listing_resolvers
 from resolvers import notices as notice_resolvers
 from resolvers import record_import as record_import_resolvers
 from resolvers import referrals as referral_resolvers
+from resolvers import risk as risk_resolvers
 from schema import record_import as record_import_types
+from schema import risk as risk_types
 from schema import types as t
 
 
@@ -72,6 +74,11 @@ class Query:
         resolver=calendar.calendar_days,
         graphql_type=list[t.CalendarDay],
         description="工作日历（含周末与节假日，最多 800 天）/ Working days from `from` to `to`, at most 800 days.",
+    )
+    rule_parameters = strawberry.field(
+        resolver=risk_resolvers.rule_parameters,
+        graphql_type=risk_types.RuleParameters,
+        description="四色警示规则参数（当前生效）/ The colour rules' thresholds in force.",
     )
     publicity = strawberry.field(
         resolver=publicity.publicity,
@@ -196,6 +203,14 @@ class Mutation:
         resolver=calendar.set_calendar_days,
         graphql_type=t.SetCalendarDaysPayload,
         description="维护节假日与调休 / Keep holidays and 调休 working days (maintainers).",
+    )
+    set_rule_parameters = strawberry.field(
+        resolver=risk_resolvers.set_rule_parameters,
+        graphql_type=risk_types.SetRuleParametersPayload,
+        description=(
+            "维护四色警示规则参数（维护人员；留痕；自下次评定起生效，已存储的颜色由下次重算更新）/ "
+            "Set the colour thresholds (maintainers; audited; from the next evaluation)."
+        ),
     )
     upsert_region = strawberry.field(
         resolver=catalog.upsert_region, graphql_type=t.UpsertRegionPayload, description="维护行政区划 / Keep a region."

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Annotated, Generic, TypeVar
+from typing import TYPE_CHECKING, Annotated, Generic, TypeVar
 
 import strawberry
 
@@ -13,6 +13,7 @@ from resolvers import catalog, catalog_versions, common, notices, records, regis
 from resolvers import listings as listing_resolvers
 from resolvers import publicity as publicity_resolvers
 from resolvers import referrals as referral_resolvers
+from resolvers import risk as risk_resolvers
 from schema.enums import (
     ApprovalLevel,
     ComplaintCategory,
@@ -36,8 +37,12 @@ from schema.enums import (
     ReferralStatus,
     RegionLevel,
     RemovalReason,
+    RiskColour,
     Role,
 )
+
+if TYPE_CHECKING:
+    from schema.risk import RiskAssessment, RiskColourChange  # lazily: schema.risk imports this module
 
 T = TypeVar("T")
 
@@ -258,6 +263,24 @@ class MarketEntity:
         resolver=referral_resolvers.entity_referrals,
         graphql_type=list[Annotated["Referral", strawberry.lazy("schema.types")]],
         description="本部门发出或收到的联动告知（维护人员可见全部）/ The caller's referrals about this entity.",
+    )
+    colour = strawberry.field(
+        resolver=risk_resolvers.colour,
+        graphql_type=RiskColour,
+        description="四色警示（随记录变化即时更新的当前颜色）/ The stored risk colour, kept current as records arrive.",
+    )
+    risk_colour = strawberry.field(
+        resolver=risk_resolvers.risk_colour,
+        graphql_type=Annotated["RiskAssessment", strawberry.lazy("schema.risk")],
+        description=(
+            "四色警示评定：asOf 当日（默认今天，不能晚于今天）的颜色与成立的全部规则及其依据 / "
+            "The colour on `asOf` (default today, never later), with every rule that held and its records."
+        ),
+    )
+    colour_history = strawberry.field(
+        resolver=risk_resolvers.colour_history,
+        graphql_type=list[Annotated["RiskColourChange", strawberry.lazy("schema.risk")]],
+        description="颜色变化记录，新的在前 / Changes of the stored colour, newest first.",
     )
 
 

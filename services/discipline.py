@@ -26,7 +26,7 @@ from services import audit, uscc
 from services.access import UNRESTRICTED, principal_of, require_authenticated, require_maintainer
 from services.clock import today
 from services.errors import Collector, DomainError, Expect, check_expectation
-from services.listings import standing_on
+from services.listing_rules import standing_on
 
 _CODE = re.compile(r"^[A-Za-z0-9_.-]{2,32}$")
 # The most severe list decides the level.

@@ -1,6 +1,8 @@
 """Scheduled jobs (`python manage.py run-jobs`): idempotent, so running them twice, or on two
 machines at once, does no harm.
 
+The nightly re-rating: every entity's 四色警示 colour, as records age out of the window.
+
 The escalation reminder: an ABNORMAL_OPERATION listing about to stand for 3 years is referred
 to the entity's registration authority 60 days ahead, once. The listing is claimed with a
 conditional UPDATE (of two runners at once, one claims it) and the referral carries a source
@@ -26,6 +28,7 @@ from services.labels import label
 from services.listings import due_for_escalation, escalation_due_on
 from services.principal import Principal
 from services.referrals import refer_once
+from services.risk import Recomputed, recompute_all
 from services.transactions import run_change
 
 
@@ -100,10 +103,17 @@ async def remind_escalations(session: AsyncSession, on: date | None = None) -> l
 @dataclass(frozen=True)
 class JobsReport:
     reminders: list[Reminder]
+    colours: Recomputed | None  # None when run for a past day: stored colours are today's
 
 
 async def run_jobs(db: Database, on: date | None = None) -> JobsReport:
-    """Each job in its own transaction, as the platform."""
-    reminders, problems = await run_change(db, Principal.system("run-jobs"), lambda s: remind_escalations(s, on))
+    """Each job in its own transaction, as the platform. Colours are re-rated nightly because
+    records age out of the window with no record arriving to re-rate them."""
+    platform = Principal.system("run-jobs")
+    reminders, problems = await run_change(db, platform, lambda s: remind_escalations(s, on))
     assert not problems, problems
-    return JobsReport(reminders or [])
+    colours = None
+    if on is None or on == today():
+        colours, problems = await run_change(db, platform, lambda s: recompute_all(s))
+        assert not problems, problems
+    return JobsReport(reminders or [], colours)

@@ -27,11 +27,12 @@ from sqlmodel import col, select
 from models import Department, Listing, MarketEntity, Region
 from models.enums import EntityStatus, ListingKind, ListingReason, RemovalReason
 from models.types import utcnow
-from services import audit
+from services import audit, risk
 from services.access import UNRESTRICTED, may_change, principal_of, require_authenticated
 from services.clock import today
 from services.errors import Collector, DomainError, Forbidden
 from services.labels import label
+from services.listing_rules import standing_on, stands
 from services.paging import Page, decode_cursor, encode_cursor
 from services.records import CheckedCode, checked_code, missing_entity, source_department, within_reach
 
@@ -76,19 +77,6 @@ class DelistInput:
 
 
 # -- when a listing stands, and when it is due to escalate -----------------------------------
-
-
-def standing_on(day: date) -> ColumnElement[bool]:
-    """SQL: the listing stands on `day` (listed on or before it, not removed by it)."""
-    return and_(
-        col(Listing.listed_on) <= day,
-        or_(col(Listing.removed_on).is_(None), col(Listing.removed_on) > day),
-    )
-
-
-def stands(listing: Listing, day: date) -> bool:
-    """`standing_on` for a row already loaded (a test holds the two to the same answers)."""
-    return listing.listed_on <= day and (listing.removed_on is None or listing.removed_on > day)
 
 
 def _years_after(day: date, years: int) -> date:
@@ -253,6 +241,7 @@ async def list_entity(session: AsyncSession, data: ListInput) -> Listing:
         ) from error
     await audit.record(session, "listing.listed", "Listing", str(listing.id), None, _snapshot(listing, entity.uscc),
                        department.code)  # fmt: skip
+    await risk.rerate(session, {listing.entity_id}, "listing.listed")
     return listing
 
 
@@ -321,6 +310,7 @@ async def delist_entity(session: AsyncSession, data: DelistInput) -> Listing:
     await session.refresh(listing)
     await audit.record(session, "listing.removed", "Listing", str(listing.id), before, _snapshot(listing, entity.uscc),
                        department.code)  # fmt: skip
+    await risk.rerate(session, {listing.entity_id}, "listing.removed")
     return listing
 
 

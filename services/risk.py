@@ -26,9 +26,10 @@ from models.types import utcnow
 from services import audit
 from services.access import principal_of, require_authenticated
 from services.clock import today
-from services.db import json_from_text
+from services.db import json_from_text, serialise_writers
 from services.errors import DomainError
 from services.labels import label
+from services.listing_rules import standing_on
 from services.risk_parameters import Parameters, current_parameters
 from services.risk_rules import (
     RULES,
@@ -37,13 +38,12 @@ from services.risk_rules import (
     counting_penalty,
     facts,
     held_codes,
-    listing_stands,
     resolved_by,
     revoked_licence,
     rule_flags,
 )
 
-SEVERITY = {RiskColour.GREEN: 0, RiskColour.YELLOW: 1, RiskColour.RED: 2, RiskColour.BLACK: 3}
+RECOMPUTE_LOCK = 0x5EC0_10_0A  # the advisory lock of the full recompute
 
 
 @dataclass(frozen=True)
@@ -162,7 +162,7 @@ async def _attach_evidence(
                 listing.c.document_number,
                 listing.c.listed_on,
             )
-            .where(listing_stands(as_of), listing.c.entity_id.in_(owners))
+            .where(standing_on(as_of), listing.c.entity_id.in_(owners))
             .order_by(listing.c.listed_on, listing.c.id)
         )
         for entity_id, id_, kind, reason, number, listed in rows.all():
@@ -252,6 +252,7 @@ class Recomputed:
 async def recompute_all(session: AsyncSession, as_of: date | None = None) -> Recomputed:
     """Every entity re-rated in one set-based pass; audited as one event."""
     day = checked_day(as_of)
+    await serialise_writers(session, RECOMPUTE_LOCK)  # two runs at once: the second finds nothing to change
     rerated = await _rate(session, None, "recompute", day, await current_parameters(session))
     entity = MarketEntity.__table__  # type: ignore[attr-defined]
     counts = await session.execute(sa.select(entity.c.risk_colour, sa.func.count()).group_by(entity.c.risk_colour))

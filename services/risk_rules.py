@@ -12,7 +12,7 @@ expressions rate one entity, a page of entities or a million: the per-record upd
   no longer).
 - A complaint counts as resolved when it was resolved by `as_of`.
 - A licence counts as revoked from the decision date of the penalty that revoked it.
-- "Stands on a list" means listed on or before `as_of` and not removed by it."""
+- "Stands on a list" is services.listings' rule: listed on or before `as_of`, not removed by it."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from models import Complaint, License, Listing, MarketEntity, Penalty
 from models.enums import EntityStatus, ListingKind, RecordStatus, RiskColour
+from services.listing_rules import standing_on
 from services.risk_parameters import Parameters
 
 _SEVERITY = (RiskColour.BLACK, RiskColour.RED, RiskColour.YELLOW)
@@ -70,13 +71,6 @@ RULE_BY_CODE = {rule.code: rule for rule in RULES}
 def window_start(as_of: date, parameters: Parameters) -> date:
     """The day before the window: the window is (start, as_of]."""
     return as_of - timedelta(days=parameters.window_days)
-
-
-def listing_stands(as_of: date) -> ColumnElement[bool]:
-    return sa.and_(
-        Listing.__table__.c.listed_on <= as_of,  # type: ignore[attr-defined]
-        sa.or_(Listing.__table__.c.removed_on.is_(None), Listing.__table__.c.removed_on > as_of),  # type: ignore[attr-defined]
-    )
 
 
 def counting_penalty(as_of: date, parameters: Parameters) -> ColumnElement[bool]:
@@ -148,7 +142,7 @@ def facts(as_of: date, parameters: Parameters, entity_ids: Collection[int] | Non
             kind_count(ListingKind.SERIOUS_DISHONEST),
             kind_count(ListingKind.ABNORMAL_OPERATION),
         )
-        .where(listing_stands(as_of), *only(listing.c.entity_id))
+        .where(standing_on(as_of), *only(listing.c.entity_id))
         .group_by(listing.c.entity_id)
         .subquery()
     )

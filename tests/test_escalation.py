@@ -7,10 +7,12 @@ from __future__ import annotations
 import asyncio
 from datetime import date, timedelta
 
+from sqlalchemy import func
+from sqlalchemy import update as sa_update
 from sqlmodel import col, select
 
 from models import Department, Listing, MarketEntity, Referral
-from models.enums import ListingKind, ListingReason, ReferralReason, ReferralStatus
+from models.enums import ListingKind, ListingReason, ReferralReason, ReferralStatus, RiskColour
 from services import jobs, listings
 from services.clock import today
 from services.db import Database
@@ -137,15 +139,32 @@ async def test_run_jobs_on_the_command_line_says_what_it_did(city: DemoCity, db:
             )
         ).all()
     assert due, "the demo city has listings due for the reminder"
+    total = await _stale_colours(db, 2)
     first = manage(database_url, "run-jobs")
     assert first.returncode == 0, first.stderr
     assert f"经营异常名录满三年提醒：向登记机关发出 {len(due)} 条" in first.stdout
     for uscc, name in due:
         assert uscc in first.stdout and name in first.stdout
+    assert f"四色警示重新评定：{total} 个市场主体，2 个颜色变化" in first.stdout, "the nightly re-rating"
     again = manage(database_url, "run-jobs")
-    assert again.returncode == 0 and "向登记机关发出 0 条" in again.stdout
+    assert again.returncode == 0 and "向登记机关发出 0 条" in again.stdout and "0 个颜色变化" in again.stdout
+    await _stale_colours(db, 1)
+    recomputed = manage(database_url, "recompute-colours")
+    assert recomputed.returncode == 0 and f"{total} 个市场主体，1 个颜色变化" in recomputed.stdout, recomputed.stdout
     verified = manage(database_url, "verify-audit")
     assert verified.returncode == 0, verified.stdout
+
+
+async def _stale_colours(db: Database, count: int) -> int:
+    """Make `count` stored colours wrong (as records ageing out of the window would); the city's size."""
+    async with db.session(Principal.system()) as session:
+        ids = (await session.scalars(select(MarketEntity.id).where(
+            col(MarketEntity.risk_colour) == RiskColour.GREEN).limit(count))).all()  # fmt: skip
+        await session.execute(
+            sa_update(MarketEntity).where(col(MarketEntity.id).in_(ids)).values(risk_colour=RiskColour.YELLOW)
+        )
+        await session.commit()
+        return int(await session.scalar(select(func.count()).select_from(MarketEntity)) or 0)
 
 
 def test_the_reminder_day_of_a_listing_made_on_29_february() -> None:

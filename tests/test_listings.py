@@ -13,7 +13,7 @@ from sqlmodel import col, select
 
 from models import Department, Listing, MarketEntity
 from models.enums import EntityStatus, ListingKind, ListingReason, RemovalReason
-from services import listings
+from services import listing_rules, listings
 from services.clock import today
 from services.db import Database
 from services.listings import DelistInput, ListInput
@@ -406,12 +406,12 @@ async def test_standing_on_a_day_means_the_same_in_sql_and_in_python(city: DemoC
         session.add_all(rows)
         await session.commit()
         ids = [row.id for row in rows]
-        standing = select(col(Listing.id)).where(col(Listing.id).in_(ids), listings.standing_on(day))
+        standing = select(col(Listing.id)).where(col(Listing.id).in_(ids), listing_rules.standing_on(day))
         found = set((await session.scalars(standing)).all())
     finally:
         await session.close()
     for row, (_, stands) in zip(rows, STANDING, strict=True):
-        assert listings.stands(row, day) is stands, (row.listed_on, row.removed_on)
+        assert listing_rules.stands(row, day) is stands, (row.listed_on, row.removed_on)
         assert (row.id in found) is stands, (row.listed_on, row.removed_on)
 
 

@@ -89,6 +89,7 @@ MATRIX: dict[str, Row] = {
         lambda c, r: {},
         _everyone_but_anonymous(),
     ),
+    "Query.ruleParameters": Row("{ ruleParameters { windowDays } }", lambda c, r: {}, _everyone_but_anonymous()),
     "Query.publicity": Row(
         "query($u: String!) { publicity(uscc: $u) { name } }",
         lambda c, r: {"u": c.zhongshan[0]},
@@ -211,6 +212,12 @@ MATRIX: dict[str, Row] = {
         {**RECORDS, "other_district": HIDDEN},
         hidden_when=lambda data: data["importRecords"]["report"]["counts"]["rejected"] == 1,
         upload=_penalty_file,
+    ),
+    "Mutation.setRuleParameters": Row(
+        "mutation { setRuleParameters(input: {windowDays: 700, yellowPenalties: 1, redPenalties: 3, complaintCount: 4,"
+        ' redResolutionRate: "50", yellowResolutionRate: "80"}) { errors { code } } }',
+        lambda c, r: {},
+        MAINTAINERS_ONLY,
     ),
     "Mutation.setCalendarDays": Row(
         'mutation { setCalendarDays(input: {days: [{date: "2027-01-01", isWorkday: false, name: "元旦"}]})'

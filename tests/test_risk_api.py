@@ -11,6 +11,7 @@ from services.clock import today
 from services.db import Database
 from tests.conftest import Api, DemoCity
 from tests.helpers import REGISTER, audit_count, last_audit, new_code, registration
+from tests.test_listings import DELIST, LIST, listing
 from tests.test_records import COMPLAINT, LICENSE, PENALTY, WITHDRAW, _ok, licence, penalty
 
 COLOUR = """
@@ -152,3 +153,18 @@ async def test_maintainers_keep_the_rules_parameters(api: Api, city: DemoCity, d
     assert shown["colour"] == "YELLOW", "the stored colour waits for the next re-rating"
     await _ok(api, PENALTY, penalty(uscc, documentNumber="罚-乙", content="更正"), district)
     assert (await _colour(api, uscc, district))["colour"] == "RED"
+
+
+async def test_listing_and_removal_re_rate_the_entity(api: Api, city: DemoCity) -> None:
+    uscc, district = await fresh(api, city, "MA0CLR05"), city.tokens["district"]
+    listed = await api.data(LIST, {"i": listing(uscc)}, district)
+    assert listed["listEntity"]["errors"] == []
+    shown = await _colour(api, uscc, district)
+    assert shown["colour"] == "RED" and shown["colourHistory"][0]["cause"] == "listing.listed"
+    removal = {"uscc": uscc, "kind": "ABNORMAL_OPERATION", "removedOn": today().isoformat(), "reason": "CURED"}
+    assert (await api.data(DELIST, {"i": removal}, district))["delistEntity"]["errors"] == []
+    shown = await _colour(api, uscc, district)
+    assert shown["colour"] == "GREEN" and shown["colourHistory"][0]["cause"] == "listing.removed"
+    serious = listing(uscc, kind="SERIOUS_DISHONEST", reason="SERIOUS_VIOLATION", documentNumber="大市监严〔2026〕1 号")
+    assert (await api.data(LIST, {"i": serious}, district))["listEntity"]["errors"] == []
+    assert (await _colour(api, uscc, district))["colour"] == "BLACK"

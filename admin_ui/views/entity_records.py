@@ -17,7 +17,8 @@ from models import Complaint, License, Penalty
 from models.enums import ListingKind
 from services.clock import today
 from services.departments import departments_by_ids
-from services.listings import escalation_due_on, is_due_for_escalation, listings_of_entities, stands
+from services.listing_rules import stands
+from services.listings import escalation_due_on, is_due_for_escalation, listings_of_entities
 from services.records import LONG_TERM, Record, records_of_entities
 
 

@@ -23,9 +23,11 @@ from admin_ui.views.entity_records import (
     penalties_of,
 )
 from models import Department, MarketEntity
-from models.enums import DataQualityIssue, EntityStatus, EntityType
+from models.enums import DataQualityIssue, EntityStatus, EntityType, RiskColour
+from services.clock import today
 from services.persons import links_of
 from services.registry import EntityFilter, entity_conditions
+from services.risk import assess
 
 
 async def _persons(request: Request, obj: Any) -> list[dict[str, str]]:
@@ -39,6 +41,19 @@ async def _persons(request: Request, obj: Any) -> list[dict[str, str]]:
         }
         for p in await links_of(session, [obj.id])
     ]
+
+
+async def _risk(request: Request, obj: Any) -> str:
+    """Today's colour explained: each rule that held, with the records behind it."""
+    assessed = (await assess(request.state.session, [obj.id], today()))[obj.id]
+    if not assessed.reasons:
+        return "绿色：无警示规则成立"
+    lines = []
+    for reason in assessed.reasons:
+        evidence = "；".join(item.text for item in reason.evidence[:10])
+        more = f"等 {len(reason.evidence)} 项" if len(reason.evidence) > 10 else ""
+        lines.append(f"{label(reason.colour)}｜{reason.description}：{evidence}{more}")
+    return "\n".join(lines)
 
 
 async def _authority(request: Request, obj: Any) -> str:
@@ -63,6 +78,10 @@ class EntityView(ServiceView):
         DecimalField("registered_capital", label="注册资本（元）", exclude_from_list=True),
         DateField("established_on", label="成立日期"),
         EnumField("status", label="状态", choices=choices(EntityStatus)),
+        EnumField("risk_colour", label="四色警示", choices=choices(RiskColour)),
+        TextAreaField(
+            "risk_reasons", label="警示依据（今日）", getter=_risk, exclude_from_list=True, exclude_from_export=True
+        ),
         StringField("region_code", label="行政区划"),
         StringField("address", label="住所", exclude_from_list=True),
         StringField("industry_code", label="行业代码"),
@@ -85,8 +104,8 @@ class EntityView(ServiceView):
         DateTimeField("updated_at", label="最近变更", exclude_from_list=True),
     ]
     # Search goes through the registry's own rule (get_search_query); the rest are filters.
-    searchable_fields = ["name", "uscc", "legal_representative", "status", "entity_type", "region_code",
-                         "industry_code", "established_on", "data_quality_issue"]  # fmt: skip
+    searchable_fields = ["name", "uscc", "legal_representative", "status", "risk_colour", "entity_type",
+                         "region_code", "industry_code", "established_on", "data_quality_issue"]  # fmt: skip
     sortable_fields = ["uscc", "name", "established_on"]
     fields_default_sort = ["uscc"]
     exporters = CSV
