@@ -30,7 +30,7 @@ from sqlmodel import SQLModel, col, select
 from models import Complaint, License, MarketEntity, Penalty
 from models.enums import PenaltyCategory, RecordStatus
 from models.types import utcnow
-from services import audit, revocation, risk
+from services import audit, bulk_insert, revocation, risk
 from services.catalog_io import RowOutcome
 from services.errors import Problem
 from services.record_columns import RecordKind
@@ -123,8 +123,7 @@ async def _write(
     stored = await _stored(session, kind, source, [row.key for row in valid])
     plan = _plan(kind, source, rows, entities, stored, utcnow())
     table = MODELS[kind].__table__  # type: ignore[attr-defined]
-    if plan.inserts:
-        await session.execute(sa.insert(table), plan.inserts)
+    await bulk_insert.insert_rows(session, table, plan.inserts)
     if plan.updates:
         names = [name for name in plan.updates[0] if name != "b_id"]
         statement = (
