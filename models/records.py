@@ -19,10 +19,14 @@ class License(SQLModel, table=True):
     """行政许可: a licence decision with the data items of the 双公示 format."""
 
     __tablename__ = "license"
-    __table_args__ = (sa.UniqueConstraint("source_department_id", "document_number"),)
+    __table_args__ = (
+        sa.UniqueConstraint("source_department_id", "document_number"),
+        # 四色警示 counts an entity's revoked licences from this index alone.
+        sa.Index("ix_license_entity_status", "entity_id", "status", "revoked_by_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    entity_id: int = Field(foreign_key="market_entity.id", index=True)
+    entity_id: int = Field(foreign_key="market_entity.id")  # indexed first in the colour-rule index
     source_department_id: int = Field(foreign_key="department.id", index=True)
     party_name: str = Field(max_length=256)  # 行政相对人名称, as the decision names it
     legal_representative: str | None = Field(default=None, max_length=128)
@@ -49,10 +53,14 @@ class Penalty(SQLModel, table=True):
     """行政处罚: a penalty decision with the data items of the 双公示 format."""
 
     __tablename__ = "penalty"
-    __table_args__ = (sa.UniqueConstraint("source_department_id", "document_number"),)
+    __table_args__ = (
+        sa.UniqueConstraint("source_department_id", "document_number"),
+        # 四色警示 counts an entity's effective penalties in the window from this index alone.
+        sa.Index("ix_penalty_entity_status_decided", "entity_id", "status", "decision_date"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    entity_id: int = Field(foreign_key="market_entity.id", index=True)
+    entity_id: int = Field(foreign_key="market_entity.id")  # indexed first in the colour-rule index
     source_department_id: int = Field(foreign_key="department.id", index=True)
     party_name: str = Field(max_length=256)
     legal_representative: str | None = Field(default=None, max_length=128)
@@ -78,10 +86,14 @@ class Complaint(SQLModel, table=True):
     """12345投诉: a hotline complaint about the entity, resolved or not."""
 
     __tablename__ = "complaint"
-    __table_args__ = (sa.UniqueConstraint("source_department_id", "reference"),)
+    __table_args__ = (
+        sa.UniqueConstraint("source_department_id", "reference"),
+        # 四色警示 counts an entity's complaints in the window, and the resolved ones, from this index alone.
+        sa.Index("ix_complaint_entity_received", "entity_id", "received_on", "resolved", "resolved_on"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    entity_id: int = Field(foreign_key="market_entity.id", index=True)
+    entity_id: int = Field(foreign_key="market_entity.id")  # indexed first in the colour-rule index
     source_department_id: int = Field(foreign_key="department.id", index=True)
     reference: str = Field(max_length=128)  # the hotline's own work-order number
     received_on: date = Field(index=True)
