@@ -53,7 +53,7 @@ def rows(page: Page) -> Locator:
 async def test_send_acknowledge_and_handle_a_referral(
     browser: Browser, server: str, city: DemoCity, db: Database
 ) -> None:
-    uscc = city.zhongshan[0]
+    uscc = city.zhongshan_without_records[1]
     sender = await sign_in(browser, server, "scjg-210202", staff_password(city))
     await sender.goto(f"{server}/admin/referral-inbox")
     await expect(sender.get_by_role("heading", name="联动告知")).to_be_visible()

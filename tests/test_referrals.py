@@ -14,10 +14,18 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection
+from sqlmodel import col, select
 
+from models import Department, License, MarketEntity, Notice, Penalty, Referral
+from models.enums import DepartmentLevel, ReferralReason, ReferralStatus
+from models.types import utcnow
 from services.db import Database
+from services.demo.seed import seed_demo
+from services.principal import Principal
 from services.record_columns import RecordKind
 from services.record_import import import_file
+from services.referrals import MANUAL_REASONS, refer_revocation, revocation_key
+from services.revocation import Revocation
 from tests.conftest import Api, DemoCity
 from tests.helpers import audit_count, last_audit, new_code, registration
 from tests.record_files import LICENSE_HEADER, PENALTY_HEADER, licence_row, penalty_row, write_csv
@@ -90,7 +98,7 @@ async def _listed(api: Api, token: str, **flt: Any) -> list[dict[str, Any]]:
 async def test_a_referral_goes_sent_acknowledged_handled_by_its_recipient(
     api: Api, city: DemoCity, db: Database
 ) -> None:
-    uscc = city.zhongshan[0]
+    uscc = city.zhongshan_without_records[0]
     sent = await _send(api, city.tokens["district"], _referral(uscc))
     assert (sent["status"], sent["reason"], sent["message"], sent["outcome"]) == (
         "SENT", "INSPECTION_FINDING", INSPECTION, None
@@ -142,7 +150,7 @@ async def test_a_referral_goes_sent_acknowledged_handled_by_its_recipient(
 async def test_a_referral_handled_without_acknowledging_first_counts_as_acknowledged_then(
     api: Api, city: DemoCity, db: Database
 ) -> None:
-    sent = await _send(api, city.tokens["district"], _referral(city.zhongshan[1], reason="MANUAL"))
+    sent = await _send(api, city.tokens["district"], _referral(city.zhongshan_without_records[1], reason="MANUAL"))
     handled = await _act(api, city.tokens["district_health"], sent["id"], "已转本局卫生监督所处理")
     assert handled["errors"] == []
     done = handled["referral"]
@@ -151,7 +159,7 @@ async def test_a_referral_handled_without_acknowledging_first_counts_as_acknowle
 
 
 async def test_bad_referrals_are_refused_and_nothing_is_stored(api: Api, city: DemoCity, db: Database) -> None:
-    uscc, token = city.zhongshan[2], city.tokens["district"]
+    uscc, token = city.zhongshan_without_records[2], city.tokens["district"]
     events = await audit_count(db)
     cases: list[tuple[dict[str, Any], list[tuple[str | None, str]]]] = [
         (_referral(uscc, to="NOPE-1"), [("toDepartmentCode", "UNKNOWN_DEPARTMENT")]),
@@ -183,7 +191,7 @@ async def test_bad_referrals_are_refused_and_nothing_is_stored(api: Api, city: D
 
 
 async def test_only_the_recipient_acts_and_others_learn_nothing(api: Api, city: DemoCity) -> None:
-    sent = await _send(api, city.tokens["district"], _referral(city.zhongshan[3]))
+    sent = await _send(api, city.tokens["district"], _referral(city.zhongshan_without_records[3]))
     own = await _act(api, city.tokens["district"], sent["id"])
     assert _codes(own) == [("id", "NOT_RECIPIENT")]
     # Another department is told exactly what it is told about a referral that does not exist.
@@ -196,17 +204,17 @@ async def test_only_the_recipient_acts_and_others_learn_nothing(api: Api, city: 
     assert _codes(await _act(api, city.tokens["district_health"], "abc")) == [("id", "REFERRAL_NOT_FOUND")]
     # Maintainers read every referral and act on none.
     for document, variables in ((ACKNOWLEDGE, {"id": sent["id"]}), (HANDLE, {"id": sent["id"], "o": "代为办结"}),
-                                (SEND, {"i": _referral(city.zhongshan[3])})):  # fmt: skip
+                                (SEND, {"i": _referral(city.zhongshan_without_records[3])})):  # fmt: skip
         body = await api.gql(document, variables, city.tokens["maintainer"])
         assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
-    seen = await _listed(api, city.tokens["maintainer"], uscc=city.zhongshan[3])
+    seen = await _listed(api, city.tokens["maintainer"], uscc=city.zhongshan_without_records[3])
     assert [(r["id"], r["status"]) for r in seen] == [(sent["id"], "SENT")]
     anonymous = await api.gql(REFERRALS, {})
     assert anonymous["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
 async def test_two_acknowledgements_at_once_exactly_one_wins(api: Api, city: DemoCity, db: Database) -> None:
-    sent = await _send(api, city.tokens["district"], _referral(city.zhongshan[4]))
+    sent = await _send(api, city.tokens["district"], _referral(city.zhongshan_without_records[4]))
     token = city.tokens["district_health"]
     events = await audit_count(db)
     outcomes = await asyncio.gather(_act(api, token, sent["id"]), _act(api, token, sent["id"]))
@@ -216,12 +224,12 @@ async def test_two_acknowledgements_at_once_exactly_one_wins(api: Api, city: Dem
     handles = await asyncio.gather(_act(api, token, sent["id"], "甲的结果"), _act(api, token, sent["id"], "乙的结果"))
     [winner] = [o for o in handles if o["errors"] == []]
     assert sorted(e["code"] for o in handles for e in o["errors"]) == ["ALREADY_HANDLED"]
-    [stored] = await _listed(api, token, uscc=city.zhongshan[4])
+    [stored] = await _listed(api, token, uscc=city.zhongshan_without_records[4])
     assert stored["outcome"] == winner["referral"]["outcome"]
 
 
 async def test_filters_pages_and_the_entity_field_show_each_caller_its_own(api: Api, city: DemoCity) -> None:
-    uscc = city.zhongshan[5]
+    uscc = city.zhongshan_without_records[5]
     district, health, city_health = city.tokens["district"], city.tokens["district_health"], city.tokens["city_health"]
     first = await _send(api, district, _referral(uscc))
     second = await _send(api, district, _referral(uscc, reason="MANUAL", message="该主体已迁址，请更新监管档案"))
@@ -430,3 +438,66 @@ async def test_a_batch_of_revocations_refers_once_however_often_the_file_is_run(
     assert report.revoked_licenses == 1
     assert ("SCJG-210202", "WJ-210202", other) in await _automatic(api, city, uscc)
     assert len(await _automatic(api, city, uscc)) == 3
+
+
+# -- the demo city ---------------------------------------------------------------------------------------------
+
+
+async def test_seed_demo_refers_its_revocations_by_the_rule_and_sends_a_few_by_hand(db: Database) -> None:
+    await seed_demo(db, seed=3, entities=1200)  # big enough for a few revocations
+    async with db.session(Principal.system()) as session:
+        referrals = list((await session.scalars(select(Referral).order_by(col(Referral.id)))).all())
+        revoked = list((await session.scalars(select(License).where(col(License.revoked_by_id).is_not(None)))).all())
+        expected = set()
+        for licence in revoked:
+            assert licence.id is not None and licence.revoked_by_id is not None
+            penalty = await session.get(Penalty, licence.revoked_by_id)
+            entity = await session.get(MarketEntity, licence.entity_id)
+            assert penalty is not None and entity is not None
+            claimed = await session.scalars(
+                select(Notice.department_id).where(
+                    col(Notice.entity_id) == entity.id, col(Notice.claimed_at).is_not(None)
+                )
+            )
+            for recipient in {entity.registration_authority_id, *claimed.all()} - {penalty.source_department_id}:
+                expected.add(
+                    (
+                        penalty.source_department_id,
+                        recipient,
+                        licence.id,
+                        revocation_key(licence.id, licence.revoked_by_id),
+                    )
+                )
+        automatic = {(r.from_department_id, r.to_department_id, r.license_id, r.source_key)
+                     for r in referrals if r.reason is ReferralReason.LICENSE_REVOKED}  # fmt: skip
+        assert automatic == expected
+
+        manual = [r for r in referrals if r.reason is not ReferralReason.LICENSE_REVOKED]
+        assert 1 <= len(manual) <= 4
+        assert {r.status for r in manual} >= {ReferralStatus.SENT, ReferralStatus.ACKNOWLEDGED}
+        now = utcnow()
+        for referral in manual:
+            # As send_referral would have let it through, and as acknowledging and handling leave it.
+            assert referral.reason in MANUAL_REASONS and referral.message and referral.source_key is None
+            assert referral.from_department_id is not None and referral.from_department_id != referral.to_department_id
+            to = await session.get(Department, referral.to_department_id)
+            entity = await session.get(MarketEntity, referral.entity_id)
+            assert to is not None and entity is not None
+            assert to.level is DepartmentLevel.CITY or to.region_code == entity.region_code
+            assert referral.sent_at <= now
+            acknowledged = referral.status is not ReferralStatus.SENT
+            assert (referral.acknowledged_at is not None) == acknowledged
+            assert (
+                (referral.outcome is not None)
+                == (referral.handled_at is not None)
+                == (referral.status is ReferralStatus.HANDLED)
+            )
+            if referral.acknowledged_at is not None:
+                assert referral.sent_at <= referral.acknowledged_at <= (referral.handled_at or now) <= now
+        # Seen again, each revocation sends nothing new.
+        for licence in revoked:
+            assert licence.revoked_by_id is not None
+            penalty = await session.get(Penalty, licence.revoked_by_id)
+            assert penalty is not None
+            again = Revocation(penalty.id or 0, penalty.source_department_id, penalty.document_number, licence)
+            assert await refer_revocation(session, again) == []

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -19,9 +19,10 @@ from sqlalchemy import select as columns_of
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from models import Complaint, Department, License, MarketEntity, Notice, Penalty, SupervisionMatter
-from models.enums import EntityStatus, PenaltyCategory, RecordStatus
-from services.clock import today
+from models import Complaint, Department, License, MarketEntity, Notice, Penalty, Referral, SupervisionMatter
+from models.enums import EntityStatus, PenaltyCategory, RecordStatus, ReferralReason, ReferralStatus
+from models.types import utcnow
+from services.clock import SHANGHAI, today
 from services.demo.record_vocabulary import (
     COMPLAINTS,
     LICENCE_KINDS,
@@ -44,7 +45,8 @@ from services.records import (
     party_values,
     penalty_values,
 )
-from services.revocation import revocation_reason
+from services.referrals import refer_revocation
+from services.revocation import Revocation, revocation_reason
 
 I = TypeVar("I")  # noqa: E741
 LICENSED_SHARE = 0.75  # of the licences an entity's notices call for, those already granted
@@ -61,6 +63,7 @@ class SeededRecords:
     licenses: int
     penalties: int
     complaints: int
+    referrals: int = 0  # 联动告知: the revocations' automatic ones and a few sent by hand
 
 
 @dataclass(frozen=True)
@@ -449,4 +452,109 @@ async def seed_records(
         await session.execute(insert(License), [held.row for held in built.licences])
     if built.complaints:
         await session.execute(insert(Complaint), built.complaints)
-    return SeededRecords(len(built.licences), len(built.penalties), len(built.complaints))
+    referred = await _refer_revocations(session, built, penalty_ids)
+    referred += await _manual_referrals(session, seed, day, built, routed, generator.by_id)
+    return SeededRecords(len(built.licences), len(built.penalties), len(built.complaints), referred)
+
+
+async def _refer_revocations(session: AsyncSession, built: _Built, penalty_ids: list[int]) -> int:
+    """The bulk insert raised no 联动告知: each seeded revocation refers as services.revocation's would."""
+    revoking = {penalty_ids[held.revoked_by]: built.penalties[held.revoked_by] for held in built.licences
+                if held.revoked_by is not None}  # fmt: skip
+    if not revoking:
+        return 0
+    licences = await session.scalars(
+        select(License).where(col(License.revoked_by_id).in_(list(revoking))).order_by(col(License.id))
+    )
+    sent = 0
+    for licence in licences.all():
+        assert licence.revoked_by_id is not None
+        penalty = revoking[licence.revoked_by_id]
+        done = Revocation(licence.revoked_by_id, penalty["source_department_id"], penalty["document_number"], licence)
+        sent += len(await refer_revocation(session, done))
+    return sent
+
+
+# What a department found in its own casework that belongs to another; and what that one did.
+_FINDINGS = (
+    "在查处“{violation}”时发现，该主体的经营活动还涉及{matter}，属贵单位职责，请依职责核查处理。",
+    "执法检查中发现该主体{matter}方面可能存在问题（相关情况见处罚决定“{document}”），请依职责跟进。",
+)
+_HOTLINE = "12345 工单“{reference}”反映的问题涉及该主体的{matter}，属贵单位职责，请依职责核查并答复群众。"
+_OUTCOMES = (
+    "已派员现场核查，责令当事人限期整改，整改情况将纳入日常监管。",
+    "经核查未发现违法行为，已将该主体列为重点检查对象。",
+)
+MANUAL_REFERRALS = 4
+
+
+@dataclass(frozen=True)
+class _Casework:
+    """A penalty or a complaint whose department may refer the entity on to another."""
+
+    entity_id: int
+    sender: int
+    since: date
+    reason: ReferralReason
+    templates: tuple[str, ...]
+    words: dict[str, str]
+
+
+def _casework(built: _Built) -> list[_Casework]:
+    found = []
+    for penalty in built.penalties:
+        if (
+            penalty["status"] is RecordStatus.EFFECTIVE
+            and PenaltyCategory.LICENSE_REVOCATION not in penalty["categories"]
+        ):
+            words = {"violation": penalty["violation_type"], "document": penalty["document_number"]}
+            found.append(_Casework(penalty["entity_id"], penalty["source_department_id"], penalty["decision_date"],
+                                  ReferralReason.INSPECTION_FINDING, _FINDINGS, words))  # fmt: skip
+    for complaint in built.complaints:
+        found.append(_Casework(complaint["entity_id"], complaint["source_department_id"], complaint["received_on"],
+                               ReferralReason.MANUAL, (_HOTLINE,), {"reference": complaint["reference"]}))  # fmt: skip
+    return found
+
+
+async def _manual_referrals(
+    session: AsyncSession,
+    seed: int,
+    on: date,
+    built: _Built,
+    routed: dict[int, list[tuple[str, int]]],
+    issuers: dict[int, _Issuer],
+) -> int:
+    """A few referrals a department sent by hand, from its penalty or complaint, to another department the
+    entity's notices went to (one that reaches the entity, so it can read what it is told): SENT,
+    ACKNOWLEDGED and HANDLED, each row as send_referral, acknowledge_referral and handle_referral leave it."""
+    rng = random.Random(f"jianguan-referrals-{seed}")
+    candidates = []
+    for work in _casework(built):
+        others = [(matter, department) for matter, department in routed.get(work.entity_id, [])
+                  if department != work.sender and department in issuers]  # fmt: skip
+        if others and work.since < on:
+            candidates.append((work, others))
+    names = dict((await session.execute(select(col(SupervisionMatter.code), col(SupervisionMatter.name)))).all())
+    chosen = rng.sample(candidates, min(MANUAL_REFERRALS, len(candidates)))
+    for state, (work, others) in enumerate(chosen):
+        matter, recipient = rng.choice(others)
+        sent_on = work.since + timedelta(days=rng.randint(1, min(10, (on - work.since).days)))
+        sent_at = min(datetime.combine(sent_on, time(rng.randint(9, 16), rng.randint(0, 59)), SHANGHAI), utcnow())
+        referral = Referral(
+            entity_id=work.entity_id,
+            from_department_id=work.sender,
+            to_department_id=recipient,
+            reason=work.reason,
+            message=rng.choice(work.templates).format(matter=names.get(matter, matter), **work.words),
+            status=ReferralStatus.SENT,
+            sent_at=sent_at,
+        )
+        if state % 3 >= 1:  # the recipient had it in hand by the next morning
+            referral.status = ReferralStatus.ACKNOWLEDGED
+            referral.acknowledged_at = min(sent_at + timedelta(hours=18), utcnow())
+        if state % 3 == 2:
+            referral.status, referral.outcome = ReferralStatus.HANDLED, rng.choice(_OUTCOMES)
+            referral.handled_at = min(sent_at + timedelta(days=rng.randint(3, 12)), utcnow())
+        session.add(referral)
+    await session.flush()
+    return len(chosen)
