@@ -401,6 +401,27 @@ async def test_the_penalising_department_does_not_refer_to_itself(api: Api, city
     ]
 
 
+async def test_a_second_revoking_penalty_refers_only_when_the_revocation_comes_to_rest_on_it(
+    api: Api, city: DemoCity
+) -> None:
+    uscc = await _entity_with_claims(api, city, "MA0RFA03")
+    number, commission = "卫公证字〔2026〕第 210202-0033 号", city.tokens["city_health"]
+    await _ok(api, LICENSE, licence(uscc, licenseNumber=number), city.tokens["district_health"])
+    await _ok(api, PENALTY, _revoking(uscc, number, "大卫罚〔2026〕33 号"), commission)
+    # A second decision revoking the same licence changes nothing while the first stands: nobody is told.
+    await _ok(api, PENALTY, _revoking(uscc, number, "大卫罚〔2026〕34 号"), commission)
+    assert len(await _automatic(api, city, uscc)) == 2
+    # The first withdrawn, the licence stays revoked by the second: a revocation on another decision, told again.
+    withdrawn = await api.data(WITHDRAW, {"i": {"documentNumber": "大卫罚〔2026〕33 号", "reason": "复议撤销"}},
+                               commission)  # fmt: skip
+    assert withdrawn["withdrawPenalty"]["errors"] == []
+    found = await _listed(api, city.tokens["maintainer"], uscc=uscc, reason="LICENSE_REVOKED")
+    decisions = [
+        next(d for d in ("“大卫罚〔2026〕33 号”", "“大卫罚〔2026〕34 号”") if d in r["message"]) for r in found
+    ]
+    assert decisions == ["“大卫罚〔2026〕33 号”"] * 2 + ["“大卫罚〔2026〕34 号”"] * 2
+
+
 async def test_a_batch_of_revocations_refers_once_however_often_the_file_is_run(
     api: Api, city: DemoCity, db: Database, tmp_path: Path
 ) -> None:
