@@ -15,7 +15,7 @@ from sqlmodel import col, select
 from models import Department, EntityPerson, MarketEntity, Notice, Region
 from models.enums import DataQualityIssue, EntityStatus, EntityType, PersonRole, RiskColour
 from models.types import utcnow
-from services import audit, uscc
+from services import audit, risk, uscc
 from services.access import UNRESTRICTED, may_change, may_register_in, principal_of, require_authenticated
 from services.clock import today
 from services.db import secret_key_of
@@ -284,6 +284,8 @@ async def register_entity(session: AsyncSession, data: RegistrationInput) -> Reg
         await session.flush()
         action = "entity.registered" if created else ("entity.scope_changed" if scope_changed else "entity.changed")
         await audit.record(session, action, "MarketEntity", entity.uscc, before, after, authority.code)
+        if before is None or before["status"] != after["status"]:  # 吊销营业执照 makes it BLACK
+            await risk.rerate(session, {entity.id}, action)
     notices: list[Notice] = []
     if created or scope_changed:
         notices = await route(session, entity, authority, "REGISTERED" if created else "SCOPE_CHANGED")
@@ -298,7 +300,8 @@ def _entry_codes(data: RegistrationInput, entity: MarketEntity | None) -> list[s
 
 
 async def _entity_snapshot(session: AsyncSession, entity: MarketEntity) -> dict[str, object]:
-    snap = audit.snapshot(entity, exclude=("id", "created_at", "updated_at"))
+    # The colour is derived from the records, not registered: services.risk keeps its own history.
+    snap = audit.snapshot(entity, exclude=("id", "created_at", "updated_at", "risk_colour"))
     assert entity.id is not None
     snap["persons"] = sorted(
         [

@@ -18,6 +18,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col, select
 
 from models import Complaint, License, Listing, MarketEntity, Penalty, RiskColourChange
@@ -239,7 +240,21 @@ async def rerate(session: AsyncSession, entity_ids: Collection[int], cause: str)
     ids = {entity_id for entity_id in entity_ids if entity_id}
     if not ids:
         return 0
-    return (await _rate(session, ids, cause, today(), await current_parameters(session))).changed
+    changed = (await _rate(session, ids, cause, today(), await current_parameters(session))).changed
+    if changed:
+        await _refresh_loaded(session, ids)
+    return changed
+
+
+async def _refresh_loaded(session: AsyncSession, ids: set[int]) -> None:
+    """The UPDATE went around the ORM: entities this session holds get their new colour, so a
+    mutation's reply shows it (an expired attribute would be lazily loaded, which async forbids)."""
+    loaded = {obj.id: obj for obj in session.identity_map.values() if isinstance(obj, MarketEntity) and obj.id in ids}
+    if not loaded:
+        return
+    query = select(MarketEntity.id, MarketEntity.risk_colour).where(col(MarketEntity.id).in_(loaded))
+    for entity_id, stored in (await session.execute(query)).all():
+        set_committed_value(loaded[entity_id], "risk_colour", stored)
 
 
 @dataclass(frozen=True)

@@ -168,3 +168,17 @@ async def test_listing_and_removal_re_rate_the_entity(api: Api, city: DemoCity) 
     serious = listing(uscc, kind="SERIOUS_DISHONEST", reason="SERIOUS_VIOLATION", documentNumber="大市监严〔2026〕1 号")
     assert (await api.data(LIST, {"i": serious}, district))["listEntity"]["errors"] == []
     assert (await _colour(api, uscc, district))["colour"] == "BLACK"
+
+
+async def test_a_revoked_registration_is_black_in_the_reply_and_after(api: Api, city: DemoCity) -> None:
+    document = """
+    mutation($input: RegisterEntityInput!) { registerEntity(input: $input) { entity { colour } errors { code } } }
+    """
+    code = new_code(body="MA0CLR06")
+    revoked = await api.data(document, {"input": registration(uscc=code, status="REVOKED")}, city.tokens["district"])
+    assert revoked["registerEntity"] == {"entity": {"colour": "BLACK"}, "errors": []}
+    shown = await _colour(api, code, city.tokens["district"])
+    assert [r["rule"] for r in shown["riskColour"]["reasons"]] == ["REGISTRATION_REVOKED"]
+    assert shown["colourHistory"][0]["cause"] == "entity.registered"
+    active = await api.data(document, {"input": registration(uscc=code, status="ACTIVE")}, city.tokens["district"])
+    assert active["registerEntity"]["entity"] == {"colour": "GREEN"}
