@@ -42,5 +42,5 @@ async def rule_parameters(info: GqlInfo) -> Parameters:
 
 async def set_rule_parameters(info: GqlInfo, input: SetRuleParametersInput) -> SetRuleParametersResult:
     wanted = Parameters(**{name: getattr(input, name) for name in asdict(risk_parameters.DEFAULTS)})
-    done, errors = await mutate(info.context, lambda session: risk_parameters.set_rule_parameters(session, wanted))
+    done, errors = await mutate(info.context, lambda session: risk.set_rule_parameters(session, wanted))
     return SetRuleParametersResult(done, errors)

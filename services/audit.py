@@ -67,6 +67,12 @@ def _seal(key: str, last_event_id: int, last_hash: str, events: int) -> str:
     return _mac(key, f"head:{last_event_id}:{last_hash}:{events}")
 
 
+async def lock_chain(session: AsyncSession) -> None:
+    """Take the writers' turn now (every audited change takes it at its first event): a job that
+    reads records and then writes from what it read holds it first, so no writer slips between."""
+    await serialise_writers(session, _CHAIN_LOCK)
+
+
 async def record(
     session: AsyncSession,
     action: str,

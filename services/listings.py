@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from models import Department, Listing, MarketEntity, Region
-from models.enums import EntityStatus, ListingKind, ListingReason, RemovalReason
+from models.enums import DepartmentLevel, EntityStatus, ListingKind, ListingReason, RemovalReason
 from models.types import utcnow
 from services import audit, risk
 from services.access import UNRESTRICTED, may_change, principal_of, require_authenticated
@@ -262,6 +262,18 @@ def _removal_note(document_number: str | None, note: str | None) -> str | None:
     return "；".join(part for part in parts if part) or None
 
 
+async def _may_remove(session: AsyncSession, department: Department, listing: Listing) -> bool:
+    """A serious listing follows its department's penalty decision: that department removes it,
+    or the city authority above it; another district's authority may not undo it."""
+    if department.id == listing.department_id:
+        return True
+    listed_by = await session.get(Department, listing.department_id)
+    region = await session.get(Region, listed_by.region_code) if listed_by is not None else None
+    return (
+        department.level is DepartmentLevel.CITY and region is not None and region.parent_code == department.region_code
+    )
+
+
 async def delist_entity(session: AsyncSession, data: DelistInput) -> Listing:
     """移出: the standing listing of `kind` (the one of `listing_reason` where several stand), audited."""
     department = await _authority(session, data.department_code)
@@ -288,6 +300,8 @@ async def delist_entity(session: AsyncSession, data: DelistInput) -> Listing:
         message = f"“{entity.name}”因多项事由列入{label(data.kind)}：{reasons}；请用 listingReason 指明移出哪一项"
         raise DomainError("LISTING_REASON_REQUIRED", message, "listingReason")
     listing = standing[0]
+    if listing.kind is ListingKind.SERIOUS_DISHONEST and not await _may_remove(session, department, listing):
+        raise Forbidden("严重违法失信名单只能由作出列入决定的部门或其上级市级登记机关移出")
     if data.removed_on < listing.listed_on:
         raise DomainError("INVALID_RANGE", f"移出日期不能早于列入日期（{listing.listed_on.isoformat()}）", "removedOn")
     before = _snapshot(listing, entity.uscc)

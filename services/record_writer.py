@@ -234,8 +234,7 @@ def _plan(
             plan.corrections.append((key, before, {**before, **_snapshot(values)}))
             if kind is RecordKind.PENALTY:  # the licence a corrected penalty named before
                 plan.licensed.append((found["entity_id"], found["revoked_license_number"]))
-            if kind is not RecordKind.LICENSE:
-                plan.rerate.add(found["entity_id"])
+            plan.rerate.add(found["entity_id"])  # a correction may move the record off an entity
         if kind is not RecordKind.LICENSE and result.outcome is not RowOutcome.UNCHANGED:
             plan.rerate.add(entity.id)
         plan.results.append(result)

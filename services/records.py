@@ -408,8 +408,8 @@ async def record_penalty(session: AsyncSession, data: PenaltyInput) -> Recorded:
     pairs = [(penalty.entity_id, penalty.revoked_license_number), earlier]
     changed = await revocation.reconcile(session, pairs, department.code, f"处罚决定“{penalty.document_number}”已更正")
     revoked = next((done.licence for done in changed.revoked if done.penalty_id == penalty.id), None)
-    if outcome is not RecordOutcome.UNCHANGED:
-        await risk.rerate(session, {penalty.entity_id, earlier[0]}, f"penalty.{outcome.value.lower()}")
+    touched = {penalty.entity_id, earlier[0]} if outcome is not RecordOutcome.UNCHANGED else set()
+    await risk.rerate(session, touched | changed.entities, f"penalty.{outcome.value.lower()}")
     return Recorded(penalty, outcome, revoked)
 
 

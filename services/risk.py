@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,11 +27,11 @@ from models.types import utcnow
 from services import audit
 from services.access import principal_of, require_authenticated
 from services.clock import today
-from services.db import json_from_text, serialise_writers
+from services.db import json_from_text
 from services.errors import DomainError
 from services.labels import label
 from services.listing_rules import standing_on
-from services.risk_parameters import Parameters, current_parameters
+from services.risk_parameters import Parameters, current_parameters, store_parameters
 from services.risk_rules import (
     RULES,
     colour,
@@ -43,8 +43,6 @@ from services.risk_rules import (
     revoked_licence,
     rule_flags,
 )
-
-RECOMPUTE_LOCK = 0x5EC0_10_0A  # the advisory lock of the full recompute
 
 
 @dataclass(frozen=True)
@@ -196,15 +194,9 @@ async def _attach_evidence(
                 reason.evidence.extend(evidence.get((reason.rule, assessment.entity_id), []))
 
 
-@dataclass(frozen=True)
-class Rerated:
-    changed: int
-    at: datetime
-
-
 async def _rate(
     session: AsyncSession, entity_ids: Collection[int] | None, cause: str, as_of: date, parameters: Parameters
-) -> Rerated:
+) -> int:
     """Store the colour of `entity_ids` (None: every entity) where it changed, with its history."""
     now = utcnow()
     found = facts(as_of, parameters, entity_ids)
@@ -232,7 +224,7 @@ async def _rate(
         await session.execute(
             sa.update(entity).where(*this_run).values(risk_colour=history.c.new_colour, updated_at=now)
         )
-    return Rerated(changed, now)
+    return changed
 
 
 async def rerate(session: AsyncSession, entity_ids: Collection[int], cause: str) -> int:
@@ -240,7 +232,7 @@ async def rerate(session: AsyncSession, entity_ids: Collection[int], cause: str)
     ids = {entity_id for entity_id in entity_ids if entity_id}
     if not ids:
         return 0
-    changed = (await _rate(session, ids, cause, today(), await current_parameters(session))).changed
+    changed = await _rate(session, ids, cause, today(), await current_parameters(session))
     if changed:
         await _refresh_loaded(session, ids)
     return changed
@@ -264,21 +256,31 @@ class Recomputed:
     by_colour: dict[RiskColour, int]
 
 
-async def recompute_all(session: AsyncSession, as_of: date | None = None) -> Recomputed:
+async def recompute_all(session: AsyncSession, as_of: date | None = None, cause: str = "recompute") -> Recomputed:
     """Every entity re-rated in one set-based pass; audited as one event."""
     day = checked_day(as_of)
-    await serialise_writers(session, RECOMPUTE_LOCK)  # two runs at once: the second finds nothing to change
-    rerated = await _rate(session, None, "recompute", day, await current_parameters(session))
+    # Writers re-rate inside their own audited transactions; the recompute reads every record and
+    # then writes, so it takes their turn first (and a second run at once finds nothing to change).
+    await audit.lock_chain(session)
+    changed = await _rate(session, None, cause, day, await current_parameters(session))
     entity = MarketEntity.__table__  # type: ignore[attr-defined]
     counts = await session.execute(sa.select(entity.c.risk_colour, sa.func.count()).group_by(entity.c.risk_colour))
     by_colour = {RiskColour(member): 0 for member in RiskColour}
     for member, count in counts.all():
         by_colour[RiskColour(member)] = int(count)
-    result = Recomputed(sum(by_colour.values()), rerated.changed, by_colour)
+    result = Recomputed(sum(by_colour.values()), changed, by_colour)
     after = {"asOf": day.isoformat(), "total": result.total, "changed": result.changed,
              "byColour": {member.value: count for member, count in by_colour.items()}}  # fmt: skip
     await audit.record(session, "risk.recomputed", "MarketEntity", "*", None, after)
     return result
+
+
+async def set_rule_parameters(session: AsyncSession, parameters: Parameters) -> Parameters:
+    """New thresholds (maintainers; audited), and every stored colour re-rated by them in the same
+    transaction, so the stored colours and the evaluation never disagree."""
+    if await store_parameters(session, parameters):
+        await recompute_all(session, cause="risk.parameters_set")
+    return parameters
 
 
 async def colour_history(session: AsyncSession, entity_ids: Sequence[int]) -> list[list[RiskColourChange]]:

@@ -1,6 +1,7 @@
 """The colour rules' thresholds (四色警示), kept by catalog maintainers.
 
-Each setting is a new row, audited; the newest is in force from the next evaluation.
+Each setting is a new row, audited; the newest is in force from the next evaluation, and
+services.risk re-rates every stored colour by it at once.
 Until a maintainer sets any, the values of domain.md hold."""
 
 from __future__ import annotations
@@ -75,16 +76,17 @@ def checked(parameters: Parameters) -> Parameters:
     return parameters
 
 
-async def set_rule_parameters(session: AsyncSession, parameters: Parameters) -> Parameters:
-    """A maintainer's new thresholds, audited; they apply from the next evaluation."""
+async def store_parameters(session: AsyncSession, parameters: Parameters) -> bool:
+    """A maintainer's new thresholds, checked and audited (services.risk.set_rule_parameters
+    re-rates by them); False when they are the ones in force."""
     principal = principal_of(session)
     require_maintainer(principal)
     checked(parameters)
     before = await current_parameters(session)
     if before == parameters:
-        return before
+        return False
     session.add(RiskParameters(**asdict(parameters), set_by=principal.name[:128]))
     await session.flush()
     await audit.record(session, "risk.parameters_set", "RiskParameters", "current",
                        audit.jsonable(asdict(before)), audit.jsonable(asdict(parameters)))  # fmt: skip
-    return parameters
+    return True

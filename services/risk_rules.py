@@ -65,7 +65,6 @@ RULES: tuple[Rule, ...] = (
          lambda f, p: sa.and_(_many_complaints(f, p), sa.not_(_rate_below(f, p.red_resolution_rate)),
                               _rate_below(f, p.yellow_resolution_rate))),
 )  # fmt: skip
-RULE_BY_CODE = {rule.code: rule for rule in RULES}
 
 
 def window_start(as_of: date, parameters: Parameters) -> date:

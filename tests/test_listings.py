@@ -301,6 +301,13 @@ async def test_who_may_list_and_remove(api: Api, city: DemoCity, db: Database) -
     assert error_codes(await _payload(api, LIST, listing(xigang, **serious), tokens["district"])) == {
         ("uscc", "UNKNOWN_ENTITY")
     }
+    # It is removed by the department that listed it, or the city authority above it; not by a sibling's.
+    await _ok(api, LIST, listing(own, **serious), tokens["city"])
+    taken = await api.gql(DELIST, {"i": removal(own, kind="SERIOUS_DISHONEST")}, tokens["district"])
+    assert taken["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert "作出列入决定的部门" in taken["errors"][0]["message"]
+    await _ok(api, DELIST, removal(city_registered, kind="SERIOUS_DISHONEST"), tokens["city"])
+    await _ok(api, DELIST, removal(own, kind="SERIOUS_DISHONEST"), tokens["city"])
 
     # A maintainer acts for a registration authority it names, and for no other department.
     maintainer = tokens["maintainer"]

@@ -514,3 +514,27 @@ async def test_an_imported_file_re_rates_the_entities_it_touched(db: Database, c
     assert "PENALTIES_RED" in {reason.rule for reason in assessed.reasons}
     assert entity.risk_colour is assessed.colour is RiskColour.RED
     assert history is not None and (history.old_colour, history.cause) == (RiskColour.GREEN, "penalty.import")
+
+
+async def test_a_licence_moved_by_a_corrected_file_re_rates_the_entity_it_left(
+    db: Database, city: DemoCity, tmp_path: Path
+) -> None:
+    async with db.session(SYSTEM) as session:
+        green = select(MarketEntity.uscc).where(col(MarketEntity.region_code) == "210202",
+                                                col(MarketEntity.risk_colour) == RiskColour.GREEN)  # fmt: skip
+        first, second = (await session.scalars(green.limit(2))).all()
+    health = await department_principal(db, "WJ-210202")
+    number = "JY22102020099999"
+    granted = [licence_row(first, 编号=number, 来源="中山区卫生健康局")]
+    await run(db, write_csv(tmp_path / "许可.csv", LICENSE_HEADER, granted), RecordKind.LICENSE, health)
+    revoking = [penalty_row(first, 文号="中市监罚〔2026〕40 号", 类别="吊销许可证件", 罚款="", 吊销=number)]
+    await run(db, write_csv(tmp_path / "吊销.csv", PENALTY_HEADER, revoking))
+    moved = [licence_row(second, 编号=number, 来源="中山区卫生健康局")]
+    await run(db, write_csv(tmp_path / "更正许可.csv", LICENSE_HEADER, moved), RecordKind.LICENSE, health)
+    async with db.session(SYSTEM) as session:
+        rows = (await session.execute(select(MarketEntity.id, MarketEntity.uscc, MarketEntity.risk_colour).where(
+            col(MarketEntity.uscc).in_([first, second])))).all()  # fmt: skip
+        assessed = await risk.assess(session, [int(i or 0) for i, _, _ in rows], today())
+    colours = {uscc: stored for _, uscc, stored in rows}
+    assert colours == {uscc: assessed[int(i or 0)].colour for i, uscc, _ in rows}, "stored as assessed, both"
+    assert colours[first] is RiskColour.YELLOW, "the revoking penalty stays; the licence it revoked has gone"

@@ -149,10 +149,10 @@ async def test_maintainers_keep_the_rules_parameters(api: Api, city: DemoCity, d
     event = await last_audit(db, "risk.parameters_set")
     assert (event.before or {})["red_penalties"] == 3 and (event.after or {})["red_penalties"] == 2
     shown = await _colour(api, uscc, district)
-    assert shown["riskColour"]["colour"] == "RED", "the evaluation uses the new parameters at once"
-    assert shown["colour"] == "YELLOW", "the stored colour waits for the next re-rating"
-    await _ok(api, PENALTY, penalty(uscc, documentNumber="罚-乙", content="更正"), district)
-    assert (await _colour(api, uscc, district))["colour"] == "RED"
+    assert shown["riskColour"]["colour"] == shown["colour"] == "RED", "stored colours are re-rated at once"
+    assert shown["colourHistory"][0]["cause"] == "risk.parameters_set"
+    event = await last_audit(db, "risk.recomputed")
+    assert event.after is not None and event.after["changed"] >= 1
 
 
 async def test_listing_and_removal_re_rate_the_entity(api: Api, city: DemoCity) -> None:
