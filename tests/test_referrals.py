@@ -12,8 +12,6 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
-from sqlalchemy.engine import Connection
 from sqlmodel import col, select
 
 from models import Department, License, MarketEntity, Notice, Penalty, Referral
@@ -29,6 +27,7 @@ from services.revocation import Revocation
 from tests.conftest import Api, DemoCity
 from tests.helpers import audit_count, last_audit, new_code, registration
 from tests.record_files import LICENSE_HEADER, PENALTY_HEADER, licence_row, penalty_row, write_csv
+from tests.test_pagination import _counted
 from tests.test_records import LICENSE, PENALTY, WITHDRAW, licence, penalty
 
 FIELDS = """
@@ -278,22 +277,6 @@ query($first: Int) {
 """
 
 
-async def _statements(api: Api, db: Database, token: str, size: int) -> tuple[int, Any]:
-    """The statements one request costs, and its data."""
-    statements: list[str] = []
-
-    def count(conn: Connection, cursor: Any, statement: str, *args: Any) -> None:
-        if statement.strip().upper() not in ("BEGIN", "BEGIN IMMEDIATE"):  # SQLite's transaction control
-            statements.append(statement)
-
-    event.listen(db.engine.sync_engine, "before_cursor_execute", count)
-    try:
-        data = await api.data(WITH_REFERRALS, {"first": size}, token)
-    finally:
-        event.remove(db.engine.sync_engine, "before_cursor_execute", count)
-    return len(statements), data
-
-
 async def test_a_page_of_entities_with_their_referrals_costs_a_fixed_handful_of_statements(
     api: Api, city: DemoCity, db: Database
 ) -> None:
@@ -301,7 +284,7 @@ async def test_a_page_of_entities_with_their_referrals_costs_a_fixed_handful_of_
         await _send(api, city.tokens["district"], _referral(uscc))
     counts = []
     for size in (10, 100):
-        statements, data = await _statements(api, db, city.tokens["maintainer"], size)
+        statements, data = await _counted(api, db, city.tokens["maintainer"], WITH_REFERRALS, size)
         referred = {edge["node"]["uscc"] for edge in data["entities"]["edges"] if edge["node"]["referrals"]}
         assert referred >= set(city.zhongshan[:3])
         counts.append(statements)

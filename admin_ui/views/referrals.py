@@ -1,36 +1,24 @@
 """联动告知: a department's referrals on one page (received, sent, or both), acknowledge and handle
 beside each received one, and a form to send one.
 
-Every action is a CSRF-checked form POST (starlette-admin's CSRF middleware) that runs one service in
-one transaction (admin_ui.base.run_as), then redirects back to the same filters with a message; a
-refusal re-renders the page with the service's message and the typed input kept. Maintainers read
-every department's referrals and act on none."""
+The page, its paging and how each action posts, redirects or is refused: admin_ui.views.case_inbox."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
-from starlette_admin import flash, get_flashed_messages
+from starlette.responses import Response
 from starlette_admin.routing import route
-from starlette_admin.views import CustomView
 
-from admin_ui.auth import principal_of_request
-from admin_ui.base import run_as
+from admin_ui.views.case_inbox import CaseInboxView, Outcome, UrlQuery
 from models import Referral
 from models.enums import ReferralReason, ReferralStatus
-from services.access import may_handle_notices
-from services.clock import SHANGHAI
-from services.db import Database
-from services.departments import list_departments
-from services.errors import DomainError, Forbidden
+from services.errors import DomainError
 from services.labels import labels_of
 from services.referral_inbox import ReferralPage, referral_page, title_of
 from services.referrals import (
@@ -52,7 +40,7 @@ MAINTAINER_NOTE = "目录维护人员可以查看各部门的联动告知，但�
 
 
 @dataclass(frozen=True)
-class ReferralQuery:
+class ReferralQuery(UrlQuery):
     """The page's filters and position, as they travel in the URL and in each form's `back` field."""
 
     direction: str = ""
@@ -86,26 +74,6 @@ class ReferralQuery:
             department_code=self.department or None,
         )
 
-    def query_string(self, **changes: Any) -> str:
-        values = {**self.__dict__, **changes}
-        return urlencode({k: v for k, v in values.items() if v})
-
-
-@dataclass(frozen=True)
-class Failure:
-    """A refused action: which referral (None: sending a new one), which form, what was typed, and why."""
-
-    referral_id: int | None
-    action: str
-    form: dict[str, str]
-    message: str
-
-
-@dataclass(frozen=True)
-class Outcome:
-    work: Callable[[AsyncSession], Awaitable[Referral]]
-    done: str
-
 
 def _reason(value: str) -> ReferralReason:
     try:
@@ -133,108 +101,51 @@ def _outcome(action: str, referral_id: int | None, form: dict[str, str]) -> Outc
     raise HTTPException(404)
 
 
-def _beijing(moment: datetime | None) -> str:
-    return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if moment else ""
+class ReferralInboxView(CaseInboxView[ReferralQuery]):
+    url_name = "referral-inbox"
+    case_param = "referral_id"
+    template = "referral_inbox.html"
+    read_only_reason = MAINTAINER_NOTE
+    refused = READ_ONLY
+    new_case_title = "发送联动告知"
 
-
-class ReferralInboxView(CustomView):
     def __init__(self) -> None:
         super().__init__(menu_label="联动告知", icon="fa fa-share-square", path="/referral-inbox")
-        self.db: Database | None = None
 
-    def is_accessible(self, request: Request) -> bool:
-        return principal_of_request(request).is_authenticated
+    def _query(self, params: Mapping[str, str], maintainer: bool) -> ReferralQuery:
+        return ReferralQuery.of(params, maintainer)
 
-    def _url(self, request: Request, query: ReferralQuery, **changes: Any) -> str:
-        base = str(request.url_for("admin:referral-inbox"))
-        qs = query.query_string(**changes)
-        return f"{base}?{qs}" if qs else base
+    def _restart(self, query: ReferralQuery) -> ReferralQuery:
+        return replace(query, direction="ALL", older="", newer="")
 
-    async def _render(
-        self, request: Request, query: ReferralQuery, failure: Failure | None = None, status_code: int = 200
-    ) -> Response:
-        principal = principal_of_request(request)
-        session: AsyncSession = request.state.session
-        problems: list[str] = []
-        try:
-            page = await referral_page(
-                session, query.referral_filter(), PAGE_SIZE, query.older or None, query.newer or None
-            )
-        except DomainError as error:
-            problems.append(error.problems[0].message)
-            query = replace(query, direction="ALL", older="", newer="")
-            page = await referral_page(session, query.referral_filter(), PAGE_SIZE)
-        if failure is not None and failure.referral_id is not None:
-            problems.append(f"{await title_of(session, failure.referral_id)}：{failure.message}")
-        elif failure is not None:
-            problems.append(f"发送联动告知：{failure.message}")
-        departments = await list_departments(session)
-        assert self.templates is not None
-        return self.templates.TemplateResponse(
-            request=request,
-            name="referral_inbox.html",
-            status_code=status_code,
-            context={
-                "title": "联动告知",
-                "flashed_messages": get_flashed_messages(request),
-                "problems": problems,
-                "failure": failure,
-                "query": query,
-                "page": page,
-                "read_only": not may_handle_notices(principal),
-                "read_only_reason": MAINTAINER_NOTE,
-                "own_department": next((d for d in departments if d.id == principal.department_id), None),
-                "departments": departments,
-                "targets": [d for d in departments if d.id != principal.department_id],
-                "directions": DIRECTIONS,
-                "statuses": STATUSES,
-                "reasons": REASONS,
-                "manual_reasons": {reason: REASONS[reason] for reason in MANUAL_REASONS},
-                "beijing": _beijing,
-                "back": query.query_string(),
-                "links": self._links(request, query, page),
-                "tab_url": lambda direction: self._url(request, query, direction=direction, older="", newer=""),
-                "send_url": str(request.url_for("admin:referral-inbox-send")),
-                "act_url": lambda referral_id, action: str(
-                    request.url_for("admin:referral-inbox-act", referral_id=referral_id, action=action)
-                ),
-                "entity_url": lambda entity_id: str(
-                    request.url_for("admin:detail", key="market-entity").include_query_params(pk=entity_id)
-                ),
-            },
-        )
+    async def _page(
+        self, session: AsyncSession, query: ReferralQuery, older: str | None, newer: str | None
+    ) -> ReferralPage:
+        return await referral_page(session, query.referral_filter(), PAGE_SIZE, older, newer)
 
-    def _links(self, request: Request, query: ReferralQuery, page: ReferralPage) -> dict[str, str | None]:
+    async def _title(self, session: AsyncSession, case_id: int) -> str:
+        return await title_of(session, case_id)
+
+    def _outcome(self, action: str, case_id: int | None, form: dict[str, str]) -> Outcome:
+        return _outcome(action, case_id, form)
+
+    def _after(self, back: ReferralQuery, action: str) -> ReferralQuery:
+        # Show the new referral where it now stands: among what this department sent.
+        return replace(back, direction="SENT", older="", newer="") if action == "send" else back
+
+    def _context(self, request: Request, query: ReferralQuery) -> dict[str, Any]:
         return {
-            "first": self._url(request, query, older="", newer="") if query.older or query.newer else None,
-            "newer": self._url(request, query, older="", newer=page.newer) if page.newer else None,
-            "older": self._url(request, query, older=page.older, newer="") if page.older else None,
+            "directions": DIRECTIONS,
+            "statuses": STATUSES,
+            "reasons": REASONS,
+            "manual_reasons": {reason: REASONS[reason] for reason in MANUAL_REASONS},
+            "tab_url": lambda direction: self._url(request, query, direction=direction, older="", newer=""),
+            "send_url": str(request.url_for("admin:referral-inbox-send")),
         }
 
     @route("", methods=["GET"], name="referral-inbox")
     async def index(self, request: Request) -> Response:
-        maintainer = principal_of_request(request).is_maintainer
-        return await self._render(request, ReferralQuery.of(request.query_params, maintainer))
-
-    async def _act(self, request: Request, referral_id: int | None, action: str) -> Response:
-        if not may_handle_notices(principal_of_request(request)):
-            raise HTTPException(403, READ_ONLY)
-        assert self.db is not None
-        form = {key: str(value).strip() for key, value in (await request.form()).items() if key != "csrftoken"}
-        back = ReferralQuery.of(dict(parse_qsl(form.get("back", ""))), maintainer=False)
-        outcome = _outcome(action, referral_id, form)
-        try:
-            done, problems = await run_as(self.db, request, outcome.work)
-        except Forbidden as refused:
-            done, problems = None, refused.problems
-        if problems or done is None or done.id is None:
-            failure = Failure(referral_id, action, form, "；".join(p.message for p in problems))
-            return await self._render(request, back, failure, status_code=400)
-        flash(request, f"{await title_of(request.state.session, done.id)}：{outcome.done}", "success")
-        if action == "send":
-            # Show the new referral where it now stands: among what this department sent.
-            back = replace(back, direction="SENT", older="", newer="")
-        return RedirectResponse(self._url(request, back), status_code=303)
+        return await self._index(request)
 
     @route("/send", methods=["POST"], name="referral-inbox-send")
     async def send(self, request: Request) -> Response:

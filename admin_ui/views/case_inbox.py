@@ -1,0 +1,207 @@
+"""What the desk inboxes (告知收件箱, 联动告知) share: a page of cases behind filters that travel in the
+URL, keyset paging both ways, and actions as CSRF-checked form POSTs.
+
+Each action runs one service in one transaction (admin_ui.base.run_as), then redirects back to the
+same filters with a message; a refusal re-renders the page with the service's message and the typed
+input kept. Maintainers read every department's cases and act on none. A page supplies its query,
+its service calls and its own template context; templates/_case_inbox.html holds the shared markup."""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic, Protocol, TypeVar
+from urllib.parse import parse_qsl, urlencode
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette_admin import flash, get_flashed_messages
+from starlette_admin.views import CustomView
+
+from admin_ui.auth import principal_of_request
+from admin_ui.base import run_as
+from services.access import may_handle_notices
+from services.clock import SHANGHAI
+from services.db import Database
+from services.departments import list_departments
+from services.errors import DomainError, Forbidden
+
+
+def beijing(moment: datetime | None) -> str:
+    return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+class UrlQuery:
+    """For a frozen dataclass of filters: its fields as a query string (a true flag as 1, empty ones left out)."""
+
+    def query_string(self, **changes: Any) -> str:
+        values = {**self.__dict__, **changes}
+        return urlencode({k: ("1" if v is True else v) for k, v in values.items() if v})
+
+
+class CaseQuery(Protocol):
+    @property
+    def older(self) -> str: ...
+
+    @property
+    def newer(self) -> str: ...
+
+    def query_string(self, **changes: Any) -> str: ...
+
+
+class CasePage(Protocol):
+    @property
+    def older(self) -> str | None: ...
+
+    @property
+    def newer(self) -> str | None: ...
+
+
+class Case(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+Q = TypeVar("Q", bound=CaseQuery)
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A refused action: which case (None: a form that creates one), which form, what was typed, and why."""
+
+    case_id: int | None
+    action: str
+    form: dict[str, str]
+    message: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    work: Callable[[AsyncSession], Awaitable[Case]]
+    done: str
+
+
+class CaseInboxView(CustomView, Generic[Q]):
+    url_name: str  # the page's route; its actions post to "<url_name>-act"
+    case_param: str  # the path parameter naming the case in the action route
+    template: str
+    read_only_reason: str  # shown to maintainers on the page
+    refused: str  # the 403 for a maintainer who posts anyway
+    new_case_title: str = ""  # how a refusal names a case not made yet
+
+    def __init__(self, menu_label: str, icon: str, path: str) -> None:
+        super().__init__(menu_label=menu_label, icon=icon, path=path)
+        self.db: Database | None = None
+
+    def is_accessible(self, request: Request) -> bool:
+        return principal_of_request(request).is_authenticated
+
+    @abstractmethod
+    def _query(self, params: Mapping[str, str], maintainer: bool) -> Q: ...
+
+    @abstractmethod
+    def _restart(self, query: Q) -> Q:
+        """Where the page starts over when its cursor is refused."""
+
+    @abstractmethod
+    async def _page(self, session: AsyncSession, query: Q, older: str | None, newer: str | None) -> CasePage: ...
+
+    @abstractmethod
+    async def _title(self, session: AsyncSession, case_id: int) -> str:
+        """How a message names one case."""
+
+    @abstractmethod
+    def _outcome(self, action: str, case_id: int | None, form: dict[str, str]) -> Outcome: ...
+
+    @abstractmethod
+    def _context(self, request: Request, query: Q) -> dict[str, Any]:
+        """What only this page's template uses."""
+
+    def _after(self, back: Q, action: str) -> Q:
+        """Where a successful action leads."""
+        return back
+
+    def _url(self, request: Request, query: Q, **changes: Any) -> str:
+        base = str(request.url_for(f"admin:{self.url_name}"))
+        qs = query.query_string(**changes)
+        return f"{base}?{qs}" if qs else base
+
+    def _links(self, request: Request, query: Q, page: CasePage) -> dict[str, str | None]:
+        return {
+            "first": self._url(request, query, older="", newer="") if query.older or query.newer else None,
+            "newer": self._url(request, query, older="", newer=page.newer) if page.newer else None,
+            "older": self._url(request, query, older=page.older, newer="") if page.older else None,
+        }
+
+    async def _render(
+        self, request: Request, query: Q, failure: Failure | None = None, status_code: int = 200
+    ) -> Response:
+        principal = principal_of_request(request)
+        session: AsyncSession = request.state.session
+        problems: list[str] = []
+        try:
+            page = await self._page(session, query, query.older or None, query.newer or None)
+        except DomainError as error:
+            problems.append(error.problems[0].message)
+            query = self._restart(query)
+            page = await self._page(session, query, None, None)
+        if failure is not None:
+            named = self.new_case_title if failure.case_id is None else await self._title(session, failure.case_id)
+            problems.append(f"{named}：{failure.message}")
+        departments = await list_departments(session)
+        assert self.templates is not None
+        return self.templates.TemplateResponse(
+            request=request,
+            name=self.template,
+            status_code=status_code,
+            context={
+                "title": self.title(request),
+                "flashed_messages": get_flashed_messages(request),
+                "problems": problems,
+                "failure": failure,
+                "query": query,
+                "page": page,
+                "read_only": not may_handle_notices(principal),
+                "read_only_reason": self.read_only_reason,
+                "own_department": next((d for d in departments if d.id == principal.department_id), None),
+                "departments": departments,
+                "targets": [d for d in departments if d.id != principal.department_id],
+                "beijing": beijing,
+                "back": query.query_string(),
+                "links": self._links(request, query, page),
+                "act_url": lambda case_id, action: str(
+                    request.url_for(f"admin:{self.url_name}-act", **{self.case_param: case_id, "action": action})
+                ),
+                "entity_url": lambda entity_id: str(
+                    request.url_for("admin:detail", key="market-entity").include_query_params(pk=entity_id)
+                ),
+                **self._context(request, query),
+            },
+        )
+
+    async def _index(self, request: Request) -> Response:
+        maintainer = principal_of_request(request).is_maintainer
+        return await self._render(request, self._query(request.query_params, maintainer))
+
+    async def _act(self, request: Request, case_id: int | None, action: str) -> Response:
+        if not may_handle_notices(principal_of_request(request)):
+            raise HTTPException(403, self.refused)
+        assert self.db is not None
+        form = {key: str(value).strip() for key, value in (await request.form()).items() if key != "csrftoken"}
+        back = self._query(dict(parse_qsl(form.get("back", ""))), maintainer=False)
+        outcome = self._outcome(action, case_id, form)
+        try:
+            done, problems = await run_as(self.db, request, outcome.work)
+        except Forbidden as refused:
+            done, problems = None, refused.problems
+        if problems or done is None or done.id is None:
+            failure = Failure(case_id, action, form, "；".join(p.message for p in problems))
+            return await self._render(request, back, failure, status_code=400)
+        # The case acted on, not what the action returned: a forwarded notice returns the new one.
+        named = await self._title(request.state.session, done.id if case_id is None else case_id)
+        flash(request, f"{named}：{outcome.done}", "success")
+        return RedirectResponse(self._url(request, self._after(back, action)), status_code=303)
