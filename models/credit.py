@@ -89,7 +89,7 @@ class RiskColourChange(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     entity_id: int = Field(foreign_key="market_entity.id", index=True)
-    changed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    changed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
     old_colour: RiskColour | None = Field(default=None, sa_type=code_list(RiskColour))
     new_colour: RiskColour = Field(sa_type=code_list(RiskColour))
     reasons: list[str] = Field(default_factory=list, sa_type=sa.JSON)  # the codes of the rules that held

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event, text
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import URL, Connection, make_url
@@ -141,3 +143,17 @@ def json_from_text(session: AsyncSession, text_of_json: ColumnElement[str]) -> C
     if session.get_bind().dialect.name == "postgresql":
         return sa.cast(text_of_json, sa.JSON)
     return sa.type_coerce(text_of_json, sa.JSON)
+
+
+IdFilter = Callable[[ColumnElement[int]], ColumnElement[bool]]
+
+
+def ids_filter(session: AsyncSession, ids: Collection[int]) -> IdFilter:
+    """`column IN ids`, as each engine takes thousands of ids best: PostgreSQL as one array
+    parameter unnested into a semi-join (one plan whatever the count, a hash rather than a scan
+    of the array per row), SQLite as an expanding IN (which it hashes itself)."""
+    values = sorted(ids)
+    if session.get_bind().dialect.name == "postgresql":
+        array = sa.literal(values, type_=postgresql.ARRAY(sa.Integer))
+        return lambda column: column.in_(sa.select(sa.func.unnest(array)))
+    return lambda column: column.in_(values)

@@ -30,7 +30,7 @@ from sqlmodel import SQLModel, col, select
 from models import Complaint, License, MarketEntity, Penalty
 from models.enums import PenaltyCategory, RecordStatus
 from models.types import utcnow
-from services import audit, bulk_insert, revocation, risk
+from services import audit, bulk_insert, revocation
 from services.catalog_io import RowOutcome
 from services.errors import Problem
 from services.record_columns import RecordKind
@@ -91,14 +91,18 @@ async def write_chunk(
     source: Source,
     rows: Sequence[ParsedRow],
     filename: str,
+    touched: set[int],
     audited: bool = True,
 ) -> list[RowResult]:
-    """Store a chunk whose keys are distinct; every row's outcome, in the rows' order. A dry
-    run, rolled back anyway, is not `audited`: it need not queue for the audit chain."""
+    """Store a chunk whose keys are distinct; every row's outcome, in the rows' order. The
+    entities whose colour it may have changed are added to `touched`: the caller re-rates them
+    (services.risk.rerate) before it commits. A dry run, rolled back anyway, is not `audited`:
+    it need not queue for the audit chain."""
     for attempt in (1, 2):
         try:
             async with session.begin_nested():
-                results = await _write(session, kind, source, rows, filename, audited)
+                results, rerate = await _write(session, kind, source, rows, filename, audited)
+            touched |= rerate
             return results
         except IntegrityError:
             if attempt == 2:
@@ -117,7 +121,7 @@ async def _write(
     rows: Sequence[ParsedRow],
     filename: str,
     audited: bool,
-) -> list[RowResult]:
+) -> tuple[list[RowResult], set[int]]:
     valid = [row for row in rows if row.valid and row.code is not None]
     entities = await _entities(session, {row.code.code for row in valid if row.code is not None}, source)
     stored = await _stored(session, kind, source, [row.key for row in valid])
@@ -149,9 +153,7 @@ async def _write(
             if done.source_department_id == source.id and done.document_number in plan.revoking:
                 plan.revoking[done.document_number].revoked = done.licence.license_number
         plan.rerate |= reconciled.entities
-    # 四色警示: the entities whose penalties, complaints or licences' standing changed.
-    await risk.rerate(session, plan.rerate, f"{kind.value}.import")
-    return plan.results
+    return plan.results, plan.rerate
 
 
 async def _entities(session: AsyncSession, codes: set[str], source: Source) -> dict[str, _Entity]:

@@ -27,7 +27,7 @@ from models.types import utcnow
 from services import audit
 from services.access import principal_of, require_authenticated
 from services.clock import today
-from services.db import json_from_text
+from services.db import ids_filter, json_from_text
 from services.errors import DomainError
 from services.labels import label
 from services.listing_rules import standing_on
@@ -88,7 +88,7 @@ async def assess(
     if not entity_ids:
         return {}
     parameters = parameters or await current_parameters(session)
-    found = facts(as_of, parameters, entity_ids)
+    found = facts(as_of, parameters, ids_filter(session, entity_ids))
     rows = await session.execute(
         sa.select(found.c.entity_id, colour(found, parameters).label("colour"), *rule_flags(found, parameters))
     )
@@ -199,7 +199,8 @@ async def _rate(
 ) -> int:
     """Store the colour of `entity_ids` (None: every entity) where it changed, with its history."""
     now = utcnow()
-    found = facts(as_of, parameters, entity_ids)
+    of = ids_filter(session, entity_ids) if entity_ids is not None else None
+    found = facts(as_of, parameters, of)
     computed = colour(found, parameters)
     history = RiskColourChange.__table__  # type: ignore[attr-defined]
     changes = sa.select(
@@ -218,9 +219,8 @@ async def _rate(
     changed = int(inserted.rowcount or 0)  # type: ignore[attr-defined]
     if changed:
         entity = MarketEntity.__table__  # type: ignore[attr-defined]
+        # This run's rows, found by their time (indexed): the history's other rows are never read.
         this_run = [history.c.entity_id == entity.c.id, history.c.changed_at == now, history.c.cause == cause[:64]]
-        if entity_ids is not None:
-            this_run.append(history.c.entity_id.in_(list(entity_ids)))
         await session.execute(
             sa.update(entity).where(*this_run).values(risk_colour=history.c.new_colour, updated_at=now)
         )

@@ -16,7 +16,7 @@ expressions rate one entity, a page of entities or a million: the per-record upd
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -26,6 +26,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from models import Complaint, License, Listing, MarketEntity, Penalty
 from models.enums import EntityStatus, ListingKind, RecordStatus, RiskColour
+from services.db import IdFilter
 from services.listing_rules import standing_on
 from services.risk_parameters import Parameters
 
@@ -98,14 +99,14 @@ def revoked_licence(as_of: date) -> tuple[sa.FromClause, ColumnElement[bool]]:
     )
 
 
-def facts(as_of: date, parameters: Parameters, entity_ids: Collection[int] | None = None) -> sa.Subquery:
-    """One row per entity (of `entity_ids`, or all): its stored colour and what the rules count."""
+def facts(as_of: date, parameters: Parameters, of: IdFilter | None = None) -> sa.Subquery:
+    """One row per entity (those `of` keeps, or all): its stored colour and what the rules count."""
     entity = MarketEntity.__table__  # type: ignore[attr-defined]
     penalty, complaint = Penalty.__table__, Complaint.__table__  # type: ignore[attr-defined]
     licence, listing = License.__table__, Listing.__table__  # type: ignore[attr-defined]
 
     def only(column: sa.ColumnElement[int]) -> list[ColumnElement[bool]]:
-        return [] if entity_ids is None else [column.in_(list(entity_ids))]
+        return [] if of is None else [of(column)]
 
     penalties = (
         sa.select(penalty.c.entity_id, sa.func.count().label("n"))

@@ -1,4 +1,4 @@
-"""record indexes for the colour rules
+"""indexes for the colour rules: the records they count, and the history a re-rating writes
 
 Revision ID: 0009
 Revises: 0008
@@ -15,6 +15,10 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    # A re-rating finds the history rows it wrote by their time.
+    with op.batch_alter_table("risk_colour_change", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_risk_colour_change_changed_at"), ["changed_at"], unique=False)
+
     with op.batch_alter_table("complaint", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_complaint_entity_id"))
         batch_op.create_index(
@@ -33,6 +37,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("risk_colour_change", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_risk_colour_change_changed_at"))
+
     with op.batch_alter_table("penalty", schema=None) as batch_op:
         batch_op.drop_index("ix_penalty_entity_status_decided")
         batch_op.create_index(batch_op.f("ix_penalty_entity_id"), ["entity_id"], unique=False)
