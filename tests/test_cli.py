@@ -2,12 +2,50 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from typing import Any
+
 from sqlalchemy import text
+from sqlmodel import col, select
 
 import models
+from models import Complaint, Department, License, MarketEntity, Penalty
 from services.db import Database
-from tests.conftest import Api, DemoCity
+from services.principal import Principal
+from tests.conftest import ROOT, SECRET, Api, DemoCity
 from tests.helpers import manage
+
+
+def manage_together(url: str, *commands: Sequence[str]) -> list[subprocess.CompletedProcess[str]]:
+    """Run independent manage.py commands as processes at the same time; their results in order.
+    Each process spends most of a second importing, so commands that need not wait for each
+    other should not."""
+    env = {**os.environ, "JIANGUAN_DATABASE_URL": url, "JIANGUAN_SECRET_KEY": SECRET}
+    running = [
+        subprocess.Popen(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for args in commands
+    ]
+    try:
+        done = []
+        for process in running:
+            stdout, stderr = process.communicate(timeout=120)
+            done.append(subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr))
+        return done
+    finally:
+        for process in running:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
 
 
 async def test_token_create_prints_a_working_token_alone_on_its_last_line(
@@ -39,10 +77,13 @@ async def test_token_create_prints_a_working_token_alone_on_its_last_line(
 
 
 async def test_token_create_refuses_an_unknown_department_or_role(city: DemoCity, database_url: str) -> None:
-    unknown = manage(database_url, "token", "create", "--department", "NOPE-1")
+    unknown, role = manage_together(
+        database_url,
+        ["token", "create", "--department", "NOPE-1"],
+        ["token", "create", "--department", "SCJG-210200", "--role", "admin"],
+    )
     assert unknown.returncode == 1 and "部门“NOPE-1”不存在" in unknown.stderr
     assert unknown.stdout == ""
-    role = manage(database_url, "token", "create", "--department", "SCJG-210200", "--role", "admin")
     assert role.returncode == 2 and "department 或 maintainer" in role.stderr
 
 
@@ -56,20 +97,53 @@ async def _registry(db: Database) -> list[tuple[str, ...]]:
         return [tuple(row) for row in rows.all()]
 
 
-async def test_seed_demo_is_deterministic_and_loads_only_an_empty_database(db: Database, database_url: str) -> None:
-    first = manage(database_url, "seed-demo", "--seed", "11", "--entities", "40")
+async def _records_by_key(db: Database) -> dict[str, list[tuple[Any, ...]]]:
+    """Every record by what identifies it to a person: department, document number, entity."""
+    async with db.session(Principal.system()) as session:
+        codes = dict((await session.execute(select(col(Department.id), col(Department.code)))).all())
+        usccs = dict((await session.execute(select(col(MarketEntity.id), col(MarketEntity.uscc)))).all())
+        penalty_numbers = dict((await session.execute(select(col(Penalty.id), col(Penalty.document_number)))).all())
+        found: dict[str, list[tuple[Any, ...]]] = {}
+        for model in (License, Penalty, Complaint):
+            rows = []
+            for record in (await session.scalars(select(model))).all():
+                values = {name: getattr(record, name) for name in model.model_fields}
+                for name in ("id", "created_at", "updated_at"):
+                    del values[name]
+                values["entity_id"] = usccs[values["entity_id"]]
+                values["source_department_id"] = codes[values["source_department_id"]]
+                if values.get("revoked_by_id") is not None:
+                    values["revoked_by_id"] = penalty_numbers[values["revoked_by_id"]]
+                rows.append(tuple(sorted((k, str(v)) for k, v in values.items())))
+            found[model.__name__] = sorted(rows)
+    return found
+
+
+async def test_seed_demo_reports_its_city_loads_only_an_empty_database_and_the_same_seed_gives_the_same_city(
+    db: Database, database_url: str
+) -> None:
+    first = manage(database_url, "seed-demo", "--seed", "11", "--entities", "300")
     assert first.returncode == 0, first.stderr
-    assert "40 个市场主体" in first.stderr
+    said = "".join(first.stderr.split())  # the terminal may wrap the line anywhere
+    assert "300个市场主体" in said
     assert first.stdout.count("jg_") == 6
     rows = await _registry(db)
-    assert len(rows) == 40 and len({r[4] for r in rows}) >= 5, "entities spread over the districts"
-    again = manage(database_url, "seed-demo")
+    assert len(rows) == 300 and len({r[4] for r in rows}) >= 5, "entities spread over the districts"
+    records = await _records_by_key(db)
+    licences, penalties, complaints = (len(records[kind]) for kind in ("License", "Penalty", "Complaint"))
+    assert f"行政许可{licences}条、行政处罚{penalties}条、12345投诉{complaints}条" in said
+    assert licences and penalties and complaints
+
+    # None of these three writes, so they need not wait for each other.
+    verified, again, quiet = manage_together(database_url, ["verify-audit"], ["seed-demo"], ["seed-demo", "--if-empty"])
+    assert verified.returncode == 0, verified.stdout + verified.stderr
     assert again.returncode == 1 and "已有数据" in again.stderr
-    quiet = manage(database_url, "seed-demo", "--if-empty")
     assert quiet.returncode == 0 and "未载入" in quiet.stderr
-    # The same seed on another empty database builds the same city.
+
+    # The same seed on another empty database builds the same city, records and all.
     async with db.engine.begin() as connection:
         for table in reversed(models.metadata.sorted_tables):
             await connection.execute(table.delete())
-    assert manage(database_url, "seed-demo", "--seed", "11", "--entities", "40").returncode == 0
+    assert manage(database_url, "seed-demo", "--seed", "11", "--entities", "300").returncode == 0
     assert await _registry(db) == rows
+    assert await _records_by_key(db) == records

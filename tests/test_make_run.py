@@ -36,7 +36,6 @@ def test_migrate_seed_and_serve_answer_the_readme_query(database_url: str) -> No
     assert "维护人员  用户名 admin" in seeded.stdout
     lines = [line.split() for line in seeded.stdout.splitlines() if "jg_" in line]
     token = next(parts[-1] for parts in lines if parts[0] == "大连市市场监督管理局登记系统")
-    assert manage("seed-demo", "--if-empty").returncode == 0, "a second `make run` keeps the data"
 
     port = _free_port()
     server = subprocess.Popen(
@@ -47,6 +46,8 @@ def test_migrate_seed_and_serve_answer_the_readme_query(database_url: str) -> No
         stderr=subprocess.DEVNULL,
     )
     try:
+        # Checked while the server starts: it only reads, and each process takes a second to start.
+        assert manage("seed-demo", "--if-empty").returncode == 0, "a second `make run` keeps the data"
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 30
         while True:

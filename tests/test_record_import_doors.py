@@ -19,6 +19,7 @@ from tests.conftest import Api, DemoCity
 from tests.helpers import audit_count, manage
 from tests.record_files import PENALTY_HEADER, graphql_upload, penalty_row, write_csv, write_xlsx
 from tests.test_admin_http import CSRF, sign_in
+from tests.test_cli import manage_together
 from tests.test_record_import import EXPECTED_PROBLEMS, mixed_penalties, stored_penalties
 
 IMPORT = """
@@ -195,17 +196,27 @@ def test_the_command_line_imports_and_says_so_by_its_exit_status(
 ) -> None:
     mixed = write_csv(tmp_path / "行政处罚.csv", PENALTY_HEADER, mixed_penalties(city))
     report = tmp_path / "报告.csv"
-    done = manage(database_url, "import", "penalty", str(mixed), "--department", "SCJG-210202", "--report", str(report))
+    clean = write_csv(
+        tmp_path / "好.csv", PENALTY_HEADER, [penalty_row(city.zhongshan[6], 文号="中市监罚〔2026〕30 号")]
+    )
+    args = ("import", "penalty", str(clean), "--department", "SCJG-210202")
+    pdf = tmp_path / "处罚.pdf"
+    pdf.write_bytes(b"%PDF-1.7")
+    # The refused files write nothing, so they run beside the first import (a process takes about a
+    # second to start); the imports that write run one after another.
+    done, unreadable, missing, nobody = manage_together(
+        database_url,
+        ["import", "penalty", str(mixed), "--department", "SCJG-210202", "--report", str(report)],
+        ["import", "penalty", str(pdf), "--department", "SCJG-210202"],
+        ["import", "penalty", str(tmp_path / "无.csv"), "--department", "SCJG-210202"],
+        [*args[:3], "--department", "NOPE-210202"],
+    )
     assert done.returncode == 1, done.stderr
     assert "共 10 行，新增 3、更新 0、无变化 0、拒绝 7" in done.stdout
     assert "第 6 行 处罚决定日期：处罚决定日期“2026-02-30”这一天不存在（INVALID_DATE）" in done.stdout
     written = list(csv.reader(io.StringIO(report.read_text(encoding="utf-8-sig"))))
     assert len(written) == 1 + 10 and written[1][:2] == ["2", "新增"], "the report file lists every row"
 
-    clean = write_csv(
-        tmp_path / "好.csv", PENALTY_HEADER, [penalty_row(city.zhongshan[6], 文号="中市监罚〔2026〕30 号")]
-    )
-    args = ("import", "penalty", str(clean), "--department", "SCJG-210202")
     dry = manage(database_url, *args, "--dry-run")
     assert dry.returncode == 0 and "试运行" in dry.stdout and "新增 1" in dry.stdout
     assert manage(database_url, *args).returncode == 0
@@ -215,13 +226,8 @@ def test_the_command_line_imports_and_says_so_by_its_exit_status(
     whole = manage(database_url, "import", "penalty", str(mixed), "--department", "SCJG-210202", "--all-or-nothing")
     assert whole.returncode == 1 and "整个文件未导入" in whole.stdout
 
-    pdf = tmp_path / "处罚.pdf"
-    pdf.write_bytes(b"%PDF-1.7")
-    unreadable = manage(database_url, "import", "penalty", str(pdf), "--department", "SCJG-210202")
     assert unreadable.returncode == 2 and "只能导入 CSV 或 XLSX 文件" in unreadable.stderr
-    missing = manage(database_url, "import", "penalty", str(tmp_path / "无.csv"), "--department", "SCJG-210202")
     assert missing.returncode == 2
-    nobody = manage(database_url, *args[:3], "--department", "NOPE-210202")
     assert nobody.returncode == 2 and "部门“NOPE-210202”不存在" in nobody.stderr
 
     verified = manage(database_url, "verify-audit")
