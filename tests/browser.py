@@ -57,12 +57,15 @@ async def serve(database_url: str) -> AsyncIterator[str]:
                     if (await probe.get("/healthz")).status_code == 200:
                         break
                 except httpx.TransportError:
+                    if server.returncode is not None:  # it died: say so now rather than wait 30 s
+                        raise AssertionError(f"the server exited with status {server.returncode}") from None
                     await asyncio.sleep(0.2)
             else:
                 raise AssertionError("the server did not come up")
         yield base
     finally:
-        server.terminate()
+        if server.returncode is None:
+            server.terminate()
         await server.wait()
 
 
