@@ -13,7 +13,6 @@ registration authority is reminded 60 days ahead (services.jobs) and the decisio
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -34,7 +33,16 @@ from services.errors import Collector, DomainError, Forbidden
 from services.labels import label
 from services.listing_rules import standing_on, stands
 from services.paging import Page, decode_cursor, encode_cursor
-from services.records import CheckedCode, checked_code, missing_entity, source_department, within_reach
+from services.records import (
+    CheckedCode,
+    checked_code,
+    checked_document,
+    checked_text,
+    missing_entity,
+    not_future,
+    source_department,
+    within_reach,
+)
 
 ABNORMAL_REASONS = (
     ListingReason.ANNUAL_REPORT,
@@ -48,7 +56,6 @@ REASONS: dict[ListingKind, tuple[ListingReason, ...]] = {
 }
 ESCALATION_YEARS = 3
 REMINDER_DAYS = 60
-_DOCUMENT = re.compile(r"^\S(.{0,126}\S)?$")
 _CURSOR = "listing"
 
 
@@ -127,24 +134,6 @@ def is_due_for_escalation(listing: Listing, on: date) -> bool:
 # -- listing and removal ------------------------------------------------------------------------
 
 
-def _text(value: str | None, limit: int, what: str, field: str, problems: Collector, required: bool) -> str | None:
-    cleaned = (value or "").strip()
-    if "\x00" in cleaned:
-        problems.add("INVALID_TEXT", f"{what}含有空字符（\\x00）", field)
-    elif required and not cleaned:
-        problems.add("REQUIRED", f"{what}不能为空", field)
-    elif len(cleaned) > limit:
-        problems.add("TOO_LONG", f"{what}最多 {limit} 个字符", field)
-    elif cleaned and limit <= 128 and not _DOCUMENT.match(cleaned):
-        problems.add("INVALID_DOCUMENT_NUMBER", f"{what}不能含换行等控制字符", field)
-    return cleaned or None
-
-
-def _not_future(day: date, on: date, what: str, field: str, problems: Collector) -> None:
-    if day > on:
-        problems.add("DATE_IN_FUTURE", f"{what}（{day.isoformat()}）不能晚于今天", field)
-
-
 def _reason_fits(kind: ListingKind, reason: ListingReason, field: str, problems: Collector) -> None:
     if reason not in REASONS[kind]:
         allowed = "、".join(label(r) for r in REASONS[kind])
@@ -195,9 +184,9 @@ async def list_entity(session: AsyncSession, data: ListInput) -> Listing:
     problems = Collector()
     code = checked_code(data.uscc, problems)
     _reason_fits(data.kind, data.reason, "reason", problems)
-    number = _text(data.document_number, 128, "列入决定书文号", "documentNumber", problems, required=True)
-    facts = _text(data.facts, 4000, "列入事实", "facts", problems, required=False)
-    _not_future(data.listed_on, today(), "列入日期", "listedOn", problems)
+    number = checked_document(data.document_number, "列入决定书文号", "documentNumber", problems)
+    facts = checked_text(data.facts, 4000, "列入事实", "facts", problems, required=False) or None
+    not_future(data.listed_on, today(), "列入日期", "listedOn", problems)
     problems.raise_if_any()
     entity = await _entity(session, code, department, data.kind)
     assert entity.id is not None and department.id is not None and number is not None
@@ -281,9 +270,9 @@ async def delist_entity(session: AsyncSession, data: DelistInput) -> Listing:
     code = checked_code(data.uscc, problems)
     if data.listing_reason is not None:
         _reason_fits(data.kind, data.listing_reason, "listingReason", problems)
-    number = _text(data.document_number, 128, "移出决定书文号", "documentNumber", problems, required=False)
-    note = _text(data.note, 2000, "移出说明", "note", problems, required=False)
-    _not_future(data.removed_on, today(), "移出日期", "removedOn", problems)
+    number = checked_document(data.document_number, "移出决定书文号", "documentNumber", problems, required=False)
+    note = checked_text(data.note, 2000, "移出说明", "note", problems, required=False)
+    not_future(data.removed_on, today(), "移出日期", "removedOn", problems)
     problems.raise_if_any()
     entity = await _entity(session, code, department, data.kind)
     query = select(Listing).where(

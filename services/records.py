@@ -107,7 +107,9 @@ class Recorded:
     revoked: License | None = None  # the licence a 吊销许可证件 penalty revoked
 
 
-def _text(value: str | None, limit: int, label: str, field: str, problems: Collector, required: bool = True) -> str:
+def checked_text(
+    value: str | None, limit: int, label: str, field: str, problems: Collector, required: bool = True
+) -> str:
     cleaned = (value or "").strip()
     if "\x00" in cleaned:  # PostgreSQL refuses it in text; a file that carries one is damaged
         problems.add("INVALID_TEXT", f"{label}含有空字符（\\x00）", field)
@@ -119,14 +121,15 @@ def _text(value: str | None, limit: int, label: str, field: str, problems: Colle
     return cleaned
 
 
-def _document(value: str, label: str, field: str, problems: Collector) -> str:
-    cleaned = _text(value, 128, label, field, problems)
+def checked_document(value: str | None, label: str, field: str, problems: Collector, required: bool = True) -> str:
+    """A decision document number: at most 128 characters, no line breaks or control characters."""
+    cleaned = checked_text(value, 128, label, field, problems, required)
     if cleaned and not _DOCUMENT.match(cleaned):
         problems.add("INVALID_DOCUMENT_NUMBER", f"{label}不能含换行等控制字符", field)
     return cleaned
 
 
-def _not_future(day: date, on: date, label: str, field: str, problems: Collector) -> None:
+def not_future(day: date, on: date, label: str, field: str, problems: Collector) -> None:
     if day > on:
         problems.add("DATE_IN_FUTURE", f"{label}（{day.isoformat()}）不能晚于今天", field)
 
@@ -172,20 +175,20 @@ def license_public_until(decided: date) -> date:
 def license_values(data: LicenseInput, on: date, problems: Collector) -> dict[str, Any]:
     """The checked columns of a licence (all but entity, source department and names)."""
     values = {
-        "document_number": _document(data.document_number, "行政许可决定文书号", "documentNumber", problems),
-        "document_name": _text(data.document_name, 256, "行政许可决定文书名称", "documentName", problems),
+        "document_number": checked_document(data.document_number, "行政许可决定文书号", "documentNumber", problems),
+        "document_name": checked_text(data.document_name, 256, "行政许可决定文书名称", "documentName", problems),
         "category": data.category,
-        "certificate_name": _text(data.certificate_name, 256, "许可证书名称", "certificateName", problems, False)
+        "certificate_name": checked_text(data.certificate_name, 256, "许可证书名称", "certificateName", problems, False)
         or None,
-        "license_number": _text(data.license_number, 128, "许可编号", "licenseNumber", problems, False) or None,
-        "content": _text(data.content, 4000, "许可内容", "content", problems),
+        "license_number": checked_text(data.license_number, 128, "许可编号", "licenseNumber", problems, False) or None,
+        "content": checked_text(data.content, 4000, "许可内容", "content", problems),
         "decision_date": data.decision_date,
         "valid_from": data.valid_from,
         "valid_to": data.valid_to,
         "public_until": license_public_until(data.decision_date),
     }
     _names(data, problems)
-    _not_future(data.decision_date, on, "许可决定日期", "decisionDate", problems)
+    not_future(data.decision_date, on, "许可决定日期", "decisionDate", problems)
     if data.valid_to < data.valid_from:
         problems.add("INVALID_RANGE", "有效期至不能早于有效期自", "validTo")
     return values
@@ -199,20 +202,20 @@ def penalty_values(data: PenaltyInput, on: date, problems: Collector) -> dict[st
     confiscated = _amount(data.confiscated_amount, "没收金额", "confiscatedAmount", problems)
     if PenaltyCategory.FINE in categories and not (data.fine_amount or "").strip():
         problems.add("REQUIRED", "处罚类别含罚款时须填写罚款金额", "fineAmount")
-    revoked = _text(data.revoked_license_number, 128, "吊销的许可编号", "revokedLicenseNumber", problems, False)
+    revoked = checked_text(data.revoked_license_number, 128, "吊销的许可编号", "revokedLicenseNumber", problems, False)
     if PenaltyCategory.LICENSE_REVOCATION in categories and not revoked:
         problems.add("REQUIRED", "处罚类别含吊销许可证件时须填写被吊销的许可编号", "revokedLicenseNumber")
     _names(data, problems)
-    _not_future(data.decision_date, on, "处罚决定日期", "decisionDate", problems)
+    not_future(data.decision_date, on, "处罚决定日期", "decisionDate", problems)
     if data.public_until is not None and data.public_until < data.decision_date:
         problems.add("INVALID_RANGE", "公示截止期不能早于处罚决定日期", "publicUntil")
     return {
-        "document_number": _document(data.document_number, "行政处罚决定书文号", "documentNumber", problems),
-        "violation_type": _text(data.violation_type, 256, "违法行为类型", "violationType", problems),
-        "facts": _text(data.facts, 4000, "违法事实", "facts", problems),
-        "basis": _text(data.basis, 2000, "处罚依据", "basis", problems),
+        "document_number": checked_document(data.document_number, "行政处罚决定书文号", "documentNumber", problems),
+        "violation_type": checked_text(data.violation_type, 256, "违法行为类型", "violationType", problems),
+        "facts": checked_text(data.facts, 4000, "违法事实", "facts", problems),
+        "basis": checked_text(data.basis, 2000, "处罚依据", "basis", problems),
         "categories": categories,
-        "content": _text(data.content, 4000, "处罚内容", "content", problems),
+        "content": checked_text(data.content, 4000, "处罚内容", "content", problems),
         "fine_amount": fine,
         "confiscated_amount": confiscated,
         "revoked_license_number": revoked or None,
@@ -222,20 +225,20 @@ def penalty_values(data: PenaltyInput, on: date, problems: Collector) -> dict[st
 
 
 def complaint_values(data: ComplaintInput, on: date, problems: Collector) -> dict[str, Any]:
-    _not_future(data.received_on, on, "受理日期", "receivedOn", problems)
+    not_future(data.received_on, on, "受理日期", "receivedOn", problems)
     if data.resolved and data.resolved_on is None:
         problems.add("REQUIRED", "已办结的投诉须填写办结日期", "resolvedOn")
     if not data.resolved and data.resolved_on is not None:
         problems.add("INVALID_RESOLUTION", "未办结的投诉不能有办结日期", "resolvedOn")
     if data.resolved_on is not None:
-        _not_future(data.resolved_on, on, "办结日期", "resolvedOn", problems)
+        not_future(data.resolved_on, on, "办结日期", "resolvedOn", problems)
         if data.resolved_on < data.received_on:
             problems.add("INVALID_RANGE", "办结日期不能早于受理日期", "resolvedOn")
     return {
-        "reference": _document(data.reference, "工单编号", "reference", problems),
+        "reference": checked_document(data.reference, "工单编号", "reference", problems),
         "received_on": data.received_on,
         "category": data.category,
-        "summary": _text(data.summary, 4000, "投诉摘要", "summary", problems, False) or None,
+        "summary": checked_text(data.summary, 4000, "投诉摘要", "summary", problems, False) or None,
         "resolved": data.resolved,
         "resolved_on": data.resolved_on,
     }
@@ -249,9 +252,9 @@ def _amount(value: str | None, label: str, field: str, problems: Collector) -> D
 
 def _names(data: LicenseInput | PenaltyInput, problems: Collector) -> None:
     """The names a decision may state instead of the registry's and the department's."""
-    _text(data.party_name, 256, "行政相对人名称", "partyName", problems, False)
-    _text(data.legal_representative, 128, "法定代表人", "legalRepresentative", problems, False)
-    _text(data.authority_name, 256, "决定机关", "authorityName", problems, False)
+    checked_text(data.party_name, 256, "行政相对人名称", "partyName", problems, False)
+    checked_text(data.legal_representative, 128, "法定代表人", "legalRepresentative", problems, False)
+    checked_text(data.authority_name, 256, "决定机关", "authorityName", problems, False)
 
 
 def party_values(
@@ -423,8 +426,8 @@ async def _close_penalty(
     department = await source_department(session, department_code)
     word, action = _CLOSING[status]
     problems = Collector()
-    number = _document(document_number, "行政处罚决定书文号", "documentNumber", problems)
-    why = _text(reason, 2000, f"{word}理由", "reason", problems)
+    number = checked_document(document_number, "行政处罚决定书文号", "documentNumber", problems)
+    why = checked_text(reason, 2000, f"{word}理由", "reason", problems)
     problems.raise_if_any()
     penalty = await session.scalar(
         select(Penalty).where(
