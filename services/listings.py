@@ -38,10 +38,9 @@ from services.records import (
     checked_code,
     checked_document,
     checked_text,
-    missing_entity,
+    entity_in_reach,
     not_future,
     source_department,
-    within_reach,
 )
 
 ABNORMAL_REASONS = (
@@ -155,13 +154,7 @@ async def _authority(session: AsyncSession, department_code: str | None) -> Depa
 
 
 async def _entity(session: AsyncSession, code: CheckedCode, department: Department, kind: ListingKind) -> MarketEntity:
-    entity = await session.scalar(
-        select(MarketEntity).where(
-            col(MarketEntity.uscc) == code.code, *within_reach(department.level, department.region_code)
-        )
-    )
-    if entity is None:
-        raise DomainError.many([missing_entity(code)])
+    entity = await entity_in_reach(session, code, department)
     if kind is ListingKind.ABNORMAL_OPERATION:
         region = await session.get(Region, entity.region_code)
         if region is None or not may_change(department, entity, region):

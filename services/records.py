@@ -315,7 +315,8 @@ def within_reach(department_level: DepartmentLevel, department_region: str) -> l
     return []
 
 
-async def _entity(session: AsyncSession, checked: CheckedCode, department: Department) -> MarketEntity:
+async def entity_in_reach(session: AsyncSession, checked: CheckedCode, department: Department) -> MarketEntity:
+    """The entity a department acts on: one of its jurisdiction, else UNKNOWN_ENTITY."""
     entity = await session.scalar(
         select(MarketEntity).where(
             col(MarketEntity.uscc) == checked.code, *within_reach(department.level, department.region_code)
@@ -373,7 +374,7 @@ async def _checked_decision(
     code = checked_code(data.uscc, problems)
     values = values_of(data, today(), problems)
     problems.raise_if_any()
-    entity = await _entity(session, code, department)
+    entity = await entity_in_reach(session, code, department)
     values |= party_values(data, entity.id, entity.name, entity.legal_representative, department.name)
     key = {"source_department_id": department.id, "document_number": values.pop("document_number")}
     return _Checked(department, key, values)
@@ -478,7 +479,7 @@ async def record_complaint(session: AsyncSession, data: ComplaintInput) -> Recor
     code = checked_code(data.uscc, problems)
     values = complaint_values(data, today(), problems)
     problems.raise_if_any()
-    entity = await _entity(session, code, department)
+    entity = await entity_in_reach(session, code, department)
     values["entity_id"] = entity.id
     key = {"source_department_id": department.id, "reference": values.pop("reference")}
     earlier = await session.scalar(select(Complaint.entity_id).filter_by(**key))
