@@ -11,9 +11,8 @@ from sqlmodel import col, select
 from models import Department, MarketEntity, Notice, SupervisionMatter
 from models.enums import NoticeStatus
 from services.departments import departments_by_ids
-from services.errors import DomainError
 from services.notices import NoticeFilter, count_notices, entities_by_ids, is_overdue, matters_by_ids, visible_notices
-from services.paging import decode_cursor, encode_cursor
+from services.paging import both_ways, encode_cursor, page_key
 
 _CURSOR = "inbox"
 
@@ -36,41 +35,6 @@ class InboxPage:
     total: int
     older: str | None  # cursor of the next page (older notices), if there is one
     newer: str | None  # cursor of the previous page (newer notices), if there is one
-
-
-def _key(cursor: str | None) -> int | None:
-    key = decode_cursor(_CURSOR, cursor)
-    if key is not None and not key.isdigit():
-        raise DomainError("INVALID_CURSOR", "分页游标无效：请从第一页重新翻页", "after")
-    return None if key is None else int(key)
-
-
-async def _any_beyond(session: AsyncSession, flt: NoticeFilter, older_than: int | None, newer_than: int | None) -> bool:
-    query = visible_notices(session, select(col(Notice.id)), flt).limit(1)
-    if older_than is not None:
-        query = query.where(col(Notice.id) < older_than)
-    if newer_than is not None:
-        query = query.where(col(Notice.id) > newer_than)
-    return await session.scalar(query) is not None
-
-
-async def _page_of_notices(
-    session: AsyncSession, flt: NoticeFilter, size: int, older: int | None, newer: int | None
-) -> tuple[list[Notice], bool, bool]:
-    """Keyset paging in both directions, newest first: (notices, more older, more newer)."""
-    if newer is not None:
-        query = visible_notices(session, select(Notice), flt).where(col(Notice.id) > newer)
-        found = list((await session.scalars(query.order_by(col(Notice.id)).limit(size + 1))).all())
-        notices = list(reversed(found[:size]))
-        more_older = bool(notices) and await _any_beyond(session, flt, notices[-1].id, None)
-        return notices, more_older, len(found) > size
-    query = visible_notices(session, select(Notice), flt)
-    if older is not None:
-        query = query.where(col(Notice.id) < older)
-    found = list((await session.scalars(query.order_by(col(Notice.id).desc()).limit(size + 1))).all())
-    notices = found[:size]
-    more_newer = older is not None and bool(notices) and await _any_beyond(session, flt, None, notices[0].id)
-    return notices, len(found) > size, more_newer
 
 
 async def _forwards(session: AsyncSession, notices: list[Notice]) -> tuple[dict[int, int], dict[int, int]]:
@@ -98,7 +62,10 @@ async def inbox_page(
     session: AsyncSession, flt: NoticeFilter, size: int, older: str | None = None, newer: str | None = None
 ) -> InboxPage:
     """The notices the caller may see (services.notices.visible_notices), `size` to a page."""
-    notices, more_older, more_newer = await _page_of_notices(session, flt, size, _key(older), _key(newer))
+    query, key = visible_notices(session, select(Notice), flt), col(Notice.id)
+    notices, more_older, more_newer = await both_ways(
+        session, query, key, size, page_key(_CURSOR, older), page_key(_CURSOR, newer)
+    )
     came_from, went_to = await _forwards(session, notices)
     entities = await entities_by_ids(session, [n.entity_id for n in notices])
     matters = await matters_by_ids(session, [n.matter_id for n in notices])

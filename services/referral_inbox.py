@@ -5,17 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from models import Department, License, MarketEntity, Referral
 from services.access import principal_of
 from services.departments import departments_by_ids
-from services.errors import DomainError
 from services.labels import label
 from services.notices import entities_by_ids
-from services.paging import decode_cursor, encode_cursor
+from services.paging import both_ways, encode_cursor, page_key
 from services.referrals import ReferralFilter, count_referrals, licences_by_ids, visible_referrals
 
 _CURSOR = "referral-inbox"
@@ -39,46 +37,14 @@ class ReferralPage:
     newer: str | None  # cursor of the previous page (newer referrals), if there is one
 
 
-def _key(cursor: str | None) -> int | None:
-    key = decode_cursor(_CURSOR, cursor)
-    if key is not None and not key.isdigit():
-        raise DomainError("INVALID_CURSOR", "分页游标无效：请从第一页重新翻页", "after")
-    return None if key is None else int(key)
-
-
-async def _page(
-    session: AsyncSession, flt: ReferralFilter, size: int, older: int | None, newer: int | None
-) -> tuple[list[Referral], bool, bool]:
-    """Keyset paging in both directions, newest first: (referrals, more older, more newer)."""
-    query = visible_referrals(session, select(Referral), flt)
-    if newer is not None:
-        found = list(
-            (
-                await session.scalars(query.where(col(Referral.id) > newer).order_by(col(Referral.id)).limit(size + 1))
-            ).all()
-        )
-        rows = list(reversed(found[:size]))
-        more_newer = len(found) > size
-        more_older = bool(rows) and await _any(session, flt, col(Referral.id) < rows[-1].id)
-        return rows, more_older, more_newer
-    if older is not None:
-        query = query.where(col(Referral.id) < older)
-    found = list((await session.scalars(query.order_by(col(Referral.id).desc()).limit(size + 1))).all())
-    rows = found[:size]
-    more_newer = older is not None and bool(rows) and await _any(session, flt, col(Referral.id) > rows[0].id)
-    return rows, len(found) > size, more_newer
-
-
-async def _any(session: AsyncSession, flt: ReferralFilter, beyond: ColumnElement[bool]) -> bool:
-    query = visible_referrals(session, select(col(Referral.id)), flt).where(beyond).limit(1)
-    return await session.scalar(query) is not None
-
-
 async def referral_page(
     session: AsyncSession, flt: ReferralFilter, size: int, older: str | None = None, newer: str | None = None
 ) -> ReferralPage:
     """The referrals the caller may see (services.referrals.visible_referrals), `size` to a page."""
-    referrals, more_older, more_newer = await _page(session, flt, size, _key(older), _key(newer))
+    query, key = visible_referrals(session, select(Referral), flt), col(Referral.id)
+    referrals, more_older, more_newer = await both_ways(
+        session, query, key, size, page_key(_CURSOR, older), page_key(_CURSOR, newer)
+    )
     entities = await entities_by_ids(session, [r.entity_id for r in referrals])
     department_ids = sorted(
         {r.to_department_id for r in referrals} | {r.from_department_id for r in referrals if r.from_department_id}
