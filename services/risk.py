@@ -22,7 +22,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col, select
 
 from models import Complaint, License, Listing, MarketEntity, Penalty, RiskColourChange
-from models.enums import RiskColour
+from models.enums import ListingKind, RiskColour
 from models.types import utcnow
 from services import audit
 from services.access import principal_of, require_authenticated
@@ -165,7 +165,7 @@ async def _attach_evidence(
             .order_by(listing.c.listed_on, listing.c.id)
         )
         for entity_id, id_, kind, reason, number, listed in rows.all():
-            rule = "SERIOUS_DISHONEST_LISTED" if kind.value == "SERIOUS_DISHONEST" else "ABNORMAL_OPERATION_LISTED"
+            rule = "SERIOUS_DISHONEST_LISTED" if kind is ListingKind.SERIOUS_DISHONEST else "ABNORMAL_OPERATION_LISTED"
             text = f"{label(kind)}：{label(reason)}（{number}）"
             add((rule,), entity_id, Evidence("LISTING", id_, number, listed, text))
     licence = License.__table__  # type: ignore[attr-defined]
