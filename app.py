@@ -13,9 +13,9 @@ from starlette.routing import Route, WebSocketRoute
 
 from admin_ui import mount_admin
 from resolvers.http import GraphQLEndpoint
-from services import notice_events
-from services.db import Database
-from services.settings import Settings, load_settings
+from services.notices import notice_events
+from services.platform.db import Database
+from services.platform.settings import Settings, load_settings
 
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> Starlette:

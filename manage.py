@@ -15,23 +15,24 @@ from rich.text import Text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.enums import Role
-from services import audit
-from services.db import Database
-from services.errors import DomainError, Problem
-from services.principal import Principal
-from services.record_columns import RecordKind
-from services.settings import load_settings
-from services.tokens import create_token
-from services.transactions import run_change
+from services.accounts.tokens import create_token
+from services.platform import audit
+from services.platform.db import Database
+from services.platform.errors import DomainError, Problem
+from services.platform.principal import Principal
+from services.platform.settings import load_settings
+from services.platform.transactions import run_change
+from services.records.record_columns import RecordKind
 
 if TYPE_CHECKING:
-    from services import record_import, risk
-    from services.demo import seed
-    from services.record_import_report import ImportReport
+    from demo import seed
+    from services.credit import risk
+    from services.records import record_import
+    from services.records.record_import_report import ImportReport
 
 # Heavy modules are imported inside the commands that need them: a quick
 # `token create` should not pay for the GraphQL schema or the demo generator,
-# nor for services.users, whose import hashes a dummy password (argon2, ~0.1 s).
+# nor for services.accounts.users, whose import hashes a dummy password (argon2, ~0.1 s).
 cli = typer.Typer(help="监管平台 Jianguan: 事中事后综合监管平台的命令行", no_args_is_help=True)
 token_cli = typer.Typer(help="API 令牌", no_args_is_help=True)
 cli.add_typer(token_cli, name="token")
@@ -66,7 +67,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
 @cli.command("migrate")
 def migrate_command() -> None:
     """Bring the database to the newest schema."""
-    from services import migrate
+    from services.platform import migrate
 
     _run(migrate.upgrade)
     console.print("数据库已迁移到最新版本")
@@ -79,7 +80,7 @@ def seed_demo(
     if_empty: Annotated[bool, typer.Option("--if-empty", help="数据库已有数据时什么也不做")] = False,
 ) -> None:
     """Load the demo city (Dalian) and print the demo tokens it created."""
-    from services.demo import seed
+    from demo import seed
 
     async def work(db: Database) -> seed.SeedReport | None:
         if not await seed.is_empty(db):
@@ -166,7 +167,7 @@ def user_create(
     ] = "",
 ) -> None:
     """Create an admin user (maintainer or department staff)."""
-    from services.users import UserInput, create_user
+    from services.accounts.users import UserInput, create_user
 
     data = UserInput(username, name or username, password, _role(role), department)
     user = _change("cli", lambda session: create_user(session, data))
@@ -203,7 +204,7 @@ def import_command(
     """Import licences, penalties or complaints from a file, row by row; exit 0 when every row
     was accepted, updated or unchanged, 1 when some were rejected, 2 when the file (or the
     department) could not be used at all."""
-    from services import record_import
+    from services.records import record_import
 
     if not file.is_file():
         console.print(f"[red]文件“{file}”不存在[/red]")
@@ -270,7 +271,7 @@ def run_jobs() -> None:
 
 
 def _print_colours(done: risk.Recomputed) -> None:
-    from services.labels import label
+    from services.platform.labels import label
 
     counts = "，".join(f"{label(colour)} {count}" for colour, count in done.by_colour.items())
     print(f"四色警示重新评定：{done.total} 个市场主体，{done.changed} 个颜色变化（{counts}）")
@@ -279,7 +280,7 @@ def _print_colours(done: risk.Recomputed) -> None:
 @cli.command("recompute-colours")
 def recompute_colours() -> None:
     """Re-rate every entity's risk colour as one set-based job, and say how many changed."""
-    from services import risk
+    from services.credit import risk
 
     async def work(db: Database) -> risk.Recomputed:
         done, problems = await run_change(db, Principal.system("recompute-colours"), risk.recompute_all)

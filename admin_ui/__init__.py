@@ -31,8 +31,8 @@ from admin_ui.views.record_import import RecordImportView
 from admin_ui.views.referrals import ReferralInboxView
 from admin_ui.views.registry import EntityView
 from admin_ui.views.risk_parameters import RiskParametersView
-from services.db import Database
-from services.settings import Settings
+from services.platform.db import Database
+from services.platform.settings import Settings
 
 TEMPLATES = Path(__file__).parent / "templates"
 SESSION_COOKIE = "jianguan_admin"

@@ -1,5 +1,5 @@
 """Sign-in for the admin pages: users with argon2 passwords, a signed session cookie
-that sign-out voids everywhere, lock-out after repeated failures (services.users)."""
+that sign-out voids everywhere, lock-out after repeated failures (services.accounts.users)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette_admin.auth import AdminUser, AuthProvider, LoginFailed
 
-from services import access
-from services.db import Database
-from services.principal import Principal
-from services.transactions import run_change
-from services.users import active_user, end_sessions, principal_for, sign_in
+from services.accounts.users import active_user, end_sessions, principal_for, sign_in
+from services.platform import access
+from services.platform.db import Database
+from services.platform.principal import Principal
+from services.platform.transactions import run_change
 
 _USER, _EPOCH = "user_id", "epoch"
 

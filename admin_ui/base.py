@@ -14,10 +14,10 @@ from starlette_admin.contrib.sqla import ModelView
 from starlette_admin.exceptions import FormValidationError
 
 from admin_ui.auth import principal_of_request
-from services.access import may_maintain
-from services.db import Database
-from services.errors import Problem
-from services.transactions import run_change
+from services.platform.access import may_maintain
+from services.platform.db import Database
+from services.platform.errors import Problem
+from services.platform.transactions import run_change
 
 T = TypeVar("T")
 E = TypeVar("E", bound=Enum)
@@ -40,7 +40,7 @@ def form_errors(problems: list[Problem], fallback: str = "name") -> FormValidati
 async def run_as(
     db: Database, request: Request, work: Callable[[AsyncSession], Awaitable[T]]
 ) -> tuple[T | None, list[Problem]]:
-    """One change as the signed-in user, in one transaction (services.transactions)."""
+    """One change as the signed-in user, in one transaction (services.platform.transactions)."""
     return await run_change(db, principal_of_request(request), work)
 
 

@@ -1,4 +1,4 @@
-"""CSV that Excel and WPS open as the maintainers expect (the rule is services.sheets.write_csv)."""
+"""CSV that Excel and WPS open as the maintainers expect (the rule is services.platform.sheets.write_csv)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from starlette_admin.export.csv import CsvExporter
 from starlette_admin.fields import BaseField
 
-from services.sheets import write_csv
+from services.platform.sheets import write_csv
 
 
 class ExcelCsv(CsvExporter):

@@ -1,6 +1,6 @@
-"""Chinese labels for the code lists shown in the admin pages (the table is services.labels)."""
+"""Chinese labels for the code lists shown in the admin pages (the table is services.platform.labels)."""
 
-from services.labels import LABELS, label
+from services.platform.labels import LABELS, label
 
 __all__ = ["LABELS", "choices", "label"]
 

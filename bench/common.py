@@ -16,8 +16,8 @@ from typing import Any
 import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy.engine import make_url
 
-from services import migrate
-from services.db import Database
+from services.platform import migrate
+from services.platform.db import Database
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"

@@ -35,12 +35,12 @@ from sqlalchemy.engine import make_url
 from sqlmodel import col, select
 
 from bench.common import ROOT, SECRET, fresh_database, postgres_server, write_result
+from demo import seed
 from models import Department, MarketEntity
 from models.enums import EntityStatus, EntityType
-from services import uscc
-from services.db import Database
-from services.demo import seed
-from services.principal import Principal
+from services.platform.db import Database
+from services.platform.principal import Principal
+from services.registry import uscc
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 DEPARTMENT = "SCJG-210200"

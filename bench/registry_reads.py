@@ -22,7 +22,7 @@ import httpx
 from sqlalchemy import text
 
 from bench.common import ROOT, SECRET, fresh_database, write_result
-from services.demo import seed
+from demo import seed
 
 SCENARIOS: dict[str, str] = {
     "entity_by_uscc": "query($u: String!) { entity(uscc: $u) { uscc name status legalRepresentative } }",

@@ -5,10 +5,10 @@ share of them effective and withdrawn penalties of the past three years, hotline
 resolved or not, abnormal-operation and serious listings (some removed), revoked licences
 and revoked registrations, in roughly the proportions of the demo city. Then:
 
-- the full recompute (`services.risk.recompute_all`, what `manage.py recompute-colours`
+- the full recompute (`services.credit.risk.recompute_all`, what `manage.py recompute-colours`
   runs): first on a city whose stored colours are all GREEN (most entities with records
   change), then again with nothing to change (the cost of evaluating every rule alone);
-- the per-record update: `services.risk.rerate` of one entity, as each penalty, complaint,
+- the per-record update: `services.credit.risk.rerate` of one entity, as each penalty, complaint,
   listing or revocation does inside its own transaction, timed alone and averaged.
 """
 
@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from sqlmodel import col, select
 
 from bench.common import fresh_database, write_result
+from demo import seed
 from models import Complaint, Department, License, Listing, MarketEntity, Penalty
 from models.enums import (
     ComplaintCategory,
@@ -38,11 +39,11 @@ from models.enums import (
     RemovalReason,
     RiskColour,
 )
-from services import risk, uscc
-from services.clock import today
-from services.db import Database
-from services.demo import seed
-from services.principal import Principal
+from services.credit import risk
+from services.platform.clock import today
+from services.platform.db import Database
+from services.platform.principal import Principal
+from services.registry import uscc
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 DISTRICTS = ("210202", "210203", "210204", "210211", "210212", "210213", "210214", "210281", "210283")

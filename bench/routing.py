@@ -2,7 +2,7 @@
 
 Two figures, on a fresh database (SQLite by default, PostgreSQL when
 JIANGUAN_BENCH_POSTGRES_URL names a server):
-- batch: `services.routing.route_batch` over every registration at once (the
+- batch: `services.catalog.routing.route_batch` over every registration at once (the
   router built once, notices inserted in bulk), as seed-demo and a bulk intake do;
 - one at a time: `register_entity` through `run_change`, each registration its own
   audited transaction that routes it, as `registerEntity` does (without HTTP).
@@ -24,17 +24,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from bench.common import fresh_database, write_result
+from demo import seed
+from demo.catalog import MATTERS
 from models import Department, MarketEntity, Notice
 from models.enums import ApprovalLevel, DepartmentLevel, EntityStatus, EntityType, MatterMode
-from services import catalog_versions, uscc
-from services.catalog import MatterInput, upsert_supervision_matter
-from services.db import Database
-from services.demo import seed
-from services.demo.catalog import MATTERS
-from services.principal import Principal
-from services.registry import RegistrationInput, register_entity
-from services.routing import route_batch
-from services.transactions import run_change
+from services.catalog import catalog_versions
+from services.catalog.catalog import MatterInput, upsert_supervision_matter
+from services.catalog.routing import route_batch
+from services.platform.db import Database
+from services.platform.principal import Principal
+from services.platform.transactions import run_change
+from services.registry import uscc
+from services.registry.registry import RegistrationInput, register_entity
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 

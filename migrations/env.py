@@ -1,4 +1,4 @@
-"""Alembic environment: runs on the connection handed in by services.migrate,
+"""Alembic environment: runs on the connection handed in by services.platform.migrate,
 or on its own async engine from JIANGUAN_DATABASE_URL when called by the alembic CLI."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 import models
-from services.db import Database
-from services.settings import load_settings
+from services.platform.db import Database
+from services.platform.settings import load_settings
 
 config = context.config
 target_metadata = models.metadata

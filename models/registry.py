@@ -68,7 +68,7 @@ class MarketEntity(SQLModel, table=True):
     scope_entry_codes: list[str] = Field(default_factory=list, sa_type=sa.JSON)
     registration_authority_id: int = Field(foreign_key="department.id", index=True)
     data_quality_issue: DataQualityIssue | None = Field(default=None, sa_type=code_list(DataQualityIssue), index=True)
-    # 四色警示 as last rated (services.risk keeps it current); counted by district on the dashboard.
+    # 四色警示 as last rated (services.credit.risk keeps it current); counted by district on the dashboard.
     risk_colour: RiskColour = Field(
         default=RiskColour.GREEN, sa_type=code_list(RiskColour), sa_column_kwargs={"server_default": "GREEN"}
     )

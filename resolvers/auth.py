@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from services import tokens
-from services.db import Database
-from services.principal import Principal
+from services.accounts import tokens
+from services.platform.db import Database
+from services.platform.principal import Principal
 
 
 @dataclass(frozen=True)

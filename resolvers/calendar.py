@@ -12,8 +12,8 @@ from models import CalendarDay
 from resolvers.common import mutate
 from resolvers.context import GqlInfo
 from schema.inputs import SetCalendarDaysInput
-from services import calendar
-from services.errors import Problem
+from services.platform import calendar
+from services.platform.errors import Problem
 
 
 async def calendar_days(

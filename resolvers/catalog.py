@@ -10,10 +10,10 @@ from models.enums import DepartmentLevel
 from resolvers.common import mutate
 from resolvers.context import GqlInfo
 from schema.inputs import UpsertDepartmentInput, UpsertRegionInput, UpsertSupervisionMatterInput
-from services import catalog as catalog_service
-from services import departments as department_service
-from services import regions as region_service
-from services.errors import Problem
+from services.catalog import catalog as catalog_service
+from services.platform.errors import Problem
+from services.registry import departments as department_service
+from services.registry import regions as region_service
 
 
 async def departments(

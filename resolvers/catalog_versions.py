@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from models import CatalogVersion, Notice
 from resolvers.common import mutate
 from resolvers.context import GqlInfo
-from services import catalog_versions as version_service
-from services.errors import Problem
+from services.catalog import catalog_versions as version_service
+from services.platform.errors import Problem
 
 
 async def catalog_versions(info: GqlInfo) -> list[CatalogVersion]:

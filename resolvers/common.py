@@ -9,15 +9,15 @@ from typing import Generic, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from resolvers.context import Context
-from services.errors import Problem
-from services.paging import Page
-from services.transactions import run_change
+from services.platform.errors import Problem
+from services.platform.paging import Page
+from services.platform.transactions import run_change
 
 T = TypeVar("T")
 
 
 async def mutate(context: Context, work: Callable[[AsyncSession], Awaitable[T]]) -> tuple[T | None, list[Problem]]:
-    """A mutation's change, as the caller, in one transaction (services.transactions)."""
+    """A mutation's change, as the caller, in one transaction (services.platform.transactions)."""
     return await run_change(context.db, context.principal, work)
 
 

@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
 from resolvers.loaders import Loaders
-from services.db import Database
-from services.principal import Principal
-from services.settings import Settings
+from services.platform.db import Database
+from services.platform.principal import Principal
+from services.platform.settings import Settings
 
 
 @dataclass

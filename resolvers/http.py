@@ -21,9 +21,9 @@ import schema as schema_module
 from resolvers.auth import Refusal, principal_for
 from resolvers.context import Context
 from resolvers.websocket import TransportWSHandler
-from services.db import Database
-from services.principal import Principal
-from services.settings import Settings
+from services.platform.db import Database
+from services.platform.principal import Principal
+from services.platform.settings import Settings
 
 # graphql-core and strawberry's limiters speak English; integrators get a
 # stable code and people a Chinese message, whatever the library says.

@@ -12,14 +12,14 @@ from models.enums import ListingKind
 from resolvers.common import Connection, connection, mutate
 from resolvers.context import GqlInfo
 from schema.inputs import DelistEntityInput, ListEntityInput, ListingFilter, UpsertDisciplineMeasureInput
-from services import discipline as discipline_service
-from services import listings as listing_service
-from services.clock import today
-from services.discipline import DisciplineVerdict
-from services.errors import Problem
-from services.labels import label
-from services.listing_rules import stands
-from services.paging import page_size
+from services.credit import discipline as discipline_service
+from services.credit import listings as listing_service
+from services.credit.discipline import DisciplineVerdict
+from services.credit.listing_rules import stands
+from services.platform.clock import today
+from services.platform.errors import Problem
+from services.platform.labels import label
+from services.platform.paging import page_size
 
 
 @dataclass(frozen=True)

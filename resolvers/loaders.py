@@ -24,19 +24,19 @@ from models import (
     RiskColourChange,
     SupervisionMatter,
 )
-from services.catalog_versions import versions_by_ids
-from services.db import Database
-from services.departments import departments_by_ids
-from services.discipline import DisciplineVerdict, verdicts_of
-from services.listings import listings_of_entities
-from services.notices import entities_by_ids, matters_by_ids, notices_of_entities
-from services.persons import links_of
-from services.principal import Principal
-from services.records import records_of_entities
-from services.referrals import licences_by_ids, referrals_of_entities
-from services.regions import regions_by_codes
-from services.registry_view import PersonInEntity
-from services.risk import Assessment, assessments_of, colour_history
+from services.catalog.catalog_versions import versions_by_ids
+from services.credit.discipline import DisciplineVerdict, verdicts_of
+from services.credit.listings import listings_of_entities
+from services.credit.referrals import licences_by_ids, referrals_of_entities
+from services.credit.risk import Assessment, assessments_of, colour_history
+from services.notices.notices import entities_by_ids, matters_by_ids, notices_of_entities
+from services.platform.db import Database
+from services.platform.principal import Principal
+from services.records.records import records_of_entities
+from services.registry.departments import departments_by_ids
+from services.registry.persons import links_of
+from services.registry.regions import regions_by_codes
+from services.registry.registry_view import PersonInEntity
 
 K = TypeVar("K")
 V = TypeVar("V")

@@ -10,9 +10,9 @@ from models import Department, MarketEntity, Notice, SupervisionMatter
 from resolvers.common import Connection, connection, mutate
 from resolvers.context import GqlInfo
 from schema.inputs import NoticeFeedbackInput, NoticeFilter
-from services import notices as notice_service
-from services.errors import DomainError, Problem
-from services.paging import page_size
+from services.notices import notices as notice_service
+from services.platform.errors import DomainError, Problem
+from services.platform.paging import page_size
 
 
 async def notices(

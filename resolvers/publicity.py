@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from resolvers.context import GqlInfo
-from services import listings as listing_service
-from services import publicity as publicity_service
-from services.listings import PublicListing
-from services.publicity import PublicProfile
+from services.credit import listings as listing_service
+from services.credit import publicity as publicity_service
+from services.credit.listings import PublicListing
+from services.credit.publicity import PublicProfile
 
 
 async def publicity(info: GqlInfo, uscc: str) -> PublicProfile | None:

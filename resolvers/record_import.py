@@ -8,11 +8,11 @@ from typing import Any
 from strawberry.file_uploads import Upload
 
 from resolvers.context import GqlInfo
-from services import record_import
-from services.access import require_authenticated
-from services.errors import DomainError, Forbidden, Problem, Unauthenticated
-from services.record_columns import RecordKind
-from services.record_import_report import ImportReport, ReportLine
+from services.platform.access import require_authenticated
+from services.platform.errors import DomainError, Forbidden, Problem, Unauthenticated
+from services.records import record_import
+from services.records.record_columns import RecordKind
+from services.records.record_import_report import ImportReport, ReportLine
 
 # Lines in one response; the rest stay counted (and in the admin page's downloadable report).
 RESPONSE_LINES = 2_000

@@ -16,10 +16,10 @@ from schema.inputs import (
     RepairPenaltyInput,
     WithdrawPenaltyInput,
 )
-from services import records as record_service
-from services.errors import Problem
-from services.paging import page_of_loaded, page_size
-from services.records import RecordOutcome
+from services.platform.errors import Problem
+from services.platform.paging import page_of_loaded, page_size
+from services.records import records as record_service
+from services.records.records import RecordOutcome
 
 T = TypeVar("T", License, Penalty, Complaint)
 

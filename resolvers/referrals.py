@@ -10,9 +10,9 @@ from models import Department, License, MarketEntity, Referral
 from resolvers.common import Connection, connection, mutate
 from resolvers.context import GqlInfo
 from schema.inputs import ReferralFilter, SendReferralInput
-from services import referrals as referral_service
-from services.errors import DomainError, Problem
-from services.paging import page_size
+from services.credit import referrals as referral_service
+from services.platform.errors import DomainError, Problem
+from services.platform.paging import page_size
 
 _FILTER_FIELDS = ("direction", "status", "reason", "uscc", "department_code")
 

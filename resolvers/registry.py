@@ -8,10 +8,10 @@ from models import Department, MarketEntity, Notice, Region
 from resolvers.common import Connection, connection, mutate
 from resolvers.context import GqlInfo
 from schema.inputs import EntityFilter, RegisterEntityInput
-from services import registry
-from services.errors import Problem
-from services.paging import page_size
-from services.registry_view import PersonInEntity
+from services.platform.errors import Problem
+from services.platform.paging import page_size
+from services.registry import registry
+from services.registry.registry_view import PersonInEntity
 
 
 def _filter(flt: EntityFilter | None) -> registry.EntityFilter:

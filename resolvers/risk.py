@@ -1,4 +1,4 @@
-"""四色警示 over GraphQL: thin calls into services.risk and services.risk_parameters."""
+"""四色警示 over GraphQL: thin calls into services.credit.risk and services.credit.risk_parameters."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from models.enums import RiskColour
 from resolvers.common import mutate
 from resolvers.context import GqlInfo
 from schema.inputs import SetRuleParametersInput
-from services import risk, risk_parameters
-from services.errors import Problem
-from services.risk_parameters import Parameters
+from services.credit import risk, risk_parameters
+from services.credit.risk_parameters import Parameters
+from services.platform.errors import Problem
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ import strawberry
 from models import Notice
 from resolvers.context import GqlInfo
 from resolvers.loaders import Loaders
-from services import notice_feed
-from services.errors import DomainError
+from services.notices import notice_feed
+from services.platform.errors import DomainError
 
 
 async def notice_pushed(

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from models import Department
 from models.enums import Role
 from resolvers.context import GqlInfo
-from services.access import require_authenticated
-from services.principal import Principal, PrincipalKind
+from services.platform.access import require_authenticated
+from services.platform.principal import Principal, PrincipalKind
 
 
 @dataclass(frozen=True)

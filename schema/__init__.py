@@ -19,7 +19,7 @@ from strawberry.extensions import (
 from strawberry.types import ExecutionContext
 
 from schema.root import Mutation, Query, Subscription
-from services.errors import DomainError
+from services.platform.errors import DomainError
 
 MAX_DEPTH = 10
 MAX_TOKENS = 2000

@@ -26,9 +26,9 @@ from models.enums import (
     RiskColour,
     Role,
 )
-from services.principal import PrincipalKind
-from services.records import RecordOutcome
-from services.referrals import ReferralDirection
+from services.credit.referrals import ReferralDirection
+from services.platform.principal import PrincipalKind
+from services.records.records import RecordOutcome
 
 strawberry.enum(RegionLevel, description="行政区划层级 / GB/T 2260 level.")
 strawberry.enum(DepartmentLevel, description="部门层级（两级使用）/ City or district department.")

@@ -6,8 +6,8 @@ import strawberry
 
 from resolvers import record_import
 from schema.types import UserError
-from services.catalog_io import RowOutcome
-from services.record_columns import RecordKind
+from services.catalog.catalog_io import RowOutcome
+from services.records.record_columns import RecordKind
 
 strawberry.enum(
     RecordKind, description="双归集记录种类：行政许可、行政处罚、12345 投诉 / Kind of record in a batch file."

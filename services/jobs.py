@@ -20,16 +20,16 @@ from sqlmodel import col, select
 from models import Department, Listing, MarketEntity
 from models.enums import ReferralReason
 from models.types import utcnow
-from services import audit
-from services.access import principal_of, require_maintainer
-from services.clock import today
-from services.db import Database
-from services.labels import label
-from services.listings import due_for_escalation, escalation_due_on
-from services.principal import Principal
-from services.referrals import refer_once
-from services.risk import Recomputed, recompute_all
-from services.transactions import run_change
+from services.credit.listings import due_for_escalation, escalation_due_on
+from services.credit.referrals import refer_once
+from services.credit.risk import Recomputed, recompute_all
+from services.platform import audit
+from services.platform.access import principal_of, require_maintainer
+from services.platform.clock import today
+from services.platform.db import Database
+from services.platform.labels import label
+from services.platform.principal import Principal
+from services.platform.transactions import run_change
 
 
 @dataclass(frozen=True)

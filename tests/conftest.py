@@ -31,10 +31,10 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from app import create_app
-from services import migrate
-from services.db import Database
-from services.demo import seed
-from services.settings import Settings
+from demo import seed
+from services.platform import migrate
+from services.platform.db import Database
+from services.platform.settings import Settings
 
 T = TypeVar("T")
 SECRET = "test-secret-key"

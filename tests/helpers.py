@@ -11,9 +11,9 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from models import AuditEvent
-from services import uscc
-from services.db import Database
-from services.principal import Principal
+from services.platform.db import Database
+from services.platform.principal import Principal
+from services.registry import uscc
 from tests.conftest import ROOT, SECRET
 
 REGISTER = """

@@ -27,8 +27,8 @@ from sqlmodel import col, select
 
 from models import Department
 from models.enums import Role
-from services.db import Database
-from services.principal import Principal
+from services.platform.db import Database
+from services.platform.principal import Principal
 
 PENALTY_HEADER = [
     "行政相对人名称", "统一社会信用代码", "法定代表人", "行政处罚决定书文号", "违法行为类型", "违法事实",

@@ -6,9 +6,9 @@ from sqlalchemy import func, update
 from sqlmodel import col, select
 
 from models import ApiToken, EntityPerson, MarketEntity
-from services.db import Database
-from services.principal import Principal
-from services.tokens import authenticate, revoke_tokens
+from services.accounts.tokens import authenticate, revoke_tokens
+from services.platform.db import Database
+from services.platform.principal import Principal
 from tests.conftest import Api, DemoCity
 
 ENTITY = "query($u: String!) { entity(uscc: $u) { uscc name regionCode } }"

@@ -7,8 +7,8 @@ from typing import Any
 
 import httpx
 
-from services.db import Database
-from services.settings import Settings
+from services.platform.db import Database
+from services.platform.settings import Settings
 from tests.conftest import Api, DemoCity, make_client
 
 CSRF = re.compile(r'name="csrftoken" value="([^"]+)"')

@@ -11,9 +11,9 @@ from sqlalchemy import func, text
 from sqlmodel import col, select
 
 from models import AuditEvent
-from services import audit
-from services.db import Database, secret_key_of
-from services.principal import Principal
+from services.platform import audit
+from services.platform.db import Database, secret_key_of
+from services.platform.principal import Principal
 from tests.conftest import ROOT, SECRET, Api, DemoCity
 from tests.helpers import REGISTER, audit_count, new_code, registration
 

@@ -1,4 +1,4 @@
-"""services.bulk_insert: new rows in bulk (COPY on PostgreSQL, executemany on SQLite) are stored
+"""services.platform.bulk_insert: new rows in bulk (COPY on PostgreSQL, executemany on SQLite) are stored
 exactly as an ORM insert stores them, and a key already taken surfaces as IntegrityError, so a
 batch import reports a chunk that lost a race as conflicts."""
 
@@ -18,12 +18,13 @@ from sqlmodel import col, select
 
 from models import Department, MarketEntity, Penalty
 from models.enums import PenaltyCategory, RecordStatus
-from services import bulk_insert, record_writer
-from services.catalog_io import RowOutcome
-from services.db import Database
-from services.principal import Principal
-from services.record_columns import RecordKind
-from services.record_rows import Source
+from services.catalog.catalog_io import RowOutcome
+from services.platform import bulk_insert
+from services.platform.db import Database
+from services.platform.principal import Principal
+from services.records import record_writer
+from services.records.record_columns import RecordKind
+from services.records.record_rows import Source
 from tests.conftest import BACKEND, DemoCity
 from tests.record_files import PENALTY_HEADER, penalty_row, write_csv
 from tests.test_record_import import run

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from services import calendar
-from services.db import Database
-from services.principal import Principal
+from services.platform import calendar
+from services.platform.db import Database
+from services.platform.principal import Principal
 from tests.conftest import Api, DemoCity
 from tests.helpers import error_codes, last_audit
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.db import Database
+from services.platform.db import Database
 from tests.conftest import Api, DemoCity
 from tests.helpers import audit_count, error_codes, last_audit
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.catalog_gaps import ReturnedGroup, UnmatchedPhrases, returned_notices, unmatched_phrases
-from services.db import Database
-from services.principal import Principal
-from services.settings import Settings
+from services.notices.catalog_gaps import ReturnedGroup, UnmatchedPhrases, returned_notices, unmatched_phrases
+from services.platform.db import Database
+from services.platform.principal import Principal
+from services.platform.settings import Settings
 from tests.conftest import Api, DemoCity, make_client
 from tests.helpers import new_code, registration
 from tests.test_admin_http import sign_in

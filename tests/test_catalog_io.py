@@ -15,10 +15,10 @@ import httpx
 import openpyxl
 import pytest
 
-from services.catalog_io import ImportReport, RowOutcome, export_csv, export_xlsx, import_catalog
-from services.db import Database
-from services.principal import Principal, PrincipalKind
-from services.transactions import run_change
+from services.catalog.catalog_io import ImportReport, RowOutcome, export_csv, export_xlsx, import_catalog
+from services.platform.db import Database
+from services.platform.principal import Principal, PrincipalKind
+from services.platform.transactions import run_change
 from tests.conftest import Api, DemoCity
 from tests.helpers import audit_count
 from tests.test_admin_http import CSRF, sign_in
@@ -251,7 +251,7 @@ async def test_a_missing_required_column_refuses_the_file_and_applies_nothing(
 
 
 async def test_a_department_cannot_import(db: Database, city: DemoCity, tmp_path: Path) -> None:
-    from services.errors import Forbidden
+    from services.platform.errors import Forbidden
 
     department = Principal(PrincipalKind.DEPARTMENT, "中山区市场监督管理局", department_code="SCJG-210202")
     with pytest.raises(Forbidden):

@@ -8,11 +8,12 @@ from sqlmodel import col, select
 
 from models import Department, MarketEntity, Notice, SupervisionMatter
 from models.enums import Role
-from services import calendar, catalog_versions, routing
-from services.clock import today
-from services.db import Database
-from services.errors import DomainError, Forbidden
-from services.principal import Principal
+from services.catalog import catalog_versions, routing
+from services.platform import calendar
+from services.platform.clock import today
+from services.platform.db import Database
+from services.platform.errors import DomainError, Forbidden
+from services.platform.principal import Principal
 from tests.conftest import Api, DemoCity
 from tests.helpers import audit_count, last_audit, new_code, registration
 from tests.test_admin_http import _csrf, sign_in

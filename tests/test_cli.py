@@ -13,8 +13,8 @@ from sqlmodel import col, select
 
 import models
 from models import Complaint, Department, License, MarketEntity, Penalty
-from services.db import Database
-from services.principal import Principal
+from services.platform.db import Database
+from services.platform.principal import Principal
 from tests.conftest import ROOT, SECRET, Api, DemoCity
 from tests.helpers import manage
 

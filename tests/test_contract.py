@@ -5,8 +5,8 @@ from __future__ import annotations
 from alembic.script import ScriptDirectory
 
 from schema import sdl
-from services import migrate
-from services.db import Database
+from services.platform import migrate
+from services.platform.db import Database
 from tests.conftest import ROOT
 
 

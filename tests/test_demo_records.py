@@ -1,4 +1,4 @@
-"""seed-demo's licences, penalties and complaints: by the rules of services.records, public exactly
+"""seed-demo's licences, penalties and complaints: by the rules of services.records.records, public exactly
 within their period, shown on the entity's admin page. That the command reports them and that the
 same seed gives the same records is tested with seed-demo's other promises in test_cli."""
 
@@ -11,11 +11,11 @@ from sqlmodel import SQLModel, col, select
 
 from models import Complaint, Department, License, MarketEntity, Notice, Penalty
 from models.enums import PenaltyCategory, RecordStatus
-from services.clock import today
-from services.db import Database
-from services.errors import Collector
-from services.principal import Principal
-from services.records import (
+from services.platform.clock import today
+from services.platform.db import Database
+from services.platform.errors import Collector
+from services.platform.principal import Principal
+from services.records.records import (
     LONG_TERM,
     ComplaintInput,
     LicenseInput,
@@ -26,7 +26,7 @@ from services.records import (
     penalty_public_until,
     penalty_values,
 )
-from services.revocation import revocation_reason
+from services.records.revocation import revocation_reason
 from tests.conftest import Api, DemoCity
 from tests.helpers import manage
 from tests.test_admin_http import sign_in

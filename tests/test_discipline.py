@@ -10,10 +10,10 @@ from sqlmodel import col, select
 
 from models import DisciplineMeasure, MarketEntity
 from models.enums import ListingKind
-from services.clock import today
-from services.db import Database
-from services.principal import Principal
-from services.settings import Settings
+from services.platform.clock import today
+from services.platform.db import Database
+from services.platform.principal import Principal
+from services.platform.settings import Settings
 from tests.conftest import Api, DemoCity, make_client
 from tests.helpers import audit_count, error_codes, last_audit, new_code
 from tests.test_admin_http import _csrf, _list, sign_in

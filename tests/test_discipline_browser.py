@@ -9,8 +9,8 @@ from playwright.async_api import Browser, expect
 from sqlmodel import col, select
 
 from models import Listing, MarketEntity
-from services.db import Database
-from services.principal import Principal
+from services.platform.db import Database
+from services.platform.principal import Principal
 from tests.browser import browser, screenshot_path, server, sign_in
 from tests.conftest import DemoCity
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from services import catalog_versions
-from services.db import Database
-from services.principal import Principal
+from services.catalog import catalog_versions
+from services.platform.db import Database
+from services.platform.principal import Principal
 from tests.conftest import Api, DemoCity
 from tests.helpers import error_codes, last_audit
 

@@ -13,11 +13,12 @@ from sqlmodel import col, select
 
 from models import Department, Listing, MarketEntity, Referral
 from models.enums import ListingKind, ListingReason, ReferralReason, ReferralStatus, RiskColour
-from services import jobs, listings
-from services.clock import today
-from services.db import Database
-from services.principal import Principal
-from services.transactions import run_change
+from services import jobs
+from services.credit import listings
+from services.platform.clock import today
+from services.platform.db import Database
+from services.platform.principal import Principal
+from services.platform.transactions import run_change
 from tests.conftest import Api, DemoCity
 from tests.helpers import manage
 from tests.test_listings import CITY, DISTRICT, LIST, _ok, listing, unlisted

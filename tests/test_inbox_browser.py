@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 from playwright.async_api import Browser, Locator, Page, expect
 
-from services.db import Database
+from services.platform.db import Database
 from tests.browser import browser, screenshot_path, server, sign_in
 from tests.conftest import DemoCity
 from tests.helpers import last_audit, new_code, registration

@@ -11,9 +11,9 @@ from sqlalchemy import update
 from sqlmodel import col
 
 from models import Notice
-from services.clock import today
-from services.db import Database
-from services.principal import Principal
+from services.platform.clock import today
+from services.platform.db import Database
+from services.platform.principal import Principal
 from tests.conftest import Api, DemoCity
 from tests.helpers import new_code, registration
 from tests.test_admin_http import CSRF, sign_in

@@ -5,9 +5,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from services import registry
-from services.db import Database
-from services.settings import Settings
+from services.platform.db import Database
+from services.platform.settings import Settings
+from services.registry import registry
 from tests.conftest import Api, DemoCity, make_client
 
 

@@ -13,12 +13,12 @@ from sqlmodel import col, select
 
 from models import Department, Listing, MarketEntity
 from models.enums import EntityStatus, ListingKind, ListingReason, RemovalReason
-from services import listing_rules, listings
-from services.clock import today
-from services.db import Database
-from services.listings import DelistInput, ListInput
-from services.principal import Principal
-from services.transactions import run_change
+from services.credit import listing_rules, listings
+from services.credit.listings import DelistInput, ListInput
+from services.platform.clock import today
+from services.platform.db import Database
+from services.platform.principal import Principal
+from services.platform.transactions import run_change
 from tests.conftest import Api, DemoCity
 from tests.helpers import audit_count, error_codes, last_audit, new_code
 

@@ -6,11 +6,11 @@ import asyncio
 from typing import Any
 
 from models.enums import Role
-from services import calendar
-from services.clock import today
-from services.db import Database
-from services.principal import Principal
-from services.tokens import create_token
+from services.accounts.tokens import create_token
+from services.platform import calendar
+from services.platform.clock import today
+from services.platform.db import Database
+from services.platform.principal import Principal
 from tests.conftest import Api, DemoCity
 from tests.helpers import new_code, registration
 
@@ -231,7 +231,7 @@ async def test_overdue_follows_the_calendar_across_a_holiday(db: Database, city:
 
     from models import Notice
     from models.enums import NoticeStatus
-    from services.notices import is_overdue
+    from services.notices.notices import is_overdue
 
     async with db.session(Principal.system()) as session:
         work = await calendar.for_deadline(session, date(2026, 9, 30), 5)

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import Connection
 
-from services.db import Database
+from services.platform.db import Database
 from tests.conftest import Api, DemoCity
 from tests.test_records import LICENSE as RECORD_LICENSE
 from tests.test_records import PENALTY as RECORD_PENALTY

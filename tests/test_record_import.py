@@ -1,4 +1,4 @@
-"""双归集 batch intake (services.record_import): real CSV and XLSX files with Chinese headers,
+"""双归集 batch intake (services.records.record_import): real CSV and XLSX files with Chinese headers,
 some rows bad; the report names each bad row by row, column and reason, the good rows are
 stored as the single-record services store them, and re-importing changes nothing."""
 
@@ -15,16 +15,16 @@ from sqlmodel import col, select
 
 from models import AuditEvent, Complaint, License, MarketEntity, Penalty, RiskColourChange
 from models.enums import ComplaintCategory, LicenseCategory, PenaltyCategory, RecordStatus, RiskColour
-from services import risk
-from services.catalog_io import RowOutcome
-from services.clock import today
-from services.db import Database
-from services.errors import DomainError
-from services.principal import Principal
-from services.record_columns import RecordKind
-from services.record_import import ImportOptions, import_file, import_records
-from services.record_import_report import ImportReport
-from services.records import LONG_TERM
+from services.catalog.catalog_io import RowOutcome
+from services.credit import risk
+from services.platform.clock import today
+from services.platform.db import Database
+from services.platform.errors import DomainError
+from services.platform.principal import Principal
+from services.records.record_columns import RecordKind
+from services.records.record_import import ImportOptions, import_file, import_records
+from services.records.record_import_report import ImportReport
+from services.records.records import LONG_TERM
 from tests.conftest import Api, DemoCity
 from tests.helpers import audit_count, new_code
 from tests.record_files import (

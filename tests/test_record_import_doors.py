@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 
-from services.db import Database
+from services.platform.db import Database
 from tests.conftest import Api, DemoCity
 from tests.helpers import audit_count, manage
 from tests.record_files import PENALTY_HEADER, graphql_upload, penalty_row, write_csv, write_xlsx

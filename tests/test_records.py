@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from services.clock import today
-from services.db import Database
-from services.records import LOW_FINE_YUAN
+from services.platform.clock import today
+from services.platform.db import Database
+from services.records.records import LOW_FINE_YUAN
 from tests.conftest import Api, DemoCity
 from tests.helpers import audit_count, last_audit, new_code
 

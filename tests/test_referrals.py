@@ -14,16 +14,16 @@ from typing import Any
 
 from sqlmodel import col, select
 
+from demo.seed import seed_demo
 from models import Department, License, MarketEntity, Notice, Penalty, Referral
 from models.enums import DepartmentLevel, ReferralReason, ReferralStatus
 from models.types import utcnow
-from services.db import Database
-from services.demo.seed import seed_demo
-from services.principal import Principal
-from services.record_columns import RecordKind
-from services.record_import import import_file
-from services.referrals import MANUAL_REASONS, refer_revocation, revocation_key
-from services.revocation import Revocation
+from services.credit.referrals import MANUAL_REASONS, refer_revocation, revocation_key
+from services.platform.db import Database
+from services.platform.principal import Principal
+from services.records.record_columns import RecordKind
+from services.records.record_import import import_file
+from services.records.revocation import Revocation
 from tests.conftest import Api, DemoCity
 from tests.helpers import audit_count, last_audit, new_code, registration
 from tests.record_files import LICENSE_HEADER, PENALTY_HEADER, licence_row, penalty_row, write_csv

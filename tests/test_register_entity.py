@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlmodel import col, select
 
 from models import MarketEntity, Person
-from services.db import Database
-from services.persons import id_number_hash
-from services.principal import Principal
+from services.platform.db import Database
+from services.platform.principal import Principal
+from services.registry.persons import id_number_hash
 from tests.conftest import SECRET, Api, DemoCity
 from tests.helpers import REGISTER, audit_count, error_codes, last_audit, new_code, registration
 

@@ -7,9 +7,9 @@ import re
 
 import sqlalchemy as sa
 
-from services.db import Database
-from services.principal import Principal
-from services.settings import Settings
+from services.platform.db import Database
+from services.platform.principal import Principal
+from services.platform.settings import Settings
 from tests.conftest import Api, DemoCity, make_client
 from tests.helpers import last_audit
 from tests.test_admin_http import _csrf, sign_in

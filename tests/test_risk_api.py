@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from services.clock import today
-from services.db import Database
+from services.platform.clock import today
+from services.platform.db import Database
 from tests.conftest import Api, DemoCity
 from tests.helpers import REGISTER, audit_count, last_audit, new_code, registration
 from tests.test_listings import DELIST, LIST, listing

@@ -11,10 +11,10 @@ from sqlmodel import col, func, select
 
 from models import MarketEntity
 from models.enums import RiskColour
-from services import risk, risk_parameters
-from services.clock import today
-from services.db import Database
-from services.principal import Principal
+from services.credit import risk, risk_parameters
+from services.platform.clock import today
+from services.platform.db import Database
+from services.platform.principal import Principal
 from tests.browser import browser, screenshot_path, server, sign_in
 from tests.conftest import DemoCity
 

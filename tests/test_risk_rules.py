@@ -25,11 +25,11 @@ from models.enums import (
     RiskColour,
 )
 from models.types import utcnow
-from services import risk
-from services.clock import today
-from services.db import Database
-from services.errors import DomainError
-from services.principal import Principal
+from services.credit import risk
+from services.platform.clock import today
+from services.platform.db import Database
+from services.platform.errors import DomainError
+from services.platform.principal import Principal
 from tests.conftest import DemoCity
 from tests.helpers import new_code
 

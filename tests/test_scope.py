@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.scope import MatchRule, ScopeMatcher, normalise, phrases
+from services.catalog.scope import MatchRule, ScopeMatcher, normalise, phrases
 
 REAL_SCOPE = (
     "许可项目：食品销售；餐饮服务。（依法须经批准的项目，经相关部门批准后方可开展经营活动，"

@@ -1,4 +1,4 @@
-"""Reading the files people send (services.sheets), seen through the 双归集 batch intake and the
+"""Reading the files people send (services.platform.sheets), seen through the 双归集 batch intake and the
 command line: an XLSX whose shared strings would not fit in memory is refused with a request for
 CSV, a UTF-8 file with a damaged byte is refused with its line named instead of being read as
 GB18030, and GB18030 files still import."""
@@ -14,13 +14,13 @@ import pytest
 from sqlmodel import col, select
 
 from models import Penalty
-from services import sheets
-from services.catalog_io import RowOutcome
-from services.db import Database
-from services.errors import DomainError
-from services.principal import Principal
-from services.record_columns import RecordKind
-from services.record_import import import_file
+from services.catalog.catalog_io import RowOutcome
+from services.platform import sheets
+from services.platform.db import Database
+from services.platform.errors import DomainError
+from services.platform.principal import Principal
+from services.records.record_columns import RecordKind
+from services.records.record_import import import_file
 from tests.conftest import DemoCity
 from tests.helpers import audit_count, manage
 from tests.record_files import PENALTY_HEADER, penalty_row, write_csv, write_xlsx, write_xlsx_shared_strings

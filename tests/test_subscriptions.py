@@ -17,11 +17,12 @@ from sqlmodel import col, select
 
 from models import Department, MarketEntity, Notice, SupervisionMatter
 from models.enums import NoticeStatus
-from services import notice_events, uscc
-from services.clock import today
-from services.db import Database
-from services.principal import Principal
-from services.tokens import revoke_tokens
+from services.accounts.tokens import revoke_tokens
+from services.notices import notice_events
+from services.platform.clock import today
+from services.platform.db import Database
+from services.platform.principal import Principal
+from services.registry import uscc
 from tests.browser import serve
 from tests.conftest import BACKEND, DemoCity
 from tests.helpers import new_code, registration

@@ -2,7 +2,7 @@
 
 import pytest
 
-from services import uscc
+from services.registry import uscc
 
 REAL_VALID = [
     "91350100M000100Y43",

@@ -9,10 +9,10 @@ from sqlmodel import col, select
 from models import User
 from models.enums import Role
 from models.types import utcnow
-from services.db import Database
-from services.principal import Principal
-from services.transactions import run_change
-from services.users import MAX_FAILED_LOGINS, SignIn, UserInput, create_user, sign_in
+from services.accounts.users import MAX_FAILED_LOGINS, SignIn, UserInput, create_user, sign_in
+from services.platform.db import Database
+from services.platform.principal import Principal
+from services.platform.transactions import run_change
 from tests.conftest import DemoCity
 from tests.helpers import last_audit, manage
 

@@ -19,9 +19,9 @@ from admin_ui.export import CSV
 from admin_ui.labels import choices, label
 from models import ApiToken, Department, User
 from models.enums import Role
-from services.access import may_maintain
-from services.tokens import create_token, revoke_tokens
-from services.users import UserInput, create_user, update_user
+from services.accounts.tokens import create_token, revoke_tokens
+from services.accounts.users import UserInput, create_user, update_user
+from services.platform.access import may_maintain
 
 
 async def _department(request: Request, obj: Any) -> Department | None:

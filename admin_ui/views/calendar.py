@@ -1,4 +1,4 @@
-"""工作日历: holidays and 调休 days, kept by maintainers through services.calendar."""
+"""工作日历: holidays and 调休 days, kept by maintainers through services.platform.calendar."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from starlette_admin.exceptions import FormValidationError
 from admin_ui.base import ServiceView, value_of
 from admin_ui.export import CSV
 from models import CalendarDay
-from services.calendar import CalendarDayInput, set_calendar_days
+from services.platform.calendar import CalendarDayInput, set_calendar_days
 
 
 class CalendarDayView(ServiceView):

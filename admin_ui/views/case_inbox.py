@@ -24,11 +24,11 @@ from starlette_admin.views import CustomView
 
 from admin_ui.auth import principal_of_request
 from admin_ui.base import run_as
-from services.access import may_handle_notices
-from services.clock import SHANGHAI
-from services.db import Database
-from services.departments import list_departments
-from services.errors import DomainError, Forbidden
+from services.platform.access import may_handle_notices
+from services.platform.clock import SHANGHAI
+from services.platform.db import Database
+from services.platform.errors import DomainError, Forbidden
+from services.registry.departments import list_departments
 
 
 def beijing(moment: datetime | None) -> str:

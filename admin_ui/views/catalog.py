@@ -12,9 +12,9 @@ from admin_ui.export import CSV
 from admin_ui.labels import choices
 from models import Department, Region
 from models.enums import DepartmentLevel, RegionLevel
-from services.departments import DepartmentInput, upsert_department
-from services.errors import Expect
-from services.regions import RegionInput, upsert_region
+from services.platform.errors import Expect
+from services.registry.departments import DepartmentInput, upsert_department
+from services.registry.regions import RegionInput, upsert_region
 
 
 class RegionView(ServiceView):

@@ -1,6 +1,6 @@
 """监管职责目录 as a file: the import page (upload, then the row-by-row report) and the
 CSV/XLSX exports, linked from the catalog's list page. Maintainers only; the rules are
-services.catalog_io's."""
+services.catalog.catalog_io's."""
 
 from __future__ import annotations
 
@@ -16,11 +16,11 @@ from starlette_admin.views import CustomView
 
 from admin_ui.auth import principal_of_request
 from admin_ui.base import run_as
-from services import sheets
-from services.access import may_maintain
-from services.catalog_io import COLUMNS, OUTCOME_LABELS, RowOutcome, export_csv, export_xlsx, import_catalog
-from services.clock import SHANGHAI
-from services.db import Database
+from services.catalog.catalog_io import COLUMNS, OUTCOME_LABELS, RowOutcome, export_csv, export_xlsx, import_catalog
+from services.platform import sheets
+from services.platform.access import may_maintain
+from services.platform.clock import SHANGHAI
+from services.platform.db import Database
 
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

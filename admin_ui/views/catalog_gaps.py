@@ -1,4 +1,4 @@
-"""目录缺口: what the duty catalog misses, for its maintainers (services.catalog_gaps)."""
+"""目录缺口: what the duty catalog misses, for its maintainers (services.notices.catalog_gaps)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from starlette_admin.routing import route
 from starlette_admin.views import CustomView
 
 from admin_ui.auth import principal_of_request
-from services.access import may_maintain
-from services.catalog_gaps import MAX_GROUPS, SCAN_LIMIT, returned_notices, unmatched_phrases
+from services.notices.catalog_gaps import MAX_GROUPS, SCAN_LIMIT, returned_notices, unmatched_phrases
+from services.platform.access import may_maintain
 
 
 class CatalogGapsView(CustomView):

@@ -9,7 +9,7 @@ from starlette_admin import DateTimeField, IntegerField, StringField, TextAreaFi
 
 from admin_ui.base import ServiceView, value_of
 from models import CatalogVersion
-from services.catalog_versions import publish
+from services.catalog.catalog_versions import publish
 
 
 class CatalogVersionView(ServiceView):

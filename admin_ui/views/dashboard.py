@@ -9,8 +9,8 @@ from starlette_admin.views import CustomView
 
 from admin_ui.labels import label
 from models.enums import EntityStatus, RiskColour
-from services.dashboard import entity_counts
-from services.inbox import inbox_counts
+from services.analysis.dashboard import entity_counts
+from services.notices.inbox import inbox_counts
 
 
 class DashboardView(CustomView):

@@ -1,4 +1,4 @@
-"""惩戒措施: maintainers keep the discipline-measure catalog here, through services.discipline."""
+"""惩戒措施: maintainers keep the discipline-measure catalog here, through services.credit.discipline."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from admin_ui.export import CSV
 from admin_ui.labels import choices
 from models import DisciplineMeasure
 from models.enums import ListingKind
-from services.discipline import MeasureInput, upsert_discipline_measure
-from services.errors import Expect
+from services.credit.discipline import MeasureInput, upsert_discipline_measure
+from services.platform.errors import Expect
 
 
 class DisciplineMeasureView(ServiceView):

@@ -1,4 +1,4 @@
-"""监管职责目录: maintainers keep the supervision matters here, through services.catalog."""
+"""监管职责目录: maintainers keep the supervision matters here, through services.catalog.catalog."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from admin_ui.export import CSV
 from admin_ui.labels import choices
 from models import Department, SupervisionMatter
 from models.enums import ApprovalLevel, MatterMode
-from services.catalog import MatterInput, upsert_supervision_matter
-from services.catalog_io import HEADERS, split_items
-from services.errors import Expect
+from services.catalog.catalog import MatterInput, upsert_supervision_matter
+from services.catalog.catalog_io import HEADERS, split_items
+from services.platform.errors import Expect
 
 
 def _joined(name: str) -> Any:

@@ -15,11 +15,11 @@ from starlette_admin import BaseField
 from admin_ui.labels import label
 from models import Complaint, License, Penalty
 from models.enums import ListingKind
-from services.clock import today
-from services.departments import departments_by_ids
-from services.listing_rules import stands
-from services.listings import escalation_due_on, is_due_for_escalation, listings_of_entities
-from services.records import LONG_TERM, Record, records_of_entities
+from services.credit.listing_rules import stands
+from services.credit.listings import escalation_due_on, is_due_for_escalation, listings_of_entities
+from services.platform.clock import today
+from services.records.records import LONG_TERM, Record, records_of_entities
+from services.registry.departments import departments_by_ids
 
 
 def _day(value: date | None) -> str:
@@ -40,7 +40,7 @@ def _status(record: License | Penalty) -> str:
 
 
 async def _records(request: Request, entity_id: int, model: type[Record]) -> tuple[list[Any], dict[int, str]]:
-    """The entity's records of one kind (services.records, as the API loads them) and their
+    """The entity's records of one kind (services.records.records, as the API loads them) and their
     source departments' names."""
     session: AsyncSession = request.state.session
     [records] = await records_of_entities(session, model, [entity_id])
@@ -125,7 +125,7 @@ class ComplaintsField(BaseField):
 
 
 async def listings_of(request: Request, obj: Any) -> list[dict[str, str]]:
-    """经营异常名录 and 严重违法失信名单, standing and removed (services.listings, as the API loads them)."""
+    """经营异常名录 and 严重违法失信名单, standing and removed (services.credit.listings, as the API loads them)."""
     session: AsyncSession = request.state.session
     [listings] = await listings_of_entities(session, [obj.id])
     ids = sorted({i for listing in listings for i in (listing.department_id, listing.removed_by_department_id) if i})

@@ -17,10 +17,17 @@ from starlette_admin.routing import route
 from admin_ui.views.case_inbox import CaseInboxView, Outcome, UrlQuery
 from models import Notice
 from models.enums import FeedbackKind, NoticeStatus
-from services.errors import DomainError
-from services.inbox import InboxPage, inbox_page, title_of
-from services.labels import NOTICE_REASONS, labels_of
-from services.notices import FeedbackInput, NoticeFilter, claim_notice, forward_notice, give_feedback, return_notice
+from services.notices.inbox import InboxPage, inbox_page, title_of
+from services.notices.notices import (
+    FeedbackInput,
+    NoticeFilter,
+    claim_notice,
+    forward_notice,
+    give_feedback,
+    return_notice,
+)
+from services.platform.errors import DomainError
+from services.platform.labels import NOTICE_REASONS, labels_of
 
 PAGE_SIZE = 20
 STATUSES = labels_of(NoticeStatus)

@@ -1,6 +1,6 @@
 """导入记录: a department uploads a file of licences, penalties or complaints (a maintainer
 names the department) and reads the row-by-row report as a page, with the same report to
-download as CSV (Excel-safe) and JSON. The engine is services.record_import, the one the API
+download as CSV (Excel-safe) and JSON. The engine is services.records.record_import, the one the API
 and the command line use."""
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ from starlette_admin.routing import route
 from starlette_admin.views import CustomView
 
 from admin_ui.auth import principal_of_request
-from services import record_import
-from services.catalog_io import OUTCOME_LABELS, RowOutcome
-from services.db import Database
-from services.departments import list_departments
-from services.errors import DomainError
-from services.record_columns import COLUMNS, KIND_LABELS, RecordKind
-from services.record_import_report import MAX_KEPT_LINES, ImportReport
+from services.catalog.catalog_io import OUTCOME_LABELS, RowOutcome
+from services.platform.db import Database
+from services.platform.errors import DomainError
+from services.records import record_import
+from services.records.record_columns import COLUMNS, KIND_LABELS, RecordKind
+from services.records.record_import_report import MAX_KEPT_LINES, ImportReport
+from services.registry.departments import list_departments
 
 # Lines shown on the page; the downloads carry every line the report kept.
 PAGE_LINES = 1_000

@@ -18,10 +18,8 @@ from starlette_admin.routing import route
 from admin_ui.views.case_inbox import CaseInboxView, Outcome, UrlQuery
 from models import Referral
 from models.enums import ReferralReason, ReferralStatus
-from services.errors import DomainError
-from services.labels import labels_of
-from services.referral_inbox import ReferralPage, referral_page, title_of
-from services.referrals import (
+from services.credit.referral_inbox import ReferralPage, referral_page, title_of
+from services.credit.referrals import (
     MANUAL_REASONS,
     READ_ONLY,
     ReferralDirection,
@@ -31,6 +29,8 @@ from services.referrals import (
     handle_referral,
     send_referral,
 )
+from services.platform.errors import DomainError
+from services.platform.labels import labels_of
 
 PAGE_SIZE = 20
 STATUSES = labels_of(ReferralStatus)

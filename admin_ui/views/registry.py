@@ -24,10 +24,10 @@ from admin_ui.views.entity_records import (
 )
 from models import Department, MarketEntity
 from models.enums import DataQualityIssue, EntityStatus, EntityType, RiskColour
-from services.clock import today
-from services.persons import links_of
-from services.registry import EntityFilter, entity_conditions
-from services.risk import assess
+from services.credit.risk import assess
+from services.platform.clock import today
+from services.registry.persons import links_of
+from services.registry.registry import EntityFilter, entity_conditions
 
 
 async def _persons(request: Request, obj: Any) -> list[dict[str, str]]:

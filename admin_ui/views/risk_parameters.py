@@ -13,8 +13,8 @@ from starlette_admin.exceptions import FormValidationError
 
 from admin_ui.base import ServiceView, value_of
 from models import RiskParameters
-from services.risk import set_rule_parameters
-from services.risk_parameters import DEFAULTS, Parameters
+from services.credit.risk import set_rule_parameters
+from services.credit.risk_parameters import DEFAULTS, Parameters
 
 _INTEGERS = ("window_days", "yellow_penalties", "red_penalties", "complaint_count")
 _RATES = ("red_resolution_rate", "yellow_resolution_rate")

@@ -1,0 +1,91 @@
+"""API tokens: issue (shown once), authenticate by hash, revoke."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from models import ApiToken, Department
+from models.enums import Role
+from models.types import utcnow
+from services.platform import audit
+from services.platform.access import principal_of, require_maintainer
+from services.platform.errors import DomainError
+from services.platform.principal import Principal
+
+PREFIX = "jg_"
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def create_token(session: AsyncSession, department_code: str, role: Role, name: str) -> tuple[ApiToken, str]:
+    """Issue a token; the plain text is returned once and never stored."""
+    require_maintainer(principal_of(session))
+    name = name.strip()
+    if not name:
+        raise DomainError("NAME_REQUIRED", "令牌名称不能为空", "name")
+    department = await session.scalar(select(Department).where(col(Department.code) == department_code))
+    if department is None:
+        raise DomainError("UNKNOWN_DEPARTMENT", f"部门“{department_code}”不存在", "departmentCode")
+    plain = PREFIX + secrets.token_urlsafe(32)
+    assert department.id is not None
+    token = ApiToken(name=name, token_hash=_hash(plain), department_id=department.id, role=role)
+    session.add(token)
+    await session.flush()
+    await audit.record(
+        session,
+        "token.created",
+        "ApiToken",
+        str(token.id),
+        None,
+        {"name": name, "department": department_code, "role": role.value},
+    )
+    return token, plain
+
+
+async def authenticate(session: AsyncSession, plain: str) -> Principal | None:
+    """The principal a token stands for, or None when it is unknown or revoked."""
+    if not plain.startswith(PREFIX):
+        return None
+    row = (
+        await session.execute(
+            select(ApiToken, Department)
+            .join(Department, col(Department.id) == ApiToken.department_id)
+            .where(col(ApiToken.token_hash) == _hash(plain), col(ApiToken.revoked_at).is_(None))
+        )
+    ).first()
+    if row is None:
+        return None
+    token, department = row
+    return Principal.acting_for(token.role, token.name, department, token.id)
+
+
+async def revoke_tokens(session: AsyncSession, token_ids: list[int]) -> int:
+    """Revoke these tokens, all or none; returns how many were still active."""
+    require_maintainer(principal_of(session))
+    tokens = (await session.scalars(select(ApiToken).where(col(ApiToken.id).in_(token_ids)))).all()
+    missing = sorted(set(token_ids) - {t.id for t in tokens if t.id is not None})
+    if missing:
+        raise DomainError("UNKNOWN_TOKEN", f"令牌 {', '.join(map(str, missing))} 不存在", "id")
+    revoked = 0
+    for token in tokens:
+        if token.revoked_at is None:
+            token.revoked_at = utcnow()
+            revoked += 1
+            await audit.record(
+                session, "token.revoked", "ApiToken", str(token.id), {"revoked": False}, {"revoked": True}
+            )
+    return revoked
+
+
+async def still_valid(session: AsyncSession, principal: Principal) -> bool:
+    """Whether the token a long-lived connection authenticated with is still unrevoked."""
+    if principal.token_id is None:
+        return True
+    row = (await session.execute(select(ApiToken.revoked_at).where(col(ApiToken.id) == principal.token_id))).first()
+    return row is not None and row[0] is None

@@ -1,0 +1,368 @@
+"""监管职责目录 as a file: import a CSV/XLSX row by row through `upsert_supervision_matter`,
+and export the whole catalog with the same headers, so an export re-imports unchanged.
+
+Each row is applied in its own savepoint: a bad row is rolled back alone and reported by
+row and column, the rest of the file is applied. A file that cannot be read as a catalog
+(not CSV/XLSX, unknown encoding, a required column missing, empty) is refused whole."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from models import Department, SupervisionMatter
+from models.enums import ApprovalLevel, MatterMode
+from services.catalog.catalog import MatterInput, upsert_supervision_matter
+from services.platform import audit, sheets
+from services.platform.access import principal_of, require_maintainer
+from services.platform.errors import DomainError, Forbidden, Problem, Unauthenticated
+from services.platform.labels import label, parse_label
+
+DEFAULT_DEADLINE_DAYS = 5
+_LIST_SEPARATORS = re.compile(r"[；;，,、\n]+")
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str  # MatterInput's
+    header: str  # as the admin form labels it, and as exported
+    required: bool = False
+    width: int = 14
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("code", "事项代码", True, 12),
+    Column("name", "事项名称", True, 32),
+    Column("mode", "监管模式", True, 26),
+    Column("legal_basis", "设定依据", True, 44),
+    Column("line", "负责条线", True, 10),
+    Column("approval_level", "审批层级", True, 10),
+    Column("handling_department_code", "承接部门", False, 14),
+    Column("entry_codes", "经营范围条目代码", False, 20),
+    Column("keywords", "关键词", False, 32),
+    Column("industry_codes", "行业代码", False, 14),
+    Column("claim_deadline_days", "认领时限（工作日）", False, 10),
+    Column("effective_from", "生效日期", True, 12),
+    Column("effective_to", "失效日期", False, 12),
+)
+HEADERS: dict[str, str] = {c.field: c.header for c in COLUMNS}
+_MATCH_RULES = ("keywords", "entry_codes")
+
+
+class RowOutcome(StrEnum):
+    CREATED = "CREATED"
+    UPDATED = "UPDATED"
+    UNCHANGED = "UNCHANGED"
+    REJECTED = "REJECTED"
+
+
+OUTCOME_LABELS = {
+    RowOutcome.CREATED: "新增",
+    RowOutcome.UPDATED: "更新",
+    RowOutcome.UNCHANGED: "无变化",
+    RowOutcome.REJECTED: "拒绝",
+}
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    column: str  # the header as the file wrote it; "" when the problem is the row's as a whole
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class RowResult:
+    row: int  # as the user sees it in the file: the header is row 1
+    code: str
+    outcome: RowOutcome
+    problems: tuple[RowProblem, ...] = ()
+
+    @property
+    def outcome_label(self) -> str:
+        return OUTCOME_LABELS[self.outcome]
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    rows: list[RowResult]
+    ignored_columns: list[str] = field(default_factory=list)
+
+    def count(self, outcome: RowOutcome) -> int:
+        return sum(1 for row in self.rows if row.outcome == outcome)
+
+
+def split_items(text: str) -> list[str]:
+    """A list in one cell or form field: keywords, entry codes, industry codes."""
+    return [item.strip() for item in _LIST_SEPARATORS.split(text) if item.strip()]
+
+
+def _key(header: str) -> str:
+    folded = unicodedata.normalize("NFKC", header)
+    return re.sub(r"[\s_*]", "", folded).lower()
+
+
+# Each column answers to its Chinese header and to its field name (snake_case or camelCase).
+_BY_KEY: dict[str, str] = {
+    **{_key(c.field): c.field for c in COLUMNS},
+    **{_key(c.header): c.field for c in COLUMNS},
+}
+
+
+@dataclass(frozen=True)
+class _Layout:
+    index: dict[str, int]  # field → position in the row
+    used: dict[str, str]  # field → the header text the file used
+    ignored: list[str]
+
+    def column_of(self, field_name: str) -> str:
+        return self.used.get(field_name, HEADERS.get(field_name, ""))
+
+
+def _layout(header: Sequence[str]) -> _Layout:
+    index: dict[str, int] = {}
+    used: dict[str, str] = {}
+    ignored: list[str] = []
+    for position, text in enumerate(header):
+        name = _BY_KEY.get(_key(text))
+        if name is None:
+            if text.strip():
+                ignored.append(text.strip())
+            continue
+        if name in index:
+            raise DomainError("DUPLICATE_COLUMN", f"“{HEADERS[name]}”列出现了两次（“{used[name]}”与“{text}”）", "file")
+        index[name], used[name] = position, text.strip()
+    missing = [c.header for c in COLUMNS if c.required and c.field not in index]
+    if missing:
+        raise DomainError("MISSING_COLUMNS", f"缺少必需的列：{'、'.join(missing)}；未导入任何内容", "file")
+    if not any(name in index for name in _MATCH_RULES):
+        raise DomainError("MISSING_COLUMNS", "须有“关键词”或“经营范围条目代码”列；未导入任何内容", "file")
+    return _Layout(index, used, ignored)
+
+
+class _RowReader:
+    """One row's cells as MatterInput values; a column the file leaves out keeps the stored
+    value of an existing matter (and the default for a new one)."""
+
+    def __init__(self, row: sheets.SheetRow, layout: _Layout, stored: MatterInput | None) -> None:
+        self.row, self.layout, self.stored = row, layout, stored
+        self.problems: list[RowProblem] = []
+
+    def present(self, name: str) -> bool:
+        return name in self.layout.index
+
+    def text(self, name: str) -> str:
+        value = self.row.cell(self.layout.index[name]) if self.present(name) else ""
+        return value.isoformat() if isinstance(value, date) else value.strip()
+
+    def problem(self, name: str, code: str, message: str) -> None:
+        self.problems.append(RowProblem(self.layout.column_of(name), code, message))
+
+    def kept(self, name: str, default: Any) -> Any:
+        return getattr(self.stored, name) if self.stored is not None else default
+
+    def items(self, name: str) -> list[str]:
+        if not self.present(name):
+            return list(self.kept(name, ()))
+        return split_items(self.text(name))
+
+    def choice(self, name: str, enum: type[MatterMode] | type[ApprovalLevel]) -> Any:
+        text = self.text(name)
+        found = parse_label(enum, text)
+        if found is None:
+            spelled = "、".join(label(member) for member in enum)
+            codes = "、".join(member.value for member in enum)
+            what = f"“{text}”无效" if text else "不能为空"
+            self.problem(name, f"INVALID_{name.upper()}", f"{HEADERS[name]}{what}：应为 {spelled}（或 {codes}）")
+        return found
+
+    def day(self, name: str, required: bool) -> date | None:
+        if not self.present(name):
+            return self.kept(name, None)  # type: ignore[no-any-return]
+        value = self.row.cell(self.layout.index[name])
+        if isinstance(value, date):
+            return value
+        if not value.strip():
+            if required:
+                self.problem(name, "REQUIRED", f"须填写{HEADERS[name]}")
+            return None
+        found = _DATE.match(value.strip()) or re.match(r"^(\d{4})(\d{2})(\d{2})$", value.strip())
+        try:
+            if found:
+                return date(int(found[1]), int(found[2]), int(found[3]))
+        except ValueError:
+            pass
+        self.problem(name, "INVALID_DATE", f"{HEADERS[name]}“{value}”不是有效日期（如 2026-01-01）")
+        return None
+
+    def deadline(self) -> int:
+        name = "claim_deadline_days"
+        if not self.present(name):
+            return int(self.kept(name, DEFAULT_DEADLINE_DAYS))
+        text = self.text(name)
+        if not text:
+            return DEFAULT_DEADLINE_DAYS
+        if not re.fullmatch(r"-?\d+", text):
+            self.problem(name, "INVALID_NUMBER", f"{HEADERS[name]}“{text}”应为整数")
+            return DEFAULT_DEADLINE_DAYS
+        return int(text)
+
+    def matter_input(self) -> MatterInput | None:
+        handling = (
+            self.text("handling_department_code")
+            if self.present("handling_department_code")
+            else self.kept("handling_department_code", None)
+        )
+        data = MatterInput(
+            code=self.text("code"),
+            name=self.text("name"),
+            mode=self.choice("mode", MatterMode),
+            legal_basis=self.text("legal_basis"),
+            line=self.text("line"),
+            approval_level=self.choice("approval_level", ApprovalLevel),
+            effective_from=self.day("effective_from", required=True) or date.min,
+            handling_department_code=handling or None,
+            entry_codes=self.items("entry_codes"),
+            keywords=self.items("keywords"),
+            industry_codes=self.items("industry_codes"),
+            claim_deadline_days=self.deadline(),
+            effective_to=self.day("effective_to", required=False),
+        )
+        return None if self.problems else data
+
+
+def _field_name(api_field: str | None) -> str:
+    """services name fields as the API does (handlingDepartmentCode)."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", api_field or "").lower().split(".")[0]
+
+
+def _snapshot(matter: SupervisionMatter) -> dict[str, Any]:
+    return audit.snapshot(matter, exclude=("id", "updated_at"))
+
+
+async def _stored(session: AsyncSession) -> tuple[dict[str, MatterInput], dict[str, dict[str, Any]]]:
+    """Every matter as an import row would state it, and as the audit log snapshots it."""
+    matters = (await session.scalars(select(SupervisionMatter))).all()
+    department_codes = await _department_codes(session, matters)
+    inputs = {m.code: _as_input(m, department_codes) for m in matters}
+    return inputs, {m.code: _snapshot(m) for m in matters}
+
+
+async def _department_codes(session: AsyncSession, matters: Sequence[SupervisionMatter]) -> dict[int, str]:
+    ids = {m.handling_department_id for m in matters if m.handling_department_id is not None}
+    if not ids:
+        return {}
+    rows = await session.execute(select(Department.id, Department.code).where(col(Department.id).in_(ids)))
+    return {int(row[0]): str(row[1]) for row in rows}
+
+
+def _as_input(matter: SupervisionMatter, department_codes: dict[int, str]) -> MatterInput:
+    handling = matter.handling_department_id
+    return MatterInput(
+        code=matter.code,
+        name=matter.name,
+        mode=matter.mode,
+        legal_basis=matter.legal_basis,
+        line=matter.line,
+        approval_level=matter.approval_level,
+        effective_from=matter.effective_from,
+        handling_department_code=department_codes.get(handling) if handling is not None else None,
+        entry_codes=tuple(matter.entry_codes),
+        keywords=tuple(matter.keywords),
+        industry_codes=tuple(matter.industry_codes),
+        claim_deadline_days=matter.claim_deadline_days,
+        effective_to=matter.effective_to,
+    )
+
+
+async def import_catalog(session: AsyncSession, filename: str, data: bytes) -> ImportReport:
+    """Apply a catalog file; the report says, row by row, what became of each."""
+    require_maintainer(principal_of(session))
+    sheet = sheets.read_sheet(filename, data)
+    layout = _layout(sheet.header)
+    inputs, snapshots = await _stored(session)
+    seen: dict[str, int] = {}
+    results: list[RowResult] = []
+    for row in sheet.rows:
+        row_code = _row_code(row, layout)
+        reader = _RowReader(row, layout, inputs.get(row_code))
+        if row_code in seen:
+            first = seen[row_code]
+            reader.problem("code", "DUPLICATE_ROW", f"事项代码“{row_code}”在第 {first} 行已出现，本行未导入")
+        matter_input = reader.matter_input()
+        if matter_input is None:
+            results.append(RowResult(row.number, row_code, RowOutcome.REJECTED, tuple(reader.problems)))
+            continue
+        seen.setdefault(row_code, row.number)
+        results.append(await _apply(session, row.number, matter_input, snapshots.get(row_code), layout))
+    return ImportReport(results, layout.ignored)
+
+
+def _row_code(row: sheets.SheetRow, layout: _Layout) -> str:
+    value = row.cell(layout.index["code"])
+    return value.isoformat() if isinstance(value, date) else value.strip()
+
+
+async def _apply(
+    session: AsyncSession, number: int, data: MatterInput, before: dict[str, Any] | None, layout: _Layout
+) -> RowResult:
+    try:
+        async with session.begin_nested():
+            matter = await upsert_supervision_matter(session, data)
+            after = _snapshot(matter)
+    except (Unauthenticated, Forbidden):
+        raise
+    except DomainError as error:
+        return RowResult(number, data.code, RowOutcome.REJECTED, _row_problems(error.problems, layout))
+    except IntegrityError:
+        conflict = RowProblem("", "CONFLICT", "与同时进行的另一项修改冲突，本行未导入，请重新导入")
+        return RowResult(number, data.code, RowOutcome.REJECTED, (conflict,))
+    if before is None:
+        return RowResult(number, data.code, RowOutcome.CREATED)
+    return RowResult(number, data.code, RowOutcome.UPDATED if after != before else RowOutcome.UNCHANGED)
+
+
+def _row_problems(problems: Sequence[Problem], layout: _Layout) -> tuple[RowProblem, ...]:
+    return tuple(RowProblem(layout.column_of(_field_name(p.field)), p.code, p.message) for p in problems)
+
+
+async def catalog_rows(session: AsyncSession) -> list[list[Any]]:
+    """The whole catalog in COLUMNS order, values as a file states them."""
+    require_maintainer(principal_of(session))
+    matters = (await session.scalars(select(SupervisionMatter).order_by(col(SupervisionMatter.code)))).all()
+    department_codes = await _department_codes(session, matters)
+    rows: list[list[Any]] = []
+    for matter in matters:
+        stated = _as_input(matter, department_codes)
+        values: dict[str, Any] = {
+            **{c.field: getattr(stated, c.field) for c in COLUMNS},
+            "mode": label(matter.mode),
+            "approval_level": label(matter.approval_level),
+            "handling_department_code": stated.handling_department_code or "",
+            "entry_codes": "；".join(stated.entry_codes),
+            "keywords": "；".join(stated.keywords),
+            "industry_codes": "；".join(stated.industry_codes),
+        }
+        rows.append([values[c.field] for c in COLUMNS])
+    return rows
+
+
+async def export_csv(session: AsyncSession) -> bytes:
+    rows = await catalog_rows(session)
+    as_text = [[v.isoformat() if isinstance(v, date) else ("" if v is None else v) for v in row] for row in rows]
+    return sheets.write_csv([c.header for c in COLUMNS], as_text)
+
+
+async def export_xlsx(session: AsyncSession) -> bytes:
+    rows = [[None if v == "" else v for v in row] for row in await catalog_rows(session)]
+    return sheets.write_xlsx("监管职责目录", [c.header for c in COLUMNS], rows, [c.width for c in COLUMNS])

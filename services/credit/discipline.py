@@ -1,0 +1,154 @@
+"""联合惩戒: the discipline-measure catalog, and what discipline follows for an entity now.
+
+The level follows from the lists the entity stands on today: BANNED on the serious-dishonest
+list, else RESTRICTED on the abnormal-operation list, else NONE. The reasons are those standing
+listings; the measures are the active catalog entries of every kind it stands on.
+
+Any authenticated caller may ask about any entity of the city, whatever its jurisdiction: joint
+discipline is applied by every department (a procurement or licensing desk checks each bidder
+or applicant), and the verdict shows no more than the public sees of the listings, plus the
+catalog."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from models import DisciplineMeasure, Listing, MarketEntity
+from models.enums import DisciplineLevel, ListingKind
+from models.types import utcnow
+from services.credit.listing_rules import standing_on
+from services.platform import audit
+from services.platform.access import UNRESTRICTED, principal_of, require_authenticated, require_maintainer
+from services.platform.clock import today
+from services.platform.errors import Collector, DomainError, Expect, check_expectation
+from services.registry import uscc
+
+_CODE = re.compile(r"^[A-Za-z0-9_.-]{2,32}$")
+# The most severe list decides the level.
+_LEVELS = (
+    (ListingKind.SERIOUS_DISHONEST, DisciplineLevel.BANNED),
+    (ListingKind.ABNORMAL_OPERATION, DisciplineLevel.RESTRICTED),
+)
+
+
+@dataclass(frozen=True)
+class DisciplineVerdict:
+    level: DisciplineLevel
+    as_of: date
+    reasons: list[Listing] = field(default_factory=list)  # the listings that stand, newest first
+    measures: list[DisciplineMeasure] = field(default_factory=list)
+
+
+def verdict(standing: Sequence[Listing], measures: Sequence[DisciplineMeasure], on: date) -> DisciplineVerdict:
+    """From the listings that stand and the active catalog: the level, its reasons and measures."""
+    kinds = {listing.kind for listing in standing}
+    level = next((level for kind, level in _LEVELS if kind in kinds), DisciplineLevel.NONE)
+    return DisciplineVerdict(level, on, list(standing), [m for m in measures if m.listing_kind in kinds])
+
+
+async def _active_measures(session: AsyncSession) -> list[DisciplineMeasure]:
+    query = select(DisciplineMeasure).where(col(DisciplineMeasure.active)).order_by(col(DisciplineMeasure.code))
+    return list((await session.scalars(query)).all())
+
+
+async def verdicts_of(session: AsyncSession, entity_ids: Sequence[int]) -> list[DisciplineVerdict]:
+    """For a DataLoader: each entity's verdict today, in two statements whatever the batch."""
+    require_authenticated(principal_of(session))
+    on = today()
+    rows = await session.scalars(
+        select(Listing)
+        .where(col(Listing.entity_id).in_(list(entity_ids)), standing_on(on))
+        .order_by(col(Listing.listed_on).desc(), col(Listing.id).desc())
+    )
+    standing: dict[int, list[Listing]] = {key: [] for key in entity_ids}
+    for row in rows:
+        standing[row.entity_id].append(row)
+    measures = await _active_measures(session) if any(standing.values()) else []
+    return [verdict(standing[key], measures, on) for key in entity_ids]
+
+
+async def discipline(session: AsyncSession, code: str) -> DisciplineVerdict | None:
+    """discipline(uscc): the verdict for one entity of the city now; None when it is unknown."""
+    require_authenticated(principal_of(session))
+    try:
+        normalised = uscc.check(code).code
+    except uscc.MalformedUscc as exc:
+        raise DomainError("INVALID_USCC", exc.message, "uscc") from exc
+    entity_id = await session.scalar(
+        select(col(MarketEntity.id)).where(col(MarketEntity.uscc) == normalised).execution_options(**UNRESTRICTED)
+    )
+    if entity_id is None:
+        return None
+    [found] = await verdicts_of(session, [entity_id])
+    return found
+
+
+# -- the catalog (惩戒措施), kept by maintainers -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeasureInput:
+    code: str
+    name: str
+    listing_kind: ListingKind
+    legal_basis: str
+    applied_by: str  # 实施部门
+    active: bool = True
+
+
+async def upsert_discipline_measure(
+    session: AsyncSession, data: MeasureInput, expect: Expect = Expect.ANY
+) -> tuple[DisciplineMeasure, bool]:
+    """One catalog entry by its code, audited when it changes; whether it was new."""
+    require_maintainer(principal_of(session))
+    problems = Collector()
+    code, name = data.code.strip(), data.name.strip()
+    basis, applied_by = data.legal_basis.strip(), data.applied_by.strip()
+    if not _CODE.match(code):
+        problems.add("INVALID_MEASURE_CODE", "措施代码为 2–32 位字母、数字、点、下划线或连字符", "code")
+    for value, limit, what, name_of in ((name, 256, "措施名称", "name"), (basis, 4000, "法律依据", "legalBasis"),
+                                        (applied_by, 256, "实施部门", "appliedBy")):  # fmt: skip
+        if not value:
+            problems.add("REQUIRED", f"{what}不能为空", name_of)
+        elif len(value) > limit:
+            problems.add("TOO_LONG", f"{what}最多 {limit} 个字符", name_of)
+        elif "\x00" in value:
+            problems.add("INVALID_TEXT", f"{what}含有空字符（\\x00）", name_of)
+    problems.raise_if_any()
+
+    measure = await session.scalar(select(DisciplineMeasure).where(col(DisciplineMeasure.code) == code))
+    check_expectation(expect, measure is not None, "惩戒措施", code, "code")
+    exclude = ("id", "created_at", "updated_at")
+    before = audit.snapshot(measure, exclude=exclude) if measure is not None else None
+    values: dict[str, object] = {"name": name, "listing_kind": data.listing_kind, "legal_basis": basis,
+                                 "applied_by": applied_by, "active": data.active}  # fmt: skip
+    if measure is None:
+        measure = DisciplineMeasure(code=code, **values)  # type: ignore[arg-type]
+        session.add(measure)
+    else:
+        for key, new in values.items():
+            setattr(measure, key, new)
+    after = audit.snapshot(measure, exclude=exclude)
+    if before != after:
+        measure.updated_at = utcnow()
+        await session.flush()
+        await audit.record(session, "discipline_measure.upserted", "DisciplineMeasure", code, before, after)
+    return measure, before is None
+
+
+async def list_measures(
+    session: AsyncSession, listing_kind: ListingKind | None = None, active: bool | None = None
+) -> list[DisciplineMeasure]:
+    require_authenticated(principal_of(session))
+    query = select(DisciplineMeasure).order_by(col(DisciplineMeasure.code))
+    if listing_kind is not None:
+        query = query.where(col(DisciplineMeasure.listing_kind) == listing_kind)
+    if active is not None:
+        query = query.where(col(DisciplineMeasure.active) == active)
+    return list((await session.scalars(query)).all())

@@ -1,0 +1,355 @@
+"""联动告知: one department alerts another about an entity.
+
+A referral goes SENT → ACKNOWLEDGED → HANDLED (with an outcome); only the receiving department
+moves it, each step one conditional UPDATE, so of two acts at once exactly one wins. Sender and
+recipient both read it; maintainers read every referral and act on none. Referrals the platform
+raises itself (a revoked licence, the 3-year escalation reminder) carry a source key, so each
+reaches each department once however often the cause is seen again."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy import Select, func, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from models import Department, License, MarketEntity, Notice, Referral
+from models.enums import ReferralReason, ReferralStatus
+from models.types import UTCDateTime, utcnow
+from services.platform import audit
+from services.platform.access import may_handle_notices, principal_of, require_authenticated
+from services.platform.db import insert_if_absent
+from services.platform.errors import Collector, DomainError, Forbidden
+from services.platform.labels import label
+from services.platform.paging import Page, decode_cursor, encode_cursor
+from services.platform.principal import Principal
+from services.records import records as record_rules
+
+if TYPE_CHECKING:
+    from services.records.revocation import Revocation
+
+_CURSOR = "referral"
+TEXT_LIMIT = 2000
+# What a department may send itself; the others the platform raises (refer_once).
+MANUAL_REASONS = (ReferralReason.MANUAL, ReferralReason.INSPECTION_FINDING)
+READ_ONLY = "只有部门业务账号可以办理联动告知（维护人员只能查看）"
+T = TypeVar("T")
+
+
+class ReferralDirection(StrEnum):
+    SENT = "SENT"  # from the department in view
+    RECEIVED = "RECEIVED"  # to it
+
+
+@dataclass(frozen=True)
+class ReferralFilter:
+    direction: ReferralDirection | None = None
+    status: ReferralStatus | None = None
+    reason: ReferralReason | None = None
+    uscc: str | None = None
+    # Whose referrals a maintainer reads; a department always reads its own.
+    department_code: str | None = None
+
+
+@dataclass(frozen=True)
+class ReferralInput:
+    uscc: str
+    to_department_code: str
+    reason: ReferralReason
+    message: str
+
+
+def _require_handler(principal: Principal) -> int:
+    """The department whose referrals the caller sends and handles."""
+    require_authenticated(principal)
+    if not may_handle_notices(principal) or principal.department_id is None:
+        raise Forbidden(READ_ONLY)
+    return principal.department_id
+
+
+def _text(value: str, label_: str, field: str, problems: Collector) -> str:
+    cleaned = value.strip()
+    if not cleaned:
+        problems.add("REQUIRED", f"须写明{label_}", field)
+    elif len(cleaned) > TEXT_LIMIT:
+        problems.add("TOO_LONG", f"{label_}最多 {TEXT_LIMIT} 个字符", field)
+    elif "\x00" in cleaned:
+        problems.add("INVALID_TEXT", f"{label_}含有空字符（\\x00）", field)
+    return cleaned
+
+
+def visible_referrals(session: AsyncSession, query: Select[T], flt: ReferralFilter) -> Select[T]:
+    """Which referrals the caller reads (a department those it sent or received; maintainers
+    all, or one department's), narrowed by the filter: one rule for a page and its count."""
+    principal = principal_of(session)
+    require_authenticated(principal)
+    in_view: Any = None
+    if not principal.is_maintainer:
+        if flt.department_code and flt.department_code.strip() != principal.department_code:
+            return query.where(sa.false())
+        in_view = principal.department_id
+    elif flt.department_code and flt.department_code.strip():
+        in_view = select(col(Department.id)).where(col(Department.code) == flt.department_code.strip())
+        in_view = in_view.scalar_subquery()
+    sent, received = col(Referral.from_department_id) == in_view, col(Referral.to_department_id) == in_view
+    if flt.direction is not None:
+        if in_view is None:
+            raise DomainError("DEPARTMENT_REQUIRED", "按发出或收到筛选时，维护人员须指定部门", "departmentCode")
+        query = query.where(sent if flt.direction is ReferralDirection.SENT else received)
+    elif in_view is not None:
+        query = query.where(sa.or_(sent, received))
+    if flt.status is not None:
+        query = query.where(col(Referral.status) == flt.status)
+    if flt.reason is not None:
+        query = query.where(col(Referral.reason) == flt.reason)
+    if flt.uscc:
+        query = query.join(MarketEntity, col(MarketEntity.id) == Referral.entity_id).where(
+            col(MarketEntity.uscc) == flt.uscc.strip().upper()
+        )
+    return query
+
+
+async def list_referrals(session: AsyncSession, flt: ReferralFilter, first: int, after: str | None) -> Page[Referral]:
+    """Oldest first, so that an integrator polling with `after` receives each new referral once."""
+    after_id = decode_cursor(_CURSOR, after)
+    query = visible_referrals(session, select(Referral), flt).order_by(col(Referral.id)).limit(first + 1)
+    if after_id is not None:
+        if not after_id.isdigit():
+            raise DomainError("INVALID_CURSOR", "分页游标无效：请使用上一页返回的 endCursor", "after")
+        query = query.where(col(Referral.id) > int(after_id))
+    rows = list((await session.scalars(query)).all())
+    items = rows[:first]
+    return Page(items, [encode_cursor(_CURSOR, str(r.id)) for r in items], len(rows) > first, after_id is not None)
+
+
+async def count_referrals(session: AsyncSession, flt: ReferralFilter) -> int:
+    query = visible_referrals(session, select(func.count(col(Referral.id))).select_from(Referral), flt)
+    return int(await session.scalar(query) or 0)
+
+
+async def referrals_of_entities(session: AsyncSession, entity_ids: Sequence[int]) -> list[Referral]:
+    """For a DataLoader: the caller's referrals (all for maintainers) about these entities."""
+    query = visible_referrals(session, select(Referral), ReferralFilter())
+    query = query.where(col(Referral.entity_id).in_(list(entity_ids))).order_by(col(Referral.id))
+    return list((await session.scalars(query)).all())
+
+
+async def _recipient(session: AsyncSession, code: str, own: int, problems: Collector) -> Department | None:
+    cleaned = code.strip()
+    if not cleaned:
+        problems.add("REQUIRED", "请选择接收部门", "toDepartmentCode")
+        return None
+    target = await session.scalar(select(Department).where(col(Department.code) == cleaned))
+    if target is None:
+        problems.add("UNKNOWN_DEPARTMENT", f"部门“{cleaned}”不存在", "toDepartmentCode")
+    elif target.id == own:
+        problems.add("SAME_DEPARTMENT", "不能向本部门发送联动告知", "toDepartmentCode")
+        return None
+    return target
+
+
+async def _subject(
+    session: AsyncSession, uscc: str, target: Department | None, problems: Collector
+) -> MarketEntity | None:
+    """The entity, as the caller may see it; and the recipient must be able to see it too."""
+    known = len(problems.problems)
+    code = record_rules.checked_code(uscc, problems)
+    if len(problems.problems) > known:
+        return None
+    entity = await session.scalar(select(MarketEntity).where(col(MarketEntity.uscc) == code.code))
+    if entity is None:
+        problems.problems.append(record_rules.missing_entity(code))
+        return None
+    if target is not None:
+        reachable = select(col(MarketEntity.id)).where(
+            col(MarketEntity.id) == entity.id, *record_rules.within_reach(target.level, target.region_code)
+        )
+        if await session.scalar(reachable) is None:
+            problems.add(
+                "OUTSIDE_RECIPIENT_JURISDICTION", f"“{entity.name}”不在{target.name}的辖区内", "toDepartmentCode"
+            )
+    return entity
+
+
+async def send_referral(session: AsyncSession, data: ReferralInput) -> Referral:
+    """A department alerts another about an entity it may see; the recipient must be one whose
+    jurisdiction holds the entity, or it could not read what it is told about."""
+    own = _require_handler(principal_of(session))
+    problems = Collector()
+    if data.reason not in MANUAL_REASONS:
+        problems.add("AUTOMATIC_REASON", f"“{label(data.reason)}”的联动告知由平台自动发送", "reason")
+    message = _text(data.message, "告知内容", "message", problems)
+    target = await _recipient(session, data.to_department_code, own, problems)
+    entity = await _subject(session, data.uscc, target, problems)
+    problems.raise_if_any()
+    assert entity is not None and entity.id is not None and target is not None and target.id is not None
+    referral = Referral(
+        entity_id=entity.id,
+        from_department_id=own,
+        to_department_id=target.id,
+        reason=data.reason,
+        message=message,
+        status=ReferralStatus.SENT,
+    )
+    session.add(referral)
+    await session.flush()
+    after = {"uscc": entity.uscc, "to": target.code, "reason": data.reason, "message": message}
+    await audit.record(session, "referral.sent", "Referral", str(referral.id), None, after)
+    return referral
+
+
+async def _transition(
+    session: AsyncSession, referral_id: int, expected: tuple[ReferralStatus, ...], action: str, values: dict[str, Any]
+) -> Referral:
+    """Move one referral the caller received out of `expected`, in one conditional UPDATE:
+    of two requests at once exactly one finds it still in `expected`."""
+    own = _require_handler(principal_of(session))
+    moved = await session.scalar(
+        update(Referral)
+        .where(
+            col(Referral.id) == referral_id,
+            col(Referral.to_department_id) == own,
+            col(Referral.status).in_(expected),
+        )
+        .values(**values)
+        .returning(col(Referral.id))
+    )
+    referral = await session.get(Referral, referral_id, populate_existing=True)
+    if moved is None:
+        if referral is None or own not in (referral.to_department_id, referral.from_department_id):
+            # Another department's referral: whether it exists is not the caller's business.
+            raise DomainError("REFERRAL_NOT_FOUND", f"联动告知 {referral_id} 不存在或与本部门无关", "id")
+        if referral.to_department_id != own:
+            raise DomainError("NOT_RECIPIENT", f"只有接收部门可以{action}该联动告知", "id")
+        raise DomainError(
+            f"ALREADY_{referral.status.value}", f"该联动告知{label(referral.status)}，不能再{action}", "id"
+        )
+    assert referral is not None
+    return referral
+
+
+async def acknowledge_referral(session: AsyncSession, referral_id: int) -> Referral:
+    """签收: the recipient has it in hand."""
+    values = {"status": ReferralStatus.ACKNOWLEDGED, "acknowledged_at": utcnow()}
+    referral = await _transition(session, referral_id, (ReferralStatus.SENT,), "签收", values)
+    before, after = {"status": ReferralStatus.SENT.value}, {"status": referral.status.value}
+    await audit.record(session, "referral.acknowledged", "Referral", str(referral_id), before, after)
+    return referral
+
+
+async def handle_referral(session: AsyncSession, referral_id: int, outcome: str) -> Referral:
+    """办结, with what was done; handled straight from SENT, it counts as acknowledged then too."""
+    _require_handler(principal_of(session))
+    problems = Collector()
+    text = _text(outcome, "办理结果", "outcome", problems)
+    problems.raise_if_any()
+    now = utcnow()
+    values = {
+        "status": ReferralStatus.HANDLED,
+        "outcome": text,
+        "handled_at": now,
+        "acknowledged_at": func.coalesce(col(Referral.acknowledged_at), sa.literal(now, UTCDateTime())),
+    }
+    expected = (ReferralStatus.SENT, ReferralStatus.ACKNOWLEDGED)
+    referral = await _transition(session, referral_id, expected, "办结", values)
+    # The UPDATE returns only the new row: an acknowledgement older than this act says it was ACKNOWLEDGED.
+    acknowledged_earlier = referral.acknowledged_at is not None and referral.acknowledged_at < now
+    was = ReferralStatus.ACKNOWLEDGED if acknowledged_earlier else ReferralStatus.SENT
+    after = {"status": referral.status.value, "outcome": text}
+    await audit.record(session, "referral.handled", "Referral", str(referral_id), {"status": was.value}, after)
+    return referral
+
+
+async def refer_once(
+    session: AsyncSession,
+    *,
+    entity_id: int,
+    to_department_id: int,
+    reason: ReferralReason,
+    message: str,
+    source_key: str,
+    from_department_id: int | None = None,
+    license_id: int | None = None,
+    listing_id: int | None = None,
+) -> Referral | None:
+    """An automatic referral: sent unless this department already has the one of `source_key`
+    (a concurrent sender's insert waits, then yields). The new referral, or None."""
+    values = {
+        "entity_id": entity_id,
+        "to_department_id": to_department_id,
+        "from_department_id": from_department_id,
+        "reason": reason,
+        "message": message,
+        "status": ReferralStatus.SENT,
+        "source_key": source_key,
+        "license_id": license_id,
+        "listing_id": listing_id,
+    }
+    new_id = await insert_if_absent(session, Referral, values, ["source_key", "to_department_id"])
+    return await session.get(Referral, new_id) if new_id is not None else None
+
+
+def revocation_key(licence_id: int, penalty_id: int) -> str:
+    """One revocation: this licence, revoked by this penalty. A licence revoked again by another
+    penalty (the first withdrawn, or a second one taking over) is a new revocation."""
+    return f"license-revoked:{licence_id}:{penalty_id}"
+
+
+async def refer_revocation(session: AsyncSession, revocation: Revocation) -> list[Referral]:
+    """吊销许可证件 refers, from the penalty's department, to the entity's registration authority
+    and every department that claimed a notice of the entity (not to the penalty's own)."""
+    licence = revocation.licence
+    assert licence.id is not None
+    authority = await session.scalar(
+        sa.select(col(MarketEntity.registration_authority_id)).where(col(MarketEntity.id) == licence.entity_id)
+    )
+    claimed = await session.scalars(
+        sa.select(col(Notice.department_id))
+        .where(col(Notice.entity_id) == licence.entity_id, col(Notice.claimed_at).is_not(None))
+        .distinct()
+    )
+    candidates = {authority, *claimed.all()}
+    recipients = sorted(d for d in candidates if d is not None and d != revocation.source_department_id)
+    if not recipients:
+        return []
+    departments = await session.scalars(
+        select(Department).where(col(Department.id).in_([revocation.source_department_id, *recipients]))
+    )
+    by_id = {department.id: department for department in departments.all()}
+    source = by_id[revocation.source_department_id]
+    certificate = licence.certificate_name or "许可证件"
+    message = (
+        f"{source.name}以行政处罚决定“{revocation.document_number}”吊销了{licence.party_name}的{certificate}"
+        f"（许可编号 {licence.license_number}，{licence.authority_name}许可决定“{licence.document_number}”），"
+        "请依职责跟进。"
+    )
+    key = revocation_key(licence.id, revocation.penalty_id)
+    sent = []
+    for department_id in recipients:
+        referral = await refer_once(
+            session,
+            entity_id=licence.entity_id,
+            to_department_id=department_id,
+            reason=ReferralReason.LICENSE_REVOKED,
+            message=message,
+            source_key=key,
+            from_department_id=source.id,
+            license_id=licence.id,
+        )
+        if referral is not None:
+            after = {"to": by_id[department_id].code, "reason": ReferralReason.LICENSE_REVOKED, "sourceKey": key}
+            await audit.record(session, "referral.sent", "Referral", str(referral.id), None, after, source.code)
+            sent.append(referral)
+    return sent
+
+
+async def licences_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[License | None]:
+    """For a DataLoader: the licences referrals are about (licences are shared for supervision)."""
+    rows = await session.scalars(select(License).where(col(License.id).in_(list(ids))))
+    by_id = {row.id: row for row in rows}
+    return [by_id.get(key) for key in ids]

@@ -1,0 +1,127 @@
+"""告知收件箱: a page of the caller's notices, newest first, with what a desk needs beside each
+(the entity, the matter, the departments a forward came from or went to), fetched a kind at a time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from models import Department, MarketEntity, Notice, SupervisionMatter
+from models.enums import NoticeStatus
+from services.notices.notices import (
+    NoticeFilter,
+    count_notices,
+    entities_by_ids,
+    is_overdue,
+    matters_by_ids,
+    visible_notices,
+)
+from services.platform.paging import both_ways, encode_cursor, page_key
+from services.registry.departments import departments_by_ids
+
+_CURSOR = "inbox"
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    notice: Notice
+    # None when the entity lies outside the caller's jurisdiction: the row policy hides it.
+    entity: MarketEntity | None
+    matter: SupervisionMatter | None
+    department: Department | None
+    forwarded_from: Department | None
+    forwarded_to: Department | None
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    rows: list[InboxRow]
+    total: int
+    older: str | None  # cursor of the next page (older notices), if there is one
+    newer: str | None  # cursor of the previous page (newer notices), if there is one
+
+
+async def _forwards(session: AsyncSession, notices: list[Notice]) -> tuple[dict[int, int], dict[int, int]]:
+    """Department ids: of the notice each forward came from, and of the notice each forward became."""
+    came_from: dict[int, int] = {}
+    from_ids = [n.forwarded_from_id for n in notices if n.forwarded_from_id is not None]
+    if from_ids:
+        query = select(col(Notice.id), col(Notice.department_id)).where(col(Notice.id).in_(from_ids))
+        for notice_id, department_id in (await session.execute(query)).all():
+            if notice_id is not None:
+                came_from[notice_id] = department_id
+    went_to: dict[int, int] = {}
+    forwarded = [n.id for n in notices if n.status is NoticeStatus.FORWARDED]
+    if forwarded:
+        query = select(col(Notice.forwarded_from_id), col(Notice.department_id)).where(
+            col(Notice.forwarded_from_id).in_(forwarded)
+        )
+        for source, department_id in (await session.execute(query)).all():
+            if source is not None:
+                went_to[source] = department_id
+    return came_from, went_to
+
+
+async def inbox_page(
+    session: AsyncSession, flt: NoticeFilter, size: int, older: str | None = None, newer: str | None = None
+) -> InboxPage:
+    """The notices the caller may see (services.notices.notices.visible_notices), `size` to a page."""
+    query, key = visible_notices(session, select(Notice), flt), col(Notice.id)
+    notices, more_older, more_newer = await both_ways(
+        session, query, key, size, page_key(_CURSOR, older), page_key(_CURSOR, newer)
+    )
+    came_from, went_to = await _forwards(session, notices)
+    entities = await entities_by_ids(session, [n.entity_id for n in notices])
+    matters = await matters_by_ids(session, [n.matter_id for n in notices])
+    department_ids = sorted({n.department_id for n in notices} | set(came_from.values()) | set(went_to.values()))
+    departments = {d.id: d for d in await departments_by_ids(session, department_ids) if d is not None}
+    rows = [
+        InboxRow(
+            notice=notice,
+            entity=entity,
+            matter=matter,
+            department=departments.get(notice.department_id),
+            forwarded_from=departments.get(came_from.get(notice.forwarded_from_id or 0, 0)),
+            forwarded_to=departments.get(went_to.get(notice.id or 0, 0)),
+            overdue=is_overdue(notice),
+        )
+        for notice, entity, matter in zip(notices, entities, matters, strict=True)
+    ]
+    return InboxPage(
+        rows=rows,
+        total=await count_notices(session, flt),
+        older=encode_cursor(_CURSOR, str(notices[-1].id)) if more_older else None,
+        newer=encode_cursor(_CURSOR, str(notices[0].id)) if more_newer else None,
+    )
+
+
+async def title_of(session: AsyncSession, notice_id: int) -> str:
+    """How a message names one notice: its entity and matter, as far as the caller may see them."""
+    notice = await session.scalar(
+        visible_notices(session, select(Notice), NoticeFilter()).where(col(Notice.id) == notice_id)
+    )
+    if notice is None:
+        return f"告知 {notice_id}"
+    [entity] = await entities_by_ids(session, [notice.entity_id])
+    [matter] = await matters_by_ids(session, [notice.matter_id])
+    parts = [entity.name if entity else f"告知 {notice_id}", matter.name if matter else ""]
+    return "·".join(p for p in parts if p)
+
+
+@dataclass(frozen=True)
+class InboxCounts:
+    pushed: int  # waiting to be claimed, overdue ones included
+    overdue: int
+    claimed: int  # claimed, feedback still to give
+
+
+async def inbox_counts(session: AsyncSession) -> InboxCounts:
+    """What waits in the caller's inbox, by the same visibility rule as the page."""
+    return InboxCounts(
+        pushed=await count_notices(session, NoticeFilter(status=NoticeStatus.PUSHED)),
+        overdue=await count_notices(session, NoticeFilter(overdue=True)),
+        claimed=await count_notices(session, NoticeFilter(status=NoticeStatus.CLAIMED)),
+    )

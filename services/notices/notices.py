@@ -1,0 +1,292 @@
+"""双告知: the notices' workflow (claim, forward, return, feedback, the open pool).
+
+Routing, which pushes the notices in the first place, is services/catalog/routing.py."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, TypeVar
+
+from sqlalchemy import Select, func, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from models import Department, MarketEntity, Notice, SupervisionMatter
+from models.enums import FeedbackKind, NoticeStatus
+from models.types import utcnow
+from services.catalog import catalog_versions
+from services.platform import audit, calendar
+from services.platform.access import principal_of, require_authenticated, require_notice_handler
+from services.platform.clock import today
+from services.platform.errors import DomainError
+from services.platform.labels import label
+from services.platform.paging import Page, decode_cursor, encode_cursor
+
+_CURSOR = "notice"
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class NoticeFilter:
+    status: NoticeStatus | None = None
+    overdue: bool | None = None
+    department_code: str | None = None
+    uscc: str | None = None
+
+
+def is_overdue(notice: Notice, on: date | None = None) -> bool:
+    """Derived, never stored: still unclaimed after its deadline."""
+    return notice.status is NoticeStatus.PUSHED and (on or today()) > notice.deadline
+
+
+def visible_notices(session: AsyncSession, query: Select[T], flt: NoticeFilter) -> Select[T]:
+    """Which notices the caller sees (a department its own; maintainers every
+    department's), narrowed by the filter: one rule for the page and its count."""
+    principal = principal_of(session)
+    require_authenticated(principal)
+    if not principal.is_maintainer:
+        query = query.where(col(Notice.department_id) == principal.department_id)
+    if flt.department_code:
+        query = query.join(Department, col(Department.id) == Notice.department_id).where(
+            col(Department.code) == flt.department_code
+        )
+    if flt.uscc:
+        query = query.join(MarketEntity, col(MarketEntity.id) == Notice.entity_id).where(
+            col(MarketEntity.uscc) == flt.uscc.strip().upper()
+        )
+    if flt.status is not None:
+        query = query.where(col(Notice.status) == flt.status)
+    if flt.overdue is not None:
+        overdue = (col(Notice.status) == NoticeStatus.PUSHED) & (col(Notice.deadline) < today())
+        query = query.where(overdue if flt.overdue else ~overdue)
+    return query
+
+
+async def list_notices(session: AsyncSession, flt: NoticeFilter, first: int, after: str | None) -> Page[Notice]:
+    after_id = decode_cursor(_CURSOR, after)
+    query = visible_notices(session, select(Notice), flt).order_by(col(Notice.id)).limit(first + 1)
+    if after_id is not None:
+        if not after_id.isdigit():
+            raise DomainError("INVALID_CURSOR", "分页游标无效：请使用上一页返回的 endCursor", "after")
+        query = query.where(col(Notice.id) > int(after_id))
+    rows = list((await session.scalars(query)).all())
+    items = rows[:first]
+    return Page(items, [encode_cursor(_CURSOR, str(n.id)) for n in items], len(rows) > first, after_id is not None)
+
+
+async def count_notices(session: AsyncSession, flt: NoticeFilter) -> int:
+    query = visible_notices(session, select(func.count(col(Notice.id))).select_from(Notice), flt)
+    return int(await session.scalar(query) or 0)
+
+
+async def notices_of_entities(session: AsyncSession, entity_ids: Sequence[int]) -> list[Notice]:
+    """For a DataLoader: the caller's notices (all of them for maintainers) of these entities."""
+    principal = principal_of(session)
+    query = select(Notice).where(col(Notice.entity_id).in_(list(entity_ids))).order_by(col(Notice.id))
+    if not principal.is_maintainer:
+        query = query.where(col(Notice.department_id) == principal.department_id)
+    return list((await session.scalars(query)).all())
+
+
+async def entities_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[MarketEntity | None]:
+    """For a DataLoader; the row policy hides entities outside the caller's jurisdiction."""
+    rows = await session.scalars(select(MarketEntity).where(col(MarketEntity.id).in_(list(ids))))
+    by_id = {row.id: row for row in rows}
+    return [by_id.get(key) for key in ids]
+
+
+async def matters_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[SupervisionMatter | None]:
+    rows = await session.scalars(select(SupervisionMatter).where(col(SupervisionMatter.id).in_(list(ids))))
+    by_id = {row.id: row for row in rows}
+    return [by_id.get(key) for key in ids]
+
+
+async def _transition(
+    session: AsyncSession, notice_id: int, expected: NoticeStatus, action: str, values: dict[str, object]
+) -> Notice:
+    """Move one of the caller's notices out of `expected`, in one conditional UPDATE:
+    of two requests at once exactly one finds the notice still in `expected`."""
+    principal = principal_of(session)
+    require_notice_handler(principal)
+    moved = await session.scalar(
+        update(Notice)
+        .where(
+            col(Notice.id) == notice_id,
+            col(Notice.department_id) == principal.department_id,
+            col(Notice.status) == expected,
+        )
+        .values(**values)
+        .returning(col(Notice.id))
+    )
+    notice = await session.get(Notice, notice_id, populate_existing=True)
+    if moved is None:
+        if notice is None or notice.department_id != principal.department_id:
+            raise DomainError("NOTICE_NOT_FOUND", f"告知 {notice_id} 不存在或不属于本部门", "id")
+        raise DomainError(
+            "INVALID_NOTICE_STATE",
+            f"该告知{label(notice.status)}，不能{action}（须为{label(expected)}）",
+            "id",
+        )
+    assert notice is not None
+    after = audit.jsonable(values)
+    await audit.record(session, f"notice.{action}", "Notice", str(notice_id), {"status": expected.value}, after)
+    return notice
+
+
+async def claim_notice(session: AsyncSession, notice_id: int) -> Notice:
+    """认领. Two claims at once: the conditional UPDATE lets exactly one through."""
+    values: dict[str, object] = {"status": NoticeStatus.CLAIMED, "claimed_at": utcnow()}
+    return await _transition(session, notice_id, NoticeStatus.PUSHED, "认领", values)
+
+
+def _reason(text: str, field: str = "reason") -> str:
+    cleaned = text.strip()
+    if not cleaned:
+        raise DomainError("REQUIRED", "须写明理由", field)
+    return cleaned
+
+
+async def forward_notice(session: AsyncSession, notice_id: int, to_department_code: str, reason: str) -> Notice:
+    """转交: the notice ends FORWARDED and a new one is pushed to the right department."""
+    require_notice_handler(principal_of(session))
+    note = _reason(reason)
+    if not to_department_code.strip():
+        raise DomainError("REQUIRED", "请选择接收部门", "toDepartmentCode")
+    target = await session.scalar(select(Department).where(col(Department.code) == to_department_code.strip()))
+    if target is None or target.id is None:
+        raise DomainError("UNKNOWN_DEPARTMENT", f"部门“{to_department_code}”不存在", "toDepartmentCode")
+    principal = principal_of(session)
+    if target.id == principal.department_id:
+        raise DomainError("SAME_DEPARTMENT", "不能转交给本部门", "toDepartmentCode")
+    old = await _transition(
+        session, notice_id, NoticeStatus.PUSHED, "转交", {"status": NoticeStatus.FORWARDED, "note": note}
+    )
+    taken = await session.scalar(
+        select(Notice.id).where(
+            col(Notice.entity_id) == old.entity_id,
+            col(Notice.matter_id) == old.matter_id,
+            col(Notice.department_id) == target.id,
+        )
+    )
+    if taken is not None:
+        raise DomainError("ALREADY_NOTIFIED", f"“{target.name}”已收到该主体该事项的告知", "toDepartmentCode")
+    days = await _deadline_days(session, old)
+    pushed_on = today()
+    work = await calendar.for_deadline(session, pushed_on, days)
+    new = Notice(
+        entity_id=old.entity_id,
+        matter_id=old.matter_id,
+        department_id=target.id,
+        catalog_version_id=old.catalog_version_id,
+        status=NoticeStatus.PUSHED,
+        deadline=work.add_working_days(pushed_on, days),
+        reason="FORWARDED",
+        forwarded_from_id=old.id,
+        note=note,
+    )
+    session.add(new)
+    await session.flush()
+    return new
+
+
+async def _deadline_days(session: AsyncSession, notice: Notice) -> int:
+    """A forwarded notice keeps the rules of the version that routed the original."""
+    if notice.catalog_version_id is not None:
+        published = await catalog_versions.version_by_id(session, notice.catalog_version_id)
+        if published is not None and notice.matter_id in published.by_id:
+            return published.by_id[notice.matter_id].claim_deadline_days
+    matter = await session.get(SupervisionMatter, notice.matter_id)
+    assert matter is not None
+    return matter.claim_deadline_days
+
+
+async def return_notice(session: AsyncSession, notice_id: int, reason: str) -> Notice:
+    """退回: not this department's matter; the entity goes to the open pool if nothing else holds it."""
+    note = _reason(reason)
+    return await _transition(
+        session, notice_id, NoticeStatus.PUSHED, "退回", {"status": NoticeStatus.RETURNED, "note": note}
+    )
+
+
+@dataclass(frozen=True)
+class FeedbackInput:
+    kind: FeedbackKind
+    license_number: str | None = None
+    note: str | None = None
+
+
+async def give_feedback(session: AsyncSession, notice_id: int, data: FeedbackInput) -> Notice:
+    """双反馈 after claiming: licence granted (with its number), applied, not applied yet, or none needed."""
+    number = (data.license_number or "").strip() or None
+    if data.kind is FeedbackKind.LICENSE_GRANTED and number is None:
+        raise DomainError("REQUIRED", "已取得许可时须填写许可证号", "licenseNumber")
+    values: dict[str, object] = {
+        "status": NoticeStatus.FEEDBACK_GIVEN,
+        "feedback_kind": data.kind,
+        "license_number": number,
+        "feedback_note": (data.note or "").strip() or None,
+        "feedback_at": utcnow(),
+    }
+    return await _transition(session, notice_id, NoticeStatus.CLAIMED, "反馈", values)
+
+
+# An entity stands in the open pool while no notice of it is alive.
+_ALIVE = (NoticeStatus.PUSHED, NoticeStatus.CLAIMED, NoticeStatus.FEEDBACK_GIVEN)
+
+
+def _in_pool() -> Any:
+    alive = select(Notice.id).where(col(Notice.entity_id) == MarketEntity.id, col(Notice.status).in_(_ALIVE))
+    return ~alive.exists()
+
+
+def in_pool() -> Any:
+    """The open pool's condition on MarketEntity, for other services (the catalog gaps)."""
+    return _in_pool()
+
+
+async def open_pool(session: AsyncSession, first: int, after: str | None) -> Page[MarketEntity]:
+    """待认领池: entities whose scope matched nothing, or whose notices were all returned."""
+    require_authenticated(principal_of(session))
+    after_key = decode_cursor("pool", after)
+    query = select(MarketEntity).where(_in_pool()).order_by(col(MarketEntity.uscc)).limit(first + 1)
+    if after_key is not None:
+        query = query.where(col(MarketEntity.uscc) > after_key)
+    rows = list((await session.scalars(query)).all())
+    items = rows[:first]
+    return Page(items, [encode_cursor("pool", e.uscc) for e in items], len(rows) > first, after_key is not None)
+
+
+async def count_pool(session: AsyncSession) -> int:
+    require_authenticated(principal_of(session))
+    return int(await session.scalar(select(func.count(col(MarketEntity.id))).where(_in_pool())) or 0)
+
+
+async def claim_from_pool(session: AsyncSession, code: str, matter_code: str) -> Notice:
+    """Any department may claim an entity from the open pool, for a matter of the catalog."""
+    department_id = require_notice_handler(principal_of(session))
+    entity = await session.scalar(
+        select(MarketEntity).where(col(MarketEntity.uscc) == code.strip().upper(), _in_pool())
+    )
+    if entity is None or entity.id is None:
+        raise DomainError("NOT_IN_POOL", f"主体“{code}”不在待认领池中（或不在本部门辖区内）", "uscc")
+    published = await catalog_versions.current(session)
+    matter = published.matters.get(matter_code.strip()) if published else None
+    if published is None or matter is None:
+        raise DomainError("UNKNOWN_MATTER", f"监管事项“{matter_code}”不在已发布的职责目录中", "matterCode")
+    now = utcnow()
+    notice = Notice(
+        entity_id=entity.id,
+        matter_id=matter.id,
+        department_id=department_id,
+        catalog_version_id=published.version_id,
+        status=NoticeStatus.CLAIMED,
+        deadline=today(),
+        claimed_at=now,
+        reason="POOL",
+    )
+    session.add(notice)
+    await session.flush()
+    await audit.record(session, "notice.claimed_from_pool", "MarketEntity", entity.uscc, None, {"matter": matter.code})
+    return notice

@@ -1,0 +1,43 @@
+"""Bring a database to the newest schema; the same path for the CLI, `make run` and tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from sqlalchemy.engine import Connection
+
+import models
+from services.platform.db import Database
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    config = Config(str(ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(ROOT / "migrations"))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+async def upgrade(db: Database, revision: str = "head") -> None:
+    def _upgrade(connection: Connection) -> None:
+        command.upgrade(alembic_config(connection), revision)
+
+    async with db.engine.begin() as connection:
+        await connection.run_sync(_upgrade)
+
+
+async def drift(db: Database) -> list[object]:
+    """Differences between the models and the migrated database (empty when they agree)."""
+
+    def _compare(connection: Connection) -> list[object]:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return list(compare_metadata(context, models.metadata))
+
+    async with db.engine.connect() as connection:
+        return await connection.run_sync(_compare)

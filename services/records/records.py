@@ -1,0 +1,537 @@
+"""双归集: licences, penalties and complaints recorded by their source department.
+
+一数一源: a record belongs to the department that sends it (a maintainer may act for
+one); the key is (source department, decision document number), or the hotline's
+reference for a complaint. Sending a record again changes nothing; sending a corrected
+one updates it, with an audit event. A penalty of 吊销许可证件 marks the licence it
+names REVOKED; withdrawing that penalty gives the licence back its standing.
+
+The checks are pure functions (`license_values`, `penalty_values`, `complaint_values`)
+so a batch import applies exactly the rules a single mutation does."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import SQLModel, col, select
+
+from models import Complaint, Department, License, MarketEntity, Penalty
+from models.enums import ComplaintCategory, DepartmentLevel, LicenseCategory, PenaltyCategory, RecordStatus
+from models.types import utcnow
+from services.credit import risk
+from services.platform import audit
+from services.platform.access import principal_of, require_authenticated
+from services.platform.clock import today
+from services.platform.errors import Collector, DomainError, Forbidden, Problem
+from services.platform.money import parse_amount
+from services.records import revocation
+from services.registry import uscc
+from services.registry.departments import get_department
+
+FEN = Decimal("0.01")
+
+LONG_TERM = date(2099, 12, 31)  # 有效期至 2099-12-31: 长期
+# 较低数额罚款: fines up to this many yuan (and 警告, 通报批评 alone) are public for 3 months.
+LOW_FINE_YUAN = Decimal(30000)
+SHORT_PUBLICITY_MONTHS = 3
+LONG_PUBLICITY_YEARS = 3
+_LIGHT = {PenaltyCategory.WARNING, PenaltyCategory.CIRCULATED_CRITICISM, PenaltyCategory.FINE}
+_DOCUMENT = re.compile(r"^\S(.{0,126}\S)?$")
+R = TypeVar("R", bound=SQLModel)
+
+
+class RecordOutcome(StrEnum):
+    CREATED = "CREATED"
+    UPDATED = "UPDATED"
+    UNCHANGED = "UNCHANGED"
+
+
+@dataclass(frozen=True)
+class LicenseInput:
+    uscc: str
+    document_number: str
+    document_name: str
+    category: LicenseCategory
+    content: str
+    decision_date: date
+    valid_from: date
+    valid_to: date
+    certificate_name: str | None = None
+    license_number: str | None = None
+    party_name: str | None = None  # defaults to the entity's registered name
+    legal_representative: str | None = None
+    authority_name: str | None = None  # defaults to the source department's name
+    department_code: str | None = None  # a maintainer acting for a department
+
+
+@dataclass(frozen=True)
+class PenaltyInput:
+    uscc: str
+    document_number: str
+    violation_type: str
+    facts: str
+    basis: str
+    categories: Sequence[PenaltyCategory]
+    content: str
+    decision_date: date
+    fine_amount: str | None = None  # yuan, a decimal string
+    confiscated_amount: str | None = None
+    revoked_license_number: str | None = None
+    public_until: date | None = None
+    party_name: str | None = None
+    legal_representative: str | None = None
+    authority_name: str | None = None
+    department_code: str | None = None
+
+
+@dataclass(frozen=True)
+class ComplaintInput:
+    uscc: str
+    reference: str
+    received_on: date
+    category: ComplaintCategory
+    resolved: bool = False
+    resolved_on: date | None = None
+    summary: str | None = None
+    department_code: str | None = None
+
+
+@dataclass(frozen=True)
+class Recorded:
+    record: Any
+    outcome: RecordOutcome
+    revoked: License | None = None  # the licence a 吊销许可证件 penalty revoked
+
+
+def checked_text(
+    value: str | None, limit: int, label: str, field: str, problems: Collector, required: bool = True
+) -> str:
+    cleaned = (value or "").strip()
+    if "\x00" in cleaned:  # PostgreSQL refuses it in text; a file that carries one is damaged
+        problems.add("INVALID_TEXT", f"{label}含有空字符（\\x00）", field)
+        cleaned = cleaned.replace("\x00", "")
+    if required and not cleaned:
+        problems.add("REQUIRED", f"{label}不能为空", field)
+    elif len(cleaned) > limit:
+        problems.add("TOO_LONG", f"{label}最多 {limit} 个字符", field)
+    return cleaned
+
+
+def checked_document(value: str | None, label: str, field: str, problems: Collector, required: bool = True) -> str:
+    """A decision document number: at most 128 characters, no line breaks or control characters."""
+    cleaned = checked_text(value, 128, label, field, problems, required)
+    if cleaned and not _DOCUMENT.match(cleaned):
+        problems.add("INVALID_DOCUMENT_NUMBER", f"{label}不能含换行等控制字符", field)
+    return cleaned
+
+
+def not_future(day: date, on: date, label: str, field: str, problems: Collector) -> None:
+    if day > on:
+        problems.add("DATE_IN_FUTURE", f"{label}（{day.isoformat()}）不能晚于今天", field)
+
+
+@dataclass(frozen=True)
+class CheckedCode:
+    code: str
+    # A check failure is forgiven only for a code the registry already holds (flagged there).
+    check_problem: str | None = None
+
+
+def checked_code(value: str, problems: Collector) -> CheckedCode:
+    try:
+        result = uscc.check(value)
+    except uscc.MalformedUscc as error:
+        problems.add("INVALID_USCC", error.message, "uscc")
+        return CheckedCode(uscc.normalise(value))
+    return CheckedCode(result.code, None if result.valid else result.message)
+
+
+def _add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def penalty_public_until(categories: Sequence[PenaltyCategory], fine: Decimal | None, decided: date) -> date:
+    """公示截止期 when the decision gives none: 3 months for 警告, 通报批评 and low fines
+    alone, 3 years for every other penalty."""
+    light = set(categories) <= _LIGHT and (fine or Decimal(0)) <= LOW_FINE_YUAN
+    return _add_months(decided, SHORT_PUBLICITY_MONTHS if light else 12 * LONG_PUBLICITY_YEARS)
+
+
+def license_public_until(decided: date) -> date:
+    return _add_months(decided, 12 * LONG_PUBLICITY_YEARS)
+
+
+def license_values(data: LicenseInput, on: date, problems: Collector) -> dict[str, Any]:
+    """The checked columns of a licence (all but entity, source department and names)."""
+    values = {
+        "document_number": checked_document(data.document_number, "行政许可决定文书号", "documentNumber", problems),
+        "document_name": checked_text(data.document_name, 256, "行政许可决定文书名称", "documentName", problems),
+        "category": data.category,
+        "certificate_name": checked_text(data.certificate_name, 256, "许可证书名称", "certificateName", problems, False)
+        or None,
+        "license_number": checked_text(data.license_number, 128, "许可编号", "licenseNumber", problems, False) or None,
+        "content": checked_text(data.content, 4000, "许可内容", "content", problems),
+        "decision_date": data.decision_date,
+        "valid_from": data.valid_from,
+        "valid_to": data.valid_to,
+        "public_until": license_public_until(data.decision_date),
+    }
+    _names(data, problems)
+    not_future(data.decision_date, on, "许可决定日期", "decisionDate", problems)
+    if data.valid_to < data.valid_from:
+        problems.add("INVALID_RANGE", "有效期至不能早于有效期自", "validTo")
+    return values
+
+
+def penalty_values(data: PenaltyInput, on: date, problems: Collector) -> dict[str, Any]:
+    categories = list(dict.fromkeys(data.categories))
+    if not categories:
+        problems.add("REQUIRED", "至少给出一个处罚类别", "categories")
+    fine = _amount(data.fine_amount, "罚款金额", "fineAmount", problems)
+    confiscated = _amount(data.confiscated_amount, "没收金额", "confiscatedAmount", problems)
+    if PenaltyCategory.FINE in categories and not (data.fine_amount or "").strip():
+        problems.add("REQUIRED", "处罚类别含罚款时须填写罚款金额", "fineAmount")
+    revoked = checked_text(data.revoked_license_number, 128, "吊销的许可编号", "revokedLicenseNumber", problems, False)
+    if PenaltyCategory.LICENSE_REVOCATION in categories and not revoked:
+        problems.add("REQUIRED", "处罚类别含吊销许可证件时须填写被吊销的许可编号", "revokedLicenseNumber")
+    _names(data, problems)
+    not_future(data.decision_date, on, "处罚决定日期", "decisionDate", problems)
+    if data.public_until is not None and data.public_until < data.decision_date:
+        problems.add("INVALID_RANGE", "公示截止期不能早于处罚决定日期", "publicUntil")
+    return {
+        "document_number": checked_document(data.document_number, "行政处罚决定书文号", "documentNumber", problems),
+        "violation_type": checked_text(data.violation_type, 256, "违法行为类型", "violationType", problems),
+        "facts": checked_text(data.facts, 4000, "违法事实", "facts", problems),
+        "basis": checked_text(data.basis, 2000, "处罚依据", "basis", problems),
+        "categories": categories,
+        "content": checked_text(data.content, 4000, "处罚内容", "content", problems),
+        "fine_amount": fine,
+        "confiscated_amount": confiscated,
+        "revoked_license_number": revoked or None,
+        "decision_date": data.decision_date,
+        "public_until": data.public_until or penalty_public_until(categories, fine, data.decision_date),
+    }
+
+
+def complaint_values(data: ComplaintInput, on: date, problems: Collector) -> dict[str, Any]:
+    not_future(data.received_on, on, "受理日期", "receivedOn", problems)
+    if data.resolved and data.resolved_on is None:
+        problems.add("REQUIRED", "已办结的投诉须填写办结日期", "resolvedOn")
+    if not data.resolved and data.resolved_on is not None:
+        problems.add("INVALID_RESOLUTION", "未办结的投诉不能有办结日期", "resolvedOn")
+    if data.resolved_on is not None:
+        not_future(data.resolved_on, on, "办结日期", "resolvedOn", problems)
+        if data.resolved_on < data.received_on:
+            problems.add("INVALID_RANGE", "办结日期不能早于受理日期", "resolvedOn")
+    return {
+        "reference": checked_document(data.reference, "工单编号", "reference", problems),
+        "received_on": data.received_on,
+        "category": data.category,
+        "summary": checked_text(data.summary, 4000, "投诉摘要", "summary", problems, False) or None,
+        "resolved": data.resolved,
+        "resolved_on": data.resolved_on,
+    }
+
+
+def _amount(value: str | None, label: str, field: str, problems: Collector) -> Decimal | None:
+    amount = parse_amount(value, problems, field)
+    # To the fen, as stored: "50000" sent again after "50000.00" is the same amount, not a correction.
+    return amount.quantize(FEN) if amount is not None else None
+
+
+def _names(data: LicenseInput | PenaltyInput, problems: Collector) -> None:
+    """The names a decision may state instead of the registry's and the department's."""
+    checked_text(data.party_name, 256, "行政相对人名称", "partyName", problems, False)
+    checked_text(data.legal_representative, 128, "法定代表人", "legalRepresentative", problems, False)
+    checked_text(data.authority_name, 256, "决定机关", "authorityName", problems, False)
+
+
+def party_values(
+    data: LicenseInput | PenaltyInput,
+    entity_id: int | None,
+    entity_name: str,
+    entity_legal_representative: str | None,
+    department_name: str,
+) -> dict[str, Any]:
+    """The entity and the names on a licence or penalty: as the decision states them, else
+    the entity's registered names and the source department's."""
+    return {
+        "entity_id": entity_id,
+        "party_name": (data.party_name or "").strip() or entity_name,
+        "legal_representative": (data.legal_representative or "").strip() or entity_legal_representative,
+        "authority_name": (data.authority_name or "").strip() or department_name,
+    }
+
+
+def missing_entity(checked: CheckedCode) -> Problem:
+    """Why no entity answers to a code: its check character is wrong, or the registry (as the
+    caller may see it) does not hold it. Never a silent new entity."""
+    if checked.check_problem:
+        return Problem("INVALID_USCC", checked.check_problem, "uscc")
+    return Problem("UNKNOWN_ENTITY", f"统一社会信用代码“{checked.code}”不在主体库中（或不在本部门辖区内）", "uscc")
+
+
+def correction_refused(status: RecordStatus, document_number: str, identical: bool) -> Problem | None:
+    """A withdrawn or repaired penalty is closed: a correction may not bring it back. The
+    same record sent again (a department's periodic full export) is simply unchanged."""
+    if status is RecordStatus.EFFECTIVE or identical:
+        return None
+    return Problem("RECORD_CLOSED", f"处罚决定“{document_number}”已撤销或已修复，不能再更正", "documentNumber")
+
+
+async def source_department(session: AsyncSession, department_code: str | None) -> Department:
+    """The department a record belongs to: the caller's own, or the one a maintainer names."""
+    principal = principal_of(session)
+    require_authenticated(principal)
+    if principal.is_maintainer:
+        if not department_code:
+            raise DomainError("DEPARTMENT_REQUIRED", "维护人员代部门报送时须填写 departmentCode", "departmentCode")
+        return await get_department(session, department_code)
+    if principal.department_id is None:
+        raise Forbidden("只有部门可以报送记录")
+    if department_code and department_code.strip() != principal.department_code:
+        raise Forbidden("只能报送本部门的记录（一数一源）")
+    found = await session.get(Department, principal.department_id)
+    assert found is not None
+    return found
+
+
+def within_reach(department_level: DepartmentLevel, department_region: str) -> list[Any]:
+    """A department records only for entities in its jurisdiction (a district department:
+    its district), whoever acts for it: a maintainer naming it reaches no further."""
+    if department_level is DepartmentLevel.DISTRICT:
+        return [col(MarketEntity.region_code) == department_region]
+    return []
+
+
+async def entity_in_reach(session: AsyncSession, checked: CheckedCode, department: Department) -> MarketEntity:
+    """The entity a department acts on: one of its jurisdiction, else UNKNOWN_ENTITY."""
+    entity = await session.scalar(
+        select(MarketEntity).where(
+            col(MarketEntity.uscc) == checked.code, *within_reach(department.level, department.region_code)
+        )
+    )
+    if entity is None:
+        raise DomainError.many([missing_entity(checked)])
+    return entity
+
+
+async def _store(
+    session: AsyncSession,
+    model: type[R],
+    key: dict[str, Any],
+    values: dict[str, Any],
+    label: str,
+    department: Department,
+) -> tuple[R, RecordOutcome]:
+    """Insert, update or leave alone the record under `key`; audited when it changes."""
+    found = await session.scalar(select(model).filter_by(**key))
+    exclude = ("id", "created_at", "updated_at")
+    before = audit.snapshot(found, exclude=exclude) if found is not None else None
+    if found is None:
+        found = model(**key, **values)
+        session.add(found)
+    else:
+        for name, value in values.items():
+            setattr(found, name, value)
+    after = audit.snapshot(found, exclude=exclude)
+    if before == after:
+        return found, RecordOutcome.UNCHANGED
+    found.updated_at = utcnow()
+    await session.flush()
+    outcome = RecordOutcome.CREATED if before is None else RecordOutcome.UPDATED
+    object_id = str(key.get("document_number") or key.get("reference"))
+    await audit.record(session, f"{label}.{outcome.value.lower()}", model.__name__, object_id, before, after,
+                       department.code)  # fmt: skip
+    return found, outcome
+
+
+@dataclass(frozen=True)
+class _Checked:
+    department: Department
+    key: dict[str, Any]
+    values: dict[str, Any]
+
+
+async def _checked_decision(
+    session: AsyncSession, data: LicenseInput | PenaltyInput, values_of: Callable[..., dict[str, Any]]
+) -> _Checked:
+    """What a licence and a penalty share: the source department, the rules, the entity
+    and the party, and the key (source department, document number)."""
+    department = await source_department(session, data.department_code)
+    problems = Collector()
+    code = checked_code(data.uscc, problems)
+    values = values_of(data, today(), problems)
+    problems.raise_if_any()
+    entity = await entity_in_reach(session, code, department)
+    values |= party_values(data, entity.id, entity.name, entity.legal_representative, department.name)
+    key = {"source_department_id": department.id, "document_number": values.pop("document_number")}
+    return _Checked(department, key, values)
+
+
+async def record_license(session: AsyncSession, data: LicenseInput) -> Recorded:
+    checked = await _checked_decision(session, data, license_values)
+    existing = await session.scalar(select(License).filter_by(**checked.key))
+    checked.values["status"] = existing.status if existing is not None else RecordStatus.EFFECTIVE
+    existing_entity = existing.entity_id if existing is not None else 0
+    record, outcome = await _store(session, License, checked.key, checked.values, "license", checked.department)
+    if outcome is not RecordOutcome.UNCHANGED:
+        # A penalty may have revoked this licence before it was recorded, or a correction
+        # may have moved it out of a revocation's reach.
+        await revocation.reconcile(session, [(record.entity_id, record.license_number)], checked.department.code,
+                                   f"许可决定“{record.document_number}”已更正")  # fmt: skip
+        await risk.rerate(session, {record.entity_id, existing_entity}, f"license.{outcome.value.lower()}")
+    return Recorded(record, outcome)
+
+
+async def record_penalty(session: AsyncSession, data: PenaltyInput) -> Recorded:
+    checked = await _checked_decision(session, data, penalty_values)
+    department, key = checked.department, checked.key
+    existing = await session.scalar(select(Penalty).filter_by(**key))
+    if existing is not None and existing.status is not RecordStatus.EFFECTIVE:
+        identical = all(getattr(existing, name) == value for name, value in checked.values.items())
+        closed = correction_refused(existing.status, key["document_number"], identical)
+        if closed is not None:
+            raise DomainError.many([closed])
+        return Recorded(existing, RecordOutcome.UNCHANGED)
+    checked.values["status"] = RecordStatus.EFFECTIVE
+    earlier = (existing.entity_id, existing.revoked_license_number) if existing is not None else (0, None)
+    penalty, outcome = await _store(session, Penalty, key, checked.values, "penalty", department)
+    # The licence it names now, and the one a corrected penalty named before.
+    pairs = [(penalty.entity_id, penalty.revoked_license_number), earlier]
+    changed = await revocation.reconcile(session, pairs, department.code, f"处罚决定“{penalty.document_number}”已更正")
+    revoked = next((done.licence for done in changed.revoked if done.penalty_id == penalty.id), None)
+    touched = {penalty.entity_id, earlier[0]} if outcome is not RecordOutcome.UNCHANGED else set()
+    await risk.rerate(session, touched | changed.entities, f"penalty.{outcome.value.lower()}")
+    return Recorded(penalty, outcome, revoked)
+
+
+_CLOSING = {RecordStatus.WITHDRAWN: ("撤销", "withdrawn"), RecordStatus.REPAIRED: ("信用修复", "repaired")}
+
+
+async def _close_penalty(
+    session: AsyncSession, document_number: str, reason: str, department_code: str | None, status: RecordStatus
+) -> tuple[Penalty, Department]:
+    """A penalty leaves the public view: withdrawn (annulled) or repaired (信用修复); audited."""
+    department = await source_department(session, department_code)
+    word, action = _CLOSING[status]
+    problems = Collector()
+    number = checked_document(document_number, "行政处罚决定书文号", "documentNumber", problems)
+    why = checked_text(reason, 2000, f"{word}理由", "reason", problems)
+    problems.raise_if_any()
+    penalty = await session.scalar(
+        select(Penalty).where(
+            col(Penalty.source_department_id) == department.id, col(Penalty.document_number) == number
+        )
+    )
+    if penalty is None:
+        raise DomainError("PENALTY_NOT_FOUND", f"本部门没有文号为“{number}”的处罚决定", "documentNumber")
+    if penalty.status is status:
+        raise DomainError(f"ALREADY_{status.value}", f"处罚决定“{number}”已{word}", "documentNumber")
+    if penalty.status is RecordStatus.WITHDRAWN:
+        raise DomainError("RECORD_CLOSED", f"处罚决定“{number}”已撤销，不能再{word}", "documentNumber")
+    before = {"status": penalty.status.value}
+    penalty.status, penalty.status_reason, penalty.updated_at = status, why, utcnow()
+    await session.flush()
+    await audit.record(session, f"penalty.{action}", "Penalty", number, before, {"status": status.value, "reason": why},
+                       department.code)  # fmt: skip
+    if status is RecordStatus.REPAIRED:  # a withdrawal re-rates once its licences are restored
+        await risk.rerate(session, {penalty.entity_id}, f"penalty.{action}")
+    return penalty, department
+
+
+async def withdraw_penalty(
+    session: AsyncSession, document_number: str, reason: str, department_code: str | None = None
+) -> Penalty:
+    """撤销: the decision was annulled; it leaves the public view, and a licence it revoked is restored."""
+    penalty, department = await _close_penalty(
+        session, document_number, reason, department_code, RecordStatus.WITHDRAWN
+    )
+    await revocation.reconcile(session, [(penalty.entity_id, penalty.revoked_license_number)], department.code,
+                               f"处罚决定“{penalty.document_number}”已撤销")  # fmt: skip
+    await risk.rerate(session, {penalty.entity_id}, "penalty.withdrawn")
+    return penalty
+
+
+async def repair_penalty(
+    session: AsyncSession, document_number: str, reason: str, department_code: str | None = None
+) -> Penalty:
+    """信用修复: the decision stands (a licence it revoked stays revoked) but leaves the public
+    view before its publicity period ends."""
+    penalty, _ = await _close_penalty(session, document_number, reason, department_code, RecordStatus.REPAIRED)
+    return penalty
+
+
+async def record_complaint(session: AsyncSession, data: ComplaintInput) -> Recorded:
+    department = await source_department(session, data.department_code)
+    problems = Collector()
+    code = checked_code(data.uscc, problems)
+    values = complaint_values(data, today(), problems)
+    problems.raise_if_any()
+    entity = await entity_in_reach(session, code, department)
+    values["entity_id"] = entity.id
+    key = {"source_department_id": department.id, "reference": values.pop("reference")}
+    earlier = await session.scalar(select(Complaint.entity_id).filter_by(**key))
+    record, outcome = await _store(session, Complaint, key, values, "complaint", department)
+    if outcome is not RecordOutcome.UNCHANGED:
+        await risk.rerate(session, {record.entity_id, earlier or 0}, f"complaint.{outcome.value.lower()}")
+    return Recorded(record, outcome)
+
+
+Record = License | Penalty | Complaint
+
+
+async def records_of_entities(
+    session: AsyncSession, model: type[Record], entity_ids: Sequence[int]
+) -> list[list[Record]]:
+    """For a DataLoader: each entity's records of one kind, newest first. Any caller who
+    may see the entity sees its records: gathering them is the point of 双归集."""
+    require_authenticated(principal_of(session))
+    columns = model.__table__.c  # type: ignore[union-attr]
+    newest = columns.received_on if model is Complaint else columns.decision_date
+    query = select(model).where(columns.entity_id.in_(list(entity_ids))).order_by(newest.desc(), columns.id.desc())
+    grouped: dict[int, list[Record]] = {key: [] for key in entity_ids}
+    rows: Sequence[Record] = (await session.scalars(query)).all()  # type: ignore[assignment]
+    for row in rows:
+        grouped[row.entity_id].append(row)
+    return [grouped[key] for key in entity_ids]
+
+
+@dataclass(frozen=True)
+class PublicRecords:
+    licenses: list[License]
+    penalties: list[Penalty]
+
+
+async def public_records(session: AsyncSession, entity_id: int, on: date) -> PublicRecords:
+    """公示: effective licences and penalties inside their publicity period, and nothing else."""
+    shown = [col(License.status) == RecordStatus.EFFECTIVE, col(License.public_until) >= on]
+    licenses = await session.scalars(
+        select(License)
+        .where(col(License.entity_id) == entity_id, *shown)
+        .order_by(col(License.decision_date).desc(), col(License.id).desc())
+    )
+    penalties = await session.scalars(
+        select(Penalty)
+        .where(
+            col(Penalty.entity_id) == entity_id,
+            col(Penalty.status) == RecordStatus.EFFECTIVE,
+            col(Penalty.public_until) >= on,
+        )
+        .order_by(col(Penalty.decision_date).desc(), col(Penalty.id).desc())
+    )
+    return PublicRecords(list(licenses.all()), list(penalties.all()))

@@ -1,0 +1,105 @@
+"""部门 maintenance and lookup."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from models import Department, Region
+from models.enums import DepartmentLevel, RegionLevel
+from services.platform import audit
+from services.platform.access import principal_of, require_authenticated, require_maintainer
+from services.platform.errors import Collector, DomainError, Expect, check_expectation
+
+_CODE = re.compile(r"^[A-Za-z0-9_-]{2,32}$")
+_LINE = re.compile(r"^[A-Z][A-Z0-9_]{0,15}$")
+_REGION_LEVEL = {DepartmentLevel.CITY: RegionLevel.CITY, DepartmentLevel.DISTRICT: RegionLevel.DISTRICT}
+
+
+@dataclass(frozen=True)
+class DepartmentInput:
+    code: str
+    name: str
+    level: DepartmentLevel
+    region_code: str
+    is_registration_authority: bool = False
+    line: str | None = None
+
+
+async def upsert_department(
+    session: AsyncSession, data: DepartmentInput, expect: Expect = Expect.ANY
+) -> tuple[Department, bool]:
+    require_maintainer(principal_of(session))
+    problems = Collector()
+    code, name, region_code = data.code.strip(), data.name.strip(), data.region_code.strip()
+    if not _CODE.match(code):
+        problems.add("INVALID_DEPARTMENT_CODE", "部门代码为 2–32 位字母、数字、下划线或连字符", "code")
+    if not name or len(name) > 128:
+        problems.add("NAME_REQUIRED", "名称不能为空，且不超过 128 个字符", "name")
+    line = (data.line or "").strip().upper() or None
+    if line is not None and not _LINE.match(line):
+        problems.add("INVALID_LINE", "条线代码为 1–16 位大写字母、数字或下划线（如 WJ）", "line")
+    region = await session.get(Region, region_code)
+    if region is None:
+        problems.add("UNKNOWN_REGION", f"行政区划“{region_code}”不存在", "regionCode")
+    elif region.level is not _REGION_LEVEL[data.level]:
+        problems.add(
+            "LEVEL_REGION_MISMATCH",
+            "市级部门须对应市级行政区划，区县级部门须对应区县级行政区划",
+            "regionCode",
+        )
+    problems.raise_if_any()
+
+    department = await session.scalar(select(Department).where(col(Department.code) == code))
+    check_expectation(expect, department is not None, "部门", code, "code")
+    before = audit.snapshot(department, exclude=("id",)) if department else None
+    if department is None:
+        department = Department(
+            code=code,
+            name=name,
+            level=data.level,
+            region_code=region_code,
+            is_registration_authority=data.is_registration_authority,
+            line=line,
+        )
+        session.add(department)
+    else:
+        department.name, department.level = name, data.level
+        department.region_code = region_code
+        department.is_registration_authority = data.is_registration_authority
+        department.line = line
+    after = audit.snapshot(department, exclude=("id",))
+    if before != after:
+        await session.flush()
+        await audit.record(session, "department.upserted", "Department", code, before, after)
+    return department, before is None
+
+
+async def list_departments(
+    session: AsyncSession, level: DepartmentLevel | None = None, region_code: str | None = None
+) -> list[Department]:
+    require_authenticated(principal_of(session))
+    query = select(Department).order_by(Department.code)
+    if level is not None:
+        query = query.where(col(Department.level) == level)
+    if region_code is not None:
+        query = query.where(col(Department.region_code) == region_code)
+    return list((await session.scalars(query)).all())
+
+
+async def departments_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Department | None]:
+    """For a DataLoader: departments in the order of `ids` (None where unknown)."""
+    rows = await session.scalars(select(Department).where(col(Department.id).in_(list(ids))))
+    by_id = {row.id: row for row in rows}
+    return [by_id.get(key) for key in ids]
+
+
+async def get_department(session: AsyncSession, code: str, field: str = "departmentCode") -> Department:
+    department = await session.scalar(select(Department).where(col(Department.code) == code.strip()))
+    if department is None:
+        raise DomainError("UNKNOWN_DEPARTMENT", f"部门“{code}”不存在", field)
+    return department

@@ -1,0 +1,82 @@
+"""行政区划 (GB/T 2260) maintenance."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from models import Region
+from models.enums import RegionLevel
+from services.platform import audit
+from services.platform.access import principal_of, require_authenticated, require_maintainer
+from services.platform.errors import Collector, Expect, check_expectation
+
+_CODE = re.compile(r"^[1-9]\d{5}$")
+_RANK = {RegionLevel.PROVINCE: 0, RegionLevel.CITY: 1, RegionLevel.DISTRICT: 2}
+
+
+@dataclass(frozen=True)
+class RegionInput:
+    code: str
+    name: str
+    parent_code: str | None = None
+
+
+def level_of(code: str) -> RegionLevel:
+    """GB/T 2260: `xx0000` a province, `xxxx00` a prefecture-level city, else a county-level district."""
+    if code.endswith("0000"):
+        return RegionLevel.PROVINCE
+    if code.endswith("00"):
+        return RegionLevel.CITY
+    return RegionLevel.DISTRICT
+
+
+async def upsert_region(session: AsyncSession, data: RegionInput, expect: Expect = Expect.ANY) -> tuple[Region, bool]:
+    require_maintainer(principal_of(session))
+    problems = Collector()
+    code = data.code.strip()
+    name = data.name.strip()
+    parent_code = (data.parent_code or "").strip() or None
+    if not _CODE.match(code):
+        problems.add("INVALID_REGION_CODE", "行政区划代码应为 6 位数字（GB/T 2260）", "code")
+    if not name or len(name) > 64:
+        problems.add("NAME_REQUIRED", "名称不能为空，且不超过 64 个字符", "name")
+    problems.raise_if_any()
+    level = level_of(code)
+    if parent_code is not None:
+        parent = await session.get(Region, parent_code)
+        if parent is None:
+            problems.add("UNKNOWN_REGION", f"上级行政区划“{parent_code}”不存在", "parentCode")
+        elif _RANK[parent.level] >= _RANK[level]:
+            problems.add("INVALID_PARENT", "上级行政区划的层级必须高于本级", "parentCode")
+    problems.raise_if_any()
+
+    region = await session.get(Region, code)
+    check_expectation(expect, region is not None, "行政区划", code, "code")
+    before = audit.snapshot(region) if region else None
+    if region is None:
+        region = Region(code=code, name=name, level=level, parent_code=parent_code)
+        session.add(region)
+    else:
+        region.name, region.parent_code = name, parent_code
+    after = audit.snapshot(region)
+    if before != after:
+        await session.flush()
+        await audit.record(session, "region.upserted", "Region", code, before, after)
+    return region, before is None
+
+
+async def regions_by_codes(session: AsyncSession, codes: Sequence[str]) -> list[Region | None]:
+    """For a DataLoader: regions in the order of `codes` (None where unknown)."""
+    rows = await session.scalars(select(Region).where(col(Region.code).in_(list(codes))))
+    by_code = {row.code: row for row in rows}
+    return [by_code.get(key) for key in codes]
+
+
+async def list_regions(session: AsyncSession) -> list[Region]:
+    require_authenticated(principal_of(session))
+    return list((await session.scalars(select(Region).order_by(Region.code))).all())

@@ -1,0 +1,384 @@
+"""法人库: registry intake (`registerEntity`), lookup, listing and search."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import ColumnElement, func, or_
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from models import Department, EntityPerson, MarketEntity, Notice, Region
+from models.enums import DataQualityIssue, EntityStatus, EntityType, PersonRole, RiskColour
+from models.types import utcnow
+from services.catalog.routing import route
+from services.credit import risk
+from services.platform import audit
+from services.platform.access import UNRESTRICTED, may_change, may_register_in, principal_of, require_authenticated
+from services.platform.clock import today
+from services.platform.db import secret_key_of
+from services.platform.errors import Collector, DomainError, Forbidden
+from services.platform.money import decimal_places, parse_amount, parse_decimal
+from services.platform.paging import Page, decode_cursor, encode_cursor
+from services.platform.principal import Principal
+from services.registry import uscc
+from services.registry.departments import get_department
+from services.registry.persons import PersonLink, links_of, replace_links
+
+_INDUSTRY = re.compile(r"^[A-T](\d{2}|\d{3}|\d{4})?$")
+_DATA_QUALITY = {
+    uscc.UsccCheck.CHECK_CHARACTER: DataQualityIssue.USCC_CHECK_CHARACTER,
+    uscc.UsccCheck.ORGANISATION_CODE: DataQualityIssue.ORGANISATION_CODE_CHECK,
+}
+_CURSOR = "entity"
+# What a change registration may alter; the code and the original authority stay.
+_REGISTERED_FIELDS = (
+    "name",
+    "entity_type",
+    "legal_representative",
+    "registered_capital",
+    "established_on",
+    "status",
+    "region_code",
+    "address",
+    "industry_code",
+    "business_scope",
+    "scope_entry_codes",
+    "data_quality_issue",
+)
+
+_ENTRY_CODE = re.compile(r"^[A-Za-z0-9.-]{1,32}$")
+MAX_ENTRY_CODES = 200
+
+
+@dataclass(frozen=True)
+class PersonInput:
+    name: str
+    role: PersonRole
+    id_number: str | None = None
+    share_percent: str | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class RegistrationInput:
+    uscc: str
+    name: str
+    entity_type: EntityType
+    legal_representative: str
+    established_on: date
+    region_code: str
+    address: str
+    industry_code: str
+    business_scope: str
+    registered_capital: str | None = None
+    scope_entry_codes: Sequence[str] | None = None
+    status: EntityStatus | None = None
+    legal_representative_id_number: str | None = None
+    persons: Sequence[PersonInput] | None = None
+    department_code: str | None = None
+
+
+@dataclass(frozen=True)
+class RegistrationOutcome:
+    entity: MarketEntity
+    created: bool
+    changed: bool
+    scope_changed: bool
+    notices: list[Notice]
+
+
+@dataclass(frozen=True)
+class EntityFilter:
+    region_code: str | None = None
+    industry_code: str | None = None
+    entity_type: EntityType | None = None
+    status: EntityStatus | None = None
+    text: str | None = None
+    data_quality_issue: bool | None = None
+    colour: RiskColour | None = None  # the stored 四色警示 colour
+
+
+@dataclass
+class _Checked:
+    code: str
+    data_quality_issue: DataQualityIssue | None
+    capital: Decimal | None
+    region: Region
+    links: list[PersonLink] = field(default_factory=list)
+
+
+def _parse_share(raw: str | None, problems: Collector, field_name: str) -> Decimal | None:
+    if raw is None or not raw.strip():
+        return None
+    share = parse_decimal(raw.strip().rstrip("%"))
+    if share is None or not Decimal(0) < share <= Decimal(100) or decimal_places(share) > 4:
+        problems.add("INVALID_SHARE", "出资比例须大于 0、不超过 100，最多四位小数", field_name)
+        return None
+    return share
+
+
+def _required(value: str, limit: int, label: str, field_name: str, problems: Collector) -> str:
+    value = value.strip()
+    if not value:
+        problems.add("REQUIRED", f"{label}不能为空", field_name)
+    elif len(value) > limit:
+        problems.add("TOO_LONG", f"{label}不能超过 {limit} 个字符", field_name)
+    return value
+
+
+def _check_persons(data: RegistrationInput, problems: Collector) -> list[PersonLink]:
+    links = [
+        PersonLink(
+            name=data.legal_representative.strip(),
+            role=PersonRole.LEGAL_REPRESENTATIVE,
+            id_number=(data.legal_representative_id_number or "").strip() or None,
+        )
+    ]
+    total = Decimal(0)
+    for index, person in enumerate(data.persons or []):
+        prefix = f"persons.{index}"
+        if person.role is PersonRole.LEGAL_REPRESENTATIVE:
+            problems.add("INVALID_ROLE", "法定代表人请用 legalRepresentative 字段填写", f"{prefix}.role")
+        name = _required(person.name, 128, "姓名", f"{prefix}.name", problems)
+        share = _parse_share(person.share_percent, problems, f"{prefix}.sharePercent")
+        total += share or 0
+        links.append(
+            PersonLink(
+                name, person.role, (person.id_number or "").strip() or None, share, (person.title or "").strip() or None
+            )
+        )
+    if total > 100:
+        problems.add("SHARES_EXCEED_100", f"股东出资比例合计 {total}%，超过 100%", "persons")
+    return links
+
+
+async def _check(session: AsyncSession, data: RegistrationInput, problems: Collector) -> _Checked | None:
+    code = ""
+    issue: DataQualityIssue | None = None
+    try:
+        result = uscc.check(data.uscc)
+        code = result.code
+        # The registration authority's own data is the source of truth: a failed
+        # check is kept, flagged for the maintainers' data-quality list.
+        issue = _DATA_QUALITY.get(result.check)
+    except uscc.MalformedUscc as exc:
+        problems.add("INVALID_USCC", exc.message, "uscc")
+    _required(data.name, 256, "名称", "name", problems)
+    _required(data.legal_representative, 128, "法定代表人", "legalRepresentative", problems)
+    _required(data.address, 512, "住所", "address", problems)
+    _required(data.business_scope, 20000, "经营范围", "businessScope", problems)
+    codes = data.scope_entry_codes or ()
+    if len(codes) > MAX_ENTRY_CODES or any(not _ENTRY_CODE.match(code.strip()) for code in codes if code.strip()):
+        problems.add(
+            "INVALID_ENTRY_CODE",
+            f"经营范围条目代码为 1–32 位字母、数字、点或连字符，最多 {MAX_ENTRY_CODES} 个",
+            "businessScopeCodes",
+        )
+    if not _INDUSTRY.match(data.industry_code.strip().upper()):
+        problems.add(
+            "INVALID_INDUSTRY_CODE",
+            f"行业代码“{data.industry_code}”不符合 GB/T 4754-2017（门类字母 A–T，后接 2–4 位数字）",
+            "industryCode",
+        )
+    if data.established_on > today():
+        problems.add("DATE_IN_FUTURE", "成立日期不能晚于今天", "establishedOn")
+    capital = parse_amount(data.registered_capital, problems, "registeredCapital")
+    region = await session.get(Region, data.region_code.strip())
+    if region is None:
+        problems.add("UNKNOWN_REGION", f"行政区划“{data.region_code}”不存在", "regionCode")
+    links = _check_persons(data, problems)
+    if problems.problems or region is None:
+        return None
+    return _Checked(code, issue, capital, region, links)
+
+
+async def _acting_authority(session: AsyncSession, principal: Principal, department_code: str | None) -> Department:
+    """The registration authority on whose behalf this registration is made."""
+    if principal.is_maintainer:
+        if not department_code:
+            raise DomainError(
+                "DEPARTMENT_REQUIRED", "维护人员代为登记时须填写 departmentCode（登记机关）", "departmentCode"
+            )
+        department = await get_department(session, department_code)
+    else:
+        if department_code and department_code != principal.department_code:
+            raise Forbidden("只能以本部门名义登记")
+        assert principal.department_id is not None
+        found = await session.get(Department, principal.department_id)
+        assert found is not None
+        department = found
+    if not department.is_registration_authority:
+        raise Forbidden(f"“{department.name}”不是登记机关，不能登记市场主体")
+    return department
+
+
+async def register_entity(session: AsyncSession, data: RegistrationInput) -> RegistrationOutcome:
+    """Registry intake: create the entity, or apply a change to it; audited either way."""
+    principal = principal_of(session)
+    require_authenticated(principal)
+    authority = await _acting_authority(session, principal, data.department_code)
+    problems = Collector()
+    checked = await _check(session, data, problems)
+    problems.raise_if_any()
+    assert checked is not None
+    region_code = checked.region.code
+    if not may_register_in(authority, checked.region):
+        raise DomainError(
+            "REGION_OUT_OF_JURISDICTION",
+            "该行政区划不在本登记机关辖区内：市场主体应登记在本辖区的区县级行政区划",
+            "regionCode",
+        )
+
+    # Looked up across every region: a code registered elsewhere must not be
+    # registered twice, even where the caller may not read the existing row.
+    entity = await session.scalar(
+        select(MarketEntity).where(col(MarketEntity.uscc) == checked.code).execution_options(**UNRESTRICTED)
+    )
+    if entity is not None:
+        current_region = await session.get(Region, entity.region_code)
+        assert current_region is not None
+        if not may_change(authority, entity, current_region):
+            raise DomainError("REGION_OUT_OF_JURISDICTION", "该市场主体由其他登记机关管辖，不能由本机关变更", "uscc")
+
+    before = await _entity_snapshot(session, entity) if entity else None
+    assert authority.id is not None
+    incoming = MarketEntity(
+        uscc=checked.code,
+        registration_authority_id=entity.registration_authority_id if entity else authority.id,
+        name=data.name.strip(),
+        entity_type=data.entity_type,
+        legal_representative=data.legal_representative.strip(),
+        registered_capital=checked.capital,
+        established_on=data.established_on,
+        status=data.status or (entity.status if entity else EntityStatus.ACTIVE),
+        region_code=region_code,
+        address=data.address.strip(),
+        industry_code=data.industry_code.strip().upper(),
+        business_scope=data.business_scope.strip(),
+        scope_entry_codes=_entry_codes(data, entity),
+        data_quality_issue=checked.data_quality_issue,
+    )
+    created = entity is None
+    if entity is None:
+        entity = incoming
+        session.add(entity)
+    else:
+        for key in _REGISTERED_FIELDS:
+            setattr(entity, key, getattr(incoming, key))
+    await session.flush()
+    assert entity.id is not None
+    roles = {PersonRole.LEGAL_REPRESENTATIVE}
+    if data.persons is not None:
+        roles |= {PersonRole.SHAREHOLDER, PersonRole.EXECUTIVE}
+    await replace_links(session, secret_key_of(session), entity.id, checked.links, roles)
+    after = await _entity_snapshot(session, entity)
+    changed = before != after
+    scope_changed = before is not None and any(
+        before[key] != after[key] for key in ("business_scope", "scope_entry_codes")
+    )
+    if changed:
+        entity.updated_at = utcnow()
+        await session.flush()
+        action = "entity.registered" if created else ("entity.scope_changed" if scope_changed else "entity.changed")
+        await audit.record(session, action, "MarketEntity", entity.uscc, before, after, authority.code)
+        if before is None or before["status"] != after["status"]:  # 吊销营业执照 makes it BLACK
+            await risk.rerate(session, {entity.id}, action)
+    notices: list[Notice] = []
+    if created or scope_changed:
+        notices = await route(session, entity, authority, "REGISTERED" if created else "SCOPE_CHANGED")
+    return RegistrationOutcome(entity, created, changed, scope_changed, notices)
+
+
+def _entry_codes(data: RegistrationInput, entity: MarketEntity | None) -> list[str]:
+    """Given codes replace the old ones; left out, a re-registration keeps them."""
+    if data.scope_entry_codes is None:
+        return list(entity.scope_entry_codes) if entity else []
+    return list(dict.fromkeys(code.strip().upper() for code in data.scope_entry_codes if code.strip()))
+
+
+async def _entity_snapshot(session: AsyncSession, entity: MarketEntity) -> dict[str, object]:
+    # The colour is derived from the records, not registered: services.credit.risk keeps its own history.
+    snap = audit.snapshot(entity, exclude=("id", "created_at", "updated_at", "risk_colour"))
+    assert entity.id is not None
+    snap["persons"] = sorted(
+        [
+            [person.role.value, person.name, str(person.share_percent or ""), person.title or ""]
+            for person in await links_of(session, [entity.id])
+        ]
+    )
+    return snap
+
+
+async def get_entity(session: AsyncSession, code: str) -> MarketEntity | None:
+    """One entity by USCC, as the caller may see it (None when hidden or unknown)."""
+    require_authenticated(principal_of(session))
+    try:
+        normalised = uscc.check(code).code
+    except uscc.MalformedUscc as exc:
+        raise DomainError("INVALID_USCC", exc.message, "uscc") from exc
+    return await session.scalar(select(MarketEntity).where(col(MarketEntity.uscc) == normalised))
+
+
+def entity_conditions(flt: EntityFilter) -> list[ColumnElement[bool]]:
+    """The registry's filter and search rule, shared by the API and the admin pages."""
+    conditions: list[ColumnElement[bool]] = []
+    if flt.region_code:
+        conditions.append(col(MarketEntity.region_code) == flt.region_code)
+    if flt.industry_code:
+        conditions.append(col(MarketEntity.industry_code).startswith(flt.industry_code.strip().upper()))
+    if flt.entity_type:
+        conditions.append(col(MarketEntity.entity_type) == flt.entity_type)
+    if flt.status:
+        conditions.append(col(MarketEntity.status) == flt.status)
+    if flt.colour:
+        conditions.append(col(MarketEntity.risk_colour) == flt.colour)
+    if flt.data_quality_issue is not None:
+        column = col(MarketEntity.data_quality_issue)
+        conditions.append(column.is_not(None) if flt.data_quality_issue else column.is_(None))
+    text = (flt.text or "").strip()
+    if text:
+        persons = select(EntityPerson.entity_id).where(col(EntityPerson.name) == text)
+        conditions.append(
+            or_(
+                col(MarketEntity.name).contains(text, autoescape=True),
+                col(MarketEntity.uscc).startswith(text.upper(), autoescape=True),
+                col(MarketEntity.legal_representative).contains(text, autoescape=True),
+                col(MarketEntity.id).in_(persons),
+            )
+        )
+    return conditions
+
+
+async def list_entities(session: AsyncSession, flt: EntityFilter, first: int, after: str | None) -> Page[MarketEntity]:
+    """A keyset page in USCC order: the cost of a page does not grow with its depth."""
+    require_authenticated(principal_of(session))
+    after_key = decode_cursor(_CURSOR, after)
+    query = select(MarketEntity).where(*entity_conditions(flt)).order_by(col(MarketEntity.uscc)).limit(first + 1)
+    if after_key is not None:
+        query = query.where(col(MarketEntity.uscc) > after_key)
+    rows = list((await session.scalars(query)).all())
+    items = rows[:first]
+    return Page(
+        items=items,
+        cursors=[encode_cursor(_CURSOR, row.uscc) for row in items],
+        has_next_page=len(rows) > first,
+        has_previous_page=after_key is not None,
+    )
+
+
+def search_filter(text: str) -> EntityFilter:
+    """searchEntities: text is required, or it would list the whole jurisdiction."""
+    if not text.strip():
+        raise DomainError("REQUIRED", "检索词不能为空", "text")
+    return EntityFilter(text=text)
+
+
+async def count_entities(session: AsyncSession, flt: EntityFilter) -> int:
+    require_authenticated(principal_of(session))
+    query = select(func.count(col(MarketEntity.id))).where(*entity_conditions(flt))
+    return int(await session.scalar(query) or 0)
