@@ -201,7 +201,7 @@ def import_command(
     ] = False,
     report: Annotated[Path | None, typer.Option("--report", help="把每一行的结果写入此 CSV 文件")] = None,
 ) -> None:
-    """Import licences, penalties or complaints from a file, row by row; exit 0 when every row
+    """Import licenses, penalties or complaints from a file, row by row; exit 0 when every row
     was accepted, updated or unchanged, 1 when some were rejected, 2 when the file (or the
     department) could not be used at all."""
     from services.records import record_import

@@ -2,7 +2,7 @@
 
 The city is built in bulk beforehand (not timed): entities of every district, and for a
 share of them effective and withdrawn penalties of the past three years, hotline complaints
-resolved or not, abnormal-operation and serious listings (some removed), revoked licences
+resolved or not, abnormal-operation and serious listings (some removed), revoked licenses
 and revoked registrations, in roughly the proportions of the demo city. Then:
 
 - the full recompute (`services.credit.risk.recompute_all`, what `manage.py recompute-colours`
@@ -60,12 +60,12 @@ async def _build(db: Database, count: int, rng: random.Random) -> dict[str, int]
     """`count` entities and their records, in bulk; how many of each were stored."""
     day = today()
     now = datetime.now(UTC)
-    stored = {"entities": 0, "penalties": 0, "complaints": 0, "listings": 0, "licences": 0}
+    stored = {"entities": 0, "penalties": 0, "complaints": 0, "listings": 0, "licenses": 0}
     async with db.session(SYSTEM) as session:
         departments = {code: id_ for code, id_ in (await session.execute(select(Department.code, Department.id))).all()}
         authority = departments["SCJG-210200"]
     for start in range(0, count, CHUNK):
-        entities, penalties, complaints, listings, licences = [], [], [], [], []
+        entities, penalties, complaints, listings, licenses = [], [], [], [], []
         for n in range(start, min(start + CHUNK, count)):
             region = DISTRICTS[n % len(DISTRICTS)]
             entities.append({
@@ -110,7 +110,7 @@ async def _build(db: Database, count: int, rng: random.Random) -> dict[str, int]
                 })  # fmt: skip
             if rng.random() < 0.2:  # licensed; one in forty of those revoked
                 decided = day - timedelta(days=rng.randint(0, 2000))
-                licences.append({
+                licenses.append({
                     **common, "party_name": "评级基准", "document_number": f"许-{n}", "document_name": "许可决定书",
                     "category": LicenseCategory.ORDINARY, "license_number": f"JY-{n}", "content": "食品经营",
                     "decision_date": decided, "valid_from": decided, "valid_to": date(2099, 12, 31),
@@ -119,11 +119,11 @@ async def _build(db: Database, count: int, rng: random.Random) -> dict[str, int]
                 })  # fmt: skip
         async with db.session(SYSTEM) as session:
             for model, rows in ((MarketEntity, entities), (Penalty, penalties), (Complaint, complaints),
-                                (Listing, listings), (License, licences)):  # fmt: skip
+                                (Listing, listings), (License, licenses)):  # fmt: skip
                 if rows:
                     await session.execute(sa.insert(model.__table__), rows)  # type: ignore[union-attr]
             await session.commit()
-        for key, rows in zip(stored, (entities, penalties, complaints, listings, licences), strict=True):
+        for key, rows in zip(stored, (entities, penalties, complaints, listings, licenses), strict=True):
             stored[key] += len(rows)
     if not db.is_sqlite:  # ids were given explicitly: move the sequence past them
         async with db.session(SYSTEM) as session:

@@ -1,5 +1,5 @@
-"""seed-demo's 双归集: licences from the departments the demo city's notices went to, a few
-penalties (most light, a few revoking a licence, one or two withdrawn) and 12345 complaints.
+"""seed-demo's 双归集: licenses from the departments the demo city's notices went to, a few
+penalties (most light, a few revoking a license, one or two withdrawn) and 12345 complaints.
 
 Every row is built by the pure rules of services.records.records (`license_values`, `penalty_values`,
 `complaint_values`), as a mutation would check it, then inserted in bulk; a revocation is
@@ -21,12 +21,12 @@ from sqlmodel import col, select
 
 from demo.record_vocabulary import (
     COMPLAINTS,
-    LICENCE_KINDS,
+    LICENSE_KINDS,
     LINE_ABBREVIATIONS,
     REVOCATIONS,
     VIOLATIONS,
     WITHDRAWAL_REASONS,
-    LicenceKind,
+    LicenseKind,
     Sanction,
     Violation,
 )
@@ -49,11 +49,11 @@ from services.records.records import (
 from services.records.revocation import Revocation, revocation_reason
 
 I = TypeVar("I")  # noqa: E741
-LICENSED_SHARE = 0.75  # of the licences an entity's notices call for, those already granted
+LICENSED_SHARE = 0.75  # of the licenses an entity's notices call for, those already granted
 PENALISED_SHARE = 0.03
 COMPLAINED_SHARE = 0.04  # twice that for food businesses
 ENTITIES_PER_REVOCATION = 400  # and at least one
-LICENCE_YEARS, PENALTY_YEARS, COMPLAINT_YEARS = 5, 3, 2
+LICENSE_YEARS, PENALTY_YEARS, COMPLAINT_YEARS = 5, 3, 2
 _FOOD_MATTERS = {"SP-XS", "SP-CY"}
 _FOOD_SECTIONS = {"F", "H"}
 
@@ -91,10 +91,10 @@ class _Issuer:
 
 @dataclass
 class _Held:
-    """A licence the seed granted, and the row that will be inserted for it."""
+    """A license the seed granted, and the row that will be inserted for it."""
 
     matter: str
-    kind: LicenceKind
+    kind: LicenseKind
     issuer: _Issuer
     row: dict[str, Any]
     revoked_by: int | None = None  # index of the revoking penalty
@@ -102,7 +102,7 @@ class _Held:
 
 @dataclass
 class _Built:
-    licences: list[_Held] = field(default_factory=list)
+    licenses: list[_Held] = field(default_factory=list)
     penalties: list[dict[str, Any]] = field(default_factory=list)
     complaints: list[dict[str, Any]] = field(default_factory=list)
 
@@ -156,12 +156,12 @@ class _Generator:
     def _years_ago(self, years: int) -> date:
         return self.on - timedelta(days=365 * years)
 
-    def licences(self, entity: _Entity, routed: Sequence[tuple[str, int]]) -> None:
-        """One licence per certificate and department the entity's notices call for (食品销售 and
+    def licenses(self, entity: _Entity, routed: Sequence[tuple[str, int]]) -> None:
+        """One license per certificate and department the entity's notices call for (食品销售 and
         餐饮服务 from one department are one 食品经营许可证), most of them granted already."""
         wanted: dict[tuple[int, str], tuple[str, list[str]]] = {}
         for matter, department_id in routed:
-            kind = LICENCE_KINDS.get(matter)
+            kind = LICENSE_KINDS.get(matter)
             if kind is None or department_id not in self.by_id:
                 continue
             key = (department_id, kind.certificate)
@@ -171,11 +171,11 @@ class _Generator:
                 wanted[key] = (matter, [self.rng.choice(kind.contents)])
         for (department_id, _), (matter, contents) in wanted.items():
             if self.rng.random() < LICENSED_SHARE:
-                self._licence(entity, self.by_id[department_id], matter, contents)
+                self._license(entity, self.by_id[department_id], matter, contents)
 
-    def _licence(self, entity: _Entity, issuer: _Issuer, matter: str, contents: list[str]) -> None:
-        kind = LICENCE_KINDS[matter]
-        first = max(entity.established_on + timedelta(days=15), self._years_ago(LICENCE_YEARS))
+    def _license(self, entity: _Entity, issuer: _Issuer, matter: str, contents: list[str]) -> None:
+        kind = LICENSE_KINDS[matter]
+        first = max(entity.established_on + timedelta(days=15), self._years_ago(LICENSE_YEARS))
         decided = self._day(first, self.on)
         if decided is None:
             return  # registered a fortnight ago: still applying
@@ -215,7 +215,7 @@ class _Generator:
             }
         )
         held = _Held(matter, kind, issuer, row)
-        self.built.licences.append(held)
+        self.built.licenses.append(held)
         self.held.setdefault(entity.id, []).append(held)
 
     @staticmethod
@@ -244,9 +244,9 @@ class _Generator:
             PenaltyCategory.SUSPENSION_OF_BUSINESS: "责令停产停业",
         }
         if revoked is not None:
-            licence = revoked.row
+            license = revoked.row
             words[PenaltyCategory.LICENSE_REVOCATION] = (
-                f"吊销{licence['certificate_name']}（{licence['license_number']}）"
+                f"吊销{license['certificate_name']}（{license['license_number']}）"
             )
         return "，".join(words[category] for category in sanction.categories) + "。"
 
@@ -291,14 +291,14 @@ class _Generator:
         return len(self.built.penalties) - 1
 
     def ordinary_penalty(self, entity: _Entity) -> None:
-        """A violation of one of its licences (from that licence's department) or of the general
+        """A violation of one of its licenses (from that license's department) or of the general
         market rules (from the district's market regulator)."""
         held = self.held.get(entity.id, [])
         specific = [(v, h) for v in VIOLATIONS for h in held if h.matter in v.matters and h.issuer.line == v.line]
         if specific and self.rng.random() < 0.6:
-            violation, licence = self.rng.choices(specific, weights=[v.weight for v, _ in specific])[0]
-            after_licence = self._window(entity, licence.row["decision_date"] + timedelta(days=30), self.on)
-            self.penalty(entity, licence.issuer, violation, after_licence)
+            violation, license = self.rng.choices(specific, weights=[v.weight for v, _ in specific])[0]
+            after_license = self._window(entity, license.row["decision_date"] + timedelta(days=30), self.on)
+            self.penalty(entity, license.issuer, violation, after_license)
             return
         regulator = self.local.get(("SCJG", entity.region_code))
         if regulator is not None:
@@ -307,23 +307,23 @@ class _Generator:
             self.penalty(entity, regulator, violation, self._window(entity, entity.established_on, self.on))
 
     def revocations(self, count: int) -> None:
-        """吊销许可证件 by the licence's own department, while the licence is still valid."""
+        """吊销许可证件 by the license's own department, while the license is still valid."""
         candidates = []
-        for licence in self.built.licences:
-            entity = self.entities[licence.row["entity_id"]]
-            first = licence.row["decision_date"] + timedelta(days=60)
-            window = self._window(entity, first, licence.row["valid_to"])
-            if licence.matter in REVOCATIONS and window is not None:
-                candidates.append((licence, entity, window))
-        for licence, entity, window in self.rng.sample(candidates, min(count, len(candidates))):
-            index = self.penalty(entity, licence.issuer, REVOCATIONS[licence.matter], window, revoked=licence)
+        for license in self.built.licenses:
+            entity = self.entities[license.row["entity_id"]]
+            first = license.row["decision_date"] + timedelta(days=60)
+            window = self._window(entity, first, license.row["valid_to"])
+            if license.matter in REVOCATIONS and window is not None:
+                candidates.append((license, entity, window))
+        for license, entity, window in self.rng.sample(candidates, min(count, len(candidates))):
+            index = self.penalty(entity, license.issuer, REVOCATIONS[license.matter], window, revoked=license)
             assert index is not None
-            licence.revoked_by = index
+            license.revoked_by = index
             number = self.built.penalties[index]["document_number"]
-            licence.row |= {"status": RecordStatus.REVOKED, "status_reason": revocation_reason(number)}
+            license.row |= {"status": RecordStatus.REVOKED, "status_reason": revocation_reason(number)}
 
     def withdrawals(self, count: int, revoking: set[int]) -> None:
-        """撤销, as withdraw_penalty writes it; never a revoking one (its licence would be restored)."""
+        """撤销, as withdraw_penalty writes it; never a revoking one (its license would be restored)."""
         ordinary = [i for i in range(len(self.built.penalties)) if i not in revoking]
         for index in self.rng.sample(ordinary, min(count, len(ordinary))):
             self.built.penalties[index] |= {
@@ -418,7 +418,7 @@ async def _issuers(session: AsyncSession, short_names: dict[str, str]) -> list[_
 async def seed_records(
     session: AsyncSession, seed: int, entity_ids: Sequence[int], short_names: dict[str, str], on: date | None = None
 ) -> SeededRecords:
-    """Licences, penalties and complaints of the demo city's active entities, inserted in bulk.
+    """Licenses, penalties and complaints of the demo city's active entities, inserted in bulk.
 
     `short_names`: district code → the short name its departments put in document numbers (中山)."""
     if not entity_ids:
@@ -428,12 +428,12 @@ async def seed_records(
     generator = _Generator(seed, day, await _issuers(session, short_names), entities)
     routed = await _routed(session, entity_ids)
     for entity in entities:
-        generator.licences(entity, routed.get(entity.id, []))
+        generator.licenses(entity, routed.get(entity.id, []))
     for entity in entities:
         if generator.rng.random() < PENALISED_SHARE:
             generator.ordinary_penalty(entity)
     generator.revocations(max(1, len(entities) // ENTITIES_PER_REVOCATION))
-    revoking = {h.revoked_by for h in generator.built.licences if h.revoked_by is not None}
+    revoking = {h.revoked_by for h in generator.built.licenses if h.revoked_by is not None}
     generator.withdrawals(1 if len(generator.built.penalties) < 40 else 2, revoking)
     for entity in entities:
         generator.complaints(entity)
@@ -445,32 +445,32 @@ async def seed_records(
             insert(Penalty).returning(col(Penalty.id), sort_by_parameter_order=True), built.penalties
         )
         penalty_ids = [i for i in returned.all() if i is not None]
-    for held in built.licences:
+    for held in built.licenses:
         if held.revoked_by is not None:
             held.row["revoked_by_id"] = penalty_ids[held.revoked_by]
-    if built.licences:
-        await session.execute(insert(License), [held.row for held in built.licences])
+    if built.licenses:
+        await session.execute(insert(License), [held.row for held in built.licenses])
     if built.complaints:
         await session.execute(insert(Complaint), built.complaints)
     referred = await _refer_revocations(session, built, penalty_ids)
     referred += await _manual_referrals(session, seed, day, built, routed, generator.by_id)
-    return SeededRecords(len(built.licences), len(built.penalties), len(built.complaints), referred)
+    return SeededRecords(len(built.licenses), len(built.penalties), len(built.complaints), referred)
 
 
 async def _refer_revocations(session: AsyncSession, built: _Built, penalty_ids: list[int]) -> int:
     """The bulk insert raised no 联动告知: each seeded revocation refers as services.records.revocation's would."""
-    revoking = {penalty_ids[held.revoked_by]: built.penalties[held.revoked_by] for held in built.licences
+    revoking = {penalty_ids[held.revoked_by]: built.penalties[held.revoked_by] for held in built.licenses
                 if held.revoked_by is not None}  # fmt: skip
     if not revoking:
         return 0
-    licences = await session.scalars(
+    licenses = await session.scalars(
         select(License).where(col(License.revoked_by_id).in_(list(revoking))).order_by(col(License.id))
     )
     sent = 0
-    for licence in licences.all():
-        assert licence.revoked_by_id is not None
-        penalty = revoking[licence.revoked_by_id]
-        done = Revocation(licence.revoked_by_id, penalty["source_department_id"], penalty["document_number"], licence)
+    for license in licenses.all():
+        assert license.revoked_by_id is not None
+        penalty = revoking[license.revoked_by_id]
+        done = Revocation(license.revoked_by_id, penalty["source_department_id"], penalty["document_number"], license)
         sent += len(await refer_revocation(session, done))
     return sent
 

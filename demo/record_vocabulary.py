@@ -1,4 +1,4 @@
-"""What the demo city's licences, penalties and complaints are made of: certificates and their
+"""What the demo city's licenses, penalties and complaints are made of: certificates and their
 numbers, violations with their legal basis and sanctions, 12345 complaints. Words only; the
 seed (demo.record_seed) draws from them and the rules of services.records.records check them."""
 
@@ -23,11 +23,11 @@ LINE_ABBREVIATIONS = {
 
 
 @dataclass(frozen=True)
-class LicenceKind:
-    """The licence a matter of the duty catalog leads to.
+class LicenseKind:
+    """The license a matter of the duty catalog leads to.
 
     `number` is a str.format pattern over: region (the issuing department's), year (of the
-    decision), until (year the licence ends), seq (a counter per kind), uscc, r3/r8 (random digits)."""
+    decision), until (year the license ends), seq (a counter per kind), uscc, r3/r8 (random digits)."""
 
     certificate: str  # 许可证书名称
     document: str  # 行政许可决定文书名称
@@ -36,93 +36,93 @@ class LicenceKind:
     years: int | None  # validity; None: 长期
     number: str
     contents: tuple[str, ...]
-    long_term_share: float = 0.0  # of the licences with a validity, those issued 长期 instead
-    authority: str | None = None  # 许可机关 when the licence is the province's, sent on by the department
+    long_term_share: float = 0.0  # of the licenses with a validity, those issued 长期 instead
+    authority: str | None = None  # 许可机关 when the license is the province's, sent on by the department
 
 
 _ROAD = "道路运输经营许可证"
 _ROAD_NUMBER = "辽交运管许可连字{region}{seq:06d}号"
 
 # Keyed by the matter code of demo/catalog.py; a matter not here (餐饮场所卫生监督) licenses nothing.
-LICENCE_KINDS: dict[str, LicenceKind] = {
-    "SP-XS": LicenceKind("食品经营许可证", "食品经营许可决定书", "食经许", LicenseCategory.ORDINARY, 5,
+LICENSE_KINDS: dict[str, LicenseKind] = {
+    "SP-XS": LicenseKind("食品经营许可证", "食品经营许可决定书", "食经许", LicenseCategory.ORDINARY, 5,
                          "JY1{region}{seq:06d}{r1}",
                          ("预包装食品（含冷藏冷冻食品）销售；散装食品（含冷藏冷冻食品）销售",
                           "预包装食品（不含冷藏冷冻食品）销售",
                           "预包装食品（含冷藏冷冻食品）销售；散装食品（不含冷藏冷冻食品）销售；保健食品销售",
                           "预包装食品（不含冷藏冷冻食品）销售；特殊医学用途配方食品销售")),
-    "SP-CY": LicenceKind("食品经营许可证", "食品经营许可决定书", "食经许", LicenseCategory.ORDINARY, 5,
+    "SP-CY": LicenseKind("食品经营许可证", "食品经营许可决定书", "食经许", LicenseCategory.ORDINARY, 5,
                          "JY2{region}{seq:06d}{r1}",
                          ("热食类食品制售", "热食类食品制售；冷食类食品制售", "热食类食品制售；自制饮品制售",
                           "热食类食品制售；糕点类食品（含裱花蛋糕）制售")),
-    "WS-GG": LicenceKind("公共场所卫生许可证", "公共场所卫生许可决定书", "公许", LicenseCategory.ORDINARY, 4,
+    "WS-GG": LicenseKind("公共场所卫生许可证", "公共场所卫生许可决定书", "公许", LicenseCategory.ORDINARY, 4,
                          "辽卫公证字〔{year}〕第{region}-{seq:06d}号",
                          ("住宿场所", "美容美发场所", "沐浴场所", "住宿场所；美容场所"), long_term_share=0.3),
-    "YL-ZY": LicenceKind("医疗机构执业许可证", "医疗机构执业登记决定书", "医执许", LicenseCategory.ORDINARY, 5,
+    "YL-ZY": LicenseKind("医疗机构执业许可证", "医疗机构执业登记决定书", "医执许", LicenseCategory.ORDINARY, 5,
                          "PDY{r8}{region}{seq:04d}D2{r3}",
                          ("诊疗科目：内科；外科；全科医疗科", "诊疗科目：口腔科", "诊疗科目：中医科",
                           "诊疗科目：医学检验科；医学影像科")),
-    "YP-LS": LicenceKind("药品经营许可证", "药品经营许可决定书", "药经许", LicenseCategory.ORDINARY, 5,
+    "YP-LS": LicenseKind("药品经营许可证", "药品经营许可决定书", "药经许", LicenseCategory.ORDINARY, 5,
                          "辽CB411{seq:04d}",
                          ("经营范围：处方药、甲类非处方药、乙类非处方药；中药饮片、中成药、化学药、生物制品",
                           "经营范围：乙类非处方药；中成药、化学药",
                           "经营范围：处方药、甲类非处方药、乙类非处方药；中成药、化学药")),
-    "QX-3": LicenceKind("医疗器械经营许可证", "医疗器械经营许可决定书", "械经许", LicenseCategory.ORDINARY, 5,
+    "QX-3": LicenseKind("医疗器械经营许可证", "医疗器械经营许可决定书", "械经许", LicenseCategory.ORDINARY, 5,
                         "辽连药监械经营许{year}{seq:04d}号",
                         ("经营范围：Ⅲ类：14注输、护理和防护器械；22临床检验器械",
                          "经营范围：Ⅲ类：06医用成像器械；08呼吸、麻醉和急救器械")),
-    "TZ-ZZ": LicenceKind("特种设备生产许可证", "特种设备生产许可决定书", "特设许", LicenseCategory.VERIFICATION, 4,
+    "TZ-ZZ": LicenseKind("特种设备生产许可证", "特种设备生产许可决定书", "特设许", LicenseCategory.VERIFICATION, 4,
                          "TS22{r3}{seq:03d}-{until}",
                          ("压力容器制造（含安装、修理、改造）：A2级", "起重机械制造：桥式、门式起重机",
                           "锅炉制造：B级"),
                          authority="辽宁省市场监督管理局"),
-    "DL-HY": LicenceKind(_ROAD, "道路运输经营许可决定书", "交运许", LicenseCategory.ORDINARY, 4, _ROAD_NUMBER,
+    "DL-HY": LicenseKind(_ROAD, "道路运输经营许可决定书", "交运许", LicenseCategory.ORDINARY, 4, _ROAD_NUMBER,
                          ("经营范围：道路普通货物运输", "经营范围：道路普通货物运输；货物专用运输（集装箱）")),
-    "DL-WX": LicenceKind(_ROAD, "道路运输经营许可决定书", "交运许", LicenseCategory.ORDINARY, 4, _ROAD_NUMBER,
+    "DL-WX": LicenseKind(_ROAD, "道路运输经营许可决定书", "交运许", LicenseCategory.ORDINARY, 4, _ROAD_NUMBER,
                          ("经营范围：道路危险货物运输（第2类第1项、第3类）",
                           "经营范围：道路危险货物运输（第8类，剧毒化学品除外）")),
-    "DL-KY": LicenceKind(_ROAD, "道路运输经营许可决定书", "交运许", LicenseCategory.ORDINARY, 4, _ROAD_NUMBER,
+    "DL-KY": LicenseKind(_ROAD, "道路运输经营许可决定书", "交运许", LicenseCategory.ORDINARY, 4, _ROAD_NUMBER,
                          ("经营范围：县际包车客运；市际包车客运", "经营范围：市际班车客运；县际班车客运")),
-    "WH-JY": LicenceKind("危险化学品经营许可证", "危险化学品经营许可决定书", "危化经许", LicenseCategory.ORDINARY, 3,
+    "WH-JY": LicenseKind("危险化学品经营许可证", "危险化学品经营许可决定书", "危化经许", LicenseCategory.ORDINARY, 3,
                          "辽大危化经字〔{year}〕{seq:06d}",
                          ("经营方式：批发（无储存）；许可范围：汽油、柴油〔闭杯闪点≤60℃〕、乙醇",
                           "经营方式：零售；许可范围：液化石油气",
                           "经营方式：批发（无储存）；许可范围：硫酸、盐酸、氢氧化钠")),
-    "WH-SC": LicenceKind("安全生产许可证", "安全生产许可决定书", "安许", LicenseCategory.ORDINARY, 3,
+    "WH-SC": LicenseKind("安全生产许可证", "安全生产许可决定书", "安许", LicenseCategory.ORDINARY, 3,
                          "（辽）WH安许证字〔{year}〕{seq:04d}",
                          ("许可范围：危险化学品生产（涂料、稀释剂）", "许可范围：危险化学品生产（工业气体）"),
                          authority="辽宁省应急管理厅"),
-    "FK-KC": LicenceKind("安全生产许可证", "安全生产许可决定书", "安许", LicenseCategory.ORDINARY, 3,
+    "FK-KC": LicenseKind("安全生产许可证", "安全生产许可决定书", "安许", LicenseCategory.ORDINARY, 3,
                          "（辽）FM安许证字〔{year}〕{seq:04d}", ("许可范围：建筑用石料露天开采",),
                          authority="辽宁省应急管理厅"),
-    "JZ-ZZ": LicenceKind("建筑业企业资质证书", "建筑业企业资质审批决定书", "建资许", LicenseCategory.ACCREDITATION, 5,
+    "JZ-ZZ": LicenseKind("建筑业企业资质证书", "建筑业企业资质审批决定书", "建资许", LicenseCategory.ACCREDITATION, 5,
                          "D221{seq:06d}",
                          ("建筑工程施工总承包三级", "建筑装修装饰工程专业承包二级", "施工劳务不分等级",
                           "市政公用工程施工总承包三级")),
-    "FC-KF": LicenceKind("房地产开发企业资质证书", "房地产开发企业资质核定决定书", "房资许",
+    "FC-KF": LicenseKind("房地产开发企业资质证书", "房地产开发企业资质核定决定书", "房资许",
                          LicenseCategory.ACCREDITATION, 3, "大房开字〔{year}〕第{seq:04d}号", ("房地产开发二级资质",)),
-    "LY-LXS": LicenceKind("旅行社业务经营许可证", "旅行社业务经营许可决定书", "旅许", LicenseCategory.ORDINARY, None,
+    "LY-LXS": LicenseKind("旅行社业务经营许可证", "旅行社业务经营许可决定书", "旅许", LicenseCategory.ORDINARY, None,
                           "L-LN-{seq:05d}", ("经营范围：境内旅游业务、入境旅游业务",)),
-    "WH-WB": LicenceKind("网络文化经营许可证", "互联网上网服务营业场所经营许可决定书", "网文许",
+    "WH-WB": LicenseKind("网络文化经营许可证", "互联网上网服务营业场所经营许可决定书", "网文许",
                          LicenseCategory.ORDINARY, 3, "辽网文〔{year}〕{seq:04d}-{r3}号",
                          ("经营范围：互联网上网服务营业场所，计算机终端 120 台",
                           "经营范围：互联网上网服务营业场所，计算机终端 86 台")),
-    "WH-YL": LicenceKind("娱乐经营许可证", "娱乐经营许可决定书", "娱许", LicenseCategory.ORDINARY, 2,
+    "WH-YL": LicenseKind("娱乐经营许可证", "娱乐经营许可决定书", "娱许", LicenseCategory.ORDINARY, 2,
                          "{region}12{seq:04d}", ("歌舞娱乐场所，包厢 18 间", "游艺娱乐场所，游戏游艺设备 60 台")),
-    "WH-YC": LicenceKind("营业性演出许可证", "营业性演出许可决定书", "演许", LicenseCategory.ORDINARY, 2,
+    "WH-YC": LicenseKind("营业性演出许可证", "营业性演出许可决定书", "演许", LicenseCategory.ORDINARY, 2,
                          "{region}11{seq:04d}", ("演出经纪机构：从事营业性演出的居间、代理、行纪活动",)),
-    "JY-MB": LicenceKind("民办学校办学许可证", "民办学校办学许可决定书", "教民许", LicenseCategory.ORDINARY, 5,
+    "JY-MB": LicenseKind("民办学校办学许可证", "民办学校办学许可决定书", "教民许", LicenseCategory.ORDINARY, 5,
                          "教民1{region}7{seq:07d}号",
                          ("办学内容：文化艺术类非学科培训", "办学内容：学前教育",
                           "办学内容：职业技能培训（电工、焊工）")),
-    "HJ-WF": LicenceKind("危险废物经营许可证", "危险废物经营许可决定书", "危废许", LicenseCategory.ORDINARY, 5,
+    "HJ-WF": LicenseKind("危险废物经营许可证", "危险废物经营许可决定书", "危废许", LicenseCategory.ORDINARY, 5,
                          "辽危废许可字{region}{seq:04d}号",
                          ("收集、贮存、利用：HW08 废矿物油与含矿物油废物", "收集、贮存：HW49 其他废物（废铅蓄电池）"),
                          authority="辽宁省生态环境厅"),
-    "HJ-PW": LicenceKind("排污许可证", "排污许可决定书", "排污许", LicenseCategory.ORDINARY, 5, "{uscc}001Q",
+    "HJ-PW": LicenseKind("排污许可证", "排污许可决定书", "排污许", LicenseCategory.ORDINARY, 5, "{uscc}001Q",
                          ("排污许可管理类别：简化管理；主要污染物类别：废水、废气",
                           "排污许可管理类别：重点管理；主要污染物类别：废水")),
-    "GA-TZ": LicenceKind("特种行业许可证", "特种行业许可决定书", "特行许", LicenseCategory.ORDINARY, None,
+    "GA-TZ": LicenseKind("特种行业许可证", "特种行业许可决定书", "特行许", LicenseCategory.ORDINARY, None,
                          "大公特旅字〔{year}〕第{seq:04d}号", ("特种行业类别：旅馆业，客房 32 间",
                                                             "特种行业类别：旅馆业，客房 58 间")),
 }  # fmt: skip
@@ -142,8 +142,8 @@ class Sanction:
 class Violation:
     """违法行为类型, its facts (str.format over day and n) and 处罚依据.
 
-    `matters`: the licences (matter codes) whose holders commit it, the penalty coming from the
-    licence's department; empty: anyone, penalised by the district's market regulator."""
+    `matters`: the licenses (matter codes) whose holders commit it, the penalty coming from the
+    license's department; empty: anyone, penalised by the district's market regulator."""
 
     line: str
     matters: tuple[str, ...]
@@ -248,7 +248,7 @@ VIOLATIONS: list[Violation] = [
               (Sanction((W,), weight=2), Sanction((CC,)))),
 ]  # fmt: skip
 
-# 吊销许可证件, by the licence's own department: the violation, its basis, and the sanction beside it.
+# 吊销许可证件, by the license's own department: the violation, its basis, and the sanction beside it.
 REVOCATIONS: dict[str, Violation] = {
     "SP-XS": Violation("SCJG", ("SP-XS",), "经营添加非食用物质的食品",
                        "{day}抽检发现，当事人销售的{n}批次食品检出非食用物质，货值金额一万元以上。",

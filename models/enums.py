@@ -119,10 +119,10 @@ class PenaltyCategory(StrEnum):
 
 
 class RecordStatus(StrEnum):
-    """A licence's or penalty's standing."""
+    """A license's or penalty's standing."""
 
     EFFECTIVE = "EFFECTIVE"  # 有效
-    REVOKED = "REVOKED"  # 已吊销 (a licence, by a penalty of 吊销许可证件)
+    REVOKED = "REVOKED"  # 已吊销 (a license, by a penalty of 吊销许可证件)
     WITHDRAWN = "WITHDRAWN"  # 已撤销 / 撤回 (the decision was annulled)
     REPAIRED = "REPAIRED"  # 已信用修复 (leaves the public view early)
 

@@ -1,4 +1,4 @@
-"""双归集: every department's licences, penalties and complaints, gathered under the entity.
+"""双归集: every department's licenses, penalties and complaints, gathered under the entity.
 
 One source department owns each record (一数一源); the idempotency key is the source
 department and the decision document number (the hotline's reference for complaints)."""
@@ -16,12 +16,12 @@ from models.types import CodeListArray, Money, UTCDateTime, code_list, utcnow
 
 
 class License(SQLModel, table=True):
-    """行政许可: a licence decision with the data items of the 双公示 format."""
+    """行政许可: a license decision with the data items of the 双公示 format."""
 
     __tablename__ = "license"
     __table_args__ = (
         sa.UniqueConstraint("source_department_id", "document_number"),
-        # 四色警示 counts an entity's revoked licences from this index alone.
+        # 四色警示 counts an entity's revoked licenses from this index alone.
         sa.Index("ix_license_entity_status", "entity_id", "status", "revoked_by_id"),
     )
 
@@ -43,7 +43,7 @@ class License(SQLModel, table=True):
     public_until: date = Field(index=True)
     status: RecordStatus = Field(sa_type=code_list(RecordStatus), index=True)
     status_reason: str | None = Field(default=None, sa_type=sa.Text)
-    # The penalty (吊销许可证件) that revoked it: withdrawing that penalty restores the licence.
+    # The penalty (吊销许可证件) that revoked it: withdrawing that penalty restores the license.
     revoked_by_id: int | None = Field(default=None, foreign_key="penalty.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

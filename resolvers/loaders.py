@@ -27,7 +27,7 @@ from models import (
 from services.catalog.catalog_versions import versions_by_ids
 from services.credit.discipline import DisciplineVerdict, verdicts_of
 from services.credit.listings import listings_of_entities
-from services.credit.referrals import licences_by_ids, referrals_of_entities
+from services.credit.referrals import licenses_by_ids, referrals_of_entities
 from services.credit.risk import Assessment, assessments_of, colour_history
 from services.notices.notices import entities_by_ids, matters_by_ids, notices_of_entities
 from services.platform.db import Database
@@ -90,7 +90,7 @@ class Loaders:
         self.listings_by_entity_id: DataLoader[int, list[Listing]] = self._loader(listings_of_entities)
         self.discipline_by_entity_id: DataLoader[int, DisciplineVerdict] = self._loader(verdicts_of)
         self.referrals_by_entity_id: DataLoader[int, list[Referral]] = self._loader(_referrals)
-        self.license_by_id: DataLoader[int, License | None] = self._loader(licences_by_ids)
+        self.license_by_id: DataLoader[int, License | None] = self._loader(licenses_by_ids)
 
     def _loader(self, fetch: Callable[[AsyncSession, Sequence[K]], Awaitable[list[V]]]) -> DataLoader[K, V]:
         async def batch(keys: Sequence[K]) -> list[V]:

@@ -1,4 +1,4 @@
-"""双归集 over GraphQL: record licences, penalties and complaints; read them under the entity."""
+"""双归集 over GraphQL: record licenses, penalties and complaints; read them under the entity."""
 
 from __future__ import annotations
 

@@ -52,7 +52,7 @@ strawberry.enum(FeedbackKind, description="反馈：已取得许可、审批中�
 strawberry.enum(PrincipalKind, description="调用方类型 / Kind of caller.")
 strawberry.enum(
     LicenseCategory,
-    description="许可类别：普通、特许、认可、核准、登记、其他（双公示代码 01–06）/ Licence category, codes 01–06.",
+    description="许可类别：普通、特许、认可、核准、登记、其他（双公示代码 01–06）/ License category, codes 01–06.",
 )
 strawberry.enum(PenaltyCategory, description="处罚类别（2021 年修订后的行政处罚法）/ Penalty category.")
 strawberry.enum(

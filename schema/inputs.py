@@ -160,13 +160,13 @@ class NoticeFilter:
 class NoticeFeedbackInput:
     kind: FeedbackKind
     license_number: str | None = strawberry.field(
-        default=None, description="许可证号（已取得许可时必填）/ Licence number."
+        default=None, description="许可证号（已取得许可时必填）/ License number."
     )
     note: str | None = None
 
 
 @strawberry.input(
-    description="行政许可（双公示）/ A licence decision; idempotent per source department and document number."
+    description="行政许可（双公示）/ A license decision; idempotent per source department and document number."
 )
 class RecordLicenseInput:
     uscc: str
@@ -180,7 +180,7 @@ class RecordLicenseInput:
         description="有效期至；2099-12-31 表示长期 / 2099-12-31 means indefinite."
     )
     certificate_name: str | None = None
-    license_number: str | None = strawberry.field(default=None, description="许可编号 / Licence number.")
+    license_number: str | None = strawberry.field(default=None, description="许可编号 / License number.")
     party_name: str | None = strawberry.field(default=None, description="行政相对人名称，默认为登记名称 / Party.")
     legal_representative: str | None = None
     authority_name: str | None = strawberry.field(default=None, description="许可机关，默认为本部门 / Authority.")
@@ -202,7 +202,7 @@ class RecordPenaltyInput:
     fine_amount: str | None = strawberry.field(default=None, description="罚款金额（元）/ Fine, yuan, decimal string.")
     confiscated_amount: str | None = strawberry.field(default=None, description="没收金额（元）/ Confiscated, yuan.")
     revoked_license_number: str | None = strawberry.field(
-        default=None, description="吊销许可证件时被吊销的许可编号 / The licence number a revocation revokes."
+        default=None, description="吊销许可证件时被吊销的许可编号 / The license number a revocation revokes."
     )
     public_until: datetime.date | None = strawberry.field(
         default=None, description="公示截止期；不填按处罚类别推算 / Publicity end; derived when absent."

@@ -38,7 +38,7 @@ class RecordImportCounts:
     updated: int
     unchanged: int
     rejected: int
-    revoked_licenses: int = strawberry.field(description="因吊销许可证件而吊销的许可 / Licences revoked.")
+    revoked_licenses: int = strawberry.field(description="因吊销许可证件而吊销的许可 / Licenses revoked.")
 
 
 @strawberry.type(description="批量导入报告 / The row-by-row report of a batch import.")

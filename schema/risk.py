@@ -19,7 +19,7 @@ class RiskEvidence:
     )
     id: strawberry.ID = strawberry.field(description="记录编号 / The record's id.")
     reference: str = strawberry.field(
-        description="文号、工单号或许可证编号 / Document number, reference or licence number."
+        description="文号、工单号或许可证编号 / Document number, reference or license number."
     )
     day: datetime.date | None = strawberry.field(name="date", description="决定、受理或列入日期 / Its date.")
     text: str = strawberry.field(description="中文说明 / What it is, in Chinese.")

@@ -118,17 +118,17 @@ class Mutation:
     record_license = strawberry.field(
         resolver=records.record_license,
         graphql_type=t.RecordLicensePayload,
-        description="报送行政许可；同一来源部门与文书号重复报送不产生变化 / Record a licence (idempotent).",
+        description="报送行政许可；同一来源部门与文书号重复报送不产生变化 / Record a license (idempotent).",
     )
     record_penalty = strawberry.field(
         resolver=records.record_penalty,
         graphql_type=t.RecordPenaltyPayload,
-        description="报送行政处罚；吊销许可证件时标记被吊销的许可 / Record a penalty; revocation revokes the licence.",
+        description="报送行政处罚；吊销许可证件时标记被吊销的许可 / Record a penalty; revocation revokes the license.",
     )
     withdraw_penalty = strawberry.field(
         resolver=records.withdraw_penalty,
         graphql_type=t.WithdrawPenaltyPayload,
-        description="撤销行政处罚（其吊销的许可恢复有效）/ Withdraw a penalty; a licence it revoked is restored.",
+        description="撤销行政处罚（其吊销的许可恢复有效）/ Withdraw a penalty; a license it revoked is restored.",
     )
     repair_penalty = strawberry.field(
         resolver=records.repair_penalty,

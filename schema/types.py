@@ -105,13 +105,13 @@ class Connection(Generic[T]):
     )
 
 
-@strawberry.type(description="行政许可（双公示）/ A licence decision, as its source department sent it.")
+@strawberry.type(description="行政许可（双公示）/ A license decision, as its source department sent it.")
 class License:
     document_number: str = strawberry.field(description="行政许可决定文书号 / Decision document number.")
     document_name: str
     category: LicenseCategory
     certificate_name: str | None
-    license_number: str | None = strawberry.field(description="许可编号 / Licence number.")
+    license_number: str | None = strawberry.field(description="许可编号 / License number.")
     content: str
     decision_date: datetime.date
     valid_from: datetime.date
@@ -166,7 +166,7 @@ class Complaint:
     )
 
 
-@strawberry.type(description="公示的行政许可 / A licence as the public sees it.")
+@strawberry.type(description="公示的行政许可 / A license as the public sees it.")
 class PublicLicense:
     document_number: str
     document_name: str
@@ -237,7 +237,7 @@ class MarketEntity:
     licenses = strawberry.field(
         resolver=records.entity_licenses,
         graphql_type=Connection[License],
-        description="各部门归集的行政许可，新的在前 / Licences from every department, newest first.",
+        description="各部门归集的行政许可，新的在前 / Licenses from every department, newest first.",
     )
     penalties = strawberry.field(
         resolver=records.entity_penalties,
@@ -297,7 +297,7 @@ class Publicity:
     uscc: str
     name: str
     licenses: list[PublicLicense] = strawberry.field(
-        description="公示期内的有效行政许可 / Effective licences within their publicity period."
+        description="公示期内的有效行政许可 / Effective licenses within their publicity period."
     )
     penalties: list[PublicPenalty] = strawberry.field(
         description="公示期内的有效行政处罚 / Effective penalties within their publicity period."
@@ -387,7 +387,7 @@ class RecordPenaltyPayload:
     penalty: Penalty | None
     outcome: RecordOutcome | None
     revoked_license: License | None = strawberry.field(
-        description="本次吊销的许可（吊销许可证件）/ The licence this penalty revoked."
+        description="本次吊销的许可（吊销许可证件）/ The license this penalty revoked."
     )
     errors: list[UserError]
 
@@ -486,7 +486,7 @@ class Referral:
     license = strawberry.field(
         resolver=referral_resolvers.referral_license,
         graphql_type=License | None,
-        description="被吊销的许可（许可证件被吊销时）/ The revoked licence, for LICENSE_REVOKED.",
+        description="被吊销的许可（许可证件被吊销时）/ The revoked license, for LICENSE_REVOKED.",
     )
 
 

@@ -77,7 +77,7 @@ class DemoCity:
     tokens: dict[str, str]
     zhongshan: list[str]  # USCCs in 中山区 (210202)
     xigang: list[str]  # USCCs in 西岗区 (210203)
-    # USCCs in 中山区 with no licence, penalty or complaint yet (seed-demo gives some entities records).
+    # USCCs in 中山区 with no license, penalty or complaint yet (seed-demo gives some entities records).
     zhongshan_without_records: list[str]
 
 

@@ -79,7 +79,7 @@ def penalty_row(uscc: str, **cells: Any) -> list[Any]:
     return [values[h] for h in PENALTY_HEADER]
 
 
-def licence_row(uscc: str, **cells: Any) -> list[Any]:
+def license_row(uscc: str, **cells: Any) -> list[Any]:
     values: dict[str, Any] = {
         "行政相对人名称": "",
         "统一社会信用代码": uscc,

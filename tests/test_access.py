@@ -95,7 +95,7 @@ async def test_the_public_reads_publicity_without_a_login(api: Api, city: DemoCi
 async def test_publicity_shows_only_what_domain_md_makes_public(api: Api) -> None:
     fields = await api.data('{ __type(name: "Publicity") { fields { name } } }')
     # Registration details (legal representative, address, persons) are internal; the 双公示
-    # licences and penalties are public within their publicity period, and current listings.
+    # licenses and penalties are public within their publicity period, and current listings.
     assert {f["name"] for f in fields["__type"]["fields"]} == {"uscc", "name", "licenses", "penalties", "listings"}
     for public_type in ("PublicLicense", "PublicPenalty", "PublicListing"):
         shown = await api.data("query($t: String!) { __type(name: $t) { fields { name } } }", {"t": public_type})

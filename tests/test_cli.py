@@ -130,9 +130,9 @@ async def test_seed_demo_reports_its_city_loads_only_an_empty_database_and_the_s
     rows = await _registry(db)
     assert len(rows) == 300 and len({r[4] for r in rows}) >= 5, "entities spread over the districts"
     records = await _records_by_key(db)
-    licences, penalties, complaints = (len(records[kind]) for kind in ("License", "Penalty", "Complaint"))
-    assert f"行政许可{licences}条、行政处罚{penalties}条、12345投诉{complaints}条" in said
-    assert licences and penalties and complaints
+    licenses, penalties, complaints = (len(records[kind]) for kind in ("License", "Penalty", "Complaint"))
+    assert f"行政许可{licenses}条、行政处罚{penalties}条、12345投诉{complaints}条" in said
+    assert licenses and penalties and complaints
 
     # None of these three writes, so they need not wait for each other.
     verified, again, quiet = manage_together(database_url, ["verify-audit"], ["seed-demo"], ["seed-demo", "--if-empty"])

@@ -1,4 +1,4 @@
-"""seed-demo's licences, penalties and complaints: by the rules of services.records.records, public exactly
+"""seed-demo's licenses, penalties and complaints: by the rules of services.records.records, public exactly
 within their period, shown on the entity's admin page. That the command reports them and that the
 same seed gives the same records is tested with seed-demo's other promises in test_cli."""
 
@@ -48,21 +48,21 @@ def _problems(build: Any, data: Any) -> list[str]:
 
 
 async def test_the_seeded_city_has_records_that_pass_the_rules(city: DemoCity, db: Database) -> None:
-    licences, penalties = await _all(db, License), await _all(db, Penalty)
+    licenses, penalties = await _all(db, License), await _all(db, Penalty)
     complaints, entities = await _all(db, Complaint), await _all(db, MarketEntity)
     report = city.report
-    assert (len(licences), len(penalties), len(complaints)) == (report.licenses, report.penalties, report.complaints)
+    assert (len(licenses), len(penalties), len(complaints)) == (report.licenses, report.penalties, report.complaints)
     assert report.licenses > 30 and report.penalties >= 2 and report.complaints > 0
     uscc_of = {entity.id: entity.uscc for entity in entities}
 
-    for licence in licences:
-        data = LicenseInput(uscc_of[licence.entity_id], licence.document_number, licence.document_name,
-                            licence.category, licence.content, licence.decision_date, licence.valid_from,
-                            licence.valid_to, licence.certificate_name, licence.license_number)  # fmt: skip
-        assert _problems(license_values, data) == [], licence.document_number
-        assert licence.public_until == license_public_until(licence.decision_date)
-        assert licence.certificate_name and licence.license_number and licence.authority_name
-    assert any(licence.valid_to == LONG_TERM for licence in licences), "some licences are 长期"
+    for license in licenses:
+        data = LicenseInput(uscc_of[license.entity_id], license.document_number, license.document_name,
+                            license.category, license.content, license.decision_date, license.valid_from,
+                            license.valid_to, license.certificate_name, license.license_number)  # fmt: skip
+        assert _problems(license_values, data) == [], license.document_number
+        assert license.public_until == license_public_until(license.decision_date)
+        assert license.certificate_name and license.license_number and license.authority_name
+    assert any(license.valid_to == LONG_TERM for license in licenses), "some licenses are 长期"
 
     for penalty in penalties:
         stated = PenaltyInput(uscc_of[penalty.entity_id], penalty.document_number, penalty.violation_type,
@@ -85,26 +85,26 @@ async def test_the_seeded_city_has_records_that_pass_the_rules(city: DemoCity, d
     assert any(complaint.resolved for complaint in complaints)
 
 
-async def test_licences_come_from_the_departments_notified_and_revocations_hold_together(
+async def test_licenses_come_from_the_departments_notified_and_revocations_hold_together(
     city: DemoCity, db: Database
 ) -> None:
-    licences, penalties, notices = await _all(db, License), await _all(db, Penalty), await _all(db, Notice)
+    licenses, penalties, notices = await _all(db, License), await _all(db, Penalty), await _all(db, Notice)
     notified = {(notice.entity_id, notice.department_id) for notice in notices}
-    assert all((licence.entity_id, licence.source_department_id) in notified for licence in licences)
+    assert all((license.entity_id, license.source_department_id) in notified for license in licenses)
 
     by_id = {penalty.id: penalty for penalty in penalties}
-    revoked = [licence for licence in licences if licence.status is RecordStatus.REVOKED]
-    assert revoked, "a few penalties revoke a licence"
-    for licence in revoked:
-        penalty = by_id[licence.revoked_by_id]
-        assert penalty.entity_id == licence.entity_id and penalty.status is RecordStatus.EFFECTIVE
+    revoked = [license for license in licenses if license.status is RecordStatus.REVOKED]
+    assert revoked, "a few penalties revoke a license"
+    for license in revoked:
+        penalty = by_id[license.revoked_by_id]
+        assert penalty.entity_id == license.entity_id and penalty.status is RecordStatus.EFFECTIVE
         assert PenaltyCategory.LICENSE_REVOCATION in penalty.categories
-        assert penalty.revoked_license_number == licence.license_number
-        assert licence.status_reason == revocation_reason(penalty.document_number)
-        assert licence.decision_date < penalty.decision_date <= licence.valid_to
+        assert penalty.revoked_license_number == license.license_number
+        assert license.status_reason == revocation_reason(penalty.document_number)
+        assert license.decision_date < penalty.decision_date <= license.valid_to
     revoking = [p for p in penalties if PenaltyCategory.LICENSE_REVOCATION in p.categories]
-    assert sorted(p.id for p in revoking) == sorted(licence.revoked_by_id for licence in revoked)
-    assert all(licence.revoked_by_id is None for licence in licences if licence.status is RecordStatus.EFFECTIVE)
+    assert sorted(p.id for p in revoking) == sorted(license.revoked_by_id for license in revoked)
+    assert all(license.revoked_by_id is None for license in licenses if license.status is RecordStatus.EFFECTIVE)
 
     withdrawn = [penalty for penalty in penalties if penalty.status is RecordStatus.WITHDRAWN]
     assert 1 <= len(withdrawn) <= 2 and all(penalty.status_reason for penalty in withdrawn)
@@ -119,10 +119,10 @@ async def test_publicity_shows_exactly_the_seeded_records_in_their_period(
     api: Api, city: DemoCity, db: Database
 ) -> None:
     on = today()
-    licences, penalties, entities = await _all(db, License), await _all(db, Penalty), await _all(db, MarketEntity)
+    licenses, penalties, entities = await _all(db, License), await _all(db, Penalty), await _all(db, MarketEntity)
     public: dict[int, tuple[list[str], list[str]]] = {}
     hidden = 0
-    for kind, records in ((0, licences), (1, penalties)):
+    for kind, records in ((0, licenses), (1, penalties)):
         for record in records:
             lists = public.setdefault(record.entity_id, ([], []))
             if record.status is RecordStatus.EFFECTIVE and record.public_until >= on:
@@ -131,21 +131,21 @@ async def test_publicity_shows_exactly_the_seeded_records_in_their_period(
                 hidden += 1
     assert hidden and any(shown for pair in public.values() for shown in pair), "some records in, some out"
     uscc_of = {entity.id: entity.uscc for entity in entities}
-    for entity_id, (shown_licences, shown_penalties) in public.items():
+    for entity_id, (shown_licenses, shown_penalties) in public.items():
         answer = (await api.data(PUBLICITY, {"u": uscc_of[entity_id]}))["publicity"]
-        assert sorted(item["documentNumber"] for item in answer["licenses"]) == sorted(shown_licences)
+        assert sorted(item["documentNumber"] for item in answer["licenses"]) == sorted(shown_licenses)
         assert sorted(item["documentNumber"] for item in answer["penalties"]) == sorted(shown_penalties)
 
 
-async def test_the_entity_page_shows_its_licences_penalties_and_complaints(
+async def test_the_entity_page_shows_its_licenses_penalties_and_complaints(
     api: Api, city: DemoCity, db: Database
 ) -> None:
-    licences, penalties, complaints = await _all(db, License), await _all(db, Penalty), await _all(db, Complaint)
+    licenses, penalties, complaints = await _all(db, License), await _all(db, Penalty), await _all(db, Complaint)
     departments = {d.id: d.name for d in await _all(db, Department)}
     client = api.client
     await sign_in(client, "admin", city.report.logins[0].password)
 
-    revoked = next(licence for licence in licences if licence.status is RecordStatus.REVOKED)
+    revoked = next(license for license in licenses if license.status is RecordStatus.REVOKED)
     revoking = next(penalty for penalty in penalties if penalty.id == revoked.revoked_by_id)
     page = (await client.get("/admin/market-entity/detail", params={"pk": revoked.entity_id})).text
     assert "行政许可" in page and "行政处罚" in page
@@ -162,7 +162,7 @@ async def test_the_entity_page_shows_its_licences_penalties_and_complaints(
     assert complaint.resolved_on is not None and f"已办结（{complaint.resolved_on.isoformat()}）" in page
     assert departments[complaint.source_department_id] in page
 
-    long_term = next(licence for licence in licences if licence.valid_to == LONG_TERM)
+    long_term = next(license for license in licenses if license.valid_to == LONG_TERM)
     page = (await client.get("/admin/market-entity/detail", params={"pk": long_term.entity_id})).text
     assert f"{long_term.valid_from.isoformat()} 至 长期" in page and "2099-12-31" not in page
 
@@ -195,9 +195,9 @@ async def test_a_district_desk_sees_other_departments_records_of_its_entities(
     page = (await client.get("/admin/market-entity/detail", params={"pk": entity_id})).text
     assert len(theirs) == count
     shown_as = {RecordStatus.EFFECTIVE: "<td>有效</td>", RecordStatus.REVOKED: "<td>已吊销（"}
-    for licence in theirs:
-        assert licence.document_number in page and licence.authority_name in page
-        assert shown_as[licence.status] in page
+    for license in theirs:
+        assert license.document_number in page and license.authority_name in page
+        assert shown_as[license.status] in page
 
     empty = (await client.get("/admin/market-entity/detail", params={"pk": bare})).text
     assert 'id="entity-licenses"' not in empty and 'id="entity-penalties"' not in empty

@@ -98,7 +98,7 @@ async def test_claim_and_feedback_from_the_inbox(browser: Browser, server: str, 
     )
     assert event.before == {"status": "PUSHED"} and event.after is not None and event.after["status"] == "CLAIMED"
 
-    # 已取得许可 without the licence number: refused, said in Chinese beside the form, nothing changed.
+    # 已取得许可 without the license number: refused, said in Chinese beside the form, nothing changed.
     await sales.locator("summary", has_text="反馈").click()
     form = sales.locator("form.feedback-form")
     await form.locator("select[name=kind]").select_option(label="已取得许可")

@@ -174,7 +174,7 @@ async def test_forwarding_ends_the_notice_and_pushes_a_new_one(api: Api, city: D
     assert [e["code"] for e in again["errors"]] == ["INVALID_NOTICE_STATE"]
 
 
-async def test_feedback_needs_a_claim_first_and_a_licence_number_when_granted(api: Api, city: DemoCity) -> None:
+async def test_feedback_needs_a_claim_first_and_a_license_number_when_granted(api: Api, city: DemoCity) -> None:
     notice = await _health_notice(api, city)
     token = city.tokens["district_health"]
     early = await api.data(FEEDBACK, {"id": notice["id"], "input": {"kind": "NO_LICENSE_NEEDED"}}, token)

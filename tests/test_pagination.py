@@ -11,7 +11,7 @@ from services.platform.db import Database
 from tests.conftest import Api, DemoCity
 from tests.test_records import LICENSE as RECORD_LICENSE
 from tests.test_records import PENALTY as RECORD_PENALTY
-from tests.test_records import licence, penalty
+from tests.test_records import license, penalty
 
 PAGE = """
 query($first: Int, $after: String, $filter: EntityFilter) {
@@ -159,7 +159,7 @@ async def test_a_page_of_100_with_records_costs_the_same_statements_as_a_page_of
     uscc = first[0]["node"]["uscc"]
     # The demo city may already hold records of this entity (seed-demo adds some): count from them.
     before = (await api.data(WITH_RECORDS, {"first": 1}, token))["entities"]["edges"][0]["node"]
-    recorded = {**licence(uscc), "departmentCode": "WJ-210200"}
+    recorded = {**license(uscc), "departmentCode": "WJ-210200"}
     for document, data in (
         (RECORD_LICENSE, recorded),
         (RECORD_PENALTY, {**penalty(uscc), "departmentCode": "SCJG-210200"}),
@@ -174,7 +174,7 @@ async def test_a_page_of_100_with_records_costs_the_same_statements_as_a_page_of
         assert len(sources) == len(before["licenses"]["edges"]) + 1
         assert sources[recorded["documentNumber"]] == {"code": "WJ-210200"}
         counts.append(statements)
-    # token, page, licences, penalties, complaints, and the source departments (in one or two batches,
+    # token, page, licenses, penalties, complaints, and the source departments (in one or two batches,
     # as the loaders' batches happen to fall): never a statement per entity.
     assert max(counts) <= 7
 
@@ -201,5 +201,5 @@ async def test_a_page_of_100_with_colours_costs_the_same_statements_as_a_page_of
         counts.append(statements)
     assert any(node["riskColour"]["reasons"] for node in nodes), "the page holds entities with warnings"
     # token, page, parameters, the rules' facts, at most one evidence query per kind of record
-    # (penalties, complaints, listings, licences: only kinds some rule on the page needs), history
+    # (penalties, complaints, listings, licenses: only kinds some rule on the page needs), history
     assert max(counts) <= 9, counts

@@ -13,7 +13,7 @@ import pytest
 from tests.conftest import Api, DemoCity
 from tests.helpers import new_code, registration
 from tests.record_files import PENALTY_HEADER, graphql_upload, penalty_row
-from tests.test_records import licence, penalty
+from tests.test_records import license, penalty
 
 ROLES = ("anonymous", "district", "other_district", "city", "maintainer")
 OK, DENIED, HIDDEN = "ok", "denied", "hidden"
@@ -171,7 +171,7 @@ MATRIX: dict[str, Row] = {
     ),
     "Mutation.recordLicense": Row(
         "mutation($i: RecordLicenseInput!) { recordLicense(input: $i) { errors { code } } }",
-        lambda c, r: {"i": licence(c.zhongshan[0])},
+        lambda c, r: {"i": license(c.zhongshan[0])},
         RECORDS,
     ),
     "Mutation.recordPenalty": Row(

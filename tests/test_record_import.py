@@ -34,7 +34,7 @@ from tests.record_files import (
     PENALTY_CODES,
     PENALTY_HEADER,
     department_principal,
-    licence_row,
+    license_row,
     penalty_row,
     write_csv,
     write_xlsx,
@@ -110,7 +110,7 @@ async def stored_penalties(db: Database) -> dict[str, Penalty]:
         return {p.document_number: p for p in found.all()}
 
 
-async def stored_licences(db: Database) -> dict[str, License]:
+async def stored_licenses(db: Database) -> dict[str, License]:
     async with db.session(SYSTEM) as session:
         found = await session.scalars(select(License).where(col(License.document_number).startswith(OURS)))
         return {item.document_number: item for item in found.all()}
@@ -165,30 +165,30 @@ async def test_the_xk_and_cf_column_codes_read_as_the_chinese_names(
     assert (await stored_penalties(db))["中市监罚〔2026〕2 号"].fine_amount == Decimal("30000.00")
 
     health = await department_principal(db, "WJ-210202")
-    licences = [
-        licence_row(city.zhongshan[0], 来源="中山区卫生健康局", 许可类别="02"),
-        licence_row(city.zhongshan[1], 文号="中卫许〔2026〕2 号", 许可类别="XK_BAD", 来源=""),
+    licenses = [
+        license_row(city.zhongshan[0], 来源="中山区卫生健康局", 许可类别="02"),
+        license_row(city.zhongshan[1], 文号="中卫许〔2026〕2 号", 许可类别="XK_BAD", 来源=""),
     ]
-    report = await run(db, write_csv(tmp_path / "xk.csv", LICENSE_CODES, licences), RecordKind.LICENSE, health)
+    report = await run(db, write_csv(tmp_path / "xk.csv", LICENSE_CODES, licenses), RecordKind.LICENSE, health)
     assert problems(report) == {3: [("XK_XKLB", "UNKNOWN_CATEGORY")]}, "the column is named as the file heads it"
-    stored = (await stored_licences(db))["中市监许〔2026〕1 号"]
+    stored = (await stored_licenses(db))["中市监许〔2026〕1 号"]
     assert stored.category is LicenseCategory.FRANCHISE and stored.authority_name == "中山区卫生健康局"
 
 
-async def test_a_licence_file_checks_dates_and_validity(db: Database, city: DemoCity, tmp_path: Path) -> None:
+async def test_a_license_file_checks_dates_and_validity(db: Database, city: DemoCity, tmp_path: Path) -> None:
     z = city.zhongshan
     rows = [
-        licence_row(z[0], 至="2099/12/31", 类别="核准"),
-        licence_row(z[1], 文号="中市监许〔2026〕2 号", 自="2026-05-01", 至="2026-04-30"),
-        licence_row(z[2], 文号="中市监许〔2026〕3 号", 至="长期", 类别="05", 日期="2026年1月5日"),
-        licence_row(z[3], 文号="中市监许〔2026〕4 号", 日期="2026/13/01", 内容=""),
+        license_row(z[0], 至="2099/12/31", 类别="核准"),
+        license_row(z[1], 文号="中市监许〔2026〕2 号", 自="2026-05-01", 至="2026-04-30"),
+        license_row(z[2], 文号="中市监许〔2026〕3 号", 至="长期", 类别="05", 日期="2026年1月5日"),
+        license_row(z[3], 文号="中市监许〔2026〕4 号", 日期="2026/13/01", 内容=""),
     ]
     report = await run(db, write_xlsx(tmp_path / "许可.xlsx", LICENSE_HEADER, rows), RecordKind.LICENSE)
     assert problems(report) == {
         3: [("有效期至", "INVALID_RANGE")],
         5: [("许可决定日期", "INVALID_DATE"), ("许可内容", "REQUIRED")],
     }, "an unreadable cell and a broken rule on one row are reported together"
-    stored = await stored_licences(db)
+    stored = await stored_licenses(db)
     assert stored["中市监许〔2026〕1 号"].valid_to == LONG_TERM
     assert stored["中市监许〔2026〕1 号"].category is LicenseCategory.VERIFICATION
     assert stored["中市监许〔2026〕3 号"].valid_to == LONG_TERM
@@ -308,11 +308,11 @@ async def test_a_missing_column_is_named(db: Database, city: DemoCity, tmp_path:
     assert await stored_penalties(db) == {}
 
 
-async def test_a_revocation_row_revokes_the_named_licence(db: Database, city: DemoCity, tmp_path: Path) -> None:
+async def test_a_revocation_row_revokes_the_named_license(db: Database, city: DemoCity, tmp_path: Path) -> None:
     uscc, number = city.zhongshan[5], "JY22102020012345"
     health = await department_principal(db, "WJ-210202")
-    licences = [licence_row(uscc, 编号=number, 来源="中山区卫生健康局")]
-    await run(db, write_csv(tmp_path / "许可.csv", LICENSE_HEADER, licences), RecordKind.LICENSE, health)
+    licenses = [license_row(uscc, 编号=number, 来源="中山区卫生健康局")]
+    await run(db, write_csv(tmp_path / "许可.csv", LICENSE_HEADER, licenses), RecordKind.LICENSE, health)
 
     revoking = [
         penalty_row(
@@ -324,9 +324,9 @@ async def test_a_revocation_row_revokes_the_named_licence(db: Database, city: De
     assert report.revoked_licenses == 1
     [line] = report.lines
     assert (line.outcome, line.code, line.column) == (RowOutcome.CREATED, "LICENSE_REVOKED", "暂扣或吊销证照名称及编号")
-    licence = (await stored_licences(db))["中市监许〔2026〕1 号"]
+    license = (await stored_licenses(db))["中市监许〔2026〕1 号"]
     penalty_row_stored = (await stored_penalties(db))["中市监罚〔2026〕20 号"]
-    assert licence.status is RecordStatus.REVOKED and licence.revoked_by_id == penalty_row_stored.id
+    assert license.status is RecordStatus.REVOKED and license.revoked_by_id == penalty_row_stored.id
     assert penalty_row_stored.revoked_license_number == number
     event = await _last_event(db, "license.revoked")
     assert event.department_code == DISTRICT and event.object_id == "中市监许〔2026〕1 号"
@@ -343,26 +343,26 @@ async def test_revocations_follow_files_whatever_order_they_arrive_in(
     health = await department_principal(db, "WJ-210202")
     revoking = [penalty_row(uscc, 文号="中市监罚〔2026〕21 号", 类别="吊销许可证件", 罚款="", 吊销=number)]
     penalties = await run(db, write_csv(tmp_path / "吊销.csv", PENALTY_HEADER, revoking))
-    assert (penalties.created, penalties.revoked_licenses) == (1, 0), "no such licence yet"
+    assert (penalties.created, penalties.revoked_licenses) == (1, 0), "no such license yet"
 
-    # The licence file arrives afterwards: its licence is stored revoked.
-    licence_file = write_csv(
-        tmp_path / "许可.csv", LICENSE_HEADER, [licence_row(uscc, 编号=number, 来源="中山区卫生健康局")]
+    # The license file arrives afterwards: its license is stored revoked.
+    license_file = write_csv(
+        tmp_path / "许可.csv", LICENSE_HEADER, [license_row(uscc, 编号=number, 来源="中山区卫生健康局")]
     )
-    await run(db, licence_file, RecordKind.LICENSE, health)
+    await run(db, license_file, RecordKind.LICENSE, health)
     revoker = (await stored_penalties(db))["中市监罚〔2026〕21 号"]
-    licence = (await stored_licences(db))["中市监许〔2026〕1 号"]
-    assert licence.status is RecordStatus.REVOKED and licence.revoked_by_id == revoker.id
+    license = (await stored_licenses(db))["中市监许〔2026〕1 号"]
+    assert license.status is RecordStatus.REVOKED and license.revoked_by_id == revoker.id
     events = await audit_count(db)
-    again = await run(db, licence_file, RecordKind.LICENSE, health)
-    assert again.unchanged == 1 and await audit_count(db) == events, "re-running the licence file changes nothing"
+    again = await run(db, license_file, RecordKind.LICENSE, health)
+    assert again.unchanged == 1 and await audit_count(db) == events, "re-running the license file changes nothing"
 
-    # A corrected penalty file that no longer revokes gives the licence back its standing.
+    # A corrected penalty file that no longer revokes gives the license back its standing.
     corrected = [penalty_row(uscc, 文号="中市监罚〔2026〕21 号", 类别="警告", 罚款="")]
     report = await run(db, write_csv(tmp_path / "更正.csv", PENALTY_HEADER, corrected))
     assert report.updated == 1
-    licence = (await stored_licences(db))["中市监许〔2026〕1 号"]
-    assert (licence.status, licence.revoked_by_id, licence.status_reason) == (RecordStatus.EFFECTIVE, None, None)
+    license = (await stored_licenses(db))["中市监许〔2026〕1 号"]
+    assert (license.status, license.revoked_by_id, license.status_reason) == (RecordStatus.EFFECTIVE, None, None)
     restored = await _last_event(db, "license.restored")
     assert restored.object_id == "中市监许〔2026〕1 号" and "更正.csv" in str(restored.after)
 
@@ -516,7 +516,7 @@ async def test_an_imported_file_re_rates_the_entities_it_touched(db: Database, c
     assert history is not None and (history.old_colour, history.cause) == (RiskColour.GREEN, "penalty.import")
 
 
-async def test_a_licence_moved_by_a_corrected_file_re_rates_the_entity_it_left(
+async def test_a_license_moved_by_a_corrected_file_re_rates_the_entity_it_left(
     db: Database, city: DemoCity, tmp_path: Path
 ) -> None:
     async with db.session(SYSTEM) as session:
@@ -525,11 +525,11 @@ async def test_a_licence_moved_by_a_corrected_file_re_rates_the_entity_it_left(
         first, second = (await session.scalars(green.limit(2))).all()
     health = await department_principal(db, "WJ-210202")
     number = "JY22102020099999"
-    granted = [licence_row(first, 编号=number, 来源="中山区卫生健康局")]
+    granted = [license_row(first, 编号=number, 来源="中山区卫生健康局")]
     await run(db, write_csv(tmp_path / "许可.csv", LICENSE_HEADER, granted), RecordKind.LICENSE, health)
     revoking = [penalty_row(first, 文号="中市监罚〔2026〕40 号", 类别="吊销许可证件", 罚款="", 吊销=number)]
     await run(db, write_csv(tmp_path / "吊销.csv", PENALTY_HEADER, revoking))
-    moved = [licence_row(second, 编号=number, 来源="中山区卫生健康局")]
+    moved = [license_row(second, 编号=number, 来源="中山区卫生健康局")]
     await run(db, write_csv(tmp_path / "更正许可.csv", LICENSE_HEADER, moved), RecordKind.LICENSE, health)
     async with db.session(SYSTEM) as session:
         rows = (await session.execute(select(MarketEntity.id, MarketEntity.uscc, MarketEntity.risk_colour).where(
@@ -537,4 +537,4 @@ async def test_a_licence_moved_by_a_corrected_file_re_rates_the_entity_it_left(
         assessed = await risk.assess(session, [int(i or 0) for i, _, _ in rows], today())
     colours = {uscc: stored for _, uscc, stored in rows}
     assert colours == {uscc: assessed[int(i or 0)].colour for i, uscc, _ in rows}, "stored as assessed, both"
-    assert colours[first] is RiskColour.YELLOW, "the revoking penalty stays; the licence it revoked has gone"
+    assert colours[first] is RiskColour.YELLOW, "the revoking penalty stays; the license it revoked has gone"

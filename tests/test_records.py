@@ -1,4 +1,4 @@
-"""双归集: licences, penalties and complaints recorded one at a time, by their source department."""
+"""双归集: licenses, penalties and complaints recorded one at a time, by their source department."""
 
 from __future__ import annotations
 
@@ -51,7 +51,7 @@ query($u: String!) { publicity(uscc: $u) { name licenses { documentNumber } pena
 """
 
 
-def licence(uscc: str, **overrides: Any) -> dict[str, Any]:
+def license(uscc: str, **overrides: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
         "uscc": uscc,
         "documentNumber": "大卫公许字〔2026〕第 0012 号",
@@ -90,9 +90,9 @@ async def _ok(api: Api, document: str, data: dict[str, Any], token: str) -> dict
     return payload
 
 
-async def test_a_licence_is_recorded_once_and_a_correction_is_audited(api: Api, city: DemoCity, db: Database) -> None:
+async def test_a_license_is_recorded_once_and_a_correction_is_audited(api: Api, city: DemoCity, db: Database) -> None:
     uscc, token = city.zhongshan_without_records[0], city.tokens["city_health"]
-    first = await _ok(api, LICENSE, licence(uscc), token)
+    first = await _ok(api, LICENSE, license(uscc), token)
     assert first["outcome"] == "CREATED"
     stored = first["license"]
     assert (stored["status"], stored["longTerm"], stored["sourceDepartment"]) == (
@@ -103,10 +103,10 @@ async def test_a_licence_is_recorded_once_and_a_correction_is_audited(api: Api, 
     assert stored["authorityName"] == "大连市卫生健康委员会" and stored["partyName"]
 
     events = await audit_count(db)
-    again = await _ok(api, LICENSE, licence(uscc), token)
+    again = await _ok(api, LICENSE, license(uscc), token)
     assert again["outcome"] == "UNCHANGED" and await audit_count(db) == events
 
-    corrected = await _ok(api, LICENSE, licence(uscc, content="住宿场所卫生许可"), token)
+    corrected = await _ok(api, LICENSE, license(uscc, content="住宿场所卫生许可"), token)
     assert (corrected["outcome"], corrected["license"]["content"]) == ("UPDATED", "住宿场所卫生许可")
     event = await last_audit(db, "license.updated")
     assert event.before is not None and event.after is not None
@@ -124,12 +124,12 @@ async def test_bad_records_are_refused_with_their_field_and_nothing_is_stored(
     uscc, token = city.zhongshan_without_records[0], city.tokens["city_health"]
     events = await audit_count(db)
     cases: list[tuple[str, dict[str, Any], set[tuple[str, str]]]] = [
-        (LICENSE, licence(new_code(body="MA0UNK01")), {("uscc", "UNKNOWN_ENTITY")}),
-        (LICENSE, licence("91210200ABC"), {("uscc", "INVALID_USCC")}),
-        (LICENSE, licence(uscc, validFrom="2026-05-01", validTo="2026-04-30"), {("validTo", "INVALID_RANGE")}),
-        (LICENSE, licence(uscc, decisionDate=(today() + timedelta(days=1)).isoformat()),
+        (LICENSE, license(new_code(body="MA0UNK01")), {("uscc", "UNKNOWN_ENTITY")}),
+        (LICENSE, license("91210200ABC"), {("uscc", "INVALID_USCC")}),
+        (LICENSE, license(uscc, validFrom="2026-05-01", validTo="2026-04-30"), {("validTo", "INVALID_RANGE")}),
+        (LICENSE, license(uscc, decisionDate=(today() + timedelta(days=1)).isoformat()),
          {("decisionDate", "DATE_IN_FUTURE")}),
-        (LICENSE, licence(uscc, documentNumber=" "), {("documentNumber", "REQUIRED")}),
+        (LICENSE, license(uscc, documentNumber=" "), {("documentNumber", "REQUIRED")}),
         (PENALTY, penalty(uscc, fineAmount="-1"), {("fineAmount", "INVALID_AMOUNT")}),
         (PENALTY, penalty(uscc, categories=[]), {("categories", "REQUIRED")}),
         (PENALTY, penalty(uscc, categories=["LICENSE_REVOCATION"], fineAmount=None),
@@ -147,12 +147,12 @@ async def test_bad_records_are_refused_with_their_field_and_nothing_is_stored(
     assert shown["licenses"]["totalCount"] == shown["penalties"]["totalCount"] == 0
 
 
-async def test_a_revocation_revokes_the_named_licence_and_withdrawing_it_restores_it(
+async def test_a_revocation_revokes_the_named_license_and_withdrawing_it_restores_it(
     api: Api, city: DemoCity, db: Database
 ) -> None:
     uscc = city.zhongshan_without_records[1]
     number = "JY22102020012345"
-    await _ok(api, LICENSE, licence(uscc, licenseNumber=number), city.tokens["district_health"])
+    await _ok(api, LICENSE, license(uscc, licenseNumber=number), city.tokens["district_health"])
     revoking = penalty(uscc, categories=["LICENSE_REVOCATION"], fineAmount=None, revokedLicenseNumber=number)
     done = await _ok(api, PENALTY, revoking, city.tokens["district"])
     assert done["revokedLicense"]["licenseNumber"] == number
@@ -179,7 +179,7 @@ async def test_a_revocation_revokes_the_named_licence_and_withdrawing_it_restore
     assert [e["code"] for e in corrected["recordPenalty"]["errors"]] == ["RECORD_CLOSED"]
 
 
-LICENCES_OF = """
+LICENSES_OF = """
 query($u: String!) { entity(uscc: $u) { licenses { edges { node { licenseNumber status statusReason } } } } }
 """
 
@@ -191,21 +191,21 @@ async def test_a_revocation_follows_the_records_whatever_order_they_arrive_in(
     first, second, other = "JY-1", "JY-2", "JY-3"
 
     async def standing() -> dict[str, tuple[str, str | None]]:
-        edges = (await api.data(LICENCES_OF, {"u": uscc}, district))["entity"]["licenses"]["edges"]
+        edges = (await api.data(LICENSES_OF, {"u": uscc}, district))["entity"]["licenses"]["edges"]
         return {e["node"]["licenseNumber"]: (e["node"]["status"], e["node"]["statusReason"]) for e in edges}
 
     def revoking(number: str, document: str, **overrides: Any) -> dict[str, Any]:
         return penalty(uscc, documentNumber=document, categories=["LICENSE_REVOCATION"], fineAmount=None,
                        revokedLicenseNumber=number, **overrides)  # fmt: skip
 
-    # The penalty arrives before the licence it revokes: the licence is revoked on arrival.
+    # The penalty arrives before the license it revokes: the license is revoked on arrival.
     early = await _ok(api, PENALTY, revoking(first, "罚-早"), district)
     assert early["revokedLicense"] is None
-    arrived = await _ok(api, LICENSE, licence(uscc, licenseNumber=first), health)
+    arrived = await _ok(api, LICENSE, license(uscc, licenseNumber=first), health)
     assert arrived["license"]["status"] == "REVOKED"
     assert (await last_audit(db, "license.revoked")).department_code == "WJ-210202"
-    # A second licence bearing the same number (another department's) is revoked with it.
-    await _ok(api, LICENSE, licence(uscc, documentNumber="大市监许〔2026〕7 号", licenseNumber=first), district)
+    # A second license bearing the same number (another department's) is revoked with it.
+    await _ok(api, LICENSE, license(uscc, documentNumber="大市监许〔2026〕7 号", licenseNumber=first), district)
     assert await standing() == {first: ("REVOKED", "被行政处罚决定“罚-早”吊销")}
 
     # Two penalties revoke it; withdrawing one leaves it revoked by the other.
@@ -216,16 +216,16 @@ async def test_a_revocation_follows_the_records_whatever_order_they_arrive_in(
     assert withdrawn["withdrawPenalty"]["errors"] == []
     assert await standing() == {first: ("REVOKED", "被行政处罚决定“罚-晚”吊销")}
 
-    # Corrected so that it no longer revokes: the licences stand again, audited with the cause.
+    # Corrected so that it no longer revokes: the licenses stand again, audited with the cause.
     events = await audit_count(db)
     await _ok(api, PENALTY, penalty(uscc, documentNumber="罚-晚", categories=["WARNING"], fineAmount=None), district)
     assert await standing() == {first: ("EFFECTIVE", None)}
     restored = await last_audit(db, "license.restored")
     assert restored.after == {"status": "EFFECTIVE", "cause": "处罚决定“罚-晚”已更正"}
-    assert await audit_count(db) == events + 3, "the correction and each licence's restoration"
+    assert await audit_count(db) == events + 3, "the correction and each license's restoration"
 
-    # Corrected to name another licence: that one is revoked, and the first is not.
-    await _ok(api, LICENSE, licence(uscc, documentNumber="大卫公许字〔2026〕第 0013 号", licenseNumber=second), health)
+    # Corrected to name another license: that one is revoked, and the first is not.
+    await _ok(api, LICENSE, license(uscc, documentNumber="大卫公许字〔2026〕第 0013 号", licenseNumber=second), health)
     moved = await _ok(api, PENALTY, revoking(second, "罚-晚"), district)
     assert moved["revokedLicense"]["licenseNumber"] == second
     assert (await standing())[second][0] == "REVOKED"
@@ -236,10 +236,10 @@ async def test_a_revocation_follows_the_records_whatever_order_they_arrive_in(
         second: "EFFECTIVE",
     }
 
-    # A licence corrected to the number a standing penalty names is revoked; corrected away, it stands.
-    renumbered = licence(uscc, documentNumber="大卫公许字〔2026〕第 0013 号", licenseNumber=other)
+    # A license corrected to the number a standing penalty names is revoked; corrected away, it stands.
+    renumbered = license(uscc, documentNumber="大卫公许字〔2026〕第 0013 号", licenseNumber=other)
     assert (await _ok(api, LICENSE, renumbered, health))["license"]["status"] == "REVOKED"
-    back = licence(uscc, documentNumber="大卫公许字〔2026〕第 0013 号", licenseNumber=second)
+    back = license(uscc, documentNumber="大卫公许字〔2026〕第 0013 号", licenseNumber=second)
     assert (await _ok(api, LICENSE, back, health))["license"]["status"] == "EFFECTIVE"
 
 
@@ -268,7 +268,7 @@ async def test_publicity_periods_follow_the_penalty_and_the_public_sees_only_wha
     await _ok(api, PENALTY, expired, token)
     await _ok(api, PENALTY, penalty(uscc, documentNumber="撤-1"), token)
     await api.data(WITHDRAW, {"i": {"documentNumber": "撤-1", "reason": "撤销"}}, token)
-    await _ok(api, LICENSE, licence(uscc), city.tokens["district_health"])
+    await _ok(api, LICENSE, license(uscc), city.tokens["district_health"])
 
     public = (await api.data(PUBLICITY, {"u": uscc}))["publicity"]
     assert sorted(p["documentNumber"] for p in public["penalties"]) == ["定-1", "轻-1", "轻-2", "重-1"]
@@ -307,17 +307,17 @@ async def test_complaints_are_idempotent_per_reference_and_checked(api: Api, cit
 
 async def test_records_belong_to_their_source_department(api: Api, city: DemoCity) -> None:
     uscc = city.zhongshan_without_records[4]
-    other = await api.gql(LICENSE, {"i": licence(uscc, departmentCode="WJ-210202")}, city.tokens["district"])
+    other = await api.gql(LICENSE, {"i": license(uscc, departmentCode="WJ-210202")}, city.tokens["district"])
     assert other["errors"][0]["extensions"]["code"] == "FORBIDDEN"
-    unnamed = (await api.data(LICENSE, {"i": licence(uscc)}, city.tokens["maintainer"]))["recordLicense"]
+    unnamed = (await api.data(LICENSE, {"i": license(uscc)}, city.tokens["maintainer"]))["recordLicense"]
     assert [(e["field"], e["code"]) for e in unnamed["errors"]] == [("departmentCode", "DEPARTMENT_REQUIRED")]
-    on_behalf = await _ok(api, LICENSE, licence(uscc, departmentCode="WJ-210202"), city.tokens["maintainer"])
+    on_behalf = await _ok(api, LICENSE, license(uscc, departmentCode="WJ-210202"), city.tokens["maintainer"])
     assert on_behalf["license"]["sourceDepartment"] == {"code": "WJ-210202"}
     # The same document number from another department is that department's own record.
-    theirs = await _ok(api, LICENSE, licence(uscc), city.tokens["city_health"])
+    theirs = await _ok(api, LICENSE, license(uscc), city.tokens["city_health"])
     assert theirs["outcome"] == "CREATED"
     # A district department cannot record for an entity outside its district.
-    outside = (await api.data(LICENSE, {"i": licence(city.xigang[0])}, city.tokens["district_health"]))["recordLicense"]
+    outside = (await api.data(LICENSE, {"i": license(city.xigang[0])}, city.tokens["district_health"]))["recordLicense"]
     assert [e["code"] for e in outside["errors"]] == ["UNKNOWN_ENTITY"]
 
 
@@ -366,9 +366,9 @@ async def test_review_edges_closed_records_reach_and_nul(api: Api, city: DemoCit
     await api.data(WITHDRAW, {"i": {"documentNumber": "闭-1", "reason": "撤销"}}, token)
     assert (await _ok(api, PENALTY, penalty(uscc, documentNumber="闭-1"), token))["outcome"] == "UNCHANGED"
     # A maintainer acting for a district department reaches no further than that department.
-    outside = licence(city.xigang[0], departmentCode="SCJG-210202")
+    outside = license(city.xigang[0], departmentCode="SCJG-210202")
     refused = (await api.data(LICENSE, {"i": outside}, city.tokens["maintainer"]))["recordLicense"]
     assert [e["code"] for e in refused["errors"]] == ["UNKNOWN_ENTITY"]
     # A NUL character is refused by the mutation as by the batch import.
-    damaged = (await api.data(LICENSE, {"i": licence(uscc, content="住宿\x00服务")}, token))["recordLicense"]
+    damaged = (await api.data(LICENSE, {"i": license(uscc, content="住宿\x00服务")}, token))["recordLicense"]
     assert [(e["field"], e["code"]) for e in damaged["errors"]] == [("content", "INVALID_TEXT")]

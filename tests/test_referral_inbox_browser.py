@@ -1,5 +1,5 @@
 """联动告知 in a real headless Chromium: a district regulator sends a referral from the page, the
-district health bureau acknowledges and handles it, the sender reads the outcome; a revoked licence's
+district health bureau acknowledges and handles it, the sender reads the outcome; a revoked license's
 automatic referral waits in the registration authority's inbox; a maintainer only looks.
 
 Rows are found by the entity's USCC, never by how many referrals the demo seed leaves in an inbox.
@@ -16,7 +16,7 @@ from services.platform.db import Database
 from tests.browser import browser, screenshot_path, server, sign_in
 from tests.conftest import DemoCity
 from tests.helpers import last_audit
-from tests.test_records import LICENSE, PENALTY, licence, penalty
+from tests.test_records import LICENSE, PENALTY, license, penalty
 
 __all__ = ["browser", "server"]  # the shared fixtures (tests/browser.py)
 
@@ -118,11 +118,11 @@ async def test_send_acknowledge_and_handle_a_referral(
     await expect(sent.locator(".referral-outcome")).to_contain_text("责令限期整改")
 
 
-async def test_a_revoked_licence_reaches_the_registration_authority_and_a_maintainer_only_looks(
+async def test_a_revoked_license_reaches_the_registration_authority_and_a_maintainer_only_looks(
     browser: Browser, server: str, city: DemoCity
 ) -> None:
     uscc, number = city.zhongshan_without_records[0], "卫公证字〔2026〕第 210202-0077 号"
-    await gql(server, city.tokens["district_health"], LICENSE, {"i": licence(uscc, licenseNumber=number)})
+    await gql(server, city.tokens["district_health"], LICENSE, {"i": license(uscc, licenseNumber=number)})
     revoking = penalty(uscc, documentNumber="大卫罚〔2026〕77 号", categories=["LICENSE_REVOCATION"], fineAmount=None,
                        revokedLicenseNumber=number, content=f"吊销公共场所卫生许可证（{number}）")  # fmt: skip
     await gql(server, city.tokens["city_health"], PENALTY, {"i": revoking})
@@ -143,7 +143,7 @@ async def test_a_revoked_licence_reaches_the_registration_authority_and_a_mainta
     await expect(automatic.locator(".referral-message")).to_contain_text("大卫罚〔2026〕77 号")
     await expect(automatic.locator(".referral-message")).to_contain_text(f"许可：公共场所卫生许可证 {number}")
     await expect(automatic.get_by_role("button", name="签收")).to_be_visible()
-    await authority.screenshot(path=screenshot_path("referral-licence-revoked"), full_page=True)
+    await authority.screenshot(path=screenshot_path("referral-license-revoked"), full_page=True)
     # Filtered to what still waits for acknowledgement, then to another reason: gone.
     await authority.locator("#referral-filter select[name=status]").select_option("SENT")
     await authority.get_by_role("button", name="筛选").click()

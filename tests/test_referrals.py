@@ -1,5 +1,5 @@
 """联动告知: a department alerts another about an entity; the recipient acknowledges and handles it.
-A revoked licence refers itself, once per revocation, to the entity's registration authority and to
+A revoked license refers itself, once per revocation, to the entity's registration authority and to
 every department that claimed a notice of the entity.
 
 Departments of the demo city: SCJG-210202 (中山区市场监督管理局, the 中山区 registration authority,
@@ -26,9 +26,9 @@ from services.records.record_import import import_file
 from services.records.revocation import Revocation
 from tests.conftest import Api, DemoCity
 from tests.helpers import audit_count, last_audit, new_code, registration
-from tests.record_files import LICENSE_HEADER, PENALTY_HEADER, licence_row, penalty_row, write_csv
+from tests.record_files import LICENSE_HEADER, PENALTY_HEADER, license_row, penalty_row, write_csv
 from tests.test_pagination import _counted
-from tests.test_records import LICENSE, PENALTY, WITHDRAW, licence, penalty
+from tests.test_records import LICENSE, PENALTY, WITHDRAW, license, penalty
 
 FIELDS = """
   id reason status message outcome sentAt acknowledgedAt handledAt
@@ -288,11 +288,11 @@ async def test_a_page_of_entities_with_their_referrals_costs_a_fixed_handful_of_
         referred = {edge["node"]["uscc"] for edge in data["entities"]["edges"] if edge["node"]["referrals"]}
         assert referred >= set(city.zhongshan[:3])
         counts.append(statements)
-    # token, page, referrals, departments, licences: never a statement per entity.
+    # token, page, referrals, departments, licenses: never a statement per entity.
     assert counts[0] == counts[1] and counts[1] <= 6
 
 
-# -- automatic referrals: a revoked licence ------------------------------------------------------------------
+# -- automatic referrals: a revoked license ------------------------------------------------------------------
 
 
 async def _entity_with_claims(api: Api, city: DemoCity, body: str) -> str:
@@ -319,17 +319,17 @@ async def _ok(api: Api, document: str, data: dict[str, Any], token: str) -> dict
 
 
 async def _automatic(api: Api, city: DemoCity, uscc: str) -> list[tuple[str, str, str | None]]:
-    """(from, to, licence number) of the entity's automatic referrals, as a maintainer reads them."""
+    """(from, to, license number) of the entity's automatic referrals, as a maintainer reads them."""
     found = await _listed(api, city.tokens["maintainer"], uscc=uscc, reason="LICENSE_REVOKED")
     return [(r["fromDepartment"]["code"], r["toDepartment"]["code"], r["license"]["licenseNumber"]) for r in found]
 
 
-async def test_a_revoked_licence_refers_once_to_the_registration_authority_and_the_claimers(
+async def test_a_revoked_license_refers_once_to_the_registration_authority_and_the_claimers(
     api: Api, city: DemoCity, db: Database
 ) -> None:
     uscc = await _entity_with_claims(api, city, "MA0RFA01")
     number = "卫公证字〔2026〕第 210202-0031 号"
-    await _ok(api, LICENSE, licence(uscc, licenseNumber=number), city.tokens["district_health"])
+    await _ok(api, LICENSE, license(uscc, licenseNumber=number), city.tokens["district_health"])
     # The city health commission revokes it: the registration authority and the claiming bureau hear of it.
     decision = "大卫罚〔2026〕31 号"
     done = await _ok(api, PENALTY, _revoking(uscc, number, decision), city.tokens["city_health"])
@@ -346,14 +346,14 @@ async def test_a_revoked_licence_refers_once_to_the_registration_authority_and_t
     assert audited.department_code == "WJ-210200" and audited.after is not None
     assert audited.after["reason"] == "LICENSE_REVOKED"
 
-    # Sent again unchanged, or corrected while still revoking the licence: no new revocation, no new referral.
+    # Sent again unchanged, or corrected while still revoking the license: no new revocation, no new referral.
     events = await audit_count(db)
     again = await _ok(api, PENALTY, _revoking(uscc, number, decision), city.tokens["city_health"])
     assert again["outcome"] == "UNCHANGED" and await audit_count(db) == events
     await _ok(api, PENALTY, _revoking(uscc, number, decision, facts="更正后的违法事实。"), city.tokens["city_health"])
     assert len(await _automatic(api, city, uscc)) == 2
 
-    # Withdrawn, the licence stands again and nobody is told twice; a new penalty revoking it is a new
+    # Withdrawn, the license stands again and nobody is told twice; a new penalty revoking it is a new
     # revocation, and refers again (the earlier referrals stay as they were, acknowledged or not).
     await _act(api, city.tokens["district"], received["id"])
     withdrawn = await api.data(WITHDRAW, {"i": {"documentNumber": decision, "reason": "复议撤销"}},
@@ -369,13 +369,13 @@ async def test_a_revoked_licence_refers_once_to_the_registration_authority_and_t
 async def test_the_penalising_department_does_not_refer_to_itself(api: Api, city: DemoCity) -> None:
     uscc = await _entity_with_claims(api, city, "MA0RFA02")
     number = "JY22102020099001"
-    await _ok(api, LICENSE, licence(uscc, licenseNumber=number), city.tokens["district_health"])
+    await _ok(api, LICENSE, license(uscc, licenseNumber=number), city.tokens["district_health"])
     # The district regulator is the registration authority: only the health bureau, which claimed, is told.
     await _ok(api, PENALTY, _revoking(uscc, number, "大中市监罚〔2026〕7 号"), city.tokens["district"])
     assert await _automatic(api, city, uscc) == [("SCJG-210202", "WJ-210202", number)]
-    # The health bureau revoking a licence: the registration authority only (the bureau is the sender).
+    # The health bureau revoking a license: the registration authority only (the bureau is the sender).
     other = "卫公证字〔2026〕第 210202-0032 号"
-    await _ok(api, LICENSE, licence(uscc, documentNumber="大卫公许字〔2026〕第 0032 号", licenseNumber=other),
+    await _ok(api, LICENSE, license(uscc, documentNumber="大卫公许字〔2026〕第 0032 号", licenseNumber=other),
               city.tokens["district_health"])  # fmt: skip
     await _ok(api, PENALTY, _revoking(uscc, other, "大中卫罚〔2026〕3 号"), city.tokens["district_health"])
     assert sorted(await _automatic(api, city, uscc)) == [
@@ -389,12 +389,12 @@ async def test_a_second_revoking_penalty_refers_only_when_the_revocation_comes_t
 ) -> None:
     uscc = await _entity_with_claims(api, city, "MA0RFA03")
     number, commission = "卫公证字〔2026〕第 210202-0033 号", city.tokens["city_health"]
-    await _ok(api, LICENSE, licence(uscc, licenseNumber=number), city.tokens["district_health"])
+    await _ok(api, LICENSE, license(uscc, licenseNumber=number), city.tokens["district_health"])
     await _ok(api, PENALTY, _revoking(uscc, number, "大卫罚〔2026〕33 号"), commission)
-    # A second decision revoking the same licence changes nothing while the first stands: nobody is told.
+    # A second decision revoking the same license changes nothing while the first stands: nobody is told.
     await _ok(api, PENALTY, _revoking(uscc, number, "大卫罚〔2026〕34 号"), commission)
     assert len(await _automatic(api, city, uscc)) == 2
-    # The first withdrawn, the licence stays revoked by the second: a revocation on another decision, told again.
+    # The first withdrawn, the license stays revoked by the second: a revocation on another decision, told again.
     withdrawn = await api.data(WITHDRAW, {"i": {"documentNumber": "大卫罚〔2026〕33 号", "reason": "复议撤销"}},
                                commission)  # fmt: skip
     assert withdrawn["withdrawPenalty"]["errors"] == []
@@ -412,14 +412,14 @@ async def test_a_batch_of_revocations_refers_once_however_often_the_file_is_run(
     number = "JY22102020088001"
     revoking = [penalty_row(uscc, 文号="大卫罚〔2026〕40 号", 类别="吊销许可证件", 罚款="", 吊销=number, 来源="")]
     penalties = write_csv(tmp_path / "吊销.csv", PENALTY_HEADER, revoking)
-    # The penalty arrives first: no licence to revoke yet, nobody to tell.
+    # The penalty arrives first: no license to revoke yet, nobody to tell.
     first = await import_file(db, RecordKind.PENALTY, penalties, "WJ-210200")
     assert (first.created, first.revoked_licenses) == (1, 0)
     assert await _automatic(api, city, uscc) == []
-    # The district bureau's licence file arrives: the licence is revoked on arrival, and the referrals go out
+    # The district bureau's license file arrives: the license is revoked on arrival, and the referrals go out
     # from the penalty's department, not the importer's.
-    licences = [licence_row(uscc, 编号=number, 来源="")]
-    path = write_csv(tmp_path / "许可.csv", LICENSE_HEADER, licences)
+    licenses = [license_row(uscc, 编号=number, 来源="")]
+    path = write_csv(tmp_path / "许可.csv", LICENSE_HEADER, licenses)
     dry = await import_file(db, RecordKind.LICENSE, path, "WJ-210202", dry_run=True)
     assert dry.created == 1 and await _automatic(api, city, uscc) == []
     await import_file(db, RecordKind.LICENSE, path, "WJ-210202")
@@ -432,9 +432,9 @@ async def test_a_batch_of_revocations_refers_once_however_often_the_file_is_run(
         assert report.unchanged == 1
     assert await audit_count(db) == events and len(await _automatic(api, city, uscc)) == 2
 
-    # A file whose penalty revokes a licence already on record refers at once.
+    # A file whose penalty revokes a license already on record refers at once.
     other = "JY22102020088002"
-    await _ok(api, LICENSE, licence(uscc, documentNumber="大卫公许字〔2026〕第 0088 号", licenseNumber=other),
+    await _ok(api, LICENSE, license(uscc, documentNumber="大卫公许字〔2026〕第 0088 号", licenseNumber=other),
               city.tokens["district_health"])  # fmt: skip
     second = [penalty_row(uscc, 文号="中市监罚〔2026〕41 号", 类别="吊销许可证件", 罚款="", 吊销=other, 来源="")]
     report = await import_file(db, RecordKind.PENALTY, write_csv(tmp_path / "吊销2.csv", PENALTY_HEADER, second),
@@ -453,10 +453,10 @@ async def test_seed_demo_refers_its_revocations_by_the_rule_and_sends_a_few_by_h
         referrals = list((await session.scalars(select(Referral).order_by(col(Referral.id)))).all())
         revoked = list((await session.scalars(select(License).where(col(License.revoked_by_id).is_not(None)))).all())
         expected = set()
-        for licence in revoked:
-            assert licence.id is not None and licence.revoked_by_id is not None
-            penalty = await session.get(Penalty, licence.revoked_by_id)
-            entity = await session.get(MarketEntity, licence.entity_id)
+        for license in revoked:
+            assert license.id is not None and license.revoked_by_id is not None
+            penalty = await session.get(Penalty, license.revoked_by_id)
+            entity = await session.get(MarketEntity, license.entity_id)
             assert penalty is not None and entity is not None
             claimed = await session.scalars(
                 select(Notice.department_id).where(
@@ -468,8 +468,8 @@ async def test_seed_demo_refers_its_revocations_by_the_rule_and_sends_a_few_by_h
                     (
                         penalty.source_department_id,
                         recipient,
-                        licence.id,
-                        revocation_key(licence.id, licence.revoked_by_id),
+                        license.id,
+                        revocation_key(license.id, license.revoked_by_id),
                     )
                 )
         automatic = {(r.from_department_id, r.to_department_id, r.license_id, r.source_key)
@@ -499,9 +499,9 @@ async def test_seed_demo_refers_its_revocations_by_the_rule_and_sends_a_few_by_h
             if referral.acknowledged_at is not None:
                 assert referral.sent_at <= referral.acknowledged_at <= (referral.handled_at or now) <= now
         # Seen again, each revocation sends nothing new.
-        for licence in revoked:
-            assert licence.revoked_by_id is not None
-            penalty = await session.get(Penalty, licence.revoked_by_id)
+        for license in revoked:
+            assert license.revoked_by_id is not None
+            penalty = await session.get(Penalty, license.revoked_by_id)
             assert penalty is not None
-            again = Revocation(penalty.id or 0, penalty.source_department_id, penalty.document_number, licence)
+            again = Revocation(penalty.id or 0, penalty.source_department_id, penalty.document_number, license)
             assert await refer_revocation(session, again) == []

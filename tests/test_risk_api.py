@@ -12,7 +12,7 @@ from services.platform.db import Database
 from tests.conftest import Api, DemoCity
 from tests.helpers import REGISTER, audit_count, last_audit, new_code, registration
 from tests.test_listings import DELIST, LIST, listing
-from tests.test_records import COMPLAINT, LICENSE, PENALTY, WITHDRAW, _ok, licence, penalty
+from tests.test_records import COMPLAINT, LICENSE, PENALTY, WITHDRAW, _ok, license, penalty
 
 COLOUR = """
 query($u: String!, $d: Date) {
@@ -70,8 +70,8 @@ async def test_each_record_re_rates_its_entity_as_it_arrives(api: Api, city: Dem
     shown = await _colour(api, uscc, district)
     assert shown["colour"] == "YELLOW" and shown["colourHistory"][0]["cause"] == "penalty.withdrawn"
 
-    # A revocation makes it BLACK, and the evidence names the licence.
-    await _ok(api, LICENSE, licence(uscc, licenseNumber="JY-9"), city.tokens["district_health"])
+    # A revocation makes it BLACK, and the evidence names the license.
+    await _ok(api, LICENSE, license(uscc, licenseNumber="JY-9"), city.tokens["district_health"])
     revoking = penalty(uscc, documentNumber="罚-4", categories=["LICENSE_REVOCATION"], fineAmount=None,
                        revokedLicenseNumber="JY-9")  # fmt: skip
     await _ok(api, PENALTY, revoking, district)

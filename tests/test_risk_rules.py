@@ -40,7 +40,7 @@ AS_OF = today()
 @dataclass(frozen=True)
 class Case:
     """An entity's records: penalties by age in days (and status), complaints (how many, how
-    many resolved), listings (kind, listed days ago, removed days ago), revoked licences."""
+    many resolved), listings (kind, listed days ago, removed days ago), revoked licenses."""
 
     name: str
     colour: RiskColour
@@ -49,7 +49,7 @@ class Case:
     withdrawn: tuple[int, ...] = ()
     complaints: tuple[int, int] = (0, 0)
     listings: tuple[tuple[ListingKind, int, int | None], ...] = ()
-    revoked_licences: int = 0
+    revoked_licenses: int = 0
     registration_revoked: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -79,11 +79,11 @@ CASES = [
     Case("removed the day before asOf", RiskColour.GREEN, listings=((A, 30, 1),)),
     Case("removed on asOf", RiskColour.GREEN, listings=((A, 30, 0),)),
     Case("serious list", RiskColour.BLACK, ("SERIOUS_DISHONEST_LISTED",), listings=((S, 100, None),)),
-    Case("a revoked licence", RiskColour.BLACK, ("LICENSE_REVOKED",), revoked_licences=1),
+    Case("a revoked license", RiskColour.BLACK, ("LICENSE_REVOKED",), revoked_licenses=1),
     Case("registration revoked", RiskColour.BLACK, ("REGISTRATION_REVOKED",), registration_revoked=True),
     Case("the most severe wins, every rule named", RiskColour.BLACK,
          ("LICENSE_REVOKED", "ABNORMAL_OPERATION_LISTED", "PENALTIES_YELLOW"),
-         penalties=(3,), listings=((A, 10, None),), revoked_licences=1),
+         penalties=(3,), listings=((A, 10, None),), revoked_licenses=1),
 ]  # fmt: skip
 
 
@@ -140,7 +140,7 @@ async def _records(session: AsyncSession, entity_id: int, department_id: int, nu
                             document_number=f"列-{number}-{index}", listed_on=AS_OF - timedelta(days=listed_ago),
                             removed_on=None if removed_ago is None else AS_OF - timedelta(days=removed_ago),
                             removal_reason=None if removed_ago is None else RemovalReason.CURED))  # fmt: skip
-    for index in range(case.revoked_licences):
+    for index in range(case.revoked_licenses):
         decided = AS_OF - timedelta(days=100)
         session.add(License(**common, document_number=f"许-{number}-{index}", document_name="许可决定书",
                             category=LicenseCategory.ORDINARY, license_number=f"JY-{number}-{index}", content="许可",
@@ -161,7 +161,7 @@ async def test_every_rule_of_the_colour_table_at_its_edges(db: Database, city: D
 async def test_evidence_names_the_records_that_made_the_rule_hold(db: Database, city: DemoCity) -> None:
     cases = [
         Case("two penalties, one too old", RiskColour.YELLOW, penalties=(10, 731)),
-        Case("listed", RiskColour.BLACK, listings=((S, 10, None), (A, 10, 5)), revoked_licences=1),
+        Case("listed", RiskColour.BLACK, listings=((S, 10, None), (A, 10, 5)), revoked_licenses=1),
     ]
     ids = await build(db, cases)
     async with db.session(SYSTEM) as session:

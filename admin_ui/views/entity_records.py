@@ -1,4 +1,4 @@
-"""双归集 on the entity page: its licences, penalties, complaints and listings, read-only, newest first."""
+"""双归集 on the entity page: its licenses, penalties, complaints and listings, read-only, newest first."""
 
 from __future__ import annotations
 
@@ -49,24 +49,24 @@ async def _records(request: Request, entity_id: int, model: type[Record]) -> tup
     return records, {d.id: d.name for d in departments if d is not None and d.id is not None}
 
 
-async def licences_of(request: Request, obj: Any) -> list[dict[str, str]]:
+async def licenses_of(request: Request, obj: Any) -> list[dict[str, str]]:
     records, sources = await _records(request, obj.id, License)
     return [
         {
-            "certificate": licence.certificate_name or licence.document_name,
-            "number": licence.license_number or "",
-            "document": licence.document_number,
-            "category": label(licence.category),
-            "content": licence.content,
-            "decided": _day(licence.decision_date),
-            "valid": f"{_day(licence.valid_from)} 至 {_until(licence.valid_to)}",
-            "status": _status(licence),
-            "source": sources.get(licence.source_department_id, ""),
-            "authority": licence.authority_name,
-            "public_until": _day(licence.public_until),
+            "certificate": license.certificate_name or license.document_name,
+            "number": license.license_number or "",
+            "document": license.document_number,
+            "category": label(license.category),
+            "content": license.content,
+            "decided": _day(license.decision_date),
+            "valid": f"{_day(license.valid_from)} 至 {_until(license.valid_to)}",
+            "status": _status(license),
+            "source": sources.get(license.source_department_id, ""),
+            "authority": license.authority_name,
+            "public_until": _day(license.public_until),
         }
-        for licence in records
-        if isinstance(licence, License)
+        for license in records
+        if isinstance(license, License)
     ]
 
 
@@ -107,7 +107,7 @@ async def complaints_of(request: Request, obj: Any) -> list[dict[str, str]]:
 
 
 @dataclass
-class LicencesField(BaseField):
+class LicensesField(BaseField):
     detail_template: str = "entity_licenses.html"
     empty_template: str = "entity_records_empty.html"
 

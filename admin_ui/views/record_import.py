@@ -1,4 +1,4 @@
-"""导入记录: a department uploads a file of licences, penalties or complaints (a maintainer
+"""导入记录: a department uploads a file of licenses, penalties or complaints (a maintainer
 names the department) and reads the row-by-row report as a page, with the same report to
 download as CSV (Excel-safe) and JSON. The engine is services.records.record_import, the one the API
 and the command line use."""

@@ -14,11 +14,11 @@ from admin_ui.export import CSV
 from admin_ui.labels import choices, label
 from admin_ui.views.entity_records import (
     ComplaintsField,
-    LicencesField,
+    LicensesField,
     ListingsField,
     PenaltiesField,
     complaints_of,
-    licences_of,
+    licenses_of,
     listings_of,
     penalties_of,
 )
@@ -91,8 +91,8 @@ class EntityView(ServiceView):
             "data_quality_issue", label="数据质量问题", choices=choices(DataQualityIssue), exclude_from_list=True
         ),
         PersonsField("persons", label="相关人员", getter=_persons, exclude_from_list=True, exclude_from_export=True),
-        LicencesField(
-            "licenses", label="行政许可", getter=licences_of, exclude_from_list=True, exclude_from_export=True
+        LicensesField(
+            "licenses", label="行政许可", getter=licenses_of, exclude_from_list=True, exclude_from_export=True
         ),
         PenaltiesField(
             "penalties", label="行政处罚", getter=penalties_of, exclude_from_list=True, exclude_from_export=True

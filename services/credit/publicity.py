@@ -18,7 +18,7 @@ from services.registry import uscc
 @dataclass(frozen=True)
 class PublicProfile:
     """What domain.md makes public about one entity: its name and code, and its
-    effective licences and penalties inside their publicity period (双公示).
+    effective licenses and penalties inside their publicity period (双公示).
     Published inspection results and current listings join it as they arrive."""
 
     uscc: str

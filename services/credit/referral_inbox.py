@@ -1,5 +1,5 @@
 """联动告知 in the admin pages: a page of the caller's referrals, newest first, with what a desk needs
-beside each (the entity, both departments, the revoked licence), fetched a kind at a time."""
+beside each (the entity, both departments, the revoked license), fetched a kind at a time."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from models import Department, License, MarketEntity, Referral
-from services.credit.referrals import ReferralFilter, count_referrals, licences_by_ids, visible_referrals
+from services.credit.referrals import ReferralFilter, count_referrals, licenses_by_ids, visible_referrals
 from services.notices.notices import entities_by_ids
 from services.platform.access import principal_of
 from services.platform.labels import label
@@ -25,7 +25,7 @@ class ReferralRow:
     entity: MarketEntity | None  # None outside the caller's jurisdiction
     sender: Department | None  # None: the platform sent it
     recipient: Department | None
-    licence: License | None
+    license: License | None
     received: bool  # the caller's department is the recipient: the one that acts
 
 
@@ -50,8 +50,8 @@ async def referral_page(
         {r.to_department_id for r in referrals} | {r.from_department_id for r in referrals if r.from_department_id}
     )
     departments = {d.id: d for d in await departments_by_ids(session, department_ids) if d is not None}
-    licence_ids = sorted({r.license_id for r in referrals if r.license_id is not None})
-    licences = {lic.id: lic for lic in await licences_by_ids(session, licence_ids) if lic is not None}
+    license_ids = sorted({r.license_id for r in referrals if r.license_id is not None})
+    licenses = {lic.id: lic for lic in await licenses_by_ids(session, license_ids) if lic is not None}
     own = principal_of(session).department_id
     rows = [
         ReferralRow(
@@ -59,7 +59,7 @@ async def referral_page(
             entity=entity,
             sender=departments.get(referral.from_department_id or 0),
             recipient=departments.get(referral.to_department_id),
-            licence=licences.get(referral.license_id or 0),
+            license=licenses.get(referral.license_id or 0),
             received=referral.to_department_id == own,
         )
         for referral, entity in zip(referrals, entities, strict=True)

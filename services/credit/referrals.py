@@ -3,7 +3,7 @@
 A referral goes SENT → ACKNOWLEDGED → HANDLED (with an outcome); only the receiving department
 moves it, each step one conditional UPDATE, so of two acts at once exactly one wins. Sender and
 recipient both read it; maintainers read every referral and act on none. Referrals the platform
-raises itself (a revoked licence, the 3-year escalation reminder) carry a source key, so each
+raises itself (a revoked license, the 3-year escalation reminder) carry a source key, so each
 reaches each department once however often the cause is seen again."""
 
 from __future__ import annotations
@@ -294,23 +294,23 @@ async def refer_once(
     return await session.get(Referral, new_id) if new_id is not None else None
 
 
-def revocation_key(licence_id: int, penalty_id: int) -> str:
-    """One revocation: this licence, revoked by this penalty. A licence revoked again by another
+def revocation_key(license_id: int, penalty_id: int) -> str:
+    """One revocation: this license, revoked by this penalty. A license revoked again by another
     penalty (the first withdrawn, or a second one taking over) is a new revocation."""
-    return f"license-revoked:{licence_id}:{penalty_id}"
+    return f"license-revoked:{license_id}:{penalty_id}"
 
 
 async def refer_revocation(session: AsyncSession, revocation: Revocation) -> list[Referral]:
     """吊销许可证件 refers, from the penalty's department, to the entity's registration authority
     and every department that claimed a notice of the entity (not to the penalty's own)."""
-    licence = revocation.licence
-    assert licence.id is not None
+    license = revocation.license
+    assert license.id is not None
     authority = await session.scalar(
-        sa.select(col(MarketEntity.registration_authority_id)).where(col(MarketEntity.id) == licence.entity_id)
+        sa.select(col(MarketEntity.registration_authority_id)).where(col(MarketEntity.id) == license.entity_id)
     )
     claimed = await session.scalars(
         sa.select(col(Notice.department_id))
-        .where(col(Notice.entity_id) == licence.entity_id, col(Notice.claimed_at).is_not(None))
+        .where(col(Notice.entity_id) == license.entity_id, col(Notice.claimed_at).is_not(None))
         .distinct()
     )
     candidates = {authority, *claimed.all()}
@@ -322,24 +322,24 @@ async def refer_revocation(session: AsyncSession, revocation: Revocation) -> lis
     )
     by_id = {department.id: department for department in departments.all()}
     source = by_id[revocation.source_department_id]
-    certificate = licence.certificate_name or "许可证件"
+    certificate = license.certificate_name or "许可证件"
     message = (
-        f"{source.name}以行政处罚决定“{revocation.document_number}”吊销了{licence.party_name}的{certificate}"
-        f"（许可编号 {licence.license_number}，{licence.authority_name}许可决定“{licence.document_number}”），"
+        f"{source.name}以行政处罚决定“{revocation.document_number}”吊销了{license.party_name}的{certificate}"
+        f"（许可编号 {license.license_number}，{license.authority_name}许可决定“{license.document_number}”），"
         "请依职责跟进。"
     )
-    key = revocation_key(licence.id, revocation.penalty_id)
+    key = revocation_key(license.id, revocation.penalty_id)
     sent = []
     for department_id in recipients:
         referral = await refer_once(
             session,
-            entity_id=licence.entity_id,
+            entity_id=license.entity_id,
             to_department_id=department_id,
             reason=ReferralReason.LICENSE_REVOKED,
             message=message,
             source_key=key,
             from_department_id=source.id,
-            license_id=licence.id,
+            license_id=license.id,
         )
         if referral is not None:
             after = {"to": by_id[department_id].code, "reason": ReferralReason.LICENSE_REVOKED, "sourceKey": key}
@@ -348,8 +348,8 @@ async def refer_revocation(session: AsyncSession, revocation: Revocation) -> lis
     return sent
 
 
-async def licences_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[License | None]:
-    """For a DataLoader: the licences referrals are about (licences are shared for supervision)."""
+async def licenses_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[License | None]:
+    """For a DataLoader: the licenses referrals are about (licenses are shared for supervision)."""
     rows = await session.scalars(select(License).where(col(License.id).in_(list(ids))))
     by_id = {row.id: row for row in rows}
     return [by_id.get(key) for key in ids]

@@ -34,7 +34,7 @@ from services.credit.risk_rules import (
     facts,
     held_codes,
     resolved_by,
-    revoked_licence,
+    revoked_license,
     rule_flags,
 )
 from services.platform import audit
@@ -49,7 +49,7 @@ from services.platform.labels import label
 class Evidence:
     kind: str  # PENALTY, COMPLAINT, LISTING, LICENSE, REGISTRATION
     id: int
-    reference: str  # a document number, a complaint's reference, a licence number
+    reference: str  # a document number, a complaint's reference, a license number
     day: date | None
     text: str
 
@@ -168,20 +168,20 @@ async def _attach_evidence(
             rule = "SERIOUS_DISHONEST_LISTED" if kind is ListingKind.SERIOUS_DISHONEST else "ABNORMAL_OPERATION_LISTED"
             text = f"{label(kind)}：{label(reason)}（{number}）"
             add((rule,), entity_id, Evidence("LISTING", id_, number, listed, text))
-    licence = License.__table__  # type: ignore[attr-defined]
+    license = License.__table__  # type: ignore[attr-defined]
     if owners := ids("LICENSE_REVOKED"):
-        joined, revoked = revoked_licence(as_of)
+        joined, revoked = revoked_license(as_of)
         rows = await session.execute(
             sa.select(
-                licence.c.entity_id,
-                licence.c.id,
-                licence.c.license_number,
-                licence.c.document_number,
-                licence.c.status_reason,
+                license.c.entity_id,
+                license.c.id,
+                license.c.license_number,
+                license.c.document_number,
+                license.c.status_reason,
             )
             .select_from(joined)
-            .where(revoked, licence.c.entity_id.in_(owners))
-            .order_by(licence.c.id)
+            .where(revoked, license.c.entity_id.in_(owners))
+            .order_by(license.c.id)
         )
         for entity_id, id_, number, document, why in rows.all():
             text = f"许可 {number or document} 已吊销" + (f"（{why}）" if why else "")

@@ -11,7 +11,7 @@ expressions rate one entity, a page of entities or a million: the per-record upd
 - A penalty counts only while it is effective (withdrawn, annulled or repaired ones count
   no longer).
 - A complaint counts as resolved when it was resolved by `as_of`.
-- A licence counts as revoked from the decision date of the penalty that revoked it.
+- A license counts as revoked from the decision date of the penalty that revoked it.
 - "Stands on a list" is services.credit.listings' rule: listed on or before `as_of`, not removed by it."""
 
 from __future__ import annotations
@@ -89,12 +89,12 @@ def resolved_by(as_of: date) -> ColumnElement[bool]:
     return sa.and_(c.resolved.is_(True), sa.or_(c.resolved_on.is_(None), c.resolved_on <= as_of))
 
 
-def revoked_licence(as_of: date) -> tuple[sa.FromClause, ColumnElement[bool]]:
-    """Licences revoked by `as_of`: the licence joined to the penalty that revoked it."""
-    licence, revoker = License.__table__, Penalty.__table__.alias("revoker")  # type: ignore[attr-defined]
-    joined = licence.outerjoin(revoker, revoker.c.id == licence.c.revoked_by_id)
+def revoked_license(as_of: date) -> tuple[sa.FromClause, ColumnElement[bool]]:
+    """Licenses revoked by `as_of`: the license joined to the penalty that revoked it."""
+    license, revoker = License.__table__, Penalty.__table__.alias("revoker")  # type: ignore[attr-defined]
+    joined = license.outerjoin(revoker, revoker.c.id == license.c.revoked_by_id)
     return joined, sa.and_(
-        licence.c.status == RecordStatus.REVOKED,
+        license.c.status == RecordStatus.REVOKED,
         sa.or_(revoker.c.id.is_(None), revoker.c.decision_date <= as_of),
     )
 
@@ -103,7 +103,7 @@ def facts(as_of: date, parameters: Parameters, of: IdFilter | None = None) -> sa
     """One row per entity (those `of` keeps, or all): its stored colour and what the rules count."""
     entity = MarketEntity.__table__  # type: ignore[attr-defined]
     penalty, complaint = Penalty.__table__, Complaint.__table__  # type: ignore[attr-defined]
-    licence, listing = License.__table__, Listing.__table__  # type: ignore[attr-defined]
+    license, listing = License.__table__, Listing.__table__  # type: ignore[attr-defined]
 
     def only(column: sa.ColumnElement[int]) -> list[ColumnElement[bool]]:
         return [] if of is None else [of(column)]
@@ -124,12 +124,12 @@ def facts(as_of: date, parameters: Parameters, of: IdFilter | None = None) -> sa
         .group_by(complaint.c.entity_id)
         .subquery()
     )
-    joined, revoked = revoked_licence(as_of)
-    licences = (
-        sa.select(licence.c.entity_id, sa.func.count().label("n"))
+    joined, revoked = revoked_license(as_of)
+    licenses = (
+        sa.select(license.c.entity_id, sa.func.count().label("n"))
         .select_from(joined)
-        .where(revoked, *only(licence.c.entity_id))
-        .group_by(licence.c.entity_id)
+        .where(revoked, *only(license.c.entity_id))
+        .group_by(license.c.entity_id)
         .subquery()
     )
 
@@ -151,7 +151,7 @@ def facts(as_of: date, parameters: Parameters, of: IdFilter | None = None) -> sa
             entity.c.id.label("entity_id"),
             entity.c.risk_colour.label("stored"),
             sa.case((entity.c.status == EntityStatus.REVOKED, 1), else_=0).label("registration_revoked"),
-            sa.func.coalesce(licences.c.n, 0).label("revoked_licenses"),
+            sa.func.coalesce(licenses.c.n, 0).label("revoked_licenses"),
             sa.func.coalesce(listings.c.serious_dishonest, 0).label("serious_listings"),
             sa.func.coalesce(listings.c.abnormal_operation, 0).label("abnormal_listings"),
             sa.func.coalesce(penalties.c.n, 0).label("penalties"),
@@ -161,7 +161,7 @@ def facts(as_of: date, parameters: Parameters, of: IdFilter | None = None) -> sa
         .select_from(
             entity.outerjoin(penalties, penalties.c.entity_id == entity.c.id)
             .outerjoin(complaints, complaints.c.entity_id == entity.c.id)
-            .outerjoin(licences, licences.c.entity_id == entity.c.id)
+            .outerjoin(licenses, licenses.c.entity_id == entity.c.id)
             .outerjoin(listings, listings.c.entity_id == entity.c.id)
         )
         .where(*only(entity.c.id))

@@ -218,7 +218,7 @@ class FeedbackInput:
 
 
 async def give_feedback(session: AsyncSession, notice_id: int, data: FeedbackInput) -> Notice:
-    """双反馈 after claiming: licence granted (with its number), applied, not applied yet, or none needed."""
+    """双反馈 after claiming: license granted (with its number), applied, not applied yet, or none needed."""
     number = (data.license_number or "").strip() or None
     if data.kind is FeedbackKind.LICENSE_GRANTED and number is None:
         raise DomainError("REQUIRED", "已取得许可时须填写许可证号", "licenseNumber")

@@ -38,7 +38,7 @@ class Read(Enum):
     WAN_YUAN = "wan_yuan"  # an amount in 万元, stored in yuan
     YUAN = "yuan"
     YES_NO = "yes_no"
-    LICENSE_NAMED = "license_named"  # 暂扣或吊销证照名称及编号: the licence number is taken from it
+    LICENSE_NAMED = "license_named"  # 暂扣或吊销证照名称及编号: the license number is taken from it
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""双归集 batch intake: licences, penalties or complaints from a CSV or XLSX file, row by row.
+"""双归集 batch intake: licenses, penalties or complaints from a CSV or XLSX file, row by row.
 One engine behind three doors: the admin upload page, `importRecords` (GraphQL upload) and
 `python manage.py import` all call `import_records` (the command line and the bench through
 `import_file`).

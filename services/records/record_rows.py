@@ -1,7 +1,7 @@
 """One row of a 双归集 batch file, read into the input a single-record service takes and
 checked by the same pure validators (services.records.records), so a file applies exactly the rules
 a mutation does. Only what is the file's own business is read here: dates as people write
-them, labels and codes, amounts in 万元, the licence named in 暂扣或吊销证照名称及编号, and
+them, labels and codes, amounts in 万元, the license named in 暂扣或吊销证照名称及编号, and
 the 数据来源单位 column. No database: the entity and the stored record are the writer's."""
 
 from __future__ import annotations
@@ -168,7 +168,7 @@ class _Cells:
         # Exact: 12.3456 万元 is 123456 yuan (trailing zeros dropped, so the fen rule judges the value).
         return format((value * 10000).normalize(), "f")
 
-    def licence_named(self, name: str) -> str | None:
+    def license_named(self, name: str) -> str | None:
         text = self.text(name).strip()
         found = _NAMED.match(text)
         return (found["number"] if found else text) or None
@@ -197,7 +197,7 @@ class RowReader:
         self._own = {SOURCE_NAME: {fold(source.name), fold(source.code)}, SOURCE_CODE: {fold(source.code)}}
         self._wan = {column.field for _, column in layout.cells if column.read is Read.WAN_YUAN}
         readers: dict[RecordKind, Callable[[_Cells], tuple[RecordInput, Any]]] = {
-            RecordKind.LICENSE: self._licence,
+            RecordKind.LICENSE: self._license,
             RecordKind.PENALTY: self._penalty,
             RecordKind.COMPLAINT: self._complaint,
         }
@@ -254,7 +254,7 @@ class RowReader:
     # A cell that cannot be read stands in as a harmless value, so the validator still checks
     # the rest of the row and one reply names every problem; `_located` drops the echoes.
 
-    def _licence(self, cells: _Cells) -> tuple[RecordInput, Any]:
+    def _license(self, cells: _Cells) -> tuple[RecordInput, Any]:
         data = LicenseInput(
             uscc=cells.text("uscc"),
             document_number=cells.text("documentNumber"),
@@ -284,7 +284,7 @@ class RowReader:
             decision_date=cells.day("decisionDate") or self.on,
             fine_amount=cells.amount("fineAmount"),
             confiscated_amount=cells.amount("confiscatedAmount"),
-            revoked_license_number=cells.licence_named("revokedLicenseNumber"),
+            revoked_license_number=cells.license_named("revokedLicenseNumber"),
             public_until=cells.day("publicUntil", required=False),
             party_name=cells.optional("partyName"),
             legal_representative=cells.optional("legalRepresentative"),

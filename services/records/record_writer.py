@@ -8,8 +8,8 @@ corrected ones; an identical row writes nothing. Each correction is audited with
 and after, as `record_license`/`record_penalty`/`record_complaint` audit it; the creations of
 a chunk are audited as ONE event listing their document numbers, so a million-row file does
 not write a million audit events. Revocations (吊销许可证件) are brought in line by the
-same rule a single penalty or licence uses, `services.records.revocation.reconcile`, for the
-chunk's licence numbers at once.
+same rule a single penalty or license uses, `services.records.revocation.reconcile`, for the
+chunk's license numbers at once.
 
 The chunk is one savepoint: no row of it is half stored. A unique key taken meanwhile by a
 concurrent writer rolls the chunk back; it is tried once more, and its rows are reported as
@@ -61,7 +61,7 @@ class RowResult:
     row: ParsedRow
     outcome: RowOutcome
     problems: list[Problem] = field(default_factory=list)
-    revoked: str | None = None  # the licence number a 吊销许可证件 row revoked
+    revoked: str | None = None  # the license number a 吊销许可证件 row revoked
     changed: list[str] = field(default_factory=list)  # a correction's fields, as the services name them
 
 
@@ -79,7 +79,7 @@ class _Plan:
     updates: list[dict[str, Any]] = field(default_factory=list)
     corrections: list[tuple[str, dict[str, Any], dict[str, Any]]] = field(default_factory=list)  # key, before, after
     created_keys: list[str] = field(default_factory=list)
-    # (entity id, licence number) pairs whose revocation may have changed, and each
+    # (entity id, license number) pairs whose revocation may have changed, and each
     # revoking row by its document number.
     licensed: list[tuple[int, str | None]] = field(default_factory=list)
     revoking: dict[str, RowResult] = field(default_factory=dict)
@@ -152,7 +152,7 @@ async def _write(
         reconciled = await revocation.reconcile(session, plan.licensed, source.code, cause)
         for done in reconciled.revoked:
             if done.source_department_id == source.id and done.document_number in plan.revoking:
-                plan.revoking[done.document_number].revoked = done.licence.license_number
+                plan.revoking[done.document_number].revoked = done.license.license_number
         plan.rerate |= reconciled.entities
     return plan.results, plan.rerate
 
@@ -235,7 +235,7 @@ def _plan(
             before = _snapshot(found)
             plan.updates.append({"b_id": found["id"], **values, "updated_at": now})
             plan.corrections.append((key, before, {**before, **_snapshot(values)}))
-            if kind is RecordKind.PENALTY:  # the licence a corrected penalty named before
+            if kind is RecordKind.PENALTY:  # the license a corrected penalty named before
                 plan.licensed.append((found["entity_id"], found["revoked_license_number"]))
             plan.rerate.add(found["entity_id"])  # a correction may move the record off an entity
         if kind is not RecordKind.LICENSE and result.outcome is not RowOutcome.UNCHANGED:

@@ -1,10 +1,10 @@
-"""双归集: licences, penalties and complaints recorded by their source department.
+"""双归集: licenses, penalties and complaints recorded by their source department.
 
 一数一源: a record belongs to the department that sends it (a maintainer may act for
 one); the key is (source department, decision document number), or the hotline's
 reference for a complaint. Sending a record again changes nothing; sending a corrected
-one updates it, with an audit event. A penalty of 吊销许可证件 marks the licence it
-names REVOKED; withdrawing that penalty gives the licence back its standing.
+one updates it, with an audit event. A penalty of 吊销许可证件 marks the license it
+names REVOKED; withdrawing that penalty gives the license back its standing.
 
 The checks are pure functions (`license_values`, `penalty_values`, `complaint_values`)
 so a batch import applies exactly the rules a single mutation does."""
@@ -107,7 +107,7 @@ class ComplaintInput:
 class Recorded:
     record: Any
     outcome: RecordOutcome
-    revoked: License | None = None  # the licence a 吊销许可证件 penalty revoked
+    revoked: License | None = None  # the license a 吊销许可证件 penalty revoked
 
 
 def checked_text(
@@ -176,7 +176,7 @@ def license_public_until(decided: date) -> date:
 
 
 def license_values(data: LicenseInput, on: date, problems: Collector) -> dict[str, Any]:
-    """The checked columns of a licence (all but entity, source department and names)."""
+    """The checked columns of a license (all but entity, source department and names)."""
     values = {
         "document_number": checked_document(data.document_number, "行政许可决定文书号", "documentNumber", problems),
         "document_name": checked_text(data.document_name, 256, "行政许可决定文书名称", "documentName", problems),
@@ -267,7 +267,7 @@ def party_values(
     entity_legal_representative: str | None,
     department_name: str,
 ) -> dict[str, Any]:
-    """The entity and the names on a licence or penalty: as the decision states them, else
+    """The entity and the names on a license or penalty: as the decision states them, else
     the entity's registered names and the source department's."""
     return {
         "entity_id": entity_id,
@@ -370,7 +370,7 @@ class _Checked:
 async def _checked_decision(
     session: AsyncSession, data: LicenseInput | PenaltyInput, values_of: Callable[..., dict[str, Any]]
 ) -> _Checked:
-    """What a licence and a penalty share: the source department, the rules, the entity
+    """What a license and a penalty share: the source department, the rules, the entity
     and the party, and the key (source department, document number)."""
     department = await source_department(session, data.department_code)
     problems = Collector()
@@ -390,7 +390,7 @@ async def record_license(session: AsyncSession, data: LicenseInput) -> Recorded:
     existing_entity = existing.entity_id if existing is not None else 0
     record, outcome = await _store(session, License, checked.key, checked.values, "license", checked.department)
     if outcome is not RecordOutcome.UNCHANGED:
-        # A penalty may have revoked this licence before it was recorded, or a correction
+        # A penalty may have revoked this license before it was recorded, or a correction
         # may have moved it out of a revocation's reach.
         await revocation.reconcile(session, [(record.entity_id, record.license_number)], checked.department.code,
                                    f"许可决定“{record.document_number}”已更正")  # fmt: skip
@@ -411,10 +411,10 @@ async def record_penalty(session: AsyncSession, data: PenaltyInput) -> Recorded:
     checked.values["status"] = RecordStatus.EFFECTIVE
     earlier = (existing.entity_id, existing.revoked_license_number) if existing is not None else (0, None)
     penalty, outcome = await _store(session, Penalty, key, checked.values, "penalty", department)
-    # The licence it names now, and the one a corrected penalty named before.
+    # The license it names now, and the one a corrected penalty named before.
     pairs = [(penalty.entity_id, penalty.revoked_license_number), earlier]
     changed = await revocation.reconcile(session, pairs, department.code, f"处罚决定“{penalty.document_number}”已更正")
-    revoked = next((done.licence for done in changed.revoked if done.penalty_id == penalty.id), None)
+    revoked = next((done.license for done in changed.revoked if done.penalty_id == penalty.id), None)
     touched = {penalty.entity_id, earlier[0]} if outcome is not RecordOutcome.UNCHANGED else set()
     await risk.rerate(session, touched | changed.entities, f"penalty.{outcome.value.lower()}")
     return Recorded(penalty, outcome, revoked)
@@ -449,7 +449,7 @@ async def _close_penalty(
     await session.flush()
     await audit.record(session, f"penalty.{action}", "Penalty", number, before, {"status": status.value, "reason": why},
                        department.code)  # fmt: skip
-    if status is RecordStatus.REPAIRED:  # a withdrawal re-rates once its licences are restored
+    if status is RecordStatus.REPAIRED:  # a withdrawal re-rates once its licenses are restored
         await risk.rerate(session, {penalty.entity_id}, f"penalty.{action}")
     return penalty, department
 
@@ -457,7 +457,7 @@ async def _close_penalty(
 async def withdraw_penalty(
     session: AsyncSession, document_number: str, reason: str, department_code: str | None = None
 ) -> Penalty:
-    """撤销: the decision was annulled; it leaves the public view, and a licence it revoked is restored."""
+    """撤销: the decision was annulled; it leaves the public view, and a license it revoked is restored."""
     penalty, department = await _close_penalty(
         session, document_number, reason, department_code, RecordStatus.WITHDRAWN
     )
@@ -470,7 +470,7 @@ async def withdraw_penalty(
 async def repair_penalty(
     session: AsyncSession, document_number: str, reason: str, department_code: str | None = None
 ) -> Penalty:
-    """信用修复: the decision stands (a licence it revoked stays revoked) but leaves the public
+    """信用修复: the decision stands (a license it revoked stays revoked) but leaves the public
     view before its publicity period ends."""
     penalty, _ = await _close_penalty(session, document_number, reason, department_code, RecordStatus.REPAIRED)
     return penalty
@@ -518,7 +518,7 @@ class PublicRecords:
 
 
 async def public_records(session: AsyncSession, entity_id: int, on: date) -> PublicRecords:
-    """公示: effective licences and penalties inside their publicity period, and nothing else."""
+    """公示: effective licenses and penalties inside their publicity period, and nothing else."""
     shown = [col(License.status) == RecordStatus.EFFECTIVE, col(License.public_until) >= on]
     licenses = await session.scalars(
         select(License)
