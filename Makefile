@@ -22,6 +22,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # Browser tests need Debian's chromium (and CJK fonts for readable screenshots).
 # Installed with apt where we are root, as on CI; elsewhere the browser tests skip and say why.
