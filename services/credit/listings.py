@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, update
+from sqlalchemy import ColumnElement, Select, and_, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
@@ -33,7 +33,7 @@ from services.platform.access import UNRESTRICTED, may_change, principal_of, req
 from services.platform.clock import today
 from services.platform.errors import Collector, DomainError, Forbidden
 from services.platform.labels import label
-from services.platform.paging import Page, decode_cursor, encode_cursor
+from services.platform.paging import Page, count_rows, keyset_page
 from services.records.records import (
     CheckedCode,
     checked_code,
@@ -363,21 +363,13 @@ def _filtered(query: Select[Any], flt: ListingFilter) -> Select[Any]:
 async def list_listings(session: AsyncSession, flt: ListingFilter, first: int, after: str | None) -> Page[Listing]:
     """Newest first (by id), a keyset page."""
     require_authenticated(principal_of(session))
-    after_id = decode_cursor(_CURSOR, after)
-    query = _filtered(select(Listing), flt).order_by(col(Listing.id).desc()).limit(first + 1)
-    if after_id is not None:
-        if not after_id.isdigit():
-            raise DomainError("INVALID_CURSOR", "分页游标无效：请使用上一页返回的 endCursor", "after")
-        query = query.where(col(Listing.id) < int(after_id))
-    rows = list((await session.scalars(query)).all())
-    items = rows[:first]
-    cursors = [encode_cursor(_CURSOR, str(row.id)) for row in items]
-    return Page(items, cursors, len(rows) > first, after_id is not None)
+    rows = _filtered(select(Listing), flt)
+    return await keyset_page(session, rows, col(Listing.id), _CURSOR, first, after, descending=True)
 
 
 async def count_listings(session: AsyncSession, flt: ListingFilter) -> int:
     require_authenticated(principal_of(session))
-    return int(await session.scalar(_filtered(select(func.count(col(Listing.id))), flt)) or 0)
+    return await count_rows(session, _filtered(select(Listing), flt), col(Listing.id))
 
 
 @dataclass(frozen=True)

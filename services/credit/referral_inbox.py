@@ -13,7 +13,7 @@ from services.credit.referrals import ReferralFilter, count_referrals, licenses_
 from services.notices.notices import entities_by_ids
 from services.platform.access import principal_of
 from services.platform.labels import label
-from services.platform.paging import both_ways, encode_cursor, page_key
+from services.platform.paging import both_ways
 from services.registry.departments import departments_by_ids
 
 _CURSOR = "referral-inbox"
@@ -41,10 +41,9 @@ async def referral_page(
     session: AsyncSession, flt: ReferralFilter, size: int, older: str | None = None, newer: str | None = None
 ) -> ReferralPage:
     """The referrals the caller may see (services.credit.referrals.visible_referrals), `size` to a page."""
-    query, key = visible_referrals(session, select(Referral), flt), col(Referral.id)
-    referrals, more_older, more_newer = await both_ways(
-        session, query, key, size, page_key(_CURSOR, older), page_key(_CURSOR, newer)
-    )
+    query = visible_referrals(session, select(Referral), flt)
+    page = await both_ways(session, query, col(Referral.id), _CURSOR, size, older, newer)
+    referrals = page.items
     entities = await entities_by_ids(session, [r.entity_id for r in referrals])
     department_ids = sorted(
         {r.to_department_id for r in referrals} | {r.from_department_id for r in referrals if r.from_department_id}
@@ -67,8 +66,8 @@ async def referral_page(
     return ReferralPage(
         rows=rows,
         total=await count_referrals(session, flt),
-        older=encode_cursor(_CURSOR, str(referrals[-1].id)) if more_older else None,
-        newer=encode_cursor(_CURSOR, str(referrals[0].id)) if more_newer else None,
+        older=page.older,
+        newer=page.newer,
     )
 
 

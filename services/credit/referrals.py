@@ -26,7 +26,7 @@ from services.platform.access import may_handle_notices, principal_of, require_a
 from services.platform.db import insert_if_absent
 from services.platform.errors import Collector, DomainError, Forbidden
 from services.platform.labels import label
-from services.platform.paging import Page, decode_cursor, encode_cursor
+from services.platform.paging import Page, count_rows, keyset_page
 from services.platform.principal import Principal
 from services.records import records as record_rules
 
@@ -116,20 +116,12 @@ def visible_referrals(session: AsyncSession, query: Select[T], flt: ReferralFilt
 
 async def list_referrals(session: AsyncSession, flt: ReferralFilter, first: int, after: str | None) -> Page[Referral]:
     """Oldest first, so that an integrator polling with `after` receives each new referral once."""
-    after_id = decode_cursor(_CURSOR, after)
-    query = visible_referrals(session, select(Referral), flt).order_by(col(Referral.id)).limit(first + 1)
-    if after_id is not None:
-        if not after_id.isdigit():
-            raise DomainError("INVALID_CURSOR", "分页游标无效：请使用上一页返回的 endCursor", "after")
-        query = query.where(col(Referral.id) > int(after_id))
-    rows = list((await session.scalars(query)).all())
-    items = rows[:first]
-    return Page(items, [encode_cursor(_CURSOR, str(r.id)) for r in items], len(rows) > first, after_id is not None)
+    query = visible_referrals(session, select(Referral), flt)
+    return await keyset_page(session, query, col(Referral.id), _CURSOR, first, after)
 
 
 async def count_referrals(session: AsyncSession, flt: ReferralFilter) -> int:
-    query = visible_referrals(session, select(func.count(col(Referral.id))).select_from(Referral), flt)
-    return int(await session.scalar(query) or 0)
+    return await count_rows(session, visible_referrals(session, select(Referral), flt), col(Referral.id))
 
 
 async def referrals_of_entities(session: AsyncSession, entity_ids: Sequence[int]) -> list[Referral]:

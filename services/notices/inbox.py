@@ -18,7 +18,7 @@ from services.notices.notices import (
     matters_by_ids,
     visible_notices,
 )
-from services.platform.paging import both_ways, encode_cursor, page_key
+from services.platform.paging import both_ways
 from services.registry.departments import departments_by_ids
 
 _CURSOR = "inbox"
@@ -69,10 +69,9 @@ async def inbox_page(
     session: AsyncSession, flt: NoticeFilter, size: int, older: str | None = None, newer: str | None = None
 ) -> InboxPage:
     """The notices the caller may see (services.notices.notices.visible_notices), `size` to a page."""
-    query, key = visible_notices(session, select(Notice), flt), col(Notice.id)
-    notices, more_older, more_newer = await both_ways(
-        session, query, key, size, page_key(_CURSOR, older), page_key(_CURSOR, newer)
-    )
+    query = visible_notices(session, select(Notice), flt)
+    page = await both_ways(session, query, col(Notice.id), _CURSOR, size, older, newer)
+    notices = page.items
     came_from, went_to = await _forwards(session, notices)
     entities = await entities_by_ids(session, [n.entity_id for n in notices])
     matters = await matters_by_ids(session, [n.matter_id for n in notices])
@@ -93,8 +92,8 @@ async def inbox_page(
     return InboxPage(
         rows=rows,
         total=await count_notices(session, flt),
-        older=encode_cursor(_CURSOR, str(notices[-1].id)) if more_older else None,
-        newer=encode_cursor(_CURSOR, str(notices[0].id)) if more_newer else None,
+        older=page.older,
+        newer=page.newer,
     )
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, update
+from sqlalchemy import Select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -22,7 +22,7 @@ from services.platform.access import principal_of, require_authenticated, requir
 from services.platform.clock import today
 from services.platform.errors import DomainError
 from services.platform.labels import label
-from services.platform.paging import Page, decode_cursor, encode_cursor
+from services.platform.paging import Page, count_rows, keyset_page
 
 _CURSOR = "notice"
 T = TypeVar("T")
@@ -65,20 +65,14 @@ def visible_notices(session: AsyncSession, query: Select[T], flt: NoticeFilter) 
 
 
 async def list_notices(session: AsyncSession, flt: NoticeFilter, first: int, after: str | None) -> Page[Notice]:
-    after_id = decode_cursor(_CURSOR, after)
-    query = visible_notices(session, select(Notice), flt).order_by(col(Notice.id)).limit(first + 1)
-    if after_id is not None:
-        if not after_id.isdigit():
-            raise DomainError("INVALID_CURSOR", "分页游标无效：请使用上一页返回的 endCursor", "after")
-        query = query.where(col(Notice.id) > int(after_id))
-    rows = list((await session.scalars(query)).all())
-    items = rows[:first]
-    return Page(items, [encode_cursor(_CURSOR, str(n.id)) for n in items], len(rows) > first, after_id is not None)
+    """Oldest first."""
+    return await keyset_page(
+        session, visible_notices(session, select(Notice), flt), col(Notice.id), _CURSOR, first, after
+    )
 
 
 async def count_notices(session: AsyncSession, flt: NoticeFilter) -> int:
-    query = visible_notices(session, select(func.count(col(Notice.id))).select_from(Notice), flt)
-    return int(await session.scalar(query) or 0)
+    return await count_rows(session, visible_notices(session, select(Notice), flt), col(Notice.id))
 
 
 async def notices_of_entities(session: AsyncSession, entity_ids: Sequence[int]) -> list[Notice]:
@@ -249,18 +243,14 @@ def in_pool() -> Any:
 async def open_pool(session: AsyncSession, first: int, after: str | None) -> Page[MarketEntity]:
     """待认领池: entities whose scope matched nothing, or whose notices were all returned."""
     require_authenticated(principal_of(session))
-    after_key = decode_cursor("pool", after)
-    query = select(MarketEntity).where(_in_pool()).order_by(col(MarketEntity.uscc)).limit(first + 1)
-    if after_key is not None:
-        query = query.where(col(MarketEntity.uscc) > after_key)
-    rows = list((await session.scalars(query)).all())
-    items = rows[:first]
-    return Page(items, [encode_cursor("pool", e.uscc) for e in items], len(rows) > first, after_key is not None)
+    return await keyset_page(
+        session, select(MarketEntity).where(_in_pool()), col(MarketEntity.uscc), "pool", first, after
+    )
 
 
 async def count_pool(session: AsyncSession) -> int:
     require_authenticated(principal_of(session))
-    return int(await session.scalar(select(func.count(col(MarketEntity.id))).where(_in_pool())) or 0)
+    return await count_rows(session, select(MarketEntity).where(_in_pool()), col(MarketEntity.id))
 
 
 async def claim_from_pool(session: AsyncSession, code: str, matter_code: str) -> Notice:

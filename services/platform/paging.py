@@ -1,16 +1,27 @@
-"""Keyset pagination: opaque cursors and the `first` cap."""
+"""Keyset pagination: opaque cursors, the `first` cap, and one seek rule for every list.
+
+A page is the rows past the cursor's key, in key order, one more than asked for to learn
+whether another page follows: its cost does not grow with its depth. A cursor is
+`kind:key` in unpadded URL-safe base64, where the key is the row's key value as text (for a
+key of several columns, a JSON array of their texts). Integrators keep cursors between
+calls, so this format does not change."""
 
 from __future__ import annotations
 
 import base64
 import binascii
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Generic, Protocol, TypeVar
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+from typing import Any, Generic, Protocol, TypeVar
 
-from sqlalchemy import ColumnElement, Select
+import sqlalchemy as sa
+from sqlalchemy import ColumnElement, Select, TypeDecorator, func
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import Mapped, QueryableAttribute
 
 from services.platform.errors import DomainError
 
@@ -24,6 +35,11 @@ class _Identified(Protocol):
 
 I = TypeVar("I", bound=_Identified)  # noqa: E741
 DEFAULT_PAGE_SIZE = 20
+# A key column of the rows being paged (`col(Model.attribute)`); its values must not be NULL.
+Key = Mapped[Any]
+_Column = QueryableAttribute[Any]
+_USE_END_CURSOR = "分页游标无效：请使用上一页返回的 endCursor"
+_START_OVER = "分页游标无效：请从第一页重新翻页"
 
 
 @dataclass(frozen=True)
@@ -38,7 +54,8 @@ def encode_cursor(kind: str, key: str) -> str:
     return base64.urlsafe_b64encode(f"{kind}:{key}".encode()).decode().rstrip("=")
 
 
-def decode_cursor(kind: str, cursor: str | None) -> str | None:
+def decode_cursor(kind: str, cursor: str | None, refusal: str = _USE_END_CURSOR) -> str | None:
+    """The key text of a cursor of `kind`; INVALID_CURSOR (with `refusal`) for anything else."""
     if cursor is None:
         return None
     try:
@@ -48,7 +65,7 @@ def decode_cursor(kind: str, cursor: str | None) -> str | None:
         text = ""
     prefix, _, key = text.partition(":")
     if prefix != kind or not key:
-        raise DomainError("INVALID_CURSOR", "分页游标无效：请使用上一页返回的 endCursor", "after")
+        raise DomainError("INVALID_CURSOR", refusal, "after")
     return key
 
 
@@ -62,12 +79,126 @@ def page_size(first: int | None, maximum: int) -> int:
     return first
 
 
+def _text(value: object) -> str:
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, date):  # datetime too
+        return value.isoformat()
+    return str(value)
+
+
+def _columns(key: Key | Sequence[Key]) -> list[_Column]:
+    keys = list(key) if isinstance(key, Sequence) else [key]
+    columns = [one for one in keys if isinstance(one, QueryableAttribute)]
+    if len(columns) != len(keys):
+        raise TypeError(f"a key is a mapped column, col(Model.attribute), not {key!r}")
+    return columns
+
+
+def _value(key: _Column, text: str) -> Any:
+    """The key column's value a cursor's text stands for; ValueError if it stands for none."""
+    column_type = key.expression.type
+    if isinstance(column_type, TypeDecorator):  # they say `object`; what they store says more
+        column_type = column_type.impl_instance
+    try:
+        kind = column_type.python_type
+    except NotImplementedError:
+        kind = str
+    if issubclass(kind, bool) or not issubclass(kind, int | str | date | Decimal | Enum):
+        raise TypeError(f"no cursor for a key of type {kind.__name__}")
+    if issubclass(kind, int):
+        # Only ASCII digits: str.isdigit() also admits "²" and "١٢", which int() refuses or reads.
+        if not (text.isascii() and text.isdigit()):
+            raise ValueError(text)
+        return int(text)
+    if issubclass(kind, datetime | date):
+        return kind.fromisoformat(text)
+    if issubclass(kind, Decimal):
+        try:
+            return Decimal(text)
+        except InvalidOperation as error:
+            raise ValueError(text) from error
+    return kind(text)
+
+
+def _cursor(kind: str, keys: Sequence[_Column], row: object) -> str:
+    texts = [_text(getattr(row, key.key)) for key in keys]
+    key = texts[0] if len(texts) == 1 else json.dumps(texts, ensure_ascii=False, separators=(",", ":"))
+    return encode_cursor(kind, key)
+
+
+def _bound(
+    kind: str, keys: Sequence[_Column], cursor: str | None, refusal: str = _USE_END_CURSOR
+) -> tuple[Any, ...] | None:
+    """The key values a cursor stands at, or None without one."""
+    key = decode_cursor(kind, cursor, refusal)
+    if key is None:
+        return None
+    try:
+        texts = [key] if len(keys) == 1 else json.loads(key)
+        if not isinstance(texts, list) or len(texts) != len(keys) or not all(isinstance(t, str) for t in texts):
+            raise ValueError(key)
+        return tuple(_value(column, text) for column, text in zip(keys, texts, strict=True))
+    except ValueError as error:  # json.JSONDecodeError too
+        raise DomainError("INVALID_CURSOR", refusal, "after") from error
+
+
+def _beyond(keys: Sequence[_Column], values: Sequence[Any], descending: bool) -> ColumnElement[bool]:
+    """The rows after `values` in key order (before them in descending order)."""
+    beyond: ColumnElement[bool]
+    if len(keys) == 1:
+        column = keys[0].expression
+        beyond = column < values[0] if descending else column > values[0]
+    else:
+        row = sa.tuple_(*keys)
+        at = sa.tuple_(*(sa.literal(value, key.expression.type) for key, value in zip(keys, values, strict=True)))
+        beyond = row < at if descending else row > at
+    return beyond
+
+
+async def _seek(
+    session: AsyncSession, rows: Select[T], keys: Sequence[_Column], size: int, bound: Sequence[Any] | None,
+    descending: bool,
+) -> tuple[list[T], bool]:  # fmt: skip
+    """Up to `size` rows past `bound` in key order, and whether more follow: the one seek of every page."""
+    query = rows if bound is None else rows.where(_beyond(keys, bound, descending))
+    query = query.order_by(*(key.desc() if descending else key for key in keys)).limit(size + 1)
+    found = list((await session.scalars(query)).all())
+    return found[:size], len(found) > size
+
+
+async def keyset_page(
+    session: AsyncSession,
+    rows: Select[T],
+    key: Key | Sequence[Key],
+    kind: str,
+    size: int,
+    after: str | None,
+    *,
+    descending: bool = False,
+) -> Page[T]:
+    """A Relay page of `rows` (a SELECT of one model, filtered, unordered) in the order of `key`,
+    after the cursor `after` of `kind`. The key is unique: one column, or several whose last one
+    is (an id after a sort column that has ties), all in one direction. Every row carries its
+    cursor; a page after a cursor says there is a previous one without asking the database."""
+    keys = _columns(key)
+    bound = _bound(kind, keys, after)
+    items, more = await _seek(session, rows, keys, size, bound, descending)
+    return Page(items, [_cursor(kind, keys, row) for row in items], more, bound is not None)
+
+
+async def count_rows(session: AsyncSession, rows: Select[Any], key: Key) -> int:
+    """How many rows `rows` selects (the total beside a page), counted by `key`, a column that is
+    never NULL: the same FROM, joins and conditions, so the same row policy."""
+    return int(await session.scalar(rows.with_only_columns(func.count(key)).order_by(None)) or 0)
+
+
 def page_of_loaded(rows: Sequence[I], kind: str, size: int, after: str | None) -> Page[I]:
     """A page of rows already loaded in their order (a DataLoader's, for one entity), with the
     same cursors as a keyset page: the cursor is the row's id."""
     after_id = decode_cursor(kind, after)
-    if after_id is not None and not after_id.isdigit():
-        raise DomainError("INVALID_CURSOR", "分页游标无效：请使用上一页返回的 endCursor", "after")
+    if after_id is not None and not (after_id.isascii() and after_id.isdigit()):
+        raise DomainError("INVALID_CURSOR", _USE_END_CURSOR, "after")
     start = 0
     if after_id is not None:
         start = next((i + 1 for i, row in enumerate(rows) if row.id == int(after_id)), len(rows))
@@ -75,35 +206,41 @@ def page_of_loaded(rows: Sequence[I], kind: str, size: int, after: str | None) -
     return Page(items, [encode_cursor(kind, str(row.id)) for row in items], start + size < len(rows), start > 0)
 
 
-def page_key(kind: str, cursor: str | None) -> int | None:
-    """A desk page's cursor: the id it stands at. Unreadable, the page starts over."""
-    key = decode_cursor(kind, cursor)
-    if key is not None and not key.isdigit():
-        raise DomainError("INVALID_CURSOR", "分页游标无效：请从第一页重新翻页", "after")
-    return None if key is None else int(key)
+@dataclass(frozen=True)
+class DeskPage(Generic[T]):
+    """A page of a desk (the admin inboxes), newest first, that pages both ways."""
+
+    items: list[T]
+    older: str | None  # cursor of the next page (older rows), if there is one
+    newer: str | None  # cursor of the previous page (newer rows), if there is one
 
 
 async def both_ways(
     session: AsyncSession,
-    rows: Select[I],
-    key: Mapped[int | None],
+    rows: Select[T],
+    key: Key,
+    kind: str,
     size: int,
-    older: int | None,
-    newer: int | None,
-) -> tuple[list[I], bool, bool]:
+    older: str | None,
+    newer: str | None,
+) -> DeskPage[T]:
     """Keyset paging in both directions over `rows`, newest (largest `key`) first, from the row
-    `older` than a cursor or `newer` than one: (the page, more older, more newer)."""
+    older than the cursor `older` or newer than the cursor `newer` (both of `kind`). A refused
+    cursor says to start over from the first page."""
+    keys = _columns(key)
 
-    async def any_where(beyond: ColumnElement[bool]) -> bool:
+    async def any_beyond(row: T, descending: bool) -> bool:
+        beyond = _beyond(keys, [getattr(row, keys[0].key)], descending)
         return await session.scalar(rows.with_only_columns(key).where(beyond).limit(1)) is not None
 
-    if newer is not None:
-        found = list((await session.scalars(rows.where(key > newer).order_by(key).limit(size + 1))).all())
-        page = list(reversed(found[:size]))
-        more_older = bool(page) and await any_where(key < page[-1].id)
-        return page, more_older, len(found) > size
-    bounded = rows if older is None else rows.where(key < older)
-    found = list((await session.scalars(bounded.order_by(key.desc()).limit(size + 1))).all())
-    page = found[:size]
-    more_newer = older is not None and bool(page) and await any_where(key > page[0].id)
-    return page, len(found) > size, more_newer
+    older_than, newer_than = _bound(kind, keys, older, _START_OVER), _bound(kind, keys, newer, _START_OVER)
+    if newer_than is not None:
+        found, more_newer = await _seek(session, rows, keys, size, newer_than, descending=False)
+        page = list(reversed(found))
+        more_older = bool(page) and await any_beyond(page[-1], descending=True)
+    else:
+        page, more_older = await _seek(session, rows, keys, size, older_than, descending=True)
+        more_newer = older_than is not None and bool(page) and await any_beyond(page[0], descending=False)
+    older_cursor = _cursor(kind, keys, page[-1]) if more_older else None
+    newer_cursor = _cursor(kind, keys, page[0]) if more_newer else None
+    return DeskPage(page, older_cursor, newer_cursor)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, func, or_
+from sqlalchemy import ColumnElement, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -23,7 +23,7 @@ from services.platform.clock import today
 from services.platform.db import secret_key_of
 from services.platform.errors import Collector, DomainError, Forbidden
 from services.platform.money import decimal_places, parse_amount, parse_decimal
-from services.platform.paging import Page, decode_cursor, encode_cursor
+from services.platform.paging import Page, count_rows, keyset_page
 from services.platform.principal import Principal
 from services.registry import uscc
 from services.registry.departments import get_department
@@ -357,18 +357,8 @@ def entity_conditions(flt: EntityFilter) -> list[ColumnElement[bool]]:
 async def list_entities(session: AsyncSession, flt: EntityFilter, first: int, after: str | None) -> Page[MarketEntity]:
     """A keyset page in USCC order: the cost of a page does not grow with its depth."""
     require_authenticated(principal_of(session))
-    after_key = decode_cursor(_CURSOR, after)
-    query = select(MarketEntity).where(*entity_conditions(flt)).order_by(col(MarketEntity.uscc)).limit(first + 1)
-    if after_key is not None:
-        query = query.where(col(MarketEntity.uscc) > after_key)
-    rows = list((await session.scalars(query)).all())
-    items = rows[:first]
-    return Page(
-        items=items,
-        cursors=[encode_cursor(_CURSOR, row.uscc) for row in items],
-        has_next_page=len(rows) > first,
-        has_previous_page=after_key is not None,
-    )
+    rows = select(MarketEntity).where(*entity_conditions(flt))
+    return await keyset_page(session, rows, col(MarketEntity.uscc), _CURSOR, first, after)
 
 
 def search_filter(text: str) -> EntityFilter:
@@ -380,5 +370,4 @@ def search_filter(text: str) -> EntityFilter:
 
 async def count_entities(session: AsyncSession, flt: EntityFilter) -> int:
     require_authenticated(principal_of(session))
-    query = select(func.count(col(MarketEntity.id))).where(*entity_conditions(flt))
-    return int(await session.scalar(query) or 0)
+    return await count_rows(session, select(MarketEntity).where(*entity_conditions(flt)), col(MarketEntity.id))
