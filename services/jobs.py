@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -30,6 +29,7 @@ from services.platform.db import Database
 from services.platform.labels import label
 from services.platform.principal import Principal
 from services.platform.transactions import run_change
+from services.platform.transitions import conditional_update
 
 
 @dataclass(frozen=True)
@@ -72,14 +72,8 @@ async def remind_escalations(session: AsyncSession, on: date | None = None) -> l
     reminders = []
     for listing, entity, authority in rows.all():
         assert listing.id is not None and entity.id is not None and authority.id is not None
-        claimed = await session.scalar(
-            update(Listing)
-            .where(col(Listing.id) == listing.id, col(Listing.escalation_reminded_at).is_(None))
-            .values(escalation_reminded_at=utcnow())
-            .returning(col(Listing.id))
-            .execution_options(synchronize_session=False)
-        )
-        if claimed is None:
+        unclaimed = [col(Listing.escalation_reminded_at).is_(None)]
+        if not await conditional_update(session, Listing, listing.id, unclaimed, {"escalation_reminded_at": utcnow()}):
             continue  # another runner took it
         referral = await refer_once(
             session,

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, or_, update
+from sqlalchemy import ColumnElement, Select, and_, or_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
@@ -34,6 +34,7 @@ from services.platform.clock import today
 from services.platform.errors import Collector, DomainError, Forbidden
 from services.platform.labels import label
 from services.platform.paging import Page, count_rows, keyset_page
+from services.platform.transitions import conditional_update
 from services.records.records import (
     CheckedCode,
     checked_code,
@@ -289,20 +290,15 @@ async def delist_entity(session: AsyncSession, data: DelistInput) -> Listing:
         raise DomainError("INVALID_RANGE", f"移出日期不能早于列入日期（{listing.listed_on.isoformat()}）", "removedOn")
     before = _snapshot(listing, entity.uscc)
     # Conditional: of two removals at once, one finds it still standing.
-    removed = await session.scalar(
-        update(Listing)
-        .where(col(Listing.id) == listing.id, col(Listing.removed_on).is_(None))
-        .values(
-            removed_on=data.removed_on,
-            removal_reason=data.reason,
-            removal_note=_removal_note(number, note),
-            removed_by_department_id=department.id,
-            updated_at=utcnow(),
-        )
-        .returning(col(Listing.id))
-        .execution_options(synchronize_session=False)
-    )
-    if removed is None:
+    assert listing.id is not None
+    removal = {
+        "removed_on": data.removed_on,
+        "removal_reason": data.reason,
+        "removal_note": _removal_note(number, note),
+        "removed_by_department_id": department.id,
+        "updated_at": utcnow(),
+    }
+    if not await conditional_update(session, Listing, listing.id, [col(Listing.removed_on).is_(None)], removal):
         raise DomainError("NOT_LISTED", f"“{entity.name}”已被移出{label(data.kind)}", "uscc")
     await session.refresh(listing)
     await audit.record(session, "listing.removed", "Listing", str(listing.id), before, _snapshot(listing, entity.uscc),

@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy import Select, func, update
+from sqlalchemy import Select, func
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -28,6 +28,7 @@ from services.platform.errors import Collector, DomainError, Forbidden
 from services.platform.labels import label
 from services.platform.paging import Page, count_rows, keyset_page
 from services.platform.principal import Principal
+from services.platform.transitions import transition
 from services.records import records as record_rules
 
 if TYPE_CHECKING:
@@ -195,40 +196,36 @@ async def send_referral(session: AsyncSession, data: ReferralInput) -> Referral:
     return referral
 
 
-async def _transition(
+async def _move(
     session: AsyncSession, referral_id: int, expected: tuple[ReferralStatus, ...], action: str, values: dict[str, Any]
 ) -> Referral:
-    """Move one referral the caller received out of `expected`, in one conditional UPDATE:
-    of two requests at once exactly one finds it still in `expected`."""
+    """Move one referral the caller received out of `expected` to `values["status"]`, in one
+    conditional UPDATE: of two requests at once exactly one finds it still in `expected`."""
     own = _require_handler(principal_of(session))
-    moved = await session.scalar(
-        update(Referral)
-        .where(
-            col(Referral.id) == referral_id,
-            col(Referral.to_department_id) == own,
-            col(Referral.status).in_(expected),
-        )
-        .values(**values)
-        .returning(col(Referral.id))
-    )
-    referral = await session.get(Referral, referral_id, populate_existing=True)
-    if moved is None:
-        if referral is None or own not in (referral.to_department_id, referral.from_department_id):
-            # Another department's referral: whether it exists is not the caller's business.
-            raise DomainError("REFERRAL_NOT_FOUND", f"联动告知 {referral_id} 不存在或与本部门无关", "id")
-        if referral.to_department_id != own:
-            raise DomainError("NOT_RECIPIENT", f"只有接收部门可以{action}该联动告知", "id")
-        raise DomainError(
-            f"ALREADY_{referral.status.value}", f"该联动告知{label(referral.status)}，不能再{action}", "id"
-        )
-    assert referral is not None
-    return referral
+
+    def not_found(referral: Referral | None) -> DomainError:
+        if referral is not None and referral.from_department_id == own:
+            return DomainError("NOT_RECIPIENT", f"只有接收部门可以{action}该联动告知", "id")
+        # Another department's referral: whether it exists is not the caller's business.
+        return DomainError("REFERRAL_NOT_FOUND", f"联动告知 {referral_id} 不存在或与本部门无关", "id")
+
+    def wrong_state(referral: Referral) -> DomainError:
+        message = f"该联动告知{label(referral.status)}，不能再{action}"
+        return DomainError(f"ALREADY_{referral.status.value}", message, "id")
+
+    changes = dict(values)
+    to_state = changes.pop("status")
+    where = [col(Referral.to_department_id) == own]
+    return await transition(
+        session, Referral, referral_id, expected, to_state, changes, where=where, not_found=not_found,
+        wrong_state=wrong_state,
+    )  # fmt: skip
 
 
 async def acknowledge_referral(session: AsyncSession, referral_id: int) -> Referral:
     """签收: the recipient has it in hand."""
     values = {"status": ReferralStatus.ACKNOWLEDGED, "acknowledged_at": utcnow()}
-    referral = await _transition(session, referral_id, (ReferralStatus.SENT,), "签收", values)
+    referral = await _move(session, referral_id, (ReferralStatus.SENT,), "签收", values)
     before, after = {"status": ReferralStatus.SENT.value}, {"status": referral.status.value}
     await audit.record(session, "referral.acknowledged", "Referral", str(referral_id), before, after)
     return referral
@@ -248,7 +245,7 @@ async def handle_referral(session: AsyncSession, referral_id: int, outcome: str)
         "acknowledged_at": func.coalesce(col(Referral.acknowledged_at), sa.literal(now, UTCDateTime())),
     }
     expected = (ReferralStatus.SENT, ReferralStatus.ACKNOWLEDGED)
-    referral = await _transition(session, referral_id, expected, "办结", values)
+    referral = await _move(session, referral_id, expected, "办结", values)
     # The UPDATE returns only the new row: an acknowledgement older than this act says it was ACKNOWLEDGED.
     acknowledged_earlier = referral.acknowledged_at is not None and referral.acknowledged_at < now
     was = ReferralStatus.ACKNOWLEDGED if acknowledged_earlier else ReferralStatus.SENT

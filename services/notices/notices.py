@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, update
+from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -23,6 +23,7 @@ from services.platform.clock import today
 from services.platform.errors import DomainError
 from services.platform.labels import label
 from services.platform.paging import Page, count_rows, keyset_page
+from services.platform.transitions import transition
 
 _CURSOR = "notice"
 T = TypeVar("T")
@@ -97,33 +98,28 @@ async def matters_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Supe
     return [by_id.get(key) for key in ids]
 
 
-async def _transition(
+async def _move(
     session: AsyncSession, notice_id: int, expected: NoticeStatus, action: str, values: dict[str, object]
 ) -> Notice:
-    """Move one of the caller's notices out of `expected`, in one conditional UPDATE:
-    of two requests at once exactly one finds the notice still in `expected`."""
-    principal = principal_of(session)
-    require_notice_handler(principal)
-    moved = await session.scalar(
-        update(Notice)
-        .where(
-            col(Notice.id) == notice_id,
-            col(Notice.department_id) == principal.department_id,
-            col(Notice.status) == expected,
-        )
-        .values(**values)
-        .returning(col(Notice.id))
+    """Move one of the caller's notices out of `expected` to `values["status"]`, in one conditional
+    UPDATE: of two requests at once exactly one finds the notice still in `expected`."""
+    department_id = require_notice_handler(principal_of(session))
+    changes = dict(values)
+    to_state = changes.pop("status")
+    assert isinstance(to_state, NoticeStatus)
+    notice = await transition(
+        session,
+        Notice,
+        notice_id,
+        [expected],
+        to_state,
+        changes,
+        where=[col(Notice.department_id) == department_id],
+        not_found=lambda _: DomainError("NOTICE_NOT_FOUND", f"告知 {notice_id} 不存在或不属于本部门", "id"),
+        wrong_state=lambda notice: DomainError(
+            "INVALID_NOTICE_STATE", f"该告知{label(notice.status)}，不能{action}（须为{label(expected)}）", "id"
+        ),
     )
-    notice = await session.get(Notice, notice_id, populate_existing=True)
-    if moved is None:
-        if notice is None or notice.department_id != principal.department_id:
-            raise DomainError("NOTICE_NOT_FOUND", f"告知 {notice_id} 不存在或不属于本部门", "id")
-        raise DomainError(
-            "INVALID_NOTICE_STATE",
-            f"该告知{label(notice.status)}，不能{action}（须为{label(expected)}）",
-            "id",
-        )
-    assert notice is not None
     after = audit.jsonable(values)
     await audit.record(session, f"notice.{action}", "Notice", str(notice_id), {"status": expected.value}, after)
     return notice
@@ -132,7 +128,7 @@ async def _transition(
 async def claim_notice(session: AsyncSession, notice_id: int) -> Notice:
     """认领. Two claims at once: the conditional UPDATE lets exactly one through."""
     values: dict[str, object] = {"status": NoticeStatus.CLAIMED, "claimed_at": utcnow()}
-    return await _transition(session, notice_id, NoticeStatus.PUSHED, "认领", values)
+    return await _move(session, notice_id, NoticeStatus.PUSHED, "认领", values)
 
 
 def _reason(text: str, field: str = "reason") -> str:
@@ -154,9 +150,7 @@ async def forward_notice(session: AsyncSession, notice_id: int, to_department_co
     principal = principal_of(session)
     if target.id == principal.department_id:
         raise DomainError("SAME_DEPARTMENT", "不能转交给本部门", "toDepartmentCode")
-    old = await _transition(
-        session, notice_id, NoticeStatus.PUSHED, "转交", {"status": NoticeStatus.FORWARDED, "note": note}
-    )
+    old = await _move(session, notice_id, NoticeStatus.PUSHED, "转交", {"status": NoticeStatus.FORWARDED, "note": note})
     taken = await session.scalar(
         select(Notice.id).where(
             col(Notice.entity_id) == old.entity_id,
@@ -199,9 +193,7 @@ async def _deadline_days(session: AsyncSession, notice: Notice) -> int:
 async def return_notice(session: AsyncSession, notice_id: int, reason: str) -> Notice:
     """退回: not this department's matter; the entity goes to the open pool if nothing else holds it."""
     note = _reason(reason)
-    return await _transition(
-        session, notice_id, NoticeStatus.PUSHED, "退回", {"status": NoticeStatus.RETURNED, "note": note}
-    )
+    return await _move(session, notice_id, NoticeStatus.PUSHED, "退回", {"status": NoticeStatus.RETURNED, "note": note})
 
 
 @dataclass(frozen=True)
@@ -223,7 +215,7 @@ async def give_feedback(session: AsyncSession, notice_id: int, data: FeedbackInp
         "feedback_note": (data.note or "").strip() or None,
         "feedback_at": utcnow(),
     }
-    return await _transition(session, notice_id, NoticeStatus.CLAIMED, "反馈", values)
+    return await _move(session, notice_id, NoticeStatus.CLAIMED, "反馈", values)
 
 
 # An entity stands in the open pool while no notice of it is alive.
