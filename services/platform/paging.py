@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import Enum
-from typing import Any, Generic, Protocol, TypeVar
+from types import NoneType, UnionType
+from typing import Any, Generic, Protocol, TypeVar, Union, get_args, get_origin
 
 import sqlalchemy as sa
-from sqlalchemy import ColumnElement, Select, TypeDecorator, func
+from sqlalchemy import ColumnElement, Select, func
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, QueryableAttribute
 
@@ -64,7 +65,8 @@ def decode_cursor(kind: str, cursor: str | None, refusal: str = _USE_END_CURSOR)
     except (binascii.Error, UnicodeDecodeError, ValueError):
         text = ""
     prefix, _, key = text.partition(":")
-    if prefix != kind or not key:
+    # No NUL: PostgreSQL refuses it in text, and no key of ours holds one.
+    if prefix != kind or not key or "\x00" in key:
         raise DomainError("INVALID_CURSOR", refusal, "after")
     return key
 
@@ -95,15 +97,25 @@ def _columns(key: Key | Sequence[Key]) -> list[_Column]:
     return columns
 
 
+def _python_type(key: _Column) -> type:
+    """What a key column's values are in Python: as the model declares the field (a decorated
+    column type says only `object`, or what it stores them as), else as the column type says."""
+    fields = getattr(key.class_, "model_fields", {})
+    if key.key in fields:
+        declared = fields[key.key].annotation
+        if get_origin(declared) in (Union, UnionType):  # `X | None`
+            declared = next(iter(a for a in get_args(declared) if a is not NoneType), None)
+        if isinstance(declared, type) and get_origin(declared) is None:
+            return declared
+    try:
+        return key.expression.type.python_type
+    except NotImplementedError:
+        return str
+
+
 def _value(key: _Column, text: str) -> Any:
     """The key column's value a cursor's text stands for; ValueError if it stands for none."""
-    column_type = key.expression.type
-    if isinstance(column_type, TypeDecorator):  # they say `object`; what they store says more
-        column_type = column_type.impl_instance
-    try:
-        kind = column_type.python_type
-    except NotImplementedError:
-        kind = str
+    kind = _python_type(key)
     if issubclass(kind, bool) or not issubclass(kind, int | str | date | Decimal | Enum):
         raise TypeError(f"no cursor for a key of type {kind.__name__}")
     if issubclass(kind, int):
@@ -115,9 +127,12 @@ def _value(key: _Column, text: str) -> Any:
         return kind.fromisoformat(text)
     if issubclass(kind, Decimal):
         try:
-            return Decimal(text)
+            amount = Decimal(text)
         except InvalidOperation as error:
             raise ValueError(text) from error
+        if not amount.is_finite():
+            raise ValueError(text)
+        return amount
     return kind(text)
 
 
@@ -221,8 +236,8 @@ async def both_ways(
     key: Key,
     kind: str,
     size: int,
-    older: str | None,
-    newer: str | None,
+    older: str | None = None,
+    newer: str | None = None,
 ) -> DeskPage[T]:
     """Keyset paging in both directions over `rows`, newest (largest `key`) first, from the row
     older than the cursor `older` or newer than the cursor `newer` (both of `kind`). A refused
