@@ -217,9 +217,16 @@ async def _move(
     to_state = changes.pop("status")
     where = [col(Referral.to_department_id) == own]
     return await transition(
-        session, Referral, referral_id, expected, to_state, changes, where=where, not_found=not_found,
+        session,
+        Referral,
+        referral_id,
+        expected,
+        to_state,
+        changes,
+        where=where,
+        not_found=not_found,
         wrong_state=wrong_state,
-    )  # fmt: skip
+    )
 
 
 async def acknowledge_referral(session: AsyncSession, referral_id: int) -> Referral:

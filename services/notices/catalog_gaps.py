@@ -19,7 +19,7 @@ from models import Department, MarketEntity, Notice, SupervisionMatter
 from models.enums import NoticeStatus
 from services.catalog import catalog_versions
 from services.catalog.scope import ScopeMatcher
-from services.notices.notices import in_pool
+from services.notices.notices import count_pool, in_pool
 from services.platform.access import principal_of, require_maintainer
 from services.platform.clock import today
 
@@ -73,7 +73,7 @@ async def unmatched_phrases(session: AsyncSession, scan_limit: int = SCAN_LIMIT)
     on = today()
     published = await catalog_versions.current(session)
     matcher = published.matcher_on(on) if published else ScopeMatcher([])
-    pool_size = int(await session.scalar(select(func.count(col(MarketEntity.id))).where(in_pool())) or 0)
+    pool_size = await count_pool(session)
     rows = await session.execute(
         sa_select(
             col(MarketEntity.id),
