@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 
 from playwright.async_api import Browser, expect
 
-from tests.browser import browser, screenshot_path, server, sign_in
 from tests.conftest import DemoCity
+from tests.support.browser import browser, screenshot_path, server, sign_in
 
-__all__ = ["browser", "server"]  # the shared fixtures (tests/browser.py)
+__all__ = ["browser", "server"]  # the shared fixtures (tests/support/browser.py)
 
 
 async def test_a_maintainer_creates_a_department_finds_an_entity_and_sees_the_audit(

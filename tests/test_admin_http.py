@@ -3,40 +3,11 @@
 from __future__ import annotations
 
 import re
-from typing import Any
-
-import httpx
 
 from services.platform.db import Database
 from services.platform.settings import Settings
 from tests.conftest import Api, DemoCity, make_client
-
-CSRF = re.compile(r'name="csrftoken" value="([^"]+)"')
-
-
-async def _csrf(client: httpx.AsyncClient, path: str) -> str:
-    page = await client.get(path)
-    match = CSRF.search(page.text)
-    assert match, f"no CSRF token on {path}"
-    return match.group(1)
-
-
-async def sign_in(client: httpx.AsyncClient, username: str, password: str) -> httpx.Response:
-    token = await _csrf(client, "/admin/login")
-    return await client.post(
-        "/admin/login",
-        data={"username": username, "password": password, "csrftoken": token},
-        follow_redirects=True,
-    )
-
-
-async def _list(client: httpx.AsyncClient, key: str, **params: Any) -> str:
-    """A list page, as a browser gets it (server-rendered), 100 rows to a page."""
-    response = await client.get(f"/admin/{key}/list", params={"page_size": 100, **params})
-    assert response.status_code == 200, (
-        re.findall(r"alert[^>]*>\s*([^<]{0,200})", response.text) or response.status_code
-    )
-    return response.text
+from tests.support.admin import csrf, list_page, sign_in
 
 
 async def test_sign_in_and_out(api: Api, city: DemoCity) -> None:
@@ -46,7 +17,7 @@ async def test_sign_in_and_out(api: Api, city: DemoCity) -> None:
     assert "用户名或密码错误" in wrong.text
     home = await sign_in(client, "admin", city.report.logins[0].password)
     assert home.status_code == 200 and "法人库概况" in home.text and "演示维护人员" in home.text
-    token = await _csrf(client, "/admin/")
+    token = await csrf(client, "/admin/")
     await client.post("/admin/logout", data={"csrftoken": token})
     assert (await client.get("/admin/")).status_code in (302, 303)
 
@@ -57,12 +28,12 @@ async def test_a_post_without_the_csrf_token_is_refused(api: Api, city: DemoCity
     form = {"code": "CSRF-210202", "name": "伪造请求局", "level": "DISTRICT", "region_code": "210202"}
     refused = await client.post("/admin/department/create", data=form)
     assert refused.status_code == 403
-    assert "CSRF-210202" not in await _list(client, "department", q="CSRF")
+    assert "CSRF-210202" not in await list_page(client, "department", q="CSRF")
     # The same form with its token goes through, and through the department service.
-    token = await _csrf(client, "/admin/department/create")
+    token = await csrf(client, "/admin/department/create")
     accepted = await client.post("/admin/department/create", data={**form, "csrftoken": token})
     assert accepted.status_code in (302, 303)
-    page = await _list(client, "department", q="CSRF")
+    page = await list_page(client, "department", q="CSRF")
     assert "CSRF-210202" in page and "伪造请求局" in page
 
 
@@ -79,16 +50,16 @@ async def test_a_department_user_sees_only_its_jurisdiction(
 ) -> None:
     client = api.client
     await sign_in(client, "scjg-210202", city.report.logins[1].password)
-    page = await _list(client, "market-entity")
+    page = await list_page(client, "market-entity")
     assert set(re.findall(r"9[0-9A-Z]{17}", page)) == set(city.zhongshan)
     home = await client.get("/admin/")
     assert "中山区" in home.text and "西岗区" not in home.text
     query = "query($u: String!) { entity(uscc: $u) { name } }"
     name = (await api.data(query, {"u": city.xigang[0]}, city.tokens["city"]))["entity"]["name"]
-    assert name not in await _list(client, "market-entity", q=city.xigang[0])
+    assert name not in await list_page(client, "market-entity", q=city.xigang[0])
     async with make_client(settings, db) as maintainer:
         await sign_in(maintainer, "admin", city.report.logins[0].password)
-        listed = await _list(maintainer, "market-entity", q=city.xigang[0])
+        listed = await list_page(maintainer, "market-entity", q=city.xigang[0])
         assert name in listed
         detail = re.search(r"/admin/market-entity/detail\?pk=(\d+)", listed)
         assert detail
@@ -100,7 +71,7 @@ async def test_a_department_user_sees_only_its_jurisdiction(
 async def test_maintainers_export_the_audit_log_as_csv(api: Api, city: DemoCity) -> None:
     client = api.client
     await sign_in(client, "admin", city.report.logins[0].password)
-    token = await _csrf(client, "/admin/audit-event/list")
+    token = await csrf(client, "/admin/audit-event/list")
     response = await client.post(
         "/admin/_api/audit-event/action",
         params={"name": "export", "all": "1", "_list_query": "q=token.created"},
@@ -119,7 +90,7 @@ async def test_maintainers_export_the_audit_log_as_csv(api: Api, city: DemoCity)
 async def test_a_new_token_is_shown_once_and_can_be_revoked(api: Api, city: DemoCity) -> None:
     client = api.client
     await sign_in(client, "admin", city.report.logins[0].password)
-    token = await _csrf(client, "/admin/api-token-new")
+    token = await csrf(client, "/admin/api-token-new")
     form = {"name": "西岗区卫健局业务系统", "department_code": "WJ-210203", "role": "DEPARTMENT", "csrftoken": token}
     created = await client.post("/admin/api-token-new", data=form)
     assert created.headers["cache-control"] == "no-store"
@@ -128,17 +99,17 @@ async def test_a_new_token_is_shown_once_and_can_be_revoked(api: Api, city: Demo
     plain = shown.group(1)
     # Shown on that response only: not in a cookie, not on the next page.
     assert plain not in str(client.cookies) and plain not in created.headers.get("set-cookie", "")
-    assert plain not in await _list(client, "api-token")
+    assert plain not in await list_page(client, "api-token")
     viewer = await api.data("{ viewer { name department { code } } }", token=plain)
     assert viewer["viewer"] == {"name": "西岗区卫健局业务系统", "department": {"code": "WJ-210203"}}
     # A bad department is said beside its field, and nothing is created.
-    token = await _csrf(client, "/admin/api-token-new")
+    token = await csrf(client, "/admin/api-token-new")
     bad = await client.post("/admin/api-token-new", data={**form, "department_code": "NOPE-1", "csrftoken": token})
     assert "部门“NOPE-1”不存在" in bad.text and 'id="token-value"' not in bad.text
-    listed = await _list(client, "api-token", q="西岗区卫健局业务系统")
+    listed = await list_page(client, "api-token", q="西岗区卫健局业务系统")
     pks = re.findall(r"/admin/api-token/detail\?pk=(\d+)", listed)
     assert len(set(pks)) == 1
-    token = await _csrf(client, "/admin/api-token/list")
+    token = await csrf(client, "/admin/api-token/list")
     revoked = await client.post(
         "/admin/_api/api-token/action",
         params={"name": "revoke", "pks": pks[0]},
@@ -154,7 +125,7 @@ async def test_a_maintainer_adds_a_user_who_can_then_sign_in(
 ) -> None:
     client = api.client
     await sign_in(client, "admin", city.report.logins[0].password)
-    token = await _csrf(client, "/admin/user/create")
+    token = await csrf(client, "/admin/user/create")
     form = {
         "username": "li.na",
         "display_name": "李娜",
@@ -167,7 +138,7 @@ async def test_a_maintainer_adds_a_user_who_can_then_sign_in(
     assert refused.status_code == 422 or "密码至少 10 个字符" in refused.text
     assert "密码至少 10 个字符" in refused.text and 'value="李娜"' in refused.text
     assert 'value="short"' not in refused.text, "a password is never written back into the page"
-    token = await _csrf(client, "/admin/user/create")
+    token = await csrf(client, "/admin/user/create")
     accepted = await client.post("/admin/user/create", data={**form, "password": "a-long-password", "csrftoken": token})
     assert accepted.status_code in (302, 303)
     async with make_client(settings, db) as newcomer:
@@ -185,11 +156,11 @@ async def test_a_wrong_csrf_token_is_refused(api: Api, city: DemoCity) -> None:
 async def test_creating_with_a_taken_code_does_not_overwrite(api: Api, city: DemoCity) -> None:
     client = api.client
     await sign_in(client, "admin", city.report.logins[0].password)
-    token = await _csrf(client, "/admin/department/create")
+    token = await csrf(client, "/admin/department/create")
     form = {"code": "SCJG-210202", "name": "冒名局", "level": "DISTRICT", "region_code": "210202", "csrftoken": token}
     refused = await client.post("/admin/department/create", data=form)
     assert "部门“SCJG-210202”已存在" in refused.text
-    assert "冒名局" not in await _list(client, "department", q="SCJG-210202")
+    assert "冒名局" not in await list_page(client, "department", q="SCJG-210202")
 
 
 async def test_sign_out_voids_the_session_cookie_everywhere(
@@ -198,7 +169,7 @@ async def test_sign_out_voids_the_session_cookie_everywhere(
     client = api.client
     await sign_in(client, "admin", city.report.logins[0].password)
     copied = dict(client.cookies)
-    token = await _csrf(client, "/admin/")
+    token = await csrf(client, "/admin/")
     await client.post("/admin/logout", data={"csrftoken": token})
     async with make_client(settings, db) as thief:
         thief.cookies.update(copied)
@@ -208,7 +179,7 @@ async def test_sign_out_voids_the_session_cookie_everywhere(
 async def test_department_users_cannot_export_the_registry(api: Api, city: DemoCity) -> None:
     client = api.client
     await sign_in(client, "scjg-210202", city.report.logins[1].password)
-    token = await _csrf(client, "/admin/market-entity/list")
+    token = await csrf(client, "/admin/market-entity/list")
     export = {"scope": "all", "format": "csv", "filename": "registry", "csrftoken": token}
     refused = await client.post(
         "/admin/_api/market-entity/action", params={"name": "export", "all": "1"}, data=export,
@@ -219,13 +190,13 @@ async def test_department_users_cannot_export_the_registry(api: Api, city: DemoC
 
 
 async def test_exported_cells_cannot_become_formulas(api: Api, city: DemoCity) -> None:
-    from tests.helpers import REGISTER, registration
+    from tests.support.entities import REGISTER, registration
 
     payload = await api.data(REGISTER, {"input": registration(name='=HYPERLINK("http://x")')}, city.tokens["district"])
     uscc = payload["registerEntity"]["entity"]["uscc"]
     client = api.client
     await sign_in(client, "admin", city.report.logins[0].password)
-    token = await _csrf(client, "/admin/market-entity/list")
+    token = await csrf(client, "/admin/market-entity/list")
     response = await client.post(
         "/admin/_api/market-entity/action",
         params={"name": "export", "all": "1", "_list_query": f"q={uscc}"},
@@ -243,24 +214,24 @@ async def test_the_audit_log_filters_by_time_and_actor(api: Api, city: DemoCity)
 
     client = api.client
     await sign_in(client, "admin", city.report.logins[0].password)
-    token = await _csrf(client, "/admin/department/create")
+    token = await csrf(client, "/admin/department/create")
     form = {"code": "LATE-210202", "name": "后来局", "level": "DISTRICT", "region_code": "210202", "csrftoken": token}
     assert (await client.post("/admin/department/create", data=form)).status_code in (302, 303)
     # The filter builder's own syntax (field__op=value, a..b for between), in Beijing time.
     now = datetime.now(ZoneInfo("Asia/Shanghai"))
     since, until = ((now + timedelta(minutes=m)).strftime('"%Y-%m-%d %H:%M:%S"') for m in (-1, 1))
     recent = f"occurred_at__between={since}..{until}"
-    assert "LATE-210202" in await _list(client, "audit-event", filter=recent)
-    assert "LATE-210202" in await _list(client, "audit-event", filter=f'{recent} AND actor__eq="演示维护人员"')
-    assert "LATE-210202" not in await _list(client, "audit-event", filter=f'{recent} AND actor__eq="seed-demo"')
+    assert "LATE-210202" in await list_page(client, "audit-event", filter=recent)
+    assert "LATE-210202" in await list_page(client, "audit-event", filter=f'{recent} AND actor__eq="演示维护人员"')
+    assert "LATE-210202" not in await list_page(client, "audit-event", filter=f'{recent} AND actor__eq="seed-demo"')
     older = 'occurred_at__between="2000-01-01 00:00:00".."2000-01-02 00:00:00"'
-    assert "LATE-210202" not in await _list(client, "audit-event", filter=older)
+    assert "LATE-210202" not in await list_page(client, "audit-event", filter=older)
 
 
 async def test_a_maintainer_keeps_the_duty_catalog_in_the_admin(api: Api, city: DemoCity) -> None:
     client = api.client
     await sign_in(client, "admin", city.report.logins[0].password)
-    token = await _csrf(client, "/admin/supervision-matter/create")
+    token = await csrf(client, "/admin/supervision-matter/create")
     form = {
         "code": "XD-CP",
         "name": "消毒产品生产企业卫生许可",
@@ -275,10 +246,10 @@ async def test_a_maintainer_keeps_the_duty_catalog_in_the_admin(api: Api, city: 
     }
     refused = await client.post("/admin/supervision-matter/create", data=form)
     assert "没有属于条线“NOPE”的部门" in refused.text and 'value="消毒产品生产企业卫生许可"' in refused.text
-    token = await _csrf(client, "/admin/supervision-matter/create")
+    token = await csrf(client, "/admin/supervision-matter/create")
     accepted = await client.post("/admin/supervision-matter/create", data={**form, "line": "WJ", "csrftoken": token})
     assert accepted.status_code in (302, 303)
-    listed = await _list(client, "supervision-matter", q="XD-CP")
+    listed = await list_page(client, "supervision-matter", q="XD-CP")
     assert "消毒产品生产；消毒剂生产" in listed and "WJ-210200" in listed
     query = "{ supervisionMatters { code keywords } }"
     matters = (await api.data(query, token=city.tokens["maintainer"]))["supervisionMatters"]

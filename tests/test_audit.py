@@ -15,7 +15,8 @@ from services.platform import audit
 from services.platform.db import Database, secret_key_of
 from services.platform.principal import Principal
 from tests.conftest import ROOT, SECRET, Api, DemoCity
-from tests.helpers import REGISTER, audit_count, new_code, registration
+from tests.support.audit import audit_count
+from tests.support.entities import REGISTER, new_code, registration
 
 
 async def _verify(db: Database) -> audit.ChainReport:

@@ -26,8 +26,8 @@ from services.records import record_writer
 from services.records.record_columns import RecordKind
 from services.records.record_rows import Source
 from tests.conftest import BACKEND, DemoCity
-from tests.record_files import PENALTY_HEADER, penalty_row, write_csv
-from tests.test_record_import import run
+from tests.support.record_files import PENALTY_HEADER, penalty_row, write_csv
+from tests.support.record_import import run
 
 SYSTEM = Principal.system("bulk-insert-test")
 TABLE = Penalty.__table__  # type: ignore[attr-defined]

@@ -8,7 +8,8 @@ from services.platform import calendar
 from services.platform.db import Database
 from services.platform.principal import Principal
 from tests.conftest import Api, DemoCity
-from tests.helpers import error_codes, last_audit
+from tests.support.api import error_codes
+from tests.support.audit import last_audit
 
 DAYS = "query($f: Date!, $t: Date!) { calendarDays(from: $f, to: $t) { date isWorkday name } }"
 SET = """

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from services.platform.db import Database
 from tests.conftest import Api, DemoCity
-from tests.helpers import audit_count, error_codes, last_audit
+from tests.support.api import error_codes
+from tests.support.audit import audit_count, last_audit
 
 REGION = """
 mutation($i: UpsertRegionInput!) {

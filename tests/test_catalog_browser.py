@@ -7,11 +7,11 @@ from pathlib import Path
 
 from playwright.async_api import Browser, expect
 
-from tests.browser import browser, screenshot_path, server, sign_in
 from tests.conftest import DemoCity
-from tests.test_catalog_io import ROWS, write_xlsx
+from tests.support.browser import browser, screenshot_path, server, sign_in
+from tests.support.catalog_files import ROWS, write_xlsx
 
-__all__ = ["browser", "server"]  # the shared fixtures (tests/browser.py)
+__all__ = ["browser", "server"]  # the shared fixtures (tests/support/browser.py)
 
 
 async def test_a_maintainer_imports_a_catalog_file_and_reads_the_report(

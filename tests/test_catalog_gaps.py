@@ -9,8 +9,8 @@ from services.platform.db import Database
 from services.platform.principal import Principal
 from services.platform.settings import Settings
 from tests.conftest import Api, DemoCity, make_client
-from tests.helpers import new_code, registration
-from tests.test_admin_http import sign_in
+from tests.support.admin import sign_in
+from tests.support.entities import new_code, registration
 
 REGISTER = """
 mutation($input: RegisterEntityInput!) {

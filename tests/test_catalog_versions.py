@@ -15,9 +15,10 @@ from services.platform.db import Database
 from services.platform.errors import DomainError, Forbidden
 from services.platform.principal import Principal
 from tests.conftest import Api, DemoCity
-from tests.helpers import audit_count, last_audit, new_code, registration
-from tests.test_admin_http import _csrf, sign_in
-from tests.test_duty_catalog import UPSERT, matter
+from tests.support.admin import csrf, sign_in
+from tests.support.audit import audit_count, last_audit
+from tests.support.catalog import UPSERT, matter
+from tests.support.entities import new_code, registration
 
 PUBLISH = """
 mutation($name: String!, $note: String) {
@@ -210,11 +211,11 @@ async def test_a_maintainer_publishes_a_version_in_the_admin(api: Api, city: Dem
     await sign_in(client, "admin", city.report.logins[0].password)
     listed = await client.get("/admin/catalog-version/list")
     assert "2026版" in listed.text and "目录版本" in listed.text
-    token = await _csrf(client, "/admin/catalog-version/create")
+    token = await csrf(client, "/admin/catalog-version/create")
     unchanged = await client.post("/admin/catalog-version/create", data={"name": "2026版（修订）", "csrftoken": token})
     assert "目录自“2026版”发布以来没有变化，无须发布新版本" in unchanged.text
     await _upsert(api, city, **PET)
-    token = await _csrf(client, "/admin/catalog-version/create")
+    token = await csrf(client, "/admin/catalog-version/create")
     form = {"name": "2026版（修订）", "note": "新增宠物诊疗", "csrftoken": token}
     assert (await client.post("/admin/catalog-version/create", data=form)).status_code in (302, 303)
     versions = (await api.data(VERSIONS, token=city.tokens["district"]))["catalogVersions"]

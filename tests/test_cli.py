@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import text
@@ -15,37 +11,8 @@ import models
 from models import Complaint, Department, License, MarketEntity, Penalty
 from services.platform.db import Database
 from services.platform.principal import Principal
-from tests.conftest import ROOT, SECRET, Api, DemoCity
-from tests.helpers import manage
-
-
-def manage_together(url: str, *commands: Sequence[str]) -> list[subprocess.CompletedProcess[str]]:
-    """Run independent manage.py commands as processes at the same time; their results in order.
-    Each process spends most of a second importing, so commands that need not wait for each
-    other should not."""
-    env = {**os.environ, "JIANGUAN_DATABASE_URL": url, "JIANGUAN_SECRET_KEY": SECRET}
-    running = [
-        subprocess.Popen(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for args in commands
-    ]
-    try:
-        done = []
-        for process in running:
-            stdout, stderr = process.communicate(timeout=120)
-            done.append(subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr))
-        return done
-    finally:
-        for process in running:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
+from tests.conftest import Api, DemoCity
+from tests.support.cli import manage, manage_together
 
 
 async def test_token_create_prints_a_working_token_alone_on_its_last_line(

@@ -28,8 +28,8 @@ from services.records.records import (
 )
 from services.records.revocation import revocation_reason
 from tests.conftest import Api, DemoCity
-from tests.helpers import manage
-from tests.test_admin_http import sign_in
+from tests.support.admin import sign_in
+from tests.support.cli import manage
 
 PUBLICITY = """
 query($u: String!) { publicity(uscc: $u) { licenses { documentNumber } penalties { documentNumber } } }

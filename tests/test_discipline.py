@@ -15,10 +15,12 @@ from services.platform.db import Database
 from services.platform.principal import Principal
 from services.platform.settings import Settings
 from tests.conftest import Api, DemoCity, make_client
-from tests.helpers import audit_count, error_codes, last_audit, new_code
-from tests.test_admin_http import _csrf, _list, sign_in
-from tests.test_listings import DELIST, DISTRICT, LIST, _ok, listing, removal, unlisted
-from tests.test_pagination import _counted
+from tests.support.admin import csrf, list_page, sign_in
+from tests.support.api import counted, error_codes, ok
+from tests.support.audit import audit_count, last_audit
+from tests.support.departments import DISTRICT
+from tests.support.entities import new_code
+from tests.support.listings import DELIST, LIST, listing, removal, unlisted
 
 DISCIPLINE = """
 query($u: String!) {
@@ -64,7 +66,7 @@ async def test_the_level_follows_the_lists_that_stand_today(api: Api, city: Demo
     assert (none["level"], none["asOf"], none["reasons"], none["measures"]) == ("NONE", today().isoformat(), [], [])
 
     listed_on = today() - timedelta(days=40)
-    await _ok(api, LIST, listing(uscc, listedOn=listed_on.isoformat()), token)
+    await ok(api, LIST, listing(uscc, listedOn=listed_on.isoformat()), token)
     restricted = (await api.data(DISCIPLINE, {"u": uscc}, token))["discipline"]
     assert restricted["level"] == "RESTRICTED"
     assert restricted["reasons"] == [
@@ -76,7 +78,7 @@ async def test_the_level_follows_the_lists_that_stand_today(api: Api, city: Demo
     assert sorted(m["code"] for m in measures) == _active_codes(catalog, ListingKind.ABNORMAL_OPERATION)
     assert all(m["legalBasis"] and m["appliedBy"] and m["active"] for m in measures)
 
-    await _ok(api, LIST, listing(uscc, **SERIOUS), token)
+    await ok(api, LIST, listing(uscc, **SERIOUS), token)
     banned = (await api.data(DISCIPLINE, {"u": uscc}, token))["discipline"]
     assert banned["level"] == "BANNED"
     assert sorted(r["kind"] for r in banned["reasons"]) == ["ABNORMAL_OPERATION", "SERIOUS_DISHONEST"]
@@ -84,7 +86,7 @@ async def test_the_level_follows_the_lists_that_stand_today(api: Api, city: Demo
     assert sorted(m["code"] for m in banned["measures"]) == everything
     assert "YZ-2016-QYMD" not in everything  # inactive: in the catalog, not in a verdict
 
-    await _ok(api, DELIST, removal(uscc), token)
+    await ok(api, DELIST, removal(uscc), token)
     still_banned = (await api.data(DISCIPLINE, {"u": uscc}, token))["discipline"]
     assert still_banned["level"] == "BANNED"
     assert [r["kind"] for r in still_banned["reasons"]] == ["SERIOUS_DISHONEST"]
@@ -92,14 +94,14 @@ async def test_the_level_follows_the_lists_that_stand_today(api: Api, city: Demo
     assert sorted(m["code"] for m in still_banned["measures"]) == serious_only
 
     repaired = removal(uscc, kind="SERIOUS_DISHONEST", reason="CREDIT_REPAIR", removedOn=today().isoformat())
-    await _ok(api, DELIST, repaired, token)
+    await ok(api, DELIST, repaired, token)
     cleared = (await api.data(DISCIPLINE, {"u": uscc}, token))["discipline"]
     assert (cleared["level"], cleared["reasons"], cleared["measures"]) == ("NONE", [], [])
 
 
 async def test_any_department_may_ask_about_any_entity_of_the_city(api: Api, city: DemoCity, db: Database) -> None:
     [uscc] = await unlisted(db, DISTRICT)
-    await _ok(api, LIST, listing(uscc), city.tokens["district"])
+    await ok(api, LIST, listing(uscc), city.tokens["district"])
     # A 西岗区 desk does not see the entity's registration data, but joint discipline reaches it.
     other = city.tokens["other_district"]
     assert (await api.data("query($u: String!) { entity(uscc: $u) { uscc } }", {"u": uscc}, other))["entity"] is None
@@ -131,7 +133,7 @@ async def test_a_page_of_entities_with_listings_and_discipline_costs_a_fixed_num
         assert (await api.data(LIST, {"i": data}, token))["listEntity"]["errors"] == []
     counts = []
     for size in (10, 100):
-        statements, data = await _counted(api, db, token, WITH_DISCIPLINE, size)
+        statements, data = await counted(api, db, token, WITH_DISCIPLINE, size)
         nodes = [edge["node"] for edge in data["entities"]["edges"]]
         assert len(nodes) == size
         assert all(node["discipline"]["level"] == "BANNED" for node in nodes[:3])
@@ -181,20 +183,20 @@ async def test_the_catalog_admin_page_writes_through_the_service(
 ) -> None:
     client = api.client
     await sign_in(client, "admin", city.report.logins[0].password)
-    page = await _list(client, "discipline-measure")
+    page = await list_page(client, "discipline-measure")
     assert "惩戒措施" in page and "禁止参加政府采购活动" in page and "严重违法失信名单" in page
 
-    token = await _csrf(client, "/admin/discipline-measure/create")
+    token = await csrf(client, "/admin/discipline-measure/create")
     form = {"code": "JY-TEST", "name": "限制参加政府投资项目", "listing_kind": "ABNORMAL_OPERATION",
             "legal_basis": "《企业信息公示暂行条例》第十八条", "applied_by": "发展改革部门", "active": "on",
             "csrftoken": token}  # fmt: skip
     done = await client.post("/admin/discipline-measure/create", data=form, follow_redirects=True)
     assert done.status_code == 200
-    assert "限制参加政府投资项目" in await _list(client, "discipline-measure", q="JY-TEST")
+    assert "限制参加政府投资项目" in await list_page(client, "discipline-measure", q="JY-TEST")
     event = await last_audit(db, "discipline_measure.upserted")
     assert event.object_id == "JY-TEST" and event.actor_kind == "MAINTAINER"
 
-    token = await _csrf(client, "/admin/discipline-measure/create")
+    token = await csrf(client, "/admin/discipline-measure/create")
     bad = await client.post("/admin/discipline-measure/create", data={**form, "code": "JY-TEST2", "name": "",
                                                                        "csrftoken": token})  # fmt: skip
     assert "措施名称不能为空" in bad.text
@@ -209,10 +211,10 @@ async def test_the_catalog_admin_page_writes_through_the_service(
 async def test_the_entity_page_lists_its_listings(api: Api, city: DemoCity, db: Database) -> None:
     [uscc] = await unlisted(db, DISTRICT)
     token = city.tokens["district"]
-    await _ok(api, LIST, listing(uscc, reason="UNREACHABLE", listedOn=(today() - timedelta(days=1070)).isoformat()),
+    await ok(api, LIST, listing(uscc, reason="UNREACHABLE", listedOn=(today() - timedelta(days=1070)).isoformat()),
               token)  # fmt: skip
-    await _ok(api, LIST, listing(uscc, documentNumber="大中山市监异字〔2026〕第 77 号"), token)
-    await _ok(api, DELIST, removal(uscc, listingReason="ANNUAL_REPORT", documentNumber="大中山市监移字〔2026〕第 1 号"),
+    await ok(api, LIST, listing(uscc, documentNumber="大中山市监异字〔2026〕第 77 号"), token)
+    await ok(api, DELIST, removal(uscc, listingReason="ANNUAL_REPORT", documentNumber="大中山市监移字〔2026〕第 1 号"),
               token)  # fmt: skip
     async with db.session(Principal.system()) as session:
         entity_id = await session.scalar(select(col(MarketEntity.id)).where(col(MarketEntity.uscc) == uscc))

@@ -11,10 +11,10 @@ from sqlmodel import col, select
 from models import Listing, MarketEntity
 from services.platform.db import Database
 from services.platform.principal import Principal
-from tests.browser import browser, screenshot_path, server, sign_in
 from tests.conftest import DemoCity
+from tests.support.browser import browser, screenshot_path, server, sign_in
 
-__all__ = ["browser", "server"]  # the shared fixtures (tests/browser.py)
+__all__ = ["browser", "server"]  # the shared fixtures (tests/support/browser.py)
 
 
 async def test_a_maintainer_keeps_the_measure_catalog_and_reads_a_listed_entity(

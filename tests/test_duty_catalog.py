@@ -3,38 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from services.catalog import catalog_versions
 from services.platform.db import Database
 from services.platform.principal import Principal
 from tests.conftest import Api, DemoCity
-from tests.helpers import error_codes, last_audit
-
-UPSERT = """
-mutation($i: UpsertSupervisionMatterInput!) {
-  upsertSupervisionMatter(input: $i) {
-    matter { code name line approvalLevel keywords claimDeadlineDays handlingDepartment { code } }
-    errors { field code message }
-  }
-}
-"""
-
-
-def matter(**overrides: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "code": "XD-CP",
-        "name": "消毒产品生产企业卫生许可",
-        "mode": "APPROVAL",
-        "legalBasis": "《消毒管理办法》第二十条",
-        "line": "WJ",
-        "approvalLevel": "CITY",
-        "effectiveFrom": "2026-01-01",
-        "keywords": ["消毒产品生产", "消毒剂生产"],
-        "claimDeadlineDays": 10,
-    }
-    data.update(overrides)
-    return data
+from tests.support.api import error_codes
+from tests.support.audit import last_audit
+from tests.support.catalog import UPSERT, matter
 
 
 async def test_the_demo_catalog_is_in_force(api: Api, city: DemoCity) -> None:

@@ -20,8 +20,10 @@ from services.platform.db import Database
 from services.platform.principal import Principal
 from services.platform.transactions import run_change
 from tests.conftest import Api, DemoCity
-from tests.helpers import manage
-from tests.test_listings import CITY, DISTRICT, LIST, _ok, listing, unlisted
+from tests.support.api import ok
+from tests.support.cli import manage
+from tests.support.departments import CITY, DISTRICT
+from tests.support.listings import LIST, listing, unlisted
 
 DUE = """
 query($u: String!) {
@@ -51,7 +53,7 @@ async def _remind(db: Database, on: date) -> list[jobs.Reminder]:
 
 
 async def _listed(api: Api, token: str, uscc: str, reason: str, listed_on: date) -> None:
-    await _ok(api, LIST, listing(uscc, reason=reason, listedOn=listed_on.isoformat()), token)
+    await ok(api, LIST, listing(uscc, reason=reason, listedOn=listed_on.isoformat()), token)
 
 
 async def test_the_reminder_goes_out_on_its_day_not_the_day_before_and_only_once(
@@ -106,7 +108,7 @@ async def test_the_reminder_goes_to_the_registration_authority_and_skips_what_is
     assert (await api.data("mutation($i: DelistEntityInput!) { delistEntity(input: $i) { errors { code } } }",
                            {"i": gone}, city.tokens["city"]))["delistEntity"]["errors"] == []  # fmt: skip
     data = listing(serious, kind="SERIOUS_DISHONEST", reason="SERIOUS_VIOLATION", listedOn=long_ago.isoformat())
-    await _ok(api, LIST, data, city.tokens["city"])
+    await ok(api, LIST, data, city.tokens["city"])
 
     reminders = {r.uscc: r for r in await _remind(db, today())}
     assert reminders[city_registered].department_code == CITY

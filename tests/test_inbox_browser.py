@@ -13,9 +13,11 @@ import httpx
 from playwright.async_api import Browser, Locator, Page, expect
 
 from services.platform.db import Database
-from tests.browser import browser, screenshot_path, server, sign_in
 from tests.conftest import DemoCity
-from tests.helpers import last_audit, new_code, registration
+from tests.support.admin import staff_password
+from tests.support.audit import last_audit
+from tests.support.browser import browser, screenshot_path, server, sign_in
+from tests.support.entities import new_code, registration
 
 REGISTER = """
 mutation($input: RegisterEntityInput!) {
@@ -24,7 +26,7 @@ mutation($input: RegisterEntityInput!) {
 """
 SCOPE = "食品销售；餐饮服务；日用百货销售"
 
-__all__ = ["browser", "server"]  # the shared fixtures (tests/browser.py)
+__all__ = ["browser", "server"]  # the shared fixtures (tests/support/browser.py)
 
 
 class Registered:
@@ -49,10 +51,6 @@ async def register(base: str, city: DemoCity, name: str, body: str) -> Registere
     registered = Registered(name, payload)
     assert set(registered.notices) == {"SP-XS", "SP-CY", "WS-CY"}
     return registered
-
-
-def staff_password(city: DemoCity) -> str:
-    return city.report.logins[1].password
 
 
 async def open_inbox(page: Page, base: str, entity: Registered, **params: str) -> None:

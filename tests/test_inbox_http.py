@@ -15,8 +15,8 @@ from services.platform.clock import today
 from services.platform.db import Database
 from services.platform.principal import Principal
 from tests.conftest import Api, DemoCity
-from tests.helpers import new_code, registration
-from tests.test_admin_http import CSRF, sign_in
+from tests.support.admin import CSRF, sign_in
+from tests.support.entities import new_code, registration
 
 INBOX = "/admin/notice-inbox"
 REGISTER = """

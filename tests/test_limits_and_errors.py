@@ -106,7 +106,7 @@ async def test_graphiql_full_introspection_passes_the_limits(api: Api, city: Dem
 
 
 async def test_invalid_input_errors_do_not_echo_the_submitted_values(api: Api, city: DemoCity) -> None:
-    from tests.helpers import REGISTER, registration
+    from tests.support.entities import REGISTER, registration
 
     data = registration(legalRepresentativeIdNumber="210202198812120017")
     del data["name"]

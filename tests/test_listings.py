@@ -20,25 +20,12 @@ from services.platform.db import Database
 from services.platform.principal import Principal
 from services.platform.transactions import run_change
 from tests.conftest import Api, DemoCity
-from tests.helpers import audit_count, error_codes, last_audit, new_code
+from tests.support.api import error_codes, ok, payload_of
+from tests.support.audit import audit_count, last_audit
+from tests.support.departments import CITY, DISTRICT
+from tests.support.entities import new_code
+from tests.support.listings import DELIST, LIST, listing, removal, unlisted
 
-LIST = """
-mutation($i: ListEntityInput!) {
-  listEntity(input: $i) {
-    listing { id kind reason reasonLabel listedOn documentNumber facts standing escalationDueOn dueForEscalation
-              removedOn department { code } entity { uscc } }
-    errors { field code message }
-  }
-}
-"""
-DELIST = """
-mutation($i: DelistEntityInput!) {
-  delistEntity(input: $i) {
-    listing { id reason removedOn removalReason removalNote standing removedBy { code } }
-    errors { field code message }
-  }
-}
-"""
 ON_ENTITY = """
 query($u: String!) {
   entity(uscc: $u) { listings { kind reason listedOn removedOn standing department { code } } }
@@ -57,28 +44,6 @@ query($u: String!) {
   publicity(uscc: $u) { listings { kind reason reasonLabel listedOn documentNumber authorityName } }
 }
 """
-DISTRICT, CITY = "SCJG-210202", "SCJG-210200"
-
-
-async def unlisted(db: Database, authority: str, region: str | None = "210202", count: int = 1) -> list[str]:
-    """Active entities of `region` (None: any) registered by `authority`, established over 4 years ago, never listed."""
-    async with db.session(Principal.system()) as session:
-        rows = await session.scalars(
-            select(col(MarketEntity.uscc))
-            .join(Department, col(Department.id) == col(MarketEntity.registration_authority_id))
-            .where(
-                col(Department.code) == authority,
-                col(MarketEntity.region_code) == (region or col(MarketEntity.region_code)),
-                col(MarketEntity.status) == EntityStatus.ACTIVE,
-                col(MarketEntity.established_on) < today() - timedelta(days=4 * 365),
-                ~select(col(Listing.id)).where(col(Listing.entity_id) == col(MarketEntity.id)).exists(),
-            )
-            .order_by(col(MarketEntity.uscc))
-            .limit(count)
-        )
-        found = list(rows.all())
-    assert len(found) == count, f"the demo city has too few such entities of {authority}"
-    return found
 
 
 async def listing_count(db: Database) -> int:
@@ -86,46 +51,11 @@ async def listing_count(db: Database) -> int:
         return int(await session.scalar(select(func.count()).select_from(Listing)) or 0)
 
 
-def listing(uscc: str, **overrides: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "uscc": uscc,
-        "kind": "ABNORMAL_OPERATION",
-        "reason": "ANNUAL_REPORT",
-        "documentNumber": "大中山市监异字〔2026〕第 3 号",
-        "listedOn": (today() - timedelta(days=100)).isoformat(),
-        "facts": "未在 2026 年 6 月 30 日前报送 2025 年度报告",
-    }
-    data.update(overrides)
-    return data
-
-
-def removal(uscc: str, **overrides: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "uscc": uscc,
-        "kind": "ABNORMAL_OPERATION",
-        "removedOn": (today() - timedelta(days=10)).isoformat(),
-        "reason": "CURED",
-    }
-    data.update(overrides)
-    return data
-
-
-async def _payload(api: Api, document: str, data: dict[str, Any], token: str) -> dict[str, Any]:
-    payload: dict[str, Any] = next(iter((await api.data(document, {"i": data}, token)).values()))
-    return payload
-
-
-async def _ok(api: Api, document: str, data: dict[str, Any], token: str) -> dict[str, Any]:
-    payload = await _payload(api, document, data, token)
-    assert payload["errors"] == [], payload["errors"]
-    return payload
-
-
 async def test_the_registration_authority_lists_and_removes_an_entity(api: Api, city: DemoCity, db: Database) -> None:
     [uscc] = await unlisted(db, DISTRICT)
     token = city.tokens["district"]
     listed_on = today() - timedelta(days=100)
-    done = (await _ok(api, LIST, listing(uscc), token))["listing"]
+    done = (await ok(api, LIST, listing(uscc), token))["listing"]
     assert done["kind"] == "ABNORMAL_OPERATION" and done["reasonLabel"] == "未按规定报送年度报告"
     assert (done["standing"], done["removedOn"], done["department"], done["entity"]) == (
         True, None, {"code": DISTRICT}, {"uscc": uscc},
@@ -147,7 +77,7 @@ async def test_the_registration_authority_lists_and_removes_an_entity(api: Api, 
 
     removed_on = today() - timedelta(days=5)
     note = {"documentNumber": "大中山市监移字〔2026〕第 9 号", "note": "已补报 2025 年度报告"}
-    gone = (await _ok(api, DELIST, removal(uscc, removedOn=removed_on.isoformat(), **note), token))["listing"]
+    gone = (await ok(api, DELIST, removal(uscc, removedOn=removed_on.isoformat(), **note), token))["listing"]
     assert (gone["id"], gone["removedOn"], gone["removalReason"], gone["standing"]) == (
         done["id"], removed_on.isoformat(), "CURED", False,
     )  # fmt: skip
@@ -160,7 +90,7 @@ async def test_the_registration_authority_lists_and_removes_an_entity(api: Api, 
 
     # Listed again for the same reason once the first listing was removed: a new listing, kept beside the old.
     renewed = listing(uscc, listedOn=today().isoformat(), documentNumber="大中山市监异字〔2026〕第 30 号")
-    again = await _ok(api, LIST, renewed, token)
+    again = await ok(api, LIST, renewed, token)
     assert again["listing"]["id"] != done["id"]
     shown = (await api.data(ON_ENTITY, {"u": uscc}, token))["entity"]["listings"]
     assert [(s["listedOn"], s["standing"]) for s in shown] == [
@@ -173,7 +103,7 @@ async def test_bad_listings_and_removals_are_refused_with_their_field_and_nothin
 ) -> None:
     uscc, other = await unlisted(db, DISTRICT, count=2)
     token = city.tokens["district"]
-    await _ok(api, LIST, listing(other), token)
+    await ok(api, LIST, listing(other), token)
     async with db.session(Principal.system()) as session:
         deregistered = await session.scalar(
             select(col(MarketEntity.uscc)).where(
@@ -213,7 +143,7 @@ async def test_bad_listings_and_removals_are_refused_with_their_field_and_nothin
         (DELIST, removal("91210200ABC"), {("uscc", "INVALID_USCC")}),
     ]  # fmt: skip
     for document, data, expected in cases:
-        payload = await _payload(api, document, data, token)
+        payload = await payload_of(api, document, data, token)
         assert error_codes(payload) == expected, data
         assert all(e["message"] for e in payload["errors"]) and payload["listing"] is None
     assert (await audit_count(db), await listing_count(db)) == (events, stored)
@@ -227,19 +157,19 @@ async def test_listing_twice_for_one_reason_is_refused_even_back_dated_into_an_e
     [uscc] = await unlisted(db, DISTRICT)
     token = city.tokens["district"]
     first_day, removed_day = today() - timedelta(days=300), today() - timedelta(days=100)
-    await _ok(api, LIST, listing(uscc, listedOn=first_day.isoformat()), token)
-    refused = await _payload(api, LIST, listing(uscc, listedOn=today().isoformat()), token)
+    await ok(api, LIST, listing(uscc, listedOn=first_day.isoformat()), token)
+    refused = await payload_of(api, LIST, listing(uscc, listedOn=today().isoformat()), token)
     assert error_codes(refused) == {("uscc", "ALREADY_LISTED")}
     assert first_day.isoformat() in refused["errors"][0]["message"]
     # Another reason is another listing.
-    await _ok(api, LIST, listing(uscc, reason="UNREACHABLE", documentNumber="大中山市监异字〔2026〕第 41 号"), token)
-    await _ok(api, DELIST, removal(uscc, listingReason="ANNUAL_REPORT", removedOn=removed_day.isoformat()), token)
-    overlapping = await _payload(
+    await ok(api, LIST, listing(uscc, reason="UNREACHABLE", documentNumber="大中山市监异字〔2026〕第 41 号"), token)
+    await ok(api, DELIST, removal(uscc, listingReason="ANNUAL_REPORT", removedOn=removed_day.isoformat()), token)
+    overlapping = await payload_of(
         api, LIST, listing(uscc, listedOn=(removed_day - timedelta(days=1)).isoformat()), token
     )
     assert error_codes(overlapping) == {("uscc", "ALREADY_LISTED")}
     assert f"{first_day.isoformat()} 至 {removed_day.isoformat()}" in overlapping["errors"][0]["message"]
-    await _ok(api, LIST, listing(uscc, listedOn=removed_day.isoformat()), token)
+    await ok(api, LIST, listing(uscc, listedOn=removed_day.isoformat()), token)
 
 
 async def test_several_standing_listings_of_a_kind_are_removed_one_reason_at_a_time(
@@ -247,17 +177,17 @@ async def test_several_standing_listings_of_a_kind_are_removed_one_reason_at_a_t
 ) -> None:
     [uscc] = await unlisted(db, DISTRICT)
     token = city.tokens["district"]
-    await _ok(api, LIST, listing(uscc), token)
-    await _ok(api, LIST, listing(uscc, reason="UNREACHABLE"), token)
+    await ok(api, LIST, listing(uscc), token)
+    await ok(api, LIST, listing(uscc, reason="UNREACHABLE"), token)
     events = await audit_count(db)
-    ambiguous = await _payload(api, DELIST, removal(uscc), token)
+    ambiguous = await payload_of(api, DELIST, removal(uscc), token)
     assert error_codes(ambiguous) == {("listingReason", "LISTING_REASON_REQUIRED")}
     assert "ANNUAL_REPORT" in ambiguous["errors"][0]["message"] and "UNREACHABLE" in ambiguous["errors"][0]["message"]
     assert await audit_count(db) == events
-    gone = await _ok(api, DELIST, removal(uscc, listingReason="UNREACHABLE", reason="CREDIT_REPAIR"), token)
+    gone = await ok(api, DELIST, removal(uscc, listingReason="UNREACHABLE", reason="CREDIT_REPAIR"), token)
     assert (gone["listing"]["reason"], gone["listing"]["removalReason"]) == ("UNREACHABLE", "CREDIT_REPAIR")
     # One left: no need to say which.
-    last = await _ok(api, DELIST, removal(uscc, reason="EXPIRY"), token)
+    last = await ok(api, DELIST, removal(uscc, reason="EXPIRY"), token)
     assert (last["listing"]["reason"], last["listing"]["removalReason"]) == ("ANNUAL_REPORT", "EXPIRY")
     shown = (await api.data(ON_ENTITY, {"u": uscc}, token))["entity"]["listings"]
     assert [s["standing"] for s in shown] == [False, False]
@@ -283,40 +213,40 @@ async def test_who_may_list_and_remove(api: Api, city: DemoCity, db: Database) -
     assert anonymous["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
     # The abnormal-operation list is the registering authority's (or the city authority's above it).
-    refused = await _payload(api, LIST, listing(city_registered), tokens["district"])
+    refused = await payload_of(api, LIST, listing(city_registered), tokens["district"])
     assert error_codes(refused) == {("uscc", "NOT_ENTITYS_AUTHORITY")}
     assert "大连市市场监督管理局" in refused["errors"][0]["message"]
-    assert error_codes(await _payload(api, LIST, listing(own), tokens["other_district"])) == {
+    assert error_codes(await payload_of(api, LIST, listing(own), tokens["other_district"])) == {
         ("uscc", "UNKNOWN_ENTITY")
     }
-    await _ok(api, LIST, listing(city_registered), tokens["city"])
-    await _ok(api, LIST, listing(xigang), tokens["city"])
-    await _ok(api, DELIST, removal(xigang), tokens["city"])
-    await _ok(api, LIST, listing(own), tokens["district"])
-    assert error_codes(await _payload(api, DELIST, removal(city_registered), tokens["district"])) == {
+    await ok(api, LIST, listing(city_registered), tokens["city"])
+    await ok(api, LIST, listing(xigang), tokens["city"])
+    await ok(api, DELIST, removal(xigang), tokens["city"])
+    await ok(api, LIST, listing(own), tokens["district"])
+    assert error_codes(await payload_of(api, DELIST, removal(city_registered), tokens["district"])) == {
         ("uscc", "NOT_ENTITYS_AUTHORITY")
     }
     # The serious list follows a regulator's penalty: the district's regulator lists what the city registered.
-    await _ok(api, LIST, listing(city_registered, **serious), tokens["district"])
-    assert error_codes(await _payload(api, LIST, listing(xigang, **serious), tokens["district"])) == {
+    await ok(api, LIST, listing(city_registered, **serious), tokens["district"])
+    assert error_codes(await payload_of(api, LIST, listing(xigang, **serious), tokens["district"])) == {
         ("uscc", "UNKNOWN_ENTITY")
     }
     # It is removed by the department that listed it, or the city authority above it; not by a sibling's.
-    await _ok(api, LIST, listing(own, **serious), tokens["city"])
+    await ok(api, LIST, listing(own, **serious), tokens["city"])
     taken = await api.gql(DELIST, {"i": removal(own, kind="SERIOUS_DISHONEST")}, tokens["district"])
     assert taken["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     assert "作出列入决定的部门" in taken["errors"][0]["message"]
-    await _ok(api, DELIST, removal(city_registered, kind="SERIOUS_DISHONEST"), tokens["city"])
-    await _ok(api, DELIST, removal(own, kind="SERIOUS_DISHONEST"), tokens["city"])
+    await ok(api, DELIST, removal(city_registered, kind="SERIOUS_DISHONEST"), tokens["city"])
+    await ok(api, DELIST, removal(own, kind="SERIOUS_DISHONEST"), tokens["city"])
 
     # A maintainer acts for a registration authority it names, and for no other department.
     maintainer = tokens["maintainer"]
-    assert error_codes(await _payload(api, LIST, listing(xigang), maintainer)) == {
+    assert error_codes(await payload_of(api, LIST, listing(xigang), maintainer)) == {
         ("departmentCode", "DEPARTMENT_REQUIRED")
     }
-    health = await _payload(api, LIST, listing(xigang, departmentCode="WJ-210203"), maintainer)
+    health = await payload_of(api, LIST, listing(xigang, departmentCode="WJ-210203"), maintainer)
     assert error_codes(health) == {("departmentCode", "NOT_REGISTRATION_AUTHORITY")}
-    done = await _ok(api, LIST, listing(xigang, departmentCode="SCJG-210203", listedOn=today().isoformat()), maintainer)
+    done = await ok(api, LIST, listing(xigang, departmentCode="SCJG-210203", listedOn=today().isoformat()), maintainer)
     assert done["listing"]["department"] == {"code": "SCJG-210203"}
     assert (await last_audit(db, "listing.listed")).department_code == "SCJG-210203"
 
@@ -444,11 +374,11 @@ async def test_the_listings_query_filters_pages_and_keeps_to_the_jurisdiction(
 ) -> None:
     [uscc] = await unlisted(db, DISTRICT)
     token = city.tokens["district"]
-    await _ok(api, LIST, listing(uscc), token)
-    await _ok(api, LIST, listing(uscc, reason="UNREACHABLE", listedOn=(today() - timedelta(days=1070)).isoformat()),
+    await ok(api, LIST, listing(uscc), token)
+    await ok(api, LIST, listing(uscc, reason="UNREACHABLE", listedOn=(today() - timedelta(days=1070)).isoformat()),
               token)  # fmt: skip
-    await _ok(api, LIST, listing(uscc, reason="INSTANT_DISCLOSURE"), token)
-    await _ok(api, DELIST, removal(uscc, listingReason="INSTANT_DISCLOSURE"), token)
+    await ok(api, LIST, listing(uscc, reason="INSTANT_DISCLOSURE"), token)
+    await ok(api, DELIST, removal(uscc, listingReason="INSTANT_DISCLOSURE"), token)
 
     def reasons(data: dict[str, Any]) -> list[str]:
         return sorted(edge["node"]["reason"] for edge in data["listings"]["edges"])
@@ -489,12 +419,10 @@ async def test_the_listings_query_filters_pages_and_keeps_to_the_jurisdiction(
 async def test_publicity_shows_only_the_listings_that_stand_today(api: Api, city: DemoCity, db: Database) -> None:
     [uscc] = await unlisted(db, DISTRICT)
     token = city.tokens["district"]
-    await _ok(api, LIST, listing(uscc, reason="UNREACHABLE", documentNumber="甲"), token)
-    await _ok(api, LIST, listing(uscc, reason="FALSE_DISCLOSURE", documentNumber="乙"), token)
-    await _ok(api, DELIST, removal(uscc, listingReason="UNREACHABLE", removedOn=today().isoformat()), token)
-    await _ok(
-        api, LIST, listing(uscc, kind="SERIOUS_DISHONEST", reason="SERIOUS_VIOLATION", documentNumber="丙"), token
-    )
+    await ok(api, LIST, listing(uscc, reason="UNREACHABLE", documentNumber="甲"), token)
+    await ok(api, LIST, listing(uscc, reason="FALSE_DISCLOSURE", documentNumber="乙"), token)
+    await ok(api, DELIST, removal(uscc, listingReason="UNREACHABLE", removedOn=today().isoformat()), token)
+    await ok(api, LIST, listing(uscc, kind="SERIOUS_DISHONEST", reason="SERIOUS_VIOLATION", documentNumber="丙"), token)
     public = (await api.data(PUBLICITY, {"u": uscc}))["publicity"]["listings"]
     assert sorted(item["documentNumber"] for item in public) == ["丙", "乙"]
     # No internal fields are on the public type.

@@ -12,7 +12,7 @@ from services.platform.clock import today
 from services.platform.db import Database
 from services.platform.principal import Principal
 from tests.conftest import Api, DemoCity
-from tests.helpers import new_code, registration
+from tests.support.entities import new_code, registration
 
 REGISTER = """
 mutation($input: RegisterEntityInput!) {

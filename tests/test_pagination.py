@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event
-from sqlalchemy.engine import Connection
-
 from services.platform.db import Database
 from tests.conftest import Api, DemoCity
-from tests.test_records import LICENSE as RECORD_LICENSE
-from tests.test_records import PENALTY as RECORD_PENALTY
-from tests.test_records import license, penalty
+from tests.support.api import counted
+from tests.support.records import LICENSE as RECORD_LICENSE
+from tests.support.records import PENALTY as RECORD_PENALTY
+from tests.support.records import license, penalty
 
 PAGE = """
 query($first: Int, $after: String, $filter: EntityFilter) {
@@ -99,24 +97,8 @@ query($first: Int) {
 """
 
 
-async def _counted(api: Api, db: Database, token: str, document: str, first: int) -> tuple[int, Any]:
-    """The statements one request costs, and its data."""
-    statements: list[str] = []
-
-    def count(conn: Connection, cursor: Any, statement: str, *args: Any) -> None:
-        if statement.strip().upper() not in ("BEGIN", "BEGIN IMMEDIATE"):  # SQLite's transaction control
-            statements.append(statement)
-
-    event.listen(db.engine.sync_engine, "before_cursor_execute", count)
-    try:
-        data = await api.data(document, {"first": first}, token)
-    finally:
-        event.remove(db.engine.sync_engine, "before_cursor_execute", count)
-    return len(statements), data
-
-
 async def _statements(api: Api, db: Database, token: str, first: int) -> tuple[int, int]:
-    statements, data = await _counted(api, db, token, WITH_PERSONS, first)
+    statements, data = await counted(api, db, token, WITH_PERSONS, first)
     edges = data["entities"]["edges"]
     assert len(edges) == first
     assert all(edge["node"]["persons"] for edge in edges)
@@ -167,7 +149,7 @@ async def test_a_page_of_100_with_records_costs_the_same_statements_as_a_page_of
         assert next(iter((await api.data(document, {"i": data}, token)).values()))["errors"] == []
     counts = []
     for size in (10, 100):
-        statements, data = await _counted(api, db, token, WITH_RECORDS, size)
+        statements, data = await counted(api, db, token, WITH_RECORDS, size)
         node = data["entities"]["edges"][0]["node"]
         assert node["penalties"]["totalCount"] == before["penalties"]["totalCount"] + 1
         sources = {e["node"]["documentNumber"]: e["node"]["sourceDepartment"] for e in node["licenses"]["edges"]}
@@ -195,7 +177,7 @@ async def test_a_page_of_100_with_colours_costs_the_same_statements_as_a_page_of
     token = city.tokens["maintainer"]
     counts = []
     for size in (10, 100):
-        statements, data = await _counted(api, db, token, WITH_COLOURS, size)
+        statements, data = await counted(api, db, token, WITH_COLOURS, size)
         nodes = [edge["node"] for edge in data["entities"]["edges"]]
         assert len(nodes) == size and all(node["colour"] == node["riskColour"]["colour"] for node in nodes)
         counts.append(statements)

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from tests.conftest import Api, DemoCity
-from tests.helpers import new_code, registration
-from tests.record_files import PENALTY_HEADER, graphql_upload, penalty_row
-from tests.test_records import license, penalty
+from tests.support.entities import new_code, registration
+from tests.support.record_files import PENALTY_HEADER, graphql_upload, penalty_row
+from tests.support.records import license, penalty
 
 ROLES = ("anonymous", "district", "other_district", "city", "maintainer")
 OK, DENIED, HIDDEN = "ok", "denied", "hidden"

@@ -9,12 +9,12 @@ from pathlib import Path
 
 from playwright.async_api import Browser, expect
 
-from tests.browser import browser, screenshot_path, server, sign_in
 from tests.conftest import DemoCity
-from tests.record_files import PENALTY_HEADER, write_xlsx
-from tests.test_record_import import mixed_penalties
+from tests.support.browser import browser, screenshot_path, server, sign_in
+from tests.support.record_files import PENALTY_HEADER, write_xlsx
+from tests.support.record_import import mixed_penalties
 
-__all__ = ["browser", "server"]  # the shared fixtures (tests/browser.py)
+__all__ = ["browser", "server"]  # the shared fixtures (tests/support/browser.py)
 
 
 async def test_a_department_user_uploads_a_file_and_downloads_the_report(

@@ -16,11 +16,11 @@ import httpx
 
 from services.platform.db import Database
 from tests.conftest import Api, DemoCity
-from tests.helpers import audit_count, manage
-from tests.record_files import PENALTY_HEADER, graphql_upload, penalty_row, write_csv, write_xlsx
-from tests.test_admin_http import CSRF, sign_in
-from tests.test_cli import manage_together
-from tests.test_record_import import EXPECTED_PROBLEMS, mixed_penalties, stored_penalties
+from tests.support.admin import CSRF, sign_in
+from tests.support.audit import audit_count
+from tests.support.cli import manage, manage_together
+from tests.support.record_files import PENALTY_HEADER, graphql_upload, penalty_row, write_csv, write_xlsx
+from tests.support.record_import import EXPECTED_PROBLEMS, mixed_penalties, stored_penalties
 
 IMPORT = """
 mutation($kind: RecordKind!, $file: Upload!, $dryRun: Boolean, $all: Boolean, $dept: String) {

@@ -9,34 +9,11 @@ from services.platform.clock import today
 from services.platform.db import Database
 from services.records.records import LOW_FINE_YUAN
 from tests.conftest import Api, DemoCity
-from tests.helpers import audit_count, last_audit, new_code
+from tests.support.api import ok
+from tests.support.audit import audit_count, last_audit
+from tests.support.entities import new_code
+from tests.support.records import COMPLAINT, LICENSE, PENALTY, WITHDRAW, license, penalty
 
-LICENSE = """
-mutation($i: RecordLicenseInput!) {
-  recordLicense(input: $i) {
-    outcome license { documentNumber content status longTerm partyName authorityName publicUntil
-                      sourceDepartment { code } }
-    errors { field code message }
-  }
-}
-"""
-PENALTY = """
-mutation($i: RecordPenaltyInput!) {
-  recordPenalty(input: $i) {
-    outcome penalty { documentNumber categories fineAmount publicUntil status }
-    revokedLicense { licenseNumber status statusReason }
-    errors { field code message }
-  }
-}
-"""
-WITHDRAW = """
-mutation($i: WithdrawPenaltyInput!) { withdrawPenalty(input: $i) { penalty { status statusReason } errors { code } } }
-"""
-COMPLAINT = """
-mutation($i: RecordComplaintInput!) {
-  recordComplaint(input: $i) { outcome complaint { reference resolved resolvedOn } errors { field code } }
-}
-"""
 ON_ENTITY = """
 query($u: String!) {
   entity(uscc: $u) {
@@ -51,48 +28,9 @@ query($u: String!) { publicity(uscc: $u) { name licenses { documentNumber } pena
 """
 
 
-def license(uscc: str, **overrides: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "uscc": uscc,
-        "documentNumber": "大卫公许字〔2026〕第 0012 号",
-        "documentName": "公共场所卫生许可决定书",
-        "category": "ORDINARY",
-        "certificateName": "公共场所卫生许可证",
-        "licenseNumber": "辽卫公证字〔2026〕第 210200-0012 号",
-        "content": "住宿、美容美发场所卫生许可",
-        "decisionDate": (today() - timedelta(days=30)).isoformat(),
-        "validFrom": (today() - timedelta(days=30)).isoformat(),
-        "validTo": "2099-12-31",
-    }
-    data.update(overrides)
-    return data
-
-
-def penalty(uscc: str, **overrides: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "uscc": uscc,
-        "documentNumber": "大市监罚〔2026〕88 号",
-        "violationType": "经营超过保质期的食品",
-        "facts": "当事人在其经营场所销售超过保质期的预包装食品 12 件。",
-        "basis": "《中华人民共和国食品安全法》第一百二十四条",
-        "categories": ["WARNING", "FINE"],
-        "content": "警告，罚款人民币伍万元整",
-        "fineAmount": "50000.00",
-        "decisionDate": (today() - timedelta(days=10)).isoformat(),
-    }
-    data.update(overrides)
-    return data
-
-
-async def _ok(api: Api, document: str, data: dict[str, Any], token: str) -> dict[str, Any]:
-    payload: dict[str, Any] = next(iter((await api.data(document, {"i": data}, token)).values()))
-    assert payload["errors"] == [], payload["errors"]
-    return payload
-
-
 async def test_a_license_is_recorded_once_and_a_correction_is_audited(api: Api, city: DemoCity, db: Database) -> None:
     uscc, token = city.zhongshan_without_records[0], city.tokens["city_health"]
-    first = await _ok(api, LICENSE, license(uscc), token)
+    first = await ok(api, LICENSE, license(uscc), token)
     assert first["outcome"] == "CREATED"
     stored = first["license"]
     assert (stored["status"], stored["longTerm"], stored["sourceDepartment"]) == (
@@ -103,10 +41,10 @@ async def test_a_license_is_recorded_once_and_a_correction_is_audited(api: Api, 
     assert stored["authorityName"] == "大连市卫生健康委员会" and stored["partyName"]
 
     events = await audit_count(db)
-    again = await _ok(api, LICENSE, license(uscc), token)
+    again = await ok(api, LICENSE, license(uscc), token)
     assert again["outcome"] == "UNCHANGED" and await audit_count(db) == events
 
-    corrected = await _ok(api, LICENSE, license(uscc, content="住宿场所卫生许可"), token)
+    corrected = await ok(api, LICENSE, license(uscc, content="住宿场所卫生许可"), token)
     assert (corrected["outcome"], corrected["license"]["content"]) == ("UPDATED", "住宿场所卫生许可")
     event = await last_audit(db, "license.updated")
     assert event.before is not None and event.after is not None
@@ -152,9 +90,9 @@ async def test_a_revocation_revokes_the_named_license_and_withdrawing_it_restore
 ) -> None:
     uscc = city.zhongshan_without_records[1]
     number = "JY22102020012345"
-    await _ok(api, LICENSE, license(uscc, licenseNumber=number), city.tokens["district_health"])
+    await ok(api, LICENSE, license(uscc, licenseNumber=number), city.tokens["district_health"])
     revoking = penalty(uscc, categories=["LICENSE_REVOCATION"], fineAmount=None, revokedLicenseNumber=number)
-    done = await _ok(api, PENALTY, revoking, city.tokens["district"])
+    done = await ok(api, PENALTY, revoking, city.tokens["district"])
     assert done["revokedLicense"]["licenseNumber"] == number
     assert done["revokedLicense"]["status"] == "REVOKED"
     assert "大市监罚〔2026〕88 号" in done["revokedLicense"]["statusReason"]
@@ -199,17 +137,17 @@ async def test_a_revocation_follows_the_records_whatever_order_they_arrive_in(
                        revokedLicenseNumber=number, **overrides)  # fmt: skip
 
     # The penalty arrives before the license it revokes: the license is revoked on arrival.
-    early = await _ok(api, PENALTY, revoking(first, "罚-早"), district)
+    early = await ok(api, PENALTY, revoking(first, "罚-早"), district)
     assert early["revokedLicense"] is None
-    arrived = await _ok(api, LICENSE, license(uscc, licenseNumber=first), health)
+    arrived = await ok(api, LICENSE, license(uscc, licenseNumber=first), health)
     assert arrived["license"]["status"] == "REVOKED"
     assert (await last_audit(db, "license.revoked")).department_code == "WJ-210202"
     # A second license bearing the same number (another department's) is revoked with it.
-    await _ok(api, LICENSE, license(uscc, documentNumber="大市监许〔2026〕7 号", licenseNumber=first), district)
+    await ok(api, LICENSE, license(uscc, documentNumber="大市监许〔2026〕7 号", licenseNumber=first), district)
     assert await standing() == {first: ("REVOKED", "被行政处罚决定“罚-早”吊销")}
 
     # Two penalties revoke it; withdrawing one leaves it revoked by the other.
-    later = await _ok(api, PENALTY, revoking(first, "罚-晚", decisionDate=(today() - timedelta(days=5)).isoformat()),
+    later = await ok(api, PENALTY, revoking(first, "罚-晚", decisionDate=(today() - timedelta(days=5)).isoformat()),
                       district)  # fmt: skip
     assert later["revokedLicense"] is None, "already revoked: nothing changes"
     withdrawn = await api.data(WITHDRAW, {"i": {"documentNumber": "罚-早", "reason": "复议撤销"}}, district)
@@ -218,18 +156,18 @@ async def test_a_revocation_follows_the_records_whatever_order_they_arrive_in(
 
     # Corrected so that it no longer revokes: the licenses stand again, audited with the cause.
     events = await audit_count(db)
-    await _ok(api, PENALTY, penalty(uscc, documentNumber="罚-晚", categories=["WARNING"], fineAmount=None), district)
+    await ok(api, PENALTY, penalty(uscc, documentNumber="罚-晚", categories=["WARNING"], fineAmount=None), district)
     assert await standing() == {first: ("EFFECTIVE", None)}
     restored = await last_audit(db, "license.restored")
     assert restored.after == {"status": "EFFECTIVE", "cause": "处罚决定“罚-晚”已更正"}
     assert await audit_count(db) == events + 3, "the correction and each license's restoration"
 
     # Corrected to name another license: that one is revoked, and the first is not.
-    await _ok(api, LICENSE, license(uscc, documentNumber="大卫公许字〔2026〕第 0013 号", licenseNumber=second), health)
-    moved = await _ok(api, PENALTY, revoking(second, "罚-晚"), district)
+    await ok(api, LICENSE, license(uscc, documentNumber="大卫公许字〔2026〕第 0013 号", licenseNumber=second), health)
+    moved = await ok(api, PENALTY, revoking(second, "罚-晚"), district)
     assert moved["revokedLicense"]["licenseNumber"] == second
     assert (await standing())[second][0] == "REVOKED"
-    renamed = await _ok(api, PENALTY, revoking(other, "罚-晚"), district)
+    renamed = await ok(api, PENALTY, revoking(other, "罚-晚"), district)
     assert renamed["revokedLicense"] is None
     assert {number: status for number, (status, _) in (await standing()).items()} == {
         first: "EFFECTIVE",
@@ -238,9 +176,9 @@ async def test_a_revocation_follows_the_records_whatever_order_they_arrive_in(
 
     # A license corrected to the number a standing penalty names is revoked; corrected away, it stands.
     renumbered = license(uscc, documentNumber="大卫公许字〔2026〕第 0013 号", licenseNumber=other)
-    assert (await _ok(api, LICENSE, renumbered, health))["license"]["status"] == "REVOKED"
+    assert (await ok(api, LICENSE, renumbered, health))["license"]["status"] == "REVOKED"
     back = license(uscc, documentNumber="大卫公许字〔2026〕第 0013 号", licenseNumber=second)
-    assert (await _ok(api, LICENSE, back, health))["license"]["status"] == "EFFECTIVE"
+    assert (await ok(api, LICENSE, back, health))["license"]["status"] == "EFFECTIVE"
 
 
 async def test_publicity_periods_follow_the_penalty_and_the_public_sees_only_what_is_in_them(
@@ -248,27 +186,25 @@ async def test_publicity_periods_follow_the_penalty_and_the_public_sees_only_wha
 ) -> None:
     uscc, token = city.zhongshan_without_records[2], city.tokens["district"]
     decided = today() - timedelta(days=10)
-    light = await _ok(
-        api, PENALTY, penalty(uscc, documentNumber="轻-1", categories=["WARNING"], fineAmount=None), token
-    )
+    light = await ok(api, PENALTY, penalty(uscc, documentNumber="轻-1", categories=["WARNING"], fineAmount=None), token)
     assert date.fromisoformat(light["penalty"]["publicUntil"]) == _months_after(decided, 3)
     low_fine = penalty(uscc, documentNumber="轻-2", categories=["FINE"], fineAmount=str(LOW_FINE_YUAN))
-    assert date.fromisoformat((await _ok(api, PENALTY, low_fine, token))["penalty"]["publicUntil"]) == _months_after(
+    assert date.fromisoformat((await ok(api, PENALTY, low_fine, token))["penalty"]["publicUntil"]) == _months_after(
         decided, 3
     )
-    heavy = await _ok(api, PENALTY, penalty(uscc, documentNumber="重-1", fineAmount=str(LOW_FINE_YUAN + 1)), token)
+    heavy = await ok(api, PENALTY, penalty(uscc, documentNumber="重-1", fineAmount=str(LOW_FINE_YUAN + 1)), token)
     assert date.fromisoformat(heavy["penalty"]["publicUntil"]) == _months_after(decided, 36)
-    given = await _ok(api, PENALTY, penalty(uscc, documentNumber="定-1", publicUntil="2030-06-30"), token)
+    given = await ok(api, PENALTY, penalty(uscc, documentNumber="定-1", publicUntil="2030-06-30"), token)
     assert given["penalty"]["publicUntil"] == "2030-06-30"
     # Decided four months ago, a warning's three months are over: no longer public.
     old = today() - timedelta(days=125)
     expired = penalty(
         uscc, documentNumber="旧-1", categories=["WARNING"], fineAmount=None, decisionDate=old.isoformat()
     )
-    await _ok(api, PENALTY, expired, token)
-    await _ok(api, PENALTY, penalty(uscc, documentNumber="撤-1"), token)
+    await ok(api, PENALTY, expired, token)
+    await ok(api, PENALTY, penalty(uscc, documentNumber="撤-1"), token)
     await api.data(WITHDRAW, {"i": {"documentNumber": "撤-1", "reason": "撤销"}}, token)
-    await _ok(api, LICENSE, license(uscc), city.tokens["district_health"])
+    await ok(api, LICENSE, license(uscc), city.tokens["district_health"])
 
     public = (await api.data(PUBLICITY, {"u": uscc}))["publicity"]
     assert sorted(p["documentNumber"] for p in public["penalties"]) == ["定-1", "轻-1", "轻-2", "重-1"]
@@ -291,15 +227,15 @@ async def test_complaints_are_idempotent_per_reference_and_checked(api: Api, cit
     uscc, token = city.zhongshan_without_records[3], city.tokens["district"]
     received = (today() - timedelta(days=20)).isoformat()
     data = {"uscc": uscc, "reference": "12345-20261101-0042", "receivedOn": received, "category": "FOOD_SAFETY"}
-    assert (await _ok(api, COMPLAINT, data, token))["outcome"] == "CREATED"
-    assert (await _ok(api, COMPLAINT, data, token))["outcome"] == "UNCHANGED"
+    assert (await ok(api, COMPLAINT, data, token))["outcome"] == "CREATED"
+    assert (await ok(api, COMPLAINT, data, token))["outcome"] == "UNCHANGED"
     missing = await api.data(COMPLAINT, {"i": {**data, "resolved": True}}, token)
     assert {(e["field"], e["code"]) for e in missing["recordComplaint"]["errors"]} == {("resolvedOn", "REQUIRED")}
     early = {**data, "resolved": True, "resolvedOn": (today() - timedelta(days=21)).isoformat()}
     early_errors = (await api.data(COMPLAINT, {"i": early}, token))["recordComplaint"]["errors"]
     assert {(e["field"], e["code"]) for e in early_errors} == {("resolvedOn", "INVALID_RANGE")}
     resolved = {**data, "resolved": True, "resolvedOn": (today() - timedelta(days=2)).isoformat()}
-    done = await _ok(api, COMPLAINT, resolved, token)
+    done = await ok(api, COMPLAINT, resolved, token)
     assert (done["outcome"], done["complaint"]["resolved"]) == ("UPDATED", True)
     shown = (await api.data(ON_ENTITY, {"u": uscc}, token))["entity"]["complaints"]
     assert shown["totalCount"] == 1
@@ -311,10 +247,10 @@ async def test_records_belong_to_their_source_department(api: Api, city: DemoCit
     assert other["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     unnamed = (await api.data(LICENSE, {"i": license(uscc)}, city.tokens["maintainer"]))["recordLicense"]
     assert [(e["field"], e["code"]) for e in unnamed["errors"]] == [("departmentCode", "DEPARTMENT_REQUIRED")]
-    on_behalf = await _ok(api, LICENSE, license(uscc, departmentCode="WJ-210202"), city.tokens["maintainer"])
+    on_behalf = await ok(api, LICENSE, license(uscc, departmentCode="WJ-210202"), city.tokens["maintainer"])
     assert on_behalf["license"]["sourceDepartment"] == {"code": "WJ-210202"}
     # The same document number from another department is that department's own record.
-    theirs = await _ok(api, LICENSE, license(uscc), city.tokens["city_health"])
+    theirs = await ok(api, LICENSE, license(uscc), city.tokens["city_health"])
     assert theirs["outcome"] == "CREATED"
     # A district department cannot record for an entity outside its district.
     outside = (await api.data(LICENSE, {"i": license(city.xigang[0])}, city.tokens["district_health"]))["recordLicense"]
@@ -325,7 +261,7 @@ async def test_a_long_document_number_is_stored_and_audited_whole(api: Api, city
     number = "大连市市场监督管理局行政处罚决定书" + "〔2026〕第" + "1" * 90 + "号"
     assert 100 < len(number) <= 128
     uscc = city.zhongshan_without_records[0]
-    done = await _ok(api, PENALTY, penalty(uscc, documentNumber=number), city.tokens["district"])
+    done = await ok(api, PENALTY, penalty(uscc, documentNumber=number), city.tokens["district"])
     assert done["penalty"]["documentNumber"] == number
     assert (await last_audit(db, "penalty.created")).object_id == number
 
@@ -339,7 +275,7 @@ async def test_a_repaired_penalty_leaves_the_public_view_but_stays_on_record(
     api: Api, city: DemoCity, db: Database
 ) -> None:
     uscc, token = city.zhongshan_without_records[1], city.tokens["district"]
-    await _ok(api, PENALTY, penalty(uscc, documentNumber="修-1"), token)
+    await ok(api, PENALTY, penalty(uscc, documentNumber="修-1"), token)
     assert [p["documentNumber"] for p in (await api.data(PUBLICITY, {"u": uscc}))["publicity"]["penalties"]] == ["修-1"]
     repair = {"documentNumber": "修-1", "reason": "已完成信用修复（整改到位并公开承诺）"}
     done = (await api.data(REPAIR, {"i": repair}, token))["repairPenalty"]
@@ -353,7 +289,7 @@ async def test_a_repaired_penalty_leaves_the_public_view_but_stays_on_record(
     corrected = await api.data(PENALTY, {"i": penalty(uscc, documentNumber="修-1", content="更正")}, token)
     assert [e["code"] for e in corrected["recordPenalty"]["errors"]] == ["RECORD_CLOSED"]
     # Withdrawn decisions cannot be repaired.
-    await _ok(api, PENALTY, penalty(uscc, documentNumber="修-2"), token)
+    await ok(api, PENALTY, penalty(uscc, documentNumber="修-2"), token)
     await api.data(WITHDRAW, {"i": {"documentNumber": "修-2", "reason": "撤销"}}, token)
     closed = (await api.data(REPAIR, {"i": {"documentNumber": "修-2", "reason": "修复"}}, token))["repairPenalty"]
     assert [e["code"] for e in closed["errors"]] == ["RECORD_CLOSED"]
@@ -362,9 +298,9 @@ async def test_a_repaired_penalty_leaves_the_public_view_but_stays_on_record(
 async def test_review_edges_closed_records_reach_and_nul(api: Api, city: DemoCity) -> None:
     uscc, token = city.zhongshan_without_records[2], city.tokens["district"]
     # The same record sent again after its withdrawal (a periodic full export) is unchanged, not refused.
-    await _ok(api, PENALTY, penalty(uscc, documentNumber="闭-1"), token)
+    await ok(api, PENALTY, penalty(uscc, documentNumber="闭-1"), token)
     await api.data(WITHDRAW, {"i": {"documentNumber": "闭-1", "reason": "撤销"}}, token)
-    assert (await _ok(api, PENALTY, penalty(uscc, documentNumber="闭-1"), token))["outcome"] == "UNCHANGED"
+    assert (await ok(api, PENALTY, penalty(uscc, documentNumber="闭-1"), token))["outcome"] == "UNCHANGED"
     # A maintainer acting for a district department reaches no further than that department.
     outside = license(city.xigang[0], departmentCode="SCJG-210202")
     refused = (await api.data(LICENSE, {"i": outside}, city.tokens["maintainer"]))["recordLicense"]

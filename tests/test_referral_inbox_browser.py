@@ -13,12 +13,13 @@ import httpx
 from playwright.async_api import Browser, Locator, Page, expect
 
 from services.platform.db import Database
-from tests.browser import browser, screenshot_path, server, sign_in
 from tests.conftest import DemoCity
-from tests.helpers import last_audit
-from tests.test_records import LICENSE, PENALTY, license, penalty
+from tests.support.admin import staff_password
+from tests.support.audit import last_audit
+from tests.support.browser import browser, screenshot_path, server, sign_in
+from tests.support.records import LICENSE, PENALTY, license, penalty
 
-__all__ = ["browser", "server"]  # the shared fixtures (tests/browser.py)
+__all__ = ["browser", "server"]  # the shared fixtures (tests/support/browser.py)
 
 AUTHORITY = "query($u: String!) { entity(uscc: $u) { registrationAuthority { code name } } }"
 FINDING = "日常检查发现该店后厨无防蝇设施、从业人员未持健康证明，属贵局职责，请依法处理。"
@@ -34,10 +35,6 @@ async def gql(base: str, token: str, document: str, variables: dict[str, Any]) -
     payload: dict[str, Any] = next(iter(response.json()["data"].values()))
     assert payload["errors"] == [], payload
     return payload
-
-
-def staff_password(city: DemoCity) -> str:
-    return city.report.logins[1].password
 
 
 async def open_referrals(page: Page, base: str, uscc: str, **params: str) -> None:

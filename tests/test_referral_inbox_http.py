@@ -10,8 +10,8 @@ from typing import Any
 import httpx
 
 from tests.conftest import Api, DemoCity
-from tests.test_admin_http import CSRF, sign_in
-from tests.test_referrals import REFERRALS, SEND
+from tests.support.admin import CSRF, sign_in
+from tests.support.referrals import REFERRALS, SEND
 
 PAGE = "/admin/referral-inbox"
 MESSAGE = "抽查发现该店后厨卫生状况差，属贵局职责，请依法处理。"

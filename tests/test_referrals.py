@@ -25,33 +25,19 @@ from services.records.record_columns import RecordKind
 from services.records.record_import import import_file
 from services.records.revocation import Revocation
 from tests.conftest import Api, DemoCity
-from tests.helpers import audit_count, last_audit, new_code, registration
-from tests.record_files import LICENSE_HEADER, PENALTY_HEADER, license_row, penalty_row, write_csv
-from tests.test_pagination import _counted
-from tests.test_records import LICENSE, PENALTY, WITHDRAW, license, penalty
+from tests.support.api import counted, ok
+from tests.support.audit import audit_count, last_audit
+from tests.support.entities import new_code, registration
+from tests.support.record_files import LICENSE_HEADER, PENALTY_HEADER, license_row, penalty_row, write_csv
+from tests.support.records import LICENSE, PENALTY, WITHDRAW, license, penalty
+from tests.support.referrals import FIELDS, REFERRALS, SEND
 
-FIELDS = """
-  id reason status message outcome sentAt acknowledgedAt handledAt
-  entity { uscc } fromDepartment { code } toDepartment { code } license { licenseNumber status }
-"""
-SEND = f"""
-mutation($i: SendReferralInput!) {{
-  sendReferral(input: $i) {{ referral {{ {FIELDS} }} errors {{ field code message }} }}
-}}
-"""
 ACKNOWLEDGE = f"""
 mutation($id: ID!) {{ acknowledgeReferral(id: $id) {{ referral {{ {FIELDS} }} errors {{ field code message }} }} }}
 """
 HANDLE = f"""
 mutation($id: ID!, $o: String!) {{
   handleReferral(id: $id, outcome: $o) {{ referral {{ {FIELDS} }} errors {{ field code message }} }}
-}}
-"""
-REFERRALS = f"""
-query($f: ReferralFilter, $first: Int, $after: String) {{
-  referrals(filter: $f, first: $first, after: $after) {{
-    totalCount pageInfo {{ hasNextPage endCursor }} edges {{ node {{ {FIELDS} }} }}
-  }}
 }}
 """
 ON_ENTITY = "query($u: String!) { entity(uscc: $u) { referrals { id reason status toDepartment { code } } } }"
@@ -284,7 +270,7 @@ async def test_a_page_of_entities_with_their_referrals_costs_a_fixed_handful_of_
         await _send(api, city.tokens["district"], _referral(uscc))
     counts = []
     for size in (10, 100):
-        statements, data = await _counted(api, db, city.tokens["maintainer"], WITH_REFERRALS, size)
+        statements, data = await counted(api, db, city.tokens["maintainer"], WITH_REFERRALS, size)
         referred = {edge["node"]["uscc"] for edge in data["entities"]["edges"] if edge["node"]["referrals"]}
         assert referred >= set(city.zhongshan[:3])
         counts.append(statements)
@@ -312,12 +298,6 @@ def _revoking(uscc: str, number: str, document: str, **overrides: Any) -> dict[s
                    revokedLicenseNumber=number, content=f"吊销许可证（{number}）", **overrides)  # fmt: skip
 
 
-async def _ok(api: Api, document: str, data: dict[str, Any], token: str) -> dict[str, Any]:
-    payload: dict[str, Any] = next(iter((await api.data(document, {"i": data}, token)).values()))
-    assert payload["errors"] == [], payload["errors"]
-    return payload
-
-
 async def _automatic(api: Api, city: DemoCity, uscc: str) -> list[tuple[str, str, str | None]]:
     """(from, to, license number) of the entity's automatic referrals, as a maintainer reads them."""
     found = await _listed(api, city.tokens["maintainer"], uscc=uscc, reason="LICENSE_REVOKED")
@@ -329,10 +309,10 @@ async def test_a_revoked_license_refers_once_to_the_registration_authority_and_t
 ) -> None:
     uscc = await _entity_with_claims(api, city, "MA0RFA01")
     number = "卫公证字〔2026〕第 210202-0031 号"
-    await _ok(api, LICENSE, license(uscc, licenseNumber=number), city.tokens["district_health"])
+    await ok(api, LICENSE, license(uscc, licenseNumber=number), city.tokens["district_health"])
     # The city health commission revokes it: the registration authority and the claiming bureau hear of it.
     decision = "大卫罚〔2026〕31 号"
-    done = await _ok(api, PENALTY, _revoking(uscc, number, decision), city.tokens["city_health"])
+    done = await ok(api, PENALTY, _revoking(uscc, number, decision), city.tokens["city_health"])
     assert done["revokedLicense"]["status"] == "REVOKED"
     assert sorted(await _automatic(api, city, uscc)) == [
         ("WJ-210200", "SCJG-210202", number),
@@ -348,9 +328,9 @@ async def test_a_revoked_license_refers_once_to_the_registration_authority_and_t
 
     # Sent again unchanged, or corrected while still revoking the license: no new revocation, no new referral.
     events = await audit_count(db)
-    again = await _ok(api, PENALTY, _revoking(uscc, number, decision), city.tokens["city_health"])
+    again = await ok(api, PENALTY, _revoking(uscc, number, decision), city.tokens["city_health"])
     assert again["outcome"] == "UNCHANGED" and await audit_count(db) == events
-    await _ok(api, PENALTY, _revoking(uscc, number, decision, facts="更正后的违法事实。"), city.tokens["city_health"])
+    await ok(api, PENALTY, _revoking(uscc, number, decision, facts="更正后的违法事实。"), city.tokens["city_health"])
     assert len(await _automatic(api, city, uscc)) == 2
 
     # Withdrawn, the license stands again and nobody is told twice; a new penalty revoking it is a new
@@ -360,7 +340,7 @@ async def test_a_revoked_license_refers_once_to_the_registration_authority_and_t
                                city.tokens["city_health"])  # fmt: skip
     assert withdrawn["withdrawPenalty"]["errors"] == []
     assert len(await _automatic(api, city, uscc)) == 2
-    await _ok(api, PENALTY, _revoking(uscc, number, "大卫罚〔2026〕32 号"), city.tokens["city_health"])
+    await ok(api, PENALTY, _revoking(uscc, number, "大卫罚〔2026〕32 号"), city.tokens["city_health"])
     statuses = [r["status"] for r in await _listed(api, city.tokens["district"], uscc=uscc, direction="RECEIVED")]
     assert statuses == ["ACKNOWLEDGED", "SENT"]
     assert len(await _automatic(api, city, uscc)) == 4
@@ -369,15 +349,15 @@ async def test_a_revoked_license_refers_once_to_the_registration_authority_and_t
 async def test_the_penalising_department_does_not_refer_to_itself(api: Api, city: DemoCity) -> None:
     uscc = await _entity_with_claims(api, city, "MA0RFA02")
     number = "JY22102020099001"
-    await _ok(api, LICENSE, license(uscc, licenseNumber=number), city.tokens["district_health"])
+    await ok(api, LICENSE, license(uscc, licenseNumber=number), city.tokens["district_health"])
     # The district regulator is the registration authority: only the health bureau, which claimed, is told.
-    await _ok(api, PENALTY, _revoking(uscc, number, "大中市监罚〔2026〕7 号"), city.tokens["district"])
+    await ok(api, PENALTY, _revoking(uscc, number, "大中市监罚〔2026〕7 号"), city.tokens["district"])
     assert await _automatic(api, city, uscc) == [("SCJG-210202", "WJ-210202", number)]
     # The health bureau revoking a license: the registration authority only (the bureau is the sender).
     other = "卫公证字〔2026〕第 210202-0032 号"
-    await _ok(api, LICENSE, license(uscc, documentNumber="大卫公许字〔2026〕第 0032 号", licenseNumber=other),
+    await ok(api, LICENSE, license(uscc, documentNumber="大卫公许字〔2026〕第 0032 号", licenseNumber=other),
               city.tokens["district_health"])  # fmt: skip
-    await _ok(api, PENALTY, _revoking(uscc, other, "大中卫罚〔2026〕3 号"), city.tokens["district_health"])
+    await ok(api, PENALTY, _revoking(uscc, other, "大中卫罚〔2026〕3 号"), city.tokens["district_health"])
     assert sorted(await _automatic(api, city, uscc)) == [
         ("SCJG-210202", "WJ-210202", number),
         ("WJ-210202", "SCJG-210202", other),
@@ -389,10 +369,10 @@ async def test_a_second_revoking_penalty_refers_only_when_the_revocation_comes_t
 ) -> None:
     uscc = await _entity_with_claims(api, city, "MA0RFA03")
     number, commission = "卫公证字〔2026〕第 210202-0033 号", city.tokens["city_health"]
-    await _ok(api, LICENSE, license(uscc, licenseNumber=number), city.tokens["district_health"])
-    await _ok(api, PENALTY, _revoking(uscc, number, "大卫罚〔2026〕33 号"), commission)
+    await ok(api, LICENSE, license(uscc, licenseNumber=number), city.tokens["district_health"])
+    await ok(api, PENALTY, _revoking(uscc, number, "大卫罚〔2026〕33 号"), commission)
     # A second decision revoking the same license changes nothing while the first stands: nobody is told.
-    await _ok(api, PENALTY, _revoking(uscc, number, "大卫罚〔2026〕34 号"), commission)
+    await ok(api, PENALTY, _revoking(uscc, number, "大卫罚〔2026〕34 号"), commission)
     assert len(await _automatic(api, city, uscc)) == 2
     # The first withdrawn, the license stays revoked by the second: a revocation on another decision, told again.
     withdrawn = await api.data(WITHDRAW, {"i": {"documentNumber": "大卫罚〔2026〕33 号", "reason": "复议撤销"}},
@@ -434,7 +414,7 @@ async def test_a_batch_of_revocations_refers_once_however_often_the_file_is_run(
 
     # A file whose penalty revokes a license already on record refers at once.
     other = "JY22102020088002"
-    await _ok(api, LICENSE, license(uscc, documentNumber="大卫公许字〔2026〕第 0088 号", licenseNumber=other),
+    await ok(api, LICENSE, license(uscc, documentNumber="大卫公许字〔2026〕第 0088 号", licenseNumber=other),
               city.tokens["district_health"])  # fmt: skip
     second = [penalty_row(uscc, 文号="中市监罚〔2026〕41 号", 类别="吊销许可证件", 罚款="", 吊销=other, 来源="")]
     report = await import_file(db, RecordKind.PENALTY, write_csv(tmp_path / "吊销2.csv", PENALTY_HEADER, second),

@@ -9,7 +9,9 @@ from services.platform.db import Database
 from services.platform.principal import Principal
 from services.registry.persons import id_number_hash
 from tests.conftest import SECRET, Api, DemoCity
-from tests.helpers import REGISTER, audit_count, error_codes, last_audit, new_code, registration
+from tests.support.api import error_codes
+from tests.support.audit import audit_count, last_audit
+from tests.support.entities import REGISTER, new_code, registration
 
 
 async def test_district_authority_registers_an_entity_with_its_persons(api: Api, city: DemoCity, db: Database) -> None:

@@ -11,9 +11,10 @@ from services.platform.db import Database
 from services.platform.principal import Principal
 from services.platform.settings import Settings
 from tests.conftest import Api, DemoCity, make_client
-from tests.helpers import last_audit
-from tests.test_admin_http import _csrf, sign_in
-from tests.test_records import PENALTY, _ok, penalty
+from tests.support.admin import csrf, sign_in
+from tests.support.api import ok
+from tests.support.audit import last_audit
+from tests.support.records import PENALTY, penalty
 
 
 async def _colour_counts(db: Database, region: str) -> dict[str, int]:
@@ -30,7 +31,7 @@ async def test_the_home_page_counts_colours_by_district_and_the_entity_page_expl
 ) -> None:
     uscc = city.zhongshan_without_records[4]
     for number in ("罚-一", "罚-二", "罚-三"):
-        await _ok(api, PENALTY, penalty(uscc, documentNumber=number), city.tokens["district"])
+        await ok(api, PENALTY, penalty(uscc, documentNumber=number), city.tokens["district"])
     client = api.client
     await sign_in(client, "scjg-210202", city.report.logins[1].password)
     home = (await client.get("/admin/")).text
@@ -60,10 +61,10 @@ async def test_maintainers_set_the_rule_parameters_in_the_admin(
     await sign_in(client, "admin", city.report.logins[0].password)
     form = {"window_days": "730", "yellow_penalties": "2", "red_penalties": "2", "complaint_count": "4",
             "red_resolution_rate": "50", "yellow_resolution_rate": "80"}  # fmt: skip
-    token = await _csrf(client, "/admin/risk-parameters/create")
+    token = await csrf(client, "/admin/risk-parameters/create")
     refused = await client.post("/admin/risk-parameters/create", data={**form, "csrftoken": token})
     assert "红色的处罚次数下限须大于黄色的下限" in refused.text
-    token = await _csrf(client, "/admin/risk-parameters/create")
+    token = await csrf(client, "/admin/risk-parameters/create")
     accepted = await client.post(
         "/admin/risk-parameters/create", data={**form, "yellow_penalties": "1", "csrftoken": token}
     )

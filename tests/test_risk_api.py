@@ -10,9 +10,11 @@ from typing import Any
 from services.platform.clock import today
 from services.platform.db import Database
 from tests.conftest import Api, DemoCity
-from tests.helpers import REGISTER, audit_count, last_audit, new_code, registration
-from tests.test_listings import DELIST, LIST, listing
-from tests.test_records import COMPLAINT, LICENSE, PENALTY, WITHDRAW, _ok, license, penalty
+from tests.support.api import ok
+from tests.support.audit import audit_count, last_audit
+from tests.support.entities import REGISTER, new_code, registration
+from tests.support.listings import DELIST, LIST, listing
+from tests.support.records import COMPLAINT, LICENSE, PENALTY, WITHDRAW, license, penalty
 
 COLOUR = """
 query($u: String!, $d: Date) {
@@ -54,7 +56,7 @@ async def test_each_record_re_rates_its_entity_as_it_arrives(api: Api, city: Dem
     uscc, district = await fresh(api, city, "MA0CLR01"), city.tokens["district"]
     assert (await _colour(api, uscc, district))["colour"] == "GREEN"
 
-    await _ok(api, PENALTY, penalty(uscc, documentNumber="罚-1"), district)
+    await ok(api, PENALTY, penalty(uscc, documentNumber="罚-1"), district)
     shown = await _colour(api, uscc, district)
     assert shown["colour"] == shown["riskColour"]["colour"] == "YELLOW"
     assert shown["colourHistory"][0] == {"oldColour": "GREEN", "newColour": "YELLOW",
@@ -63,7 +65,7 @@ async def test_each_record_re_rates_its_entity_as_it_arrives(api: Api, city: Dem
     assert reason["rule"] == "PENALTIES_YELLOW" and reason["evidence"][0]["reference"] == "罚-1"
 
     for number in ("罚-2", "罚-3"):
-        await _ok(api, PENALTY, penalty(uscc, documentNumber=number), district)
+        await ok(api, PENALTY, penalty(uscc, documentNumber=number), district)
     assert (await _colour(api, uscc, district))["colour"] == "RED"
     withdrawn = await api.data(WITHDRAW, {"i": {"documentNumber": "罚-3", "reason": "复议撤销"}}, district)
     assert withdrawn["withdrawPenalty"]["errors"] == []
@@ -71,10 +73,10 @@ async def test_each_record_re_rates_its_entity_as_it_arrives(api: Api, city: Dem
     assert shown["colour"] == "YELLOW" and shown["colourHistory"][0]["cause"] == "penalty.withdrawn"
 
     # A revocation makes it BLACK, and the evidence names the license.
-    await _ok(api, LICENSE, license(uscc, licenseNumber="JY-9"), city.tokens["district_health"])
+    await ok(api, LICENSE, license(uscc, licenseNumber="JY-9"), city.tokens["district_health"])
     revoking = penalty(uscc, documentNumber="罚-4", categories=["LICENSE_REVOCATION"], fineAmount=None,
                        revokedLicenseNumber="JY-9")  # fmt: skip
-    await _ok(api, PENALTY, revoking, district)
+    await ok(api, PENALTY, revoking, district)
     shown = await _colour(api, uscc, district)
     assert shown["colour"] == "BLACK"
     rules = {r["rule"]: r for r in shown["riskColour"]["reasons"]}
@@ -86,13 +88,13 @@ async def test_each_record_re_rates_its_entity_as_it_arrives(api: Api, city: Dem
     for n in range(4):
         data = {"uscc": other, "reference": f"SX-{n}", "receivedOn": (today() - timedelta(days=n)).isoformat(),
                 "category": "FOOD_SAFETY"}  # fmt: skip
-        await _ok(api, COMPLAINT, data, district)
+        await ok(api, COMPLAINT, data, district)
     shown = await _colour(api, other, district)
     assert shown["colour"] == "RED" and shown["colourHistory"][0]["cause"] == "complaint.created"
     resolved = {"uscc": other, "reference": "SX-0", "receivedOn": today().isoformat(), "category": "FOOD_SAFETY",
                 "resolved": True, "resolvedOn": today().isoformat()}  # fmt: skip
     for reference in ("SX-0", "SX-1"):
-        await _ok(api, COMPLAINT, {**resolved, "reference": reference}, district)
+        await ok(api, COMPLAINT, {**resolved, "reference": reference}, district)
     assert (await _colour(api, other, district))["colour"] == "YELLOW", "2 of 4 resolved: 50 %"
 
     found = (await api.data(BY_COLOUR, {"c": "BLACK"}, city.tokens["maintainer"]))["entities"]
@@ -105,7 +107,7 @@ async def test_each_record_re_rates_its_entity_as_it_arrives(api: Api, city: Dem
 async def test_a_past_day_is_explained_and_a_future_one_refused(api: Api, city: DemoCity) -> None:
     uscc, district = await fresh(api, city, "MA0CLR03"), city.tokens["district"]
     decided = today() - timedelta(days=5)
-    await _ok(api, PENALTY, penalty(uscc, documentNumber="罚-过去", decisionDate=decided.isoformat()), district)
+    await ok(api, PENALTY, penalty(uscc, documentNumber="罚-过去", decisionDate=decided.isoformat()), district)
     before = await _colour(api, uscc, district, (decided - timedelta(days=1)).isoformat())
     assert before["riskColour"] == {"colour": "GREEN", "asOf": (decided - timedelta(days=1)).isoformat(), "reasons": []}
     on = await _colour(api, uscc, district, decided.isoformat())
@@ -142,7 +144,7 @@ async def test_maintainers_keep_the_rules_parameters(api: Api, city: DemoCity, d
     # Two penalties are YELLOW under the defaults; from the next evaluation, RED.
     uscc = await fresh(api, city, "MA0CLR04")
     for number in ("罚-甲", "罚-乙"):
-        await _ok(api, PENALTY, penalty(uscc, documentNumber=number), district)
+        await ok(api, PENALTY, penalty(uscc, documentNumber=number), district)
     assert (await _colour(api, uscc, district))["colour"] == "YELLOW"
     done = (await api.data(SET_PARAMETERS, {"i": {**defaults, "redPenalties": 2}}, maintainer))["setRuleParameters"]
     assert done == {"parameters": {"redPenalties": 2, "yellowResolutionRate": "80"}, "errors": []}

@@ -15,10 +15,10 @@ from services.credit import risk, risk_parameters
 from services.platform.clock import today
 from services.platform.db import Database
 from services.platform.principal import Principal
-from tests.browser import browser, screenshot_path, server, sign_in
 from tests.conftest import DemoCity
+from tests.support.browser import browser, screenshot_path, server, sign_in
 
-__all__ = ["browser", "server"]  # the shared fixtures (tests/browser.py)
+__all__ = ["browser", "server"]  # the shared fixtures (tests/support/browser.py)
 
 
 async def _count(db: Database, colour: RiskColour) -> int:

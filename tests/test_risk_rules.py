@@ -31,7 +31,7 @@ from services.platform.db import Database
 from services.platform.errors import DomainError
 from services.platform.principal import Principal
 from tests.conftest import DemoCity
-from tests.helpers import new_code
+from tests.support.entities import new_code
 
 SYSTEM = Principal.system("risk-test")
 AS_OF = today()

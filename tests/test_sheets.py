@@ -22,10 +22,11 @@ from services.platform.principal import Principal
 from services.records.record_columns import RecordKind
 from services.records.record_import import import_file
 from tests.conftest import DemoCity
-from tests.helpers import audit_count, manage
-from tests.record_files import PENALTY_HEADER, penalty_row, write_csv, write_xlsx, write_xlsx_shared_strings
+from tests.support.audit import audit_count
+from tests.support.cli import manage
+from tests.support.departments import DISTRICT
+from tests.support.record_files import PENALTY_HEADER, penalty_row, write_csv, write_xlsx, write_xlsx_shared_strings
 
-DISTRICT = "SCJG-210202"  # 中山区市场监督管理局
 SECOND_FACTS = "当事人销售超过保质期的预包装食品（第二批）"
 
 

@@ -23,9 +23,9 @@ from services.platform.clock import today
 from services.platform.db import Database
 from services.platform.principal import Principal
 from services.registry import uscc
-from tests.browser import serve
 from tests.conftest import BACKEND, DemoCity
-from tests.helpers import new_code, registration
+from tests.support.browser import serve
+from tests.support.entities import new_code, registration
 
 PROTOCOL = "graphql-transport-ws"
 FOLLOW = """

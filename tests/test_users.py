@@ -14,7 +14,8 @@ from services.platform.db import Database
 from services.platform.principal import Principal
 from services.platform.transactions import run_change
 from tests.conftest import DemoCity
-from tests.helpers import last_audit, manage
+from tests.support.audit import last_audit
+from tests.support.cli import manage
 
 
 async def _sign_in(db: Database, username: str, password: str) -> SignIn:

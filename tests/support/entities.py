@@ -1,20 +1,10 @@
-"""Shared GraphQL documents and small helpers for the tests."""
+"""Market entities as the tests register them: the full registration mutation, USCCs, a good registration."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from typing import Any
 
-from sqlalchemy import func
-from sqlmodel import col, select
-
-from models import AuditEvent
-from services.platform.db import Database
-from services.platform.principal import Principal
 from services.registry import uscc
-from tests.conftest import ROOT, SECRET
 
 REGISTER = """
 mutation Register($input: RegisterEntityInput!) {
@@ -53,30 +43,3 @@ def registration(**overrides: Any) -> dict[str, Any]:
     }
     data.update(overrides)
     return data
-
-
-async def audit_count(db: Database) -> int:
-    async with db.session(Principal.system()) as session:
-        return int(await session.scalar(select(func.count()).select_from(AuditEvent)) or 0)
-
-
-async def last_audit(db: Database, action: str | None = None) -> AuditEvent:
-    """The newest audit event (of `action`, when given)."""
-    async with db.session(Principal.system()) as session:
-        query = select(AuditEvent).order_by(col(AuditEvent.id).desc()).limit(1)
-        if action is not None:
-            query = query.where(col(AuditEvent.action) == action)
-        event = await session.scalar(query)
-        assert event is not None
-        return event
-
-
-def error_codes(payload: dict[str, Any]) -> set[tuple[str | None, str]]:
-    return {(error["field"], error["code"]) for error in payload["errors"]}
-
-
-def manage(url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "JIANGUAN_DATABASE_URL": url, "JIANGUAN_SECRET_KEY": SECRET}
-    return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )

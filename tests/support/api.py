@@ -1,0 +1,44 @@
+"""Calling the GraphQL API as the tests do: a mutation's payload, and the statements a request costs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Connection
+
+from services.platform.db import Database
+from tests.conftest import Api
+
+
+def error_codes(payload: dict[str, Any]) -> set[tuple[str | None, str]]:
+    return {(error["field"], error["code"]) for error in payload["errors"]}
+
+
+async def payload_of(api: Api, document: str, data: dict[str, Any], token: str) -> dict[str, Any]:
+    """The payload of a mutation taking `$i`, errors and all."""
+    payload: dict[str, Any] = next(iter((await api.data(document, {"i": data}, token)).values()))
+    return payload
+
+
+async def ok(api: Api, document: str, data: dict[str, Any], token: str) -> dict[str, Any]:
+    """The payload of a mutation taking `$i`, which must have succeeded."""
+    payload = await payload_of(api, document, data, token)
+    assert payload["errors"] == [], payload["errors"]
+    return payload
+
+
+async def counted(api: Api, db: Database, token: str, document: str, first: int) -> tuple[int, Any]:
+    """How many statements one request costs, and its data."""
+    statements: list[str] = []
+
+    def count(conn: Connection, cursor: Any, statement: str, *args: Any) -> None:
+        if statement.strip().upper() not in ("BEGIN", "BEGIN IMMEDIATE"):  # SQLite's transaction control
+            statements.append(statement)
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", count)
+    try:
+        data = await api.data(document, {"first": first}, token)
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", count)
+    return len(statements), data
