@@ -10,13 +10,8 @@ from services.platform.principal import Principal
 from services.platform.settings import Settings
 from tests.conftest import Api, DemoCity, make_client
 from tests.support.admin import sign_in
-from tests.support.entities import new_code, registration
+from tests.support.entities import REGISTER_FOR_ROUTING, new_code, registration
 
-REGISTER = """
-mutation($input: RegisterEntityInput!) {
-  registerEntity(input: $input) { entity { uscc } notices { id department { code } } errors { code } }
-}
-"""
 RETURN = "mutation($id: ID!, $r: String!) { returnNotice(id: $id, reason: $r) { errors { code } } }"
 UPSERT = "mutation($i: UpsertSupervisionMatterInput!) { upsertSupervisionMatter(input: $i) { errors { code } } }"
 PHRASE = "宠物美容服务"
@@ -25,7 +20,9 @@ PHRASE = "宠物美容服务"
 async def _register(api: Api, city: DemoCity, body: str, scope: str) -> dict[str, Any]:
     data = registration(uscc=new_code(body=body), name=f"大连{body[-2:]}宠物生活馆有限公司", businessScope=scope,
                         persons=[])  # fmt: skip
-    payload: dict[str, Any] = (await api.data(REGISTER, {"input": data}, city.tokens["district"]))["registerEntity"]
+    payload: dict[str, Any] = (await api.data(REGISTER_FOR_ROUTING, {"input": data}, city.tokens["district"]))[
+        "registerEntity"
+    ]
     assert payload["errors"] == []
     return payload
 

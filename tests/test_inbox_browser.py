@@ -9,21 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
 from playwright.async_api import Browser, Locator, Page, expect
 
 from services.platform.db import Database
 from tests.conftest import DemoCity
 from tests.support.admin import staff_password
+from tests.support.api import server_data
 from tests.support.audit import last_audit
 from tests.support.browser import browser, screenshot_path, server, sign_in
-from tests.support.entities import new_code, registration
+from tests.support.entities import REGISTER_FOR_NOTICES, new_code, registration
 
-REGISTER = """
-mutation($input: RegisterEntityInput!) {
-  registerEntity(input: $input) { entity { uscc } notices { id matter { code } department { code } } errors { code } }
-}
-"""
 SCOPE = "食品销售；餐饮服务；日用百货销售"
 
 __all__ = ["browser", "server"]  # the shared fixtures (tests/support/browser.py)
@@ -40,13 +35,9 @@ class Registered:
 
 async def register(base: str, city: DemoCity, name: str, body: str) -> Registered:
     data = registration(persons=[], uscc=new_code(body=body), name=name, businessScope=SCOPE)
-    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-        response = await client.post(
-            "/graphql",
-            json={"query": REGISTER, "variables": {"input": data}},
-            headers={"Authorization": f"Bearer {city.tokens['district']}"},
-        )
-    payload = response.json()["data"]["registerEntity"]
+    payload = (await server_data(base, city.tokens["district"], REGISTER_FOR_NOTICES, {"input": data}))[
+        "registerEntity"
+    ]
     assert payload["errors"] == []
     registered = Registered(name, payload)
     assert set(registered.notices) == {"SP-XS", "SP-CY", "WS-CY"}

@@ -16,20 +16,17 @@ from services.platform.db import Database
 from services.platform.principal import Principal
 from tests.conftest import Api, DemoCity
 from tests.support.admin import CSRF, sign_in
-from tests.support.entities import new_code, registration
+from tests.support.entities import REGISTER_FOR_NOTICES, new_code, registration
 
 INBOX = "/admin/notice-inbox"
-REGISTER = """
-mutation($input: RegisterEntityInput!) {
-  registerEntity(input: $input) { entity { uscc } notices { id matter { code } department { code } } errors { code } }
-}
-"""
 NOTICE_STATES = "query($u: String!) { entity(uscc: $u) { notices { id status } } }"
 
 
 async def _register(api: Api, city: DemoCity) -> dict[str, Any]:
     data = registration(persons=[], name="大连收件箱测试餐饮有限公司", businessScope="食品销售；餐饮服务；日用百货销售")
-    payload: dict[str, Any] = (await api.data(REGISTER, {"input": data}, city.tokens["district"]))["registerEntity"]
+    payload: dict[str, Any] = (await api.data(REGISTER_FOR_NOTICES, {"input": data}, city.tokens["district"]))[
+        "registerEntity"
+    ]
     assert payload["errors"] == []
     return payload
 
@@ -166,7 +163,7 @@ async def test_pages_run_newest_first_both_ways(api: Api, city: DemoCity) -> Non
     mine: list[str] = []
     for n in range(11):  # 22 notices for SCJG-210202, more than one page of 20
         data = registration(persons=[], uscc=new_code(body=f"MA0PG{n:03d}"), name=f"大连翻页测试{n}号餐饮有限公司")
-        payload = (await api.data(REGISTER, {"input": data}, city.tokens["district"]))["registerEntity"]
+        payload = (await api.data(REGISTER_FOR_NOTICES, {"input": data}, city.tokens["district"]))["registerEntity"]
         mine += [x["id"] for x in payload["notices"] if x["department"]["code"] == "SCJG-210202"]
     newest = sorted(mine, key=int, reverse=True)
     client = api.client

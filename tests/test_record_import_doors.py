@@ -12,11 +12,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from services.platform.db import Database
 from tests.conftest import Api, DemoCity
-from tests.support.admin import CSRF, sign_in
+from tests.support.admin import csrf, sign_in
 from tests.support.audit import audit_count
 from tests.support.cli import manage, manage_together
 from tests.support.record_files import PENALTY_HEADER, graphql_upload, penalty_row, write_csv, write_xlsx
@@ -115,14 +113,6 @@ async def test_graphql_refusals_come_back_as_errors(api: Api, db: Database, city
     assert [e["code"] for e in as_json["importRecords"]["errors"]] == ["INVALID_UPLOAD"]
 
 
-async def _csrf(client: httpx.AsyncClient) -> str:
-    page = await client.get("/admin/record-import")
-    assert page.status_code == 200, page.status_code
-    found = CSRF.search(page.text)
-    assert found
-    return found.group(1)
-
-
 def _download(page: str, element: str) -> bytes:
     found = re.search(rf'id="{element}" href="data:[^;]+;(?:charset=utf-8;)?base64,([^"]+)"', page)
     assert found, f"no {element} link"
@@ -143,7 +133,9 @@ async def test_a_department_user_uploads_in_the_admin_and_downloads_the_report(
     assert refused.status_code == 403, "no CSRF token, no import"
     assert await stored_penalties(db) == {}
 
-    page = await client.post("/admin/record-import", data={**form, "csrftoken": await _csrf(client)}, files=files)
+    page = await client.post(
+        "/admin/record-import", data={**form, "csrftoken": await csrf(client, "/admin/record-import")}, files=files
+    )
     assert page.status_code == 200
     assert "“行政处罚.csv”的导入结果（行政处罚，中山区市场监督管理局）" in page.text
     assert 'data-outcome="CREATED">新增 3 行' in page.text and 'data-outcome="REJECTED">拒绝 7 行' in page.text
@@ -163,12 +155,14 @@ async def test_a_department_user_uploads_in_the_admin_and_downloads_the_report(
     assert as_json["counts"]["created"] == 3 and as_json["counts"]["rejected"] == 7
     assert {row["row"] for row in as_json["rows"] if row["outcome"] == "REJECTED"} == set(EXPECTED_PROBLEMS)
 
-    dry = {**form, "dry_run": "1", "csrftoken": await _csrf(client)}
+    dry = {**form, "dry_run": "1", "csrftoken": await csrf(client, "/admin/record-import")}
     again = await client.post("/admin/record-import", data=dry, files=files)
     assert 'id="dry-run-note"' in again.text and 'data-outcome="UNCHANGED">无变化 3 行' in again.text
 
     pdf = {"file": ("处罚.pdf", b"%PDF-1.7", "application/pdf")}
-    whole = await client.post("/admin/record-import", data={**form, "csrftoken": await _csrf(client)}, files=pdf)
+    whole = await client.post(
+        "/admin/record-import", data={**form, "csrftoken": await csrf(client, "/admin/record-import")}, files=pdf
+    )
     assert "处罚.pdf：只能导入 CSV 或 XLSX 文件" in whole.text and "导入结果" not in whole.text
 
 
@@ -182,10 +176,12 @@ async def test_a_maintainer_names_the_department_in_the_admin(
     path = write_csv(tmp_path / "处罚.csv", PENALTY_HEADER, [penalty_row(city.zhongshan[0])])
     files = {"file": (path.name, path.read_bytes(), "text/csv")}
     unnamed = await client.post(
-        "/admin/record-import", data={"kind": "penalty", "csrftoken": await _csrf(client)}, files=files
+        "/admin/record-import",
+        data={"kind": "penalty", "csrftoken": await csrf(client, "/admin/record-import")},
+        files=files,
     )
     assert "须填写 departmentCode" in unnamed.text and len(await stored_penalties(db)) == 0
-    named = {"kind": "penalty", "department": "SCJG-210202", "csrftoken": await _csrf(client)}
+    named = {"kind": "penalty", "department": "SCJG-210202", "csrftoken": await csrf(client, "/admin/record-import")}
     done = await client.post("/admin/record-import", data=named, files=files)
     assert 'data-outcome="CREATED">新增 1 行' in done.text
     assert (await stored_penalties(db))["中市监罚〔2026〕1 号"].source_department_id is not None

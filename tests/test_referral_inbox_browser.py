@@ -15,6 +15,7 @@ from playwright.async_api import Browser, Locator, Page, expect
 from services.platform.db import Database
 from tests.conftest import DemoCity
 from tests.support.admin import staff_password
+from tests.support.api import server_data
 from tests.support.audit import last_audit
 from tests.support.browser import browser, screenshot_path, server, sign_in
 from tests.support.records import LICENSE, PENALTY, license, penalty
@@ -26,13 +27,7 @@ FINDING = "日常检查发现该店后厨无防蝇设施、从业人员未持健
 
 
 async def gql(base: str, token: str, document: str, variables: dict[str, Any]) -> dict[str, Any]:
-    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-        response = await client.post(
-            "/graphql",
-            json={"query": document, "variables": variables},
-            headers={"Authorization": f"Bearer {token}"},
-        )
-    payload: dict[str, Any] = next(iter(response.json()["data"].values()))
+    payload: dict[str, Any] = next(iter((await server_data(base, token, document, variables)).values()))
     assert payload["errors"] == [], payload
     return payload
 

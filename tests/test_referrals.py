@@ -27,7 +27,7 @@ from services.records.revocation import Revocation
 from tests.conftest import Api, DemoCity
 from tests.support.api import counted, ok
 from tests.support.audit import audit_count, last_audit
-from tests.support.entities import new_code, registration
+from tests.support.entities import REGISTER_FOR_ROUTING, new_code, registration
 from tests.support.record_files import LICENSE_HEADER, PENALTY_HEADER, license_row, penalty_row, write_csv
 from tests.support.records import LICENSE, PENALTY, WITHDRAW, license, penalty
 from tests.support.referrals import FIELDS, REFERRALS, SEND
@@ -42,11 +42,6 @@ mutation($id: ID!, $o: String!) {{
 """
 ON_ENTITY = "query($u: String!) { entity(uscc: $u) { referrals { id reason status toDepartment { code } } } }"
 CLAIM = "mutation($id: ID!) { claimNotice(id: $id) { errors { code } } }"
-REGISTER = """
-mutation($input: RegisterEntityInput!) {
-  registerEntity(input: $input) { entity { uscc } notices { id department { code } } errors { code } }
-}
-"""
 INSPECTION = "检查发现该主体的餐饮场所未取得公共场所卫生许可，属贵局职责，请依法处理。"
 
 
@@ -285,7 +280,7 @@ async def _entity_with_claims(api: Api, city: DemoCity, body: str) -> str:
     """A new 中山区 food business whose notices the district regulator (SP-XS, SP-CY) and the district
     health bureau (WS-CY) received; the health bureau claims its notice, the regulator does not."""
     data = registration(persons=[], uscc=new_code(body=body), businessScope="食品销售；餐饮服务")
-    payload = (await api.data(REGISTER, {"input": data}, city.tokens["district"]))["registerEntity"]
+    payload = (await api.data(REGISTER_FOR_ROUTING, {"input": data}, city.tokens["district"]))["registerEntity"]
     assert payload["errors"] == []
     [health] = [n["id"] for n in payload["notices"] if n["department"]["code"] == "WJ-210202"]
     claimed = await api.data(CLAIM, {"id": health}, city.tokens["district_health"])

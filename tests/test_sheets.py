@@ -11,14 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlmodel import col, select
 
-from models import Penalty
 from services.catalog.catalog_io import RowOutcome
 from services.platform import sheets
 from services.platform.db import Database
 from services.platform.errors import DomainError
-from services.platform.principal import Principal
 from services.records.record_columns import RecordKind
 from services.records.record_import import import_file
 from tests.conftest import DemoCity
@@ -26,6 +23,7 @@ from tests.support.audit import audit_count
 from tests.support.cli import manage
 from tests.support.departments import DISTRICT
 from tests.support.record_files import PENALTY_HEADER, penalty_row, write_csv, write_xlsx, write_xlsx_shared_strings
+from tests.support.record_import import stored_penalties
 
 SECOND_FACTS = "当事人销售超过保质期的预包装食品（第二批）"
 
@@ -40,19 +38,13 @@ def penalties(city: DemoCity) -> list[list[Any]]:
     ]
 
 
-async def stored(db: Database) -> dict[str, Penalty]:
-    async with db.session(Principal.system("sheets-test")) as session:
-        found = await session.scalars(select(Penalty).where(col(Penalty.document_number).startswith("中")))
-        return {p.document_number: p for p in found.all()}
-
-
 async def refused(db: Database, path: Path) -> DomainError:
     """The import refuses the file whole: nothing stored, nothing audited."""
     events = await audit_count(db)
     with pytest.raises(DomainError) as caught:
         await import_file(db, RecordKind.PENALTY, path, DISTRICT)
     assert caught.value.problems[0].field == "file"
-    assert await stored(db) == {} and await audit_count(db) == events
+    assert await stored_penalties(db) == {} and await audit_count(db) == events
     return caught.value
 
 
@@ -80,7 +72,7 @@ async def test_an_xlsx_with_more_shared_strings_than_the_limit_is_refused_and_on
     assert [(line.row, line.code) for line in report.lines if line.outcome is RowOutcome.REJECTED] == [
         (4, "INVALID_USCC")
     ]
-    assert (await stored(db))["中市监罚〔2026〕2 号"].facts == SECOND_FACTS
+    assert (await stored_penalties(db))["中市监罚〔2026〕2 号"].facts == SECOND_FACTS
 
 
 async def test_an_xlsx_as_openpyxl_writes_it_imports_under_the_real_limit(
@@ -144,7 +136,7 @@ async def test_the_command_line_says_where_the_damage_is_and_exits_2(
     assert done.returncode == 2, done.stdout + done.stderr
     said = "".join(done.stderr.split())  # the console wraps long lines
     assert "未导入" in said and "第3行" in said and "0xB0" in said
-    assert await stored(db) == {}
+    assert await stored_penalties(db) == {}
 
 
 def test_damaged_utf8_that_also_decodes_as_gb18030_is_refused_not_read_as_garbage() -> None:
@@ -165,6 +157,6 @@ async def test_a_gb18030_file_with_rare_characters_still_imports(db: Database, c
     path = write_csv(tmp_path / "处罚-GB18030.csv", PENALTY_HEADER, rows, "gb18030")
     report = await import_file(db, RecordKind.PENALTY, path, DISTRICT)
     assert (report.rows, report.created, report.rejected) == (4, 3, 1)
-    penalty = (await stored(db))["中市监罚〔2026〕4 号"]
+    penalty = (await stored_penalties(db))["中市监罚〔2026〕4 号"]
     assert (penalty.facts, penalty.legal_representative) == (facts, "刘䶮")
-    assert (await stored(db))["中市监罚〔2026〕2 号"].facts == SECOND_FACTS
+    assert (await stored_penalties(db))["中市监罚〔2026〕2 号"].facts == SECOND_FACTS

@@ -10,7 +10,6 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import aiohttp
-import httpx
 import pytest
 from sqlalchemy import func, text
 from sqlmodel import col, select
@@ -24,6 +23,7 @@ from services.platform.db import Database
 from services.platform.principal import Principal
 from services.registry import uscc
 from tests.conftest import BACKEND, DemoCity
+from tests.support.api import server_data
 from tests.support.browser import serve
 from tests.support.entities import new_code, registration
 
@@ -103,20 +103,11 @@ async def newest_notice_id(db: Database) -> str:
         return str(await session.scalar(select(func.max(col(Notice.id)))) or 0)
 
 
-async def post(base: str, token: str, query: str, variables: dict[str, Any]) -> dict[str, Any]:
-    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-        response = await client.post(
-            "/graphql", json={"query": query, "variables": variables}, headers={"Authorization": f"Bearer {token}"}
-        )
-    data: dict[str, Any] = response.json()["data"]
-    return data
-
-
 async def register(base: str, token: str, region: str = "210202", scope: str = FOOD) -> dict[str, Any]:
     body = "".join(secrets.choice(uscc.ALPHABET) for _ in range(8))  # a new entity each time
     data = registration(persons=[], uscc=new_code(region, body), regionCode=region, businessScope=scope)
     data["address"] = "辽宁省大连市某路 1 号"
-    payload: dict[str, Any] = (await post(base, token, REGISTER, {"input": data}))["registerEntity"]
+    payload: dict[str, Any] = (await server_data(base, token, REGISTER, {"input": data}))["registerEntity"]
     assert payload["errors"] == [], payload
     payload["uscc"] = data["uscc"]
     return payload
@@ -160,7 +151,7 @@ async def test_a_forwarded_notice_reaches_the_receiving_department(server: str, 
     (health_notice,) = pushed_to(pushed, "WJ-210202")
     async with following(server, city.tokens["city_health"], after=await newest_notice_id(db)) as city_health:
         variables = {"id": health_notice, "to": "WJ-210200", "reason": "应由市级承接"}
-        forwarded = (await post(server, city.tokens["district_health"], FORWARD, variables))["forwardNotice"]
+        forwarded = (await server_data(server, city.tokens["district_health"], FORWARD, variables))["forwardNotice"]
         assert forwarded["errors"] == []
         heard = await city_health.notice()
         assert heard["id"] == forwarded["notice"]["id"]

@@ -14,6 +14,7 @@ CSRF = re.compile(r'name="csrftoken" value="([^"]+)"')
 
 async def csrf(client: httpx.AsyncClient, path: str) -> str:
     page = await client.get(path)
+    assert page.status_code == 200, (path, page.status_code)
     match = CSRF.search(page.text)
     assert match, f"no CSRF token on {path}"
     return match.group(1)

@@ -1,9 +1,11 @@
-"""Calling the GraphQL API as the tests do: a mutation's payload, and the statements a request costs."""
+"""Calling the GraphQL API as the tests do: a mutation's payload, a request to a running server, and the
+statements a request costs."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import httpx
 from sqlalchemy import event
 from sqlalchemy.engine import Connection
 
@@ -42,3 +44,13 @@ async def counted(api: Api, db: Database, token: str, document: str, first: int)
     finally:
         event.remove(db.engine.sync_engine, "before_cursor_execute", count)
     return len(statements), data
+
+
+async def server_data(base: str, token: str, document: str, variables: dict[str, Any]) -> dict[str, Any]:
+    """The `data` of a GraphQL request to the server running at `base` (the browser and subscription tests)."""
+    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+        response = await client.post(
+            "/graphql", json={"query": document, "variables": variables}, headers={"Authorization": f"Bearer {token}"}
+        )
+    data: dict[str, Any] = response.json()["data"]
+    return data

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import openpyxl
+
+from tests.support import record_files
 
 HEADER = [
     "事项代码", "事项名称", "监管模式", "设定依据", "负责条线", "审批层级", "承接部门",
@@ -66,8 +67,4 @@ def write_xlsx(path: Path, rows: list[list[Any]], header: list[str] = HEADER) ->
 
 
 def write_csv(path: Path, rows: list[list[Any]], encoding: str, header: list[str] = HEADER) -> Path:
-    with path.open("w", encoding=encoding, newline="") as out:
-        writer = csv.writer(out)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
+    return record_files.write_csv(path, header, rows, encoding)

@@ -17,6 +17,18 @@ mutation Register($input: RegisterEntityInput!) {
 }
 """
 
+# What the notice tests read back: the entity and the notices its registration raised.
+REGISTER_FOR_NOTICES = """
+mutation($input: RegisterEntityInput!) {
+  registerEntity(input: $input) { entity { uscc } notices { id matter { code } department { code } } errors { code } }
+}
+"""
+REGISTER_FOR_ROUTING = """
+mutation($input: RegisterEntityInput!) {
+  registerEntity(input: $input) { entity { uscc } notices { id department { code } } errors { code } }
+}
+"""
+
 
 def new_code(region: str = "210202", body: str = "MA0QW3R8", type_digit: str = "1") -> str:
     return uscc.compose("9", type_digit, region, body)
