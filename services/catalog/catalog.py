@@ -12,10 +12,9 @@ from sqlmodel import col, select
 
 from models import Department, SupervisionMatter
 from models.enums import ApprovalLevel, DepartmentLevel, MatterMode
-from models.types import utcnow
-from services.platform import audit
 from services.platform.access import principal_of, require_authenticated, require_maintainer
-from services.platform.errors import Collector, Expect, check_expectation
+from services.platform.errors import Collector, Expect
+from services.platform.upsert import upsert
 
 _CODE = re.compile(r"^[A-Za-z0-9_.-]{2,32}$")
 _INDUSTRY = re.compile(r"^[A-T](\d{2}|\d{3}|\d{4})?$")
@@ -96,9 +95,6 @@ async def upsert_supervision_matter(
     handling = await _handling_department(session, data, line, problems)
     problems.raise_if_any()
 
-    matter = await session.scalar(select(SupervisionMatter).where(col(SupervisionMatter.code) == code))
-    check_expectation(expect, matter is not None, "监管事项", code, "code")
-    before = audit.snapshot(matter, exclude=("id", "updated_at")) if matter else None
     values = {
         "name": name,
         "mode": data.mode,
@@ -113,18 +109,18 @@ async def upsert_supervision_matter(
         "effective_from": data.effective_from,
         "effective_to": data.effective_to,
     }
-    if matter is None:
-        matter = SupervisionMatter(code=code, **values)  # type: ignore[arg-type]
-        session.add(matter)
-    else:
-        for key, value in values.items():
-            setattr(matter, key, value)
-    after = audit.snapshot(matter, exclude=("id", "updated_at"))
-    if before != after:
-        matter.updated_at = utcnow()
-        await session.flush()
-        await audit.record(session, "matter.upserted", "SupervisionMatter", code, before, after)
-    return matter
+    done = await upsert(
+        session,
+        SupervisionMatter,
+        {"code": code},
+        values,
+        expect=expect,
+        label="监管事项",
+        action="matter.upserted",
+        exclude=("id", "updated_at"),
+        stamp="updated_at",
+    )
+    return done.row
 
 
 def in_force(effective_from: date, effective_to: date | None, on: date) -> bool:

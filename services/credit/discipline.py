@@ -21,12 +21,11 @@ from sqlmodel import col, select
 
 from models import DisciplineMeasure, Listing, MarketEntity
 from models.enums import DisciplineLevel, ListingKind
-from models.types import utcnow
 from services.credit.listing_rules import standing_on
-from services.platform import audit
 from services.platform.access import UNRESTRICTED, principal_of, require_authenticated, require_maintainer
 from services.platform.clock import today
-from services.platform.errors import Collector, DomainError, Expect, check_expectation
+from services.platform.errors import Collector, DomainError, Expect
+from services.platform.upsert import upsert
 from services.registry import uscc
 
 _CODE = re.compile(r"^[A-Za-z0-9_.-]{2,32}$")
@@ -122,24 +121,20 @@ async def upsert_discipline_measure(
             problems.add("INVALID_TEXT", f"{what}含有空字符（\\x00）", name_of)
     problems.raise_if_any()
 
-    measure = await session.scalar(select(DisciplineMeasure).where(col(DisciplineMeasure.code) == code))
-    check_expectation(expect, measure is not None, "惩戒措施", code, "code")
-    exclude = ("id", "created_at", "updated_at")
-    before = audit.snapshot(measure, exclude=exclude) if measure is not None else None
     values: dict[str, object] = {"name": name, "listing_kind": data.listing_kind, "legal_basis": basis,
                                  "applied_by": applied_by, "active": data.active}  # fmt: skip
-    if measure is None:
-        measure = DisciplineMeasure(code=code, **values)  # type: ignore[arg-type]
-        session.add(measure)
-    else:
-        for key, new in values.items():
-            setattr(measure, key, new)
-    after = audit.snapshot(measure, exclude=exclude)
-    if before != after:
-        measure.updated_at = utcnow()
-        await session.flush()
-        await audit.record(session, "discipline_measure.upserted", "DisciplineMeasure", code, before, after)
-    return measure, before is None
+    done = await upsert(
+        session,
+        DisciplineMeasure,
+        {"code": code},
+        values,
+        expect=expect,
+        label="惩戒措施",
+        action="discipline_measure.upserted",
+        exclude=("id", "created_at", "updated_at"),
+        stamp="updated_at",
+    )
+    return done.row, done.created
 
 
 async def list_measures(

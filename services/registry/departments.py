@@ -11,9 +11,9 @@ from sqlmodel import col, select
 
 from models import Department, Region
 from models.enums import DepartmentLevel, RegionLevel
-from services.platform import audit
 from services.platform.access import principal_of, require_authenticated, require_maintainer
-from services.platform.errors import Collector, DomainError, Expect, check_expectation
+from services.platform.errors import Collector, DomainError, Expect
+from services.platform.upsert import upsert
 
 _CODE = re.compile(r"^[A-Za-z0-9_-]{2,32}$")
 _LINE = re.compile(r"^[A-Z][A-Z0-9_]{0,15}$")
@@ -54,29 +54,17 @@ async def upsert_department(
         )
     problems.raise_if_any()
 
-    department = await session.scalar(select(Department).where(col(Department.code) == code))
-    check_expectation(expect, department is not None, "部门", code, "code")
-    before = audit.snapshot(department, exclude=("id",)) if department else None
-    if department is None:
-        department = Department(
-            code=code,
-            name=name,
-            level=data.level,
-            region_code=region_code,
-            is_registration_authority=data.is_registration_authority,
-            line=line,
-        )
-        session.add(department)
-    else:
-        department.name, department.level = name, data.level
-        department.region_code = region_code
-        department.is_registration_authority = data.is_registration_authority
-        department.line = line
-    after = audit.snapshot(department, exclude=("id",))
-    if before != after:
-        await session.flush()
-        await audit.record(session, "department.upserted", "Department", code, before, after)
-    return department, before is None
+    values = {
+        "name": name,
+        "level": data.level,
+        "region_code": region_code,
+        "is_registration_authority": data.is_registration_authority,
+        "line": line,
+    }
+    done = await upsert(
+        session, Department, {"code": code}, values, expect=expect, label="部门", action="department.upserted"
+    )
+    return done.row, done.created
 
 
 async def list_departments(

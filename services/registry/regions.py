@@ -11,9 +11,9 @@ from sqlmodel import col, select
 
 from models import Region
 from models.enums import RegionLevel
-from services.platform import audit
 from services.platform.access import principal_of, require_authenticated, require_maintainer
-from services.platform.errors import Collector, Expect, check_expectation
+from services.platform.errors import Collector, Expect
+from services.platform.upsert import upsert
 
 _CODE = re.compile(r"^[1-9]\d{5}$")
 _RANK = {RegionLevel.PROVINCE: 0, RegionLevel.CITY: 1, RegionLevel.DISTRICT: 2}
@@ -55,19 +55,17 @@ async def upsert_region(session: AsyncSession, data: RegionInput, expect: Expect
             problems.add("INVALID_PARENT", "上级行政区划的层级必须高于本级", "parentCode")
     problems.raise_if_any()
 
-    region = await session.get(Region, code)
-    check_expectation(expect, region is not None, "行政区划", code, "code")
-    before = audit.snapshot(region) if region else None
-    if region is None:
-        region = Region(code=code, name=name, level=level, parent_code=parent_code)
-        session.add(region)
-    else:
-        region.name, region.parent_code = name, parent_code
-    after = audit.snapshot(region)
-    if before != after:
-        await session.flush()
-        await audit.record(session, "region.upserted", "Region", code, before, after)
-    return region, before is None
+    done = await upsert(
+        session,
+        Region,
+        {"code": code},
+        {"name": name, "level": level, "parent_code": parent_code},
+        expect=expect,
+        label="行政区划",
+        action="region.upserted",
+        exclude=(),
+    )
+    return done.row, done.created
 
 
 async def regions_by_codes(session: AsyncSession, codes: Sequence[str]) -> list[Region | None]:

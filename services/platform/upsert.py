@@ -1,0 +1,69 @@
+"""The audited upsert: one catalog row by its natural key, inserted or updated from values a
+service has already checked, with an audit event when (and only when) it changed."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import SQLModel, col, select
+
+from models.types import utcnow
+from services.platform import audit
+from services.platform.errors import Expect, check_expectation
+
+M = TypeVar("M", bound=SQLModel)
+
+
+@dataclass(frozen=True)
+class Upserted(Generic[M]):
+    row: M
+    created: bool
+    changed: bool
+
+
+async def upsert(
+    session: AsyncSession,
+    model: type[M],
+    key: Mapping[str, Any],
+    values: Mapping[str, Any],
+    *,
+    expect: Expect,
+    label: str,
+    action: str,
+    exclude: tuple[str, ...] = ("id",),
+    stamp: str | None = None,
+) -> Upserted[M]:
+    """Find the row of `model` whose `key` columns hold the given values; create it from `key`
+    and `values`, or set `values` on it.
+
+    `expect` is checked first (a create form must not overwrite, an edit form must not create;
+    `label` names the thing in that message, and the key's first column is the field blamed).
+    The audit event `action` carries the row before and after, leaving out `exclude` (the
+    surrogate id and timestamps, which would make every save look like a change); an upsert that
+    changes nothing writes no event. `stamp` names a timestamp column set to now when the row
+    changed.
+    """
+    query = select(model)
+    for column, value in key.items():
+        query = query.where(col(getattr(model, column)) == value)
+    row = await session.scalar(query)
+    object_id = ":".join(str(value) for value in key.values())
+    check_expectation(expect, row is not None, label, object_id, next(iter(key)))
+    before = audit.snapshot(row, exclude=exclude) if row is not None else None
+    if row is None:
+        row = model(**key, **values)
+        session.add(row)
+    else:
+        for column, value in values.items():
+            setattr(row, column, value)
+    after = audit.snapshot(row, exclude=exclude)
+    changed = before != after
+    if changed:
+        if stamp is not None:
+            setattr(row, stamp, utcnow())
+        await session.flush()
+        await audit.record(session, action, model.__name__, object_id, before, after)
+    return Upserted(row, before is None, changed)
