@@ -1,7 +1,7 @@
 """The admin pages at /admin: starlette-admin, in Chinese, writing only through services/.
 
-Adding a catalog page is one ServiceView subclass in admin_ui/views/ and one line
-in `build_admin`.
+Adding a catalog page kept by an audited upsert is one UpsertView declaration
+(admin_ui.upsert_view) in admin_ui/views/ and one line in `build_admin`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from admin_ui.base import ServiceView
 from admin_ui.views.accounts import ApiTokenView, TokenCreateView, UserView
 from admin_ui.views.audit_log import AuditEventView
 from admin_ui.views.calendar import CalendarDayView
-from admin_ui.views.catalog import DepartmentView, RegionView
 from admin_ui.views.catalog_files import CatalogFilesView
 from admin_ui.views.catalog_gaps import CatalogGapsView
 from admin_ui.views.catalog_versions import CatalogVersionView
@@ -29,6 +28,7 @@ from admin_ui.views.duty_catalog import SupervisionMatterView
 from admin_ui.views.inbox import NoticeInboxView
 from admin_ui.views.record_import import RecordImportView
 from admin_ui.views.referrals import ReferralInboxView
+from admin_ui.views.regions_departments import DepartmentView, RegionView
 from admin_ui.views.registry import EntityView
 from admin_ui.views.risk_parameters import RiskParametersView
 from services.platform.db import Database

@@ -16,12 +16,12 @@ from starlette_admin.views import CustomView
 from admin_ui.auth import principal_of_request
 from admin_ui.base import ServiceView, choice, form_errors, run_as, value_of
 from admin_ui.export import CSV
-from admin_ui.labels import choices, label
 from models import ApiToken, Department, User
 from models.enums import Role
 from services.accounts.tokens import create_token, revoke_tokens
 from services.accounts.users import UserInput, create_user, update_user
 from services.platform.access import may_maintain
+from services.platform.labels import choices, label
 
 
 async def _department(request: Request, obj: Any) -> Department | None:

@@ -7,10 +7,10 @@ from starlette.responses import Response
 from starlette_admin.routing import route
 from starlette_admin.views import CustomView
 
-from admin_ui.labels import label
 from models.enums import EntityStatus, RiskColour
 from services.analysis.dashboard import entity_counts
 from services.notices.inbox import inbox_counts
+from services.platform.labels import label
 
 
 class DashboardView(CustomView):

@@ -12,12 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette_admin import BaseField
 
-from admin_ui.labels import label
 from models import Complaint, License, Penalty
 from models.enums import ListingKind
 from services.credit.listing_rules import stands
 from services.credit.listings import escalation_due_on, is_due_for_escalation, listings_of_entities
 from services.platform.clock import today
+from services.platform.labels import label
 from services.records.records import LONG_TERM, Record, records_of_entities
 from services.registry.departments import departments_by_ids
 

@@ -11,7 +11,6 @@ from starlette_admin import BaseField, DateField, DateTimeField, DecimalField, E
 
 from admin_ui.base import ServiceView
 from admin_ui.export import CSV
-from admin_ui.labels import choices, label
 from admin_ui.views.entity_records import (
     ComplaintsField,
     LicensesField,
@@ -26,6 +25,7 @@ from models import Department, MarketEntity
 from models.enums import DataQualityIssue, EntityStatus, EntityType, RiskColour
 from services.credit.risk import assess
 from services.platform.clock import today
+from services.platform.labels import choices, label
 from services.registry.persons import links_of
 from services.registry.registry import EntityFilter, entity_conditions
 

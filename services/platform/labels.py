@@ -149,6 +149,11 @@ def labels_of(enum: type[E]) -> dict[E, str]:
     return {member: label(member) for member in enum}
 
 
+def choices(enum: type[Enum]) -> list[tuple[str, str]]:
+    """(value, label) pairs for a select, in the enum's order."""
+    return [(member.value, label(member)) for member in enum]
+
+
 # What pushed a notice (Notice.reason).
 NOTICE_REASONS = {
     "REGISTERED": "设立登记",
