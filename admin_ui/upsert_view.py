@@ -78,6 +78,10 @@ class UpsertView(ServiceView):
 
     def __init__(self) -> None:
         super().__init__(self.model)
+        if self._pk_coerce is object:
+            # sqlmodel's AutoString names no Python type, so starlette-admin would call
+            # object(pk) and fail on every edit page of a row keyed by text (regions).
+            self._pk_coerce = str
         self._readers = form_readers(self.form)
 
     async def repr(self, obj: Any, request: Request) -> str:

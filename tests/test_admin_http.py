@@ -254,3 +254,60 @@ async def test_a_maintainer_keeps_the_duty_catalog_in_the_admin(api: Api, city: 
     query = "{ supervisionMatters { code keywords } }"
     matters = (await api.data(query, token=city.tokens["maintainer"]))["supervisionMatters"]
     assert {"code": "XD-CP", "keywords": ["消毒产品生产", "消毒剂生产"]} in matters
+
+
+async def test_the_catalog_edit_pages_keep_the_code_and_audit_only_a_change(
+    api: Api, city: DemoCity, db: Database
+) -> None:
+    from sqlmodel import col, select
+
+    from models import Department, DisciplineMeasure, Region, SupervisionMatter
+    from services.platform.principal import Principal
+    from tests.helpers import audit_count, last_audit
+
+    client = api.client
+    await sign_in(client, "admin", city.report.logins[0].password)
+    async with db.session(Principal.system()) as session:
+        region = await session.get(Region, "210202")
+        department = await session.scalar(select(Department).where(col(Department.code) == "WJ-210202"))
+        matter = await session.scalar(select(SupervisionMatter).order_by(col(SupervisionMatter.code)).limit(1))
+        measure = await session.scalar(select(DisciplineMeasure).order_by(col(DisciplineMeasure.code)).limit(1))
+        assert region and department and matter and measure
+        pages: list[tuple[str, object, str, dict[str, str]]] = [
+            ("region", region.code, region.code, {"name": region.name, "parent_code": region.parent_code or ""}),
+            ("department", department.id, department.code, {
+                "name": department.name, "level": department.level.value, "region_code": department.region_code,
+                "is_registration_authority": "on" if department.is_registration_authority else "",
+                "line": department.line or ""}),
+            ("supervision-matter", matter.id, matter.code, {
+                "name": matter.name, "mode": matter.mode.value, "line": matter.line,
+                "approval_level": matter.approval_level.value, "keywords": "；".join(matter.keywords),
+                "entry_codes": "；".join(matter.entry_codes), "industry_codes": "；".join(matter.industry_codes),
+                "claim_deadline_days": str(matter.claim_deadline_days), "legal_basis": matter.legal_basis,
+                "effective_from": matter.effective_from.isoformat(),
+                "effective_to": matter.effective_to.isoformat() if matter.effective_to else "",
+                "handling_department_code": ""}),
+            ("discipline-measure", measure.id, measure.code, {
+                "name": measure.name, "listing_kind": measure.listing_kind.value, "legal_basis": measure.legal_basis,
+                "applied_by": measure.applied_by, "active": "on" if measure.active else ""}),
+        ]  # fmt: skip
+        if matter.handling_department_id is not None:
+            handling = await session.get(Department, matter.handling_department_id)
+            assert handling is not None
+            pages[2][3]["handling_department_code"] = handling.code
+    for key, pk, code, form in pages:
+        edit = f"/admin/{key}/edit?pk={pk}"
+        # The code is the row's name everywhere else: the edit form does not offer it.
+        page = await client.get(edit)
+        assert page.status_code == 200 and 'name="code"' not in page.text, key
+        events = await audit_count(db)
+        same = await client.post(edit, data={**form, "csrftoken": await _csrf(client, edit)})
+        assert same.status_code in (302, 303), key
+        assert await audit_count(db) == events, f"{key}: an unchanged save is not a change"
+        renamed = {**form, "name": f"{form['name']}（改）", "code": "CHANGED-CODE"}
+        saved = await client.post(edit, data={**renamed, "csrftoken": await _csrf(client, edit)})
+        assert saved.status_code in (302, 303), key
+        assert await audit_count(db) == events + 1
+        event = await last_audit(db)
+        assert event.object_id == code and event.after is not None and event.after["name"] == renamed["name"]
+        assert renamed["name"] in await _list(client, key, q=code)
