@@ -1,4 +1,5 @@
-"""GraphQL enums: the glossary's code lists, registered with strawberry in place."""
+"""GraphQL enums: the glossary's code lists, registered with strawberry in place; where a
+description names every value, the names are the labels of services.platform.labels."""
 
 import strawberry
 
@@ -27,6 +28,7 @@ from models.enums import (
     Role,
 )
 from services.credit.referrals import ReferralDirection
+from services.platform.labels import listed
 from services.platform.principal import PrincipalKind
 from services.records.records import RecordOutcome
 
@@ -34,10 +36,10 @@ strawberry.enum(RegionLevel, description="行政区划层级 / GB/T 2260 level."
 strawberry.enum(DepartmentLevel, description="部门层级（两级使用）/ City or district department.")
 strawberry.enum(EntityType, description="市场主体类型 / Kind of market entity.")
 strawberry.enum(
-    EntityStatus, description="登记状态：存续、吊销、注销 / Registration status: active, revoked, deregistered."
+    EntityStatus, description=f"登记状态：{listed(EntityStatus)} / Registration status: active, revoked, deregistered."
 )
 strawberry.enum(
-    PersonRole, description="人员角色：法定代表人、股东、董监高 / Legal representative, shareholder or executive."
+    PersonRole, description=f"人员角色：{listed(PersonRole)} / Legal representative, shareholder or executive."
 )
 strawberry.enum(
     DataQualityIssue, description="数据质量问题 / Why a registry row is on the maintainers' data-quality list."
@@ -52,30 +54,30 @@ strawberry.enum(FeedbackKind, description="反馈：已取得许可、审批中�
 strawberry.enum(PrincipalKind, description="调用方类型 / Kind of caller.")
 strawberry.enum(
     LicenseCategory,
-    description="许可类别：普通、特许、认可、核准、登记、其他（双公示代码 01–06）/ License category, codes 01–06.",
+    description=f"许可类别：{listed(LicenseCategory)}（双公示代码 01–06）/ License category, codes 01–06.",
 )
 strawberry.enum(PenaltyCategory, description="处罚类别（2021 年修订后的行政处罚法）/ Penalty category.")
 strawberry.enum(
-    RecordStatus, description="记录状态：有效、已吊销、已撤销、已信用修复 / Effective, revoked, withdrawn, repaired."
+    RecordStatus, description=f"记录状态：{listed(RecordStatus)} / Effective, revoked, withdrawn, repaired."
 )
 strawberry.enum(ComplaintCategory, description="12345 投诉类别 / Hotline complaint category.")
 strawberry.enum(RecordOutcome, description="新增、更正或无变化 / Created, updated (corrected) or unchanged.")
 strawberry.enum(Role, description="角色：部门或目录维护人员 / A department's or a maintainer's.")
-strawberry.enum(ListingKind, description="名录：经营异常名录、严重违法失信名单 / Abnormal-operation or serious list.")
+strawberry.enum(ListingKind, description=f"名录：{listed(ListingKind)} / Abnormal-operation or serious list.")
 strawberry.enum(
     ListingReason,
     description="列入事由：经营异常名录的四项法定事由，或严重违法失信行为 / Why an entity is listed.",
 )
-strawberry.enum(RemovalReason, description="移出事由：已改正、信用修复、期满 / Cured, credit repair, expiry.")
+strawberry.enum(RemovalReason, description=f"移出事由：{listed(RemovalReason)} / Cured, credit repair, expiry.")
 strawberry.enum(
     DisciplineLevel,
     description="联合惩戒：无、限制（经营异常名录）、禁止（严重违法失信名单）/ None, restricted, banned.",
 )
 strawberry.enum(
     ReferralReason,
-    description="联动告知事由：许可证件被吊销、检查发现其他部门职责内的问题、列入经营异常名录将满三年、其他 / Why.",
+    description=f"联动告知事由：{listed(ReferralReason)} / Why.",
 )
-strawberry.enum(ReferralStatus, description="联动告知状态：已发送、已签收、已办结 / Sent, acknowledged, handled.")
+strawberry.enum(ReferralStatus, description=f"联动告知状态：{listed(ReferralStatus)} / Sent, acknowledged, handled.")
 strawberry.enum(RiskColour, description="四色警示：绿、黄、红、黑 / The four-colour risk rating, least severe first.")
 strawberry.enum(ReferralDirection, description="本部门发出的或收到的 / Sent by or received by the department.")
 

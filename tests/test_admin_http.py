@@ -17,6 +17,8 @@ async def test_sign_in_and_out(api: Api, city: DemoCity) -> None:
     assert "用户名或密码错误" in wrong.text
     home = await sign_in(client, "admin", city.report.logins[0].password)
     assert home.status_code == 200 and "法人库概况" in home.text and "演示维护人员" in home.text
+    # The entity statuses by their glossary names (a record's REVOKED is 已吊销, an entity's 吊销).
+    assert re.search(r"存续</th>\s*<th[^>]*>吊销</th>\s*<th[^>]*>注销</th>", home.text)
     token = await csrf(client, "/admin/")
     await client.post("/admin/logout", data={"csrftoken": token})
     assert (await client.get("/admin/")).status_code in (302, 303)

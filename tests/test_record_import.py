@@ -483,3 +483,13 @@ async def test_a_license_moved_by_a_corrected_file_re_rates_the_entity_it_left(
     colours = {uscc: stored for _, uscc, stored in rows}
     assert colours == {uscc: assessed[int(i or 0)].colour for i, uscc, _ in rows}, "stored as assessed, both"
     assert colours[first] is RiskColour.YELLOW, "the revoking penalty stays; the license it revoked has gone"
+
+
+async def test_the_license_category_codes_are_not_penalty_categories(
+    db: Database, city: DemoCity, tmp_path: Path
+) -> None:
+    # 01–06 are the 双公示 codes of 许可类别 only: a penalty's "06" is not 其他.
+    rows = [penalty_row(city.zhongshan[0], 类别="06")]
+    report = await run(db, write_csv(tmp_path / "处罚-06.csv", PENALTY_HEADER, rows))
+    assert outcomes(report) == {2: RowOutcome.REJECTED}
+    assert await stored_penalties(db) == {}

@@ -7,7 +7,7 @@ from starlette.responses import Response
 from starlette_admin.routing import route
 from starlette_admin.views import CustomView
 
-from models.enums import EntityStatus, RiskColour
+from models.enums import EntityStatus, NoticeStatus, RiskColour
 from services.analysis.dashboard import entity_counts
 from services.notices.inbox import inbox_counts
 from services.platform.labels import label
@@ -31,6 +31,7 @@ class DashboardView(CustomView):
                 "counts": counts,
                 "total": sum(row.total for row in counts),
                 "notices": await inbox_counts(request.state.session),
+                "notice_statuses": {status.value: label(status) for status in NoticeStatus},
                 "inbox_url": str(request.url_for("admin:notice-inbox")),
             },
         )

@@ -15,9 +15,11 @@ from starlette_admin.routing import route
 from starlette_admin.views import CustomView
 
 from admin_ui.auth import principal_of_request
+from models.enums import LicenseCategory
 from services.catalog.catalog_io import OUTCOME_LABELS, RowOutcome
 from services.platform.db import Database
 from services.platform.errors import DomainError
+from services.platform.labels import listed
 from services.records import record_import
 from services.records.record_columns import COLUMNS, KIND_LABELS, RecordKind
 from services.records.record_import_report import MAX_KEPT_LINES, ImportReport
@@ -64,6 +66,7 @@ class RecordImportView(CustomView):
                 "maintainer": principal.is_maintainer,
                 "departments": departments,
                 "outcomes": [(o.value, OUTCOME_LABELS[o]) for o in RowOutcome],
+                "license_categories": listed(LicenseCategory),
                 "max_mb": record_import.UPLOAD_MAX_BYTES // (1024 * 1024),
                 "page_lines": PAGE_LINES,
                 "max_lines": MAX_KEPT_LINES,

@@ -47,7 +47,7 @@ async def _risk(request: Request, obj: Any) -> str:
     """Today's colour explained: each rule that held, with the records behind it."""
     assessed = (await assess(request.state.session, [obj.id], today()))[obj.id]
     if not assessed.reasons:
-        return "绿色：无警示规则成立"
+        return f"{label(RiskColour.GREEN)}：无警示规则成立"
     lines = []
     for reason in assessed.reasons:
         evidence = "；".join(item.text for item in reason.evidence[:10])
