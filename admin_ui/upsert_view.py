@@ -20,6 +20,7 @@ from admin_ui.base import ServiceView, choice, value_of
 from admin_ui.export import CSV
 from services.catalog.catalog_io import split_items
 from services.platform.errors import Expect
+from services.platform.upsert import Upserted
 
 Reader = Callable[[dict[str, Any], str], Any]
 
@@ -70,7 +71,7 @@ class UpsertView(ServiceView):
 
     model: Any
     form: ClassVar[type]
-    upsert: ClassVar[Callable[[AsyncSession, Any, Expect], Awaitable[Any]]]
+    upsert: ClassVar[Callable[[AsyncSession, Any, Expect], Awaitable[Upserted[Any]]]]
     exclude_fields_from_edit = ["code"]
     fields_default_sort = ["code"]
     exporters = CSV
@@ -92,8 +93,7 @@ class UpsertView(ServiceView):
         entered = self.form(code=code, **values)
         upsert = type(self).upsert
         done = await self.change(request, lambda session: upsert(session, entered, expect))
-        # Some services answer (row, created); the page needs the row.
-        return done[0] if isinstance(done, tuple) else done
+        return done.row
 
     async def create(self, request: Request, data: dict[str, Any]) -> Any:
         return await self._save(request, value_of(data, "code"), data, Expect.NEW)

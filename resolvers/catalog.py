@@ -38,7 +38,7 @@ class UpsertRegionResult:
 async def upsert_region(info: GqlInfo, input: UpsertRegionInput) -> UpsertRegionResult:
     data = region_service.RegionInput(input.code, input.name, input.parent_code)
     outcome, errors = await mutate(info.context, lambda session: region_service.upsert_region(session, data))
-    return UpsertRegionResult(outcome[0], outcome[1], []) if outcome else UpsertRegionResult(None, False, errors)
+    return UpsertRegionResult(outcome.row, outcome.created, []) if outcome else UpsertRegionResult(None, False, errors)
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ async def upsert_department(info: GqlInfo, input: UpsertDepartmentInput) -> Upse
     outcome, errors = await mutate(info.context, lambda session: department_service.upsert_department(session, data))
     if outcome is None:
         return UpsertDepartmentResult(None, False, errors)
-    return UpsertDepartmentResult(outcome[0], outcome[1], [])
+    return UpsertDepartmentResult(outcome.row, outcome.created, [])
 
 
 async def supervision_matters(info: GqlInfo, effective_on: date | None = None) -> list[SupervisionMatter]:
@@ -93,7 +93,7 @@ async def upsert_supervision_matter(
         claim_deadline_days=input.claim_deadline_days,
         effective_to=input.effective_to,
     )
-    matter, errors = await mutate(
+    outcome, errors = await mutate(
         info.context, lambda session: catalog_service.upsert_supervision_matter(session, data)
     )
-    return UpsertSupervisionMatterResult(matter, errors)
+    return UpsertSupervisionMatterResult(outcome.row if outcome else None, errors)

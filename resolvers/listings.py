@@ -140,4 +140,4 @@ async def upsert_discipline_measure(
     )
     if outcome is None:
         return UpsertDisciplineMeasureResult(None, False, errors)
-    return UpsertDisciplineMeasureResult(outcome[0], outcome[1], [])
+    return UpsertDisciplineMeasureResult(outcome.row, outcome.created, [])

@@ -14,7 +14,7 @@ from models import Department, SupervisionMatter
 from models.enums import ApprovalLevel, DepartmentLevel, MatterMode
 from services.platform.access import principal_of, require_authenticated, require_maintainer
 from services.platform.errors import Collector, Expect
-from services.platform.upsert import upsert
+from services.platform.upsert import Upserted, upsert
 
 _CODE = re.compile(r"^[A-Za-z0-9_.-]{2,32}$")
 _INDUSTRY = re.compile(r"^[A-T](\d{2}|\d{3}|\d{4})?$")
@@ -70,7 +70,7 @@ async def _handling_department(
 
 async def upsert_supervision_matter(
     session: AsyncSession, data: MatterInput, expect: Expect = Expect.ANY
-) -> SupervisionMatter:
+) -> Upserted[SupervisionMatter]:
     require_maintainer(principal_of(session))
     problems = Collector()
     code, name, line = data.code.strip(), data.name.strip(), data.line.strip().upper()
@@ -109,7 +109,7 @@ async def upsert_supervision_matter(
         "effective_from": data.effective_from,
         "effective_to": data.effective_to,
     }
-    done = await upsert(
+    return await upsert(
         session,
         SupervisionMatter,
         {"code": code},
@@ -120,7 +120,6 @@ async def upsert_supervision_matter(
         exclude=("id", "updated_at"),
         stamp="updated_at",
     )
-    return done.row
 
 
 def in_force(effective_from: date, effective_to: date | None, on: date) -> bool:

@@ -22,7 +22,7 @@ from sqlmodel import col, select
 from models import Department, SupervisionMatter
 from models.enums import ApprovalLevel, MatterMode
 from services.catalog.catalog import MatterInput, upsert_supervision_matter
-from services.platform import audit, sheets
+from services.platform import sheets
 from services.platform.access import principal_of, require_maintainer
 from services.platform.errors import DomainError, Forbidden, Problem, Unauthenticated
 from services.platform.labels import label, parse_label
@@ -246,16 +246,11 @@ def _field_name(api_field: str | None) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", api_field or "").lower().split(".")[0]
 
 
-def _snapshot(matter: SupervisionMatter) -> dict[str, Any]:
-    return audit.snapshot(matter, exclude=("id", "updated_at"))
-
-
-async def _stored(session: AsyncSession) -> tuple[dict[str, MatterInput], dict[str, dict[str, Any]]]:
-    """Every matter as an import row would state it, and as the audit log snapshots it."""
+async def _stored(session: AsyncSession) -> dict[str, MatterInput]:
+    """Every matter as an import row would state it."""
     matters = (await session.scalars(select(SupervisionMatter))).all()
     department_codes = await _department_codes(session, matters)
-    inputs = {m.code: _as_input(m, department_codes) for m in matters}
-    return inputs, {m.code: _snapshot(m) for m in matters}
+    return {m.code: _as_input(m, department_codes) for m in matters}
 
 
 async def _department_codes(session: AsyncSession, matters: Sequence[SupervisionMatter]) -> dict[int, str]:
@@ -290,7 +285,7 @@ async def import_catalog(session: AsyncSession, filename: str, data: bytes) -> I
     require_maintainer(principal_of(session))
     sheet = sheets.read_sheet(filename, data)
     layout = _layout(sheet.header)
-    inputs, snapshots = await _stored(session)
+    inputs = await _stored(session)
     seen: dict[str, int] = {}
     results: list[RowResult] = []
     for row in sheet.rows:
@@ -304,7 +299,7 @@ async def import_catalog(session: AsyncSession, filename: str, data: bytes) -> I
             results.append(RowResult(row.number, row_code, RowOutcome.REJECTED, tuple(reader.problems)))
             continue
         seen.setdefault(row_code, row.number)
-        results.append(await _apply(session, row.number, matter_input, snapshots.get(row_code), layout))
+        results.append(await _apply(session, row.number, matter_input, layout))
     return ImportReport(results, layout.ignored)
 
 
@@ -313,13 +308,10 @@ def _row_code(row: sheets.SheetRow, layout: _Layout) -> str:
     return value.isoformat() if isinstance(value, date) else value.strip()
 
 
-async def _apply(
-    session: AsyncSession, number: int, data: MatterInput, before: dict[str, Any] | None, layout: _Layout
-) -> RowResult:
+async def _apply(session: AsyncSession, number: int, data: MatterInput, layout: _Layout) -> RowResult:
     try:
         async with session.begin_nested():
-            matter = await upsert_supervision_matter(session, data)
-            after = _snapshot(matter)
+            done = await upsert_supervision_matter(session, data)
     except (Unauthenticated, Forbidden):
         raise
     except DomainError as error:
@@ -327,9 +319,9 @@ async def _apply(
     except IntegrityError:
         conflict = RowProblem("", "CONFLICT", "与同时进行的另一项修改冲突，本行未导入，请重新导入")
         return RowResult(number, data.code, RowOutcome.REJECTED, (conflict,))
-    if before is None:
+    if done.created:
         return RowResult(number, data.code, RowOutcome.CREATED)
-    return RowResult(number, data.code, RowOutcome.UPDATED if after != before else RowOutcome.UNCHANGED)
+    return RowResult(number, data.code, RowOutcome.UPDATED if done.changed else RowOutcome.UNCHANGED)
 
 
 def _row_problems(problems: Sequence[Problem], layout: _Layout) -> tuple[RowProblem, ...]:

@@ -25,7 +25,7 @@ from services.credit.listing_rules import standing_on
 from services.platform.access import UNRESTRICTED, principal_of, require_authenticated, require_maintainer
 from services.platform.clock import today
 from services.platform.errors import Collector, DomainError, Expect
-from services.platform.upsert import upsert
+from services.platform.upsert import Upserted, upsert
 from services.registry import uscc
 
 _CODE = re.compile(r"^[A-Za-z0-9_.-]{2,32}$")
@@ -103,8 +103,8 @@ class MeasureInput:
 
 async def upsert_discipline_measure(
     session: AsyncSession, data: MeasureInput, expect: Expect = Expect.ANY
-) -> tuple[DisciplineMeasure, bool]:
-    """One catalog entry by its code, audited when it changes; whether it was new."""
+) -> Upserted[DisciplineMeasure]:
+    """One catalog entry by its code, audited when it changes."""
     require_maintainer(principal_of(session))
     problems = Collector()
     code, name = data.code.strip(), data.name.strip()
@@ -123,7 +123,7 @@ async def upsert_discipline_measure(
 
     values: dict[str, object] = {"name": name, "listing_kind": data.listing_kind, "legal_basis": basis,
                                  "applied_by": applied_by, "active": data.active}  # fmt: skip
-    done = await upsert(
+    return await upsert(
         session,
         DisciplineMeasure,
         {"code": code},
@@ -134,7 +134,6 @@ async def upsert_discipline_measure(
         exclude=("id", "created_at", "updated_at"),
         stamp="updated_at",
     )
-    return done.row, done.created
 
 
 async def list_measures(

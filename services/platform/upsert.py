@@ -30,11 +30,13 @@ async def upsert(
     key: Mapping[str, Any],
     values: Mapping[str, Any],
     *,
-    expect: Expect,
-    label: str,
     action: str,
+    expect: Expect = Expect.ANY,
+    label: str = "",
     exclude: tuple[str, ...] = ("id",),
     stamp: str | None = None,
+    object_id: str | None = None,
+    department_code: str | None = None,
 ) -> Upserted[M]:
     """Find the row of `model` whose `key` columns hold the given values; create it from `key`
     and `values`, or set `values` on it.
@@ -43,14 +45,17 @@ async def upsert(
     `label` names the thing in that message, and the key's first column is the field blamed).
     The audit event `action` carries the row before and after, leaving out `exclude` (the
     surrogate id and timestamps, which would make every save look like a change); an upsert that
-    changes nothing writes no event. `stamp` names a timestamp column set to now when the row
-    changed.
+    changes nothing writes no event. A `{change}` in `action` reads "created" or "updated". The
+    event names the row by `object_id`, by default its key's values; `department_code` is the
+    department acted for (services.platform.audit.record). `stamp` names a timestamp column set
+    to now when the row changed.
     """
     query = select(model)
     for column, value in key.items():
         query = query.where(col(getattr(model, column)) == value)
     row = await session.scalar(query)
-    object_id = ":".join(str(value) for value in key.values())
+    if object_id is None:
+        object_id = ":".join(str(value) for value in key.values())
     check_expectation(expect, row is not None, label, object_id, next(iter(key)))
     before = audit.snapshot(row, exclude=exclude) if row is not None else None
     if row is None:
@@ -65,5 +70,8 @@ async def upsert(
         if stamp is not None:
             setattr(row, stamp, utcnow())
         await session.flush()
-        await audit.record(session, action, model.__name__, object_id, before, after)
+        change = "created" if before is None else "updated"
+        await audit.record(
+            session, action.format(change=change), model.__name__, object_id, before, after, department_code
+        )
     return Upserted(row, before is None, changed)

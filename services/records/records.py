@@ -31,6 +31,7 @@ from services.platform.access import principal_of, require_authenticated
 from services.platform.clock import today
 from services.platform.errors import Collector, DomainError, Forbidden, Problem
 from services.platform.money import parse_amount
+from services.platform.upsert import upsert
 from services.records import revocation
 from services.registry import uscc
 from services.registry.departments import get_department
@@ -339,25 +340,20 @@ async def _store(
     department: Department,
 ) -> tuple[R, RecordOutcome]:
     """Insert, update or leave alone the record under `key`; audited when it changes."""
-    found = await session.scalar(select(model).filter_by(**key))
-    exclude = ("id", "created_at", "updated_at")
-    before = audit.snapshot(found, exclude=exclude) if found is not None else None
-    if found is None:
-        found = model(**key, **values)
-        session.add(found)
-    else:
-        for name, value in values.items():
-            setattr(found, name, value)
-    after = audit.snapshot(found, exclude=exclude)
-    if before == after:
-        return found, RecordOutcome.UNCHANGED
-    found.updated_at = utcnow()
-    await session.flush()
-    outcome = RecordOutcome.CREATED if before is None else RecordOutcome.UPDATED
-    object_id = str(key.get("document_number") or key.get("reference"))
-    await audit.record(session, f"{label}.{outcome.value.lower()}", model.__name__, object_id, before, after,
-                       department.code)  # fmt: skip
-    return found, outcome
+    done = await upsert(
+        session,
+        model,
+        key,
+        values,
+        action=f"{label}.{{change}}",
+        exclude=("id", "created_at", "updated_at"),
+        stamp="updated_at",
+        object_id=str(key.get("document_number") or key.get("reference")),
+        department_code=department.code,
+    )
+    if not done.changed:
+        return done.row, RecordOutcome.UNCHANGED
+    return done.row, RecordOutcome.CREATED if done.created else RecordOutcome.UPDATED
 
 
 @dataclass(frozen=True)

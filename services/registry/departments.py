@@ -13,7 +13,7 @@ from models import Department, Region
 from models.enums import DepartmentLevel, RegionLevel
 from services.platform.access import principal_of, require_authenticated, require_maintainer
 from services.platform.errors import Collector, DomainError, Expect
-from services.platform.upsert import upsert
+from services.platform.upsert import Upserted, upsert
 
 _CODE = re.compile(r"^[A-Za-z0-9_-]{2,32}$")
 _LINE = re.compile(r"^[A-Z][A-Z0-9_]{0,15}$")
@@ -32,7 +32,7 @@ class DepartmentInput:
 
 async def upsert_department(
     session: AsyncSession, data: DepartmentInput, expect: Expect = Expect.ANY
-) -> tuple[Department, bool]:
+) -> Upserted[Department]:
     require_maintainer(principal_of(session))
     problems = Collector()
     code, name, region_code = data.code.strip(), data.name.strip(), data.region_code.strip()
@@ -61,10 +61,9 @@ async def upsert_department(
         "is_registration_authority": data.is_registration_authority,
         "line": line,
     }
-    done = await upsert(
+    return await upsert(
         session, Department, {"code": code}, values, expect=expect, label="部门", action="department.upserted"
     )
-    return done.row, done.created
 
 
 async def list_departments(

@@ -13,7 +13,7 @@ from models import Region
 from models.enums import RegionLevel
 from services.platform.access import principal_of, require_authenticated, require_maintainer
 from services.platform.errors import Collector, Expect
-from services.platform.upsert import upsert
+from services.platform.upsert import Upserted, upsert
 
 _CODE = re.compile(r"^[1-9]\d{5}$")
 _RANK = {RegionLevel.PROVINCE: 0, RegionLevel.CITY: 1, RegionLevel.DISTRICT: 2}
@@ -35,7 +35,7 @@ def level_of(code: str) -> RegionLevel:
     return RegionLevel.DISTRICT
 
 
-async def upsert_region(session: AsyncSession, data: RegionInput, expect: Expect = Expect.ANY) -> tuple[Region, bool]:
+async def upsert_region(session: AsyncSession, data: RegionInput, expect: Expect = Expect.ANY) -> Upserted[Region]:
     require_maintainer(principal_of(session))
     problems = Collector()
     code = data.code.strip()
@@ -55,7 +55,7 @@ async def upsert_region(session: AsyncSession, data: RegionInput, expect: Expect
             problems.add("INVALID_PARENT", "上级行政区划的层级必须高于本级", "parentCode")
     problems.raise_if_any()
 
-    done = await upsert(
+    return await upsert(
         session,
         Region,
         {"code": code},
@@ -65,7 +65,6 @@ async def upsert_region(session: AsyncSession, data: RegionInput, expect: Expect
         action="region.upserted",
         exclude=(),
     )
-    return done.row, done.created
 
 
 async def regions_by_codes(session: AsyncSession, codes: Sequence[str]) -> list[Region | None]:
