@@ -19,6 +19,9 @@ M = TypeVar("M", bound=SQLModel)
 
 @dataclass(frozen=True)
 class Upserted(Generic[M]):
+    """What an upsert did: the row as stored, whether it is new, whether anything changed
+    (and so was audited)."""
+
     row: M
     created: bool
     changed: bool
