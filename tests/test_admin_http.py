@@ -265,7 +265,7 @@ async def test_the_catalog_edit_pages_keep_the_code_and_audit_only_a_change(
 
     from models import Department, DisciplineMeasure, Region, SupervisionMatter
     from services.platform.principal import Principal
-    from tests.helpers import audit_count, last_audit
+    from tests.support.audit import audit_count, last_audit
 
     client = api.client
     await sign_in(client, "admin", city.report.logins[0].password)
@@ -303,13 +303,13 @@ async def test_the_catalog_edit_pages_keep_the_code_and_audit_only_a_change(
         page = await client.get(edit)
         assert page.status_code == 200 and 'name="code"' not in page.text, key
         events = await audit_count(db)
-        same = await client.post(edit, data={**form, "csrftoken": await _csrf(client, edit)})
+        same = await client.post(edit, data={**form, "csrftoken": await csrf(client, edit)})
         assert same.status_code in (302, 303), key
         assert await audit_count(db) == events, f"{key}: an unchanged save is not a change"
         renamed = {**form, "name": f"{form['name']}（改）", "code": "CHANGED-CODE"}
-        saved = await client.post(edit, data={**renamed, "csrftoken": await _csrf(client, edit)})
+        saved = await client.post(edit, data={**renamed, "csrftoken": await csrf(client, edit)})
         assert saved.status_code in (302, 303), key
         assert await audit_count(db) == events + 1
         event = await last_audit(db)
         assert event.object_id == code and event.after is not None and event.after["name"] == renamed["name"]
-        assert renamed["name"] in await _list(client, key, q=code)
+        assert renamed["name"] in await list_page(client, key, q=code)
