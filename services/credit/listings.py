@@ -26,9 +26,8 @@ from sqlmodel import col, select
 from models import Department, Listing, MarketEntity, Region
 from models.enums import DepartmentLevel, EntityStatus, ListingKind, ListingReason, RemovalReason
 from models.types import utcnow
-from services.credit import risk
 from services.credit.listing_rules import standing_on, stands
-from services.platform import audit
+from services.platform import audit, follow_on
 from services.platform.access import UNRESTRICTED, may_change, principal_of, require_authenticated
 from services.platform.clock import today
 from services.platform.errors import Collector, DomainError, Forbidden
@@ -225,7 +224,6 @@ async def list_entity(session: AsyncSession, data: ListInput) -> Listing:
         ) from error
     await audit.record(session, "listing.listed", "Listing", str(listing.id), None, _snapshot(listing, entity.uscc),
                        department.code)  # fmt: skip
-    await risk.rerate(session, {listing.entity_id}, "listing.listed")
     return listing
 
 
@@ -300,10 +298,11 @@ async def delist_entity(session: AsyncSession, data: DelistInput) -> Listing:
     }
     if not await conditional_update(session, Listing, listing.id, [col(Listing.removed_on).is_(None)], removal):
         raise DomainError("NOT_LISTED", f"“{entity.name}”已被移出{label(data.kind)}", "uscc")
+    # The conditional UPDATE went around the unit of work: it reports the entity it touched.
+    follow_on.mark(session, follow_on.ENTITIES, [listing.entity_id])
     await session.refresh(listing)
     await audit.record(session, "listing.removed", "Listing", str(listing.id), before, _snapshot(listing, entity.uscc),
                        department.code)  # fmt: skip
-    await risk.rerate(session, {listing.entity_id}, "listing.removed")
     return listing
 
 

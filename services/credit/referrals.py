@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import Select, func
@@ -21,7 +21,7 @@ from sqlmodel import col, select
 from models import Department, License, MarketEntity, Notice, Referral
 from models.enums import ReferralReason, ReferralStatus
 from models.types import UTCDateTime, utcnow
-from services.platform import audit
+from services.platform import audit, follow_on
 from services.platform.access import may_handle_notices, principal_of, require_authenticated
 from services.platform.db import insert_if_absent
 from services.platform.errors import Collector, DomainError, Forbidden
@@ -30,9 +30,7 @@ from services.platform.paging import Page, count_rows, keyset_page
 from services.platform.principal import Principal
 from services.platform.transitions import transition
 from services.records import records as record_rules
-
-if TYPE_CHECKING:
-    from services.records.revocation import Revocation
+from services.records.revocation import REVOCATIONS, Revocation
 
 _CURSOR = "referral"
 TEXT_LIMIT = 2000
@@ -342,6 +340,14 @@ async def refer_revocation(session: AsyncSession, revocation: Revocation) -> lis
             await audit.record(session, "referral.sent", "Referral", str(referral.id), None, after, source.code)
             sent.append(referral)
     return sent
+
+
+@follow_on.step("credit.refer_revocations", REVOCATIONS)
+async def _refer_revocations(session: AsyncSession, revocations: list[Revocation], _cause: str) -> None:
+    """Each license a transaction revoked refers, once it is reconciled (single records, batch
+    files and corrections alike)."""
+    for done in revocations:
+        await refer_revocation(session, done)
 
 
 async def licenses_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[License | None]:

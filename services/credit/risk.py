@@ -2,7 +2,9 @@
 
 - `assess`: the colour on a day, with every rule that held and its evidence (records).
 - `rerate`: the stored colour of a few entities brought up to date inside the transaction
-  that changed their records (a penalty, complaint, listing, removal or revocation).
+  that changed their records (a penalty, complaint, listing, removal or revocation); declared
+  as the last follow-on update (services.platform.follow_on), so it runs once before every
+  write transaction commits, for the entities it touched, with its first audited action as cause.
 - `recompute_all`: every entity re-rated as one set-based job, as the nightly run does
   (records age out of the window with no record arriving).
 
@@ -37,7 +39,7 @@ from services.credit.risk_rules import (
     revoked_license,
     rule_flags,
 )
-from services.platform import audit
+from services.platform import audit, follow_on
 from services.platform.access import principal_of, require_authenticated
 from services.platform.clock import today
 from services.platform.db import ids_filter, json_from_text
@@ -236,6 +238,22 @@ async def rerate(session: AsyncSession, entity_ids: Collection[int], cause: str)
     if changed:
         await _refresh_loaded(session, ids)
     return changed
+
+
+@follow_on.watch(follow_on.ENTITIES, License, Penalty, Complaint, Listing, MarketEntity)
+def _entities_touched(change: follow_on.Change) -> set[int]:
+    """The entities whose colour a write may change: a record's (before and after a correction
+    moved it), and an entity registered or whose registration status changed (吊销营业执照)."""
+    row = change.row
+    if isinstance(row, MarketEntity):
+        registered = change.how == "inserted" or (change.how == "updated" and "status" in change.changed)
+        return {row.id} if registered and row.id is not None else set()
+    return {row.entity_id, change.before("entity_id")}
+
+
+@follow_on.step("credit.rerate", follow_on.ENTITIES)
+async def _rerate_touched(session: AsyncSession, entity_ids: list[int], cause: str) -> None:
+    await rerate(session, entity_ids, cause)
 
 
 async def _refresh_loaded(session: AsyncSession, ids: set[int]) -> None:

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import SQLModel
 
-from services.platform import access
+from services.platform import access, follow_on
 from services.platform.principal import Principal
 
 _WRITE = "jianguan_write"
@@ -94,8 +94,10 @@ class Database:
         return session
 
     async def write_session(self, principal: Principal) -> AsyncSession:
-        """A session for one change, in one transaction; commit it or roll it back."""
+        """A session for one change, in one transaction; commit it or roll it back. Its
+        follow-on updates (services.platform.follow_on) run just before it commits."""
         session = self._bind(self._sessions(), principal)
+        follow_on.track(session)
         await session.connection(execution_options={_WRITE: True})
         return session
 

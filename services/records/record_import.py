@@ -40,7 +40,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import Department
 from models.enums import Role
 from services.catalog.catalog_io import RowOutcome
-from services.credit import risk
 from services.platform import sheets
 from services.platform.clock import today
 from services.platform.db import Database, refresh_statistics
@@ -200,9 +199,6 @@ class _Run:
         self.pending = 0  # rows written since the last commit
         self.committed = 0
         self.analyzed_at = 0  # rows committed when the table's statistics were last refreshed
-        # 四色警示: entities whose records changed since the last commit, re-rated in its transaction
-        # (once per commit rather than per chunk: a re-rating reads every record of its entities).
-        self.touched: set[int] = set()
 
     async def flush(self, chunk: Sequence[ParsedRow], fraction: float | None) -> None:
         if not chunk:
@@ -211,7 +207,7 @@ class _Run:
             self.session = await self.db.write_session(self.principal)
         kind, filename = self.report.kind, self.report.filename
         audited = not self.options.dry_run
-        written = await write_chunk(self.session, kind, self.source, chunk, filename, self.touched, audited)
+        written = await write_chunk(self.session, kind, self.source, chunk, filename, audited)
         for result in written:
             lines = report_lines(result, self.column_of)
             self.report.tally(result.outcome, lines)
@@ -254,7 +250,8 @@ class _Run:
             return
         try:
             if commit:
-                await risk.rerate(self.session, self.touched, f"{self.report.kind.value}.import")
+                # 四色警示: the entities of every chunk since the last commit are re-rated as it
+                # commits, once (a re-rating reads every record of its entities).
                 await self.session.commit()
                 self.committed += self.pending
                 if self.committed >= 2 * max(self.analyzed_at, self.options.commit_rows):
@@ -266,4 +263,3 @@ class _Run:
         finally:
             await self.session.close()
             self.session, self.pending = None, 0
-            self.touched.clear()

@@ -7,9 +7,11 @@ finds the stored records, one bulk INSERT adds the new ones and one executemany 
 corrected ones; an identical row writes nothing. Each correction is audited with its before
 and after, as `record_license`/`record_penalty`/`record_complaint` audit it; the creations of
 a chunk are audited as ONE event listing their document numbers, so a million-row file does
-not write a million audit events. Revocations (吊销许可证件) are brought in line by the
-same rule a single penalty or license uses, `services.records.revocation.reconcile`, for the
-chunk's license numbers at once.
+not write a million audit events. The writes go around the ORM, so the chunk reports what it
+touched itself (`services.platform.follow_on.mark`): the entities whose colour it may have
+changed, re-rated once per commit; and the licenses whose revocation (吊销许可证件) it may
+have changed, reconciled by the rule a single penalty or license follows, for the chunk's
+license numbers at once and before the chunk ends, as its report names each revocation.
 
 The chunk is one savepoint: no row of it is half stored. A unique key taken meanwhile by a
 concurrent writer rolls the chunk back; it is tried once more, and its rows are reported as
@@ -31,7 +33,7 @@ from models import Complaint, License, MarketEntity, Penalty
 from models.enums import PenaltyCategory, RecordStatus
 from models.types import utcnow
 from services.catalog.catalog_io import RowOutcome
-from services.platform import audit, bulk_insert
+from services.platform import audit, bulk_insert, follow_on
 from services.platform.errors import Problem
 from services.records import revocation
 from services.records.record_columns import RecordKind
@@ -92,18 +94,15 @@ async def write_chunk(
     source: Source,
     rows: Sequence[ParsedRow],
     filename: str,
-    touched: set[int],
     audited: bool = True,
 ) -> list[RowResult]:
     """Store a chunk whose keys are distinct; every row's outcome, in the rows' order. The
-    entities whose colour it may have changed are added to `touched`: the caller re-rates them
-    (services.credit.risk.rerate) before it commits. A dry run, rolled back anyway, is not `audited`:
-    it need not queue for the audit chain."""
+    entities whose colour it may have changed are marked for re-rating when the transaction
+    commits. A dry run, rolled back anyway, is not `audited`: it need not queue for the audit chain."""
     for attempt in (1, 2):
         try:
             async with session.begin_nested():
-                results, rerate = await _write(session, kind, source, rows, filename, audited)
-            touched |= rerate
+                results = await _write(session, kind, source, rows, filename, audited)
             return results
         except IntegrityError:
             if attempt == 2:
@@ -122,7 +121,7 @@ async def _write(
     rows: Sequence[ParsedRow],
     filename: str,
     audited: bool,
-) -> tuple[list[RowResult], set[int]]:
+) -> list[RowResult]:
     valid = [row for row in rows if row.valid and row.code is not None]
     entities = await _entities(session, {row.code.code for row in valid if row.code is not None}, source)
     stored = await _stored(session, kind, source, [row.key for row in valid])
@@ -147,14 +146,20 @@ async def _write(
         after = {"file": filename, "rows": [created[0], created[-1]], "count": len(created), listed: plan.created_keys}
         # The file's name is in `after`; the id must fit the column whatever the upload was called.
         await audit.record(session, f"{kind.value}.created_batch", model_name, filename[:128], None, after, source.code)
+    follow_on.because(session, f"{kind.value}.import")
+    follow_on.mark(session, follow_on.ENTITIES, plan.rerate)
     if plan.licensed:
         cause = f"{'处罚' if kind is RecordKind.PENALTY else '许可'}决定已由文件“{filename}”更正"
-        reconciled = await revocation.reconcile(session, plan.licensed, source.code, cause)
-        for done in reconciled.revoked:
+        marks = [revocation.LicenseMark(entity_id, number, source.id, cause)
+                 for entity_id, number in plan.licensed if number]  # fmt: skip
+        follow_on.mark(session, revocation.LICENSES, marks)
+        # The report names each row's revocation: the chunk's licenses are reconciled now.
+        known = len(follow_on.marked(session, revocation.REVOCATIONS))
+        await follow_on.settle(session, through=revocation.RECONCILE)
+        for done in follow_on.marked(session, revocation.REVOCATIONS)[known:]:
             if done.source_department_id == source.id and done.document_number in plan.revoking:
                 plan.revoking[done.document_number].revoked = done.license.license_number
-        plan.rerate |= reconciled.entities
-    return plan.results, plan.rerate
+    return plan.results
 
 
 async def _entities(session: AsyncSession, codes: set[str], source: Source) -> dict[str, _Entity]:

@@ -4,7 +4,9 @@
 one); the key is (source department, decision document number), or the hotline's
 reference for a complaint. Sending a record again changes nothing; sending a corrected
 one updates it, with an audit event. A penalty of 吊销许可证件 marks the license it
-names REVOKED; withdrawing that penalty gives the license back its standing.
+names REVOKED; withdrawing that penalty gives the license back its standing. Both, and the
+colours the records change, follow on before the transaction commits
+(services.records.revocation, services.credit.risk).
 
 The checks are pure functions (`license_values`, `penalty_values`, `complaint_values`)
 so a batch import applies exactly the rules a single mutation does."""
@@ -25,8 +27,7 @@ from sqlmodel import SQLModel, col, select
 from models import Complaint, Department, License, MarketEntity, Penalty
 from models.enums import ComplaintCategory, DepartmentLevel, LicenseCategory, PenaltyCategory, RecordStatus
 from models.types import utcnow
-from services.credit import risk
-from services.platform import audit
+from services.platform import audit, follow_on
 from services.platform.access import principal_of, require_authenticated
 from services.platform.clock import today
 from services.platform.errors import Collector, DomainError, Forbidden, Problem
@@ -383,14 +384,7 @@ async def record_license(session: AsyncSession, data: LicenseInput) -> Recorded:
     checked = await _checked_decision(session, data, license_values)
     existing = await session.scalar(select(License).filter_by(**checked.key))
     checked.values["status"] = existing.status if existing is not None else RecordStatus.EFFECTIVE
-    existing_entity = existing.entity_id if existing is not None else 0
     record, outcome = await _store(session, License, checked.key, checked.values, "license", checked.department)
-    if outcome is not RecordOutcome.UNCHANGED:
-        # A penalty may have revoked this license before it was recorded, or a correction
-        # may have moved it out of a revocation's reach.
-        await revocation.reconcile(session, [(record.entity_id, record.license_number)], checked.department.code,
-                                   f"许可决定“{record.document_number}”已更正")  # fmt: skip
-        await risk.rerate(session, {record.entity_id, existing_entity}, f"license.{outcome.value.lower()}")
     return Recorded(record, outcome)
 
 
@@ -405,15 +399,13 @@ async def record_penalty(session: AsyncSession, data: PenaltyInput) -> Recorded:
             raise DomainError.many([closed])
         return Recorded(existing, RecordOutcome.UNCHANGED)
     checked.values["status"] = RecordStatus.EFFECTIVE
-    earlier = (existing.entity_id, existing.revoked_license_number) if existing is not None else (0, None)
     penalty, outcome = await _store(session, Penalty, key, checked.values, "penalty", department)
-    # The license it names now, and the one a corrected penalty named before.
-    pairs = [(penalty.entity_id, penalty.revoked_license_number), earlier]
-    changed = await revocation.reconcile(session, pairs, department.code, f"处罚决定“{penalty.document_number}”已更正")
-    revoked = next((done.license for done in changed.revoked if done.penalty_id == penalty.id), None)
-    touched = {penalty.entity_id, earlier[0]} if outcome is not RecordOutcome.UNCHANGED else set()
-    await risk.rerate(session, touched | changed.entities, f"penalty.{outcome.value.lower()}")
-    return Recorded(penalty, outcome, revoked)
+    # The reply names the license this penalty revoked: its reconciliation runs now.
+    await follow_on.settle(session, through=revocation.RECONCILE)
+    revoked = (
+        done.license for done in follow_on.marked(session, revocation.REVOCATIONS) if done.penalty_id == penalty.id
+    )
+    return Recorded(penalty, outcome, next(revoked, None))
 
 
 _CLOSING = {RecordStatus.WITHDRAWN: ("撤销", "withdrawn"), RecordStatus.REPAIRED: ("信用修复", "repaired")}
@@ -445,8 +437,6 @@ async def _close_penalty(
     await session.flush()
     await audit.record(session, f"penalty.{action}", "Penalty", number, before, {"status": status.value, "reason": why},
                        department.code)  # fmt: skip
-    if status is RecordStatus.REPAIRED:  # a withdrawal re-rates once its licenses are restored
-        await risk.rerate(session, {penalty.entity_id}, f"penalty.{action}")
     return penalty, department
 
 
@@ -454,12 +444,7 @@ async def withdraw_penalty(
     session: AsyncSession, document_number: str, reason: str, department_code: str | None = None
 ) -> Penalty:
     """撤销: the decision was annulled; it leaves the public view, and a license it revoked is restored."""
-    penalty, department = await _close_penalty(
-        session, document_number, reason, department_code, RecordStatus.WITHDRAWN
-    )
-    await revocation.reconcile(session, [(penalty.entity_id, penalty.revoked_license_number)], department.code,
-                               f"处罚决定“{penalty.document_number}”已撤销")  # fmt: skip
-    await risk.rerate(session, {penalty.entity_id}, "penalty.withdrawn")
+    penalty, _ = await _close_penalty(session, document_number, reason, department_code, RecordStatus.WITHDRAWN)
     return penalty
 
 
@@ -481,10 +466,7 @@ async def record_complaint(session: AsyncSession, data: ComplaintInput) -> Recor
     entity = await entity_in_reach(session, code, department)
     values["entity_id"] = entity.id
     key = {"source_department_id": department.id, "reference": values.pop("reference")}
-    earlier = await session.scalar(select(Complaint.entity_id).filter_by(**key))
     record, outcome = await _store(session, Complaint, key, values, "complaint", department)
-    if outcome is not RecordOutcome.UNCHANGED:
-        await risk.rerate(session, {record.entity_id, earlier or 0}, f"complaint.{outcome.value.lower()}")
     return Recorded(record, outcome)
 
 

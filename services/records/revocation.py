@@ -3,13 +3,17 @@
 A license is REVOKED while a penalty of its entity that still stands (effective, or
 repaired: 信用修复 takes a decision out of public view but does not undo it) has the
 category 吊销许可证件 and names the license's number. Whatever could change that (a penalty
-recorded, corrected or withdrawn; a license recorded or corrected) calls `reconcile` for
-the (entity, license number) pairs it touched. So the order in which records arrive does
-not matter, and one rule decides for a single record and for a batch alike."""
+recorded, corrected or withdrawn; a license recorded or corrected) marks the (entity,
+license number) pairs it touched: ORM writes by construction (`_touched_licenses`), a batch
+file's Core writes through `services.platform.follow_on.mark`. The licenses are reconciled
+once, before the transaction commits (a writer that reports the outcome settles it
+sooner). So the order in which records arrive does not matter, and one rule decides for a
+single record and for a batch alike. Each license revoked is marked in `REVOCATIONS` for
+the referral that follows (联动告知, services.credit)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -17,11 +21,12 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from models import License, Penalty
+from models import Department, License, Penalty
 from models.enums import PenaltyCategory, RecordStatus
 from models.types import utcnow
-from services.credit import referrals
-from services.platform import audit
+from services.platform import audit, follow_on
+
+RECONCILE = "records.reconcile_licenses"
 
 # A withdrawn (annulled) decision revokes nothing; a repaired one still does.
 STANDING = (RecordStatus.EFFECTIVE, RecordStatus.REPAIRED)
@@ -51,19 +56,68 @@ def revocation_reason(document_number: str) -> str:
 
 
 @dataclass(frozen=True)
-class Reconciled:
-    revoked: list[Revocation]  # licenses newly revoked (or now revoked by another penalty)
-    entities: set[int]  # entities whose licenses changed, either way: their colour may have
+class LicenseMark:
+    """A license whose revocation may have changed, and the record that changed it."""
+
+    entity_id: int
+    license_number: str
+    department_id: int  # the changed record's department: the license's change is audited for it
+    cause: str  # why a license given back its standing was, in that record's words
+
+
+# Licenses to reconcile; and the licenses a reconciliation revoked, for the referral that follows.
+LICENSES: follow_on.Topic[LicenseMark] = follow_on.Topic("licenses")
+REVOCATIONS: follow_on.Topic[Revocation] = follow_on.Topic("revocations")
+# What a reconciliation itself writes: a change of these alone touches no license's revocation.
+_RECONCILED = frozenset({"status", "status_reason", "revoked_by_id", "updated_at"})
+
+
+@follow_on.watch(LICENSES, License, Penalty)
+def _touched_licenses(change: follow_on.Change) -> Iterator[LicenseMark]:
+    """A license recorded or corrected; a penalty recorded, corrected, withdrawn or repaired: the
+    license it names now, and the one it named before."""
+    row = change.row
+    if isinstance(row, License):
+        touched = change.how == "inserted" or (change.how == "updated" and change.changed - _RECONCILED)
+        if touched and row.license_number:
+            yield LicenseMark(row.entity_id, row.license_number, row.source_department_id,
+                                  f"许可决定“{row.document_number}”已更正")  # fmt: skip
+        return
+    assert isinstance(row, Penalty)
+    done = "撤销" if row.status is RecordStatus.WITHDRAWN else "更正"
+    cause = f"处罚决定“{row.document_number}”已{done}"
+    pairs = {(row.entity_id, row.revoked_license_number),
+             (change.before("entity_id"), change.before("revoked_license_number"))}  # fmt: skip
+    for entity_id, number in sorted(pairs, key=str):
+        if number:
+            yield LicenseMark(entity_id, number, row.source_department_id, cause)
+
+
+@follow_on.step(RECONCILE, LICENSES)
+async def _reconcile_marked(session: AsyncSession, marks: list[LicenseMark], _cause: str) -> None:
+    """The licenses marked, each with the first record that marked it (a correction may have
+    marked a license twice), grouped as their changes are audited."""
+    first: dict[tuple[int, str], LicenseMark] = {}
+    for mark in marks:
+        first.setdefault((mark.entity_id, mark.license_number), mark)
+    groups: dict[tuple[int, str], list[tuple[int, str | None]]] = {}
+    for pair, mark in first.items():
+        groups.setdefault((mark.department_id, mark.cause), []).append(pair)
+    for (department_id, cause), pairs in groups.items():
+        department = await session.get(Department, department_id)
+        assert department is not None
+        await reconcile(session, pairs, department.code, cause)
 
 
 async def reconcile(
     session: AsyncSession, pairs: Iterable[tuple[int, str | None]], actor: str, cause: str
-) -> Reconciled:
+) -> list[Revocation]:
     """Bring the licenses of `pairs` (entity id, license number) in line with the penalties
-    that stand, audited as `actor`; a license given back its standing is audited with `cause`."""
+    that stand, audited as `actor`; a license given back its standing is audited with `cause`.
+    The licenses newly revoked (or now revoked by another penalty), marked in REVOCATIONS."""
     wanted = {(entity_id, number) for entity_id, number in pairs if number}
     if not wanted:
-        return Reconciled([], set())
+        return []
     entity_ids, numbers = {entity_id for entity_id, _ in wanted}, {number for _, number in wanted}
     rows = await session.execute(
         sa.select(
@@ -94,7 +148,6 @@ async def reconcile(
         )
     )
     revoked: list[Revocation] = []
-    entities: set[int] = set()
     for license in licenses.all():
         pair = (license.entity_id, license.license_number or "")
         if pair not in wanted:
@@ -117,10 +170,8 @@ async def reconcile(
         else:
             continue  # revoked by no penalty of ours (as stored before this platform): left as it is
         license.updated_at = utcnow()
-        entities.add(license.entity_id)
         await session.flush()
         await audit.record(session, action, "License", license.document_number, before, after, actor)
-    for done in revoked:
-        # 联动告知, here so that single records, batch files and corrections alike raise it.
-        await referrals.refer_revocation(session, done)
-    return Reconciled(revoked, entities)
+    # 联动告知 follows, so that single records, batch files and corrections alike raise it.
+    follow_on.mark(session, REVOCATIONS, revoked)
+    return revoked

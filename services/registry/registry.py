@@ -16,7 +16,6 @@ from models import Department, EntityPerson, MarketEntity, Notice, Region
 from models.enums import DataQualityIssue, EntityStatus, EntityType, PersonRole, RiskColour
 from models.types import utcnow
 from services.catalog.routing import route
-from services.credit import risk
 from services.platform import audit
 from services.platform.access import UNRESTRICTED, may_change, may_register_in, principal_of, require_authenticated
 from services.platform.clock import today
@@ -286,8 +285,6 @@ async def register_entity(session: AsyncSession, data: RegistrationInput) -> Reg
         await session.flush()
         action = "entity.registered" if created else ("entity.scope_changed" if scope_changed else "entity.changed")
         await audit.record(session, action, "MarketEntity", entity.uscc, before, after, authority.code)
-        if before is None or before["status"] != after["status"]:  # 吊销营业执照 makes it BLACK
-            await risk.rerate(session, {entity.id}, action)
     notices: list[Notice] = []
     if created or scope_changed:
         notices = await route(session, entity, authority, "REGISTERED" if created else "SCOPE_CHANGED")
