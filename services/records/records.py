@@ -400,6 +400,10 @@ async def record_penalty(session: AsyncSession, data: PenaltyInput) -> Recorded:
         return Recorded(existing, RecordOutcome.UNCHANGED)
     checked.values["status"] = RecordStatus.EFFECTIVE
     penalty, outcome = await _store(session, Penalty, key, checked.values, "penalty", department)
+    if outcome is RecordOutcome.UNCHANGED:
+        # Sent again, it revokes its license all the same, as a batch file's row does (a license
+        # stored REVOKED before this platform, by no penalty of ours, is thus adopted).
+        follow_on.mark(session, revocation.LICENSES, revocation.penalty_marks(penalty))
     # The reply names the license this penalty revoked: its reconciliation runs now.
     await follow_on.settle(session, through=revocation.RECONCILE)
     revoked = (

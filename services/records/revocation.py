@@ -81,16 +81,20 @@ def _touched_licenses(change: follow_on.Change) -> Iterator[LicenseMark]:
         touched = change.how == "inserted" or (change.how == "updated" and change.changed - _RECONCILED)
         if touched and row.license_number:
             yield LicenseMark(row.entity_id, row.license_number, row.source_department_id,
-                                  f"许可决定“{row.document_number}”已更正")  # fmt: skip
+                              f"许可决定“{row.document_number}”已更正")  # fmt: skip
         return
     assert isinstance(row, Penalty)
-    done = "撤销" if row.status is RecordStatus.WITHDRAWN else "更正"
-    cause = f"处罚决定“{row.document_number}”已{done}"
-    pairs = {(row.entity_id, row.revoked_license_number),
-             (change.before("entity_id"), change.before("revoked_license_number"))}  # fmt: skip
-    for entity_id, number in sorted(pairs, key=str):
-        if number:
-            yield LicenseMark(entity_id, number, row.source_department_id, cause)
+    yield from penalty_marks(row, (change.before("entity_id"), change.before("revoked_license_number")))
+
+
+def penalty_marks(penalty: Penalty, earlier: tuple[int, str | None] | None = None) -> list[LicenseMark]:
+    """The license a penalty names, and the one it named `earlier` (before a correction)."""
+    done = "撤销" if penalty.status is RecordStatus.WITHDRAWN else "更正"
+    cause = f"处罚决定“{penalty.document_number}”已{done}"
+    pairs = dict.fromkeys([(penalty.entity_id, penalty.revoked_license_number), earlier or (0, None)])
+    return [
+        LicenseMark(entity_id, number, penalty.source_department_id, cause) for entity_id, number in pairs if number
+    ]
 
 
 @follow_on.step(RECONCILE, LICENSES)
