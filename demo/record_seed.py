@@ -458,7 +458,8 @@ async def seed_records(
 
 
 async def _refer_revocations(session: AsyncSession, built: _Built, penalty_ids: list[int]) -> int:
-    """The bulk insert raised no 联动告知: each seeded revocation refers as services.records.revocation's would."""
+    """The bulk insert stored its licenses already revoked, so no reconciliation revokes them and no
+    联动告知 follows: each seeded revocation refers here, as the follow-on referral would."""
     revoking = {penalty_ids[held.revoked_by]: built.penalties[held.revoked_by] for held in built.licenses
                 if held.revoked_by is not None}  # fmt: skip
     if not revoking:
