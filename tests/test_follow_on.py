@@ -33,11 +33,10 @@ from services.platform.db import Database
 from services.platform.errors import DomainError
 from services.platform.principal import Principal
 from services.platform.transactions import run_change
-from services.records.record_columns import RecordKind
-from services.records.record_import import ImportOptions, import_records
 from tests.conftest import DemoCity
-from tests.helpers import new_code
-from tests.record_files import PENALTY_HEADER, department_principal, penalty_row, write_csv
+from tests.support.entities import new_code
+from tests.support.record_files import PENALTY_HEADER, penalty_row, write_csv
+from tests.support.record_import import run
 
 SYSTEM = Principal.system("follow-on-test")
 
@@ -198,10 +197,7 @@ async def test_a_batch_import_re_rates_once_per_commit(
     # Three penalties each, dated today: every entity turns RED (three in the window).
     rows = [penalty_row(code, 文号=f"中市监罚〔2026〕9{n}{k} 号", 日期=today().isoformat())
             for k in range(3) for n, code in enumerate(codes)]  # fmt: skip
-    district = await department_principal(db, "SCJG-210202")
-    with write_csv(tmp_path / "十五次处罚.csv", PENALTY_HEADER, rows).open("rb") as source:
-        options = ImportOptions(chunk_rows=2, commit_rows=6)
-        report = await import_records(db, district, RecordKind.PENALTY, "十五次处罚.csv", source, None, options)
+    report = await run(db, write_csv(tmp_path / "十五次处罚.csv", PENALTY_HEADER, rows), chunk_rows=2, commit_rows=6)
     assert report.created == 15
     assert [cause for _, cause in calls] == ["penalty.import"] * 3, "15 rows, 6 a commit: three commits, one each"
     assert sum(count for count, _ in calls) <= 3 * len(codes)

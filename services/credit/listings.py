@@ -27,7 +27,7 @@ from models import Department, Listing, MarketEntity, Region
 from models.enums import DepartmentLevel, EntityStatus, ListingKind, ListingReason, RemovalReason
 from models.types import utcnow
 from services.credit.listing_rules import standing_on, stands
-from services.platform import audit, follow_on
+from services.platform import audit
 from services.platform.access import UNRESTRICTED, may_change, principal_of, require_authenticated
 from services.platform.clock import today
 from services.platform.errors import Collector, DomainError, Forbidden
@@ -298,8 +298,6 @@ async def delist_entity(session: AsyncSession, data: DelistInput) -> Listing:
     }
     if not await conditional_update(session, Listing, listing.id, [col(Listing.removed_on).is_(None)], removal):
         raise DomainError("NOT_LISTED", f"“{entity.name}”已被移出{label(data.kind)}", "uscc")
-    # The conditional UPDATE went around the unit of work: it reports the entity it touched.
-    follow_on.mark(session, follow_on.ENTITIES, [listing.entity_id])
     await session.refresh(listing)
     await audit.record(session, "listing.removed", "Listing", str(listing.id), before, _snapshot(listing, entity.uscc),
                        department.code)  # fmt: skip

@@ -3,11 +3,12 @@
 A domain declares a follow-on `step` that consumes a `Topic` (what to bring up to date: entities
 whose records changed, licenses a penalty may revoke, …), and `watch`es the models whose ORM
 writes feed that topic. What a write transaction touched is thus collected by construction, as
-it flushes; a write that goes around the ORM (a bulk INSERT or UPDATE through Core) reports its
-rows through `mark`. Just before the transaction commits, the pending steps run in the one order
-of `ORDER`, a step's own writes feeding the steps after it, whatever the write path: the API,
-the admin, the command line, the jobs, a batch import that commits every so many rows, the seed.
-A rollback drops what was collected; nothing has run.
+it flushes, and as a conditional UPDATE of one row changes it (services.platform.transitions
+reports it through `updated`); a bulk write through Core (a batch file's INSERT and UPDATE of
+thousands of rows) reports what it touched through `mark`. Just before the transaction commits,
+the pending steps run in the one order of `ORDER`, a step's own writes feeding the steps after
+it, whatever the write path: the API, the admin, the command line, the jobs, a batch import that
+commits every so many rows, the seed. A rollback drops what was collected; nothing has run.
 
 Only write sessions (services.platform.db.Database.write_session, the one way a change is
 opened) follow on: a read session writes nothing in the application, and a test that plants
@@ -20,7 +21,7 @@ changed by withdrawing a penalty is kept with the cause "penalty.withdrawn".
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
 
@@ -149,6 +150,16 @@ def mark(session: AsyncSession | Session, topic: Topic[T], items: Iterable[T]) -
             state.pending.setdefault(name, []).extend(items)
 
 
+async def updated(session: AsyncSession, model: type[SQLModel], id: int, changed: Collection[str]) -> None:
+    """Row `id` of `model` was changed by an UPDATE statement rather than a flush: the watchers see
+    it as they would see its flush, as the row now stands."""
+    if _state(session) is None or not any(issubclass(model, models) for models, _, _ in _watchers):
+        return
+    row = await session.get(model, id, populate_existing=True)
+    if row is not None:
+        _watched(session.sync_session, Change(row, "updated", frozenset(changed)))
+
+
 def marked(session: AsyncSession, topic: Topic[T]) -> list[T]:
     """Every item of `topic` marked in this transaction so far, its steps run or not."""
     state = _state(session)
@@ -217,9 +228,13 @@ def _collect(session: Session, _flush: UOWTransaction) -> None:
             if state.first_audit is None or change.row.id < state.first_audit[0]:
                 state.first_audit = (change.row.id, change.row.action)
             continue
-        for models, topic, watcher in _watchers:
-            if isinstance(change.row, models):
-                mark(session, topic, watcher(change))
+        _watched(session, change)
+
+
+def _watched(session: Session, change: Change) -> None:
+    for models, topic, watcher in _watchers:
+        if isinstance(change.row, models):
+            mark(session, topic, watcher(change))
 
 
 @event.listens_for(Session, "before_commit")

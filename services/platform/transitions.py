@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, inspect, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel
 
+from services.platform import follow_on
 from services.platform.errors import DomainError
 
 M = TypeVar("M", bound=SQLModel)
@@ -29,7 +30,8 @@ async def conditional_update(
 ) -> bool:
     """Set `values` on row `id` of `model` only while `conditions` hold (and the row policy lets
     the caller see it), in one statement: whether this call changed it. Loaded copies of the
-    row are not updated: reload it (`session.get(..., populate_existing=True)` or `refresh`)."""
+    row are not updated: reload it (`session.get(..., populate_existing=True)` or `refresh`).
+    The change is reported to the follow-on updates, as a flush of the row would be."""
     key = inspect(model).columns["id"]
     changed = await session.scalar(
         update(model)
@@ -38,6 +40,8 @@ async def conditional_update(
         .returning(key)
         .execution_options(synchronize_session=False)
     )
+    if changed is not None:
+        await follow_on.updated(session, model, id, values)
     return changed is not None
 
 
