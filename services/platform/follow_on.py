@@ -61,14 +61,14 @@ Written = Literal["inserted", "updated", "deleted"]
 
 @dataclass(frozen=True)
 class Change:
-    """One row an ORM flush wrote, as a watcher sees it."""
+    """One row a write changed (an ORM flush, or a conditional UPDATE), as a watcher sees it."""
 
     row: Any
     how: Written
     changed: frozenset[str]  # the columns whose value changed (every column, for an insert or a delete)
 
     def before(self, name: str) -> Any:
-        """The column's value before the flush (its value now, when unchanged)."""
+        """The column's value before the flush (its value now, when unchanged or not known)."""
         if name in self.changed and self.how == "updated":
             deleted = inspect(self.row).attrs[name].history.deleted
             if deleted:
@@ -203,15 +203,23 @@ async def settle(session: AsyncSession, through: str | None = None) -> None:
 
 
 def _changes(session: Session) -> Iterable[Change]:
+    """The rows of watched models the flush wrote (the others, audit events aside, cost nothing)."""
     for row in session.new:
-        yield Change(row, "inserted", _columns(row))
+        if _is_watched(row):
+            yield Change(row, "inserted", _columns(row))
     for row in session.dirty:
-        state = inspect(row)
-        changed = frozenset(key for key in _columns(row) if state.attrs[key].history.has_changes())
-        if changed:
-            yield Change(row, "updated", changed)
+        if _is_watched(row):
+            state = inspect(row)
+            changed = frozenset(key for key in _columns(row) if state.attrs[key].history.has_changes())
+            if changed:
+                yield Change(row, "updated", changed)
     for row in session.deleted:
-        yield Change(row, "deleted", _columns(row))
+        if _is_watched(row):
+            yield Change(row, "deleted", _columns(row))
+
+
+def _is_watched(row: Any) -> bool:
+    return any(isinstance(row, models) for models, _, _ in _watchers)
 
 
 def _columns(row: Any) -> frozenset[str]:
@@ -223,11 +231,12 @@ def _collect(session: Session, _flush: UOWTransaction) -> None:
     state = _state(session)
     if state is None:
         return
+    audited = [(row.id, row.action) for row in session.new if isinstance(row, AuditEvent) and row.id is not None]
+    if state.first_audit is not None:
+        audited.append(state.first_audit)
+    if audited:
+        state.first_audit = min(audited)
     for change in _changes(session):
-        if isinstance(change.row, AuditEvent) and change.how == "inserted" and change.row.id is not None:
-            if state.first_audit is None or change.row.id < state.first_audit[0]:
-                state.first_audit = (change.row.id, change.row.action)
-            continue
         _watched(session, change)
 
 
