@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from models import CatalogVersion, Notice
-from resolvers.common import mutate
 from resolvers.context import GqlInfo
 from services.catalog import catalog_versions as version_service
-from services.platform.errors import Problem
 
 
 async def catalog_versions(info: GqlInfo) -> list[CatalogVersion]:
@@ -20,14 +16,3 @@ async def notice_catalog_version(root: Notice, info: GqlInfo) -> CatalogVersion 
     if root.catalog_version_id is None:
         return None
     return await info.context.loaders.catalog_version_by_id.load(root.catalog_version_id)
-
-
-@dataclass(frozen=True)
-class PublishCatalogVersionResult:
-    version: CatalogVersion | None
-    errors: list[Problem]
-
-
-async def publish_catalog_version(info: GqlInfo, name: str, note: str | None = None) -> PublishCatalogVersionResult:
-    version, errors = await mutate(info.context, lambda session: version_service.publish(session, name, note))
-    return PublishCatalogVersionResult(version, errors)

@@ -3,48 +3,21 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 
 import strawberry
 
 from models import Department, DisciplineMeasure, Listing, MarketEntity
 from models.enums import ListingKind
-from resolvers.common import Connection, connection, mutate
+from resolvers.common import Connection, connection
 from resolvers.context import GqlInfo
-from schema.inputs import DelistEntityInput, ListEntityInput, ListingFilter, UpsertDisciplineMeasureInput
+from schema.inputs import ListingFilter
 from services.credit import discipline as discipline_service
 from services.credit import listings as listing_service
 from services.credit.discipline import DisciplineVerdict
 from services.credit.listing_rules import stands
 from services.platform.clock import today
-from services.platform.errors import Problem
 from services.platform.labels import label
 from services.platform.paging import page_size
-
-
-@dataclass(frozen=True)
-class ListingResult:
-    listing: Listing | None
-    errors: list[Problem]
-
-
-async def list_entity(info: GqlInfo, input: ListEntityInput) -> ListingResult:
-    data = listing_service.ListInput(
-        uscc=input.uscc, kind=input.kind, reason=input.reason, document_number=input.document_number,
-        listed_on=input.listed_on, facts=input.facts, department_code=input.department_code,
-    )  # fmt: skip
-    listing, errors = await mutate(info.context, lambda session: listing_service.list_entity(session, data))
-    return ListingResult(listing, errors)
-
-
-async def delist_entity(info: GqlInfo, input: DelistEntityInput) -> ListingResult:
-    data = listing_service.DelistInput(
-        uscc=input.uscc, kind=input.kind, removed_on=input.removed_on, reason=input.reason,
-        listing_reason=input.listing_reason, document_number=input.document_number, note=input.note,
-        department_code=input.department_code,
-    )  # fmt: skip
-    listing, errors = await mutate(info.context, lambda session: listing_service.delist_entity(session, data))
-    return ListingResult(listing, errors)
 
 
 async def listings(
@@ -120,24 +93,3 @@ async def discipline_measures(
 ) -> list[DisciplineMeasure]:
     async with info.context.session() as session:
         return await discipline_service.list_measures(session, listing_kind, active)
-
-
-@dataclass(frozen=True)
-class UpsertDisciplineMeasureResult:
-    measure: DisciplineMeasure | None
-    created: bool
-    errors: list[Problem]
-
-
-async def upsert_discipline_measure(
-    info: GqlInfo, input: UpsertDisciplineMeasureInput
-) -> UpsertDisciplineMeasureResult:
-    data = discipline_service.MeasureInput(
-        input.code, input.name, input.listing_kind, input.legal_basis, input.applied_by, input.active
-    )
-    outcome, errors = await mutate(
-        info.context, lambda session: discipline_service.upsert_discipline_measure(session, data)
-    )
-    if outcome is None:
-        return UpsertDisciplineMeasureResult(None, False, errors)
-    return UpsertDisciplineMeasureResult(outcome.row, outcome.created, [])

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import strawberry
 
 from models import Department, MarketEntity, Notice, SupervisionMatter
-from resolvers.common import Connection, connection, mutate
+from resolvers.common import Connection, connection
 from resolvers.context import GqlInfo
-from schema.inputs import NoticeFeedbackInput, NoticeFilter
+from schema.inputs import NoticeFilter
 from services.notices import notices as notice_service
-from services.platform.errors import DomainError, Problem
 from services.platform.paging import page_size
 
 
@@ -56,49 +53,6 @@ def notice_overdue(root: Notice) -> bool:
 
 def notice_id(root: Notice) -> strawberry.ID:
     return strawberry.ID(str(root.id))
-
-
-@dataclass(frozen=True)
-class NoticeResult:
-    notice: Notice | None
-    errors: list[Problem]
-
-
-def _id(raw: strawberry.ID) -> int:
-    if not str(raw).isdigit():
-        raise DomainError("NOTICE_NOT_FOUND", f"告知“{raw}”不存在", "id")
-    return int(raw)
-
-
-async def claim_notice(info: GqlInfo, id: strawberry.ID) -> NoticeResult:
-    notice, errors = await mutate(info.context, lambda session: notice_service.claim_notice(session, _id(id)))
-    return NoticeResult(notice, errors)
-
-
-async def forward_notice(info: GqlInfo, id: strawberry.ID, to_department_code: str, reason: str) -> NoticeResult:
-    """The payload's notice is the new one, pushed to the receiving department."""
-    notice, errors = await mutate(
-        info.context, lambda session: notice_service.forward_notice(session, _id(id), to_department_code, reason)
-    )
-    return NoticeResult(notice, errors)
-
-
-async def return_notice(info: GqlInfo, id: strawberry.ID, reason: str) -> NoticeResult:
-    notice, errors = await mutate(info.context, lambda session: notice_service.return_notice(session, _id(id), reason))
-    return NoticeResult(notice, errors)
-
-
-async def give_notice_feedback(info: GqlInfo, id: strawberry.ID, input: NoticeFeedbackInput) -> NoticeResult:
-    data = notice_service.FeedbackInput(input.kind, input.license_number, input.note)
-    notice, errors = await mutate(info.context, lambda session: notice_service.give_feedback(session, _id(id), data))
-    return NoticeResult(notice, errors)
-
-
-async def claim_from_pool(info: GqlInfo, uscc: str, matter_code: str) -> NoticeResult:
-    notice, errors = await mutate(
-        info.context, lambda session: notice_service.claim_from_pool(session, uscc, matter_code)
-    )
-    return NoticeResult(notice, errors)
 
 
 async def open_pool(info: GqlInfo, first: int | None = None, after: str | None = None) -> Connection[MarketEntity]:

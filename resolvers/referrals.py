@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import strawberry
 
 from models import Department, License, MarketEntity, Referral
-from resolvers.common import Connection, connection, mutate
+from resolvers.common import Connection, connection
 from resolvers.context import GqlInfo
-from schema.inputs import ReferralFilter, SendReferralInput
+from schema.inputs import ReferralFilter
 from services.credit import referrals as referral_service
-from services.platform.errors import DomainError, Problem
 from services.platform.paging import page_size
 
 _FILTER_FIELDS = ("direction", "status", "reason", "uscc", "department_code")
@@ -61,35 +58,3 @@ async def referral_license(root: Referral, info: GqlInfo) -> License | None:
     if root.license_id is None:
         return None
     return await info.context.loaders.license_by_id.load(root.license_id)
-
-
-@dataclass(frozen=True)
-class ReferralResult:
-    referral: Referral | None
-    errors: list[Problem]
-
-
-def _id(raw: strawberry.ID) -> int:
-    if not str(raw).isdigit():
-        raise DomainError("REFERRAL_NOT_FOUND", f"联动告知“{raw}”不存在", "id")
-    return int(raw)
-
-
-async def send_referral(info: GqlInfo, input: SendReferralInput) -> ReferralResult:
-    data = referral_service.ReferralInput(input.uscc, input.to_department_code, input.reason, input.message)
-    referral, errors = await mutate(info.context, lambda session: referral_service.send_referral(session, data))
-    return ReferralResult(referral, errors)
-
-
-async def acknowledge_referral(info: GqlInfo, id: strawberry.ID) -> ReferralResult:
-    referral, errors = await mutate(
-        info.context, lambda session: referral_service.acknowledge_referral(session, _id(id))
-    )
-    return ReferralResult(referral, errors)
-
-
-async def handle_referral(info: GqlInfo, id: strawberry.ID, outcome: str) -> ReferralResult:
-    referral, errors = await mutate(
-        info.context, lambda session: referral_service.handle_referral(session, _id(id), outcome)
-    )
-    return ReferralResult(referral, errors)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 
-from models import Department, MarketEntity, Notice, Region
-from resolvers.common import Connection, connection, mutate
+from models import Department, MarketEntity, Region
+from resolvers.common import Connection, connection
 from resolvers.context import GqlInfo
-from schema.inputs import EntityFilter, RegisterEntityInput
-from services.platform.errors import Problem
+from schema.inputs import EntityFilter
 from services.platform.paging import page_size
 from services.registry import registry
 from services.registry.registry_view import PersonInEntity
@@ -61,44 +60,6 @@ async def region(root: MarketEntity | Department, info: GqlInfo) -> Region | Non
 async def persons(root: MarketEntity, info: GqlInfo) -> list[PersonInEntity]:
     assert root.id is not None
     return await info.context.loaders.persons_by_entity_id.load(root.id)
-
-
-@dataclass(frozen=True)
-class RegisterEntityResult:
-    entity: MarketEntity | None
-    created: bool
-    changed: bool
-    scope_changed: bool
-    notices: list[Notice]
-    errors: list[Problem]
-
-
-async def register_entity(info: GqlInfo, input: RegisterEntityInput) -> RegisterEntityResult:
-    data = registry.RegistrationInput(
-        uscc=input.uscc,
-        name=input.name,
-        entity_type=input.entity_type,
-        legal_representative=input.legal_representative,
-        established_on=input.established_on,
-        region_code=input.region_code,
-        address=input.address,
-        industry_code=input.industry_code,
-        business_scope=input.business_scope,
-        scope_entry_codes=input.business_scope_codes,
-        registered_capital=input.registered_capital,
-        status=input.status,
-        legal_representative_id_number=input.legal_representative_id_number,
-        persons=None
-        if input.persons is None
-        else [registry.PersonInput(p.name, p.role, p.id_number, p.share_percent, p.title) for p in input.persons],
-        department_code=input.department_code,
-    )
-    outcome, errors = await mutate(info.context, lambda session: registry.register_entity(session, data))
-    if outcome is None:
-        return RegisterEntityResult(None, False, False, False, [], errors)
-    return RegisterEntityResult(
-        outcome.entity, outcome.created, outcome.changed, outcome.scope_changed, outcome.notices, []
-    )
 
 
 def business_scope_codes(root: MarketEntity) -> list[str]:

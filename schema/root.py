@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import strawberry
 
-from resolvers import calendar, catalog, catalog_versions, publicity, records, registry, subscriptions, viewer
+from resolvers import calendar, catalog, catalog_versions, publicity, registry, subscriptions, viewer
 from resolvers import listings as listing_resolvers
 from resolvers import notices as notice_resolvers
-from resolvers import record_import as record_import_resolvers
 from resolvers import referrals as referral_resolvers
 from resolvers import risk as risk_resolvers
-from schema import record_import as record_import_types
 from schema import risk as risk_types
 from schema import types as t
+from schema.catalog import mutations as catalog_mutations
+from schema.credit import mutations as credit_mutations
+from schema.notices import mutations as notices_mutations
+from schema.platform import mutations as platform_mutations
+from schema.records import mutations as records_mutations
+from schema.registry import mutations as registry_mutations
 
 
 @strawberry.type
@@ -110,134 +114,32 @@ class Query:
 
 @strawberry.type
 class Mutation:
-    register_entity = strawberry.field(
-        resolver=registry.register_entity,
-        graphql_type=t.RegisterEntityPayload,
-        description="登记机关报送新设立或变更登记 / Registry intake from the registration authority.",
-    )
-    record_license = strawberry.field(
-        resolver=records.record_license,
-        graphql_type=t.RecordLicensePayload,
-        description="报送行政许可；同一来源部门与文书号重复报送不产生变化 / Record a license (idempotent).",
-    )
-    record_penalty = strawberry.field(
-        resolver=records.record_penalty,
-        graphql_type=t.RecordPenaltyPayload,
-        description="报送行政处罚；吊销许可证件时标记被吊销的许可 / Record a penalty; revocation revokes the license.",
-    )
-    withdraw_penalty = strawberry.field(
-        resolver=records.withdraw_penalty,
-        graphql_type=t.WithdrawPenaltyPayload,
-        description="撤销行政处罚（其吊销的许可恢复有效）/ Withdraw a penalty; a license it revoked is restored.",
-    )
-    repair_penalty = strawberry.field(
-        resolver=records.repair_penalty,
-        graphql_type=t.RepairPenaltyPayload,
-        description="信用修复：处罚决定不变，提前结束公示 / Credit repair: the penalty leaves the public view early.",
-    )
-    record_complaint = strawberry.field(
-        resolver=records.record_complaint,
-        graphql_type=t.RecordComplaintPayload,
-        description="报送 12345 投诉 / Record a hotline complaint (idempotent per reference).",
-    )
-    import_records = strawberry.field(
-        resolver=record_import_resolvers.import_records,
-        graphql_type=record_import_types.ImportRecordsPayload,
-        description=(
-            "批量导入行政许可、行政处罚或 12345 投诉（CSV 或 XLSX，multipart 上传，表头为双公示中文名称或"
-            " XK_*/CF_* 代码），逐行报告；dryRun 只报告不保存；allOrNothing 有任何一行被拒绝则整个文件不导入 / "
-            "Import a CSV or XLSX file of records (multipart upload); row-by-row report."
-        ),
-    )
-    claim_notice = strawberry.field(
-        resolver=notice_resolvers.claim_notice,
-        graphql_type=t.ClaimNoticePayload,
-        description="认领告知；同时认领时只有一个成功 / Claim a notice; of two claims at once exactly one wins.",
-    )
-    forward_notice = strawberry.field(
-        resolver=notice_resolvers.forward_notice,
-        graphql_type=t.ClaimNoticePayload,
-        description="转交：原告知为 FORWARDED，向接收部门推送新告知 / Forward; returns the new notice.",
-    )
-    return_notice = strawberry.field(
-        resolver=notice_resolvers.return_notice,
-        graphql_type=t.ClaimNoticePayload,
-        description="退回（非本部门事项）/ Return as not this department's matter.",
-    )
-    give_notice_feedback = strawberry.field(
-        resolver=notice_resolvers.give_notice_feedback,
-        graphql_type=t.ClaimNoticePayload,
-        description="双反馈 / Feedback after claiming.",
-    )
-    claim_from_pool = strawberry.field(
-        resolver=notice_resolvers.claim_from_pool,
-        graphql_type=t.ClaimNoticePayload,
-        description="从待认领池认领 / Claim an entity from the open pool for a catalog matter.",
-    )
-    send_referral = strawberry.field(
-        resolver=referral_resolvers.send_referral,
-        graphql_type=t.ReferralPayload,
-        description="联动告知：向其他部门告知某主体的情况 / Alert another department about an entity.",
-    )
-    acknowledge_referral = strawberry.field(
-        resolver=referral_resolvers.acknowledge_referral,
-        graphql_type=t.ReferralPayload,
-        description="签收联动告知（接收部门）；同时签收时只有一个成功 / Acknowledge a referral received.",
-    )
-    handle_referral = strawberry.field(
-        resolver=referral_resolvers.handle_referral,
-        graphql_type=t.ReferralPayload,
-        description="办结联动告知并写明办理结果（接收部门）/ Close a referral received, with its outcome.",
-    )
-    upsert_supervision_matter = strawberry.field(
-        resolver=catalog.upsert_supervision_matter,
-        graphql_type=t.UpsertSupervisionMatterPayload,
-        description="维护监管事项 / Keep a duty-catalog entry (maintainers).",
-    )
-    publish_catalog_version = strawberry.field(
-        resolver=catalog_versions.publish_catalog_version,
-        graphql_type=t.PublishCatalogVersionPayload,
-        description="发布目录版本（如“2026版”），此后新告知按该版本推送 / Publish the catalog (maintainers).",
-    )
-    set_calendar_days = strawberry.field(
-        resolver=calendar.set_calendar_days,
-        graphql_type=t.SetCalendarDaysPayload,
-        description="维护节假日与调休 / Keep holidays and 调休 working days (maintainers).",
-    )
-    set_rule_parameters = strawberry.field(
-        resolver=risk_resolvers.set_rule_parameters,
-        graphql_type=risk_types.SetRuleParametersPayload,
-        description=(
-            "维护四色警示规则参数（维护人员；留痕；自下次评定起生效，已存储的颜色由下次重算更新）/ "
-            "Set the colour thresholds (maintainers; audited; from the next evaluation)."
-        ),
-    )
-    upsert_region = strawberry.field(
-        resolver=catalog.upsert_region, graphql_type=t.UpsertRegionPayload, description="维护行政区划 / Keep a region."
-    )
-    upsert_department = strawberry.field(
-        resolver=catalog.upsert_department,
-        graphql_type=t.UpsertDepartmentPayload,
-        description="维护部门 / Keep a department.",
-    )
-    list_entity = strawberry.field(
-        resolver=listing_resolvers.list_entity,
-        graphql_type=t.ListEntityPayload,
-        description=(
-            "列入经营异常名录（主体的登记机关）或严重违法失信名单（登记机关）/ "
-            "List an entity: abnormal operation by its registration authority, serious list by a regulator."
-        ),
-    )
-    delist_entity = strawberry.field(
-        resolver=listing_resolvers.delist_entity,
-        graphql_type=t.DelistEntityPayload,
-        description="移出名录 / Remove an entity from a list it stands on.",
-    )
-    upsert_discipline_measure = strawberry.field(
-        resolver=listing_resolvers.upsert_discipline_measure,
-        graphql_type=t.UpsertDisciplineMeasurePayload,
-        description="维护惩戒措施目录 / Keep a discipline measure (maintainers).",
-    )
+    """Each mutation is declared once, in its domain's mutations module (schema.mutation)."""
+
+    register_entity = registry_mutations.register_entity
+    record_license = records_mutations.record_license
+    record_penalty = records_mutations.record_penalty
+    withdraw_penalty = records_mutations.withdraw_penalty
+    repair_penalty = records_mutations.repair_penalty
+    record_complaint = records_mutations.record_complaint
+    import_records = records_mutations.import_records
+    claim_notice = notices_mutations.claim_notice
+    forward_notice = notices_mutations.forward_notice
+    return_notice = notices_mutations.return_notice
+    give_notice_feedback = notices_mutations.give_notice_feedback
+    claim_from_pool = notices_mutations.claim_from_pool
+    send_referral = credit_mutations.send_referral
+    acknowledge_referral = credit_mutations.acknowledge_referral
+    handle_referral = credit_mutations.handle_referral
+    upsert_supervision_matter = catalog_mutations.upsert_supervision_matter
+    publish_catalog_version = catalog_mutations.publish_catalog_version
+    set_calendar_days = platform_mutations.set_calendar_days
+    set_rule_parameters = credit_mutations.set_rule_parameters
+    upsert_region = registry_mutations.upsert_region
+    upsert_department = registry_mutations.upsert_department
+    list_entity = credit_mutations.list_entity
+    delist_entity = credit_mutations.delist_entity
+    upsert_discipline_measure = credit_mutations.upsert_discipline_measure
 
 
 @strawberry.type

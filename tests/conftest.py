@@ -266,7 +266,7 @@ def city(templates: Templates, db: Database) -> DemoCity:
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, secret_key=SECRET, env="development")
+    return Settings(database_url=database_url, secret_key=SECRET, env="development", check_error_codes=True)
 
 
 @dataclass

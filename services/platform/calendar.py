@@ -24,7 +24,7 @@ MAX_RANGE_DAYS = 800
 class CalendarDayInput:
     day: date
     is_workday: bool
-    name: str
+    name: str = ""
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,8 @@ class Settings:
     secret_key: str
     env: str
     max_page_size: int = 100
+    # A mutation returning an error code its declaration does not list fails loudly (schema.mutation).
+    check_error_codes: bool = False
 
     @property
     def production(self) -> bool:
@@ -29,4 +31,5 @@ def load_settings() -> Settings:
             raise RuntimeError("JIANGUAN_SECRET_KEY must be set when JIANGUAN_ENV=production")
         secret = DEV_SECRET_KEY
     url = os.environ.get("JIANGUAN_DATABASE_URL") or f"sqlite:///{Path.cwd() / 'jianguan.db'}"
-    return Settings(database_url=url, secret_key=secret, env=env)
+    check = os.environ.get("JIANGUAN_CHECK_ERROR_CODES", "") == "1"
+    return Settings(database_url=url, secret_key=secret, env=env, check_error_codes=check)

@@ -1,0 +1,1 @@
+"""The duty catalog over GraphQL: supervision matters and published versions."""

@@ -1,0 +1,39 @@
+"""The duty catalog's mutations, each declared once."""
+
+from __future__ import annotations
+
+from schema.inputs import UpsertSupervisionMatterInput
+from schema.mutation import Arg, service_mutation
+from schema.types import PublishCatalogVersionPayload, UpsertSupervisionMatterPayload
+from services.catalog import catalog, catalog_versions
+from services.platform.access import require_maintainer
+
+upsert_supervision_matter = service_mutation(
+    service=catalog.upsert_supervision_matter,
+    input=UpsertSupervisionMatterInput,
+    payload=UpsertSupervisionMatterPayload,
+    returns={"matter": "row"},
+    permission=require_maintainer,
+    codes=(
+        "HANDLING_DEPARTMENT_REQUIRED",
+        "INVALID_DEADLINE",
+        "INVALID_INDUSTRY_CODE",
+        "INVALID_MATTER_CODE",
+        "INVALID_RANGE",
+        "MATCH_RULE_REQUIRED",
+        "REQUIRED",
+        "UNKNOWN_DEPARTMENT",
+        "UNKNOWN_LINE",
+    ),
+    description="维护监管事项 / Keep a duty-catalog entry (maintainers).",
+)
+
+publish_catalog_version = service_mutation(
+    service=catalog_versions.publish,
+    arguments={"name": Arg(str), "note": Arg(str | None, default=None)},
+    payload=PublishCatalogVersionPayload,
+    returns="version",
+    permission=require_maintainer,
+    codes=("CATALOG_UNCHANGED", "DUPLICATE_VERSION", "EMPTY_CATALOG", "REQUIRED", "TOO_LONG"),
+    description="发布目录版本（如“2026版”），此后新告知按该版本推送 / Publish the catalog (maintainers).",
+)

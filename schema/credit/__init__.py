@@ -1,0 +1,1 @@
+"""Credit over GraphQL: listings, joint discipline, referrals and risk colours."""

@@ -1,0 +1,74 @@
+"""双告知's mutations, each declared once."""
+
+from __future__ import annotations
+
+import strawberry
+
+from schema.inputs import NoticeFeedbackInput
+from schema.mutation import Arg, service_mutation
+from schema.types import ClaimNoticePayload
+from services.notices import notices
+from services.platform.access import require_notice_handler
+from services.platform.errors import DomainError
+
+_STATE = ("INVALID_NOTICE_STATE", "NOTICE_NOT_FOUND")
+
+
+def notice_id(raw: strawberry.ID) -> int:
+    if not str(raw).isdigit():
+        raise DomainError("NOTICE_NOT_FOUND", f"告知“{raw}”不存在", "id")
+    return int(raw)
+
+
+_ID = Arg(strawberry.ID, to="notice_id", parse=notice_id)
+
+claim_notice = service_mutation(
+    service=notices.claim_notice,
+    arguments={"id": _ID},
+    payload=ClaimNoticePayload,
+    returns="notice",
+    permission=require_notice_handler,
+    codes=_STATE,
+    description="认领告知；同时认领时只有一个成功 / Claim a notice; of two claims at once exactly one wins.",
+)
+
+# The payload's notice is the new one, pushed to the receiving department.
+forward_notice = service_mutation(
+    service=notices.forward_notice,
+    arguments={"id": _ID, "to_department_code": Arg(str), "reason": Arg(str)},
+    payload=ClaimNoticePayload,
+    returns="notice",
+    permission=require_notice_handler,
+    codes=(*_STATE, "ALREADY_NOTIFIED", "REQUIRED", "SAME_DEPARTMENT", "UNKNOWN_DEPARTMENT"),
+    description="转交：原告知为 FORWARDED，向接收部门推送新告知 / Forward; returns the new notice.",
+)
+
+return_notice = service_mutation(
+    service=notices.return_notice,
+    arguments={"id": _ID, "reason": Arg(str)},
+    payload=ClaimNoticePayload,
+    returns="notice",
+    permission=require_notice_handler,
+    codes=(*_STATE, "REQUIRED"),
+    description="退回（非本部门事项）/ Return as not this department's matter.",
+)
+
+give_notice_feedback = service_mutation(
+    service=notices.give_feedback,
+    arguments={"id": _ID, "input": Arg(NoticeFeedbackInput)},
+    payload=ClaimNoticePayload,
+    returns="notice",
+    permission=require_notice_handler,
+    codes=(*_STATE, "REQUIRED"),
+    description="双反馈 / Feedback after claiming.",
+)
+
+claim_from_pool = service_mutation(
+    service=notices.claim_from_pool,
+    arguments={"uscc": Arg(str, to="code"), "matter_code": Arg(str)},
+    payload=ClaimNoticePayload,
+    returns="notice",
+    permission=require_notice_handler,
+    codes=("NOT_IN_POOL", "UNKNOWN_MATTER"),
+    description="从待认领池认领 / Claim an entity from the open pool for a catalog matter.",
+)

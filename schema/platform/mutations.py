@@ -1,0 +1,20 @@
+"""The platform's own mutation: the working-day calendar."""
+
+from __future__ import annotations
+
+from schema.inputs import SetCalendarDaysInput
+from schema.mutation import service_mutation
+from schema.types import SetCalendarDaysPayload
+from services.platform import calendar
+from services.platform.access import require_maintainer
+
+set_calendar_days = service_mutation(
+    service=calendar.set_calendar_days,
+    input=SetCalendarDaysInput,
+    rename={"day": "date"},
+    payload=SetCalendarDaysPayload,
+    returns="days",
+    permission=require_maintainer,
+    codes=("DUPLICATE_DAY", "REQUIRED"),
+    description="维护节假日与调休 / Keep holidays and 调休 working days (maintainers).",
+)

@@ -1,0 +1,61 @@
+"""The registry's mutations, each declared once."""
+
+from __future__ import annotations
+
+from schema.inputs import RegisterEntityInput, UpsertDepartmentInput, UpsertRegionInput
+from schema.mutation import service_mutation
+from schema.types import RegisterEntityPayload, UpsertDepartmentPayload, UpsertRegionPayload
+from services.platform.access import require_authenticated, require_maintainer
+from services.registry import departments, regions, registry
+
+register_entity = service_mutation(
+    service=registry.register_entity,
+    input=RegisterEntityInput,
+    rename={"scope_entry_codes": "business_scope_codes"},
+    payload=RegisterEntityPayload,
+    permission=require_authenticated,  # and the entity's registration authority, in the service
+    codes=(
+        "AMOUNT_TOO_LARGE",
+        "DATE_IN_FUTURE",
+        "DEPARTMENT_REQUIRED",
+        "INVALID_AMOUNT",
+        "INVALID_ENTRY_CODE",
+        "INVALID_INDUSTRY_CODE",
+        "INVALID_ROLE",
+        "INVALID_SHARE",
+        "INVALID_USCC",
+        "REGION_OUT_OF_JURISDICTION",
+        "REQUIRED",
+        "SHARES_EXCEED_100",
+        "TOO_LONG",
+        "UNKNOWN_DEPARTMENT",
+        "UNKNOWN_REGION",
+    ),
+    description="登记机关报送新设立或变更登记 / Registry intake from the registration authority.",
+)
+
+upsert_region = service_mutation(
+    service=regions.upsert_region,
+    input=UpsertRegionInput,
+    payload=UpsertRegionPayload,
+    returns={"region": "row", "created": "created"},
+    permission=require_maintainer,
+    codes=("INVALID_PARENT", "INVALID_REGION_CODE", "NAME_REQUIRED", "UNKNOWN_REGION"),
+    description="维护行政区划 / Keep a region.",
+)
+
+upsert_department = service_mutation(
+    service=departments.upsert_department,
+    input=UpsertDepartmentInput,
+    payload=UpsertDepartmentPayload,
+    returns={"department": "row", "created": "created"},
+    permission=require_maintainer,
+    codes=(
+        "INVALID_DEPARTMENT_CODE",
+        "INVALID_LINE",
+        "LEVEL_REGION_MISMATCH",
+        "NAME_REQUIRED",
+        "UNKNOWN_REGION",
+    ),
+    description="维护部门 / Keep a department.",
+)
