@@ -8,7 +8,7 @@ import strawberry
 
 from models import Department, DisciplineMeasure, Listing, MarketEntity
 from models.enums import ListingKind
-from resolvers.common import Connection, connection
+from resolvers.common import Connection, paged
 from resolvers.context import GqlInfo
 from schema.inputs import ListingFilter
 from services.credit import discipline as discipline_service
@@ -17,7 +17,6 @@ from services.credit.discipline import DisciplineVerdict
 from services.credit.listing_rules import stands
 from services.platform.clock import today
 from services.platform.labels import label
-from services.platform.paging import page_size
 
 
 async def listings(
@@ -26,15 +25,13 @@ async def listings(
     context = info.context
     names = ("uscc", "kind", "reason", "standing", "due_for_escalation", "department_code")
     flt = listing_service.ListingFilter(**({} if filter is None else {k: getattr(filter, k) for k in names}))
-    size = page_size(first, context.settings.max_page_size)
-    async with context.session() as session:
-        page = await listing_service.list_listings(session, flt, size, after)
-
-    async def count() -> int:
-        async with context.session() as session:
-            return await listing_service.count_listings(session, flt)
-
-    return connection(page, count)
+    return await paged(
+        context,
+        first,
+        after,
+        lambda session, size, after: listing_service.list_listings(session, flt, size, after),
+        lambda session: listing_service.count_listings(session, flt),
+    )
 
 
 async def entity_listings(root: MarketEntity, info: GqlInfo) -> list[Listing]:

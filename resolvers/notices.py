@@ -5,11 +5,10 @@ from __future__ import annotations
 import strawberry
 
 from models import Department, MarketEntity, Notice, SupervisionMatter
-from resolvers.common import Connection, connection
+from resolvers.common import Connection, paged
 from resolvers.context import GqlInfo
 from schema.inputs import NoticeFilter
 from services.notices import notices as notice_service
-from services.platform.paging import page_size
 
 
 async def notices(
@@ -19,15 +18,13 @@ async def notices(
     flt = notice_service.NoticeFilter(
         **({} if filter is None else {k: getattr(filter, k) for k in ("status", "overdue", "department_code", "uscc")})
     )
-    size = page_size(first, context.settings.max_page_size)
-    async with context.session() as session:
-        page = await notice_service.list_notices(session, flt, size, after)
-
-    async def count() -> int:
-        async with context.session() as session:
-            return await notice_service.count_notices(session, flt)
-
-    return connection(page, count)
+    return await paged(
+        context,
+        first,
+        after,
+        lambda session, size, after: notice_service.list_notices(session, flt, size, after),
+        lambda session: notice_service.count_notices(session, flt),
+    )
 
 
 async def entity_notices(root: MarketEntity, info: GqlInfo) -> list[Notice]:
@@ -56,13 +53,4 @@ def notice_id(root: Notice) -> strawberry.ID:
 
 
 async def open_pool(info: GqlInfo, first: int | None = None, after: str | None = None) -> Connection[MarketEntity]:
-    context = info.context
-    size = page_size(first, context.settings.max_page_size)
-    async with context.session() as session:
-        page = await notice_service.open_pool(session, size, after)
-
-    async def count() -> int:
-        async with context.session() as session:
-            return await notice_service.count_pool(session)
-
-    return connection(page, count)
+    return await paged(info.context, first, after, notice_service.open_pool, notice_service.count_pool)

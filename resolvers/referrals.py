@@ -5,11 +5,10 @@ from __future__ import annotations
 import strawberry
 
 from models import Department, License, MarketEntity, Referral
-from resolvers.common import Connection, connection
+from resolvers.common import Connection, paged
 from resolvers.context import GqlInfo
 from schema.inputs import ReferralFilter
 from services.credit import referrals as referral_service
-from services.platform.paging import page_size
 
 _FILTER_FIELDS = ("direction", "status", "reason", "uscc", "department_code")
 
@@ -20,15 +19,13 @@ async def referrals(
     context = info.context
     given = {} if filter is None else {name: getattr(filter, name) for name in _FILTER_FIELDS}
     flt = referral_service.ReferralFilter(**given)
-    size = page_size(first, context.settings.max_page_size)
-    async with context.session() as session:
-        page = await referral_service.list_referrals(session, flt, size, after)
-
-    async def count() -> int:
-        async with context.session() as session:
-            return await referral_service.count_referrals(session, flt)
-
-    return connection(page, count)
+    return await paged(
+        context,
+        first,
+        after,
+        lambda session, size, after: referral_service.list_referrals(session, flt, size, after),
+        lambda session: referral_service.count_referrals(session, flt),
+    )
 
 
 async def entity_referrals(root: MarketEntity, info: GqlInfo) -> list[Referral]:

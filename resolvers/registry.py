@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from models import Department, MarketEntity, Region
-from resolvers.common import Connection, connection
+from resolvers.common import Connection, paged
 from resolvers.context import GqlInfo
 from schema.inputs import EntityFilter
-from services.platform.paging import page_size
 from services.registry import registry
 from services.registry.registry_view import PersonInEntity
 
@@ -25,16 +24,13 @@ async def entity(info: GqlInfo, uscc: str) -> MarketEntity | None:
 async def _connection(
     info: GqlInfo, flt: registry.EntityFilter, first: int | None, after: str | None
 ) -> Connection[MarketEntity]:
-    context = info.context
-    size = page_size(first, context.settings.max_page_size)
-    async with context.session() as session:
-        page = await registry.list_entities(session, flt, size, after)
-
-    async def count() -> int:
-        async with context.session() as session:
-            return await registry.count_entities(session, flt)
-
-    return connection(page, count)
+    return await paged(
+        info.context,
+        first,
+        after,
+        lambda session, size, after: registry.list_entities(session, flt, size, after),
+        lambda session: registry.count_entities(session, flt),
+    )
 
 
 async def entities(
