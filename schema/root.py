@@ -4,27 +4,39 @@ from __future__ import annotations
 
 import strawberry
 
-from resolvers import calendar, catalog, catalog_versions, publicity, registry, subscriptions, viewer
-from resolvers import listings as listing_resolvers
-from resolvers import notices as notice_resolvers
-from resolvers import referrals as referral_resolvers
-from resolvers import risk as risk_resolvers
-from schema import risk as risk_types
-from schema import types as t
+from resolvers.accounts import viewer
+from resolvers.catalog import catalog, catalog_versions
+from resolvers.credit import listings as listing_resolvers
+from resolvers.credit import publicity
+from resolvers.credit import referrals as referral_resolvers
+from resolvers.credit import risk as risk_resolvers
+from resolvers.notices import notices as notice_resolvers
+from resolvers.notices import subscriptions
+from resolvers.platform import calendar
+from resolvers.registry import regions, registry
+from schema.accounts.types import Viewer
 from schema.catalog import mutations as catalog_mutations
+from schema.catalog.types import CatalogVersion, SupervisionMatter
 from schema.credit import mutations as credit_mutations
+from schema.credit.publicity import Publicity
+from schema.credit.risk import RuleParameters
+from schema.credit.types import DisciplineMeasure, DisciplineVerdict, Listing, Referral
 from schema.notices import mutations as notices_mutations
+from schema.notices.types import Notice
 from schema.platform import mutations as platform_mutations
+from schema.platform.calendar import CalendarDay
+from schema.platform.common import Connection
 from schema.records import mutations as records_mutations
 from schema.registry import mutations as registry_mutations
+from schema.registry.types import Department, MarketEntity, Region
 
 
 @strawberry.type
 class Query:
-    viewer = strawberry.field(resolver=viewer.viewer, graphql_type=t.Viewer, description="当前调用方 / The caller.")
+    viewer = strawberry.field(resolver=viewer.viewer, graphql_type=Viewer, description="当前调用方 / The caller.")
     entity = strawberry.field(
         resolver=registry.entity,
-        graphql_type=t.MarketEntity | None,
+        graphql_type=MarketEntity | None,
         description=(
             "按统一社会信用代码查询主体；辖区外或不存在时为 null / "
             "One entity by USCC; null when unknown or outside the caller's jurisdiction."
@@ -32,33 +44,33 @@ class Query:
     )
     entities = strawberry.field(
         resolver=registry.entities,
-        graphql_type=t.Connection[t.MarketEntity],
+        graphql_type=Connection[MarketEntity],
         description=(
             "法人库列表（按统一社会信用代码排序，first 最大 100）/ The registry, in USCC order; `first` at most 100."
         ),
     )
     search_entities = strawberry.field(
         resolver=registry.search_entities,
-        graphql_type=t.Connection[t.MarketEntity],
+        graphql_type=Connection[MarketEntity],
         description="按名称、统一社会信用代码或法定代表人检索 / Search by name, USCC or legal representative.",
     )
     departments = strawberry.field(
-        resolver=catalog.departments, graphql_type=list[t.Department], description="部门 / Departments."
+        resolver=regions.departments, graphql_type=list[Department], description="部门 / Departments."
     )
-    regions = strawberry.field(resolver=catalog.regions, graphql_type=list[t.Region], description="行政区划 / Regions.")
+    regions = strawberry.field(resolver=regions.regions, graphql_type=list[Region], description="行政区划 / Regions.")
     notices = strawberry.field(
         resolver=notice_resolvers.notices,
-        graphql_type=t.Connection[t.Notice],
+        graphql_type=Connection[Notice],
         description="本部门的告知（维护人员可见全部）/ The caller's department's notices; all for maintainers.",
     )
     open_pool = strawberry.field(
         resolver=notice_resolvers.open_pool,
-        graphql_type=t.Connection[t.MarketEntity],
+        graphql_type=Connection[MarketEntity],
         description="待认领池：无部门承接的主体 / Entities no department holds: unmatched, or all notices returned.",
     )
     referrals = strawberry.field(
         resolver=referral_resolvers.referrals,
-        graphql_type=t.Connection[t.Referral],
+        graphql_type=Connection[Referral],
         description=(
             "本部门发出和收到的联动告知，按发送先后（维护人员可见全部）/ The caller's department's referrals, sent and "
             "received, oldest first (poll with `after` for new ones); maintainers read every department's."
@@ -66,32 +78,32 @@ class Query:
     )
     supervision_matters = strawberry.field(
         resolver=catalog.supervision_matters,
-        graphql_type=list[t.SupervisionMatter],
+        graphql_type=list[SupervisionMatter],
         description="监管职责目录（可按生效日期筛选）/ The duty catalog, optionally as in force on a day.",
     )
     catalog_versions = strawberry.field(
         resolver=catalog_versions.catalog_versions,
-        graphql_type=list[t.CatalogVersion],
+        graphql_type=list[CatalogVersion],
         description="已发布的目录版本，最新在前 / Published catalog versions, newest first.",
     )
     calendar_days = strawberry.field(
         resolver=calendar.calendar_days,
-        graphql_type=list[t.CalendarDay],
+        graphql_type=list[CalendarDay],
         description="工作日历（含周末与节假日，最多 800 天）/ Working days from `from` to `to`, at most 800 days.",
     )
     rule_parameters = strawberry.field(
         resolver=risk_resolvers.rule_parameters,
-        graphql_type=risk_types.RuleParameters,
+        graphql_type=RuleParameters,
         description="四色警示规则参数（当前生效）/ The colour rules' thresholds in force.",
     )
     publicity = strawberry.field(
         resolver=publicity.publicity,
-        graphql_type=t.Publicity | None,
+        graphql_type=Publicity | None,
         description="公示信息，无需登录 / Public information about one entity; no login needed.",
     )
     listings = strawberry.field(
         resolver=listing_resolvers.listings,
-        graphql_type=t.Connection[t.Listing],
+        graphql_type=Connection[Listing],
         description=(
             "经营异常名录、严重违法失信名单记录（辖区内主体），新的在前 / "
             "Listings of the entities the caller may see, newest first."
@@ -99,7 +111,7 @@ class Query:
     )
     discipline = strawberry.field(
         resolver=listing_resolvers.discipline,
-        graphql_type=t.DisciplineVerdict | None,
+        graphql_type=DisciplineVerdict | None,
         description=(
             "联合惩戒：主体今天应受的限制（全市主体，不受辖区限制）；主体不存在时为 null / "
             "What discipline applies to any entity of the city today; null when unknown."
@@ -107,7 +119,7 @@ class Query:
     )
     discipline_measures = strawberry.field(
         resolver=listing_resolvers.discipline_measures,
-        graphql_type=list[t.DisciplineMeasure],
+        graphql_type=list[DisciplineMeasure],
         description="惩戒措施目录 / The discipline-measure catalog.",
     )
 
@@ -146,7 +158,7 @@ class Mutation:
 class Subscription:
     notice_pushed = strawberry.subscription(
         resolver=subscriptions.notice_pushed,
-        graphql_type=t.Notice,
+        graphql_type=Notice,
         description=(
             "推送到本部门的告知（graphql-transport-ws，connection_init 带 authorization: Bearer <令牌>）；"
             "维护人员可用 departmentCode 指定部门，否则为全部部门；afterId 先补发编号更大的告知 / "

@@ -9,10 +9,10 @@ import pytest
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from resolvers.context import Context
-from schema.mutation import Arg, UndeclaredErrorCode, declaration_of, service_mutation
+from resolvers.platform.context import Context
+from schema.notices.types import ClaimNoticePayload
+from schema.platform.mutation import Arg, UndeclaredErrorCode, declaration_of, service_mutation
 from schema.root import Mutation
-from schema.types import ClaimNoticePayload
 from services.platform.access import require_authenticated
 from services.platform.db import Database
 from services.platform.errors import DomainError

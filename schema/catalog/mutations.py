@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from schema.inputs import UpsertSupervisionMatterInput
-from schema.mutation import Arg, service_mutation
-from schema.types import PublishCatalogVersionPayload, UpsertSupervisionMatterPayload
+from schema.catalog.inputs import UpsertSupervisionMatterInput
+from schema.catalog.types import PublishCatalogVersionPayload, UpsertSupervisionMatterPayload
+from schema.platform.mutation import Arg, service_mutation
 from services.catalog import catalog, catalog_versions
 from services.platform.access import require_maintainer
 

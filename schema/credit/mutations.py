@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import strawberry
 
-from schema.inputs import (
+from schema.credit.inputs import (
     DelistEntityInput,
     ListEntityInput,
     SendReferralInput,
     SetRuleParametersInput,
     UpsertDisciplineMeasureInput,
 )
-from schema.mutation import Arg, service_mutation
-from schema.risk import SetRuleParametersPayload
-from schema.types import DelistEntityPayload, ListEntityPayload, ReferralPayload, UpsertDisciplineMeasurePayload
+from schema.credit.risk import SetRuleParametersPayload
+from schema.credit.types import DelistEntityPayload, ListEntityPayload, ReferralPayload, UpsertDisciplineMeasurePayload
+from schema.platform.mutation import Arg, service_mutation
 from services.credit import discipline, listings, referrals, risk
 from services.platform.access import require_authenticated, require_maintainer, require_notice_handler
 from services.platform.errors import DomainError

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import strawberry
 
-from schema.inputs import NoticeFeedbackInput
-from schema.mutation import Arg, service_mutation
-from schema.types import ClaimNoticePayload
+from schema.notices.inputs import NoticeFeedbackInput
+from schema.notices.types import ClaimNoticePayload
+from schema.platform.mutation import Arg, service_mutation
 from services.notices import notices
 from services.platform.access import require_notice_handler
 from services.platform.errors import DomainError

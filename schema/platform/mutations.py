@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from schema.inputs import SetCalendarDaysInput
-from schema.mutation import service_mutation
-from schema.types import SetCalendarDaysPayload
+from schema.platform.calendar import SetCalendarDaysInput, SetCalendarDaysPayload
+from schema.platform.mutation import service_mutation
 from services.platform import calendar
 from services.platform.access import require_maintainer
 

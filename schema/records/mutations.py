@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from strawberry.file_uploads import Upload
 
-from resolvers import record_import
-from schema.inputs import (
+from resolvers.records import record_import
+from schema.platform.mutation import Arg, declared_mutation, service_mutation
+from schema.records.inputs import (
     RecordComplaintInput,
     RecordLicenseInput,
     RecordPenaltyInput,
     RepairPenaltyInput,
     WithdrawPenaltyInput,
 )
-from schema.mutation import Arg, declared_mutation, service_mutation
-from schema.record_import import ImportRecordsPayload
-from schema.types import (
+from schema.records.record_import import ImportRecordsPayload
+from schema.records.types import (
     RecordComplaintPayload,
     RecordLicensePayload,
     RecordPenaltyPayload,

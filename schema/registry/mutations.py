@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from schema.inputs import RegisterEntityInput, UpsertDepartmentInput, UpsertRegionInput
-from schema.mutation import service_mutation
-from schema.types import RegisterEntityPayload, UpsertDepartmentPayload, UpsertRegionPayload
+from schema.platform.mutation import service_mutation
+from schema.registry.inputs import RegisterEntityInput, UpsertDepartmentInput, UpsertRegionInput
+from schema.registry.types import RegisterEntityPayload, UpsertDepartmentPayload, UpsertRegionPayload
 from services.platform.access import require_authenticated, require_maintainer
 from services.registry import departments, regions, registry
 

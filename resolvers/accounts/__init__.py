@@ -1,0 +1,1 @@
+"""The caller over GraphQL."""

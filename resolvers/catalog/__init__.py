@@ -1,0 +1,1 @@
+"""The duty catalog over GraphQL: matters and versions."""

@@ -1,0 +1,1 @@
+"""Credit over GraphQL: listings, discipline, referrals, colours, publicity."""

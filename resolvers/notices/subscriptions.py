@@ -1,0 +1,26 @@
+"""The noticePushed subscription: a department's system follows its notices as they are pushed."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+
+import strawberry
+
+from models import Notice
+from resolvers.platform.context import GqlInfo
+from resolvers.platform.loaders import Loaders
+from services.notices import notice_feed
+from services.platform.errors import DomainError
+
+
+async def notice_pushed(
+    info: GqlInfo, department_code: str | None = None, after_id: strawberry.ID | None = None
+) -> AsyncGenerator[Notice, None]:
+    context = info.context
+    if after_id is not None and not str(after_id).isdigit():
+        raise DomainError("INVALID_NOTICE_ID", f"告知编号“{after_id}”无效：应为告知的 id", "afterId")
+    after = None if after_id is None else int(after_id)
+    async for notice in notice_feed.follow(context.db, context.principal, department_code, after):
+        # The connection lives for hours: each notice's entity, matter and department are read afresh.
+        context.loaders = Loaders(context.db, context.principal)
+        yield notice

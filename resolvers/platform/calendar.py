@@ -1,0 +1,18 @@
+"""The working-day calendar over GraphQL."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import strawberry
+
+from resolvers.platform.context import GqlInfo
+from services.platform import calendar
+
+
+async def calendar_days(
+    info: GqlInfo, from_: Annotated[date, strawberry.argument(name="from")], to: date
+) -> list[calendar.Day]:
+    async with info.context.session() as session:
+        return await calendar.days_between(session, from_, to)

@@ -1,0 +1,1 @@
+"""The registry over GraphQL: entities, persons, regions and departments."""

@@ -1,0 +1,21 @@
+"""Regions and departments over GraphQL."""
+
+from __future__ import annotations
+
+from models import Department, Region
+from models.enums import DepartmentLevel
+from resolvers.platform.context import GqlInfo
+from services.registry import departments as department_service
+from services.registry import regions as region_service
+
+
+async def departments(
+    info: GqlInfo, level: DepartmentLevel | None = None, region_code: str | None = None
+) -> list[Department]:
+    async with info.context.session() as session:
+        return await department_service.list_departments(session, level, region_code)
+
+
+async def regions(info: GqlInfo) -> list[Region]:
+    async with info.context.session() as session:
+        return await region_service.list_regions(session)

@@ -1,0 +1,283 @@
+"""A mutation declared once (Saleor style): its arguments, the service it calls, its payload,
+its permission and the error codes it can return, in one `service_mutation(...)` call.
+
+The GraphQL arguments reach the service by name: an `input` argument's fields, and any other
+argument, fill the service's parameters of the same name; a parameter that is a dataclass
+(the service's own input) is built from them by its field names, nested inputs and lists
+included. `rename` names the few service fields spelled differently from the API. A null
+for a field the service gives a default means "not given".
+
+The service runs as the caller in one transaction (`services.platform.transactions`), and
+its result fills the payload by `returns`; a failure leaves every other field empty (null,
+false or an empty list) and fills `errors`.
+
+Why the codes are documented rather than typed: `UserError.code` is a `String!` on the wire
+and in every client's generated code. An enum per payload would retype that field (a
+breaking change for typed clients, and for any client that switches on an unknown code),
+and several mutations share one payload type (`ClaimNoticePayload` serves five), so a
+payload-wide list would also be wrong for each of them. Each mutation's field description
+therefore ends with the codes that mutation can return; the wire values are unchanged.
+With `Settings.check_error_codes` on (the test suite turns it on), a returned code the
+declaration does not list is an error, so the documentation cannot fall behind the services.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import types
+import typing
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Union
+
+import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry.types.base import StrawberryList, StrawberryOptional, has_object_definition
+from strawberry.types.field import StrawberryField
+
+from resolvers.platform.common import mutate
+from resolvers.platform.context import GqlInfo
+from services.platform.errors import Problem
+from services.platform.principal import Principal
+
+# Every change can meet a concurrent one (services.platform.transactions.run_change).
+ALWAYS = ("CONFLICT",)
+_REQUIRED = inspect.Parameter.empty
+
+
+class UndeclaredErrorCode(Exception):
+    """A mutation returned a code its declaration does not list: add it to the declaration."""
+
+
+@dataclass(frozen=True)
+class Arg:
+    """A GraphQL argument other than `input`: its type, default, the service parameter it
+    fills when the name differs (`to`), and how its value becomes that parameter (`parse`,
+    which may raise a DomainError: it runs inside the transaction, so that is a user error)."""
+
+    type: Any
+    default: Any = _REQUIRED
+    to: str | None = None
+    parse: Callable[[Any], Any] | None = None
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """What one mutation is, as `service_mutation` was told."""
+
+    codes: frozenset[str]
+    permission: Callable[[Principal], object]
+    payload: type
+
+
+Returns = str | tuple[str, ...] | Mapping[str, str] | None
+
+
+def service_mutation(
+    *,
+    service: Callable[..., Awaitable[Any]],
+    payload: type,
+    description: str,
+    permission: Callable[[Principal], object],
+    codes: Iterable[str],
+    input: type | None = None,
+    arguments: Mapping[str, Arg] | None = None,
+    returns: Returns = None,
+    rename: Mapping[str, str] | None = None,
+) -> Any:
+    """A root Mutation field calling `service(session, ...)`.
+
+    `permission` is the access check the service makes first (services.platform.access); it is
+    declared here, not called again: the rule stays in the service. `returns` says how the
+    service's result fills the payload: a payload field name (the result is that field), a
+    tuple of names (the result is a tuple of those fields), a mapping payload field → result
+    attribute, or None (the result's attributes of the payload fields' names).
+    """
+    args = _arguments(input, arguments)
+    renamed = dict(rename or {})
+    plan = _Plan(service, args, renamed)
+
+    async def resolve(info: GqlInfo, **given: Any) -> Any:
+        async def work(session: AsyncSession) -> Any:
+            return await service(session, **plan.call(given))
+
+        result, problems = await mutate(info.context, work)
+        return _payload(payload, returns, result, problems)
+
+    return declared_mutation(resolve, args, payload, description, permission, codes)
+
+
+def declared_mutation(
+    resolve: Callable[..., Awaitable[Any]],
+    arguments: Mapping[str, Arg],
+    payload: type,
+    description: str,
+    permission: Callable[[Principal], object],
+    codes: Iterable[str],
+) -> Any:
+    """A root Mutation field from a resolver of its own (for a mutation that does not run as
+    one service call in one transaction, such as a batch import); the codes are declared,
+    documented and checked as for `service_mutation`."""
+    declaration = Declaration(frozenset((*ALWAYS, *codes)), permission, payload)
+
+    async def resolver(info: GqlInfo, **given: Any) -> Any:
+        answer = await resolve(info, **given)
+        if info.context.settings.check_error_codes:
+            _check(declaration, answer.errors)
+        return answer
+
+    parameters = [inspect.Parameter("info", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=strawberry.Info)]
+    parameters += [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=arg.type, default=arg.default)
+        for name, arg in arguments.items()
+    ]
+    resolver.__signature__ = inspect.Signature(parameters, return_annotation=payload)  # type: ignore[attr-defined]
+    resolver.__mutation__ = declaration  # type: ignore[attr-defined]
+    return strawberry.field(resolver=resolver, graphql_type=payload, description=documented(description, declaration))
+
+
+def declaration_of(field: StrawberryField) -> Declaration | None:
+    """The declaration behind a root Mutation field, if it was made by this module."""
+    func = field.base_resolver.wrapped_func if field.base_resolver else None
+    found = getattr(func, "__mutation__", None)
+    return found if isinstance(found, Declaration) else None
+
+
+def documented(description: str, declaration: Declaration) -> str:
+    listed = "、".join(sorted(declaration.codes))
+    return f"{description}\n错误代码（errors.code）/ Error codes: {listed}."
+
+
+def _check(declaration: Declaration, problems: Sequence[Problem]) -> None:
+    undeclared = sorted({p.code for p in problems} - declaration.codes)
+    if undeclared:
+        raise UndeclaredErrorCode(f"{', '.join(undeclared)} not declared in the codes of this mutation")
+
+
+def _arguments(input: type | None, arguments: Mapping[str, Arg] | None) -> dict[str, Arg]:
+    declared = {} if input is None else {"input": Arg(input)}
+    declared.update(arguments or {})
+    return declared
+
+
+class _Plan:
+    """How the GraphQL arguments become the service's arguments, checked once at declaration."""
+
+    def __init__(self, service: Callable[..., Awaitable[Any]], args: Mapping[str, Arg], rename: Mapping[str, str]):
+        self.args = args
+        self.rename = rename
+        hints = typing.get_type_hints(service)
+        parameters = list(inspect.signature(service).parameters.values())[1:]  # after the session
+        available = self._names(args)
+        self.parameters: list[tuple[str, Any, bool]] = []
+        for parameter in parameters:
+            hint = hints[parameter.name]
+            key = rename.get(parameter.name, parameter.name)
+            optional = parameter.default is not inspect.Parameter.empty
+            if key not in available and not _dataclass(hint) and not optional:
+                raise TypeError(f"{service.__qualname__}: no argument or input field gives {parameter.name!r}")
+            self.parameters.append((parameter.name, hint, optional))
+
+    @staticmethod
+    def _names(args: Mapping[str, Arg]) -> set[str]:
+        names: set[str] = set()
+        for name, arg in args.items():
+            if name == "input" and dataclasses.is_dataclass(arg.type):
+                names.update(f.name for f in dataclasses.fields(arg.type))
+            else:
+                names.add(arg.to or name)
+        return names
+
+    def call(self, given: Mapping[str, Any]) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for name, value in given.items():
+            arg = self.args[name]
+            if name == "input" and dataclasses.is_dataclass(value):
+                values.update(_fields(value))
+            else:
+                values[arg.to or name] = arg.parse(value) if arg.parse else value
+        called: dict[str, Any] = {}
+        for name, hint, optional in self.parameters:
+            key = self.rename.get(name, name)
+            if key in values:
+                called[name] = self._convert(hint, values[key])
+            elif _dataclass(hint):
+                called[name] = self._build(_dataclass(hint), values)
+            elif not optional:
+                raise TypeError(f"no value for {name!r}")
+        return called
+
+    def _build(self, cls: type | None, values: Mapping[str, Any]) -> Any:
+        assert cls is not None
+        hints = typing.get_type_hints(cls)
+        kwargs: dict[str, Any] = {}
+        for field in dataclasses.fields(cls):
+            key = self.rename.get(field.name, field.name)
+            has_default = field.default is not dataclasses.MISSING or field.default_factory is not dataclasses.MISSING
+            value = values.get(key)
+            if key not in values or (value is None and has_default):
+                continue  # not given: the service's default
+            kwargs[field.name] = self._convert(hints[field.name], value)
+        return cls(**kwargs)
+
+    def _convert(self, hint: Any, value: Any) -> Any:
+        if value is None:
+            return None
+        target = _dataclass(hint)
+        if target is not None and dataclasses.is_dataclass(value) and not isinstance(value, target):
+            return self._build(target, _fields(value))
+        item = _list_item(hint)
+        if item is not None and isinstance(value, list):
+            return [self._convert(item, v) for v in value]
+        return value
+
+
+def _fields(value: Any) -> dict[str, Any]:
+    return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+
+
+def _unoptional(hint: Any) -> Any:
+    if typing.get_origin(hint) in (Union, types.UnionType):
+        rest = [a for a in typing.get_args(hint) if a is not type(None)]
+        return rest[0] if len(rest) == 1 else hint
+    return hint
+
+
+def _dataclass(hint: Any) -> type | None:
+    hint = _unoptional(hint)
+    return hint if isinstance(hint, type) and dataclasses.is_dataclass(hint) else None
+
+
+def _list_item(hint: Any) -> Any:
+    hint = _unoptional(hint)
+    if typing.get_origin(hint) in (list, Sequence, tuple):
+        return typing.get_args(hint)[0]
+    return None
+
+
+def _payload(payload: type, returns: Returns, result: Any, problems: list[Problem]) -> Any:
+    build: Callable[..., Any] = payload
+    assert has_object_definition(payload)
+    fields = [f for f in payload.__strawberry_definition__.fields if f.python_name != "errors"]
+    values: dict[str, Any] = {f.python_name: _empty(f.type) for f in fields}
+    if result is not None:
+        if isinstance(returns, str):
+            values[returns] = result
+        elif isinstance(returns, tuple):
+            values.update(zip(returns, result, strict=True))
+        elif returns is None:
+            values.update({f.python_name: getattr(result, f.python_name) for f in fields})
+        else:
+            values.update({name: getattr(result, attribute) for name, attribute in returns.items()})
+    return build(**values, errors=problems)
+
+
+def _empty(kind: Any) -> Any:
+    if isinstance(kind, StrawberryOptional):
+        return None
+    if isinstance(kind, StrawberryList):
+        return []
+    if kind is bool:
+        return False
+    raise TypeError(f"a payload field of type {kind} has no empty value")

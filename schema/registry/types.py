@@ -1,0 +1,177 @@
+"""The registry's GraphQL types: entities, persons, regions, departments.
+
+An entity links to every domain above the registry; those types are named lazily
+(strawberry.lazy), as the domains' own types import this module."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from resolvers.credit import listings as listing_resolvers
+from resolvers.credit import referrals as referral_resolvers
+from resolvers.credit import risk as risk_resolvers
+from resolvers.notices import notices
+from resolvers.records import records
+from resolvers.registry import registry
+from schema.enums import (
+    DataQualityIssue,
+    DepartmentLevel,
+    EntityStatus,
+    EntityType,
+    PersonRole,
+    RegionLevel,
+    RiskColour,
+)
+from schema.platform.common import Connection, UserError
+
+if TYPE_CHECKING:
+    from schema.credit.risk import RiskAssessment, RiskColourChange
+    from schema.credit.types import DisciplineVerdict, Listing, Referral
+    from schema.notices.types import Notice
+    from schema.records.types import Complaint, License, Penalty
+
+
+@strawberry.type(description="行政区划 (GB/T 2260) / A region.")
+class Region:
+    code: str
+    name: str
+    level: RegionLevel
+    parent_code: str | None
+
+
+@strawberry.type(description="部门 / A government department, city or district level.")
+class Department:
+    code: str
+    name: str
+    level: DepartmentLevel
+    region_code: str
+    is_registration_authority: bool = strawberry.field(description="是否登记机关 / Whether it registers entities.")
+    line: str | None = strawberry.field(description="条线 / The line it shares with its counterparts.")
+    region = strawberry.field(resolver=registry.region, graphql_type=Region | None)
+
+
+@strawberry.type(description="主体相关人员 / A person's role in an entity.")
+class EntityPerson:
+    person_id: strawberry.ID = strawberry.field(description="人员标识，跨主体相同 / Same person across entities.")
+    name: str
+    role: PersonRole
+    share_percent: Decimal | None = strawberry.field(description="出资比例（%）/ Share, percent.")
+    title: str | None
+
+
+@strawberry.type(description="市场主体 / A registered company, sole trader or cooperative.")
+class MarketEntity:
+    uscc: str = strawberry.field(description="统一社会信用代码 / Unified social credit code.")
+    name: str
+    entity_type: EntityType
+    legal_representative: str = strawberry.field(description="法定代表人 / Legal representative.")
+    registered_capital: Decimal | None = strawberry.field(description="注册资本（元）/ Registered capital, yuan.")
+    established_on: datetime.date
+    status: EntityStatus
+    region_code: str
+    address: str = strawberry.field(description="住所 / Registered address.")
+    industry_code: str = strawberry.field(description="国民经济行业分类 / GB/T 4754-2017 code.")
+    business_scope: str = strawberry.field(description="经营范围 / Registered business scope.")
+    business_scope_codes: list[str] = strawberry.field(
+        description="经营范围规范表述条目代码 / Standard scope entry codes.",
+        resolver=registry.business_scope_codes,
+    )
+    data_quality_issue: DataQualityIssue | None = strawberry.field(
+        description="数据质量问题（如校验位不符）/ Set when the registry row failed a check."
+    )
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+    registration_authority = strawberry.field(
+        resolver=registry.registration_authority,
+        graphql_type=Department | None,
+        description="登记机关 / The registration authority.",
+    )
+    region = strawberry.field(resolver=registry.region, graphql_type=Region | None)
+    notices = strawberry.field(
+        resolver=notices.entity_notices,
+        graphql_type=list[Annotated["Notice", strawberry.lazy("schema.notices.types")]],
+        description="本部门收到的告知（维护人员可见全部）/ The caller's notices about this entity.",
+    )
+    persons = strawberry.field(
+        resolver=registry.persons,
+        graphql_type=list[EntityPerson],
+        description="法定代表人、股东、董监高 / Legal representative, shareholders and executives.",
+    )
+    licenses = strawberry.field(
+        resolver=records.entity_licenses,
+        graphql_type=Connection[Annotated["License", strawberry.lazy("schema.records.types")]],
+        description="各部门归集的行政许可，新的在前 / Licenses from every department, newest first.",
+    )
+    penalties = strawberry.field(
+        resolver=records.entity_penalties,
+        graphql_type=Connection[Annotated["Penalty", strawberry.lazy("schema.records.types")]],
+        description="各部门归集的行政处罚，新的在前 / Penalties from every department, newest first.",
+    )
+    complaints = strawberry.field(
+        resolver=records.entity_complaints,
+        graphql_type=Connection[Annotated["Complaint", strawberry.lazy("schema.records.types")]],
+        description="12345 投诉，新的在前 / Hotline complaints, newest first.",
+    )
+    listings = strawberry.field(
+        resolver=listing_resolvers.entity_listings,
+        graphql_type=list[Annotated["Listing", strawberry.lazy("schema.credit.types")]],
+        description="经营异常名录、严重违法失信名单（含已移出），新的在前 / Its listings, newest first.",
+    )
+    discipline = strawberry.field(
+        resolver=listing_resolvers.entity_discipline,
+        graphql_type=Annotated["DisciplineVerdict", strawberry.lazy("schema.credit.types")],
+        description="联合惩戒（今天）/ Joint discipline that applies today.",
+    )
+    referrals = strawberry.field(
+        resolver=referral_resolvers.entity_referrals,
+        graphql_type=list[Annotated["Referral", strawberry.lazy("schema.credit.types")]],
+        description="本部门发出或收到的联动告知（维护人员可见全部）/ The caller's referrals about this entity.",
+    )
+    colour = strawberry.field(
+        resolver=risk_resolvers.colour,
+        graphql_type=RiskColour,
+        description="四色警示（随记录变化即时更新的当前颜色）/ The stored risk colour, kept current as records arrive.",
+    )
+    risk_colour = strawberry.field(
+        resolver=risk_resolvers.risk_colour,
+        graphql_type=Annotated["RiskAssessment", strawberry.lazy("schema.credit.risk")],
+        description=(
+            "四色警示评定：asOf 当日（默认今天，不能晚于今天）的颜色与成立的全部规则及其依据 / "
+            "The colour on `asOf` (default today, never later), with every rule that held and its records."
+        ),
+    )
+    colour_history = strawberry.field(
+        resolver=risk_resolvers.colour_history,
+        graphql_type=list[Annotated["RiskColourChange", strawberry.lazy("schema.credit.risk")]],
+        description="颜色变化记录，新的在前 / Changes of the stored colour, newest first.",
+    )
+
+
+@strawberry.type
+class RegisterEntityPayload:
+    entity: MarketEntity | None
+    created: bool = strawberry.field(description="新登记（而非变更）/ A new registration, not a change.")
+    changed: bool = strawberry.field(description="有任何变化 / Anything changed.")
+    scope_changed: bool = strawberry.field(description="经营范围有变化 / The business scope changed.")
+    notices: list[Annotated[Notice, strawberry.lazy("schema.notices.types")]] = strawberry.field(
+        description="本次推送的告知 / The notices this registration pushed."
+    )
+    errors: list[UserError]
+
+
+@strawberry.type
+class UpsertRegionPayload:
+    region: Region | None
+    created: bool
+    errors: list[UserError]
+
+
+@strawberry.type
+class UpsertDepartmentPayload:
+    department: Department | None
+    created: bool
+    errors: list[UserError]
