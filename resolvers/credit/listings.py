@@ -8,6 +8,7 @@ import strawberry
 
 from models import Department, DisciplineMeasure, Listing, MarketEntity
 from models.enums import ListingKind
+from resolvers.platform.by_name import from_input
 from resolvers.platform.common import Connection, paged
 from resolvers.platform.context import GqlInfo
 from schema.credit.inputs import ListingFilter
@@ -23,8 +24,7 @@ async def listings(
     info: GqlInfo, filter: ListingFilter | None = None, first: int | None = None, after: str | None = None
 ) -> Connection[Listing]:
     context = info.context
-    names = ("uscc", "kind", "reason", "standing", "due_for_escalation", "department_code")
-    flt = listing_service.ListingFilter(**({} if filter is None else {k: getattr(filter, k) for k in names}))
+    flt = from_input(listing_service.ListingFilter, filter)
     return await paged(
         context,
         first,

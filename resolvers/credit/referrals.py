@@ -5,20 +5,18 @@ from __future__ import annotations
 import strawberry
 
 from models import Department, License, MarketEntity, Referral
+from resolvers.platform.by_name import from_input
 from resolvers.platform.common import Connection, paged
 from resolvers.platform.context import GqlInfo
 from schema.credit.inputs import ReferralFilter
 from services.credit import referrals as referral_service
-
-_FILTER_FIELDS = ("direction", "status", "reason", "uscc", "department_code")
 
 
 async def referrals(
     info: GqlInfo, filter: ReferralFilter | None = None, first: int | None = None, after: str | None = None
 ) -> Connection[Referral]:
     context = info.context
-    given = {} if filter is None else {name: getattr(filter, name) for name in _FILTER_FIELDS}
-    flt = referral_service.ReferralFilter(**given)
+    flt = from_input(referral_service.ReferralFilter, filter)
     return await paged(
         context,
         first,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from models import Department, MarketEntity, Notice, SupervisionMatter
+from resolvers.platform.by_name import from_input
 from resolvers.platform.common import Connection, paged
 from resolvers.platform.context import GqlInfo
 from schema.notices.inputs import NoticeFilter
@@ -15,9 +16,7 @@ async def notices(
     info: GqlInfo, filter: NoticeFilter | None = None, first: int | None = None, after: str | None = None
 ) -> Connection[Notice]:
     context = info.context
-    flt = notice_service.NoticeFilter(
-        **({} if filter is None else {k: getattr(filter, k) for k in ("status", "overdue", "department_code", "uscc")})
-    )
+    flt = from_input(notice_service.NoticeFilter, filter)
     return await paged(
         context,
         first,

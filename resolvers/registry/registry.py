@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from models import Department, MarketEntity, Region
+from resolvers.platform.by_name import from_input
 from resolvers.platform.common import Connection, paged
 from resolvers.platform.context import GqlInfo
 from schema.registry.inputs import EntityFilter
 from services.registry import registry
 from services.registry.registry_view import PersonInEntity
-
-
-def _filter(flt: EntityFilter | None) -> registry.EntityFilter:
-    return registry.EntityFilter(**asdict(flt)) if flt else registry.EntityFilter()
 
 
 async def entity(info: GqlInfo, uscc: str) -> MarketEntity | None:
@@ -36,7 +31,7 @@ async def _connection(
 async def entities(
     info: GqlInfo, filter: EntityFilter | None = None, first: int | None = None, after: str | None = None
 ) -> Connection[MarketEntity]:
-    return await _connection(info, _filter(filter), first, after)
+    return await _connection(info, from_input(registry.EntityFilter, filter), first, after)
 
 
 async def search_entities(

@@ -25,17 +25,17 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
-import types
 import typing
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types.base import StrawberryList, StrawberryOptional, has_object_definition
 from strawberry.types.field import StrawberryField
 
+from resolvers.platform.by_name import build, convert, dataclass_of, fields_of
 from resolvers.platform.common import mutate
 from resolvers.platform.context import GqlInfo
 from services.platform.errors import Problem
@@ -175,7 +175,7 @@ class _Plan:
             hint = hints[parameter.name]
             key = rename.get(parameter.name, parameter.name)
             optional = parameter.default is not inspect.Parameter.empty
-            if key not in available and not _dataclass(hint) and not optional:
+            if key not in available and not dataclass_of(hint) and not optional:
                 raise TypeError(f"{service.__qualname__}: no argument or input field gives {parameter.name!r}")
             self.parameters.append((parameter.name, hint, optional))
 
@@ -194,66 +194,20 @@ class _Plan:
         for name, value in given.items():
             arg = self.args[name]
             if name == "input" and dataclasses.is_dataclass(value):
-                values.update(_fields(value))
+                values.update(fields_of(value))
             else:
                 values[arg.to or name] = arg.parse(value) if arg.parse else value
         called: dict[str, Any] = {}
         for name, hint, optional in self.parameters:
             key = self.rename.get(name, name)
+            target = dataclass_of(hint)
             if key in values:
-                called[name] = self._convert(hint, values[key])
-            elif _dataclass(hint):
-                called[name] = self._build(_dataclass(hint), values)
+                called[name] = convert(hint, values[key], self.rename)
+            elif target is not None:
+                called[name] = build(target, values, self.rename)
             elif not optional:
                 raise TypeError(f"no value for {name!r}")
         return called
-
-    def _build(self, cls: type | None, values: Mapping[str, Any]) -> Any:
-        assert cls is not None
-        hints = typing.get_type_hints(cls)
-        kwargs: dict[str, Any] = {}
-        for field in dataclasses.fields(cls):
-            key = self.rename.get(field.name, field.name)
-            has_default = field.default is not dataclasses.MISSING or field.default_factory is not dataclasses.MISSING
-            value = values.get(key)
-            if key not in values or (value is None and has_default):
-                continue  # not given: the service's default
-            kwargs[field.name] = self._convert(hints[field.name], value)
-        return cls(**kwargs)
-
-    def _convert(self, hint: Any, value: Any) -> Any:
-        if value is None:
-            return None
-        target = _dataclass(hint)
-        if target is not None and dataclasses.is_dataclass(value) and not isinstance(value, target):
-            return self._build(target, _fields(value))
-        item = _list_item(hint)
-        if item is not None and isinstance(value, list):
-            return [self._convert(item, v) for v in value]
-        return value
-
-
-def _fields(value: Any) -> dict[str, Any]:
-    return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
-
-
-def _unoptional(hint: Any) -> Any:
-    if typing.get_origin(hint) in (Union, types.UnionType):
-        rest = [a for a in typing.get_args(hint) if a is not type(None)]
-        return rest[0] if len(rest) == 1 else hint
-    return hint
-
-
-def _dataclass(hint: Any) -> type | None:
-    hint = _unoptional(hint)
-    return hint if isinstance(hint, type) and dataclasses.is_dataclass(hint) else None
-
-
-def _list_item(hint: Any) -> Any:
-    hint = _unoptional(hint)
-    if typing.get_origin(hint) in (list, Sequence, tuple):
-        return typing.get_args(hint)[0]
-    return None
 
 
 def _payload(payload: type, returns: Returns, result: Any, problems: list[Problem]) -> Any:
