@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
 from admin_ui import mount_admin
-from resolvers.platform.http import GraphQLEndpoint
+from resolvers.http import GraphQLEndpoint
 from services.notices import notice_events
 from services.platform.db import Database
 from services.platform.settings import Settings, load_settings

@@ -1,1 +1,1 @@
-"""Platform-level resolver parts: the request context, DataLoaders, connections, the HTTP and websocket doors."""
+"""Platform-level resolver parts: request context, DataLoaders, connections, by-name inputs, authentication."""

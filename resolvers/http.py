@@ -20,7 +20,7 @@ from strawberry.types import ExecutionResult
 import schema as schema_module
 from resolvers.platform.auth import Refusal, principal_for
 from resolvers.platform.context import Context
-from resolvers.platform.websocket import TransportWSHandler
+from resolvers.websocket import TransportWSHandler
 from services.platform.db import Database
 from services.platform.principal import Principal
 from services.platform.settings import Settings
