@@ -3,9 +3,9 @@ its permission and the error codes it can return, in one `service_mutation(...)`
 
 The GraphQL arguments reach the service by name: an `input` argument's fields, and any other
 argument, fill the service's parameters of the same name; a parameter that is a dataclass
-(the service's own input) is built from them by its field names, nested inputs and lists
-included. `rename` names the few service fields spelled differently from the API. A null
-for a field the service gives a default means "not given".
+(the service's own input) is built from them by its field names (resolvers.platform.by_name:
+nested inputs and lists included, a null where the service has a default means "not given").
+`rename` names the few service fields spelled differently from the API.
 
 The service runs as the caller in one transaction (`services.platform.transactions`), and
 its result fills the payload by `returns`; a failure leaves every other field empty (null,
@@ -18,13 +18,15 @@ and several mutations share one payload type (`ClaimNoticePayload` serves five),
 payload-wide list would also be wrong for each of them. Each mutation's field description
 therefore ends with the codes that mutation can return; the wire values are unchanged.
 With `Settings.check_error_codes` on (the test suite turns it on), a returned code the
-declaration does not list is an error, so the documentation cannot fall behind the services.
+declaration does not list is an error, so the documentation cannot fall behind the services;
+off (production), the client gets the answer unchanged and the code is logged.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import inspect
+import logging
 import typing
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -41,6 +43,7 @@ from resolvers.platform.context import GqlInfo
 from services.platform.errors import Problem
 from services.platform.principal import Principal
 
+_log = logging.getLogger(__name__)
 # Every change can meet a concurrent one (services.platform.transactions.run_change).
 ALWAYS = ("CONFLICT",)
 _REQUIRED = inspect.Parameter.empty
@@ -68,7 +71,6 @@ class Declaration:
 
     codes: frozenset[str]
     permission: Callable[[Principal], object]
-    payload: type
 
 
 Returns = str | tuple[str, ...] | Mapping[str, str] | None
@@ -119,12 +121,11 @@ def declared_mutation(
     """A root Mutation field from a resolver of its own (for a mutation that does not run as
     one service call in one transaction, such as a batch import); the codes are declared,
     documented and checked as for `service_mutation`."""
-    declaration = Declaration(frozenset((*ALWAYS, *codes)), permission, payload)
+    declaration = Declaration(frozenset((*ALWAYS, *codes)), permission)
 
     async def resolver(info: GqlInfo, **given: Any) -> Any:
         answer = await resolve(info, **given)
-        if info.context.settings.check_error_codes:
-            _check(declaration, answer.errors)
+        _check(declaration, answer.errors, strict=info.context.settings.check_error_codes)
         return answer
 
     parameters = [inspect.Parameter("info", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=strawberry.Info)]
@@ -149,10 +150,14 @@ def documented(description: str, declaration: Declaration) -> str:
     return f"{description}\n错误代码（errors.code）/ Error codes: {listed}."
 
 
-def _check(declaration: Declaration, problems: Sequence[Problem]) -> None:
+def _check(declaration: Declaration, problems: Sequence[Problem], strict: bool) -> None:
     undeclared = sorted({p.code for p in problems} - declaration.codes)
-    if undeclared:
-        raise UndeclaredErrorCode(f"{', '.join(undeclared)} not declared in the codes of this mutation")
+    if not undeclared:
+        return
+    message = f"{', '.join(undeclared)} not declared in the codes of this mutation"
+    if strict:
+        raise UndeclaredErrorCode(message)
+    _log.warning(message)
 
 
 def _arguments(input: type | None, arguments: Mapping[str, Arg] | None) -> dict[str, Arg]:
