@@ -19,7 +19,7 @@ from services.platform.errors import DomainError
 from services.platform.principal import Principal
 from services.platform.settings import Settings
 from tests.conftest import Api, DemoCity
-from tests.helpers import error_codes
+from tests.support.api import error_codes
 
 DESCRIPTIONS = "{ __schema { mutationType { fields { name description } } } }"
 LISTED = re.compile(r"Error codes: (.*)\.$")
