@@ -4,15 +4,17 @@ URL, keyset paging both ways, and actions as CSRF-checked form POSTs.
 Each action runs one service in one transaction (admin_ui.base.run_as), then redirects back to the
 same filters with a message; a refusal re-renders the page with the service's message and the typed
 input kept. Maintainers read every department's cases and act on none. A page supplies its query,
-its service calls and its own template context; templates/_case_inbox.html holds the shared markup."""
+its desk (services.platform.desk), its actions and its own template context;
+templates/_case_inbox.html holds the shared markup."""
 
 from __future__ import annotations
 
-from abc import abstractmethod
+from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
-from typing import Any, Generic, Protocol, TypeVar
+from enum import Enum
+from typing import Any, Generic, Protocol, Self, TypeVar
 from urllib.parse import parse_qsl, urlencode
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,38 +29,13 @@ from admin_ui.base import run_as
 from services.platform.access import may_handle_notices
 from services.platform.clock import SHANGHAI
 from services.platform.db import Database
+from services.platform.desk import CasePage, Desk
 from services.platform.errors import DomainError, Forbidden
 from services.registry.departments import list_departments
 
-
-def beijing(moment: datetime | None) -> str:
-    return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if moment else ""
-
-
-class UrlQuery:
-    """For a frozen dataclass of filters: its fields as a query string (a true flag as 1, empty ones left out)."""
-
-    def query_string(self, **changes: Any) -> str:
-        values = {**self.__dict__, **changes}
-        return urlencode({k: ("1" if v is True else v) for k, v in values.items() if v})
-
-
-class CaseQuery(Protocol):
-    @property
-    def older(self) -> str: ...
-
-    @property
-    def newer(self) -> str: ...
-
-    def query_string(self, **changes: Any) -> str: ...
-
-
-class CasePage(Protocol):
-    @property
-    def older(self) -> str | None: ...
-
-    @property
-    def newer(self) -> str | None: ...
+PAGE_SIZE = 20
+F = TypeVar("F")  # a desk's filter in services
+E = TypeVar("E", bound=Enum)
 
 
 class Case(Protocol):
@@ -66,7 +43,55 @@ class Case(Protocol):
     def id(self) -> int | None: ...
 
 
-Q = TypeVar("Q", bound=CaseQuery)
+def beijing(moment: datetime | None) -> str:
+    return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+@dataclass(frozen=True)
+class DeskQuery(ABC, Generic[F]):
+    """A page's filters and position, as they travel in the URL and in each form's `back` field: those
+    every desk has here, a desk's own in a subclass."""
+
+    department: str = ""  # for maintainers: a department sees only its own cases
+    uscc: str = ""
+    older: str = ""
+    newer: str = ""
+
+    @classmethod
+    @abstractmethod
+    def of(cls, params: Mapping[str, str], maintainer: bool) -> Self: ...
+
+    @staticmethod
+    def shared(params: Mapping[str, str], maintainer: bool) -> dict[str, str]:
+        """The filters and position every desk reads from the URL, for `of`."""
+        return {
+            "department": params.get("department", "").strip() if maintainer else "",
+            "uscc": params.get("uscc", "").strip(),
+            "older": params.get("older", ""),
+            "newer": params.get("newer", ""),
+        }
+
+    @abstractmethod
+    def filter(self) -> F:
+        """The service's filter."""
+
+    def query_string(self, **changes: Any) -> str:
+        """The fields as a query string (a true flag as 1, empty ones left out), a desk's own first."""
+        values = {**self.__dict__, **changes}
+        shared = [f.name for f in fields(DeskQuery)]
+        names = [f.name for f in fields(self) if f.name not in shared] + shared
+        return urlencode({name: ("1" if values[name] is True else values[name]) for name in names if values[name]})
+
+
+Q = TypeVar("Q", bound=DeskQuery[Any])
+
+
+def chosen(enum: type[E], value: str, message: str, field: str) -> E:
+    """A select's value as the enum; REQUIRED with `message` beside `field` for anything else."""
+    try:
+        return enum(value)
+    except ValueError:
+        raise DomainError("REQUIRED", message, field) from None
 
 
 @dataclass(frozen=True)
@@ -85,7 +110,9 @@ class Outcome:
     done: str
 
 
-class CaseInboxView(CustomView, Generic[Q]):
+class CaseInboxView(CustomView, Generic[Q, F]):
+    desk: Desk[Any, F, Any]
+    query_type: type[Q]  # its filters and position
     url_name: str  # the page's route; its actions post to "<url_name>-act"
     case_param: str  # the path parameter naming the case in the action route
     template: str
@@ -100,19 +127,9 @@ class CaseInboxView(CustomView, Generic[Q]):
     def is_accessible(self, request: Request) -> bool:
         return principal_of_request(request).is_authenticated
 
-    @abstractmethod
-    def _query(self, params: Mapping[str, str], maintainer: bool) -> Q: ...
-
-    @abstractmethod
     def _restart(self, query: Q) -> Q:
         """Where the page starts over when its cursor is refused."""
-
-    @abstractmethod
-    async def _page(self, session: AsyncSession, query: Q, older: str | None, newer: str | None) -> CasePage: ...
-
-    @abstractmethod
-    async def _title(self, session: AsyncSession, case_id: int) -> str:
-        """How a message names one case."""
+        return replace(query, older="", newer="")
 
     @abstractmethod
     def _outcome(self, action: str, case_id: int | None, form: dict[str, str]) -> Outcome: ...
@@ -130,7 +147,7 @@ class CaseInboxView(CustomView, Generic[Q]):
         qs = query.query_string(**changes)
         return f"{base}?{qs}" if qs else base
 
-    def _links(self, request: Request, query: Q, page: CasePage) -> dict[str, str | None]:
+    def _links(self, request: Request, query: Q, page: CasePage[Any]) -> dict[str, str | None]:
         return {
             "first": self._url(request, query, older="", newer="") if query.older or query.newer else None,
             "newer": self._url(request, query, older="", newer=page.newer) if page.newer else None,
@@ -144,13 +161,13 @@ class CaseInboxView(CustomView, Generic[Q]):
         session: AsyncSession = request.state.session
         problems: list[str] = []
         try:
-            page = await self._page(session, query, query.older or None, query.newer or None)
+            page = await self.desk.page(session, query.filter(), PAGE_SIZE, query.older or None, query.newer or None)
         except DomainError as error:
             problems.append(error.problems[0].message)
             query = self._restart(query)
-            page = await self._page(session, query, None, None)
+            page = await self.desk.page(session, query.filter(), PAGE_SIZE)
         if failure is not None:
-            named = self.new_case_title if failure.case_id is None else await self._title(session, failure.case_id)
+            named = self.new_case_title if failure.case_id is None else await self.desk.title(session, failure.case_id)
             problems.append(f"{named}：{failure.message}")
         departments = await list_departments(session)
         assert self.templates is not None
@@ -185,14 +202,14 @@ class CaseInboxView(CustomView, Generic[Q]):
 
     async def _index(self, request: Request) -> Response:
         maintainer = principal_of_request(request).is_maintainer
-        return await self._render(request, self._query(request.query_params, maintainer))
+        return await self._render(request, self.query_type.of(request.query_params, maintainer))
 
     async def _act(self, request: Request, case_id: int | None, action: str) -> Response:
         if not may_handle_notices(principal_of_request(request)):
             raise HTTPException(403, self.refused)
         assert self.db is not None
         form = {key: str(value).strip() for key, value in (await request.form()).items() if key != "csrftoken"}
-        back = self._query(dict(parse_qsl(form.get("back", ""))), maintainer=False)
+        back = self.query_type.of(dict(parse_qsl(form.get("back", ""))), maintainer=False)
         outcome = self._outcome(action, case_id, form)
         try:
             done, problems = await run_as(self.db, request, outcome.work)
@@ -202,6 +219,6 @@ class CaseInboxView(CustomView, Generic[Q]):
             failure = Failure(case_id, action, form, "；".join(p.message for p in problems))
             return await self._render(request, back, failure, status_code=400)
         # The case acted on, not what the action returned: a forwarded notice returns the new one.
-        named = await self._title(request.state.session, done.id if case_id is None else case_id)
+        named = await self.desk.title(request.state.session, done.id if case_id is None else case_id)
         flash(request, f"{named}：{outcome.done}", "success")
         return RedirectResponse(self._url(request, self._after(back, action)), status_code=303)

@@ -5,7 +5,7 @@ The page, its paging and how each action posts, redirects or is refused: admin_u
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,10 +14,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette_admin.routing import route
 
-from admin_ui.views.case_inbox import CaseInboxView, Outcome, UrlQuery
+from admin_ui.views.case_inbox import CaseInboxView, DeskQuery, Outcome, chosen
 from models import Notice
 from models.enums import FeedbackKind, NoticeStatus
-from services.notices.inbox import InboxPage, inbox_page, title_of
+from services.notices.inbox import NOTICE_DESK
 from services.notices.notices import (
     FeedbackInput,
     NoticeFilter,
@@ -26,25 +26,17 @@ from services.notices.notices import (
     give_feedback,
     return_notice,
 )
-from services.platform.errors import DomainError
 from services.platform.labels import NOTICE_REASONS, labels_of
 
-PAGE_SIZE = 20
 STATUSES = labels_of(NoticeStatus)
 FEEDBACK_KINDS = labels_of(FeedbackKind)
 READ_ONLY = "目录维护人员可以查看各部门的告知，但认领、转交、退回和反馈须由收件部门的用户办理。"
 
 
 @dataclass(frozen=True)
-class InboxQuery(UrlQuery):
-    """The page's filters and position, as they travel in the URL and in each form's `back` field."""
-
+class InboxQuery(DeskQuery[NoticeFilter]):
     status: str = ""
     overdue: bool = False
-    department: str = ""
-    uscc: str = ""
-    older: str = ""
-    newer: str = ""
 
     @classmethod
     def of(cls, params: Mapping[str, str], maintainer: bool) -> InboxQuery:
@@ -52,27 +44,16 @@ class InboxQuery(UrlQuery):
         return cls(
             status=status if status in NoticeStatus.__members__ else "",
             overdue=params.get("overdue") == "1",
-            # A department sees only its own notices; the filter by department is for maintainers.
-            department=params.get("department", "").strip() if maintainer else "",
-            uscc=params.get("uscc", "").strip(),
-            older=params.get("older", ""),
-            newer=params.get("newer", ""),
+            **cls.shared(params, maintainer),
         )
 
-    def notice_filter(self) -> NoticeFilter:
+    def filter(self) -> NoticeFilter:
         return NoticeFilter(
             status=NoticeStatus(self.status) if self.status else None,
             overdue=True if self.overdue else None,
             department_code=self.department or None,
             uscc=self.uscc or None,
         )
-
-
-def _feedback_kind(value: str) -> FeedbackKind:
-    try:
-        return FeedbackKind(value)
-    except ValueError:
-        raise DomainError("REQUIRED", "请选择反馈类型", "kind") from None
 
 
 def _outcome(action: str, notice_id: int, form: dict[str, str]) -> Outcome:
@@ -90,14 +71,16 @@ def _outcome(action: str, notice_id: int, form: dict[str, str]) -> Outcome:
         note, number = form.get("note", ""), form.get("license_number", "")
 
         async def feedback(session: AsyncSession) -> Notice:
-            data = FeedbackInput(_feedback_kind(form.get("kind", "")), number, note)
+            data = FeedbackInput(chosen(FeedbackKind, form.get("kind", ""), "请选择反馈类型", "kind"), number, note)
             return await give_feedback(session, notice_id, data)
 
         return Outcome(feedback, "已反馈")
     raise HTTPException(404)
 
 
-class NoticeInboxView(CaseInboxView[InboxQuery]):
+class NoticeInboxView(CaseInboxView[InboxQuery, NoticeFilter]):
+    desk = NOTICE_DESK
+    query_type = InboxQuery
     url_name = "notice-inbox"
     case_param = "notice_id"
     template = "notice_inbox.html"
@@ -106,18 +89,6 @@ class NoticeInboxView(CaseInboxView[InboxQuery]):
 
     def __init__(self) -> None:
         super().__init__(menu_label="告知收件箱", icon="fa fa-inbox", path="/notice-inbox")
-
-    def _query(self, params: Mapping[str, str], maintainer: bool) -> InboxQuery:
-        return InboxQuery.of(params, maintainer)
-
-    def _restart(self, query: InboxQuery) -> InboxQuery:
-        return replace(query, older="", newer="")
-
-    async def _page(self, session: AsyncSession, query: InboxQuery, older: str | None, newer: str | None) -> InboxPage:
-        return await inbox_page(session, query.notice_filter(), PAGE_SIZE, older, newer)
-
-    async def _title(self, session: AsyncSession, case_id: int) -> str:
-        return await title_of(session, case_id)
 
     def _outcome(self, action: str, case_id: int | None, form: dict[str, str]) -> Outcome:
         assert case_id is not None  # the only action route carries a notice id

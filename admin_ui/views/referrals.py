@@ -15,10 +15,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette_admin.routing import route
 
-from admin_ui.views.case_inbox import CaseInboxView, Outcome, UrlQuery
+from admin_ui.views.case_inbox import CaseInboxView, DeskQuery, Outcome, chosen
 from models import Referral
 from models.enums import ReferralReason, ReferralStatus
-from services.credit.referral_inbox import ReferralPage, referral_page, title_of
+from services.credit.referral_inbox import REFERRAL_DESK
 from services.credit.referrals import (
     MANUAL_REASONS,
     READ_ONLY,
@@ -29,10 +29,8 @@ from services.credit.referrals import (
     handle_referral,
     send_referral,
 )
-from services.platform.errors import DomainError
 from services.platform.labels import labels_of
 
-PAGE_SIZE = 20
 STATUSES = labels_of(ReferralStatus)
 REASONS = labels_of(ReferralReason)
 DIRECTIONS = {"RECEIVED": "收到的", "SENT": "发出的", "ALL": "全部"}
@@ -40,16 +38,10 @@ MAINTAINER_NOTE = "目录维护人员可以查看各部门的联动告知，但�
 
 
 @dataclass(frozen=True)
-class ReferralQuery(UrlQuery):
-    """The page's filters and position, as they travel in the URL and in each form's `back` field."""
-
+class ReferralQuery(DeskQuery[ReferralFilter]):
     direction: str = ""
     status: str = ""
     reason: str = ""
-    department: str = ""
-    uscc: str = ""
-    older: str = ""
-    newer: str = ""
 
     @classmethod
     def of(cls, params: Mapping[str, str], maintainer: bool) -> ReferralQuery:
@@ -59,13 +51,10 @@ class ReferralQuery(UrlQuery):
             direction=direction if direction in DIRECTIONS else ("ALL" if maintainer else "RECEIVED"),
             status=status if status in ReferralStatus.__members__ else "",
             reason=reason if reason in ReferralReason.__members__ else "",
-            department=params.get("department", "").strip() if maintainer else "",
-            uscc=params.get("uscc", "").strip(),
-            older=params.get("older", ""),
-            newer=params.get("newer", ""),
+            **cls.shared(params, maintainer),
         )
 
-    def referral_filter(self) -> ReferralFilter:
+    def filter(self) -> ReferralFilter:
         return ReferralFilter(
             direction=None if self.direction in ("", "ALL") else ReferralDirection(self.direction),
             status=ReferralStatus(self.status) if self.status else None,
@@ -75,19 +64,14 @@ class ReferralQuery(UrlQuery):
         )
 
 
-def _reason(value: str) -> ReferralReason:
-    try:
-        return ReferralReason(value)
-    except ValueError:
-        raise DomainError("REQUIRED", "请选择告知事由", "reason") from None
-
-
 def _outcome(action: str, referral_id: int | None, form: dict[str, str]) -> Outcome:
     if action == "send":
 
         async def send(session: AsyncSession) -> Referral:
-            data = ReferralInput(form.get("uscc", ""), form.get("to_department_code", ""),
-                                 _reason(form.get("reason", "")), form.get("message", ""))  # fmt: skip
+            reason = chosen(ReferralReason, form.get("reason", ""), "请选择告知事由", "reason")
+            data = ReferralInput(
+                form.get("uscc", ""), form.get("to_department_code", ""), reason, form.get("message", "")
+            )
             return await send_referral(session, data)
 
         return Outcome(send, "已发送联动告知")
@@ -101,7 +85,9 @@ def _outcome(action: str, referral_id: int | None, form: dict[str, str]) -> Outc
     raise HTTPException(404)
 
 
-class ReferralInboxView(CaseInboxView[ReferralQuery]):
+class ReferralInboxView(CaseInboxView[ReferralQuery, ReferralFilter]):
+    desk = REFERRAL_DESK
+    query_type = ReferralQuery
     url_name = "referral-inbox"
     case_param = "referral_id"
     template = "referral_inbox.html"
@@ -112,19 +98,8 @@ class ReferralInboxView(CaseInboxView[ReferralQuery]):
     def __init__(self) -> None:
         super().__init__(menu_label="联动告知", icon="fa fa-share-square", path="/referral-inbox")
 
-    def _query(self, params: Mapping[str, str], maintainer: bool) -> ReferralQuery:
-        return ReferralQuery.of(params, maintainer)
-
     def _restart(self, query: ReferralQuery) -> ReferralQuery:
         return replace(query, direction="ALL", older="", newer="")
-
-    async def _page(
-        self, session: AsyncSession, query: ReferralQuery, older: str | None, newer: str | None
-    ) -> ReferralPage:
-        return await referral_page(session, query.referral_filter(), PAGE_SIZE, older, newer)
-
-    async def _title(self, session: AsyncSession, case_id: int) -> str:
-        return await title_of(session, case_id)
 
     def _outcome(self, action: str, case_id: int | None, form: dict[str, str]) -> Outcome:
         return _outcome(action, case_id, form)

@@ -1,5 +1,5 @@
-"""联动告知 in the admin pages: a page of the caller's referrals, newest first, with what a desk needs
-beside each (the entity, both departments, the revoked license), fetched a kind at a time."""
+"""联动告知 in the admin pages: the referrals' desk (services.platform.desk), each referral beside what
+the desk shows of it (the entity, both departments, the revoked license)."""
 
 from __future__ import annotations
 
@@ -9,14 +9,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from models import Department, License, MarketEntity, Referral
-from services.credit.referrals import ReferralFilter, count_referrals, licenses_by_ids, visible_referrals
+from services.credit.referrals import ReferralFilter, licenses_by_ids, visible_referrals
 from services.notices.notices import entities_by_ids
 from services.platform.access import principal_of
+from services.platform.desk import Desk
 from services.platform.labels import label
-from services.platform.paging import both_ways
 from services.registry.departments import departments_by_ids
-
-_CURSOR = "referral-inbox"
 
 
 @dataclass(frozen=True)
@@ -29,21 +27,7 @@ class ReferralRow:
     received: bool  # the caller's department is the recipient: the one that acts
 
 
-@dataclass(frozen=True)
-class ReferralPage:
-    rows: list[ReferralRow]
-    total: int
-    older: str | None  # cursor of the next page (older referrals), if there is one
-    newer: str | None  # cursor of the previous page (newer referrals), if there is one
-
-
-async def referral_page(
-    session: AsyncSession, flt: ReferralFilter, size: int, older: str | None = None, newer: str | None = None
-) -> ReferralPage:
-    """The referrals the caller may see (services.credit.referrals.visible_referrals), `size` to a page."""
-    query = visible_referrals(session, select(Referral), flt)
-    page = await both_ways(session, query, col(Referral.id), _CURSOR, size, older, newer)
-    referrals = page.items
+async def _rows(session: AsyncSession, referrals: list[Referral]) -> list[ReferralRow]:
     entities = await entities_by_ids(session, [r.entity_id for r in referrals])
     department_ids = sorted(
         {r.to_department_id for r in referrals} | {r.from_department_id for r in referrals if r.from_department_id}
@@ -52,7 +36,7 @@ async def referral_page(
     license_ids = sorted({r.license_id for r in referrals if r.license_id is not None})
     licenses = {lic.id: lic for lic in await licenses_by_ids(session, license_ids) if lic is not None}
     own = principal_of(session).department_id
-    rows = [
+    return [
         ReferralRow(
             referral=referral,
             entity=entity,
@@ -63,20 +47,21 @@ async def referral_page(
         )
         for referral, entity in zip(referrals, entities, strict=True)
     ]
-    return ReferralPage(
-        rows=rows,
-        total=await count_referrals(session, flt),
-        older=page.older,
-        newer=page.newer,
-    )
 
 
-async def title_of(session: AsyncSession, referral_id: int) -> str:
-    """How a message names one referral: its entity and reason, as far as the caller may see them."""
-    referral = await session.scalar(
-        visible_referrals(session, select(Referral), ReferralFilter()).where(col(Referral.id) == referral_id)
-    )
-    if referral is None:
-        return f"联动告知 {referral_id}"
+async def _describe(session: AsyncSession, referral: Referral) -> tuple[str | None, str]:
     [entity] = await entities_by_ids(session, [referral.entity_id])
-    return f"{entity.name if entity else f'联动告知 {referral_id}'}·{label(referral.reason)}"
+    return entity.name if entity else None, label(referral.reason)
+
+
+# The referrals the caller may see (services.credit.referrals.visible_referrals); a message names
+# one by its entity and reason.
+REFERRAL_DESK: Desk[Referral, ReferralFilter, ReferralRow] = Desk(
+    cases=lambda session, flt: visible_referrals(session, select(Referral), flt),
+    unfiltered=ReferralFilter(),
+    key=col(Referral.id),
+    kind="referral-inbox",
+    noun="联动告知",
+    rows=_rows,
+    describe=_describe,
+)

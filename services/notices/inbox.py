@@ -1,5 +1,6 @@
-"""告知收件箱: a page of the caller's notices, newest first, with what a desk needs beside each
-(the entity, the matter, the departments a forward came from or went to), fetched a kind at a time."""
+"""告知收件箱: the notices' desk (services.platform.desk), each notice beside what the desk shows of
+it (the entity, the matter, the departments a forward came from or went to), and the counts the
+dashboard shows of it."""
 
 from __future__ import annotations
 
@@ -18,10 +19,8 @@ from services.notices.notices import (
     matters_by_ids,
     visible_notices,
 )
-from services.platform.paging import both_ways
+from services.platform.desk import Desk
 from services.registry.departments import departments_by_ids
-
-_CURSOR = "inbox"
 
 
 @dataclass(frozen=True)
@@ -34,14 +33,6 @@ class InboxRow:
     forwarded_from: Department | None
     forwarded_to: Department | None
     overdue: bool
-
-
-@dataclass(frozen=True)
-class InboxPage:
-    rows: list[InboxRow]
-    total: int
-    older: str | None  # cursor of the next page (older notices), if there is one
-    newer: str | None  # cursor of the previous page (newer notices), if there is one
 
 
 async def _forwards(session: AsyncSession, notices: list[Notice]) -> tuple[dict[int, int], dict[int, int]]:
@@ -65,19 +56,13 @@ async def _forwards(session: AsyncSession, notices: list[Notice]) -> tuple[dict[
     return came_from, went_to
 
 
-async def inbox_page(
-    session: AsyncSession, flt: NoticeFilter, size: int, older: str | None = None, newer: str | None = None
-) -> InboxPage:
-    """The notices the caller may see (services.notices.notices.visible_notices), `size` to a page."""
-    query = visible_notices(session, select(Notice), flt)
-    page = await both_ways(session, query, col(Notice.id), _CURSOR, size, older, newer)
-    notices = page.items
+async def _rows(session: AsyncSession, notices: list[Notice]) -> list[InboxRow]:
     came_from, went_to = await _forwards(session, notices)
     entities = await entities_by_ids(session, [n.entity_id for n in notices])
     matters = await matters_by_ids(session, [n.matter_id for n in notices])
     department_ids = sorted({n.department_id for n in notices} | set(came_from.values()) | set(went_to.values()))
     departments = {d.id: d for d in await departments_by_ids(session, department_ids) if d is not None}
-    rows = [
+    return [
         InboxRow(
             notice=notice,
             entity=entity,
@@ -89,25 +74,25 @@ async def inbox_page(
         )
         for notice, entity, matter in zip(notices, entities, matters, strict=True)
     ]
-    return InboxPage(
-        rows=rows,
-        total=await count_notices(session, flt),
-        older=page.older,
-        newer=page.newer,
-    )
 
 
-async def title_of(session: AsyncSession, notice_id: int) -> str:
-    """How a message names one notice: its entity and matter, as far as the caller may see them."""
-    notice = await session.scalar(
-        visible_notices(session, select(Notice), NoticeFilter()).where(col(Notice.id) == notice_id)
-    )
-    if notice is None:
-        return f"告知 {notice_id}"
+async def _describe(session: AsyncSession, notice: Notice) -> tuple[str | None, str]:
     [entity] = await entities_by_ids(session, [notice.entity_id])
     [matter] = await matters_by_ids(session, [notice.matter_id])
-    parts = [entity.name if entity else f"告知 {notice_id}", matter.name if matter else ""]
-    return "·".join(p for p in parts if p)
+    return entity.name if entity else None, matter.name if matter else ""
+
+
+# The notices the caller may see (services.notices.notices.visible_notices); a message names one
+# by its entity and matter.
+NOTICE_DESK: Desk[Notice, NoticeFilter, InboxRow] = Desk(
+    cases=lambda session, flt: visible_notices(session, select(Notice), flt),
+    unfiltered=NoticeFilter(),
+    key=col(Notice.id),
+    kind="inbox",
+    noun="告知",
+    rows=_rows,
+    describe=_describe,
+)
 
 
 @dataclass(frozen=True)
