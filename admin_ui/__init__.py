@@ -7,6 +7,7 @@ Adding a catalog page kept by an audited upsert is one UpsertView declaration
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -19,6 +20,7 @@ from admin_ui.base import ServiceView
 from admin_ui.views.accounts import ApiTokenView, TokenCreateView, UserView
 from admin_ui.views.audit_log import AuditEventView
 from admin_ui.views.calendar import CalendarDayView
+from admin_ui.views.case_inbox import CaseInboxView
 from admin_ui.views.catalog_files import CatalogFilesView
 from admin_ui.views.catalog_gaps import CatalogGapsView
 from admin_ui.views.catalog_versions import CatalogVersionView
@@ -66,16 +68,11 @@ def build_admin(db: Database, settings: Settings) -> Admin:
             use_user_locale_timezone=False,
         ),
     )
-    inbox = NoticeInboxView()
-    inbox.db = db
-    admin.add_view(inbox)
-    referrals = ReferralInboxView()
-    referrals.db = db
-    admin.add_view(referrals)
-    record_import = RecordImportView()
-    record_import.db = db
-    admin.add_view(record_import)
-    views: list[ServiceView] = [
+    # In menu order. Each of these writes through services, with the database it is given here.
+    writers: list[ServiceView | CaseInboxView[Any, Any] | RecordImportView | TokenCreateView | CatalogFilesView] = [
+        NoticeInboxView(),
+        ReferralInboxView(),
+        RecordImportView(),
         EntityView(),
         RegionView(),
         DepartmentView(),
@@ -87,16 +84,12 @@ def build_admin(db: Database, settings: Settings) -> Admin:
         UserView(),
         ApiTokenView(),
         AuditEventView(),
+        TokenCreateView(),
+        CatalogFilesView(),
     ]
-    for view in views:
+    for view in writers:
         view.db = db
         admin.add_view(view)
-    token_page = TokenCreateView()
-    token_page.db = db
-    admin.add_view(token_page)
-    catalog_files = CatalogFilesView()
-    catalog_files.db = db
-    admin.add_view(catalog_files)
     admin.add_view(CatalogGapsView())
     return admin
 
