@@ -36,7 +36,7 @@ class Desk(Generic[C, F, R]):
     unfiltered: F  # the filter that narrows nothing
     key: Key  # the cases' id column: pages run from the largest down
     kind: str  # the kind of the desk's cursors
-    noun: str  # how a message names a case whose subject the caller may not see: "告知 12"
+    noun: str  # names a case the caller may not see, or whose subject it may not see: "告知 12"
     rows: Callable[[AsyncSession, list[C]], Awaitable[list[R]]]  # a page's rows, fetched a kind at a time
     # A case's subject (its entity's name; None where the caller may not see it) and what it is about.
     describe: Callable[[AsyncSession, C], Awaitable[tuple[str | None, str]]]
