@@ -1,1 +1,1 @@
-"""accounts"""
+"""Who may sign in or call: admin users (users, passwords) and API tokens (tokens)."""

@@ -1,1 +1,1 @@
-"""analysis"""
+"""What the platform shows of itself: the home page's counts (dashboard)."""
