@@ -11,7 +11,6 @@ catalog."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,13 +21,13 @@ from sqlmodel import col, select
 from models import DisciplineMeasure, Listing, MarketEntity
 from models.enums import DisciplineLevel, ListingKind
 from services.credit.listing_rules import standing_on
+from services.platform import checks
 from services.platform.access import UNRESTRICTED, principal_of, require_authenticated, require_maintainer
 from services.platform.clock import today
-from services.platform.errors import Collector, DomainError, Expect
+from services.platform.errors import Collector, Expect
 from services.platform.upsert import Upserted, upsert
 from services.registry import uscc
 
-_CODE = re.compile(r"^[A-Za-z0-9_.-]{2,32}$")
 # The most severe list decides the level.
 _LEVELS = (
     (ListingKind.SERIOUS_DISHONEST, DisciplineLevel.BANNED),
@@ -75,10 +74,9 @@ async def verdicts_of(session: AsyncSession, entity_ids: Sequence[int]) -> list[
 async def discipline(session: AsyncSession, code: str) -> DisciplineVerdict | None:
     """discipline(uscc): the verdict for one entity of the city now; None when it is unknown."""
     require_authenticated(principal_of(session))
-    try:
-        normalised = uscc.check(code).code
-    except uscc.MalformedUscc as exc:
-        raise DomainError("INVALID_USCC", exc.message, "uscc") from exc
+    problems = Collector()
+    normalised = uscc.checked_uscc(code, problems).code
+    problems.raise_if_any()
     entity_id = await session.scalar(
         select(col(MarketEntity.id)).where(col(MarketEntity.uscc) == normalised).execution_options(**UNRESTRICTED)
     )
@@ -107,18 +105,10 @@ async def upsert_discipline_measure(
     """One catalog entry by its code, audited when it changes."""
     require_maintainer(principal_of(session))
     problems = Collector()
-    code, name = data.code.strip(), data.name.strip()
-    basis, applied_by = data.legal_basis.strip(), data.applied_by.strip()
-    if not _CODE.match(code):
-        problems.add("INVALID_MEASURE_CODE", "措施代码为 2–32 位字母、数字、点、下划线或连字符", "code")
-    for value, limit, what, name_of in ((name, 256, "措施名称", "name"), (basis, 4000, "法律依据", "legalBasis"),
-                                        (applied_by, 256, "实施部门", "appliedBy")):  # fmt: skip
-        if not value:
-            problems.add("REQUIRED", f"{what}不能为空", name_of)
-        elif len(value) > limit:
-            problems.add("TOO_LONG", f"{what}最多 {limit} 个字符", name_of)
-        elif "\x00" in value:
-            problems.add("INVALID_TEXT", f"{what}含有空字符（\\x00）", name_of)
+    code = checks.code(data.code, checks.MEASURE_CODE, "code", problems)
+    name = checks.text(data.name, "措施名称", "name", problems, limit=256)
+    basis = checks.text(data.legal_basis, "法律依据", "legalBasis", problems, limit=4000)
+    applied_by = checks.text(data.applied_by, "实施部门", "appliedBy", problems, limit=256)
     problems.raise_if_any()
 
     values: dict[str, object] = {"name": name, "listing_kind": data.listing_kind, "legal_basis": basis,

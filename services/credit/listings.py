@@ -27,22 +27,15 @@ from models import Department, Listing, MarketEntity, Region
 from models.enums import DepartmentLevel, EntityStatus, ListingKind, ListingReason, RemovalReason
 from models.types import utcnow
 from services.credit.listing_rules import standing_on, stands
-from services.platform import audit
+from services.platform import audit, checks
 from services.platform.access import UNRESTRICTED, may_change, principal_of, require_authenticated
 from services.platform.clock import today
 from services.platform.errors import Collector, DomainError, Forbidden
 from services.platform.labels import label
 from services.platform.paging import Page, count_rows, keyset_page
 from services.platform.transitions import conditional_update
-from services.records.records import (
-    CheckedCode,
-    checked_code,
-    checked_document,
-    checked_text,
-    entity_in_reach,
-    not_future,
-    source_department,
-)
+from services.records.records import entity_in_reach, source_department
+from services.registry.uscc import CheckedCode, checked_uscc
 
 ABNORMAL_REASONS = (
     ListingReason.ANNUAL_REPORT,
@@ -176,20 +169,18 @@ async def list_entity(session: AsyncSession, data: ListInput) -> Listing:
     """列入: one listing, audited; refused while the entity stands listed for the same reason."""
     department = await _authority(session, data.department_code)
     problems = Collector()
-    code = checked_code(data.uscc, problems)
+    code = checked_uscc(data.uscc, problems)
     _reason_fits(data.kind, data.reason, "reason", problems)
-    number = checked_document(data.document_number, "列入决定书文号", "documentNumber", problems)
-    facts = checked_text(data.facts, 4000, "列入事实", "facts", problems, required=False) or None
-    not_future(data.listed_on, today(), "列入日期", "listedOn", problems)
+    number = checks.document_number(data.document_number, "列入决定书文号", "documentNumber", problems)
+    facts = checks.optional_text(data.facts, "列入事实", "facts", problems, limit=4000)
+    checks.not_future(data.listed_on, "列入日期", "listedOn", problems)
     problems.raise_if_any()
     entity = await _entity(session, code, department, data.kind)
     assert entity.id is not None and department.id is not None and number is not None
     if entity.status is EntityStatus.DEREGISTERED:
         raise DomainError("ENTITY_DEREGISTERED", f"“{entity.name}”已注销，不能列入名录", "uscc")
-    if data.listed_on < entity.established_on:
-        raise DomainError(
-            "INVALID_RANGE", f"列入日期不能早于成立日期（{entity.established_on.isoformat()}）", "listedOn"
-        )
+    checks.not_before(data.listed_on, entity.established_on, "列入日期", "成立日期", "listedOn", problems)
+    problems.raise_if_any()
     same = (
         col(Listing.entity_id) == entity.id,
         col(Listing.kind) == data.kind,
@@ -260,12 +251,12 @@ async def delist_entity(session: AsyncSession, data: DelistInput) -> Listing:
     """移出: the standing listing of `kind` (the one of `listing_reason` where several stand), audited."""
     department = await _authority(session, data.department_code)
     problems = Collector()
-    code = checked_code(data.uscc, problems)
+    code = checked_uscc(data.uscc, problems)
     if data.listing_reason is not None:
         _reason_fits(data.kind, data.listing_reason, "listingReason", problems)
-    number = checked_document(data.document_number, "移出决定书文号", "documentNumber", problems, required=False)
-    note = checked_text(data.note, 2000, "移出说明", "note", problems, required=False)
-    not_future(data.removed_on, today(), "移出日期", "removedOn", problems)
+    number = checks.document_number(data.document_number, "移出决定书文号", "documentNumber", problems, required=False)
+    note = checks.text(data.note, "移出说明", "note", problems, limit=2000, required=False)
+    checks.not_future(data.removed_on, "移出日期", "removedOn", problems)
     problems.raise_if_any()
     entity = await _entity(session, code, department, data.kind)
     query = select(Listing).where(
@@ -284,8 +275,8 @@ async def delist_entity(session: AsyncSession, data: DelistInput) -> Listing:
     listing = standing[0]
     if listing.kind is ListingKind.SERIOUS_DISHONEST and not await _may_remove(session, department, listing):
         raise Forbidden("严重违法失信名单只能由作出列入决定的部门或其上级市级登记机关移出")
-    if data.removed_on < listing.listed_on:
-        raise DomainError("INVALID_RANGE", f"移出日期不能早于列入日期（{listing.listed_on.isoformat()}）", "removedOn")
+    checks.not_before(data.removed_on, listing.listed_on, "移出日期", "列入日期", "removedOn", problems)
+    problems.raise_if_any()
     before = _snapshot(listing, entity.uscc)
     # Conditional: of two removals at once, one finds it still standing.
     assert listing.id is not None

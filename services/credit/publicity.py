@@ -10,7 +10,7 @@ from sqlmodel import col, select
 from models import License, MarketEntity, Penalty
 from services.platform.access import UNRESTRICTED
 from services.platform.clock import today
-from services.platform.errors import DomainError
+from services.platform.errors import Collector
 from services.records.records import public_records
 from services.registry import uscc
 
@@ -28,10 +28,9 @@ class PublicProfile:
 
 
 async def public_profile(session: AsyncSession, code: str) -> PublicProfile | None:
-    try:
-        normalised = uscc.check(code).code
-    except uscc.MalformedUscc as exc:
-        raise DomainError("INVALID_USCC", exc.message, "uscc") from exc
+    problems = Collector()
+    normalised = uscc.checked_uscc(code, problems).code
+    problems.raise_if_any()
     # Public data is the same for every caller, so no jurisdiction applies.
     entity = await session.scalar(
         select(MarketEntity).where(col(MarketEntity.uscc) == normalised).execution_options(**UNRESTRICTED)

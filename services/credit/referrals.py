@@ -21,7 +21,7 @@ from sqlmodel import col, select
 from models import Department, License, MarketEntity, Notice, Referral
 from models.enums import ReferralReason, ReferralStatus
 from models.types import UTCDateTime, utcnow
-from services.platform import audit, follow_on
+from services.platform import audit, checks, follow_on
 from services.platform.access import may_handle_notices, principal_of, require_authenticated
 from services.platform.db import insert_if_absent
 from services.platform.errors import Collector, DomainError, Forbidden
@@ -31,6 +31,7 @@ from services.platform.principal import Principal
 from services.platform.transitions import transition
 from services.records import records as record_rules
 from services.records.revocation import REVOCATIONS, Revocation
+from services.registry.uscc import checked_uscc
 
 _CURSOR = "referral"
 TEXT_LIMIT = 2000
@@ -69,17 +70,6 @@ def _require_handler(principal: Principal) -> int:
     if not may_handle_notices(principal) or principal.department_id is None:
         raise Forbidden(READ_ONLY)
     return principal.department_id
-
-
-def _text(value: str, label_: str, field: str, problems: Collector) -> str:
-    cleaned = value.strip()
-    if not cleaned:
-        problems.add("REQUIRED", f"须写明{label_}", field)
-    elif len(cleaned) > TEXT_LIMIT:
-        problems.add("TOO_LONG", f"{label_}最多 {TEXT_LIMIT} 个字符", field)
-    elif "\x00" in cleaned:
-        problems.add("INVALID_TEXT", f"{label_}含有空字符（\\x00）", field)
-    return cleaned
 
 
 def visible_referrals(session: AsyncSession, query: Select[T], flt: ReferralFilter) -> Select[T]:
@@ -149,7 +139,7 @@ async def _subject(
 ) -> MarketEntity | None:
     """The entity, as the caller may see it; and the recipient must be able to see it too."""
     known = len(problems.problems)
-    code = record_rules.checked_code(uscc, problems)
+    code = checked_uscc(uscc, problems)
     if len(problems.problems) > known:
         return None
     entity = await session.scalar(select(MarketEntity).where(col(MarketEntity.uscc) == code.code))
@@ -174,7 +164,7 @@ async def send_referral(session: AsyncSession, data: ReferralInput) -> Referral:
     problems = Collector()
     if data.reason not in MANUAL_REASONS:
         problems.add("AUTOMATIC_REASON", f"“{label(data.reason)}”的联动告知由平台自动发送", "reason")
-    message = _text(data.message, "告知内容", "message", problems)
+    message = checks.text(data.message, "告知内容", "message", problems, limit=TEXT_LIMIT)
     target = await _recipient(session, data.to_department_code, own, problems)
     entity = await _subject(session, data.uscc, target, problems)
     problems.raise_if_any()
@@ -240,7 +230,7 @@ async def handle_referral(session: AsyncSession, referral_id: int, outcome: str)
     """办结, with what was done; handled straight from SENT, it counts as acknowledged then too."""
     _require_handler(principal_of(session))
     problems = Collector()
-    text = _text(outcome, "办理结果", "outcome", problems)
+    text = checks.text(outcome, "办理结果", "outcome", problems, limit=TEXT_LIMIT)
     problems.raise_if_any()
     now = utcnow()
     values = {

@@ -14,22 +14,21 @@ from enum import Enum
 from typing import Any, TypeVar
 
 from models.enums import ComplaintCategory, DepartmentLevel, LicenseCategory, PenaltyCategory
+from services.platform import checks
 from services.platform.errors import Collector, Problem
 from services.platform.labels import label, parse_label
-from services.platform.money import parse_decimal
 from services.platform.sheets import Cell, SheetRow
 from services.records.record_columns import SOURCE_CODE, SOURCE_NAME, Column, Layout, Read, RecordKind, canonical, fold
 from services.records.records import (
     LONG_TERM,
-    CheckedCode,
     ComplaintInput,
     LicenseInput,
     PenaltyInput,
-    checked_code,
     complaint_values,
     license_values,
     penalty_values,
 )
+from services.registry.uscc import CheckedCode, checked_uscc
 
 E = TypeVar("E", bound=Enum)
 RecordInput = LicenseInput | PenaltyInput | ComplaintInput
@@ -96,10 +95,11 @@ class _Cells:
         value = self.cell(name)
         if isinstance(value, date):
             return value.isoformat()
-        if "\x00" in value:
-            self.problem(name, "INVALID_TEXT", f"{self.headers[name]}含有空字符（\\x00），请检查文件")
-            return value.replace("\x00", "")
-        return value
+        found = Collector()
+        cleaned = checks.characters(value, self.headers[name], name, found)
+        for problem in found.problems:
+            self.problem(name, problem.code, problem.message)
+        return cleaned
 
     def optional(self, name: str) -> str | None:
         return self.text(name) or None
@@ -159,7 +159,7 @@ class _Cells:
         found = self.positions.get(name)
         if not text or found is None or found[1].read is not Read.WAN_YUAN:
             return text or None
-        value = parse_decimal(text)
+        value = checks.parse_decimal(text)
         if value is None:
             self.problem(
                 name, "INVALID_AMOUNT", f"{self.headers[name]}“{text}”不是有效的数字（单位：万元，如 5 或 0.35）"
@@ -208,7 +208,7 @@ class RowReader:
         self._check_source(cells)
         data, validate = self._read(cells)
         rules = Collector()
-        code = checked_code(data.uscc, rules)
+        code = checked_uscc(data.uscc, rules)
         values = validate(data, self.on, rules)
         problems = cells.problems + self._located(rules.problems, cells)
         key = values.get("document_number") or values.get("reference") or ""

@@ -13,7 +13,6 @@ so a batch import applies exactly the rules a single mutation does."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -27,17 +26,14 @@ from sqlmodel import SQLModel, col, select
 from models import Complaint, Department, License, MarketEntity, Penalty
 from models.enums import ComplaintCategory, DepartmentLevel, LicenseCategory, PenaltyCategory, RecordStatus
 from models.types import utcnow
-from services.platform import audit, follow_on
+from services.platform import audit, checks, follow_on
 from services.platform.access import principal_of, require_authenticated
 from services.platform.clock import today
 from services.platform.errors import Collector, DomainError, Forbidden, Problem
-from services.platform.money import parse_amount
 from services.platform.upsert import upsert
 from services.records import revocation
 from services.registry import uscc
 from services.registry.departments import get_department
-
-FEN = Decimal("0.01")
 
 LONG_TERM = date(2099, 12, 31)  # 有效期至 2099-12-31: 长期
 # 较低数额罚款: fines up to this many yuan (and 警告, 通报批评 alone) are public for 3 months.
@@ -45,7 +41,6 @@ LOW_FINE_YUAN = Decimal(30000)
 SHORT_PUBLICITY_MONTHS = 3
 LONG_PUBLICITY_YEARS = 3
 _LIGHT = {PenaltyCategory.WARNING, PenaltyCategory.CIRCULATED_CRITICISM, PenaltyCategory.FINE}
-_DOCUMENT = re.compile(r"^\S(.{0,126}\S)?$")
 R = TypeVar("R", bound=SQLModel)
 
 
@@ -112,49 +107,6 @@ class Recorded:
     revoked: License | None = None  # the license a 吊销许可证件 penalty revoked
 
 
-def checked_text(
-    value: str | None, limit: int, label: str, field: str, problems: Collector, required: bool = True
-) -> str:
-    cleaned = (value or "").strip()
-    if "\x00" in cleaned:  # PostgreSQL refuses it in text; a file that carries one is damaged
-        problems.add("INVALID_TEXT", f"{label}含有空字符（\\x00）", field)
-        cleaned = cleaned.replace("\x00", "")
-    if required and not cleaned:
-        problems.add("REQUIRED", f"{label}不能为空", field)
-    elif len(cleaned) > limit:
-        problems.add("TOO_LONG", f"{label}最多 {limit} 个字符", field)
-    return cleaned
-
-
-def checked_document(value: str | None, label: str, field: str, problems: Collector, required: bool = True) -> str:
-    """A decision document number: at most 128 characters, no line breaks or control characters."""
-    cleaned = checked_text(value, 128, label, field, problems, required)
-    if cleaned and not _DOCUMENT.match(cleaned):
-        problems.add("INVALID_DOCUMENT_NUMBER", f"{label}不能含换行等控制字符", field)
-    return cleaned
-
-
-def not_future(day: date, on: date, label: str, field: str, problems: Collector) -> None:
-    if day > on:
-        problems.add("DATE_IN_FUTURE", f"{label}（{day.isoformat()}）不能晚于今天", field)
-
-
-@dataclass(frozen=True)
-class CheckedCode:
-    code: str
-    # A check failure is forgiven only for a code the registry already holds (flagged there).
-    check_problem: str | None = None
-
-
-def checked_code(value: str, problems: Collector) -> CheckedCode:
-    try:
-        result = uscc.check(value)
-    except uscc.MalformedUscc as error:
-        problems.add("INVALID_USCC", error.message, "uscc")
-        return CheckedCode(uscc.normalise(value))
-    return CheckedCode(result.code, None if result.valid else result.message)
-
-
 def _add_months(day: date, months: int) -> date:
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
@@ -180,22 +132,24 @@ def license_public_until(decided: date) -> date:
 def license_values(data: LicenseInput, on: date, problems: Collector) -> dict[str, Any]:
     """The checked columns of a license (all but entity, source department and names)."""
     values = {
-        "document_number": checked_document(data.document_number, "行政许可决定文书号", "documentNumber", problems),
-        "document_name": checked_text(data.document_name, 256, "行政许可决定文书名称", "documentName", problems),
+        "document_number": checks.document_number(
+            data.document_number, "行政许可决定文书号", "documentNumber", problems
+        ),
+        "document_name": checks.text(data.document_name, "行政许可决定文书名称", "documentName", problems, limit=256),
         "category": data.category,
-        "certificate_name": checked_text(data.certificate_name, 256, "许可证书名称", "certificateName", problems, False)
-        or None,
-        "license_number": checked_text(data.license_number, 128, "许可编号", "licenseNumber", problems, False) or None,
-        "content": checked_text(data.content, 4000, "许可内容", "content", problems),
+        "certificate_name": checks.optional_text(
+            data.certificate_name, "许可证书名称", "certificateName", problems, limit=256
+        ),
+        "license_number": checks.optional_text(data.license_number, "许可编号", "licenseNumber", problems, limit=128),
+        "content": checks.text(data.content, "许可内容", "content", problems, limit=4000),
         "decision_date": data.decision_date,
         "valid_from": data.valid_from,
         "valid_to": data.valid_to,
         "public_until": license_public_until(data.decision_date),
     }
     _names(data, problems)
-    not_future(data.decision_date, on, "许可决定日期", "decisionDate", problems)
-    if data.valid_to < data.valid_from:
-        problems.add("INVALID_RANGE", "有效期至不能早于有效期自", "validTo")
+    checks.not_future(data.decision_date, "许可决定日期", "decisionDate", problems, on)
+    checks.not_before(data.valid_to, data.valid_from, "有效期至", "有效期自", "validTo", problems)
     return values
 
 
@@ -203,24 +157,28 @@ def penalty_values(data: PenaltyInput, on: date, problems: Collector) -> dict[st
     categories = list(dict.fromkeys(data.categories))
     if not categories:
         problems.add("REQUIRED", "至少给出一个处罚类别", "categories")
-    fine = _amount(data.fine_amount, "罚款金额", "fineAmount", problems)
-    confiscated = _amount(data.confiscated_amount, "没收金额", "confiscatedAmount", problems)
+    fine = checks.amount(data.fine_amount, "罚款金额", "fineAmount", problems)
+    confiscated = checks.amount(data.confiscated_amount, "没收金额", "confiscatedAmount", problems)
     if PenaltyCategory.FINE in categories and not (data.fine_amount or "").strip():
         problems.add("REQUIRED", "处罚类别含罚款时须填写罚款金额", "fineAmount")
-    revoked = checked_text(data.revoked_license_number, 128, "吊销的许可编号", "revokedLicenseNumber", problems, False)
+    revoked = checks.optional_text(
+        data.revoked_license_number, "吊销的许可编号", "revokedLicenseNumber", problems, limit=128
+    )
     if PenaltyCategory.LICENSE_REVOCATION in categories and not revoked:
         problems.add("REQUIRED", "处罚类别含吊销许可证件时须填写被吊销的许可编号", "revokedLicenseNumber")
     _names(data, problems)
-    not_future(data.decision_date, on, "处罚决定日期", "decisionDate", problems)
-    if data.public_until is not None and data.public_until < data.decision_date:
-        problems.add("INVALID_RANGE", "公示截止期不能早于处罚决定日期", "publicUntil")
+    checks.not_future(data.decision_date, "处罚决定日期", "decisionDate", problems, on)
+    if data.public_until is not None:
+        checks.not_before(data.public_until, data.decision_date, "公示截止期", "处罚决定日期", "publicUntil", problems)
     return {
-        "document_number": checked_document(data.document_number, "行政处罚决定书文号", "documentNumber", problems),
-        "violation_type": checked_text(data.violation_type, 256, "违法行为类型", "violationType", problems),
-        "facts": checked_text(data.facts, 4000, "违法事实", "facts", problems),
-        "basis": checked_text(data.basis, 2000, "处罚依据", "basis", problems),
+        "document_number": checks.document_number(
+            data.document_number, "行政处罚决定书文号", "documentNumber", problems
+        ),
+        "violation_type": checks.text(data.violation_type, "违法行为类型", "violationType", problems, limit=256),
+        "facts": checks.text(data.facts, "违法事实", "facts", problems, limit=4000),
+        "basis": checks.text(data.basis, "处罚依据", "basis", problems, limit=2000),
         "categories": categories,
-        "content": checked_text(data.content, 4000, "处罚内容", "content", problems),
+        "content": checks.text(data.content, "处罚内容", "content", problems, limit=4000),
         "fine_amount": fine,
         "confiscated_amount": confiscated,
         "revoked_license_number": revoked or None,
@@ -230,36 +188,29 @@ def penalty_values(data: PenaltyInput, on: date, problems: Collector) -> dict[st
 
 
 def complaint_values(data: ComplaintInput, on: date, problems: Collector) -> dict[str, Any]:
-    not_future(data.received_on, on, "受理日期", "receivedOn", problems)
+    checks.not_future(data.received_on, "受理日期", "receivedOn", problems, on)
     if data.resolved and data.resolved_on is None:
         problems.add("REQUIRED", "已办结的投诉须填写办结日期", "resolvedOn")
     if not data.resolved and data.resolved_on is not None:
         problems.add("INVALID_RESOLUTION", "未办结的投诉不能有办结日期", "resolvedOn")
     if data.resolved_on is not None:
-        not_future(data.resolved_on, on, "办结日期", "resolvedOn", problems)
-        if data.resolved_on < data.received_on:
-            problems.add("INVALID_RANGE", "办结日期不能早于受理日期", "resolvedOn")
+        checks.not_future(data.resolved_on, "办结日期", "resolvedOn", problems, on)
+        checks.not_before(data.resolved_on, data.received_on, "办结日期", "受理日期", "resolvedOn", problems)
     return {
-        "reference": checked_document(data.reference, "工单编号", "reference", problems),
+        "reference": checks.document_number(data.reference, "工单编号", "reference", problems),
         "received_on": data.received_on,
         "category": data.category,
-        "summary": checked_text(data.summary, 4000, "投诉摘要", "summary", problems, False) or None,
+        "summary": checks.optional_text(data.summary, "投诉摘要", "summary", problems, limit=4000),
         "resolved": data.resolved,
         "resolved_on": data.resolved_on,
     }
 
 
-def _amount(value: str | None, label: str, field: str, problems: Collector) -> Decimal | None:
-    amount = parse_amount(value, problems, field)
-    # To the fen, as stored: "50000" sent again after "50000.00" is the same amount, not a correction.
-    return amount.quantize(FEN) if amount is not None else None
-
-
 def _names(data: LicenseInput | PenaltyInput, problems: Collector) -> None:
     """The names a decision may state instead of the registry's and the department's."""
-    checked_text(data.party_name, 256, "行政相对人名称", "partyName", problems, False)
-    checked_text(data.legal_representative, 128, "法定代表人", "legalRepresentative", problems, False)
-    checked_text(data.authority_name, 256, "决定机关", "authorityName", problems, False)
+    checks.optional_text(data.party_name, "行政相对人名称", "partyName", problems, limit=256)
+    checks.optional_text(data.legal_representative, "法定代表人", "legalRepresentative", problems, limit=128)
+    checks.optional_text(data.authority_name, "决定机关", "authorityName", problems, limit=256)
 
 
 def party_values(
@@ -279,7 +230,7 @@ def party_values(
     }
 
 
-def missing_entity(checked: CheckedCode) -> Problem:
+def missing_entity(checked: uscc.CheckedCode) -> Problem:
     """Why no entity answers to a code: its check character is wrong, or the registry (as the
     caller may see it) does not hold it. Never a silent new entity."""
     if checked.check_problem:
@@ -320,7 +271,7 @@ def within_reach(department_level: DepartmentLevel, department_region: str) -> l
     return []
 
 
-async def entity_in_reach(session: AsyncSession, checked: CheckedCode, department: Department) -> MarketEntity:
+async def entity_in_reach(session: AsyncSession, checked: uscc.CheckedCode, department: Department) -> MarketEntity:
     """The entity a department acts on: one of its jurisdiction, else UNKNOWN_ENTITY."""
     entity = await session.scalar(
         select(MarketEntity).where(
@@ -371,7 +322,7 @@ async def _checked_decision(
     and the party, and the key (source department, document number)."""
     department = await source_department(session, data.department_code)
     problems = Collector()
-    code = checked_code(data.uscc, problems)
+    code = uscc.checked_uscc(data.uscc, problems)
     values = values_of(data, today(), problems)
     problems.raise_if_any()
     entity = await entity_in_reach(session, code, department)
@@ -422,8 +373,8 @@ async def _close_penalty(
     department = await source_department(session, department_code)
     word, action = _CLOSING[status]
     problems = Collector()
-    number = checked_document(document_number, "行政处罚决定书文号", "documentNumber", problems)
-    why = checked_text(reason, 2000, f"{word}理由", "reason", problems)
+    number = checks.document_number(document_number, "行政处罚决定书文号", "documentNumber", problems)
+    why = checks.text(reason, f"{word}理由", "reason", problems, limit=2000)
     problems.raise_if_any()
     penalty = await session.scalar(
         select(Penalty).where(
@@ -464,7 +415,7 @@ async def repair_penalty(
 async def record_complaint(session: AsyncSession, data: ComplaintInput) -> Recorded:
     department = await source_department(session, data.department_code)
     problems = Collector()
-    code = checked_code(data.uscc, problems)
+    code = uscc.checked_uscc(data.uscc, problems)
     values = complaint_values(data, today(), problems)
     problems.raise_if_any()
     entity = await entity_in_reach(session, code, department)

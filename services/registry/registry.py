@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,19 +15,16 @@ from models import Department, EntityPerson, MarketEntity, Notice, Region
 from models.enums import DataQualityIssue, EntityStatus, EntityType, PersonRole, RiskColour
 from models.types import utcnow
 from services.catalog.routing import route
-from services.platform import audit
+from services.platform import audit, checks
 from services.platform.access import UNRESTRICTED, may_change, may_register_in, principal_of, require_authenticated
-from services.platform.clock import today
 from services.platform.db import secret_key_of
 from services.platform.errors import Collector, DomainError, Forbidden
-from services.platform.money import decimal_places, parse_amount, parse_decimal
 from services.platform.paging import Page, count_rows, keyset_page
 from services.platform.principal import Principal
 from services.registry import uscc
 from services.registry.departments import get_department
 from services.registry.persons import PersonLink, links_of, replace_links
 
-_INDUSTRY = re.compile(r"^[A-T](\d{2}|\d{3}|\d{4})?$")
 _DATA_QUALITY = {
     uscc.UsccCheck.CHECK_CHARACTER: DataQualityIssue.USCC_CHECK_CHARACTER,
     uscc.UsccCheck.ORGANISATION_CODE: DataQualityIssue.ORGANISATION_CODE_CHECK,
@@ -50,8 +46,7 @@ _REGISTERED_FIELDS = (
     "data_quality_issue",
 )
 
-_ENTRY_CODE = re.compile(r"^[A-Za-z0-9.-]{1,32}$")
-MAX_ENTRY_CODES = 200
+MAX_ENTRY_CODES = checks.MAX_ENTRY_CODES
 
 
 @dataclass(frozen=True)
@@ -114,20 +109,11 @@ class _Checked:
 def _parse_share(raw: str | None, problems: Collector, field_name: str) -> Decimal | None:
     if raw is None or not raw.strip():
         return None
-    share = parse_decimal(raw.strip().rstrip("%"))
-    if share is None or not Decimal(0) < share <= Decimal(100) or decimal_places(share) > 4:
+    share = checks.parse_decimal(raw.strip().rstrip("%"))
+    if share is None or not Decimal(0) < share <= Decimal(100) or checks.decimal_places(share) > 4:
         problems.add("INVALID_SHARE", "出资比例须大于 0、不超过 100，最多四位小数", field_name)
         return None
     return share
-
-
-def _required(value: str, limit: int, label: str, field_name: str, problems: Collector) -> str:
-    value = value.strip()
-    if not value:
-        problems.add("REQUIRED", f"{label}不能为空", field_name)
-    elif len(value) > limit:
-        problems.add("TOO_LONG", f"{label}不能超过 {limit} 个字符", field_name)
-    return value
 
 
 def _check_persons(data: RegistrationInput, problems: Collector) -> list[PersonLink]:
@@ -143,14 +129,11 @@ def _check_persons(data: RegistrationInput, problems: Collector) -> list[PersonL
         prefix = f"persons.{index}"
         if person.role is PersonRole.LEGAL_REPRESENTATIVE:
             problems.add("INVALID_ROLE", "法定代表人请用 legalRepresentative 字段填写", f"{prefix}.role")
-        name = _required(person.name, 128, "姓名", f"{prefix}.name", problems)
+        name = checks.text(person.name, "姓名", f"{prefix}.name", problems, limit=128)
         share = _parse_share(person.share_percent, problems, f"{prefix}.sharePercent")
         total += share or 0
-        links.append(
-            PersonLink(
-                name, person.role, (person.id_number or "").strip() or None, share, (person.title or "").strip() or None
-            )
-        )
+        title = checks.optional_text(person.title, "职务", f"{prefix}.title", problems, limit=64)
+        links.append(PersonLink(name, person.role, (person.id_number or "").strip() or None, share, title))
     if total > 100:
         problems.add("SHARES_EXCEED_100", f"股东出资比例合计 {total}%，超过 100%", "persons")
     return links
@@ -167,26 +150,14 @@ async def _check(session: AsyncSession, data: RegistrationInput, problems: Colle
         issue = _DATA_QUALITY.get(result.check)
     except uscc.MalformedUscc as exc:
         problems.add("INVALID_USCC", exc.message, "uscc")
-    _required(data.name, 256, "名称", "name", problems)
-    _required(data.legal_representative, 128, "法定代表人", "legalRepresentative", problems)
-    _required(data.address, 512, "住所", "address", problems)
-    _required(data.business_scope, 20000, "经营范围", "businessScope", problems)
-    codes = data.scope_entry_codes or ()
-    if len(codes) > MAX_ENTRY_CODES or any(not _ENTRY_CODE.match(code.strip()) for code in codes if code.strip()):
-        problems.add(
-            "INVALID_ENTRY_CODE",
-            f"经营范围条目代码为 1–32 位字母、数字、点或连字符，最多 {MAX_ENTRY_CODES} 个",
-            "businessScopeCodes",
-        )
-    if not _INDUSTRY.match(data.industry_code.strip().upper()):
-        problems.add(
-            "INVALID_INDUSTRY_CODE",
-            f"行业代码“{data.industry_code}”不符合 GB/T 4754-2017（门类字母 A–T，后接 2–4 位数字）",
-            "industryCode",
-        )
-    if data.established_on > today():
-        problems.add("DATE_IN_FUTURE", "成立日期不能晚于今天", "establishedOn")
-    capital = parse_amount(data.registered_capital, problems, "registeredCapital")
+    checks.text(data.name, "名称", "name", problems, limit=256)
+    checks.text(data.legal_representative, "法定代表人", "legalRepresentative", problems, limit=128)
+    checks.text(data.address, "住所", "address", problems, limit=512)
+    checks.text(data.business_scope, "经营范围", "businessScope", problems, limit=20000)
+    checks.codes(data.scope_entry_codes or (), checks.ENTRY_CODE, "businessScopeCodes", problems, MAX_ENTRY_CODES)
+    checks.code(data.industry_code, checks.INDUSTRY_CODE, "industryCode", problems)
+    checks.not_future(data.established_on, "成立日期", "establishedOn", problems)
+    capital = checks.amount(data.registered_capital, "注册资本", "registeredCapital", problems)
     region = await session.get(Region, data.region_code.strip())
     if region is None:
         problems.add("UNKNOWN_REGION", f"行政区划“{data.region_code}”不存在", "regionCode")
@@ -314,10 +285,9 @@ async def _entity_snapshot(session: AsyncSession, entity: MarketEntity) -> dict[
 async def get_entity(session: AsyncSession, code: str) -> MarketEntity | None:
     """One entity by USCC, as the caller may see it (None when hidden or unknown)."""
     require_authenticated(principal_of(session))
-    try:
-        normalised = uscc.check(code).code
-    except uscc.MalformedUscc as exc:
-        raise DomainError("INVALID_USCC", exc.message, "uscc") from exc
+    problems = Collector()
+    normalised = uscc.checked_uscc(code, problems).code
+    problems.raise_if_any()
     return await session.scalar(select(MarketEntity).where(col(MarketEntity.uscc) == normalised))
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from services.platform.errors import Collector
+
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 _ORG_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -82,3 +84,21 @@ def compose(registration_authority: str, entity_type: str, region: str, organisa
     body = f"{registration_authority}{entity_type}{region}{organisation}"
     body += organisation_check_character(organisation)
     return body + check_character(body)
+
+
+@dataclass(frozen=True)
+class CheckedCode:
+    code: str
+    # A check failure is forgiven only for a code the registry already holds (flagged there).
+    check_problem: str | None = None
+
+
+def checked_uscc(value: str, problems: Collector) -> CheckedCode:
+    """A code as a record or a listing names its entity: INVALID_USCC (collected) for a
+    wrong shape; a failed check character is kept aside for `records.missing_entity`."""
+    try:
+        result = check(value)
+    except MalformedUscc as error:
+        problems.add("INVALID_USCC", error.message, "uscc")
+        return CheckedCode(normalise(value))
+    return CheckedCode(result.code, None if result.valid else result.message)

@@ -1,0 +1,208 @@
+"""One behaviour, one code and one Chinese message for each check of what people type or send:
+text, codes, document numbers, dates and amounts.
+
+Every check adds what is wrong to a `Collector` (so one reply names every bad field) and
+returns the cleaned value; the caller stores nothing until `raise_if_any()` passes. The
+codes are those integrators already rely on: REQUIRED, TOO_LONG, INVALID_TEXT,
+INVALID_DOCUMENT_NUMBER, the INVALID_*_CODE family, DATE_IN_FUTURE, INVALID_RANGE,
+INVALID_AMOUNT and AMOUNT_TOO_LARGE."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from services.platform.clock import today
+from services.platform.errors import Collector
+
+# Line breaks and tabs belong in running text (facts, reasons, business scope); every other
+# control character, NUL above all (PostgreSQL refuses it in text), means a damaged value,
+# and so does half a surrogate pair (it cannot be encoded as UTF-8).
+_LAYOUT = frozenset("\t\n\r")
+
+FEN = Decimal("0.01")
+# Stored as fen in a signed 64-bit integer (about 9.2e16 yuan); no real amount comes near.
+MAX_AMOUNT = Decimal("1e15")
+DOCUMENT_NUMBER_LIMIT = 128
+
+
+def _damaging(ch: str) -> bool:
+    return ch not in _LAYOUT and not ch.isprintable() and unicodedata.category(ch) in ("Cc", "Cs")
+
+
+def damaged(value: str) -> bool:
+    """Whether the text holds a control character other than a line break or tab."""
+    return any(_damaging(ch) for ch in value)
+
+
+def characters(value: str, label: str, field: str | None, problems: Collector) -> str:
+    """INVALID_TEXT when the text is damaged; returned without the damaging characters, so
+    that a report which quotes the value (a rejected import row) can still be written."""
+    if not damaged(value):
+        return value
+    problems.add("INVALID_TEXT", f"{label}含有空字符（\\x00）等控制字符，请检查后重新填写", field)
+    return "".join(ch for ch in value if not _damaging(ch))
+
+
+def text(
+    value: str | None,
+    label: str,
+    field: str | None,
+    problems: Collector,
+    *,
+    limit: int,
+    required: bool = True,
+    hint: str = "",
+    missing_code: str = "REQUIRED",
+) -> str:
+    """Trimmed text: REQUIRED when blank (if required), INVALID_TEXT with a control character,
+    TOO_LONG beyond `limit` characters. At most one problem per field. `hint` follows the
+    REQUIRED message (an example of what to write); `missing_code` is for the two
+    mutations whose integrators were promised NAME_REQUIRED."""
+    cleaned = (value or "").strip()
+    if damaged(cleaned):
+        cleaned = characters(cleaned, label, field, problems).strip()
+    elif not cleaned:
+        if required:
+            problems.add(missing_code, f"{label}不能为空{hint}", field)
+    elif len(cleaned) > limit:
+        problems.add("TOO_LONG", f"{label}最多 {limit} 个字符", field)
+    return cleaned
+
+
+def optional_text(value: str | None, label: str, field: str | None, problems: Collector, *, limit: int) -> str | None:
+    """As `text`, but blank is allowed and comes back as None."""
+    return text(value, label, field, problems, limit=limit, required=False) or None
+
+
+def document_number(
+    value: str | None, label: str, field: str | None, problems: Collector, required: bool = True
+) -> str:
+    """A decision document number (文书号) or a reference: one line of at most 128 characters."""
+    before = len(problems.problems)
+    cleaned = text(value, label, field, problems, limit=DOCUMENT_NUMBER_LIMIT, required=required)
+    if len(problems.problems) == before and any(ch in _LAYOUT for ch in cleaned):
+        problems.add("INVALID_DOCUMENT_NUMBER", f"{label}不能含换行等控制字符", field)
+    return cleaned
+
+
+# -- codes ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CodeRule:
+    pattern: re.Pattern[str]
+    code: str
+    message: str  # may name the value as {value}
+    upper: bool = False  # compared and stored in capitals
+
+
+REGION_CODE = CodeRule(re.compile(r"^[1-9]\d{5}$"), "INVALID_REGION_CODE", "行政区划代码应为 6 位数字（GB/T 2260）")
+DEPARTMENT_CODE = CodeRule(
+    re.compile(r"^[A-Za-z0-9_-]{2,32}$"), "INVALID_DEPARTMENT_CODE", "部门代码为 2–32 位字母、数字、下划线或连字符"
+)
+LINE_CODE = CodeRule(
+    re.compile(r"^[A-Z][A-Z0-9_]{0,15}$"), "INVALID_LINE", "条线代码为 1–16 位大写字母、数字或下划线（如 WJ）", True
+)
+MATTER_CODE = CodeRule(
+    re.compile(r"^[A-Za-z0-9_.-]{2,32}$"), "INVALID_MATTER_CODE", "事项代码为 2–32 位字母、数字、点、下划线或连字符"
+)
+MEASURE_CODE = CodeRule(
+    re.compile(r"^[A-Za-z0-9_.-]{2,32}$"), "INVALID_MEASURE_CODE", "措施代码为 2–32 位字母、数字、点、下划线或连字符"
+)
+INDUSTRY_CODE = CodeRule(
+    re.compile(r"^[A-T](\d{2}|\d{3}|\d{4})?$"),
+    "INVALID_INDUSTRY_CODE",
+    "行业代码“{value}”不符合 GB/T 4754-2017（门类字母 A–T，后接 2–4 位数字）",
+    True,
+)
+MAX_ENTRY_CODES = 200
+ENTRY_CODE = CodeRule(
+    re.compile(r"^[A-Za-z0-9.-]{1,32}$"),
+    "INVALID_ENTRY_CODE",
+    f"经营范围条目代码为 1–32 位字母、数字、点或连字符，最多 {MAX_ENTRY_CODES} 个",
+)
+
+
+def code(value: str | None, rule: CodeRule, field: str | None, problems: Collector) -> str:
+    """A code trimmed (and in capitals where the rule says so), checked against its rule."""
+    cleaned = (value or "").strip()
+    if rule.upper:
+        cleaned = cleaned.upper()
+    if not rule.pattern.match(cleaned):
+        problems.add(rule.code, rule.message.format(value=(value or "").strip()), field)
+    return cleaned
+
+
+def codes(values: Iterable[str], rule: CodeRule, field: str | None, problems: Collector, limit: int) -> list[str]:
+    """A list of at most `limit` codes (counting blanks and repeats, as sent), returned with
+    blanks and repeats dropped, in order; one problem for the whole list."""
+    sent = list(values)
+    cleaned = list(dict.fromkeys(c for c in ((v or "").strip() for v in sent) if c))
+    if rule.upper:
+        cleaned = list(dict.fromkeys(c.upper() for c in cleaned))
+    bad = [c for c in cleaned if not rule.pattern.match(c)]
+    if bad or len(sent) > limit:
+        problems.add(rule.code, rule.message.format(value="、".join(bad)), field)
+    return cleaned
+
+
+# -- dates ------------------------------------------------------------------------------------
+
+
+def not_future(day: date, label: str, field: str | None, problems: Collector, on: date | None = None) -> bool:
+    """DATE_IN_FUTURE when `day` is after `on` (by default today in Asia/Shanghai)."""
+    if day > (on or today()):
+        problems.add("DATE_IN_FUTURE", f"{label}（{day.isoformat()}）不能晚于今天", field)
+        return False
+    return True
+
+
+def not_before(
+    day: date, earliest: date, label: str, earliest_label: str, field: str | None, problems: Collector
+) -> bool:
+    """INVALID_RANGE when `day` is before `earliest` (the end of a range before its start)."""
+    if day < earliest:
+        problems.add("INVALID_RANGE", f"{label}不能早于{earliest_label}（{earliest.isoformat()}）", field)
+        return False
+    return True
+
+
+# -- amounts ----------------------------------------------------------------------------------
+
+
+def decimal_places(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def parse_decimal(raw: str) -> Decimal | None:
+    """A finite decimal from user text (thousands separators allowed), or None."""
+    try:
+        value = Decimal(raw.strip().replace(",", ""))
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None
+
+
+def amount(raw: str | None, label: str, field: str | None, problems: Collector) -> Decimal | None:
+    """Yuan as a decimal string: not negative, at most two decimal places, below 10¹⁵; None
+    when blank. Returned to the fen, as stored, so "50000" sent again after "50000.00" is
+    the same amount and not a correction."""
+    if raw is None or not raw.strip():
+        return None
+    value = parse_decimal(raw)
+    if value is None:
+        problems.add("INVALID_AMOUNT", f"{label}“{raw.strip()}”不是有效的数字（以元为单位，如 1000000.00）", field)
+        return None
+    if value < 0 or decimal_places(value) > 2:
+        problems.add("INVALID_AMOUNT", f"{label}须为非负数，最多两位小数（单位：元）", field)
+        return None
+    if value >= MAX_AMOUNT:
+        problems.add("AMOUNT_TOO_LARGE", f"{label}过大：应小于 10¹⁵ 元（请确认单位是元而不是分）", field)
+        return None
+    return value.quantize(FEN)
