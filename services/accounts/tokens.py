@@ -11,9 +11,9 @@ from sqlmodel import col, select
 from models import ApiToken, Department
 from models.enums import Role
 from models.types import utcnow
-from services.platform import audit
+from services.platform import audit, checks
 from services.platform.access import principal_of, require_maintainer
-from services.platform.errors import DomainError
+from services.platform.errors import Collector, DomainError
 from services.platform.principal import Principal
 
 PREFIX = "jg_"
@@ -26,9 +26,9 @@ def _hash(token: str) -> str:
 async def create_token(session: AsyncSession, department_code: str, role: Role, name: str) -> tuple[ApiToken, str]:
     """Issue a token; the plain text is returned once and never stored."""
     require_maintainer(principal_of(session))
-    name = name.strip()
-    if not name:
-        raise DomainError("NAME_REQUIRED", "令牌名称不能为空", "name")
+    problems = Collector()
+    name = checks.text(name, "令牌名称", "name", problems, limit=128, missing_code="NAME_REQUIRED")
+    problems.raise_if_any()
     department = await session.scalar(select(Department).where(col(Department.code) == department_code))
     if department is None:
         raise DomainError("UNKNOWN_DEPARTMENT", f"部门“{department_code}”不存在", "departmentCode")

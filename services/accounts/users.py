@@ -15,7 +15,7 @@ from models import Department, User
 from models.enums import Role
 from models.types import utcnow
 from services.accounts.passwords import DUMMY_HASH, MIN_LENGTH, hash_password, needs_rehash, verify_password
-from services.platform import audit
+from services.platform import audit, checks
 from services.platform.access import principal_of, require_maintainer
 from services.platform.db import Database
 from services.platform.errors import Collector, DomainError
@@ -55,8 +55,7 @@ async def create_user(session: AsyncSession, data: UserInput, password_hash: str
         problems.add("INVALID_USERNAME", "用户名为 3–64 位小写字母、数字、点、下划线或连字符", "username")
     elif await session.scalar(select(User).where(col(User.username) == username)):
         problems.add("USERNAME_TAKEN", f"用户名“{username}”已被使用", "username")
-    if not data.display_name.strip():
-        problems.add("REQUIRED", "姓名不能为空", "displayName")
+    display_name = checks.text(data.display_name, "姓名", "displayName", problems, limit=128)
     check_password(data.password, problems)
     department = await session.scalar(select(Department).where(col(Department.code) == data.department_code.strip()))
     if department is None:
@@ -65,7 +64,7 @@ async def create_user(session: AsyncSession, data: UserInput, password_hash: str
     assert department is not None and department.id is not None
     user = User(
         username=username,
-        display_name=data.display_name.strip(),
+        display_name=display_name,
         password_hash=password_hash or hash_password(data.password),
         role=data.role,
         department_id=department.id,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -12,12 +11,11 @@ from sqlmodel import col, select
 
 from models import Department, SupervisionMatter
 from models.enums import ApprovalLevel, DepartmentLevel, MatterMode
+from services.platform import checks
 from services.platform.access import principal_of, require_authenticated, require_maintainer
 from services.platform.errors import Collector, Expect
 from services.platform.upsert import Upserted, upsert
 
-_CODE = re.compile(r"^[A-Za-z0-9_.-]{2,32}$")
-_INDUSTRY = re.compile(r"^[A-T](\d{2}|\d{3}|\d{4})?$")
 MAX_DEADLINE_DAYS = 60
 
 
@@ -73,32 +71,29 @@ async def upsert_supervision_matter(
 ) -> Upserted[SupervisionMatter]:
     require_maintainer(principal_of(session))
     problems = Collector()
-    code, name, line = data.code.strip(), data.name.strip(), data.line.strip().upper()
-    if not _CODE.match(code):
-        problems.add("INVALID_MATTER_CODE", "事项代码为 2–32 位字母、数字、点、下划线或连字符", "code")
-    if not name:
-        problems.add("REQUIRED", "事项名称不能为空", "name")
-    if not data.legal_basis.strip():
-        problems.add("REQUIRED", "须写明设定依据（法律法规条款）", "legalBasis")
+    code = checks.code(data.code, checks.MATTER_CODE, "code", problems)
+    name = checks.text(data.name, "事项名称", "name", problems, limit=128)
+    legal_basis = checks.text(data.legal_basis, "设定依据", "legalBasis", problems, limit=4000, hint="（法律法规条款）")
+    line = data.line.strip().upper()
     if not await session.scalar(select(Department.id).where(col(Department.line) == line)):
         problems.add("UNKNOWN_LINE", f"没有属于条线“{line}”的部门", "line")
-    entry_codes, keywords = _clean(data.entry_codes), _clean(data.keywords)
-    industry_codes = [c.upper() for c in _clean(data.industry_codes)]
+    entry_codes = checks.codes(data.entry_codes, checks.ENTRY_CODE, "entryCodes", problems, checks.MAX_ENTRY_CODES)
+    keywords = _clean(data.keywords)
+    checks.characters("".join(keywords), "关键词", "keywords", problems)
+    industry_codes = checks.codes(data.industry_codes, checks.INDUSTRY_CODE, "industryCodes", problems)
     if not entry_codes and not keywords:
         problems.add("MATCH_RULE_REQUIRED", "至少给出一个经营范围条目代码或关键词，否则无法匹配", "keywords")
-    for bad in [c for c in industry_codes if not _INDUSTRY.match(c)]:
-        problems.add("INVALID_INDUSTRY_CODE", f"行业代码“{bad}”不符合 GB/T 4754-2017", "industryCodes")
     if not 1 <= data.claim_deadline_days <= MAX_DEADLINE_DAYS:
         problems.add("INVALID_DEADLINE", f"认领时限为 1–{MAX_DEADLINE_DAYS} 个工作日", "claimDeadlineDays")
-    if data.effective_to is not None and data.effective_to < data.effective_from:
-        problems.add("INVALID_RANGE", "失效日期不能早于生效日期", "effectiveTo")
+    if data.effective_to is not None:
+        checks.not_before(data.effective_to, data.effective_from, "失效日期", "生效日期", "effectiveTo", problems)
     handling = await _handling_department(session, data, line, problems)
     problems.raise_if_any()
 
     values = {
         "name": name,
         "mode": data.mode,
-        "legal_basis": data.legal_basis.strip(),
+        "legal_basis": legal_basis,
         "line": line,
         "approval_level": data.approval_level,
         "handling_department_id": handling.id if handling else None,

@@ -21,12 +21,13 @@ from models import CatalogVersion, SupervisionMatter
 from models.enums import ApprovalLevel
 from services.catalog.catalog import in_force
 from services.catalog.scope import MatchRule, ScopeMatcher
-from services.platform import audit
+from services.platform import audit, checks
 from services.platform.access import principal_of, require_authenticated, require_maintainer
 from services.platform.db import serialise_writers
 from services.platform.errors import Collector, DomainError
 
 MAX_NAME = 32
+NOTE_LIMIT = 2000  # as long as any other free note
 _PUBLISH_LOCK = 0x4A47_4356  # "JGCV"
 
 
@@ -141,11 +142,8 @@ async def publish(session: AsyncSession, name: str, note: str | None = None) -> 
     principal = principal_of(session)
     require_maintainer(principal)
     problems = Collector()
-    cleaned = name.strip()
-    if not cleaned:
-        problems.add("REQUIRED", "须填写版本名称（如“2026版”）", "name")
-    elif len(cleaned) > MAX_NAME:
-        problems.add("TOO_LONG", f"版本名称最多 {MAX_NAME} 个字符", "name")
+    cleaned = checks.text(name, "版本名称", "name", problems, limit=MAX_NAME, hint="（如“2026版”）")
+    note = checks.optional_text(note, "版本说明", "note", problems, limit=NOTE_LIMIT)
     problems.raise_if_any()
     # Publications take turns, so "newest" is also the last one committed.
     await serialise_writers(session, _PUBLISH_LOCK)
@@ -160,7 +158,7 @@ async def publish(session: AsyncSession, name: str, note: str | None = None) -> 
         raise DomainError("CATALOG_UNCHANGED", f"目录自“{latest.name}”发布以来没有变化，无须发布新版本", "name")
     version = CatalogVersion(
         name=cleaned,
-        note=(note or "").strip() or None,
+        note=note,
         matters=frozen,
         matter_count=len(frozen),
         digest=digest,

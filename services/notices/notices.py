@@ -17,16 +17,17 @@ from models import Department, MarketEntity, Notice, SupervisionMatter
 from models.enums import FeedbackKind, NoticeStatus
 from models.types import utcnow
 from services.catalog import catalog_versions
-from services.platform import audit, calendar
+from services.platform import audit, calendar, checks
 from services.platform.access import principal_of, require_authenticated, require_notice_handler
 from services.platform.clock import today
-from services.platform.errors import DomainError
+from services.platform.errors import Collector, DomainError
 from services.platform.labels import label
 from services.platform.paging import Page, count_rows, keyset_page
 from services.platform.transitions import transition
 
 _CURSOR = "notice"
 T = TypeVar("T")
+NOTE_LIMIT = 2000  # a reason or a feedback note, as long as a referral's text
 
 
 @dataclass(frozen=True)
@@ -132,9 +133,9 @@ async def claim_notice(session: AsyncSession, notice_id: int) -> Notice:
 
 
 def _reason(text: str, field: str = "reason") -> str:
-    cleaned = text.strip()
-    if not cleaned:
-        raise DomainError("REQUIRED", "须写明理由", field)
+    problems = Collector()
+    cleaned = checks.text(text, "理由", field, problems, limit=NOTE_LIMIT)
+    problems.raise_if_any()
     return cleaned
 
 
@@ -205,14 +206,17 @@ class FeedbackInput:
 
 async def give_feedback(session: AsyncSession, notice_id: int, data: FeedbackInput) -> Notice:
     """双反馈 after claiming: license granted (with its number), applied, not applied yet, or none needed."""
-    number = (data.license_number or "").strip() or None
-    if data.kind is FeedbackKind.LICENSE_GRANTED and number is None:
-        raise DomainError("REQUIRED", "已取得许可时须填写许可证号", "licenseNumber")
+    problems = Collector()
+    number = checks.optional_text(data.license_number, "许可证号", "licenseNumber", problems, limit=64)
+    note = checks.optional_text(data.note, "反馈说明", "note", problems, limit=NOTE_LIMIT)
+    if data.kind is FeedbackKind.LICENSE_GRANTED and number is None and not problems.problems:
+        problems.add("REQUIRED", "已取得许可时须填写许可证号", "licenseNumber")
+    problems.raise_if_any()
     values: dict[str, object] = {
         "status": NoticeStatus.FEEDBACK_GIVEN,
         "feedback_kind": data.kind,
         "license_number": number,
-        "feedback_note": (data.note or "").strip() or None,
+        "feedback_note": note,
         "feedback_at": utcnow(),
     }
     return await _move(session, notice_id, NoticeStatus.CLAIMED, "反馈", values)

@@ -13,7 +13,7 @@ from sqlmodel import col, select
 
 from models import CalendarDay
 from models.types import utcnow
-from services.platform import audit
+from services.platform import audit, checks
 from services.platform.access import principal_of, require_authenticated, require_maintainer
 from services.platform.errors import Collector
 
@@ -106,8 +106,9 @@ async def set_calendar_days(session: AsyncSession, days: list[CalendarDayInput])
         if item.day in seen:
             problems.add("DUPLICATE_DAY", f"{item.day} 重复出现", f"days.{index}.date")
         seen.add(item.day)
-        if item.is_workday != default_is_workday(item.day) and not item.name.strip():
-            problems.add("REQUIRED", "节假日或调休日须写明名称（如“国庆节”“国庆调休上班”）", f"days.{index}.name")
+        if item.is_workday != default_is_workday(item.day):  # only an exception keeps its name
+            what, example = "节假日或调休日名称", "（如“国庆节”“国庆调休上班”）"
+            checks.text(item.name, what, f"days.{index}.name", problems, limit=64, hint=example)
     problems.raise_if_any()
     existing = {
         row.day: row

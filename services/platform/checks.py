@@ -138,15 +138,17 @@ def code(value: str | None, rule: CodeRule, field: str | None, problems: Collect
     return cleaned
 
 
-def codes(values: Iterable[str], rule: CodeRule, field: str | None, problems: Collector, limit: int) -> list[str]:
-    """A list of at most `limit` codes (counting blanks and repeats, as sent), returned with
+def codes(
+    values: Iterable[str], rule: CodeRule, field: str | None, problems: Collector, limit: int | None = None
+) -> list[str]:
+    """A list of codes, at most `limit` of them counting blanks and repeats as sent, returned with
     blanks and repeats dropped, in order; one problem for the whole list."""
     sent = list(values)
     cleaned = list(dict.fromkeys(c for c in ((v or "").strip() for v in sent) if c))
     if rule.upper:
         cleaned = list(dict.fromkeys(c.upper() for c in cleaned))
     bad = [c for c in cleaned if not rule.pattern.match(c)]
-    if bad or len(sent) > limit:
+    if bad or (limit is not None and len(sent) > limit):
         problems.add(rule.code, rule.message.format(value="、".join(bad)), field)
     return cleaned
 

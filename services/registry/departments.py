@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -11,12 +10,11 @@ from sqlmodel import col, select
 
 from models import Department, Region
 from models.enums import DepartmentLevel, RegionLevel
+from services.platform import checks
 from services.platform.access import principal_of, require_authenticated, require_maintainer
 from services.platform.errors import Collector, DomainError, Expect
 from services.platform.upsert import Upserted, upsert
 
-_CODE = re.compile(r"^[A-Za-z0-9_-]{2,32}$")
-_LINE = re.compile(r"^[A-Z][A-Z0-9_]{0,15}$")
 _REGION_LEVEL = {DepartmentLevel.CITY: RegionLevel.CITY, DepartmentLevel.DISTRICT: RegionLevel.DISTRICT}
 
 
@@ -35,14 +33,10 @@ async def upsert_department(
 ) -> Upserted[Department]:
     require_maintainer(principal_of(session))
     problems = Collector()
-    code, name, region_code = data.code.strip(), data.name.strip(), data.region_code.strip()
-    if not _CODE.match(code):
-        problems.add("INVALID_DEPARTMENT_CODE", "部门代码为 2–32 位字母、数字、下划线或连字符", "code")
-    if not name or len(name) > 128:
-        problems.add("NAME_REQUIRED", "名称不能为空，且不超过 128 个字符", "name")
-    line = (data.line or "").strip().upper() or None
-    if line is not None and not _LINE.match(line):
-        problems.add("INVALID_LINE", "条线代码为 1–16 位大写字母、数字或下划线（如 WJ）", "line")
+    code = checks.code(data.code, checks.DEPARTMENT_CODE, "code", problems)
+    name = checks.text(data.name, "名称", "name", problems, limit=128, missing_code="NAME_REQUIRED")
+    region_code = data.region_code.strip()
+    line = checks.code(data.line, checks.LINE_CODE, "line", problems) if (data.line or "").strip() else None
     region = await session.get(Region, region_code)
     if region is None:
         problems.add("UNKNOWN_REGION", f"行政区划“{region_code}”不存在", "regionCode")

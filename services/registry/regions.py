@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -11,11 +10,11 @@ from sqlmodel import col, select
 
 from models import Region
 from models.enums import RegionLevel
+from services.platform import checks
 from services.platform.access import principal_of, require_authenticated, require_maintainer
 from services.platform.errors import Collector, Expect
 from services.platform.upsert import Upserted, upsert
 
-_CODE = re.compile(r"^[1-9]\d{5}$")
 _RANK = {RegionLevel.PROVINCE: 0, RegionLevel.CITY: 1, RegionLevel.DISTRICT: 2}
 
 
@@ -38,13 +37,9 @@ def level_of(code: str) -> RegionLevel:
 async def upsert_region(session: AsyncSession, data: RegionInput, expect: Expect = Expect.ANY) -> Upserted[Region]:
     require_maintainer(principal_of(session))
     problems = Collector()
-    code = data.code.strip()
-    name = data.name.strip()
+    code = checks.code(data.code, checks.REGION_CODE, "code", problems)
+    name = checks.text(data.name, "名称", "name", problems, limit=64, missing_code="NAME_REQUIRED")
     parent_code = (data.parent_code or "").strip() or None
-    if not _CODE.match(code):
-        problems.add("INVALID_REGION_CODE", "行政区划代码应为 6 位数字（GB/T 2260）", "code")
-    if not name or len(name) > 64:
-        problems.add("NAME_REQUIRED", "名称不能为空，且不超过 64 个字符", "name")
     problems.raise_if_any()
     level = level_of(code)
     if parent_code is not None:
