@@ -155,7 +155,7 @@ async def test_return_needs_a_reason(browser: Browser, server: str, city: DemoCi
     sales = row(page, entity, "SP-XS")
     await sales.locator("summary", has_text="退回").click()
     await sales.locator("form.return-form").get_by_role("button", name="确认退回").click()
-    await expect(page.locator("#inbox-error")).to_have_text(f"{entity.name}·食品经营许可（食品销售）：须写明理由")
+    await expect(page.locator("#inbox-error")).to_have_text(f"{entity.name}·食品经营许可（食品销售）：理由不能为空")
     await expect(row(page, entity, "SP-XS").locator(".notice-status")).to_have_text("待认领")
 
     sales = row(page, entity, "SP-XS")

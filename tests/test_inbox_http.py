@@ -122,7 +122,7 @@ async def test_refused_input_is_explained_and_kept(api: Api, city: DemoCity) -> 
     _, token = await _inbox(client, uscc)
     no_reason = await client.post(f"{INBOX}/{notice}/return", data={"csrftoken": token, "reason": "  "})
     assert no_reason.status_code == 400 and _alerts(no_reason.text) == [
-        "大连收件箱测试餐饮有限公司·食品经营许可（餐饮服务）：须写明理由"
+        "大连收件箱测试餐饮有限公司·食品经营许可（餐饮服务）：理由不能为空"
     ]
     no_target = await client.post(f"{INBOX}/{notice}/forward", data={"csrftoken": token, "reason": "应由市局办理"})
     assert "请选择接收部门" in no_target.text and 'value="应由市局办理"' in no_target.text

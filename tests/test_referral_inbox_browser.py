@@ -57,7 +57,7 @@ async def test_send_acknowledge_and_handle_a_referral(
     await sender.screenshot(path=screenshot_path("referral-send-form"), full_page=True)
     # Without a message: refused, said beside the form, what was typed kept.
     await form.get_by_role("button", name="发送").click()
-    await expect(sender.locator("#referral-error")).to_have_text("发送联动告知：须写明告知内容")
+    await expect(sender.locator("#referral-error")).to_have_text("发送联动告知：告知内容不能为空")
     form = sender.locator("form.send-form")
     await expect(form.locator("input[name=uscc]")).to_have_value(uscc)
     await expect(form.locator("select[name=to_department_code]")).to_have_value("WJ-210202")
@@ -90,9 +90,9 @@ async def test_send_acknowledge_and_handle_a_referral(
 
     await received.locator("summary", has_text="办结").click()
     await received.locator("form.handle-form").get_by_role("button", name="确认办结").click()
-    await expect(recipient.locator("#referral-error")).to_contain_text("须写明办理结果")
+    await expect(recipient.locator("#referral-error")).to_contain_text("办理结果不能为空")
     received = recipient.locator(f"#referral-{referral_id}")
-    await expect(received.locator(".action-error")).to_have_text("须写明办理结果")
+    await expect(received.locator(".action-error")).to_have_text("办理结果不能为空")
     await received.locator("textarea[name=outcome]").fill("已现场检查，责令限期整改，从业人员已办理健康证明")
     await received.locator("form.handle-form").get_by_role("button", name="确认办结").click()
     await expect(recipient.get_by_text("·检查发现其他部门职责内的问题：已办结")).to_be_visible()

@@ -119,8 +119,8 @@ async def test_a_blank_outcome_is_refused_and_another_departments_referral_is_no
     await sign_in(client, "wj-210202", _staff(city))
     _, token = await _page(client, uscc=uscc)
     blank = await client.post(f"{PAGE}/{referral}/handle", data={"csrftoken": token, "outcome": "  "})
-    assert blank.status_code == 400 and _alerts(blank.text)[-1].endswith("：须写明办理结果")
-    assert 'class="text-danger small mt-1 action-error">须写明办理结果' in blank.text
+    assert blank.status_code == 400 and _alerts(blank.text)[-1].endswith("：办理结果不能为空")
+    assert 'class="text-danger small mt-1 action-error">办理结果不能为空' in blank.text
     assert await _state(api, city, uscc) == [("SENT", None)]
     assert (await client.post(f"{PAGE}/{referral}/archive", data={"csrftoken": token})).status_code == 404
 
