@@ -39,11 +39,11 @@ from services.credit.risk_rules import (
     revoked_license,
     rule_flags,
 )
-from services.platform import audit, follow_on
+from services.platform import audit, checks, follow_on
 from services.platform.access import principal_of, require_authenticated
 from services.platform.clock import today
 from services.platform.db import ids_filter, json_from_text
-from services.platform.errors import DomainError
+from services.platform.errors import Collector
 from services.platform.labels import label
 
 
@@ -77,8 +77,9 @@ def checked_day(as_of: date | None) -> date:
     now = today()
     if as_of is None:
         return now
-    if as_of > now:
-        raise DomainError("DATE_IN_FUTURE", f"评定日期（{as_of.isoformat()}）不能晚于今天", "asOf")
+    problems = Collector()
+    checks.not_future(as_of, "评定日期", "asOf", problems, on=now)
+    problems.raise_if_any()
     return as_of
 
 

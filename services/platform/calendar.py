@@ -86,9 +86,8 @@ async def for_deadline(session: AsyncSession, start: date, working_days: int) ->
 async def days_between(session: AsyncSession, start: date, end: date) -> list[Day]:
     require_authenticated(principal_of(session))
     problems = Collector()
-    if end < start:
-        problems.add("INVALID_RANGE", "结束日期不能早于开始日期", "to")
-    elif (end - start).days > MAX_RANGE_DAYS:
+    in_order = checks.not_before(end, start, "结束日期", "开始日期", "to", problems)
+    if in_order and (end - start).days > MAX_RANGE_DAYS:
         problems.add("RANGE_TOO_LONG", f"一次最多查询 {MAX_RANGE_DAYS} 天", "to")
     problems.raise_if_any()
     calendar = await load(session, start, end)
