@@ -83,6 +83,8 @@ CASES: list[tuple[str, Check, Any, list[str]]] = [
     ("department code", lambda p: checks.code("SCJG-210202", checks.DEPARTMENT_CODE, "code", p), "SCJG-210202", []),
     ("department code with a dot", lambda p: checks.code("SCJG.1", checks.DEPARTMENT_CODE, "code", p), "SCJG.1",
      ["INVALID_DEPARTMENT_CODE"]),
+    ("department code with NUL", lambda p: checks.code("SC\x00JG", checks.DEPARTMENT_CODE, "code", p), "SC\x00JG",
+     ["INVALID_DEPARTMENT_CODE"]),
     ("department code of 1", lambda p: checks.code("S", checks.DEPARTMENT_CODE, "code", p), "S",
      ["INVALID_DEPARTMENT_CODE"]),
     ("matter code of 32", lambda p: checks.code("A" * 32, checks.MATTER_CODE, "code", p), "A" * 32, []),

@@ -34,6 +34,10 @@ def _damaging(ch: str) -> bool:
     return ch not in _LAYOUT and not ch.isprintable() and unicodedata.category(ch) in ("Cc", "Cs")
 
 
+def _printable(value: str) -> str:
+    return "".join(ch for ch in value if not _damaging(ch))
+
+
 def damaged(value: str) -> bool:
     """Whether the text holds a control character other than a line break or tab."""
     return any(_damaging(ch) for ch in value)
@@ -45,7 +49,7 @@ def characters(value: str, label: str, field: str | None, problems: Collector) -
     if not damaged(value):
         return value
     problems.add("INVALID_TEXT", f"{label}含有空字符（\\x00）等控制字符，请检查后重新填写", field)
-    return "".join(ch for ch in value if not _damaging(ch))
+    return _printable(value)
 
 
 def text(
@@ -61,8 +65,8 @@ def text(
 ) -> str:
     """Trimmed text: REQUIRED when blank (if required), INVALID_TEXT with a control character,
     TOO_LONG beyond `limit` characters. At most one problem per field. `hint` follows the
-    REQUIRED message (an example of what to write); `missing_code` is for the two
-    mutations whose integrators were promised NAME_REQUIRED."""
+    REQUIRED message (an example of what to write); `missing_code` keeps NAME_REQUIRED for the
+    names of regions, departments and tokens, which integrators were promised."""
     cleaned = (value or "").strip()
     if damaged(cleaned):
         cleaned = characters(cleaned, label, field, problems).strip()
@@ -134,7 +138,7 @@ def code(value: str | None, rule: CodeRule, field: str | None, problems: Collect
     if rule.upper:
         cleaned = cleaned.upper()
     if not rule.pattern.match(cleaned):
-        problems.add(rule.code, rule.message.format(value=(value or "").strip()), field)
+        problems.add(rule.code, rule.message.format(value=_printable(cleaned)), field)
     return cleaned
 
 
@@ -149,7 +153,7 @@ def codes(
         cleaned = list(dict.fromkeys(c.upper() for c in cleaned))
     bad = [c for c in cleaned if not rule.pattern.match(c)]
     if bad or (limit is not None and len(sent) > limit):
-        problems.add(rule.code, rule.message.format(value="、".join(bad)), field)
+        problems.add(rule.code, rule.message.format(value=_printable("、".join(bad))), field)
     return cleaned
 
 
