@@ -38,12 +38,15 @@ CASES: list[tuple[str, Check, Any, list[str]]] = [
     ("None", _text(None), "", ["REQUIRED"]),
     ("blank but optional", _text(" ", required=False), "", []),
     ("NUL, removed from what comes back", _text("名\x00称"), "名称", ["INVALID_TEXT"]),
-    ("only a NUL: damaged, not blank", _text("\x00"), "", ["INVALID_TEXT"]),
+    ("only a NUL: damaged, and blank without it", _text("\x00"), "", ["INVALID_TEXT", "REQUIRED"]),
     ("another control character", _text("名\x1b称"), "名称", ["INVALID_TEXT"]),
     ("DEL", _text("名\x7f"), "名", ["INVALID_TEXT"]),
     ("half a surrogate pair", _text("名\ud800"), "名", ["INVALID_TEXT"]),
     ("line breaks and tabs belong in text", _text("一\n\t二"), "一\n\t二", []),
     ("damaged even when optional", _text("\x00x", required=False), "x", ["INVALID_TEXT"]),
+    ("damaged and too long, judged without the NUL", _text("一二\x00三四五"), "一二三四五",
+     ["INVALID_TEXT", "TOO_LONG"]),
+    ("damaged, at the limit without the NUL", _text("一二\x00三四"), "一二三四", ["INVALID_TEXT"]),
     (
         "optional blank is None",
         lambda p: checks.optional_text("  ", "说明", "note", p, limit=10),
@@ -71,7 +74,7 @@ CASES: list[tuple[str, Check, Any, list[str]]] = [
      ["INVALID_DOCUMENT_NUMBER"]),
     ("document number with a tab", lambda p: checks.document_number("1\t号", "文号", "d", p), "1\t号",
      ["INVALID_DOCUMENT_NUMBER"]),
-    ("document number with NUL: one problem", lambda p: checks.document_number("1\x00号", "文号", "d", p), "1号",
+    ("document number with NUL", lambda p: checks.document_number("1\x00号", "文号", "d", p), "1号",
      ["INVALID_TEXT"]),
     ("document number optional", lambda p: checks.document_number(" ", "文号", "d", p, required=False), "", []),
     # codes
@@ -148,6 +151,7 @@ def test_one_message_per_code_names_the_field_label() -> None:
         "违法事实不能为空",
         "违法事实最多 10 个字符",
         "违法事实含有空字符（\\x00）等控制字符，请检查后重新填写",
+        "违法事实不能为空",
         "处罚决定日期（2026-05-02）不能晚于今天",
         "有效期至不能早于有效期自（2026-05-01）",
     ]
@@ -204,7 +208,7 @@ async def test_desk_texts_refuse_control_characters_and_store_nothing(api: Api, 
     registered = (await api.data(REGISTER_WITH_NOTICES, {"input": data}, token))["registerEntity"]
     notice = next(n["id"] for n in registered["notices"] if n["matter"]["code"] == "SP-CY")
     events, referrals = await audit_count(db), await _referrals(db)
-    for message in ("请核查\x00该主体", "请核查\x1b[31m该主体", "查\x00" + "查" * 2000):
+    for message in ("请核查\x00该主体", "请核查\x1b[31m该主体", "查\x00" + "查" * 1999):
         data = {"uscc": uscc, "toDepartmentCode": "WJ-210202", "reason": "INSPECTION_FINDING", "message": message}
         payload = (await api.data(SEND, {"i": data}, token))["sendReferral"]
         assert payload["referral"] is None

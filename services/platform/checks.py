@@ -63,14 +63,12 @@ def text(
     hint: str = "",
     missing_code: str = "REQUIRED",
 ) -> str:
-    """Trimmed text: REQUIRED when blank (if required), INVALID_TEXT with a control character,
-    TOO_LONG beyond `limit` characters. At most one problem per field. `hint` follows the
+    """Trimmed text: INVALID_TEXT with a control character; then, judged without it, REQUIRED
+    when blank (if required) or TOO_LONG beyond `limit` characters. `hint` follows the
     REQUIRED message (an example of what to write); `missing_code` keeps NAME_REQUIRED for the
     names of regions, departments and tokens, which integrators were promised."""
-    cleaned = (value or "").strip()
-    if damaged(cleaned):
-        cleaned = characters(cleaned, label, field, problems).strip()
-    elif not cleaned:
+    cleaned = characters((value or "").strip(), label, field, problems).strip()
+    if not cleaned:
         if required:
             problems.add(missing_code, f"{label}不能为空{hint}", field)
     elif len(cleaned) > limit:
@@ -87,9 +85,8 @@ def document_number(
     value: str | None, label: str, field: str | None, problems: Collector, required: bool = True
 ) -> str:
     """A decision document number (文书号) or a reference: one line of at most 128 characters."""
-    before = len(problems.problems)
     cleaned = text(value, label, field, problems, limit=DOCUMENT_NUMBER_LIMIT, required=required)
-    if len(problems.problems) == before and any(ch in _LAYOUT for ch in cleaned):
+    if any(ch in _LAYOUT for ch in cleaned):
         problems.add("INVALID_DOCUMENT_NUMBER", f"{label}不能含换行等控制字符", field)
     return cleaned
 
