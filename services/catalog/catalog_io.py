@@ -22,14 +22,13 @@ from sqlmodel import col, select
 from models import Department, SupervisionMatter
 from models.enums import ApprovalLevel, MatterMode
 from services.catalog.catalog import MatterInput, upsert_supervision_matter
-from services.platform import sheets
+from services.platform import checks, sheets
 from services.platform.access import principal_of, require_maintainer
-from services.platform.errors import DomainError, Forbidden, Problem, Unauthenticated
+from services.platform.errors import Collector, DomainError, Forbidden, Problem, Unauthenticated
 from services.platform.labels import label, parse_label
 
 DEFAULT_DEADLINE_DAYS = 5
 _LIST_SEPARATORS = re.compile(r"[；;，,、\n]+")
-_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 
 
 @dataclass(frozen=True)
@@ -189,21 +188,11 @@ class _RowReader:
     def day(self, name: str, required: bool) -> date | None:
         if not self.present(name):
             return self.kept(name, None)  # type: ignore[no-any-return]
-        value = self.row.cell(self.layout.index[name])
-        if isinstance(value, date):
-            return value
-        if not value.strip():
-            if required:
-                self.problem(name, "REQUIRED", f"须填写{HEADERS[name]}")
-            return None
-        found = _DATE.match(value.strip()) or re.match(r"^(\d{4})(\d{2})(\d{2})$", value.strip())
-        try:
-            if found:
-                return date(int(found[1]), int(found[2]), int(found[3]))
-        except ValueError:
-            pass
-        self.problem(name, "INVALID_DATE", f"{HEADERS[name]}“{value}”不是有效日期（如 2026-01-01）")
-        return None
+        found = Collector()
+        read = checks.day(self.row.cell(self.layout.index[name]), HEADERS[name], name, found, required)
+        for problem in found.problems:
+            self.problem(name, problem.code, problem.message)
+        return read
 
     def deadline(self) -> int:
         name = "claim_deadline_days"

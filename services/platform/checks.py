@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from services.platform.clock import today
@@ -155,6 +155,40 @@ def codes(
 
 
 # -- dates ------------------------------------------------------------------------------------
+
+
+_DATE = re.compile(
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+)
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+# A date cell that lost its format in Excel shows its day number (46027 is 2026-01-05).
+_SERIAL = re.compile(r"^(\d{5})(?:\.0+)?$")
+_EXCEL_EPOCH = date(1899, 12, 30)
+DATE_EXAMPLES = "2026-01-05、2026/1/5、2026年1月5日 或 20260105"
+
+
+def day(raw: str | date, label: str, field: str | None, problems: Collector, required: bool = True) -> date | None:
+    """A date as people write it in a file's cell: 2026-01-05, 2026/1/5, 2026年1月5日, 20260105,
+    with a time of day after it, or the day number of a cell that lost its date format."""
+    if isinstance(raw, date):
+        return raw
+    text = raw.strip()
+    if not text:
+        if required:
+            problems.add("REQUIRED", f"{label}不能为空", field)
+        return None
+    found = _DATE.match(text) or _COMPACT.match(text)
+    if found:
+        try:
+            return date(int(found[1]), int(found[2]), int(found[3]))
+        except ValueError:
+            problems.add("INVALID_DATE", f"{label}“{text}”这一天不存在", field)
+            return None
+    serial = _SERIAL.match(text)
+    if serial:
+        return _EXCEL_EPOCH + timedelta(days=int(serial[1]))
+    problems.add("INVALID_DATE", f"{label}“{_printable(text)}”不是有效日期（可写作 {DATE_EXAMPLES}）", field)
+    return None
 
 
 def not_future(day: date, label: str, field: str | None, problems: Collector, on: date | None = None) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from enum import Enum
 from typing import Any, TypeVar
 
@@ -31,15 +31,9 @@ from services.records.records import (
 from services.registry.uscc import CheckedCode, checked_uscc
 
 E = TypeVar("E", bound=Enum)
+T = TypeVar("T")
 RecordInput = LicenseInput | PenaltyInput | ComplaintInput
 
-_DATE = re.compile(
-    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
-)
-_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-# A date cell that lost its format in Excel shows its day number (46027 is 2026-01-05).
-_SERIAL = re.compile(r"^(\d{5})(?:\.0+)?$")
-_EXCEL_EPOCH = date(1899, 12, 30)
 _LONG_TERM_WORDS = {"长期", "长期有效", "永久", "永久有效", "无固定期限"}
 _LIST = re.compile(r"[；;、,，/\n]+")
 # "食品经营许可证 JY22102020012345", "食品经营许可证（JY…）", "公共场所卫生许可证：辽卫公证字…": the number
@@ -88,6 +82,14 @@ class _Cells:
         self.problems.append(Problem(code, message, name))
         self.failed.add(name)
 
+    def checked(self, name: str, check: Callable[[Collector], T]) -> T:
+        """A shared check of one cell, its problems reported against the cell."""
+        found = Collector()
+        result = check(found)
+        for problem in found.problems:
+            self.problem(name, problem.code, problem.message)
+        return result
+
     def cell(self, name: str) -> Cell:
         return self.values.get(name, "")
 
@@ -95,40 +97,16 @@ class _Cells:
         value = self.cell(name)
         if isinstance(value, date):
             return value.isoformat()
-        found = Collector()
-        cleaned = checks.characters(value, self.headers[name], name, found)
-        for problem in found.problems:
-            self.problem(name, problem.code, problem.message)
-        return cleaned
+        return self.checked(name, lambda found: checks.characters(value, self.headers[name], name, found))
 
     def optional(self, name: str) -> str | None:
         return self.text(name) or None
 
     def day(self, name: str, required: bool = True, long_term: bool = False) -> date | None:
         value = self.cell(name)
-        if isinstance(value, date):
-            return value
-        text = value.strip()
-        header = self.headers[name]
-        if not text:
-            if required:
-                self.problem(name, "REQUIRED", f"须填写{header}")
-            return None
-        if long_term and fold(text) in _LONG_TERM_WORDS:
+        if long_term and isinstance(value, str) and fold(value.strip()) in _LONG_TERM_WORDS:
             return LONG_TERM
-        found = _DATE.match(text) or _COMPACT.match(text)
-        if found:
-            try:
-                return date(int(found[1]), int(found[2]), int(found[3]))
-            except ValueError:
-                self.problem(name, "INVALID_DATE", f"{header}“{text}”这一天不存在")
-                return None
-        serial = _SERIAL.match(text)
-        if serial:
-            return _EXCEL_EPOCH + timedelta(days=int(serial[1]))
-        example = "2026-01-05、2026/1/5、2026年1月5日 或 20260105"
-        self.problem(name, "INVALID_DATE", f"{header}“{text}”不是有效日期（可写作 {example}）")
-        return None
+        return self.checked(name, lambda found: checks.day(value, self.headers[name], name, found, required))
 
     def choice(self, name: str, enum: type[E], codes: str = "") -> E | None:
         text = self.text(name).strip()
