@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
+from datetime import date
 from enum import Enum
 from typing import Any, TypeVar
 
@@ -14,9 +15,10 @@ from starlette_admin.contrib.sqla import ModelView
 from starlette_admin.exceptions import FormValidationError
 
 from admin_ui.auth import principal_of_request
+from services.platform import checks
 from services.platform.access import may_maintain
 from services.platform.db import Database
-from services.platform.errors import Problem
+from services.platform.errors import Collector, Problem
 from services.platform.transactions import run_change
 
 T = TypeVar("T")
@@ -49,6 +51,16 @@ def value_of(data: dict[str, Any], key: str) -> str:
     if value is None:
         return ""
     return str(getattr(value, "value", value)).strip()
+
+
+def day_of(data: dict[str, Any], key: str, label: str, required: bool = True) -> date | None:
+    """A date field's value, or the shared REQUIRED / INVALID_DATE message beside it."""
+    value = data.get(key)
+    problems = Collector()
+    found = checks.day(value if isinstance(value, date) else value_of(data, key), label, key, problems, required)
+    if problems.problems:
+        raise form_errors(problems.problems, fallback=key)
+    return found
 
 
 def choice(data: dict[str, Any], key: str, enum: type[E]) -> E:

@@ -14,9 +14,8 @@ from typing import Any, ClassVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
-from starlette_admin.exceptions import FormValidationError
 
-from admin_ui.base import ServiceView, choice, value_of
+from admin_ui.base import ServiceView, choice, day_of, value_of
 from admin_ui.export import CSV
 from services.catalog.catalog_io import split_items
 from services.platform.errors import Expect
@@ -25,19 +24,7 @@ from services.platform.upsert import Upserted
 Reader = Callable[[dict[str, Any], str], Any]
 
 
-def _day(data: dict[str, Any], key: str) -> date | None:
-    value = data.get(key)
-    return value if isinstance(value, date) else None
-
-
-def _required_day(data: dict[str, Any], key: str) -> date:
-    found = _day(data, key)
-    if found is None:
-        raise FormValidationError({key: "请填写日期"})
-    return found
-
-
-def _reader(hint: Any, default: Any) -> Reader:
+def _reader(hint: Any, default: Any, label: str) -> Reader:
     """How a form value becomes the input field typed `hint`."""
     optional = isinstance(hint, types.UnionType) and type(None) in typing.get_args(hint)
     if optional:
@@ -47,7 +34,7 @@ def _reader(hint: Any, default: Any) -> Reader:
     if hint is int:
         return lambda data, key: int(data[key]) if data.get(key) not in (None, "") else default
     if hint is date:
-        return _day if optional else _required_day
+        return lambda data, key: day_of(data, key, label, required=not optional)
     if isinstance(hint, type) and issubclass(hint, Enum):
         enum = hint
         return lambda data, key: choice(data, key, enum)
@@ -58,10 +45,11 @@ def _reader(hint: Any, default: Any) -> Reader:
     return value_of
 
 
-def form_readers(form: type) -> dict[str, Reader]:
-    """A reader for each field of the service's input dataclass, chosen by its type."""
+def form_readers(form: type, labels: dict[str, str]) -> dict[str, Reader]:
+    """A reader for each field of the service's input dataclass, chosen by its type; `labels`
+    name the fields in the messages of the shared checks."""
     hints = typing.get_type_hints(form)
-    return {f.name: _reader(hints[f.name], f.default) for f in dataclasses.fields(form)}
+    return {f.name: _reader(hints[f.name], f.default, labels.get(f.name, f.name)) for f in dataclasses.fields(form)}
 
 
 class UpsertView(ServiceView):
@@ -83,7 +71,7 @@ class UpsertView(ServiceView):
             # sqlmodel's AutoString names no Python type, so starlette-admin would call
             # object(pk) and fail on every edit page of a row keyed by text (regions).
             self._pk_coerce = str
-        self._readers = form_readers(self.form)
+        self._readers = form_readers(self.form, {f.name: f.label or f.name for f in self.fields})
 
     async def repr(self, obj: Any, request: Request) -> str:
         return f"{obj.name}（{obj.code}）"

@@ -13,13 +13,14 @@ from typing import Any
 import pytest
 from sqlmodel import col, func, select
 
-from models import MarketEntity, Referral
+from models import Department, MarketEntity, Referral
 from services.platform import checks
 from services.platform.db import Database
 from services.platform.errors import Collector
 from services.platform.principal import Principal
 from tests.conftest import Api, DemoCity
 from tests.helpers import REGISTER, audit_count, error_codes, new_code, registration
+from tests.test_admin_http import CSRF, sign_in
 
 Check = Callable[[Collector], Any]
 DAY = date(2026, 5, 1)
@@ -233,3 +234,33 @@ async def test_desk_texts_refuse_control_characters_and_store_nothing(api: Api, 
 async def _referrals(db: Database) -> int:
     async with db.session(Principal.system()) as session:
         return int(await session.scalar(select(func.count(col(Referral.id)))) or 0)
+
+
+# -- an admin form: the same check, its message beside the field ------------------------------------------
+
+
+async def test_an_admin_form_gives_the_shared_message_and_stores_nothing(
+    api: Api, city: DemoCity, db: Database
+) -> None:
+    client = api.client
+    await sign_in(client, "admin", city.report.logins[0].password)
+    events = await audit_count(db)
+    # A department's name used to be stored whatever it held.
+    form = {
+        "code": "WJ-CHK",
+        "name": "大连市\x00卫生健康委员会",
+        "level": "CITY",
+        "region_code": "210200",
+        "line": "wj",
+    }
+    bad = await client.post("/admin/department/create", data={**form, "csrftoken": await _csrf(api, "department")})
+    assert bad.status_code != 303 and "名称含有空字符（\\x00）等控制字符" in bad.text
+    async with db.session(Principal.system()) as session:
+        assert await session.scalar(select(func.count()).where(col(Department.code) == "WJ-CHK")) == 0
+    assert await audit_count(db) == events
+
+
+async def _csrf(api: Api, view: str) -> str:
+    found = CSRF.search((await api.client.get(f"/admin/{view}/create")).text)
+    assert found is not None
+    return found[1]

@@ -7,9 +7,8 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette_admin import BooleanField, DateField, DateTimeField, StringField
-from starlette_admin.exceptions import FormValidationError
 
-from admin_ui.base import ServiceView, value_of
+from admin_ui.base import ServiceView, day_of, value_of
 from admin_ui.export import CSV
 from models import CalendarDay
 from services.platform.calendar import CalendarDayInput, set_calendar_days
@@ -42,9 +41,8 @@ class CalendarDayView(ServiceView):
         return stored[0] if stored else CalendarDay(day=day, is_workday=item.is_workday, name=item.name)
 
     async def create(self, request: Request, data: dict[str, Any]) -> Any:
-        day = data.get("day")
-        if not isinstance(day, date):
-            raise FormValidationError({"day": "请填写日期"})
+        day = day_of(data, "day", "日期")
+        assert day is not None  # required: a blank date was refused beside the field
         return await self._save(request, day, data)
 
     async def edit(self, request: Request, pk: Any, data: dict[str, Any]) -> Any:
