@@ -19,8 +19,11 @@ from services.platform.db import Database
 from services.platform.errors import Collector
 from services.platform.principal import Principal
 from tests.conftest import Api, DemoCity
-from tests.helpers import REGISTER, audit_count, error_codes, new_code, registration
-from tests.test_admin_http import CSRF, sign_in
+from tests.support.admin import csrf, sign_in
+from tests.support.api import error_codes
+from tests.support.audit import audit_count
+from tests.support.entities import REGISTER, REGISTER_FOR_NOTICES, new_code, registration
+from tests.support.referrals import SEND
 
 Check = Callable[[Collector], Any]
 DAY = date(2026, 5, 1)
@@ -195,16 +198,6 @@ async def test_register_entity_refuses_control_characters_and_stores_nothing(
     assert stored == 0 and await audit_count(db) == events
 
 
-SEND = """
-mutation($i: SendReferralInput!) {
-  sendReferral(input: $i) { referral { id } errors { field code message } }
-}
-"""
-REGISTER_WITH_NOTICES = """
-mutation($input: RegisterEntityInput!) {
-  registerEntity(input: $input) { notices { id status matter { code } } errors { field code } }
-}
-"""
 RETURN = """
 mutation($id: ID!, $r: String!) { returnNotice(id: $id, reason: $r) { notice { id } errors { field code } } }
 """
@@ -216,7 +209,7 @@ async def test_desk_texts_refuse_control_characters_and_store_nothing(api: Api, 
     # A reason for returning a notice used to be stored whatever it held.
     code = new_code(body="MA0CHK02")
     data = registration(uscc=code, persons=[], businessScope="食品销售；餐饮服务")
-    registered = (await api.data(REGISTER_WITH_NOTICES, {"input": data}, token))["registerEntity"]
+    registered = (await api.data(REGISTER_FOR_NOTICES, {"input": data}, token))["registerEntity"]
     notice = next(n["id"] for n in registered["notices"] if n["matter"]["code"] == "SP-CY")
     events, referrals = await audit_count(db), await _referrals(db)
     for message in ("请核查\x00该主体", "请核查\x1b[31m该主体", "查\x00" + "查" * 1999):
@@ -253,14 +246,10 @@ async def test_an_admin_form_gives_the_shared_message_and_stores_nothing(
         "region_code": "210200",
         "line": "wj",
     }
-    bad = await client.post("/admin/department/create", data={**form, "csrftoken": await _csrf(api, "department")})
+    bad = await client.post(
+        "/admin/department/create", data={**form, "csrftoken": await csrf(client, "/admin/department/create")}
+    )
     assert bad.status_code != 303 and "名称含有空字符（\\x00）等控制字符" in bad.text
     async with db.session(Principal.system()) as session:
         assert await session.scalar(select(func.count()).where(col(Department.code) == "WJ-CHK")) == 0
     assert await audit_count(db) == events
-
-
-async def _csrf(api: Api, view: str) -> str:
-    found = CSRF.search((await api.client.get(f"/admin/{view}/create")).text)
-    assert found is not None
-    return found[1]
