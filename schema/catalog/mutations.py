@@ -17,11 +17,14 @@ upsert_supervision_matter = service_mutation(
     codes=(
         "HANDLING_DEPARTMENT_REQUIRED",
         "INVALID_DEADLINE",
+        "INVALID_ENTRY_CODE",
         "INVALID_INDUSTRY_CODE",
         "INVALID_MATTER_CODE",
         "INVALID_RANGE",
+        "INVALID_TEXT",
         "MATCH_RULE_REQUIRED",
         "REQUIRED",
+        "TOO_LONG",
         "UNKNOWN_DEPARTMENT",
         "UNKNOWN_LINE",
     ),
@@ -34,6 +37,6 @@ publish_catalog_version = service_mutation(
     payload=PublishCatalogVersionPayload,
     returns="version",
     permission=require_maintainer,
-    codes=("CATALOG_UNCHANGED", "DUPLICATE_VERSION", "EMPTY_CATALOG", "REQUIRED", "TOO_LONG"),
+    codes=("CATALOG_UNCHANGED", "DUPLICATE_VERSION", "EMPTY_CATALOG", "INVALID_TEXT", "REQUIRED", "TOO_LONG"),
     description="发布目录版本（如“2026版”），此后新告知按该版本推送 / Publish the catalog (maintainers).",
 )

@@ -12,6 +12,7 @@ from services.platform.access import require_notice_handler
 from services.platform.errors import DomainError
 
 _STATE = ("INVALID_NOTICE_STATE", "NOTICE_NOT_FOUND")
+_TEXT = ("INVALID_TEXT", "REQUIRED", "TOO_LONG")  # a reason, a feedback note or license number
 
 
 def notice_id(raw: strawberry.ID) -> int:
@@ -39,7 +40,7 @@ forward_notice = service_mutation(
     payload=ClaimNoticePayload,
     returns="notice",
     permission=require_notice_handler,
-    codes=(*_STATE, "ALREADY_NOTIFIED", "REQUIRED", "SAME_DEPARTMENT", "UNKNOWN_DEPARTMENT"),
+    codes=(*_STATE, *_TEXT, "ALREADY_NOTIFIED", "SAME_DEPARTMENT", "UNKNOWN_DEPARTMENT"),
     description="转交：原告知为 FORWARDED，向接收部门推送新告知 / Forward; returns the new notice.",
 )
 
@@ -49,7 +50,7 @@ return_notice = service_mutation(
     payload=ClaimNoticePayload,
     returns="notice",
     permission=require_notice_handler,
-    codes=(*_STATE, "REQUIRED"),
+    codes=(*_STATE, *_TEXT),
     description="退回（非本部门事项）/ Return as not this department's matter.",
 )
 
@@ -59,7 +60,7 @@ give_notice_feedback = service_mutation(
     payload=ClaimNoticePayload,
     returns="notice",
     permission=require_notice_handler,
-    codes=(*_STATE, "REQUIRED"),
+    codes=(*_STATE, *_TEXT),
     description="双反馈 / Feedback after claiming.",
 )
 

@@ -14,6 +14,6 @@ set_calendar_days = service_mutation(
     payload=SetCalendarDaysPayload,
     returns="days",
     permission=require_maintainer,
-    codes=("DUPLICATE_DAY", "REQUIRED"),
+    codes=("DUPLICATE_DAY", "INVALID_TEXT", "REQUIRED", "TOO_LONG"),
     description="维护节假日与调休 / Keep holidays and 调休 working days (maintainers).",
 )

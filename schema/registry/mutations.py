@@ -23,6 +23,7 @@ register_entity = service_mutation(
         "INVALID_INDUSTRY_CODE",
         "INVALID_ROLE",
         "INVALID_SHARE",
+        "INVALID_TEXT",
         "INVALID_USCC",
         "REGION_OUT_OF_JURISDICTION",
         "REQUIRED",
@@ -40,7 +41,7 @@ upsert_region = service_mutation(
     payload=UpsertRegionPayload,
     returns={"region": "row", "created": "created"},
     permission=require_maintainer,
-    codes=("INVALID_PARENT", "INVALID_REGION_CODE", "NAME_REQUIRED", "UNKNOWN_REGION"),
+    codes=("INVALID_PARENT", "INVALID_REGION_CODE", "INVALID_TEXT", "NAME_REQUIRED", "TOO_LONG", "UNKNOWN_REGION"),
     description="维护行政区划 / Keep a region.",
 )
 
@@ -53,8 +54,10 @@ upsert_department = service_mutation(
     codes=(
         "INVALID_DEPARTMENT_CODE",
         "INVALID_LINE",
+        "INVALID_TEXT",
         "LEVEL_REGION_MISMATCH",
         "NAME_REQUIRED",
+        "TOO_LONG",
         "UNKNOWN_REGION",
     ),
     description="维护部门 / Keep a department.",
