@@ -26,7 +26,7 @@ from starlette_admin.views import CustomView
 
 from admin_ui.auth import principal_of_request
 from admin_ui.base import run_as
-from services.platform.access import may_handle_notices
+from services.platform.access import may_handle
 from services.platform.clock import SHANGHAI
 from services.platform.db import Database
 from services.platform.desk import CasePage, Desk
@@ -182,7 +182,7 @@ class CaseInboxView(CustomView, Generic[Q, F]):
                 "failure": failure,
                 "query": query,
                 "page": page,
-                "read_only": not may_handle_notices(principal),
+                "read_only": not may_handle(principal),
                 "read_only_reason": self.read_only_reason,
                 "own_department": next((d for d in departments if d.id == principal.department_id), None),
                 "departments": departments,
@@ -205,7 +205,7 @@ class CaseInboxView(CustomView, Generic[Q, F]):
         return await self._render(request, self.query_type.of(request.query_params, maintainer))
 
     async def _act(self, request: Request, case_id: int | None, action: str) -> Response:
-        if not may_handle_notices(principal_of_request(request)):
+        if not may_handle(principal_of_request(request)):
             raise HTTPException(403, self.refused)
         assert self.db is not None
         form = {key: str(value).strip() for key, value in (await request.form()).items() if key != "csrftoken"}

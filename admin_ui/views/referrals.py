@@ -21,7 +21,6 @@ from models.enums import ReferralReason, ReferralStatus
 from services.credit.referral_inbox import REFERRAL_DESK
 from services.credit.referrals import (
     MANUAL_REASONS,
-    READ_ONLY,
     ReferralDirection,
     ReferralFilter,
     ReferralInput,
@@ -29,6 +28,7 @@ from services.credit.referrals import (
     handle_referral,
     send_referral,
 )
+from services.platform.access import Permission, refusal
 from services.platform.labels import labels_of
 
 STATUSES = labels_of(ReferralStatus)
@@ -92,7 +92,7 @@ class ReferralInboxView(CaseInboxView[ReferralQuery, ReferralFilter]):
     case_param = "referral_id"
     template = "referral_inbox.html"
     read_only_reason = MAINTAINER_NOTE
-    refused = READ_ONLY
+    refused = refusal(Permission.HANDLER)
     new_case_title = "发送联动告知"
 
     def __init__(self) -> None:

@@ -23,7 +23,7 @@ from models.types import utcnow
 from services.catalog import catalog_versions
 from services.catalog.catalog_versions import PublishedCatalog, PublishedMatter
 from services.platform import audit, calendar
-from services.platform.access import principal_of
+from services.platform.access import principal_of, seeing_all
 from services.platform.calendar import WorkCalendar
 from services.platform.clock import today
 from services.platform.errors import Forbidden
@@ -142,9 +142,11 @@ async def route(session: AsyncSession, entity: MarketEntity, authority: Departme
     ).all()
     work = await calendar.for_deadline(session, on, max(m.claim_deadline_days for m in matters))
     router = Router(published, departments, work, on)
+    # Every department's notices of the entity, not only the registering authority's: never a second one.
+    held = sa.select(col(Notice.matter_id), col(Notice.department_id)).where(col(Notice.entity_id) == entity.id)
     existing = {
-        (n.matter_id, n.department_id)
-        for n in (await session.scalars(select(Notice).where(col(Notice.entity_id) == entity.id))).all()
+        (matter_id, department_id)
+        for matter_id, department_id in await session.execute(held.execution_options(**seeing_all(Notice)))
     }
     pushed = [
         Notice(**_notice_row(planned, entity.id, published.version_id, reason))  # type: ignore[arg-type]

@@ -22,12 +22,11 @@ from models import Department, License, MarketEntity, Notice, Referral
 from models.enums import ReferralReason, ReferralStatus
 from models.types import UTCDateTime, utcnow
 from services.platform import audit, checks, follow_on
-from services.platform.access import may_handle_notices, principal_of, require_authenticated
+from services.platform.access import principal_of, require_authenticated, require_handler, seeing_all
 from services.platform.db import insert_if_absent
-from services.platform.errors import Collector, DomainError, Forbidden
+from services.platform.errors import Collector, DomainError
 from services.platform.labels import label
 from services.platform.paging import Page, count_rows, keyset_page
-from services.platform.principal import Principal
 from services.platform.transitions import transition
 from services.records import records as record_rules
 from services.records.revocation import REVOCATIONS, Revocation
@@ -37,7 +36,6 @@ _CURSOR = "referral"
 TEXT_LIMIT = 2000
 # What a department may send itself; the others the platform raises (refer_once).
 MANUAL_REASONS = (ReferralReason.MANUAL, ReferralReason.INSPECTION_FINDING)
-READ_ONLY = "只有部门业务账号可以办理联动告知（维护人员只能查看）"
 T = TypeVar("T")
 
 
@@ -64,34 +62,28 @@ class ReferralInput:
     message: str
 
 
-def _require_handler(principal: Principal) -> int:
-    """The department whose referrals the caller sends and handles."""
-    require_authenticated(principal)
-    if not may_handle_notices(principal) or principal.department_id is None:
-        raise Forbidden(READ_ONLY)
-    return principal.department_id
-
-
 def visible_referrals(session: AsyncSession, query: Select[T], flt: ReferralFilter) -> Select[T]:
-    """Which referrals the caller reads (a department those it sent or received; maintainers
-    all, or one department's), narrowed by the filter: one rule for a page and its count."""
+    """The referrals the caller reads (the row policy: a department those it sent or received,
+    maintainers all), narrowed by the filter (a maintainer may name one department's): one rule
+    for a page and its count."""
     principal = principal_of(session)
     require_authenticated(principal)
     in_view: Any = None
+    named = (flt.department_code or "").strip()
     if not principal.is_maintainer:
-        if flt.department_code and flt.department_code.strip() != principal.department_code:
+        if named and named != principal.department_code:
             return query.where(sa.false())
         in_view = principal.department_id
-    elif flt.department_code and flt.department_code.strip():
-        in_view = select(col(Department.id)).where(col(Department.code) == flt.department_code.strip())
-        in_view = in_view.scalar_subquery()
-    sent, received = col(Referral.from_department_id) == in_view, col(Referral.to_department_id) == in_view
+    elif named:
+        in_view = select(col(Department.id)).where(col(Department.code) == named).scalar_subquery()
+        query = query.where(
+            sa.or_(col(Referral.from_department_id) == in_view, col(Referral.to_department_id) == in_view)
+        )
     if flt.direction is not None:
         if in_view is None:
             raise DomainError("DEPARTMENT_REQUIRED", "按发出或收到筛选时，维护人员须指定部门", "departmentCode")
-        query = query.where(sent if flt.direction is ReferralDirection.SENT else received)
-    elif in_view is not None:
-        query = query.where(sa.or_(sent, received))
+        sent = flt.direction is ReferralDirection.SENT
+        query = query.where((col(Referral.from_department_id) if sent else col(Referral.to_department_id)) == in_view)
     if flt.status is not None:
         query = query.where(col(Referral.status) == flt.status)
     if flt.reason is not None:
@@ -160,7 +152,7 @@ async def _subject(
 async def send_referral(session: AsyncSession, data: ReferralInput) -> Referral:
     """A department alerts another about an entity it may see; the recipient must be one whose
     jurisdiction holds the entity, or it could not read what it is told about."""
-    own = _require_handler(principal_of(session))
+    own = require_handler(principal_of(session))
     problems = Collector()
     if data.reason not in MANUAL_REASONS:
         problems.add("AUTOMATIC_REASON", f"“{label(data.reason)}”的联动告知由平台自动发送", "reason")
@@ -187,33 +179,25 @@ async def send_referral(session: AsyncSession, data: ReferralInput) -> Referral:
 async def _move(
     session: AsyncSession, referral_id: int, expected: tuple[ReferralStatus, ...], action: str, values: dict[str, Any]
 ) -> Referral:
-    """Move one referral the caller received out of `expected` to `values["status"]`, in one
-    conditional UPDATE: of two requests at once exactly one finds it still in `expected`."""
-    own = _require_handler(principal_of(session))
+    """Move one referral the caller received (the row policy: only the recipient changes it) out of
+    `expected` to `values["status"]`, in one conditional UPDATE: of two requests at once exactly
+    one finds it still in `expected`."""
+    own = require_handler(principal_of(session))
 
-    def not_found(referral: Referral | None) -> DomainError:
-        if referral is not None and referral.from_department_id == own:
-            return DomainError("NOT_RECIPIENT", f"只有接收部门可以{action}该联动告知", "id")
-        # Another department's referral: whether it exists is not the caller's business.
+    def not_found(_: Referral | None) -> DomainError:
+        # Another department's referral (the row policy hides it): whether it exists is not the caller's business.
         return DomainError("REFERRAL_NOT_FOUND", f"联动告知 {referral_id} 不存在或与本部门无关", "id")
 
     def wrong_state(referral: Referral) -> DomainError:
+        if referral.to_department_id != own:  # its sender reads it, but may not move it
+            return DomainError("NOT_RECIPIENT", f"只有接收部门可以{action}该联动告知", "id")
         message = f"该联动告知{label(referral.status)}，不能再{action}"
         return DomainError(f"ALREADY_{referral.status.value}", message, "id")
 
     changes = dict(values)
     to_state = changes.pop("status")
-    where = [col(Referral.to_department_id) == own]
     return await transition(
-        session,
-        Referral,
-        referral_id,
-        expected,
-        to_state,
-        changes,
-        where=where,
-        not_found=not_found,
-        wrong_state=wrong_state,
+        session, Referral, referral_id, expected, to_state, changes, not_found=not_found, wrong_state=wrong_state
     )
 
 
@@ -228,7 +212,7 @@ async def acknowledge_referral(session: AsyncSession, referral_id: int) -> Refer
 
 async def handle_referral(session: AsyncSession, referral_id: int, outcome: str) -> Referral:
     """办结, with what was done; handled straight from SENT, it counts as acknowledged then too."""
-    _require_handler(principal_of(session))
+    require_handler(principal_of(session))
     problems = Collector()
     text = checks.text(outcome, "办理结果", "outcome", problems, limit=TEXT_LIMIT)
     problems.raise_if_any()
@@ -296,6 +280,8 @@ async def refer_revocation(session: AsyncSession, revocation: Revocation) -> lis
         sa.select(col(Notice.department_id))
         .where(col(Notice.entity_id) == license.entity_id, col(Notice.claimed_at).is_not(None))
         .distinct()
+        # Which departments claimed the entity's notices, whichever department revokes: not the notices.
+        .execution_options(**seeing_all(Notice))
     )
     candidates = {authority, *claimed.all()}
     recipients = sorted(d for d in candidates if d is not None and d != revocation.source_department_id)

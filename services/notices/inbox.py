@@ -19,6 +19,7 @@ from services.notices.notices import (
     matters_by_ids,
     visible_notices,
 )
+from services.platform.access import seeing_all
 from services.platform.desk import Desk
 from services.registry.departments import departments_by_ids
 
@@ -36,19 +37,23 @@ class InboxRow:
 
 
 async def _forwards(session: AsyncSession, notices: list[Notice]) -> tuple[dict[int, int], dict[int, int]]:
-    """Department ids: of the notice each forward came from, and of the notice each forward became."""
+    """Department ids: of the notice each forward came from, and of the notice each forward became.
+    Those notices are other departments': only which department holds them is read."""
     came_from: dict[int, int] = {}
     from_ids = [n.forwarded_from_id for n in notices if n.forwarded_from_id is not None]
     if from_ids:
         query = select(col(Notice.id), col(Notice.department_id)).where(col(Notice.id).in_(from_ids))
+        query = query.execution_options(**seeing_all(Notice))
         for notice_id, department_id in (await session.execute(query)).all():
             if notice_id is not None:
                 came_from[notice_id] = department_id
     went_to: dict[int, int] = {}
     forwarded = [n.id for n in notices if n.status is NoticeStatus.FORWARDED]
     if forwarded:
-        query = select(col(Notice.forwarded_from_id), col(Notice.department_id)).where(
-            col(Notice.forwarded_from_id).in_(forwarded)
+        query = (
+            select(col(Notice.forwarded_from_id), col(Notice.department_id))
+            .where(col(Notice.forwarded_from_id).in_(forwarded))
+            .execution_options(**seeing_all(Notice))
         )
         for source, department_id in (await session.execute(query)).all():
             if source is not None:

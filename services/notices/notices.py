@@ -18,7 +18,7 @@ from models.enums import FeedbackKind, NoticeStatus
 from models.types import utcnow
 from services.catalog import catalog_versions
 from services.platform import audit, calendar, checks
-from services.platform.access import principal_of, require_authenticated, require_notice_handler
+from services.platform.access import principal_of, require_authenticated, require_handler, seeing_all
 from services.platform.clock import today
 from services.platform.errors import Collector, DomainError
 from services.platform.labels import label
@@ -44,12 +44,9 @@ def is_overdue(notice: Notice, on: date | None = None) -> bool:
 
 
 def visible_notices(session: AsyncSession, query: Select[T], flt: NoticeFilter) -> Select[T]:
-    """Which notices the caller sees (a department its own; maintainers every
+    """The notices the caller sees (the row policy: a department its own, maintainers every
     department's), narrowed by the filter: one rule for the page and its count."""
-    principal = principal_of(session)
-    require_authenticated(principal)
-    if not principal.is_maintainer:
-        query = query.where(col(Notice.department_id) == principal.department_id)
+    require_authenticated(principal_of(session))
     if flt.department_code:
         query = query.join(Department, col(Department.id) == Notice.department_id).where(
             col(Department.code) == flt.department_code
@@ -79,10 +76,7 @@ async def count_notices(session: AsyncSession, flt: NoticeFilter) -> int:
 
 async def notices_of_entities(session: AsyncSession, entity_ids: Sequence[int]) -> list[Notice]:
     """For a DataLoader: the caller's notices (all of them for maintainers) of these entities."""
-    principal = principal_of(session)
     query = select(Notice).where(col(Notice.entity_id).in_(list(entity_ids))).order_by(col(Notice.id))
-    if not principal.is_maintainer:
-        query = query.where(col(Notice.department_id) == principal.department_id)
     return list((await session.scalars(query)).all())
 
 
@@ -102,9 +96,10 @@ async def matters_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Supe
 async def _move(
     session: AsyncSession, notice_id: int, expected: NoticeStatus, action: str, values: dict[str, object]
 ) -> Notice:
-    """Move one of the caller's notices out of `expected` to `values["status"]`, in one conditional
-    UPDATE: of two requests at once exactly one finds the notice still in `expected`."""
-    department_id = require_notice_handler(principal_of(session))
+    """Move one of the caller's notices (the row policy: its department's) out of `expected` to
+    `values["status"]`, in one conditional UPDATE: of two requests at once exactly one finds the
+    notice still in `expected`."""
+    require_handler(principal_of(session))
     changes = dict(values)
     to_state = changes.pop("status")
     assert isinstance(to_state, NoticeStatus)
@@ -115,7 +110,6 @@ async def _move(
         [expected],
         to_state,
         changes,
-        where=[col(Notice.department_id) == department_id],
         not_found=lambda _: DomainError("NOTICE_NOT_FOUND", f"告知 {notice_id} 不存在或不属于本部门", "id"),
         wrong_state=lambda notice: DomainError(
             "INVALID_NOTICE_STATE", f"该告知{label(notice.status)}，不能{action}（须为{label(expected)}）", "id"
@@ -141,7 +135,7 @@ def _reason(text: str, field: str = "reason") -> str:
 
 async def forward_notice(session: AsyncSession, notice_id: int, to_department_code: str, reason: str) -> Notice:
     """转交: the notice ends FORWARDED and a new one is pushed to the right department."""
-    require_notice_handler(principal_of(session))
+    require_handler(principal_of(session))
     note = _reason(reason)
     if not to_department_code.strip():
         raise DomainError("REQUIRED", "请选择接收部门", "toDepartmentCode")
@@ -153,11 +147,14 @@ async def forward_notice(session: AsyncSession, notice_id: int, to_department_co
         raise DomainError("SAME_DEPARTMENT", "不能转交给本部门", "toDepartmentCode")
     old = await _move(session, notice_id, NoticeStatus.PUSHED, "转交", {"status": NoticeStatus.FORWARDED, "note": note})
     taken = await session.scalar(
-        select(Notice.id).where(
+        select(Notice.id)
+        .where(
             col(Notice.entity_id) == old.entity_id,
             col(Notice.matter_id) == old.matter_id,
             col(Notice.department_id) == target.id,
         )
+        # The target's notices are not the caller's to read, but a second one would break the key.
+        .execution_options(**seeing_all(Notice))
     )
     if taken is not None:
         raise DomainError("ALREADY_NOTIFIED", f"“{target.name}”已收到该主体该事项的告知", "toDepartmentCode")
@@ -232,28 +229,36 @@ def _in_pool() -> Any:
 
 
 def in_pool() -> Any:
-    """The open pool's condition on MarketEntity, for other services (the catalog gaps)."""
+    """The open pool's condition on MarketEntity, for other services (the catalog gaps). A
+    department's query with it runs with POOL_OPTIONS: a notice alive in any department keeps
+    the entity out of the pool (maintainers read every notice anyway)."""
     return _in_pool()
+
+
+# The pool weighs every department's notices; the entities stay those of the caller's jurisdiction.
+POOL_OPTIONS = seeing_all(Notice)
 
 
 async def open_pool(session: AsyncSession, first: int, after: str | None) -> Page[MarketEntity]:
     """待认领池: entities whose scope matched nothing, or whose notices were all returned."""
     require_authenticated(principal_of(session))
-    return await keyset_page(
-        session, select(MarketEntity).where(_in_pool()), col(MarketEntity.uscc), "pool", first, after
-    )
+    rows = select(MarketEntity).where(_in_pool()).execution_options(**POOL_OPTIONS)
+    return await keyset_page(session, rows, col(MarketEntity.uscc), "pool", first, after)
 
 
 async def count_pool(session: AsyncSession) -> int:
     require_authenticated(principal_of(session))
-    return await count_rows(session, select(MarketEntity).where(_in_pool()), col(MarketEntity.id))
+    rows = select(MarketEntity).where(_in_pool()).execution_options(**POOL_OPTIONS)
+    return await count_rows(session, rows, col(MarketEntity.id))
 
 
 async def claim_from_pool(session: AsyncSession, code: str, matter_code: str) -> Notice:
     """Any department may claim an entity from the open pool, for a matter of the catalog."""
-    department_id = require_notice_handler(principal_of(session))
+    department_id = require_handler(principal_of(session))
     entity = await session.scalar(
-        select(MarketEntity).where(col(MarketEntity.uscc) == code.strip().upper(), _in_pool())
+        select(MarketEntity)
+        .where(col(MarketEntity.uscc) == code.strip().upper(), _in_pool())
+        .execution_options(**POOL_OPTIONS)
     )
     if entity is None or entity.id is None:
         raise DomainError("NOT_IN_POOL", f"主体“{code}”不在待认领池中（或不在本部门辖区内）", "uscc")

@@ -65,6 +65,14 @@ class Principal:
         (and say so with UNRESTRICTED)."""
         if self.kind is PrincipalKind.ANONYMOUS:
             return frozenset()
-        if self.kind is PrincipalKind.DEPARTMENT and self.department_level is DepartmentLevel.DISTRICT:
-            return frozenset({self.department_region_code or ""})
+        if self.kind is PrincipalKind.DEPARTMENT:
+            return jurisdiction(self.department_level, self.department_region_code)
         return None
+
+
+def jurisdiction(level: DepartmentLevel | None, region_code: str | None) -> frozenset[str] | None:
+    """Region codes whose entities a department reaches (a district department: its district);
+    None means all (a city department). A maintainer acting for a department reaches no further."""
+    if level is DepartmentLevel.DISTRICT:
+        return frozenset({region_code or ""})
+    return None
