@@ -42,8 +42,7 @@ class RecordImportView(CustomView):
         self.db: Database | None = None
 
     def is_accessible(self, request: Request) -> bool:
-        principal = principal_of_request(request)
-        return principal.is_authenticated and (principal.is_maintainer or principal.department_id is not None)
+        return record_import.may_import(principal_of_request(request))
 
     async def _page(self, request: Request, **context: Any) -> Response:
         principal = principal_of_request(request)

@@ -28,13 +28,21 @@ from models.enums import DepartmentLevel, EntityStatus, ListingKind, ListingReas
 from models.types import utcnow
 from services.credit.listing_rules import standing_on, stands
 from services.platform import audit, checks
-from services.platform.access import UNRESTRICTED, may_change, principal_of, require_authenticated
+from services.platform.access import (
+    UNRESTRICTED,
+    Operation,
+    acting_department,
+    may_change,
+    principal_of,
+    require,
+    require_authenticated,
+)
 from services.platform.clock import today
 from services.platform.errors import Collector, DomainError, Forbidden
 from services.platform.labels import label
 from services.platform.paging import Page, count_rows, keyset_page
 from services.platform.transitions import conditional_update
-from services.records.records import entity_in_reach, source_department
+from services.registry.reach import entity_in_reach
 from services.registry.uscc import CheckedCode, checked_uscc
 
 ABNORMAL_REASONS = (
@@ -133,12 +141,12 @@ def _reason_fits(kind: ListingKind, reason: ListingReason, field: str, problems:
         problems.add("REASON_NOT_FOR_KIND", f"{label(kind)}的列入事由只能是：{allowed}", field)
 
 
-async def _authority(session: AsyncSession, department_code: str | None) -> Department:
+async def _authority(session: AsyncSession, operation: Operation, department_code: str | None) -> Department:
     """The department acting: a registration authority, else refused."""
-    department = await source_department(session, department_code)
-    if not department.is_registration_authority:
-        if not principal_of(session).is_maintainer:
-            raise Forbidden("只有登记机关（市场监督管理部门）可以列入或移出经营异常名录、严重违法失信名单")
+    principal = principal_of(session)
+    require(principal, operation)
+    department = await acting_department(session, principal, department_code)
+    if not department.is_registration_authority:  # a maintainer named one that is not
         raise DomainError(
             "NOT_REGISTRATION_AUTHORITY",
             f"“{department.name}”不是登记机关，不能列入或移出经营异常名录、严重违法失信名单",
@@ -167,7 +175,7 @@ def _snapshot(listing: Listing, uscc: str) -> dict[str, Any]:
 
 async def list_entity(session: AsyncSession, data: ListInput) -> Listing:
     """列入: one listing, audited; refused while the entity stands listed for the same reason."""
-    department = await _authority(session, data.department_code)
+    department = await _authority(session, Operation.LIST_ENTITY, data.department_code)
     problems = Collector()
     code = checked_uscc(data.uscc, problems)
     _reason_fits(data.kind, data.reason, "reason", problems)
@@ -249,7 +257,7 @@ async def _may_remove(session: AsyncSession, department: Department, listing: Li
 
 async def delist_entity(session: AsyncSession, data: DelistInput) -> Listing:
     """移出: the standing listing of `kind` (the one of `listing_reason` where several stand), audited."""
-    department = await _authority(session, data.department_code)
+    department = await _authority(session, Operation.DELIST_ENTITY, data.department_code)
     problems = Collector()
     code = checked_uscc(data.uscc, problems)
     if data.listing_reason is not None:

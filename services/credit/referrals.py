@@ -22,14 +22,21 @@ from models import Department, License, MarketEntity, Notice, Referral
 from models.enums import ReferralReason, ReferralStatus
 from models.types import UTCDateTime, utcnow
 from services.platform import audit, checks, follow_on
-from services.platform.access import principal_of, require_authenticated, require_handler, seeing_all
+from services.platform.access import (
+    Operation,
+    principal_of,
+    require,
+    require_authenticated,
+    require_handler,
+    seeing_all,
+)
 from services.platform.db import insert_if_absent
 from services.platform.errors import Collector, DomainError
 from services.platform.labels import label
 from services.platform.paging import Page, count_rows, keyset_page
 from services.platform.transitions import transition
-from services.records import records as record_rules
 from services.records.revocation import REVOCATIONS, Revocation
+from services.registry.reach import missing_entity, reaches
 from services.registry.uscc import checked_uscc
 
 _CURSOR = "referral"
@@ -136,23 +143,19 @@ async def _subject(
         return None
     entity = await session.scalar(select(MarketEntity).where(col(MarketEntity.uscc) == code.code))
     if entity is None:
-        problems.problems.append(record_rules.missing_entity(code))
+        problems.problems.append(missing_entity(code))
         return None
-    if target is not None:
-        reachable = select(col(MarketEntity.id)).where(
-            col(MarketEntity.id) == entity.id, *record_rules.within_reach(target.level, target.region_code)
-        )
-        if await session.scalar(reachable) is None:
-            problems.add(
-                "OUTSIDE_RECIPIENT_JURISDICTION", f"“{entity.name}”不在{target.name}的辖区内", "toDepartmentCode"
-            )
+    if target is not None and entity.id is not None and not await reaches(session, target, entity.id):
+        problems.add("OUTSIDE_RECIPIENT_JURISDICTION", f"“{entity.name}”不在{target.name}的辖区内", "toDepartmentCode")
     return entity
 
 
 async def send_referral(session: AsyncSession, data: ReferralInput) -> Referral:
     """A department alerts another about an entity it may see; the recipient must be one whose
     jurisdiction holds the entity, or it could not read what it is told about."""
-    own = require_handler(principal_of(session))
+    principal = principal_of(session)
+    require(principal, Operation.SEND_REFERRAL)
+    own = require_handler(principal)
     problems = Collector()
     if data.reason not in MANUAL_REASONS:
         problems.add("AUTOMATIC_REASON", f"“{label(data.reason)}”的联动告知由平台自动发送", "reason")
@@ -203,6 +206,7 @@ async def _move(
 
 async def acknowledge_referral(session: AsyncSession, referral_id: int) -> Referral:
     """签收: the recipient has it in hand."""
+    require(principal_of(session), Operation.ACKNOWLEDGE_REFERRAL)
     values = {"status": ReferralStatus.ACKNOWLEDGED, "acknowledged_at": utcnow()}
     referral = await _move(session, referral_id, (ReferralStatus.SENT,), "签收", values)
     before, after = {"status": ReferralStatus.SENT.value}, {"status": referral.status.value}
@@ -212,7 +216,7 @@ async def acknowledge_referral(session: AsyncSession, referral_id: int) -> Refer
 
 async def handle_referral(session: AsyncSession, referral_id: int, outcome: str) -> Referral:
     """办结, with what was done; handled straight from SENT, it counts as acknowledged then too."""
-    require_handler(principal_of(session))
+    require(principal_of(session), Operation.HANDLE_REFERRAL)
     problems = Collector()
     text = checks.text(outcome, "办理结果", "outcome", problems, limit=TEXT_LIMIT)
     problems.raise_if_any()

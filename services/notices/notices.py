@@ -18,7 +18,14 @@ from models.enums import FeedbackKind, NoticeStatus
 from models.types import utcnow
 from services.catalog import catalog_versions
 from services.platform import audit, calendar, checks
-from services.platform.access import principal_of, require_authenticated, require_handler, seeing_all
+from services.platform.access import (
+    Operation,
+    principal_of,
+    require,
+    require_authenticated,
+    require_handler,
+    seeing_all,
+)
 from services.platform.clock import today
 from services.platform.errors import Collector, DomainError
 from services.platform.labels import label
@@ -99,7 +106,6 @@ async def _move(
     """Move one of the caller's notices (the row policy: its department's) out of `expected` to
     `values["status"]`, in one conditional UPDATE: of two requests at once exactly one finds the
     notice still in `expected`."""
-    require_handler(principal_of(session))
     changes = dict(values)
     to_state = changes.pop("status")
     assert isinstance(to_state, NoticeStatus)
@@ -122,6 +128,7 @@ async def _move(
 
 async def claim_notice(session: AsyncSession, notice_id: int) -> Notice:
     """认领. Two claims at once: the conditional UPDATE lets exactly one through."""
+    require(principal_of(session), Operation.CLAIM_NOTICE)
     values: dict[str, object] = {"status": NoticeStatus.CLAIMED, "claimed_at": utcnow()}
     return await _move(session, notice_id, NoticeStatus.PUSHED, "认领", values)
 
@@ -135,7 +142,7 @@ def _reason(text: str, field: str = "reason") -> str:
 
 async def forward_notice(session: AsyncSession, notice_id: int, to_department_code: str, reason: str) -> Notice:
     """转交: the notice ends FORWARDED and a new one is pushed to the right department."""
-    require_handler(principal_of(session))
+    require(principal_of(session), Operation.FORWARD_NOTICE)
     note = _reason(reason)
     if not to_department_code.strip():
         raise DomainError("REQUIRED", "请选择接收部门", "toDepartmentCode")
@@ -190,6 +197,7 @@ async def _deadline_days(session: AsyncSession, notice: Notice) -> int:
 
 async def return_notice(session: AsyncSession, notice_id: int, reason: str) -> Notice:
     """退回: not this department's matter; the entity goes to the open pool if nothing else holds it."""
+    require(principal_of(session), Operation.RETURN_NOTICE)
     note = _reason(reason)
     return await _move(session, notice_id, NoticeStatus.PUSHED, "退回", {"status": NoticeStatus.RETURNED, "note": note})
 
@@ -203,6 +211,7 @@ class FeedbackInput:
 
 async def give_feedback(session: AsyncSession, notice_id: int, data: FeedbackInput) -> Notice:
     """双反馈 after claiming: license granted (with its number), applied, not applied yet, or none needed."""
+    require(principal_of(session), Operation.GIVE_NOTICE_FEEDBACK)
     problems = Collector()
     number = checks.optional_text(data.license_number, "许可证号", "licenseNumber", problems, limit=64)
     note = checks.optional_text(data.note, "反馈说明", "note", problems, limit=NOTE_LIMIT)
@@ -254,7 +263,9 @@ async def count_pool(session: AsyncSession) -> int:
 
 async def claim_from_pool(session: AsyncSession, code: str, matter_code: str) -> Notice:
     """Any department may claim an entity from the open pool, for a matter of the catalog."""
-    department_id = require_handler(principal_of(session))
+    principal = principal_of(session)
+    require(principal, Operation.CLAIM_FROM_POOL)
+    department_id = require_handler(principal)
     entity = await session.scalar(
         select(MarketEntity)
         .where(col(MarketEntity.uscc) == code.strip().upper(), _in_pool())

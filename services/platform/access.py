@@ -294,7 +294,7 @@ PERMISSIONS: Mapping[Operation, Permission] = {
 
 _REFUSALS: Mapping[Permission, str] = {
     Permission.DEPARTMENT: "只有部门账号（或代部门办理的维护人员）可以执行此操作",
-    Permission.REGISTRATION_AUTHORITY: "只有登记机关（市场监督管理部门）可以执行此操作",
+    Permission.REGISTRATION_AUTHORITY: "本部门不是登记机关（市场监督管理部门），只有登记机关可以执行此操作",
     Permission.HANDLER: "只有部门业务账号可以办理告知和联动告知（维护人员只能查看）",
     Permission.MAINTAINER: "仅目录维护人员可以执行此操作",
 }

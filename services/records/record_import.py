@@ -41,6 +41,7 @@ from models import Department
 from models.enums import Role
 from services.catalog.catalog_io import RowOutcome
 from services.platform import sheets
+from services.platform.access import Operation, acting_department, may, require
 from services.platform.clock import today
 from services.platform.db import Database, refresh_statistics
 from services.platform.errors import DomainError, Problem
@@ -50,7 +51,6 @@ from services.records.record_columns import RecordKind
 from services.records.record_import_report import ImportReport, ReportFile, ReportLine
 from services.records.record_rows import ParsedRow, RowReader, Source
 from services.records.record_writer import MODELS, RowResult, write_chunk
-from services.records.records import source_department
 from services.registry.departments import get_department
 
 CHUNK_ROWS = 2_000
@@ -152,9 +152,16 @@ def check_upload_size(size: int | None) -> None:
         raise DomainError("FILE_TOO_LARGE", message, "file")
 
 
+def may_import(principal: Principal) -> bool:
+    """Whether the caller may import at all (the admin page's menu entry): a department, or a
+    maintainer, who then names the department."""
+    return may(principal, Operation.IMPORT_RECORDS)
+
+
 async def _department(db: Database, principal: Principal, department_code: str | None) -> Department:
     async with db.session(principal) as session:
-        return await source_department(session, department_code)
+        require(principal, Operation.IMPORT_RECORDS)
+        return await acting_department(session, principal, department_code)
 
 
 def report_lines(result: RowResult, column_of: Callable[[str | None], str]) -> list[ReportLine]:

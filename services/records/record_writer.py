@@ -34,6 +34,7 @@ from models.enums import PenaltyCategory, RecordStatus
 from models.types import utcnow
 from services.catalog.catalog_io import RowOutcome
 from services.platform import audit, bulk_insert, follow_on
+from services.platform.access import within_reach
 from services.platform.errors import Problem
 from services.records import revocation
 from services.records.record_columns import RecordKind
@@ -42,10 +43,9 @@ from services.records.records import (
     LicenseInput,
     PenaltyInput,
     correction_refused,
-    missing_entity,
     party_values,
-    within_reach,
 )
+from services.registry.reach import missing_entity
 
 MODELS: dict[RecordKind, type[SQLModel]] = {
     RecordKind.LICENSE: License,

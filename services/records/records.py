@@ -1,12 +1,12 @@
 """双归集: licenses, penalties and complaints recorded by their source department.
 
 一数一源: a record belongs to the department that sends it (a maintainer may act for
-one); the key is (source department, decision document number), or the hotline's
-reference for a complaint. Sending a record again changes nothing; sending a corrected
-one updates it, with an audit event. A penalty of 吊销许可证件 marks the license it
-names REVOKED; withdrawing that penalty gives the license back its standing. Both, and the
-colours the records change, follow on before the transaction commits
-(services.records.revocation, services.credit.risk).
+one: services.platform.access.acting_department); the key is (source department, decision
+document number), or the hotline's reference for a complaint. Sending a record again
+changes nothing; sending a corrected one updates it, with an audit event. A penalty of
+吊销许可证件 marks the license it names REVOKED; withdrawing that penalty gives the license
+back its standing. Both, and the colours the records change, follow on before the
+transaction commits (services.records.revocation, services.credit.risk).
 
 The checks are pure functions (`license_values`, `penalty_values`, `complaint_values`)
 so a batch import applies exactly the rules a single mutation does."""
@@ -23,17 +23,24 @@ from typing import Any, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel, col, select
 
-from models import Complaint, Department, License, MarketEntity, Penalty
-from models.enums import ComplaintCategory, DepartmentLevel, LicenseCategory, PenaltyCategory, RecordStatus
+from models import Complaint, Department, License, Penalty
+from models.enums import ComplaintCategory, LicenseCategory, PenaltyCategory, RecordStatus
 from models.types import utcnow
 from services.platform import audit, checks, follow_on
-from services.platform.access import principal_of, require_authenticated
+from services.platform.access import (
+    UNRESTRICTED,
+    Operation,
+    acting_department,
+    principal_of,
+    require,
+    require_authenticated,
+)
 from services.platform.clock import today
-from services.platform.errors import Collector, DomainError, Forbidden, Problem
+from services.platform.errors import Collector, DomainError, Problem
 from services.platform.upsert import upsert
 from services.records import revocation
 from services.registry import uscc
-from services.registry.departments import get_department
+from services.registry.reach import entity_in_reach
 
 LONG_TERM = date(2099, 12, 31)  # 有效期至 2099-12-31: 长期
 # 较低数额罚款: fines up to this many yuan (and 警告, 通报批评 alone) are public for 3 months.
@@ -230,57 +237,12 @@ def party_values(
     }
 
 
-def missing_entity(checked: uscc.CheckedCode) -> Problem:
-    """Why no entity answers to a code: its check character is wrong, or the registry (as the
-    caller may see it) does not hold it. Never a silent new entity."""
-    if checked.check_problem:
-        return Problem("INVALID_USCC", checked.check_problem, "uscc")
-    return Problem("UNKNOWN_ENTITY", f"统一社会信用代码“{checked.code}”不在主体库中（或不在本部门辖区内）", "uscc")
-
-
 def correction_refused(status: RecordStatus, document_number: str, identical: bool) -> Problem | None:
     """A withdrawn or repaired penalty is closed: a correction may not bring it back. The
     same record sent again (a department's periodic full export) is simply unchanged."""
     if status is RecordStatus.EFFECTIVE or identical:
         return None
     return Problem("RECORD_CLOSED", f"处罚决定“{document_number}”已撤销或已修复，不能再更正", "documentNumber")
-
-
-async def source_department(session: AsyncSession, department_code: str | None) -> Department:
-    """The department a record belongs to: the caller's own, or the one a maintainer names."""
-    principal = principal_of(session)
-    require_authenticated(principal)
-    if principal.is_maintainer:
-        if not department_code:
-            raise DomainError("DEPARTMENT_REQUIRED", "维护人员代部门报送时须填写 departmentCode", "departmentCode")
-        return await get_department(session, department_code)
-    if principal.department_id is None:
-        raise Forbidden("只有部门可以报送记录")
-    if department_code and department_code.strip() != principal.department_code:
-        raise Forbidden("只能报送本部门的记录（一数一源）")
-    found = await session.get(Department, principal.department_id)
-    assert found is not None
-    return found
-
-
-def within_reach(department_level: DepartmentLevel, department_region: str) -> list[Any]:
-    """A department records only for entities in its jurisdiction (a district department:
-    its district), whoever acts for it: a maintainer naming it reaches no further."""
-    if department_level is DepartmentLevel.DISTRICT:
-        return [col(MarketEntity.region_code) == department_region]
-    return []
-
-
-async def entity_in_reach(session: AsyncSession, checked: uscc.CheckedCode, department: Department) -> MarketEntity:
-    """The entity a department acts on: one of its jurisdiction, else UNKNOWN_ENTITY."""
-    entity = await session.scalar(
-        select(MarketEntity).where(
-            col(MarketEntity.uscc) == checked.code, *within_reach(department.level, department.region_code)
-        )
-    )
-    if entity is None:
-        raise DomainError.many([missing_entity(checked)])
-    return entity
 
 
 async def _store(
@@ -320,7 +282,7 @@ async def _checked_decision(
 ) -> _Checked:
     """What a license and a penalty share: the source department, the rules, the entity
     and the party, and the key (source department, document number)."""
-    department = await source_department(session, data.department_code)
+    department = await acting_department(session, principal_of(session), data.department_code)
     problems = Collector()
     code = uscc.checked_uscc(data.uscc, problems)
     values = values_of(data, today(), problems)
@@ -332,6 +294,7 @@ async def _checked_decision(
 
 
 async def record_license(session: AsyncSession, data: LicenseInput) -> Recorded:
+    require(principal_of(session), Operation.RECORD_LICENSE)
     checked = await _checked_decision(session, data, license_values)
     existing = await session.scalar(select(License).filter_by(**checked.key))
     checked.values["status"] = existing.status if existing is not None else RecordStatus.EFFECTIVE
@@ -340,6 +303,7 @@ async def record_license(session: AsyncSession, data: LicenseInput) -> Recorded:
 
 
 async def record_penalty(session: AsyncSession, data: PenaltyInput) -> Recorded:
+    require(principal_of(session), Operation.RECORD_PENALTY)
     checked = await _checked_decision(session, data, penalty_values)
     department, key = checked.department, checked.key
     existing = await session.scalar(select(Penalty).filter_by(**key))
@@ -370,7 +334,7 @@ async def _close_penalty(
     session: AsyncSession, document_number: str, reason: str, department_code: str | None, status: RecordStatus
 ) -> tuple[Penalty, Department]:
     """A penalty leaves the public view: withdrawn (annulled) or repaired (信用修复); audited."""
-    department = await source_department(session, department_code)
+    department = await acting_department(session, principal_of(session), department_code)
     word, action = _CLOSING[status]
     problems = Collector()
     number = checks.document_number(document_number, "行政处罚决定书文号", "documentNumber", problems)
@@ -399,6 +363,7 @@ async def withdraw_penalty(
     session: AsyncSession, document_number: str, reason: str, department_code: str | None = None
 ) -> Penalty:
     """撤销: the decision was annulled; it leaves the public view, and a license it revoked is restored."""
+    require(principal_of(session), Operation.WITHDRAW_PENALTY)
     penalty, _ = await _close_penalty(session, document_number, reason, department_code, RecordStatus.WITHDRAWN)
     return penalty
 
@@ -408,12 +373,14 @@ async def repair_penalty(
 ) -> Penalty:
     """信用修复: the decision stands (a license it revoked stays revoked) but leaves the public
     view before its publicity period ends."""
+    require(principal_of(session), Operation.REPAIR_PENALTY)
     penalty, _ = await _close_penalty(session, document_number, reason, department_code, RecordStatus.REPAIRED)
     return penalty
 
 
 async def record_complaint(session: AsyncSession, data: ComplaintInput) -> Recorded:
-    department = await source_department(session, data.department_code)
+    require(principal_of(session), Operation.RECORD_COMPLAINT)
+    department = await acting_department(session, principal_of(session), data.department_code)
     problems = Collector()
     code = uscc.checked_uscc(data.uscc, problems)
     values = complaint_values(data, today(), problems)
@@ -451,12 +418,14 @@ class PublicRecords:
 
 
 async def public_records(session: AsyncSession, entity_id: int, on: date) -> PublicRecords:
-    """公示: effective licenses and penalties inside their publicity period, and nothing else."""
+    """公示: effective licenses and penalties inside their publicity period, and nothing else:
+    the same for every caller, the public included, so no row policy applies."""
     shown = [col(License.status) == RecordStatus.EFFECTIVE, col(License.public_until) >= on]
     licenses = await session.scalars(
         select(License)
         .where(col(License.entity_id) == entity_id, *shown)
         .order_by(col(License.decision_date).desc(), col(License.id).desc())
+        .execution_options(**UNRESTRICTED)
     )
     penalties = await session.scalars(
         select(Penalty)
@@ -466,5 +435,6 @@ async def public_records(session: AsyncSession, entity_id: int, on: date) -> Pub
             col(Penalty.public_until) >= on,
         )
         .order_by(col(Penalty.decision_date).desc(), col(Penalty.id).desc())
+        .execution_options(**UNRESTRICTED)
     )
     return PublicRecords(list(licenses.all()), list(penalties.all()))

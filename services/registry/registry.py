@@ -16,13 +16,21 @@ from models.enums import DataQualityIssue, EntityStatus, EntityType, PersonRole,
 from models.types import utcnow
 from services.catalog.routing import route
 from services.platform import audit, checks
-from services.platform.access import UNRESTRICTED, may_change, may_register_in, principal_of, require_authenticated
+from services.platform.access import (
+    UNRESTRICTED,
+    Operation,
+    acting_department,
+    may_change,
+    may_register_in,
+    principal_of,
+    require,
+    require_authenticated,
+)
 from services.platform.db import secret_key_of
 from services.platform.errors import Collector, DomainError, Forbidden
 from services.platform.paging import Page, count_rows, keyset_page
 from services.platform.principal import Principal
 from services.registry import uscc
-from services.registry.departments import get_department
 from services.registry.persons import PersonLink, links_of, replace_links
 
 _DATA_QUALITY = {
@@ -168,20 +176,9 @@ async def _check(session: AsyncSession, data: RegistrationInput, problems: Colle
 
 
 async def _acting_authority(session: AsyncSession, principal: Principal, department_code: str | None) -> Department:
-    """The registration authority on whose behalf this registration is made."""
-    if principal.is_maintainer:
-        if not department_code:
-            raise DomainError(
-                "DEPARTMENT_REQUIRED", "维护人员代为登记时须填写 departmentCode（登记机关）", "departmentCode"
-            )
-        department = await get_department(session, department_code)
-    else:
-        if department_code and department_code != principal.department_code:
-            raise Forbidden("只能以本部门名义登记")
-        assert principal.department_id is not None
-        found = await session.get(Department, principal.department_id)
-        assert found is not None
-        department = found
+    """The registration authority on whose behalf this registration is made (a maintainer may name
+    a department that is none)."""
+    department = await acting_department(session, principal, department_code)
     if not department.is_registration_authority:
         raise Forbidden(f"“{department.name}”不是登记机关，不能登记市场主体")
     return department
@@ -190,7 +187,7 @@ async def _acting_authority(session: AsyncSession, principal: Principal, departm
 async def register_entity(session: AsyncSession, data: RegistrationInput) -> RegistrationOutcome:
     """Registry intake: create the entity, or apply a change to it; audited either way."""
     principal = principal_of(session)
-    require_authenticated(principal)
+    require(principal, Operation.REGISTER_ENTITY)
     authority = await _acting_authority(session, principal, data.department_code)
     problems = Collector()
     checked = await _check(session, data, problems)
