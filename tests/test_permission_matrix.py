@@ -1,21 +1,30 @@
 """Every query and mutation of the schema, found by introspection, run as each kind of
-caller against a table of what each may do. An operation without a row fails the test:
-each new operation must say who may use it."""
+caller. Who may run it at all is services.platform.access.PERMISSIONS (the table the services
+check): a caller it leaves out must be refused (UNAUTHENTICATED or FORBIDDEN), a caller it lets
+in must reach the operation, with the outcome its row here expects. An operation without a row,
+or without a permission, fails the test: each new operation must say who may use it."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 
+from services.accounts.tokens import authenticate
+from services.platform.access import PERMISSIONS, Operation, allows
+from services.platform.db import Database
+from services.platform.principal import Principal
 from tests.conftest import Api, DemoCity
 from tests.support.entities import new_code, registration
 from tests.support.record_files import PENALTY_HEADER, graphql_upload, penalty_row
 from tests.support.records import license, penalty
 
-ROLES = ("anonymous", "district", "other_district", "city", "maintainer")
+ROLES = ("anonymous", "district", "other_district", "city", "district_health", "maintainer")
+# District_health (中山区卫生健康局) is no registration authority; the three others are.
+DEPARTMENTS = ("district", "other_district", "city", "district_health")
+AUTHORITIES = ("district", "other_district", "city")
 OK, DENIED, HIDDEN = "ok", "denied", "hidden"
 
 
@@ -26,27 +35,25 @@ def refused(code: str) -> str:
 
 @dataclass(frozen=True)
 class Row:
+    """How to probe one operation, and the outcome for each caller the permission lets in (OK
+    unless named): refused by a rule as data, or hidden (the rows policy leaves nothing to see)."""
+
     document: str
     variables: Callable[[DemoCity, str], dict[str, Any]]
-    expect: dict[str, str]
+    outcomes: dict[str, str] = field(default_factory=dict)
     hidden_when: Callable[[Any], bool] = lambda data: False
     upload: Callable[[DemoCity], tuple[str, bytes]] | None = None  # sent as the variable `file`
 
 
-def _everyone_but_anonymous(outcome: str = OK) -> dict[str, str]:
-    return {"anonymous": DENIED, "district": outcome, "other_district": outcome, "city": outcome, "maintainer": outcome}
-
-
-MAINTAINERS_ONLY = {"anonymous": DENIED, "district": DENIED, "other_district": DENIED, "city": DENIED, "maintainer": OK}
-
-
-# Notice casework is a department's: maintainers read every notice but act on none.
-CASEWORK = {**dict.fromkeys(ROLES, refused("NOTICE_NOT_FOUND")), "anonymous": DENIED, "maintainer": DENIED}
+# Notice casework: the notice does not exist, or is not the caller's.
+CASEWORK = dict.fromkeys(DEPARTMENTS, refused("NOTICE_NOT_FOUND"))
 
 
 # A department records for the entities it may see; a maintainer must say for which department.
-RECORDS = {**_everyone_but_anonymous(), "other_district": refused("UNKNOWN_ENTITY"),
-           "maintainer": refused("DEPARTMENT_REQUIRED")}  # fmt: skip
+RECORDS = {"other_district": refused("UNKNOWN_ENTITY"), "maintainer": refused("DEPARTMENT_REQUIRED")}
+
+# A district department sees only its district's entities.
+OTHER_DISTRICT_HIDDEN = {"other_district": HIDDEN}
 
 
 def _penalty_file(city: DemoCity) -> tuple[str, bytes]:
@@ -60,51 +67,45 @@ def _register_vars(city: DemoCity, role: str) -> dict[str, Any]:
 
 
 MATRIX: dict[str, Row] = {
-    "Query.viewer": Row("{ viewer { kind } }", lambda c, r: {}, _everyone_but_anonymous()),
+    "Query.viewer": Row("{ viewer { kind } }", lambda c, r: {}, {}),
     "Query.entity": Row(
         "query($u: String!) { entity(uscc: $u) { uscc } }",
         lambda c, r: {"u": c.zhongshan[0]},
-        {**_everyone_but_anonymous(), "other_district": HIDDEN},
+        OTHER_DISTRICT_HIDDEN,
         hidden_when=lambda data: data["entity"] is None,
     ),
     "Query.entities": Row(
         '{ entities(filter: {regionCode: "210202"}) { edges { node { uscc } } } }',
         lambda c, r: {},
-        {**_everyone_but_anonymous(), "other_district": HIDDEN},
+        OTHER_DISTRICT_HIDDEN,
         hidden_when=lambda data: data["entities"]["edges"] == [],
     ),
     "Query.searchEntities": Row(
         "query($t: String!) { searchEntities(text: $t) { edges { node { uscc } } } }",
         lambda c, r: {"t": c.zhongshan[0]},
-        {**_everyone_but_anonymous(), "other_district": HIDDEN},
+        OTHER_DISTRICT_HIDDEN,
         hidden_when=lambda data: data["searchEntities"]["edges"] == [],
     ),
-    "Query.departments": Row("{ departments { code } }", lambda c, r: {}, _everyone_but_anonymous()),
-    "Query.regions": Row("{ regions { code } }", lambda c, r: {}, _everyone_but_anonymous()),
-    "Query.notices": Row("{ notices { edges { node { id status } } } }", lambda c, r: {}, _everyone_but_anonymous()),
-    "Query.openPool": Row("{ openPool { totalCount } }", lambda c, r: {}, _everyone_but_anonymous()),
-    "Query.supervisionMatters": Row("{ supervisionMatters { code } }", lambda c, r: {}, _everyone_but_anonymous()),
+    "Query.departments": Row("{ departments { code } }", lambda c, r: {}, {}),
+    "Query.regions": Row("{ regions { code } }", lambda c, r: {}, {}),
+    "Query.notices": Row("{ notices { edges { node { id status } } } }", lambda c, r: {}, {}),
+    "Query.openPool": Row("{ openPool { totalCount } }", lambda c, r: {}, {}),
+    "Query.supervisionMatters": Row("{ supervisionMatters { code } }", lambda c, r: {}, {}),
     "Query.calendarDays": Row(
         '{ calendarDays(from: "2026-10-01", to: "2026-10-10") { date isWorkday name } }',
         lambda c, r: {},
-        _everyone_but_anonymous(),
+        {},
     ),
-    "Query.ruleParameters": Row("{ ruleParameters { windowDays } }", lambda c, r: {}, _everyone_but_anonymous()),
+    "Query.ruleParameters": Row("{ ruleParameters { windowDays } }", lambda c, r: {}, {}),
     "Query.publicity": Row(
         "query($u: String!) { publicity(uscc: $u) { name } }",
         lambda c, r: {"u": c.zhongshan[0]},
-        dict.fromkeys(ROLES, OK),
+        {},
     ),
     "Mutation.registerEntity": Row(
         "mutation($input: RegisterEntityInput!) { registerEntity(input: $input) { entity { uscc } errors { code } } }",
         _register_vars,
-        {
-            "anonymous": DENIED,
-            "district": OK,
-            "other_district": refused("REGION_OUT_OF_JURISDICTION"),
-            "city": OK,
-            "maintainer": OK,
-        },
+        {"other_district": refused("REGION_OUT_OF_JURISDICTION")},
     ),
     "Mutation.claimNotice": Row(
         'mutation { claimNotice(id: "999999") { notice { id } errors { code } } }',
@@ -130,43 +131,41 @@ MATRIX: dict[str, Row] = {
     "Mutation.claimFromPool": Row(
         'mutation { claimFromPool(uscc: "91350100M000100Y43", matterCode: "SP-XS") { errors { code } } }',
         lambda c, r: {},
-        {**dict.fromkeys(ROLES, refused("NOT_IN_POOL")), "anonymous": DENIED, "maintainer": DENIED},
+        dict.fromkeys(DEPARTMENTS, refused("NOT_IN_POOL")),
     ),
-    "Query.referrals": Row(
-        "{ referrals { totalCount edges { node { id status } } } }", lambda c, r: {}, _everyone_but_anonymous()
-    ),
+    "Query.referrals": Row("{ referrals { totalCount edges { node { id status } } } }", lambda c, r: {}, {}),
     "Mutation.sendReferral": Row(
         "mutation($i: SendReferralInput!) { sendReferral(input: $i) { referral { id } errors { code } } }",
         lambda c, r: {"i": {"uscc": c.zhongshan[0], "toDepartmentCode": "WJ-210202", "message": "检查发现问题"}},
         # Referral casework is a department's; a 西岗区 department cannot see a 中山区 entity to refer it.
-        {**_everyone_but_anonymous(), "other_district": refused("UNKNOWN_ENTITY"), "maintainer": DENIED},
+        {"other_district": refused("UNKNOWN_ENTITY"), "district_health": refused("SAME_DEPARTMENT")},
     ),
     "Mutation.acknowledgeReferral": Row(
         'mutation { acknowledgeReferral(id: "999999") { referral { id } errors { code } } }',
         lambda c, r: {},
-        {**dict.fromkeys(ROLES, refused("REFERRAL_NOT_FOUND")), "anonymous": DENIED, "maintainer": DENIED},
+        dict.fromkeys(DEPARTMENTS, refused("REFERRAL_NOT_FOUND")),
     ),
     "Mutation.handleReferral": Row(
         'mutation { handleReferral(id: "999999", outcome: "已处理") { referral { id } errors { code } } }',
         lambda c, r: {},
-        {**dict.fromkeys(ROLES, refused("REFERRAL_NOT_FOUND")), "anonymous": DENIED, "maintainer": DENIED},
+        dict.fromkeys(DEPARTMENTS, refused("REFERRAL_NOT_FOUND")),
     ),
     "Mutation.upsertSupervisionMatter": Row(
         'mutation { upsertSupervisionMatter(input: {code: "T-1", name: "测试事项", mode: APPROVAL, legalBasis: "某法",'
         ' line: "WJ", approvalLevel: DISTRICT, effectiveFrom: "2026-01-01", keywords: ["测试"]}) { errors { code } } }',
         lambda c, r: {},
-        MAINTAINERS_ONLY,
+        {},
     ),
     "Mutation.publishCatalogVersion": Row(
         'mutation { publishCatalogVersion(name: "2026版第二次发布") { errors { code } } }',
         lambda c, r: {},
         # The demo catalog is published and unchanged since: the maintainer reaches the rule that says so.
-        {**MAINTAINERS_ONLY, "maintainer": refused("CATALOG_UNCHANGED")},
+        {"maintainer": refused("CATALOG_UNCHANGED")},
     ),
     "Query.catalogVersions": Row(
         "{ catalogVersions { name matterCount } }",
         lambda c, r: {},
-        _everyone_but_anonymous(),
+        {},
         hidden_when=lambda data: data["catalogVersions"] == [],
     ),
     "Mutation.recordLicense": Row(
@@ -189,20 +188,12 @@ MATRIX: dict[str, Row] = {
     "Mutation.repairPenalty": Row(
         'mutation { repairPenalty(input: {documentNumber: "无此文号", reason: "信用修复"}) { errors { code } } }',
         lambda c, r: {},
-        {
-            **dict.fromkeys(ROLES, refused("PENALTY_NOT_FOUND")),
-            "anonymous": DENIED,
-            "maintainer": refused("DEPARTMENT_REQUIRED"),
-        },
+        {**dict.fromkeys(DEPARTMENTS, refused("PENALTY_NOT_FOUND")), "maintainer": refused("DEPARTMENT_REQUIRED")},
     ),
     "Mutation.withdrawPenalty": Row(
         'mutation { withdrawPenalty(input: {documentNumber: "无此文号", reason: "撤销"}) { errors { code } } }',
         lambda c, r: {},
-        {
-            **dict.fromkeys(ROLES, refused("PENALTY_NOT_FOUND")),
-            "anonymous": DENIED,
-            "maintainer": refused("DEPARTMENT_REQUIRED"),
-        },
+        {**dict.fromkeys(DEPARTMENTS, refused("PENALTY_NOT_FOUND")), "maintainer": refused("DEPARTMENT_REQUIRED")},
     ),
     "Mutation.importRecords": Row(
         "mutation($file: Upload!) { importRecords(kind: PENALTY, file: $file, dryRun: true)"
@@ -217,38 +208,38 @@ MATRIX: dict[str, Row] = {
         "mutation { setRuleParameters(input: {windowDays: 700, yellowPenalties: 1, redPenalties: 3, complaintCount: 4,"
         ' redResolutionRate: "50", yellowResolutionRate: "80"}) { errors { code } } }',
         lambda c, r: {},
-        MAINTAINERS_ONLY,
+        {},
     ),
     "Mutation.setCalendarDays": Row(
         'mutation { setCalendarDays(input: {days: [{date: "2027-01-01", isWorkday: false, name: "元旦"}]})'
         " { errors { code } } }",
         lambda c, r: {},
-        MAINTAINERS_ONLY,
+        {},
     ),
     "Mutation.upsertRegion": Row(
         'mutation { upsertRegion(input: {code: "210215", name: "测试区", parentCode: "210200"}) { errors { code } } }',
         lambda c, r: {},
-        MAINTAINERS_ONLY,
+        {},
     ),
     "Mutation.upsertDepartment": Row(
         'mutation { upsertDepartment(input: {code: "TEST-210202", name: "中山区测试局", level: DISTRICT,'
         ' regionCode: "210202"}) { errors { code } } }',
         lambda c, r: {},
-        MAINTAINERS_ONLY,
+        {},
     ),
     "Query.listings": Row(
         "{ listings { totalCount edges { node { id kind reason standing } } } }",
         lambda c, r: {},
-        _everyone_but_anonymous(),
+        {},
     ),
     # Joint discipline is applied city-wide: any department may ask about any entity.
     "Query.discipline": Row(
         "query($u: String!) { discipline(uscc: $u) { level } }",
         lambda c, r: {"u": c.zhongshan[0]},
-        _everyone_but_anonymous(),
+        {},
         hidden_when=lambda data: data["discipline"] is None,
     ),
-    "Query.disciplineMeasures": Row("{ disciplineMeasures { code } }", lambda c, r: {}, _everyone_but_anonymous()),
+    "Query.disciplineMeasures": Row("{ disciplineMeasures { code } }", lambda c, r: {}, {}),
     # The serious list is any registration authority's within its reach (the health departments: FORBIDDEN).
     "Mutation.listEntity": Row(
         "mutation($i: ListEntityInput!) { listEntity(input: $i) { listing { id } errors { code } } }",
@@ -261,7 +252,7 @@ MATRIX: dict[str, Row] = {
                 "listedOn": "2026-11-01",
             }
         },
-        {**RECORDS, "maintainer": refused("DEPARTMENT_REQUIRED")},
+        RECORDS,
     ),
     "Mutation.delistEntity": Row(
         "mutation($i: DelistEntityInput!) { delistEntity(input: $i) { listing { id } errors { code } } }",
@@ -269,8 +260,7 @@ MATRIX: dict[str, Row] = {
             "i": {"uscc": c.zhongshan[0], "kind": "SERIOUS_DISHONEST", "removedOn": "2026-11-01", "reason": "EXPIRY"}
         },
         {
-            **dict.fromkeys(ROLES, refused("NOT_LISTED")),
-            "anonymous": DENIED,
+            **dict.fromkeys(AUTHORITIES, refused("NOT_LISTED")),
             "other_district": refused("UNKNOWN_ENTITY"),
             "maintainer": refused("DEPARTMENT_REQUIRED"),
         },
@@ -279,25 +269,45 @@ MATRIX: dict[str, Row] = {
         'mutation { upsertDisciplineMeasure(input: {code: "T-1", name: "测试措施", listingKind: ABNORMAL_OPERATION,'
         ' legalBasis: "某法", appliedBy: "某部门"}) { errors { code } } }',
         lambda c, r: {},
-        MAINTAINERS_ONLY,
+        {},
     ),
 }
 
 INTROSPECT = "{ __schema { queryType { fields { name } } mutationType { fields { name } } } }"
 
 
-async def test_every_operation_has_a_row(api: Api, city: DemoCity) -> None:
+def _operation(name: str) -> Operation:
+    """The table's operation for a schema field ("Mutation.claimNotice" → claimNotice)."""
+    return Operation(name.split(".", 1)[1])
+
+
+async def _principal(db: Database, city: DemoCity, role: str) -> Principal:
+    if role == "anonymous":
+        return Principal.anonymous()
+    async with db.session(Principal.system()) as session:
+        principal = await authenticate(session, city.tokens[role])
+    assert principal is not None
+    return principal
+
+
+async def test_every_operation_has_a_row(api: Api, city: DemoCity, db: Database) -> None:
     schema = (await api.data(INTROSPECT, token=city.tokens["maintainer"]))["__schema"]
     found = {f"Query.{f['name']}" for f in schema["queryType"]["fields"]}
     found |= {f"Mutation.{f['name']}" for f in schema["mutationType"]["fields"]}
     missing = sorted(found - MATRIX.keys())
     assert not missing, f"add these operations to the permission matrix: {missing}"
     assert not sorted(MATRIX.keys() - found), "the matrix names operations the schema no longer has"
+    operations = {name.split(".", 1)[1] for name in found}
+    assert operations == {operation.value for operation in PERMISSIONS}, "every operation needs a permission"
+    for name, row in MATRIX.items():
+        for role in row.outcomes:
+            allowed = allows(PERMISSIONS[_operation(name)], await _principal(db, city, role))
+            assert allowed, f"{name}: the row expects an outcome for {role}, whom the permission leaves out"
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("operation", sorted(MATRIX))
-async def test_permission(api: Api, city: DemoCity, operation: str, role: str) -> None:
+async def test_permission(api: Api, city: DemoCity, db: Database, operation: str, role: str) -> None:
     row = MATRIX[operation]
     token = None if role == "anonymous" else city.tokens[role]
     if row.upload is None:
@@ -306,7 +316,8 @@ async def test_permission(api: Api, city: DemoCity, operation: str, role: str) -
         body = await graphql_upload(api.client, row.document, row.variables(city, role), row.upload(city), token)
     errors = body.get("errors") or []
     codes = [error.get("extensions", {}).get("code") for error in errors]
-    expected = row.expect[role]
+    permitted = allows(PERMISSIONS[_operation(operation)], await _principal(db, city, role))
+    expected = row.outcomes.get(role, OK) if permitted else DENIED
     if expected == DENIED:
         assert codes and set(codes) <= {"UNAUTHENTICATED", "FORBIDDEN"}, body
         assert codes[0] == ("UNAUTHENTICATED" if role == "anonymous" else "FORBIDDEN")
