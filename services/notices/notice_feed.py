@@ -2,7 +2,9 @@
 
 A department follows its own notices; a maintainer follows one department's
 (`department_code`) or every department's. Each pushed notice is read back from
-the database as the follower, so only what is committed and visible reaches it.
+the database as the follower, through its session's row policy
+(services.platform.access.restrict), so only what is committed and visible to it
+reaches it; the followed department only saves reading back what it did not ask for.
 With `after_id` the follower first catches up on its notices with a larger id
 (any status, oldest first), so a client that reconnects, or that read its inbox
 with `notices` just before, misses nothing. When pushes may have been missed

@@ -1,4 +1,4 @@
-"""审计日志: every change appends a hash-chained `AuditEvent` in its own transaction."""
+"""审计日志: every change appends a hash-chained `AuditEvent` in the same transaction as the change it records."""
 
 from __future__ import annotations
 
