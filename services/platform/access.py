@@ -369,19 +369,18 @@ def require_handler(principal: Principal) -> int:
 
 async def acting_department(session: AsyncSession, principal: Principal, department_code: str | None) -> Department:
     """The department on whose behalf the caller acts: its own, or the one a maintainer names
-    (a maintainer must name one). A department naming another is refused."""
+    (a maintainer must name one). A department naming any code but its own, exactly, is refused."""
     require_permission(principal, Permission.DEPARTMENT)
-    code = (department_code or "").strip()
     if principal.is_maintainer:
-        if not code:
+        if not department_code:
             raise DomainError(
                 "DEPARTMENT_REQUIRED", "维护人员代部门办理时须填写 departmentCode（代为办理的部门）", "departmentCode"
             )
-        found = await session.scalar(select(Department).where(col(Department.code) == code))
+        found = await session.scalar(select(Department).where(col(Department.code) == department_code.strip()))
         if found is None:
             raise DomainError("UNKNOWN_DEPARTMENT", f"部门“{department_code}”不存在", "departmentCode")
         return found
-    if code and code != principal.department_code:
+    if department_code and department_code != principal.department_code:
         raise Forbidden("只能以本部门名义办理（一数一源）")
     own = await session.get(Department, principal.department_id)
     assert own is not None
