@@ -22,8 +22,8 @@ from services.platform.access import UNRESTRICTED, Action, restrict
 from services.platform.db import Database
 from services.platform.principal import Principal
 from tests.conftest import Api, DemoCity
-from tests.helpers import registration
-from tests.test_admin_http import CSRF, sign_in
+from tests.support.admin import CSRF, sign_in, staff_password
+from tests.support.entities import registration
 
 REGISTER = """
 mutation($input: RegisterEntityInput!) {
@@ -93,7 +93,7 @@ async def test_a_department_reads_none_of_another_departments_notices(api: Api, 
     assert {"id": scjg} in regulator and {"id": wj} not in regulator
 
     client = api.client
-    await sign_in(client, "wj-210202", city.report.logins[1].password)
+    await sign_in(client, "wj-210202", staff_password(city))
     page, _ = await _page(client, NOTICE_INBOX, uscc)
     assert f'id="notice-{wj}"' in page and f'id="notice-{scjg}"' not in page
 
@@ -106,7 +106,7 @@ async def test_a_department_acts_on_none_of_another_departments_notices(api: Api
         assert [e["code"] for e in payload["errors"]] == ["NOTICE_NOT_FOUND"], document
 
     client = api.client
-    await sign_in(client, "wj-210202", city.report.logins[1].password)
+    await sign_in(client, "wj-210202", staff_password(city))
     _, token = await _page(client, NOTICE_INBOX, uscc)
     for action, form in (
         ("claim", {}),
@@ -154,7 +154,7 @@ async def test_a_department_reads_and_acts_on_none_of_another_departments_referr
         assert {"id": referral} in on_entity, role
 
     client = api.client
-    await sign_in(client, "wj-210200", city.report.logins[1].password)
+    await sign_in(client, "wj-210200", staff_password(city))
     page, token = await _page(client, REFERRAL_INBOX, uscc)
     assert f'id="referral-{referral}"' not in page
     for action, form in (("acknowledge", {}), ("handle", {"outcome": "已处理"})):
