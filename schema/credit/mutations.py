@@ -15,7 +15,7 @@ from schema.credit.risk import SetRuleParametersPayload
 from schema.credit.types import DelistEntityPayload, ListEntityPayload, ReferralPayload, UpsertDisciplineMeasurePayload
 from schema.platform.mutation import Arg, service_mutation
 from services.credit import discipline, listings, referrals, risk
-from services.platform.access import require_authenticated, require_maintainer, require_notice_handler
+from services.platform.access import require_authenticated, require_handler, require_maintainer
 from services.platform.errors import DomainError
 
 
@@ -72,7 +72,7 @@ send_referral = service_mutation(
     input=SendReferralInput,
     payload=ReferralPayload,
     returns="referral",
-    permission=require_notice_handler,
+    permission=require_handler,
     codes=(
         *_TEXT,
         "AUTOMATIC_REASON",
@@ -90,7 +90,7 @@ acknowledge_referral = service_mutation(
     arguments={"id": _ID},
     payload=ReferralPayload,
     returns="referral",
-    permission=require_notice_handler,
+    permission=require_handler,
     codes=("ALREADY_ACKNOWLEDGED", "ALREADY_HANDLED", "NOT_RECIPIENT", "REFERRAL_NOT_FOUND"),
     description="签收联动告知（接收部门）；同时签收时只有一个成功 / Acknowledge a referral received.",
 )
@@ -100,7 +100,7 @@ handle_referral = service_mutation(
     arguments={"id": _ID, "outcome": Arg(str)},
     payload=ReferralPayload,
     returns="referral",
-    permission=require_notice_handler,
+    permission=require_handler,
     codes=(*_TEXT, "ALREADY_HANDLED", "NOT_RECIPIENT", "REFERRAL_NOT_FOUND"),
     description="办结联动告知并写明办理结果（接收部门）/ Close a referral received, with its outcome.",
 )
