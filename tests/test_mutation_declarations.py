@@ -8,12 +8,13 @@ from typing import Any
 import pytest
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry.utils.str_converters import to_camel_case
 
 from resolvers.platform.context import Context
 from schema.notices.types import ClaimNoticePayload
 from schema.platform.mutation import Arg, UndeclaredErrorCode, declaration_of, service_mutation
 from schema.root import Mutation
-from services.platform.access import require_authenticated
+from services.platform.access import PERMISSIONS, Operation
 from services.platform.db import Database
 from services.platform.errors import DomainError
 from services.platform.principal import Principal
@@ -41,6 +42,9 @@ def test_every_mutation_is_declared_with_its_codes() -> None:
         declaration = declaration_of(field)
         assert declaration is not None, f"{field.name} is not declared through service_mutation"
         assert "CONFLICT" in declaration.codes
+        # The operation it declares is its own row of the permission table the matrix probes.
+        assert declaration.operation.value == to_camel_case(field.python_name)
+        assert declaration.operation in PERMISSIONS
 
 
 async def test_the_codes_a_mutation_returns_are_listed_in_its_description(api: Api, city: DemoCity) -> None:
@@ -72,7 +76,7 @@ _UNDECLARED = service_mutation(
     arguments={"uscc": Arg(str)},
     payload=ClaimNoticePayload,
     returns="notice",
-    permission=require_authenticated,
+    permission=Operation.CLAIM_NOTICE,
     codes=("REQUIRED",),
     description="A mutation whose service returns a code its declaration forgot.",
 )

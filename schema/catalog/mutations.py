@@ -6,14 +6,14 @@ from schema.catalog.inputs import UpsertSupervisionMatterInput
 from schema.catalog.types import PublishCatalogVersionPayload, UpsertSupervisionMatterPayload
 from schema.platform.mutation import Arg, service_mutation
 from services.catalog import catalog, catalog_versions
-from services.platform.access import require_maintainer
+from services.platform.access import Operation
 
 upsert_supervision_matter = service_mutation(
     service=catalog.upsert_supervision_matter,
     input=UpsertSupervisionMatterInput,
     payload=UpsertSupervisionMatterPayload,
     returns={"matter": "row"},
-    permission=require_maintainer,
+    permission=Operation.UPSERT_SUPERVISION_MATTER,
     codes=(
         "HANDLING_DEPARTMENT_REQUIRED",
         "INVALID_DEADLINE",
@@ -36,7 +36,7 @@ publish_catalog_version = service_mutation(
     arguments={"name": Arg(str), "note": Arg(str | None, default=None)},
     payload=PublishCatalogVersionPayload,
     returns="version",
-    permission=require_maintainer,
+    permission=Operation.PUBLISH_CATALOG_VERSION,
     codes=("CATALOG_UNCHANGED", "DUPLICATE_VERSION", "EMPTY_CATALOG", "INVALID_TEXT", "REQUIRED", "TOO_LONG"),
     description="发布目录版本（如“2026版”），此后新告知按该版本推送 / Publish the catalog (maintainers).",
 )

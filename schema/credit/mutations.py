@@ -15,7 +15,7 @@ from schema.credit.risk import SetRuleParametersPayload
 from schema.credit.types import DelistEntityPayload, ListEntityPayload, ReferralPayload, UpsertDisciplineMeasurePayload
 from schema.platform.mutation import Arg, service_mutation
 from services.credit import discipline, listings, referrals, risk
-from services.platform.access import require_authenticated, require_handler, require_maintainer
+from services.platform.access import Operation
 from services.platform.errors import DomainError
 
 
@@ -39,7 +39,7 @@ list_entity = service_mutation(
     input=ListEntityInput,
     payload=ListEntityPayload,
     returns="listing",
-    permission=require_authenticated,  # and the listing authority, in the service
+    permission=Operation.LIST_ENTITY,
     codes=(*_AUTHORITY, "ALREADY_LISTED", "ENTITY_DEREGISTERED"),
     description=(
         "列入经营异常名录（主体的登记机关）或严重违法失信名单（登记机关）/ "
@@ -52,7 +52,7 @@ delist_entity = service_mutation(
     input=DelistEntityInput,
     payload=DelistEntityPayload,
     returns="listing",
-    permission=require_authenticated,
+    permission=Operation.DELIST_ENTITY,
     codes=(*_AUTHORITY, "LISTING_REASON_REQUIRED", "NOT_LISTED"),
     description="移出名录 / Remove an entity from a list it stands on.",
 )
@@ -62,7 +62,7 @@ upsert_discipline_measure = service_mutation(
     input=UpsertDisciplineMeasureInput,
     payload=UpsertDisciplineMeasurePayload,
     returns={"measure": "row", "created": "created"},
-    permission=require_maintainer,
+    permission=Operation.UPSERT_DISCIPLINE_MEASURE,
     codes=(*_TEXT, "INVALID_MEASURE_CODE"),
     description="维护惩戒措施目录 / Keep a discipline measure (maintainers).",
 )
@@ -72,7 +72,7 @@ send_referral = service_mutation(
     input=SendReferralInput,
     payload=ReferralPayload,
     returns="referral",
-    permission=require_handler,
+    permission=Operation.SEND_REFERRAL,
     codes=(
         *_TEXT,
         "AUTOMATIC_REASON",
@@ -90,7 +90,7 @@ acknowledge_referral = service_mutation(
     arguments={"id": _ID},
     payload=ReferralPayload,
     returns="referral",
-    permission=require_handler,
+    permission=Operation.ACKNOWLEDGE_REFERRAL,
     codes=("ALREADY_ACKNOWLEDGED", "ALREADY_HANDLED", "NOT_RECIPIENT", "REFERRAL_NOT_FOUND"),
     description="签收联动告知（接收部门）；同时签收时只有一个成功 / Acknowledge a referral received.",
 )
@@ -100,7 +100,7 @@ handle_referral = service_mutation(
     arguments={"id": _ID, "outcome": Arg(str)},
     payload=ReferralPayload,
     returns="referral",
-    permission=require_handler,
+    permission=Operation.HANDLE_REFERRAL,
     codes=(*_TEXT, "ALREADY_HANDLED", "NOT_RECIPIENT", "REFERRAL_NOT_FOUND"),
     description="办结联动告知并写明办理结果（接收部门）/ Close a referral received, with its outcome.",
 )
@@ -110,7 +110,7 @@ set_rule_parameters = service_mutation(
     input=SetRuleParametersInput,
     payload=SetRuleParametersPayload,
     returns="parameters",
-    permission=require_maintainer,
+    permission=Operation.SET_RULE_PARAMETERS,
     codes=("CONTRADICTORY_THRESHOLDS", "OUT_OF_RANGE"),
     description=(
         "维护四色警示规则参数（维护人员；留痕；自下次评定起生效，已存储的颜色由下次重算更新）/ "

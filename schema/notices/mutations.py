@@ -8,7 +8,7 @@ from schema.notices.inputs import NoticeFeedbackInput
 from schema.notices.types import ClaimNoticePayload
 from schema.platform.mutation import Arg, service_mutation
 from services.notices import notices
-from services.platform.access import require_handler
+from services.platform.access import Operation
 from services.platform.errors import DomainError
 
 _STATE = ("INVALID_NOTICE_STATE", "NOTICE_NOT_FOUND")
@@ -28,7 +28,7 @@ claim_notice = service_mutation(
     arguments={"id": _ID},
     payload=ClaimNoticePayload,
     returns="notice",
-    permission=require_handler,
+    permission=Operation.CLAIM_NOTICE,
     codes=_STATE,
     description="认领告知；同时认领时只有一个成功 / Claim a notice; of two claims at once exactly one wins.",
 )
@@ -39,7 +39,7 @@ forward_notice = service_mutation(
     arguments={"id": _ID, "to_department_code": Arg(str), "reason": Arg(str)},
     payload=ClaimNoticePayload,
     returns="notice",
-    permission=require_handler,
+    permission=Operation.FORWARD_NOTICE,
     codes=(*_STATE, *_TEXT, "ALREADY_NOTIFIED", "SAME_DEPARTMENT", "UNKNOWN_DEPARTMENT"),
     description="转交：原告知为 FORWARDED，向接收部门推送新告知 / Forward; returns the new notice.",
 )
@@ -49,7 +49,7 @@ return_notice = service_mutation(
     arguments={"id": _ID, "reason": Arg(str)},
     payload=ClaimNoticePayload,
     returns="notice",
-    permission=require_handler,
+    permission=Operation.RETURN_NOTICE,
     codes=(*_STATE, *_TEXT),
     description="退回（非本部门事项）/ Return as not this department's matter.",
 )
@@ -59,7 +59,7 @@ give_notice_feedback = service_mutation(
     arguments={"id": _ID, "input": Arg(NoticeFeedbackInput)},
     payload=ClaimNoticePayload,
     returns="notice",
-    permission=require_handler,
+    permission=Operation.GIVE_NOTICE_FEEDBACK,
     codes=(*_STATE, *_TEXT),
     description="双反馈 / Feedback after claiming.",
 )
@@ -69,7 +69,7 @@ claim_from_pool = service_mutation(
     arguments={"uscc": Arg(str, to="code"), "matter_code": Arg(str)},
     payload=ClaimNoticePayload,
     returns="notice",
-    permission=require_handler,
+    permission=Operation.CLAIM_FROM_POOL,
     codes=("NOT_IN_POOL", "UNKNOWN_MATTER"),
     description="从待认领池认领 / Claim an entity from the open pool for a catalog matter.",
 )

@@ -40,8 +40,8 @@ from strawberry.types.field import StrawberryField
 from resolvers.platform.by_name import build, convert, dataclass_of, fields_of
 from resolvers.platform.common import mutate
 from resolvers.platform.context import GqlInfo
+from services.platform.access import PERMISSIONS, Operation, Permission
 from services.platform.errors import Problem
-from services.platform.principal import Principal
 
 _log = logging.getLogger(__name__)
 # Every change can meet a concurrent one (services.platform.transactions.run_change).
@@ -70,7 +70,12 @@ class Declaration:
     """What one mutation is, as `service_mutation` was told."""
 
     codes: frozenset[str]
-    permission: Callable[[Principal], object]
+    operation: Operation
+
+    @property
+    def permission(self) -> Permission:
+        """Who may run it, from the one operation → permission table."""
+        return PERMISSIONS[self.operation]
 
 
 Returns = str | tuple[str, ...] | Mapping[str, str] | None
@@ -81,7 +86,7 @@ def service_mutation(
     service: Callable[..., Awaitable[Any]],
     payload: type,
     description: str,
-    permission: Callable[[Principal], object],
+    permission: Operation,
     codes: Iterable[str],
     input: type | None = None,
     arguments: Mapping[str, Arg] | None = None,
@@ -90,8 +95,9 @@ def service_mutation(
 ) -> Any:
     """A root Mutation field calling `service(session, ...)`.
 
-    `permission` is the access check the service makes first (services.platform.access); it is
-    declared here, not called again: the rule stays in the service. `returns` says how the
+    `permission` is the operation whose row of services.platform.access.PERMISSIONS says who may
+    run it; the service checks it first (`access.require`), so the admin page doing the same
+    thing meets the same rule, and it is declared here, not checked twice. `returns` says how the
     service's result fills the payload: a payload field name (the result is that field), a
     tuple of names (the result is a tuple of those fields), a mapping payload field → result
     attribute, or None (the result's attributes of the payload fields' names).
@@ -115,7 +121,7 @@ def declared_mutation(
     arguments: Mapping[str, Arg],
     payload: type,
     description: str,
-    permission: Callable[[Principal], object],
+    permission: Operation,
     codes: Iterable[str],
 ) -> Any:
     """A root Mutation field from a resolver of its own (for a mutation that does not run as

@@ -21,7 +21,7 @@ from schema.records.types import (
     RepairPenaltyPayload,
     WithdrawPenaltyPayload,
 )
-from services.platform.access import require_authenticated
+from services.platform.access import Operation
 from services.records import records
 from services.records.record_columns import RecordKind
 
@@ -35,7 +35,7 @@ record_license = service_mutation(
     input=RecordLicenseInput,
     payload=RecordLicensePayload,
     returns={"license": "record", "outcome": "outcome"},
-    permission=require_authenticated,  # and a source department, in the service
+    permission=Operation.RECORD_LICENSE,
     codes=(*_DECISION, "UNKNOWN_ENTITY"),
     description="报送行政许可；同一来源部门与文书号重复报送不产生变化 / Record a license (idempotent).",
 )
@@ -45,7 +45,7 @@ record_penalty = service_mutation(
     input=RecordPenaltyInput,
     payload=RecordPenaltyPayload,
     returns={"penalty": "record", "outcome": "outcome", "revoked_license": "revoked"},
-    permission=require_authenticated,
+    permission=Operation.RECORD_PENALTY,
     codes=(*_DECISION, "AMOUNT_TOO_LARGE", "INVALID_AMOUNT", "RECORD_CLOSED", "UNKNOWN_ENTITY"),
     description="报送行政处罚；吊销许可证件时标记被吊销的许可 / Record a penalty; revocation revokes the license.",
 )
@@ -57,7 +57,7 @@ withdraw_penalty = service_mutation(
     input=WithdrawPenaltyInput,
     payload=WithdrawPenaltyPayload,
     returns="penalty",
-    permission=require_authenticated,
+    permission=Operation.WITHDRAW_PENALTY,
     codes=(*_CLOSING, "ALREADY_WITHDRAWN"),
     description="撤销行政处罚（其吊销的许可恢复有效）/ Withdraw a penalty; a license it revoked is restored.",
 )
@@ -67,7 +67,7 @@ repair_penalty = service_mutation(
     input=RepairPenaltyInput,
     payload=RepairPenaltyPayload,
     returns="penalty",
-    permission=require_authenticated,
+    permission=Operation.REPAIR_PENALTY,
     codes=(*_CLOSING, "ALREADY_REPAIRED", "RECORD_CLOSED"),
     description="信用修复：处罚决定不变，提前结束公示 / Credit repair: the penalty leaves the public view early.",
 )
@@ -77,7 +77,7 @@ record_complaint = service_mutation(
     input=RecordComplaintInput,
     payload=RecordComplaintPayload,
     returns={"complaint": "record", "outcome": "outcome"},
-    permission=require_authenticated,
+    permission=Operation.RECORD_COMPLAINT,
     codes=(*_DECISION, "INVALID_RESOLUTION", "UNKNOWN_ENTITY"),
     description="报送 12345 投诉 / Record a hotline complaint (idempotent per reference).",
 )
@@ -93,7 +93,7 @@ import_records = declared_mutation(
         "department_code": Arg(str | None, default=None),
     },
     ImportRecordsPayload,
-    permission=require_authenticated,
+    permission=Operation.IMPORT_RECORDS,
     codes=(
         *_DEPARTMENT,
         "DUPLICATE_COLUMN",

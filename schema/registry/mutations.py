@@ -5,7 +5,7 @@ from __future__ import annotations
 from schema.platform.mutation import service_mutation
 from schema.registry.inputs import RegisterEntityInput, UpsertDepartmentInput, UpsertRegionInput
 from schema.registry.types import RegisterEntityPayload, UpsertDepartmentPayload, UpsertRegionPayload
-from services.platform.access import require_authenticated, require_maintainer
+from services.platform.access import Operation
 from services.registry import departments, regions, registry
 
 register_entity = service_mutation(
@@ -13,7 +13,7 @@ register_entity = service_mutation(
     input=RegisterEntityInput,
     rename={"scope_entry_codes": "business_scope_codes"},
     payload=RegisterEntityPayload,
-    permission=require_authenticated,  # and the entity's registration authority, in the service
+    permission=Operation.REGISTER_ENTITY,
     codes=(
         "AMOUNT_TOO_LARGE",
         "DATE_IN_FUTURE",
@@ -40,7 +40,7 @@ upsert_region = service_mutation(
     input=UpsertRegionInput,
     payload=UpsertRegionPayload,
     returns={"region": "row", "created": "created"},
-    permission=require_maintainer,
+    permission=Operation.UPSERT_REGION,
     codes=("INVALID_PARENT", "INVALID_REGION_CODE", "INVALID_TEXT", "NAME_REQUIRED", "TOO_LONG", "UNKNOWN_REGION"),
     description="维护行政区划 / Keep a region.",
 )
@@ -50,7 +50,7 @@ upsert_department = service_mutation(
     input=UpsertDepartmentInput,
     payload=UpsertDepartmentPayload,
     returns={"department": "row", "created": "created"},
-    permission=require_maintainer,
+    permission=Operation.UPSERT_DEPARTMENT,
     codes=(
         "INVALID_DEPARTMENT_CODE",
         "INVALID_LINE",
