@@ -168,6 +168,18 @@ async def test_a_maintainer_registers_on_behalf_of_a_named_authority(api: Api, c
     assert error_codes(payload) == {("departmentCode", "UNKNOWN_DEPARTMENT")}
 
 
+async def test_a_maintainer_naming_a_department_that_registers_nothing_is_told_so(
+    api: Api, city: DemoCity, db: Database
+) -> None:
+    # The same answer as for a listing: the named department is no registration authority.
+    data = registration(uscc=new_code("210202"), departmentCode="WJ-210202")
+    payload = (await api.data(REGISTER, {"input": data}, city.tokens["maintainer"]))["registerEntity"]
+    assert error_codes(payload) == {("departmentCode", "NOT_REGISTRATION_AUTHORITY")}
+    assert "不是登记机关" in payload["errors"][0]["message"] and payload["entity"] is None
+    async with db.session(Principal.system()) as session:
+        assert await session.scalar(select(MarketEntity).where(col(MarketEntity.uscc) == data["uscc"])) is None
+
+
 async def test_a_city_authority_registers_in_any_district(api: Api, city: DemoCity) -> None:
     data = registration(uscc=new_code("210211"), regionCode="210211")
     payload = (await api.data(REGISTER, {"input": data}, city.tokens["city"]))["registerEntity"]

@@ -25,6 +25,7 @@ register_entity = service_mutation(
         "INVALID_SHARE",
         "INVALID_TEXT",
         "INVALID_USCC",
+        "NOT_REGISTRATION_AUTHORITY",
         "REGION_OUT_OF_JURISDICTION",
         "REQUIRED",
         "SHARES_EXCEED_100",

@@ -31,7 +31,7 @@ from services.platform import audit, checks
 from services.platform.access import (
     UNRESTRICTED,
     Operation,
-    acting_department,
+    acting_registration_authority,
     may_change,
     principal_of,
     require,
@@ -145,14 +145,9 @@ async def _authority(session: AsyncSession, operation: Operation, department_cod
     """The department acting: a registration authority, else refused."""
     principal = principal_of(session)
     require(principal, operation)
-    department = await acting_department(session, principal, department_code)
-    if not department.is_registration_authority:  # a maintainer named one that is not
-        raise DomainError(
-            "NOT_REGISTRATION_AUTHORITY",
-            f"“{department.name}”不是登记机关，不能列入或移出经营异常名录、严重违法失信名单",
-            "departmentCode",
-        )
-    return department
+    return await acting_registration_authority(
+        session, principal, department_code, "列入或移出经营异常名录、严重违法失信名单"
+    )
 
 
 async def _entity(session: AsyncSession, code: CheckedCode, department: Department, kind: ListingKind) -> MarketEntity:

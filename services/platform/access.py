@@ -387,6 +387,20 @@ async def acting_department(session: AsyncSession, principal: Principal, departm
     return own
 
 
+async def acting_registration_authority(
+    session: AsyncSession, principal: Principal, department_code: str | None, doing: str
+) -> Department:
+    """The registration authority on whose behalf the caller acts (`acting_department`). A
+    department that is none was refused by the operation's permission already; a maintainer
+    naming one that is none made a mistake in `departmentCode`, told as data."""
+    department = await acting_department(session, principal, department_code)
+    if not department.is_registration_authority:
+        raise DomainError(
+            "NOT_REGISTRATION_AUTHORITY", f"“{department.name}”不是登记机关，不能{doing}", "departmentCode"
+        )
+    return department
+
+
 # -- registration ---------------------------------------------------------------------------------------
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from models import Department, EntityPerson, MarketEntity, Notice, Region
+from models import EntityPerson, MarketEntity, Notice, Region
 from models.enums import DataQualityIssue, EntityStatus, EntityType, PersonRole, RiskColour
 from models.types import utcnow
 from services.catalog.routing import route
@@ -19,7 +19,7 @@ from services.platform import audit, checks
 from services.platform.access import (
     UNRESTRICTED,
     Operation,
-    acting_department,
+    acting_registration_authority,
     may_change,
     may_register_in,
     principal_of,
@@ -27,9 +27,8 @@ from services.platform.access import (
     require_authenticated,
 )
 from services.platform.db import secret_key_of
-from services.platform.errors import Collector, DomainError, Forbidden
+from services.platform.errors import Collector, DomainError
 from services.platform.paging import Page, count_rows, keyset_page
-from services.platform.principal import Principal
 from services.registry import uscc
 from services.registry.persons import PersonLink, links_of, replace_links
 
@@ -175,20 +174,11 @@ async def _check(session: AsyncSession, data: RegistrationInput, problems: Colle
     return _Checked(code, issue, capital, region, links)
 
 
-async def _acting_authority(session: AsyncSession, principal: Principal, department_code: str | None) -> Department:
-    """The registration authority on whose behalf this registration is made (a maintainer may name
-    a department that is none)."""
-    department = await acting_department(session, principal, department_code)
-    if not department.is_registration_authority:
-        raise Forbidden(f"“{department.name}”不是登记机关，不能登记市场主体")
-    return department
-
-
 async def register_entity(session: AsyncSession, data: RegistrationInput) -> RegistrationOutcome:
     """Registry intake: create the entity, or apply a change to it; audited either way."""
     principal = principal_of(session)
     require(principal, Operation.REGISTER_ENTITY)
-    authority = await _acting_authority(session, principal, data.department_code)
+    authority = await acting_registration_authority(session, principal, data.department_code, "登记市场主体")
     problems = Collector()
     checked = await _check(session, data, problems)
     problems.raise_if_any()
