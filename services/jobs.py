@@ -73,7 +73,10 @@ async def remind_escalations(session: AsyncSession, on: date | None = None) -> l
     for listing, entity, authority in rows.all():
         assert listing.id is not None and entity.id is not None and authority.id is not None
         unclaimed = [col(Listing.escalation_reminded_at).is_(None)]
-        if not await conditional_update(session, Listing, listing.id, unclaimed, {"escalation_reminded_at": utcnow()}):
+        claimed = await conditional_update(
+            session, Listing, listing.id, unclaimed, {"escalation_reminded_at": utcnow()}
+        )
+        if claimed is None:
             continue  # another runner took it
         referral = await refer_once(
             session,

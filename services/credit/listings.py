@@ -290,9 +290,8 @@ async def delist_entity(session: AsyncSession, data: DelistInput) -> Listing:
         "removed_by_department_id": department.id,
         "updated_at": utcnow(),
     }
-    if not await conditional_update(session, Listing, listing.id, [col(Listing.removed_on).is_(None)], removal):
+    if await conditional_update(session, Listing, listing.id, [col(Listing.removed_on).is_(None)], removal) is None:
         raise DomainError("NOT_LISTED", f"“{entity.name}”已被移出{label(data.kind)}", "uscc")
-    await session.refresh(listing)
     await audit.record(session, "listing.removed", "Listing", str(listing.id), before, _snapshot(listing, entity.uscc),
                        department.code)  # fmt: skip
     return listing

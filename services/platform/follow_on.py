@@ -150,13 +150,10 @@ def mark(session: AsyncSession | Session, topic: Topic[T], items: Iterable[T]) -
             state.pending.setdefault(name, []).extend(items)
 
 
-async def updated(session: AsyncSession, model: type[SQLModel], id: int, changed: Collection[str]) -> None:
-    """Row `id` of `model` was changed by an UPDATE statement rather than a flush: the watchers see
-    it as they would see its flush, as the row now stands."""
-    if _state(session) is None or not any(issubclass(model, models) for models, _, _ in _watchers):
-        return
-    row = await session.get(model, id, populate_existing=True)
-    if row is not None:
+def updated(session: AsyncSession, row: SQLModel, changed: Collection[str]) -> None:
+    """`row`, as it now stands, was changed by an UPDATE statement rather than a flush: the
+    watchers see it as they would see its flush."""
+    if _state(session) is not None and _is_watched(row):
         _watched(session.sync_session, Change(row, "updated", frozenset(changed)))
 
 

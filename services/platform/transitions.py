@@ -27,11 +27,11 @@ async def conditional_update(
     id: int,
     conditions: Sequence[ColumnElement[bool]],
     values: Mapping[str, Any],
-) -> bool:
+) -> M | None:
     """Set `values` on row `id` of `model` only while `conditions` hold (and the row policy lets
-    the caller see it), in one statement: whether this call changed it. Loaded copies of the
-    row are not updated: reload it (`session.get(..., populate_existing=True)` or `refresh`).
-    The change is reported to the follow-on updates, as a flush of the row would be."""
+    the caller change it), in one statement: the row as it now stands (a copy the session
+    already holds is brought up to date), or None when this call changed nothing. The change is
+    reported to the follow-on updates, as a flush of the row would be."""
     key = inspect(model).columns["id"]
     changed = await session.scalar(
         update(model)
@@ -40,9 +40,12 @@ async def conditional_update(
         .returning(key)
         .execution_options(synchronize_session=False)
     )
-    if changed is not None:
-        await follow_on.updated(session, model, id, values)
-    return changed is not None
+    if changed is None:
+        return None
+    row = await session.get(model, id, populate_existing=True)
+    assert row is not None, "a row the caller may change is one it may read"
+    follow_on.updated(session, row, values)
+    return row
 
 
 async def transition(
@@ -66,10 +69,9 @@ async def transition(
     moved = await conditional_update(
         session, model, id, [status.in_(list(from_states)), *where], {"status": to_state, **(values or {})}
     )
+    if moved is not None:
+        return moved
     row = await session.get(model, id, populate_existing=True)
-    if moved:
-        assert row is not None
-        return row
     if row is None:
         raise not_found(None)
     if where:
