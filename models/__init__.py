@@ -10,6 +10,22 @@ from models.credit import DisciplineMeasure, Listing, Referral, RiskColourChange
 from models.notices import Notice
 from models.records import Complaint, License, Penalty
 from models.registry import Department, EntityPerson, MarketEntity, Person, Region
+from models.spotchecks import (
+    CheckItem,
+    DrawAttempt,
+    DrawRecord,
+    DrawSelection,
+    EntityDirectory,
+    InspectionResult,
+    InspectionTask,
+    InspectionTaskInspector,
+    Inspector,
+    InspectorConflict,
+    ResultCategory,
+    SpotCheckPlan,
+    SpotCheckPlanDepartment,
+    SpotCheckPlanItem,
+)
 
 metadata = SQLModel.metadata
 
@@ -19,10 +35,20 @@ __all__ = [
     "AuditHead",
     "CalendarDay",
     "CatalogVersion",
+    "CheckItem",
     "Complaint",
     "Department",
     "DisciplineMeasure",
+    "DrawAttempt",
+    "DrawRecord",
+    "DrawSelection",
+    "EntityDirectory",
     "EntityPerson",
+    "InspectionResult",
+    "InspectionTask",
+    "InspectionTaskInspector",
+    "Inspector",
+    "InspectorConflict",
     "License",
     "Listing",
     "MarketEntity",
@@ -31,8 +57,12 @@ __all__ = [
     "Person",
     "Referral",
     "Region",
+    "ResultCategory",
     "RiskColourChange",
     "RiskParameters",
+    "SpotCheckPlan",
+    "SpotCheckPlanDepartment",
+    "SpotCheckPlanItem",
     "SupervisionMatter",
     "User",
     "metadata",

@@ -189,3 +189,51 @@ class ReferralStatus(StrEnum):
     SENT = "SENT"
     ACKNOWLEDGED = "ACKNOWLEDGED"
     HANDLED = "HANDLED"
+
+
+class SpotCheckPlanStatus(StrEnum):
+    """双随机: DRAFT → APPROVED → DRAWN → IN_PROGRESS → DONE."""
+
+    DRAFT = "DRAFT"  # 草拟（联合抽查待各配合部门确认）
+    APPROVED = "APPROVED"  # 已审批（已公布种子承诺值）
+    DRAWN = "DRAWN"  # 已抽取
+    IN_PROGRESS = "IN_PROGRESS"  # 检查中（已有结果录入）
+    DONE = "DONE"  # 已完成（全部结果已公示）
+
+
+class SampleKind(StrEnum):
+    """How a plan sizes its sample."""
+
+    COUNT = "COUNT"  # 按数量
+    RATIO = "RATIO"  # 按比例
+    COLOUR_RATIO = "COLOUR_RATIO"  # 按风险颜色分别定比例（差异化监管）
+
+
+class PlanRole(StrEnum):
+    LEAD = "LEAD"  # 牵头部门
+    PARTNER = "PARTNER"  # 配合部门（部门联合抽查）
+
+
+class DrawAttemptOutcome(StrEnum):
+    DRAWN = "DRAWN"
+    REFUSED = "REFUSED"
+
+
+class InspectionTaskKind(StrEnum):
+    DRAWN = "DRAWN"  # 随机抽取
+    FOLLOW_UP = "FOLLOW_UP"  # 整改复查 / 后续处理
+
+
+class InspectionTaskStatus(StrEnum):
+    ASSIGNED = "ASSIGNED"  # 待检查
+    RECORDED = "RECORDED"  # 已录入结果，待公示
+    PUBLISHED = "PUBLISHED"  # 已公示
+    REPLACED = "REPLACED"  # 对象已注销或关闭，已替补
+
+
+class ResultConsequence(StrEnum):
+    """What a result category sets in motion (domain.md)."""
+
+    NONE = "NONE"
+    ABNORMAL_LISTING_PROPOSAL = "ABNORMAL_LISTING_PROPOSAL"  # 提请登记机关列入经营异常名录
+    FOLLOW_UP = "FOLLOW_UP"  # 后续检查任务

@@ -40,6 +40,20 @@ from models import (
     Region,
 )
 from models.enums import DepartmentLevel, RegionLevel
+from models.spotchecks import (
+    DrawAttempt,
+    DrawRecord,
+    DrawSelection,
+    EntityDirectory,
+    InspectionResult,
+    InspectionTask,
+    InspectionTaskInspector,
+    Inspector,
+    InspectorConflict,
+    SpotCheckPlan,
+    SpotCheckPlanDepartment,
+    SpotCheckPlanItem,
+)
 from services.platform.errors import DomainError, Forbidden, Unauthenticated
 from services.platform.principal import Principal, PrincipalKind, jurisdiction
 
@@ -61,6 +75,31 @@ _DEPARTMENT_TABLES: tuple[type[SQLModel], ...] = (
     License,
     Penalty,
     Complaint,
+    Inspector,
+    InspectorConflict,
+    EntityDirectory,
+    SpotCheckPlan,
+    SpotCheckPlanDepartment,
+    SpotCheckPlanItem,
+    DrawRecord,
+    DrawSelection,
+    DrawAttempt,
+    InspectionTask,
+    InspectionTaskInspector,
+    InspectionResult,
+)
+# A department's spot-check work, kept by the department itself: maintainers keep inspectors
+# and directories for any department, and read plans and tasks, but draw and inspect for none.
+_SPOT_CHECK_CASEWORK: tuple[type[SQLModel], ...] = (
+    SpotCheckPlan,
+    SpotCheckPlanDepartment,
+    SpotCheckPlanItem,
+    DrawRecord,
+    DrawSelection,
+    DrawAttempt,
+    InspectionTask,
+    InspectionTaskInspector,
+    InspectionResult,
 )
 
 
@@ -112,6 +151,8 @@ def restrict(principal: Principal, action: Action) -> Mapping[type[SQLModel], Co
       reads them all. A department changes only the records whose source it is; a listing only a
       registration authority changes (which one, by kind, services.credit.listings decides, for a
       maintainer acting for an authority too). The public reads them only as published.
+    - Spot checks (inspectors, directories, plans, draws, tasks, results): see `_spot_checks`;
+      maintainers read them all and change only inspectors, conflicts and directories.
     The command line and scheduled jobs (SYSTEM) are not restricted.
     """
     if principal.kind is PrincipalKind.SYSTEM:
@@ -128,7 +169,10 @@ def restrict(principal: Principal, action: Action) -> Mapping[type[SQLModel], Co
     if principal.kind is PrincipalKind.MAINTAINER:
         if action is Action.CHANGE:
             rules[Notice] = rules[Referral] = nothing
+            rules.update(dict.fromkeys(_SPOT_CHECK_CASEWORK, nothing))
         return rules
+    assert own is not None
+    rules.update(_spot_checks(own, action))
     if action is Action.READ:
         rules[Notice] = col(Notice.department_id) == own
         rules[Referral] = sa.or_(col(Referral.to_department_id) == own, col(Referral.from_department_id) == own)
@@ -141,6 +185,47 @@ def restrict(principal: Principal, action: Action) -> Mapping[type[SQLModel], Co
     if not principal.is_registration_authority:
         rules[Listing] = nothing
     return rules
+
+
+def _spot_checks(own: int, action: Action) -> dict[type[SQLModel], ColumnElement[bool]]:
+    """A department's inspectors and directories are its own. It reads the plans it leads or
+    joins (and their draws), changes only those it leads (a partner accepts on its own row), and
+    reads its own tasks and those of the plans it leads, but records results only on its own.
+    Check items and result categories are open to every department to read; services say who
+    keeps them. (Core columns in the subqueries: the tables' own criteria must not nest.)"""
+    members = SpotCheckPlanDepartment.__table__.c  # type: ignore[attr-defined]
+    tasks = InspectionTask.__table__.c  # type: ignore[attr-defined]
+    led = sa.select(members.plan_id).where(members.department_id == own, members.role == "LEAD")
+    joined = sa.select(members.plan_id).where(members.department_id == own)
+    plans = joined if action is Action.READ else led
+    inspectors = Inspector.__table__.c  # type: ignore[attr-defined]
+    own_inspectors = sa.select(inspectors.id).where(inspectors.department_id == own)
+    task_rule: ColumnElement[bool]
+    plan_members: ColumnElement[bool]
+    if action is Action.READ:
+        task_rows = sa.select(tasks.id).where(sa.or_(tasks.department_id == own, tasks.plan_id.in_(led)))
+        task_rule = sa.or_(col(InspectionTask.department_id) == own, col(InspectionTask.plan_id).in_(led))
+        plan_members = col(SpotCheckPlanDepartment.plan_id).in_(joined)
+    else:
+        task_rows = sa.select(tasks.id).where(tasks.department_id == own)
+        task_rule = col(InspectionTask.department_id) == own
+        plan_members = sa.or_(
+            col(SpotCheckPlanDepartment.department_id) == own, col(SpotCheckPlanDepartment.plan_id).in_(led)
+        )
+    return {
+        Inspector: col(Inspector.department_id) == own,
+        InspectorConflict: col(InspectorConflict.inspector_id).in_(own_inspectors),
+        EntityDirectory: col(EntityDirectory.department_id) == own,
+        SpotCheckPlan: col(SpotCheckPlan.id).in_(plans),
+        SpotCheckPlanDepartment: plan_members,
+        SpotCheckPlanItem: col(SpotCheckPlanItem.plan_id).in_(plans),
+        DrawRecord: col(DrawRecord.plan_id).in_(plans),
+        DrawSelection: col(DrawSelection.plan_id).in_(joined),  # a partner's task may need a replacement
+        DrawAttempt: col(DrawAttempt.plan_id).in_(plans),
+        InspectionTask: task_rule,
+        InspectionTaskInspector: col(InspectionTaskInspector.task_id).in_(task_rows),
+        InspectionResult: col(InspectionResult.task_id).in_(task_rows),
+    }
 
 
 def seeing_all(*models: type[SQLModel]) -> dict[str, Any]:
@@ -233,6 +318,26 @@ class Operation(StrEnum):
     LIST_ENTITY = "listEntity"
     DELIST_ENTITY = "delistEntity"
     UPSERT_DISCIPLINE_MEASURE = "upsertDisciplineMeasure"
+    CHECK_ITEMS = "checkItems"
+    INSPECTORS = "inspectors"
+    ENTITY_DIRECTORIES = "entityDirectories"
+    RESULT_CATEGORIES = "resultCategories"
+    UPSERT_CHECK_ITEM = "upsertCheckItem"
+    UPSERT_INSPECTOR = "upsertInspector"
+    IMPORT_INSPECTORS = "importInspectors"
+    UPSERT_ENTITY_DIRECTORY = "upsertEntityDirectory"
+    SET_RESULT_CATEGORIES = "setResultCategories"
+    SPOT_CHECK_PLAN = "spotCheckPlan"
+    SPOT_CHECK_PLANS = "spotCheckPlans"
+    INSPECTION_TASKS = "inspectionTasks"
+    PUBLIC_DRAW_RECORD = "publicDrawRecord"
+    CREATE_SPOT_CHECK_PLAN = "createSpotCheckPlan"
+    ACCEPT_SPOT_CHECK_PLAN = "acceptSpotCheckPlan"
+    APPROVE_SPOT_CHECK_PLAN = "approveSpotCheckPlan"
+    DRAW_SPOT_CHECK = "drawSpotCheck"
+    REPLACE_DRAWN_ENTITY = "replaceDrawnEntity"
+    RECORD_INSPECTION_RESULT = "recordInspectionResult"
+    PUBLISH_INSPECTION_RESULT = "publishInspectionResult"
 
 
 _READS = (
@@ -252,6 +357,13 @@ _READS = (
     Operation.LISTINGS,
     Operation.DISCIPLINE,  # joint discipline is applied city-wide: any department may ask
     Operation.DISCIPLINE_MEASURES,
+    Operation.CHECK_ITEMS,
+    Operation.INSPECTORS,
+    Operation.ENTITY_DIRECTORIES,
+    Operation.RESULT_CATEGORIES,
+    Operation.SPOT_CHECK_PLAN,
+    Operation.SPOT_CHECK_PLANS,
+    Operation.INSPECTION_TASKS,
 )
 _CASEWORK = (
     Operation.CLAIM_NOTICE,
@@ -262,6 +374,20 @@ _CASEWORK = (
     Operation.SEND_REFERRAL,
     Operation.ACKNOWLEDGE_REFERRAL,
     Operation.HANDLE_REFERRAL,
+    # 双随机: a department plans, draws and inspects itself; maintainers watch.
+    Operation.CREATE_SPOT_CHECK_PLAN,
+    Operation.ACCEPT_SPOT_CHECK_PLAN,
+    Operation.APPROVE_SPOT_CHECK_PLAN,
+    Operation.DRAW_SPOT_CHECK,
+    Operation.REPLACE_DRAWN_ENTITY,
+    Operation.RECORD_INSPECTION_RESULT,
+    Operation.PUBLISH_INSPECTION_RESULT,
+)
+_DEPARTMENT_LISTS = (  # 一单两库: a department keeps its own; a maintainer keeps them for any
+    Operation.UPSERT_CHECK_ITEM,
+    Operation.UPSERT_INSPECTOR,
+    Operation.IMPORT_INSPECTORS,
+    Operation.UPSERT_ENTITY_DIRECTORY,
 )
 _RECORDS = (  # 一数一源: a department sends its own records
     Operation.RECORD_LICENSE,
@@ -279,10 +405,13 @@ _CATALOGS = (
     Operation.UPSERT_REGION,
     Operation.UPSERT_DEPARTMENT,
     Operation.UPSERT_DISCIPLINE_MEASURE,
+    Operation.SET_RESULT_CATEGORIES,
 )
 
 PERMISSIONS: Mapping[Operation, Permission] = {
     Operation.PUBLICITY: Permission.ANYONE,
+    Operation.PUBLIC_DRAW_RECORD: Permission.ANYONE,
+    **dict.fromkeys(_DEPARTMENT_LISTS, Permission.DEPARTMENT),
     **dict.fromkeys(_READS, Permission.AUTHENTICATED),
     **dict.fromkeys(_CASEWORK, Permission.HANDLER),
     **dict.fromkeys(_RECORDS, Permission.DEPARTMENT),
@@ -295,7 +424,7 @@ PERMISSIONS: Mapping[Operation, Permission] = {
 _REFUSALS: Mapping[Permission, str] = {
     Permission.DEPARTMENT: "只有部门账号（或代部门办理的维护人员）可以执行此操作",
     Permission.REGISTRATION_AUTHORITY: "本部门不是登记机关（市场监督管理部门），只有登记机关可以执行此操作",
-    Permission.HANDLER: "只有部门业务账号可以办理告知和联动告知（维护人员只能查看）",
+    Permission.HANDLER: "只有部门业务账号可以办理告知、联动告知和抽查检查（维护人员只能查看）",
     Permission.MAINTAINER: "仅目录维护人员可以执行此操作",
 }
 
