@@ -1,4 +1,8 @@
 """双随机、一公开: the three lists (check items, inspectors, entity directories) and the result
-categories (lists), plans and their approval (plans), the verifiable draw (draw), inspection
-tasks and results, their publication and consequences (tasks, results).
+categories (result_categories), plans and their approval, the verifiable draw, inspection tasks
+and results, their publication and consequences.
 """
+
+from services.spotchecks.result_categories import categories_in_force, categories_of, version_in_force
+
+__all__ = ["categories_in_force", "categories_of", "version_in_force"]
