@@ -237,3 +237,11 @@ class ResultConsequence(StrEnum):
     NONE = "NONE"
     ABNORMAL_LISTING_PROPOSAL = "ABNORMAL_LISTING_PROPOSAL"  # 提请登记机关列入经营异常名录
     FOLLOW_UP = "FOLLOW_UP"  # 后续检查任务
+
+
+class CertificateStatus(StrEnum):
+    """An inspector's certificate (执法证) on a given day: derived from its dates, never stored."""
+
+    VALID = "VALID"
+    NOT_YET_VALID = "NOT_YET_VALID"
+    EXPIRED = "EXPIRED"

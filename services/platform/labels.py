@@ -11,6 +11,7 @@ from typing import TypeVar
 
 from models.enums import (
     ApprovalLevel,
+    CertificateStatus,
     ComplaintCategory,
     DepartmentLevel,
     DisciplineLevel,
@@ -29,6 +30,7 @@ from models.enums import (
     ReferralStatus,
     RegionLevel,
     RemovalReason,
+    ResultConsequence,
     RiskColour,
     Role,
 )
@@ -129,6 +131,12 @@ _LABELS: tuple[tuple[Enum, str], ...] = (
     (ReferralStatus.SENT, "已发送"),
     (ReferralStatus.ACKNOWLEDGED, "已签收"),
     (ReferralStatus.HANDLED, "已办结"),
+    (CertificateStatus.VALID, "有效"),
+    (CertificateStatus.NOT_YET_VALID, "未到有效期"),
+    (CertificateStatus.EXPIRED, "已过期"),
+    (ResultConsequence.NONE, "无后续处理"),
+    (ResultConsequence.ABNORMAL_LISTING_PROPOSAL, "提请登记机关列入经营异常名录"),
+    (ResultConsequence.FOLLOW_UP, "生成后续检查任务"),
 )
 
 # Other ways files write a code: the 双公示 许可类别 codes, and the wording of the penalty
