@@ -5,6 +5,7 @@ import strawberry
 
 from models.enums import (
     ApprovalLevel,
+    CertificateStatus,
     ComplaintCategory,
     DataQualityIssue,
     DepartmentLevel,
@@ -24,6 +25,7 @@ from models.enums import (
     ReferralStatus,
     RegionLevel,
     RemovalReason,
+    ResultConsequence,
     RiskColour,
     Role,
 )
@@ -80,9 +82,21 @@ strawberry.enum(
 strawberry.enum(ReferralStatus, description=f"联动告知状态：{listed(ReferralStatus)} / Sent, acknowledged, handled.")
 strawberry.enum(RiskColour, description="四色警示：绿、黄、红、黑 / The four-colour risk rating, least severe first.")
 strawberry.enum(ReferralDirection, description="本部门发出的或收到的 / Sent by or received by the department.")
+strawberry.enum(
+    CertificateStatus,
+    description=f"执法证在某日的状态：{listed(CertificateStatus)} / Valid, not yet valid or expired on a day.",
+)
+strawberry.enum(
+    ResultConsequence,
+    description=(
+        f"结果类别的后果：{listed(ResultConsequence)} / None, an abnormal-operation listing proposed to the "
+        "registration authority, or a follow-up task."
+    ),
+)
 
 __all__ = [
     "ApprovalLevel",
+    "CertificateStatus",
     "ComplaintCategory",
     "DataQualityIssue",
     "DepartmentLevel",
@@ -105,6 +119,7 @@ __all__ = [
     "ReferralStatus",
     "RegionLevel",
     "RemovalReason",
+    "ResultConsequence",
     "RiskColour",
     "Role",
 ]

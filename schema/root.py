@@ -14,6 +14,7 @@ from resolvers.notices import notices as notice_resolvers
 from resolvers.notices import subscriptions
 from resolvers.platform import calendar
 from resolvers.registry import regions, registry
+from resolvers.spotchecks import lists as list_resolvers
 from schema.accounts.types import Viewer
 from schema.catalog import mutations as catalog_mutations
 from schema.catalog.types import CatalogVersion, SupervisionMatter
@@ -29,6 +30,8 @@ from schema.platform.common import Connection
 from schema.records import mutations as records_mutations
 from schema.registry import mutations as registry_mutations
 from schema.registry.types import Department, MarketEntity, Region
+from schema.spotchecks import mutations as spotcheck_mutations
+from schema.spotchecks.types import CheckItem, Inspector, ResultCategory
 
 
 @strawberry.type
@@ -122,6 +125,30 @@ class Query:
         graphql_type=list[DisciplineMeasure],
         description="惩戒措施目录 / The discipline-measure catalog.",
     )
+    check_items = strawberry.field(
+        resolver=list_resolvers.check_item_list,
+        graphql_type=list[CheckItem],
+        description=(
+            "随机抽查事项清单（各部门的，可按部门、在用筛选）/ Every department's check items, by department and code; "
+            "optionally one department's, or only those in use."
+        ),
+    )
+    inspectors = strawberry.field(
+        resolver=list_resolvers.inspector_list,
+        graphql_type=list[Inspector],
+        description=(
+            "执法检查人员（部门看本部门的，维护人员看全部）；activeOn 只列当日在岗且执法证有效的 / "
+            "Inspectors the caller may see (a department its own, maintainers all); `activeOn` keeps those eligible "
+            "that day (active, certificate valid)."
+        ),
+    )
+    result_categories = strawberry.field(
+        resolver=list_resolvers.result_category_list,
+        graphql_type=list[ResultCategory],
+        description=(
+            "检查结果类别（默认现行版本）/ The result categories of a version, by default the version in force."
+        ),
+    )
 
 
 @strawberry.type
@@ -152,6 +179,10 @@ class Mutation:
     list_entity = credit_mutations.list_entity
     delist_entity = credit_mutations.delist_entity
     upsert_discipline_measure = credit_mutations.upsert_discipline_measure
+    upsert_check_item = spotcheck_mutations.upsert_check_item
+    upsert_inspector = spotcheck_mutations.upsert_inspector
+    import_inspectors = spotcheck_mutations.import_inspectors
+    set_result_categories = spotcheck_mutations.set_result_categories
 
 
 @strawberry.type

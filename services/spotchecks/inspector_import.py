@@ -52,6 +52,12 @@ _NO = frozenset({"否", "不在岗", "离岗", "N", "NO", "FALSE", "0"})
 
 
 @dataclass(frozen=True)
+class SheetFile:
+    filename: str
+    data: bytes
+
+
+@dataclass(frozen=True)
 class InspectorImportReport:
     filename: str
     dry_run: bool
@@ -173,14 +179,12 @@ async def _apply(session: AsyncSession, number: int, data: InspectorInput, layou
     return RowResult(number, code, RowOutcome.UPDATED if saved.changed else RowOutcome.UNCHANGED)
 
 
-async def import_inspectors(
-    session: AsyncSession, filename: str, data: bytes, dry_run: bool = False
-) -> InspectorImportReport:
+async def import_inspectors(session: AsyncSession, file: SheetFile, dry_run: bool = False) -> InspectorImportReport:
     """Apply an inspector file, all or nothing; the report says, row by row, what became (or
     would have become) of each. A department's rows are its own (a blank 部门编码 means its
     own); a maintainer's rows each name their department."""
     require(principal_of(session), Operation.IMPORT_INSPECTORS)
-    sheet = sheets.read_sheet(filename, data)
+    sheet = sheets.read_sheet(file.filename, file.data)
     layout = _layout(sheet.header)
     whole = await session.begin_nested()
     seen: dict[str, int] = {}
@@ -202,7 +206,7 @@ async def import_inspectors(
         await whole.commit()
     else:
         await whole.rollback()
-    return InspectorImportReport(filename, dry_run, applied, results, layout.ignored)
+    return InspectorImportReport(file.filename, dry_run, applied, results, layout.ignored)
 
 
 async def template_rows(session: AsyncSession) -> list[list[Any]]:

@@ -1,0 +1,96 @@
+"""一单两库 and the result categories over GraphQL: check items, inspectors, result categories."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from models import CheckItem, Department, ResultCategory
+from models.enums import CertificateStatus
+from resolvers.platform.context import GqlInfo
+from services.catalog.catalog_io import RowOutcome
+from services.platform.clock import today
+from services.spotchecks import check_items, inspectors, result_categories
+from services.spotchecks.check_items import FormItemInput
+from services.spotchecks.inspector_import import InspectorImportReport
+from services.spotchecks.inspectors import InspectorView
+
+
+async def check_item_list(
+    info: GqlInfo, department_code: str | None = None, active: bool | None = None
+) -> list[CheckItem]:
+    async with info.context.session() as session:
+        return await check_items.list_check_items(session, department_code, active)
+
+
+async def inspector_list(
+    info: GqlInfo, department_code: str | None = None, active_on: date | None = None
+) -> list[InspectorView]:
+    async with info.context.session() as session:
+        return await inspectors.list_inspectors(session, department_code, active_on)
+
+
+async def result_category_list(info: GqlInfo, version: int | None = None) -> list[ResultCategory]:
+    async with info.context.session() as session:
+        return await result_categories.list_categories(session, version)
+
+
+def form_items(root: CheckItem) -> list[FormItemInput]:
+    return [FormItemInput(str(item["code"]), str(item["name"])) for item in root.form_items]
+
+
+async def check_item_department(root: CheckItem, info: GqlInfo) -> Department | None:
+    return await info.context.loaders.department_by_id.load(root.department_id)
+
+
+async def inspector_department(root: InspectorView, info: GqlInfo) -> Department | None:
+    return await info.context.loaders.department_by_id.load(root.department_id)
+
+
+def certificate_status(root: InspectorView, on: date | None = None) -> CertificateStatus:
+    return inspectors.certificate_status(root.valid_from, root.valid_to, on or today())
+
+
+def certificate_valid(root: InspectorView, on: date | None = None) -> bool:
+    return certificate_status(root, on) is CertificateStatus.VALID
+
+
+@dataclass(frozen=True)
+class ImportLine:
+    row: int
+    outcome: RowOutcome
+    certificate_no: str
+    column: str | None = None
+    code: str | None = None
+    message: str | None = None
+
+
+def import_lines(root: InspectorImportReport) -> list[ImportLine]:
+    """One line per row, or per problem of a refused row."""
+    lines: list[ImportLine] = []
+    for result in root.rows:
+        if not result.problems:
+            lines.append(ImportLine(result.row, result.outcome, result.code))
+        for problem in result.problems:
+            column = problem.column or None
+            lines.append(ImportLine(result.row, result.outcome, result.code, column, problem.code, problem.message))
+    return lines
+
+
+@dataclass(frozen=True)
+class ImportCounts:
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
+    rejected: int
+
+
+def import_counts(root: InspectorImportReport) -> ImportCounts:
+    return ImportCounts(
+        len(root.rows),
+        root.count(RowOutcome.CREATED),
+        root.count(RowOutcome.UPDATED),
+        root.count(RowOutcome.UNCHANGED),
+        root.count(RowOutcome.REJECTED),
+    )
