@@ -18,6 +18,7 @@ from services.platform.db import Database
 from services.platform.principal import Principal
 from tests.conftest import Api, DemoCity
 from tests.support.entities import new_code, registration
+from tests.support.lists import IMPORT_HEADER, check_item, inspector
 from tests.support.record_files import PENALTY_HEADER, graphql_upload, penalty_row
 from tests.support.records import license, penalty
 
@@ -59,6 +60,11 @@ OTHER_DISTRICT_HIDDEN = {"other_district": HIDDEN}
 def _penalty_file(city: DemoCity) -> tuple[str, bytes]:
     row = penalty_row(city.zhongshan[0], 来源="")
     return "处罚.csv", (",".join(PENALTY_HEADER) + "\n" + ",".join(row) + "\n").encode()
+
+
+def _inspector_file(city: DemoCity) -> tuple[str, bytes]:
+    rows = [IMPORT_HEADER, ("李建国", "", "21020200001", "2024-01-01", "2029-12-31", "是")]
+    return "人员.csv", "\n".join(",".join(row) for row in rows).encode()
 
 
 def _register_vars(city: DemoCity, role: str) -> dict[str, Any]:
@@ -268,6 +274,41 @@ MATRIX: dict[str, Row] = {
     "Mutation.upsertDisciplineMeasure": Row(
         'mutation { upsertDisciplineMeasure(input: {code: "T-1", name: "测试措施", listingKind: ABNORMAL_OPERATION,'
         ' legalBasis: "某法", appliedBy: "某部门"}) { errors { code } } }',
+        lambda c, r: {},
+        {},
+    ),
+    # 一单两库: every department keeps its own lists; a maintainer must say whose.
+    "Query.checkItems": Row("{ checkItems { code department { code } } }", lambda c, r: {}, {}),
+    "Query.inspectors": Row("{ inspectors { certificateNo certificateStatus } }", lambda c, r: {}, {}),
+    "Query.resultCategories": Row(
+        "{ resultCategories { version code consequence } }",
+        lambda c, r: {},
+        {},
+        hidden_when=lambda data: data["resultCategories"] == [],
+    ),
+    "Mutation.upsertCheckItem": Row(
+        "mutation($i: UpsertCheckItemInput!) { upsertCheckItem(input: $i) { checkItem { code } errors { code } } }",
+        lambda c, r: {"i": check_item()},
+        {"maintainer": refused("DEPARTMENT_REQUIRED")},
+    ),
+    "Mutation.upsertInspector": Row(
+        "mutation($i: UpsertInspectorInput!) { upsertInspector(input: $i) { inspector { certificateNo }"
+        " errors { code } } }",
+        lambda c, r: {"i": inspector()},
+        {"maintainer": refused("DEPARTMENT_REQUIRED")},
+    ),
+    "Mutation.importInspectors": Row(
+        "mutation($file: Upload!) { importInspectors(file: $file, dryRun: true)"
+        " { report { counts { rejected } } errors { code } } }",
+        lambda c, r: {},
+        # The row names no department: the maintainer's report refuses it (DEPARTMENT_REQUIRED).
+        {"maintainer": HIDDEN},
+        hidden_when=lambda data: data["importInspectors"]["report"]["counts"]["rejected"] == 1,
+        upload=_inspector_file,
+    ),
+    "Mutation.setResultCategories": Row(
+        'mutation { setResultCategories(input: [{code: "NO_PROBLEM", name: "未发现问题"}])'
+        " { version errors { code } } }",
         lambda c, r: {},
         {},
     ),
