@@ -24,14 +24,18 @@ from admin_ui.views.case_inbox import CaseInboxView
 from admin_ui.views.catalog_files import CatalogFilesView
 from admin_ui.views.catalog_gaps import CatalogGapsView
 from admin_ui.views.catalog_versions import CatalogVersionView
+from admin_ui.views.check_items import CheckItemView
 from admin_ui.views.dashboard import DashboardView
 from admin_ui.views.discipline import DisciplineMeasureView
 from admin_ui.views.duty_catalog import SupervisionMatterView
 from admin_ui.views.inbox import NoticeInboxView
+from admin_ui.views.inspector_import import InspectorImportView
+from admin_ui.views.inspectors import InspectorView
 from admin_ui.views.record_import import RecordImportView
 from admin_ui.views.referrals import ReferralInboxView
 from admin_ui.views.regions_departments import DepartmentView, RegionView
 from admin_ui.views.registry import EntityView
+from admin_ui.views.result_categories import ResultCategoriesView
 from admin_ui.views.risk_parameters import RiskParametersView
 from services.platform.db import Database
 from services.platform.settings import Settings
@@ -69,11 +73,22 @@ def build_admin(db: Database, settings: Settings) -> Admin:
         ),
     )
     # In menu order. Each of these writes through services, with the database it is given here.
-    writers: list[ServiceView | CaseInboxView[Any, Any] | RecordImportView | TokenCreateView | CatalogFilesView] = [
+    writers: list[
+        ServiceView
+        | CaseInboxView[Any, Any]
+        | RecordImportView
+        | TokenCreateView
+        | CatalogFilesView
+        | InspectorImportView
+        | ResultCategoriesView
+    ] = [
         NoticeInboxView(),
         ReferralInboxView(),
         RecordImportView(),
         EntityView(),
+        CheckItemView(),
+        InspectorView(),
+        ResultCategoriesView(),
         RegionView(),
         DepartmentView(),
         SupervisionMatterView(),
@@ -86,6 +101,7 @@ def build_admin(db: Database, settings: Settings) -> Admin:
         AuditEventView(),
         TokenCreateView(),
         CatalogFilesView(),
+        InspectorImportView(),
     ]
     for view in writers:
         view.db = db

@@ -1,0 +1,96 @@
+"""导入执法检查人员: upload a file (dry run or for real), read the row-by-row report, and
+download the template (the caller's inspectors as they stand). A department imports its own,
+a maintainer any department's; the rules are services.spotchecks.inspector_import's."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette_admin.routing import route
+from starlette_admin.views import CustomView
+
+from admin_ui.auth import principal_of_request
+from admin_ui.base import run_as
+from services.platform import sheets
+from services.platform.access import Operation, may
+from services.platform.clock import SHANGHAI
+from services.platform.db import Database
+from services.spotchecks.inspector_import import (
+    COLUMNS,
+    OUTCOME_LABELS,
+    RowOutcome,
+    SheetFile,
+    import_inspectors,
+    template_csv,
+    template_xlsx,
+)
+
+_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(content: bytes, media_type: str, extension: str) -> Response:
+    name = f"执法检查人员-{datetime.now(SHANGHAI):%Y%m%d}.{extension}"
+    disposition = f"attachment; filename=\"inspectors.{extension}\"; filename*=UTF-8''{quote(name)}"
+    return Response(content, media_type=media_type, headers={"Content-Disposition": disposition})
+
+
+class InspectorImportView(CustomView):
+    """导入执法检查人员 (and the template beside it)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            menu_label="导入执法检查人员", icon="fa fa-file-import", path="/inspector-import", add_to_menu=False
+        )
+        self.db: Database | None = None
+
+    def is_accessible(self, request: Request) -> bool:
+        return may(principal_of_request(request), Operation.IMPORT_INSPECTORS)
+
+    def _page(self, request: Request, **context: Any) -> Response:
+        assert self.templates is not None
+        return self.templates.TemplateResponse(
+            request=request,
+            name="inspector_import.html",
+            context={
+                "title": "导入执法检查人员",
+                "columns": COLUMNS,
+                "maintainer": principal_of_request(request).is_maintainer,
+                "max_rows": sheets.MAX_ROWS,
+                "max_mb": sheets.MAX_BYTES // (1024 * 1024),
+                "outcomes": [(o.value, OUTCOME_LABELS[o]) for o in RowOutcome],
+                "report": None,
+                "problems": [],
+                "filename": "",
+                "dry_run": False,
+                **context,
+            },
+        )
+
+    @route("", methods=["GET", "POST"], name="inspector-import")
+    async def index(self, request: Request) -> Response:
+        if request.method == "GET":
+            return self._page(request)
+        assert self.db is not None
+        form = await request.form()
+        upload, dry_run = form.get("file"), form.get("dry_run") == "1"
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            return self._page(request, problems=["请选择要导入的 CSV 或 XLSX 文件"], dry_run=dry_run)
+        sent = SheetFile(upload.filename, await upload.read(sheets.MAX_BYTES + 1))
+        report, problems = await run_as(self.db, request, lambda session: import_inspectors(session, sent, dry_run))
+        if problems or report is None:
+            refused = [p.message for p in problems]
+            return self._page(request, filename=sent.filename, problems=refused, dry_run=dry_run)
+        return self._page(request, filename=sent.filename, report=report, dry_run=dry_run)
+
+    @route("/template.csv", name="inspector-template-csv")
+    async def template_csv(self, request: Request) -> Response:
+        return _download(await template_csv(request.state.session), "text/csv; charset=utf-8", "csv")
+
+    @route("/template.xlsx", name="inspector-template-xlsx")
+    async def template_xlsx(self, request: Request) -> Response:
+        return _download(await template_xlsx(request.state.session), _XLSX, "xlsx")
