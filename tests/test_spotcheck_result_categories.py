@@ -10,9 +10,14 @@ from services.platform.db import Database
 from services.platform.principal import Principal
 from services.spotchecks import categories_in_force, category_of
 from tests.conftest import Api, DemoCity
-from tests.support.api import error_codes, payload_of
+from tests.support.api import error_codes
 from tests.support.audit import audit_count, last_audit
 from tests.support.lists import CATEGORIES, SET_CATEGORIES
+
+
+async def _set(api: Api, table: list[dict[str, str]], token: str) -> dict[str, Any]:
+    payload: dict[str, Any] = (await api.data(SET_CATEGORIES, {"i": table}, token))["setResultCategories"]
+    return payload
 
 
 def _table(categories: list[dict[str, Any]]) -> list[dict[str, str]]:
@@ -41,7 +46,7 @@ async def test_a_maintainer_sets_a_new_version_and_results_keep_theirs(api: Api,
     wanted = [c for c in _table(first) if c["code"] != "REFUSED_INSPECTION"]
     wanted[0]["name"] = "未发现问题（合格）"
     wanted.append({"code": "LICENSE_MISSING", "name": "未取得许可从事经营", "consequence": "FOLLOW_UP"})
-    done = await payload_of(api, SET_CATEGORIES, wanted, token)
+    done = await _set(api, wanted, token)
     assert done["errors"] == [] and done["version"] == 2
     in_force = (await api.data(CATEGORIES, {}, city.tokens["district"]))["resultCategories"]
     assert _table(in_force) == wanted and {c["version"] for c in in_force} == {2}
@@ -61,7 +66,7 @@ async def test_a_maintainer_sets_a_new_version_and_results_keep_theirs(api: Api,
 
     # The same table again is no new version.
     events = await audit_count(db)
-    same = await payload_of(api, SET_CATEGORIES, wanted, token)
+    same = await _set(api, wanted, token)
     assert error_codes(same) == {("input", "CATEGORIES_UNCHANGED")} and same["version"] is None
     assert await audit_count(db) == events
 
@@ -74,14 +79,14 @@ async def test_a_bad_table_is_refused_and_no_version_is_made(api: Api, city: Dem
         {"code": "9X", "name": "  "},
         {"code": "OK", "name": "带\x07控制字符"},
     ]
-    refused = await payload_of(api, SET_CATEGORIES, bad, token)
+    refused = await _set(api, bad, token)
     assert error_codes(refused) == {
         ("input.1.code", "DUPLICATE_CATEGORY_CODE"),
         ("input.2.code", "INVALID_CATEGORY_CODE"),
         ("input.2.name", "REQUIRED"),
         ("input.3.name", "INVALID_TEXT"),
     }
-    empty = await payload_of(api, SET_CATEGORIES, [], token)
+    empty = await _set(api, [], token)
     assert error_codes(empty) == {("input", "CATEGORIES_REQUIRED")}
     listed = (await api.data(CATEGORIES, {}, token))["resultCategories"]
     assert {c["version"] for c in listed} == {1}
