@@ -66,6 +66,9 @@ async def test_a_department_keeps_its_own_check_items_on_its_page(
         every = await list_page(maintainer, "check-item")
         assert "食品经营检查" in every and "西岗区的事项" in every
 
+    # The create form does not overwrite an item of the same code.
+    twice = await create(client, "check-item", {**form, "name": "另一个名称"})
+    assert not stored(twice) and "抽查事项“SCJG-210202:SC-01”已存在" in twice.text
     # A duplicate form item code is refused beside the field, and nothing is stored.
     bad = {**form, "code": "SC-02", "form_items": "1 甲\n1 乙"}
     refused = await create(client, "check-item", bad)

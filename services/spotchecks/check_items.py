@@ -89,7 +89,7 @@ async def upsert_check_item(
     return await upsert(
         session,
         CheckItem,
-        {"department_id": department.id, "code": code},
+        {"code": code, "department_id": department.id},  # the code first: a form's duplicate is blamed on it
         {"name": name, "legal_basis": basis, "form_items": form_items, "active": data.active},
         expect=expect,
         label="抽查事项",

@@ -19,7 +19,6 @@ from models import Department, Inspector, InspectorConflict, MarketEntity, User
 from models.enums import CertificateStatus
 from services.platform import audit, checks
 from services.platform.access import UNRESTRICTED, Operation, principal_of, require, seeing_all
-from services.platform.clock import today
 from services.platform.errors import Collector, Expect
 from services.platform.upsert import upsert
 from services.registry.uscc import checked_uscc
@@ -305,7 +304,3 @@ async def list_inspectors(
     if active_on is not None:
         query = query.where(eligible_on(active_on))
     return await views_of(session, list((await session.scalars(query)).all()))
-
-
-def status_today(view: InspectorView, on: date | None = None) -> CertificateStatus:
-    return certificate_status(view.valid_from, view.valid_to, on or today())
