@@ -21,7 +21,7 @@ from services.spotchecks import check_items, inspector_import, inspectors, resul
 
 _TEXT = ("INVALID_TEXT", "REQUIRED", "TOO_LONG")
 # Whose list: the caller's department, or the one a maintainer names.
-_KEEPER = ("DEPARTMENT_REQUIRED", "NOT_OWN_DEPARTMENT", "UNKNOWN_DEPARTMENT")
+_KEEPER = ("DEPARTMENT_REQUIRED", "UNKNOWN_DEPARTMENT")
 _FILE = (
     "DUPLICATE_COLUMN", "EMPTY_FILE", "FILE_TOO_LARGE", "INVALID_UPLOAD", "MISSING_COLUMNS", "UNKNOWN_ENCODING",
     "UNREADABLE_FILE", "UNSUPPORTED_FILE_TYPE", "XLSX_TOO_LARGE",

@@ -78,7 +78,7 @@ async def upsert_check_item(
     """One item of a department's list, by (department, code): re-sending it updates it, and an
     unchanged item writes no audit event."""
     require(principal_of(session), Operation.UPSERT_CHECK_ITEM)
-    department = await keeping_department(session, data.department_code, "抽查事项清单")
+    department = await keeping_department(session, data.department_code)
     problems = Collector()
     code = checks.code(data.code, CHECK_ITEM_CODE, "code", problems)
     name = checks.text(data.name, "抽查事项名称", "name", problems, limit=256)

@@ -201,7 +201,7 @@ async def upsert_inspector(session: AsyncSession, data: InspectorInput, expect: 
     """One inspector by certificate number (unique city-wide): created, or updated in the
     department that holds it. A number another department holds is refused, not moved."""
     require(principal_of(session), Operation.UPSERT_INSPECTOR)
-    department = await keeping_department(session, data.department_code, "执法检查人员")
+    department = await keeping_department(session, data.department_code)
     assert department.id is not None
     problems = Collector()
     number = checks.code(data.certificate_no, CERTIFICATE_NO, "certificateNo", problems)
