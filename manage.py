@@ -266,6 +266,11 @@ def run_jobs() -> None:
             f"  {reminder.uscc} {reminder.entity_name}：{reminder.listed_on.isoformat()} 列入，"
             f"{reminder.due_on.isoformat()} 满三年 → {reminder.department_name}（{reminder.department_code}）"
         )
+    follow_ups = report.follow_ups
+    print(f"责令改正期满后续检查：新建检查任务 {len(follow_ups)} 个")
+    for follow_up in follow_ups:
+        due = follow_up.due_on.isoformat()
+        print(f"  任务 {follow_up.parent_task_id} → 后续检查任务 {follow_up.task_id}（{due} 前完成）")
     if report.colours is not None:
         _print_colours(report.colours)
 

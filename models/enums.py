@@ -183,6 +183,7 @@ class ReferralReason(StrEnum):
     INSPECTION_FINDING = "INSPECTION_FINDING"  # 检查发现属其他部门职责的违法行为
     ESCALATION_DUE = "ESCALATION_DUE"  # 列入经营异常名录将满 3 年
     MANUAL = "MANUAL"  # 其他
+    LISTING_PROPOSAL = "LISTING_PROPOSAL"  # 抽查结果提请列入经营异常名录
 
 
 class ReferralStatus(StrEnum):
@@ -229,6 +230,14 @@ class InspectionTaskStatus(StrEnum):
     RECORDED = "RECORDED"  # 已录入结果，待公示
     PUBLISHED = "PUBLISHED"  # 已公示
     REPLACED = "REPLACED"  # 对象已注销或关闭，已替补
+
+
+class InspectionFinding(StrEnum):
+    """One form item's finding in a result (stored in the result's items, not a column)."""
+
+    CONFORMING = "CONFORMING"  # 符合
+    NON_CONFORMING = "NON_CONFORMING"  # 不符合
+    NOT_CHECKED = "NOT_CHECKED"  # 未检查（不涉及）
 
 
 class ResultConsequence(StrEnum):

@@ -13,6 +13,9 @@ from models.enums import (
     EntityStatus,
     EntityType,
     FeedbackKind,
+    InspectionFinding,
+    InspectionTaskKind,
+    InspectionTaskStatus,
     LicenseCategory,
     ListingKind,
     ListingReason,
@@ -93,6 +96,16 @@ strawberry.enum(
         "registration authority, or a follow-up task."
     ),
 )
+strawberry.enum(
+    InspectionTaskKind, description=f"检查任务类型：{listed(InspectionTaskKind)} / Drawn, or a follow-up of a result."
+)
+strawberry.enum(
+    InspectionTaskStatus,
+    description=f"检查任务状态：{listed(InspectionTaskStatus)} / Assigned, recorded, published, replaced.",
+)
+strawberry.enum(
+    InspectionFinding, description=f"检查项结论：{listed(InspectionFinding)} / Conforming, not, not checked."
+)
 
 __all__ = [
     "ApprovalLevel",
@@ -104,6 +117,9 @@ __all__ = [
     "EntityStatus",
     "EntityType",
     "FeedbackKind",
+    "InspectionFinding",
+    "InspectionTaskKind",
+    "InspectionTaskStatus",
     "LicenseCategory",
     "ListingKind",
     "ListingReason",

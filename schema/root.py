@@ -15,6 +15,7 @@ from resolvers.notices import subscriptions
 from resolvers.platform import calendar
 from resolvers.registry import regions, registry
 from resolvers.spotchecks import lists as list_resolvers
+from resolvers.spotchecks import tasks as task_resolvers
 from schema.accounts.types import Viewer
 from schema.catalog import mutations as catalog_mutations
 from schema.catalog.types import CatalogVersion, SupervisionMatter
@@ -31,6 +32,8 @@ from schema.records import mutations as records_mutations
 from schema.registry import mutations as registry_mutations
 from schema.registry.types import Department, MarketEntity, Region
 from schema.spotchecks import mutations as spotcheck_mutations
+from schema.spotchecks import task_mutations
+from schema.spotchecks.tasks import InspectionTask
 from schema.spotchecks.types import CheckItem, Inspector, ResultCategory
 
 
@@ -149,6 +152,14 @@ class Query:
             "检查结果类别（默认现行版本）/ The result categories of a version, by default the version in force."
         ),
     )
+    inspection_tasks = strawberry.field(
+        resolver=task_resolvers.inspection_tasks,
+        graphql_type=Connection[InspectionTask],
+        description=(
+            "检查任务：本部门的任务及本部门牵头计划的任务（维护人员可见全部），按生成先后 / Inspection tasks: the "
+            "caller's department's and those of plans it leads (maintainers all), in the order they were made."
+        ),
+    )
 
 
 @strawberry.type
@@ -183,6 +194,8 @@ class Mutation:
     upsert_inspector = spotcheck_mutations.upsert_inspector
     import_inspectors = spotcheck_mutations.import_inspectors
     set_result_categories = spotcheck_mutations.set_result_categories
+    record_inspection_result = task_mutations.record_inspection_result
+    publish_inspection_result = task_mutations.publish_inspection_result
 
 
 @strawberry.type

@@ -6,7 +6,10 @@ The nightly re-rating: every entity's 四色警示 colour, as records age out of
 The escalation reminder: an ABNORMAL_OPERATION listing about to stand for 3 years is referred
 to the entity's registration authority 60 days ahead, once. The listing is claimed with a
 conditional UPDATE (of two runners at once, one claims it) and the referral carries a source
-key (a second insert yields), so a reminder goes out exactly once."""
+key (a second insert yields), so a reminder goes out exactly once.
+
+The follow-ups: a rectification order whose deadline has passed gets its follow-up task, once
+(services.spotchecks.follow_ups)."""
 
 from __future__ import annotations
 
@@ -30,6 +33,7 @@ from services.platform.labels import label
 from services.platform.principal import Principal
 from services.platform.transactions import run_change
 from services.platform.transitions import conditional_update
+from services.spotchecks.follow_ups import FollowUp, open_due_follow_ups
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,7 @@ async def remind_escalations(session: AsyncSession, on: date | None = None) -> l
 @dataclass(frozen=True)
 class JobsReport:
     reminders: list[Reminder]
+    follow_ups: list[FollowUp]
     colours: Recomputed | None  # None when run for a past day: stored colours are today's
 
 
@@ -109,8 +114,10 @@ async def run_jobs(db: Database, on: date | None = None) -> JobsReport:
     platform = Principal.system("run-jobs")
     reminders, problems = await run_change(db, platform, lambda s: remind_escalations(s, on))
     assert not problems, problems
+    follow_ups, problems = await run_change(db, platform, lambda s: open_due_follow_ups(s, on))
+    assert not problems, problems
     colours = None
     if on is None or on == today():
         colours, problems = await run_change(db, platform, lambda s: recompute_all(s))
         assert not problems, problems
-    return JobsReport(reminders or [], colours)
+    return JobsReport(reminders or [], follow_ups or [], colours)

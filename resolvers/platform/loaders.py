@@ -14,6 +14,9 @@ from models import (
     CatalogVersion,
     Complaint,
     Department,
+    InspectionResult,
+    InspectionTask,
+    Inspector,
     License,
     Listing,
     MarketEntity,
@@ -37,6 +40,8 @@ from services.registry.departments import departments_by_ids
 from services.registry.persons import links_of
 from services.registry.regions import regions_by_codes
 from services.registry.registry_view import PersonInEntity
+from services.spotchecks import publication, tasks
+from services.spotchecks.publication import PublishedResult
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -91,6 +96,16 @@ class Loaders:
         self.discipline_by_entity_id: DataLoader[int, DisciplineVerdict] = self._loader(verdicts_of)
         self.referrals_by_entity_id: DataLoader[int, list[Referral]] = self._loader(_referrals)
         self.license_by_id: DataLoader[int, License | None] = self._loader(licenses_by_ids)
+        self.tasks_by_entity_id: DataLoader[int, list[InspectionTask]] = self._loader(tasks.tasks_of_entities)
+        self.task_by_id: DataLoader[int, InspectionTask | None] = self._loader(tasks.tasks_by_ids)
+        self.follow_up_by_task_id: DataLoader[int, InspectionTask | None] = self._loader(tasks.follow_ups_of)
+        self.task_plan_by_id: DataLoader[int, tasks.TaskPlan | None] = self._loader(tasks.plans_of)
+        self.inspectors_by_task_id: DataLoader[int, list[Inspector]] = self._loader(tasks.inspectors_of)
+        self.result_by_task_id: DataLoader[int, InspectionResult | None] = self._loader(tasks.results_of)
+        self.category_name: DataLoader[tuple[int, str], str | None] = self._loader(tasks.category_names)
+        self.public_results_by_uscc: DataLoader[str, list[PublishedResult]] = self._loader(
+            publication.public_results_of_entities
+        )
 
     def _loader(self, fetch: Callable[[AsyncSession, Sequence[K]], Awaitable[list[V]]]) -> DataLoader[K, V]:
         async def batch(keys: Sequence[K]) -> list[V]:

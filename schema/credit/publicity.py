@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from resolvers.credit import listings as listing_resolvers
 from resolvers.credit import publicity as publicity_resolvers
+from resolvers.spotchecks import publicity as inspection_publicity
 from schema.enums import (
     LicenseCategory,
     ListingKind,
     ListingReason,
     PenaltyCategory,
 )
+
+if TYPE_CHECKING:
+    from schema.spotchecks.publicity import PublicInspectionResult
 
 
 @strawberry.type(description="公示的行政许可 / A license as the public sees it.")
@@ -62,6 +66,11 @@ class Publicity:
         resolver=publicity_resolvers.public_listings,
         graphql_type=list[Annotated["PublicListing", strawberry.lazy("schema.credit.publicity")]],
         description="当前所在的经营异常名录、严重违法失信名单 / The lists it stands on today.",
+    )
+    inspection_results = strawberry.field(
+        resolver=inspection_publicity.public_inspection_results,
+        graphql_type=list[Annotated["PublicInspectionResult", strawberry.lazy("schema.spotchecks.publicity")]],
+        description="已公示的抽查检查结果，新的在前 / Published inspection results, newest first.",
     )
 
 

@@ -17,6 +17,7 @@ from resolvers.credit import risk as risk_resolvers
 from resolvers.notices import notices
 from resolvers.records import records
 from resolvers.registry import registry
+from resolvers.spotchecks import tasks as task_resolvers
 from schema.enums import (
     DataQualityIssue,
     DepartmentLevel,
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from schema.credit.types import DisciplineVerdict, Listing, Referral
     from schema.notices.types import Notice
     from schema.records.types import Complaint, License, Penalty
+    from schema.spotchecks.tasks import InspectionTask
 
 
 @strawberry.type(description="行政区划 (GB/T 2260) / A region.")
@@ -130,6 +132,14 @@ class MarketEntity:
         resolver=referral_resolvers.entity_referrals,
         graphql_type=list[Annotated["Referral", strawberry.lazy("schema.credit.types")]],
         description="本部门发出或收到的联动告知（维护人员可见全部）/ The caller's referrals about this entity.",
+    )
+    inspection_tasks = strawberry.field(
+        resolver=task_resolvers.entity_inspection_tasks,
+        graphql_type=list[Annotated["InspectionTask", strawberry.lazy("schema.spotchecks.tasks")]],
+        description=(
+            "本部门的检查任务及本部门牵头计划的任务（维护人员可见全部）/ The caller's inspection tasks about this "
+            "entity: its own and those of plans it leads; maintainers all."
+        ),
     )
     colour = strawberry.field(
         resolver=risk_resolvers.colour,

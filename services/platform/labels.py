@@ -18,6 +18,9 @@ from models.enums import (
     EntityStatus,
     EntityType,
     FeedbackKind,
+    InspectionFinding,
+    InspectionTaskKind,
+    InspectionTaskStatus,
     LicenseCategory,
     ListingKind,
     ListingReason,
@@ -128,6 +131,7 @@ _LABELS: tuple[tuple[Enum, str], ...] = (
     (ReferralReason.INSPECTION_FINDING, "检查发现其他部门职责内的问题"),
     (ReferralReason.ESCALATION_DUE, "列入经营异常名录将满三年"),
     (ReferralReason.MANUAL, "其他"),
+    (ReferralReason.LISTING_PROPOSAL, "抽查结果提请列入经营异常名录"),
     (ReferralStatus.SENT, "已发送"),
     (ReferralStatus.ACKNOWLEDGED, "已签收"),
     (ReferralStatus.HANDLED, "已办结"),
@@ -137,6 +141,15 @@ _LABELS: tuple[tuple[Enum, str], ...] = (
     (ResultConsequence.NONE, "无后续处理"),
     (ResultConsequence.ABNORMAL_LISTING_PROPOSAL, "提请登记机关列入经营异常名录"),
     (ResultConsequence.FOLLOW_UP, "生成后续检查任务"),
+    (InspectionTaskKind.DRAWN, "随机抽取"),
+    (InspectionTaskKind.FOLLOW_UP, "后续检查"),
+    (InspectionTaskStatus.ASSIGNED, "待检查"),
+    (InspectionTaskStatus.RECORDED, "已录入结果，待公示"),
+    (InspectionTaskStatus.PUBLISHED, "已公示"),
+    (InspectionTaskStatus.REPLACED, "已替补"),
+    (InspectionFinding.CONFORMING, "符合"),
+    (InspectionFinding.NON_CONFORMING, "不符合"),
+    (InspectionFinding.NOT_CHECKED, "未检查"),
 )
 
 # Other ways files write a code: the 双公示 许可类别 codes, and the wording of the penalty
