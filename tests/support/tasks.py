@@ -210,6 +210,18 @@ async def set_task(db: Database, task_id: str, **values: Any) -> None:
         await session.close()
 
 
+async def set_rectification_due(db: Database, task_id: str, day: date) -> None:
+    """Move a recorded rectification deadline (time passing, for the command line that runs for today)."""
+    session = await db.write_session(SYSTEM)
+    try:
+        found = await session.scalar(select(InspectionResult).where(col(InspectionResult.task_id) == int(task_id)))
+        assert found is not None
+        found.rectification_due_on = day
+        await session.commit()
+    finally:
+        await session.close()
+
+
 TASK_FIELDS = """
   id kind status dueOn overdue publishDueOn publicationOverdue recordedAt publishedAt
   plan { id name } entity { uscc } department { code }
