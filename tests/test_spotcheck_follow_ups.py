@@ -18,7 +18,8 @@ from services.platform.db import Database
 from services.platform.principal import Principal
 from services.platform.transactions import run_change
 from services.spotchecks import open_due_follow_ups
-from tests.conftest import Api, DemoCity
+from services.spotchecks.consequences import open_follow_up
+from tests.conftest import BACKEND, Api, DemoCity
 from tests.support.cli import manage
 from tests.support.tasks import HEALTH, RECORD, SYSTEM, TASKS, answers, drawn_plan, result, set_rectification_due
 
@@ -99,3 +100,38 @@ async def test_run_jobs_on_the_command_line_counts_the_follow_ups(
     again = manage(database_url, "run-jobs")
     assert again.returncode == 0 and "责令改正期满后续检查：新建检查任务 0 个" in again.stdout
     assert len(await _follow_ups(db, parent)) == 1
+
+
+async def test_a_second_insert_of_the_same_follow_up_yields(api: Api, city: DemoCity, db: Database) -> None:
+    """The last guard: two transactions that both decided to open the follow-up (without the job's
+    lock) store one; the second waits for the first and yields, with no error."""
+    (parent,), due = await _ordered(api, city, db)
+    platform = Principal.system("run-jobs")
+
+    async def open_one(hold: asyncio.Event | None, go: asyncio.Event | None) -> int | None:
+        session = await db.write_session(platform)
+        try:
+            task = await session.get(InspectionTask, int(parent))
+            assert task is not None
+            opened = await open_follow_up(session, task, due + timedelta(days=1))
+            if hold is not None and go is not None:
+                hold.set()
+                await go.wait()
+            await session.commit()
+            return opened.id if opened is not None else None
+        finally:
+            await session.close()
+
+    if BACKEND == "postgres":
+        inserted, go = asyncio.Event(), asyncio.Event()
+        first = asyncio.ensure_future(open_one(inserted, go))
+        await inserted.wait()
+        second = asyncio.ensure_future(open_one(None, None))
+        await asyncio.sleep(0.3)
+        assert not second.done(), "the second insert waits for the first transaction"
+        go.set()
+        results = [await first, await second]
+    else:  # SQLite writers take turns already
+        results = [await open_one(None, None), await open_one(None, None)]
+    assert results[0] is not None and results[1] is None
+    assert [t.id for t in await _follow_ups(db, parent)] == [results[0]]
