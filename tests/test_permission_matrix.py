@@ -246,6 +246,22 @@ MATRIX: dict[str, Row] = {
         hidden_when=lambda data: data["discipline"] is None,
     ),
     "Query.disciplineMeasures": Row("{ disciplineMeasures { code } }", lambda c, r: {}, {}),
+    # 双随机: a department reads its own tasks and those of plans it leads (none in the demo city yet).
+    "Query.inspectionTasks": Row(
+        "{ inspectionTasks { totalCount edges { node { id status } } } }", lambda c, r: {}, {}
+    ),
+    # Results are the task's department's: an unknown task, or another department's, is not found.
+    "Mutation.recordInspectionResult": Row(
+        'mutation { recordInspectionResult(taskId: "999999", input: {items: [], categories: ["NO_PROBLEM"]})'
+        " { task { id } errors { code } } }",
+        lambda c, r: {},
+        dict.fromkeys(DEPARTMENTS, refused("TASK_NOT_FOUND")),
+    ),
+    "Mutation.publishInspectionResult": Row(
+        'mutation { publishInspectionResult(taskId: "999999") { task { id } errors { code } } }',
+        lambda c, r: {},
+        dict.fromkeys(DEPARTMENTS, refused("TASK_NOT_FOUND")),
+    ),
     # The serious list is any registration authority's within its reach (the health departments: FORBIDDEN).
     "Mutation.listEntity": Row(
         "mutation($i: ListEntityInput!) { listEntity(input: $i) { listing { id } errors { code } } }",
