@@ -12,11 +12,12 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from models import InspectionTask, Referral
+from models import InspectionTask, MarketEntity, Referral, ResultCategory
 from models.enums import InspectionTaskStatus, SpotCheckPlanStatus
 from services.platform import calendar
 from services.platform.clock import today
 from services.platform.db import Database
+from services.spotchecks import consequences
 from tests.conftest import Api, DemoCity
 from tests.support.api import error_codes
 from tests.support.audit import last_audit
@@ -232,6 +233,19 @@ async def test_a_listing_category_proposes_the_abnormal_list_to_the_registration
     assert "通过登记的住所或者经营场所无法联系" in proposal["message"] and "未按规定公示即时信息" in proposal["message"]
     assert len(await proposals(db, uscc)) == 1
     assert task["followUpTask"] is None
+    # Once per task, however often the proposal is made again.
+    session = await db.write_session(SYSTEM)
+    try:
+        row = await session.get(InspectionTask, int(drawn.task(uscc)))
+        entity = await session.scalar(select(MarketEntity).where(col(MarketEntity.uscc) == uscc))
+        assert row is not None and entity is not None
+        category = await session.scalar(select(ResultCategory).where(col(ResultCategory.code) == "UNREACHABLE"))
+        assert category is not None
+        assert await consequences.propose_listing(session, row, entity, [category]) is None
+        await session.commit()
+    finally:
+        await session.close()
+    assert len(await proposals(db, uscc)) == 1
 
 
 async def test_pending_follow_up_opens_a_follow_up_task_at_once(api: Api, city: DemoCity, db: Database) -> None:

@@ -170,3 +170,10 @@ async def test_a_page_costs_the_same_statements_whatever_its_size(api: Api, city
     large, data = await counted(api, db, token, document, 12)
     assert len(data["inspectionTasks"]["edges"]) == 12  # six drawn, six follow-ups
     assert small == large
+
+
+async def test_a_plan_id_that_is_no_number_is_a_clear_error(api: Api, city: DemoCity) -> None:
+    body = await api.gql(TASKS, {"f": {"planId": "第一期"}}, city.tokens["district_health"])
+    assert body["errors"][0]["extensions"] == {"code": "INVALID_PLAN_ID", "field": "planId"}
+    assert "第一期" in body["errors"][0]["message"]
+    assert (await _tasks(api, city.tokens["district_health"], {"planId": "424242"}))["totalCount"] == 0
