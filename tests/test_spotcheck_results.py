@@ -99,7 +99,7 @@ async def test_the_publication_deadline_counts_working_days_of_the_calendar(
     async with db.session(SYSTEM) as session:
         before = (await calendar.for_deadline(session, today(), 20)).add_working_days(today(), 20)
     # Three working days off in between push the deadline three working days later.
-    days = []
+    days: list[dict[str, Any]] = []
     day = today() + timedelta(days=1)
     while len(days) < 3:
         if day.weekday() < 5:
