@@ -95,8 +95,16 @@ async def test_the_public_reads_publicity_without_a_login(api: Api, city: DemoCi
 async def test_publicity_shows_only_what_domain_md_makes_public(api: Api) -> None:
     fields = await api.data('{ __type(name: "Publicity") { fields { name } } }')
     # Registration details (legal representative, address, persons) are internal; the 双公示
-    # licenses and penalties are public within their publicity period, and current listings.
-    assert {f["name"] for f in fields["__type"]["fields"]} == {"uscc", "name", "licenses", "penalties", "listings"}
+    # licenses and penalties are public within their publicity period, current listings, and
+    # published inspection results.
+    assert {f["name"] for f in fields["__type"]["fields"]} == {
+        "uscc",
+        "name",
+        "licenses",
+        "penalties",
+        "listings",
+        "inspectionResults",
+    }
     for public_type in ("PublicLicense", "PublicPenalty", "PublicListing"):
         shown = await api.data("query($t: String!) { __type(name: $t) { fields { name } } }", {"t": public_type})
         names = {f["name"] for f in shown["__type"]["fields"]}
@@ -104,6 +112,9 @@ async def test_publicity_shows_only_what_domain_md_makes_public(api: Api) -> Non
     listing = await api.data('{ __type(name: "PublicListing") { fields { name } } }')
     names = {f["name"] for f in listing["__type"]["fields"]}
     assert not names & {"facts", "removedOn", "removalNote", "escalationRemindedAt", "entity", "department"}, names
+    result = await api.data('{ __type(name: "PublicInspectionResult") { fields { name } } }')
+    names = {f["name"] for f in result["__type"]["fields"]}
+    assert not names & {"inspectors", "items", "notes", "attachments", "rectificationDueOn", "recordedBy"}, names
 
 
 async def _principal(db: Database, token: str) -> Principal:
