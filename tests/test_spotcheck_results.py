@@ -29,6 +29,7 @@ from tests.support.tasks import (
     HEALTH,
     RECORD,
     SYSTEM,
+    TASKS,
     answers,
     drawn_plan,
     plan_status,
@@ -318,3 +319,31 @@ async def test_two_recordings_at_once_store_one_result(api: Api, city: DemoCity,
             select(InspectionTask).where(col(InspectionTask.parent_task_id) == int(drawn.task(uscc)))
         )
         assert len(list(follow_ups)) == 1
+
+
+async def test_a_result_keeps_the_category_version_it_was_recorded_under(
+    api: Api, city: DemoCity, db: Database
+) -> None:
+    first, second = city.zhongshan[:2]
+    drawn = await drawn_plan(db, [first, second])
+    token = city.tokens["district_health"]
+    await _recorded(api, token, drawn.task(first), result(["NO_RELEVANT_BUSINESS"]))
+    new_version = [
+        {"code": "NO_PROBLEM", "name": "未发现问题（新）"},
+        {"code": "NO_RELEVANT_BUSINESS", "name": "未发现相关经营活动"},
+        {"code": "RECTIFICATION_ORDERED", "name": "发现问题已责令改正", "consequence": "FOLLOW_UP"},
+    ]
+    setting = "mutation($i: [ResultCategoryInput!]!) { setResultCategories(input: $i) { errors { code } } }"
+    assert (await api.data(setting, {"i": new_version}, city.tokens["maintainer"]))["setResultCategories"][
+        "errors"
+    ] == []
+    # A code the new version dropped is no longer recorded; the others are, under the new version.
+    dropped = await _record(api, token, drawn.task(second), result(["NOT_DISCLOSED"]))
+    assert error_codes(dropped) == {("categories", "UNKNOWN_CATEGORY")}
+    recorded = await _recorded(api, token, drawn.task(second), result(["NO_RELEVANT_BUSINESS"]))
+    assert recorded["result"]["categoryVersion"] == 2
+    assert recorded["result"]["categories"] == [{"code": "NO_RELEVANT_BUSINESS", "name": "未发现相关经营活动"}]
+    found = await api.data(TASKS, {"f": {"uscc": first}}, token)
+    (old,) = [e["node"]["result"] for e in found["inspectionTasks"]["edges"]]
+    assert old["categoryVersion"] == 1
+    assert old["categories"] == [{"code": "NO_RELEVANT_BUSINESS", "name": "未发现开展本次抽查涉及的经营活动"}]
