@@ -173,6 +173,9 @@ class DrawRecord(SQLModel, table=True):
     candidate_count: int
     candidate_list_hash: str = Field(max_length=64)
     candidates: str = Field(sa_type=sa.Text)  # the USCCs, ascending, one per line
+    # Each candidate's colour at draw time, one per line in the order of `candidates`; only for a
+    # draw by colour, whose strata cannot be checked without them.
+    candidate_colours: str | None = Field(default=None, sa_type=sa.Text)
     strata: list[dict[str, Any]] = Field(default_factory=list, sa_type=sa.JSON)
     # The eligible inspectors per department: [{"departmentCode", "perTarget", "certificateNos": [...]}].
     inspector_pool: list[dict[str, Any]] = Field(default_factory=list, sa_type=sa.JSON)

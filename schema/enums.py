@@ -23,6 +23,7 @@ from models.enums import (
     NoticeStatus,
     PenaltyCategory,
     PersonRole,
+    PlanRole,
     RecordStatus,
     ReferralReason,
     ReferralStatus,
@@ -31,6 +32,7 @@ from models.enums import (
     ResultConsequence,
     RiskColour,
     Role,
+    SpotCheckPlanStatus,
 )
 from services.credit.referrals import ReferralDirection
 from services.platform.labels import listed
@@ -106,6 +108,11 @@ strawberry.enum(
 strawberry.enum(
     InspectionFinding, description=f"检查项结论：{listed(InspectionFinding)} / Conforming, not, not checked."
 )
+strawberry.enum(
+    SpotCheckPlanStatus,
+    description=f"抽查计划状态：{listed(SpotCheckPlanStatus)} / Draft, approved, drawn, in progress, done.",
+)
+strawberry.enum(PlanRole, description=f"计划中的部门角色：{listed(PlanRole)} / The lead, or a partner of a joint plan.")
 
 __all__ = [
     "ApprovalLevel",
@@ -127,6 +134,7 @@ __all__ = [
     "NoticeStatus",
     "PenaltyCategory",
     "PersonRole",
+    "PlanRole",
     "PrincipalKind",
     "RecordOutcome",
     "RecordStatus",
@@ -138,4 +146,5 @@ __all__ = [
     "ResultConsequence",
     "RiskColour",
     "Role",
+    "SpotCheckPlanStatus",
 ]

@@ -15,6 +15,7 @@ from resolvers.notices import subscriptions
 from resolvers.platform import calendar
 from resolvers.registry import regions, registry
 from resolvers.spotchecks import lists as list_resolvers
+from resolvers.spotchecks import plans as plan_resolvers
 from resolvers.spotchecks import tasks as task_resolvers
 from schema.accounts.types import Viewer
 from schema.catalog import mutations as catalog_mutations
@@ -32,7 +33,8 @@ from schema.records import mutations as records_mutations
 from schema.registry import mutations as registry_mutations
 from schema.registry.types import Department, MarketEntity, Region
 from schema.spotchecks import mutations as spotcheck_mutations
-from schema.spotchecks import task_mutations
+from schema.spotchecks import plan_mutations, task_mutations
+from schema.spotchecks.plan_types import DrawRecord, EntityDirectory, SpotCheckPlan
 from schema.spotchecks.tasks import InspectionTask
 from schema.spotchecks.types import CheckItem, Inspector, ResultCategory
 
@@ -160,6 +162,35 @@ class Query:
             "caller's department's and those of plans it leads (maintainers all), in the order they were made."
         ),
     )
+    entity_directories = strawberry.field(
+        resolver=plan_resolvers.entity_directories,
+        graphql_type=list[EntityDirectory],
+        description=(
+            "本部门的检查对象名录库（维护人员可见全部，或用 departmentCode 指定部门）/ "
+            "The caller's department's entity directories; maintainers read all, or one department's."
+        ),
+    )
+    spot_check_plan = strawberry.field(
+        resolver=plan_resolvers.spot_check_plan,
+        graphql_type=SpotCheckPlan | None,
+        description=(
+            "本部门牵头或参与的抽查计划；其他为 null（维护人员可见全部）/ "
+            "A plan the caller's department leads or joins; null otherwise (maintainers read all)."
+        ),
+    )
+    spot_check_plans = strawberry.field(
+        resolver=plan_resolvers.spot_check_plans,
+        graphql_type=Connection[SpotCheckPlan],
+        description="本部门牵头或参与的抽查计划，新的在前 / The plans the caller leads or joins, newest first.",
+    )
+    public_draw_record = strawberry.field(
+        resolver=plan_resolvers.public_draw_record,
+        graphql_type=DrawRecord | None,
+        description=(
+            "公开的抽取记录，无需登录；抽取前只有种子承诺值；计划不存在或未审批时为 null / "
+            "A plan's published draw record, no login needed; before the draw only the seed's commitment."
+        ),
+    )
 
 
 @strawberry.type
@@ -196,6 +227,12 @@ class Mutation:
     set_result_categories = spotcheck_mutations.set_result_categories
     record_inspection_result = task_mutations.record_inspection_result
     publish_inspection_result = task_mutations.publish_inspection_result
+    upsert_entity_directory = plan_mutations.upsert_entity_directory
+    create_spot_check_plan = plan_mutations.create_spot_check_plan
+    accept_spot_check_plan = plan_mutations.accept_spot_check_plan
+    approve_spot_check_plan = plan_mutations.approve_spot_check_plan
+    draw_spot_check = plan_mutations.draw_spot_check
+    replace_drawn_entity = plan_mutations.replace_drawn_entity
 
 
 @strawberry.type

@@ -28,6 +28,7 @@ from models.enums import (
     NoticeStatus,
     PenaltyCategory,
     PersonRole,
+    PlanRole,
     RecordStatus,
     ReferralReason,
     ReferralStatus,
@@ -36,6 +37,8 @@ from models.enums import (
     ResultConsequence,
     RiskColour,
     Role,
+    SampleKind,
+    SpotCheckPlanStatus,
 )
 
 E = TypeVar("E", bound=Enum)
@@ -150,6 +153,16 @@ _LABELS: tuple[tuple[Enum, str], ...] = (
     (InspectionFinding.CONFORMING, "符合"),
     (InspectionFinding.NON_CONFORMING, "不符合"),
     (InspectionFinding.NOT_CHECKED, "未检查"),
+    (SpotCheckPlanStatus.DRAFT, "草拟"),
+    (SpotCheckPlanStatus.APPROVED, "已审批"),
+    (SpotCheckPlanStatus.DRAWN, "已抽取"),
+    (SpotCheckPlanStatus.IN_PROGRESS, "检查中"),
+    (SpotCheckPlanStatus.DONE, "已完成"),
+    (SampleKind.COUNT, "按数量"),
+    (SampleKind.RATIO, "按比例"),
+    (SampleKind.COLOUR_RATIO, "按风险颜色分别定比例"),
+    (PlanRole.LEAD, "牵头部门"),
+    (PlanRole.PARTNER, "配合部门"),
 )
 
 # Other ways files write a code: the 双公示 许可类别 codes, and the wording of the penalty
