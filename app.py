@@ -1,4 +1,4 @@
-"""The ASGI application: /graphql, /admin, /healthz."""
+"""The ASGI application: /graphql, /admin, /public, /healthz."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
 from admin_ui import mount_admin
+from public_ui import mount_public
 from resolvers.http import GraphQLEndpoint
 from services.notices import notice_events
 from services.platform.db import Database
@@ -50,6 +51,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         ],
         lifespan=lifespan,
     )
+    mount_public(app, database)
     mount_admin(app, database, settings)
     app.state.db = database
     app.state.settings = settings
