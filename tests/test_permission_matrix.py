@@ -328,6 +328,46 @@ MATRIX: dict[str, Row] = {
         lambda c, r: {},
         {},
     ),
+    # 双随机: a department's own directories and plans; maintainers keep directories for a department they name.
+    "Query.entityDirectories": Row("{ entityDirectories { name entityCount } }", lambda c, r: {}, {}),
+    "Mutation.upsertEntityDirectory": Row(
+        'mutation { upsertEntityDirectory(input: {name: "矩阵名录", filter: {regionCode: "210202"}})'
+        " { entityCount errors { code } } }",
+        lambda c, r: {},
+        {"maintainer": refused("DEPARTMENT_REQUIRED")},
+    ),
+    "Query.spotCheckPlan": Row(
+        '{ spotCheckPlan(id: "999999") { id } }', lambda c, r: {}, {}, hidden_when=lambda data: False
+    ),
+    "Query.spotCheckPlans": Row("{ spotCheckPlans { totalCount } }", lambda c, r: {}, {}),
+    "Mutation.createSpotCheckPlan": Row(
+        'mutation { createSpotCheckPlan(input: {name: "矩阵计划", checkItemCodes: ["NO-SUCH"], sample: {count: 1},'
+        ' periodStart: "2026-12-01", periodEnd: "2026-12-31", filter: {regionCode: "210202"}}) { errors { code } } }',
+        lambda c, r: {},
+        dict.fromkeys(DEPARTMENTS, refused("UNKNOWN_CHECK_ITEM")),
+    ),
+    "Mutation.acceptSpotCheckPlan": Row(
+        'mutation { acceptSpotCheckPlan(id: "999999") { plan { id } errors { code } } }',
+        lambda c, r: {},
+        dict.fromkeys(DEPARTMENTS, refused("PLAN_NOT_FOUND")),
+    ),
+    "Mutation.approveSpotCheckPlan": Row(
+        'mutation { approveSpotCheckPlan(id: "999999") { plan { id } errors { code } } }',
+        lambda c, r: {},
+        dict.fromkeys(DEPARTMENTS, refused("PLAN_NOT_FOUND")),
+    ),
+    "Mutation.drawSpotCheck": Row(
+        'mutation { drawSpotCheck(planId: "999999") { drawRecord { seed } errors { code } } }',
+        lambda c, r: {},
+        dict.fromkeys(DEPARTMENTS, refused("PLAN_NOT_FOUND")),
+    ),
+    "Mutation.replaceDrawnEntity": Row(
+        'mutation { replaceDrawnEntity(taskId: "999999", reason: "已注销") { replacementUscc errors { code } } }',
+        lambda c, r: {},
+        dict.fromkeys(DEPARTMENTS, refused("TASK_NOT_FOUND")),
+    ),
+    # Published draw records are for anyone; an unknown plan is null.
+    "Query.publicDrawRecord": Row('{ publicDrawRecord(planId: "999999") { seedCommitment } }', lambda c, r: {}, {}),
 }
 
 INTROSPECT = "{ __schema { queryType { fields { name } } mutationType { fields { name } } } }"
