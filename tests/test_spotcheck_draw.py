@@ -381,3 +381,18 @@ def test_the_rule_alone_needs_no_database() -> None:
     keys = [s["key"] for s in again["selections"]]
     assert keys == sorted(keys)
     assert all(len(s["inspectors"]) == 2 for s in again["selections"])
+
+
+def test_the_fast_selection_is_the_exact_one() -> None:
+    """`smallest` bounds the keys before sorting; it must pick what a full sort picks, ties by USCC included."""
+    seed = "ab" * 32
+    candidates = [f"9121020200000{n:05d}" for n in range(5000)]
+    keys = keys_of_all(seed, candidates)
+    for n in (0, 1, 7, 50, 1249, 1250, 5000, 6000):
+        assert smallest(n, keys, candidates) == sorted(zip(keys, candidates, strict=True))[:n]
+    tied = ["0" * 64] * 3 + ["f" * 64] * 3
+    assert smallest(2, tied, ["C", "A", "B", "F", "E", "D"]) == [("0" * 64, "A"), ("0" * 64, "B")]
+
+
+def keys_of_all(seed: str, candidates: list[str]) -> list[str]:
+    return [key_of(seed, uscc) for uscc in candidates]
