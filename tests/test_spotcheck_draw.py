@@ -17,6 +17,7 @@ from models.types import utcnow
 from services.platform.db import Database
 from services.platform.principal import Principal
 from services.spotchecks import candidate_list_hash, key_of, recompute, seed_commitment
+from services.spotchecks.draw_rule import smallest
 from tests.conftest import Api, DemoCity
 from tests.support.draws import (
     ACCEPT,
