@@ -31,7 +31,7 @@ _KINDS = {"COUNT": "按数量", "RATIO": "按比例", "COLOUR_RATIO": "按风险
 # The GraphQL query that returns the same record (the verifier accepts its response too).
 QUERY = (
     "query($planId: ID!) { publicDrawRecord(planId: $planId) { planId planName seed seedCommitment drawnAt drawDate "
-    "filter { regionCode industryPrefix entityType status matterCode colours } "
+    "filter "
     "sample { kind count ratio colourRatios { colour ratio } } candidateCount candidateListHash candidates "
     "candidateColours strata { colour size sampleSize } inspectorPool { departmentCode perTarget certificateNos } "
     "selections { order uscc colour key inspectors { certificateNo departmentCode } recused replaces replacedBy "

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlmodel import col, func, select
 
 from models import AuditEvent, MarketEntity
-from models.enums import DrawAttemptOutcome, EntityStatus, InspectionTaskStatus
+from models.enums import DrawAttemptOutcome, EntityStatus, InspectionTaskKind, InspectionTaskStatus
 from models.spotchecks import DrawAttempt, DrawRecord, DrawSelection, InspectionTask, InspectionTaskInspector
 from models.types import utcnow
 from services.platform.db import Database
@@ -338,7 +338,7 @@ async def test_recently_checked_entities_are_left_out(
         assert entity is not None
         session.add(
             InspectionTask(
-                entity_id=entity, department_id=lead, kind="FOLLOW_UP", status=InspectionTaskStatus.RECORDED,
+                entity_id=entity, department_id=lead, kind=InspectionTaskKind.FOLLOW_UP, status=InspectionTaskStatus.RECORDED,
                 due_on=utcnow().date(), recorded_at=utcnow(),
             )
         )  # fmt: skip

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+from public_ui import QUERY
 from services.platform.db import Database
 from services.spotchecks import recompute
 from tests.conftest import Api, DemoCity
@@ -29,6 +30,9 @@ async def test_the_public_reads_a_drawn_plans_record(api: Api, city: DemoCity, d
     assert body.status_code == 200 and body.headers["content-type"].startswith("application/json")
     published = json.loads(body.text)
     assert published == record
+    # The page's footer query answers the same record (the verifier reads either).
+    answered = await api.data(QUERY, {"planId": plan_id})
+    assert answered["publicDrawRecord"] == published
     assert recompute(published)["selections"] == published["selections"]
 
     listed = await api.client.get(f"/public/draws/{plan_id}/candidates.txt")

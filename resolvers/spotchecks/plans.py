@@ -27,11 +27,12 @@ _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
 
 
 class Published:
-    """A published record's JSON object read as a GraphQL object (its keys in snake case)."""
+    """A published record's JSON object read as a GraphQL object (its keys in snake case); the
+    filter stays JSON, as the record has it."""
 
     def __init__(self, values: dict[str, Any]) -> None:
         for key, value in values.items():
-            setattr(self, _CAMEL.sub("_", key).lower(), _published(value))
+            setattr(self, _CAMEL.sub("_", key).lower(), value if key == "filter" else _published(value))
 
 
 def _published(value: Any) -> Any:

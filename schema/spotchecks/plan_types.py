@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import strawberry
+from strawberry.scalars import JSON
 
 from resolvers.spotchecks import plans as resolvers
 from schema.enums import PlanRole, SpotCheckPlanStatus
@@ -108,7 +109,12 @@ class DrawRecord:
     seed_commitment: str = strawberry.field(description="sha256(种子字节) / sha256 of the seed's bytes.")
     drawn_at: str | None = strawberry.field(description="抽取时间（ISO 8601，UTC）/ When drawn.")
     draw_date: str | None = strawberry.field(description="抽取日（北京时间）/ The draw date, Asia/Shanghai.")
-    filter: DirectoryFilterView
+    filter: JSON = strawberry.field(
+        description=(
+            "筛选条件（JSON：regionCode、industryPrefix、entityType、status、matterCode、colours）/ "
+            "The filter drawn from, as JSON with those keys."
+        )
+    )
     sample: DrawSample
     candidate_count: int | None
     candidate_list_hash: str | None

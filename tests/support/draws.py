@@ -22,7 +22,7 @@ OTHER_DISTRICT = "SCJG-210203"  # 西岗区市场监督管理局, token `other_d
 
 RECORD_FIELDS = """
   planId planName seed seedCommitment drawnAt drawDate
-  filter { regionCode industryPrefix entityType status matterCode colours }
+  filter
   sample { kind count ratio colourRatios { colour ratio } }
   candidateCount candidateListHash candidates candidateColours
   strata { colour size sampleSize }
