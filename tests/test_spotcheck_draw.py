@@ -338,10 +338,14 @@ async def test_recently_checked_entities_are_left_out(
         assert entity is not None
         session.add(
             InspectionTask(
-                entity_id=entity, department_id=lead, kind=InspectionTaskKind.FOLLOW_UP, status=InspectionTaskStatus.RECORDED,
-                due_on=utcnow().date(), recorded_at=utcnow(),
+                entity_id=entity,
+                department_id=lead,
+                kind=InspectionTaskKind.FOLLOW_UP,
+                status=InspectionTaskStatus.RECORDED,
+                due_on=utcnow().date(),
+                recorded_at=utcnow(),
             )
-        )  # fmt: skip
+        )
         await session.commit()
     _, record = await drawn_plan(api, token, excludeCheckedWithinDays=30, filter={"regionCode": "210202"})
     assert checked not in record["candidates"]
