@@ -14,9 +14,12 @@ from models import AuditEvent, MarketEntity
 from models.enums import DrawAttemptOutcome, EntityStatus, InspectionTaskKind, InspectionTaskStatus
 from models.spotchecks import DrawAttempt, DrawRecord, DrawSelection, InspectionTask, InspectionTaskInspector
 from models.types import utcnow
+from services.accounts.tokens import authenticate
 from services.platform.db import Database
 from services.platform.principal import Principal
 from services.spotchecks import candidate_list_hash, key_of, recompute, seed_commitment
+from services.spotchecks.draw import draw_plan as draw_in
+from services.spotchecks.draw import draw_spot_check
 from services.spotchecks.draw_rule import smallest
 from tests.conftest import Api, DemoCity
 from tests.support.draws import (
@@ -401,3 +404,28 @@ def test_the_fast_selection_is_the_exact_one() -> None:
 
 def keys_of_all(seed: str, candidates: list[str]) -> list[str]:
     return [key_of(seed, uscc) for uscc in candidates]
+
+
+async def test_a_draw_waiting_on_an_uncommitted_one_is_refused(
+    api: Api, city: DemoCity, db: Database, district: list[str]
+) -> None:
+    """Two sessions of the lead: the second draw runs while the first has drawn but not committed,
+    and is refused once the first commits: the conditional APPROVED → DRAWN lets one through."""
+    token = city.tokens["district"]
+    plan_id = int(await approved_plan(api, token))
+    async with db.session(Principal.system()) as session:
+        principal = await authenticate(session, token)
+    assert principal is not None
+    first = await db.write_session(principal)
+    try:
+        await draw_in(first, plan_id)
+        second = asyncio.create_task(draw_spot_check(db, principal, plan_id))
+        await asyncio.sleep(0.5)
+        assert not second.done()  # held by the first draw's transaction
+        await first.commit()
+    finally:
+        await first.close()
+    record, problems = await second
+    assert record is None and [p.code for p in problems] == ["ALREADY_DRAWN"]
+    assert await count(db, DrawRecord) == 1
+    assert await count(db, DrawSelection) == 5

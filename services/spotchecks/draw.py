@@ -275,7 +275,9 @@ async def _add_tasks(
     await insert_rows(session, InspectionTaskInspector.__table__, links)  # type: ignore[attr-defined]
 
 
-async def _draw(session: AsyncSession, plan_id: int) -> DrawRecord:
+async def draw_plan(session: AsyncSession, plan_id: int) -> DrawRecord:
+    """The draw in the caller's transaction (drawSpotCheck runs it through `draw_spot_check`, which
+    also logs a refusal); a refusal raises, and the caller rolls back."""
     principal = principal_of(session)
     require(principal, Operation.DRAW_SPOT_CHECK)
     own = require_handler(principal)
@@ -399,7 +401,7 @@ async def draw_spot_check(db: Database, principal: Principal, plan_id: int) -> t
     logged in a transaction of its own, so that nothing of the refused draw is stored but the
     attempt is."""
     try:
-        record, problems = await run_change(db, principal, lambda session: _draw(session, plan_id))
+        record, problems = await run_change(db, principal, lambda session: draw_plan(session, plan_id))
     except Forbidden as error:
         refusal = error.problems[0]
         await run_change(db, principal, lambda session: _log_refusal(session, plan_id, refusal))
