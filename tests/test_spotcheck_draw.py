@@ -28,6 +28,7 @@ from tests.support.draws import (
     DISTRICT,
     DISTRICT_HEALTH,
     DRAW,
+    OTHER_DISTRICT,
     PUBLIC,
     REPLACE,
     act,
@@ -429,3 +430,15 @@ async def test_a_draw_waiting_on_an_uncommitted_one_is_refused(
     assert record is None and [p.code for p in problems] == ["ALREADY_DRAWN"]
     assert await count(db, DrawRecord) == 1
     assert await count(db, DrawSelection) == 5
+
+
+async def test_candidates_stay_within_the_leads_jurisdiction(api: Api, city: DemoCity, db: Database) -> None:
+    """西岗区市场监督管理局 draws from its own district only, whatever its filter says."""
+    await add_check_item(db, OTHER_DISTRICT)
+    await add_inspectors(db, OTHER_DISTRICT, 4, "21020300")
+    _, record = await drawn_plan(api, city.tokens["other_district"], filter={})
+    assert record["filter"]["regionCode"] is None
+    assert record["candidates"] == sorted(city.xigang)
+    elsewhere = await approved_plan(api, city.tokens["other_district"], filter={"regionCode": "210202"})
+    refused = await act(api, DRAW, elsewhere, city.tokens["other_district"])
+    assert [e["code"] for e in refused["errors"]] == ["NO_CANDIDATES"]

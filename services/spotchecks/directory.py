@@ -93,7 +93,7 @@ async def checked_filter(
 def filter_conditions(stored: dict[str, Any]) -> list[ColumnElement[bool]]:
     """SQL on MarketEntity for a stored filter. The registry's own conditions where they fit; a
     region is the entities of it or of its districts; a matter is an entity with a notice of it.
-    The statement must run with `matter_options()`: see there why."""
+    Run through the ORM, the statement needs `matter_options()`: see there why."""
     conditions = entity_conditions(
         EntityFilter(
             industry_code=stored.get("industryPrefix"),

@@ -37,9 +37,18 @@ from models.spotchecks import (
     InspectorConflict,
     SpotCheckPlan,
 )
-from models.types import utcnow
+from models.types import UTCDateTime, utcnow
 from services.platform import audit, checks
-from services.platform.access import UNRESTRICTED, Operation, principal_of, require, require_handler, seeing_all
+from services.platform.access import (
+    UNRESTRICTED,
+    Action,
+    Operation,
+    principal_of,
+    require,
+    require_handler,
+    restrict,
+    seeing_all,
+)
 from services.platform.bulk_insert import insert_rows
 from services.platform.clock import SHANGHAI, today
 from services.platform.db import Database
@@ -49,7 +58,7 @@ from services.platform.principal import Principal
 from services.platform.transactions import run_change
 from services.platform.transitions import transition
 from services.spotchecks import draw_rule
-from services.spotchecks.directory import filter_conditions, matter_options
+from services.spotchecks.directory import filter_conditions
 from services.spotchecks.plans import plan_departments
 
 REASON_LIMIT = 2000
@@ -112,21 +121,34 @@ def _start_of(day: date) -> datetime:
 async def _candidates(session: AsyncSession, plan: SpotCheckPlan, draw_date: date) -> tuple[list[str], list[str]]:
     """The USCCs matching the plan's filter now, within the caller's row policy, minus those the
     lead department recorded an inspection of within the plan's days; in code-point order (sorted
-    here, whatever the database's collation), with each one's stored colour."""
-    query = select(col(MarketEntity.uscc), sa.type_coerce(col(MarketEntity.risk_colour), sa.String)).where(
-        *filter_conditions(plan.filter)
-    )
+    here, whatever the database's collation), with each one's stored colour.
+
+    A million rows are read as plain rows on the session's connection, past the ORM's row
+    machinery, so the row policy is put in the SQL here (access.restrict, as a compiled read path
+    does). The filter's matter subquery then weighs every department's notices, as
+    `matter_options` says it must."""
+    entities = MarketEntity.__table__.c  # type: ignore[attr-defined]
+    conditions = filter_conditions(plan.filter)
+    policy = restrict(principal_of(session), Action.READ).get(MarketEntity)
+    if policy is not None:
+        conditions.append(policy)
     if plan.exclude_checked_within_days:
         since = _start_of(draw_date - timedelta(days=plan.exclude_checked_within_days))
-        checked = select(col(InspectionTask.entity_id)).where(
-            col(InspectionTask.department_id) == plan.lead_department_id,
-            col(InspectionTask.recorded_at).is_not(None),
-            col(InspectionTask.recorded_at) >= since,
+        tasks = InspectionTask.__table__.c  # type: ignore[attr-defined]
+        checked = sa.select(tasks.entity_id).where(
+            tasks.department_id == plan.lead_department_id,
+            tasks.recorded_at.is_not(None),
+            tasks.recorded_at >= sa.literal(since, UTCDateTime()),
         )
-        query = query.where(col(MarketEntity.id).not_in(checked))
-    # Ordered by the database too, so that Python's sort, which decides, finds the rows (nearly) in order.
-    found = await session.execute(query.order_by(col(MarketEntity.uscc)).execution_options(**matter_options()))
-    rows = sorted((uscc, colour) for uscc, colour in found.all())
+        conditions.append(entities.id.not_in(checked))
+    query = (
+        sa.select(entities.uscc, sa.type_coerce(entities.risk_colour, sa.String))
+        .where(*conditions)
+        # Ordered by the database too, so that Python's sort, which decides, finds them (nearly) in order.
+        .order_by(entities.uscc)
+    )
+    connection = await session.connection()
+    rows = sorted((uscc, colour) for uscc, colour in (await connection.execute(query)).all())
     return [uscc for uscc, _ in rows], [colour for _, colour in rows]
 
 

@@ -181,13 +181,20 @@ class Assigner:
         conflicted = set(conflicts)
         selection.inspectors = []
         recused: set[str] = set()
+        sha256 = hashlib.sha256
+        prefix = f"{self.seed_hex}:{selection.uscc}:"
         for pool in self.pools:
             code, cap = pool.department_code, self.caps[pool.department_code]
-            eligible = [c for c in pool.certificate_nos if c not in conflicted]
             recused.update(c for c in pool.certificate_nos if c in conflicted)
-            prefix = f"{self.seed_hex}:{selection.uscc}:"
-            eligible.sort(key=lambda c: hashlib.sha256((prefix + c).encode()).hexdigest())
-            taken = [c for c in eligible if self.loads.get((code, c), 0) < cap][: pool.per_target]
+            ranked = sorted(
+                (sha256((prefix + c).encode()).hexdigest(), c) for c in pool.certificate_nos if c not in conflicted
+            )
+            taken = []
+            for _, certificate in ranked:
+                if self.loads.get((code, certificate), 0) < cap:
+                    taken.append(certificate)
+                    if len(taken) == pool.per_target:
+                        break
             if len(taken) < pool.per_target:
                 raise DrawRuleError(
                     "NOT_ENOUGH_INSPECTORS",
