@@ -148,6 +148,15 @@ def json_from_text(session: AsyncSession, text_of_json: ColumnElement[str]) -> C
     return sa.type_coerce(text_of_json, sa.JSON)
 
 
+def lines_of(session: AsyncSession, text: ColumnElement[str]) -> ColumnElement[str]:
+    """An aggregate joining `text` of every row with line breaks, in no particular order: a
+    million short values come back as one string, not a million rows to decode (PostgreSQL's
+    string_agg, SQLite's group_concat). NULL when there are no rows."""
+    if session.get_bind().dialect.name == "postgresql":
+        return sa.func.string_agg(text, sa.literal("\n"))
+    return sa.func.group_concat(text, sa.literal("\n"))
+
+
 IdFilter = Callable[[ColumnElement[int]], ColumnElement[bool]]
 
 
