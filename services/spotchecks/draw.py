@@ -7,6 +7,7 @@ the selections with their inspectors, so that anyone can recompute the draw from
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -340,7 +341,10 @@ async def draw_plan(session: AsyncSession, plan_id: int) -> DrawRecord:
         not_found=lambda _: _plan_not_found(plan_id),
         wrong_state=wrong_state,
     )
-    colour_of = dict(zip(candidates, colours, strict=True))
+
+    def colour_of(uscc: str) -> RiskColour:
+        return RiskColour(colours[bisect_left(candidates, uscc)])
+
     record = DrawRecord(
         plan_id=plan.id,
         drawn_at=drawn_at,
@@ -369,7 +373,7 @@ async def draw_plan(session: AsyncSession, plan_id: int) -> DrawRecord:
                 "draw_order": s.order,
                 "entity_id": entity_ids[s.uscc],
                 "uscc": s.uscc,
-                "colour": RiskColour(colour_of[s.uscc]),
+                "colour": colour_of(s.uscc),
                 "key": s.key,
                 "inspectors": [{"certificateNo": c, "departmentCode": d} for c, d in s.inspectors],
                 "recused": s.recused,

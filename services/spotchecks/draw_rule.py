@@ -85,11 +85,12 @@ def inspector_key(seed_hex: str, uscc: str, certificate_no: str) -> str:
     return hashlib.sha256(f"{seed_hex}:{uscc}:{certificate_no}".encode()).hexdigest()
 
 
-def keys_of(seed_hex: str, candidates: Iterable[str]) -> list[str]:
+def keys_of(seed_hex: str, candidates: Sequence[str]) -> list[str]:
     """Every candidate's key, in a tight loop (a million candidates take under a second)."""
-    prefix = f"{seed_hex}:"
+    prefix = f"{seed_hex}:".encode()
     sha256 = hashlib.sha256
-    return [sha256((prefix + uscc).encode()).hexdigest() for uscc in candidates]
+    encoded = "\n".join(candidates).encode().split(b"\n") if candidates else []
+    return [sha256(prefix + uscc).hexdigest() for uscc in encoded]
 
 
 def smallest(n: int, keys: Sequence[str], usccs: Sequence[str]) -> list[tuple[str, str]]:
@@ -174,6 +175,7 @@ class Assigner:
             for pool in self.pools
         }
         self.loads: dict[tuple[str, str], int] = {}
+        self.encoded = {pool.department_code: [(c, c.encode()) for c in pool.certificate_nos] for pool in self.pools}
 
     def assign(self, selection: Selection, conflicts: Iterable[str]) -> None:
         """Fills `selection.inspectors` and `.recused`; DrawRuleError NOT_ENOUGH_INSPECTORS naming
