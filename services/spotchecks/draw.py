@@ -119,7 +119,19 @@ def _start_of(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=SHANGHAI)
 
 
-async def _candidates(session: AsyncSession, plan: SpotCheckPlan, draw_date: date) -> tuple[list[str], list[str]]:
+@dataclass(frozen=True)
+class _Candidates:
+    """The candidates in code-point order, each one's stored colour and entity id (same order)."""
+
+    usccs: list[str]
+    colours: list[str]
+    ids: list[int]
+
+    def at(self, uscc: str) -> int:
+        return bisect_left(self.usccs, uscc)
+
+
+async def _candidates(session: AsyncSession, plan: SpotCheckPlan, draw_date: date) -> _Candidates:
     """The USCCs matching the plan's filter now, within the caller's row policy, minus those the
     lead department recorded an inspection of within the plan's days; in code-point order (sorted
     here, whatever the database's collation), with each one's stored colour.
@@ -142,19 +154,20 @@ async def _candidates(session: AsyncSession, plan: SpotCheckPlan, draw_date: dat
             tasks.recorded_at >= sa.literal(since, UTCDateTime()),
         )
         conditions.append(entities.id.not_in(checked))
-    # One line per candidate, "USCC COLOUR": sorted as text they are in USCC order (a space sorts
-    # before every character of a USCC), by code point, whatever the database's collation.
-    line = entities.uscc + " " + sa.type_coerce(entities.risk_colour, sa.String)
+    # One line per candidate, "USCC COLOUR ID": sorted as text they are in USCC order (a space
+    # sorts before every character of a USCC), by code point, whatever the database's collation.
+    colour = sa.type_coerce(entities.risk_colour, sa.String)
+    line = entities.uscc + " " + colour + " " + sa.cast(entities.id, sa.String)
     query = sa.select(lines_of(session, line)).where(*conditions)
     connection = await session.connection()
     text = await connection.scalar(query)
-    rows = sorted(text.split("\n")) if text else []
-    usccs, colours = [], []
-    for row in rows:
-        uscc, _, colour = row.partition(" ")
-        usccs.append(uscc)
-        colours.append(colour)
-    return usccs, colours
+    found = _Candidates([], [], [])
+    for row in sorted(text.split("\n")) if text else []:
+        uscc, colour_name, entity_id = row.split(" ")
+        found.usccs.append(uscc)
+        found.colours.append(colour_name)
+        found.ids.append(int(entity_id))
+    return found
 
 
 @dataclass(frozen=True)
@@ -311,7 +324,8 @@ async def draw_plan(session: AsyncSession, plan_id: int) -> DrawRecord:
     plan = await _plan_to_draw(session, plan_id, own)
     assert plan.id is not None and plan.seed_hex is not None and plan.seed_commitment is not None
     draw_date = today()
-    candidates, colours = await _candidates(session, plan, draw_date)
+    found = await _candidates(session, plan, draw_date)
+    candidates, colours = found.usccs, found.colours
     if not candidates:
         raise DomainError("NO_CANDIDATES", "没有符合筛选条件的检查对象（或均在排除期内），未抽取", "planId")
     by_colour = plan.sample_kind is SampleKind.COLOUR_RATIO
@@ -321,7 +335,7 @@ async def draw_plan(session: AsyncSession, plan_id: int) -> DrawRecord:
         raise DomainError("NO_CANDIDATES", "按计划的抽取比例，各层均无应抽取的对象，未抽取", "planId")
     departments = await _departments(session, plan)
     pools, inspector_ids = await _pools(session, departments, draw_date)
-    entity_ids = await _entity_ids(session, [s.uscc for s in selections])
+    entity_ids = {s.uscc: found.ids[found.at(s.uscc)] for s in selections}
     conflicts = await _conflicts(session, list(entity_ids.values()), list(inspector_ids.values()))
     assigner = draw_rule.Assigner(plan.seed_hex, pools, len(selections))
     for selection in selections:
@@ -343,7 +357,7 @@ async def draw_plan(session: AsyncSession, plan_id: int) -> DrawRecord:
     )
 
     def colour_of(uscc: str) -> RiskColour:
-        return RiskColour(colours[bisect_left(candidates, uscc)])
+        return RiskColour(colours[found.at(uscc)])
 
     record = DrawRecord(
         plan_id=plan.id,
