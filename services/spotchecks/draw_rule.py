@@ -184,12 +184,13 @@ class Assigner:
         selection.inspectors = []
         recused: set[str] = set()
         sha256 = hashlib.sha256
-        prefix = f"{self.seed_hex}:{selection.uscc}:"
+        prefix = f"{self.seed_hex}:{selection.uscc}:".encode()
         for pool in self.pools:
             code, cap = pool.department_code, self.caps[pool.department_code]
             recused.update(c for c in pool.certificate_nos if c in conflicted)
+            # Raw digests sort as their hex digests do (same length, order-preserving encoding).
             ranked = sorted(
-                (sha256((prefix + c).encode()).hexdigest(), c) for c in pool.certificate_nos if c not in conflicted
+                (sha256(prefix + encoded).digest(), c) for c, encoded in self.encoded[code] if c not in conflicted
             )
             taken = []
             for _, certificate in ranked:
