@@ -39,6 +39,7 @@ from tests.support.draws import (
     create,
     department_id,
     drawn_plan,
+    naive_selections,
 )
 
 
@@ -62,6 +63,9 @@ def assert_recomputed(record: dict[str, Any]) -> None:
     assert again["candidateListHash"] == record["candidateListHash"]
     assert again["strata"] == record["strata"]
     assert again["selections"] == record["selections"]
+    # And a plain second reading of the rule agrees.
+    fields = ("order", "uscc", "colour", "key", "inspectors", "recused", "replaces")
+    assert naive_selections(record) == [{f: s[f] for f in fields} for s in record["selections"]]
 
 
 async def test_a_count_draw_is_recomputed_from_its_record_alone(

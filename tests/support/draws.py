@@ -3,7 +3,11 @@ inspectors, conflicts) written directly as the system (their own API is built el
 
 from __future__ import annotations
 
+import hashlib
+import math
 from datetime import date, timedelta
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from sqlmodel import col, select
@@ -168,3 +172,73 @@ async def drawn_plan(api: Api, token: str, **changes: Any) -> tuple[str, dict[st
 def comparable(record: dict[str, Any]) -> dict[str, Any]:
     """The parts of a record that the rule recomputes."""
     return {"strata": record["strata"], "selections": record["selections"]}
+
+
+def naive_selections(record: dict[str, Any]) -> list[dict[str, Any]]:
+    """tools/draw_record.md's rules 3–7 written out plainly, apart from services.spotchecks.draw_rule,
+    so that a mistake in the platform's (faster) rule cannot hide behind its own recomputation."""
+    seed, candidates = record["seed"], record["candidates"]
+    colours = record["candidateColours"]
+    sample = record["sample"]
+
+    def key(uscc: str) -> str:
+        return hashlib.sha256(f"{seed}:{uscc}".encode()).hexdigest()
+
+    def size_of(stratum: list[str], colour: str | None) -> int:
+        if sample["kind"] == "COUNT":
+            return int(min(sample["count"], len(stratum)))
+        if sample["kind"] == "RATIO":
+            ratio = Decimal(sample["ratio"])
+        else:
+            found = [r["ratio"] for r in sample["colourRatios"] if r["colour"] == colour]
+            if not found:
+                return 0
+            ratio = Decimal(found[0])
+        return math.ceil(Fraction(ratio) * len(stratum))
+
+    if colours is None:
+        strata: dict[str | None, list[str]] = {None: list(candidates)}
+    else:
+        strata = {}
+        for uscc, colour in zip(candidates, colours, strict=True):
+            strata.setdefault(colour, []).append(uscc)
+    chosen = []
+    for colour, members in strata.items():
+        ranked = sorted(members, key=lambda u: (key(u), u))
+        chosen += [(key(u), u, colour) for u in ranked[: size_of(members, colour)]]
+    chosen.sort()
+    published = {s["order"]: s for s in record["selections"]}
+    out = [
+        {"order": n, "uscc": u, "colour": c, "key": k, "recused": published[n]["recused"], "replaces": None}
+        for n, (k, u, c) in enumerate(chosen, start=1)
+    ]
+    pools = record["inspectorPool"]
+    caps = {p["departmentCode"]: math.ceil(len(out) * p["perTarget"] / len(p["certificateNos"])) for p in pools}
+    loads: dict[tuple[str, str], int] = {}
+
+    def assign(selection: dict[str, Any]) -> None:
+        selection["inspectors"] = []
+        for pool in pools:
+            code = pool["departmentCode"]
+            free = [c for c in pool["certificateNos"] if c not in selection["recused"]]
+            free.sort(key=lambda c: hashlib.sha256(f"{seed}:{selection['uscc']}:{c}".encode()).hexdigest())
+            taken = [c for c in free if loads.get((code, c), 0) < caps[code]][: pool["perTarget"]]
+            for c in taken:
+                loads[(code, c)] = loads.get((code, c), 0) + 1
+                selection["inspectors"].append({"certificateNo": c, "departmentCode": code})
+
+    for selection in out:
+        assign(selection)
+    for replacement in sorted((s for s in record["selections"] if s["replaces"]), key=lambda s: s["order"]):
+        old = next(s for s in out if s["uscc"] == replacement["replaces"])
+        taken_usccs = {s["uscc"] for s in out}
+        members = strata[old["colour"]] if colours is not None else candidates
+        nxt = min(((key(u), u) for u in members if u not in taken_usccs), default=None)
+        assert nxt is not None
+        for i in old["inspectors"]:
+            loads[(i["departmentCode"], i["certificateNo"])] -= 1
+        new = {"order": len(out) + 1, "uscc": nxt[1], "colour": old["colour"], "key": nxt[0],
+               "recused": replacement["recused"], "replaces": old["uscc"]}  # fmt: skip
+        assign(new)
+        out.append(new)
+    return out
