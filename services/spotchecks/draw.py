@@ -304,6 +304,7 @@ async def _add_tasks(
                 col(InspectionTask.plan_id) == plan.id,
                 col(InspectionTask.selection_id).in_(wanted[start : start + 5000]),
             )
+            # A partner replacing its own task adds every plan department's tasks, and reads their ids back.
             .execution_options(**seeing_all(InspectionTask))
         )
         tasks.update({(s, d): t for s, d, t in found.all()})  # type: ignore[misc]
