@@ -317,6 +317,13 @@ async def test_refusals_store_nothing_but_the_attempt(
         (DrawAttemptOutcome.REFUSED, "PLAN_NOT_FOUND"),
     ]
     assert refusals == 4
+    # The lead reads its plans' attempts; another department reads none of them.
+    attempts_of = "query($id: ID!) { spotCheckPlan(id: $id) { drawAttempts { outcome code actor } } }"
+    shown = (await api.data(attempts_of, {"id": short}, token))["spotCheckPlan"]["drawAttempts"]
+    assert [(a["outcome"], a["code"]) for a in shown] == [
+        ("REFUSED", "NOT_ENOUGH_INSPECTORS"),
+        ("REFUSED", "PLAN_NOT_FOUND"),
+    ]
     # The plans stay as they were: approved, and drawable once the inspectors are there.
     assert (await api.data("query($id: ID!) { spotCheckPlan(id: $id) { status } }", {"id": short}, token))[
         "spotCheckPlan"

@@ -10,7 +10,14 @@ import strawberry
 from sqlmodel import col, select
 
 from models import Department
-from models.spotchecks import CheckItem, EntityDirectory, SpotCheckPlan, SpotCheckPlanDepartment, SpotCheckPlanItem
+from models.spotchecks import (
+    CheckItem,
+    DrawAttempt,
+    EntityDirectory,
+    SpotCheckPlan,
+    SpotCheckPlanDepartment,
+    SpotCheckPlanItem,
+)
 from resolvers.platform.by_name import from_input
 from resolvers.platform.common import Connection, paged
 from resolvers.platform.context import GqlInfo
@@ -146,6 +153,14 @@ def plan_sample(root: SpotCheckPlan) -> Published:
 
 def directory_ref(root: SpotCheckPlan) -> strawberry.ID | None:
     return None if root.directory_id is None else strawberry.ID(str(root.directory_id))
+
+
+async def plan_draw_attempts(root: SpotCheckPlan, info: GqlInfo) -> list[DrawAttempt]:
+    async with info.context.session() as session:
+        rows = await session.scalars(
+            select(DrawAttempt).where(col(DrawAttempt.plan_id) == root.id).order_by(col(DrawAttempt.id))
+        )
+        return list(rows.all())
 
 
 async def plan_draw_record(root: SpotCheckPlan, info: GqlInfo) -> Published | None:

@@ -127,6 +127,15 @@ class DrawRecord:
     selections: list[DrawnSelection]
 
 
+@strawberry.type(description="抽取尝试（无论成败都记录）/ One attempt to draw a plan, refused or not.")
+class DrawAttempt:
+    attempted_at: datetime.datetime
+    actor: str = strawberry.field(description="操作者（令牌或用户名）/ Who tried.")
+    outcome: str = strawberry.field(description="DRAWN 或 REFUSED / Drawn or refused.")
+    code: str | None = strawberry.field(description="拒绝时的错误代码 / The refusal's code.")
+    message: str | None = strawberry.field(description="拒绝理由 / The refusal's message.")
+
+
 @strawberry.type(description="计划部门 / A department of a plan: the lead, or a partner that must accept.")
 class SpotCheckPlanDepartment:
     department = strawberry.field(resolver=resolvers.member_department, graphql_type=Department | None)
@@ -169,6 +178,11 @@ class SpotCheckPlan:
     approved_at: datetime.datetime | None
     drawn_at: datetime.datetime | None
     created_at: datetime.datetime
+    draw_attempts = strawberry.field(
+        resolver=resolvers.plan_draw_attempts,
+        graphql_type=list[DrawAttempt],
+        description="每一次抽取尝试，先后为序 / Every attempt to draw it, oldest first.",
+    )
     draw_record = strawberry.field(
         resolver=resolvers.plan_draw_record,
         graphql_type=DrawRecord | None,
