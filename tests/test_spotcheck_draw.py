@@ -453,3 +453,45 @@ async def test_candidates_stay_within_the_leads_jurisdiction(api: Api, city: Dem
     elsewhere = await approved_plan(api, city.tokens["other_district"], filter={"regionCode": "210202"})
     refused = await act(api, DRAW, elsewhere, city.tokens["other_district"])
     assert [e["code"] for e in refused["errors"]] == ["NO_CANDIDATES"]
+
+
+async def test_a_partner_replaces_its_task_for_the_whole_plan(
+    api: Api, city: DemoCity, db: Database, district: list[str]
+) -> None:
+    await add_check_item(db, DISTRICT_HEALTH, "WJ-01")
+    await add_inspectors(db, DISTRICT_HEALTH, 3, "WJ210202")
+    lead, partner = city.tokens["district"], city.tokens["district_health"]
+    plan_id = await act_create(
+        api, lead, {"partnerDepartmentCodes": [DISTRICT_HEALTH], "checkItemCodes": ["SC-01", "WJ-01"],
+                    "inspectorsPerTarget": None}
+    )  # fmt: skip
+    assert (await act(api, ACCEPT, plan_id, partner))["errors"] == []
+    await approve(api, plan_id, lead)
+    record = (await act(api, DRAW, plan_id, lead))["drawRecord"]
+    gone = record["selections"][2]["uscc"]
+    await set_status(db, gone, EntityStatus.DEREGISTERED)
+    health = await department_id(db, DISTRICT_HEALTH)
+    async with db.session(Principal.system()) as session:
+        task_id = await session.scalar(
+            select(col(InspectionTask.id))
+            .join(MarketEntity, col(MarketEntity.id) == InspectionTask.entity_id)
+            .where(col(MarketEntity.uscc) == gone, col(InspectionTask.department_id) == health)
+        )
+    done = await replace(api, partner, task_id, "已注销登记")
+    assert done["errors"] == [] and done["replacedUscc"] == gone
+    async with db.session(Principal.system()) as session:
+        old = (await session.execute(
+            select(col(InspectionTask.department_id), col(InspectionTask.status))
+            .join(MarketEntity, col(MarketEntity.id) == InspectionTask.entity_id)
+            .where(col(MarketEntity.uscc) == gone)
+        )).all()  # fmt: skip
+        new = (await session.execute(
+            select(col(InspectionTask.department_id), col(InspectionTask.status))
+            .join(MarketEntity, col(MarketEntity.id) == InspectionTask.entity_id)
+            .where(col(MarketEntity.uscc) == done["replacementUscc"])
+        )).all()  # fmt: skip
+    assert sorted(status.value for _, status in old) == ["REPLACED", "REPLACED"]
+    assert sorted(status.value for _, status in new) == ["ASSIGNED", "ASSIGNED"]
+    after = (await api.data(PUBLIC, {"id": plan_id}))["publicDrawRecord"]
+    assert [i["departmentCode"] for i in after["selections"][-1]["inspectors"]] == [DISTRICT, DISTRICT_HEALTH]
+    assert_recomputed(after)
