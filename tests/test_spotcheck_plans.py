@@ -84,6 +84,7 @@ async def test_each_bad_input_is_named(api: Api, city: DemoCity, items: None) ->
             [("sample.colourRatios.0.ratio", "RATIO_OUT_OF_RANGE")],
         ),
         ({"inspectorsPerTarget": 1}, [("inspectorsPerTarget", "TOO_FEW_INSPECTORS")]),
+        ({"inspectorsPerTarget": 21}, [("inspectorsPerTarget", "INVALID_INSPECTORS")]),
         ({"periodEnd": "2020-01-01"}, [("periodEnd", "INVALID_RANGE")]),
         ({"excludeCheckedWithinDays": 0}, [("excludeCheckedWithinDays", "INVALID_DAYS")]),
         ({"filter": {"regionCode": "219999"}}, [("filter.regionCode", "UNKNOWN_REGION")]),
@@ -96,6 +97,11 @@ async def test_each_bad_input_is_named(api: Api, city: DemoCity, items: None) ->
             {**JOINT, "inspectorsPerDepartment": [{"departmentCode": DISTRICT_HEALTH, "count": 0}]},
             [("inspectorsPerDepartment.0", "TOO_FEW_INSPECTORS")],
         ),
+        (
+            {**JOINT, "inspectorsPerDepartment": [{"departmentCode": DISTRICT, "count": 21}]},
+            [("inspectorsPerDepartment.0", "INVALID_INSPECTORS")],
+        ),
+        ({**JOINT, "inspectorsPerTarget": 3}, [("inspectorsPerTarget", "INVALID_INSPECTORS")]),
     ]
     for changes, expected in cases:
         payload = await create(api, token, **changes)
