@@ -148,18 +148,14 @@ def json_from_text(session: AsyncSession, text_of_json: ColumnElement[str]) -> C
     return sa.type_coerce(text_of_json, sa.JSON)
 
 
-def lines_of(session: AsyncSession, rows: sa.Select[Any]) -> sa.Select[Any]:
-    """`rows`, a SELECT of two text columns (a line, and the key to order by), as one string: the
-    lines joined with line breaks in the key's byte order (code-point order for UTF-8). A million
-    short values come back as one string, not a million rows to decode. PostgreSQL's string_agg
-    orders by the C collation, whatever the database's own; SQLite's group_concat takes the rows
-    as an ordered subquery gives them (SQLite compares text bytewise). Callers that must be sure
-    of the order still sort the lines, cheaply as they come sorted. NULL when there are no rows."""
+def lines_of(session: AsyncSession, text: ColumnElement[str]) -> ColumnElement[str]:
+    """An aggregate joining `text` of every row with line breaks, in no particular order: a
+    million short values come back as one string, not a million rows to decode (PostgreSQL's
+    string_agg, SQLite's group_concat). The caller sorts the lines itself: ordering them in the
+    database (by the C collation) cost as much as Python's sort. NULL when there are no rows."""
     if session.get_bind().dialect.name == "postgresql":
-        line, key = rows.subquery().c
-        return sa.select(sa.func.string_agg(line, postgresql.aggregate_order_by(sa.literal("\n"), key.collate("C"))))
-    line, _ = rows.order_by(list(rows.selected_columns)[1]).subquery().c
-    return sa.select(sa.func.group_concat(line, sa.literal("\n")))
+        return sa.func.string_agg(text, sa.literal("\n"))
+    return sa.func.group_concat(text, sa.literal("\n"))
 
 
 IdFilter = Callable[[ColumnElement[int]], ColumnElement[bool]]

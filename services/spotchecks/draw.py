@@ -158,12 +158,12 @@ async def _candidates(session: AsyncSession, plan: SpotCheckPlan, draw_date: dat
     # sorts before every character of a USCC), by code point, whatever the database's collation.
     colour = sa.type_coerce(entities.risk_colour, sa.String)
     line = entities.uscc + " " + colour + " " + sa.cast(entities.id, sa.String)
-    rows = sa.select(line.label("line"), entities.uscc).where(*conditions)
     connection = await session.connection()
-    text = await connection.scalar(lines_of(session, rows))
+    text = await connection.scalar(sa.select(lines_of(session, line)).where(*conditions))
     lines = text.split("\n") if text else []
-    lines.sort()  # the order that decides; near-linear, as the database sent them sorted
+    lines.sort()  # the order that decides
     fields = " ".join(lines).split(" ") if lines else []
+    assert len(fields) == 3 * len(lines), "a USCC holds no space (GB 32100's alphabet)"
     found = _Candidates(fields[0::3], fields[1::3], [int(i) for i in fields[2::3]])
     return found
 
