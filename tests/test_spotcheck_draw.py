@@ -90,6 +90,9 @@ async def test_a_count_draw_is_recomputed_from_its_record_alone(
     assert max(loads.values()) <= 3
     assert_recomputed(record)
     assert await count(db, InspectionTask, col(InspectionTask.plan_id) == int(plan_id)) == 5
+    tasks_of = "query($id: ID!) { spotCheckPlan(id: $id) { tasks { totalCount edges { node { status } } } } }"
+    listed = (await api.data(tasks_of, {"id": plan_id}, city.tokens["district"]))["spotCheckPlan"]["tasks"]
+    assert listed["totalCount"] == 5 and {e["node"]["status"] for e in listed["edges"]} == {"ASSIGNED"}
     assert await count(db, InspectionTaskInspector) == 10
     async with db.session(Principal.system()) as session:
         task = await session.scalar(select(InspectionTask).where(col(InspectionTask.plan_id) == int(plan_id)))

@@ -14,6 +14,7 @@ from models.spotchecks import (
     CheckItem,
     DrawAttempt,
     EntityDirectory,
+    InspectionTask,
     SpotCheckPlan,
     SpotCheckPlanDepartment,
     SpotCheckPlanItem,
@@ -29,6 +30,7 @@ from services.spotchecks import directory as directory_service
 from services.spotchecks import draw as draw_service
 from services.spotchecks import draw_record as record_service
 from services.spotchecks import plans as plan_service
+from services.spotchecks import tasks as task_service
 
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
 
@@ -153,6 +155,19 @@ def plan_sample(root: SpotCheckPlan) -> Published:
 
 def directory_ref(root: SpotCheckPlan) -> strawberry.ID | None:
     return None if root.directory_id is None else strawberry.ID(str(root.directory_id))
+
+
+async def plan_tasks(
+    root: SpotCheckPlan, info: GqlInfo, first: int | None = None, after: str | None = None
+) -> Connection[InspectionTask]:
+    flt = task_service.TaskFilter(plan_id=root.id)
+    return await paged(
+        info.context,
+        first,
+        after,
+        lambda session, size, after: task_service.list_tasks(session, flt, size, after),
+        lambda session: task_service.count_tasks(session, flt),
+    )
 
 
 async def plan_draw_attempts(root: SpotCheckPlan, info: GqlInfo) -> list[DrawAttempt]:

@@ -9,8 +9,9 @@ from strawberry.scalars import JSON
 
 from resolvers.spotchecks import plans as resolvers
 from schema.enums import PlanRole, SpotCheckPlanStatus
-from schema.platform.common import UserError
+from schema.platform.common import Connection, UserError
 from schema.registry.types import Department
+from schema.spotchecks.tasks import InspectionTask
 
 
 @strawberry.type(
@@ -178,6 +179,14 @@ class SpotCheckPlan:
     approved_at: datetime.datetime | None
     drawn_at: datetime.datetime | None
     created_at: datetime.datetime
+    tasks = strawberry.field(
+        resolver=resolvers.plan_tasks,
+        graphql_type=Connection[InspectionTask],
+        description=(
+            "计划的检查任务（调用方可见的：牵头部门全部，配合部门本部门的）/ "
+            "The plan's inspection tasks the caller sees: all for the lead, its own for a partner."
+        ),
+    )
     draw_attempts = strawberry.field(
         resolver=resolvers.plan_draw_attempts,
         graphql_type=list[DrawAttempt],
