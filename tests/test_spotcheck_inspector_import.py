@@ -71,7 +71,7 @@ async def test_one_bad_row_keeps_the_whole_file_out_and_each_problem_is_reported
     problems = {(r["row"], r["column"], r["code"]) for r in report["rows"] if r["outcome"] == "REJECTED"}
     assert problems == {
         (3, "在岗", "INVALID_ACTIVE"),
-        (4, "部门编码", "NOT_OWN_DEPARTMENT"),
+        (4, "部门编码", "OTHER_DEPARTMENT"),
         (5, "执法证号", "INSPECTOR_OF_OTHER_DEPARTMENT"),
         (6, "执法证号", "DUPLICATE_ROW"),
         (7, "有效期起", "INVALID_DATE"),

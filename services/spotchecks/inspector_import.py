@@ -25,6 +25,7 @@ from services.catalog.catalog_io import OUTCOME_LABELS, RowOutcome, RowProblem, 
 from services.platform import checks, sheets
 from services.platform.access import Operation, principal_of, require
 from services.platform.errors import Collector, DomainError, Forbidden, Problem, Unauthenticated
+from services.platform.principal import Principal
 from services.spotchecks.inspectors import InspectorInput, list_inspectors, upsert_inspector
 
 __all__ = ["OUTCOME_LABELS", "RowOutcome"]
@@ -179,11 +180,18 @@ async def _apply(session: AsyncSession, number: int, data: InspectorInput, layou
     return RowResult(number, code, RowOutcome.UPDATED if saved.changed else RowOutcome.UNCHANGED)
 
 
+def _own_row(principal: Principal, given: InspectorInput) -> bool:
+    """A department's file keeps its own inspectors (as a record file its own records): a row
+    naming another department is that row's problem, told with the record import's code."""
+    return principal.is_maintainer or not given.department_code or given.department_code == principal.department_code
+
+
 async def import_inspectors(session: AsyncSession, file: SheetFile, dry_run: bool = False) -> InspectorImportReport:
     """Apply an inspector file, all or nothing; the report says, row by row, what became (or
     would have become) of each. A department's rows are its own (a blank 部门编码 means its
     own); a maintainer's rows each name their department."""
-    require(principal_of(session), Operation.IMPORT_INSPECTORS)
+    principal = principal_of(session)
+    require(principal, Operation.IMPORT_INSPECTORS)
     sheet = sheets.read_sheet(file.filename, file.data)
     layout = _layout(sheet.header)
     whole = await session.begin_nested()
@@ -196,6 +204,10 @@ async def import_inspectors(session: AsyncSession, file: SheetFile, dry_run: boo
             message = f"执法证号“{number}”在第 {seen[number]} 行已出现，本行未导入"
             reader.problems.append(RowProblem(layout.column_of("certificate_no"), "DUPLICATE_ROW", message))
         given = reader.inspector_input()
+        if given is not None and not _own_row(principal, given):
+            message = f"部门编码“{given.department_code}”不是本部门：只能导入本部门的执法检查人员"
+            reader.problems.append(RowProblem(layout.column_of("department_code"), "OTHER_DEPARTMENT", message))
+            given = None
         if given is None:
             results.append(RowResult(row.number, number, RowOutcome.REJECTED, tuple(reader.problems)))
             continue
