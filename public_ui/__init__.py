@@ -1,6 +1,7 @@
 """The public pages at /public: what the law makes public, read-only and without a login.
 
-For now the draw records (双随机、一公开): `/public/draws/{planId}` (the page),
+For now the draw records (双随机、一公开): `/public/draws/{planId}` (the page, with the plan's
+published inspection results),
 `/public/draws/{planId}.json` (the record of tools/draw_record.md) and
 `/public/draws/{planId}/candidates.txt` (the candidate list whose sha256 the record gives)."""
 
@@ -24,6 +25,7 @@ from services.platform.labels import label
 from services.platform.principal import Principal
 from services.spotchecks.directory import describe
 from services.spotchecks.draw_record import public_draw_record
+from services.spotchecks.publication import PublishedResult, published_results_of_plan
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 _COLOURS = {"GREEN": "绿色", "YELLOW": "黄色", "RED": "红色", "BLACK": "黑色"}
@@ -44,6 +46,13 @@ async def _record(db: Database, raw: str) -> dict[str, Any] | None:
         return None
     async with db.session(Principal.anonymous()) as session:
         return await public_draw_record(session, int(raw))
+
+
+async def _results(db: Database, record: dict[str, Any]) -> list[PublishedResult]:
+    if record["seed"] is None:
+        return []
+    async with db.session(Principal.anonymous()) as session:
+        return await published_results_of_plan(session, int(record["planId"]))
 
 
 async def _names(db: Database, record: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
@@ -99,6 +108,7 @@ def mount_public(app: Starlette, db: Database) -> None:
             label=label,
             query=QUERY,
             replacements=[s for s in record["selections"] if s["replaces"]],
+            results=await _results(db, record),
         )
         return HTMLResponse(html)
 
