@@ -18,10 +18,10 @@ from sqlmodel import col, select
 
 from models import Department, MarketEntity, Penalty
 from models.enums import PenaltyCategory, RecordStatus
-from services.catalog.catalog_io import RowOutcome
 from services.platform import bulk_insert
 from services.platform.db import Database
 from services.platform.principal import Principal
+from services.platform.sheet_rows import RowOutcome
 from services.records import record_writer
 from services.records.record_columns import RecordKind
 from services.records.record_rows import Source

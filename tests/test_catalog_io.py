@@ -14,9 +14,10 @@ import httpx
 import openpyxl
 import pytest
 
-from services.catalog.catalog_io import ImportReport, RowOutcome, export_csv, export_xlsx, import_catalog
+from services.catalog.catalog_io import ImportReport, export_csv, export_xlsx, import_catalog
 from services.platform.db import Database
 from services.platform.principal import Principal, PrincipalKind
+from services.platform.sheet_rows import RowOutcome
 from services.platform.transactions import run_change
 from tests.conftest import Api, DemoCity
 from tests.support.admin import CSRF, sign_in

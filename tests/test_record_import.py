@@ -14,11 +14,11 @@ from sqlmodel import col, select
 
 from models import AuditEvent, Complaint, MarketEntity, RiskColourChange
 from models.enums import ComplaintCategory, LicenseCategory, PenaltyCategory, RecordStatus, RiskColour
-from services.catalog.catalog_io import RowOutcome
 from services.credit import risk
 from services.platform.clock import today
 from services.platform.db import Database
 from services.platform.errors import DomainError
+from services.platform.sheet_rows import RowOutcome
 from services.records.record_columns import RecordKind
 from services.records.record_import import import_file
 from services.records.record_import_report import ImportReport

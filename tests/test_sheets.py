@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from services.catalog.catalog_io import RowOutcome
 from services.platform import sheets
 from services.platform.db import Database
 from services.platform.errors import DomainError
+from services.platform.sheet_rows import RowOutcome
 from services.records.record_columns import RecordKind
 from services.records.record_import import import_file
 from tests.conftest import DemoCity

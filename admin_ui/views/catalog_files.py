@@ -16,11 +16,12 @@ from starlette_admin.views import CustomView
 
 from admin_ui.auth import principal_of_request
 from admin_ui.base import run_as
-from services.catalog.catalog_io import COLUMNS, OUTCOME_LABELS, RowOutcome, export_csv, export_xlsx, import_catalog
+from services.catalog.catalog_io import COLUMNS, export_csv, export_xlsx, import_catalog
 from services.platform import sheets
 from services.platform.access import may_maintain
 from services.platform.clock import SHANGHAI
 from services.platform.db import Database
+from services.platform.sheet_rows import OUTCOME_LABELS, RowOutcome
 
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -16,10 +16,10 @@ from starlette_admin.views import CustomView
 
 from admin_ui.auth import principal_of_request
 from models.enums import LicenseCategory
-from services.catalog.catalog_io import OUTCOME_LABELS, RowOutcome
 from services.platform.db import Database
 from services.platform.errors import DomainError
 from services.platform.labels import listed
+from services.platform.sheet_rows import OUTCOME_LABELS, RowOutcome
 from services.records import record_import
 from services.records.record_columns import COLUMNS, KIND_LABELS, RecordKind
 from services.records.record_import_report import MAX_KEPT_LINES, ImportReport

@@ -8,8 +8,8 @@ from datetime import date
 from models import CheckItem, Department, ResultCategory
 from models.enums import CertificateStatus
 from resolvers.platform.context import GqlInfo
-from services.catalog.catalog_io import RowOutcome
 from services.platform.clock import today
+from services.platform.sheet_rows import RowOutcome
 from services.spotchecks import check_items, inspectors, result_categories
 from services.spotchecks.check_items import FormItemInput
 from services.spotchecks.inspector_import import InspectorImportReport

@@ -6,7 +6,7 @@ import strawberry
 
 from resolvers.records import record_import
 from schema.platform.common import UserError
-from services.catalog.catalog_io import RowOutcome
+from services.platform.sheet_rows import RowOutcome
 from services.records.record_columns import RecordKind
 
 strawberry.enum(

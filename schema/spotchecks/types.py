@@ -11,7 +11,7 @@ from schema.enums import CertificateStatus, ResultConsequence
 from schema.platform.common import UserError
 from schema.records import record_import  # noqa: F401  (registers ImportOutcome)
 from schema.registry.types import Department
-from services.catalog.catalog_io import RowOutcome
+from services.platform.sheet_rows import RowOutcome
 
 
 @strawberry.type(description="检查内容 / One item of a check item's result form.")

@@ -8,11 +8,9 @@ row and column, the rest of the file is applied. A file that cannot be read as a
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -26,17 +24,10 @@ from services.platform import checks, sheets
 from services.platform.access import principal_of, require_maintainer
 from services.platform.errors import Collector, DomainError, Forbidden, Problem, Unauthenticated
 from services.platform.labels import label, parse_label
+from services.platform.sheet_rows import Column, Layout, RowOutcome, RowProblem, RowResult, read_layout
 
 DEFAULT_DEADLINE_DAYS = 5
 _LIST_SEPARATORS = re.compile(r"[；;，,、\n]+")
-
-
-@dataclass(frozen=True)
-class Column:
-    field: str  # MatterInput's
-    header: str  # as the admin form labels it, and as exported
-    required: bool = False
-    width: int = 14
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -58,40 +49,6 @@ HEADERS: dict[str, str] = {c.field: c.header for c in COLUMNS}
 _MATCH_RULES = ("keywords", "entry_codes")
 
 
-class RowOutcome(StrEnum):
-    CREATED = "CREATED"
-    UPDATED = "UPDATED"
-    UNCHANGED = "UNCHANGED"
-    REJECTED = "REJECTED"
-
-
-OUTCOME_LABELS = {
-    RowOutcome.CREATED: "新增",
-    RowOutcome.UPDATED: "更新",
-    RowOutcome.UNCHANGED: "无变化",
-    RowOutcome.REJECTED: "拒绝",
-}
-
-
-@dataclass(frozen=True)
-class RowProblem:
-    column: str  # the header as the file wrote it; "" when the problem is the row's as a whole
-    code: str
-    message: str
-
-
-@dataclass(frozen=True)
-class RowResult:
-    row: int  # as the user sees it in the file: the header is row 1
-    code: str
-    outcome: RowOutcome
-    problems: tuple[RowProblem, ...] = ()
-
-    @property
-    def outcome_label(self) -> str:
-        return OUTCOME_LABELS[self.outcome]
-
-
 @dataclass(frozen=True)
 class ImportReport:
     rows: list[RowResult]
@@ -106,54 +63,19 @@ def split_items(text: str) -> list[str]:
     return [item.strip() for item in _LIST_SEPARATORS.split(text) if item.strip()]
 
 
-def _key(header: str) -> str:
-    folded = unicodedata.normalize("NFKC", header)
-    return re.sub(r"[\s_*]", "", folded).lower()
-
-
 # Each column answers to its Chinese header and to its field name (snake_case or camelCase).
-_BY_KEY: dict[str, str] = {
-    **{_key(c.field): c.field for c in COLUMNS},
-    **{_key(c.header): c.field for c in COLUMNS},
-}
-
-
-@dataclass(frozen=True)
-class _Layout:
-    index: dict[str, int]  # field → position in the row
-    used: dict[str, str]  # field → the header text the file used
-    ignored: list[str]
-
-    def column_of(self, field_name: str) -> str:
-        return self.used.get(field_name, HEADERS.get(field_name, ""))
-
-
-def _layout(header: Sequence[str]) -> _Layout:
-    index: dict[str, int] = {}
-    used: dict[str, str] = {}
-    ignored: list[str] = []
-    for position, text in enumerate(header):
-        name = _BY_KEY.get(_key(text))
-        if name is None:
-            if text.strip():
-                ignored.append(text.strip())
-            continue
-        if name in index:
-            raise DomainError("DUPLICATE_COLUMN", f"“{HEADERS[name]}”列出现了两次（“{used[name]}”与“{text}”）", "file")
-        index[name], used[name] = position, text.strip()
-    missing = [c.header for c in COLUMNS if c.required and c.field not in index]
-    if missing:
-        raise DomainError("MISSING_COLUMNS", f"缺少必需的列：{'、'.join(missing)}；未导入任何内容", "file")
-    if not any(name in index for name in _MATCH_RULES):
+def _layout(header: Sequence[str]) -> Layout:
+    layout = read_layout(header, COLUMNS)
+    if not any(name in layout.index for name in _MATCH_RULES):
         raise DomainError("MISSING_COLUMNS", "须有“关键词”或“经营范围条目代码”列；未导入任何内容", "file")
-    return _Layout(index, used, ignored)
+    return layout
 
 
 class _RowReader:
     """One row's cells as MatterInput values; a column the file leaves out keeps the stored
     value of an existing matter (and the default for a new one)."""
 
-    def __init__(self, row: sheets.SheetRow, layout: _Layout, stored: MatterInput | None) -> None:
+    def __init__(self, row: sheets.SheetRow, layout: Layout, stored: MatterInput | None) -> None:
         self.row, self.layout, self.stored = row, layout, stored
         self.problems: list[RowProblem] = []
 
@@ -292,12 +214,12 @@ async def import_catalog(session: AsyncSession, filename: str, data: bytes) -> I
     return ImportReport(results, layout.ignored)
 
 
-def _row_code(row: sheets.SheetRow, layout: _Layout) -> str:
+def _row_code(row: sheets.SheetRow, layout: Layout) -> str:
     value = row.cell(layout.index["code"])
     return value.isoformat() if isinstance(value, date) else value.strip()
 
 
-async def _apply(session: AsyncSession, number: int, data: MatterInput, layout: _Layout) -> RowResult:
+async def _apply(session: AsyncSession, number: int, data: MatterInput, layout: Layout) -> RowResult:
     try:
         async with session.begin_nested():
             done = await upsert_supervision_matter(session, data)
@@ -313,7 +235,7 @@ async def _apply(session: AsyncSession, number: int, data: MatterInput, layout: 
     return RowResult(number, data.code, RowOutcome.UPDATED if done.changed else RowOutcome.UNCHANGED)
 
 
-def _row_problems(problems: Sequence[Problem], layout: _Layout) -> tuple[RowProblem, ...]:
+def _row_problems(problems: Sequence[Problem], layout: Layout) -> tuple[RowProblem, ...]:
     return tuple(RowProblem(layout.column_of(_field_name(p.field)), p.code, p.message) for p in problems)
 
 

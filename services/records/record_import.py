@@ -39,13 +39,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Department
 from models.enums import Role
-from services.catalog.catalog_io import RowOutcome
 from services.platform import sheets
 from services.platform.access import Operation, acting_department, may, require
 from services.platform.clock import today
 from services.platform.db import Database, refresh_statistics
 from services.platform.errors import DomainError, Problem
 from services.platform.principal import Principal
+from services.platform.sheet_rows import RowOutcome
 from services.records import record_columns
 from services.records.record_columns import RecordKind
 from services.records.record_import_report import ImportReport, ReportFile, ReportLine

@@ -9,8 +9,8 @@ import json
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from services.catalog.catalog_io import OUTCOME_LABELS, RowOutcome
 from services.platform.errors import Problem
+from services.platform.sheet_rows import OUTCOME_LABELS, RowOutcome
 from services.platform.sheets import CsvWriter
 from services.records.record_columns import KEY_LABELS, KIND_LABELS, RecordKind
 

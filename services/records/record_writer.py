@@ -32,10 +32,10 @@ from sqlmodel import SQLModel, col, select
 from models import Complaint, License, MarketEntity, Penalty
 from models.enums import PenaltyCategory, RecordStatus
 from models.types import utcnow
-from services.catalog.catalog_io import RowOutcome
 from services.platform import audit, bulk_insert, follow_on
 from services.platform.access import within_reach
 from services.platform.errors import Problem
+from services.platform.sheet_rows import RowOutcome
 from services.records import revocation
 from services.records.record_columns import RecordKind
 from services.records.record_rows import ParsedRow, Source

@@ -21,22 +21,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from models import Department
-from services.catalog.catalog_io import OUTCOME_LABELS, RowOutcome, RowProblem, RowResult
 from services.platform import checks, sheets
 from services.platform.access import Operation, principal_of, require
 from services.platform.errors import Collector, DomainError, Forbidden, Problem, Unauthenticated
 from services.platform.principal import Principal
+from services.platform.sheet_rows import OUTCOME_LABELS, Column, Layout, RowOutcome, RowProblem, RowResult, read_layout
 from services.spotchecks.inspectors import InspectorInput, list_inspectors, upsert_inspector
 
 __all__ = ["OUTCOME_LABELS", "RowOutcome"]
-
-
-@dataclass(frozen=True)
-class Column:
-    field: str  # InspectorInput's
-    header: str
-    required: bool = False
-    width: int = 14
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -79,44 +71,8 @@ class InspectorImportReport:
         return f"试运行，未保存：{counts}"
 
 
-def _key(header: str) -> str:
-    return re.sub(r"[\s_*]", "", unicodedata.normalize("NFKC", header)).lower()
-
-
-_BY_KEY: dict[str, str] = {**{_key(c.field): c.field for c in COLUMNS}, **{_key(c.header): c.field for c in COLUMNS}}
-
-
-@dataclass(frozen=True)
-class _Layout:
-    index: dict[str, int]
-    used: dict[str, str]
-    ignored: list[str]
-
-    def column_of(self, name: str) -> str:
-        return self.used.get(name, HEADERS.get(name, ""))
-
-
-def _layout(header: Sequence[str]) -> _Layout:
-    index: dict[str, int] = {}
-    used: dict[str, str] = {}
-    ignored: list[str] = []
-    for position, text in enumerate(header):
-        name = _BY_KEY.get(_key(text))
-        if name is None:
-            if text.strip():
-                ignored.append(text.strip())
-            continue
-        if name in index:
-            raise DomainError("DUPLICATE_COLUMN", f"“{HEADERS[name]}”列出现了两次（“{used[name]}”与“{text}”）", "file")
-        index[name], used[name] = position, text.strip()
-    missing = [c.header for c in COLUMNS if c.required and c.field not in index]
-    if missing:
-        raise DomainError("MISSING_COLUMNS", f"缺少必需的列：{'、'.join(missing)}；未导入任何内容", "file")
-    return _Layout(index, used, ignored)
-
-
 class _RowReader:
-    def __init__(self, row: sheets.SheetRow, layout: _Layout) -> None:
+    def __init__(self, row: sheets.SheetRow, layout: Layout) -> None:
         self.row, self.layout = row, layout
         self.problems: list[RowProblem] = []
 
@@ -159,11 +115,11 @@ def _field_name(api_field: str | None) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", api_field or "").lower().split(".")[0]
 
 
-def _row_problems(problems: Sequence[Problem], layout: _Layout) -> tuple[RowProblem, ...]:
+def _row_problems(problems: Sequence[Problem], layout: Layout) -> tuple[RowProblem, ...]:
     return tuple(RowProblem(layout.column_of(_field_name(p.field)), p.code, p.message) for p in problems)
 
 
-async def _apply(session: AsyncSession, number: int, data: InspectorInput, layout: _Layout) -> RowResult:
+async def _apply(session: AsyncSession, number: int, data: InspectorInput, layout: Layout) -> RowResult:
     code = data.certificate_no.strip().upper()
     try:
         async with session.begin_nested():
@@ -193,7 +149,7 @@ async def import_inspectors(session: AsyncSession, file: SheetFile, dry_run: boo
     principal = principal_of(session)
     require(principal, Operation.IMPORT_INSPECTORS)
     sheet = sheets.read_sheet(file.filename, file.data)
-    layout = _layout(sheet.header)
+    layout = read_layout(sheet.header, COLUMNS)
     whole = await session.begin_nested()
     seen: dict[str, int] = {}
     results: list[RowResult] = []
