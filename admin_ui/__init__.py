@@ -29,6 +29,7 @@ from admin_ui.views.dashboard import DashboardView
 from admin_ui.views.discipline import DisciplineMeasureView
 from admin_ui.views.duty_catalog import SupervisionMatterView
 from admin_ui.views.inbox import NoticeInboxView
+from admin_ui.views.inspection_tasks import InspectionTasksView, MyInspectionTasksView
 from admin_ui.views.inspector_import import InspectorImportView
 from admin_ui.views.inspectors import InspectorView
 from admin_ui.views.record_import import RecordImportView
@@ -81,6 +82,8 @@ def build_admin(db: Database, settings: Settings) -> Admin:
         | CatalogFilesView
         | InspectorImportView
         | ResultCategoriesView
+        | InspectionTasksView
+        | MyInspectionTasksView
     ] = [
         NoticeInboxView(),
         ReferralInboxView(),
@@ -89,6 +92,8 @@ def build_admin(db: Database, settings: Settings) -> Admin:
         CheckItemView(),
         InspectorView(),
         ResultCategoriesView(),
+        InspectionTasksView(),
+        MyInspectionTasksView(),
         RegionView(),
         DepartmentView(),
         SupervisionMatterView(),
