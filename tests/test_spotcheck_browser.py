@@ -1,0 +1,135 @@
+"""双随机 in a real headless Chromium: a department records a task's result item by item on the
+检查任务 page (a refusal beside its field, what was typed kept, the rectification deadline
+appearing with 责令改正) and publishes it; an inspector does the same on 我的检查任务 on a phone
+390×844, with no horizontal scrolling and tap targets of at least 44 px.
+
+Screenshots go to test-artifacts/screenshots/."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from playwright.async_api import Browser, Page, expect
+
+from services.platform.clock import today
+from services.platform.db import Database
+from tests.conftest import DemoCity
+from tests.support.admin import staff_password
+from tests.support.browser import browser, screenshot_path, server, sign_in
+from tests.support.task_pages import MINE, TASKS, link_inspector
+from tests.support.tasks import CHECK_ITEM, HEALTH, drawn_plan
+
+__all__ = ["browser", "server"]  # the shared fixtures (tests/support/browser.py)
+
+PHONE = {"width": 390, "height": 844}
+NOTE = "两名员工健康证明已过期"
+
+
+async def sign_in_on_a_phone(browser: Browser, base: str, username: str, password: str) -> Page:
+    context = await browser.new_context(
+        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="zh-CN",
+        timezone_id="Asia/Shanghai",
+    )  # fmt: skip
+    page = await context.new_page()
+    await page.goto(f"{base}/admin/")
+    await page.fill("input[name=username]", username)
+    await page.fill("input[name=password]", password)
+    await page.get_by_role("button", name="登录").click()
+    await page.wait_for_load_state("networkidle")
+    return page
+
+
+async def scroll_width(page: Page) -> int:
+    return int(await page.evaluate("document.documentElement.scrollWidth"))
+
+
+async def answer(page: Page, code: str, finding: str) -> None:
+    await page.locator(f'input[name="finding:{CHECK_ITEM}/{code}"][value="{finding}"]').check()
+
+
+async def test_a_department_records_a_result_item_by_item_and_publishes_it(
+    browser: Browser, server: str, city: DemoCity, db: Database
+) -> None:
+    uscc = city.zhongshan[10]
+    drawn = await drawn_plan(db, [uscc], name="2026年度餐饮服务双随机抽查（浏览器）")
+    task = drawn.task(uscc)
+    page = await sign_in(browser, server, "wj-210202", staff_password(city))
+    await page.goto(f"{server}{TASKS}?plan={drawn.plan_id}")
+    await expect(page.get_by_role("heading", name="检查任务")).to_be_visible()
+    row = page.locator(f"#task-{task}")
+    await expect(row).to_contain_text(uscc)
+    await expect(row).to_contain_text("2026年度餐饮服务双随机抽查（浏览器）")
+    await expect(row.locator(".task-status")).to_have_text("待检查")
+    await row.locator("a.task-link").click()
+    await expect(page.locator("#task-uscc")).to_have_text(uscc)
+
+    rectification = page.locator("#rectification")
+    await expect(rectification).to_be_hidden()
+    await answer(page, "F1", "CONFORMING")
+    await answer(page, "F2", "NON_CONFORMING")
+    await page.locator(f'input[name="note:{CHECK_ITEM}/F2"]').fill(NOTE)
+    await page.locator('input[name=category][value="RECTIFICATION_ORDERED"]').check()
+    await expect(rectification).to_be_visible()
+    await page.screenshot(path=screenshot_path("spotcheck-task-form"), full_page=True)
+    # F3 unanswered and no deadline: both refused beside their fields, nothing typed lost.
+    await page.locator("#record-submit").click()
+    await expect(page.locator('.field-error[data-field="items"]')).to_have_text(
+        "以下检查项未填写：SPJY-01/F3（场所卫生状况）"
+    )
+    await expect(page.locator('.field-error[data-field="rectificationDueOn"]')).to_have_text(
+        "结果为“发现问题已责令改正”时须填写整改期限"
+    )
+    await expect(page.locator(f'input[name="note:{CHECK_ITEM}/F2"]')).to_have_value(NOTE)
+    await expect(page.locator(f'input[name="finding:{CHECK_ITEM}/F2"][value="NON_CONFORMING"]')).to_be_checked()
+    await expect(page.locator('input[name=category][value="RECTIFICATION_ORDERED"]')).to_be_checked()
+    await page.screenshot(path=screenshot_path("spotcheck-task-refused"), full_page=True)
+
+    await answer(page, "F3", "NOT_CHECKED")
+    due = (today() + timedelta(days=20)).isoformat()
+    await page.locator("#rectification_due_on").fill(due)
+    await page.locator("#record-submit").click()
+    await expect(page.get_by_text("检查结果已录入")).to_be_visible()
+    await expect(page.locator("#task-status")).to_have_text("已录入结果，待公示")
+    await expect(page.locator("#publish-deadline")).to_contain_text("前公示（录入后 20 个工作日）")
+    await expect(page.locator("#result-rectification")).to_have_text(f"整改期限：{due}")
+    await page.locator("#publish-submit").click()
+    await expect(page.get_by_text("检查结果已公示")).to_be_visible()
+    await expect(page.locator("#task-status")).to_have_text("已公示")
+    await page.screenshot(path=screenshot_path("spotcheck-task-published"), full_page=True)
+
+
+async def test_an_inspector_records_on_a_phone(browser: Browser, server: str, city: DemoCity, db: Database) -> None:
+    uscc = city.zhongshan[11]
+    drawn = await drawn_plan(db, [uscc], name="2026年度餐饮服务双随机抽查（手机）")
+    task = drawn.task(uscc)
+    await link_inspector(db, drawn.inspectors[HEALTH][0], "wj-210202")
+    page = await sign_in_on_a_phone(browser, server, "wj-210202", staff_password(city))
+
+    await page.goto(f"{server}{MINE}")
+    await expect(page.get_by_role("heading", name="我的检查任务")).to_be_visible()
+    card = page.locator(f"#task-{task}")
+    await expect(card).to_contain_text(uscc)
+    assert await scroll_width(page) <= PHONE["width"]
+    await page.screenshot(path=screenshot_path("spotcheck-phone-list"), full_page=True)
+    await card.click()
+    await expect(page.locator("#task-uscc")).to_have_text(uscc)
+    assert await scroll_width(page) <= PHONE["width"]
+    # Tap targets: each finding's choice, each category, the submit button, at least 44 px high.
+    for target in ("#result-items .finding-choices label", "#result-categories .category-choice", "#record-submit"):
+        for box in [await found.bounding_box() for found in await page.locator(target).all()]:
+            assert box is not None and box["height"] >= 44 and box["x"] >= 0
+            assert box["x"] + box["width"] <= PHONE["width"], (target, box)
+    font = await page.evaluate("parseFloat(getComputedStyle(document.querySelector('#notes')).fontSize)")
+    assert font >= 16  # no zoom on focus, readable without zooming
+
+    for code in ("F1", "F2", "F3"):
+        await page.locator(f'input[name="finding:{CHECK_ITEM}/{code}"][value="CONFORMING"]').tap()
+    await page.locator('input[name=category][value="NO_PROBLEM"]').tap()
+    await page.locator("#notes").fill("现场检查未发现问题")
+    await page.screenshot(path=screenshot_path("spotcheck-phone-form"), full_page=True)
+    await page.locator("#record-submit").tap()
+    await expect(page.get_by_text("检查结果已录入")).to_be_visible()
+    await expect(page.locator("#task-status")).to_have_text("已录入结果，待公示")
+    await expect(page.locator("#result-categories-shown")).to_contain_text("未发现问题")
+    assert await scroll_width(page) <= PHONE["width"]
+    await page.screenshot(path=screenshot_path("spotcheck-phone-recorded"), full_page=True)
