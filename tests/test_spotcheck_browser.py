@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, Page, ViewportSize, expect
 
 from services.platform.clock import today
 from services.platform.db import Database
@@ -21,7 +21,7 @@ from tests.support.tasks import CHECK_ITEM, HEALTH, drawn_plan
 
 __all__ = ["browser", "server"]  # the shared fixtures (tests/support/browser.py)
 
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 NOTE = "两名员工健康证明已过期"
 
 
