@@ -38,6 +38,7 @@ from admin_ui.views.regions_departments import DepartmentView, RegionView
 from admin_ui.views.registry import EntityView
 from admin_ui.views.result_categories import ResultCategoriesView
 from admin_ui.views.risk_parameters import RiskParametersView
+from admin_ui.views.spot_check_plans import SpotCheckPlansView
 from services.platform.db import Database
 from services.platform.settings import Settings
 
@@ -84,6 +85,7 @@ def build_admin(db: Database, settings: Settings) -> Admin:
         | ResultCategoriesView
         | InspectionTasksView
         | MyInspectionTasksView
+        | SpotCheckPlansView
     ] = [
         NoticeInboxView(),
         ReferralInboxView(),
@@ -92,6 +94,7 @@ def build_admin(db: Database, settings: Settings) -> Admin:
         CheckItemView(),
         InspectorView(),
         ResultCategoriesView(),
+        SpotCheckPlansView(),
         InspectionTasksView(),
         MyInspectionTasksView(),
         RegionView(),

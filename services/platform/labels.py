@@ -15,6 +15,7 @@ from models.enums import (
     ComplaintCategory,
     DepartmentLevel,
     DisciplineLevel,
+    DrawAttemptOutcome,
     EntityStatus,
     EntityType,
     FeedbackKind,
@@ -163,6 +164,8 @@ _LABELS: tuple[tuple[Enum, str], ...] = (
     (SampleKind.COLOUR_RATIO, "按风险颜色分别定比例"),
     (PlanRole.LEAD, "牵头部门"),
     (PlanRole.PARTNER, "配合部门"),
+    (DrawAttemptOutcome.DRAWN, "已抽取"),
+    (DrawAttemptOutcome.REFUSED, "被拒绝"),
 )
 
 # Other ways files write a code: the 双公示 许可类别 codes, and the wording of the penalty

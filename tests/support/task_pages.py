@@ -1,15 +1,19 @@
-"""The task pages (检查任务, 我的检查任务) as a browser posts them: the result form's fields, an
-inspector linked to a signed-in user, and a task taken off an inspector."""
+"""The spot-check pages (检查任务, 我的检查任务, 抽查计划) as a browser posts them: the result
+form's and the plan form's fields, an inspector linked to a signed-in user, a task taken off an
+inspector, a check item with a result form, and an entity deregistered."""
 
 from __future__ import annotations
 
 import html
 import re
+from datetime import timedelta
 from typing import Any
 
 from sqlmodel import col, select
 
-from models import InspectionTaskInspector, Inspector, User
+from models import CheckItem, Department, InspectionTaskInspector, Inspector, MarketEntity, User
+from models.enums import EntityStatus
+from services.platform.clock import today
 from services.platform.db import Database
 from tests.support.tasks import CHECK_ITEM, FORM, SYSTEM
 
@@ -27,7 +31,7 @@ def result_form(
 
 def field_errors(text: str, field: str) -> list[str]:
     """The messages the page shows beside a field of the result form."""
-    found = re.findall(rf'class="field-error" data-field="{re.escape(field)}">([^<]*)<', text)
+    found = re.findall(rf'class="field-error[^"]*" data-field="{re.escape(field)}">([^<]*)<', text)
     return [html.unescape(message) for message in found]
 
 
@@ -58,6 +62,60 @@ async def unassign(db: Database, task_id: str, certificate_no: str) -> None:
         )
         assert row is not None
         await session.delete(row)
+        await session.commit()
+    finally:
+        await session.close()
+
+
+PLANS = "/admin/spot-check-plans"
+
+
+def plan_form(token: str, **changes: Any) -> dict[str, Any]:
+    """The create form of a plain plan of 中山区市场监督管理局 over its district's active entities."""
+    start = today()
+    return {
+        "csrftoken": token,
+        "name": "2026年度中山区餐饮服务双随机抽查",
+        "check_item": ["CY-01"],
+        "target": "filter",
+        "region_code": "210202",
+        "status": "ACTIVE",
+        "sample_kind": "COUNT",
+        "sample_count": "3",
+        "inspectors_per_target": "2",
+        "period_start": start.isoformat(),
+        "period_end": (start + timedelta(days=60)).isoformat(),
+        **changes,
+    }
+
+
+async def add_form_check_item(db: Database, department: str, code: str = "CY-01") -> None:
+    """A check item of the department whose result form is the test plan's FORM."""
+    session = await db.write_session(SYSTEM)
+    try:
+        owner = await session.scalar(select(col(Department.id)).where(col(Department.code) == department))
+        assert owner is not None
+        session.add(
+            CheckItem(
+                department_id=owner,
+                code=code,
+                name="餐饮服务经营者监督检查",
+                legal_basis="《中华人民共和国食品安全法》第八十七条",
+                form_items=[{"code": c, "name": n} for c, n in FORM],
+            )
+        )
+        await session.commit()
+    finally:
+        await session.close()
+
+
+async def set_entity_status(db: Database, uscc: str, status: EntityStatus) -> None:
+    """What a deregistration does to a drawn entity (for a replacement)."""
+    session = await db.write_session(SYSTEM)
+    try:
+        entity = await session.scalar(select(MarketEntity).where(col(MarketEntity.uscc) == uscc))
+        assert entity is not None
+        entity.status = status
         await session.commit()
     finally:
         await session.close()
