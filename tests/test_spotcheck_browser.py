@@ -1,4 +1,6 @@
-"""双随机 in a real headless Chromium: a department records a task's result item by item on the
+"""双随机 in a real headless Chromium: a plan from creation to a published result through the pages
+(create, approve, draw, the record verified, a task's result recorded and published, the public
+draw page); a department records a task's result item by item on the
 检查任务 page (a refusal beside its field, what was typed kept, the rectification deadline
 appearing with 责令改正) and publishes it; an inspector does the same on 我的检查任务 on a phone
 390×844, with no horizontal scrolling and tap targets of at least 44 px.
@@ -16,7 +18,8 @@ from services.platform.db import Database
 from tests.conftest import DemoCity
 from tests.support.admin import staff_password
 from tests.support.browser import browser, screenshot_path, server, sign_in
-from tests.support.task_pages import MINE, TASKS, link_inspector
+from tests.support.draws import DISTRICT, add_inspectors
+from tests.support.task_pages import MINE, PLANS, TASKS, add_form_check_item, link_inspector
 from tests.support.tasks import CHECK_ITEM, HEALTH, drawn_plan
 
 __all__ = ["browser", "server"]  # the shared fixtures (tests/support/browser.py)
@@ -43,8 +46,8 @@ async def scroll_width(page: Page) -> int:
     return int(await page.evaluate("document.documentElement.scrollWidth"))
 
 
-async def answer(page: Page, code: str, finding: str) -> None:
-    await page.locator(f'input[name="finding:{CHECK_ITEM}/{code}"][value="{finding}"]').check()
+async def answer(page: Page, code: str, finding: str, check_item: str = CHECK_ITEM) -> None:
+    await page.locator(f'input[name="finding:{check_item}/{code}"][value="{finding}"]').check()
 
 
 async def test_a_department_records_a_result_item_by_item_and_publishes_it(
@@ -133,3 +136,57 @@ async def test_an_inspector_records_on_a_phone(browser: Browser, server: str, ci
     await expect(page.locator("#result-categories-shown")).to_contain_text("未发现问题")
     assert await scroll_width(page) <= PHONE["width"]
     await page.screenshot(path=screenshot_path("spotcheck-phone-recorded"), full_page=True)
+
+
+async def test_a_plan_from_creation_to_a_published_result(
+    browser: Browser, server: str, city: DemoCity, db: Database
+) -> None:
+    await add_form_check_item(db, DISTRICT, "CY-01")
+    await add_inspectors(db, DISTRICT, 4, "SCJGB")
+    name = "2026年度中山区餐饮服务双随机抽查（浏览器）"
+    page = await sign_in(browser, server, "scjg-210202", staff_password(city))
+    await page.goto(f"{server}{PLANS}")
+    await expect(page.get_by_role("heading", name="抽查计划")).to_be_visible()
+    await page.locator("#new-plan").click()
+    await page.locator("#name").fill(name)
+    await page.locator('input[name=check_item][value="CY-01"]').check()
+    await page.locator('input[name=target][value="filter"]').check()
+    await page.locator("#region_code").fill("210202")
+    await page.locator('input[name=sample_kind][value="COUNT"]').check()
+    await page.locator("#sample_count").fill("2")
+    await page.locator("#period_start").fill(today().isoformat())
+    await page.locator("#period_end").fill((today() + timedelta(days=30)).isoformat())
+    await page.screenshot(path=screenshot_path("spotcheck-plan-form"), full_page=True)
+    await page.locator("#plan-submit").click()
+    await expect(page.locator("#plan-status")).to_have_text("草拟")
+    plan_id = await page.locator("#plan-page").get_attribute("data-plan-id")
+    assert plan_id is not None
+
+    await page.locator("#approve-form button").click()
+    await expect(page.locator("#plan-status")).to_have_text("已审批")
+    commitment = await page.locator("#seed-commitment").inner_text()
+    assert len(commitment) == 64
+    await page.locator("#draw-form button").click()
+    await expect(page.locator("#plan-status")).to_have_text("已抽取")
+    await expect(page.locator("#verification")).to_contain_text("核验通过")
+    await expect(page.locator("#selections tbody tr")).to_have_count(2)
+    await page.screenshot(path=screenshot_path("spotcheck-plan-drawn"), full_page=True)
+    first = page.locator("#plan-tasks tbody tr").first
+    uscc = (await first.locator(".text-secondary").first.inner_text()).strip()
+    await first.locator("a").first.click()
+
+    await expect(page.locator("#task-uscc")).to_have_text(uscc)
+    for code in ("F1", "F2", "F3"):
+        await answer(page, code, "CONFORMING", "CY-01")
+    await page.locator('input[name=category][value="NO_PROBLEM"]').check()
+    await page.locator("#record-submit").click()
+    await expect(page.locator("#task-status")).to_have_text("已录入结果，待公示")
+    await page.locator("#publish-submit").click()
+    await expect(page.locator("#task-status")).to_have_text("已公示")
+
+    public = await page.context.new_page()
+    await public.goto(f"{server}/public/draws/{plan_id}")
+    await expect(public.get_by_role("heading", name=name)).to_be_visible()
+    await expect(public.get_by_text(commitment)).to_be_visible()
+    await expect(public.get_by_text(uscc).first).to_be_visible()
+    await public.screenshot(path=screenshot_path("spotcheck-public-draw"), full_page=True)
