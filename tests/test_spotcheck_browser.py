@@ -1,6 +1,6 @@
 """双随机 in a real headless Chromium: a plan from creation to a published result through the pages
 (create, approve, draw, the record verified, a task's result recorded and published, the public
-draw page); a department records a task's result item by item on the
+draw page with the published result); a department records a task's result item by item on the
 检查任务 page (a refusal beside its field, what was typed kept, the rectification deadline
 appearing with 责令改正) and publishes it; an inspector does the same on 我的检查任务 on a phone
 390×844, with no horizontal scrolling and tap targets of at least 44 px.
@@ -189,4 +189,7 @@ async def test_a_plan_from_creation_to_a_published_result(
     await expect(public.get_by_role("heading", name=name)).to_be_visible()
     await expect(public.get_by_text(commitment)).to_be_visible()
     await expect(public.get_by_text(uscc).first).to_be_visible()
+    published = public.locator("tr").filter(has_text=uscc).filter(has_text="未发现问题")
+    await expect(published).to_have_count(1)
+    await expect(published).to_contain_text("中山区市场监督管理局")
     await public.screenshot(path=screenshot_path("spotcheck-public-draw"), full_page=True)

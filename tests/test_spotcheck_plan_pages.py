@@ -172,3 +172,31 @@ async def test_the_verification_names_what_a_tampered_record_gets_wrong(api: Api
     reseeded = {**copy.deepcopy(record), "seedCommitment": "0" * 64}
     found = verify(reseeded)
     assert found is not None and found.differences == ["种子与审批时公布的承诺值不符"]
+
+
+async def test_the_public_draw_page_shows_published_results_and_nothing_internal(
+    api: Api, city: DemoCity, db: Database
+) -> None:
+    await _ready(db)
+    client = api.client
+    await sign_in(client, "scjg-210202", staff_password(city))
+    token = await csrf(client, f"{PLANS}/new")
+    plan_id = _plan_id(await client.post(f"{PLANS}/new", data=plan_form(token)))
+    for action in ("approve", "draw"):
+        assert (await client.post(f"{PLANS}/{plan_id}/{action}", data={"csrftoken": token})).status_code == 303
+    public = f"/public/draws/{plan_id}"
+    assert "尚无已公示的检查结果" in (await client.get(public)).text
+    drawn = (await client.get(f"{PLANS}/{plan_id}")).text
+    task = re.findall(r'id="plan-task-(\d+)"', drawn)[0]
+    notes = "店内张贴的许可证为复印件，原件在总店"
+    answers = {f"finding:CY-01/{code}": "CONFORMING" for code in ("F1", "F2", "F3")}
+    form = {"csrftoken": token, **answers, "category": ["NO_PROBLEM"], "notes": notes}
+    assert (await client.post(f"/admin/inspection-tasks/{task}/record", data=form)).status_code == 303
+    recorded = html.unescape((await client.get(public)).text)
+    assert "尚无已公示的检查结果" in recorded  # recorded is not yet published
+    assert (await client.post(f"/admin/inspection-tasks/{task}/publish", data={"csrftoken": token})).status_code == 303
+    async with httpx.AsyncClient(transport=client._transport, base_url="http://testserver") as anyone:
+        shown = html.unescape((await anyone.get(public)).text)
+    table = shown[shown.index("<h2>检查结果公示</h2>") :]
+    assert "中山区市场监督管理局" in table and "未发现问题" in table
+    assert notes not in shown and "符合" not in table
