@@ -55,6 +55,7 @@ async def test_a_department_lists_its_own_tasks_and_another_departments_task_is_
     sheet = html.unescape((await client.get(f"{TASKS}/{first}")).text)
     assert "餐饮服务经营者监督检查" in sheet and "《中华人民共和国食品安全法》第八十七条" in sheet
     assert "从业人员健康证明" in sheet and 'id="result-form"' in sheet
+    assert f'href="http://testserver/admin/spot-check-plans/{drawn.plan_id}"' in sheet
     assert "发现问题已责令改正" in sheet and "期限届满后自动生成复查任务" in sheet
 
     async with httpx.AsyncClient(transport=client._transport, base_url="http://testserver") as other:

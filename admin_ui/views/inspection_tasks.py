@@ -187,6 +187,7 @@ class TaskPagesView(CustomView):
             "is_publication_overdue": is_publication_overdue,
             "task_url": lambda task_id: self._task_url(request, task_id),
             "list_url": str(request.url_for(f"admin:{self.url_name}")),
+            "plan_page_url": lambda plan_id: str(request.url_for("admin:spot-check-plan", plan_id=plan_id)),
             "read_only": not may_handle(principal_of_request(request)),
             "read_only_reason": READ_ONLY,
             "mine": self.mine,
