@@ -375,7 +375,19 @@ def test_a_selection_in_the_wrong_colour(
     right = selection["colour"]
     selection["colour"] = "BLACK"
     assert check(verifier, record, tmp_path, capsys) == (
-        1, f"不一致：第 1 个（{selection['uscc']}）的颜色：按规则应为 {right}，记录为 BLACK"
+        1, f"不一致：第 1 个（{selection['uscc']}）的颜色 colour：按规则应为 {right}，记录为 BLACK"
+    )  # fmt: skip
+
+
+def test_colours_stay_internal_unless_the_sample_is_by_colour(
+    verifier: ModuleType, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Risk colours are never public: a plain plan's selections carry none (their stratum has none)."""
+    record = plain().record()
+    assert {s["colour"] for s in record["selections"]} == {None}
+    record["selections"][2]["colour"] = "GREEN"
+    assert check(verifier, record, tmp_path, capsys) == (
+        1, f"不一致：第 3 个（{record['selections'][2]['uscc']}）的颜色 colour：按规则应为 null，记录为 GREEN"
     )  # fmt: skip
 
 

@@ -174,6 +174,7 @@ def read_selections(record: dict[str, Any]) -> list[dict[str, Any]]:
         need(selection, "order", int, where)
         need(selection, "uscc", str, where)
         need(selection, "key", str, where)
+        need(selection, "colour", (str, type(None)), where)
         for inspector in need(selection, "inspectors", list, where):
             need(inspector, "certificateNo", str, where + "的 inspectors 中")
             need(inspector, "departmentCode", str, where + "的 inspectors 中")
@@ -343,8 +344,11 @@ def check_selection(selection: dict[str, Any], uscc: str, key: str, colour_of: d
         raise differ(f"{rule}：第 {number} 个抽取对象", uscc, selection["uscc"])
     if selection["key"] != key:
         raise differ(f"规则 3（排序键）：第 {number} 个（{uscc}）的 key", key, selection["key"])
-    if colour_of and selection.get("colour") != colour_of[uscc]:
-        raise differ(f"第 {number} 个（{uscc}）的颜色", colour_of[uscc], selection.get("colour"))
+    # A selection's colour is its stratum's: null unless the sample is by colour (colours are internal).
+    if selection["colour"] != colour_of.get(uscc):
+        raise differ(
+            f"第 {number} 个（{uscc}）的颜色 colour", colour_of.get(uscc) or "null", selection["colour"] or "null"
+        )
 
 
 def check_pool(pool: list[Department]) -> None:

@@ -97,8 +97,8 @@ class Draw:
                 team += [{"certificateNo": c, "departmentCode": code} for c in chosen]
             recused = sorted(c for _, _, certs in self.pool for c in certs if c in self.conflicts.get(u, set()))
             selections.append({
-                "order": len(selections) + 1, "uscc": u, "colour": colour[u], "key": key[u], "inspectors": team,
-                "recused": recused, "replaces": replaces, "replacedBy": None,
+                "order": len(selections) + 1, "uscc": u, "colour": colour[u] if by_colour else None, "key": key[u],
+                "inspectors": team, "recused": recused, "replaces": replaces, "replacedBy": None,
                 "replacementReason": "已注销" if replaces else None,
             })  # fmt: skip
 
