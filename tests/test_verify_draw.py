@@ -391,6 +391,16 @@ def test_colours_stay_internal_unless_the_sample_is_by_colour(
     )  # fmt: skip
 
 
+def test_colours_are_not_published_unless_the_sample_is_by_colour(
+    verifier: ModuleType, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    record = plain().record()
+    record["candidateColours"] = ["GREEN"] * len(record["candidates"])
+    assert check(verifier, record, tmp_path, capsys) == (
+        1, "不一致：candidateColours：不按颜色抽样时应为 null（风险颜色属内部信息，不公示）"
+    )  # fmt: skip
+
+
 def test_a_joint_plan_partner_out_of_order(
     verifier: ModuleType, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -425,6 +435,10 @@ MALFORMED: dict[str, tuple[Callable[[dict[str, Any]], Any], str]] = {
         "RED 的比例 2 不在 (0, 1] 之内",
     ),
     "unknown sample kind": (lambda r: r.update(sample={"kind": "ALL"}), "sample.kind 应为 COUNT、RATIO、COLOUR_RATIO"),
+    "two sample kinds": (
+        lambda r: r["sample"].update(ratio="0.1"),
+        "sample.kind 为 COUNT 时只应填写 count，ratio 应为 null",
+    ),
     "count as text": (lambda r: r["sample"].update(count="5"), 'sample 中字段 count 的值 "5" 类型不对'),
     "undrawn": (lambda r: r.update(seed=None, selections=[]), "该计划尚未抽取（seed 为 null）"),
     "no candidates": (lambda r: r.update(candidates=None), "记录中没有 candidates：请用 --candidates 指定"),

@@ -125,6 +125,10 @@ def read_sample(record: dict[str, Any]) -> Sample:
     kind = need(sample, "kind", str, where)
     if kind not in SAMPLE_KINDS:
         raise Malformed(f"sample.kind 应为 {'、'.join(SAMPLE_KINDS)} 之一，记录为 {kind!r}")
+    own = {"COUNT": "count", "RATIO": "ratio", "COLOUR_RATIO": "colourRatios"}[kind]
+    for member in ("count", "ratio", "colourRatios"):
+        if member != own and sample.get(member) is not None:
+            raise Malformed(f"sample.kind 为 {kind} 时只应填写 {own}，{member} 应为 null")
     if kind == "COUNT":
         count = need(sample, "count", int, where)
         if count < 1:
@@ -240,6 +244,8 @@ def verify(record: dict[str, Any], downloaded: list[str] | None = None) -> str:
         if len(colours) != len(candidates) or not all(c in COLOURS for c in colours):
             raise Malformed("candidateColours 应与 candidates 一一对应，每项为 GREEN、YELLOW、RED 或 BLACK")
         colour_of = dict(zip(candidates, colours, strict=True))
+    elif record.get("candidateColours") is not None:
+        raise Difference("candidateColours：不按颜色抽样时应为 null（风险颜色属内部信息，不公示）")
 
     # Rule 4: the strata (the whole list, or one per colour present) and each one's sample size.
     strata: dict[str | None, list[str]] = {}
