@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -309,6 +310,36 @@ def verify_audit() -> None:
         return
     print(f"审计日志被篡改：事件 #{report.first_bad_id} {report.reason}（此前 {report.checked} 个事件完好）")
     raise typer.Exit(1)
+
+
+@cli.command("verify-draw")
+def verify_draw(plan_id: Annotated[int, typer.Argument(help="抽查计划编号")]) -> None:
+    """Recompute a plan's published draw twice (the platform's rule and the standalone
+    tools/verify_draw.py) and compare both with the record; exit 1 on any difference, 2 when the
+    plan is unknown or not drawn yet."""
+    from services.spotchecks import check_record, public_draw_record, standalone_check
+
+    async def work(db: Database) -> dict[str, Any] | None:
+        async with db.session(Principal.system("verify-draw")) as session:
+            return await public_draw_record(session, plan_id)
+
+    record = _run(work)
+    if record is None:
+        console.print(f"[red]抽查计划 {plan_id} 不存在，或尚未审批（没有公示的抽取记录）[/red]", soft_wrap=True)
+        raise typer.Exit(2)
+    if record.get("seed") is None:
+        commitment = record.get("seedCommitment")
+        message = f"抽查计划 {plan_id}“{record.get('planName')}”尚未抽取：目前只公示了种子承诺值 {commitment}"
+        console.print(f"[red]{message}[/red]", soft_wrap=True)
+        raise typer.Exit(2)
+    # Both read the record as the public receives it: its JSON.
+    published = json.loads(json.dumps(record, ensure_ascii=False))
+    print(f"抽查计划 {plan_id}“{record.get('planName')}”的抽取记录（抽取于 {record.get('drawnAt')}）")
+    platform, alone = check_record(published), standalone_check(published)
+    print(f"平台规则重算（services.spotchecks.draw_rule）：{'一致' if platform.ok else '不一致'}：{platform.message}")
+    print(f"独立核对程序（tools/verify_draw.py）：{'OK' if alone.ok else '不一致'}：{alone.message}")
+    if not (platform.ok and alone.ok):
+        raise typer.Exit(1)
 
 
 if __name__ == "__main__":

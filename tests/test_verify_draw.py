@@ -1,7 +1,10 @@
-"""Anyone can check a draw: tools/verify_draw.py, the standalone verifier of tools/draw_record.md.
+"""Anyone can check a draw: tools/verify_draw.py, the standalone verifier of tools/draw_record.md,
+and `manage.py verify-draw`, which checks a plan's published record with it and with the
+platform's own rule.
 
-Records come from a small generator following the document (tests/support/verify.py); each
-tampering is reported as the first difference (exit 1), a record that cannot be checked exits 2.
+Records come first from a small generator following the document (tests/support/verify.py):
+each tampering is reported as the first difference (exit 1), a record that cannot be checked
+exits 2. Then real draws made through the API are fetched without a login and verified.
 """
 
 from __future__ import annotations
@@ -10,15 +13,42 @@ import ast
 import copy
 import hashlib
 import json
+import math
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
+from sqlmodel import col, select
 
+from models import MarketEntity
+from models.enums import EntityStatus
+from models.spotchecks import DrawSelection, InspectionTask, SpotCheckPlan
+from services.platform.db import Database
+from services.platform.principal import Principal
+from services.spotchecks import draw_rule
+from tests.conftest import Api, DemoCity
+from tests.support.cli import manage, manage_together
+from tests.support.draws import (
+    ACCEPT,
+    APPROVE,
+    DISTRICT,
+    DISTRICT_HEALTH,
+    DRAW,
+    PUBLIC,
+    REPLACE,
+    act,
+    add_check_item,
+    add_conflict,
+    add_inspectors,
+    approved_plan,
+    create,
+    drawn_plan,
+)
 from tests.support.verify import SCJG, VERIFIER, WSJK, Draw, load_verifier, sha, system_python, usccs
 
 CANDIDATES = usccs(60)
@@ -564,3 +594,197 @@ def test_help_is_in_chinese(python3: str) -> None:
     assert done.stdout.startswith("用法：verify_draw.py")
     for words in ("核对“双随机、一公开”的抽取记录", "--candidates 文件", "显示本帮助并退出", "退出码：0 全部一致"):
         assert words in done.stdout
+
+
+# -- real draws -------------------------------------------------------------------------------------
+# Made through the API as DemoCity's departments; the record fetched without a login, verified by
+# the system Python alone, and by `manage.py verify-draw`.
+
+
+async def _active_in_district(db: Database) -> list[str]:
+    async with db.session(Principal.system()) as session:
+        rows = await session.scalars(
+            select(col(MarketEntity.uscc)).where(
+                col(MarketEntity.region_code) == "210202", col(MarketEntity.status) == EntityStatus.ACTIVE
+            )
+        )
+        return sorted(rows.all())
+
+
+async def _seed_of(db: Database, plan_id: str) -> str:
+    """The seed of an approved plan, read behind the platform's back: a test may foresee the draw."""
+    async with db.session(Principal.system()) as session:
+        plan = await session.get(SpotCheckPlan, int(plan_id))
+        assert plan is not None and plan.seed_hex is not None
+        return plan.seed_hex
+
+
+async def _lists(db: Database) -> None:
+    await add_check_item(db, DISTRICT)
+    await add_inspectors(db, DISTRICT, 4, "21020200")
+
+
+async def plain_count(api: Api, db: Database, city: DemoCity) -> tuple[str, str]:
+    await _lists(db)
+    plan_id, _ = await drawn_plan(api, city.tokens["district"])
+    return plan_id, "抽取 5 户，检查人员分派 10 人次，替补 0 户"
+
+
+async def ratio(api: Api, db: Database, city: DemoCity) -> tuple[str, str]:
+    await _lists(db)
+    plan_id, _ = await drawn_plan(api, city.tokens["district"], sample={"ratio": "0.3"})
+    drawn = math.ceil(len(await _active_in_district(db)) * 3 / 10)
+    return plan_id, f"抽取 {drawn} 户，检查人员分派 {2 * drawn} 人次，替补 0 户"
+
+
+async def colour_ratio(api: Api, db: Database, city: DemoCity) -> tuple[str, str]:
+    """Green 20 %, red all, yellow none (中山区 has some of each)."""
+    await _lists(db)
+    ratios = [{"colour": "GREEN", "ratio": "0.2"}, {"colour": "RED", "ratio": "1"}]
+    plan_id, record = await drawn_plan(api, city.tokens["district"], sample={"colourRatios": ratios})
+    sizes = {s["colour"]: s["size"] for s in record["strata"]}
+    assert {"GREEN", "RED", "YELLOW"} <= set(sizes), sizes
+    drawn = math.ceil(sizes["GREEN"] / 5) + sizes["RED"]
+    return plan_id, f"抽取 {drawn} 户，检查人员分派 {2 * drawn} 人次，替补 0 户"
+
+
+async def joint(api: Api, db: Database, city: DemoCity) -> tuple[str, str]:
+    await _lists(db)
+    await add_check_item(db, DISTRICT_HEALTH, "WJ-01")
+    await add_inspectors(db, DISTRICT_HEALTH, 3, "21020201")
+    per_department = [{"departmentCode": DISTRICT, "count": 2}, {"departmentCode": DISTRICT_HEALTH, "count": 1}]
+    created = await create(
+        api, city.tokens["district"], checkItemCodes=["SC-01", "WJ-01"], partnerDepartmentCodes=[DISTRICT_HEALTH],
+        inspectorsPerTarget=None, inspectorsPerDepartment=per_department,
+    )  # fmt: skip
+    assert created["errors"] == [], created["errors"]
+    plan_id = created["plan"]["id"]
+    for document, token in ((ACCEPT, "district_health"), (APPROVE, "district"), (DRAW, "district")):
+        done = await act(api, document, plan_id, city.tokens[token])
+        assert done["errors"] == [], done["errors"]
+    return plan_id, "抽取 5 户，检查人员分派 15 人次，替补 0 户"
+
+
+async def recusal(api: Api, db: Database, city: DemoCity) -> tuple[str, str]:
+    """The inspector the rule would send first to the first entity declared a conflict with it."""
+    await _lists(db)
+    plan_id = await approved_plan(api, city.tokens["district"])
+    seed = await _seed_of(db, plan_id)
+    _, drawn = draw_rule.draw(seed, draw_rule.Sample("COUNT", 5), await _active_in_district(db), None)
+    first = drawn[0].uscc
+    pool = [f"21020200{n:03d}" for n in range(1, 5)]
+    chosen = min(pool, key=lambda certificate: draw_rule.inspector_key(seed, first, certificate))
+    await add_conflict(db, chosen, first)
+    done = await act(api, DRAW, plan_id, city.tokens["district"])
+    assert done["errors"] == [], done["errors"]
+    selection = done["drawRecord"]["selections"][0]
+    assert selection["uscc"] == first and selection["recused"] == [chosen]
+    assert chosen not in [i["certificateNo"] for i in selection["inspectors"]]
+    return plan_id, "抽取 5 户，检查人员分派 10 人次，替补 0 户"
+
+
+async def replacement(api: Api, db: Database, city: DemoCity) -> tuple[str, str]:
+    """The second drawn entity is deregistered after the draw, and replaced."""
+    await _lists(db)
+    plan_id, record = await drawn_plan(api, city.tokens["district"])
+    gone = record["selections"][1]["uscc"]
+    async with await db.write_session(Principal.system()) as session:
+        await session.execute(
+            sa.update(MarketEntity).where(col(MarketEntity.uscc) == gone).values(status=EntityStatus.DEREGISTERED)
+        )
+        task = await session.scalar(
+            select(col(InspectionTask.id))
+            .join(MarketEntity, col(MarketEntity.id) == col(InspectionTask.entity_id))
+            .where(col(InspectionTask.plan_id) == int(plan_id), col(MarketEntity.uscc) == gone)
+        )
+        await session.commit()
+    replaced = await api.data(REPLACE, {"t": str(task), "r": "已办理注销登记"}, city.tokens["district"])
+    assert replaced["replaceDrawnEntity"]["errors"] == [], replaced
+    assert replaced["replaceDrawnEntity"]["replacedUscc"] == gone
+    return plan_id, "抽取 5 户，检查人员分派 10 人次，替补 1 户"
+
+
+REAL_DRAWS: dict[str, Callable[[Api, Database, DemoCity], Awaitable[tuple[str, str]]]] = {
+    "count": plain_count,
+    "ratio": ratio,
+    "colour ratio": colour_ratio,
+    "joint plan": joint,
+    "recusal": recusal,
+    "replacement": replacement,
+}
+
+
+async def published(api: Api, plan_id: str) -> tuple[dict[str, Any], dict[str, Any], str]:
+    """What anyone reads without a login: the JSON page, the GraphQL response, candidates.txt."""
+    page = await api.client.get(f"/public/draws/{plan_id}.json")
+    assert page.status_code == 200, page.text
+    response = await api.gql(PUBLIC, {"id": plan_id})
+    assert "errors" not in response, response
+    download = await api.client.get(f"/public/draws/{plan_id}/candidates.txt")
+    assert download.status_code == 200, download.text
+    return page.json(), response, download.text
+
+
+@pytest.mark.parametrize("name", REAL_DRAWS)
+async def test_a_real_draw_verifies(
+    api: Api, db: Database, city: DemoCity, database_url: str, tmp_path: Path, python3: str, name: str
+) -> None:
+    plan_id, drawn = await REAL_DRAWS[name](api, db, city)
+    page, response, candidates = await published(api, plan_id)
+    assert page == response["data"]["publicDrawRecord"]
+    summary = f"OK：{page['candidateCount']} 个候选对象，{drawn}，全部与公示记录一致"
+
+    (tmp_path / "page.json").write_text(json.dumps(page, ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "response.json").write_text(json.dumps(response, ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "bare.json").write_text(json.dumps({**page, "candidates": None}), encoding="utf-8")
+    (tmp_path / "candidates.txt").write_text(candidates, encoding="utf-8")
+    for args in (["page.json"], ["response.json"], ["bare.json", "--candidates", "candidates.txt"]):
+        done = run_alone(python3, *(str(tmp_path / a) if a.endswith((".json", ".txt")) else a for a in args))
+        assert (done.returncode, done.stdout.strip(), done.stderr) == (0, summary, ""), args
+
+    verified = manage(database_url, "verify-draw", plan_id)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    lines = verified.stdout.strip().splitlines()
+    assert lines[1].startswith("平台规则重算（services.spotchecks.draw_rule）：一致：")
+    assert lines[2] == f"独立核对程序（tools/verify_draw.py）：OK：{summary.removeprefix('OK：')}"
+
+
+async def test_a_record_changed_after_the_draw(
+    api: Api, db: Database, city: DemoCity, database_url: str, tmp_path: Path, python3: str
+) -> None:
+    """An inspector swapped in the stored record afterwards: both checks name the selection."""
+    plan_id, _ = await plain_count(api, db, city)
+    async with await db.write_session(Principal.system()) as session:
+        first = await session.scalar(
+            select(DrawSelection).where(col(DrawSelection.plan_id) == int(plan_id), col(DrawSelection.draw_order) == 1)
+        )
+        assert first is not None
+        others = [
+            c
+            for c in (f"21020200{n:03d}" for n in range(1, 5))
+            if c not in {i["certificateNo"] for i in first.inspectors}
+        ]
+        first.inspectors = [{"certificateNo": others[0], "departmentCode": DISTRICT}, first.inspectors[1]]
+        uscc = first.uscc
+        await session.commit()
+    page, _, _ = await published(api, plan_id)
+    (tmp_path / "page.json").write_text(json.dumps(page, ensure_ascii=False), encoding="utf-8")
+    done = run_alone(python3, str(tmp_path / "page.json"))
+    assert done.returncode == 1
+    assert done.stdout.startswith(f"不一致：规则 6（检查人员分派）：第 1 个（{uscc}）的检查人员：")
+
+    verified = manage(database_url, "verify-draw", plan_id)
+    assert verified.returncode == 1
+    lines = verified.stdout.strip().splitlines()
+    assert lines[1].startswith("平台规则重算（services.spotchecks.draw_rule）：不一致：第 1 个抽取对象的 inspectors")
+    assert lines[2].startswith(
+        f"独立核对程序（tools/verify_draw.py）：不一致：规则 6（检查人员分派）：第 1 个（{uscc}）"
+    )
+
+
+async def test_verify_draw_needs_a_drawn_plan(api: Api, db: Database, city: DemoCity, database_url: str) -> None:
+    await _lists(db)
+    plan_id = await approved_plan(api, city.tokens["district"])
+    unknown, undrawn = manage_together(database_url, ["verify-draw", "999"], ["verify-draw", plan_id])
+    assert unknown.returncode == 2 and "抽查计划 999 不存在" in unknown.stderr
+    assert undrawn.returncode == 2 and f"抽查计划 {plan_id}" in undrawn.stderr and "尚未抽取" in undrawn.stderr

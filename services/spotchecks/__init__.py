@@ -8,6 +8,8 @@ The draw rule's functions are exported here for whoever recomputes a published r
 (`verify-draw`): they need only the standard library.
 """
 
+from services.spotchecks.draw_check import Verdict, check_record, standalone_check
+from services.spotchecks.draw_record import public_draw_record
 from services.spotchecks.draw_rule import (
     Assigner,
     DrawRuleError,
@@ -44,9 +46,11 @@ __all__ = [
     "Sample",
     "Selection",
     "Stratum",
+    "Verdict",
     "candidate_list_hash",
     "categories_in_force",
     "categories_of",
+    "check_record",
     "category_of",
     "draw_targets",
     "inspector_key",
@@ -55,10 +59,12 @@ __all__ = [
     "next_in_stratum",
     "open_due_follow_ups",
     "pools_of",
+    "public_draw_record",
     "published_results_of_plan",
     "recompute",
     "sample_of",
     "sample_size",
     "seed_commitment",
+    "standalone_check",
     "version_in_force",
 ]
