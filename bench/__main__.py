@@ -6,14 +6,14 @@ import asyncio
 
 import typer
 
-from bench import record_import, registry_reads, risk_colours, routing
+from bench import draws, record_import, registry_reads, risk_colours, routing
 
-BENCHMARKS = ("registry_reads", "routing", "record_import", "risk_colours")
+BENCHMARKS = ("registry_reads", "routing", "record_import", "risk_colours", "draws")
 
 
 def main(
     only: list[str] = typer.Option(
-        list(BENCHMARKS), help="只运行这些基准（registry_reads、routing、record_import、risk_colours）"
+        list(BENCHMARKS), help="只运行这些基准（registry_reads、routing、record_import、risk_colours、draws）"
     ),
     entities: int = typer.Option(20000, help="registry_reads：市场主体数量"),
     seconds: float = typer.Option(8.0, help="registry_reads：每个场景的压测秒数"),
@@ -25,6 +25,7 @@ def main(
     rows: int = typer.Option(1_000_000, help="record_import：处罚文件的行数"),
     record_entities: int = typer.Option(20_000, help="record_import：文件涉及的市场主体数"),
     rated_entities: int = typer.Option(1_000_000, help="risk_colours：评定的市场主体数"),
+    drawn_entities: int = typer.Option(1_000_000, help="draws：检查对象名录中的市场主体数（按 1% 抽取）"),
 ) -> None:
     unknown = sorted(set(only) - set(BENCHMARKS))
     if unknown:
@@ -37,6 +38,8 @@ def main(
         asyncio.run(record_import.run(rows=rows, entities=record_entities))
     if "risk_colours" in only:
         asyncio.run(risk_colours.run(entities=rated_entities))
+    if "draws" in only:
+        asyncio.run(draws.run(entities=drawn_entities))
 
 
 if __name__ == "__main__":
