@@ -30,7 +30,7 @@ from models.enums import EntityStatus
 from models.spotchecks import DrawSelection, InspectionTask, SpotCheckPlan
 from services.platform.db import Database
 from services.platform.principal import Principal
-from services.spotchecks import draw_rule
+from services.spotchecks import Verdict, check_record, draw_rule
 from tests.conftest import Api, DemoCity
 from tests.support.cli import manage, manage_together
 from tests.support.draws import (
@@ -142,6 +142,23 @@ def test_a_faithful_record_is_ok(
 ) -> None:
     build, summary = DRAWS[name]
     assert check(verifier, build().record(), tmp_path, capsys) == (0, summary)
+
+
+@pytest.mark.parametrize("name", DRAWS)
+def test_the_platform_rule_agrees_with_the_generator(name: str) -> None:
+    """Three readings of draw_record.md (the generator here, the verifier, the platform's
+    draw_rule) give the same records; and the platform's check finds a tampering too."""
+    record = DRAWS[name][0]().record()
+    verdict = check_record(record)
+    assert verdict.ok, verdict.message
+    drawn = sum(s["sampleSize"] for s in record["strata"])
+    replaced = len(record["selections"]) - drawn
+    assert verdict == Verdict(
+        True, f"{len(record['candidates'])} 个候选对象，抽取 {drawn} 户，替补 {replaced} 户，与公示记录一致"
+    )
+    tamper_inspectors_swapped(record)
+    verdict = check_record(record)
+    assert not verdict.ok and verdict.message.startswith("第 1 个抽取对象的 inspectors：")
 
 
 def test_the_generator_covers_what_it_claims() -> None:

@@ -217,10 +217,10 @@ async def _pools(
 
 async def _conflicts(
     session: AsyncSession, entity_ids: Sequence[int], inspector_ids: Sequence[int]
-) -> set[tuple[int, int]]:
-    """(entity, inspector) pairs declared in conflict (回避), whichever department's inspector."""
+) -> dict[int, set[int]]:
+    """Per entity, the inspectors declared in conflict with it (回避), whichever department's."""
     if not entity_ids or not inspector_ids:
-        return set()
+        return {}
     rows = await session.execute(
         select(col(InspectorConflict.entity_id), col(InspectorConflict.inspector_id))
         .where(
@@ -229,7 +229,10 @@ async def _conflicts(
         )
         .execution_options(**seeing_all(InspectorConflict))
     )
-    return {(entity_id, inspector_id) for entity_id, inspector_id in rows.all()}
+    declared: dict[int, set[int]] = {}
+    for entity_id, inspector_id in rows.all():
+        declared.setdefault(entity_id, set()).add(inspector_id)
+    return declared
 
 
 async def _entity_ids(session: AsyncSession, usccs: Sequence[str]) -> dict[str, int]:
@@ -259,10 +262,12 @@ def _assign(
     assigner: draw_rule.Assigner,
     selection: draw_rule.Selection,
     entity_id: int,
-    conflicts: set[tuple[int, int]],
+    conflicts: dict[int, set[int]],
     inspector_ids: dict[str, int],
 ) -> None:
-    recused = [c for c, inspector in inspector_ids.items() if (entity_id, inspector) in conflicts]
+    # Most entities have no declared conflict: no need to look through the whole pool for them.
+    declared = conflicts.get(entity_id)
+    recused = [c for c, inspector in inspector_ids.items() if inspector in declared] if declared else []
     try:
         assigner.assign(selection, recused)
     except draw_rule.DrawRuleError as error:

@@ -175,7 +175,11 @@ class Assigner:
             for pool in self.pools
         }
         self.loads: dict[tuple[str, str], int] = {}
-        self.encoded = {pool.department_code: [(c, c.encode()) for c in pool.certificate_nos] for pool in self.pools}
+        # Each certificate with its bytes and its key in `loads`, made once rather than per target.
+        self.encoded = {
+            pool.department_code: [(c, c.encode(), (pool.department_code, c)) for c in pool.certificate_nos]
+            for pool in self.pools
+        }
 
     def assign(self, selection: Selection, conflicts: Iterable[str]) -> None:
         """Fills `selection.inspectors` and `.recused`; DrawRuleError NOT_ENOUGH_INSPECTORS naming
@@ -187,17 +191,21 @@ class Assigner:
         prefix = f"{self.seed_hex}:{selection.uscc}:".encode()
         for pool in self.pools:
             code, cap = pool.department_code, self.caps[pool.department_code]
-            recused.update(c for c in pool.certificate_nos if c in conflicted)
-            # Raw digests sort as their hex digests do (same length, order-preserving encoding).
-            ranked = sorted(
-                (sha256(prefix + encoded).digest(), c) for c, encoded in self.encoded[code] if c not in conflicted
+            if conflicted:
+                recused.update(c for c in pool.certificate_nos if c in conflicted)
+            # "The first perTarget in key order whose load is below the cap" are the perTarget
+            # smallest keys among those below it: inspectors at their cap need no key, and the
+            # rest need no full sort. Raw digests order as their hex digests do.
+            loads = self.loads
+            ranked = heapq.nsmallest(
+                pool.per_target,
+                [
+                    (sha256(prefix + encoded).digest(), c)
+                    for c, encoded, load_key in self.encoded[code]
+                    if loads.get(load_key, 0) < cap and c not in conflicted
+                ],
             )
-            taken = []
-            for _, certificate in ranked:
-                if self.loads.get((code, certificate), 0) < cap:
-                    taken.append(certificate)
-                    if len(taken) == pool.per_target:
-                        break
+            taken = [certificate for _, certificate in ranked]
             if len(taken) < pool.per_target:
                 raise DrawRuleError(
                     "NOT_ENOUGH_INSPECTORS",
