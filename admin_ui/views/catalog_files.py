@@ -4,9 +4,7 @@ services.catalog.catalog_io's."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
-from urllib.parse import quote
 
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
@@ -16,20 +14,12 @@ from starlette_admin.views import CustomView
 
 from admin_ui.auth import principal_of_request
 from admin_ui.base import run_as
+from admin_ui.export import sheet_download
 from services.catalog.catalog_io import COLUMNS, export_csv, export_xlsx, import_catalog
 from services.platform import sheets
 from services.platform.access import may_maintain
-from services.platform.clock import SHANGHAI
 from services.platform.db import Database
 from services.platform.sheet_rows import OUTCOME_LABELS, RowOutcome
-
-_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _download(content: bytes, media_type: str, extension: str) -> Response:
-    name = f"监管职责目录-{datetime.now(SHANGHAI):%Y%m%d}.{extension}"
-    disposition = f"attachment; filename=\"catalog.{extension}\"; filename*=UTF-8''{quote(name)}"
-    return Response(content, media_type=media_type, headers={"Content-Disposition": disposition})
 
 
 class CatalogFilesView(CustomView):
@@ -78,8 +68,8 @@ class CatalogFilesView(CustomView):
 
     @route("/export.csv", name="catalog-export-csv")
     async def export_csv(self, request: Request) -> Response:
-        return _download(await export_csv(request.state.session), "text/csv; charset=utf-8", "csv")
+        return sheet_download(await export_csv(request.state.session), "csv", "监管职责目录", "catalog")
 
     @route("/export.xlsx", name="catalog-export-xlsx")
     async def export_xlsx(self, request: Request) -> Response:
-        return _download(await export_xlsx(request.state.session), _XLSX, "xlsx")
+        return sheet_download(await export_xlsx(request.state.session), "xlsx", "监管职责目录", "catalog")

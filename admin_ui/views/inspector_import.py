@@ -4,9 +4,7 @@ a maintainer any department's; the rules are services.spotchecks.inspector_impor
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
-from urllib.parse import quote
 
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
@@ -16,9 +14,9 @@ from starlette_admin.views import CustomView
 
 from admin_ui.auth import principal_of_request
 from admin_ui.base import run_as
+from admin_ui.export import sheet_download
 from services.platform import sheets
 from services.platform.access import Operation, may
-from services.platform.clock import SHANGHAI
 from services.platform.db import Database
 from services.spotchecks.inspector_import import (
     COLUMNS,
@@ -29,14 +27,6 @@ from services.spotchecks.inspector_import import (
     template_csv,
     template_xlsx,
 )
-
-_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _download(content: bytes, media_type: str, extension: str) -> Response:
-    name = f"执法检查人员-{datetime.now(SHANGHAI):%Y%m%d}.{extension}"
-    disposition = f"attachment; filename=\"inspectors.{extension}\"; filename*=UTF-8''{quote(name)}"
-    return Response(content, media_type=media_type, headers={"Content-Disposition": disposition})
 
 
 class InspectorImportView(CustomView):
@@ -89,8 +79,8 @@ class InspectorImportView(CustomView):
 
     @route("/template.csv", name="inspector-template-csv")
     async def template_csv(self, request: Request) -> Response:
-        return _download(await template_csv(request.state.session), "text/csv; charset=utf-8", "csv")
+        return sheet_download(await template_csv(request.state.session), "csv", "执法检查人员", "inspectors")
 
     @route("/template.xlsx", name="inspector-template-xlsx")
     async def template_xlsx(self, request: Request) -> Response:
-        return _download(await template_xlsx(request.state.session), _XLSX, "xlsx")
+        return sheet_download(await template_xlsx(request.state.session), "xlsx", "执法检查人员", "inspectors")
