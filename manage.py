@@ -118,6 +118,17 @@ def seed_demo(
     print(
         f"  部门用户  用户名为部门代码的小写形式（共 {len(staff)} 个，如 {example.username}），密码 {example.password}"
     )
+    spot = report.spot_checks
+    if spot is not None:
+        inspector = spot.inspector_login
+        print(
+            f"  {inspector.display_name}  用户名 {inspector.username:<14} 密码 {inspector.password}"
+            f"（{inspector.department_code}，执法证号 {spot.inspector_certificate_no}）"
+        )
+        console.print(
+            f"双随机、一公开：随机抽查事项 {spot.check_items} 项、执法检查人员 {spot.inspectors} 名"
+            f"（回避声明 {spot.conflicts} 项）"
+        )
 
 
 def _role(value: str) -> Role:

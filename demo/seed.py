@@ -32,6 +32,7 @@ from demo.catalog import (
 )
 from demo.listing_seed import seed_listings
 from demo.record_seed import seed_records
+from demo.spotcheck_seed import LEAD_DISTRICT, seed_lists
 from models import Department, EntityPerson, MarketEntity, Person
 from models.enums import ApprovalLevel, DepartmentLevel, EntityStatus, EntityType, MatterMode, PersonRole, Role
 from services.accounts.passwords import hash_password
@@ -86,6 +87,15 @@ class DemoLogin:
 
 
 @dataclass(frozen=True)
+class SeededSpotChecks:
+    check_items: int
+    inspectors: int
+    conflicts: int
+    inspector_login: DemoLogin  # a health officer of the lead district, signing in on a phone
+    inspector_certificate_no: str
+
+
+@dataclass(frozen=True)
 class SeedReport:
     regions: int
     departments: int
@@ -101,6 +111,7 @@ class SeedReport:
     listings: int  # 经营异常名录 and 严重违法失信名单, removed ones too
     standing_listings: int
     discipline_measures: int
+    spot_checks: SeededSpotChecks | None = None  # 双随机、一公开, unless seeded without
 
 
 def _regions() -> list[dict[str, str]]:
@@ -353,9 +364,14 @@ DEMO_TOKENS: list[tuple[str, str, Role]] = [
 
 
 async def seed_demo(
-    db: Database, seed: int, entities: int, progress: Callable[[int], None] = lambda _: None
+    db: Database,
+    seed: int,
+    entities: int,
+    progress: Callable[[int], None] = lambda _: None,
+    spot_checks: bool = True,
 ) -> SeedReport:
-    """Load the demo city in one transaction: all of it, or nothing."""
+    """Load the demo city in one transaction: all of it, or nothing. Without `spot_checks` the
+    city has no 一单两库, plans or inspection tasks (tests that build their own use that)."""
     session = await db.write_session(Principal.system("seed-demo"))
     try:
         regions = _regions()
@@ -404,6 +420,7 @@ async def seed_demo(
             _, plain = await create_token(session, code, role, name)
             tokens.append(DemoToken(name, code, role, plain))
         logins = await _demo_users(session)
+        seeded = await _spot_checks(session, seed) if spot_checks else None
         await session.commit()
     except BaseException:
         await session.rollback()
@@ -412,7 +429,19 @@ async def seed_demo(
         await session.close()
     return SeedReport(len(regions), departments, entities, persons, routed.notices, version.name, tokens, logins,
                       records.licenses, records.penalties, records.complaints, listings.listings, listings.standing,
-                      listings.measures)  # fmt: skip
+                      listings.measures, seeded)  # fmt: skip
+
+
+INSPECTOR_LOGIN = "执法检查人员（手机端）"
+
+
+async def _spot_checks(session: AsyncSession, seed: int) -> SeededSpotChecks:
+    """一单两库 and plans; the officer linked to the inspector login gets a password of its own."""
+    code = department_code("WJ", LEAD_DISTRICT)
+    login = DemoLogin("inspector", INSPECTOR_LOGIN, code, Role.DEPARTMENT, "demo-" + secrets.token_urlsafe(9))
+    await create_user(session, UserInput(login.username, login.display_name, login.password, login.role, code))
+    lists = await seed_lists(session, seed, login.username)
+    return SeededSpotChecks(lists.check_items, lists.inspectors, lists.conflicts, login, lists.linked_certificate_no)
 
 
 async def _demo_users(session: AsyncSession) -> list[DemoLogin]:

@@ -130,7 +130,9 @@ class Templates:
         await migrate.upgrade(db)
         await db.dispose()
         db = Database(await self.create(self.city_name, self.empty_name), SECRET)
-        report = await seed.seed_demo(db, seed=7, entities=150)
+        # Without spot checks: tests of plans, draws and tasks build their own lists and plans
+        # (test_demo_spotchecks seeds a whole city with them).
+        report = await seed.seed_demo(db, seed=7, entities=150, spot_checks=False)
         async with db.engine.connect() as connection:
             rows = (await connection.execute(text("SELECT uscc, region_code FROM market_entity ORDER BY uscc"))).all()
             with_records = {
