@@ -41,6 +41,7 @@ user_cli = typer.Typer(help="管理后台用户", no_args_is_help=True)
 cli.add_typer(user_cli, name="user")
 console = Console(stderr=True)
 ROOT = Path(__file__).resolve().parent
+PUBLIC_BASE = "http://127.0.0.1:8000"  # where `make run` serves
 T = TypeVar("T")
 
 
@@ -127,8 +128,11 @@ def seed_demo(
         )
         console.print(
             f"双随机、一公开：随机抽查事项 {spot.check_items} 项、执法检查人员 {spot.inspectors} 名"
-            f"（回避声明 {spot.conflicts} 项）"
+            f"（回避声明 {spot.conflicts} 项）、检查对象名录库 {spot.directories} 个；抽查计划 3 个："
+            f"已完成并公示 1 个（{spot.done_plan_id} 号）、部门联合抽查检查中 1 个（{spot.joint_plan_id} 号）、"
+            f"已审批待抽取 1 个（{spot.approved_plan_id} 号）"
         )
+        print(f"  公开的抽取记录（已完成的计划）  {PUBLIC_BASE}/public/draws/{spot.done_plan_id}")
 
 
 def _role(value: str) -> Role:

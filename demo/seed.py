@@ -32,7 +32,7 @@ from demo.catalog import (
 )
 from demo.listing_seed import seed_listings
 from demo.record_seed import seed_records
-from demo.spotcheck_seed import LEAD_DISTRICT, seed_lists
+from demo.spotcheck_seed import LEAD_DISTRICT, seed_lists, seed_plans
 from models import Department, EntityPerson, MarketEntity, Person
 from models.enums import ApprovalLevel, DepartmentLevel, EntityStatus, EntityType, MatterMode, PersonRole, Role
 from services.accounts.passwords import hash_password
@@ -93,6 +93,10 @@ class SeededSpotChecks:
     conflicts: int
     inspector_login: DemoLogin  # a health officer of the lead district, signing in on a phone
     inspector_certificate_no: str
+    directories: int
+    done_plan_id: int  # its public draw page is the demo's showcase
+    joint_plan_id: int
+    approved_plan_id: int
 
 
 @dataclass(frozen=True)
@@ -420,7 +424,7 @@ async def seed_demo(
             _, plain = await create_token(session, code, role, name)
             tokens.append(DemoToken(name, code, role, plain))
         logins = await _demo_users(session)
-        seeded = await _spot_checks(session, seed) if spot_checks else None
+        seeded = await _spot_checks(session, seed, short_names) if spot_checks else None
         await session.commit()
     except BaseException:
         await session.rollback()
@@ -435,13 +439,17 @@ async def seed_demo(
 INSPECTOR_LOGIN = "执法检查人员（手机端）"
 
 
-async def _spot_checks(session: AsyncSession, seed: int) -> SeededSpotChecks:
-    """一单两库 and plans; the officer linked to the inspector login gets a password of its own."""
+async def _spot_checks(session: AsyncSession, seed: int, short_names: dict[str, str]) -> SeededSpotChecks:
+    """一单两库, directories and plans; the officer linked to the inspector login gets a password of its own."""
     code = department_code("WJ", LEAD_DISTRICT)
     login = DemoLogin("inspector", INSPECTOR_LOGIN, code, Role.DEPARTMENT, "demo-" + secrets.token_urlsafe(9))
     await create_user(session, UserInput(login.username, login.display_name, login.password, login.role, code))
     lists = await seed_lists(session, seed, login.username)
-    return SeededSpotChecks(lists.check_items, lists.inspectors, lists.conflicts, login, lists.linked_certificate_no)
+    plans = await seed_plans(session, seed, short_names)
+    return SeededSpotChecks(
+        lists.check_items, lists.inspectors, lists.conflicts, login, lists.linked_certificate_no,
+        plans.directories, plans.done_plan_id, plans.joint_plan_id, plans.approved_plan_id,
+    )  # fmt: skip
 
 
 async def _demo_users(session: AsyncSession) -> list[DemoLogin]:

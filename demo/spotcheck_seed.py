@@ -10,7 +10,7 @@ which result depend on the seed alone; dates count back from the day of seeding.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -20,16 +20,29 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from demo.catalog import department_code
-from demo.spotcheck_vocabulary import CERTIFICATE_LINES, CHECK_ITEMS, CONFLICT_REASONS
-from models import Department, MarketEntity
-from models.enums import DepartmentLevel, EntityStatus, Role
+from demo.spotcheck_vocabulary import CERTIFICATE_LINES, CHECK_ITEMS, CONFLICT_REASONS, NOTES
+from models import Department, InspectionTask, MarketEntity, SpotCheckPlan
+from models.enums import DepartmentLevel, EntityStatus, InspectionFinding, Role
 from services.platform.access import bind, principal_of
 from services.platform.clock import today
 from services.platform.principal import Principal
 from services.spotchecks.check_items import CheckItemInput, FormItemInput, upsert_check_item
+from services.spotchecks.directory import DirectoryFilter, DirectoryInput, upsert_entity_directory
+from services.spotchecks.draw import draw_plan
 from services.spotchecks.inspectors import ConflictInput, InspectorInput, upsert_inspector
+from services.spotchecks.plans import (
+    DepartmentInspectorsInput,
+    PlanInput,
+    SampleInput,
+    accept_spot_check_plan,
+    approve_spot_check_plan,
+    create_spot_check_plan,
+)
+from services.spotchecks.publication import publish_inspection_result
+from services.spotchecks.results import ItemInput, ResultInput, form_of, record_inspection_result
 
 LEAD_DISTRICT = "210202"  # 中山区: the demo's plans are its market regulator's
+OTHER_DISTRICT = "210203"  # 西岗区: its plan is approved and waits for its draw
 # Officers per department: (eligible, expired certificate, inactive). The lead district has
 # enough for two plans at once; its health bureau exactly two, so that both go on every joint task.
 _LEAD_MARKET = (7, 1, 1)
@@ -164,3 +177,147 @@ async def seed_lists(session: AsyncSession, seed: int, inspector_username: str, 
         linked = numbers[0] if lead_health else linked
     assert linked, "the lead district has a health bureau"
     return SeededLists(check_items, lists.inspectors, lists.conflicts, linked)
+
+
+# -- directories and plans ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SeededPlans:
+    directories: int
+    done_plan_id: int  # drawn, every result recorded and published: DONE
+    joint_plan_id: int  # market regulation with health: drawn, in progress
+    approved_plan_id: int  # approved, its seed's commitment public, not drawn yet
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    categories: list[str]
+    finding: Callable[[str], InspectionFinding]  # a form item's code → its finding
+    notes: str
+    rectify_in_days: int | None = None
+
+
+def _all(finding: InspectionFinding) -> Callable[[str], InspectionFinding]:
+    return lambda _: finding
+
+
+def _failing(*codes: str) -> Callable[[str], InspectionFinding]:
+    return lambda code: InspectionFinding.NON_CONFORMING if code in codes else InspectionFinding.CONFORMING
+
+
+_NO_PROBLEM = _Outcome(["NO_PROBLEM"], _all(InspectionFinding.CONFORMING), NOTES["NO_PROBLEM"])
+_UNREACHABLE = _Outcome(["UNREACHABLE"], _failing("NB-04"), NOTES["UNREACHABLE"])
+_RECTIFY = _Outcome(["RECTIFICATION_ORDERED"], _failing("DJ-01", "DJ-02"), NOTES["RECTIFICATION_ORDERED"], 30)
+
+
+class _Plans:
+    def __init__(self, session: AsyncSession, seed: int, on: date) -> None:
+        self.session, self.on = session, on
+        self.rng = random.Random(f"jianguan-plans-{seed}")
+        self.directories = 0
+
+    async def department(self, code: str) -> Department:
+        found = await self.session.scalar(select(Department).where(col(Department.code) == code))
+        assert found is not None, code
+        return found
+
+    async def directories_of(self, regulators: list[Department], short_names: dict[str, str]) -> dict[str, int]:
+        """Each district market regulator's directory of the active entities of its district: its id by region."""
+        ids = {}
+        for regulator in regulators:
+            with acting_as(self.session, regulator):
+                flt = DirectoryFilter(region_code=regulator.region_code, status=EntityStatus.ACTIVE)
+                name = f"{short_names.get(regulator.region_code, '')}辖区在营市场主体"
+                saved = await upsert_entity_directory(self.session, DirectoryInput(name, flt))
+            assert saved.directory.id is not None
+            ids[regulator.region_code] = saved.directory.id
+            self.directories += 1
+        return ids
+
+    async def create(self, lead: Department, data: PlanInput) -> SpotCheckPlan:
+        with acting_as(self.session, lead):
+            plan = await create_spot_check_plan(self.session, data)
+        assert plan.id is not None
+        return plan
+
+    async def approve_and_draw(self, lead: Department, plan_id: int, draw: bool = True) -> None:
+        with acting_as(self.session, lead):
+            await approve_spot_check_plan(self.session, plan_id)
+            if draw:
+                await draw_plan(self.session, plan_id)
+
+    async def tasks(self, plan_id: int, department: Department) -> list[InspectionTask]:
+        rows = await self.session.scalars(
+            select(InspectionTask)
+            .where(col(InspectionTask.plan_id) == plan_id, col(InspectionTask.department_id) == department.id)
+            .order_by(col(InspectionTask.id))
+        )
+        return list(rows.all())
+
+    async def record(self, department: Department, task: InspectionTask, outcome: _Outcome, publish: bool) -> None:
+        """The result item by item against the plan's form, as the department's inspectors enter it."""
+        assert task.id is not None
+        with acting_as(self.session, department):
+            form = await form_of(self.session, task.plan_id)
+            items = [ItemInput(check, code, outcome.finding(code)) for check, code, _ in form]
+            due = None if outcome.rectify_in_days is None else self.on + timedelta(days=outcome.rectify_in_days)
+            data = ResultInput(items, outcome.categories, outcome.notes, rectification_due_on=due)
+            await record_inspection_result(self.session, task.id, data)
+            if publish:
+                await publish_inspection_result(self.session, task.id)
+
+
+async def seed_plans(
+    session: AsyncSession, seed: int, short_names: dict[str, str], on: date | None = None
+) -> SeededPlans:
+    """Directories of every district market regulator, then the lead district's plans: one done
+    and published, one joint plan in progress, and another district's approved and waiting."""
+    plans = _Plans(session, seed, on or today())
+    day = plans.on
+    departments = await supervising_departments(session)
+    regulators = [d for d in departments if _line(d) == "SCJG" and d.level is DepartmentLevel.DISTRICT]
+    directories = await plans.directories_of(regulators, short_names)
+    lead = await plans.department(department_code("SCJG", LEAD_DISTRICT))
+    health = await plans.department(department_code("WJ", LEAD_DISTRICT))
+    other = await plans.department(department_code("SCJG", OTHER_DISTRICT))
+    place, other_place = short_names.get(LEAD_DISTRICT, ""), short_names.get(OTHER_DISTRICT, "")
+
+    done = await plans.create(lead, PlanInput(
+        f"{day.year}年度{place}区企业公示信息和登记事项双随机抽查", ["SJ-GSXX", "SJ-DJSX"], SampleInput(count=8),
+        day - timedelta(days=100), day - timedelta(days=10), directory_id=str(directories[LEAD_DISTRICT]),
+        inspectors_per_target=2,
+    ))  # fmt: skip
+    assert done.id is not None
+    await plans.approve_and_draw(lead, done.id)
+    tasks = await plans.tasks(done.id, lead)
+    unreachable, rectified = plans.rng.sample(range(len(tasks)), 2) if len(tasks) >= 2 else (-1, -1)
+    for index, task in enumerate(tasks):
+        outcome = _UNREACHABLE if index == unreachable else _RECTIFY if index == rectified else _NO_PROBLEM
+        await plans.record(lead, task, outcome, publish=True)
+
+    joint = await plans.create(lead, PlanInput(
+        f"{day.year}年度{place}区餐饮住宿场所部门联合抽查", ["SJ-SPJY", "WJ-GGCS"], SampleInput(count=4),
+        day - timedelta(days=5), day + timedelta(days=40), partner_department_codes=[health.code],
+        directory_id=str(directories[LEAD_DISTRICT]),
+        inspectors_per_department=[DepartmentInspectorsInput(lead.code, 1), DepartmentInspectorsInput(health.code, 1)],
+        # Not those the done plan has just checked: 避免多头重复检查.
+        exclude_checked_within_days=180,
+    ))  # fmt: skip
+    assert joint.id is not None
+    with acting_as(session, health):
+        await accept_spot_check_plan(session, joint.id)
+    await plans.approve_and_draw(lead, joint.id)
+    started = await plans.tasks(joint.id, lead)
+    if started:
+        await plans.record(lead, started[0], _NO_PROBLEM, publish=False)
+
+    waiting = await plans.create(other, PlanInput(
+        f"{day.year}年度{other_place}区食品经营者和明码标价双随机抽查", ["SJ-SPJY", "SJ-MMBJ"],
+        SampleInput(ratio="0.2"),
+        day + timedelta(days=7), day + timedelta(days=60), directory_id=str(directories[OTHER_DISTRICT]),
+        inspectors_per_target=2,
+    ))  # fmt: skip
+    assert waiting.id is not None
+    await plans.approve_and_draw(other, waiting.id, draw=False)
+    return SeededPlans(plans.directories, done.id, joint.id, waiting.id)

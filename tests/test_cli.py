@@ -109,8 +109,10 @@ async def test_seed_demo_reports_its_city_loads_only_an_empty_database_and_the_s
 
     # The same seed on another empty database builds the same city, records and all.
     async with db.engine.begin() as connection:
+        # Empty as after `migrate`: the result categories are the migration's, not the seed's.
         for table in reversed(models.metadata.sorted_tables):
-            await connection.execute(table.delete())
+            if table.name != "result_category":
+                await connection.execute(table.delete())
     assert manage(database_url, "seed-demo", "--seed", "11", "--entities", "300").returncode == 0
     assert await _registry(db) == rows
     assert await _records_by_key(db) == records

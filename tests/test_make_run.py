@@ -36,6 +36,8 @@ def test_migrate_seed_and_serve_answer_the_readme_query(database_url: str) -> No
     assert "维护人员  用户名 admin" in seeded.stdout
     lines = [line.split() for line in seeded.stdout.splitlines() if "jg_" in line]
     token = next(parts[-1] for parts in lines if parts[0] == "大连市市场监督管理局登记系统")
+    [draw_page] = [line.split()[-1] for line in seeded.stdout.splitlines() if "/public/draws/" in line]
+    assert "执法检查人员（手机端）  用户名 inspector" in seeded.stdout
 
     port = _free_port()
     server = subprocess.Popen(
@@ -65,6 +67,9 @@ def test_migrate_seed_and_serve_answer_the_readme_query(database_url: str) -> No
         ).json()
         nodes = [edge["node"] for edge in answer["data"]["entities"]["edges"]]
         assert len(nodes) == 5 and all(node["name"] and len(node["uscc"]) == 18 for node in nodes)
+        # The summary names the done plan's public draw record, served where `make run` serves.
+        path = draw_page.removeprefix("http://127.0.0.1:8000")
+        assert path != draw_page and httpx.get(f"{base}{path}", timeout=5).status_code == 200
         login = httpx.get(f"{base}/admin/", timeout=5, follow_redirects=True)
         assert login.status_code == 200 and "/admin/login" in str(login.url)
     finally:
