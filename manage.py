@@ -126,13 +126,18 @@ def seed_demo(
             f"  {inspector.display_name}  用户名 {inspector.username:<14} 密码 {inspector.password}"
             f"（{inspector.department_code}，执法证号 {spot.inspector_certificate_no}）"
         )
+        drawn = (
+            f"已完成并公示 1 个（{spot.done_plan_id} 号）、部门联合抽查检查中 1 个（{spot.joint_plan_id} 号）、"
+            if spot.done_plan_id is not None
+            else "（主体太少，未抽取）"
+        )
         console.print(
             f"双随机、一公开：随机抽查事项 {spot.check_items} 项、执法检查人员 {spot.inspectors} 名"
-            f"（回避声明 {spot.conflicts} 项）、检查对象名录库 {spot.directories} 个；抽查计划 3 个："
-            f"已完成并公示 1 个（{spot.done_plan_id} 号）、部门联合抽查检查中 1 个（{spot.joint_plan_id} 号）、"
+            f"（回避声明 {spot.conflicts} 项）、检查对象名录库 {spot.directories} 个；抽查计划：{drawn}"
             f"已审批待抽取 1 个（{spot.approved_plan_id} 号）"
         )
-        print(f"  公开的抽取记录（已完成的计划）  {PUBLIC_BASE}/public/draws/{spot.done_plan_id}")
+        if spot.done_plan_id is not None:
+            print(f"  公开的抽取记录（已完成的计划）  {PUBLIC_BASE}/public/draws/{spot.done_plan_id}")
 
 
 def _role(value: str) -> Role:

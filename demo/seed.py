@@ -94,8 +94,8 @@ class SeededSpotChecks:
     inspector_login: DemoLogin  # a health officer of the lead district, signing in on a phone
     inspector_certificate_no: str
     directories: int
-    done_plan_id: int  # its public draw page is the demo's showcase
-    joint_plan_id: int
+    done_plan_id: int | None  # its public draw page is the demo's showcase (none in a tiny city)
+    joint_plan_id: int | None
     approved_plan_id: int
 
 

@@ -43,6 +43,7 @@ from services.spotchecks.results import ItemInput, ResultInput, form_of, record_
 
 LEAD_DISTRICT = "210202"  # 中山区: the demo's plans are its market regulator's
 OTHER_DISTRICT = "210203"  # 西岗区: its plan is approved and waits for its draw
+DONE_COUNT, JOINT_COUNT = 8, 4  # entities drawn by the done plan and by the joint plan
 # Officers per department: (eligible, expired certificate, inactive). The lead district has
 # enough for two plans at once; its health bureau exactly two, so that both go on every joint task.
 _LEAD_MARKET = (7, 1, 1)
@@ -149,14 +150,18 @@ class _Lists:
         return numbers
 
 
-async def _conflict_entity(session: AsyncSession, rng: random.Random) -> str | None:
-    """An active entity of the lead district: an officer there declares a conflict with it (回避)."""
+async def _active_usccs(session: AsyncSession, region_code: str) -> list[str]:
     rows = await session.scalars(
         select(col(MarketEntity.uscc))
-        .where(col(MarketEntity.region_code) == LEAD_DISTRICT, col(MarketEntity.status) == EntityStatus.ACTIVE)
+        .where(col(MarketEntity.region_code) == region_code, col(MarketEntity.status) == EntityStatus.ACTIVE)
         .order_by(col(MarketEntity.uscc))
     )
-    found = list(rows.all())
+    return list(rows.all())
+
+
+async def _conflict_entity(session: AsyncSession, rng: random.Random) -> str | None:
+    """An active entity of the lead district: an officer there declares a conflict with it (回避)."""
+    found = await _active_usccs(session, LEAD_DISTRICT)
     return rng.choice(found) if found else None
 
 
@@ -185,8 +190,8 @@ async def seed_lists(session: AsyncSession, seed: int, inspector_username: str, 
 @dataclass(frozen=True)
 class SeededPlans:
     directories: int
-    done_plan_id: int  # drawn, every result recorded and published: DONE
-    joint_plan_id: int  # market regulation with health: drawn, in progress
+    done_plan_id: int | None  # drawn, every result recorded and published: DONE
+    joint_plan_id: int | None  # market regulation with health: drawn, in progress
     approved_plan_id: int  # approved, its seed's commitment public, not drawn yet
 
 
@@ -268,11 +273,56 @@ class _Plans:
                 await publish_inspection_result(self.session, task.id)
 
 
+async def _active_in(session: AsyncSession, region_code: str) -> int:
+    return len(await _active_usccs(session, region_code))
+
+
+async def _done_plan(plans: _Plans, lead: Department, directory_id: int, place: str) -> int:
+    """Drawn, every result recorded item by item and published: the plan is DONE."""
+    day = plans.on
+    done = await plans.create(lead, PlanInput(
+        f"{day.year}年度{place}区企业公示信息和登记事项双随机抽查", ["SJ-GSXX", "SJ-DJSX"],
+        SampleInput(count=DONE_COUNT), day - timedelta(days=100), day - timedelta(days=10),
+        directory_id=str(directory_id), inspectors_per_target=2,
+    ))  # fmt: skip
+    assert done.id is not None
+    await plans.approve_and_draw(lead, done.id)
+    tasks = await plans.tasks(done.id, lead)
+    # Which drawn entity gets which result goes by draw order: the seed decides the positions.
+    unreachable, rectified = plans.rng.sample(range(len(tasks)), 2) if len(tasks) >= 2 else (-1, -1)
+    for index, task in enumerate(tasks):
+        outcome = _UNREACHABLE if index == unreachable else _RECTIFY if index == rectified else _NO_PROBLEM
+        await plans.record(lead, task, outcome, publish=True)
+    return done.id
+
+
+async def _joint_plan(plans: _Plans, lead: Department, health: Department, directory_id: int, place: str) -> int:
+    """With the district's health bureau: accepted, approved, drawn, one result recorded (IN_PROGRESS)."""
+    day = plans.on
+    joint = await plans.create(lead, PlanInput(
+        f"{day.year}年度{place}区食品经营和公共场所卫生部门联合抽查", ["SJ-SPJY", "WJ-GGCS"],
+        SampleInput(count=JOINT_COUNT), day - timedelta(days=5), day + timedelta(days=40),
+        partner_department_codes=[health.code], directory_id=str(directory_id),
+        inspectors_per_department=[DepartmentInspectorsInput(lead.code, 1), DepartmentInspectorsInput(health.code, 1)],
+        # Not those the done plan has just checked: 避免多头重复检查.
+        exclude_checked_within_days=180,
+    ))  # fmt: skip
+    assert joint.id is not None
+    with acting_as(plans.session, health):
+        await accept_spot_check_plan(plans.session, joint.id)
+    await plans.approve_and_draw(lead, joint.id)
+    started = await plans.tasks(joint.id, lead)
+    if started:
+        await plans.record(lead, started[0], _NO_PROBLEM, publish=False)
+    return joint.id
+
+
 async def seed_plans(
     session: AsyncSession, seed: int, short_names: dict[str, str], on: date | None = None
 ) -> SeededPlans:
     """Directories of every district market regulator, then the lead district's plans: one done
-    and published, one joint plan in progress, and another district's approved and waiting."""
+    and published, one joint plan in progress (both only when the district has the entities for
+    them: a tiny demo city has none drawn), and another district's approved and waiting."""
     plans = _Plans(session, seed, on or today())
     day = plans.on
     departments = await supervising_departments(session)
@@ -282,42 +332,16 @@ async def seed_plans(
     health = await plans.department(department_code("WJ", LEAD_DISTRICT))
     other = await plans.department(department_code("SCJG", OTHER_DISTRICT))
     place, other_place = short_names.get(LEAD_DISTRICT, ""), short_names.get(OTHER_DISTRICT, "")
-
-    done = await plans.create(lead, PlanInput(
-        f"{day.year}年度{place}区企业公示信息和登记事项双随机抽查", ["SJ-GSXX", "SJ-DJSX"], SampleInput(count=8),
-        day - timedelta(days=100), day - timedelta(days=10), directory_id=str(directories[LEAD_DISTRICT]),
-        inspectors_per_target=2,
-    ))  # fmt: skip
-    assert done.id is not None
-    await plans.approve_and_draw(lead, done.id)
-    tasks = await plans.tasks(done.id, lead)
-    unreachable, rectified = plans.rng.sample(range(len(tasks)), 2) if len(tasks) >= 2 else (-1, -1)
-    for index, task in enumerate(tasks):
-        outcome = _UNREACHABLE if index == unreachable else _RECTIFY if index == rectified else _NO_PROBLEM
-        await plans.record(lead, task, outcome, publish=True)
-
-    joint = await plans.create(lead, PlanInput(
-        f"{day.year}年度{place}区餐饮住宿场所部门联合抽查", ["SJ-SPJY", "WJ-GGCS"], SampleInput(count=4),
-        day - timedelta(days=5), day + timedelta(days=40), partner_department_codes=[health.code],
-        directory_id=str(directories[LEAD_DISTRICT]),
-        inspectors_per_department=[DepartmentInspectorsInput(lead.code, 1), DepartmentInspectorsInput(health.code, 1)],
-        # Not those the done plan has just checked: 避免多头重复检查.
-        exclude_checked_within_days=180,
-    ))  # fmt: skip
-    assert joint.id is not None
-    with acting_as(session, health):
-        await accept_spot_check_plan(session, joint.id)
-    await plans.approve_and_draw(lead, joint.id)
-    started = await plans.tasks(joint.id, lead)
-    if started:
-        await plans.record(lead, started[0], _NO_PROBLEM, publish=False)
+    done = joint = None
+    if await _active_in(session, LEAD_DISTRICT) >= DONE_COUNT + 2:  # the joint plan draws what is left
+        done = await _done_plan(plans, lead, directories[LEAD_DISTRICT], place)
+        joint = await _joint_plan(plans, lead, health, directories[LEAD_DISTRICT], place)
 
     waiting = await plans.create(other, PlanInput(
         f"{day.year}年度{other_place}区食品经营者和明码标价双随机抽查", ["SJ-SPJY", "SJ-MMBJ"],
-        SampleInput(ratio="0.2"),
-        day + timedelta(days=7), day + timedelta(days=60), directory_id=str(directories[OTHER_DISTRICT]),
-        inspectors_per_target=2,
+        SampleInput(ratio="0.2"), day + timedelta(days=7), day + timedelta(days=60),
+        directory_id=str(directories[OTHER_DISTRICT]), inspectors_per_target=2,
     ))  # fmt: skip
     assert waiting.id is not None
     await plans.approve_and_draw(other, waiting.id, draw=False)
-    return SeededPlans(plans.directories, done.id, joint.id, waiting.id)
+    return SeededPlans(plans.directories, done, joint, waiting.id)

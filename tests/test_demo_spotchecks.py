@@ -251,7 +251,7 @@ async def _spot_check_data(db: Database) -> dict[str, Any]:
 
 
 async def test_the_same_seed_gives_the_same_lists_plans_and_results_but_not_the_same_draw(db: Database) -> None:
-    first = await seeded(db, 11)
+    first = await seeded(db)
     before = await _spot_check_data(db)
     async with db.session(Principal.system()) as session:
         drawn_before = (await session.scalars(select(DrawRecord).order_by(col(DrawRecord.plan_id)))).all()
@@ -260,14 +260,23 @@ async def test_the_same_seed_gives_the_same_lists_plans_and_results_but_not_the_
         for table in reversed(models.metadata.sorted_tables):
             if table.name != "result_category":
                 await connection.execute(table.delete())
-    second = await seeded(db, 11)
+    second = await seeded(db)
     assert await _spot_check_data(db) == before
     assert first.spot_checks is not None and second.spot_checks is not None
     assert second.spot_checks.inspector_login.password != first.spot_checks.inspector_login.password
     async with db.session(Principal.system()) as session:
         drawn_after = (await session.scalars(select(DrawRecord).order_by(col(DrawRecord.plan_id)))).all()
     # Each approval draws its seed from `secrets`, as a real one must: the draw is verifiable, not replayable.
+    assert len(drawn_after) == len(drawn_before) == 2
     assert drawn_after[0].candidates == drawn_before[0].candidates, "the done plan's directory"
     # The joint plan leaves out what the done plan's draw checked: as many, not the same ones.
     assert [d.candidate_count for d in drawn_after] == [d.candidate_count for d in drawn_before]
     assert {d.seed_hex for d in drawn_after}.isdisjoint({d.seed_hex for d in drawn_before})
+
+
+async def test_a_tiny_city_still_seeds_with_only_the_approved_plan(db: Database, api: Api) -> None:
+    report = await seeded(db, entities=20)
+    assert report.spot_checks is not None
+    assert (report.spot_checks.done_plan_id, report.spot_checks.joint_plan_id) == (None, None)
+    plans = (await api.data(PLANS, {}, token_of(report, "西岗区市场监督管理局")))["spotCheckPlans"]["edges"]
+    assert [p["node"]["status"] for p in plans] == ["APPROVED"]

@@ -8,9 +8,9 @@ from services.platform.db import Database
 SEED, ENTITIES = 7, 150
 
 
-async def seeded(db: Database, seed_value: int = SEED) -> seed.SeedReport:
+async def seeded(db: Database, seed_value: int = SEED, entities: int = ENTITIES) -> seed.SeedReport:
     """seed-demo into this test's empty database."""
-    report = await seed.seed_demo(db, seed=seed_value, entities=ENTITIES)
+    report = await seed.seed_demo(db, seed=seed_value, entities=entities)
     assert report.spot_checks is not None
     return report
 
