@@ -44,8 +44,10 @@ from services.spotchecks.results import ItemInput, ResultInput, form_of, record_
 LEAD_DISTRICT = "210202"  # 中山区: the demo's plans are its market regulator's
 OTHER_DISTRICT = "210203"  # 西岗区: its plan is approved and waits for its draw
 DONE_COUNT, JOINT_COUNT = 8, 4  # entities drawn by the done plan and by the joint plan
-# Officers per department: (eligible, expired certificate, inactive). The lead district has
-# enough for two plans at once; its health bureau exactly two, so that both go on every joint task.
+# Officers per department: (eligible, expired certificate, inactive). The lead district's market
+# regulator has 7 eligible: the done plan's 8 × 2 assignments stay under the cap of 3 with room
+# left for a recusal (回避) wherever it falls in the draw order. Its health bureau has exactly 2:
+# the load cap then gives each of them, the inspector login's officer too, half the joint tasks.
 _LEAD_MARKET = (7, 1, 1)
 _LEAD_HEALTH = (2, 1, 0)
 _DISTRICT_MARKET = (4, 1, 0)
