@@ -451,7 +451,12 @@ async def test_seed_demo_refers_its_revocations_by_the_rule_and_sends_a_few_by_h
                      for r in referrals if r.reason is ReferralReason.LICENSE_REVOKED}  # fmt: skip
         assert automatic == expected
 
-        manual = [r for r in referrals if r.reason is not ReferralReason.LICENSE_REVOKED]
+        # The demo's done spot-check plan proposes one listing (its 无法联系 result): a result's, not a hand's.
+        proposals = [r for r in referrals if r.reason is ReferralReason.LISTING_PROPOSAL]
+        assert len(proposals) == 1 and proposals[0].source_key and proposals[0].source_key.startswith("listing-")
+        manual = [
+            r for r in referrals if r.reason not in (ReferralReason.LICENSE_REVOKED, ReferralReason.LISTING_PROPOSAL)
+        ]
         assert 1 <= len(manual) <= 4
         assert {r.status for r in manual} >= {ReferralStatus.SENT, ReferralStatus.ACKNOWLEDGED}
         now = utcnow()
