@@ -149,6 +149,9 @@ async def test_the_done_plan_is_published_and_anyone_can_verify_its_draw(
     async with make_client(settings, db) as public:
         page = await public.get(f"/public/draws/{done}")
         assert page.status_code == 200 and plans[str(done)]["name"] in page.text
+        # Its published results are on the page: mostly 未发现问题, one 无法联系, one 责令改正.
+        assert page.text.count("<td>未发现问题</td>") == 6
+        assert "通过登记的住所（经营场所）无法联系" in page.text and "发现问题已责令改正" in page.text
         record = (await public.get(f"/public/draws/{done}.json")).json()
     # The rule of tools/draw_record.md, on the published record alone.
     assert hashlib.sha256(bytes.fromhex(record["seed"])).hexdigest() == record["seedCommitment"]
