@@ -188,7 +188,7 @@ async def test_the_done_plan_is_published_and_anyone_can_verify_its_draw(
 
 
 async def test_the_joint_plan_has_tasks_for_both_departments_and_the_inspector_sees_theirs(
-    db: Database, api: Api
+    db: Database, api: Api, settings: Settings
 ) -> None:
     report = await seeded(db)
     assert report.spot_checks is not None
@@ -210,6 +210,16 @@ async def test_the_joint_plan_has_tasks_for_both_departments_and_the_inspector_s
     assert len(theirs) == 2, "two officers of the bureau share its four tasks"
     assert all(number in [i["certificateNo"] for i in t["inspectors"]] for t in theirs)
     assert all(t["status"] == "ASSIGNED" and t["department"]["code"] == "WJ-210202" for t in theirs)
+
+    # And on their phone page, signed in with the printed login: their two tasks, none of the other officer's.
+    login = report.spot_checks.inspector_login
+    everyone = {t["entity"]["uscc"] for t in tasks if t["department"]["code"] == "WJ-210202"}
+    async with make_client(settings, db) as phone:
+        await sign_in(phone, login.username, login.password)
+        page = await phone.get("/admin/my-inspection-tasks")
+    assert page.status_code == 200
+    shown = {uscc for uscc in everyone if uscc in page.text}
+    assert shown == {t["entity"]["uscc"] for t in theirs}
 
 
 async def test_an_approved_plan_waits_for_its_draw_with_its_commitment_public(db: Database, api: Api) -> None:
