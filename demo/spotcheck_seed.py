@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from faker import Faker
+from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -276,7 +277,12 @@ class _Plans:
 
 
 async def _active_in(session: AsyncSession, region_code: str) -> int:
-    return len(await _active_usccs(session, region_code))
+    found = await session.scalar(
+        select(func.count(col(MarketEntity.id))).where(
+            col(MarketEntity.region_code) == region_code, col(MarketEntity.status) == EntityStatus.ACTIVE
+        )
+    )
+    return int(found or 0)
 
 
 async def _done_plan(plans: _Plans, lead: Department, directory_id: int, place: str) -> int:
