@@ -28,6 +28,7 @@ from admin_ui.views.check_items import CheckItemView
 from admin_ui.views.dashboard import DashboardView
 from admin_ui.views.discipline import DisciplineMeasureView
 from admin_ui.views.duty_catalog import SupervisionMatterView
+from admin_ui.views.entity_directories import EntityDirectoryView
 from admin_ui.views.inbox import NoticeInboxView
 from admin_ui.views.inspection_tasks import InspectionTasksView, MyInspectionTasksView
 from admin_ui.views.inspector_import import InspectorImportView
@@ -93,6 +94,7 @@ def build_admin(db: Database, settings: Settings) -> Admin:
         EntityView(),
         CheckItemView(),
         InspectorView(),
+        EntityDirectoryView(),
         ResultCategoriesView(),
         SpotCheckPlansView(),
         InspectionTasksView(),

@@ -29,6 +29,7 @@ from tests.support.lists import (
 from tests.support.lists_admin import create, stored
 
 FORM_ITEMS = "1 经营许可证件是否在有效期内\n2：从业人员健康证明\n"
+DIRECTORIES = "{ entityDirectories { name entityCount filter { status colours } } }"
 
 
 async def test_a_department_keeps_its_own_check_items_on_its_page(
@@ -193,3 +194,23 @@ async def test_result_categories_page_everyone_reads_maintainers_set(
     ]
     older = await client.get("/admin/result-categories", params={"version": "1"})
     assert "已被第 2 版取代" in older.text and "不配合检查情节严重" in older.text
+
+
+async def test_a_department_keeps_its_entity_directories_on_their_page(api: Api, city: DemoCity) -> None:
+    client = api.client
+    await sign_in(client, "scjg-210202", staff_password(city))
+    form = {"name": "中山区红黄码主体", "region_code": "210202", "status": "ACTIVE", "colours": ["YELLOW", "RED"]}
+    assert stored(await create(client, "entity-directory", form))
+    listed = (await api.data(DIRECTORIES, {}, city.tokens["district"]))["entityDirectories"]
+    assert [(d["name"], d["filter"]["colours"], d["filter"]["status"]) for d in listed] == [
+        ("中山区红黄码主体", ["YELLOW", "RED"], "ACTIVE")
+    ]
+    page = await list_page(client, "entity-directory")
+    assert "中山区红黄码主体" in page and f">{listed[0]['entityCount']}<" in page.replace(" ", "")
+    # A region that does not exist is told beside its field, and nothing is stored.
+    refused = await create(client, "entity-directory", {**form, "name": "错的", "region_code": "999999"})
+    assert not stored(refused) and "行政区划“999999”不存在" in refused.text
+    assert len((await api.data(DIRECTORIES, {}, city.tokens["district"]))["entityDirectories"]) == 1
+    # Another department sees none of it.
+    other = (await api.data(DIRECTORIES, {}, city.tokens["other_district"]))["entityDirectories"]
+    assert other == []
