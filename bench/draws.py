@@ -79,22 +79,24 @@ async def _build(db: Database, count: int, rng: random.Random) -> int:
     day = today()
     async with db.session(SYSTEM) as session:
         session.add(CheckItem(department_id=lead.id, code="BENCH-01", name="食品经营许可情况检查", legal_basis="基准"))
-        for n in range(INSPECTORS):
-            session.add(
-                Inspector(
-                    id=n + 1, department_id=lead.id, name=f"检查员{n}", certificate_no=f"21020000{n:05d}",
-                    valid_from=day - timedelta(days=365), valid_to=day + timedelta(days=365),
-                )
-            )  # fmt: skip
+        # The demo seed keeps the city regulator's own officers: the bench's pool is theirs plus these.
+        added = [
+            Inspector(
+                department_id=lead.id, name=f"检查员{n}", certificate_no=f"21020000{n:05d}",
+                valid_from=day - timedelta(days=365), valid_to=day + timedelta(days=365),
+            )
+            for n in range(INSPECTORS)
+        ]  # fmt: skip
+        session.add_all(added)
         await session.flush()
-        pairs = {(rng.randint(1, INSPECTORS), rng.randint(1, count)) for _ in range(200)}
+        ids = [inspector.id for inspector in added if inspector.id is not None]
+        pairs = {(rng.choice(ids), rng.randint(1, count)) for _ in range(200)}
         for inspector_id, entity_id in sorted(pairs):  # declared conflicts (回避), scattered
             session.add(InspectorConflict(inspector_id=inspector_id, entity_id=entity_id))
         await session.commit()
     if not db.is_sqlite:  # ids were given explicitly: move the sequences past them
         async with db.session(SYSTEM) as session:
             await session.execute(sa.text("SELECT setval('market_entity_id_seq', (SELECT max(id) FROM market_entity))"))
-            await session.execute(sa.text("SELECT setval('inspector_id_seq', (SELECT max(id) FROM inspector))"))
             await session.execute(sa.text("ANALYZE"))
             await session.commit()
     return lead.id
