@@ -7,16 +7,14 @@ import re
 from typing import Any
 
 from sqlalchemy import Select
-from sqlmodel import col, select
+from sqlmodel import col
 from starlette.requests import Request
 from starlette_admin import BooleanField, DateTimeField, StringField, TextAreaField
-from starlette_admin.fields import BaseField
-from starlette_admin.types import RequestAction
 
 from admin_ui.auth import principal_of_request
-from admin_ui.base import ServiceView, value_of
-from admin_ui.export import CSV
-from models import CheckItem, Department
+from admin_ui.base import value_of
+from admin_ui.department_lists import DepartmentListView, department_code_of
+from models import CheckItem
 from services.platform.access import may_maintain
 from services.platform.errors import Expect
 from services.spotchecks.check_items import CheckItemInput, FormItemInput, upsert_check_item
@@ -41,13 +39,7 @@ async def _form_items_text(request: Request, obj: Any) -> str:
     return "\n".join(f"{item['code']} {item['name']}" for item in obj.form_items or [])
 
 
-async def department_code_of(request: Request, obj: Any) -> str:
-    department = await request.state.session.get(Department, obj.department_id)
-    return department.code if department else ""
-
-
-class CheckItemView(ServiceView):
-    maintainers_only = False
+class CheckItemView(DepartmentListView):
     fields = [
         StringField(
             "department_code",
@@ -72,23 +64,11 @@ class CheckItemView(ServiceView):
     searchable_fields = ["code", "name", "active"]
     sortable_fields = ["code", "name", "updated_at"]
     fields_default_sort = ["code"]
-    exporters = CSV
-    importers: list[str] = []
-    page_size = 25
 
     def __init__(self) -> None:
         super().__init__(
             CheckItem, icon="fa fa-clipboard-list", display_name="随机抽查事项", menu_label="随机抽查事项清单"
         )
-
-    def can_export(self, request: Request) -> bool:
-        return principal_of_request(request).is_authenticated
-
-    def can_access_field(self, request: Request, field: BaseField, action: RequestAction | None = None) -> bool:
-        # A department keeps its own list: the department is not its to choose.
-        if field.name == "department_code" and (action or request.state.action) == RequestAction.CREATE:
-            return may_maintain(principal_of_request(request))
-        return bool(super().can_access_field(request, field, action))
 
     def _own(self, request: Request, query: Select[Any]) -> Select[Any]:
         """Every department reads every list through the API; on its page it keeps its own."""
@@ -121,13 +101,9 @@ class CheckItemView(ServiceView):
         return done.row
 
     async def create(self, request: Request, data: dict[str, Any]) -> Any:
-        department = value_of(data, "department_code") if may_maintain(principal_of_request(request)) else None
-        return await self._save(request, value_of(data, "code"), department or None, data, Expect.NEW)
+        return await self._save(request, value_of(data, "code"), self.named_department(request, data), data, Expect.NEW)
 
     async def edit(self, request: Request, pk: Any, data: dict[str, Any]) -> Any:
         current = await self.existing(request, pk)
-        department = await request.state.session.scalar(
-            select(col(Department.code)).where(col(Department.id) == current.department_id)
-        )
-        keeper = department if may_maintain(principal_of_request(request)) else None
+        keeper = await self.department_kept(request, current)
         return await self._save(request, current.code, keeper, data, Expect.EXISTING)

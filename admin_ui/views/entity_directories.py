@@ -6,20 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select
-from sqlmodel import col
 from starlette.requests import Request
 from starlette_admin import DateTimeField, EnumField, IntegerField, StringField
-from starlette_admin.fields import BaseField
-from starlette_admin.types import RequestAction
 
-from admin_ui.auth import principal_of_request
-from admin_ui.base import ServiceView, form_errors, run_as, value_of
-from admin_ui.export import CSV
-from admin_ui.views.check_items import department_code_of
+from admin_ui.base import form_errors, run_as, value_of
+from admin_ui.department_lists import DepartmentListView, department_code_of
 from models import EntityDirectory
 from models.enums import EntityStatus, EntityType, RiskColour
-from services.platform.access import may_maintain
 from services.platform.errors import Problem
 from services.platform.labels import choices
 from services.spotchecks.directory import DirectoryFilter, DirectoryInput, count_matching, upsert_entity_directory
@@ -43,8 +36,7 @@ def _on_form(problem: Problem) -> Problem:
     return Problem(problem.code, problem.message, field or None)
 
 
-class EntityDirectoryView(ServiceView):
-    maintainers_only = False
+class EntityDirectoryView(DepartmentListView):
     fields = [
         StringField(
             "department_code",
@@ -82,35 +74,11 @@ class EntityDirectoryView(ServiceView):
     searchable_fields = ["name"]
     sortable_fields = ["name", "updated_at"]
     fields_default_sort = ["name"]
-    exporters = CSV
-    importers: list[str] = []
-    page_size = 25
 
     def __init__(self) -> None:
         super().__init__(
             EntityDirectory, icon="fa fa-filter", display_name="检查对象名录库", menu_label="检查对象名录库"
         )
-
-    def can_export(self, request: Request) -> bool:
-        return principal_of_request(request).is_authenticated
-
-    def can_access_field(self, request: Request, field: BaseField, action: RequestAction | None = None) -> bool:
-        if field.name == "department_code" and (action or request.state.action) == RequestAction.CREATE:
-            return may_maintain(principal_of_request(request))
-        return bool(super().can_access_field(request, field, action))
-
-    def _own(self, request: Request, query: Select[Any]) -> Select[Any]:
-        """A maintainer sees every department's directories; a department (by the row policy too) its own."""
-        principal = principal_of_request(request)
-        if may_maintain(principal):
-            return query
-        return query.where(col(EntityDirectory.department_id) == principal.department_id)
-
-    def get_list_query(self, request: Request) -> Select[Any]:
-        return self._own(request, super().get_list_query(request))
-
-    def get_count_query(self, request: Request) -> Select[Any]:
-        return self._own(request, super().get_count_query(request))
 
     async def repr(self, obj: Any, request: Request) -> str:
         return str(obj.name)
@@ -135,10 +103,8 @@ class EntityDirectoryView(ServiceView):
         return result.directory
 
     async def create(self, request: Request, data: dict[str, Any]) -> Any:
-        department = value_of(data, "department_code") if may_maintain(principal_of_request(request)) else None
-        return await self._save(request, value_of(data, "name"), department or None, data)
+        return await self._save(request, value_of(data, "name"), self.named_department(request, data), data)
 
     async def edit(self, request: Request, pk: Any, data: dict[str, Any]) -> Any:
         current = await self.existing(request, pk)
-        keeper = await department_code_of(request, current) if may_maintain(principal_of_request(request)) else None
-        return await self._save(request, current.name, keeper, data)
+        return await self._save(request, current.name, await self.department_kept(request, current), data)

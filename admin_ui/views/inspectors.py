@@ -7,18 +7,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlmodel import col, select
 from starlette.requests import Request
 from starlette_admin import BooleanField, DateField, DateTimeField, StringField, TextAreaField
-from starlette_admin.fields import BaseField
-from starlette_admin.types import RequestAction
 
-from admin_ui.auth import principal_of_request
-from admin_ui.base import ServiceView, day_of, value_of
-from admin_ui.export import CSV
-from admin_ui.views.check_items import department_code_of
-from models import Department, Inspector
-from services.platform.access import may_maintain
+from admin_ui.base import day_of, value_of
+from admin_ui.department_lists import DepartmentListView, department_code_of
+from models import Inspector
 from services.platform.clock import today
 from services.platform.errors import Expect
 from services.platform.labels import label
@@ -59,8 +53,7 @@ async def _conflicts(request: Request, obj: Any) -> str:
     return "\n".join(f"{c.uscc} {c.reason or ''}".strip() for c in view.conflicts)
 
 
-class InspectorView(ServiceView):
-    maintainers_only = False
+class InspectorView(DepartmentListView):
     fields = [
         StringField("certificate_no", label="执法证号", help_text="全市唯一；4–32 位字母、数字或连字符"),
         StringField("name", label="姓名"),
@@ -97,22 +90,11 @@ class InspectorView(ServiceView):
     searchable_fields = ["certificate_no", "name", "active", "valid_to"]
     sortable_fields = ["certificate_no", "name", "valid_to"]
     fields_default_sort = ["certificate_no"]
-    exporters = CSV
-    importers: list[str] = []
-    page_size = 25
     # 导入 and 下载模板 beside the list (admin_ui.views.inspector_import).
     list_template = "inspector_list.html"
 
     def __init__(self) -> None:
         super().__init__(Inspector, icon="fa fa-id-badge", display_name="执法检查人员", menu_label="执法检查人员")
-
-    def can_export(self, request: Request) -> bool:
-        return principal_of_request(request).is_authenticated
-
-    def can_access_field(self, request: Request, field: BaseField, action: RequestAction | None = None) -> bool:
-        if field.name == "department_code" and (action or request.state.action) == RequestAction.CREATE:
-            return may_maintain(principal_of_request(request))
-        return bool(super().can_access_field(request, field, action))
 
     async def repr(self, obj: Any, request: Request) -> str:
         return f"{obj.name}（{obj.certificate_no}）"
@@ -137,13 +119,10 @@ class InspectorView(ServiceView):
         return saved.inspector.row
 
     async def create(self, request: Request, data: dict[str, Any]) -> Any:
-        department = value_of(data, "department_code") if may_maintain(principal_of_request(request)) else None
-        return await self._save(request, value_of(data, "certificate_no"), department or None, data, Expect.NEW)
+        number = value_of(data, "certificate_no")
+        return await self._save(request, number, self.named_department(request, data), data, Expect.NEW)
 
     async def edit(self, request: Request, pk: Any, data: dict[str, Any]) -> Any:
         current = await self.existing(request, pk)
-        department = await request.state.session.scalar(
-            select(col(Department.code)).where(col(Department.id) == current.department_id)
-        )
-        keeper = department if may_maintain(principal_of_request(request)) else None
+        keeper = await self.department_kept(request, current)
         return await self._save(request, current.certificate_no, keeper, data, Expect.EXISTING)
