@@ -14,10 +14,10 @@ from sqlmodel import col, select
 
 from models import CheckItem, Department
 from services.platform import checks
-from services.platform.access import Operation, principal_of, require
+from services.platform.access import Operation, acting_department, principal_of, require
 from services.platform.errors import Collector, Expect
 from services.platform.upsert import Upserted, upsert
-from services.spotchecks.keeping import department_id_of, keeping_department
+from services.spotchecks.keeping import department_id_of
 
 CHECK_ITEM_CODE = checks.CodeRule(
     re.compile(r"^[A-Za-z0-9_.-]{2,32}$"),
@@ -78,7 +78,7 @@ async def upsert_check_item(
     """One item of a department's list, by (department, code): re-sending it updates it, and an
     unchanged item writes no audit event."""
     require(principal_of(session), Operation.UPSERT_CHECK_ITEM)
-    department = await keeping_department(session, data.department_code)
+    department = await acting_department(session, principal_of(session), data.department_code)
     problems = Collector()
     code = checks.code(data.code, CHECK_ITEM_CODE, "code", problems)
     name = checks.text(data.name, "抽查事项名称", "name", problems, limit=256)

@@ -18,11 +18,11 @@ from sqlmodel import col, select
 from models import Department, Inspector, InspectorConflict, MarketEntity, User
 from models.enums import CertificateStatus
 from services.platform import audit, checks
-from services.platform.access import UNRESTRICTED, Operation, principal_of, require, seeing_all
+from services.platform.access import UNRESTRICTED, Operation, acting_department, principal_of, require, seeing_all
 from services.platform.errors import Collector, Expect
 from services.platform.upsert import upsert
 from services.registry.uscc import checked_uscc
-from services.spotchecks.keeping import department_id_of, keeping_department
+from services.spotchecks.keeping import department_id_of
 
 CERTIFICATE_NO = checks.CodeRule(
     re.compile(r"^[A-Z0-9-]{4,32}$"), "INVALID_CERTIFICATE_NO", "执法证号为 4–32 位字母、数字或连字符", True
@@ -201,7 +201,7 @@ async def upsert_inspector(session: AsyncSession, data: InspectorInput, expect: 
     """One inspector by certificate number (unique city-wide): created, or updated in the
     department that holds it. A number another department holds is refused, not moved."""
     require(principal_of(session), Operation.UPSERT_INSPECTOR)
-    department = await keeping_department(session, data.department_code)
+    department = await acting_department(session, principal_of(session), data.department_code)
     assert department.id is not None
     problems = Collector()
     number = checks.code(data.certificate_no, CERTIFICATE_NO, "certificateNo", problems)

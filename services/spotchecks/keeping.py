@@ -1,4 +1,5 @@
-"""一单两库 are a department's own lists: who keeps them, for which department."""
+"""一单两库 are a department's own lists (services.platform.access.acting_department says whose):
+how a list filter names the department."""
 
 from __future__ import annotations
 
@@ -6,13 +7,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from models import Department
-from services.platform.access import acting_department, principal_of
-
-
-async def keeping_department(session: AsyncSession, department_code: str | None) -> Department:
-    """The department whose list the caller keeps: its own, or the one a maintainer names; a
-    department naming another is refused like any act in another's name (access.acting_department)."""
-    return await acting_department(session, principal_of(session), department_code)
 
 
 async def department_id_of(session: AsyncSession, code: str | None) -> int | None:
