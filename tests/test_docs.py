@@ -1,0 +1,78 @@
+"""The documentation inside the repository: it points at nothing outside it, and the GraphQL
+examples of docs/api.md run against the schema as it is (no database: both engines' runs pass alike)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from graphql import parse, validate
+
+from schema import schema
+from tests.conftest import ROOT
+
+API_DOC = ROOT / "docs" / "api.md"
+# Spelled in pieces, so this file does not find itself.
+OUTSIDE = re.compile(re.escape("../" + "shared") + "|" + re.escape("shared" + "/docs"))
+# What people read: the docs, and the code and templates whose strings reach users.
+READ_BY_PEOPLE = {".md", ".py", ".html", ".graphql", ".txt", ".toml", ".js", ".css", ".csv"}
+NOT_OURS = {".venv", ".git", "test-artifacts", "node_modules", ".mypy_cache", ".ruff_cache", ".pytest_cache"}
+FENCE = re.compile(r"```graphql\n(.*?)```", re.S)
+
+
+def _our_files() -> list[Path]:
+    found = []
+    for path in ROOT.rglob("*"):
+        relative = path.relative_to(ROOT)
+        if relative.parts[0] in NOT_OURS or not path.is_file() or path.suffix not in READ_BY_PEOPLE:
+            continue
+        found.append(path)
+    return found
+
+
+def test_nothing_refers_to_files_outside_the_repository() -> None:
+    files = _our_files()
+    assert ROOT / "README.md" in files and API_DOC in files
+    offending = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in files
+        for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1)
+        if OUTSIDE.search(line)
+    ]
+    assert offending == [], "references to files outside the repository:\n" + "\n".join(offending)
+
+
+def test_the_docs_folder_has_what_the_readme_links_to() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    linked = set(re.findall(r"\]\((docs/[\w./-]+\.md)\)", readme))
+    for name in ("domain", "api", "cli", "deployment", "architecture"):
+        assert f"docs/{name}.md" in linked, f"README.md does not link docs/{name}.md"
+    missing = [link for link in linked if not (ROOT / link).is_file()]
+    assert missing == [], f"README.md links to missing files: {missing}"
+    for doc in (ROOT / "docs").glob("*.md"):
+        for link in re.findall(r"\]\(([\w./-]+\.md)\)", doc.read_text(encoding="utf-8")):
+            assert (doc.parent / link).is_file(), f"{doc.name} links to missing {link}"
+
+
+def test_every_graphql_example_in_the_api_doc_validates_against_the_schema() -> None:
+    documents = FENCE.findall(API_DOC.read_text(encoding="utf-8"))
+    assert len(documents) >= 15, "docs/api.md lost its examples"
+    problems = []
+    for document in documents:
+        errors = validate(schema._schema, parse(document))
+        problems += [f"{document.strip().splitlines()[0]} …: {error.message}" for error in errors]
+    assert problems == [], "\n".join(problems)
+
+
+def test_the_api_doc_cites_only_operations_the_schema_has() -> None:
+    text = API_DOC.read_text(encoding="utf-8")
+    roots = [schema._schema.query_type, schema._schema.mutation_type, schema._schema.subscription_type]
+    operations = {name for root in roots if root is not None for name in root.fields}
+    # An operation is cited as `name` or `name(…)` in the prose; fields of types are cited the same way,
+    # so only names that look like operations (a known verb) are checked.
+    verbs = ("register", "record", "claim", "forward", "return", "give", "withdraw", "repair", "import",
+             "list", "delist", "send", "acknowledge", "handle", "upsert", "set", "publish", "create",
+             "accept", "approve", "draw", "replace")  # fmt: skip
+    cited = {name for name in re.findall(r"`([a-z][A-Za-z]+)[(`]", text) if name.startswith(verbs)}
+    unknown = sorted(cited - operations)
+    assert unknown == [], f"docs/api.md cites operations the schema lacks: {unknown}"
