@@ -40,7 +40,7 @@ from services.platform.access import (
 from services.platform.clock import today
 from services.platform.errors import Collector, DomainError, Forbidden
 from services.platform.labels import label
-from services.platform.paging import Page, count_rows, keyset_page
+from services.platform.paging import NumberedPage, Page, count_rows, keyset_page, numbered_page
 from services.platform.transitions import conditional_update
 from services.registry.reach import entity_in_reach
 from services.registry.uscc import CheckedCode, checked_uscc
@@ -313,6 +313,15 @@ async def listings_of_entities(session: AsyncSession, entity_ids: Sequence[int])
     for row in rows:
         grouped[row.entity_id].append(row)
     return [grouped[key] for key in entity_ids]
+
+
+async def entity_listings_page(session: AsyncSession, entity_id: int, number: int, size: int) -> NumberedPage[Listing]:
+    """Page `number` of one entity's listings, standing and removed, newest first, and how many there
+    are: the entity page's list, under the same rule as listings_of_entities."""
+    require_authenticated(principal_of(session))
+    rows = select(Listing).where(col(Listing.entity_id) == entity_id)
+    order: list[ColumnElement[Any]] = [col(Listing.listed_on).desc(), col(Listing.id).desc()]
+    return await numbered_page(session, rows, order, col(Listing.id), number, size)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from sqlalchemy import ColumnElement, Select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel, col, select
 
@@ -37,6 +38,7 @@ from services.platform.access import (
 )
 from services.platform.clock import today
 from services.platform.errors import Collector, DomainError, Problem
+from services.platform.paging import NumberedPage, numbered_page
 from services.platform.upsert import upsert
 from services.records import revocation
 from services.registry import uscc
@@ -395,6 +397,25 @@ async def record_complaint(session: AsyncSession, data: ComplaintInput) -> Recor
 Record = License | Penalty | Complaint
 
 
+def _newest_first(model: type[Record]) -> list[ColumnElement[Any]]:
+    """An entity's records of one kind, newest first: by the day they were received (a complaint) or
+    decided, then the newest stored."""
+    columns = model.__table__.c  # type: ignore[union-attr]
+    newest = columns.received_on if model is Complaint else columns.decision_date
+    return [newest.desc(), columns.id.desc()]
+
+
+async def entity_records_page(
+    session: AsyncSession, model: type[Record], entity_id: int, number: int, size: int
+) -> NumberedPage[Record]:
+    """Page `number` of one entity's records of one kind, newest first, and how many there are:
+    the entity page's list, under the same rule as records_of_entities."""
+    require_authenticated(principal_of(session))
+    columns = model.__table__.c  # type: ignore[union-attr]
+    rows: Select[Any] = select(model).where(columns.entity_id == entity_id)
+    return await numbered_page(session, rows, _newest_first(model), columns.id, number, size)
+
+
 async def records_of_entities(
     session: AsyncSession, model: type[Record], entity_ids: Sequence[int]
 ) -> list[list[Record]]:
@@ -402,8 +423,7 @@ async def records_of_entities(
     may see the entity sees its records: gathering them is the point of 双归集."""
     require_authenticated(principal_of(session))
     columns = model.__table__.c  # type: ignore[union-attr]
-    newest = columns.received_on if model is Complaint else columns.decision_date
-    query = select(model).where(columns.entity_id.in_(list(entity_ids))).order_by(newest.desc(), columns.id.desc())
+    query = select(model).where(columns.entity_id.in_(list(entity_ids))).order_by(*_newest_first(model))
     grouped: dict[int, list[Record]] = {key: [] for key in entity_ids}
     rows: Sequence[Record] = (await session.scalars(query)).all()  # type: ignore[assignment]
     for row in rows:

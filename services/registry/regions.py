@@ -72,3 +72,10 @@ async def regions_by_codes(session: AsyncSession, codes: Sequence[str]) -> list[
 async def list_regions(session: AsyncSession) -> list[Region]:
     require_authenticated(principal_of(session))
     return list((await session.scalars(select(Region).order_by(Region.code))).all())
+
+
+async def districts(session: AsyncSession) -> list[Region]:
+    """The districts (区县级), in code order: where entities are registered."""
+    require_authenticated(principal_of(session))
+    query = select(Region).where(col(Region.level) == RegionLevel.DISTRICT).order_by(col(Region.code))
+    return list((await session.scalars(query)).all())
