@@ -15,6 +15,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette_admin.contrib.sqla import Admin
 from starlette_admin.i18n import I18nConfig, TimezoneConfig
 
+from admin_ui import colour
 from admin_ui.auth import JianguanAuth
 from admin_ui.base import ServiceView
 from admin_ui.views.accounts import ApiTokenView, TokenCreateView, UserView
@@ -44,6 +45,7 @@ from services.platform.db import Database
 from services.platform.settings import Settings
 
 TEMPLATES = Path(__file__).parent / "templates"
+STATIC = Path(__file__).parent / "static"
 SESSION_COOKIE = "jianguan_admin"
 
 
@@ -53,6 +55,7 @@ def build_admin(db: Database, settings: Settings) -> Admin:
         title="监管平台管理后台",
         base_url="/admin",
         templates_dir=str(TEMPLATES),
+        static_dir=str(STATIC),
         index_view=DashboardView(),
         auth_provider=JianguanAuth(db),
         secret_key=settings.secret_key,
@@ -117,6 +120,7 @@ def build_admin(db: Database, settings: Settings) -> Admin:
         view.db = db
         admin.add_view(view)
     admin.add_view(CatalogGapsView())
+    colour.install(admin.templates.env)
     return admin
 
 

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
-from starlette_admin import BaseField, DateField, DateTimeField, DecimalField, EnumField, StringField, TextAreaField
+from starlette_admin import BaseField, DateField, DateTimeField, EnumField, StringField, TextAreaField
+from starlette_admin.filters import FilterGroup
+from starlette_admin.types import RequestAction
 
+from admin_ui.auth import principal_of_request
 from admin_ui.base import ServiceView
+from admin_ui.colour import ColourField
 from admin_ui.export import CSV
+from admin_ui.formats import industry, named, percent, region_names, yuan
+from admin_ui.quick_filters import QuickDimension, QuickGroup, quick_groups
 from admin_ui.views.entity_records import (
     ComplaintsField,
     LicensesField,
@@ -24,41 +31,58 @@ from admin_ui.views.entity_records import (
 from models import Department, MarketEntity
 from models.enums import DataQualityIssue, EntityStatus, EntityType, RiskColour
 from services.credit.risk import assess
+from services.platform.access import may_maintain
 from services.platform.clock import today
 from services.platform.labels import choices, label
 from services.registry.persons import links_of
+from services.registry.regions import districts
 from services.registry.registry import EntityFilter, entity_conditions
 
 
 async def _persons(request: Request, obj: Any) -> list[dict[str, str]]:
     session: AsyncSession = request.state.session
     return [
-        {
-            "role": label(p.role),
-            "name": p.name,
-            "share": f"{p.share_percent.normalize()}%" if p.share_percent is not None else "",
-            "title": p.title or "",
-        }
+        {"role": label(p.role), "name": p.name, "share": percent(p.share_percent), "title": p.title or ""}
         for p in await links_of(session, [obj.id])
     ]
 
 
-async def _risk(request: Request, obj: Any) -> str:
+async def _risk(request: Request, obj: Any) -> list[dict[str, str]]:
     """Today's colour explained: each rule that held, with the records behind it."""
     assessed = (await assess(request.state.session, [obj.id], today()))[obj.id]
     if not assessed.reasons:
-        return f"{label(RiskColour.GREEN)}：无警示规则成立"
+        return [{"colour": RiskColour.GREEN.value, "text": "无警示规则成立"}]
     lines = []
     for reason in assessed.reasons:
         evidence = "；".join(item.text for item in reason.evidence[:10])
         more = f"等 {len(reason.evidence)} 项" if len(reason.evidence) > 10 else ""
-        lines.append(f"{label(reason.colour)}｜{reason.description}：{evidence}{more}")
-    return "\n".join(lines)
+        lines.append({"colour": reason.colour.value, "text": f"{reason.description}：{evidence}{more}"})
+    return lines
 
 
 async def _authority(request: Request, obj: Any) -> str:
     department = await request.state.session.get(Department, obj.registration_authority_id)
     return department.name if department else ""
+
+
+async def _region(request: Request, obj: Any) -> str:
+    """The district by name: alone in the list, with its code on the entity page and in exports."""
+    name = (await region_names(request, [obj.region_code])).get(obj.region_code, "")
+    if request.state.action == RequestAction.LIST:
+        return name or obj.region_code
+    return named(name, obj.region_code)
+
+
+async def _industry(request: Request, obj: Any) -> str:
+    return obj.industry_code if request.state.action == RequestAction.LIST else industry(obj.industry_code)
+
+
+async def _capital(request: Request, obj: Any) -> str | None:
+    if obj.registered_capital is None:
+        return None
+    if request.state.action == RequestAction.EXPORT:
+        return str(obj.registered_capital)
+    return yuan(obj.registered_capital)
 
 
 @dataclass
@@ -68,23 +92,37 @@ class PersonsField(BaseField):
     detail_template: str = "persons.html"
 
 
+@dataclass
+class RiskReasonsField(BaseField):
+    """The rules that hold today, each after its colour's badge."""
+
+    detail_template: str = "entity_risk_reasons.html"
+
+
+@dataclass
+class WrappedField(StringField):
+    """A long text (a name) that wraps in the list instead of being cut off."""
+
+    list_template: str = "fields/list/wrapped.html"
+
+
 class EntityView(ServiceView):
     maintainers_only = False
     fields = [
         StringField("uscc", label="统一社会信用代码"),
-        StringField("name", label="名称"),
+        WrappedField("name", label="名称"),
         EnumField("entity_type", label="类型", choices=choices(EntityType)),
         StringField("legal_representative", label="法定代表人"),
-        DecimalField("registered_capital", label="注册资本（元）", exclude_from_list=True),
+        StringField("registered_capital", label="注册资本", getter=_capital, exclude_from_list=True),
         DateField("established_on", label="成立日期"),
         EnumField("status", label="状态", choices=choices(EntityStatus)),
-        EnumField("risk_colour", label="四色警示", choices=choices(RiskColour)),
-        TextAreaField(
+        ColourField("risk_colour", label="四色警示"),
+        RiskReasonsField(
             "risk_reasons", label="警示依据（今日）", getter=_risk, exclude_from_list=True, exclude_from_export=True
         ),
-        StringField("region_code", label="行政区划"),
+        StringField("region_code", label="行政区划", getter=_region),
         StringField("address", label="住所", exclude_from_list=True),
-        StringField("industry_code", label="行业代码"),
+        StringField("industry_code", label="行业", getter=_industry),
         TextAreaField("business_scope", label="经营范围", exclude_from_list=True),
         StringField("registration_authority", label="登记机关", getter=_authority, exclude_from_list=True),
         EnumField(
@@ -103,6 +141,8 @@ class EntityView(ServiceView):
         ListingsField("listings", label="名录", getter=listings_of, exclude_from_list=True, exclude_from_export=True),
         DateTimeField("updated_at", label="最近变更", exclude_from_list=True),
     ]
+    # Shown below the entity's particulars, each kind as a paged card (templates/entity_detail.html).
+    record_fields = ("licenses", "penalties", "complaints", "listings")
     # Search goes through the registry's own rule (get_search_query); the rest are filters.
     searchable_fields = ["name", "uscc", "legal_representative", "status", "risk_colour", "entity_type",
                          "region_code", "industry_code", "established_on", "data_quality_issue"]  # fmt: skip
@@ -111,6 +151,8 @@ class EntityView(ServiceView):
     exporters = CSV
     importers: list[str] = []
     page_size = 25
+    list_template = "registry_list.html"
+    detail_template = "entity_detail.html"
 
     def __init__(self) -> None:
         super().__init__(MarketEntity, icon="fa fa-landmark", display_name="市场主体", menu_label="法人库")
@@ -129,3 +171,41 @@ class EntityView(ServiceView):
         from sqlalchemy import and_
 
         return and_(*entity_conditions(EntityFilter(text=term)))
+
+    async def find_all(
+        self,
+        request: Request,
+        skip: int = 0,
+        limit: int = 100,
+        q: str | None = None,
+        sorts: Sequence[tuple[str, str]] | None = None,
+        filters: FilterGroup | None = None,
+    ) -> Sequence[Any]:
+        found = await super().find_all(request, skip, limit, q, sorts, filters)
+        # The page's regions by name at once, and the districts the quick filters offer.
+        await region_names(request, [entity.region_code for entity in found])
+        if request.state.action == RequestAction.LIST:
+            request.state.quick_districts = await districts(request.state.session)
+        return found
+
+    def quick_filters(self, request: Request) -> list[QuickGroup]:
+        """One click each: a colour, a district, a status (templates/registry_list.html)."""
+        regions = getattr(request.state, "quick_districts", [])
+        return quick_groups(
+            self,
+            request,
+            [
+                QuickDimension("risk_colour", "四色警示", [(c.value, label(c)) for c in RiskColour], badges=True),
+                QuickDimension("region_code", "行政区划", [(r.code, r.name) for r in regions]),
+                QuickDimension("status", "状态", [(s.value, label(s)) for s in EntityStatus]),
+            ],
+        )
+
+    def audit_url(self, request: Request, obj: Any) -> str | None:
+        """The audit log filtered to this entity (its events name it by USCC), for those who may read it."""
+        if not may_maintain(principal_of_request(request)):
+            return None
+        listed = request.url_for(f"{request.app.state.ROUTE_NAME}:list", key="audit-event")
+        chosen = f"object_type__eq=MarketEntity AND object_id__eq={obj.uscc}"
+        url = listed.include_query_params(filter=chosen)
+        return f"{url.path}?{url.query}"
