@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette_admin import DateTimeField, EnumField, IntegerField, StringField
 
 from admin_ui.base import form_errors, run_as, value_of
+from admin_ui.colour import ColourField
 from admin_ui.department_lists import DepartmentListView, department_code_of
 from models import EntityDirectory
 from models.enums import EntityStatus, EntityType, RiskColour
@@ -57,9 +58,7 @@ class EntityDirectoryView(DepartmentListView):
         EnumField("entity_type", label="主体类型", choices=choices(EntityType), getter=_filter_value("entityType")),
         EnumField("status", label="登记状态", choices=choices(EntityStatus), getter=_filter_value("status")),
         StringField("matter_code", label="监管事项代码", getter=_filter_value("matterCode"), exclude_from_list=True),
-        EnumField(
-            "colours", label="风险颜色", choices=choices(RiskColour), multiple=True, getter=_filter_value("colours")
-        ),
+        ColourField("colours", label="风险颜色", multiple=True, getter=_filter_value("colours")),
         IntegerField(
             "matching",
             label="当前匹配主体数",

@@ -154,7 +154,6 @@ class SpotCheckPlansView(CustomView):
             "statuses": STATUSES,
             "task_statuses": TASK_STATUSES,
             "label": label,
-            "colour": lambda code: label(RiskColour(code)),
             "read_only": not may_handle(principal_of_request(request)),
             "read_only_reason": READ_ONLY,
             "plan_url": lambda plan_id: self._plan_url(request, plan_id),
