@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import ColumnElement, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -21,7 +21,7 @@ from models import MarketEntity, Notice
 from models.enums import NoticeStatus
 from services.platform.db import Database
 from services.platform.errors import DomainError
-from services.platform.paging import Key, both_ways, encode_cursor, keyset_page
+from services.platform.paging import Key, both_ways, encode_cursor, keyset_page, numbered_page
 from services.platform.principal import Principal
 from services.platform.transactions import run_change
 from services.platform.transitions import transition
@@ -98,6 +98,29 @@ async def test_walking_the_pages_yields_every_row_once_in_key_order(
             sort_values = [getattr(entity, keys[0].key) for entity in everything]  # type: ignore[attr-defined]
             assert len(set(sort_values)) < len(sort_values), f"{name}: the demo city should have ties"
         assert await _walk(session, keys, descending, size) == [entity.id for entity in everything]
+
+
+async def test_numbered_pages_cover_every_row_once_and_a_number_outside_them_is_the_nearest(
+    city: DemoCity, db: Database
+) -> None:
+    async with db.session(SYSTEM) as session:
+        rows = select(MarketEntity)
+        order: list[ColumnElement[Any]] = [col(MarketEntity.established_on).desc(), col(MarketEntity.id).desc()]
+        everything = [entity.id for entity in (await session.scalars(rows.order_by(*order))).all()]
+        pages = -(-len(everything) // 20)
+        assert pages >= 3
+        walked: list[int | None] = []
+        for number in range(1, pages + 1):
+            page = await numbered_page(session, rows, order, col(MarketEntity.id), number, 20)
+            assert (page.total, page.number, page.pages) == (len(everything), number, pages)
+            walked += [entity.id for entity in page.items]
+        assert walked == everything
+        last = await numbered_page(session, rows, order, col(MarketEntity.id), pages + 5, 20)
+        first = await numbered_page(session, rows, order, col(MarketEntity.id), 0, 20)
+        assert (last.number, [e.id for e in last.items]) == (pages, everything[(pages - 1) * 20 :])
+        assert (first.number, [e.id for e in first.items]) == (1, everything[:20])
+        none = await numbered_page(session, rows.where(col(MarketEntity.id) < 0), order, col(MarketEntity.id), 2, 20)
+        assert (none.items, none.total, none.number, none.pages) == ([], 0, 1, 1)
 
 
 BAD_CURSORS: list[tuple[str, list[Key], str]] = [
