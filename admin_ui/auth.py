@@ -1,5 +1,5 @@
 """Sign-in for the admin pages: users with argon2 passwords, a signed session cookie
-that sign-out voids everywhere, lock-out after repeated failures (services.accounts.users)."""
+that sign-out voids everywhere, lock-out after repeated failures (services.accounts.sign_in)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette_admin.auth import AdminUser, AuthProvider, LoginFailed
 
-from services.accounts.users import active_user, end_sessions, principal_for, sign_in
+from services.accounts.sign_in import active_user, sign_in, sign_out
+from services.accounts.users import principal_for
 from services.platform import access
 from services.platform.db import Database
 from services.platform.principal import Principal
-from services.platform.transactions import run_change
 
 _USER, _EPOCH = "user_id", "epoch"
 
@@ -24,7 +24,7 @@ class JianguanAuth(AuthProvider):
         self.db = db
 
     async def login(self, username: str, password: str, remember_me: bool, request: Request) -> Response | None:
-        outcome = await sign_in(self.db, username, password)
+        outcome = await sign_in(self.db, username, password, client_address(request))
         if outcome.user is None:
             raise LoginFailed(outcome.message or "登录失败")
         # A fresh session on sign-in: a cookie planted before login is worth nothing after.
@@ -36,7 +36,7 @@ class JianguanAuth(AuthProvider):
         user_id = request.session.get(_USER)
         request.session.clear()
         if isinstance(user_id, int):
-            await run_change(self.db, Principal.system("sign-out"), lambda session: end_sessions(session, user_id))
+            await sign_out(self.db, user_id, client_address(request))
         return None
 
     async def authenticate(self, request: Request) -> AdminUser | None:
@@ -54,6 +54,22 @@ class JianguanAuth(AuthProvider):
         # The admin's per-request session reads as this user, under the row policy.
         access.bind(request.state.session, principal)
         return AdminUser(username=f"{user.display_name}（{department.name}）")
+
+
+def client_address(request: Request) -> str | None:
+    """The address the request came from, as the server saw it (behind a proxy: the proxy's,
+    unless the server is told to trust its forwarded headers)."""
+    return request.client.host if request.client else None
+
+
+def signed_in_user_id(request: Request) -> int | None:
+    user_id = request.session.get(_USER)
+    return user_id if isinstance(user_id, int) else None
+
+
+def carry_on(request: Request, epoch: int) -> None:
+    """After the user's own password change, this session stays signed in; all others end."""
+    request.session[_EPOCH] = epoch
 
 
 def principal_of_request(request: Request) -> Principal:

@@ -40,3 +40,15 @@ class ApiToken(SQLModel, table=True):
     role: Role = Field(sa_type=code_list(Role))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class SignInThrottle(SQLModel, table=True):
+    """Failed sign-ins under a username that names no usable account, counted as a user's
+    are (User.failed_logins, User.locked_until): so an unknown name locks after the same
+    number of attempts, and the lock-out message tells no account from none."""
+
+    __tablename__ = "sign_in_throttle"
+
+    username: str = Field(primary_key=True, max_length=128)
+    failed_logins: int = Field(default=0)
+    locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -9,7 +9,8 @@ from sqlmodel import col, select
 from models import User
 from models.enums import Role
 from models.types import utcnow
-from services.accounts.users import MAX_FAILED_LOGINS, SignIn, UserInput, create_user, sign_in
+from services.accounts.sign_in import MAX_FAILED_LOGINS, SignIn, sign_in
+from services.accounts.users import UserInput, create_user
 from services.platform.db import Database
 from services.platform.principal import Principal
 from services.platform.transactions import run_change
@@ -95,6 +96,6 @@ async def test_user_create_from_the_command_line(db: Database, city: DemoCity, d
     done = manage(database_url, "user", "create", "--username", "wang.fang", "--department", "WJ-210202",
                   "--name", "王芳", "--password", "a-long-password-1")  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert (await _sign_in(db, "wang.fang", "a-long-password-1")).user is not None
     event = await last_audit(db)
-    assert (event.action, event.object_id) == ("user.created", "wang.fang")
+    assert (event.action, event.object_id, event.actor) == ("user.created", "wang.fang", "cli")
+    assert (await _sign_in(db, "wang.fang", "a-long-password-1")).user is not None

@@ -1,6 +1,12 @@
-"""The audit log: read-only, maintainers only, with filters and CSV export."""
+"""The audit log: read-only, maintainers only, with filters and CSV export.
+
+Shown in Chinese (services.platform.audit_labels); each cell keeps the stored code in
+small text beneath, for developers and for the filters, which match the codes."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
 
 from starlette.requests import Request
 from starlette_admin import DateTimeField, JSONField, StringField
@@ -8,17 +14,56 @@ from starlette_admin import DateTimeField, JSONField, StringField
 from admin_ui.base import ServiceView
 from admin_ui.export import CSV
 from models import AuditEvent
+from services.platform.audit_labels import Actor, action_label, actor_label, object_type_label
+
+
+class Coded(str):
+    """A label that remembers the code it translates: written as the label, the code beside it."""
+
+    code: str
+
+    def __new__(cls, label: str, code: str) -> Coded:
+        made = super().__new__(cls, label)
+        made.code = code
+        return made
+
+
+@dataclass
+class CodedField(StringField):
+    list_template: str = "fields/list/coded.html"
+    detail_template: str = "fields/detail/coded.html"
+
+    async def serialize_value(self, request: Request, value: Any) -> Any:
+        return value if isinstance(value, Coded) else str(value)
+
+
+def _action(request: Request, event: AuditEvent) -> Coded:
+    return Coded(action_label(event.action), event.action)
+
+
+def _object_type(request: Request, event: AuditEvent) -> Coded:
+    return Coded(object_type_label(event.object_type), event.object_type)
+
+
+async def _actor(request: Request, event: AuditEvent) -> Coded:
+    # A page shows the same few actors again and again: each is looked up once a request.
+    known: dict[tuple[str, str, str | None], Actor] = getattr(request.state, "audit_actors", {})
+    request.state.audit_actors = known
+    key = (event.actor, event.actor_kind, event.department_code)
+    if key not in known:
+        known[key] = await actor_label(request.state.session, *key)
+    return Coded(known[key].label, event.actor)
 
 
 class AuditEventView(ServiceView):
     fields = [
         StringField("id", label="序号"),
         DateTimeField("occurred_at", label="时间"),
-        StringField("actor", label="操作者"),
+        CodedField("actor", label="操作者", getter=_actor),
         StringField("actor_kind", label="类型", exclude_from_list=True),
         StringField("department_code", label="部门"),
-        StringField("action", label="操作"),
-        StringField("object_type", label="对象类型"),
+        CodedField("action", label="操作", getter=_action),
+        CodedField("object_type", label="对象类型", getter=_object_type),
         StringField("object_id", label="对象"),
         JSONField("before", label="变更前", exclude_from_list=True),
         JSONField("after", label="变更后", exclude_from_list=True),

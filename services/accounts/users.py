@@ -1,29 +1,26 @@
-"""Admin users: creation, sign-in with lock-out, and the principal a user acts as."""
+"""Admin users: creation, changes by maintainers (enable, reset, unlock), a user's own password
+change, and the principal a user acts as. Signing in and out: services.accounts.sign_in."""
 
 from __future__ import annotations
 
 import asyncio
 import re
 from dataclasses import dataclass
-from datetime import timedelta
 
-from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from models import Department, User
 from models.enums import Role
 from models.types import utcnow
-from services.accounts.passwords import DUMMY_HASH, MIN_LENGTH, hash_password, needs_rehash, verify_password
+from services.accounts.passwords import MIN_LENGTH, hash_password, verify_password
 from services.platform import audit, checks
 from services.platform.access import principal_of, require_maintainer
 from services.platform.db import Database
-from services.platform.errors import Collector, DomainError
+from services.platform.errors import Collector, DomainError, Problem
 from services.platform.principal import Principal
 from services.platform.transactions import run_change
 
-MAX_FAILED_LOGINS = 5
-LOCK_OUT_FOR = timedelta(minutes=15)
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 
 
@@ -37,7 +34,7 @@ class UserInput:
 
 
 def principal_for(user: User, department: Department) -> Principal:
-    return Principal.acting_for(user.role, user.display_name, department)
+    return Principal.acting_for(user.role, user.display_name, department, username=user.username)
 
 
 def check_password(password: str, problems: Collector, field: str = "password") -> None:
@@ -87,88 +84,6 @@ async def create_user(session: AsyncSession, data: UserInput, password_hash: str
     return user
 
 
-@dataclass(frozen=True)
-class SignIn:
-    user: User | None
-    message: str | None = None
-
-
-_WRONG = "用户名或密码错误"
-
-
-async def sign_in(db: Database, username: str, password: str) -> SignIn:
-    """Check a password; after MAX_FAILED_LOGINS failures in a row the account locks
-    for LOCK_OUT_FOR.
-
-    Unlike other services this takes the database, not a session: argon2 costs
-    about 0.2 s, so the hash is checked in a thread between a read and a short
-    write transaction, never while holding a write lock. Unknown and inactive
-    users cost the same hash, so timing does not tell which usernames exist.
-    """
-    name = username.strip().lower()
-    async with db.session(Principal.system("sign-in")) as session:
-        user = await session.scalar(select(User).where(col(User.username) == name))
-    usable = user is not None and user.is_active
-    stored = user.password_hash if user is not None and usable else DUMMY_HASH
-    correct = await asyncio.to_thread(verify_password, stored, password)
-    if user is None or not usable:
-        return SignIn(None, _WRONG)
-    now = utcnow()
-    if user.locked_until is not None and user.locked_until > now:
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-        return SignIn(None, f"登录失败次数过多，账户已锁定，请 {minutes} 分钟后再试")
-    assert user.id is not None
-    user_id = user.id
-    outcome, problems = await run_change(
-        db, Principal.system("sign-in"), lambda session: _record_attempt(session, user_id, correct, password)
-    )
-    return outcome or SignIn(None, problems[0].message)
-
-
-async def _record_attempt(session: AsyncSession, user_id: int, correct: bool, password: str) -> SignIn:
-    if not correct:
-        # Counted in the database, so parallel guesses cannot overwrite each other's count.
-        failures = await session.scalar(
-            update(User)
-            .where(col(User.id) == user_id)
-            .values(failed_logins=col(User.failed_logins) + 1)
-            .returning(col(User.failed_logins))
-        )
-        if (failures or 0) < MAX_FAILED_LOGINS:
-            return SignIn(None, _WRONG)
-        user = await session.get(User, user_id)
-        assert user is not None
-        user.locked_until, user.failed_logins = utcnow() + LOCK_OUT_FOR, 0
-        await audit.record(
-            session, "user.locked", "User", user.username, None, {"locked_until": user.locked_until.isoformat()}
-        )
-        return SignIn(None, f"登录失败次数过多，账户已锁定 {int(LOCK_OUT_FOR.total_seconds() // 60)} 分钟")
-    user = await session.get(User, user_id)
-    assert user is not None
-    user.failed_logins, user.locked_until, user.last_login_at = 0, None, utcnow()
-    if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-    return SignIn(user)
-
-
-async def active_user(session: AsyncSession, user_id: int, epoch: int) -> tuple[User, Department] | None:
-    """The signed-in user of a session cookie, while the account stays active and
-    the cookie's epoch is current."""
-    row = (
-        await session.execute(
-            select(User, Department)
-            .join(Department, col(Department.id) == User.department_id)
-            .where(col(User.id) == user_id, col(User.is_active).is_(True), col(User.session_epoch) == epoch)
-        )
-    ).first()
-    return (row[0], row[1]) if row else None
-
-
-async def end_sessions(session: AsyncSession, user_id: int) -> None:
-    """Sign-out: every session cookie of this user stops working, here and on other machines."""
-    await session.execute(update(User).where(col(User.id) == user_id).values(session_epoch=col(User.session_epoch) + 1))
-
-
 async def update_user(session: AsyncSession, username: str, active: bool, new_password: str | None) -> User:
     """Enable or disable an account; a new password also lifts a lock and ends its sessions."""
     require_maintainer(principal_of(session))
@@ -189,3 +104,67 @@ async def update_user(session: AsyncSession, username: str, active: bool, new_pa
     if before != {k: after[k] for k in before} or new_password:
         await audit.record(session, "user.changed", "User", username, before, after)
     return user
+
+
+async def unlock_user(session: AsyncSession, username: str) -> User:
+    """解除锁定: a maintainer lifts a lock-out (and the failures counted towards the next one)."""
+    require_maintainer(principal_of(session))
+    user = await session.scalar(select(User).where(col(User.username) == username))
+    if user is None:
+        raise DomainError("UNKNOWN_USER", f"用户“{username}”不存在", "username")
+    if not is_locked(user) and user.failed_logins == 0:
+        raise DomainError("NOT_LOCKED", f"用户“{username}”未被锁定，无需解除", "username")
+    before = {"locked_until": user.locked_until, "failed_logins": user.failed_logins}
+    user.locked_until, user.failed_logins = None, 0
+    await audit.record(session, "user.unlocked", "User", username, before, {"locked_until": None, "failed_logins": 0})
+    return user
+
+
+def is_locked(user: User) -> bool:
+    return user.locked_until is not None and user.locked_until > utcnow()
+
+
+@dataclass(frozen=True)
+class PasswordChange:
+    old: str
+    new: str
+    again: str
+
+
+async def change_password(db: Database, user_id: int, change: PasswordChange) -> tuple[int | None, list[Problem]]:
+    """A signed-in user sets a new password, giving the old one: the rules of a new
+    password, one audit event, and every other session of the user ended. Returns the
+    new session epoch, for the session that made the change to carry on.
+
+    Takes the database, as sign-in does: argon2 runs in a thread, outside the transaction."""
+    async with db.session(Principal.system("password-change")) as session:
+        row = (
+            await session.execute(
+                select(User, Department)
+                .join(Department, col(Department.id) == User.department_id)
+                .where(col(User.id) == user_id, col(User.is_active).is_(True))
+            )
+        ).first()
+    if row is None:
+        return None, [Problem("UNKNOWN_USER", "账户不存在或已停用", "oldPassword")]
+    user, department = row
+    problems = Collector()
+    if not await asyncio.to_thread(verify_password, user.password_hash, change.old):
+        problems.add("WRONG_PASSWORD", "原密码不正确", "oldPassword")
+    check_password(change.new, problems, "newPassword")
+    if change.new != change.again:
+        problems.add("PASSWORDS_DIFFER", "两次输入的新密码不一致", "newPasswordAgain")
+    elif change.new and change.new == change.old:
+        problems.add("PASSWORD_UNCHANGED", "新密码不能与原密码相同", "newPassword")
+    if problems.problems:
+        return None, problems.problems
+    new_hash = await asyncio.to_thread(hash_password, change.new)
+
+    async def store(session: AsyncSession) -> int:
+        found = await session.get(User, user_id)
+        assert found is not None
+        found.password_hash, found.session_epoch = new_hash, found.session_epoch + 1
+        await audit.record(session, "user.password_changed", "User", found.username, None, {"sessions_ended": True})
+        return found.session_epoch
+
+    return await run_change(db, principal_for(user, department), store)

@@ -19,7 +19,7 @@ from models import AuditEvent, AuditHead
 from models.types import utcnow
 from services.platform.access import principal_of
 from services.platform.db import secret_key_of, serialise_writers
-from services.platform.principal import PrincipalKind
+from services.platform.principal import Principal, PrincipalKind
 
 GENESIS = "0" * 64
 _CHAIN_LOCK = 0x4A47_4155  # "JGAU"
@@ -81,20 +81,24 @@ async def record(
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
     department_code: str | None = None,
+    *,
+    by: Principal | None = None,
 ) -> AuditEvent:
     """Append one event to the chain, inside the caller's transaction.
 
     `department_code` names the department acted for when it is not the actor's own
-    (a maintainer registering on behalf of a registration authority).
+    (a maintainer registering on behalf of a registration authority). `by` names the actor
+    when it is not the session's principal: a sign-in runs before anyone is signed in, and
+    its event names the user who signed in.
     """
-    principal = principal_of(session)
+    principal = by or principal_of(session)
     key = secret_key_of(session)
     await serialise_writers(session, _CHAIN_LOCK)
     head = await session.get(AuditHead, 1)
     own = principal.department_code if principal.kind is not PrincipalKind.SYSTEM else None
     event = AuditEvent(
         occurred_at=utcnow(),
-        actor=principal.name,
+        actor=principal.username or principal.name,
         actor_kind=principal.kind.value,
         department_code=department_code or own,
         action=action,

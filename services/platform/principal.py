@@ -26,9 +26,13 @@ class Principal:
     department_region_code: str | None = None
     is_registration_authority: bool = False
     token_id: int | None = None
+    # A signed-in user's username: the audit log names users by it (their `name` is the display name).
+    username: str | None = None
 
     @classmethod
-    def acting_for(cls, role: Role, name: str, department: Department, token_id: int | None = None) -> Principal:
+    def acting_for(
+        cls, role: Role, name: str, department: Department, token_id: int | None = None, username: str | None = None
+    ) -> Principal:
         """A token's or a signed-in user's principal: its department decides what it may see."""
         return cls(
             kind=PrincipalKind.MAINTAINER if role is Role.MAINTAINER else PrincipalKind.DEPARTMENT,
@@ -39,6 +43,7 @@ class Principal:
             department_region_code=department.region_code,
             is_registration_authority=department.is_registration_authority,
             token_id=token_id,
+            username=username,
         )
 
     @classmethod
