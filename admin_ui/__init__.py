@@ -12,12 +12,12 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
-from starlette_admin.contrib.sqla import Admin
 from starlette_admin.i18n import I18nConfig, TimezoneConfig
 
 from admin_ui import colour
 from admin_ui.auth import JianguanAuth
 from admin_ui.base import ServiceView
+from admin_ui.errors import JianguanAdmin
 from admin_ui.views.accounts import ApiTokenView, TokenCreateView, UserView
 from admin_ui.views.audit_log import AuditEventView
 from admin_ui.views.calendar import CalendarDayView
@@ -34,6 +34,7 @@ from admin_ui.views.inbox import NoticeInboxView
 from admin_ui.views.inspection_tasks import InspectionTasksView, MyInspectionTasksView
 from admin_ui.views.inspector_import import InspectorImportView
 from admin_ui.views.inspectors import InspectorView
+from admin_ui.views.password import PasswordView
 from admin_ui.views.record_import import RecordImportView
 from admin_ui.views.referrals import ReferralInboxView
 from admin_ui.views.regions_departments import DepartmentView, RegionView
@@ -49,8 +50,8 @@ STATIC = Path(__file__).parent / "static"
 SESSION_COOKIE = "jianguan_admin"
 
 
-def build_admin(db: Database, settings: Settings) -> Admin:
-    admin = Admin(
+def build_admin(db: Database, settings: Settings) -> JianguanAdmin:
+    admin = JianguanAdmin(
         db.read_sessions,
         title="监管平台管理后台",
         base_url="/admin",
@@ -77,6 +78,7 @@ def build_admin(db: Database, settings: Settings) -> Admin:
             database_timezone="UTC",
             use_user_locale_timezone=False,
         ),
+        crash_page=settings.production,
     )
     # In menu order. Each of these writes through services, with the database it is given here.
     writers: list[
@@ -90,6 +92,7 @@ def build_admin(db: Database, settings: Settings) -> Admin:
         | InspectionTasksView
         | MyInspectionTasksView
         | SpotCheckPlansView
+        | PasswordView
     ] = [
         NoticeInboxView(),
         ReferralInboxView(),
@@ -115,6 +118,7 @@ def build_admin(db: Database, settings: Settings) -> Admin:
         TokenCreateView(),
         CatalogFilesView(),
         InspectorImportView(),
+        PasswordView(),
     ]
     for view in writers:
         view.db = db

@@ -8,7 +8,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette_admin import BooleanField, DateTimeField, EnumField, PasswordField, StringField
-from starlette_admin.actions import ActionSelection, action
+from starlette_admin.actions import ActionSelection, action, row_action
 from starlette_admin.exceptions import ActionFailed
 from starlette_admin.routing import route
 from starlette_admin.views import CustomView
@@ -19,7 +19,7 @@ from admin_ui.export import CSV
 from models import ApiToken, Department, User
 from models.enums import Role
 from services.accounts.tokens import create_token, revoke_tokens
-from services.accounts.users import UserInput, create_user, update_user
+from services.accounts.users import UserInput, create_user, is_locked, unlock_user, update_user
 from services.platform.access import may_maintain
 from services.platform.labels import choices, label
 
@@ -88,6 +88,21 @@ class UserView(ServiceView):
         current = await self.existing(request, pk)
         active, password = bool(data.get("is_active")), str(data.get("password") or "") or None
         return await self.change(request, lambda session: update_user(session, current.username, active, password))
+
+    async def is_row_action_allowed_for_obj(self, request: Request, name: str, obj: Any) -> bool:
+        if name == "unlock":
+            return isinstance(obj, User) and is_locked(obj) and may_maintain(principal_of_request(request))
+        return await super().is_row_action_allowed_for_obj(request, name, obj)
+
+    @row_action(name="unlock", text="解除锁定", confirmation="解除锁定后该用户可立即再次尝试登录，确定解除吗？",
+                submit_btn_text="解除锁定", icon_class="fa fa-unlock", action_btn_class="btn btn-warning")  # fmt: skip
+    async def unlock_row_action(self, request: Request, pk: Any) -> str:
+        # The page is for maintainers only, and the service asks again: a forged POST gets nowhere.
+        current = await self.existing(request, pk)
+        done, problems = await run_as(self.db, request, lambda session: unlock_user(session, current.username))
+        if problems or done is None:
+            raise ActionFailed("；".join(p.message for p in problems))
+        return f"已解除用户“{current.username}”的锁定"
 
 
 class ApiTokenView(ServiceView):

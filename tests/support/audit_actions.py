@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
-
 ROOT = Path(__file__).resolve().parents[2]
 _SKIP = {".venv", "tests", "migrations", "node_modules", "test-artifacts", ".git"}
 
@@ -183,9 +182,13 @@ class _Resolver:
 def _imported(module: _Module, name: str) -> object:
     """What `name` is bound to by the module's `from … import name`."""
     for statement in module.tree.body:
-        if isinstance(statement, ast.ImportFrom) and statement.module and statement.level == 0:
-            if any((alias.asname or alias.name) == name for alias in statement.names):
-                return getattr(importlib.import_module(statement.module), name, None)
+        if (
+            isinstance(statement, ast.ImportFrom)
+            and statement.module
+            and statement.level == 0
+            and any((alias.asname or alias.name) == name for alias in statement.names)
+        ):
+            return getattr(importlib.import_module(statement.module), name, None)
     return None
 
 
