@@ -75,7 +75,7 @@ class JianguanAdmin(Admin):
         _log.exception("admin page failed: %s", request.url.path, exc_info=exc)
         try:
             return await self._render_error(request, HTTPException(HTTPStatus.INTERNAL_SERVER_ERROR))
-        except Exception:  # the page itself failed to render: say it plainly
+        except Exception:  # noqa: BLE001 - the page itself failed to render: say it plainly
             return HTMLResponse(f"<h1>500 {TITLES[500]}</h1><p>{reason(request, 500, None)}</p>", status_code=500)
 
     def mount_to(self, app: Starlette) -> None:
