@@ -40,7 +40,8 @@ def reason(request: Request, status_code: int, detail: str | None) -> str:
             return "没有权限：此页面或操作由各部门办理，维护人员只能查看"
         return "没有权限：此页面仅限维护人员"
     if status_code == 404:
-        if request.path_params.get("pk") is not None or request.path_params.get("key") is not None:
+        # A page asked for a record (?pk=…, or an id in the path) and it is not there for this user.
+        if "pk" in request.query_params or any(name != "key" for name in request.path_params):
             return "找不到这条记录，它可能已被删除或不在你的管辖范围内"
         return "找不到这个页面，请检查网址是否正确"
     if status_code == 500:

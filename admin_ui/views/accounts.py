@@ -10,6 +10,7 @@ from starlette.responses import Response
 from starlette_admin import BooleanField, DateTimeField, EnumField, PasswordField, StringField
 from starlette_admin.actions import ActionSelection, action, row_action
 from starlette_admin.exceptions import ActionFailed
+from starlette_admin.flash import flash
 from starlette_admin.routing import route
 from starlette_admin.views import CustomView
 
@@ -96,13 +97,13 @@ class UserView(ServiceView):
 
     @row_action(name="unlock", text="解除锁定", confirmation="解除锁定后该用户可立即再次尝试登录，确定解除吗？",
                 submit_btn_text="解除锁定", icon_class="fa fa-unlock", action_btn_class="btn btn-warning")  # fmt: skip
-    async def unlock_row_action(self, request: Request, pk: Any) -> str:
+    async def unlock_row_action(self, request: Request, pk: Any) -> None:
         # The page is for maintainers only, and the service asks again: a forged POST gets nowhere.
         current = await self.existing(request, pk)
         done, problems = await run_as(self.db, request, lambda session: unlock_user(session, current.username))
         if problems or done is None:
             raise ActionFailed("；".join(p.message for p in problems))
-        return f"已解除用户“{current.username}”的锁定"
+        flash(request, f"已解除用户“{current.username}”的锁定", "success")
 
 
 class ApiTokenView(ServiceView):
