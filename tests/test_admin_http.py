@@ -86,7 +86,8 @@ async def test_maintainers_export_the_audit_log_as_csv(api: Api, city: DemoCity)
     lines = response.text.lstrip("\ufeff").strip().splitlines()
     assert "操作者" in lines[0] and "操作" in lines[0]
     assert len(lines) == 1 + len(city.report.tokens)
-    assert all("token.created" in line for line in lines[1:])
+    # Each event in Chinese, as the page shows it (issue 13): the action and the object type.
+    assert all(",新建 API 令牌,API 令牌," in line for line in lines[1:])
 
 
 async def test_a_new_token_is_shown_once_and_can_be_revoked(api: Api, city: DemoCity) -> None:
@@ -224,7 +225,8 @@ async def test_the_audit_log_filters_by_time_and_actor(api: Api, city: DemoCity)
     since, until = ((now + timedelta(minutes=m)).strftime('"%Y-%m-%d %H:%M:%S"') for m in (-1, 1))
     recent = f"occurred_at__between={since}..{until}"
     assert "LATE-210202" in await list_page(client, "audit-event", filter=recent)
-    assert "LATE-210202" in await list_page(client, "audit-event", filter=f'{recent} AND actor__eq="演示维护人员"')
+    # A signed-in user is recorded by username (issue 13), and shown with name and department.
+    assert "LATE-210202" in await list_page(client, "audit-event", filter=f'{recent} AND actor__eq="admin"')
     assert "LATE-210202" not in await list_page(client, "audit-event", filter=f'{recent} AND actor__eq="seed-demo"')
     older = 'occurred_at__between="2000-01-01 00:00:00".."2000-01-02 00:00:00"'
     assert "LATE-210202" not in await list_page(client, "audit-event", filter=older)

@@ -57,5 +57,9 @@ async def test_the_audit_log_page_speaks_chinese_and_names_its_actors(api: Api, 
     # The demo's system jobs and the command line are named as people call them.
     everything = await list_page(client, "audit-event", page_size=100, filter='actor__eq="seed-demo"')
     assert "命令行（生成演示数据）" in everything and "生成演示数据" in everything
+    # The search box finds an event by its Chinese label as well as by its code.
+    assert "LATE-210202" in await list_page(client, "audit-event", q="保存部门")
+    assert "LATE-210202" in await list_page(client, "audit-event", q="department.upserted")
+    assert "LATE-210202" not in await list_page(client, "audit-event", q="吊销 API 令牌")
     # The filters still match the stored codes.
     assert "LATE-210202" in await list_page(client, "audit-event", filter='action__eq="department.upserted"')

@@ -82,7 +82,7 @@ async def test_claim_and_feedback_from_the_inbox(browser: Browser, server: str, 
     event = await last_audit(db, "notice.认领")
     assert (event.object_id, event.actor, event.department_code) == (
         entity.notices["SP-XS"],
-        "中山区市场监督管理局",
+        "scjg-210202",  # the signed-in user, by username
         "SCJG-210202",
     )
     assert event.before == {"status": "PUSHED"} and event.after is not None and event.after["status"] == "CLAIMED"
