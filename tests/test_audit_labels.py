@@ -51,6 +51,10 @@ async def test_the_audit_log_page_speaks_chinese_and_names_its_actors(api: Api, 
     assert cells["object_type"] == "部门 Department"
     assert cells["actor"].startswith("演示维护人员（admin）· ") and cells["actor"].endswith(" admin")
     assert 'class="d-block text-secondary font-monospace coded-raw">department.upserted<' in row
+    pk = re.search(r'data-sa-pk="(\d+)"', row)
+    assert pk is not None
+    detail = (await client.get("/admin/audit-event/detail", params={"pk": pk.group(1)})).text
+    assert "保存部门" in detail and "department.upserted" in detail and "演示维护人员（admin）" in detail
     # Signing in was audited too, and reads in Chinese.
     signed_in = next(r for r in re.findall(r"<tr data-sa-pk.*?</tr>", page, re.S) if "user.signed_in" in r)
     assert ">登录<" in signed_in
