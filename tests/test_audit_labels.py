@@ -7,7 +7,9 @@ import re
 
 from sqlmodel import SQLModel
 
-from services.platform.audit_labels import ACTIONS, OBJECT_TYPES
+from services.platform.audit_labels import ACTIONS, OBJECT_TYPES, actor_label
+from services.platform.db import Database
+from services.platform.principal import Principal
 from tests.conftest import Api, DemoCity
 from tests.support.admin import csrf, list_page, sign_in
 from tests.support.audit_actions import written_by_the_code
@@ -49,7 +51,7 @@ async def test_the_audit_log_page_speaks_chinese_and_names_its_actors(api: Api, 
     # The label first; the stored code beneath it, small, for developers and the filters.
     assert cells["action"] == "保存部门 department.upserted"
     assert cells["object_type"] == "部门 Department"
-    assert cells["actor"].startswith("演示维护人员（admin）· ") and cells["actor"].endswith(" admin")
+    assert cells["actor"] == "演示维护人员（admin） · 大连市市场监督管理局 admin"
     assert 'class="d-block text-secondary font-monospace coded-raw">department.upserted<' in row
     pk = re.search(r'data-sa-pk="(\d+)"', row)
     assert pk is not None
@@ -67,3 +69,21 @@ async def test_the_audit_log_page_speaks_chinese_and_names_its_actors(api: Api, 
     assert "LATE-210202" not in await list_page(client, "audit-event", q="吊销 API 令牌")
     # The filters still match the stored codes.
     assert "LATE-210202" in await list_page(client, "audit-event", filter='action__eq="department.upserted"')
+
+
+async def test_actors_are_named_as_people_know_them(db: Database, city: DemoCity) -> None:
+    async with db.session(Principal.system()) as session:
+
+        async def named(actor: str, kind: str, department: str | None = None) -> str:
+            return (await actor_label(session, actor, kind, department)).label
+
+        assert await named("cli", "SYSTEM") == "命令行"
+        assert await named("manage.py import", "DEPARTMENT", "SCJG-210202") == "命令行（导入文件）"
+        assert await named("run-jobs", "SYSTEM") == "系统任务（定时任务）"
+        assert await named("some-new-job", "SYSTEM") == "系统任务（some-new-job）"
+        assert await named("admin", "MAINTAINER", "SCJG-210200") == "演示维护人员（admin） · 大连市市场监督管理局"
+        assert await named("scjg-210202", "DEPARTMENT", "SCJG-210202") == "中山区市场监督管理局（scjg-210202）"
+        # The demo's maintainer token shares the maintainer's display name: by name, it is the token.
+        assert (
+            await named("演示维护人员", "MAINTAINER", "SCJG-210200") == "API 令牌“演示维护人员” · 大连市市场监督管理局"
+        )

@@ -177,7 +177,7 @@ async def actor_label(session: AsyncSession, actor: str, actor_kind: str, depart
         )
     ).first()
     if user is not None:
-        return Actor(f"{user[0].display_name}（{user[0].username}）· {user[1].name}", actor)
+        return Actor(_of(f"{user[0].display_name}（{user[0].username}）", user[0].display_name, user[1]), actor)
     tokens = (
         await session.execute(
             select(ApiToken, Department)
@@ -187,7 +187,7 @@ async def actor_label(session: AsyncSession, actor: str, actor_kind: str, depart
     ).all()
     token = next((row for row in tokens if row[1].code == department_code), tokens[0] if tokens else None)
     if token is not None:
-        return Actor(f"API 令牌“{token[0].name}”· {token[1].name}", actor)
+        return Actor(_of(f"API 令牌“{token[0].name}”", token[0].name, token[1]), actor)
     named = (
         await session.execute(
             select(User, Department)
@@ -196,5 +196,10 @@ async def actor_label(session: AsyncSession, actor: str, actor_kind: str, depart
         )
     ).first()
     if named is not None:
-        return Actor(f"{named[0].display_name}（{named[0].username}）· {named[1].name}", actor)
+        return Actor(_of(f"{named[0].display_name}（{named[0].username}）", named[0].display_name, named[1]), actor)
     return Actor(actor, actor)
+
+
+def _of(who: str, name: str, department: Department) -> str:
+    # A department's own account is often named after it: 中山区市场监督管理局 once is enough.
+    return who if name == department.name else f"{who} · {department.name}"
