@@ -9,10 +9,11 @@ from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import Mount, Route, WebSocketRoute
 
 from admin_ui import mount_admin
 from public_ui import mount_public
+from resolvers.graphiql import STATIC_PATH, static_app
 from resolvers.http import GraphQLEndpoint
 from services.notices import notice_events
 from services.platform.db import Database
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
             Route("/healthz", healthz),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),  # subscriptions (graphql-transport-ws)
+            Mount(STATIC_PATH, app=static_app()),  # GraphiQL's scripts and styles
         ],
         lifespan=lifespan,
     )
