@@ -39,7 +39,9 @@ from schema.spotchecks.tasks import InspectionTask
 from schema.spotchecks.types import CheckItem, Inspector, ResultCategory
 
 
-@strawberry.type
+@strawberry.type(
+    description="查询：法人库、双告知、双随机、双归集、联动告知与联合惩戒、公示 / Everything the API reads."
+)
 class Query:
     viewer = strawberry.field(resolver=viewer.viewer, graphql_type=Viewer, description="当前调用方 / The caller.")
     entity = strawberry.field(
@@ -193,7 +195,10 @@ class Query:
     )
 
 
-@strawberry.type
+@strawberry.type(
+    description="变更：每项在一个事务中执行，预期的失败在 errors 中返回 / Every change; each runs in one transaction, "
+    "and expected failures come back in `errors`."
+)
 class Mutation:
     """Each mutation is declared once, in its domain's mutations module (schema.mutation)."""
 
@@ -235,7 +240,7 @@ class Mutation:
     replace_drawn_entity = plan_mutations.replace_drawn_entity
 
 
-@strawberry.type
+@strawberry.type(description="订阅（graphql-transport-ws，路径 /graphql）/ Live updates over WebSocket at /graphql.")
 class Subscription:
     notice_pushed = strawberry.subscription(
         resolver=subscriptions.notice_pushed,

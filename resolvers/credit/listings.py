@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime
+from typing import Annotated
 
 import strawberry
 
 from models import Department, DisciplineMeasure, Listing, MarketEntity
 from models.enums import ListingKind
+from resolvers.platform.arguments import After, First
 from resolvers.platform.by_name import from_input
 from resolvers.platform.common import Connection, paged
 from resolvers.platform.context import GqlInfo
@@ -21,7 +23,13 @@ from services.platform.labels import label
 
 
 async def listings(
-    info: GqlInfo, filter: ListingFilter | None = None, first: int | None = None, after: str | None = None
+    info: GqlInfo,
+    filter: Annotated[
+        ListingFilter | None,
+        strawberry.argument(description="筛选条件；不填为全部名录记录 / Which listings; all when absent."),
+    ] = None,
+    first: First = None,
+    after: After = None,
 ) -> Connection[Listing]:
     context = info.context
     flt = from_input(listing_service.ListingFilter, filter)
@@ -44,7 +52,9 @@ async def entity_discipline(root: MarketEntity, info: GqlInfo) -> DisciplineVerd
     return await info.context.loaders.discipline_by_entity_id.load(root.id)
 
 
-async def discipline(info: GqlInfo, uscc: str) -> DisciplineVerdict | None:
+async def discipline(
+    info: GqlInfo, uscc: Annotated[str, strawberry.argument(description="统一社会信用代码 / The entity's code.")]
+) -> DisciplineVerdict | None:
     async with info.context.session() as session:
         return await discipline_service.discipline(session, uscc)
 
@@ -86,7 +96,14 @@ def due_for_escalation(root: Listing) -> bool:
 
 
 async def discipline_measures(
-    info: GqlInfo, listing_kind: ListingKind | None = None, active: bool | None = None
+    info: GqlInfo,
+    listing_kind: Annotated[
+        ListingKind | None,
+        strawberry.argument(description="只列适用于此名录的措施 / Only measures that follow from this list."),
+    ] = None,
+    active: Annotated[
+        bool | None, strawberry.argument(description="只列在用（或停用）的措施 / Only measures in use (or retired).")
+    ] = None,
 ) -> list[DisciplineMeasure]:
     async with info.context.session() as session:
         return await discipline_service.list_measures(session, listing_kind, active)

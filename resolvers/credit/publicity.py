@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+import strawberry
+
 from resolvers.platform.context import GqlInfo
 from services.credit import listings as listing_service
 from services.credit import publicity as publicity_service
@@ -9,7 +13,9 @@ from services.credit.listings import PublicListing
 from services.credit.publicity import PublicProfile
 
 
-async def publicity(info: GqlInfo, uscc: str) -> PublicProfile | None:
+async def publicity(
+    info: GqlInfo, uscc: Annotated[str, strawberry.argument(description="统一社会信用代码 / The entity's code.")]
+) -> PublicProfile | None:
     async with info.context.session() as session:
         return await publicity_service.public_profile(session, uscc)
 

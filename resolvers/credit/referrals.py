@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from models import Department, License, MarketEntity, Referral
+from resolvers.platform.arguments import After, First
 from resolvers.platform.by_name import from_input
 from resolvers.platform.common import Connection, paged
 from resolvers.platform.context import GqlInfo
@@ -13,7 +16,17 @@ from services.credit import referrals as referral_service
 
 
 async def referrals(
-    info: GqlInfo, filter: ReferralFilter | None = None, first: int | None = None, after: str | None = None
+    info: GqlInfo,
+    filter: Annotated[
+        ReferralFilter | None,
+        strawberry.argument(
+            description=(
+                "筛选条件；不填为本部门发出和收到的全部 / Which referrals; all the caller sent or received when absent."
+            )
+        ),
+    ] = None,
+    first: First = None,
+    after: After = None,
 ) -> Connection[Referral]:
     context = info.context
     flt = from_input(referral_service.ReferralFilter, filter)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime
+from typing import Annotated
+
+import strawberry
 
 from models import MarketEntity, RiskColourChange
 from models.enums import RiskColour
@@ -11,7 +14,16 @@ from services.credit import risk, risk_parameters
 from services.credit.risk_parameters import Parameters
 
 
-async def risk_colour(root: MarketEntity, info: GqlInfo, as_of: datetime.date | None = None) -> risk.Assessment:
+async def risk_colour(
+    root: MarketEntity,
+    info: GqlInfo,
+    as_of: Annotated[
+        datetime.date | None,
+        strawberry.argument(
+            description="评定日，默认今天，不能晚于今天 / The day to assess; today when absent, never later."
+        ),
+    ] = None,
+) -> risk.Assessment:
     assert root.id is not None
     return await info.context.loaders.assessment.load((root.id, risk.checked_day(as_of)))
 

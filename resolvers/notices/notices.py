@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from models import Department, MarketEntity, Notice, SupervisionMatter
+from resolvers.platform.arguments import After, First
 from resolvers.platform.by_name import from_input
 from resolvers.platform.common import Connection, paged
 from resolvers.platform.context import GqlInfo
@@ -13,7 +16,15 @@ from services.notices import notices as notice_service
 
 
 async def notices(
-    info: GqlInfo, filter: NoticeFilter | None = None, first: int | None = None, after: str | None = None
+    info: GqlInfo,
+    filter: Annotated[
+        NoticeFilter | None,
+        strawberry.argument(
+            description="筛选条件；不填为本部门的全部告知 / Which notices; all of the caller's when absent."
+        ),
+    ] = None,
+    first: First = None,
+    after: After = None,
 ) -> Connection[Notice]:
     context = info.context
     flt = from_input(notice_service.NoticeFilter, filter)
@@ -51,5 +62,5 @@ def notice_id(root: Notice) -> strawberry.ID:
     return strawberry.ID(str(root.id))
 
 
-async def open_pool(info: GqlInfo, first: int | None = None, after: str | None = None) -> Connection[MarketEntity]:
+async def open_pool(info: GqlInfo, first: First = None, after: After = None) -> Connection[MarketEntity]:
     return await paged(info.context, first, after, notice_service.open_pool, notice_service.count_pool)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from typing import Annotated
 
 import strawberry
 
@@ -14,7 +15,22 @@ from services.platform.errors import DomainError
 
 
 async def notice_pushed(
-    info: GqlInfo, department_code: str | None = None, after_id: strawberry.ID | None = None
+    info: GqlInfo,
+    department_code: Annotated[
+        str | None,
+        strawberry.argument(
+            description=(
+                "维护人员指定部门；不填为全部部门（部门用户只能订阅本部门） / "
+                "For maintainers: one department, else all."
+            )
+        ),
+    ] = None,
+    after_id: Annotated[
+        strawberry.ID | None,
+        strawberry.argument(
+            description="先补发编号大于它的告知（断线续订）/ First resend the notices with a larger id (resuming)."
+        ),
+    ] = None,
 ) -> AsyncGenerator[Notice, None]:
     context = info.context
     if after_id is not None and not str(after_id).isdigit():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TypeVar
 
 from models import Complaint, Department, License, MarketEntity, Penalty
+from resolvers.platform.arguments import After, First
 from resolvers.platform.common import Connection, loaded
 from resolvers.platform.context import GqlInfo
 from services.records import records as record_service
@@ -13,7 +14,7 @@ T = TypeVar("T", License, Penalty, Complaint)
 
 
 async def entity_licenses(
-    root: MarketEntity, info: GqlInfo, first: int | None = None, after: str | None = None
+    root: MarketEntity, info: GqlInfo, first: First = None, after: After = None
 ) -> Connection[License]:
     assert root.id is not None
     rows = await info.context.loaders.licenses_by_entity_id.load(root.id)
@@ -21,7 +22,7 @@ async def entity_licenses(
 
 
 async def entity_penalties(
-    root: MarketEntity, info: GqlInfo, first: int | None = None, after: str | None = None
+    root: MarketEntity, info: GqlInfo, first: First = None, after: After = None
 ) -> Connection[Penalty]:
     assert root.id is not None
     rows = await info.context.loaders.penalties_by_entity_id.load(root.id)
@@ -29,7 +30,7 @@ async def entity_penalties(
 
 
 async def entity_complaints(
-    root: MarketEntity, info: GqlInfo, first: int | None = None, after: str | None = None
+    root: MarketEntity, info: GqlInfo, first: First = None, after: After = None
 ) -> Connection[Complaint]:
     assert root.id is not None
     rows = await info.context.loaders.complaints_by_entity_id.load(root.id)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+import strawberry
+
 from models import Department, Region
 from models.enums import DepartmentLevel
 from resolvers.platform.context import GqlInfo
@@ -10,7 +14,13 @@ from services.registry import regions as region_service
 
 
 async def departments(
-    info: GqlInfo, level: DepartmentLevel | None = None, region_code: str | None = None
+    info: GqlInfo,
+    level: Annotated[
+        DepartmentLevel | None, strawberry.argument(description="只列此层级的部门 / Only departments of this level.")
+    ] = None,
+    region_code: Annotated[
+        str | None, strawberry.argument(description="只列此行政区划的部门 / Only departments of this region.")
+    ] = None,
 ) -> list[Department]:
     async with info.context.session() as session:
         return await department_service.list_departments(session, level, region_code)

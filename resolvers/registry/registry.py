@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+import strawberry
+
 from models import Department, MarketEntity, Region
+from resolvers.platform.arguments import After, First
 from resolvers.platform.by_name import from_input
 from resolvers.platform.common import Connection, paged
 from resolvers.platform.context import GqlInfo
@@ -11,7 +16,15 @@ from services.registry import registry
 from services.registry.registry_view import PersonInEntity
 
 
-async def entity(info: GqlInfo, uscc: str) -> MarketEntity | None:
+async def entity(
+    info: GqlInfo,
+    uscc: Annotated[
+        str,
+        strawberry.argument(
+            description="统一社会信用代码（去除首尾空白并转为大写）/ The entity's code; trimmed and upper-cased."
+        ),
+    ],
+) -> MarketEntity | None:
     async with info.context.session() as session:
         return await registry.get_entity(session, uscc)
 
@@ -29,13 +42,31 @@ async def _connection(
 
 
 async def entities(
-    info: GqlInfo, filter: EntityFilter | None = None, first: int | None = None, after: str | None = None
+    info: GqlInfo,
+    filter: Annotated[
+        EntityFilter | None,
+        strawberry.argument(
+            description="筛选条件；不填为全部（调用方辖区内）/ Which entities; all the caller sees when absent."
+        ),
+    ] = None,
+    first: First = None,
+    after: After = None,
 ) -> Connection[MarketEntity]:
     return await _connection(info, from_input(registry.EntityFilter, filter), first, after)
 
 
 async def search_entities(
-    info: GqlInfo, text: str, first: int | None = None, after: str | None = None
+    info: GqlInfo,
+    text: Annotated[
+        str,
+        strawberry.argument(
+            description=(
+                "名称、统一社会信用代码或法定代表人中的文字 / Text found in the name, code or legal representative."
+            )
+        ),
+    ],
+    first: First = None,
+    after: After = None,
 ) -> Connection[MarketEntity]:
     return await _connection(info, registry.search_filter(text), first, after)
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Annotated
+
+import strawberry
 
 from models import CheckItem, Department, ResultCategory
 from models.enums import CertificateStatus
@@ -17,20 +20,43 @@ from services.spotchecks.inspectors import InspectorView
 
 
 async def check_item_list(
-    info: GqlInfo, department_code: str | None = None, active: bool | None = None
+    info: GqlInfo,
+    department_code: Annotated[
+        str | None, strawberry.argument(description="只列此部门的事项 / Only this department's items.")
+    ] = None,
+    active: Annotated[
+        bool | None, strawberry.argument(description="只列在用（或停用）的事项 / Only items in use (or retired).")
+    ] = None,
 ) -> list[CheckItem]:
     async with info.context.session() as session:
         return await check_items.list_check_items(session, department_code, active)
 
 
 async def inspector_list(
-    info: GqlInfo, department_code: str | None = None, active_on: date | None = None
+    info: GqlInfo,
+    department_code: Annotated[
+        str | None, strawberry.argument(description="只列此部门的检查人员 / Only this department's inspectors.")
+    ] = None,
+    active_on: Annotated[
+        date | None,
+        strawberry.argument(
+            description="只列当日可派的（在岗且执法证有效）/ Only those eligible that day: on duty, certificate valid."
+        ),
+    ] = None,
 ) -> list[InspectorView]:
     async with info.context.session() as session:
         return await inspectors.list_inspectors(session, department_code, active_on)
 
 
-async def result_category_list(info: GqlInfo, version: int | None = None) -> list[ResultCategory]:
+async def result_category_list(
+    info: GqlInfo,
+    version: Annotated[
+        int | None,
+        strawberry.argument(
+            description="类别表版本；不填为现行（最新）版本 / The table version; the one in force (newest) when absent."
+        ),
+    ] = None,
+) -> list[ResultCategory]:
     async with info.context.session() as session:
         return await result_categories.list_categories(session, version)
 
@@ -47,11 +73,21 @@ async def inspector_department(root: InspectorView, info: GqlInfo) -> Department
     return await info.context.loaders.department_by_id.load(root.department_id)
 
 
-def certificate_status(root: InspectorView, on: date | None = None) -> CertificateStatus:
+def certificate_status(
+    root: InspectorView,
+    on: Annotated[
+        date | None, strawberry.argument(description="哪一天；默认今天 / The day; today when absent.")
+    ] = None,
+) -> CertificateStatus:
     return inspectors.certificate_status(root.valid_from, root.valid_to, on or today())
 
 
-def certificate_valid(root: InspectorView, on: date | None = None) -> bool:
+def certificate_valid(
+    root: InspectorView,
+    on: Annotated[
+        date | None, strawberry.argument(description="哪一天；默认今天 / The day; today when absent.")
+    ] = None,
+) -> bool:
     return certificate_status(root, on) is CertificateStatus.VALID
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from sqlmodel import col, select
@@ -19,6 +19,7 @@ from models.spotchecks import (
     SpotCheckPlanDepartment,
     SpotCheckPlanItem,
 )
+from resolvers.platform.arguments import After, First
 from resolvers.platform.by_name import from_input
 from resolvers.platform.common import Connection, paged
 from resolvers.platform.context import GqlInfo
@@ -74,7 +75,12 @@ task_id = parse_id("TASK_NOT_FOUND", "检查任务", "taskId")
 # -- directories --------------------------------------------------------------------------------------
 
 
-async def entity_directories(info: GqlInfo, department_code: str | None = None) -> list[EntityDirectory]:
+async def entity_directories(
+    info: GqlInfo,
+    department_code: Annotated[
+        str | None, strawberry.argument(description="维护人员查看某部门的名录库 / For maintainers: whose directories.")
+    ] = None,
+) -> list[EntityDirectory]:
     async with info.context.session() as session:
         return await directory_service.list_directories(session, department_code)
 
@@ -103,7 +109,9 @@ def filter_text(root: EntityDirectory | SpotCheckPlan) -> str:
 # -- plans -----------------------------------------------------------------------------------------------
 
 
-async def spot_check_plan(info: GqlInfo, id: strawberry.ID) -> SpotCheckPlan | None:
+async def spot_check_plan(
+    info: GqlInfo, id: Annotated[strawberry.ID, strawberry.argument(description="计划标识 / The plan's id.")]
+) -> SpotCheckPlan | None:
     text = str(id)
     if not (text.isascii() and text.isdigit()):
         return None
@@ -112,7 +120,15 @@ async def spot_check_plan(info: GqlInfo, id: strawberry.ID) -> SpotCheckPlan | N
 
 
 async def spot_check_plans(
-    info: GqlInfo, filter: SpotCheckPlanFilter | None = None, first: int | None = None, after: str | None = None
+    info: GqlInfo,
+    filter: Annotated[
+        SpotCheckPlanFilter | None,
+        strawberry.argument(
+            description="筛选条件；不填为调用方可见的全部计划 / Which plans; all the caller sees when absent."
+        ),
+    ] = None,
+    first: First = None,
+    after: After = None,
 ) -> Connection[SpotCheckPlan]:
     flt = from_input(plan_service.PlanFilter, filter)
     return await paged(
@@ -158,7 +174,7 @@ def directory_ref(root: SpotCheckPlan) -> strawberry.ID | None:
 
 
 async def plan_tasks(
-    root: SpotCheckPlan, info: GqlInfo, first: int | None = None, after: str | None = None
+    root: SpotCheckPlan, info: GqlInfo, first: First = None, after: After = None
 ) -> Connection[InspectionTask]:
     flt = task_service.TaskFilter(plan_id=root.id)
     return await paged(
@@ -183,7 +199,9 @@ async def plan_draw_record(root: SpotCheckPlan, info: GqlInfo) -> Published | No
         return published(await record_service.plan_draw_record(session, root))
 
 
-async def public_draw_record(info: GqlInfo, plan_id: strawberry.ID) -> Published | None:
+async def public_draw_record(
+    info: GqlInfo, plan_id: Annotated[strawberry.ID, strawberry.argument(description="计划标识 / The plan's id.")]
+) -> Published | None:
     text = str(plan_id)
     async with info.context.session() as session:
         if not (text.isascii() and text.isdigit()):

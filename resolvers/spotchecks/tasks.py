@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from models import Department, InspectionResult, InspectionTask, Inspector, MarketEntity
+from resolvers.platform.arguments import After, First
 from resolvers.platform.by_name import build, fields_of
 from resolvers.platform.common import Connection, paged
 from resolvers.platform.context import GqlInfo
@@ -25,7 +28,15 @@ def _filter(given: InspectionTaskFilter | None) -> TaskFilter:
 
 
 async def inspection_tasks(
-    info: GqlInfo, filter: InspectionTaskFilter | None = None, first: int | None = None, after: str | None = None
+    info: GqlInfo,
+    filter: Annotated[
+        InspectionTaskFilter | None,
+        strawberry.argument(
+            description="筛选条件；不填为调用方可见的全部任务 / Which tasks; all the caller sees when absent."
+        ),
+    ] = None,
+    first: First = None,
+    after: After = None,
 ) -> Connection[InspectionTask]:
     flt = _filter(filter)
     return await paged(

@@ -33,7 +33,12 @@ upsert_supervision_matter = service_mutation(
 
 publish_catalog_version = service_mutation(
     service=catalog_versions.publish,
-    arguments={"name": Arg(str), "note": Arg(str | None, default=None)},
+    arguments={
+        "name": Arg(
+            str, description="版本名称，如“2026版”，不能与已发布的重复 / The version's name, such as 2026版; new."
+        ),
+        "note": Arg(str | None, default=None, description="版本说明 / What changed, for the record."),
+    },
     payload=PublishCatalogVersionPayload,
     returns="version",
     permission=Operation.PUBLISH_CATALOG_VERSION,

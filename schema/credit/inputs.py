@@ -23,9 +23,15 @@ class ReferralFilter:
         default=None,
         description="发出的或收到的（维护人员须同时指定部门）/ Sent or received; maintainers name a department.",
     )
-    status: ReferralStatus | None = None
-    reason: ReferralReason | None = None
-    uscc: str | None = None
+    status: ReferralStatus | None = strawberry.field(
+        default=None, description="办理状态 / Only referrals in this state."
+    )
+    reason: ReferralReason | None = strawberry.field(
+        default=None, description="告知事由 / Only referrals for this reason."
+    )
+    uscc: str | None = strawberry.field(
+        default=None, description="统一社会信用代码 / Only referrals about this entity."
+    )
     department_code: str | None = strawberry.field(
         default=None, description="维护人员查看某部门的联动告知 / For maintainers: whose referrals."
     )
@@ -33,7 +39,7 @@ class ReferralFilter:
 
 @strawberry.input(description="联动告知 / Alert another department about an entity.")
 class SendReferralInput:
-    uscc: str
+    uscc: str = strawberry.field(description="所涉主体的统一社会信用代码 / The entity it is about.")
     to_department_code: str = strawberry.field(description="接收部门代码 / The receiving department's code.")
     message: str = strawberry.field(description="告知内容 / What the receiving department should know.")
     reason: ReferralReason = strawberry.field(
@@ -44,8 +50,8 @@ class SendReferralInput:
 
 @strawberry.input(description="列入名录 / List an entity (经营异常名录 or 严重违法失信名单).")
 class ListEntityInput:
-    uscc: str
-    kind: ListingKind
+    uscc: str = strawberry.field(description="被列入主体的统一社会信用代码 / The entity to list.")
+    kind: ListingKind = strawberry.field(description="名录 / Which list.")
     reason: ListingReason = strawberry.field(
         description=(
             "列入事由：经营异常名录为四项法定事由之一，严重违法失信名单为 SERIOUS_VIOLATION / "
@@ -60,8 +66,8 @@ class ListEntityInput:
 
 @strawberry.input(description="移出名录 / Remove an entity from a list.")
 class DelistEntityInput:
-    uscc: str
-    kind: ListingKind
+    uscc: str = strawberry.field(description="被移出主体的统一社会信用代码 / The entity to remove.")
+    kind: ListingKind = strawberry.field(description="从哪个名录移出 / Which list it leaves.")
     removed_on: datetime.date = strawberry.field(
         description="移出日期，不早于列入日期、不晚于今天 / Not before the listing date, not in the future."
     )
@@ -80,9 +86,11 @@ class DelistEntityInput:
 
 @strawberry.input(description="名录筛选 / Listing filter.")
 class ListingFilter:
-    uscc: str | None = None
-    kind: ListingKind | None = None
-    reason: ListingReason | None = None
+    uscc: str | None = strawberry.field(default=None, description="统一社会信用代码 / Only listings of this entity.")
+    kind: ListingKind | None = strawberry.field(default=None, description="名录 / Only this list.")
+    reason: ListingReason | None = strawberry.field(
+        default=None, description="列入事由 / Only listings for this reason."
+    )
     standing: bool | None = strawberry.field(
         default=None, description="今天仍在名录中（或已移出）/ Standing today (or removed)."
     )
@@ -98,19 +106,40 @@ class ListingFilter:
 
 @strawberry.input(description="惩戒措施 / A discipline measure of the catalog.")
 class UpsertDisciplineMeasureInput:
-    code: str
-    name: str
+    code: str = strawberry.field(
+        description="措施代码（按代码新建或更新）/ The measure's code: an existing one is updated."
+    )
+    name: str = strawberry.field(description="措施名称 / What it restricts.")
     listing_kind: ListingKind = strawberry.field(description="适用的名录 / The list it follows from.")
     legal_basis: str = strawberry.field(description="法律依据 / Legal basis.")
     applied_by: str = strawberry.field(description="实施部门 / Who applies it.")
-    active: bool = True
+    active: bool = strawberry.field(default=True, description="在用，默认是 / In use; default true.")
 
 
 @strawberry.input(description="四色警示规则参数 / New thresholds, in force from the next evaluation.")
 class SetRuleParametersInput:
-    window_days: int
-    yellow_penalties: int
-    red_penalties: int
-    complaint_count: int
-    red_resolution_rate: Decimal
-    yellow_resolution_rate: Decimal
+    window_days: int = strawberry.field(
+        description="统计窗口（天），默认 730 / The window in days, counted back from the assessment day; default 730."
+    )
+    yellow_penalties: int = strawberry.field(
+        description="黄色：窗口内有效处罚次数下限，默认 1 / Effective penalties in the window for YELLOW; default 1."
+    )
+    red_penalties: int = strawberry.field(
+        description="红色：有效处罚次数下限，须大于黄色的，默认 3 / Penalties for RED, more than for YELLOW; default 3."
+    )
+    complaint_count: int = strawberry.field(
+        description=(
+            "办结率自多少件投诉起计，默认 4 / "
+            "Complaints in the window from which the resolution rate counts; default 4."
+        )
+    )
+    red_resolution_rate: Decimal = strawberry.field(
+        description=(
+            "红色：办结率低于此值（%），默认 50 / RED when the resolution rate is below this percentage; default 50."
+        )
+    )
+    yellow_resolution_rate: Decimal = strawberry.field(
+        description=(
+            "黄色：办结率低于此值（%），须高于红色的，默认 80 / YELLOW below this percentage, above RED's; default 80."
+        )
+    )

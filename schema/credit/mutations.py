@@ -25,7 +25,7 @@ def referral_id(raw: strawberry.ID) -> int:
     return int(raw)
 
 
-_ID = Arg(strawberry.ID, to="referral_id", parse=referral_id)
+_ID = Arg(strawberry.ID, to="referral_id", parse=referral_id, description="联动告知标识 / The referral's id.")
 _TEXT = ("INVALID_TEXT", "REQUIRED", "TOO_LONG")
 # A listing's authority: the caller's department, or one a maintainer acts for, over an entity it may see.
 _AUTHORITY = (
@@ -97,7 +97,7 @@ acknowledge_referral = service_mutation(
 
 handle_referral = service_mutation(
     service=referrals.handle_referral,
-    arguments={"id": _ID, "outcome": Arg(str)},
+    arguments={"id": _ID, "outcome": Arg(str, description="办理结果 / What the department did about it.")},
     payload=ReferralPayload,
     returns="referral",
     permission=Operation.HANDLE_REFERRAL,

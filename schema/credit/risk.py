@@ -28,23 +28,29 @@ class RiskEvidence:
 @strawberry.type(description="成立的规则 / A rule of the colour table that held.")
 class RiskReason:
     rule: str = strawberry.field(description="规则代码，如 PENALTIES_RED / The rule's stable code.")
-    colour: RiskColour
+    colour: RiskColour = strawberry.field(description="该规则对应的颜色 / The colour this rule gives.")
     description: str = strawberry.field(description="规则的中文说明 / The rule, in Chinese.")
-    evidence: list[RiskEvidence]
+    evidence: list[RiskEvidence] = strawberry.field(description="依据的记录 / The records that make it hold.")
 
 
 @strawberry.type(description="四色警示评定 / The risk colour on a day, with every rule that held.")
 class RiskAssessment:
-    colour: RiskColour
-    as_of: datetime.date
-    reasons: list[RiskReason]
+    colour: RiskColour = strawberry.field(
+        description="评定颜色（成立规则中最严重的）/ The colour: the most severe of the rules that held."
+    )
+    as_of: datetime.date = strawberry.field(description="评定日期 / The day it was assessed for.")
+    reasons: list[RiskReason] = strawberry.field(description="成立的全部规则 / Every rule that held.")
 
 
 @strawberry.type(description="颜色变化 / A change of the stored colour.")
 class RiskColourChange:
-    changed_at: datetime.datetime
-    old_colour: RiskColour | None
-    new_colour: RiskColour
+    changed_at: datetime.datetime = strawberry.field(
+        description="变化时间（UTC）/ When the stored colour changed (UTC)."
+    )
+    old_colour: RiskColour | None = strawberry.field(
+        description="原颜色（首次评定时为空）/ The colour before; null at the first rating."
+    )
+    new_colour: RiskColour = strawberry.field(description="新颜色 / The colour after.")
     reasons: list[str] = strawberry.field(description="当时成立的规则代码 / The rules that held.")
     cause: str = strawberry.field(description="触发原因（如 penalty.created、recompute）/ What re-rated it.")
 
@@ -59,7 +65,13 @@ class RuleParameters:
     yellow_resolution_rate: Decimal = strawberry.field(description="黄色：办结率低于（%）/ YELLOW below this rate, %.")
 
 
-@strawberry.type
+@strawberry.type(description="设置四色警示参数的结果 / The answer to setRuleParameters.")
 class SetRuleParametersPayload:
-    parameters: RuleParameters | None
-    errors: list[UserError]
+    parameters: RuleParameters | None = strawberry.field(
+        description="生效的参数（有错误时为空）/ The thresholds now in force; null on errors."
+    )
+    errors: list[UserError] = strawberry.field(
+        description=(
+            "错误；为空即成功，否则未保存任何内容 / Expected failures; empty on success, else nothing was stored."
+        )
+    )

@@ -21,7 +21,7 @@ def notice_id(raw: strawberry.ID) -> int:
     return int(raw)
 
 
-_ID = Arg(strawberry.ID, to="notice_id", parse=notice_id)
+_ID = Arg(strawberry.ID, to="notice_id", parse=notice_id, description="告知标识 / The notice's id.")
 
 claim_notice = service_mutation(
     service=notices.claim_notice,
@@ -36,7 +36,11 @@ claim_notice = service_mutation(
 # The payload's notice is the new one, pushed to the receiving department.
 forward_notice = service_mutation(
     service=notices.forward_notice,
-    arguments={"id": _ID, "to_department_code": Arg(str), "reason": Arg(str)},
+    arguments={
+        "id": _ID,
+        "to_department_code": Arg(str, description="接收部门代码 / The department to forward it to."),
+        "reason": Arg(str, description="转交理由 / Why it is forwarded."),
+    },
     payload=ClaimNoticePayload,
     returns="notice",
     permission=Operation.FORWARD_NOTICE,
@@ -46,7 +50,7 @@ forward_notice = service_mutation(
 
 return_notice = service_mutation(
     service=notices.return_notice,
-    arguments={"id": _ID, "reason": Arg(str)},
+    arguments={"id": _ID, "reason": Arg(str, description="退回理由 / Why it is not this department's matter.")},
     payload=ClaimNoticePayload,
     returns="notice",
     permission=Operation.RETURN_NOTICE,
@@ -66,7 +70,10 @@ give_notice_feedback = service_mutation(
 
 claim_from_pool = service_mutation(
     service=notices.claim_from_pool,
-    arguments={"uscc": Arg(str, to="code"), "matter_code": Arg(str)},
+    arguments={
+        "uscc": Arg(str, to="code", description="待认领池中主体的统一社会信用代码 / The entity in the open pool."),
+        "matter_code": Arg(str, description="认领所依据的监管事项代码 / The catalog matter it is claimed for."),
+    },
     payload=ClaimNoticePayload,
     returns="notice",
     permission=Operation.CLAIM_FROM_POOL,

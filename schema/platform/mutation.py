@@ -30,7 +30,7 @@ import logging
 import typing
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -63,6 +63,7 @@ class Arg:
     default: Any = _REQUIRED
     to: str | None = None
     parse: Callable[[Any], Any] | None = None
+    description: str | None = None
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,7 @@ def declared_mutation(
 
     parameters = [inspect.Parameter("info", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=strawberry.Info)]
     parameters += [
-        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=arg.type, default=arg.default)
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=_described(arg), default=arg.default)
         for name, arg in arguments.items()
     ]
     resolver.__signature__ = inspect.Signature(parameters, return_annotation=payload)  # type: ignore[attr-defined]
@@ -166,10 +167,23 @@ def _check(declaration: Declaration, problems: Sequence[Problem], strict: bool) 
     _log.warning(message)
 
 
+def _described(arg: Arg) -> Any:
+    # An input object argument says, unless told otherwise, what its type says.
+    description = arg.description or _type_description(arg.type)
+    if description is None:
+        return arg.type
+    return Annotated[arg.type, strawberry.argument(description=description)]
+
+
 def _arguments(input: type | None, arguments: Mapping[str, Arg] | None) -> dict[str, Arg]:
     declared = {} if input is None else {"input": Arg(input)}
     declared.update(arguments or {})
     return declared
+
+
+def _type_description(kind: type) -> str | None:
+    definition = getattr(kind, "__strawberry_definition__", None)
+    return getattr(definition, "description", None)
 
 
 class _Plan:

@@ -86,11 +86,17 @@ record_complaint = service_mutation(
 import_records = declared_mutation(
     record_import.import_records,
     {
-        "kind": Arg(RecordKind),
-        "file": Arg(Upload),
-        "dry_run": Arg(bool, default=False),
-        "all_or_nothing": Arg(bool, default=False),
-        "department_code": Arg(str | None, default=None),
+        "kind": Arg(RecordKind, description="文件中的记录种类 / What the file holds."),
+        "file": Arg(
+            Upload, description="CSV 或 XLSX 文件（multipart 上传）/ The CSV or XLSX file, as a multipart upload."
+        ),
+        "dry_run": Arg(bool, default=False, description="试运行：只报告，不保存 / Report only; store nothing."),
+        "all_or_nothing": Arg(
+            bool, default=False, description="有任何一行被拒绝则整个文件不导入 / Store nothing if any row is rejected."
+        ),
+        "department_code": Arg(
+            str | None, default=None, description="维护人员代报送的来源部门 / For maintainers: the source department."
+        ),
     },
     ImportRecordsPayload,
     permission=Operation.IMPORT_RECORDS,

@@ -18,17 +18,23 @@ from schema.enums import (
 @strawberry.input(description="行政区划 / A GB/T 2260 region.")
 class UpsertRegionInput:
     code: str = strawberry.field(description="6 位行政区划代码 / Six-digit code.")
-    name: str
+    name: str = strawberry.field(description="区划名称 / Name.")
     parent_code: str | None = strawberry.field(default=None, description="上级区划代码 / Parent code.")
 
 
 @strawberry.input(description="部门 / A department.")
 class UpsertDepartmentInput:
-    code: str
-    name: str
-    level: DepartmentLevel
-    region_code: str
-    is_registration_authority: bool = False
+    code: str = strawberry.field(
+        description="部门代码（按代码新建或更新）/ The department's code: an existing one is updated."
+    )
+    name: str = strawberry.field(description="部门名称 / Full name.")
+    level: DepartmentLevel = strawberry.field(
+        description="层级，须与区划相符 / City or district; must match the region's level."
+    )
+    region_code: str = strawberry.field(description="所在行政区划代码 / The region it serves.")
+    is_registration_authority: bool = strawberry.field(
+        default=False, description="是否登记机关（市场监管部门）/ Whether it registers entities (a market regulator)."
+    )
     line: str | None = strawberry.field(
         default=None,
         description="条线（市级部门与其区县对口部门相同，如 WJ）/ Shared by a city department and its counterparts.",
@@ -37,8 +43,8 @@ class UpsertDepartmentInput:
 
 @strawberry.input(description="股东或董监高 / A shareholder or executive of the entity.")
 class EntityPersonInput:
-    name: str
-    role: PersonRole
+    name: str = strawberry.field(description="姓名 / The person's name.")
+    role: PersonRole = strawberry.field(description="角色：股东或董监高 / Shareholder or executive.")
     id_number: str | None = strawberry.field(
         default=None, description="证件号码，仅保存其带密钥的哈希 / Identity number; only a keyed hash is kept."
     )
@@ -49,17 +55,29 @@ class EntityPersonInput:
 @strawberry.input(description="市场主体登记信息 / A registration or a change, from the registration authority.")
 class RegisterEntityInput:
     uscc: str = strawberry.field(description="统一社会信用代码 / USCC.")
-    name: str
-    entity_type: EntityType
-    legal_representative: str
+    name: str = strawberry.field(description="名称 / Registered name.")
+    entity_type: EntityType = strawberry.field(description="主体类型 / Kind of entity.")
+    legal_representative: str = strawberry.field(
+        description="法定代表人（负责人、经营者）姓名 / Legal representative's name."
+    )
     registered_capital: str | None = strawberry.field(
         default=None, description="注册资本（元，十进制字符串）/ Registered capital in yuan, as a decimal string."
     )
-    established_on: datetime.date
-    region_code: str
-    address: str
+    established_on: datetime.date = strawberry.field(
+        description="成立日期，不能晚于今天 / Date of establishment; not in the future."
+    )
+    region_code: str = strawberry.field(
+        description=(
+            "住所所在行政区划代码，须在登记机关辖区内 / Region of its address, within the authority's jurisdiction."
+        )
+    )
+    address: str = strawberry.field(description="住所 / Registered address.")
     industry_code: str = strawberry.field(description="国民经济行业分类 GB/T 4754-2017，如 F5211 / Industry code.")
-    business_scope: str
+    business_scope: str = strawberry.field(
+        description=(
+            "经营范围，按其匹配职责目录并推送告知 / Business scope: matched against the duty catalog to push notices."
+        )
+    )
     business_scope_codes: list[str] | None = strawberry.field(
         default=None,
         description=(
@@ -68,7 +86,13 @@ class RegisterEntityInput:
         ),
     )
     status: EntityStatus | None = strawberry.field(default=None, description="默认 ACTIVE / Default ACTIVE.")
-    legal_representative_id_number: str | None = None
+    legal_representative_id_number: str | None = strawberry.field(
+        default=None,
+        description=(
+            "法定代表人证件号码，仅保存其带密钥的哈希 / "
+            "Legal representative's identity number; only a keyed hash is kept."
+        ),
+    )
     persons: list[EntityPersonInput] | None = strawberry.field(
         default=None,
         description="股东与董监高；给出时替换原有名单 / Shareholders and executives; replaces the list when given.",
@@ -80,12 +104,14 @@ class RegisterEntityInput:
 
 @strawberry.input(description="市场主体筛选条件 / Entity filter.")
 class EntityFilter:
-    region_code: str | None = None
+    region_code: str | None = strawberry.field(
+        default=None, description="住所所在行政区划代码（精确匹配）/ Entities of exactly this region."
+    )
     industry_code: str | None = strawberry.field(
         default=None, description="行业代码或其前缀（如 F、F52）/ Industry code or prefix."
     )
-    entity_type: EntityType | None = None
-    status: EntityStatus | None = None
+    entity_type: EntityType | None = strawberry.field(default=None, description="主体类型 / Kind of entity.")
+    status: EntityStatus | None = strawberry.field(default=None, description="登记状态 / Registration status.")
     text: str | None = strawberry.field(
         default=None, description="名称、统一社会信用代码或法定代表人 / Name, USCC or legal representative."
     )

@@ -39,42 +39,50 @@ if TYPE_CHECKING:
 
 @strawberry.type(description="行政区划 (GB/T 2260) / A region.")
 class Region:
-    code: str
-    name: str
-    level: RegionLevel
-    parent_code: str | None
+    code: str = strawberry.field(description="6 位行政区划代码 / Six-digit GB/T 2260 code.")
+    name: str = strawberry.field(description="区划名称 / Name, such as 中山区.")
+    level: RegionLevel = strawberry.field(description="层级 / Province, city or district.")
+    parent_code: str | None = strawberry.field(
+        description="上级区划代码（省级为空）/ The code of the region it belongs to; null for a province."
+    )
 
 
 @strawberry.type(description="部门 / A government department, city or district level.")
 class Department:
-    code: str
-    name: str
-    level: DepartmentLevel
-    region_code: str
+    code: str = strawberry.field(description="部门代码 / The department's code, such as SCJG-210202.")
+    name: str = strawberry.field(description="部门名称 / Full name, such as 中山区市场监督管理局.")
+    level: DepartmentLevel = strawberry.field(description="层级 / City or district.")
+    region_code: str = strawberry.field(
+        description="所在行政区划代码 / The region it serves (its district, or the city)."
+    )
     is_registration_authority: bool = strawberry.field(description="是否登记机关 / Whether it registers entities.")
     line: str | None = strawberry.field(description="条线 / The line it shares with its counterparts.")
-    region = strawberry.field(resolver=registry.region, graphql_type=Region | None)
+    region = strawberry.field(
+        resolver=registry.region, graphql_type=Region | None, description="所在行政区划 / The region it serves."
+    )
 
 
 @strawberry.type(description="主体相关人员 / A person's role in an entity.")
 class EntityPerson:
     person_id: strawberry.ID = strawberry.field(description="人员标识，跨主体相同 / Same person across entities.")
-    name: str
-    role: PersonRole
+    name: str = strawberry.field(description="姓名 / The person's name.")
+    role: PersonRole = strawberry.field(description="角色 / Legal representative, shareholder or executive.")
     share_percent: Decimal | None = strawberry.field(description="出资比例（%）/ Share, percent.")
-    title: str | None
+    title: str | None = strawberry.field(description="职务（董监高）/ Title, such as 董事长; for executives.")
 
 
 @strawberry.type(description="市场主体 / A registered company, sole trader or cooperative.")
 class MarketEntity:
     uscc: str = strawberry.field(description="统一社会信用代码 / Unified social credit code.")
-    name: str
-    entity_type: EntityType
+    name: str = strawberry.field(description="名称 / Registered name.")
+    entity_type: EntityType = strawberry.field(description="主体类型 / Company, partnership, sole trader, ….")
     legal_representative: str = strawberry.field(description="法定代表人 / Legal representative.")
     registered_capital: Decimal | None = strawberry.field(description="注册资本（元）/ Registered capital, yuan.")
-    established_on: datetime.date
-    status: EntityStatus
-    region_code: str
+    established_on: datetime.date = strawberry.field(description="成立日期 / Date of establishment.")
+    status: EntityStatus = strawberry.field(description="登记状态 / Active, revoked or deregistered.")
+    region_code: str = strawberry.field(
+        description="住所所在行政区划代码 / The GB/T 2260 code of the region of its address."
+    )
     address: str = strawberry.field(description="住所 / Registered address.")
     industry_code: str = strawberry.field(description="国民经济行业分类 / GB/T 4754-2017 code.")
     business_scope: str = strawberry.field(description="经营范围 / Registered business scope.")
@@ -85,14 +93,22 @@ class MarketEntity:
     data_quality_issue: DataQualityIssue | None = strawberry.field(
         description="数据质量问题（如校验位不符）/ Set when the registry row failed a check."
     )
-    created_at: datetime.datetime
-    updated_at: datetime.datetime
+    created_at: datetime.datetime = strawberry.field(
+        description="首次报送平台的时间（UTC）/ When the platform first received it (UTC)."
+    )
+    updated_at: datetime.datetime = strawberry.field(
+        description="最近一次变更的时间（UTC）/ When the platform last changed it (UTC)."
+    )
     registration_authority = strawberry.field(
         resolver=registry.registration_authority,
         graphql_type=Department | None,
         description="登记机关 / The registration authority.",
     )
-    region = strawberry.field(resolver=registry.region, graphql_type=Region | None)
+    region = strawberry.field(
+        resolver=registry.region,
+        graphql_type=Region | None,
+        description="住所所在行政区划 / The region of its address.",
+    )
     notices = strawberry.field(
         resolver=notices.entity_notices,
         graphql_type=list[Annotated["Notice", strawberry.lazy("schema.notices.types")]],
@@ -161,27 +177,45 @@ class MarketEntity:
     )
 
 
-@strawberry.type
+@strawberry.type(description="登记报送的结果 / The answer to registerEntity.")
 class RegisterEntityPayload:
-    entity: MarketEntity | None
+    entity: MarketEntity | None = strawberry.field(
+        description="登记后的主体（有错误时为空）/ The entity as stored; null when there are errors."
+    )
     created: bool = strawberry.field(description="新登记（而非变更）/ A new registration, not a change.")
     changed: bool = strawberry.field(description="有任何变化 / Anything changed.")
     scope_changed: bool = strawberry.field(description="经营范围有变化 / The business scope changed.")
     notices: list[Annotated[Notice, strawberry.lazy("schema.notices.types")]] = strawberry.field(
         description="本次推送的告知 / The notices this registration pushed."
     )
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(
+        description=(
+            "错误；为空即成功，否则未保存任何内容 / Expected failures; empty on success, else nothing was stored."
+        )
+    )
 
 
-@strawberry.type
+@strawberry.type(description="维护行政区划的结果 / The answer to upsertRegion.")
 class UpsertRegionPayload:
-    region: Region | None
-    created: bool
-    errors: list[UserError]
+    region: Region | None = strawberry.field(
+        description="保存后的行政区划（有错误时为空）/ The region as stored; null when there are errors."
+    )
+    created: bool = strawberry.field(description="新建（而非更新）/ A new region, not a change.")
+    errors: list[UserError] = strawberry.field(
+        description=(
+            "错误；为空即成功，否则未保存任何内容 / Expected failures; empty on success, else nothing was stored."
+        )
+    )
 
 
-@strawberry.type
+@strawberry.type(description="维护部门的结果 / The answer to upsertDepartment.")
 class UpsertDepartmentPayload:
-    department: Department | None
-    created: bool
-    errors: list[UserError]
+    department: Department | None = strawberry.field(
+        description="保存后的部门（有错误时为空）/ The department as stored; null when there are errors."
+    )
+    created: bool = strawberry.field(description="新建（而非更新）/ A new department, not a change.")
+    errors: list[UserError] = strawberry.field(
+        description=(
+            "错误；为空即成功，否则未保存任何内容 / Expected failures; empty on success, else nothing was stored."
+        )
+    )

@@ -79,7 +79,14 @@ upsert_inspector = service_mutation(
 
 import_inspectors = service_mutation(
     service=inspector_import.import_inspectors,
-    arguments={"file": Arg(Upload, parse=uploaded), "dry_run": Arg(bool, default=False)},
+    arguments={
+        "file": Arg(
+            Upload,
+            parse=uploaded,
+            description="CSV 或 XLSX 文件（multipart 上传）/ The CSV or XLSX file, as a multipart upload.",
+        ),
+        "dry_run": Arg(bool, default=False, description="试运行：只报告，不保存 / Report only; store nothing."),
+    },
     payload=ImportInspectorsPayload,
     returns="report",
     permission=Operation.IMPORT_INSPECTORS,
@@ -93,7 +100,12 @@ import_inspectors = service_mutation(
 
 set_result_categories = service_mutation(
     service=result_categories.set_result_categories,
-    arguments={"input": Arg(list[ResultCategoryInput])},
+    arguments={
+        "input": Arg(
+            list[ResultCategoryInput],
+            description="新版本的全部类别，按顺序 / Every category of the new version, in order.",
+        )
+    },
     payload=SetResultCategoriesPayload,
     permission=Operation.SET_RESULT_CATEGORIES,
     codes=_CATEGORIES,

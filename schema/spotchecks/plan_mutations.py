@@ -18,7 +18,7 @@ from services.spotchecks import directory, draw, plans
 
 _TEXT = ("INVALID_TEXT", "REQUIRED", "TOO_LONG")
 _FILTER = ("INVALID_INDUSTRY_PREFIX", "INVALID_REGION_CODE", "UNKNOWN_MATTER", "UNKNOWN_REGION")
-_PLAN = Arg(strawberry.ID, to="plan_id", parse=resolvers.plan_id)
+_PLAN = Arg(strawberry.ID, to="plan_id", parse=resolvers.plan_id, description="计划标识 / The plan's id.")
 
 upsert_entity_directory = service_mutation(
     service=directory.upsert_entity_directory,
@@ -87,7 +87,7 @@ approve_spot_check_plan = service_mutation(
 
 draw_spot_check = declared_mutation(
     resolvers.draw,
-    {"plan_id": Arg(strawberry.ID)},
+    {"plan_id": Arg(strawberry.ID, description="计划标识 / The plan's id.")},
     DrawSpotCheckPayload,
     (
         "牵头部门抽取（每个计划一次；每次尝试无论成败都记录）：随机抽取检查对象与检查人员，"
@@ -107,7 +107,14 @@ draw_spot_check = declared_mutation(
 
 replace_drawn_entity = service_mutation(
     service=draw.replace_drawn_entity,
-    arguments={"task_id": Arg(strawberry.ID, parse=resolvers.task_id), "reason": Arg(str)},
+    arguments={
+        "task_id": Arg(
+            strawberry.ID,
+            parse=resolvers.task_id,
+            description="被替补对象的检查任务标识 / The task of the entity to replace.",
+        ),
+        "reason": Arg(str, description="替补理由，如已注销、已关闭 / Why, such as deregistered or closed."),
+    },
     payload=ReplaceDrawnEntityPayload,
     returns={
         "plan": "plan",

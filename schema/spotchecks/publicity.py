@@ -11,8 +11,8 @@ from schema.enums import InspectionTaskKind
 
 @strawberry.type(description="公示的检查结果类别 / A published result's category.")
 class PublicResultCategory:
-    code: str
-    name: str
+    code: str = strawberry.field(description="类别代码 / The category's code.")
+    name: str = strawberry.field(description="类别名称 / Its name.")
 
 
 @strawberry.type(
@@ -24,7 +24,7 @@ class PublicResultCategory:
 class PublicInspectionResult:
     plan_name: str | None = strawberry.field(description="抽查计划 / The plan's name.")
     department_name: str = strawberry.field(description="检查部门 / The inspecting department.")
-    kind: InspectionTaskKind
+    kind: InspectionTaskKind = strawberry.field(description="任务类型 / Drawn at random, or a follow-up.")
     inspected_on: datetime.date = strawberry.field(description="检查（录入结果）日期 / The day it was inspected.")
     published_on: datetime.date = strawberry.field(description="公示日期 / The day it was published.")
     categories: list[PublicResultCategory] = strawberry.field(description="检查结果 / The result's categories.")

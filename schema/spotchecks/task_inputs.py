@@ -17,7 +17,9 @@ class InspectionTaskFilter:
     inspector_certificate_no: str | None = strawberry.field(
         default=None, description="执法证号（调用方可见的检查人员）/ An inspector's certificate (one the caller sees)."
     )
-    status: InspectionTaskStatus | None = None
+    status: InspectionTaskStatus | None = strawberry.field(
+        default=None, description="任务状态 / Only tasks in this state."
+    )
     overdue: bool | None = strawberry.field(
         default=None,
         description=(
@@ -31,7 +33,7 @@ class InspectionTaskFilter:
 class InspectionItemInput:
     check_item_code: str = strawberry.field(description="抽查事项代码 / The check item.")
     form_item_code: str = strawberry.field(description="检查表中的检查项代码 / The form item.")
-    finding: InspectionFinding
+    finding: InspectionFinding = strawberry.field(description="结论 / Conforming, not, or not checked.")
     note: str | None = strawberry.field(default=None, description="说明（最多 2000 字）/ Note, 2,000 at most.")
 
 

@@ -18,7 +18,7 @@ def task_id(raw: strawberry.ID) -> int:
     return int(raw)
 
 
-_TASK = Arg(strawberry.ID, to="task_id", parse=task_id)
+_TASK = Arg(strawberry.ID, to="task_id", parse=task_id, description="检查任务标识 / The task's id.")
 _TEXT = ("INVALID_TEXT", "REQUIRED", "TOO_LONG")
 # A finding referred to another department (services.credit.referrals.send_referral).
 _REFERRAL = ("OUTSIDE_RECIPIENT_JURISDICTION", "SAME_DEPARTMENT", "UNKNOWN_DEPARTMENT", "UNKNOWN_ENTITY")

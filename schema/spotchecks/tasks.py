@@ -15,13 +15,15 @@ from schema.registry.types import Department, MarketEntity
 
 @strawberry.type(description="检查任务所属的抽查计划 / The plan a task belongs to.")
 class InspectionTaskPlan:
-    id = strawberry.field(resolver=task_resolvers.plan_id, graphql_type=strawberry.ID)
+    id = strawberry.field(
+        resolver=task_resolvers.plan_id, graphql_type=strawberry.ID, description="计划标识 / The plan's id."
+    )
     name: str = strawberry.field(description="计划名称 / The plan's name.")
 
 
 @strawberry.type(description="检查人员（执法人员）/ An inspector assigned to a task.")
 class AssignedInspector:
-    name: str
+    name: str = strawberry.field(description="姓名 / The inspector's name.")
     certificate_no: str = strawberry.field(description="执法证号 / Law-enforcement certificate number.")
 
 
@@ -30,14 +32,14 @@ class InspectionResultItem:
     check_item_code: str = strawberry.field(description="抽查事项代码 / The check item.")
     form_item_code: str = strawberry.field(description="检查项代码 / The form item.")
     form_item_name: str = strawberry.field(description="检查项名称 / The form item's name.")
-    finding: InspectionFinding
+    finding: InspectionFinding = strawberry.field(description="结论 / Conforming, not, or not checked.")
     note: str | None = strawberry.field(description="说明 / Note.")
 
 
 @strawberry.type(description="检查结果类别 / A result category, named as in the version the result was recorded under.")
 class InspectionResultCategory:
-    code: str
-    name: str
+    code: str = strawberry.field(description="类别代码 / The category's code.")
+    name: str = strawberry.field(description="类别名称 / Its name.")
 
 
 @strawberry.type(description="检查结果 / An inspection's recorded outcome, item by item, and its categories.")
@@ -58,13 +60,15 @@ class InspectionResult:
     rectification_due_on: datetime.date | None = strawberry.field(
         description="整改期限（责令改正时）/ The rectification deadline, with RECTIFICATION_ORDERED."
     )
-    recorded_at: datetime.datetime
+    recorded_at: datetime.datetime = strawberry.field(description="录入时间（UTC）/ When it was recorded (UTC).")
     recorded_by: str = strawberry.field(description="录入人 / Who recorded it.")
 
 
 @strawberry.type(description="检查任务 / One entity for one department to inspect, with its inspectors and due date.")
 class InspectionTask:
-    id = strawberry.field(resolver=task_resolvers.task_id, graphql_type=strawberry.ID)
+    id = strawberry.field(
+        resolver=task_resolvers.task_id, graphql_type=strawberry.ID, description="任务标识 / The task's id."
+    )
     plan = strawberry.field(
         resolver=task_resolvers.task_plan,
         graphql_type=InspectionTaskPlan | None,
@@ -80,8 +84,8 @@ class InspectionTask:
         graphql_type=Department | None,
         description="检查部门 / The inspecting department.",
     )
-    kind: InspectionTaskKind
-    status: InspectionTaskStatus
+    kind: InspectionTaskKind = strawberry.field(description="任务类型 / Drawn, or a follow-up.")
+    status: InspectionTaskStatus = strawberry.field(description="任务状态 / Its state.")
     due_on: datetime.date = strawberry.field(description="检查期限 / Inspect by this day.")
     overdue = strawberry.field(
         resolver=task_resolvers.overdue,
@@ -123,7 +127,13 @@ class InspectionTask:
     )
 
 
-@strawberry.type
+@strawberry.type(description="检查任务操作的结果 / The answer to recording or publishing a result.")
 class InspectionTaskPayload:
-    task: InspectionTask | None
-    errors: list[UserError]
+    task: InspectionTask | None = strawberry.field(
+        description="操作后的任务（有错误时为空）/ The task after it; null on errors."
+    )
+    errors: list[UserError] = strawberry.field(
+        description=(
+            "错误；为空即成功，否则未保存任何内容 / Expected failures; empty on success, else nothing was stored."
+        )
+    )

@@ -16,8 +16,10 @@ from services.platform.sheet_rows import RowOutcome
 
 @strawberry.type(description="检查内容 / One item of a check item's result form.")
 class CheckFormItem:
-    code: str
-    name: str
+    code: str = strawberry.field(
+        description="检查内容代码，在该事项内唯一 / The form item's code, unique within its check item."
+    )
+    name: str = strawberry.field(description="检查内容，如“是否公示营业执照” / What is checked.")
 
 
 @strawberry.type(
@@ -27,7 +29,7 @@ class CheckFormItem:
 )
 class CheckItem:
     code: str = strawberry.field(description="事项代码，在本部门内唯一 / Unique within the department.")
-    name: str
+    name: str = strawberry.field(description="事项名称 / The check item's name.")
     legal_basis: str = strawberry.field(description="检查依据 / The legal basis.")
     form_items = strawberry.field(
         resolver=lists.form_items,
@@ -38,14 +40,18 @@ class CheckItem:
     department = strawberry.field(
         resolver=lists.check_item_department, graphql_type=Department | None, description="所属部门 / Whose item."
     )
-    updated_at: datetime.datetime
+    updated_at: datetime.datetime = strawberry.field(
+        description="最近一次修改的时间（UTC）/ When it was last changed (UTC)."
+    )
 
 
 @strawberry.type(description="回避声明 / A declared conflict of interest: never assigned to this entity.")
 class InspectorConflict:
-    uscc: str
+    uscc: str = strawberry.field(
+        description="须回避主体的统一社会信用代码 / The entity the inspector must not inspect."
+    )
     reason: str | None = strawberry.field(description="回避理由 / Why.")
-    declared_at: datetime.datetime
+    declared_at: datetime.datetime = strawberry.field(description="声明时间（UTC）/ When it was declared (UTC).")
 
 
 @strawberry.type(
@@ -53,7 +59,7 @@ class InspectorConflict:
 )
 class Inspector:
     certificate_no: str = strawberry.field(description="执法证号，全市唯一 / Certificate number, unique city-wide.")
-    name: str
+    name: str = strawberry.field(description="姓名 / The inspector's name.")
     department = strawberry.field(
         resolver=lists.inspector_department, graphql_type=Department | None, description="所属部门 / Department."
     )
@@ -77,37 +83,55 @@ class Inspector:
 @strawberry.type(description="检查结果类别 / One category of a version of the result-category table.")
 class ResultCategory:
     version: int = strawberry.field(description="版本；最新版本现行 / Version; the newest is in force.")
-    code: str
-    name: str
-    consequence: ResultConsequence
+    code: str = strawberry.field(description="类别代码 / The category's code.")
+    name: str = strawberry.field(description="类别名称，如“未发现问题” / Its name, such as 未发现问题.")
+    consequence: ResultConsequence = strawberry.field(description="该类别的后果 / What follows from it.")
     position: int = strawberry.field(description="列表中的顺序 / Order in the table.")
 
 
-@strawberry.type
+@strawberry.type(description="维护随机抽查事项的结果 / The answer to upsertCheckItem.")
 class UpsertCheckItemPayload:
-    check_item: CheckItem | None
-    created: bool
-    errors: list[UserError]
+    check_item: CheckItem | None = strawberry.field(
+        description="保存后的抽查事项（有错误时为空）/ The check item as stored; null on errors."
+    )
+    created: bool = strawberry.field(description="新建（而非更新）/ A new check item, not a change.")
+    errors: list[UserError] = strawberry.field(
+        description=(
+            "错误；为空即成功，否则未保存任何内容 / Expected failures; empty on success, else nothing was stored."
+        )
+    )
 
 
-@strawberry.type
+@strawberry.type(description="维护执法检查人员的结果 / The answer to upsertInspector.")
 class UpsertInspectorPayload:
-    inspector: Inspector | None
-    created: bool
-    errors: list[UserError]
+    inspector: Inspector | None = strawberry.field(
+        description="保存后的检查人员（有错误时为空）/ The inspector as stored; null on errors."
+    )
+    created: bool = strawberry.field(description="新建（而非更新）/ A new inspector, not a change.")
+    errors: list[UserError] = strawberry.field(
+        description=(
+            "错误；为空即成功，否则未保存任何内容 / Expected failures; empty on success, else nothing was stored."
+        )
+    )
 
 
-@strawberry.type
+@strawberry.type(description="发布检查结果类别新版本的结果 / The answer to setResultCategories.")
 class SetResultCategoriesPayload:
     version: int | None = strawberry.field(description="新版本号 / The new version, now in force.")
-    categories: list[ResultCategory]
-    errors: list[UserError]
+    categories: list[ResultCategory] = strawberry.field(
+        description=("新版本的全部类别 / Every category of the new version.")
+    )
+    errors: list[UserError] = strawberry.field(
+        description=(
+            "错误；为空即成功，否则未保存任何内容 / Expected failures; empty on success, else nothing was stored."
+        )
+    )
 
 
 @strawberry.type(description="导入报告的一行 / One line of the report (one per problem of a refused row).")
 class InspectorImportLine:
     row: int = strawberry.field(description="文件中的行号（表头为第 1 行）/ Row number as the user sees it.")
-    outcome: RowOutcome
+    outcome: RowOutcome = strawberry.field(description="该行的结果 / What happened to the row.")
     certificate_no: str = strawberry.field(description="执法证号 / Certificate number.")
     column: str | None = strawberry.field(description="出错的列（文件中的表头）/ The column at fault, as headed.")
     code: str | None = strawberry.field(description="稳定的错误代码 / Stable code for programs.")
@@ -116,23 +140,25 @@ class InspectorImportLine:
 
 @strawberry.type(description="各结果的行数 / Rows by outcome.")
 class InspectorImportCounts:
-    rows: int
-    created: int
-    updated: int
-    unchanged: int
-    rejected: int
+    rows: int = strawberry.field(description="数据行数 / Data rows read.")
+    created: int = strawberry.field(description="新增的行数 / Rows stored as new inspectors.")
+    updated: int = strawberry.field(description="更新的行数 / Rows that changed a stored inspector.")
+    unchanged: int = strawberry.field(description="无变化的行数 / Rows already stored as they are.")
+    rejected: int = strawberry.field(description="被拒绝的行数 / Rows refused.")
 
 
 @strawberry.type(description="执法检查人员导入报告 / The row-by-row report of an inspector file.")
 class InspectorImportReport:
-    filename: str
-    dry_run: bool
+    filename: str = strawberry.field(description="文件名 / The uploaded file's name.")
+    dry_run: bool = strawberry.field(description="是否试运行 / Whether it was a dry run.")
     applied: bool = strawberry.field(
         description="已保存（非试运行且没有被拒绝的行）/ Stored: not a dry run, and no row refused."
     )
     summary: str = strawberry.field(description="中文摘要 / One-sentence summary in Chinese.")
     ignored_columns: list[str] = strawberry.field(description="未识别而忽略的列 / Columns not recognised.")
-    counts = strawberry.field(resolver=lists.import_counts, graphql_type=InspectorImportCounts)
+    counts = strawberry.field(
+        resolver=lists.import_counts, graphql_type=InspectorImportCounts, description="各结果的行数 / Rows by outcome."
+    )
     rows = strawberry.field(
         resolver=lists.import_lines,
         graphql_type=list[InspectorImportLine],
@@ -140,9 +166,11 @@ class InspectorImportReport:
     )
 
 
-@strawberry.type
+@strawberry.type(description="导入执法检查人员的结果 / The answer to importInspectors.")
 class ImportInspectorsPayload:
-    report: InspectorImportReport | None
+    report: InspectorImportReport | None = strawberry.field(
+        description="导入报告（整个文件被拒绝时为空）/ The report; null when the file as a whole was refused."
+    )
     errors: list[UserError] = strawberry.field(
         description="整个文件的问题（无法读取、缺列）/ Problems with the file as a whole."
     )

@@ -1,0 +1,27 @@
+"""Descriptions of enum values: the Chinese label from services.platform.labels (the words the
+admin pages and files use), then an English sentence."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import Enum
+
+from services.platform.labels import label
+
+
+def describe_values(enum: type[Enum], english: Mapping[str, str], chinese: Mapping[str, str] | None = None) -> None:
+    """Give each value of a registered strawberry enum its description: "标签 / English.".
+    `chinese` names a value's Chinese term where the labels table has none."""
+    definition = enum.__strawberry_definition__  # type: ignore[attr-defined]
+    names = {value.name for value in definition.values}
+    if names != set(english):
+        raise ValueError(f"{enum.__name__}: describe exactly {sorted(names)}")
+    for value in definition.values:
+        member = enum[value.name]
+        term = (chinese or {}).get(value.name) or label(member)
+        if term == member.value:
+            raise ValueError(f"{enum.__name__}.{value.name} has no Chinese label")
+        value.description = f"{term} / {english[value.name]}"
+
+
+__all__ = ["describe_values"]
