@@ -173,7 +173,7 @@ describe_values(
 describe_values(
     ApprovalLevel,
     {
-        "DISTRICT": "Approved by district departments: notices go to the registering district's department.",
+        "DISTRICT": "Approved by districts: notices go to the counterpart at the registration authority's level.",
         "CITY": "Approved at city level: notices go to the department the catalog names.",
         "PROVINCE": "Approved at province level: notices go to the department the catalog names.",
         "NATIONAL": "Approved nationally: notices go to the department the catalog names.",

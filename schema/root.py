@@ -196,8 +196,8 @@ class Query:
 
 
 @strawberry.type(
-    description="变更：每项在一个事务中执行，预期的失败在 errors 中返回 / Every change; each runs in one transaction, "
-    "and expected failures come back in `errors`."
+    description="变更；预期的失败在各自结果的 errors 中返回 / Every change the API makes; expected failures come back "
+    "in each payload's `errors`."
 )
 class Mutation:
     """Each mutation is declared once, in its domain's mutations module (schema.mutation)."""
