@@ -53,7 +53,14 @@ class JianguanAuth(AuthProvider):
         request.state.principal = principal
         # The admin's per-request session reads as this user, under the row policy.
         access.bind(request.state.session, principal)
-        return AdminUser(username=f"{user.display_name}（{department.name}）")
+        return AdminUser(username=signed_in_as(user.display_name, department.name))
+
+
+def signed_in_as(display_name: str, department_name: str) -> str:
+    """The header's name: a department's shared login is often named as the department, said once."""
+    if display_name.strip() == department_name.strip():
+        return department_name
+    return f"{display_name}（{department_name}）"
 
 
 def client_address(request: Request) -> str | None:

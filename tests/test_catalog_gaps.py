@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import html
+import re
 from typing import Any
+
+import httpx
 
 from services.notices.catalog_gaps import ReturnedGroup, UnmatchedPhrases, returned_notices, unmatched_phrases
 from services.platform.db import Database
@@ -25,6 +29,18 @@ async def _register(api: Api, city: DemoCity, body: str, scope: str) -> dict[str
     ]
     assert payload["errors"] == []
     return payload
+
+
+async def _every_page(client: httpx.AsyncClient, path: str) -> list[str]:
+    """The gaps page and each page after it, by its 下一页 link (the phrases are paged)."""
+    pages = [(await client.get(path))]
+    while following := re.search(
+        r'<li class="page-item ">\s*<a class="page-link" href="([^"]+)" rel="next"', pages[-1].text
+    ):
+        pages.append(await client.get(html.unescape(following.group(1))))
+    assert all(page.status_code == 200 for page in pages)
+    assert all(page.text.count("data-phrase=") <= 20 for page in pages), "twenty phrases a page"
+    return [page.text for page in pages]
 
 
 async def _unmatched(db: Database, scan_limit: int = 5_000) -> UnmatchedPhrases:
@@ -111,12 +127,13 @@ async def test_maintainers_read_the_gaps_page_and_departments_are_refused(
 
     client = api.client
     await sign_in(client, "admin", city.report.logins[0].password)
-    page = await client.get("/admin/catalog-gaps")
-    assert page.status_code == 200
-    assert "目录缺口" in page.text and f'data-phrase="{PHRASE}"' in page.text
-    assert first["entity"]["uscc"] in page.text and "已扫描其中最新登记的" in page.text
-    assert 'data-matter="WS-CY" data-department="WJ-210202"' in page.text and "非本局事项" in page.text
-    assert payload["entity"]["uscc"] in page.text
+    pages = await _every_page(client, "/admin/catalog-gaps")
+    assert "目录缺口" in pages[0] and "已扫描其中最新登记的" in pages[0]
+    found = next(page for page in pages if f'data-phrase="{PHRASE}"' in page)
+    assert first["entity"]["uscc"] in found
+    # The returned notices are paged on their own: their first page stays beside each phrase page.
+    assert 'data-matter="WS-CY" data-department="WJ-210202"' in found and "非本局事项" in found
+    assert payload["entity"]["uscc"] in found
 
     async with make_client(settings, db) as department:
         await sign_in(department, "scjg-210202", city.report.logins[1].password)

@@ -9,7 +9,9 @@ from starlette_admin.views import CustomView
 
 from models.enums import EntityStatus, NoticeStatus, RiskColour
 from services.analysis.dashboard import entity_counts
+from admin_ui.auth import principal_of_request
 from services.notices.inbox import inbox_counts
+from services.platform.access import may_handle
 from services.platform.labels import label
 
 
@@ -32,6 +34,7 @@ class DashboardView(CustomView):
                 "total": sum(row.total for row in counts),
                 "notices": await inbox_counts(request.state.session),
                 "notice_statuses": {status.value: label(status) for status in NoticeStatus},
+                "handles_notices": may_handle(principal_of_request(request)),
                 "inbox_url": str(request.url_for("admin:notice-inbox")),
             },
         )
