@@ -15,7 +15,6 @@ from admin_ui.auth import principal_of_request
 from services.notices.catalog_gaps import MAX_GROUPS, SCAN_LIMIT, returned_notices, unmatched_phrases
 from services.platform.access import may_maintain
 
-
 T = TypeVar("T")
 PHRASES_PER_PAGE = 20
 GROUPS_PER_PAGE = 10

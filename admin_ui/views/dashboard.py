@@ -7,9 +7,9 @@ from starlette.responses import Response
 from starlette_admin.routing import route
 from starlette_admin.views import CustomView
 
+from admin_ui.auth import principal_of_request
 from models.enums import EntityStatus, NoticeStatus, RiskColour
 from services.analysis.dashboard import entity_counts
-from admin_ui.auth import principal_of_request
 from services.notices.inbox import inbox_counts
 from services.platform.access import may_handle
 from services.platform.labels import label
