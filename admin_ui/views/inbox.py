@@ -1,4 +1,5 @@
-"""告知收件箱: a department's notices on one page, and claim, forward, return and feedback beside each.
+"""告知收件箱: a department's notices on one page, and claim, forward, return and feedback beside each;
+the notices ticked claimed at once.
 
 The page, its paging and how each action posts, redirects or is refused: admin_ui.views.case_inbox."""
 
@@ -95,11 +96,20 @@ class NoticeInboxView(CaseInboxView[InboxQuery, NoticeFilter]):
         return _outcome(action, case_id, form)
 
     def _context(self, request: Request, query: InboxQuery) -> dict[str, Any]:
-        return {"statuses": STATUSES, "feedback_kinds": FEEDBACK_KINDS, "reasons": NOTICE_REASONS}
+        return {
+            "statuses": STATUSES,
+            "feedback_kinds": FEEDBACK_KINDS,
+            "reasons": NOTICE_REASONS,
+            "claim_selected_url": str(request.url_for("admin:notice-inbox-claim-selected")),
+        }
 
     @route("", methods=["GET"], name="notice-inbox")
     async def index(self, request: Request) -> Response:
         return await self._index(request)
+
+    @route("/claim-selected", methods=["POST"], name="notice-inbox-claim-selected")
+    async def claim_selected(self, request: Request) -> Response:
+        return await self._each(request, "claim", "认领")
 
     @route("/{notice_id:int}/{action:str}", methods=["POST"], name="notice-inbox-act")
     async def act(self, request: Request) -> Response:
