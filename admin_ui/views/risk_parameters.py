@@ -1,7 +1,9 @@
-"""四色警示规则参数: maintainers set the colour rules' thresholds; each setting is kept, newest in force."""
+"""四色警示规则参数: maintainers set the colour rules' thresholds; each setting is kept, newest in force.
+Above the settings, every threshold in force and where it came from, defaults included."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -10,11 +12,13 @@ from sqlmodel import col, select
 from starlette.requests import Request
 from starlette_admin import DateTimeField, DecimalField, IntegerField, StringField
 from starlette_admin.exceptions import FormValidationError
+from starlette_admin.filters import FilterGroup
 
 from admin_ui.base import ServiceView, value_of
+from admin_ui.views.case_inbox import beijing
 from models import RiskParameters
 from services.credit.risk import set_rule_parameters
-from services.credit.risk_parameters import DEFAULTS, Parameters
+from services.credit.risk_parameters import DEFAULTS, Parameters, parameters_with_source
 
 _INTEGERS = ("window_days", "yellow_penalties", "red_penalties", "complaint_count")
 _RATES = ("red_resolution_rate", "yellow_resolution_rate")
@@ -66,6 +70,27 @@ class RiskParametersView(ServiceView):
         super().__init__(
             RiskParameters, icon="fa fa-traffic-light", display_name="四色警示参数", menu_label="四色警示参数"
         )
+
+    list_template = "risk_parameters_list.html"
+
+    def label_of(self, name: str) -> str:
+        return next(field.label or name for field in self.fields if field.name == name)
+
+    async def find_all(
+        self,
+        request: Request,
+        skip: int = 0,
+        limit: int = 100,
+        q: str | None = None,
+        sorts: Sequence[tuple[str, str]] | None = None,
+        filters: FilterGroup | None = None,
+    ) -> Sequence[Any]:
+        # The list page's context is starlette-admin's; the thresholds in force ride on the request.
+        request.state.risk_in_force = [
+            (item, self.label_of(item.name), beijing(item.set_at))
+            for item in await parameters_with_source(request.state.session)
+        ]
+        return await super().find_all(request, skip, limit, q, sorts, filters)
 
     def can_edit(self, request: Request) -> bool:
         return False  # each setting is kept as it was: the newest is in force

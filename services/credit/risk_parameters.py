@@ -6,7 +6,8 @@ Until a maintainer sets any, the values of domain.md hold."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -52,6 +53,39 @@ async def parameters_in_force(session: AsyncSession) -> Parameters:
     """What the rules use now: internal, for any signed-in caller."""
     require_authenticated(principal_of(session))
     return await current_parameters(session)
+
+
+@dataclass(frozen=True)
+class InForce:
+    """One threshold as the rules use it now, and where its value came from."""
+
+    name: str  # a Parameters field
+    value: int | Decimal
+    default: int | Decimal  # domain.md's
+    set_by: str | None  # None: domain.md's default, no maintainer has changed it
+    set_at: datetime | None
+
+
+async def parameters_with_source(session: AsyncSession) -> list[InForce]:
+    """Every threshold in force, each with the setting that gave it its value: each setting stores all
+    six, so a value's source is the oldest of the newest settings that all hold it; a value no setting
+    has moved from domain.md's is the default, even after other thresholds were set."""
+    require_authenticated(principal_of(session))
+    settings = list(await session.scalars(select(RiskParameters).order_by(col(RiskParameters.id).desc())))
+    found: list[InForce] = []
+    for field in fields(Parameters):
+        default = getattr(DEFAULTS, field.name)
+        value = getattr(settings[0], field.name) if settings else default
+        source: RiskParameters | None = None
+        for setting in settings:  # newest first, back to the setting that last changed it
+            if getattr(setting, field.name) != value:
+                break
+            source = setting
+        if source is not None and source is settings[-1] and value == default:
+            source = None  # the first setting kept domain.md's value
+        found.append(InForce(field.name, value, default, source.set_by if source else None,
+                             source.set_at if source else None))  # fmt: skip
+    return found
 
 
 def checked(parameters: Parameters) -> Parameters:
