@@ -146,9 +146,10 @@ async def test_re_importing_changes_nothing_and_a_corrected_row_is_audited(
 ) -> None:
     path = penalty_file(city, tmp_path, "utf-8")
     await run(db, path)
-    batch = await _last_event(db, "penalty.created_batch")
+    batch = await _last_event(db, "penalty.imported")
     assert batch.after is not None and batch.department_code == DISTRICT
     assert batch.after["documentNumbers"] == ["中市监罚〔2026〕1 号", "中市监罚〔2026〕2 号", "中市监罚〔2026〕9 号"]
+    assert (batch.after["created"], batch.after["rejected"], batch.after["finished"]) == (3, 7, True)
     events = await audit_count(db)
 
     again = await run(db, path)
@@ -161,7 +162,11 @@ async def test_re_importing_changes_nothing_and_a_corrected_row_is_audited(
     assert outcomes(corrected)[2] is RowOutcome.UPDATED and corrected.updated == 1 and corrected.unchanged == 2
     [said] = [line for line in corrected.lines if line.row == 2]
     assert said.message == "更正：处罚内容", "the report says what the correction changed"
-    assert await audit_count(db) == events + 1
+    # The correction, with its before and after as a single correction has; and the run, with its counts.
+    assert await audit_count(db) == events + 2
+    correcting = await _last_event(db, "penalty.imported")
+    assert correcting.object_id == "更正.csv" and correcting.after is not None
+    assert (correcting.after["updated"], correcting.after["unchanged"], correcting.after["created"]) == (1, 2, 0)
     event = await _last_event(db, "penalty.updated")
     assert event.object_id == "中市监罚〔2026〕1 号" and event.department_code == DISTRICT
     assert event.before is not None and event.after is not None
@@ -353,11 +358,14 @@ async def test_chunks_commit_as_they_go_and_the_full_report_lists_every_row(
     assert (report.created, report.rejected) == (10, 1)
     assert len(await stored_penalties(db)) == 10
     async with db.session(SYSTEM) as session:
-        batches = (
-            await session.scalars(select(AuditEvent).where(col(AuditEvent.action) == "penalty.created_batch"))
-        ).all()
-    assert sum(len(event.after["documentNumbers"]) for event in batches if event.after) == 10
-    assert len(batches) == 4, "one audit event per chunk of creations"
+        runs = (await session.scalars(select(AuditEvent).where(col(AuditEvent.action).like("penalty.%")))).all()
+    # Four chunks in three commits, and ONE audit event for the run, with its counts.
+    assert [event.action for event in runs] == ["penalty.imported"], "one audit event per import run"
+    [event] = runs
+    assert event.after is not None and event.object_id == "多.csv" and event.department_code == DISTRICT
+    counts = {name: event.after[name] for name in ("rows", "created", "updated", "unchanged", "rejected")}
+    assert counts == {"rows": 11, "created": 10, "updated": 0, "unchanged": 0, "rejected": 1}
+    assert event.after["documentNumbers"] == [f"中市监罚〔2026〕{100 + i} 号" for i in range(11) if i != 7]
     written = list(csv.reader(io.StringIO(out.getvalue().lstrip("\ufeff"))))
     assert written[0] == ["行号", "结果", "文书号", "列", "代码", "原因"]
     assert [int(line[0]) for line in written[1:]] == list(range(2, 13))
@@ -395,7 +403,7 @@ async def test_the_bench_entry_imports_a_file_as_the_department_s_system(
     report = await import_file(db, RecordKind.PENALTY, path, DISTRICT, progress=lambda rows, _: seen.append(rows))
     # It sees what the department's own system sees: the same report as through its token.
     assert problems(report) == {3: [("统一社会信用代码", "UNKNOWN_ENTITY")]} and seen == [2]
-    event = await _last_event(db, "penalty.created_batch")
+    event = await _last_event(db, "penalty.imported")
     assert (event.actor, event.actor_kind, event.department_code) == ("manage.py import", "DEPARTMENT", DISTRICT)
     with pytest.raises(DomainError) as unknown:
         await import_file(db, RecordKind.PENALTY, path, "NOPE-210202")

@@ -21,8 +21,11 @@ on a large file they hold the write lock (SQLite) or, all-or-nothing, the audit 
 (PostgreSQL) until they end, which is their price.
 
 Audit: each correction is its own event with the record before and after, as a single
-correction is; the creations of each chunk are ONE event listing their document numbers, so
-a million-row file writes some 500 events, not a million. An unchanged row writes none.
+correction is; the run is ONE event (`<kind>.imported`) with its counts and the document
+numbers it created (the first MAX_LISTED_KEYS), written in the transaction of its last stretch,
+so a million-row file writes one event, not a million nor one per chunk. A run stopped by a
+refusal after stretches were committed writes the event for what those kept. A run that stored
+nothing new (a dry run, all-or-nothing refused, an identical file) writes none.
 
 A file that cannot be read as a whole (not CSV/XLSX, an encoding neither UTF-8 nor GB18030, a
 required column missing, no data rows) is refused with one DomainError before any row is
@@ -30,6 +33,7 @@ stored. Re-running a file changes nothing and writes no audit event."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +43,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Department
 from models.enums import Role
-from services.platform import sheets
+from services.platform import audit, sheets
 from services.platform.access import Operation, acting_department, may, require
 from services.platform.clock import today
 from services.platform.db import Database, refresh_statistics
@@ -59,6 +63,8 @@ CHUNK_ROWS = 2_000
 COMMIT_ROWS = 10_000
 # Through the web doors the upload is spooled to disk before it is read; beyond this, use the CLI.
 UPLOAD_MAX_BYTES = 200 * 1024 * 1024
+# The created records an import run's audit event names, as the report lists its first lines.
+MAX_LISTED_KEYS = 1_000
 
 Progress = Callable[[int, float | None], None]  # rows done, fraction of the file read (when known)
 
@@ -205,6 +211,11 @@ class _Run:
         self.session: AsyncSession | None = None
         self.pending = 0  # rows written since the last commit
         self.committed = 0
+        # What the run's audit event counts: what stretches committed, and what the open one wrote.
+        self.kept: Counter[RowOutcome] = Counter()
+        self.kept_keys: list[str] = []
+        self.pending_counts: Counter[RowOutcome] = Counter()
+        self.pending_keys: list[str] = []
         self.analyzed_at = 0  # rows committed when the table's statistics were last refreshed
 
     async def flush(self, chunk: Sequence[ParsedRow], fraction: float | None) -> None:
@@ -216,6 +227,9 @@ class _Run:
         audited = not self.options.dry_run
         written = await write_chunk(self.session, kind, self.source, chunk, filename, audited)
         for result in written:
+            self.pending_counts[result.outcome] += 1
+            if result.outcome is RowOutcome.CREATED and len(self.kept_keys) + len(self.pending_keys) < MAX_LISTED_KEYS:
+                self.pending_keys.append(result.row.key)
             lines = report_lines(result, self.column_of)
             self.report.tally(result.outcome, lines)
             self.report.revoked_licenses += result.revoked is not None
@@ -230,6 +244,8 @@ class _Run:
     async def finish(self) -> None:
         refused = self.options.all_or_nothing and self.report.rejected > 0
         keep = not self.options.dry_run and not refused
+        if keep:
+            await self._audit_run(finished=True)
         await self._end(commit=keep)
         self.report.applied = keep
         if refused:
@@ -244,6 +260,14 @@ class _Run:
     async def abandon(self, error: DomainError | None) -> DomainError:
         """Roll back what is not yet committed; the error to raise says what was kept."""
         await self._end(commit=False)
+        if self.committed and not self.whole_file:
+            try:
+                await self._audit_run(finished=False)
+                await self._end(commit=True)
+            except Exception:
+                if error is not None:
+                    raise
+                await self._end(commit=False)  # the failure that stopped the run is the one to report
         if error is None:
             return DomainError("IMPORT_FAILED", "导入中断")
         if not self.committed or error.problems[0].field != "file":
@@ -251,6 +275,31 @@ class _Run:
         first = error.problems[0]
         kept = f"；此前已导入的前 {self.committed} 行已保存（修正后重新导入整个文件即可，已导入的行不会重复）"
         return DomainError(first.code, first.message + kept, first.field)
+
+    async def _audit_run(self, finished: bool) -> None:
+        """The run's one audit event, in the open stretch's transaction (one opened for it when none
+        is), counting what that commit will have kept; none when the run stored nothing new."""
+        counts = self.kept + self.pending_counts
+        if not counts[RowOutcome.CREATED] and not counts[RowOutcome.UPDATED]:
+            return
+        if self.session is None:
+            self.session = await self.db.write_session(self.principal)
+        kind = self.report.kind
+        created = (self.kept_keys + self.pending_keys)[:MAX_LISTED_KEYS]
+        listed = "references" if kind is RecordKind.COMPLAINT else "documentNumbers"
+        after = {
+            "file": self.report.filename,
+            "finished": finished,  # False: a refusal stopped it; these rows were kept before it
+            "rows": sum(counts.values()),
+            **{outcome.value.lower(): counts[outcome] for outcome in RowOutcome},
+            "revokedLicenses": self.report.revoked_licenses,
+            listed: created,
+            "listedAll": counts[RowOutcome.CREATED] <= MAX_LISTED_KEYS,
+        }
+        # The file's name is in `after`; the id must fit the column whatever the upload was called.
+        model_name = MODELS[kind].__name__
+        filename = self.report.filename[:128]
+        await audit.record(self.session, f"{kind.value}.imported", model_name, filename, None, after, self.source.code)
 
     async def _end(self, commit: bool) -> None:
         if self.session is None:
@@ -261,6 +310,8 @@ class _Run:
                 # commits, once (a re-rating reads every record of its entities).
                 await self.session.commit()
                 self.committed += self.pending
+                self.kept += self.pending_counts
+                self.kept_keys += self.pending_keys[: max(0, MAX_LISTED_KEYS - len(self.kept_keys))]
                 if self.committed >= 2 * max(self.analyzed_at, self.options.commit_rows):
                     # Each time the import has doubled what it added: a few refreshes in all.
                     await refresh_statistics(self.db, str(MODELS[self.report.kind].__tablename__))
@@ -270,3 +321,4 @@ class _Run:
         finally:
             await self.session.close()
             self.session, self.pending = None, 0
+            self.pending_counts, self.pending_keys = Counter(), []

@@ -5,9 +5,10 @@ Per chunk: one query resolves the entities (under the importer's row policy, so 
 outside a district department's jurisdiction is as unknown as one the registry lacks), one
 finds the stored records, one bulk INSERT adds the new ones and one executemany UPDATE the
 corrected ones; an identical row writes nothing. Each correction is audited with its before
-and after, as `record_license`/`record_penalty`/`record_complaint` audit it; the creations of
-a chunk are audited as ONE event listing their document numbers, so a million-row file does
-not write a million audit events. The writes go around the ORM, so the chunk reports what it
+and after, as `record_license`/`record_penalty`/`record_complaint` audit it; the creations are
+not audited here but by the import run as a whole (services.records.record_import: one event
+per run, with its counts), so a million-row file does not write a million audit events, nor
+one per chunk. The writes go around the ORM, so the chunk reports what it
 touched itself (`services.platform.follow_on.mark`): the entities whose colour it may have
 changed, re-rated once per commit; and the licenses whose revocation (吊销许可证件) it may
 have changed, reconciled by the rule a single penalty or license follows, for the chunk's
@@ -98,7 +99,8 @@ async def write_chunk(
 ) -> list[RowResult]:
     """Store a chunk whose keys are distinct; every row's outcome, in the rows' order. The
     entities whose colour it may have changed are marked for re-rating when the transaction
-    commits. A dry run, rolled back anyway, is not `audited`: it need not queue for the audit chain."""
+    commits. A dry run, rolled back anyway, is not `audited`: it need not queue for the audit chain.
+    The rows it created are the caller's to audit (one event per import run)."""
     for attempt in (1, 2):
         try:
             async with session.begin_nested():
@@ -140,12 +142,6 @@ async def _write(
     model_name = MODELS[kind].__name__
     for key, before, after in plan.corrections if audited else ():
         await audit.record(session, f"{kind.value}.updated", model_name, key, before, after, source.code)
-    if plan.created_keys and audited:
-        listed = "references" if kind is RecordKind.COMPLAINT else "documentNumbers"
-        created = [result.row.number for result in plan.results if result.outcome is RowOutcome.CREATED]
-        after = {"file": filename, "rows": [created[0], created[-1]], "count": len(created), listed: plan.created_keys}
-        # The file's name is in `after`; the id must fit the column whatever the upload was called.
-        await audit.record(session, f"{kind.value}.created_batch", model_name, filename[:128], None, after, source.code)
     follow_on.because(session, f"{kind.value}.import")
     follow_on.mark(session, follow_on.ENTITIES, plan.rerate)
     if plan.licensed:
