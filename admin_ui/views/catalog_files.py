@@ -15,9 +15,10 @@ from starlette_admin.views import CustomView
 from admin_ui.auth import principal_of_request
 from admin_ui.base import run_as
 from admin_ui.export import sheet_download
-from services.catalog.catalog_io import COLUMNS, export_csv, export_xlsx, import_catalog
+from services.catalog.catalog_io import COLUMNS, export_csv, export_xlsx, import_catalog, template_csv, template_xlsx
 from services.platform import sheets
 from services.platform.access import may_maintain
+from services.platform.clock import today
 from services.platform.db import Database
 from services.platform.sheet_rows import OUTCOME_LABELS, RowOutcome
 
@@ -73,3 +74,15 @@ class CatalogFilesView(CustomView):
     @route("/export.xlsx", name="catalog-export-xlsx")
     async def export_xlsx(self, request: Request) -> Response:
         return sheet_download(await export_xlsx(request.state.session), "xlsx", "监管职责目录", "catalog")
+
+    @route("/template.csv", name="catalog-template-csv")
+    async def template_csv(self, request: Request) -> Response:
+        return sheet_download(
+            await template_csv(request.state.session, today()), "csv", "监管职责目录导入模板", "catalog-template"
+        )
+
+    @route("/template.xlsx", name="catalog-template-xlsx")
+    async def template_xlsx(self, request: Request) -> Response:
+        return sheet_download(
+            await template_xlsx(request.state.session, today()), "xlsx", "监管职责目录导入模板", "catalog-template"
+        )

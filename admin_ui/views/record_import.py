@@ -9,12 +9,14 @@ import base64
 from typing import Any
 
 from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette_admin.routing import route
 from starlette_admin.views import CustomView
 
 from admin_ui.auth import principal_of_request
+from admin_ui.export import sheet_download
 from models.enums import LicenseCategory
 from services.platform.db import Database
 from services.platform.errors import DomainError
@@ -23,6 +25,7 @@ from services.platform.sheet_rows import OUTCOME_LABELS, RowOutcome
 from services.records import record_import
 from services.records.record_columns import COLUMNS, KIND_LABELS, RecordKind
 from services.records.record_import_report import MAX_KEPT_LINES, ImportReport
+from services.records.record_template import template_csv, template_xlsx
 from services.registry.departments import list_departments
 
 # Lines shown on the page; the downloads carry every line the report kept.
@@ -70,6 +73,9 @@ class RecordImportView(CustomView):
                 "page_lines": PAGE_LINES,
                 "max_lines": MAX_KEPT_LINES,
                 "downloads": downloads,
+                "template_url": lambda kind, extension: str(
+                    request.url_for("admin:record-import-template", kind=kind, extension=extension)
+                ),
                 "form": {},
                 "problems": [],
                 "report": None,
@@ -105,3 +111,17 @@ class RecordImportView(CustomView):
             problems = [f"{upload.filename}：{p.message}" for p in error.problems]
             return await self._page(request, form=chosen, problems=problems)
         return await self._page(request, form=chosen, report=report)
+
+    @route("/template/{kind:str}.{extension:str}", name="record-import-template")
+    async def template(self, request: Request) -> Response:
+        """The kind's import template, with one example row the caller can import as it is."""
+        try:
+            kind = RecordKind(request.path_params["kind"])
+        except ValueError:
+            raise HTTPException(404) from None
+        extension = request.path_params["extension"]
+        if extension not in ("csv", "xlsx"):
+            raise HTTPException(404)
+        session = request.state.session
+        content = await (template_csv if extension == "csv" else template_xlsx)(session, kind)
+        return sheet_download(content, extension, f"{KIND_LABELS[kind]}导入模板", f"{kind.value}-template")

@@ -260,6 +260,50 @@ async def catalog_rows(session: AsyncSession) -> list[list[Any]]:
     return rows
 
 
+async def template_example(session: AsyncSession, on: date) -> list[Any]:
+    """The import template's one row: a new matter that imports as it is (a maintainer replaces it);
+    its code says it is an example, and a second import of it changes nothing. Its 负责条线 is one the
+    city has: the maintainer's own department's, else the first department's that has one."""
+    principal = principal_of(session)
+    require_maintainer(principal)
+    lines = select(Department.line).where(col(Department.line).is_not(None))
+    line = await session.scalar(lines.where(col(Department.id) == principal.department_id)) or await session.scalar(
+        lines.order_by(col(Department.id)).limit(1)
+    )
+    values: dict[str, Any] = {
+        "code": "EXAMPLE-01",
+        "name": "示例监管事项（请替换）",
+        "mode": label(MatterMode.APPROVAL),
+        "legal_basis": "《示例条例》第一条（请替换为设定依据）",
+        "line": line or "",
+        "approval_level": label(ApprovalLevel.DISTRICT),
+        "handling_department_code": "",
+        "entry_codes": "",
+        "keywords": "示例经营项目",
+        "industry_codes": "",
+        "claim_deadline_days": DEFAULT_DEADLINE_DAYS,
+        "effective_from": on,
+        "effective_to": None,
+    }
+    return [values[c.field] for c in COLUMNS]
+
+
+def _template_headers() -> list[str]:
+    return [f"{c.header}*" if c.required else c.header for c in COLUMNS]
+
+
+async def template_csv(session: AsyncSession, on: date) -> bytes:
+    example = await template_example(session, on)
+    as_text = [v.isoformat() if isinstance(v, date) else ("" if v is None else str(v)) for v in example]
+    return sheets.write_csv(_template_headers(), [as_text])
+
+
+async def template_xlsx(session: AsyncSession, on: date) -> bytes:
+    example = await template_example(session, on)
+    widths = [c.width for c in COLUMNS]
+    return sheets.write_xlsx("监管职责目录导入模板", _template_headers(), [example], widths)
+
+
 async def export_csv(session: AsyncSession) -> bytes:
     rows = await catalog_rows(session)
     as_text = [[v.isoformat() if isinstance(v, date) else ("" if v is None else v) for v in row] for row in rows]
