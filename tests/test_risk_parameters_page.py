@@ -22,9 +22,10 @@ DEFAULTS = {
 def _in_force(page: str) -> dict[str, tuple[str, str, str]]:
     """Each parameter's row: its label, its value and its source, as the page shows them."""
     found: dict[str, tuple[str, str, str]] = {}
-    for name, row in re.findall(r'<tr data-parameter="(\w+)">(.*?)</tr>', page, re.S):
-        cells = [re.sub(r"<[^>]+>|\s+", " ", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
-        found[name] = (cells[0], cells[1], re.sub(r" +", " ", cells[2]))
+    for name, row in re.findall(r'data-parameter="(\w+)">(.*?)</div>\s*</div>\s*</div>', page, re.S):
+        cells = dict(re.findall(r'class="[^"]*parameter-(label|value|source)">(.*?)(?:</div>|$)', row, re.S))
+        text = {key: re.sub(r" +", " ", re.sub(r"<[^>]+>|\s+", " ", cell)).strip() for key, cell in cells.items()}
+        found[name] = (text["label"], text["value"], text["source"])
     return found
 
 
