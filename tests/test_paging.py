@@ -21,7 +21,7 @@ from models import MarketEntity, Notice
 from models.enums import NoticeStatus
 from services.platform.db import Database
 from services.platform.errors import DomainError
-from services.platform.paging import Key, both_ways, encode_cursor, keyset_page, numbered_page
+from services.platform.paging import Key, both_ways, encode_cursor, keyset_page, numbered_page, numbered_slice
 from services.platform.principal import Principal
 from services.platform.transactions import run_change
 from services.platform.transitions import transition
@@ -121,6 +121,16 @@ async def test_numbered_pages_cover_every_row_once_and_a_number_outside_them_is_
         assert (first.number, [e.id for e in first.items]) == (1, everything[:20])
         none = await numbered_page(session, rows.where(col(MarketEntity.id) < 0), order, col(MarketEntity.id), 2, 20)
         assert (none.items, none.total, none.number, none.pages) == ([], 0, 1, 1)
+
+
+def test_a_ranked_list_in_memory_pages_by_the_same_rule() -> None:
+    ranked = list(range(45))
+    pages = [numbered_slice(ranked, number, 20) for number in (1, 2, 3)]
+    assert [p.items for p in pages] == [ranked[:20], ranked[20:40], ranked[40:]]
+    assert {(p.total, p.pages) for p in pages} == {(45, 3)}
+    assert numbered_slice(ranked, 9, 20).number == 3 and numbered_slice(ranked, 0, 20).items == ranked[:20]
+    empty = numbered_slice([], 2, 20)
+    assert (empty.items, empty.total, empty.number, empty.pages) == ([], 0, 1, 1)
 
 
 BAD_CURSORS: list[tuple[str, list[Key], str]] = [

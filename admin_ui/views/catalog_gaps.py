@@ -2,42 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Generic, TypeVar
-
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette_admin.routing import route
 from starlette_admin.views import CustomView
 
 from admin_ui.auth import principal_of_request
+from admin_ui.views.entity_records import page_number
 from services.notices.catalog_gaps import MAX_GROUPS, SCAN_LIMIT, returned_notices, unmatched_phrases
 from services.platform.access import may_maintain
+from services.platform.paging import numbered_slice
 
-T = TypeVar("T")
 PHRASES_PER_PAGE = 20
 GROUPS_PER_PAGE = 10
-
-
-@dataclass(frozen=True)
-class Slice(Generic[T]):
-    """One page of a list the service has already ranked and bounded (at most MAX_GROUPS)."""
-
-    rows: Sequence[T]
-    number: int  # from 1
-    pages: int
-    total: int
-    first_index: int  # the first row's position in the whole list, from 1
-
-
-def page_of(rows: Sequence[T], asked: str | None, size: int) -> Slice[T]:
-    """A page number from the URL, held to the pages there are (a stale link lands on the last)."""
-    pages = max(1, -(-len(rows) // size))
-    number = int(asked) if asked and asked.isdigit() else 1
-    number = min(max(number, 1), pages)
-    start = (number - 1) * size
-    return Slice(rows[start : start + size], number, pages, len(rows), start + 1)
 
 
 class CatalogGapsView(CustomView):
@@ -61,10 +38,12 @@ class CatalogGapsView(CustomView):
             context={
                 "title": "目录缺口",
                 "unmatched": unmatched,
-                "phrases": page_of(unmatched.phrases, params.get("phrases_page"), PHRASES_PER_PAGE),
-                "returned": page_of(returned, params.get("returned_page"), GROUPS_PER_PAGE),
+                "phrases": numbered_slice(unmatched.phrases, page_number(request, "phrases_page"), PHRASES_PER_PAGE),
+                "returned": numbered_slice(returned, page_number(request, "returned_page"), GROUPS_PER_PAGE),
                 # Each list keeps the other's page when it turns its own.
                 "page_url": lambda name, number: str(base.include_query_params(**{**params, name: number})),
+                "phrases_per_page": PHRASES_PER_PAGE,
+                "groups_per_page": GROUPS_PER_PAGE,
                 "scan_limit": SCAN_LIMIT,
                 "max_groups": MAX_GROUPS,
             },

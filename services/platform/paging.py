@@ -226,10 +226,22 @@ async def numbered_page(
     are: for the short lists of one entity that the admin pages by number, where an offset costs
     little. A number past the end shows the last page; below 1, the first."""
     total = await count_rows(session, rows, key)
-    pages = max(1, ceil(total / size))
-    number = min(max(1, number), pages)
+    number, pages = _page_number(total, number, size)
     found = await session.scalars(rows.order_by(*order).offset((number - 1) * size).limit(size))
     return NumberedPage(list(found.all()), total, number, pages)
+
+
+def numbered_slice(rows: Sequence[T], number: int, size: int) -> NumberedPage[T]:
+    """Page `number` of a list already ranked and bounded in memory (目录缺口's groups), by the same
+    rule as numbered_page."""
+    number, pages = _page_number(len(rows), number, size)
+    return NumberedPage(list(rows[(number - 1) * size : number * size]), len(rows), number, pages)
+
+
+def _page_number(total: int, number: int, size: int) -> tuple[int, int]:
+    """The page shown for `number` (past the end: the last; below 1: the first), and how many there are."""
+    pages = max(1, ceil(total / size))
+    return min(max(1, number), pages), pages
 
 
 def page_of_loaded(rows: Sequence[I], kind: str, size: int, after: str | None) -> Page[I]:
