@@ -19,7 +19,7 @@ def test_every_action_the_code_writes_has_a_chinese_label() -> None:
     found = written_by_the_code()
     assert not found.unresolved, f"cannot tell which actions these write: {found.unresolved}"
     # The reader follows built actions to their values, not only literals.
-    for built in ("penalty.created_batch", "penalty.withdrawn", "notice.认领", "region.upserted",
+    for built in ("penalty.imported", "penalty.withdrawn", "notice.认领", "region.upserted",
                   "spot_check_plan.in_progress", "user.signed_in", "user.sign_in_failed", "user.locked",
                   "user.signed_out", "user.password_changed", "user.unlocked"):  # fmt: skip
         assert built in found.actions, built

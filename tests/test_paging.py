@@ -129,7 +129,7 @@ def test_a_ranked_list_in_memory_pages_by_the_same_rule() -> None:
     assert [p.items for p in pages] == [ranked[:20], ranked[20:40], ranked[40:]]
     assert {(p.total, p.pages) for p in pages} == {(45, 3)}
     assert numbered_slice(ranked, 9, 20).number == 3 and numbered_slice(ranked, 0, 20).items == ranked[:20]
-    empty = numbered_slice([], 2, 20)
+    empty = numbered_slice(list[int](), 2, 20)
     assert (empty.items, empty.total, empty.number, empty.pages) == ([], 0, 1, 1)
 
 

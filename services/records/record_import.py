@@ -189,6 +189,14 @@ def report_lines(result: RowResult, column_of: Callable[[str | None], str]) -> l
     return lines or [ReportLine(row, result.outcome, key)]
 
 
+async def _record_run(
+    session: AsyncSession, kind: RecordKind, filename: str, after: dict[str, object], department_code: str
+) -> None:
+    # The file's name is in `after`; the id must fit the column whatever the upload was called.
+    model_name = MODELS[kind].__name__
+    await audit.record(session, f"{kind.value}.imported", model_name, filename[:128], None, after, department_code)
+
+
 class _Run:
     """The transactions of one import: a write session per stretch of `commit_rows` rows, or
     one for the whole file when its changes may have to be rolled back at the end."""
@@ -296,10 +304,7 @@ class _Run:
             listed: created,
             "listedAll": counts[RowOutcome.CREATED] <= MAX_LISTED_KEYS,
         }
-        # The file's name is in `after`; the id must fit the column whatever the upload was called.
-        model_name = MODELS[kind].__name__
-        filename = self.report.filename[:128]
-        await audit.record(self.session, f"{kind.value}.imported", model_name, filename, None, after, self.source.code)
+        await _record_run(self.session, kind, self.report.filename, after, self.source.code)
 
     async def _end(self, commit: bool) -> None:
         if self.session is None:
