@@ -8,7 +8,7 @@ from starlette_admin.routing import route
 from starlette_admin.views import CustomView
 
 from admin_ui.auth import principal_of_request
-from admin_ui.views.entity_records import page_number
+from admin_ui.page_number import page_number
 from services.notices.catalog_gaps import MAX_GROUPS, SCAN_LIMIT, returned_notices, unmatched_phrases
 from services.platform.access import may_maintain
 from services.platform.paging import numbered_slice

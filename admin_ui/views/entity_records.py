@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette_admin import BaseField
 
+from admin_ui.page_number import page_number
 from models import Complaint, License, Penalty
 from models.enums import ListingKind
 from services.credit.listing_rules import stands
@@ -42,12 +43,6 @@ def _status(record: License | Penalty) -> str:
 
 
 PAGE_SIZE = 20
-
-
-def page_number(request: Request, param: str) -> int:
-    """The page of one kind the link asked for; the first for anything that is no page number."""
-    raw = request.query_params.get(param, "")
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 7 else 1
 
 
 def shown_page(request: Request, param: str, page: NumberedPage[Any], rows: list[dict[str, str]]) -> dict[str, Any]:
