@@ -11,10 +11,13 @@ from typing import Any, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
+from starlette.responses import Response
+from starlette_admin.actions import ActionSelection, action
 from starlette_admin.contrib.sqla import ModelView
 from starlette_admin.exceptions import FormValidationError
 
 from admin_ui.auth import principal_of_request
+from admin_ui.export import FORMATS, export_filtered, export_form
 from services.platform import checks
 from services.platform.access import may_maintain
 from services.platform.db import Database
@@ -77,6 +80,10 @@ class ServiceView(ModelView):
 
     maintainers_only = True
     db: Database
+    # Every list exports its whole filtered result (admin_ui.export); a page that must not
+    # export says `exporters = []`.
+    exporters = FORMATS
+    importers: list[str] = []
 
     def is_accessible(self, request: Request) -> bool:
         principal = principal_of_request(request)
@@ -88,6 +95,22 @@ class ServiceView(ModelView):
     def can_export(self, request: Request) -> bool:
         # Bulk copies of the registry are a maintainer's job, not a district desk's.
         return may_maintain(principal_of_request(request))
+
+    @action(
+        name="export",
+        text="导出全部",
+        header="导出全部筛选结果",
+        icon_class="list.export",
+        submit_btn_text="导出",
+        form=export_form,
+        custom_response=True,
+        allow_empty_selection=True,
+        dedicated_button=True,
+        modal_size="md",
+    )
+    async def export_action(self, request: Request, selection: ActionSelection) -> Response:
+        # Not the selected rows or the page: the list as it is filtered, searched and ordered.
+        return await export_filtered(self, self.db, request)
 
     async def existing(self, request: Request, pk: Any) -> Any:
         found = await self.find_by_pk(request, pk)

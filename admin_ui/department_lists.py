@@ -12,7 +12,6 @@ from starlette_admin.types import RequestAction
 
 from admin_ui.auth import principal_of_request
 from admin_ui.base import ServiceView, value_of
-from admin_ui.export import CSV
 from models import Department
 from services.platform.access import may_maintain
 
@@ -24,7 +23,6 @@ async def department_code_of(request: Request, obj: Any) -> str:
 
 class DepartmentListView(ServiceView):
     maintainers_only = False
-    exporters = CSV
     importers: list[str] = []
     page_size = 25
 

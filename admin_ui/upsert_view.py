@@ -16,7 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 
 from admin_ui.base import ServiceView, choice, day_of, value_of
-from admin_ui.export import CSV
 from services.catalog.catalog_io import split_items
 from services.platform.errors import Expect
 from services.platform.upsert import Upserted
@@ -62,7 +61,6 @@ class UpsertView(ServiceView):
     upsert: ClassVar[Callable[[AsyncSession, Any, Expect], Awaitable[Upserted[Any]]]]
     exclude_fields_from_edit = ["code"]
     fields_default_sort = ["code"]
-    exporters = CSV
     importers: list[str] = []
 
     def __init__(self) -> None:

@@ -16,7 +16,6 @@ from starlette_admin.views import CustomView
 
 from admin_ui.auth import principal_of_request
 from admin_ui.base import ServiceView, choice, form_errors, run_as, value_of
-from admin_ui.export import CSV
 from models import ApiToken, Department, User
 from models.enums import Role
 from services.accounts.tokens import create_token, revoke_tokens
@@ -66,7 +65,6 @@ class UserView(ServiceView):
     searchable_fields = ["username", "display_name", "role", "is_active"]
     sortable_fields = ["username", "display_name", "last_login_at"]
     fields_default_sort = ["username"]
-    exporters = CSV
     importers: list[str] = []
 
     def __init__(self) -> None:
@@ -119,7 +117,6 @@ class ApiTokenView(ServiceView):
     sortable_fields = ["name", "created_at"]
     fields_default_sort = [("created_at", True)]
     actions = ["revoke"]
-    exporters = CSV
     importers: list[str] = []
 
     def __init__(self) -> None:

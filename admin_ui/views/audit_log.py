@@ -1,4 +1,4 @@
-"""The audit log: read-only, maintainers only, with filters and CSV export.
+"""The audit log: read-only, maintainers only, with filters and exports.
 
 Shown in Chinese (services.platform.audit_labels); each cell keeps the stored code in
 small text beneath, for developers and for the filters, which match the codes."""
@@ -11,10 +11,9 @@ from typing import Any
 from sqlalchemy import String, cast, or_
 from sqlmodel import col
 from starlette.requests import Request
-from starlette_admin import DateTimeField, JSONField, StringField
+from starlette_admin import DateTimeField, EnumField, JSONField, StringField
 
 from admin_ui.base import ServiceView
-from admin_ui.export import CSV
 from models import AuditEvent
 from services.platform.audit_labels import (
     ACTIONS,
@@ -63,6 +62,8 @@ async def _actor(request: Request, event: AuditEvent) -> Coded:
     if key not in known:
         known[key] = await actor_label(request.state.session, *key)
     return Coded(known[key].label, event.actor)
+from services.platform.labels import choices
+from services.platform.principal import PrincipalKind
 
 
 class AuditEventView(ServiceView):
@@ -70,7 +71,7 @@ class AuditEventView(ServiceView):
         StringField("id", label="序号"),
         DateTimeField("occurred_at", label="时间"),
         CodedField("actor", label="操作者", getter=_actor),
-        StringField("actor_kind", label="类型", exclude_from_list=True),
+        EnumField("actor_kind", label="类型", choices=choices(PrincipalKind), exclude_from_list=True),
         StringField("department_code", label="部门"),
         CodedField("action", label="操作", getter=_action),
         CodedField("object_type", label="对象类型", getter=_object_type),
@@ -82,7 +83,6 @@ class AuditEventView(ServiceView):
     searchable_fields = ["actor", "department_code", "action", "object_type", "object_id", "occurred_at"]
     sortable_fields = ["id", "occurred_at", "actor", "action"]
     fields_default_sort = [("id", True)]
-    exporters = CSV
     importers: list[str] = []
     page_size = 25
 

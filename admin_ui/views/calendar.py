@@ -9,7 +9,6 @@ from starlette.requests import Request
 from starlette_admin import BooleanField, DateField, DateTimeField, StringField
 
 from admin_ui.base import ServiceView, day_of, value_of
-from admin_ui.export import CSV
 from models import CalendarDay
 from services.platform.calendar import CalendarDayInput, set_calendar_days
 
@@ -25,7 +24,6 @@ class CalendarDayView(ServiceView):
     searchable_fields = ["name", "day", "is_workday"]
     sortable_fields = ["day"]
     fields_default_sort = [("day", True)]
-    exporters = CSV
     importers: list[str] = []
 
     def __init__(self) -> None:

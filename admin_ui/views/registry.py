@@ -15,7 +15,6 @@ from starlette_admin.types import RequestAction
 from admin_ui.auth import principal_of_request
 from admin_ui.base import ServiceView
 from admin_ui.colour import ColourField
-from admin_ui.export import CSV
 from admin_ui.formats import industry, named, percent, region_names, yuan
 from admin_ui.quick_filters import QuickDimension, QuickGroup, quick_groups
 from admin_ui.views.entity_records import (
@@ -148,7 +147,6 @@ class EntityView(ServiceView):
                          "region_code", "industry_code", "established_on", "data_quality_issue"]  # fmt: skip
     sortable_fields = ["uscc", "name", "established_on"]
     fields_default_sort = ["uscc"]
-    exporters = CSV
     importers: list[str] = []
     page_size = 25
     list_template = "registry_list.html"

@@ -91,6 +91,7 @@ ACTIONS: dict[str, str] = {
     "inspection_result.published": "公示检查结果",
     "inspection_task.follow_up_opened": "生成后续检查任务",
     # 其他
+    "list.exported": "导出列表（全部筛选结果）",
     "demo.seeded": "生成演示数据",
 }
 

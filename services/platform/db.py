@@ -93,6 +93,15 @@ class Database:
         session.info[_SECRET] = self.secret_key
         return session
 
+    async def snapshot_session(self, principal: Principal) -> AsyncSession:
+        """A read session in one transaction that sees one moment of the database throughout,
+        for a long result read a chunk at a time (an export): PostgreSQL keeps a server-side
+        cursor only inside a transaction, which the read sessions do without. It writes nothing."""
+        session = self._bind(self._sessions(), principal)
+        if not self.is_sqlite:  # SQLite's BEGIN already reads one snapshot (WAL)
+            await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        return session
+
     async def write_session(self, principal: Principal) -> AsyncSession:
         """A session for one change, in one transaction; commit it or roll it back. Its
         follow-on updates (services.platform.follow_on) run just before it commits."""

@@ -13,6 +13,7 @@ from models.enums import (
     ApprovalLevel,
     CertificateStatus,
     ComplaintCategory,
+    DataQualityIssue,
     DepartmentLevel,
     DisciplineLevel,
     DrawAttemptOutcome,
@@ -41,6 +42,7 @@ from models.enums import (
     SampleKind,
     SpotCheckPlanStatus,
 )
+from services.platform.principal import PrincipalKind
 
 E = TypeVar("E", bound=Enum)
 
@@ -166,6 +168,12 @@ _LABELS: tuple[tuple[Enum, str], ...] = (
     (PlanRole.PARTNER, "配合部门"),
     (DrawAttemptOutcome.DRAWN, "已抽取"),
     (DrawAttemptOutcome.REFUSED, "被拒绝"),
+    (DataQualityIssue.USCC_CHECK_CHARACTER, "统一社会信用代码校验码不符"),
+    (DataQualityIssue.ORGANISATION_CODE_CHECK, "组织机构代码校验码不符"),
+    (PrincipalKind.MAINTAINER, "目录维护人员"),
+    (PrincipalKind.DEPARTMENT, "部门用户"),
+    (PrincipalKind.SYSTEM, "系统"),
+    (PrincipalKind.ANONYMOUS, "公众"),
 )
 
 # Other ways files write a code: the 双公示 许可类别 codes, and the wording of the penalty

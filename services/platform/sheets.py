@@ -107,29 +107,46 @@ def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     return output.getvalue().encode("utf-8")
 
 
-def write_xlsx(title: str, header: Sequence[str], rows: Iterable[Sequence[Any]], widths: Sequence[int] = ()) -> bytes:
-    book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet(title[:31])
-    sheet.freeze_panes = "A2"
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    bold = Font(bold=True)
-    heading = [WriteOnlyCell(sheet, text) for text in header]
-    for cell in heading:
-        cell.font = bold
-    sheet.append(heading)
-    for row in rows:
+class XlsxWriter:
+    """Rows to an XLSX one at a time, in openpyxl's write-only mode (each row goes to the file as
+    it comes, so a sheet of a million rows takes no more memory than one of ten): texts stay text
+    even when they start with "=", dates and times show as Excel shows them."""
+
+    def __init__(self, title: str, header: Sequence[str], widths: Sequence[int] = ()) -> None:
+        self._book = openpyxl.Workbook(write_only=True)
+        self._sheet = self._book.create_sheet(title[:31])
+        self._sheet.freeze_panes = "A2"
+        for index, width in enumerate(widths, start=1):
+            self._sheet.column_dimensions[get_column_letter(index)].width = width
+        bold = Font(bold=True)
+        heading = [WriteOnlyCell(self._sheet, text) for text in header]
+        for cell in heading:
+            cell.font = bold
+        self._sheet.append(heading)
+
+    def write(self, row: Sequence[Any]) -> None:
         cells = []
         for value in row:
-            cell = WriteOnlyCell(sheet, ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value)
+            cell = WriteOnlyCell(self._sheet, ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value)
             if isinstance(value, str):
                 cell.data_type = "s"  # text, even when it starts with "=": never a formula
+            elif isinstance(value, datetime):
+                cell.number_format = "yyyy-mm-dd hh:mm:ss"
             elif isinstance(value, date):
                 cell.number_format = "yyyy-mm-dd"
             cells.append(cell)
-        sheet.append(cells)
+        self._sheet.append(cells)
+
+    def save(self, target: str | IO[bytes]) -> None:
+        self._book.save(target)
+
+
+def write_xlsx(title: str, header: Sequence[str], rows: Iterable[Sequence[Any]], widths: Sequence[int] = ()) -> bytes:
+    writer = XlsxWriter(title, header, widths)
+    for row in rows:
+        writer.write(row)
     buffer = io.BytesIO()
-    book.save(buffer)
+    writer.save(buffer)
     return buffer.getvalue()
 
 
