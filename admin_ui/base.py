@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
 from enum import Enum
 from typing import Any, TypeVar
@@ -15,6 +15,7 @@ from starlette.responses import Response
 from starlette_admin.actions import ActionSelection, action
 from starlette_admin.contrib.sqla import ModelView
 from starlette_admin.exceptions import FormValidationError
+from starlette_admin.export.base import BaseExporter
 
 from admin_ui.auth import principal_of_request
 from admin_ui.export import FORMATS, export_filtered, export_form
@@ -82,8 +83,7 @@ class ServiceView(ModelView):
     db: Database
     # Every list exports its whole filtered result (admin_ui.export); a page that must not
     # export says `exporters = []`.
-    exporters = FORMATS
-    importers: list[str] = []
+    exporters: Sequence[BaseExporter | str] = FORMATS
 
     def is_accessible(self, request: Request) -> bool:
         principal = principal_of_request(request)

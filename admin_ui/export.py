@@ -86,11 +86,15 @@ FORMATS: list[BaseExporter] = [ExcelCsv(), ExcelXlsx()]
 FORMAT_NAMES = {"csv": "CSV（Excel、WPS 均可打开，适合大量数据）", "xlsx": "Excel 工作簿（XLSX）"}
 
 
+def extensions(view: ModelView) -> list[str]:
+    return [e.extension for e in view.exporters if isinstance(e, BaseExporter)]
+
+
 async def export_form(request: Request, view: Any) -> str:
     """The 导出全部 dialog: what will be exported, and in which format."""
     assert view._admin is not None
     template = view._admin.templates.env.get_template("export_form.html")
-    formats = [(e.extension, FORMAT_NAMES.get(e.extension, e.extension)) for e in view.exporters]
+    formats = [(e, FORMAT_NAMES.get(e, e)) for e in extensions(view)]
     return str(template.render(request=request, formats=formats, name=view.display_name))
 
 
@@ -108,7 +112,7 @@ async def _listed(view: ModelView, request: Request, query: str) -> Select[Any]:
 
 def _cells(request: Request, fields: Sequence[BaseField]) -> Callable[[Any], Awaitable[list[Cell]]]:
     labels = {
-        f.name: {str(value): text for value, text in f.choices}  # type: ignore[misc]
+        f.name: {str(c[0]): str(c[1]) for c in f.choices if isinstance(c, tuple)}
         for f in fields
         if isinstance(f, EnumField) and f.choices
     }
@@ -144,7 +148,7 @@ async def export_filtered(view: ModelView, db: Database, request: Request) -> Re
     """The list as filtered, searched and ordered on screen, every page of it, as CSV or XLSX."""
     form = await request.form()
     file_format = str(form.get("format") or "csv")
-    if file_format not in {e.extension for e in view.exporters}:
+    if file_format not in extensions(view):
         raise ActionFailed("请选择导出格式：CSV 或 Excel（XLSX）")
     query = (request.query_params.get("_list_query") or "").lstrip("?")
     principal = principal_of_request(request)
@@ -196,9 +200,14 @@ async def _xlsx(title: str, header: list[str], chunks: AsyncIterator[list[list[C
     os.close(handle)
     try:
         writer = XlsxWriter(title, header)
+
+        def write(part: list[list[Cell]]) -> None:
+            for values in part:
+                writer.write(values)
+
         rows = 0
         async for chunk in chunks:
-            await anyio.to_thread.run_sync(lambda part=chunk: [writer.write(values) for values in part])
+            await anyio.to_thread.run_sync(write, chunk)
             rows += len(chunk)
         await anyio.to_thread.run_sync(writer.save, path)
     except BaseException:
