@@ -99,6 +99,7 @@ class ServiceView(ModelView):
     @action(
         name="export",
         text="导出全部",
+        confirmation="",  # a dialog (the form), not a click that exports at once
         header="导出全部筛选结果",
         icon_class="list.export",
         submit_btn_text="导出",
