@@ -12,13 +12,16 @@ from __future__ import annotations
 import io
 import os
 import tempfile
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
 import anyio.to_thread
-from sqlalchemy import Select
+from sqlalchemy import Select, event
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
@@ -42,6 +45,8 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
 # Rows read and written at a time: what memory holds of an export at once.
 CHUNK = 1000
+# Rows other than the exported ones (departments, regions) kept at most while an export runs.
+KEPT_LOOKUPS = 10_000
 
 
 def disposition(chinese_name: str, ascii_name: str, extension: str) -> str:
@@ -128,13 +133,34 @@ def _cells(request: Request, fields: Sequence[BaseField]) -> Callable[[Any], Awa
     return row
 
 
+def _keep_looked_up(session: AsyncSession, model: type) -> None:
+    """Keep what the getters look up (a row's department, by id) in the session while the export
+    runs: the identity map holds objects only weakly, so a lookup made on every row would be a
+    query on every row. The exported rows themselves are not kept, and the rest only so many."""
+    kept: OrderedDict[int, object] = OrderedDict()
+
+    def loaded(_session: Session, instance: object) -> None:
+        if not isinstance(instance, model):
+            kept[id(instance)] = instance
+            if len(kept) > KEPT_LOOKUPS:
+                kept.popitem(last=False)
+
+    event.listen(session.sync_session, "loaded_as_persistent", loaded)
+
+
 async def _chunks(
-    db: Database, principal: Principal, request: Request, statement: Select[Any], fields: Sequence[BaseField]
+    db: Database,
+    principal: Principal,
+    request: Request,
+    statement: Select[Any],
+    fields: Sequence[BaseField],
+    model: type,
 ) -> AsyncIterator[list[list[Cell]]]:
     session = await db.snapshot_session(principal)
     # The fields' getters read through the request's session; the page's own is closed by the
     # time a streamed body is written.
     request.state.session = session
+    _keep_looked_up(session, model)
     row = _cells(request, fields)
     try:
         result = await session.stream_scalars(statement.execution_options(yield_per=CHUNK))
@@ -156,7 +182,7 @@ async def export_filtered(view: ModelView, db: Database, request: Request) -> Re
     request.state.action = RequestAction.EXPORT
     fields = view.get_fields_list(request, action=RequestAction.EXPORT)
     header = [f.label or f.name for f in fields]
-    chunks = _chunks(db, principal, request, statement, fields)
+    chunks = _chunks(db, principal, request, statement, fields, view.model)
     headers = {"Content-Disposition": disposition(view.display_name or "导出", view.key or "export", file_format)}
 
     async def exported(rows: int) -> None:
