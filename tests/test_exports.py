@@ -136,7 +136,7 @@ async def test_the_registry_exports_the_whole_filtered_list_in_chinese(
                 select(AuditEvent).where(col(AuditEvent.action) == "list.exported").order_by(col(AuditEvent.id).desc())
             )
         ).first()
-    assert event is not None and event.actor == "演示维护人员" and event.object_type == "MarketEntity"
+    assert event is not None and event.actor == "admin" and event.object_type == "MarketEntity"
     assert event.after is not None
     assert event.after["rows"] == len(stored) and event.after["format"] == file_format
     assert "GREEN" in event.after["query"] and event.after["list"] == "市场主体"
@@ -157,7 +157,8 @@ async def test_the_audit_log_exports_before_and_after_as_json(
     assert ids == sorted(ids, reverse=True), "newest first, as the list"
     names = set()
     for row in rows:
-        assert row["操作"] == "token.created"
+        # Actions and object types as the log's page names them (services.platform.audit_labels).
+        assert row["操作"] == "新建 API 令牌" and row["对象类型"] == "API 令牌"
         assert row["类型"] in {"系统", "目录维护人员", "部门用户"}
         after = json.loads(row["变更后"])
         assert isinstance(after, dict)

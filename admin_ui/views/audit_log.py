@@ -24,6 +24,8 @@ from services.platform.audit_labels import (
     actor_label,
     object_type_label,
 )
+from services.platform.labels import choices
+from services.platform.principal import PrincipalKind
 
 
 class Coded(str):
@@ -62,8 +64,6 @@ async def _actor(request: Request, event: AuditEvent) -> Coded:
     if key not in known:
         known[key] = await actor_label(request.state.session, *key)
     return Coded(known[key].label, event.actor)
-from services.platform.labels import choices
-from services.platform.principal import PrincipalKind
 
 
 class AuditEventView(ServiceView):

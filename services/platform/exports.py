@@ -21,7 +21,6 @@ from services.platform.labels import label
 # A cell as a spreadsheet keeps it: text, a number, a day, or a Beijing wall-clock time.
 Cell = str | int | Decimal | float | date | datetime
 
-EXPORTED = "list.exported"
 _TIME = "%Y-%m-%d %H:%M:%S"
 
 
@@ -67,7 +66,7 @@ async def record_export(
     """One audit event per exported file, in the exporter's own name and department."""
     await audit.record(
         session,
-        EXPORTED,
+        "list.exported",
         object_type,
         list_name,
         None,
