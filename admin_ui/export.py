@@ -13,7 +13,8 @@ import io
 import os
 import tempfile
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import aclosing
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
@@ -155,7 +156,7 @@ async def _chunks(
     statement: Select[Any],
     fields: Sequence[BaseField],
     model: type,
-) -> AsyncIterator[list[list[Cell]]]:
+) -> AsyncGenerator[list[list[Cell]], None]:
     session = await db.snapshot_session(principal)
     # The fields' getters read through the request's session; the page's own is closed by the
     # time a streamed body is written.
@@ -204,23 +205,26 @@ async def export_filtered(view: ModelView, db: Database, request: Request) -> Re
 
 
 async def _csv(
-    header: list[str], chunks: AsyncIterator[list[list[Cell]]], exported: Callable[[int], Awaitable[None]]
+    header: list[str], chunks: AsyncGenerator[list[list[Cell]], None], exported: Callable[[int], Awaitable[None]]
 ) -> AsyncIterator[bytes]:
     out = io.StringIO()
     writer = CsvWriter(out, header)
     rows = 0
-    async for chunk in chunks:
-        for values in chunk:
-            writer.write([text(value) for value in values])
-        rows += len(chunk)
-        yield out.getvalue().encode("utf-8")
-        out.seek(0)
-        out.truncate()
+    # Closed however the download ends (a browser that goes away mid-file), so the reading
+    # session goes back to the pool at once.
+    async with aclosing(chunks):
+        async for chunk in chunks:
+            for values in chunk:
+                writer.write([text(value) for value in values])
+            rows += len(chunk)
+            yield out.getvalue().encode("utf-8")
+            out.seek(0)
+            out.truncate()
     yield out.getvalue().encode("utf-8")  # the header of an empty result
     await exported(rows)
 
 
-async def _xlsx(title: str, header: list[str], chunks: AsyncIterator[list[list[Cell]]]) -> tuple[str, int]:
+async def _xlsx(title: str, header: list[str], chunks: AsyncGenerator[list[list[Cell]], None]) -> tuple[str, int]:
     """The rows into a temporary XLSX (openpyxl's write-only mode keeps none of them in memory)."""
     handle, path = tempfile.mkstemp(prefix="jianguan-export-", suffix=".xlsx")
     os.close(handle)
@@ -232,9 +236,10 @@ async def _xlsx(title: str, header: list[str], chunks: AsyncIterator[list[list[C
                 writer.write(values)
 
         rows = 0
-        async for chunk in chunks:
-            await anyio.to_thread.run_sync(write, chunk)
-            rows += len(chunk)
+        async with aclosing(chunks):
+            async for chunk in chunks:
+                await anyio.to_thread.run_sync(write, chunk)
+                rows += len(chunk)
         await anyio.to_thread.run_sync(writer.save, path)
     except BaseException:
         os.unlink(path)
