@@ -9,6 +9,7 @@ import io
 import json
 import re
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -229,3 +230,16 @@ async def test_every_list_that_exports_exports_its_whole_result_the_same_way(
         rows = table(await export(client, str(view.key), "csv"), "csv")
         labels = [f.label for f in view.fields if not f.exclude_from_export]
         assert rows == [] or list(rows[0]) == labels, view.key
+
+
+def test_a_text_longer_than_an_excel_cell_is_cut_and_says_so(tmp_path: Path) -> None:
+    from services.platform.sheets import XLSX_CELL_LIMIT, XlsxWriter
+
+    writer = XlsxWriter("审计日志", ["变更后"])
+    writer.write([json.dumps({"rows": ["数据"] * 20_000}, ensure_ascii=False)])
+    writer.write(["短"])
+    writer.save(str(tmp_path / "长.xlsx"))
+    book = openpyxl.load_workbook(tmp_path / "长.xlsx", read_only=True)
+    long, short = (row[0] for row in book.worksheets[0].iter_rows(min_row=2, values_only=True))
+    assert isinstance(long, str) and len(long) == XLSX_CELL_LIMIT and long.endswith("完整内容请导出 CSV）")
+    assert short == "短"

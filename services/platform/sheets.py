@@ -107,6 +107,17 @@ def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     return output.getvalue().encode("utf-8")
 
 
+# Excel refuses a workbook with a longer text in a cell ("found a problem with some content").
+XLSX_CELL_LIMIT = 32_767
+_CUT = "…（超出 Excel 单元格长度上限，以下从略；完整内容请导出 CSV）"
+
+
+def _fits_a_cell(text: str) -> str:
+    if len(text) <= XLSX_CELL_LIMIT:
+        return text
+    return text[: XLSX_CELL_LIMIT - len(_CUT)] + _CUT
+
+
 class XlsxWriter:
     """Rows to an XLSX one at a time, in openpyxl's write-only mode (each row goes to the file as
     it comes, so a sheet of a million rows takes no more memory than one of ten): texts stay text
@@ -127,7 +138,9 @@ class XlsxWriter:
     def write(self, row: Sequence[Any]) -> None:
         cells = []
         for value in row:
-            cell = WriteOnlyCell(self._sheet, ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value)
+            if isinstance(value, str):
+                value = _fits_a_cell(ILLEGAL_CHARACTERS_RE.sub("", value))
+            cell = WriteOnlyCell(self._sheet, value)
             if isinstance(value, str):
                 cell.data_type = "s"  # text, even when it starts with "=": never a formula
             elif isinstance(value, datetime):
