@@ -26,12 +26,13 @@ from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
-from starlette.responses import FileResponse, Response, StreamingResponse
+from starlette.responses import FileResponse, RedirectResponse, Response, StreamingResponse
 from starlette_admin.contrib.sqla import ModelView
-from starlette_admin.exceptions import ActionFailed
 from starlette_admin.export.base import BaseExporter, ExportContext
 from starlette_admin.export.csv import CsvExporter
 from starlette_admin.fields import BaseField, EnumField
+from starlette_admin.flash import flash
+from starlette_admin.helpers import safe_redirect_url, view_list_url
 from starlette_admin.types import RequestAction
 
 from admin_ui.auth import principal_of_request
@@ -176,7 +177,10 @@ async def export_filtered(view: ModelView, db: Database, request: Request) -> Re
     form = await request.form()
     file_format = str(form.get("format") or "csv")
     if file_format not in extensions(view):
-        raise ActionFailed("请选择导出格式：CSV 或 Excel（XLSX）")
+        # The dialog posts as a page, not a script: the reason goes back to the list as a message.
+        flash(request, "请选择导出格式：CSV 或 Excel（XLSX）", "error")
+        back = view_list_url(request, str(view.key))
+        return RedirectResponse(safe_redirect_url(request.query_params.get("_origin") or back, request, back), 303)
     query = (request.query_params.get("_list_query") or "").lstrip("?")
     principal = principal_of_request(request)
     statement = await _listed(view, request, query)

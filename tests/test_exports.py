@@ -243,3 +243,11 @@ def test_a_text_longer_than_an_excel_cell_is_cut_and_says_so(tmp_path: Path) -> 
     long, short = (row[0] for row in book.worksheets[0].iter_rows(min_row=2, values_only=True))
     assert isinstance(long, str) and len(long) == XLSX_CELL_LIMIT and long.endswith("完整内容请导出 CSV）")
     assert short == "短"
+
+
+async def test_an_export_without_a_known_format_goes_back_to_the_list_and_says_why(api: Api, city: DemoCity) -> None:
+    client = api.client
+    await sign_in(client, "admin", city.report.logins[0].password)
+    refused = await export(client, "market-entity", "pdf", filter=GREEN)
+    assert refused.status_code == 303 and "/admin/market-entity/list" in refused.headers["location"]
+    assert "请选择导出格式" in (await client.get(refused.headers["location"])).text
