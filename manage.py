@@ -15,7 +15,7 @@ from rich.progress import BarColumn, Progress, ProgressColumn, Task, TextColumn,
 from rich.text import Text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.enums import Role
+from models.enums import DepartmentLevel, Role
 from services.accounts.tokens import create_token
 from services.platform import audit
 from services.platform.db import Database
@@ -24,6 +24,9 @@ from services.platform.principal import Principal
 from services.platform.settings import load_settings
 from services.platform.transactions import run_change
 from services.records.record_columns import RecordKind
+from terminal import chinese  # noqa: F401  (the help and click's errors in Chinese)
+from terminal.passwords import read_password
+from terminal.tables import print_table
 
 if TYPE_CHECKING:
     from demo import seed
@@ -34,14 +37,26 @@ if TYPE_CHECKING:
 # Heavy modules are imported inside the commands that need them: a quick
 # `token create` should not pay for the GraphQL schema or the demo generator,
 # nor for services.accounts.users, whose import hashes a dummy password (argon2, ~0.1 s).
-cli = typer.Typer(help="监管平台 Jianguan: 事中事后综合监管平台的命令行", no_args_is_help=True)
-token_cli = typer.Typer(help="API 令牌", no_args_is_help=True)
+_HELP = {"help_option_names": ["--help", "-h"]}
+cli = typer.Typer(
+    help="监管平台 Jianguan：事中事后综合监管平台的命令行。第一次为一个城市运行请用 setup；演示城市请用 seed-demo。",
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings=_HELP,
+)
+token_cli = typer.Typer(help="API 令牌：新建（只显示一次）", no_args_is_help=True)
 cli.add_typer(token_cli, name="token")
-user_cli = typer.Typer(help="管理后台用户", no_args_is_help=True)
+user_cli = typer.Typer(help="管理后台用户：新建", no_args_is_help=True)
 cli.add_typer(user_cli, name="user")
+department_cli = typer.Typer(help="部门：新建一个，或从 CSV/XLSX 文件导入多个", no_args_is_help=True)
+cli.add_typer(department_cli, name="department")
 console = Console(stderr=True)
 ROOT = Path(__file__).resolve().parent
-PUBLIC_BASE = "http://127.0.0.1:8000"  # where `make run` serves
+PUBLIC_BASE = "http://127.0.0.1:8000"  # where `make run` serves by default
+# Who the audit log names for a change made here.
+CLI_ACTOR = "命令行"
+ADMIN_PASSWORD_ENV = "JIANGUAN_ADMIN_PASSWORD"
+USER_PASSWORD_ENV = "JIANGUAN_USER_PASSWORD"
 T = TypeVar("T")
 
 
@@ -59,8 +74,12 @@ def _run(work: Callable[[Database], Awaitable[T]]) -> T:
 
 
 @cli.command()
-def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
-    """Serve the API (/graphql) and the admin pages (/admin)."""
+def serve(
+    host: Annotated[str, typer.Option(help="监听地址；0.0.0.0 为所有网络接口")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="端口")] = 8000,
+    workers: Annotated[int, typer.Option(help="工作进程数（可共用一个 PostgreSQL）")] = 1,
+) -> None:
+    """提供服务：API（/graphql）和管理后台（/admin）。"""
     import uvicorn
 
     uvicorn.run("app:create_app", factory=True, host=host, port=port, workers=workers)
@@ -68,7 +87,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
 
 @cli.command("migrate")
 def migrate_command() -> None:
-    """Bring the database to the newest schema."""
+    """把数据库迁移到最新版本（新数据库也先运行这一步）。"""
     from services.platform import migrate
 
     _run(migrate.upgrade)
@@ -80,9 +99,11 @@ def seed_demo(
     seed_value: Annotated[int, typer.Option("--seed", help="随机种子：相同种子生成相同的城市")] = 2026,
     entities: Annotated[int, typer.Option(help="市场主体数量")] = 2000,
     if_empty: Annotated[bool, typer.Option("--if-empty", help="数据库已有数据时什么也不做")] = False,
+    base_url: Annotated[str, typer.Option("--base-url", help="打印的公开链接所用的地址")] = PUBLIC_BASE,
 ) -> None:
-    """Load the demo city (Dalian) and print the demo tokens it created."""
+    """载入演示城市（大连），并打印新建的演示令牌和登录账号（只显示这一次）。"""
     from demo import seed
+    from services.platform.labels import label
 
     async def work(db: Database) -> seed.SeedReport | None:
         if not await seed.is_empty(db):
@@ -109,11 +130,13 @@ def seed_demo(
         f"名录记录 {report.listings} 条（仍在名录 {report.standing_listings} 条）、"
         f"惩戒措施 {report.discipline_measures} 项"
     )
-    console.print("演示令牌（只显示这一次，请妥善保存）：")
-    for token in report.tokens:
-        print(f"  {token.name:<24} {token.department_code:<12} {token.role.value:<10} {token.token}")
+    print("演示令牌（只显示这一次，请妥善保存）：", flush=True)
+    print_table(
+        ["名称", "部门代码", "角色", "令牌"],
+        [(token.name, token.department_code, label(token.role), token.token) for token in report.tokens],
+    )
     maintainer, *staff = report.logins
-    console.print("演示登录（管理后台 /admin；密码只显示这一次）：")
+    print("演示登录（管理后台 /admin；密码只显示这一次）：")
     print(f"  维护人员  用户名 {maintainer.username:<14} 密码 {maintainer.password}")
     example = staff[0]
     print(
@@ -137,7 +160,7 @@ def seed_demo(
             f"已审批待抽取 1 个（{spot.approved_plan_id} 号）"
         )
         if spot.done_plan_id is not None:
-            print(f"  公开的抽取记录（已完成的计划）  {PUBLIC_BASE}/public/draws/{spot.done_plan_id}")
+            print(f"  公开的抽取记录（已完成的计划）  {base_url.rstrip('/')}/public/draws/{spot.done_plan_id}")
 
 
 def _role(value: str) -> Role:
@@ -165,15 +188,18 @@ def _change(actor: str, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
 @token_cli.command("create")
 def token_create(
     department: Annotated[str, typer.Option(help="部门代码")],
-    role: Annotated[str, typer.Option(help="department 或 maintainer")] = "department",
-    name: Annotated[str | None, typer.Option(help="令牌名称（如对接系统的名字）")] = None,
+    role: Annotated[str, typer.Option(help="角色：department（部门用户）或 maintainer（维护人员）")] = "department",
+    name: Annotated[
+        str | None, typer.Option(help="令牌名称（如对接系统的名字）；不给出时为“部门代码 角色令牌”")
+    ] = None,
 ) -> None:
-    """Create an API token; the token alone is printed on the last line."""
+    """新建 API 令牌；令牌单独打印在最后一行，只显示这一次。"""
+    from services.platform.labels import label
+
     token_role = _role(role)
-    _, plain = _change(
-        "cli", lambda session: create_token(session, department, token_role, name or f"{department} {role}")
-    )
-    console.print(f"已为部门 {department} 创建 {token_role.value} 令牌；只显示这一次：")
+    default_name = f"{department} {label(token_role)}令牌"
+    _, plain = _change(CLI_ACTOR, lambda session: create_token(session, department, token_role, name or default_name))
+    console.print(f"已为部门 {department} 新建{label(token_role)}令牌“{name or default_name}”；只显示这一次：")
     print(plain)
 
 
@@ -181,18 +207,27 @@ def token_create(
 def user_create(
     username: Annotated[str, typer.Option(help="登录名")],
     department: Annotated[str, typer.Option(help="部门代码")],
-    role: Annotated[str, typer.Option(help="department 或 maintainer")] = "department",
+    role: Annotated[str, typer.Option(help="角色：department（部门用户）或 maintainer（维护人员）")] = "department",
     name: Annotated[str | None, typer.Option(help="姓名（默认同登录名）")] = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="从标准输入的第一行读取密码（用于脚本）")
+    ] = False,
     password: Annotated[
-        str, typer.Option(prompt="密码", hide_input=True, confirmation_prompt=True, help="不给出时交互输入")
-    ] = "",
+        str | None, typer.Option(help="密码（不推荐：命令行参数本机其他用户可见）", show_default=False)
+    ] = None,
 ) -> None:
-    """Create an admin user (maintainer or department staff)."""
-    from services.accounts.users import UserInput, create_user
+    """新建管理后台用户（维护人员或部门用户）。
 
-    data = UserInput(username, name or username, password, _role(role), department)
-    user = _change("cli", lambda session: create_user(session, data))
-    console.print(f"已创建用户 {user.username}（{user.role.value}，部门 {department}）")
+    密码：在终端上交互输入两次；没有终端时（脚本、容器）从环境变量 JIANGUAN_USER_PASSWORD 读取，
+    或加 --password-stdin 从标准输入读取一行。密码至少 10 个字符，不能过于简单，也不能包含用户名。"""
+    from services.accounts.users import UserInput, create_user
+    from services.platform.labels import label
+
+    user_role = _role(role)
+    secret = password if password is not None else read_password(USER_PASSWORD_ENV, password_stdin)
+    data = UserInput(username, name or username, secret, user_role, department)
+    user = _change(CLI_ACTOR, lambda session: create_user(session, data))
+    console.print(f"已新建用户 {user.username}（{label(user.role)}，部门 {department}）")
 
 
 class _RowsPerSecond(ProgressColumn):
@@ -222,9 +257,9 @@ def import_command(
     ] = False,
     report: Annotated[Path | None, typer.Option("--report", help="把每一行的结果写入此 CSV 文件")] = None,
 ) -> None:
-    """Import licenses, penalties or complaints from a file, row by row; exit 0 when every row
-    was accepted, updated or unchanged, 1 when some were rejected, 2 when the file (or the
-    department) could not be used at all."""
+    """逐行导入行政许可、行政处罚或 12345 投诉记录。
+
+    退出码：0 每一行都已新增、更新或无变化；1 有行被拒绝；2 文件或部门无法使用。"""
     from services.records import record_import
 
     if not file.is_file():
@@ -267,7 +302,7 @@ _SHOWN_PROBLEMS = 20
 
 @cli.command("export-schema")
 def export_schema(path: Annotated[Path, typer.Option(help="输出文件")] = ROOT / "schema.graphql") -> None:
-    """Write the GraphQL SDL that integrators read (schema.graphql)."""
+    """写出对接方阅读的 GraphQL 模式（schema.graphql）。"""
     from schema import sdl
 
     path.write_text(sdl(), encoding="utf-8")
@@ -276,7 +311,7 @@ def export_schema(path: Annotated[Path, typer.Option(help="输出文件")] = ROO
 
 @cli.command("run-jobs")
 def run_jobs() -> None:
-    """Run the scheduled jobs once (idempotent: schedule it, e.g. daily from cron, on any number of machines)."""
+    """运行一次定时任务（幂等：可用 cron 每天在任意台机器上运行）。"""
     from services import jobs
 
     report = _run(jobs.run_jobs)
@@ -305,7 +340,7 @@ def _print_colours(done: risk.Recomputed) -> None:
 
 @cli.command("recompute-colours")
 def recompute_colours() -> None:
-    """Re-rate every entity's risk colour as one set-based job, and say how many changed."""
+    """重新评定全部市场主体的四色警示，并说明多少个颜色发生了变化。"""
     from services.credit import risk
 
     async def work(db: Database) -> risk.Recomputed:
@@ -318,7 +353,7 @@ def recompute_colours() -> None:
 
 @cli.command("verify-audit")
 def verify_audit() -> None:
-    """Check the audit log's hash chain; exit 1 and name the first bad event."""
+    """核对审计日志的哈希链；发现篡改时退出码为 1，并指出第一个有问题的事件。"""
 
     async def work(db: Database) -> audit.ChainReport:
         async with db.session(Principal.system("verify-audit")) as session:
@@ -334,9 +369,9 @@ def verify_audit() -> None:
 
 @cli.command("verify-draw")
 def verify_draw(plan_id: Annotated[int, typer.Argument(help="抽查计划编号")]) -> None:
-    """Recompute a plan's published draw twice (the platform's rule and the standalone
-    tools/verify_draw.py) and compare both with the record; exit 1 on any difference, 2 when the
-    plan is unknown or not drawn yet."""
+    """用平台规则和独立核对程序 tools/verify_draw.py 分别重算抽查计划公示的抽取记录，并与记录比对。
+
+    退出码：0 一致；1 有任何不一致；2 计划不存在或尚未抽取。"""
     from services.spotchecks import check_record, public_draw_record, standalone_check
 
     async def work(db: Database) -> dict[str, Any] | None:
@@ -360,6 +395,143 @@ def verify_draw(plan_id: Annotated[int, typer.Argument(help="抽查计划编号"
     print(f"独立核对程序（tools/verify_draw.py）：{'OK' if alone.ok else '不一致'}：{alone.message}")
     if not (platform.ok and alone.ok):
         raise typer.Exit(1)
+
+
+@cli.command("setup")
+def setup(
+    city: Annotated[str, typer.Option(help="地级市的 GB/T 2260 行政区划代码，如 210200（大连市）")],
+    department_code: Annotated[
+        str, typer.Option(help="第一个部门（市级登记机关，负责维护）的部门代码，如 SCJG-210200")
+    ],
+    department_name: Annotated[str, typer.Option(help="该部门的名称，如 大连市市场监督管理局")],
+    admin: Annotated[str, typer.Option(help="第一个维护人员的登录名")] = "admin",
+    admin_name: Annotated[str, typer.Option(help="第一个维护人员的姓名")] = "系统维护人员",
+    line: Annotated[str | None, typer.Option(help="部门的条线代码（可选），如 SCJG")] = None,
+    new_token: Annotated[bool, typer.Option("--new-token", help="再次运行时也新建一个维护人员令牌")] = False,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="从标准输入的第一行读取维护人员的密码（用于脚本）")
+    ] = False,
+) -> None:
+    """第一次为一个真实城市运行：载入城市及其区县、第一个部门、第一个维护人员，并打印一个维护人员令牌。
+
+    行政区划取自平台自带的 GB/T 2260 代码表（services/registry/data/gb2260.csv）。维护人员的密码在终端上
+    输入两次；没有终端时从环境变量 JIANGUAN_ADMIN_PASSWORD 读取，或加 --password-stdin 从标准输入读取。
+    可以重复运行：已有的行政区划、部门和用户保持不变，不会重复新建；部门已有未吊销的首次运行令牌时不再新建令牌，
+    除非加 --new-token。令牌单独打印在最后一行，只显示这一次。每一项新建都记入审计日志（操作人：命令行）。"""
+    from services.registry import city_setup
+
+    async def missing_admin(db: Database) -> bool:
+        async with db.session(Principal.system(CLI_ACTOR)) as session:
+            return not await city_setup.admin_exists(session, admin)
+
+    try:
+        password = (
+            read_password(ADMIN_PASSWORD_ENV, password_stdin, f"维护人员 {admin} 的密码")
+            if _run(missing_admin)
+            else None
+        )
+    except DomainError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(1) from error
+    data = city_setup.CitySetupInput(
+        city, department_code, department_name, admin, password, admin_name, line, new_token
+    )
+    report = _change(CLI_ACTOR, lambda session: city_setup.setup_city(session, data))
+    for said in report.lines(data):
+        print(said)
+    if not report.created_anything:
+        print("没有新建任何内容：这个城市已经设置过了")
+    if report.token:
+        print("维护人员令牌（只显示这一次，请妥善保存；请求时放在 Authorization: Bearer 之后）：")
+        print(report.token)
+
+
+def _level(value: str) -> DepartmentLevel:
+    from services.platform.labels import parse_label
+
+    found = parse_label(DepartmentLevel, value)
+    if found is None:
+        console.print("[red]--level 只能是 city（市级）或 district（区县级）[/red]")
+        raise typer.Exit(2)
+    return found
+
+
+@department_cli.command("create")
+def department_create(
+    code: Annotated[str, typer.Option(help="部门代码，如 WJ-210200")],
+    name: Annotated[str, typer.Option(help="部门名称")],
+    level: Annotated[str, typer.Option(help="层级：city（市级）或 district（区县级）")],
+    region: Annotated[str, typer.Option(help="所在行政区划代码（须已存在），如 210200")],
+    registration_authority: Annotated[
+        bool, typer.Option("--registration-authority", help="该部门是登记机关（市场监管部门）")
+    ] = False,
+    line: Annotated[str | None, typer.Option(help="条线代码（市级部门与其区县对口部门相同），如 WJ")] = None,
+) -> None:
+    """新建一个部门；部门代码已存在时不做任何改动并报错。"""
+    from services.platform.errors import Expect
+    from services.platform.labels import label
+    from services.registry.departments import DepartmentInput, upsert_department
+
+    data = DepartmentInput(code, name, _level(level), region, registration_authority, line)
+    saved = _change(CLI_ACTOR, lambda session: upsert_department(session, data, Expect.NEW))
+    department = saved.row
+    kind = "，登记机关" if department.is_registration_authority else ""
+    print(
+        f"已新建部门 {department.code} {department.name}（{label(department.level)}，{department.region_code}{kind}）"
+    )
+
+
+@department_cli.command("import")
+def department_import(
+    file: Annotated[Path, typer.Argument(help="CSV（UTF-8 或 GB18030）或 XLSX 文件；表头见 department template")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查并报告导入后的结果，不保存")] = False,
+) -> None:
+    """从文件导入部门，逐行新增或更新；整个文件一起导入：有任何一行被拒绝，整个文件都不导入。
+
+    列：部门编码、部门名称、层级（市级/区县级）、行政区划代码、登记机关（是/否，可空）、条线（可空）。
+    退出码：0 已导入（或试运行无错误）；1 有行被拒绝，未导入；2 文件无法使用。"""
+    from services.registry.department_import import RowOutcome, SheetFile, import_departments
+
+    if not file.is_file():
+        console.print(f"[red]文件“{file}”不存在[/red]")
+        raise typer.Exit(2)
+    sent = SheetFile(file.name, file.read_bytes())
+
+    async def run(db: Database) -> tuple[Any, list[Problem]]:
+        return await run_change(
+            db, Principal.system(CLI_ACTOR), lambda session: import_departments(session, sent, dry_run)
+        )
+
+    report, problems = _run(run)
+    if problems or report is None:
+        for problem in problems:
+            console.print(f"[red]未导入：{problem.message}[/red]")
+        raise typer.Exit(2)
+    print(report.summary)
+    if report.ignored_columns:
+        print(f"以下列未能识别，已忽略：{'、'.join(report.ignored_columns)}")
+    rejected = [row for row in report.rows if row.outcome is RowOutcome.REJECTED]
+    if rejected:
+        print_table(
+            ["行号", "部门编码", "列", "原因"],
+            [
+                (f"第 {row.row} 行", row.code, p.column, f"{p.message}（{p.code}）")
+                for row in rejected
+                for p in row.problems
+            ],
+        )
+        raise typer.Exit(1)
+
+
+@department_cli.command("template")
+def department_template(
+    path: Annotated[Path, typer.Argument(help="写出的文件：.csv 或 .xlsx")],
+) -> None:
+    """写出部门导入模板（中文表头和一行示例）。"""
+    from services.registry.department_import import template_csv, template_xlsx
+
+    path.write_bytes(template_xlsx() if path.suffix.lower() == ".xlsx" else template_csv())
+    console.print(f"已写入 {path}")
 
 
 if __name__ == "__main__":

@@ -89,3 +89,19 @@ async def still_valid(session: AsyncSession, principal: Principal) -> bool:
         return True
     row = (await session.execute(select(ApiToken.revoked_at).where(col(ApiToken.id) == principal.token_id))).first()
     return row is not None and row[0] is None
+
+
+async def active_token_named(session: AsyncSession, department_code: str, role: Role, name: str) -> ApiToken | None:
+    """An unrevoked token of this department, role and name (the first run's token, to issue it once)."""
+    query = (
+        select(ApiToken)
+        .join(Department, col(Department.id) == ApiToken.department_id)
+        .where(
+            col(Department.code) == department_code,
+            col(ApiToken.role) == role,
+            col(ApiToken.name) == name,
+            col(ApiToken.revoked_at).is_(None),
+        )
+        .order_by(col(ApiToken.id))
+    )
+    return (await session.scalars(query)).first()

@@ -37,9 +37,18 @@ def principal_for(user: User, department: Department) -> Principal:
     return Principal.acting_for(user.role, user.display_name, department, username=user.username)
 
 
-def check_password(password: str, problems: Collector, field: str = "password") -> None:
+_RUNS = ("01234567890", "abcdefghijklmnopqrstuvwxyz", "qwertyuiop", "asdfghjkl", "zxcvbnm")
+
+
+def check_password(password: str, problems: Collector, field: str = "password", username: str = "") -> None:
     if len(password) < MIN_LENGTH:
         problems.add("PASSWORD_TOO_SHORT", f"密码至少 {MIN_LENGTH} 个字符", field)
+        return
+    folded = password.lower()
+    if len(set(folded)) < 4 or any(folded in run or folded in run[::-1] for run in _RUNS):
+        problems.add("PASSWORD_TOO_WEAK", "密码过于简单（重复或连续的字符）：请混合使用字母、数字和符号", field)
+    elif len(username) >= 3 and username.lower() in folded:
+        problems.add("PASSWORD_TOO_WEAK", "密码不能包含用户名", field)
 
 
 async def create_user(session: AsyncSession, data: UserInput, password_hash: str | None = None) -> User:
@@ -53,7 +62,7 @@ async def create_user(session: AsyncSession, data: UserInput, password_hash: str
     elif await session.scalar(select(User).where(col(User.username) == username)):
         problems.add("USERNAME_TAKEN", f"用户名“{username}”已被使用", "username")
     display_name = checks.text(data.display_name, "姓名", "displayName", problems, limit=128)
-    check_password(data.password, problems)
+    check_password(data.password, problems, username=username)
     department = await session.scalar(select(Department).where(col(Department.code) == data.department_code.strip()))
     if department is None:
         problems.add("UNKNOWN_DEPARTMENT", f"部门“{data.department_code}”不存在", "departmentCode")
@@ -92,7 +101,7 @@ async def update_user(session: AsyncSession, username: str, active: bool, new_pa
         raise DomainError("UNKNOWN_USER", f"用户“{username}”不存在", "username")
     problems = Collector()
     if new_password:
-        check_password(new_password, problems)
+        check_password(new_password, problems, username=username)
     problems.raise_if_any()
     before = {"is_active": user.is_active, "locked": user.locked_until is not None}
     user.is_active = active
