@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ARTIFACTS := test-artifacts
+# make run PORT=8080 HOST=0.0.0.0
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 .PHONY: run test lint bench schema clean chromium
 
@@ -15,8 +18,8 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/python manage.py migrate
-	$(BIN)/python manage.py seed-demo --if-empty
-	$(BIN)/python manage.py serve
+	$(BIN)/python manage.py seed-demo --if-empty --base-url http://$(HOST):$(PORT)
+	$(BIN)/python manage.py serve --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

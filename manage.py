@@ -50,7 +50,7 @@ user_cli = typer.Typer(help="管理后台用户：新建", no_args_is_help=True)
 cli.add_typer(user_cli, name="user")
 department_cli = typer.Typer(help="部门：新建一个，或从 CSV/XLSX 文件导入多个", no_args_is_help=True)
 cli.add_typer(department_cli, name="department")
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)  # a message stays one line in a log
 ROOT = Path(__file__).resolve().parent
 PUBLIC_BASE = "http://127.0.0.1:8000"  # where `make run` serves by default
 # Who the audit log names for a change made here.
@@ -483,7 +483,9 @@ def department_create(
 
 @department_cli.command("import")
 def department_import(
-    file: Annotated[Path, typer.Argument(help="CSV（UTF-8 或 GB18030）或 XLSX 文件；表头见 department template")],
+    file: Annotated[
+        Path, typer.Argument(help="CSV（UTF-8 或 GB18030）或 XLSX 文件；表头见导入模板（template 子命令写出）")
+    ],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查并报告导入后的结果，不保存")] = False,
 ) -> None:
     """从文件导入部门，逐行新增或更新；整个文件一起导入：有任何一行被拒绝，整个文件都不导入。

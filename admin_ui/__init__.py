@@ -27,6 +27,7 @@ from admin_ui.views.catalog_gaps import CatalogGapsView
 from admin_ui.views.catalog_versions import CatalogVersionView
 from admin_ui.views.check_items import CheckItemView
 from admin_ui.views.dashboard import DashboardView
+from admin_ui.views.department_import import DepartmentImportView
 from admin_ui.views.discipline import DisciplineMeasureView
 from admin_ui.views.duty_catalog import SupervisionMatterView
 from admin_ui.views.entity_directories import EntityDirectoryView
@@ -88,6 +89,7 @@ def build_admin(db: Database, settings: Settings) -> JianguanAdmin:
         | TokenCreateView
         | CatalogFilesView
         | InspectorImportView
+        | DepartmentImportView
         | ResultCategoriesView
         | InspectionTasksView
         | MyInspectionTasksView
@@ -119,6 +121,7 @@ def build_admin(db: Database, settings: Settings) -> JianguanAdmin:
         CatalogFilesView(),
         InspectorImportView(),
         PasswordView(),
+        DepartmentImportView(),
     ]
     for view in writers:
         view.db = db

@@ -10,7 +10,7 @@ from typing import NoReturn
 import typer
 from rich.console import Console
 
-_console = Console(stderr=True)
+_console = Console(stderr=True, soft_wrap=True)
 
 
 def read_password(env_var: str, from_stdin: bool, prompt: str = "密码") -> str:

@@ -19,6 +19,6 @@ def print_table(headings: Sequence[str], rows: Iterable[Sequence[str]], title: s
     for row in rows:
         table.add_row(*row)
     probe = Console(file=sys.stdout)
-    needed = Measurement.get(probe, probe.options, table).maximum
+    needed = Measurement.get(probe, probe.options.update_width(10_000), table).maximum
     # Wider than the terminal, the lines wrap on screen but each row stays one line in a file.
     Console(file=sys.stdout, width=max(needed, probe.width), highlight=False).print(table)

@@ -9,6 +9,7 @@ import sys
 import time
 
 import httpx
+from rich.cells import cell_len
 
 from tests.conftest import ROOT, SECRET
 
@@ -35,6 +36,14 @@ def test_migrate_seed_and_serve_answer_the_readme_query(database_url: str) -> No
     assert "2000 个市场主体" in seeded.stderr
     assert "维护人员  用户名 admin" in seeded.stdout
     lines = [line.split() for line in seeded.stdout.splitlines() if "jg_" in line]
+    # The token table: headings on the same stream as the rows, each column at one display column.
+    table = [line for line in seeded.stdout.splitlines() if "jg_" in line or line.startswith("名称")]
+    assert table[0].startswith("名称") and len(table) == 7
+    assert (
+        len({cell_len(line[: line.index(mark)]) for line, mark in zip(table, ["令牌"] + ["jg_"] * 6, strict=True)}) == 1
+    )
+    codes = ["部门代码"] + [line.split()[1] for line in table[1:]]
+    assert len({cell_len(line[: line.index(code)]) for line, code in zip(table, codes, strict=True)}) == 1
     token = next(parts[-1] for parts in lines if parts[0] == "大连市市场监督管理局登记系统")
     [draw_page] = [line.split()[-1] for line in seeded.stdout.splitlines() if "/public/draws/" in line]
     assert "执法检查人员（手机端）  用户名 inspector" in seeded.stdout

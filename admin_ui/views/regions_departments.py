@@ -44,3 +44,4 @@ class DepartmentView(UpsertView):
     searchable_fields = ["code", "name", "region_code", "level", "is_registration_authority"]
     sortable_fields = ["code", "name", "region_code"]
     icon, display_name, menu_label = "fa fa-building", "部门", "部门"
+    list_template = "department_list.html"  # with 导入 and the template beside the list
