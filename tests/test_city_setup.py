@@ -237,12 +237,21 @@ def test_help_of_every_command_is_chinese() -> None:
                 ["user"], ["user", "create"], ["department"], ["department", "create"], ["department", "import"],
                 ["department", "template"]]  # fmt: skip
     env = {**os.environ, "COLUMNS": "200"}
-    for command in commands:
-        done = subprocess.run(
-            [sys.executable, "manage.py", *command, "--help"], cwd=ROOT, env=env, capture_output=True, text=True
+    running = [
+        subprocess.Popen(
+            [sys.executable, "manage.py", *command, "--help"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
-        assert done.returncode == 0, (command, done.stderr)
-        text = done.stdout
+        for command in commands
+    ]
+    for command, process in zip(commands, running, strict=True):
+        stdout, stderr = process.communicate(timeout=120)
+        assert process.returncode == 0, (command, stderr)
+        text = stdout
         assert "用法：" in text and "显示本帮助并退出" in text, command
         # The usage line (command names), option names, metavars, paths and code-like words are not prose.
         text = "\n".join(line for line in text.splitlines() if "用法：" not in line)
