@@ -424,15 +424,20 @@ def setup(
         async with db.session(Principal.system(CLI_ACTOR)) as session:
             return not await city_setup.admin_exists(session, admin)
 
+    from sqlalchemy.exc import DBAPIError
+
+    from services.registry.gb2260 import city_with_districts
+
     try:
-        password = (
-            read_password(ADMIN_PASSWORD_ENV, password_stdin, f"维护人员 {admin} 的密码")
-            if _run(missing_admin)
-            else None
-        )
+        city_with_districts(city)  # a wrong code is told before a password is typed
+        needs_password = _run(missing_admin)
     except DomainError as error:
         console.print(f"[red]{error}[/red]")
         raise typer.Exit(1) from error
+    except DBAPIError as error:
+        console.print(f"[red]无法读取数据库：{error.orig}。新数据库请先运行 python manage.py migrate[/red]")
+        raise typer.Exit(1) from error
+    password = read_password(ADMIN_PASSWORD_ENV, password_stdin, f"维护人员 {admin} 的密码") if needs_password else None
     data = city_setup.CitySetupInput(
         city, department_code, department_name, admin, password, admin_name, line, new_token
     )

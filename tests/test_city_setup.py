@@ -179,6 +179,12 @@ async def test_setup_refuses_a_weak_or_missing_password_and_stores_nothing(db: D
     assert (await _counts(db))["User"] == 1
 
 
+async def test_setup_on_a_database_without_tables_says_to_migrate_first(blank_url: str) -> None:
+    done = run(blank_url, *SETUP)
+    assert done.returncode == 1 and "新数据库请先运行 python manage.py migrate" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
 async def test_setup_names_an_unknown_code_or_one_that_is_no_city(database_url: str) -> None:
     unknown = run(database_url, "setup", "--city", "219999", "--department-code", "X-1", "--department-name", "某局")
     assert unknown.returncode == 1 and "GB/T 2260 中没有行政区划代码“219999”" in unknown.stderr
