@@ -47,13 +47,18 @@ def readme_first_run() -> list[list[str]]:
 
 
 def run(
-    url: str, *args: str, password: str | None = PASSWORD, stdin: str | None = None
+    url: str,
+    *args: str,
+    password: str | None = PASSWORD,
+    stdin: str | None = None,
+    variable: str = "JIANGUAN_ADMIN_PASSWORD",
 ) -> subprocess.CompletedProcess[str]:
-    """manage.py as a script runs it: no terminal; the admin's password, if any, from the environment."""
+    """manage.py as a script runs it: no terminal; a password, if any, from the environment `variable`."""
     env = {**os.environ, "JIANGUAN_DATABASE_URL": url, "JIANGUAN_SECRET_KEY": SECRET}
-    env.pop("JIANGUAN_ADMIN_PASSWORD", None)
+    for name in ("JIANGUAN_ADMIN_PASSWORD", "JIANGUAN_USER_PASSWORD"):
+        env.pop(name, None)
     if password is not None:
-        env["JIANGUAN_ADMIN_PASSWORD"] = password
+        env[variable] = password
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -177,6 +182,36 @@ async def test_setup_refuses_a_weak_or_missing_password_and_stores_nothing(db: D
     piped = run(database_url, *SETUP, "--password-stdin", password=None, stdin="Piped-in-secret-9\n")
     assert piped.returncode == 0, piped.stderr
     assert (await _counts(db))["User"] == 1
+
+
+async def test_user_create_without_a_terminal_takes_the_password_from_the_environment_or_stdin(
+    db: Database, database_url: str
+) -> None:
+    assert run(database_url, *SETUP).returncode == 0
+    user = ["user", "create", "--department", "SCJG-210200", "--name", "王芳"]
+    refused = run(database_url, *user, "--username", "wang.fang", password=None)
+    assert refused.returncode == 2
+    assert "没有终端" in refused.stderr and "JIANGUAN_USER_PASSWORD" in refused.stderr
+    by_variable = run(
+        database_url, *user, "--username", "wang.fang", password="Wf-secret-2026", variable="JIANGUAN_USER_PASSWORD"
+    )
+    assert by_variable.returncode == 0, by_variable.stderr
+    assert "已新建用户 wang.fang（部门用户，部门 SCJG-210200）" in by_variable.stderr
+    by_stdin = run(
+        database_url, *user, "--username", "li.na", "--password-stdin", password=None, stdin="Ln-secret-2026\n"
+    )
+    assert by_stdin.returncode == 0, by_stdin.stderr
+    async with db.session(Principal.system()) as session:
+        names = set((await session.scalars(select(User.username))).all())
+    assert names == {"admin", "wang.fang", "li.na"}
+
+
+async def test_a_token_made_without_a_name_is_named_in_chinese(api: Api, database_url: str) -> None:
+    assert run(database_url, *SETUP).returncode == 0
+    made = run(database_url, "token", "create", "--department", "SCJG-210200", "--role", "maintainer")
+    assert made.returncode == 0, made.stderr
+    viewer = await api.data("{ viewer { name } }", token=made.stdout.strip().splitlines()[-1])
+    assert viewer["viewer"]["name"] == "SCJG-210200 目录维护人员令牌"
 
 
 async def test_setup_on_a_database_without_tables_says_to_migrate_first(blank_url: str) -> None:
