@@ -161,6 +161,9 @@ async def test_setup_run_again_creates_nothing_twice_and_the_audit_keeps_the_fir
     assert actions[-3:] == ["department.upserted", "user.created", "token.created"]
     assert [e.object_id for e in events][:3] == ["210000", "210200", "210202"], "parents first"
 
+    verified = run(database_url, "verify-audit", password=None)
+    assert verified.returncode == 0 and "已核对 15 个事件" in verified.stdout, verified.stdout
+
     renewed = run(database_url, *SETUP, "--new-token", password=None)
     assert renewed.returncode == 0, renewed.stderr
     assert renewed.stdout.strip().splitlines()[-1].startswith("jg_")
