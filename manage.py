@@ -218,8 +218,9 @@ def user_create(
 ) -> None:
     """新建管理后台用户（维护人员或部门用户）。
 
-    密码：在终端上交互输入两次；没有终端时（脚本、容器）从环境变量 JIANGUAN_USER_PASSWORD 读取，
-    或加 --password-stdin 从标准输入读取一行。密码至少 10 个字符，不能过于简单，也不能包含用户名。"""
+    密码在终端上输入两次；
+    没有终端时（脚本、容器）从环境变量 JIANGUAN_USER_PASSWORD 读取，或加 --password-stdin 从标准输入读取一行。
+    密码至少 10 个字符，不能过于简单，也不能包含用户名。"""
     from services.accounts.users import UserInput, create_user
     from services.platform.labels import label
 
@@ -414,19 +415,21 @@ def setup(
 ) -> None:
     """第一次为一个真实城市运行：载入城市及其区县、第一个部门、第一个维护人员，并打印一个维护人员令牌。
 
-    行政区划取自平台自带的 GB/T 2260 代码表（services/registry/data/gb2260.csv）。维护人员的密码在终端上
-    输入两次；没有终端时从环境变量 JIANGUAN_ADMIN_PASSWORD 读取，或加 --password-stdin 从标准输入读取。
-    可以重复运行：已有的行政区划、部门和用户保持不变，不会重复新建；部门已有未吊销的首次运行令牌时不再新建令牌，
-    除非加 --new-token。令牌单独打印在最后一行，只显示这一次。每一项新建都记入审计日志（操作人：命令行）。"""
+    行政区划取自平台自带的 GB/T 2260 代码表（services/registry/data/gb2260.csv）。
+    维护人员的密码在终端上输入两次；
+    没有终端时从环境变量 JIANGUAN_ADMIN_PASSWORD 读取，或加 --password-stdin 从标准输入读取一行。
+
+    可以重复运行：已有的行政区划、部门和用户保持不变，不会重复新建。
+    部门已有未吊销的首次运行令牌时不再新建令牌，除非加 --new-token。
+    令牌单独打印在最后一行，只显示这一次。每一项新建都记入审计日志（操作人：命令行）。"""
+    from sqlalchemy.exc import DBAPIError
+
     from services.registry import city_setup
+    from services.registry.gb2260 import city_with_districts
 
     async def missing_admin(db: Database) -> bool:
         async with db.session(Principal.system(CLI_ACTOR)) as session:
             return not await city_setup.admin_exists(session, admin)
-
-    from sqlalchemy.exc import DBAPIError
-
-    from services.registry.gb2260 import city_with_districts
 
     try:
         city_with_districts(city)  # a wrong code is told before a password is typed
