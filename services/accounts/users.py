@@ -160,7 +160,7 @@ async def change_password(db: Database, user_id: int, change: PasswordChange) ->
     problems = Collector()
     if not await asyncio.to_thread(verify_password, user.password_hash, change.old):
         problems.add("WRONG_PASSWORD", "原密码不正确", "oldPassword")
-    check_password(change.new, problems, "newPassword")
+    check_password(change.new, problems, "newPassword", user.username)
     if change.new != change.again:
         problems.add("PASSWORDS_DIFFER", "两次输入的新密码不一致", "newPasswordAgain")
     elif change.new and change.new == change.old:
