@@ -53,8 +53,10 @@ cli.add_typer(department_cli, name="department")
 console = Console(stderr=True, soft_wrap=True)  # a message stays one line in a log
 ROOT = Path(__file__).resolve().parent
 PUBLIC_BASE = "http://127.0.0.1:8000"  # where `make run` serves by default
-# Who the audit log names for a change made here.
-CLI_ACTOR = "命令行"
+# Who the audit log names for a change made here (services.platform.audit_labels shows them in Chinese:
+# 命令行, 命令行（初始化）).
+CLI_ACTOR = "cli"
+SETUP_ACTOR = "setup"
 ADMIN_PASSWORD_ENV = "JIANGUAN_ADMIN_PASSWORD"
 USER_PASSWORD_ENV = "JIANGUAN_USER_PASSWORD"
 T = TypeVar("T")
@@ -421,14 +423,14 @@ def setup(
 
     可以重复运行：已有的行政区划、部门和用户保持不变，不会重复新建。
     部门已有未吊销的首次运行令牌时不再新建令牌，除非加 --new-token。
-    令牌单独打印在最后一行，只显示这一次。每一项新建都记入审计日志（操作人：命令行）。"""
+    令牌单独打印在最后一行，只显示这一次。每一项新建都记入审计日志（操作者：命令行（初始化））。"""
     from sqlalchemy.exc import DBAPIError
 
     from services.registry import city_setup
     from services.registry.gb2260 import city_with_districts
 
     async def missing_admin(db: Database) -> bool:
-        async with db.session(Principal.system(CLI_ACTOR)) as session:
+        async with db.session(Principal.system(SETUP_ACTOR)) as session:
             return not await city_setup.admin_exists(session, admin)
 
     try:
@@ -444,7 +446,7 @@ def setup(
     data = city_setup.CitySetupInput(
         city, department_code, department_name, admin, password, admin_name, line, new_token
     )
-    report = _change(CLI_ACTOR, lambda session: city_setup.setup_city(session, data))
+    report = _change(SETUP_ACTOR, lambda session: city_setup.setup_city(session, data))
     for said in report.lines(data):
         print(said)
     if not report.created_anything:

@@ -19,6 +19,7 @@ from sqlmodel import col, select
 
 from models import ApiToken, AuditEvent, Department, Region, User
 from models.enums import RegionLevel
+from services.platform.audit_labels import SYSTEM_ACTORS
 from services.platform.db import Database
 from services.platform.principal import Principal
 from services.platform.settings import Settings
@@ -155,7 +156,8 @@ async def test_setup_run_again_creates_nothing_twice_and_the_audit_keeps_the_fir
 
     async with db.session(Principal.system()) as session:
         events = (await session.scalars(select(AuditEvent).order_by(col(AuditEvent.id)))).all()
-    assert {event.actor for event in events} == {"命令行"}
+    assert {event.actor for event in events} == {"setup"}
+    assert SYSTEM_ACTORS["setup"] == "命令行（初始化）", "as the audit log names it"
     actions = [event.action for event in events]
     assert actions.count("region.upserted") == 12
     assert actions[-3:] == ["department.upserted", "user.created", "token.created"]

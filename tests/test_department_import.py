@@ -55,7 +55,7 @@ async def test_a_csv_of_departments_is_imported_and_importing_it_again_changes_n
     }
     async with db.session(Principal.system()) as session:
         events = (await session.scalars(select(AuditEvent).where(col(AuditEvent.object_id) == "QX-210200"))).all()
-    assert [(e.action, e.actor) for e in events] == [("department.upserted", "命令行")]
+    assert [(e.action, e.actor) for e in events] == [("department.upserted", "cli")]  # shown as 命令行
 
     before = await audit_count(db)
     again = manage(database_url, "department", "import", str(file))
