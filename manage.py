@@ -502,7 +502,9 @@ def department_import(
 
     列：部门编码、部门名称、层级（市级/区县级）、行政区划代码、登记机关（是/否，可空）、条线（可空）。
     退出码：0 已导入（或试运行无错误）；1 有行被拒绝，未导入；2 文件无法使用。"""
-    from services.registry.department_import import RowOutcome, SheetFile, import_departments
+    from services.platform.sheet_import import SheetFile
+    from services.platform.sheet_rows import RowOutcome
+    from services.registry.department_import import import_departments
 
     if not file.is_file():
         console.print(f"[red]文件“{file}”不存在[/red]")

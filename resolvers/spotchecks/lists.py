@@ -12,10 +12,10 @@ from models import CheckItem, Department, ResultCategory
 from models.enums import CertificateStatus
 from resolvers.platform.context import GqlInfo
 from services.platform.clock import today
+from services.platform.sheet_import import ImportReport
 from services.platform.sheet_rows import RowOutcome
 from services.spotchecks import check_items, inspectors, result_categories
 from services.spotchecks.check_items import FormItemInput
-from services.spotchecks.inspector_import import InspectorImportReport
 from services.spotchecks.inspectors import InspectorView
 
 
@@ -101,7 +101,7 @@ class ImportLine:
     message: str | None = None
 
 
-def import_lines(root: InspectorImportReport) -> list[ImportLine]:
+def import_lines(root: ImportReport) -> list[ImportLine]:
     """One line per row, or per problem of a refused row."""
     lines: list[ImportLine] = []
     for result in root.rows:
@@ -122,7 +122,7 @@ class ImportCounts:
     rejected: int
 
 
-def import_counts(root: InspectorImportReport) -> ImportCounts:
+def import_counts(root: ImportReport) -> ImportCounts:
     return ImportCounts(
         len(root.rows),
         root.count(RowOutcome.CREATED),

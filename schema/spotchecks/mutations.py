@@ -17,6 +17,7 @@ from schema.spotchecks.types import (
 from services.platform import sheets
 from services.platform.access import Operation
 from services.platform.errors import DomainError
+from services.platform.sheet_import import SheetFile
 from services.spotchecks import check_items, inspector_import, inspectors, result_categories
 
 _TEXT = ("INVALID_TEXT", "REQUIRED", "TOO_LONG")
@@ -42,12 +43,12 @@ _CATEGORIES = (
 _NOT_A_FILE = "file 须作为文件上传（multipart/form-data，GraphQL multipart request 规范）"
 
 
-def uploaded(upload: Any) -> inspector_import.SheetFile:
+def uploaded(upload: Any) -> SheetFile:
     """The multipart file's name and bytes (at most one byte past the limit, which then refuses it)."""
     stream = getattr(upload, "file", None)
     if stream is None:
         raise DomainError("INVALID_UPLOAD", _NOT_A_FILE, "file")
-    return inspector_import.SheetFile(upload.filename or "upload", stream.read(sheets.MAX_BYTES + 1))
+    return SheetFile(upload.filename or "upload", stream.read(sheets.MAX_BYTES + 1))
 
 
 upsert_check_item = service_mutation(
