@@ -6,66 +6,45 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.datastructures import UploadFile
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette_admin.routing import route
-from starlette_admin.views import CustomView
 
 from admin_ui.auth import principal_of_request
-from admin_ui.base import run_as
 from admin_ui.export import sheet_download
+from admin_ui.sheet_import_view import Kind, SheetImportView
 from services.catalog.catalog_io import COLUMNS, export_csv, export_xlsx, import_catalog, template_csv, template_xlsx
-from services.platform import sheets
 from services.platform.access import may_maintain
 from services.platform.clock import today
-from services.platform.db import Database
-from services.platform.sheet_rows import OUTCOME_LABELS, RowOutcome
+from services.platform.sheet_import import SheetFile
 
 
-class CatalogFilesView(CustomView):
-    """导入监管事项 (and the exports beside it)."""
+class CatalogFilesView(SheetImportView):
+    """导入监管事项 (and the exports beside it). Rows are kept or refused one by one, so the
+    page has no dry run."""
+
+    heading = "导入监管事项"
+    page = "catalog_import.html"
+    columns = COLUMNS
+    download_names = ("监管职责目录导入模板", "catalog-template")
 
     def __init__(self) -> None:
-        super().__init__(
-            menu_label="导入监管事项", icon="fa fa-file-import", path="/supervision-matter-import", add_to_menu=False
-        )
-        self.db: Database | None = None
+        super().__init__("/supervision-matter-import")
 
     def is_accessible(self, request: Request) -> bool:
         return may_maintain(principal_of_request(request))
 
-    def _page(self, request: Request, **context: Any) -> Response:
-        assert self.templates is not None
-        return self.templates.TemplateResponse(
-            request=request,
-            name="catalog_import.html",
-            context={
-                "title": "导入监管事项",
-                "columns": COLUMNS,
-                "max_rows": sheets.MAX_ROWS,
-                "max_mb": sheets.MAX_BYTES // (1024 * 1024),
-                "outcomes": [(o.value, OUTCOME_LABELS[o]) for o in RowOutcome],
-                "report": None,
-                "problems": [],
-                "filename": "",
-                **context,
-            },
-        )
+    async def run(self, session: AsyncSession, file: SheetFile, dry_run: bool) -> Any:
+        return await import_catalog(session, file.filename, file.data)
+
+    async def template_file(self, request: Request, kind: Kind) -> bytes:
+        session = request.state.session
+        return await (template_xlsx(session, today()) if kind == "xlsx" else template_csv(session, today()))
 
     @route("", methods=["GET", "POST"], name="catalog-import")
     async def index(self, request: Request) -> Response:
-        if request.method == "GET":
-            return self._page(request)
-        assert self.db is not None
-        upload = (await request.form()).get("file")
-        if not isinstance(upload, UploadFile) or not upload.filename:
-            return self._page(request, problems=["请选择要导入的 CSV 或 XLSX 文件"])
-        filename, data = upload.filename, await upload.read(sheets.MAX_BYTES + 1)
-        report, problems = await run_as(self.db, request, lambda session: import_catalog(session, filename, data))
-        if problems or report is None:
-            return self._page(request, filename=filename, problems=[p.message for p in problems])
-        return self._page(request, filename=filename, report=report)
+        return await self.upload(request)
 
     @route("/export.csv", name="catalog-export-csv")
     async def export_csv(self, request: Request) -> Response:
@@ -77,12 +56,8 @@ class CatalogFilesView(CustomView):
 
     @route("/template.csv", name="catalog-template-csv")
     async def template_csv(self, request: Request) -> Response:
-        return sheet_download(
-            await template_csv(request.state.session, today()), "csv", "监管职责目录导入模板", "catalog-template"
-        )
+        return await self.download(request, "csv")
 
     @route("/template.xlsx", name="catalog-template-xlsx")
     async def template_xlsx(self, request: Request) -> Response:
-        return sheet_download(
-            await template_xlsx(request.state.session, today()), "xlsx", "监管职责目录导入模板", "catalog-template"
-        )
+        return await self.download(request, "xlsx")

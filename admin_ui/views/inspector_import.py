@@ -6,81 +6,50 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.datastructures import UploadFile
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette_admin.routing import route
-from starlette_admin.views import CustomView
 
 from admin_ui.auth import principal_of_request
-from admin_ui.base import run_as
-from admin_ui.export import sheet_download
-from services.platform import sheets
+from admin_ui.sheet_import_view import Kind, SheetImportView
 from services.platform.access import Operation, may
-from services.platform.db import Database
-from services.spotchecks.inspector_import import (
-    COLUMNS,
-    OUTCOME_LABELS,
-    RowOutcome,
-    SheetFile,
-    import_inspectors,
-    template_csv,
-    template_xlsx,
-)
+from services.platform.sheet_import import SheetFile
+from services.spotchecks.inspector_import import COLUMNS, import_inspectors, template_csv, template_xlsx
 
 
-class InspectorImportView(CustomView):
+class InspectorImportView(SheetImportView):
     """导入执法检查人员 (and the template beside it)."""
 
+    heading = "导入执法检查人员"
+    page = "inspector_import.html"
+    columns = COLUMNS
+    download_names = ("执法检查人员", "inspectors")
+
     def __init__(self) -> None:
-        super().__init__(
-            menu_label="导入执法检查人员", icon="fa fa-file-import", path="/inspector-import", add_to_menu=False
-        )
-        self.db: Database | None = None
+        super().__init__("/inspector-import")
 
     def is_accessible(self, request: Request) -> bool:
         return may(principal_of_request(request), Operation.IMPORT_INSPECTORS)
 
-    def _page(self, request: Request, **context: Any) -> Response:
-        assert self.templates is not None
-        return self.templates.TemplateResponse(
-            request=request,
-            name="inspector_import.html",
-            context={
-                "title": "导入执法检查人员",
-                "columns": COLUMNS,
-                "maintainer": principal_of_request(request).is_maintainer,
-                "max_rows": sheets.MAX_ROWS,
-                "max_mb": sheets.MAX_BYTES // (1024 * 1024),
-                "outcomes": [(o.value, OUTCOME_LABELS[o]) for o in RowOutcome],
-                "report": None,
-                "problems": [],
-                "filename": "",
-                "dry_run": False,
-                **context,
-            },
-        )
+    def page_context(self, request: Request) -> dict[str, Any]:
+        return {"maintainer": principal_of_request(request).is_maintainer}
+
+    async def run(self, session: AsyncSession, file: SheetFile, dry_run: bool) -> Any:
+        return await import_inspectors(session, file, dry_run)
+
+    async def template_file(self, request: Request, kind: Kind) -> bytes:
+        session = request.state.session
+        return await (template_xlsx(session) if kind == "xlsx" else template_csv(session))
 
     @route("", methods=["GET", "POST"], name="inspector-import")
     async def index(self, request: Request) -> Response:
-        if request.method == "GET":
-            return self._page(request)
-        assert self.db is not None
-        form = await request.form()
-        upload, dry_run = form.get("file"), form.get("dry_run") == "1"
-        if not isinstance(upload, UploadFile) or not upload.filename:
-            return self._page(request, problems=["请选择要导入的 CSV 或 XLSX 文件"], dry_run=dry_run)
-        sent = SheetFile(upload.filename, await upload.read(sheets.MAX_BYTES + 1))
-        report, problems = await run_as(self.db, request, lambda session: import_inspectors(session, sent, dry_run))
-        if problems or report is None:
-            refused = [p.message for p in problems]
-            return self._page(request, filename=sent.filename, problems=refused, dry_run=dry_run)
-        return self._page(request, filename=sent.filename, report=report, dry_run=dry_run)
+        return await self.upload(request)
 
     @route("/template.csv", name="inspector-template-csv")
     async def template_csv(self, request: Request) -> Response:
-        return sheet_download(await template_csv(request.state.session), "csv", "执法检查人员", "inspectors")
+        return await self.download(request, "csv")
 
     @route("/template.xlsx", name="inspector-template-xlsx")
     async def template_xlsx(self, request: Request) -> Response:
-        return sheet_download(await template_xlsx(request.state.session), "xlsx", "执法检查人员", "inspectors")
+        return await self.download(request, "xlsx")
