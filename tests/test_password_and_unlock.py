@@ -8,7 +8,7 @@ from playwright.async_api import Browser, expect
 from sqlmodel import col, select
 
 from models import User
-from services.accounts.sign_in import MAX_FAILED_LOGINS
+from services.accounts.lockout import MAX_FAILED_LOGINS
 from services.accounts.sign_in import sign_in as sign_in_service
 from services.platform.db import Database
 from services.platform.principal import Principal
@@ -54,11 +54,15 @@ async def test_a_user_changes_their_own_password(api: Api, settings: Settings, d
         # Refused, each reason beside its field, in Chinese; nothing stored.
         status, page = await _change(client, "not-my-password", NEW, NEW)
         assert status == 422 and _feedback(page) == ["原密码不正确"]
+        # A wrong old password is a failed attempt, audited and counted as at sign-in.
+        failed = await last_audit(db)
+        assert (failed.action, failed.object_id) == ("user.password_change_failed", "scjg-210203")
+        assert (await _user(db, "scjg-210203")).failed_logins == 1
         status, page = await _change(client, old, NEW, NEW + "x")
         assert status == 422 and _feedback(page) == ["两次输入的新密码不一致"]
         status, page = await _change(client, old, "short", "short")
         assert status == 422 and _feedback(page) == ["密码至少 10 个字符"]
-        assert await audit_count(db) == before
+        assert await audit_count(db) == before + 1
         # Accepted: audited as the user, this session carries on, the others end.
         status, page = await _change(client, old, NEW, NEW)
         assert status == 200 and "密码已修改" in page
@@ -129,3 +133,31 @@ async def test_the_password_page_is_in_the_user_menu(browser: Browser, server: s
     await page.fill("#new_password_again", NEW)
     await page.get_by_role("button", name="修改密码").click()
     await expect(page.locator("#password-changed")).to_contain_text("密码已修改")
+
+
+async def test_guessing_the_old_password_locks_the_account_and_ends_the_session(
+    api: Api, db: Database, city: DemoCity
+) -> None:
+    """A stolen session cannot try passwords without end on the password page: the guesses
+    count as sign-in failures do, and the lock ends the session and bars the right password."""
+    right = staff_password(city)
+    client = api.client
+    await sign_in(client, "scjg-210203", right)
+    for n in range(MAX_FAILED_LOGINS - 1):
+        status, page = await _change(client, f"guess-{n}", NEW, NEW)
+        assert status == 422 and _feedback(page) == ["原密码不正确"]
+    status, page = await _change(client, "guess-last", NEW, NEW)
+    assert status == 422 and "登录失败次数过多，账户已锁定" in page
+    locked = await last_audit(db)
+    assert (locked.action, locked.object_id) == ("user.locked", "scjg-210203")
+    assert (await client.get("/admin/")).status_code in (302, 303)  # the session ended
+    refused = await sign_in_service(db, "scjg-210203", right)
+    assert refused.user is None and "账户已锁定" in (refused.message or "")
+    # The guesses changed nothing else: once a maintainer unlocks, the old password still signs in.
+    await sign_in(client, "admin", city.report.logins[0].password)
+    token = await csrf(client, "/admin/user/list")
+    pk = str((await _user(db, "scjg-210203")).id)
+    unlock = {"name": "unlock", "pk": pk}
+    done = await client.post("/admin/_api/user/row-action", params=unlock, data={"csrftoken": token})
+    assert done.status_code == 200, done.text
+    assert (await sign_in_service(db, "scjg-210203", right)).user is not None

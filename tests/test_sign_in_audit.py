@@ -11,7 +11,7 @@ import httpx
 from sqlmodel import col, select
 
 from models import AuditEvent
-from services.accounts.sign_in import MAX_FAILED_LOGINS
+from services.accounts.lockout import MAX_FAILED_LOGINS
 from services.platform.db import Database
 from services.platform.principal import Principal
 from services.platform.settings import Settings

@@ -9,7 +9,8 @@ from sqlmodel import col, select
 from models import User
 from models.enums import Role
 from models.types import utcnow
-from services.accounts.sign_in import MAX_FAILED_LOGINS, SignIn, sign_in
+from services.accounts.lockout import MAX_FAILED_LOGINS
+from services.accounts.sign_in import SignIn, sign_in
 from services.accounts.users import UserInput, create_user
 from services.platform.db import Database
 from services.platform.principal import Principal

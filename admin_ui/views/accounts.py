@@ -18,8 +18,9 @@ from admin_ui.auth import principal_of_request
 from admin_ui.base import ServiceView, choice, form_errors, run_as, value_of
 from models import ApiToken, Department, User
 from models.enums import Role
+from services.accounts.lockout import is_locked
 from services.accounts.tokens import create_token, revoke_tokens
-from services.accounts.users import UserInput, create_user, is_locked, unlock_user, update_user
+from services.accounts.users import UserInput, create_user, unlock_user, update_user
 from services.platform.access import may_maintain
 from services.platform.labels import choices, label
 

@@ -9,9 +9,8 @@ names no usable account are counted (SignInThrottle) and lock exactly as an acco
 from __future__ import annotations
 
 import asyncio
-import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,6 +18,7 @@ from sqlmodel import col, select
 
 from models import Department, SignInThrottle, User
 from models.types import utcnow
+from services.accounts.lockout import LOCK_OUT_FOR, MAX_FAILED_LOGINS, count_failure, is_locked, locked_message
 from services.accounts.passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
 from services.accounts.users import principal_for
 from services.platform import audit
@@ -26,15 +26,8 @@ from services.platform.db import Database
 from services.platform.principal import Principal
 from services.platform.transactions import run_change
 
-MAX_FAILED_LOGINS = 5
-LOCK_OUT_FOR = timedelta(minutes=15)
 WRONG = "用户名或密码错误"
 _SIGN_IN = Principal.system("sign-in")
-
-
-def locked_message(until: datetime, now: datetime) -> str:
-    minutes = max(1, math.ceil((until - now).total_seconds() / 60))
-    return f"登录失败次数过多，账户已锁定，请 {minutes} 分钟后再试"
 
 
 @dataclass(frozen=True)
@@ -93,23 +86,16 @@ async def _record(session: AsyncSession, attempt: _Attempt) -> SignIn:
     now = utcnow()
     user = await session.get(User, attempt.user_id)
     assert user is not None
-    if user.locked_until is not None and user.locked_until > now:
+    if user.locked_until is not None and is_locked(user, now):
         await _failed(session, attempt, "LOCKED")
         return SignIn(None, locked_message(user.locked_until, now))
     if not attempt.correct:
-        # Counted in the database, so parallel guesses cannot overwrite each other's count.
-        failures = await session.scalar(
-            update(User)
-            .where(col(User.id) == user.id)
-            .values(failed_logins=col(User.failed_logins) + 1)
-            .returning(col(User.failed_logins))
-        )
+        until = await count_failure(session, user, now)
         await _failed(session, attempt, "WRONG_PASSWORD")
-        if (failures or 0) < MAX_FAILED_LOGINS:
+        if until is None:
             return SignIn(None, WRONG)
-        user.locked_until, user.failed_logins = now + LOCK_OUT_FOR, 0
-        await _locked(session, attempt, user.locked_until, account=True)
-        return SignIn(None, locked_message(user.locked_until, now))
+        await _locked(session, attempt, until, account=True)
+        return SignIn(None, locked_message(until, now))
     user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(attempt.password)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
@@ -13,6 +14,7 @@ from sqlmodel import col, select
 from models import Department, User
 from models.enums import Role
 from models.types import utcnow
+from services.accounts.lockout import count_failure, is_locked, locked_message
 from services.accounts.passwords import MIN_LENGTH, hash_password, verify_password
 from services.platform import audit, checks
 from services.platform.access import principal_of, require_maintainer
@@ -129,15 +131,23 @@ async def unlock_user(session: AsyncSession, username: str) -> User:
     return user
 
 
-def is_locked(user: User) -> bool:
-    return user.locked_until is not None and user.locked_until > utcnow()
-
-
 @dataclass(frozen=True)
 class PasswordChange:
     old: str
     new: str
     again: str
+
+
+async def _wrong_old_password(session: AsyncSession, user_id: int) -> datetime | None:
+    found = await session.get(User, user_id)
+    assert found is not None
+    until = await count_failure(session, found, utcnow())
+    failed = {"reason": "WRONG_PASSWORD"}
+    await audit.record(session, "user.password_change_failed", "User", found.username, None, failed)
+    if until is not None:
+        found.session_epoch += 1
+        await audit.record(session, "user.locked", "User", found.username, None, {"locked_until": until.isoformat()})
+    return until
 
 
 async def change_password(db: Database, user_id: int, change: PasswordChange) -> tuple[int | None, list[Problem]]:
@@ -157,8 +167,16 @@ async def change_password(db: Database, user_id: int, change: PasswordChange) ->
     if row is None:
         return None, [Problem("UNKNOWN_USER", "账户不存在或已停用", "oldPassword")]
     user, department = row
+    if user.locked_until is not None and is_locked(user, utcnow()):
+        return None, [Problem("ACCOUNT_LOCKED", locked_message(user.locked_until, utcnow()), "oldPassword")]
     problems = Collector()
     if not await asyncio.to_thread(verify_password, user.password_hash, change.old):
+        # A guess at the old password counts as a sign-in failure would: a stolen session
+        # cannot try passwords without end. The lock also ends every session of the user.
+        by = principal_for(user, department)
+        until, _ = await run_change(db, by, lambda session: _wrong_old_password(session, user_id))
+        if until is not None:
+            return None, [Problem("ACCOUNT_LOCKED", locked_message(until, utcnow()), "oldPassword")]
         problems.add("WRONG_PASSWORD", "原密码不正确", "oldPassword")
     check_password(change.new, problems, "newPassword", user.username)
     if change.new != change.again:

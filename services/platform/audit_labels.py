@@ -24,6 +24,7 @@ ACTIONS: dict[str, str] = {
     "user.locked": "登录失败次数过多，账户锁定",
     "user.signed_out": "退出登录",
     "user.password_changed": "修改本人密码",
+    "user.password_change_failed": "修改密码时原密码错误",
     "user.unlocked": "解除锁定",
     "token.created": "新建 API 令牌",
     "token.revoked": "吊销 API 令牌",
