@@ -273,9 +273,11 @@ class _Run:
                 await self._audit_run(finished=False)
                 await self._end(commit=True)
             except Exception:
+                # Closed either way: a write session left open holds SQLite's write lock.
+                await self._end(commit=False)
                 if error is not None:
-                    raise
-                await self._end(commit=False)  # the failure that stopped the run is the one to report
+                    raise  # the run's own refusal was expected; failing to audit it was not
+                # Otherwise the unexpected failure that stopped the run is the one to report.
         if error is None:
             return DomainError("IMPORT_FAILED", "导入中断")
         if not self.committed or error.problems[0].field != "file":
