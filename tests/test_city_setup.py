@@ -304,3 +304,18 @@ def test_help_of_every_command_is_chinese() -> None:
         prose = re.sub(r"--?[\w-]+|<\w+>|[\w./-]*[/._][\w./-]*|\b[A-Z][A-Z0-9_]+\b|\[[^\]]*\]", " ", text)
         english = re.findall(r"\b[A-Za-z]{2,}(?:\s+[A-Za-z]{2,})+\b", prose)
         assert not english, (command, english)
+
+
+async def test_setup_gives_no_maintainer_token_to_a_department_that_is_not_the_city_authority(
+    db: Database, database_url: str
+) -> None:
+    assert run(database_url, *SETUP).returncode == 0
+    district = ["department", "create", "--code", "SCJG-210202", "--name", "中山区市场监督管理局",
+                "--level", "district", "--region", "210202", "--registration-authority"]  # fmt: skip
+    assert run(database_url, *district).returncode == 0
+    before = await _counts(db)
+    other = [*SETUP[:3], "--department-code", "SCJG-210202", "--department-name", "中山区市场监督管理局"]
+    refused = run(database_url, *other, "--new-token", password=None)
+    assert refused.returncode == 1 and "不是大连市的市级登记机关" in refused.stderr, refused.stderr
+    assert "jg_" not in refused.stdout
+    assert await _counts(db) == before

@@ -190,6 +190,11 @@ async def change_password(db: Database, user_id: int, change: PasswordChange) ->
     async def store(session: AsyncSession) -> int:
         found = await session.get(User, user_id)
         assert found is not None
+        # The hash ran outside the transaction: a reset, a lock or a sign-out elsewhere in the
+        # meantime wins, rather than being overwritten by this change.
+        as_read = (user.password_hash, user.session_epoch, True)
+        if (found.password_hash, found.session_epoch, found.is_active) != as_read:
+            raise DomainError("CONFLICT", "账户在此期间已被修改，请重新登录后再试", "oldPassword")
         found.password_hash, found.session_epoch = new_hash, found.session_epoch + 1
         await audit.record(session, "user.password_changed", "User", found.username, None, {"sessions_ended": True})
         return found.session_epoch

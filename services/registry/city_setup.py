@@ -117,6 +117,13 @@ async def setup_city(session: AsyncSession, data: CitySetupInput) -> CitySetupRe
         department, department_outcome = saved.row, Outcome.CREATED
     else:
         department_outcome = Outcome.EXISTED
+        # The first maintainers' department is the city's own registration authority: setup
+        # never hands a maintainer token to a district's or another line's department.
+        if department.region_code != city.code or not department.is_registration_authority:
+            message = (
+                f"部门 {department.code}（{department.name}）不是{city.name}的市级登记机关，不能作为第一个维护部门"
+            )
+            raise DomainError("NOT_CITY_AUTHORITY", message, "departmentCode")
         if department.name != data.department_name.strip():
             notes.append(f"注意：部门 {department.code} 的名称是“{department.name}”，与 --department-name 不同；未改动")
 
