@@ -15,7 +15,6 @@ import tempfile
 from collections import OrderedDict
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import aclosing
-from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -37,7 +36,7 @@ from starlette_admin.helpers import safe_redirect_url, view_list_url
 from starlette_admin.types import RequestAction
 
 from admin_ui.auth import principal_of_request
-from services.platform.clock import SHANGHAI
+from services.platform.clock import today
 from services.platform.db import Database
 from services.platform.exports import Cell, cell, record_export, text
 from services.platform.paging import count_rows
@@ -56,7 +55,7 @@ KEPT_LOOKUPS = 10_000
 def disposition(chinese_name: str, ascii_name: str, extension: str) -> str:
     """An attachment named in Chinese with today's Beijing date (RFC 5987), and in ASCII for
     clients that read only the plain `filename`."""
-    day = f"{datetime.now(SHANGHAI):%Y%m%d}"
+    day = f"{today():%Y%m%d}"
     name = quote(f"{chinese_name}-{day}.{extension}")
     return f"attachment; filename=\"{ascii_name}-{day}.{extension}\"; filename*=UTF-8''{name}"
 

@@ -26,8 +26,8 @@ from starlette_admin.views import CustomView
 
 from admin_ui.auth import principal_of_request
 from admin_ui.base import run_as
+from services.platform import clock
 from services.platform.access import may_handle
-from services.platform.clock import SHANGHAI
 from services.platform.db import Database
 from services.platform.desk import CasePage, Desk
 from services.platform.errors import DomainError, Forbidden
@@ -45,7 +45,7 @@ class Case(Protocol):
 
 
 def beijing(moment: datetime | None) -> str:
-    return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if moment else ""
+    return clock.beijing(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 @dataclass(frozen=True)

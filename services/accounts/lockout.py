@@ -26,6 +26,12 @@ def is_locked(user: User, now: datetime | None = None) -> bool:
     return user.locked_until is not None and user.locked_until > (now or utcnow())
 
 
+def lock_holding(locked_until: datetime | None, now: datetime) -> str | None:
+    """What a person is told while a lock (an account's or an unknown name's) still holds; None
+    once it has ended or when there was none."""
+    return locked_message(locked_until, now) if locked_until is not None and locked_until > now else None
+
+
 async def count_failure(session: AsyncSession, user: User, now: datetime) -> datetime | None:
     """Count one wrong password against the account; returns when the lock ends if this one
     locked it. Counted in the database, so parallel guesses cannot overwrite each other's count."""

@@ -18,7 +18,7 @@ from sqlmodel import col, select
 
 from models import Department, SignInThrottle, User
 from models.types import utcnow
-from services.accounts.lockout import LOCK_OUT_FOR, MAX_FAILED_LOGINS, count_failure, is_locked, locked_message
+from services.accounts.lockout import LOCK_OUT_FOR, MAX_FAILED_LOGINS, count_failure, lock_holding, locked_message
 from services.accounts.passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
 from services.accounts.users import principal_for
 from services.platform import audit
@@ -86,9 +86,9 @@ async def _record(session: AsyncSession, attempt: _Attempt) -> SignIn:
     now = utcnow()
     user = await session.get(User, attempt.user_id)
     assert user is not None
-    if user.locked_until is not None and is_locked(user, now):
+    if (holding := lock_holding(user.locked_until, now)) is not None:
         await _failed(session, attempt, "LOCKED")
-        return SignIn(None, locked_message(user.locked_until, now))
+        return SignIn(None, holding)
     if not attempt.correct:
         until = await count_failure(session, user, now)
         await _failed(session, attempt, "WRONG_PASSWORD")
@@ -115,9 +115,9 @@ async def _record_nameless(session: AsyncSession, attempt: _Attempt) -> SignIn:
     if throttle is None:
         throttle = SignInThrottle(username=attempt.name, failed_logins=0)
         session.add(throttle)
-    if throttle.locked_until is not None and throttle.locked_until > now:
+    if (holding := lock_holding(throttle.locked_until, now)) is not None:
         await _failed(session, attempt, "LOCKED")
-        return SignIn(None, locked_message(throttle.locked_until, now))
+        return SignIn(None, holding)
     throttle.failed_logins += 1
     await _failed(session, attempt, attempt.why_unusable)
     if throttle.failed_logins < MAX_FAILED_LOGINS:

@@ -14,7 +14,7 @@ from sqlmodel import col, select
 from models import Department, User
 from models.enums import Role
 from models.types import utcnow
-from services.accounts.lockout import count_failure, is_locked, locked_message
+from services.accounts.lockout import count_failure, is_locked, lock_holding, locked_message
 from services.accounts.passwords import MIN_LENGTH, hash_password, verify_password
 from services.platform import audit, checks
 from services.platform.access import principal_of, require_maintainer
@@ -167,8 +167,8 @@ async def change_password(db: Database, user_id: int, change: PasswordChange) ->
     if row is None:
         return None, [Problem("UNKNOWN_USER", "账户不存在或已停用", "oldPassword")]
     user, department = row
-    if user.locked_until is not None and is_locked(user, utcnow()):
-        return None, [Problem("ACCOUNT_LOCKED", locked_message(user.locked_until, utcnow()), "oldPassword")]
+    if (holding := lock_holding(user.locked_until, utcnow())) is not None:
+        return None, [Problem("ACCOUNT_LOCKED", holding, "oldPassword")]
     problems = Collector()
     if not await asyncio.to_thread(verify_password, user.password_hash, change.old):
         # A guess at the old password counts as a sign-in failure would: a stolen session

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -10,3 +10,10 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 def today() -> date:
     return datetime.now(SHANGHAI).date()
+
+
+def beijing(moment: datetime) -> datetime:
+    """The wall-clock time in Beijing (naive, as a page or a spreadsheet cell shows it). Stored
+    times are UTC; one without a zone is taken as UTC, as the database keeps it."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone(SHANGHAI).replace(tzinfo=None)

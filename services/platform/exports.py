@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -15,20 +15,13 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.platform import audit
-from services.platform.clock import SHANGHAI
+from services.platform.clock import beijing
 from services.platform.labels import label
 
 # A cell as a spreadsheet keeps it: text, a number, a day, or a Beijing wall-clock time.
 Cell = str | int | Decimal | float | date | datetime
 
 _TIME = "%Y-%m-%d %H:%M:%S"
-
-
-def beijing(moment: datetime) -> datetime:
-    """The wall-clock time in Beijing (naive: a spreadsheet cell has no zone). Stored times are
-    UTC; one without a zone is taken as UTC, as the database keeps it."""
-    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-    return aware.astimezone(SHANGHAI).replace(tzinfo=None)
 
 
 def cell(value: Any, labels: Mapping[str, str] | None = None) -> Cell:
