@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from decimal import Decimal
 
 from starlette.requests import Request
 
+from services.platform import clock
 from services.registry.industries import section_name
 from services.registry.regions import regions_by_codes
 
@@ -43,3 +45,8 @@ async def region_names(request: Request, codes: Iterable[str]) -> dict[str, str]
         found = await regions_by_codes(request.state.session, missing)
         known.update({code: region.name if region else "" for code, region in zip(missing, found, strict=True)})
     return known
+
+
+def beijing(moment: datetime | None) -> str:
+    """A stored moment as the pages show it: Beijing time, to the minute."""
+    return clock.beijing(moment).strftime("%Y-%m-%d %H:%M") if moment else ""

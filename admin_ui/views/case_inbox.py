@@ -12,7 +12,6 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, fields, replace
-from datetime import datetime
 from enum import Enum
 from typing import Any, Generic, Protocol, Self, TypeVar
 from urllib.parse import parse_qsl, urlencode
@@ -26,7 +25,7 @@ from starlette_admin.views import CustomView
 
 from admin_ui.auth import principal_of_request
 from admin_ui.base import run_as
-from services.platform import clock
+from admin_ui.formats import beijing
 from services.platform.access import may_handle
 from services.platform.db import Database
 from services.platform.desk import CasePage, Desk
@@ -42,10 +41,6 @@ E = TypeVar("E", bound=Enum)
 class Case(Protocol):
     @property
     def id(self) -> int | None: ...
-
-
-def beijing(moment: datetime | None) -> str:
-    return clock.beijing(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 @dataclass(frozen=True)

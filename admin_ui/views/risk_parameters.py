@@ -15,7 +15,7 @@ from starlette_admin.exceptions import FormValidationError
 from starlette_admin.filters import FilterGroup
 
 from admin_ui.base import ServiceView, value_of
-from admin_ui.views.case_inbox import beijing
+from admin_ui.formats import beijing
 from models import RiskParameters
 from services.credit.risk import set_rule_parameters
 from services.credit.risk_parameters import DEFAULTS, Parameters, parameters_with_source

@@ -23,7 +23,7 @@ from starlette_admin.views import CustomView
 
 from admin_ui.auth import principal_of_request
 from admin_ui.base import run_as
-from admin_ui.views.case_inbox import beijing
+from admin_ui.formats import beijing
 from models.enums import EntityStatus, EntityType, InspectionTaskStatus, RiskColour, SpotCheckPlanStatus
 from services.platform import checks
 from services.platform.access import may_handle
