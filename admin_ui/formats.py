@@ -13,9 +13,14 @@ from services.registry.industries import section_name
 from services.registry.regions import regions_by_codes
 
 
+def amount(value: Decimal | None) -> str:
+    """Money in a column headed with its unit: `10,000,000.00`."""
+    return f"{value:,.2f}" if value is not None else ""
+
+
 def yuan(value: Decimal | None) -> str:
     """注册资本 and the like: `10,000,000.00 元`."""
-    return f"{value:,.2f} 元" if value is not None else ""
+    return f"{amount(value)} 元" if value is not None else ""
 
 
 def percent(value: Decimal | None) -> str:

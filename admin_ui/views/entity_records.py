@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette_admin import BaseField
 
+from admin_ui.formats import amount
 from admin_ui.page_number import page_number
 from models import Complaint, License, Penalty
 from models.enums import ListingKind
@@ -27,10 +27,6 @@ from services.registry.departments import departments_by_ids
 
 def _day(value: date | None) -> str:
     return value.isoformat() if value is not None else ""
-
-
-def _yuan(value: Decimal | None) -> str:
-    return f"{value:,.2f}" if value is not None else ""
 
 
 def _until(valid_to: date) -> str:
@@ -119,8 +115,8 @@ async def penalties_of(request: Request, obj: Any) -> dict[str, Any]:
                 "violation": penalty.violation_type,
                 "categories": "、".join(label(category) for category in penalty.categories),
                 "content": penalty.content,
-                "fine": _yuan(penalty.fine_amount),
-                "confiscated": _yuan(penalty.confiscated_amount),
+                "fine": amount(penalty.fine_amount),
+                "confiscated": amount(penalty.confiscated_amount),
                 "decided": _day(penalty.decision_date),
                 "public_until": _day(penalty.public_until),
                 "status": _status(penalty),
