@@ -18,6 +18,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
 import schema as schema_module
+from resolvers.compiled import CompiledReads, asgi
 from resolvers.graphiql import page_html
 from resolvers.platform.auth import Refusal, principal_for
 from resolvers.platform.context import Context
@@ -120,11 +121,14 @@ class _View(GraphQL[Context, None]):
 
 
 class GraphQLEndpoint:
-    """Authenticates the bearer token once per request, then hands over to strawberry."""
+    """Authenticates the bearer token once per request; a covered read is answered by the
+    compiled path (resolvers.compiled), everything else by strawberry."""
 
     def __init__(self, db: Database, settings: Settings) -> None:
         self.db = db
+        self.settings = settings
         self.view = _View(db, settings)
+        self.compiled = CompiledReads(db, settings.max_page_size) if settings.compiled_reads else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] in ("http", "websocket"):
@@ -138,7 +142,30 @@ class GraphQLEndpoint:
                 return
             # A websocket without the header may still authenticate in its connection_init.
             scope.setdefault("state", {})["principal"] = found
+            if self.compiled is not None and asgi.wants_json_post(scope):
+                await self._read(scope, receive, send, found)
+                return
+            if scope["type"] == "http":
+                send = asgi.marked(send, asgi.EXECUTED)
         await self.view(scope, receive, send)
+
+    async def _read(self, scope: Scope, receive: Receive, send: Send, principal: Principal) -> None:
+        assert self.compiled is not None
+        body, complete = await asgi.read_body(receive)
+        answer = None
+        if complete:
+            try:
+                request = json.loads(body)
+            except ValueError:
+                request = None
+            answer = await self.compiled.answer(principal, request)
+        if answer is None:
+            await self.view(scope, asgi.replay(body, complete, receive), asgi.marked(send, asgi.EXECUTED))
+            return
+        status = 200
+        if self.settings.check_compiled_reads:
+            answer, status = await asgi.checked(answer, lambda: asgi.executed_body(self.view, scope, body), request)
+        await asgi.send_json(send, answer, status=status)
 
 
 async def _deny_upgrade(websocket: WebSocket, response: Response) -> None:

@@ -41,7 +41,7 @@ class JianguanSchema(strawberry.Schema):
 
 # The rule classes are made once: strawberry's ValidationCache keys on the rules,
 # and the stock limiters make new classes per request, so nothing would ever hit.
-_LIMIT_RULES: list[type[ASTValidationRule]] = [
+LIMIT_RULES: list[type[ASTValidationRule]] = [
     query_depth_limiter.create_validator(MAX_DEPTH, should_ignore=None),
     max_aliases.create_validator(MAX_ALIASES),
 ]
@@ -51,7 +51,7 @@ class LimitRules(AddValidationRules):
     """Depth and alias limits (strawberry's QueryDepthLimiter and MaxAliasesLimiter rules)."""
 
     def __init__(self) -> None:
-        super().__init__(_LIMIT_RULES)
+        super().__init__(LIMIT_RULES)
 
 
 def build(production: bool) -> strawberry.Schema:

@@ -268,7 +268,13 @@ def city(templates: Templates, db: Database) -> DemoCity:
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, secret_key=SECRET, env="development", check_error_codes=True)
+    return Settings(
+        database_url=database_url,
+        secret_key=SECRET,
+        env="development",
+        check_error_codes=True,
+        check_compiled_reads=True,
+    )
 
 
 @dataclass

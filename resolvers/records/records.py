@@ -18,7 +18,7 @@ async def entity_licenses(
 ) -> Connection[License]:
     assert root.id is not None
     rows = await info.context.loaders.licenses_by_entity_id.load(root.id)
-    return loaded(info.context, rows, "license", first, after)
+    return loaded(info.context, rows, record_service.CURSOR_KINDS[License], first, after)
 
 
 async def entity_penalties(
@@ -26,7 +26,7 @@ async def entity_penalties(
 ) -> Connection[Penalty]:
     assert root.id is not None
     rows = await info.context.loaders.penalties_by_entity_id.load(root.id)
-    return loaded(info.context, rows, "penalty", first, after)
+    return loaded(info.context, rows, record_service.CURSOR_KINDS[Penalty], first, after)
 
 
 async def entity_complaints(
@@ -34,7 +34,7 @@ async def entity_complaints(
 ) -> Connection[Complaint]:
     assert root.id is not None
     rows = await info.context.loaders.complaints_by_entity_id.load(root.id)
-    return loaded(info.context, rows, "complaint", first, after)
+    return loaded(info.context, rows, record_service.CURSOR_KINDS[Complaint], first, after)
 
 
 async def source_department(root: License | Penalty | Complaint, info: GqlInfo) -> Department | None:

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import SQLModel
 
-from services.platform import access, follow_on
+from services.platform import access, follow_on, paging
 from services.platform.principal import Principal
 
 _WRITE = "jianguan_write"
@@ -48,6 +48,8 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         # registrations runs about a fifth faster once the notice indexes outgrow 2 MB.
         cursor.execute("PRAGMA cache_size=-65536")
         cursor.close()
+        # The compiled read path writes page cursors in SQL; SQLite has no base64 of its own.
+        dbapi_connection.create_function("jianguan_cursor", 1, paging.encoded_cursor, deterministic=True)
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Connection) -> None:

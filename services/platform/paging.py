@@ -53,7 +53,12 @@ class Page(Generic[T]):
 
 
 def encode_cursor(kind: str, key: str) -> str:
-    return base64.urlsafe_b64encode(f"{kind}:{key}".encode()).decode().rstrip("=")
+    return encoded_cursor(f"{kind}:{key}")
+
+
+def encoded_cursor(text: str) -> str:
+    """A cursor's text `kind:key` as the cursor integrators hold."""
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 
 def decode_cursor(kind: str, cursor: str | None, refusal: str = _USE_END_CURSOR) -> str | None:
@@ -170,6 +175,12 @@ def _beyond(keys: Sequence[_Column], values: Sequence[Any], descending: bool) ->
         at = sa.tuple_(*(sa.literal(value, key.expression.type) for key, value in zip(keys, values, strict=True)))
         beyond = row < at if descending else row > at
     return beyond
+
+
+def cursor_bound(kind: str, key: Key | Sequence[Key], cursor: str | None) -> tuple[Any, ...] | None:
+    """The key values a page's `after` cursor stands at (None without one); INVALID_CURSOR for
+    anything else. For a reader that writes the seek in its own SQL (the compiled read path)."""
+    return _bound(kind, _columns(key), cursor)
 
 
 async def _seek(

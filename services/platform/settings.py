@@ -17,6 +17,11 @@ class Settings:
     max_page_size: int = 100
     # A mutation returning an error code its declaration does not list fails loudly (schema.mutation).
     check_error_codes: bool = False
+    # Read operations the compiled path covers are answered by one SQL statement (resolvers.compiled).
+    compiled_reads: bool = True
+    # Every compiled answer is checked against the ordinary path's, and a difference is a 500
+    # (the test suite turns it on: each of its reads is a differential test of the two paths).
+    check_compiled_reads: bool = False
 
     @property
     def production(self) -> bool:
@@ -32,4 +37,5 @@ def load_settings() -> Settings:
         secret = DEV_SECRET_KEY
     url = os.environ.get("JIANGUAN_DATABASE_URL") or f"sqlite:///{Path.cwd() / 'jianguan.db'}"
     check = os.environ.get("JIANGUAN_CHECK_ERROR_CODES", "") == "1"
-    return Settings(database_url=url, secret_key=secret, env=env, check_error_codes=check)
+    compiled = os.environ.get("JIANGUAN_COMPILED_READS", "1") != "0"
+    return Settings(database_url=url, secret_key=secret, env=env, check_error_codes=check, compiled_reads=compiled)

@@ -397,7 +397,11 @@ async def record_complaint(session: AsyncSession, data: ComplaintInput) -> Recor
 Record = License | Penalty | Complaint
 
 
-def _newest_first(model: type[Record]) -> list[ColumnElement[Any]]:
+# The kind of the cursors of an entity's records of each kind.
+CURSOR_KINDS: dict[type[Record], str] = {License: "license", Penalty: "penalty", Complaint: "complaint"}
+
+
+def newest_first(model: type[Record]) -> list[ColumnElement[Any]]:
     """An entity's records of one kind, newest first: by the day they were received (a complaint) or
     decided, then the newest stored."""
     columns = model.__table__.c  # type: ignore[union-attr]
@@ -413,7 +417,7 @@ async def entity_records_page(
     require_authenticated(principal_of(session))
     columns = model.__table__.c  # type: ignore[union-attr]
     rows: Select[Any] = select(model).where(columns.entity_id == entity_id)
-    return await numbered_page(session, rows, _newest_first(model), columns.id, number, size)
+    return await numbered_page(session, rows, newest_first(model), columns.id, number, size)
 
 
 async def records_of_entities(
@@ -423,7 +427,7 @@ async def records_of_entities(
     may see the entity sees its records: gathering them is the point of 双归集."""
     require_authenticated(principal_of(session))
     columns = model.__table__.c  # type: ignore[union-attr]
-    query = select(model).where(columns.entity_id.in_(list(entity_ids))).order_by(*_newest_first(model))
+    query = select(model).where(columns.entity_id.in_(list(entity_ids))).order_by(*newest_first(model))
     grouped: dict[int, list[Record]] = {key: [] for key in entity_ids}
     rows: Sequence[Record] = (await session.scalars(query)).all()  # type: ignore[assignment]
     for row in rows:

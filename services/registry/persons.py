@@ -18,7 +18,7 @@ from models.enums import PersonRole
 from services.platform.db import insert_if_absent
 from services.registry.registry_view import PersonInEntity
 
-_ROLE_ORDER = case(
+ROLE_ORDER = case(
     {PersonRole.LEGAL_REPRESENTATIVE.name: 0, PersonRole.SHAREHOLDER.name: 1, PersonRole.EXECUTIVE.name: 2},
     value=EntityPerson.role,
 )
@@ -115,7 +115,7 @@ async def links_of(session: AsyncSession, entity_ids: Sequence[int]) -> list[Per
             col(EntityPerson.title),
         )
         .where(col(EntityPerson.entity_id).in_(list(entity_ids)))
-        .order_by(col(EntityPerson.entity_id), _ROLE_ORDER, col(EntityPerson.id))
+        .order_by(col(EntityPerson.entity_id), ROLE_ORDER, col(EntityPerson.id))
     )
     return [
         PersonInEntity(entity_id, person_id, name, role, share, title)

@@ -36,7 +36,8 @@ _DATA_QUALITY = {
     uscc.UsccCheck.CHECK_CHARACTER: DataQualityIssue.USCC_CHECK_CHARACTER,
     uscc.UsccCheck.ORGANISATION_CODE: DataQualityIssue.ORGANISATION_CODE_CHECK,
 }
-_CURSOR = "entity"
+ENTITY_CURSOR = "entity"  # the kind of an entity list's cursors
+ENTITY_KEY = col(MarketEntity.uscc)  # an entity list's order: by USCC
 # What a change registration may alter; the code and the original authority stay.
 _REGISTERED_FIELDS = (
     "name",
@@ -272,10 +273,15 @@ async def _entity_snapshot(session: AsyncSession, entity: MarketEntity) -> dict[
 async def get_entity(session: AsyncSession, code: str) -> MarketEntity | None:
     """One entity by USCC, as the caller may see it (None when hidden or unknown)."""
     require_authenticated(principal_of(session))
+    return await session.scalar(select(MarketEntity).where(col(MarketEntity.uscc) == entity_code(code)))
+
+
+def entity_code(code: str) -> str:
+    """The code `entity(uscc)` looks up: trimmed and upper-cased; INVALID_USCC for a wrong shape."""
     problems = Collector()
     normalised = uscc.checked_uscc(code, problems).code
     problems.raise_if_any()
-    return await session.scalar(select(MarketEntity).where(col(MarketEntity.uscc) == normalised))
+    return normalised
 
 
 def entity_conditions(flt: EntityFilter) -> list[ColumnElement[bool]]:
@@ -312,7 +318,7 @@ async def list_entities(session: AsyncSession, flt: EntityFilter, first: int, af
     """A keyset page in USCC order: the cost of a page does not grow with its depth."""
     require_authenticated(principal_of(session))
     rows = select(MarketEntity).where(*entity_conditions(flt))
-    return await keyset_page(session, rows, col(MarketEntity.uscc), _CURSOR, first, after)
+    return await keyset_page(session, rows, ENTITY_KEY, ENTITY_CURSOR, first, after)
 
 
 def search_filter(text: str) -> EntityFilter:

@@ -1,0 +1,417 @@
+"""What the compiled path covers, and how each covered field is read.
+
+A field without a resolver is the column of the same name (its type says how it is written).
+A field with a resolver is covered only when it is named here, read by the same rule the
+resolver's service uses: the services' own orders, filters and checks are imported, not
+restated. Everything else declines, and strawberry answers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from graphql import FieldNode, GraphQLField, GraphQLObjectType, VariableNode
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import SQLModel
+
+from models import Complaint, Department, EntityPerson, License, MarketEntity, Penalty, Region
+from models.types import ScaledDecimal, UTCDateTime
+from resolvers.compiled.dialects import quote_text
+from resolvers.compiled.planner import Decline, Fields, Plan, Row, Var, named_type
+from resolvers.platform.by_name import from_input
+from services.platform.errors import DomainError
+from services.platform.paging import cursor_bound, page_size
+from services.records import records as record_service
+from services.registry import persons as person_service
+from services.registry import registry
+
+# The GraphQL type each model is read as.
+MODELS: dict[str, type[SQLModel]] = {
+    "MarketEntity": MarketEntity,
+    "EntityPerson": EntityPerson,
+    "Department": Department,
+    "Region": Region,
+    "License": License,
+    "Penalty": Penalty,
+    "Complaint": Complaint,
+}
+# What the strawberry resolvers say about each record list: its cursor kind.
+RECORD_KINDS: dict[type[License | Penalty | Complaint], str] = {
+    License: "license",
+    Penalty: "penalty",
+    Complaint: "complaint",
+}
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The settings a plan reads with."""
+
+    max_page_size: int
+    strawberry_type: Callable[[str], Any]  # the strawberry definition of a GraphQL type
+    argument_converter: Callable[[GraphQLField, str, dict[str, Any]], dict[str, Any]]
+
+
+def _column_value(plan: Plan, row: Row, model: type[SQLModel], python_name: str, field_def: GraphQLField) -> str:
+    table = model.__table__  # type: ignore[attr-defined]
+    column = table.c.get(python_name)
+    if column is None:
+        raise Decline(f"{model.__name__}.{python_name} is not a column")
+    ref = row.c(python_name)
+    kind = column.type
+    scalar = named_scalar(field_def)
+    dialect = plan.dialect
+    if scalar == "ID":
+        return dialect.id_text(ref)
+    if isinstance(kind, ScaledDecimal):
+        return dialect.decimal(ref, kind.places)
+    if isinstance(kind, UTCDateTime):
+        return dialect.datetime(ref)
+    if isinstance(kind, sa.JSON) or isinstance(getattr(kind, "impl", None), sa.JSON):
+        return dialect.json_column(ref)
+    if isinstance(kind, sa.Boolean):
+        return dialect.boolean(ref)
+    if isinstance(kind, sa.Date):
+        return dialect.date(ref)
+    if scalar in ("String", "Boolean", "Int") or isinstance(kind, sa.Enum | sa.String | sa.Text):
+        return ref
+    raise Decline(f"{model.__name__}.{python_name}: {scalar}")
+
+
+def named_scalar(field_def: GraphQLField) -> str:
+    output: Any = field_def.type
+    while hasattr(output, "of_type"):
+        output = output.of_type
+    return str(output.name)
+
+
+class Reader:
+    """Reads the covered types for one plan."""
+
+    def __init__(self, plan: Plan, reading: Reading) -> None:
+        self.plan = plan
+        self.reading = reading
+
+    # -- objects ---------------------------------------------------------------------------------
+    def object(self, object_type: GraphQLObjectType, fields: Fields, row: Row) -> str:
+        model = MODELS.get(object_type.name)
+        if model is None or model is not row.model:
+            raise Decline(object_type.name)
+        definition = self.reading.strawberry_type(object_type.name)
+        python_names = {f.graphql_name or _camel(f.python_name): f for f in definition.fields}
+        relations = RELATIONS.get(object_type.name, {})
+
+        def value_of(name: str, field_def: GraphQLField, nodes: list[FieldNode]) -> str:
+            if name in relations:
+                return relations[name](self, row, field_def, nodes)
+            strawberry_field = python_names.get(name)
+            if strawberry_field is None or strawberry_field.base_resolver is not None:
+                raise Decline(f"{object_type.name}.{name} has a resolver")
+            if any(node.arguments for node in nodes):
+                raise Decline("arguments on a plain field")
+            return _column_value(self.plan, row, model, strawberry_field.python_name, field_def)
+
+        return self.plan.object(object_type, fields, value_of)
+
+    def one(
+        self, model: type[SQLModel], field_def: GraphQLField, nodes: list[FieldNode], key: Callable[[str], str]
+    ) -> str:
+        """A nullable object: the one row of `model` that `key` (SQL on the row's alias) and the
+        row policy leave."""
+        object_type = named_type(field_def.type)
+        alias = self.plan.alias()
+        row = Row(alias, model)
+        fields = self.plan.subfields(object_type, nodes)
+        value = self.object(object_type, fields, row)
+        where = [*self.plan.where(model, alias, []), key(alias)]
+        sql = f"SELECT {value} FROM {self.plan.source(model, alias)} WHERE {' AND '.join(where) or 'TRUE'}"
+        return self.plan.dialect.nested(sql)
+
+    def connection(
+        self,
+        model: type[SQLModel],
+        field_def: GraphQLField,
+        nodes: list[FieldNode],
+        conditions: list[ColumnElement[bool]],
+        correlated: Callable[[str], list[str]],
+        order: list[tuple[str, bool]],
+        cursor_kind: str,
+        cursor_key: Callable[[Row], str],
+        size: str,
+        after: list[str] | None,
+    ) -> str:
+        """A Relay connection of `model`'s rows in `order` (column, descending), as one subquery:
+        the page read with one row more than asked for, then numbered and aggregated."""
+        plan, dialect = self.plan, self.plan.dialect
+        connection_type = named_type(field_def.type)
+        inner, numbered, outer = plan.alias(), plan.alias("a"), plan.alias("q")
+        row = Row(outer, model)
+        edge_type = named_type(connection_type.fields["edges"].type)
+        node_type = named_type(edge_type.fields["node"].type)
+        page_info_type = named_type(connection_type.fields["pageInfo"].type)
+        cursor = dialect.cursor(cursor_kind, cursor_key(row))
+        last = dialect.least(f"{outer}._m", size)
+
+        def edge_value(name: str, field_def: GraphQLField, edge_nodes: list[FieldNode]) -> str:
+            if name == "cursor":
+                return cursor
+            return self.object(node_type, plan.subfields(node_type, edge_nodes), row)
+
+        def page_info_value(name: str, field_def: GraphQLField, info_nodes: list[FieldNode]) -> str:
+            return {
+                "hasNextPage": dialect.boolean(f"coalesce(max({outer}._m), 0) > {size}"),
+                "hasPreviousPage": dialect.boolean("TRUE" if after is not None else "FALSE"),
+                "startCursor": f"max(CASE WHEN {outer}._n = 1 THEN {cursor} END)",
+                "endCursor": f"max(CASE WHEN {outer}._n = {last} THEN {cursor} END)",
+            }[name]
+
+        def total() -> str:
+            alias = plan.alias()
+            where = plan.where(model, alias, conditions) + correlated(alias)
+            return f"(SELECT count(*) FROM {plan.source(model, alias)} WHERE {' AND '.join(where) or 'TRUE'})"
+
+        def connection_value(name: str, field_def: GraphQLField, parts: list[FieldNode]) -> str:
+            if name == "edges":
+                edge = plan.object(edge_type, plan.subfields(edge_type, parts), edge_value)
+                return dialect.filtered_array(edge, f"{outer}._n <= {size}", f"{outer}._n")
+            if name == "pageInfo":
+                return plan.object(page_info_type, plan.subfields(page_info_type, parts), page_info_value)
+            if name == "totalCount":
+                return total()
+            raise Decline(name)
+
+        value = plan.object(connection_type, plan.subfields(connection_type, nodes), connection_value)
+        for column, _ in order:
+            row.c(column)
+        columns = ", ".join(f'{inner}."{column}"' for column in row.needed)
+        keys = ", ".join(f'{inner}."{column}"{" DESC" if descending else ""}' for column, descending in order)
+        renamed = ", ".join(f'{numbered}."{column}"{" DESC" if descending else ""}' for column, descending in order)
+        where = plan.where(model, inner, conditions) + correlated(inner)
+        if after is not None:
+            where.append(_beyond(inner, order, after))
+        page = (
+            f"SELECT {columns} FROM {plan.source(model, inner)} WHERE {' AND '.join(where) or 'TRUE'} "
+            f"ORDER BY {keys} LIMIT {size} + 1"
+        )
+        counted = (
+            f"SELECT {numbered}.*, row_number() OVER (ORDER BY {renamed}) AS _n, count(*) OVER () AS _m "
+            f"FROM ({page}) AS {numbered} ORDER BY {renamed}"
+        )
+        return dialect.nested(f"SELECT {value} FROM ({counted}) AS {outer}")
+
+    def page_size(self, first: Any) -> str:
+        """`first`, checked by the paging rule: a literal now, a variable per request."""
+        maximum = self.reading.max_page_size
+
+        def checked(value: Any) -> int:
+            try:
+                return page_size(value, maximum)
+            except DomainError as error:
+                raise Decline("page size") from error
+
+        if isinstance(first, Var):
+            name = first.name
+            return self.plan.bind(lambda variables: checked(variables.get(name)), "int")
+        size = checked(first)
+        return str(size)
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def _beyond(alias: str, order: list[tuple[str, bool]], bound: list[str]) -> str:
+    """The rows past the cursor's key, by the paging module's seek rule (services.platform.paging)."""
+    descending = order[0][1]
+    columns = ", ".join(f'{alias}."{column}"' for column, _ in order)
+    values = ", ".join(bound)
+    if len(order) == 1:
+        return f"{columns} {'<' if descending else '>'} {values}"
+    return f"({columns}) {'<' if descending else '>'} ({values})"
+
+
+# -- the registry ------------------------------------------------------------------------------
+
+
+def _entity(reader: Reader, row: Row | None, field_def: GraphQLField, nodes: list[FieldNode]) -> str:
+    code = reader.plan.argument(field_def, nodes[0], "uscc")
+
+    def checked(value: Any) -> str:
+        if not isinstance(value, str):
+            raise Decline("uscc")
+        try:
+            return registry.entity_code(value)
+        except DomainError as error:
+            raise Decline("uscc") from error
+
+    if isinstance(code, Var):
+        name = code.name
+        value = reader.plan.bind(lambda variables: checked(variables.get(name)))
+    else:
+        value = quote_text(checked(code))
+    return reader.one(MarketEntity, field_def, nodes, lambda alias: f'{alias}."uscc" = {value}')
+
+
+def _entity_list(reader: Reader, field_def: GraphQLField, nodes: list[FieldNode], flt: registry.EntityFilter) -> str:
+    plan = reader.plan
+    node = nodes[0]
+    size = reader.page_size(plan.argument(field_def, node, "first"))
+    after = plan.argument(field_def, node, "after")
+    bound: list[str] | None = None
+    key = registry.ENTITY_KEY
+    key_name = str(getattr(key, "key"))  # noqa: B009 - a mapped column's name
+    if after is not None:
+        name = after.name if isinstance(after, Var) else None
+
+        def checked(value: Any) -> str:
+            try:
+                found = cursor_bound(registry.ENTITY_CURSOR, key, value)
+            except DomainError as error:
+                raise Decline("cursor") from error
+            assert found is not None
+            return str(found[0])
+
+        if name is not None:
+            bound = [plan.bind(lambda variables: checked(variables.get(name)))]
+        else:
+            bound = [quote_text(checked(after))]
+    return reader.connection(
+        MarketEntity,
+        field_def,
+        nodes,
+        registry.entity_conditions(flt),
+        lambda alias: [],
+        [(key_name, False)],
+        registry.ENTITY_CURSOR,
+        lambda row: row.c(key_name),
+        size,
+        bound,
+    )
+
+
+def _entities(reader: Reader, row: Row | None, field_def: GraphQLField, nodes: list[FieldNode]) -> str:
+    given = reader.plan.arguments(field_def, nodes[0]).get("filter")
+    converted = reader.reading.argument_converter(field_def, "filter", {"filter": given})["filter"]
+    try:
+        flt = from_input(registry.EntityFilter, converted)
+    except (DomainError, ValueError, TypeError) as error:
+        raise Decline("filter") from error
+    return _entity_list(reader, field_def, nodes, flt)
+
+
+def _search_entities(reader: Reader, row: Row | None, field_def: GraphQLField, nodes: list[FieldNode]) -> str:
+    text = str(reader.plan.arguments(field_def, nodes[0]).get("text") or "")
+    try:
+        flt = registry.search_filter(text)
+    except DomainError as error:
+        raise Decline("search text") from error
+    return _entity_list(reader, field_def, nodes, flt)
+
+
+def _region(reader: Reader, row: Row | None, field_def: GraphQLField, nodes: list[FieldNode]) -> str:
+    assert row is not None
+    return reader.one(Region, field_def, nodes, lambda alias: f'{alias}."code" = {row.c("region_code")}')
+
+
+def _department(column: str) -> Relation:
+    def read(reader: Reader, row: Row | None, field_def: GraphQLField, nodes: list[FieldNode]) -> str:
+        assert row is not None
+        return reader.one(Department, field_def, nodes, lambda alias: f'{alias}."id" = {row.c(column)}')
+
+    return read
+
+
+def _persons(reader: Reader, row: Row | None, field_def: GraphQLField, nodes: list[FieldNode]) -> str:
+    assert row is not None
+    plan, dialect = reader.plan, reader.plan.dialect
+    inner, outer = plan.alias(), plan.alias("q")
+    person_type = named_type(field_def.type)
+    person = Row(outer, EntityPerson)
+    value = reader.object(person_type, plan.subfields(person_type, nodes), person)
+    order = person_service.ROLE_ORDER
+    table = EntityPerson.__table__  # type: ignore[attr-defined]
+    ranked = plan.dialect.compiled(sa.sql.util.ClauseAdapter(table.alias(inner)).traverse(order))
+    person.c("id")
+    columns = ", ".join(f'{inner}."{column}"' for column in person.needed)
+    where = [*plan.where(EntityPerson, inner, []), f'{inner}."entity_id" = {row.c("id")}']
+    rows = (
+        f"SELECT {columns}, {ranked} AS _rank FROM {plan.source(EntityPerson, inner)} "
+        f'WHERE {" AND ".join(where)} ORDER BY _rank, {inner}."id"'
+    )
+    return dialect.nested(
+        f"SELECT {dialect.array(value, f'{outer}._rank, {outer}.{chr(34)}id{chr(34)}')} FROM ({rows}) AS {outer}"
+    )
+
+
+def _records(model: type[License | Penalty | Complaint]) -> Relation:
+    kind = record_service.CURSOR_KINDS[model]
+    order = [(column.element.key, True) for column in record_service.newest_first(model)]
+
+    def read(reader: Reader, row: Row | None, field_def: GraphQLField, nodes: list[FieldNode]) -> str:
+        assert row is not None
+        plan = reader.plan
+        arguments = plan.arguments(field_def, nodes[0]) if not _has_variables(nodes[0]) else None
+        if arguments is None:
+            raise Decline("variables in a record list")  # kept simple: literal page sizes only
+        if arguments.get("after") is not None:
+            raise Decline("after in a record list")
+        size = reader.page_size(arguments.get("first"))
+        parent = row.c("id")
+        return reader.connection(
+            model,
+            field_def,
+            nodes,
+            [],
+            lambda alias: [f'{alias}."entity_id" = {parent}'],
+            order,
+            kind,
+            lambda record: reader.plan.dialect.id_text(record.c("id")),
+            size,
+            None,
+        )
+
+    return read
+
+
+def _has_variables(node: FieldNode) -> bool:
+    return any(isinstance(argument.value, VariableNode) for argument in node.arguments or ())
+
+
+def _long_term(reader: Reader, row: Row | None, field_def: GraphQLField, nodes: list[FieldNode]) -> str:
+    assert row is not None
+    long_term = quote_text(record_service.LONG_TERM.isoformat())
+    return reader.plan.dialect.boolean(f"{row.c('valid_to')} = {long_term}")
+
+
+def _colour(reader: Reader, row: Row | None, field_def: GraphQLField, nodes: list[FieldNode]) -> str:
+    assert row is not None
+    return row.c("risk_colour")
+
+
+def _scope_codes(reader: Reader, row: Row | None, field_def: GraphQLField, nodes: list[FieldNode]) -> str:
+    assert row is not None
+    return reader.plan.dialect.json_column(row.c("scope_entry_codes"))
+
+
+Relation = Callable[[Reader, Row | None, GraphQLField, list[FieldNode]], str]
+
+RELATIONS: Mapping[str, Mapping[str, Relation]] = {
+    "Query": {"entity": _entity, "entities": _entities, "searchEntities": _search_entities},
+    "MarketEntity": {
+        "registrationAuthority": _department("registration_authority_id"),
+        "region": _region,
+        "persons": _persons,
+        "licenses": _records(License),
+        "penalties": _records(Penalty),
+        "complaints": _records(Complaint),
+        "colour": _colour,
+        "businessScopeCodes": _scope_codes,
+    },
+    "Department": {"region": _region},
+    "License": {"sourceDepartment": _department("source_department_id"), "longTerm": _long_term},
+    "Penalty": {"sourceDepartment": _department("source_department_id")},
+    "Complaint": {"sourceDepartment": _department("source_department_id")},
+}

@@ -1,0 +1,233 @@
+"""Compiled reads: a covered read operation answered by one SQL statement that returns its JSON.
+
+`CompiledReads.answer` gives the response body, or None when the ordinary path must answer:
+the document is not a valid read operation, a variable or an argument would be refused (the
+ordinary path words the error), the caller is anonymous, or the planner does not cover a
+field. Documents, plans and their refusals are cached per process, each cache bounded."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import OrderedDict
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from graphql import (
+    DocumentNode,
+    FragmentDefinitionNode,
+    GraphQLError,
+    GraphQLField,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    OperationType,
+    parse,
+    specified_rules,
+    validate,
+)
+from graphql.execution.values import VariableValues, get_variable_values
+from graphql.utilities import get_operation_ast
+from strawberry.types.arguments import convert_arguments
+
+import schema as schema_module
+from resolvers.compiled.dialects import Dialect, dialect_for
+from resolvers.compiled.planner import Decline, Plan
+from resolvers.compiled.read_model import RELATIONS, Reader, Reading
+from services.platform import access
+from services.platform.db import Database
+from services.platform.principal import Principal, PrincipalKind
+
+_log = logging.getLogger("jianguan.compiled")
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+DOCUMENTS = 512
+PLANS = 2048
+
+
+class Bounded(Generic[K, V]):
+    """A least-recently-used cache of at most `size` entries."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: OrderedDict[K, V] = OrderedDict()
+
+    def get(self, key: K) -> V | None:
+        value = self._entries.get(key)
+        if value is not None:
+            self._entries.move_to_end(key)
+        return value
+
+    def put(self, key: K, value: V) -> None:
+        self._entries[key] = value
+        self._entries.move_to_end(key)
+        while len(self._entries) > self.size:
+            self._entries.popitem(last=False)
+
+
+@dataclass
+class Prepared:
+    """A parsed and validated read operation, and what its plans learned about its variables."""
+
+    operation: OperationDefinitionNode
+    fragments: dict[str, FragmentDefinitionNode]
+    structural: set[str] = field(default_factory=set)
+    bound: set[str] = field(default_factory=set)
+
+    def signature(self, variables: Mapping[str, Any]) -> tuple[Any, ...]:
+        shaping = tuple(sorted((name, _frozen(variables.get(name))) for name in self.structural))
+        nulls = tuple(sorted((name, variables.get(name) is None) for name in self.bound))
+        return shaping, nulls
+
+
+@dataclass(frozen=True)
+class Compiled:
+    sql: str
+    parameters: tuple[str, ...]
+    plan: Plan
+
+
+_NOT_COVERED = object()
+
+
+class CompiledReads:
+    def __init__(self, db: Database, max_page_size: int) -> None:
+        self.db = db
+        self.strawberry_schema = schema_module.schema
+        self.schema: GraphQLSchema = self.strawberry_schema._schema
+        self.dialect: Dialect = dialect_for(db.engine.dialect)
+        self.reading = Reading(max_page_size, self._strawberry_type, self._converted)
+        self.rules = [*specified_rules, *schema_module.LIMIT_RULES]
+        self._documents: Bounded[tuple[str, str | None], Prepared | object] = Bounded(DOCUMENTS)
+        self._plans: Bounded[tuple[Any, ...], Compiled | object] = Bounded(PLANS)
+
+    async def answer(self, principal: Principal, body: object) -> bytes | None:
+        """The response body for a covered read, else None."""
+        if principal.kind in (PrincipalKind.ANONYMOUS, PrincipalKind.SYSTEM) or not isinstance(body, dict):
+            return None
+        query, name, given = body.get("query"), body.get("operationName"), body.get("variables")
+        if not isinstance(query, str) or not (name is None or isinstance(name, str)):
+            return None
+        if given is not None and not isinstance(given, dict):
+            return None
+        prepared = self._prepared(query, name)
+        if prepared is None:
+            return None
+        coerced = get_variable_values(self.schema, prepared.operation.variable_definitions or (), given or {})
+        if isinstance(coerced, list):
+            return None
+        compiled = self._compiled(prepared, principal, query, name, coerced)
+        if compiled is None:
+            return None
+        try:
+            values = {key: bind(coerced.coerced) for key, bind in compiled.plan.binders.items()}
+        except Decline as reason:
+            _log.debug("not compiled: %s", reason)
+            return None
+        data = await self._run(compiled, values)
+        return b'{"data":' + data.encode() + b"}"
+
+    def _prepared(self, query: str, name: str | None) -> Prepared | None:
+        key = (query, name)
+        found = self._documents.get(key)
+        if found is None:
+            found = self._prepare(query, name)
+            self._documents.put(key, found)
+        return found if isinstance(found, Prepared) else None
+
+    def _prepare(self, query: str, name: str | None) -> Prepared | object:
+        try:
+            document: DocumentNode = parse(query, max_tokens=schema_module.MAX_TOKENS)
+        except GraphQLError:
+            return _NOT_COVERED
+        if validate(self.schema, document, self.rules):
+            return _NOT_COVERED
+        operation = get_operation_ast(document, name)
+        if operation is None or operation.operation is not OperationType.QUERY:
+            return _NOT_COVERED
+        fragments = {
+            definition.name.value: definition
+            for definition in document.definitions
+            if isinstance(definition, FragmentDefinitionNode)
+        }
+        return Prepared(operation, fragments)
+
+    def _compiled(
+        self, prepared: Prepared, principal: Principal, query: str, name: str | None, variables: VariableValues
+    ) -> Compiled | None:
+        key = (query, name, principal, prepared.signature(variables.coerced))
+        found = self._plans.get(key)
+        if found is None:
+            found = self._compile(prepared, principal, variables)
+            # What this plan read of the variables is learnt for the document's later requests.
+            if isinstance(found, Compiled):
+                prepared.structural |= found.plan.structural
+                prepared.bound |= found.plan.bound
+            key = (query, name, principal, prepared.signature(variables.coerced))
+            self._plans.put(key, found)
+        return found if isinstance(found, Compiled) else None
+
+    def _compile(self, prepared: Prepared, principal: Principal, variables: VariableValues) -> Compiled | object:
+        plan = Plan(self.dialect, access.restrict(principal, access.Action.READ), variables, prepared.fragments)
+        reader = Reader(plan, self.reading)
+        query_type = self.schema.query_type
+        assert query_type is not None
+        roots = RELATIONS["Query"]
+
+        def root(name: str, field_def: GraphQLField, nodes: list[Any]) -> str:
+            relation = roots.get(name)
+            if relation is None:
+                raise Decline(f"Query.{name}")
+            return relation(reader, None, field_def, nodes)
+
+        try:
+            value = plan.object(query_type, plan.root_fields(query_type, prepared.operation.selection_set), root)
+        except Decline as reason:
+            _log.debug("not compiled: %s", reason)
+            return _NOT_COVERED
+        # As text: the driver hands it over as it came, never decoded into Python objects.
+        sql, parameters = self.dialect.placeholders(f"SELECT CAST({value} AS TEXT)")
+        return Compiled(sql, parameters, plan)
+
+    async def _run(self, compiled: Compiled, values: dict[str, Any]) -> str:
+        arguments = [values[name] for name in compiled.parameters]
+        async with self.db.engine.connect() as connection:
+            raw = await connection.get_raw_connection()
+            driver = raw.driver_connection
+            assert driver is not None
+            if self.db.is_sqlite:
+                cursor = await driver.execute(compiled.sql, arguments)
+                row = await cursor.fetchone()
+                await cursor.close()
+                result = row[0]
+            else:
+                result = await driver.fetchval(compiled.sql, *arguments)
+        assert isinstance(result, str)
+        return result
+
+    def _strawberry_type(self, name: str) -> Any:
+        return self.strawberry_schema.get_type_by_name(name)
+
+    def _converted(self, field_def: GraphQLField, argument: str, values: dict[str, Any]) -> dict[str, Any]:
+        """Arguments as the resolver receives them (strawberry's input classes)."""
+        strawberry_field = _strawberry_field(self.strawberry_schema, field_def)
+        return convert_arguments(
+            values,
+            strawberry_field.arguments,
+            scalar_registry=self.strawberry_schema.schema_converter.scalar_registry,
+            config=self.strawberry_schema.config,
+        )
+
+
+def _strawberry_field(strawberry_schema: Any, field_def: GraphQLField) -> Any:
+    found = field_def.extensions.get("strawberry-definition")
+    if found is None:
+        raise Decline("no strawberry field")
+    return found
+
+
+def _frozen(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+__all__ = ["CompiledReads"]

@@ -1,0 +1,132 @@
+"""The compiled read path answers covered reads with one SQL statement, exactly as the ordinary
+path would; everything it does not cover, and every refusal, goes the ordinary way.
+
+The suite's own `settings` fixture checks every compiled answer against the ordinary path's
+(a difference is an HTTP 500), so each read of the whole suite is a differential test too."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+
+from services.platform.db import Database
+from services.platform.settings import Settings
+from tests.conftest import Api, DemoCity, make_client
+from tests.support.selections import Facts, Generator
+
+CALLERS = ["maintainer", "city", "city_health", "district", "district_health", "other_district"]
+ENTITY = "query($u: String!) { entity(uscc: $u) { uscc name status regionCode establishedOn } }"
+PAGE = "{ entities(first: 20) { edges { node { uscc name status regionCode establishedOn } } } }"
+LICENSES = (
+    "{ entities(first: 20) { edges { node { uscc licenses { edges { node "
+    "{ licenseNumber certificateName validTo status } } } } } } }"
+)
+
+
+@pytest.fixture
+async def executed(settings: Settings, db: Database) -> AsyncIterator[httpx.AsyncClient]:
+    """The same app with the compiled path turned off: the ordinary path alone."""
+    async with make_client(dataclasses.replace(settings, compiled_reads=False), db) as client:
+        yield client
+
+
+async def _both(
+    api: Api, executed: httpx.AsyncClient, query: str, variables: dict[str, Any] | None, token: str | None
+) -> tuple[httpx.Response, httpx.Response]:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    body = {"query": query, "variables": variables or {}}
+    compiled = await api.client.post("/graphql", json=body, headers=headers)
+    ordinary = await executed.post("/graphql", json=body, headers=headers)
+    return compiled, ordinary
+
+
+@pytest.mark.parametrize("query", [ENTITY, PAGE, LICENSES], ids=["entity", "page", "licenses"])
+async def test_the_three_integrator_reads_are_compiled_and_answer_as_before(
+    api: Api, executed: httpx.AsyncClient, city: DemoCity, query: str
+) -> None:
+    variables = {"u": city.zhongshan[0]} if "$u" in query else None
+    for role in CALLERS:
+        compiled, ordinary = await _both(api, executed, query, variables, city.tokens[role])
+        assert compiled.status_code == ordinary.status_code == 200, compiled.text
+        assert compiled.headers["x-jianguan-path"] == "compiled"
+        assert ordinary.headers["x-jianguan-path"] == "executed"
+        assert compiled.json() == ordinary.json()
+        assert "errors" not in compiled.json()
+
+
+async def test_a_district_token_gets_null_for_another_districts_entity_on_the_compiled_path(
+    api: Api, city: DemoCity
+) -> None:
+    response = await api.post(ENTITY, {"u": city.xigang[0]}, city.tokens["district"])
+    assert response.headers["x-jianguan-path"] == "compiled"
+    assert response.json() == {"data": {"entity": None}}
+    own = await api.post(ENTITY, {"u": city.zhongshan[0].lower()}, city.tokens["district"])
+    assert own.json()["data"]["entity"]["uscc"] == city.zhongshan[0]
+
+
+@pytest.mark.parametrize(
+    ("query", "variables", "code"),
+    [
+        ("{ entities(first: 101) { totalCount } }", None, "PAGE_SIZE_EXCEEDED"),
+        ("query($n: Int) { entities(first: $n) { totalCount } }", {"n": 0}, "INVALID_PAGE_SIZE"),
+        ('{ entities(after: "bm90LWEtY3Vyc29y") { totalCount } }', None, "INVALID_CURSOR"),
+        ("query($u: String!) { entity(uscc: $u) { uscc } }", {"u": "not a code"}, "INVALID_USCC"),
+        ('{ searchEntities(text: "  ") { totalCount } }', None, "REQUIRED"),
+        ("{ entities { edges { node { nosuchfield } } } }", None, "GRAPHQL_VALIDATION_FAILED"),
+        ("query($u: String!) { entity(uscc: $u) { uscc } }", {"u": 5}, "BAD_USER_INPUT"),
+        ("{ entities(first: 5) { edges { node { licenses(first: 0) { totalCount } } } } }", None, "INVALID_PAGE_SIZE"),
+    ],
+)
+async def test_refusals_are_the_ordinary_paths_own(
+    api: Api, executed: httpx.AsyncClient, city: DemoCity, query: str, variables: dict[str, Any] | None, code: str
+) -> None:
+    compiled, ordinary = await _both(api, executed, query, variables, city.tokens["district"])
+    assert compiled.headers["x-jianguan-path"] == "executed"
+    assert compiled.status_code == ordinary.status_code
+    assert compiled.json() == ordinary.json()
+    assert [error["extensions"]["code"] for error in compiled.json()["errors"]] == [code]
+
+
+async def test_anonymous_callers_and_uncovered_fields_go_the_ordinary_way(api: Api, city: DemoCity) -> None:
+    anonymous = await api.post(PAGE)
+    assert anonymous.headers["x-jianguan-path"] == "executed"
+    assert anonymous.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    uncovered = await api.post(
+        "{ entities(first: 2) { edges { node { uscc discipline { level } } } } }", token=city.tokens["district"]
+    )
+    assert uncovered.headers["x-jianguan-path"] == "executed"
+    assert "errors" not in uncovered.json()
+
+
+async def _facts(api: Api, city: DemoCity) -> Facts:
+    page = await api.data(
+        "{ entities(first: 100) { edges { cursor node { uscc name regionCode } } } }", token=city.tokens["maintainer"]
+    )
+    edges = page["entities"]["edges"]
+    return Facts(
+        usccs=[edge["node"]["uscc"] for edge in edges[:40]] + city.xigang[:3] + ["91210200MA0000000X"],
+        names=[edge["node"]["name"] for edge in edges],
+        cursors=[edge["cursor"] for edge in edges[::7]],
+        regions=sorted({edge["node"]["regionCode"] for edge in edges}),
+    )
+
+
+@pytest.mark.parametrize("role", CALLERS)
+async def test_generated_reads_answer_the_same_on_both_paths(
+    api: Api, executed: httpx.AsyncClient, city: DemoCity, role: str
+) -> None:
+    facts = await _facts(api, city)
+    compiled_count = 0
+    for seed in range(40):
+        operation = Generator(seed * 31 + CALLERS.index(role), facts).operation()
+        compiled, ordinary = await _both(api, executed, operation.query, operation.variables, city.tokens[role])
+        assert compiled.status_code == 200, (operation, compiled.text)
+        assert compiled.json() == ordinary.json(), operation
+        assert "errors" not in compiled.json(), (operation, compiled.json())
+        compiled_count += compiled.headers["x-jianguan-path"] == "compiled"
+    # Every generated read is one the compiled path covers.
+    assert compiled_count == 40
