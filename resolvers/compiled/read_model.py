@@ -7,20 +7,24 @@ restated. Everything else declines, and strawberry answers."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 from graphql import FieldNode, GraphQLField, GraphQLObjectType, VariableNode
+from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.util import ClauseAdapter
 from sqlmodel import SQLModel
 
-from models import Complaint, Department, EntityPerson, License, MarketEntity, Penalty, Region
+from models import Complaint, Department, EntityPerson, License, Listing, MarketEntity, Notice, Penalty, Region
 from models.types import ScaledDecimal, UTCDateTime
 from resolvers.compiled.dialects import quote_text
 from resolvers.compiled.planner import Decline, Fields, Plan, Row, Var, named_type
 from resolvers.platform.by_name import from_input
+from services.credit import listings as listing_service
+from services.notices import notices as notice_service
 from services.platform.errors import DomainError
 from services.platform.paging import cursor_bound, page_size
 from services.records import records as record_service
@@ -36,6 +40,8 @@ MODELS: dict[str, type[SQLModel]] = {
     "License": License,
     "Penalty": Penalty,
     "Complaint": Complaint,
+    "Notice": Notice,
+    "Listing": Listing,
 }
 # What the strawberry resolvers say about each record list: its cursor kind.
 RECORD_KINDS: dict[type[License | Penalty | Complaint], str] = {
@@ -324,26 +330,36 @@ def _department(column: str) -> Relation:
     return read
 
 
-def _persons(reader: Reader, row: Row | None, field_def: GraphQLField, nodes: list[FieldNode]) -> str:
-    assert row is not None
-    plan, dialect = reader.plan, reader.plan.dialect
-    inner, outer = plan.alias(), plan.alias("q")
-    person_type = named_type(field_def.type)
-    person = Row(outer, EntityPerson)
-    value = reader.object(person_type, plan.subfields(person_type, nodes), person)
-    order = person_service.ROLE_ORDER
-    table = EntityPerson.__table__  # type: ignore[attr-defined]
-    ranked = plan.dialect.compiled(sa.sql.util.ClauseAdapter(table.alias(inner)).traverse(order))
-    person.c("id")
-    columns = ", ".join(f'{inner}."{column}"' for column in person.needed)
-    where = [*plan.where(EntityPerson, inner, []), f'{inner}."entity_id" = {row.c("id")}']
-    rows = (
-        f"SELECT {columns}, {ranked} AS _rank FROM {plan.source(EntityPerson, inner)} "
-        f'WHERE {" AND ".join(where)} ORDER BY _rank, {inner}."id"'
-    )
-    return dialect.nested(
-        f"SELECT {dialect.array(value, f'{outer}._rank, {outer}.{chr(34)}id{chr(34)}')} FROM ({rows}) AS {outer}"
-    )
+def _list(model: type[SQLModel], order: Callable[[], Sequence[Any]]) -> Relation:
+    """An entity's rows of `model` (under the row policy), as a list in the service's order."""
+
+    def read(reader: Reader, row: Row | None, field_def: GraphQLField, nodes: list[FieldNode]) -> str:
+        assert row is not None
+        plan, dialect = reader.plan, reader.plan.dialect
+        inner, outer = plan.alias(), plan.alias("q")
+        item_type = named_type(field_def.type)
+        item = Row(outer, model)
+        value = reader.object(item_type, plan.subfields(item_type, nodes), item)
+        adapter = ClauseAdapter(model.__table__.alias(inner))  # type: ignore[attr-defined]
+        keys = [_ordering(key) for key in order()]
+        ranked = [f"{dialect.compiled(adapter.traverse(key))} AS _k{n}" for n, (key, _) in enumerate(keys)]
+        columns = ", ".join([*(f'{inner}."{column}"' for column in item.needed), *ranked])
+        inner_order = ", ".join(f"_k{n}{direction}" for n, (_, direction) in enumerate(keys))
+        outer_order = ", ".join(f"{outer}._k{n}{direction}" for n, (_, direction) in enumerate(keys))
+        where = [*plan.where(model, inner, []), f'{inner}."entity_id" = {row.c("id")}']
+        rows = f"SELECT {columns} FROM {plan.source(model, inner)} WHERE {' AND '.join(where)} ORDER BY {inner_order}"
+        return dialect.nested(f"SELECT {dialect.array(value, outer_order)} FROM ({rows}) AS {outer}")
+
+    return read
+
+
+def _ordering(key: Any) -> tuple[Any, str]:
+    """An ORDER BY item of a service as the value it ranks by and its direction."""
+    if hasattr(key, "__clause_element__"):  # a mapped attribute: its column
+        key = key.__clause_element__()
+    if getattr(key, "modifier", None) is operators.desc_op:
+        return key.element, " DESC"
+    return key, ""
 
 
 def _records(model: type[License | Penalty | Complaint]) -> Relation:
@@ -380,6 +396,11 @@ def _has_variables(node: FieldNode) -> bool:
     return any(isinstance(argument.value, VariableNode) for argument in node.arguments or ())
 
 
+def _id(reader: Reader, row: Row | None, field_def: GraphQLField, nodes: list[FieldNode]) -> str:
+    assert row is not None
+    return reader.plan.dialect.id_text(row.c("id"))
+
+
 def _long_term(reader: Reader, row: Row | None, field_def: GraphQLField, nodes: list[FieldNode]) -> str:
     assert row is not None
     long_term = quote_text(record_service.LONG_TERM.isoformat())
@@ -403,7 +424,9 @@ RELATIONS: Mapping[str, Mapping[str, Relation]] = {
     "MarketEntity": {
         "registrationAuthority": _department("registration_authority_id"),
         "region": _region,
-        "persons": _persons,
+        "persons": _list(EntityPerson, lambda: person_service.PERSON_ORDER),
+        "notices": _list(Notice, lambda: [notice_service.ENTITY_NOTICE_ORDER]),
+        "listings": _list(Listing, listing_service.newest_listings_first),
         "licenses": _records(License),
         "penalties": _records(Penalty),
         "complaints": _records(Complaint),
@@ -414,4 +437,10 @@ RELATIONS: Mapping[str, Mapping[str, Relation]] = {
     "License": {"sourceDepartment": _department("source_department_id"), "longTerm": _long_term},
     "Penalty": {"sourceDepartment": _department("source_department_id")},
     "Complaint": {"sourceDepartment": _department("source_department_id")},
+    "Notice": {"id": _id, "department": _department("department_id")},
+    "Listing": {
+        "id": _id,
+        "department": _department("department_id"),
+        "removedBy": _department("removed_by_department_id"),
+    },
 }

@@ -300,15 +300,18 @@ async def delist_entity(session: AsyncSession, data: DelistInput) -> Listing:
 # -- reading ----------------------------------------------------------------------------------------
 
 
+def newest_listings_first() -> list[ColumnElement[Any]]:
+    """An entity's listings, standing and removed: the newest listed first, then the newest stored."""
+    return [col(Listing.listed_on).desc(), col(Listing.id).desc()]
+
+
 async def listings_of_entities(session: AsyncSession, entity_ids: Sequence[int]) -> list[list[Listing]]:
     """For a DataLoader: each entity's listings, standing and removed, newest first. Listings are
     shared for supervision: whoever may see the entity sees them."""
     require_authenticated(principal_of(session))
     grouped: dict[int, list[Listing]] = {key: [] for key in entity_ids}
     rows = await session.scalars(
-        select(Listing)
-        .where(col(Listing.entity_id).in_(list(entity_ids)))
-        .order_by(col(Listing.listed_on).desc(), col(Listing.id).desc())
+        select(Listing).where(col(Listing.entity_id).in_(list(entity_ids))).order_by(*newest_listings_first())
     )
     for row in rows:
         grouped[row.entity_id].append(row)
@@ -320,8 +323,7 @@ async def entity_listings_page(session: AsyncSession, entity_id: int, number: in
     are: the entity page's list, under the same rule as listings_of_entities."""
     require_authenticated(principal_of(session))
     rows = select(Listing).where(col(Listing.entity_id) == entity_id)
-    order: list[ColumnElement[Any]] = [col(Listing.listed_on).desc(), col(Listing.id).desc()]
-    return await numbered_page(session, rows, order, col(Listing.id), number, size)
+    return await numbered_page(session, rows, newest_listings_first(), col(Listing.id), number, size)
 
 
 @dataclass(frozen=True)

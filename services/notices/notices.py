@@ -81,9 +81,12 @@ async def count_notices(session: AsyncSession, flt: NoticeFilter) -> int:
     return await count_rows(session, visible_notices(session, select(Notice), flt), col(Notice.id))
 
 
+ENTITY_NOTICE_ORDER = col(Notice.id)  # an entity's notices: in the order they were pushed
+
+
 async def notices_of_entities(session: AsyncSession, entity_ids: Sequence[int]) -> list[Notice]:
     """For a DataLoader: the caller's notices (all of them for maintainers) of these entities."""
-    query = select(Notice).where(col(Notice.entity_id).in_(list(entity_ids))).order_by(col(Notice.id))
+    query = select(Notice).where(col(Notice.entity_id).in_(list(entity_ids))).order_by(ENTITY_NOTICE_ORDER)
     return list((await session.scalars(query)).all())
 
 

@@ -23,6 +23,9 @@ ROLE_ORDER = case(
     value=EntityPerson.role,
 )
 
+# An entity's persons: legal representative, shareholders, executives, each in the order registered.
+PERSON_ORDER = (ROLE_ORDER, col(EntityPerson.id))
+
 
 @dataclass(frozen=True)
 class PersonLink:
@@ -115,7 +118,7 @@ async def links_of(session: AsyncSession, entity_ids: Sequence[int]) -> list[Per
             col(EntityPerson.title),
         )
         .where(col(EntityPerson.entity_id).in_(list(entity_ids)))
-        .order_by(col(EntityPerson.entity_id), ROLE_ORDER, col(EntityPerson.id))
+        .order_by(col(EntityPerson.entity_id), *PERSON_ORDER)
     )
     return [
         PersonInEntity(entity_id, person_id, name, role, share, title)

@@ -30,6 +30,14 @@ SCALARS: dict[str, list[str]] = {
         "authorityName", "publicUntil", "status", "statusReason", "updatedAt",
     ],
     "Complaint": ["reference", "receivedOn", "category", "summary", "resolved", "resolvedOn"],
+    "Notice": [
+        "id", "status", "pushedAt", "deadline", "claimedAt", "note", "feedbackKind", "licenseNumber", "feedbackNote",
+        "feedbackAt", "reason",
+    ],
+    "Listing": [
+        "id", "kind", "reason", "facts", "documentNumber", "listedOn", "removedOn", "removalReason", "removalNote",
+        "escalationRemindedAt", "createdAt", "updatedAt",
+    ],
 }  # fmt: skip
 OBJECTS: dict[str, list[tuple[str, str]]] = {
     "MarketEntity": [("registrationAuthority", "Department"), ("region", "Region")],
@@ -37,7 +45,10 @@ OBJECTS: dict[str, list[tuple[str, str]]] = {
     "License": [("sourceDepartment", "Department")],
     "Penalty": [("sourceDepartment", "Department")],
     "Complaint": [("sourceDepartment", "Department")],
+    "Notice": [("department", "Department")],
+    "Listing": [("department", "Department"), ("removedBy", "Department")],
 }
+LISTS = [("persons", "EntityPerson"), ("notices", "Notice"), ("listings", "Listing")]
 RECORDS = [("licenses", "License"), ("penalties", "Penalty"), ("complaints", "Complaint")]
 
 
@@ -106,8 +117,9 @@ class Generator:
             if depth < 3 and self.random.random() < 0.3:
                 parts.append(f"{self.alias(name)} {{ {self.selection(target, depth + 1)} }}")
         if type_name == "MarketEntity" and depth < 3:
-            if self.random.random() < 0.3:
-                parts.append(f"{self.alias('persons')} {{ {self.selection('EntityPerson', depth + 1)} }}")
+            for name, target in LISTS:
+                if self.random.random() < 0.3:
+                    parts.append(f"{self.alias(name)} {{ {self.selection(target, depth + 1)} }}")
             for name, target in RECORDS:
                 if self.random.random() < 0.25:
                     parts.append(self.alias(name) + self.page_arguments(nested=True) + self.connection(target, depth))
