@@ -190,20 +190,7 @@ class CompiledReads:
         return Compiled(sql, parameters, plan)
 
     async def _run(self, compiled: Compiled, values: dict[str, Any]) -> str:
-        arguments = [values[name] for name in compiled.parameters]
-        async with self.db.engine.connect() as connection:
-            raw = await connection.get_raw_connection()
-            driver = raw.driver_connection
-            assert driver is not None
-            if self.db.is_sqlite:
-                cursor = await driver.execute(compiled.sql, arguments)
-                row = await cursor.fetchone()
-                await cursor.close()
-                result = row[0]
-            else:
-                result = await driver.fetchval(compiled.sql, *arguments)
-        assert isinstance(result, str)
-        return result
+        return await self.db.fetch_text(compiled.sql, [values[name] for name in compiled.parameters])
 
     def _strawberry_type(self, name: str) -> Any:
         return self.strawberry_schema.get_type_by_name(name)

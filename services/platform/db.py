@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
+import asyncpg  # type: ignore[import-untyped]
 import sqlalchemy as sa
 from sqlalchemy import event, text
 from sqlalchemy.dialects import postgresql
@@ -79,6 +81,8 @@ class Database:
         # isolation mode back and forth would undo the transaction control above.
         reads = self.engine if self.is_sqlite else self.engine.execution_options(isolation_level="AUTOCOMMIT")
         self._reads = async_sessionmaker(reads, expire_on_commit=False)
+        self._driver_pool: asyncpg.Pool | None = None
+        self._pool_lock = asyncio.Lock()
 
     @property
     def read_sessions(self) -> async_sessionmaker[AsyncSession]:
@@ -112,7 +116,34 @@ class Database:
         await session.connection(execution_options={_WRITE: True})
         return session
 
+    async def fetch_text(self, sql: str, arguments: Sequence[Any]) -> str:
+        """The one text value of a statement written for the driver itself (`$1` on PostgreSQL,
+        `?` on SQLite), bypassing the ORM and SQLAlchemy's execution: the compiled read path's
+        hot loop. It reads only, in autocommit. On PostgreSQL it runs on a pool of its own, made on
+        first use in this process's event loop, as large as the engine's."""
+        if self.is_sqlite:
+            async with self.engine.connect() as connection:
+                raw = await connection.get_raw_connection()
+                cursor = await raw.driver_connection.execute(sql, list(arguments))  # type: ignore[union-attr]
+                row = await cursor.fetchone()
+                await cursor.close()
+                return str(row[0])
+        pool = self._driver_pool or await self._make_driver_pool()
+        async with pool.acquire() as connection:
+            return str(await connection.fetchval(sql, *arguments))
+
+    async def _make_driver_pool(self) -> asyncpg.Pool:
+        async with self._pool_lock:
+            if self._driver_pool is None:
+                size = self.engine.pool.size() if hasattr(self.engine.pool, "size") else 5
+                dsn = self.url.set(drivername="postgresql").render_as_string(hide_password=False)
+                self._driver_pool = await asyncpg.create_pool(dsn, min_size=1, max_size=size)
+            return self._driver_pool
+
     async def dispose(self) -> None:
+        if self._driver_pool is not None:
+            await self._driver_pool.close()
+            self._driver_pool = None
         await self.engine.dispose()
 
 
