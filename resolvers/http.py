@@ -19,6 +19,7 @@ from strawberry.types import ExecutionResult
 
 import schema as schema_module
 from resolvers.compiled import CompiledReads, asgi
+from resolvers.compiled.persisted import PersistedQueries, Refused
 from resolvers.graphiql import page_html
 from resolvers.platform.auth import Refusal, principal_for
 from resolvers.platform.context import Context
@@ -129,6 +130,7 @@ class GraphQLEndpoint:
         self.settings = settings
         self.view = _View(db, settings)
         self.compiled = CompiledReads(db, settings.max_page_size) if settings.compiled_reads else None
+        self.persisted = PersistedQueries()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] in ("http", "websocket"):
@@ -142,23 +144,30 @@ class GraphQLEndpoint:
                 return
             # A websocket without the header may still authenticate in its connection_init.
             scope.setdefault("state", {})["principal"] = found
-            if self.compiled is not None and asgi.wants_json_post(scope):
-                await self._read(scope, receive, send, found)
+            if asgi.wants_json_post(scope):
+                await self._post(scope, receive, send, found)
                 return
             if scope["type"] == "http":
                 send = asgi.marked(send, asgi.EXECUTED)
         await self.view(scope, receive, send)
 
-    async def _read(self, scope: Scope, receive: Receive, send: Send, principal: Principal) -> None:
-        assert self.compiled is not None
+    async def _post(self, scope: Scope, receive: Receive, send: Send, principal: Principal) -> None:
+        """A JSON request, read once: a persisted query's text found by its hash, then the compiled
+        path's answer if it has one, else strawberry's."""
         body, complete = await asgi.read_body(receive)
-        answer = None
+        request: Any = None
         if complete:
             try:
                 request = json.loads(body)
             except ValueError:
                 request = None
-            answer = await self.compiled.answer(principal, request)
+            resolved = self.persisted.resolve(request)
+            if isinstance(resolved, Refused):
+                await error_response(resolved.code, resolved.message, 200)(scope, receive, send)
+                return
+            if resolved is not request:
+                request, body = resolved, _json(resolved).encode()
+        answer = await self.compiled.answer(principal, request) if complete and self.compiled is not None else None
         if answer is None:
             await self.view(scope, asgi.replay(body, complete, receive), asgi.marked(send, asgi.EXECUTED))
             return

@@ -7,6 +7,7 @@ The suite's own `settings` fixture checks every compiled answer against the ordi
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -115,18 +116,48 @@ async def _facts(api: Api, city: DemoCity) -> Facts:
     )
 
 
-@pytest.mark.parametrize("role", CALLERS)
+@pytest.mark.parametrize("role", [*CALLERS, "anonymous"])
 async def test_generated_reads_answer_the_same_on_both_paths(
     api: Api, executed: httpx.AsyncClient, city: DemoCity, role: str
 ) -> None:
     facts = await _facts(api, city)
-    compiled_count = 0
+    token = city.tokens.get(role)
+    paths = []
     for seed in range(40):
-        operation = Generator(seed * 31 + CALLERS.index(role), facts).operation()
-        compiled, ordinary = await _both(api, executed, operation.query, operation.variables, city.tokens[role])
+        operation = Generator(seed * 31 + len(role), facts).operation()
+        compiled, ordinary = await _both(api, executed, operation.query, operation.variables, token)
         assert compiled.status_code == 200, (operation, compiled.text)
         assert compiled.json() == ordinary.json(), operation
-        assert "errors" not in compiled.json(), (operation, compiled.json())
-        compiled_count += compiled.headers["x-jianguan-path"] == "compiled"
-    # Every generated read is one the compiled path covers.
-    assert compiled_count == 40
+        paths.append(compiled.headers["x-jianguan-path"])
+        if token is not None:
+            assert "errors" not in compiled.json(), (operation, compiled.json())
+    # Every generated read is one the compiled path covers; the public is refused the ordinary way.
+    assert set(paths) == ({"compiled"} if token is not None else {"executed"})
+
+
+async def test_a_persisted_query_is_answered_by_its_hash_once_its_text_was_sent(api: Api, city: DemoCity) -> None:
+    token = city.tokens["district"]
+    digest = hashlib.sha256(PAGE.encode()).hexdigest()
+    by_hash = {"extensions": {"persistedQuery": {"version": 1, "sha256Hash": digest}}}
+    headers = {"Authorization": f"Bearer {token}"}
+    unknown = await api.client.post("/graphql", json=by_hash, headers=headers)
+    assert unknown.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
+    first = await api.client.post("/graphql", json={**by_hash, "query": PAGE}, headers=headers)
+    again = await api.client.post("/graphql", json=by_hash, headers=headers)
+    assert again.headers["x-jianguan-path"] == "compiled"
+    assert again.json() == first.json()
+    assert again.json()["data"]["entities"]["edges"]
+    wrong = {"extensions": {"persistedQuery": {"version": 1, "sha256Hash": "0" * 64}}, "query": PAGE}
+    mismatch = await api.client.post("/graphql", json=wrong, headers=headers)
+    assert mismatch.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_HASH_MISMATCH"
+
+
+async def test_a_persisted_query_the_compiled_path_does_not_cover_is_still_answered(api: Api, city: DemoCity) -> None:
+    query = "{ viewer { department { code } } }"
+    digest = hashlib.sha256(query.encode()).hexdigest()
+    headers = {"Authorization": f"Bearer {city.tokens['district']}"}
+    by_hash = {"extensions": {"persistedQuery": {"version": 1, "sha256Hash": digest}}}
+    await api.client.post("/graphql", json={**by_hash, "query": query}, headers=headers)
+    answer = await api.client.post("/graphql", json=by_hash, headers=headers)
+    assert answer.headers["x-jianguan-path"] == "executed"
+    assert answer.json()["data"]["viewer"]["department"]["code"] == "SCJG-210202"
