@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 from typing import Any
 
@@ -28,6 +29,7 @@ from services.platform.db import Database
 from services.platform.principal import Principal
 from services.platform.settings import Settings
 
+_log = logging.getLogger("jianguan.compiled")
 # graphql-core and strawberry's limiters speak English; integrators get a
 # stable code and people a Chinese message, whatever the library says.
 _KNOWN: list[tuple[re.Pattern[str], str, str]] = [
@@ -167,7 +169,7 @@ class GraphQLEndpoint:
                 return
             if resolved is not request:
                 request, body = resolved, _json(resolved).encode()
-        answer = await self.compiled.answer(principal, request) if complete and self.compiled is not None else None
+        answer = await self._compiled_answer(principal, request) if complete else None
         if answer is None:
             await self.view(scope, asgi.replay(body, complete, receive), asgi.marked(send, asgi.EXECUTED))
             return
@@ -175,6 +177,16 @@ class GraphQLEndpoint:
         if self.settings.check_compiled_reads:
             answer, status = await asgi.checked(answer, lambda: asgi.executed_body(self.view, scope, body), request)
         await asgi.send_json(send, answer, status=status)
+
+
+    async def _compiled_answer(self, principal: Principal, request: Any) -> bytes | None:
+        if self.compiled is None:
+            return None
+        try:
+            return await self.compiled.answer(principal, request)
+        except Exception:  # noqa: BLE001 - the ordinary path answers, and words any error as it always does
+            _log.exception("compiled read failed; the ordinary path answers")
+            return None
 
 
 async def _deny_upgrade(websocket: WebSocket, response: Response) -> None:

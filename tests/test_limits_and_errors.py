@@ -55,7 +55,7 @@ def production(settings: Settings) -> Settings:
 async def test_production_masks_unexpected_errors_but_keeps_rule_codes(
     production: Settings, db: Database, city: DemoCity, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async def broken(*args: object, **kwargs: object) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("connection string postgres://secret@db")
 
     async with make_client(production, db) as client:
@@ -63,7 +63,7 @@ async def test_production_masks_unexpected_errors_but_keeps_rule_codes(
         token = city.tokens["maintainer"]
         body = await api.gql('{ entity(uscc: "not-a-code") { name } }', token=token)
         assert body["errors"][0]["extensions"] == {"code": "INVALID_USCC", "field": "uscc"}
-        monkeypatch.setattr(registry, "get_entity", broken)
+        monkeypatch.setattr(registry, "entity_code", broken)
         response = await api.post(f'{{ entity(uscc: "{city.zhongshan[0]}") {{ name }} }}', token=token)
         assert b"secret" not in response.content
         error = response.json()["errors"][0]
@@ -74,10 +74,10 @@ async def test_production_masks_unexpected_errors_but_keeps_rule_codes(
 async def test_development_shows_unexpected_errors_to_the_developer(
     api: Api, city: DemoCity, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async def broken(*args: object, **kwargs: object) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("the real cause")
 
-    monkeypatch.setattr(registry, "get_entity", broken)
+    monkeypatch.setattr(registry, "entity_code", broken)
     body = await api.gql(f'{{ entity(uscc: "{city.zhongshan[0]}") {{ name }} }}', token=city.tokens["maintainer"])
     assert body["errors"][0] == {
         **body["errors"][0],
