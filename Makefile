@@ -8,7 +8,7 @@ ARTIFACTS := test-artifacts
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint bench schema clean chromium
+.PHONY: run test lint bench bench-peer wrk schema clean chromium
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,26 @@ test: $(STAMP) lint chromium
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# Jianguan beside PostGraphile 5 on one PostgreSQL database (JIANGUAN_PEER_DATABASE_URL, default
+# postgresql://postgres@127.0.0.1:5432/jianguan_peer, dropped and rebuilt when not seeded as asked).
+# PostGraphile and Node 22 come from the npm registry into bench/peer/node_modules (no global install);
+# the load generator is Debian's wrk. Options: make bench-peer PEER_ARGS="--seconds 5 --rounds 1".
+PEER_ARGS ?=
+wrk:
+	@if command -v wrk >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Debian's wrk for bench-peer"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	else \
+		echo "wrk is not installed and cannot be installed here (not root, or no apt): bench-peer will skip"; \
+	fi
+
+bench/peer/node_modules/.package-lock.json: bench/peer/package.json bench/peer/package-lock.json
+	cd bench/peer && npm ci --no-audit --no-fund
+
+bench-peer: $(STAMP) wrk bench/peer/node_modules/.package-lock.json
+	$(BIN)/python -m bench.peer $(PEER_ARGS)
 
 schema: $(STAMP)
 	$(BIN)/python manage.py export-schema
