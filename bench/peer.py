@@ -442,8 +442,11 @@ def main(
     try:
         run(seconds, rounds, warmup, connections, entities, rebuild, Database(database_url), readme)
     except (PeerBenchError, AnswerMismatch, MarkersMissing) as error:
-        console.print(f"[red]{error}[/red]")
+        console.print(str(error), markup=False, style="red")
         raise typer.Exit(1) from error
+    except KeyboardInterrupt:
+        console.print("interrupted: both servers stopped, nothing written")
+        raise typer.Exit(130) from None
 
 
 def run(
