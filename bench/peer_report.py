@@ -29,7 +29,7 @@ def table(result: dict[str, Any]) -> str:
         ours, peer = query["ours"], query["peer"]
         ratio = query["ratio_ours_to_peer_rps"]
         lines.append(
-            f"| {query['description']} | {ours['requests_per_second']:,.0f} | {peer['requests_per_second']:,.0f}"
+            f"| {_described(query)} | {ours['requests_per_second']:,.0f} | {peer['requests_per_second']:,.0f}"
             f" | {ratio:.3f} | {_latencies(ours)} | {_latencies(peer)} | {_cpu(ours)} | {_cpu(peer)} |"
             if ratio is not None
             else f"| {name} | – | – | – | – | – | – | – |"
@@ -48,6 +48,13 @@ def table(result: dict[str, Any]) -> str:
         " servers, PostgreSQL and wrk: the absolute figures are noisy, the ratios less so.",
     ]
     return "\n".join(lines)
+
+
+def _described(query: dict[str, Any]) -> str:
+    """The query's description, with how many licenses its page carried where it has them."""
+    if "licenses_on_page" in query:
+        return f"{query['description']}: {query['licenses_on_page']} on the page"
+    return str(query["description"])
 
 
 def _latencies(side: dict[str, Any]) -> str:
