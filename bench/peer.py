@@ -165,6 +165,14 @@ class PostgresCpu:
 
     postmaster: int | None
     database: str
+    maintenance_url: str
+
+    def sessions(self) -> int:
+        """Connections the database has had (pg_stat_database.sessions; its counters lag by up to a second).
+        Asked from the maintenance database, and given time to end, so the question costs this one nothing."""
+        rows = fetch(self.maintenance_url, "SELECT sessions FROM pg_stat_database WHERE datname = $1", self.database)
+        time.sleep(0.2)
+        return int(rows[0]["sessions"])
 
     def snapshot(self) -> tuple[dict[int, float], float]:
         if self.postmaster is None:
@@ -268,12 +276,14 @@ def wrk(server: Server, query_bodies: list[str], seconds: float, connections: in
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(wrk_script(query_bodies, {"Content-Type": "application/json", **server.headers}))
     try:
-        server_pids = server.pids()
+        server_pids, sessions = server.pids(), pg.sessions()
         server_before, pg_before = cpu_snapshot(server_pids), pg.snapshot()
         command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "10s", "--latency"]
         done = subprocess.run([*command, "-s", script.name, server.url], capture_output=True, text=True, check=False)
         server_after = cpu_snapshot(sorted(set(server_pids) | set(server.pids())))
         pg_used = pg.used(pg_before)
+        time.sleep(1.0)  # the sessions counter lags
+        sessions = pg.sessions() - sessions
     finally:
         os.unlink(script.name)
     # wrk runs on when its script fails to load, sending GETs: the script's last line tells it loaded.
@@ -282,7 +292,10 @@ def wrk(server: Server, query_bodies: list[str], seconds: float, connections: in
     report = parse_wrk(done.stdout)
     if report.errors > report.requests // 100:  # a run of failures measures nothing
         raise PeerBenchError(f"{server.label} failed {report.errors} of {report.requests} requests:\n{done.stdout}")
-    return figures(report, cpu_used(server_before, server_after), pg_used)
+    return {
+        **figures(report, cpu_used(server_before, server_after), pg_used),
+        "postgresql_connections_opened": sessions,
+    }
 
 
 def figures(report: WrkReport, server_cpu: float, pg_cpu: tuple[float, float] | None) -> dict[str, Any]:
@@ -329,6 +342,7 @@ def summary(rounds: list[dict[str, Any]]) -> dict[str, Any]:
             sum(r["errors"]["socket"].values()) + r["errors"]["non_2xx"] + r["errors"]["graphql"] for r in rounds
         ),
         "cpu_ms_per_request": per_request(cpu, requests),
+        "postgresql_connections_opened": sum(r["postgresql_connections_opened"] for r in rounds),
     }
 
 
@@ -387,7 +401,7 @@ def measure(
                 console.print(
                     f"round {number + 1}/{rounds} {query.name:<26} {side:<4} {run['requests_per_second']:>8.1f} req/s"
                     f"  p50 {run['latency_ms']['p50']:>8.2f} ms  p99 {run['latency_ms']['p99']:>8.2f} ms"
-                    f"  cpu/req {_cpu_text(run['cpu_ms_per_request'])} ms"
+                    f"  cpu/req {_cpu_text(run['cpu_ms_per_request'])} ms  conns {run['postgresql_connections_opened']}"
                 )
     return runs
 
@@ -502,7 +516,16 @@ def run(
         wait_ready(peer, "{ __typename }")
         console.print(f"Jianguan on {ours.url}, PostGraphile {postgraphile_version()} (Node {node}) on {peer.url}")
         facts = check_answers(ours, peer, usccs)
-        runs = measure(ours, peer, PostgresCpu(postmaster_of(db), db.name), usccs, seconds, rounds, warmup, connections)
+        runs = measure(
+            ours,
+            peer,
+            PostgresCpu(postmaster_of(db), db.name, db.maintenance_url),
+            usccs,
+            seconds,
+            rounds,
+            warmup,
+            connections,
+        )
     result = {
         "benchmark": "peer",
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),

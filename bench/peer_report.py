@@ -36,6 +36,11 @@ def table(result: dict[str, Any]) -> str:
         )
     errors = sum(q["ours"]["errors"] + q["peer"]["errors"] for q in result["queries"].values())
     paths = sorted({q["x_jianguan_path"] for q in result["queries"].values()})
+    opened = {
+        side: sum(q[side].get("postgresql_connections_opened", 0) for q in result["queries"].values())
+        for side in ("ours", "peer")
+    }
+    requests = {side: sum(q[side]["requests"] for q in result["queries"].values()) for side in ("ours", "peer")}
     lines += [
         "",
         f"Measured {result['measured_at'][:10]} ({result['ours']['commit']}):"
@@ -43,7 +48,9 @@ def table(result: dict[str, Any]) -> str:
         f" `wrk -t{load['threads']} -c{load['connections']}`, {load['rounds']} × {load['seconds']:g} s per query and"
         f" server, alternating; PostGraphile {result['peer']['postgraphile']} on Node {result['peer']['node']}"
         f" (amber preset), Jianguan `serve --workers 2` in production mode; {errors} errors;"
-        f" `X-Jianguan-Path`: {', '.join(paths)}. Load average {result['machine']['load_before'][0]:.1f} before,"
+        f" `X-Jianguan-Path`: {', '.join(paths)}; PostgreSQL connections opened while measuring: Jianguan"
+        f" {opened['ours']:,} for {requests['ours']:,} requests, PostGraphile {opened['peer']:,} for"
+        f" {requests['peer']:,}. Load average {result['machine']['load_before'][0]:.1f} before,"
         f" {result['machine']['load_after'][0]:.1f} after, on {result['machine']['cpus']} cores shared by both"
         " servers, PostgreSQL and wrk: the absolute figures are noisy, the ratios less so.",
     ]

@@ -27,7 +27,7 @@ from bench.peer_measure import (
     wrk_script,
 )
 from bench.peer_queries import QUERIES, AnswerMismatch, bodies, compare, differences
-from bench.peer_report import END, START, MarkersMissing, replace_table
+from bench.peer_report import END, START, MarkersMissing, replace_table, table
 
 WRK_REPORT = """\
 Running 5s test @ http://127.0.0.1:40001/graphql
@@ -78,10 +78,13 @@ class _GraphQL(BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers["Content-Length"])).decode()
         self.seen.append(("POST", body, self.headers.get("Authorization", "")))
         answer = b'{"errors": [{"message": "no"}]}' if "bad" in body else b'{"data": {}}'
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(answer)))
-        self.end_headers()
-        self.wfile.write(answer)
+        try:
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # wrk closes its connections when its time is up
 
     def do_GET(self) -> None:
         self.seen.append(("GET", "", ""))
@@ -104,6 +107,7 @@ def test_the_wrk_script_posts_the_bodies_in_turn_and_counts_graphql_errors(tmp_p
         done = subprocess.run(command, capture_output=True, text=True, check=True, timeout=30)
     finally:
         server.shutdown()
+        server.server_close()
     assert done.stderr == ""
     report = parse_wrk(done.stdout)
     methods = {method for method, _, _ in _GraphQL.seen}
@@ -209,3 +213,41 @@ def test_the_readme_table_replaces_only_what_lies_between_the_markers() -> None:
     assert replace_table(updated, "| newer |").count(START) == 1
     with pytest.raises(MarkersMissing):
         replace_table("# no markers\n", "| new |")
+
+
+def _side(rps: float, p50: float, server: float, pg: float) -> dict[str, Any]:
+    return {
+        "requests": int(rps * 10),
+        "requests_per_second": rps,
+        "latency_ms": {"p50": p50, "p75": p50, "p90": p50 * 2, "p99": p50 * 4},
+        "errors": 0,
+        "cpu_ms_per_request": {"server": server, "postgresql": pg, "postgresql_ended_backends": pg},
+        "postgresql_connections_opened": 7,
+    }
+
+
+def test_the_table_gives_each_query_its_rates_ratio_latencies_and_cpu() -> None:
+    result = {
+        "measured_at": "2026-12-04T23:00:00+00:00",
+        "ours": {"commit": "abc1234"},
+        "peer": {"postgraphile": "5.1.5", "node": "v22.23.3"},
+        "database": {"entities": 20000},
+        "load": {"threads": 1, "connections": 32, "rounds": 2, "seconds": 5.0},
+        "machine": {"cpus": 2, "load_before": [5.0, 4, 3], "load_after": [6.0, 5, 4]},
+        "queries": {
+            "page_of_20_with_licenses": {
+                "description": "a page of 20 with licenses",
+                "licenses_on_page": 10,
+                "x_jianguan_path": "compiled",
+                "ours": _side(150.0, 210.0, 4.25, 1.5),
+                "peer": _side(1500.0, 12.5, 0.3, 0.1),
+                "ratio_ours_to_peer_rps": 0.1,
+            }
+        },
+    }
+    rows = table(result).splitlines()
+    assert rows[2] == (
+        "| a page of 20 with licenses: 10 on the page | 150 | 1,500 | 0.100 | 210 / 420 / 840 | 12.5 / 25.0 / 50.0"
+        " | 4.25 + 1.50 | 0.30 + 0.10 |"
+    )
+    assert "`X-Jianguan-Path`: compiled" in rows[-1] and "Jianguan 7 for 1,500 requests" in rows[-1]
