@@ -178,7 +178,6 @@ class GraphQLEndpoint:
             answer, status = await asgi.checked(answer, lambda: asgi.executed_body(self.view, scope, body), request)
         await asgi.send_json(send, answer, status=status)
 
-
     async def _compiled_answer(self, principal: Principal, request: Any) -> bytes | None:
         if self.compiled is None:
             return None

@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from services.platform.db import Database
+from services.platform.paging import encode_cursor
 from services.platform.settings import Settings
 from tests.conftest import Api, DemoCity, make_client
 from tests.support.selections import Facts, Generator
@@ -113,6 +114,10 @@ async def _facts(api: Api, city: DemoCity) -> Facts:
         names=[edge["node"]["name"] for edge in edges],
         cursors=[edge["cursor"] for edge in edges[::7]],
         regions=sorted({edge["node"]["regionCode"] for edge in edges}),
+        record_cursors={
+            name: [encode_cursor(kind, str(number)) for number in range(1, 80, 3)]
+            for name, kind in (("licenses", "license"), ("penalties", "penalty"), ("complaints", "complaint"))
+        },
     )
 
 
@@ -161,3 +166,35 @@ async def test_a_persisted_query_the_compiled_path_does_not_cover_is_still_answe
     answer = await api.client.post("/graphql", json=by_hash, headers=headers)
     assert answer.headers["x-jianguan-path"] == "executed"
     assert answer.json()["data"]["viewer"]["department"]["code"] == "SCJG-210202"
+
+
+async def test_an_entitys_records_page_after_a_cursor_as_the_ordinary_path_does(
+    api: Api, executed: httpx.AsyncClient, city: DemoCity
+) -> None:
+    token = city.tokens["maintainer"]
+    found = await api.data("{ entities(first: 100) { edges { node { uscc licenses { totalCount } } } } }", token=token)
+    uscc = max(found["entities"]["edges"], key=lambda edge: edge["node"]["licenses"]["totalCount"])["node"]["uscc"]
+    query = (
+        "query($u: String!, $after: String, $other: String) { entity(uscc: $u) { "
+        "licenses(first: 1, after: $after) { totalCount edges { cursor node { documentNumber } } "
+        "pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } "
+        "again: licenses(first: 5, after: $other) { edges { cursor } pageInfo { hasNextPage hasPreviousPage } } } }"
+    )
+    seen, after = [], None
+    while True:
+        variables = {"u": uscc, "after": after, "other": after and encode_cursor("license", "999999")}
+        compiled, ordinary = await _both(api, executed, query, variables, token)
+        assert compiled.headers["x-jianguan-path"] == "compiled"
+        assert compiled.json() == ordinary.json()
+        page = compiled.json()["data"]["entity"]["licenses"]
+        assert page["pageInfo"]["hasPreviousPage"] == (after is not None)
+        seen += [edge["node"]["documentNumber"] for edge in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    # One at a time, every licence once; a cursor of no licence of the entity gives an empty page.
+    assert len(seen) == len(set(seen)) == page["totalCount"] >= 2
+    assert compiled.json()["data"]["entity"]["again"] == {
+        "edges": [],
+        "pageInfo": {"hasNextPage": False, "hasPreviousPage": True},
+    }

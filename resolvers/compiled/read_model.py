@@ -25,6 +25,7 @@ from resolvers.compiled.planner import Decline, Fields, Plan, Row, Var, named_ty
 from resolvers.platform.by_name import from_input
 from services.credit import listings as listing_service
 from services.notices import notices as notice_service
+from services.platform import paging
 from services.platform.errors import DomainError
 from services.platform.paging import cursor_bound, page_size
 from services.records import records as record_service
@@ -147,6 +148,7 @@ class Reader:
         cursor_key: Callable[[Row], str],
         size: str,
         after: list[str] | None,
+        has_previous: str | None = None,
     ) -> str:
         """A Relay connection of `model`'s rows in `order` (column, descending), as one subquery:
         the page read with one row more than asked for, then numbered and aggregated."""
@@ -159,6 +161,9 @@ class Reader:
         page_info_type = named_type(connection_type.fields["pageInfo"].type)
         cursor = dialect.cursor(cursor_kind, cursor_key(row))
         last = dialect.least(f"{outer}._m", size)
+        # Whether any field is an aggregate over the page (else no page is read: an aggregate
+        # makes one row of none, a plain SELECT over no rows none).
+        page_read = False
 
         def edge_value(name: str, field_def: GraphQLField, edge_nodes: list[FieldNode]) -> str:
             if name == "cursor":
@@ -166,9 +171,11 @@ class Reader:
             return self.object(node_type, plan.subfields(node_type, edge_nodes), row)
 
         def page_info_value(name: str, field_def: GraphQLField, info_nodes: list[FieldNode]) -> str:
+            nonlocal page_read
+            page_read = page_read or name != "hasPreviousPage"
             return {
                 "hasNextPage": dialect.boolean(f"coalesce(max({outer}._m), 0) > {size}"),
-                "hasPreviousPage": dialect.boolean("TRUE" if after is not None else "FALSE"),
+                "hasPreviousPage": dialect.boolean(has_previous or ("TRUE" if after is not None else "FALSE")),
                 "startCursor": f"max(CASE WHEN {outer}._n = 1 THEN {cursor} END)",
                 "endCursor": f"max(CASE WHEN {outer}._n = {last} THEN {cursor} END)",
             }[name]
@@ -179,7 +186,9 @@ class Reader:
             return f"(SELECT count(*) FROM {plan.source(model, alias)} WHERE {' AND '.join(where) or 'TRUE'})"
 
         def connection_value(name: str, field_def: GraphQLField, parts: list[FieldNode]) -> str:
+            nonlocal page_read
             if name == "edges":
+                page_read = True
                 edge = plan.object(edge_type, plan.subfields(edge_type, parts), edge_value)
                 return dialect.filtered_array(edge, f"{outer}._n <= {size}", f"{outer}._n")
             if name == "pageInfo":
@@ -189,6 +198,8 @@ class Reader:
             raise Decline(name)
 
         value = plan.object(connection_type, plan.subfields(connection_type, nodes), connection_value)
+        if not page_read:
+            return dialect.nested(f"SELECT {value}")
         for column, _ in order:
             row.c(column)
         columns = ", ".join(f'{inner}."{column}"' for column in row.needed)
@@ -207,21 +218,26 @@ class Reader:
         )
         return dialect.nested(f"SELECT {value} FROM ({counted}) AS {outer}")
 
-    def page_size(self, first: Any) -> str:
-        """`first`, checked by the paging rule: a literal now, a variable per request."""
-        maximum = self.reading.max_page_size
+    def bound(self, given: Any, checked: Callable[[Any], str], kind: str = "text") -> str:
+        """A value checked by a service's rule (a refusal declines): a literal now, a variable per request."""
 
-        def checked(value: Any) -> int:
+        def check(value: Any) -> Any:
             try:
-                return page_size(value, maximum)
+                text = checked(value)
             except DomainError as error:
-                raise Decline("page size") from error
+                raise Decline("refused value") from error
+            return int(text) if kind == "int" else text
 
-        if isinstance(first, Var):
-            name = first.name
-            return self.plan.bind(lambda variables: checked(variables.get(name)), "int")
-        size = checked(first)
-        return str(size)
+        if isinstance(given, Var):
+            name = given.name
+            return self.plan.bind(lambda variables: check(variables.get(name)), kind)
+        value = check(given)
+        return str(value) if kind == "int" else quote_text(value)
+
+    def page_size(self, first: Any) -> str:
+        """`first`, checked by the paging rule."""
+        maximum = self.reading.max_page_size
+        return self.bound(first, lambda given: str(page_size(given, maximum)), "int")
 
 
 def _camel(name: str) -> str:
@@ -243,47 +259,19 @@ def _beyond(alias: str, order: list[tuple[str, bool]], bound: list[str]) -> str:
 
 
 def _entity(reader: Reader, row: Row | None, field_def: GraphQLField, nodes: list[FieldNode]) -> str:
-    code = reader.plan.argument(field_def, nodes[0], "uscc")
-
-    def checked(value: Any) -> str:
-        if not isinstance(value, str):
-            raise Decline("uscc")
-        try:
-            return registry.entity_code(value)
-        except DomainError as error:
-            raise Decline("uscc") from error
-
-    if isinstance(code, Var):
-        name = code.name
-        value = reader.plan.bind(lambda variables: checked(variables.get(name)))
-    else:
-        value = quote_text(checked(code))
-    return reader.one(MarketEntity, field_def, nodes, lambda alias: f'{alias}."uscc" = {value}')
+    code = reader.bound(reader.plan.argument(field_def, nodes[0], "uscc"), registry.entity_code)
+    return reader.one(MarketEntity, field_def, nodes, lambda alias: f'{alias}."uscc" = {code}')
 
 
 def _entity_list(reader: Reader, field_def: GraphQLField, nodes: list[FieldNode], flt: registry.EntityFilter) -> str:
     plan = reader.plan
-    node = nodes[0]
-    size = reader.page_size(plan.argument(field_def, node, "first"))
-    after = plan.argument(field_def, node, "after")
-    bound: list[str] | None = None
     key = registry.ENTITY_KEY
     key_name = str(getattr(key, "key"))  # noqa: B009 - a mapped column's name
+    size = reader.page_size(plan.argument(field_def, nodes[0], "first"))
+    after = plan.argument(field_def, nodes[0], "after")
+    bound = None
     if after is not None:
-        name = after.name if isinstance(after, Var) else None
-
-        def checked(value: Any) -> str:
-            try:
-                found = cursor_bound(registry.ENTITY_CURSOR, key, value)
-            except DomainError as error:
-                raise Decline("cursor") from error
-            assert found is not None
-            return str(found[0])
-
-        if name is not None:
-            bound = [plan.bind(lambda variables: checked(variables.get(name)))]
-        else:
-            bound = [quote_text(checked(after))]
+        bound = [reader.bound(after, lambda given: str(_only(cursor_bound(registry.ENTITY_CURSOR, key, given))))]
     return reader.connection(
         MarketEntity,
         field_def,
@@ -296,6 +284,11 @@ def _entity_list(reader: Reader, field_def: GraphQLField, nodes: list[FieldNode]
         size,
         bound,
     )
+
+
+def _only(values: tuple[Any, ...] | None) -> Any:
+    assert values is not None and len(values) == 1
+    return values[0]
 
 
 def _entities(reader: Reader, row: Row | None, field_def: GraphQLField, nodes: list[FieldNode]) -> str:
@@ -368,11 +361,21 @@ def _records(model: type[License | Penalty | Complaint]) -> Relation:
 
     def read(reader: Reader, row: Row | None, field_def: GraphQLField, nodes: list[FieldNode]) -> str:
         assert row is not None
-        plan = reader.plan
-        if plan.argument(field_def, nodes[0], "after") is not None:
-            raise Decline("after in a record list")  # paged in memory by the ordinary path
+        plan, dialect = reader.plan, reader.plan.dialect
         size = reader.page_size(plan.argument(field_def, nodes[0], "first"))
         parent = row.c("id")
+        after, has_previous = None, None
+        cursor = plan.argument(field_def, nodes[0], "after")
+        if cursor is not None:
+            # The ordinary path pages the loaded list (paging.page_of_loaded): the rows after the
+            # cursor's own row, none when that row is not the entity's, and a previous page
+            # whenever the entity has any.
+            at = reader.bound(cursor, lambda given: str(paging.loaded_cursor_id(kind, given)), "int")
+            alias = plan.alias()
+            where = " AND ".join([*plan.where(model, alias, []), f'{alias}."entity_id" = {parent}'])
+            found = f'FROM {plan.source(model, alias)} WHERE {alias}."id" = {at} AND {where}'
+            after = [f'(SELECT {alias}."{column}" {found})' for column, _ in order]
+            has_previous = f"EXISTS (SELECT 1 FROM {plan.source(model, alias)} WHERE {where})"
         return reader.connection(
             model,
             field_def,
@@ -381,9 +384,10 @@ def _records(model: type[License | Penalty | Complaint]) -> Relation:
             lambda alias: [f'{alias}."entity_id" = {parent}'],
             order,
             kind,
-            lambda record: reader.plan.dialect.id_text(record.c("id")),
+            lambda record: dialect.id_text(record.c("id")),
             size,
-            None,
+            after,
+            has_previous,
         )
 
     return read

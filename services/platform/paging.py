@@ -255,15 +255,22 @@ def _page_number(total: int, number: int, size: int) -> tuple[int, int]:
     return min(max(1, number), pages), pages
 
 
-def page_of_loaded(rows: Sequence[I], kind: str, size: int, after: str | None) -> Page[I]:
-    """A page of rows already loaded in their order (a DataLoader's, for one entity), with the
-    same cursors as a keyset page: the cursor is the row's id."""
+def loaded_cursor_id(kind: str, after: str | None) -> int | None:
+    """The row id a cursor of a loaded list stands at (None without one); INVALID_CURSOR for
+    anything else. A cursor past every row of the list gives an empty page that has a previous one."""
     after_id = decode_cursor(kind, after)
     if after_id is not None and not (after_id.isascii() and after_id.isdigit()):
         raise DomainError("INVALID_CURSOR", _USE_END_CURSOR, "after")
+    return None if after_id is None else int(after_id)
+
+
+def page_of_loaded(rows: Sequence[I], kind: str, size: int, after: str | None) -> Page[I]:
+    """A page of rows already loaded in their order (a DataLoader's, for one entity), with the
+    same cursors as a keyset page: the cursor is the row's id."""
+    after_id = loaded_cursor_id(kind, after)
     start = 0
     if after_id is not None:
-        start = next((i + 1 for i, row in enumerate(rows) if row.id == int(after_id)), len(rows))
+        start = next((i + 1 for i, row in enumerate(rows) if row.id == after_id), len(rows))
     items = list(rows[start : start + size])
     return Page(items, [encode_cursor(kind, str(row.id)) for row in items], start + size < len(rows), start > 0)
 

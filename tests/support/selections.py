@@ -66,6 +66,7 @@ class Facts:
     names: list[str]
     cursors: list[str]
     regions: list[str]
+    record_cursors: dict[str, list[str]]  # by record list: cursors of rows of any entity
 
 
 class Generator:
@@ -122,7 +123,8 @@ class Generator:
                     parts.append(f"{self.alias(name)} {{ {self.selection(target, depth + 1)} }}")
             for name, target in RECORDS:
                 if self.random.random() < 0.25:
-                    parts.append(self.alias(name) + self.page_arguments(nested=True) + self.connection(target, depth))
+                    arguments = self.page_arguments(nested=name)
+                    parts.append(self.alias(name) + arguments + self.connection(target, depth))
         self.random.shuffle(parts)
         if self.random.random() < 0.15:
             return self.fragment(type_name, " ".join(parts))
@@ -138,27 +140,30 @@ class Generator:
 
     def connection(self, node_type: str, depth: int) -> str:
         parts = []
-        if self.random.random() < 0.9:
+        if self.random.random() < 0.8:
             parts.append(f"edges {{ {'cursor ' if self.random.random() < 0.5 else ''}node {{ "
                          f"{self.selection(node_type, depth + 1)} }} }}")  # fmt: skip
-        if self.random.random() < 0.5 or not parts:
+        if self.random.random() < 0.5:
             info = self.random.sample(["hasNextPage", "hasPreviousPage", "startCursor", "endCursor"], 2)
             parts.append(f"pageInfo {{ {' '.join(info)} }}")
-        if self.random.random() < 0.4:
-            parts.append("totalCount")
+        if self.random.random() < 0.4 or not parts:
+            # Without edges or pageInfo (or with only hasPreviousPage) no page needs reading.
+            parts.append(self.random.choice(["totalCount", "pageInfo { hasPreviousPage } totalCount"]))
         if self.random.random() < 0.1:
             parts.append("__typename")
         return " { " + " ".join(parts) + " }"
 
-    def page_arguments(self, nested: bool = False) -> str:
+    def page_arguments(self, nested: str = "") -> str:
+        """`first` and `after` of a root list, or of an entity's record list named `nested`."""
         arguments = []
         if self.random.random() < 0.6:
             size = self.random.choice([1, 2, 3, 5, 20, 100])
             arguments.append(
                 f"first: {self.variable('Int', size) if not nested and self.random.random() < 0.5 else size}"
             )
-        if not nested and self.facts.cursors and self.random.random() < 0.3:
-            cursor = self.random.choice(self.facts.cursors)
+        cursors = self.facts.record_cursors[nested] if nested else self.facts.cursors
+        if cursors and self.random.random() < 0.3:
+            cursor = self.random.choice(cursors)
             arguments.append(
                 f"after: {self.variable('String', cursor) if self.random.random() < 0.5 else repr_(cursor)}"
             )
