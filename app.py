@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from sqlalchemy import text
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.middleware import Middleware
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from admin_ui import mount_admin
 from public_ui import mount_public
@@ -19,10 +23,44 @@ from services.notices import notice_events
 from services.platform.db import Database
 from services.platform.settings import Settings, load_settings
 
+_log = logging.getLogger(__name__)
+
+
+class ClientDisconnects:
+    """A client that hangs up before its request was read (a load generator stopping, a browser
+    leaving a slow page) is an everyday event, not a server error: one line, no traceback. The
+    server would log the ClientDisconnect escaping the app as "Exception in ASGI application"."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await self.app(scope, receive, send)
+        except ClientDisconnect:
+            _log.info("客户端已断开：%s %s", scope.get("method", ""), scope.get("path", ""))
+
+
+class WorkerHeader:
+    """Names the worker process in every HTTP response (X-Jianguan-Worker), so bench/workers.py
+    can count how the workers shared the load. Installed only when JIANGUAN_WORKER_HEADER=1."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.header = (b"x-jianguan-worker", str(os.getpid()).encode())
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def named(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), self.header]
+            await send(message)
+
+        await self.app(scope, receive, named if scope["type"] == "http" else send)
+
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> Starlette:
     settings = settings or load_settings()
-    database = db or Database(settings.database_url, settings.secret_key)
+    database = db or Database(settings.database_url, settings.secret_key, settings.db_pool_size)
     graphql = GraphQLEndpoint(database, settings)
 
     async def healthz(request: Request) -> Response:
@@ -52,6 +90,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
             Mount(STATIC_PATH, app=static_app()),  # GraphiQL's scripts and styles
         ],
         lifespan=lifespan,
+        middleware=[Middleware(ClientDisconnects)]
+        + ([Middleware(WorkerHeader)] if settings.worker_header else []),
     )
     mount_public(app, database)
     mount_admin(app, database, settings)

@@ -80,11 +80,28 @@ def serve(
     host: Annotated[str, typer.Option(help="监听地址；0.0.0.0 为所有网络接口")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="端口")] = 8000,
     workers: Annotated[int, typer.Option(help="工作进程数（可共用一个 PostgreSQL）")] = 1,
+    access_log: Annotated[
+        bool | None,
+        typer.Option(
+            "--access-log/--no-access-log",
+            help="每个请求记一行访问日志 [默认：生产环境关，开发环境开]",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """提供服务：API（/graphql）和管理后台（/admin）。"""
-    import uvicorn
+    from terminal import serving
 
-    uvicorn.run("app:create_app", factory=True, host=host, port=port, workers=workers)
+    try:
+        settings = load_settings()
+    except RuntimeError as error:  # e.g. production without a secret key: say so before any worker starts
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(1) from error
+    try:
+        serving.serve(host, port, workers, not settings.production if access_log is None else access_log)
+    except OSError as error:
+        console.print(f"[red]无法在 {host}:{port} 上监听：{error.strerror or error}[/red]")
+        raise typer.Exit(1) from error
 
 
 @cli.command("migrate")

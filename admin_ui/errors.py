@@ -12,7 +12,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, Response
 from starlette_admin.contrib.sqla import Admin
 
@@ -73,6 +73,8 @@ class JianguanAdmin(Admin):
         )
 
     async def _render_crash(self, request: Request, exc: Exception) -> Response:
+        if isinstance(exc, ClientDisconnect):  # nobody to show a page to; app.ClientDisconnects logs one line
+            return Response(status_code=HTTPStatus.BAD_REQUEST)
         _log.exception("admin page failed: %s", request.url.path, exc_info=exc)
         try:
             return await self._render_error(request, HTTPException(HTTPStatus.INTERNAL_SERVER_ERROR))

@@ -7,6 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEV_SECRET_KEY = "jianguan-development-key-do-not-use-in-production"
+# Database connections each worker process keeps open (JIANGUAN_DB_POOL_SIZE). A request waits for a
+# free one rather than opening another, so PostgreSQL starts no new backend under load. On PostgreSQL
+# a worker keeps two pools of this size (the engine's, and the compiled read path's: Database.fetch_text),
+# each filled only as far as concurrency needs. Workers × 2 × pool size, summed over every machine, plus
+# the command line and PostgreSQL's reserved slots, must stay under its max_connections (100 by default):
+# 2 workers × 2 × 20 = 80 on one machine; with 4 workers, or 2 machines of 2, set 10.
+DEFAULT_DB_POOL_SIZE = 20
 
 
 @dataclass(frozen=True)
@@ -22,6 +29,10 @@ class Settings:
     # Every compiled answer is checked against the ordinary path's, and a difference is a 500
     # (the test suite turns it on: each of its reads is a differential test of the two paths).
     check_compiled_reads: bool = False
+    db_pool_size: int = DEFAULT_DB_POOL_SIZE
+    # Each response names the worker process that served it (X-Jianguan-Worker): for bench/workers.py
+    # (JIANGUAN_WORKER_HEADER=1), off otherwise.
+    worker_header: bool = False
 
     @property
     def production(self) -> bool:
@@ -38,4 +49,20 @@ def load_settings() -> Settings:
     url = os.environ.get("JIANGUAN_DATABASE_URL") or f"sqlite:///{Path.cwd() / 'jianguan.db'}"
     check = os.environ.get("JIANGUAN_CHECK_ERROR_CODES", "") == "1"
     compiled = os.environ.get("JIANGUAN_COMPILED_READS", "1") != "0"
-    return Settings(database_url=url, secret_key=secret, env=env, check_error_codes=check, compiled_reads=compiled)
+    return Settings(
+        database_url=url,
+        secret_key=secret,
+        env=env,
+        check_error_codes=check,
+        db_pool_size=_pool_size(os.environ.get("JIANGUAN_DB_POOL_SIZE", "")),
+        worker_header=os.environ.get("JIANGUAN_WORKER_HEADER", "") == "1",
+        compiled_reads=compiled,
+    )
+
+
+def _pool_size(value: str) -> int:
+    if not value.strip():
+        return DEFAULT_DB_POOL_SIZE
+    if not value.strip().isdigit() or int(value) < 1:
+        raise RuntimeError(f"JIANGUAN_DB_POOL_SIZE 应为正整数（每个工作进程保持的数据库连接数），而不是“{value}”")
+    return int(value)
