@@ -90,8 +90,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
             Mount(STATIC_PATH, app=static_app()),  # GraphiQL's scripts and styles
         ],
         lifespan=lifespan,
-        middleware=[Middleware(ClientDisconnects)]
-        + ([Middleware(WorkerHeader)] if settings.worker_header else []),
+        middleware=[Middleware(ClientDisconnects)] + ([Middleware(WorkerHeader)] if settings.worker_header else []),
     )
     mount_public(app, database)
     mount_admin(app, database, settings)

@@ -26,6 +26,5 @@ async def principal_for(db: Database, authorization: str | None) -> Principal | 
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return INVALID_AUTHORIZATION
-    async with db.session(Principal.anonymous()) as session:
-        found = await tokens.authenticate(session, token.strip())
+    found = await tokens.authenticate_recent(db, token.strip())
     return INVALID_TOKEN if found is None else found

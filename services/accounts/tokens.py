@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections import OrderedDict
+from collections.abc import Collection
 
+from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from models import ApiToken, Department
 from models.enums import Role
 from models.types import utcnow
-from services.platform import audit, checks
+from services.platform import audit, checks, clock
 from services.platform.access import principal_of, require_maintainer
+from services.platform.db import Database
 from services.platform.errors import Collector, DomainError
 from services.platform.principal import Principal
 
@@ -65,6 +69,54 @@ async def authenticate(session: AsyncSession, plain: str) -> Principal | None:
     return Principal.acting_for(token.role, token.name, department, token.id)
 
 
+class RecentTokens:
+    """Tokens this process found valid in the last second, by database and hash (least recently used
+    dropped first): an API call then skips the token-and-department lookup. The app is stateless, so
+    another process (or machine) revoking a token cannot tell this one: an entry is trusted for one
+    second at most, and a revoked token is refused within a second everywhere (at once in the process
+    that revoked it). A token not found is never kept."""
+
+    def __init__(self, size: int = 1024, seconds: float = 1.0) -> None:
+        self.size = size
+        self.seconds = seconds
+        self._entries: OrderedDict[tuple[URL, str], tuple[float, Principal]] = OrderedDict()
+
+    def get(self, key: tuple[URL, str]) -> Principal | None:
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        if clock.seconds() >= entry[0]:
+            del self._entries[key]
+            return None
+        self._entries.move_to_end(key)
+        return entry[1]
+
+    def put(self, key: tuple[URL, str], principal: Principal) -> None:
+        self._entries[key] = (clock.seconds() + self.seconds, principal)
+        self._entries.move_to_end(key)
+        if len(self._entries) > self.size:
+            self._entries.popitem(last=False)
+
+    def forget(self, token_ids: Collection[int]) -> None:
+        for key in [key for key, (_, principal) in self._entries.items() if principal.token_id in token_ids]:
+            del self._entries[key]
+
+
+recent = RecentTokens()
+
+
+async def authenticate_recent(db: Database, plain: str) -> Principal | None:
+    """authenticate, remembered for a second by this process (RecentTokens)."""
+    key = (db.url, _hash(plain))
+    found = recent.get(key)
+    if found is None:
+        async with db.session(Principal.anonymous()) as session:
+            found = await authenticate(session, plain)
+        if found is not None:
+            recent.put(key, found)
+    return found
+
+
 async def revoke_tokens(session: AsyncSession, token_ids: list[int]) -> int:
     """Revoke these tokens, all or none; returns how many were still active."""
     require_maintainer(principal_of(session))
@@ -80,6 +132,7 @@ async def revoke_tokens(session: AsyncSession, token_ids: list[int]) -> int:
             await audit.record(
                 session, "token.revoked", "ApiToken", str(token.id), {"revoked": False}, {"revoked": True}
             )
+    recent.forget(token_ids)
     return revoked
 
 

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def seconds() -> float:
+    """A clock for durations (monotonic, never set back); tests move it by replacing this function."""
+    return time.monotonic()
 
 
 def today() -> date:

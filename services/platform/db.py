@@ -69,9 +69,7 @@ def secret_key_of(session: AsyncSession) -> str:
 
 
 class Database:
-    def __init__(
-        self, url: str, secret_key: str, pool_size: int = DEFAULT_DB_POOL_SIZE, **engine_kwargs: Any
-    ) -> None:
+    def __init__(self, url: str, secret_key: str, pool_size: int = DEFAULT_DB_POOL_SIZE, **engine_kwargs: Any) -> None:
         self.secret_key = secret_key
         self.url = async_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
