@@ -7,13 +7,14 @@ import asyncio
 import typer
 
 from bench import draws, record_import, registry_reads, risk_colours, routing
+from bench import workers as worker_balance
 
-BENCHMARKS = ("registry_reads", "routing", "record_import", "risk_colours", "draws")
+BENCHMARKS = ("registry_reads", "routing", "record_import", "risk_colours", "draws", "workers")
 
 
 def main(
     only: list[str] = typer.Option(
-        list(BENCHMARKS), help="只运行这些基准（registry_reads、routing、record_import、risk_colours、draws）"
+        list(BENCHMARKS), help="只运行这些基准（registry_reads、routing、record_import、risk_colours、draws、workers）"
     ),
     entities: int = typer.Option(20000, help="registry_reads：市场主体数量"),
     seconds: float = typer.Option(8.0, help="registry_reads：每个场景的压测秒数"),
@@ -26,6 +27,8 @@ def main(
     record_entities: int = typer.Option(20_000, help="record_import：文件涉及的市场主体数"),
     rated_entities: int = typer.Option(1_000_000, help="risk_colours：评定的市场主体数"),
     drawn_entities: int = typer.Option(1_000_000, help="draws：检查对象名录中的市场主体数（按 1% 抽取）"),
+    balance_runs: int = typer.Option(6, help="workers：每种服务器的轮数（每轮新开 32 个长连接）"),
+    balance_seconds: float = typer.Option(3.0, help="workers：每轮的压测秒数"),
 ) -> None:
     unknown = sorted(set(only) - set(BENCHMARKS))
     if unknown:
@@ -40,6 +43,8 @@ def main(
         asyncio.run(risk_colours.run(entities=rated_entities))
     if "draws" in only:
         asyncio.run(draws.run(entities=drawn_entities))
+    if "workers" in only:
+        asyncio.run(worker_balance.run(runs=balance_runs, seconds=balance_seconds))
 
 
 if __name__ == "__main__":
