@@ -2,10 +2,12 @@
 
 uvicorn's own workers share one listening socket, and whichever is in accept() when a burst of
 connections arrives takes them; `manage.py serve` gives each worker its own SO_REUSEPORT socket,
-and the kernel hashes each connection to one. Both servers run here on one seeded database (SQLite,
-or PostgreSQL when JIANGUAN_BENCH_POSTGRES_URL names a server) in production mode; each run opens
-32 new connections at once, each sending one GraphQL read after another for a few seconds, and
-counts the requests each worker answered (the X-Jianguan-Worker header, on only for this bench).
+and the kernel hashes each connection to one. Three servers (SERVERS: `serve` as it was, uvicorn's
+shared socket, `serve` now) run here in production mode on one seeded database (SQLite, or
+PostgreSQL when JIANGUAN_BENCH_POSTGRES_URL names a server), freshly started for each run. A run
+opens 32 connections at once (as wrk does), each then sending one GraphQL read after another for a
+few seconds, and counts the connections and requests each worker took (the X-Jianguan-Worker
+header, on only for this bench) and, on PostgreSQL, the database connections the server opened.
 """
 
 from __future__ import annotations
@@ -25,13 +27,30 @@ from sqlalchemy import text
 from bench.common import ROOT, SECRET, fresh_database, write_result
 from bench.registry_reads import SCENARIOS, _port
 from demo import seed
+from services.platform.db import Database
 
+_UVICORN = ["-m", "uvicorn", "app:create_app", "--factory", "--log-level", "warning"]
 SERVERS: dict[str, list[str]] = {
-    # uvicorn's default for several workers: one socket, shared (what `serve` did before).
-    "shared_socket": ["-m", "uvicorn", "app:create_app", "--factory", "--no-access-log", "--log-level", "warning"],
-    # A socket per worker (SO_REUSEPORT).
-    "socket_per_worker": ["manage.py", "serve"],
+    # What `serve` ran before on a machine without uvloop and httptools: asyncio's loop, h11, every
+    # request logged, workers sharing one socket.
+    "serve_before": [*_UVICORN, "--loop", "asyncio", "--http", "h11"],
+    # uvicorn's own workers with the fast loop and parser and no access log: one socket, shared.
+    "shared_socket": [*_UVICORN, "--loop", "uvloop", "--http", "httptools", "--no-access-log"],
+    # `manage.py serve` now: the same, with a socket per worker (SO_REUSEPORT).
+    "serve": ["manage.py", "serve"],
 }
+
+
+async def _sessions(db: Database) -> int | None:
+    """Connections PostgreSQL has accepted into this database so far (None on SQLite)."""
+    if db.is_sqlite:
+        return None
+    await asyncio.sleep(1)  # a backend reports its session to the statistics when it ends, within a second
+    async with db.engine.connect() as connection:
+        count = await connection.scalar(
+            text("SELECT sessions FROM pg_stat_database WHERE datname = current_database()")
+        )
+    return int(count)
 
 
 async def _start(server: str, url: str, port: int, workers: int) -> asyncio.subprocess.Process:
@@ -129,12 +148,18 @@ async def run(runs: int = 6, seconds: float = 3.0, connections: int = 32, worker
             measured = []
             for _ in range(runs):  # a fresh server each run, as a load test meets it
                 port = _port()
+                before = await _sessions(db)
                 process = await _start(server, url, port, workers)
                 try:
                     measured.append(await _run_once(port, token, codes, connections, seconds))
                 finally:
                     process.terminate()
                     await process.wait()
+                after = await _sessions(db)
+                if before is not None and after is not None:
+                    # Every connection the server opened: its pools filling up, and any opened and
+                    # closed again under load (this process's own connection stays open throughout).
+                    measured[-1]["database_connections_opened"] = after - before
             shares = [m["busiest_worker_share"] for m in measured]
             figures[server] = {
                 "runs": measured,
