@@ -8,12 +8,14 @@ hashes every new connection to one of them, so connections spread over the worke
 
 from __future__ import annotations
 
+import copy
 import importlib.util
 import logging
 import socket
+from typing import Any
 
 import uvicorn
-from uvicorn.config import STARTUP_FAILURE
+from uvicorn.config import LOGGING_CONFIG, STARTUP_FAILURE
 from uvicorn.supervisors.multiprocess import Multiprocess, Process
 
 APP = "app:create_app"
@@ -23,6 +25,20 @@ _log = logging.getLogger("uvicorn.error")  # beside uvicorn's own lines
 def fastest(preferred: str, fallback: str) -> str:
     """uvloop and httptools are dependencies; a machine without a build of them still serves."""
     return preferred if importlib.util.find_spec(preferred) is not None else fallback
+
+
+# The app's own loggers, shown from INFO up (a client that hung up, the notice listener reconnecting).
+OWN_LOGGERS = ("app", "admin_ui", "public_ui", "resolvers", "schema", "services")
+
+
+def log_config() -> dict[str, Any]:
+    """uvicorn's logging, with every other logger's warnings and errors and the app's own INFO lines
+    through the same handler and format (otherwise Python prints warnings and errors bare, and drops
+    the rest)."""
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["root"] = {"handlers": ["default"], "level": "WARNING"}
+    config["loggers"].update({name: {"level": "INFO"} for name in OWN_LOGGERS})
+    return config
 
 
 def reuse_port_sockets(host: str, port: int, count: int) -> list[socket.socket]:
@@ -86,6 +102,7 @@ def serve(host: str, port: int, workers: int, access_log: bool) -> None:
         "loop": fastest("uvloop", "asyncio"),
         "http": fastest("httptools", "h11"),
         "access_log": access_log,
+        "log_config": log_config(),
     }
     balanced = workers > 1 and hasattr(socket, "SO_REUSEPORT")
     sockets = reuse_port_sockets(host, port, workers) if balanced else []

@@ -172,6 +172,19 @@ async def _workers_seen(port: int, connections: int) -> list[str]:
     return list(await asyncio.gather(*(one() for _ in range(connections))))
 
 
+async def _hang_up_mid_request(port: int) -> None:
+    """A client that sends half its GraphQL request and closes the connection."""
+    _, writer = await asyncio.open_connection("127.0.0.1", port)
+    body = json.dumps({"query": PAGE}).encode()
+    head = f"POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+    writer.write(head.encode() + body[: len(body) // 2])
+    await writer.drain()
+    await asyncio.sleep(0.2)
+    writer.close()
+    await writer.wait_closed()
+    await asyncio.sleep(0.5)  # the server notices
+
+
 def _stopped(process: subprocess.Popen[str], lines: list[str]) -> str:
     process.send_signal(signal.SIGTERM)
     rest, _ = process.communicate(timeout=60)
@@ -195,6 +208,7 @@ async def test_serve_runs_workers_that_each_take_connections_quietly_and_stop_to
         logged_port = await _started(logged, logged_lines)
         seen = await _workers_seen(quiet_port, 32)
         await _workers_seen(logged_port, 1)
+        await _hang_up_mid_request(quiet_port)
     finally:
         quiet_log, logged_log = _stopped(quiet, quiet_lines), _stopped(logged, logged_lines)
     # A lone uvicorn process re-raises SIGTERM once it has shut down gracefully.
@@ -209,4 +223,6 @@ async def test_serve_runs_workers_that_each_take_connections_quietly_and_stop_to
     # Production logs no request unless --access-log asks for it.
     assert "GET /healthz" not in quiet_log and "访问日志关闭" in quiet_log
     assert "GET /healthz" in logged_log and "访问日志开启" in logged_log
-    assert "Traceback" not in quiet_log + logged_log
+    # A client hanging up is one line in the server's log, in its format, without a traceback.
+    assert "INFO:     客户端已断开：POST /graphql" in quiet_log
+    assert "Traceback" not in quiet_log + logged_log and "ERROR" not in quiet_log + logged_log
