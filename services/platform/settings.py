@@ -10,10 +10,10 @@ DEV_SECRET_KEY = "jianguan-development-key-do-not-use-in-production"
 # Database connections each worker process keeps open (JIANGUAN_DB_POOL_SIZE). A request waits for a
 # free one rather than opening another, so PostgreSQL starts no new backend under load. On PostgreSQL
 # a worker keeps two pools of this size (the engine's, and the compiled read path's: Database.fetch_text),
-# each filled only as far as concurrency needs. Workers × 2 × pool size, summed over every machine, plus
-# the command line and PostgreSQL's reserved slots, must stay under its max_connections (100 by default):
-# 2 workers × 2 × 10 = 40 on one machine. On 2 cores, 32 concurrent requests were served as fast with
-# 10 as with 20 (which filled 80 connections), and 10-15 % slower with 5.
+# each filled only as far as concurrency needs, and one more for notice subscriptions (LISTEN). Workers ×
+# (2 × pool size + 1), summed over every machine, plus the command line and PostgreSQL's reserved slots,
+# must stay under its max_connections (100 by default): 2 workers × 21 = 42 on one machine. On 2 cores,
+# 32 concurrent requests were served as fast with 10 as with 20 (which filled 80), 10-15 % slower with 5.
 DEFAULT_DB_POOL_SIZE = 10
 
 
