@@ -21,6 +21,17 @@ from services.platform.access import may_maintain
 
 _log = logging.getLogger(__name__)
 
+
+class _NotAHangUp(logging.Filter):
+    """starlette-admin logs every error that crosses its session middleware with a traceback; a
+    client gone mid-upload is not one (app.ClientDisconnects logs it in one line)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], ClientDisconnect))
+
+
+logging.getLogger("starlette_admin.contrib.sqla.middleware").addFilter(_NotAHangUp())
+
 TITLES = {
     401: "尚未登录",
     403: "没有权限",

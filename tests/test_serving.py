@@ -32,21 +32,26 @@ SERVER_LOG = logging.getLogger("uvicorn.error")
 
 
 async def _serve_one(
-    app: ASGIApp, token: str, receive: Callable[[], Awaitable[Message]], send: Callable[[Message], Awaitable[None]]
+    app: ASGIApp,
+    token: str,
+    receive: Callable[[], Awaitable[Message]],
+    send: Callable[[Message], Awaitable[None]],
+    path: str = "/graphql",
+    content_type: bytes = b"application/json",
 ) -> None:
-    """One POST /graphql through the app as uvicorn runs it: an exception escaping the app is what
-    the server logs as "Exception in ASGI application", with its traceback, at ERROR."""
+    """One POST through the app as uvicorn runs it: an exception escaping the app is what the
+    server logs as "Exception in ASGI application", with its traceback, at ERROR."""
     scope = {
         "type": "http",
         "asgi": {"version": "3.0", "spec_version": "2.3"},
         "http_version": "1.1",
         "method": "POST",
         "scheme": "http",
-        "path": "/graphql",
-        "raw_path": b"/graphql",
+        "path": path,
+        "raw_path": path.encode(),
         "query_string": b"",
         "root_path": "",
-        "headers": [(b"host", b"testserver"), (b"content-type", b"application/json"),
+        "headers": [(b"host", b"testserver"), (b"content-type", content_type),
                     (b"authorization", f"Bearer {token}".encode())],
         "client": ("127.0.0.1", 50000),
         "server": ("127.0.0.1", 8000),
@@ -107,6 +112,23 @@ def connections_opened(db: Database, monkeypatch: pytest.MonkeyPatch) -> list[ob
 
     monkeypatch.setattr(asyncpg.connection, "connect", counted)
     return opened
+
+
+async def test_a_client_that_hangs_up_on_an_admin_form_in_production_is_one_info_line(
+    database_url: str, db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    # In production an unexpected error on an admin page gets the Chinese 500 page, and is logged
+    # with its traceback: a client gone before its form was read is neither.
+    app = create_app(Settings(database_url=database_url, secret_key=SECRET, env="production"), db)
+    caplog.set_level(logging.INFO)
+    caplog.clear()
+
+    async def gone() -> Message:
+        return {"type": "http.disconnect"}
+
+    await _serve_one(app, "", gone, _ignore, "/admin/login", b"application/x-www-form-urlencoded")
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING or r.exc_info] == []
+    assert "客户端已断开：POST /admin/login" in [r.getMessage() for r in caplog.records]
 
 
 async def test_64_concurrent_reads_open_no_new_connection_once_the_pool_is_warm(
