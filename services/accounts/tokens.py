@@ -7,7 +7,6 @@ import secrets
 from collections import OrderedDict
 from collections.abc import Collection
 
-from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -79,9 +78,9 @@ class RecentTokens:
     def __init__(self, size: int = 1024, seconds: float = 1.0) -> None:
         self.size = size
         self.seconds = seconds
-        self._entries: OrderedDict[tuple[URL, str], tuple[float, Principal]] = OrderedDict()
+        self._entries: OrderedDict[tuple[str, str], tuple[float, Principal]] = OrderedDict()
 
-    def get(self, key: tuple[URL, str]) -> Principal | None:
+    def get(self, key: tuple[str, str]) -> Principal | None:
         entry = self._entries.get(key)
         if entry is None:
             return None
@@ -91,7 +90,7 @@ class RecentTokens:
         self._entries.move_to_end(key)
         return entry[1]
 
-    def put(self, key: tuple[URL, str], principal: Principal) -> None:
+    def put(self, key: tuple[str, str], principal: Principal) -> None:
         self._entries[key] = (clock.seconds() + self.seconds, principal)
         self._entries.move_to_end(key)
         if len(self._entries) > self.size:
@@ -107,7 +106,7 @@ recent = RecentTokens()
 
 async def authenticate_recent(db: Database, plain: str) -> Principal | None:
     """authenticate, remembered for a second by this process (RecentTokens)."""
-    key = (db.url, _hash(plain))
+    key = (db.name, _hash(plain))
     found = recent.get(key)
     if found is None:
         async with db.session(Principal.anonymous()) as session:

@@ -72,6 +72,8 @@ class Database:
     def __init__(self, url: str, secret_key: str, pool_size: int = DEFAULT_DB_POOL_SIZE, **engine_kwargs: Any) -> None:
         self.secret_key = secret_key
         self.url = async_url(url)
+        # Which database this is, as text: a key for what a process remembers per database.
+        self.name = self.url.render_as_string(hide_password=False)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         # A pool that keeps every connection it opens: with overflow connections (closed again on
         # return) a burst of requests opened a new PostgreSQL backend for one request in five,
@@ -142,7 +144,9 @@ class Database:
             if self._driver_pool is None:
                 size = self.engine.pool.size() if hasattr(self.engine.pool, "size") else 5
                 dsn = self.url.set(drivername="postgresql").render_as_string(hide_password=False)
-                self._driver_pool = await asyncpg.create_pool(dsn, min_size=1, max_size=size)
+                # No reset query on release: the statements run here change no session state, and
+                # the reset would be a second round trip per read.
+                self._driver_pool = await asyncpg.create_pool(dsn, min_size=1, max_size=size, reset=_keep_session)
             return self._driver_pool
 
     async def dispose(self) -> None:
@@ -150,6 +154,10 @@ class Database:
             await self._driver_pool.close()
             self._driver_pool = None
         await self.engine.dispose()
+
+
+async def _keep_session(connection: asyncpg.Connection) -> None:
+    return None
 
 
 async def insert_if_absent(
