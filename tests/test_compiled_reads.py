@@ -198,3 +198,21 @@ async def test_an_entitys_records_page_after_a_cursor_as_the_ordinary_path_does(
         "edges": [],
         "pageInfo": {"hasNextPage": False, "hasPreviousPage": True},
     }
+
+
+@pytest.mark.parametrize(
+    "text", ["O'Brien", "a\\b", "100%", "_", "大连' OR 1=1 --", "\\'", "％", "%' || '"], ids=repr
+)
+async def test_search_text_written_into_the_statement_means_the_same_on_both_paths(
+    api: Api, executed: httpx.AsyncClient, city: DemoCity, text: str
+) -> None:
+    query = (
+        "query($t: String!, $f: EntityFilter) { searchEntities(text: $t) { totalCount edges { node { uscc } } } "
+        "entities(filter: $f) { totalCount } }"
+    )
+    variables = {"t": text, "f": {"text": text, "industryCode": text}}
+    compiled, ordinary = await _both(api, executed, query, variables, city.tokens["maintainer"])
+    assert compiled.status_code == 200, compiled.text
+    assert compiled.headers["x-jianguan-path"] == "compiled"
+    assert compiled.json() == ordinary.json()
+    assert compiled.json()["data"]["entities"]["totalCount"] == 0

@@ -231,8 +231,9 @@ class Reader:
         if isinstance(given, Var):
             name = given.name
             return self.plan.bind(lambda variables: check(variables.get(name)), kind)
+        # Checked now, and bound like a variable's value: no caller's text is written into the SQL.
         value = check(given)
-        return str(value) if kind == "int" else quote_text(value)
+        return self.plan.bind(lambda variables: value, kind)
 
     def page_size(self, first: Any) -> str:
         """`first`, checked by the paging rule."""
