@@ -6,6 +6,7 @@ import logging
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from sqlalchemy import text
 from starlette.applications import Starlette
@@ -58,6 +59,26 @@ class WorkerHeader:
         await self.app(scope, receive, named if scope["type"] == "http" else send)
 
 
+class Jianguan(Starlette):
+    """The app. A POST to /graphql, the integrators' hot path, goes straight to its endpoint
+    through the same outer middleware (a hang-up is one line); the router and starlette's error
+    middleware, a tenth of a compiled read's time, add nothing there: the endpoint words its
+    own errors, and the server answers anything unexpected with a 500 as starlette would."""
+
+    def __init__(self, graphql: ASGIApp, middleware: list[Middleware], **kwargs: Any) -> None:
+        super().__init__(middleware=middleware, **kwargs)
+        self.graphql = graphql
+        for cls, args, options in reversed(middleware):
+            self.graphql = cls(self.graphql, *args, **options)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] == "/graphql" and scope["method"] == "POST":
+            scope["app"] = self
+            await self.graphql(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+
 def create_app(settings: Settings | None = None, db: Database | None = None) -> Starlette:
     settings = settings or load_settings()
     database = db or Database(settings.database_url, settings.secret_key, settings.db_pool_size)
@@ -81,7 +102,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         if db is None:
             await database.dispose()
 
-    app = Starlette(
+    app = Jianguan(
+        graphql,
         routes=[
             Route("/", home),
             Route("/healthz", healthz),
