@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
 
+from resolvers.compiled import CompiledReads
 from services.platform.db import Database
 from services.platform.paging import encode_cursor
+from services.platform.principal import Principal, PrincipalKind
 from services.platform.settings import Settings
 from tests.conftest import Api, DemoCity, make_client
 from tests.support.selections import Facts, Generator
@@ -201,7 +204,7 @@ async def test_an_entitys_records_page_after_a_cursor_as_the_ordinary_path_does(
 
 
 @pytest.mark.parametrize(
-    "text", ["O'Brien", "a\\b", "100%", "_", "大连' OR 1=1 --", "\\'", "％", "%' || '"], ids=repr
+    "text", ["O'Brien", "a\\b", "100%", "_", "大连' OR 1=1 --", "\\'", "％", "%' || '", "%(p0)s", "%(p7)s"], ids=repr
 )
 async def test_search_text_written_into_the_statement_means_the_same_on_both_paths(
     api: Api, executed: httpx.AsyncClient, city: DemoCity, text: str
@@ -216,3 +219,82 @@ async def test_search_text_written_into_the_statement_means_the_same_on_both_pat
     assert compiled.headers["x-jianguan-path"] == "compiled"
     assert compiled.json() == ordinary.json()
     assert compiled.json()["data"]["entities"]["totalCount"] == 0
+
+
+async def test_a_variable_inside_a_filter_object_gets_its_own_statement(
+    api: Api, executed: httpx.AsyncClient, city: DemoCity
+) -> None:
+    selection = "{ totalCount edges { node { regionCode } } }"
+    query = "query($r: String) { entities(first: 100, filter: {regionCode: $r}) " + selection + " }"
+    for region in ("210202", "210203", "210202"):
+        compiled, ordinary = await _both(api, executed, query, {"r": region}, city.tokens["maintainer"])
+        assert compiled.headers["x-jianguan-path"] == "compiled"
+        assert compiled.json() == ordinary.json()
+        edges = compiled.json()["data"]["entities"]["edges"]
+        assert edges and {edge["node"]["regionCode"] for edge in edges} == {region}
+
+
+@pytest.mark.parametrize(
+    ("query", "variables"),
+    [
+        ('query($a: Boolean = true) { e: entity(uscc: "91210202MA0QW3R87T") @include(if: $a) { name } }', {"a": None}),
+        ('query($a: Boolean = true) { e: entity(uscc: "91210202MA0QW3R87T") @skip(if: $a) { name } }', {"a": None}),
+        ('query($u: String = "91210202MA0QW3R87T") { entity(uscc: $u) { name } }', {"u": None}),
+        ('query($t: String = "大连") { searchEntities(text: $t) { totalCount } }', {"t": None}),
+        ('{ entities(first: 2) { edges { node { licenses(after: "bGljZW5zZTo5OTk5OTk5OTk5OTk5OTk5OTk5OTk5OQ") '
+         "{ totalCount } } } } }", None),
+    ],
+)  # fmt: skip
+async def test_nulls_where_none_may_be_and_ids_past_bigint_are_the_ordinary_paths_to_answer(
+    api: Api, executed: httpx.AsyncClient, city: DemoCity, query: str, variables: dict[str, Any] | None,
+    caplog: pytest.LogCaptureFixture,
+) -> None:  # fmt: skip
+    compiled, ordinary = await _both(api, executed, query, variables, city.tokens["district"])
+    assert compiled.headers["x-jianguan-path"] == "executed"
+    assert (compiled.status_code, compiled.json()) == (ordinary.status_code, ordinary.json())
+    assert not [record for record in caplog.records if record.levelname == "ERROR"]
+
+
+async def test_page_sizes_and_cursors_given_as_variables_share_one_plan(db: Database, city: DemoCity) -> None:
+    reads = CompiledReads(db, 100)
+    principal = Principal(kind=PrincipalKind.MAINTAINER, name="维护人员")
+    query = "query($n: Int, $c: String) { entities(first: $n, after: $c) { edges { cursor node { uscc } } } }"
+    first = json.loads(await reads.answer(principal, {"query": query, "variables": {"n": 3}}) or b"")
+    after = first["data"]["entities"]["edges"][-1]["cursor"]
+    for size in (1, 2, 5, 7):
+        assert await reads.answer(principal, {"query": query, "variables": {"n": size, "c": after}})
+    # One plan without a cursor, one with: not one per page size or cursor.
+    assert len(reads._plans._entries) == 2
+
+
+async def test_the_compiled_path_takes_a_request_as_strawberry_does(
+    api: Api, executed: httpx.AsyncClient, city: DemoCity
+) -> None:
+    headers = {"Authorization": f"Bearer {city.tokens['district']}"}
+    body = json.dumps({"query": PAGE}).encode()
+    for content_type in ("APPLICATION/JSON", "application/json; charset=utf-8"):
+        sent = {**headers, "Content-Type": content_type}
+        compiled = await api.client.post("/graphql", content=body, headers=sent)
+        ordinary = await executed.post("/graphql", content=body, headers=sent)
+        assert compiled.status_code == ordinary.status_code
+        assert _body(compiled) == _body(ordinary)
+    odd = {"query": PAGE, "extensions": "x"}
+    compiled = await api.client.post("/graphql", json=odd, headers=headers)
+    ordinary = await executed.post("/graphql", json=odd, headers=headers)
+    assert (compiled.status_code, _body(compiled)) == (ordinary.status_code, _body(ordinary))
+    assert compiled.headers["x-jianguan-path"] == "executed"
+
+
+async def test_a_long_persisted_query_is_answered_but_not_kept(api: Api, city: DemoCity) -> None:
+    query = "# " + "长" * 20_000 + "\n" + PAGE
+    digest = hashlib.sha256(query.encode()).hexdigest()
+    headers = {"Authorization": f"Bearer {city.tokens['district']}"}
+    by_hash = {"extensions": {"persistedQuery": {"version": 1, "sha256Hash": digest}}}
+    answered = await api.client.post("/graphql", json={**by_hash, "query": query}, headers=headers)
+    assert answered.json()["data"]["entities"]["edges"]
+    again = await api.client.post("/graphql", json=by_hash, headers=headers)
+    assert again.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
+
+
+def _body(response: httpx.Response) -> Any:
+    return response.json() if response.headers["content-type"].startswith("application/json") else response.text

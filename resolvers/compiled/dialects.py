@@ -14,7 +14,9 @@ from typing import Any
 from sqlalchemy.engine import Dialect as SaDialect
 from sqlalchemy.sql.elements import ColumnElement
 
-_PARAM = re.compile(r"%\((\w+)\)s")
+# A parameter, or a string literal to step over: the services' conditions are written in with
+# their values (a search text may itself read like a parameter).
+_PARAM = re.compile(r"'(?:[^']|'')*'|%\((\w+)\)s")
 # PostgreSQL takes at most 100 arguments in a call: an object of more keys is not compiled.
 MAX_KEYS = 50
 
@@ -139,6 +141,8 @@ class PostgreSQL(Dialect):
 
         def number(match: re.Match[str]) -> str:
             name = match.group(1)
+            if name is None:
+                return match.group(0)
             if name not in order:
                 order.append(name)
             return f"${order.index(name) + 1}"
@@ -199,6 +203,8 @@ class SQLite(Dialect):
         order: list[str] = []
 
         def mark(match: re.Match[str]) -> str:
+            if match.group(1) is None:
+                return match.group(0)
             order.append(match.group(1))
             return "?"
 

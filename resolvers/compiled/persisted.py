@@ -3,8 +3,9 @@ query it sent before instead of its text.
 
 A hash this process has not seen is answered PERSISTED_QUERY_NOT_FOUND, and the caller sends
 the text with its hash once more; a text whose hash differs from the one given is refused.
-Each process keeps its own bounded list: the app stays stateless, and a worker or machine that
-has not seen a query yet only costs the caller one round trip."""
+Each process keeps its own bounded list (by count and by size; a text longer than MAX_TEXT is
+not kept): the app stays stateless, and a worker or machine that has not seen a query yet only
+costs the caller one round trip."""
 
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 KEPT = 4096
+# What one process keeps: a longer text is answered, but its caller sends the text each time.
+MAX_TEXT = 16_000
+MAX_BYTES = 16 << 20
 
 
 @dataclass(frozen=True)
@@ -28,9 +32,11 @@ MALFORMED = Refused("BAD_REQUEST", "extensions.persistedQuery 应为 {version: 1
 
 
 class PersistedQueries:
-    def __init__(self, size: int = KEPT) -> None:
+    def __init__(self, size: int = KEPT, max_bytes: int = MAX_BYTES) -> None:
         self.size = size
+        self.max_bytes = max_bytes
         self._texts: OrderedDict[str, str] = OrderedDict()
+        self._bytes = 0
 
     def resolve(self, request: Any) -> Any | Refused:
         """The request with its query text, when it names one by hash; else the request as it came."""
@@ -57,7 +63,10 @@ class PersistedQueries:
         return {**request, "query": known}
 
     def _keep(self, digest: str, query: str) -> None:
+        if len(query) > MAX_TEXT or digest in self._texts:
+            return
         self._texts[digest] = query
-        self._texts.move_to_end(digest)
-        while len(self._texts) > self.size:
-            self._texts.popitem(last=False)
+        self._bytes += len(query)
+        while len(self._texts) > self.size or self._bytes > self.max_bytes:
+            _, dropped = self._texts.popitem(last=False)
+            self._bytes -= len(dropped)

@@ -22,13 +22,17 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLError,
     GraphQLField,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
     InlineFragmentNode,
+    ListValueNode,
+    ObjectValueNode,
     SelectionSetNode,
+    ValueNode,
     VariableNode,
 )
 from graphql.execution.values import VariableValues, get_argument_values
@@ -95,23 +99,26 @@ class Plan:
         return self.dialect.int_param(name) if kind == "int" else self.dialect.text_param(name)
 
     def argument(self, field_def: GraphQLField, node: FieldNode, name: str) -> Any:
-        """An argument's value: a Var when a variable gives it a value (bound per request; None
-        when the variable is null), else the value written in the document or the default."""
+        """An argument's value: a Var when a variable alone gives it a value (bound per request;
+        only its null-ness shapes the statement), else its value, which shapes the statement."""
         for argument in node.arguments or ():
             if argument.name.value == name and isinstance(argument.value, VariableNode):
                 variable = argument.value.name.value
                 self.bound.add(variable)
-                if self.variables.coerced.get(variable) is None:
-                    return get_argument_values(field_def, node, self.variables).get(name)
-                return Var(variable)
-        return get_argument_values(field_def, node, self.variables).get(name)
+                if self.variables.coerced.get(variable) is not None:
+                    return Var(variable)
+        return self.value(field_def, node, name)
 
-    def arguments(self, field_def: GraphQLField, node: FieldNode) -> dict[str, Any]:
-        """Every argument's value, variables included: the statement is shaped by them."""
+    def value(self, field_def: GraphQLField, node: FieldNode, name: str) -> Any:
+        """An argument's value, written into the statement: every variable in it, however deep
+        in an input object, shapes the statement (and keys the plan)."""
         for argument in node.arguments or ():
-            if isinstance(argument.value, VariableNode):
-                self.structural.add(argument.value.name.value)
-        return get_argument_values(field_def, node, self.variables)
+            if argument.name.value == name:
+                self.structural.update(_variables_in(argument.value))
+        try:
+            return _argument_values(field_def, node, self.variables).get(name)
+        except GraphQLError as error:  # a null where none may be: the ordinary path says so
+            raise Decline("argument") from error
 
     # -- rows -----------------------------------------------------------------------------------
     def where(self, model: type[SQLModel], alias: str, conditions: list[ColumnElement[bool]]) -> list[str]:
@@ -164,7 +171,10 @@ class Plan:
             value = directive.arguments[0].value
             if isinstance(value, VariableNode):
                 self.structural.add(value.name.value)
-                flag = bool(self.variables.coerced.get(value.name.value))
+                given = self.variables.coerced.get(value.name.value)
+                if given is None:  # a null `if`: the ordinary path refuses it
+                    raise Decline("null directive argument")
+                flag = bool(given)
             elif isinstance(value, BooleanValueNode):
                 flag = value.value
             else:
@@ -192,6 +202,20 @@ class Plan:
 
 
 FieldReader = Callable[[str, GraphQLField, list[FieldNode]], str]
+
+
+def _variables_in(value: ValueNode) -> set[str]:
+    if isinstance(value, VariableNode):
+        return {value.name.value}
+    if isinstance(value, ObjectValueNode):
+        return set().union(*(_variables_in(part.value) for part in value.fields))
+    if isinstance(value, ListValueNode):
+        return set().union(*(_variables_in(item) for item in value.values))
+    return set()
+
+
+def _argument_values(field_def: GraphQLField, node: FieldNode, variables: VariableValues) -> dict[str, Any]:
+    return get_argument_values(field_def, node, variables)
 
 
 def named_type(output: GraphQLOutputType) -> GraphQLObjectType:

@@ -293,7 +293,7 @@ def _only(values: tuple[Any, ...] | None) -> Any:
 
 
 def _entities(reader: Reader, row: Row | None, field_def: GraphQLField, nodes: list[FieldNode]) -> str:
-    given = reader.plan.arguments(field_def, nodes[0]).get("filter")
+    given = reader.plan.value(field_def, nodes[0], "filter")
     converted = reader.reading.argument_converter(field_def, "filter", {"filter": given})["filter"]
     try:
         flt = from_input(registry.EntityFilter, converted)
@@ -303,7 +303,7 @@ def _entities(reader: Reader, row: Row | None, field_def: GraphQLField, nodes: l
 
 
 def _search_entities(reader: Reader, row: Row | None, field_def: GraphQLField, nodes: list[FieldNode]) -> str:
-    text = str(reader.plan.arguments(field_def, nodes[0]).get("text") or "")
+    text = str(reader.plan.value(field_def, nodes[0], "text") or "")
     try:
         flt = registry.search_filter(text)
     except DomainError as error:
@@ -371,7 +371,7 @@ def _records(model: type[License | Penalty | Complaint]) -> Relation:
             # The ordinary path pages the loaded list (paging.page_of_loaded): the rows after the
             # cursor's own row, none when that row is not the entity's, and a previous page
             # whenever the entity has any.
-            at = reader.bound(cursor, lambda given: str(paging.loaded_cursor_id(kind, given)), "int")
+            at = reader.bound(cursor, lambda given: str(_row_id(paging.loaded_cursor_id(kind, given))), "int")
             alias = plan.alias()
             where = " AND ".join([*plan.where(model, alias, []), f'{alias}."entity_id" = {parent}'])
             found = f'FROM {plan.source(model, alias)} WHERE {alias}."id" = {at} AND {where}'
@@ -392,6 +392,13 @@ def _records(model: type[License | Penalty | Complaint]) -> Relation:
         )
 
     return read
+
+
+def _row_id(found: int | None) -> int:
+    """A cursor's row id as the database can compare it: past BIGINT, no row has it (declined)."""
+    if found is None or found > 2**63 - 1:
+        raise Decline("row id")
+    return found
 
 
 def _id(reader: Reader, row: Row | None, field_def: GraphQLField, nodes: list[FieldNode]) -> str:

@@ -43,6 +43,10 @@ K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 DOCUMENTS = 512
 PLANS = 2048
+# What the caches keep stays small: a longer document, or variables that shape a statement
+# beyond this, go the ordinary way (which caches neither).
+MAX_QUERY = 16_000
+MAX_SHAPING = 2_000
 
 
 class Bounded(Generic[K, V]):
@@ -69,15 +73,21 @@ class Bounded(Generic[K, V]):
 class Prepared:
     """A parsed and validated read operation, and what its plans learned about its variables."""
 
+    key: tuple[str, str | None]  # its text and operation name, kept once for every plan's key
     operation: OperationDefinitionNode
     fragments: dict[str, FragmentDefinitionNode]
     structural: set[str] = field(default_factory=set)
     bound: set[str] = field(default_factory=set)
 
     def signature(self, variables: Mapping[str, Any]) -> tuple[Any, ...]:
-        shaping = tuple(sorted((name, _frozen(variables.get(name))) for name in self.structural))
+        shaping = _frozen({name: variables.get(name) for name in sorted(self.structural)})
         nulls = tuple(sorted((name, variables.get(name) is None) for name in self.bound))
         return shaping, nulls
+
+    def learn(self, plan: Plan) -> None:
+        """What a plan read of the variables holds for the document's later requests."""
+        self.structural |= plan.structural
+        self.bound |= plan.bound
 
 
 @dataclass(frozen=True)
@@ -106,17 +116,19 @@ class CompiledReads:
         if principal.kind in (PrincipalKind.ANONYMOUS, PrincipalKind.SYSTEM) or not isinstance(body, dict):
             return None
         query, name, given = body.get("query"), body.get("operationName"), body.get("variables")
-        if not isinstance(query, str) or not (name is None or isinstance(name, str)):
+        if not isinstance(query, str) or len(query) > MAX_QUERY or not (name is None or isinstance(name, str)):
             return None
         if given is not None and not isinstance(given, dict):
             return None
+        if body.get("extensions") is not None and not isinstance(body["extensions"], dict):
+            return None  # the ordinary path refuses the request
         prepared = self._prepared(query, name)
         if prepared is None:
             return None
         coerced = get_variable_values(self.schema, prepared.operation.variable_definitions or (), given or {})
         if isinstance(coerced, list):
             return None
-        compiled = self._compiled(prepared, principal, query, name, coerced)
+        compiled = self._compiled(prepared, principal, coerced)
         if compiled is None:
             return None
         try:
@@ -150,24 +162,22 @@ class CompiledReads:
             for definition in document.definitions
             if isinstance(definition, FragmentDefinitionNode)
         }
-        return Prepared(operation, fragments)
+        return Prepared((query, name), operation, fragments)
 
-    def _compiled(
-        self, prepared: Prepared, principal: Principal, query: str, name: str | None, variables: VariableValues
-    ) -> Compiled | None:
-        key = (query, name, principal, prepared.signature(variables.coerced))
-        found = self._plans.get(key)
+    def _compiled(self, prepared: Prepared, principal: Principal, variables: VariableValues) -> Compiled | None:
+        signature = prepared.signature(variables.coerced)
+        if len(signature[0]) > MAX_SHAPING:
+            return None
+        found = self._plans.get((prepared.key, principal, signature))
         if found is None:
-            found = self._compile(prepared, principal, variables)
-            # What this plan read of the variables is learnt for the document's later requests.
-            if isinstance(found, Compiled):
-                prepared.structural |= found.plan.structural
-                prepared.bound |= found.plan.bound
-            key = (query, name, principal, prepared.signature(variables.coerced))
-            self._plans.put(key, found)
+            found, plan = self._compile(prepared, principal, variables)
+            prepared.learn(plan)  # a declined plan too: its key says what its decision read
+            self._plans.put((prepared.key, principal, prepared.signature(variables.coerced)), found)
         return found if isinstance(found, Compiled) else None
 
-    def _compile(self, prepared: Prepared, principal: Principal, variables: VariableValues) -> Compiled | object:
+    def _compile(
+        self, prepared: Prepared, principal: Principal, variables: VariableValues
+    ) -> tuple[Compiled | object, Plan]:
         plan = Plan(self.dialect, access.restrict(principal, access.Action.READ), variables, prepared.fragments)
         reader = Reader(plan, self.reading)
         query_type = self.schema.query_type
@@ -184,10 +194,10 @@ class CompiledReads:
             value = plan.object(query_type, plan.root_fields(query_type, prepared.operation.selection_set), root)
         except Decline as reason:
             _log.debug("not compiled: %s", reason)
-            return _NOT_COVERED
+            return _NOT_COVERED, plan
         # As text: the driver hands it over as it came, never decoded into Python objects.
         sql, parameters = self.dialect.placeholders(f"SELECT CAST({value} AS TEXT)")
-        return Compiled(sql, parameters, plan)
+        return Compiled(sql, parameters, plan), plan
 
     async def _run(self, compiled: Compiled, values: dict[str, Any]) -> str:
         return await self.db.fetch_text(compiled.sql, [values[name] for name in compiled.parameters])

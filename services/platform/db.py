@@ -24,6 +24,7 @@ from services.platform.principal import Principal
 from services.platform.settings import DEFAULT_DB_POOL_SIZE
 
 _WRITE = "jianguan_write"
+POOL_TIMEOUT = 30.0  # seconds a request waits for a free connection, as SQLAlchemy's pool does
 _SECRET = "secret_key"
 
 
@@ -136,7 +137,7 @@ class Database:
                 await cursor.close()
                 return str(row[0])
         pool = self._driver_pool or await self._make_driver_pool()
-        async with pool.acquire() as connection:
+        async with pool.acquire(timeout=POOL_TIMEOUT) as connection:
             return str(await connection.fetchval(sql, *arguments))
 
     async def _make_driver_pool(self) -> asyncpg.Pool:
