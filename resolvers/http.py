@@ -20,9 +20,10 @@ from strawberry.types import ExecutionResult
 
 import schema as schema_module
 from resolvers.compiled import CompiledReads, asgi
-from resolvers.compiled.persisted import PersistedQueries, Refused
+from resolvers.compiled.persisted import PersistedQueries
 from resolvers.graphiql import page_html
-from resolvers.platform.auth import Refusal, principal_for
+from resolvers.platform.auth import principal_for
+from resolvers.platform.common import Refusal
 from resolvers.platform.context import Context
 from resolvers.websocket import TransportWSHandler
 from services.platform.db import Database
@@ -164,7 +165,7 @@ class GraphQLEndpoint:
             except ValueError:
                 request = None
             resolved = self.persisted.resolve(request)
-            if isinstance(resolved, Refused):
+            if isinstance(resolved, Refusal):
                 await error_response(resolved.code, resolved.message, 200)(scope, receive, send)
                 return
             if resolved is not request:

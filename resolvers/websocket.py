@@ -12,7 +12,8 @@ from __future__ import annotations
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage
 
-from resolvers.platform.auth import INVALID_AUTHORIZATION, Refusal, principal_for
+from resolvers.platform.auth import INVALID_AUTHORIZATION, principal_for
+from resolvers.platform.common import Refusal
 from resolvers.platform.context import Context
 
 UNAUTHENTICATED = Refusal("UNAUTHENTICATED", "需要身份认证：connection_init 须带 authorization: Bearer <令牌>")

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
-from dataclasses import dataclass
 from typing import Any
+
+from resolvers.platform.common import Refusal
 
 KEPT = 4096
 # What one process keeps: a longer text is answered, but its caller sends the text each time.
@@ -20,15 +21,9 @@ MAX_TEXT = 16_000
 MAX_BYTES = 16 << 20
 
 
-@dataclass(frozen=True)
-class Refused:
-    code: str
-    message: str
-
-
-NOT_FOUND = Refused("PERSISTED_QUERY_NOT_FOUND", "持久化查询未找到：请连同查询文本（query）重新发送")
-MISMATCH = Refused("PERSISTED_QUERY_HASH_MISMATCH", "持久化查询的 sha256Hash 与查询文本不符")
-MALFORMED = Refused("BAD_REQUEST", "extensions.persistedQuery 应为 {version: 1, sha256Hash: 64 位十六进制}")
+NOT_FOUND = Refusal("PERSISTED_QUERY_NOT_FOUND", "持久化查询未找到：请连同查询文本（query）重新发送")
+MISMATCH = Refusal("PERSISTED_QUERY_HASH_MISMATCH", "持久化查询的 sha256Hash 与查询文本不符")
+MALFORMED = Refusal("BAD_REQUEST", "extensions.persistedQuery 应为 {version: 1, sha256Hash: 64 位十六进制}")
 
 
 class PersistedQueries:
@@ -38,7 +33,7 @@ class PersistedQueries:
         self._texts: OrderedDict[str, str] = OrderedDict()
         self._bytes = 0
 
-    def resolve(self, request: Any) -> Any | Refused:
+    def resolve(self, request: Any) -> Any | Refusal:
         """The request with its query text, when it names one by hash; else the request as it came."""
         if not isinstance(request, dict):
             return request

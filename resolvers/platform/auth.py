@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from resolvers.platform.common import Refusal
 from services.accounts import tokens
 from services.platform.db import Database
 from services.platform.principal import Principal
-
-
-@dataclass(frozen=True)
-class Refusal:
-    code: str
-    message: str
-
 
 INVALID_AUTHORIZATION = Refusal("INVALID_AUTHORIZATION", "Authorization 头格式应为：Bearer <令牌>")
 INVALID_TOKEN = Refusal("INVALID_TOKEN", "令牌无效或已被吊销")

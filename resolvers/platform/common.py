@@ -30,6 +30,15 @@ async def mutate(context: Context, work: Callable[[AsyncSession], Awaitable[T]])
 
 
 @dataclass(frozen=True)
+class Refusal:
+    """A request refused before any operation runs (its token, its persisted query): one error, a
+    stable code and a Chinese message."""
+
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
 class PageInfo:
     has_next_page: bool
     has_previous_page: bool
