@@ -139,9 +139,9 @@ async def test_a_page_of_entities_with_listings_and_discipline_costs_a_fixed_num
         assert all(node["discipline"]["level"] == "BANNED" for node in nodes[:3])
         assert all(node["discipline"]["measures"] for node in nodes[:3])
         counts.append(statements)
-    # token, page, listings, standing listings, measures, and the departments (in one or two batches, as the
+    # page, listings, standing listings, measures, and the departments (in one or two batches, as the
     # loaders' batches happen to fall): never a statement per entity.
-    assert max(counts) <= 7
+    assert max(counts) <= 6
 
 
 async def test_maintainers_keep_the_measure_catalog(api: Api, city: DemoCity, db: Database) -> None:

@@ -113,8 +113,8 @@ async def test_a_page_of_100_with_persons_costs_the_same_statements_as_a_page_of
     large, large_persons = await _statements(api, db, token, 100)
     assert large_persons > small_persons * 5
     assert large == small
-    # token, page, authorities, the authorities' regions, the entities' regions, persons
-    assert large <= 6
+    # page, authorities, the authorities' regions, the entities' regions, persons
+    assert large <= 5
 
 
 async def test_searching_for_nothing_is_refused(api: Api, city: DemoCity) -> None:
@@ -156,9 +156,9 @@ async def test_a_page_of_100_with_records_costs_the_same_statements_as_a_page_of
         assert len(sources) == len(before["licenses"]["edges"]) + 1
         assert sources[recorded["documentNumber"]] == {"code": "WJ-210200"}
         counts.append(statements)
-    # token, page, licenses, penalties, complaints, and the source departments (in one or two batches,
+    # page, licenses, penalties, complaints, and the source departments (in one or two batches,
     # as the loaders' batches happen to fall): never a statement per entity.
-    assert max(counts) <= 7
+    assert max(counts) <= 6
 
 
 WITH_COLOURS = """
@@ -182,6 +182,6 @@ async def test_a_page_of_100_with_colours_costs_the_same_statements_as_a_page_of
         assert len(nodes) == size and all(node["colour"] == node["riskColour"]["colour"] for node in nodes)
         counts.append(statements)
     assert any(node["riskColour"]["reasons"] for node in nodes), "the page holds entities with warnings"
-    # token, page, parameters, the rules' facts, at most one evidence query per kind of record
+    # page, parameters, the rules' facts, at most one evidence query per kind of record
     # (penalties, complaints, listings, licenses: only kinds some rule on the page needs), history
-    assert max(counts) <= 9, counts
+    assert max(counts) <= 8, counts
