@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from services.platform.db import Database
 from tests.conftest import Api, DemoCity
 from tests.support.api import counted
@@ -185,3 +187,9 @@ async def test_a_page_of_100_with_colours_costs_the_same_statements_as_a_page_of
     # page, parameters, the rules' facts, at most one evidence query per kind of record
     # (penalties, complaints, listings, licenses: only kinds some rule on the page needs), history
     assert max(counts) <= 8, counts
+
+
+@pytest.mark.parametrize("code", ["%", "_", "C%", "_1"])
+async def test_an_industry_code_with_a_wildcard_character_matches_no_code(api: Api, city: DemoCity, code: str) -> None:
+    found = await api.data(PAGE, {"first": 5, "filter": {"industryCode": code}}, city.tokens["maintainer"])
+    assert found["entities"]["totalCount"] == 0

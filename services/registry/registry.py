@@ -290,7 +290,9 @@ def entity_conditions(flt: EntityFilter) -> list[ColumnElement[bool]]:
     if flt.region_code:
         conditions.append(col(MarketEntity.region_code) == flt.region_code)
     if flt.industry_code:
-        conditions.append(col(MarketEntity.industry_code).startswith(flt.industry_code.strip().upper()))
+        # Escaped: a caller's % or _ is a character of the code, not a wildcard.
+        prefix = flt.industry_code.strip().upper()
+        conditions.append(col(MarketEntity.industry_code).startswith(prefix, autoescape=True))
     if flt.entity_type:
         conditions.append(col(MarketEntity.entity_type) == flt.entity_type)
     if flt.status:
