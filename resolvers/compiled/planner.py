@@ -218,6 +218,14 @@ def _argument_values(field_def: GraphQLField, node: FieldNode, variables: Variab
     return get_argument_values(field_def, node, variables)
 
 
+def strawberry_field_of(field_def: GraphQLField) -> Any:
+    """The strawberry field behind a GraphQL field (its resolver, its arguments' types)."""
+    found = field_def.extensions.get("strawberry-definition")
+    if found is None:
+        raise Decline("no strawberry field")
+    return found
+
+
 def named_type(output: GraphQLOutputType) -> GraphQLObjectType:
     """The object type under NonNull and List wrappers; Decline for anything else."""
     while isinstance(output, GraphQLNonNull | GraphQLList):

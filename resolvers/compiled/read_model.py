@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from graphql import FieldNode, GraphQLField, GraphQLObjectType
+from graphql import FieldNode, GraphQLField, GraphQLObjectType, get_named_type
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.util import ClauseAdapter
@@ -21,7 +21,7 @@ from sqlmodel import SQLModel
 from models import Complaint, Department, EntityPerson, License, Listing, MarketEntity, Notice, Penalty, Region
 from models.types import ScaledDecimal, UTCDateTime
 from resolvers.compiled.dialects import quote_text
-from resolvers.compiled.planner import Decline, Fields, Plan, Row, Var, named_type
+from resolvers.compiled.planner import Decline, Fields, Plan, Row, Var, named_type, strawberry_field_of
 from resolvers.platform.by_name import from_input
 from services.credit import listings as listing_service
 from services.notices import notices as notice_service
@@ -44,12 +44,6 @@ MODELS: dict[str, type[SQLModel]] = {
     "Notice": Notice,
     "Listing": Listing,
 }
-# What the strawberry resolvers say about each record list: its cursor kind.
-RECORD_KINDS: dict[type[License | Penalty | Complaint], str] = {
-    License: "license",
-    Penalty: "penalty",
-    Complaint: "complaint",
-}
 
 
 @dataclass(frozen=True)
@@ -57,8 +51,8 @@ class Reading:
     """The settings a plan reads with."""
 
     max_page_size: int
-    strawberry_type: Callable[[str], Any]  # the strawberry definition of a GraphQL type
-    argument_converter: Callable[[GraphQLField, str, dict[str, Any]], dict[str, Any]]
+    # Arguments as strawberry hands them to the field's resolver (input classes, enum members).
+    argument_converter: Callable[[GraphQLField, dict[str, Any]], dict[str, Any]]
 
 
 def _column_value(plan: Plan, row: Row, model: type[SQLModel], python_name: str, field_def: GraphQLField) -> str:
@@ -68,7 +62,7 @@ def _column_value(plan: Plan, row: Row, model: type[SQLModel], python_name: str,
         raise Decline(f"{model.__name__}.{python_name} is not a column")
     ref = row.c(python_name)
     kind = column.type
-    scalar = named_scalar(field_def)
+    scalar = get_named_type(field_def.type).name
     dialect = plan.dialect
     if scalar == "ID":
         return dialect.id_text(ref)
@@ -87,13 +81,6 @@ def _column_value(plan: Plan, row: Row, model: type[SQLModel], python_name: str,
     raise Decline(f"{model.__name__}.{python_name}: {scalar}")
 
 
-def named_scalar(field_def: GraphQLField) -> str:
-    output: Any = field_def.type
-    while hasattr(output, "of_type"):
-        output = output.of_type
-    return str(output.name)
-
-
 class Reader:
     """Reads the covered types for one plan."""
 
@@ -106,15 +93,13 @@ class Reader:
         model = MODELS.get(object_type.name)
         if model is None or model is not row.model:
             raise Decline(object_type.name)
-        definition = self.reading.strawberry_type(object_type.name)
-        python_names = {f.graphql_name or _camel(f.python_name): f for f in definition.fields}
         relations = RELATIONS.get(object_type.name, {})
 
         def value_of(name: str, field_def: GraphQLField, nodes: list[FieldNode]) -> str:
             if name in relations:
                 return relations[name](self, row, field_def, nodes)
-            strawberry_field = python_names.get(name)
-            if strawberry_field is None or strawberry_field.base_resolver is not None:
+            strawberry_field = strawberry_field_of(field_def)
+            if strawberry_field.base_resolver is not None:
                 raise Decline(f"{object_type.name}.{name} has a resolver")
             if any(node.arguments for node in nodes):
                 raise Decline("arguments on a plain field")
@@ -241,11 +226,6 @@ class Reader:
         return self.bound(first, lambda given: str(page_size(given, maximum)), "int")
 
 
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
-
-
 def _beyond(alias: str, order: list[tuple[str, bool]], bound: list[str]) -> str:
     """The rows past the cursor's key, by the paging module's seek rule (services.platform.paging)."""
     descending = order[0][1]
@@ -294,7 +274,7 @@ def _only(values: tuple[Any, ...] | None) -> Any:
 
 def _entities(reader: Reader, row: Row | None, field_def: GraphQLField, nodes: list[FieldNode]) -> str:
     given = reader.plan.value(field_def, nodes[0], "filter")
-    converted = reader.reading.argument_converter(field_def, "filter", {"filter": given})["filter"]
+    converted = reader.reading.argument_converter(field_def, {"filter": given})["filter"]
     try:
         flt = from_input(registry.EntityFilter, converted)
     except (DomainError, ValueError, TypeError) as error:

@@ -32,7 +32,7 @@ from strawberry.types.arguments import convert_arguments
 
 import schema as schema_module
 from resolvers.compiled.dialects import Dialect, dialect_for
-from resolvers.compiled.planner import Decline, Plan
+from resolvers.compiled.planner import Decline, Plan, strawberry_field_of
 from resolvers.compiled.read_model import RELATIONS, Reader, Reading
 from services.platform import access
 from services.platform.db import Database
@@ -106,7 +106,7 @@ class CompiledReads:
         self.strawberry_schema = schema_module.schema
         self.schema: GraphQLSchema = self.strawberry_schema._schema
         self.dialect: Dialect = dialect_for(db.engine.dialect)
-        self.reading = Reading(max_page_size, self._strawberry_type, self._converted)
+        self.reading = Reading(max_page_size, self._converted)
         self.rules = [*specified_rules, *schema_module.LIMIT_RULES]
         self._documents: Bounded[tuple[str, str | None], Prepared | object] = Bounded(DOCUMENTS)
         self._plans: Bounded[tuple[Any, ...], Compiled | object] = Bounded(PLANS)
@@ -202,25 +202,14 @@ class CompiledReads:
     async def _run(self, compiled: Compiled, values: dict[str, Any]) -> str:
         return await self.db.fetch_text(compiled.sql, [values[name] for name in compiled.parameters])
 
-    def _strawberry_type(self, name: str) -> Any:
-        return self.strawberry_schema.get_type_by_name(name)
-
-    def _converted(self, field_def: GraphQLField, argument: str, values: dict[str, Any]) -> dict[str, Any]:
+    def _converted(self, field_def: GraphQLField, values: dict[str, Any]) -> dict[str, Any]:
         """Arguments as the resolver receives them (strawberry's input classes)."""
-        strawberry_field = _strawberry_field(self.strawberry_schema, field_def)
         return convert_arguments(
             values,
-            strawberry_field.arguments,
+            strawberry_field_of(field_def).arguments,
             scalar_registry=self.strawberry_schema.schema_converter.scalar_registry,
             config=self.strawberry_schema.config,
         )
-
-
-def _strawberry_field(strawberry_schema: Any, field_def: GraphQLField) -> Any:
-    found = field_def.extensions.get("strawberry-definition")
-    if found is None:
-        raise Decline("no strawberry field")
-    return found
 
 
 def _frozen(value: Any) -> str:
