@@ -10,10 +10,10 @@ costs the caller one round trip."""
 from __future__ import annotations
 
 import hashlib
-from collections import OrderedDict
 from typing import Any
 
 from resolvers.platform.common import Refusal
+from services.platform.bounded import Bounded
 
 KEPT = 4096
 # What one process keeps: a longer text is answered, but its caller sends the text each time.
@@ -28,10 +28,7 @@ MALFORMED = Refusal("BAD_REQUEST", "extensions.persistedQuery 应为 {version: 1
 
 class PersistedQueries:
     def __init__(self, size: int = KEPT, max_bytes: int = MAX_BYTES) -> None:
-        self.size = size
-        self.max_bytes = max_bytes
-        self._texts: OrderedDict[str, str] = OrderedDict()
-        self._bytes = 0
+        self._texts: Bounded[str, str] = Bounded(size, len, max_bytes)
 
     def resolve(self, request: Any) -> Any | Refusal:
         """The request with its query text, when it names one by hash; else the request as it came."""
@@ -54,14 +51,8 @@ class PersistedQueries:
         known = self._texts.get(digest)
         if known is None:
             return NOT_FOUND
-        self._texts.move_to_end(digest)
         return {**request, "query": known}
 
     def _keep(self, digest: str, query: str) -> None:
-        if len(query) > MAX_TEXT or digest in self._texts:
-            return
-        self._texts[digest] = query
-        self._bytes += len(query)
-        while len(self._texts) > self.size or self._bytes > self.max_bytes:
-            _, dropped = self._texts.popitem(last=False)
-            self._bytes -= len(dropped)
+        if len(query) <= MAX_TEXT and digest not in self._texts:
+            self._texts.put(digest, query)

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import json
 import logging
-from collections import OrderedDict
-from collections.abc import Hashable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from graphql import (
     DocumentNode,
@@ -35,38 +34,17 @@ from resolvers.compiled.dialects import Dialect, dialect_for
 from resolvers.compiled.planner import Decline, Plan, strawberry_field_of
 from resolvers.compiled.read_model import RELATIONS, Reader, Reading
 from services.platform import access
+from services.platform.bounded import Bounded
 from services.platform.db import Database
 from services.platform.principal import Principal, PrincipalKind
 
 _log = logging.getLogger("jianguan.compiled")
-K = TypeVar("K", bound=Hashable)
-V = TypeVar("V")
 DOCUMENTS = 512
 PLANS = 2048
 # What the caches keep stays small: a longer document, or variables that shape a statement
 # beyond this, go the ordinary way (which caches neither).
 MAX_QUERY = 16_000
 MAX_SHAPING = 2_000
-
-
-class Bounded(Generic[K, V]):
-    """A least-recently-used cache of at most `size` entries."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._entries: OrderedDict[K, V] = OrderedDict()
-
-    def get(self, key: K) -> V | None:
-        value = self._entries.get(key)
-        if value is not None:
-            self._entries.move_to_end(key)
-        return value
-
-    def put(self, key: K, value: V) -> None:
-        self._entries[key] = value
-        self._entries.move_to_end(key)
-        while len(self._entries) > self.size:
-            self._entries.popitem(last=False)
 
 
 @dataclass

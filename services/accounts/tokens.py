@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections import OrderedDict
 from collections.abc import Collection
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,6 +14,7 @@ from models.enums import Role
 from models.types import utcnow
 from services.platform import audit, checks, clock
 from services.platform.access import principal_of, require_maintainer
+from services.platform.bounded import Bounded
 from services.platform.db import Database
 from services.platform.errors import Collector, DomainError
 from services.platform.principal import Principal
@@ -76,29 +76,25 @@ class RecentTokens:
     that revoked it). A token not found is never kept."""
 
     def __init__(self, size: int = 1024, seconds: float = 1.0) -> None:
-        self.size = size
         self.seconds = seconds
-        self._entries: OrderedDict[tuple[str, str], tuple[float, Principal]] = OrderedDict()
+        self._entries: Bounded[tuple[str, str], tuple[float, Principal]] = Bounded(size)
 
     def get(self, key: tuple[str, str]) -> Principal | None:
         entry = self._entries.get(key)
         if entry is None:
             return None
         if clock.seconds() >= entry[0]:
-            del self._entries[key]
+            self._entries.pop(key)
             return None
-        self._entries.move_to_end(key)
         return entry[1]
 
     def put(self, key: tuple[str, str], principal: Principal) -> None:
-        self._entries[key] = (clock.seconds() + self.seconds, principal)
-        self._entries.move_to_end(key)
-        if len(self._entries) > self.size:
-            self._entries.popitem(last=False)
+        self._entries.put(key, (clock.seconds() + self.seconds, principal))
 
     def forget(self, token_ids: Collection[int]) -> None:
-        for key in [key for key, (_, principal) in self._entries.items() if principal.token_id in token_ids]:
-            del self._entries[key]
+        for key, (_, principal) in self._entries.items():
+            if principal.token_id in token_ids:
+                self._entries.pop(key)
 
 
 recent = RecentTokens()
