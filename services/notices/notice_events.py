@@ -29,6 +29,7 @@ from sqlalchemy.types import Text
 
 from models import Notice
 from models.enums import NoticeStatus
+from services.platform.db import driver_dsn
 from services.platform.errors import DomainError
 
 if TYPE_CHECKING:
@@ -175,7 +176,7 @@ class _Listener:
 
     def __init__(self, hub: Hub, url: URL) -> None:
         self._hub = hub
-        self._dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
+        self._dsn = driver_dsn(url)
         self._ready = asyncio.Event()
         self._task = asyncio.create_task(self._run(), name=LISTENER_NAME)
 

@@ -28,6 +28,11 @@ POOL_TIMEOUT = 30.0  # seconds a request waits for a free connection, as SQLAlch
 _SECRET = "secret_key"
 
 
+def driver_dsn(url: URL) -> str:
+    """A PostgreSQL URL as asyncpg itself takes it, for the connections made outside the engine."""
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
 def async_url(url: str) -> URL:
     """Plain `sqlite:///…` / `postgresql://…` URLs get their async driver here."""
     parsed = make_url(url)
@@ -80,6 +85,7 @@ class Database:
         # return) a burst of requests opened a new PostgreSQL backend for one request in five,
         # tripling the database's CPU per request. Beyond `pool_size` at once, a request waits.
         engine_kwargs = {"pool_size": pool_size, "max_overflow": 0, **engine_kwargs}
+        self.pool_size = int(engine_kwargs["pool_size"])
         self.engine = create_async_engine(self.url, **engine_kwargs)
         if self.is_sqlite:
             _configure_sqlite(self.engine)
@@ -143,11 +149,11 @@ class Database:
     async def _make_driver_pool(self) -> asyncpg.Pool:
         async with self._pool_lock:
             if self._driver_pool is None:
-                size = self.engine.pool.size() if hasattr(self.engine.pool, "size") else 5
-                dsn = self.url.set(drivername="postgresql").render_as_string(hide_password=False)
                 # No reset query on release: the statements run here change no session state, and
                 # the reset would be a second round trip per read.
-                self._driver_pool = await asyncpg.create_pool(dsn, min_size=1, max_size=size, reset=_keep_session)
+                self._driver_pool = await asyncpg.create_pool(
+                    driver_dsn(self.url), min_size=1, max_size=self.pool_size, reset=_keep_session
+                )
             return self._driver_pool
 
     async def dispose(self) -> None:
