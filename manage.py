@@ -387,6 +387,28 @@ def verify_audit() -> None:
     raise typer.Exit(1)
 
 
+@cli.command("check-text")
+def check_text() -> None:
+    """列出已保存、但不符合文字规则的数据（控制字符、格式字符、单行字段里的换行、未规范化、超长、
+    “undefined”之类的代码、超出合理范围的日期）：表、行、列、问题。
+
+    退出码：0 全部符合；1 有不符合的数据（逐条列出，请核对后修改）。"""
+    from services.platform.clock import today
+    from services.platform.text_report import Flaw, stored_flaws
+
+    async def work(db: Database) -> list[Flaw]:
+        async with db.session(Principal.system("check-text")) as session:
+            return await stored_flaws(session, today())
+
+    flaws = _run(work)
+    if not flaws:
+        print("已保存的文字全部符合文字规则")
+        return
+    rows = [(f.table, f.row, f.column, f.problem) for f in flaws]
+    print_table(("表", "行", "列", "问题"), rows, title=f"{len(flaws)} 处不符合文字规则")
+    raise typer.Exit(1)
+
+
 @cli.command("verify-draw")
 def verify_draw(plan_id: Annotated[int, typer.Argument(help="抽查计划编号")]) -> None:
     """用平台规则和独立核对程序 tools/verify_draw.py 分别重算抽查计划公示的抽取记录，并与记录比对。

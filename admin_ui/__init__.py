@@ -18,6 +18,7 @@ from admin_ui import colour
 from admin_ui.auth import JianguanAuth
 from admin_ui.base import ServiceView
 from admin_ui.errors import JianguanAdmin
+from admin_ui.text_forms import TextForms
 from admin_ui.views.accounts import ApiTokenView, TokenCreateView, UserView
 from admin_ui.views.audit_log import AuditEventView
 from admin_ui.views.calendar import CalendarDayView
@@ -81,6 +82,8 @@ def build_admin(db: Database, settings: Settings) -> JianguanAdmin:
         ),
         crash_page=settings.production,
     )
+    # Innermost, after sign-in and CSRF: every posted form meets the text rule before a page reads it.
+    admin.middlewares.append(Middleware(TextForms, admin=admin))
     # In menu order. Each of these writes through services, with the database it is given here.
     writers: list[
         ServiceView

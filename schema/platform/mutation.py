@@ -20,6 +20,10 @@ therefore ends with the codes that mutation can return; the wire values are unch
 With `Settings.check_error_codes` on (the test suite turns it on), a returned code the
 declaration does not list is an error, so the documentation cannot fall behind the services;
 off (production), the client gets the answer unchanged and the code is logged.
+
+Before the service runs, every argument passes the text rule at the boundary
+(schema.platform.text_boundary); INVALID_TEXT and DATE_OUT_OF_RANGE join the codes of every
+mutation whose arguments carry text or dates.
 """
 
 from __future__ import annotations
@@ -40,8 +44,9 @@ from strawberry.types.field import StrawberryField
 from resolvers.platform.by_name import build, convert, dataclass_of, fields_of
 from resolvers.platform.common import mutate
 from resolvers.platform.context import GqlInfo
+from schema.platform import text_boundary
 from services.platform.access import PERMISSIONS, Operation, Permission
-from services.platform.errors import Problem
+from services.platform.errors import Collector, DomainError, Forbidden, Problem, Unauthenticated
 
 _log = logging.getLogger(__name__)
 # Every change can meet a concurrent one (services.platform.transactions.run_change).
@@ -107,14 +112,24 @@ def service_mutation(
     renamed = dict(rename or {})
     plan = _Plan(service, args, renamed)
 
-    async def resolve(info: GqlInfo, **given: Any) -> Any:
+    async def resolve(info: GqlInfo, dates: list[Problem], **given: Any) -> Any:
         async def work(session: AsyncSession) -> Any:
-            return await service(session, **plan.call(given))
+            try:
+                result = await service(session, **plan.call(given))
+            except (Unauthenticated, Forbidden):
+                raise
+            except DomainError as error:
+                if not dates:
+                    raise
+                raise DomainError.many(_merged(error.problems, dates)) from error
+            if dates:  # the service's own checks passed; the boundary's still refuse (rolled back)
+                raise DomainError.many(dates)
+            return result
 
         result, problems = await mutate(info.context, work)
         return _payload(payload, returns, result, problems)
 
-    return declared_mutation(resolve, args, payload, description, permission, codes)
+    return _declare(resolve, args, payload, description, permission, codes)
 
 
 def declared_mutation(
@@ -127,11 +142,41 @@ def declared_mutation(
 ) -> Any:
     """A root Mutation field from a resolver of its own (for a mutation that does not run as
     one service call in one transaction, such as a batch import); the codes are declared,
-    documented and checked as for `service_mutation`."""
-    declaration = Declaration(frozenset((*ALWAYS, *codes)), permission)
+    documented and checked as for `service_mutation`; the text rule refuses before it runs."""
+
+    async def refusing(info: GqlInfo, dates: list[Problem], **given: Any) -> Any:
+        if dates:
+            return _payload(payload, None, None, dates)
+        return await resolve(info, **given)
+
+    return _declare(refusing, arguments, payload, description, permission, codes)
+
+
+def _declare(
+    resolve: Callable[..., Awaitable[Any]],
+    arguments: Mapping[str, Arg],
+    payload: type,
+    description: str,
+    permission: Operation,
+    codes: Iterable[str],
+) -> Any:
+    """The root Mutation field: the boundary's text rule, then `resolve(info, dates, **given)`
+    with the arguments cleaned and the dates the boundary found out of range (the service
+    reports them with its own problems, so one reply still names every bad field)."""
+    kinds = {name: arg.type for name, arg in arguments.items()}
+    boundary = text_boundary.codes_for(kinds)
+    declaration = Declaration(frozenset((*ALWAYS, *boundary, *codes)), permission)
+    descriptions = {name: arg.description or _type_description(arg.type) for name, arg in arguments.items()}
 
     async def resolver(info: GqlInfo, **given: Any) -> Any:
-        answer = await resolve(info, **given)
+        # The text rule first, on every argument: no text that breaks it reaches a service.
+        found = Collector()
+        given = text_boundary.cleaned(given, kinds, descriptions, found)
+        text = [p for p in found.problems if p.code not in text_boundary.DATE_CODES]
+        if text:
+            answer = _payload(payload, None, None, found.problems)
+        else:
+            answer = await resolve(info, found.problems, **given)
         _check(declaration, answer.errors, strict=info.context.settings.check_error_codes)
         return answer
 
@@ -155,6 +200,12 @@ def declaration_of(field: StrawberryField) -> Declaration | None:
 def documented(description: str, declaration: Declaration) -> str:
     listed = "、".join(sorted(declaration.codes))
     return f"{description}\n错误代码（errors.code）/ Error codes: {listed}."
+
+
+def _merged(problems: Sequence[Problem], dates: Sequence[Problem]) -> list[Problem]:
+    """The service's problems, and the boundary's for the fields the service did not blame."""
+    blamed = {p.field for p in problems}
+    return [*problems, *(p for p in dates if p.field not in blamed)]
 
 
 def _check(declaration: Declaration, problems: Sequence[Problem], strict: bool) -> None:

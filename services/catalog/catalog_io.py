@@ -25,6 +25,7 @@ from services.platform.access import principal_of, require_maintainer
 from services.platform.errors import Collector, DomainError, Forbidden, Problem, Unauthenticated
 from services.platform.labels import label, parse_label
 from services.platform.sheet_rows import Column, Layout, RowOutcome, RowProblem, RowResult, read_layout
+from services.platform.text_columns import multiline
 
 DEFAULT_DEADLINE_DAYS = 5
 _LIST_SEPARATORS = re.compile(r"[；;，,、\n]+")
@@ -83,8 +84,17 @@ class _RowReader:
         return name in self.layout.index
 
     def text(self, name: str) -> str:
+        """The cell's text, trimmed; what breaks the text rule is the row's problem (INVALID_TEXT)."""
         value = self.row.cell(self.layout.index[name]) if self.present(name) else ""
-        return value.isoformat() if isinstance(value, date) else value.strip()
+        if isinstance(value, date):
+            return value.isoformat()
+        found = Collector()
+        cleaned = checks.characters(value, HEADERS[name], name, found, multiline=multiline(name))
+        column = self.layout.column_of(name)
+        for problem in found.problems:
+            if not any(p.code == problem.code and p.column == column for p in self.problems):
+                self.problem(name, problem.code, problem.message)
+        return cleaned.strip()
 
     def problem(self, name: str, code: str, message: str) -> None:
         self.problems.append(RowProblem(self.layout.column_of(name), code, message))

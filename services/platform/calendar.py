@@ -101,7 +101,9 @@ async def set_calendar_days(session: AsyncSession, days: list[CalendarDayInput])
     if not days:
         problems.add("REQUIRED", "至少给出一天", "days")
     seen: set[date] = set()
+    first, last = checks.calendar_span()
     for index, item in enumerate(days):
+        checks.within(item.day, "日期", f"days.{index}.date", problems, first, last)
         if item.day in seen:
             problems.add("DUPLICATE_DAY", f"{item.day} 重复出现", f"days.{index}.date")
         seen.add(item.day)

@@ -4,8 +4,12 @@ text, codes, document numbers, dates and amounts.
 Every check adds what is wrong to a `Collector` (so one reply names every bad field) and
 returns the cleaned value; the caller stores nothing until `raise_if_any()` passes. The
 codes are those integrators already rely on: REQUIRED, TOO_LONG, INVALID_TEXT,
-INVALID_DOCUMENT_NUMBER, the INVALID_*_CODE family, DATE_IN_FUTURE, INVALID_RANGE,
-INVALID_AMOUNT and AMOUNT_TOO_LARGE."""
+INVALID_DOCUMENT_NUMBER, the INVALID_*_CODE family, DATE_IN_FUTURE, DATE_OUT_OF_RANGE,
+INVALID_RANGE, INVALID_AMOUNT and AMOUNT_TOO_LARGE.
+
+The text rule (`refused_character`, `normalised`) is also enforced where text comes in, so
+that no field can skip it: the GraphQL boundary (schema.platform.text_boundary), every admin
+form (admin_ui.text_forms) and every sheet cell (services.platform.sheets)."""
 
 from __future__ import annotations
 
@@ -19,10 +23,20 @@ from decimal import Decimal, InvalidOperation
 from services.platform.clock import today
 from services.platform.errors import Collector
 
-# Line breaks and tabs belong in running text (facts, reasons, business scope); every other
-# control character, NUL above all (PostgreSQL refuses it in text), means a damaged value,
-# and so does half a surrogate pair (it cannot be encoded as UTF-8).
+# The one text rule. Every value is Unicode NFC (the same name typed on two machines is one
+# name), and no value holds:
+# - a control character (Cc): NUL above all (PostgreSQL refuses it in text), a bell, a form feed;
+# - a format character (Cf): they are invisible and make two different names look alike or
+#   reorder what is shown (U+202E turns "abc" into "cba" on screen). Chinese text needs none of
+#   them: joiners (U+200C/U+200D) serve Indic scripts and emoji, and the variation selectors
+#   that pick an ideograph's glyph are marks (Mn), not format characters, so they pass;
+# - half a surrogate pair (Cs): it cannot be encoded as UTF-8;
+# - a line or paragraph separator (U+2028/U+2029): a line break that only some programs see.
+# Line breaks and tabs belong only in running text (facts, reasons, business scope: the
+# columns stored as TEXT, see services.platform.text_columns); every other field is one line.
+# Private-use characters (Co) pass: rare characters in people's names are still typed that way.
 _LAYOUT = frozenset("\t\n\r")
+_REFUSED = {"Cc": "控制字符", "Cf": "不可见的格式字符", "Cs": "不成对的代理字符", "Zl": "行分隔符", "Zp": "段分隔符"}
 
 FEN = Decimal("0.01")
 # Stored as fen in a signed 64-bit integer (about 9.2e16 yuan); no real amount comes near.
@@ -30,8 +44,31 @@ MAX_AMOUNT = Decimal("1e15")
 DOCUMENT_NUMBER_LIMIT = 128
 
 
+def refused_character(value: str, multiline: bool = True) -> str | None:
+    """What is wrong with the text under the rule, in words for people (the first offending
+    character named by its code point), or None when it passes. Line breaks and tabs pass
+    only when `multiline`."""
+    for ch in value:
+        if ch in _LAYOUT:
+            if multiline:
+                continue
+            return "换行或制表符（这一栏只能填一行）"
+        kind = "空字符" if ch == "\x00" else _REFUSED.get(unicodedata.category(ch))
+        if kind is not None:
+            return f"{kind} U+{ord(ch):04X}"
+    return None
+
+
+def normalised(value: str) -> str:
+    """NFC, with every line break written as \\n (a browser's textarea sends \\r\\n)."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    if refused_character(value) is not None:
+        return value  # NFC cannot encode a lone surrogate; the caller refuses the value anyway
+    return unicodedata.normalize("NFC", value)
+
+
 def _damaging(ch: str) -> bool:
-    return ch not in _LAYOUT and not ch.isprintable() and unicodedata.category(ch) in ("Cc", "Cs")
+    return ch not in _LAYOUT and unicodedata.category(ch) in _REFUSED
 
 
 def _printable(value: str) -> str:
@@ -39,17 +76,19 @@ def _printable(value: str) -> str:
 
 
 def damaged(value: str) -> bool:
-    """Whether the text holds a control character other than a line break or tab."""
-    return any(_damaging(ch) for ch in value)
+    """Whether the text holds a character the rule refuses anywhere (line breaks and tabs aside)."""
+    return refused_character(value) is not None
 
 
-def characters(value: str, label: str, field: str | None, problems: Collector) -> str:
-    """INVALID_TEXT when the text is damaged; returned without the damaging characters, so
-    that a report which quotes the value (a rejected import row) can still be written."""
-    if not damaged(value):
-        return value
-    problems.add("INVALID_TEXT", f"{label}含有空字符（\\x00）等控制字符，请检查后重新填写", field)
-    return _printable(value)
+def characters(value: str, label: str, field: str | None, problems: Collector, *, multiline: bool = True) -> str:
+    """INVALID_TEXT when the text breaks the rule; returned normalised and without the refused
+    characters, so that a report which quotes the value (a rejected import row) can still be
+    written."""
+    wrong = refused_character(value, multiline)
+    if wrong is None:
+        return normalised(value)
+    problems.add("INVALID_TEXT", f"{label}含有{wrong}，请检查后重新填写", field)
+    return normalised(_printable(value) if multiline else " ".join(_printable(value).split()))
 
 
 def text(
@@ -63,7 +102,7 @@ def text(
     hint: str = "",
     missing_code: str = "REQUIRED",
 ) -> str:
-    """Trimmed text: INVALID_TEXT with a control character; then, judged without it, REQUIRED
+    """Trimmed NFC text: INVALID_TEXT with a character the rule refuses; then, judged without it, REQUIRED
     when blank (if required) or TOO_LONG beyond `limit` characters. `hint` follows the
     REQUIRED message (an example of what to write); `missing_code` keeps NAME_REQUIRED for the
     names of regions, departments and tokens, which integrators were promised."""
@@ -129,12 +168,27 @@ ENTRY_CODE = CodeRule(
 )
 
 
+# What a client's unset variable or a spreadsheet's empty cell turns into when it is sent as
+# text: it matches many a code's pattern (`undefined` is 9 letters) but is never a code.
+JUNK_CODES = frozenset({"undefined", "null", "none", "nil", "nan", "true", "false", "n/a"})
+
+
+def junk(value: str) -> bool:
+    """Whether a code is one of the words a program writes for "no value"."""
+    return value.strip().lower() in JUNK_CODES
+
+
+def _is_code(value: str, rule: CodeRule) -> bool:
+    return bool(rule.pattern.match(value)) and not junk(value)
+
+
 def code(value: str | None, rule: CodeRule, field: str | None, problems: Collector) -> str:
-    """A code trimmed (and in capitals where the rule says so), checked against its rule."""
+    """A code trimmed (and in capitals where the rule says so), checked against its rule;
+    `undefined`, `null`, `None`, `NaN` and the like are never a code."""
     cleaned = (value or "").strip()
     if rule.upper:
         cleaned = cleaned.upper()
-    if not rule.pattern.match(cleaned):
+    if not _is_code(cleaned, rule):
         problems.add(rule.code, rule.message.format(value=_printable(cleaned)), field)
     return cleaned
 
@@ -148,7 +202,7 @@ def codes(
     cleaned = list(dict.fromkeys(c for c in ((v or "").strip() for v in sent) if c))
     if rule.upper:
         cleaned = list(dict.fromkeys(c.upper() for c in cleaned))
-    bad = [c for c in cleaned if not rule.pattern.match(c)]
+    bad = [c for c in cleaned if not _is_code(c, rule)]
     if bad or (limit is not None and len(sent) > limit):
         problems.add(rule.code, rule.message.format(value=_printable("、".join(bad))), field)
     return cleaned
@@ -167,9 +221,68 @@ _EXCEL_EPOCH = date(1899, 12, 30)
 DATE_EXAMPLES = "2026-01-05、2026/1/5、2026年1月5日 或 20260105"
 
 
+# No day the platform keeps is before 1900 or a century ahead: a year 0118 or 8170 is a typing
+# slip (or a probe), and a program reading the row would choke on it. Narrower ranges per
+# field: an establishment date is not before the founding of the PRC, whose registration
+# system the registry continues (entities founded earlier were registered again), and the
+# working-day calendar is kept for the years around this one.
+EARLIEST_DAY = date(1900, 1, 1)
+LATEST_YEARS_AHEAD = 100
+FOUNDING_DAY = date(1949, 10, 1)
+CALENDAR_YEARS_BACK = 10
+CALENDAR_YEARS_AHEAD = 3
+
+
+def _years_from(on: date, years: int) -> date:
+    try:
+        return on.replace(year=on.year + years)
+    except ValueError:  # 29 February
+        return on.replace(year=on.year + years, day=28)
+
+
+def latest_day(on: date | None = None) -> date:
+    """The last day any date field may hold."""
+    return _years_from(on or today(), LATEST_YEARS_AHEAD)
+
+
+def calendar_span(on: date | None = None) -> tuple[date, date]:
+    """The first and last day the working-day calendar may be given for."""
+    now = on or today()
+    return _years_from(now, -CALENDAR_YEARS_BACK), _years_from(now, CALENDAR_YEARS_AHEAD)
+
+
+def within(
+    day: date,
+    label: str,
+    field: str | None,
+    problems: Collector,
+    earliest: date = EARLIEST_DAY,
+    latest: date | None = None,
+) -> bool:
+    """DATE_OUT_OF_RANGE when `day` is before `earliest` or after `latest` (by default the
+    range every date must be in)."""
+    last = latest or latest_day()
+    if earliest <= day <= last:
+        return True
+    problems.add(
+        "DATE_OUT_OF_RANGE",
+        f"{label}（{day.isoformat()}）超出合理范围：应在 {earliest.isoformat()} 至 {last.isoformat()} 之间",
+        field,
+    )
+    return False
+
+
 def day(raw: str | date, label: str, field: str | None, problems: Collector, required: bool = True) -> date | None:
     """A date as people write it in a file's cell: 2026-01-05, 2026/1/5, 2026年1月5日, 20260105,
-    with a time of day after it, or the day number of a cell that lost its date format."""
+    with a time of day after it, or the day number of a cell that lost its date format; within
+    the range every date must be in (DATE_OUT_OF_RANGE), or None."""
+    found = _day(raw, label, field, problems, required)
+    if found is not None and not within(found, label, field, problems):
+        return None
+    return found
+
+
+def _day(raw: str | date, label: str, field: str | None, problems: Collector, required: bool) -> date | None:
     if isinstance(raw, date):
         return raw
     text = raw.strip()

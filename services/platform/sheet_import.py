@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.platform import checks, sheets
 from services.platform.errors import Collector, DomainError, Forbidden, Problem, Unauthenticated
 from services.platform.sheet_rows import OUTCOME_LABELS, Column, Layout, RowOutcome, RowProblem, RowResult, read_layout
+from services.platform.text_columns import multiline
 
 T = TypeVar("T")
 
@@ -74,10 +75,18 @@ class RowReader:
         self.problems: list[RowProblem] = []
 
     def text(self, name: str) -> str:
+        """The cell's text, trimmed; what breaks the text rule is the row's problem (INVALID_TEXT)."""
         if name not in self.layout.index:
             return ""
         value = self.row.cell(self.layout.index[name])
-        return value.isoformat() if isinstance(value, date) else value.strip()
+        if isinstance(value, date):
+            return value.isoformat()
+        found = Collector()
+        cleaned = checks.characters(value, self.layout.headers[name], name, found, multiline=multiline(name))
+        for problem in found.problems:
+            if not any(p.code == problem.code and p.column == self.layout.column_of(name) for p in self.problems):
+                self.refuse(name, problem.code, problem.message)
+        return cleaned.strip()
 
     def refuse(self, name: str, code: str, message: str) -> None:
         self.problems.append(RowProblem(self.layout.column_of(name), code, message))
@@ -159,7 +168,7 @@ async def import_sheet(
             message = f"{layout.headers[key]}“{code}”在第 {seen[code.upper()]} 行已出现，本行未导入"
             reader.refuse(key, "DUPLICATE_ROW", message)
         given = read_row(reader)
-        if given is None:
+        if given is None or reader.problems:  # a cell the reader refused is never saved
             results.append(RowResult(row.number, code, RowOutcome.REJECTED, tuple(reader.problems)))
             continue
         seen.setdefault(code.upper(), row.number)

@@ -31,6 +31,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.xml.constants import ARC_CONTENT_TYPES, CONTYPES_NS, SHARED_STRINGS
 
+from services.platform import checks
 from services.platform.errors import DomainError
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -425,4 +426,6 @@ def _cell(value: object) -> Cell:
         return str(int(value))
     if isinstance(value, float):
         return format(value, ".15g")  # as Excel shows it: 0.1+0.2 is 0.3, not 0.30000000000000004
-    return str(value).strip()
+    # Every cell as the text rule writes text (NFC, \\n line breaks); what the rule refuses is
+    # kept, for the importer's reader to refuse by its column (services.platform.checks.characters).
+    return checks.normalised(str(value)).strip()

@@ -18,6 +18,7 @@ from services.platform import checks
 from services.platform.errors import Collector, Problem
 from services.platform.labels import label, parse_label
 from services.platform.sheets import Cell, SheetRow
+from services.platform.text_columns import multiline
 from services.records.record_columns import SOURCE_CODE, SOURCE_NAME, Column, Layout, Read, RecordKind, canonical, fold
 from services.records.records import (
     LONG_TERM,
@@ -97,7 +98,9 @@ class _Cells:
         value = self.cell(name)
         if isinstance(value, date):
             return value.isoformat()
-        return self.checked(name, lambda found: checks.characters(value, self.headers[name], name, found))
+        return self.checked(
+            name, lambda found: checks.characters(value, self.headers[name], name, found, multiline=multiline(name))
+        )
 
     def optional(self, name: str) -> str | None:
         return self.text(name) or None

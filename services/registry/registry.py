@@ -164,7 +164,8 @@ async def _check(session: AsyncSession, data: RegistrationInput, problems: Colle
     checks.text(data.business_scope, "经营范围", "businessScope", problems, limit=20000)
     checks.codes(data.scope_entry_codes or (), checks.ENTRY_CODE, "businessScopeCodes", problems, MAX_ENTRY_CODES)
     checks.code(data.industry_code, checks.INDUSTRY_CODE, "industryCode", problems)
-    checks.not_future(data.established_on, "成立日期", "establishedOn", problems)
+    if checks.not_future(data.established_on, "成立日期", "establishedOn", problems):
+        checks.within(data.established_on, "成立日期", "establishedOn", problems, earliest=checks.FOUNDING_DAY)
     capital = checks.amount(data.registered_capital, "注册资本", "registeredCapital", problems)
     region = await session.get(Region, data.region_code.strip())
     if region is None:
