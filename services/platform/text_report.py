@@ -57,11 +57,20 @@ def _is_code(name: str) -> bool:
 
 
 async def _rows(session: AsyncSession, table: sa.Table, columns: list[sa.Column[Any]]) -> AsyncIterator[sa.Row[Any]]:
+    """The table's rows a batch at a time, by its primary key (a table of millions takes the memory
+    of a batch, and no cursor has to stay open)."""
     keys = list(table.primary_key.columns)
-    query = sa.select(*keys, *columns).order_by(*keys).execution_options(yield_per=_BATCH)
-    result = await session.stream(query)
-    async for row in result:
-        yield row
+    last: tuple[Any, ...] | None = None
+    while True:
+        query = sa.select(*keys, *columns).order_by(*keys).limit(_BATCH)
+        if last is not None:
+            query = query.where(sa.tuple_(*keys) > sa.tuple_(*last))
+        batch = (await session.execute(query)).all()
+        for row in batch:
+            yield row
+        if len(batch) < _BATCH:
+            return
+        last = tuple(batch[-1][: len(keys)])
 
 
 async def stored_flaws(session: AsyncSession, today: datetime.date) -> list[Flaw]:

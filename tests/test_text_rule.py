@@ -1,0 +1,236 @@
+"""One text rule for every input (issue 15): control, format and surrogate characters, line breaks
+in one-line fields, junk codes and impossible dates are refused with a stable code wherever text
+comes in (every mutation, every admin form, every import row), and nothing is stored;
+`manage.py check-text` finds what was stored before the rule."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import col, func, select
+
+from models import CalendarDay, Department, MarketEntity, Region, SupervisionMatter
+from services.platform.db import Database
+from services.platform.principal import Principal
+from tests.conftest import Api, DemoCity
+from tests.support.admin import csrf, sign_in
+from tests.support.api import error_codes
+from tests.support.audit import audit_count
+from tests.support.catalog import UPSERT as UPSERT_MATTER
+from tests.support.catalog import matter
+from tests.support.cli import manage
+from tests.support.entities import REGISTER, new_code, registration
+from tests.support.record_files import write_csv
+
+ENTITY = "query($u: String!) { entity(uscc: $u) { name businessScope } }"
+PUBLICITY = "query($u: String!) { publicity(uscc: $u) { name } }"
+DEPARTMENT = """
+mutation($i: UpsertDepartmentInput!) {
+  upsertDepartment(input: $i) { department { code name } errors { field code message } }
+}
+"""
+REGION = (
+    "mutation($i: UpsertRegionInput!) { upsertRegion(input: $i) { region { code } errors { field code message } } }"
+)
+DAYS = """
+mutation($days: [CalendarDayInput!]!) {
+  setCalendarDays(input: {days: $days}) { days { date } errors { field code message } }
+}
+"""
+
+
+async def _send(api: Api, document: str, variables: dict[str, Any], token: str) -> dict[str, Any]:
+    """A request as a client's JSON encoder writes it: a lone surrogate travels as an escape."""
+    body = json.dumps({"query": document, "variables": variables})
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    response = await api.client.post("/graphql", content=body, headers=headers)
+    assert response.status_code == 200, response.text
+    answer: dict[str, Any] = response.json()
+    return answer
+
+
+async def _count(db: Database, model: Any, *where: Any) -> int:
+    async with db.session(Principal.system()) as session:
+        return int(await session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
+
+
+# -- registerEntity: the cases of the issue -------------------------------------------------------
+
+
+async def test_a_name_with_nul_rlo_bell_or_a_line_break_is_refused_and_nothing_is_stored(
+    api: Api, city: DemoCity, db: Database
+) -> None:
+    events = await audit_count(db)
+    code = new_code(body="MA0TXT01")
+    for name in ("探针\u0000公司", "a\u202eb\u0007c\r\nd", "探针\u202e公司", "探针\r\n公司", "探针\u200b公司"):
+        payload = (await _send(api, REGISTER, {"input": registration(uscc=code, name=name)}, city.tokens["district"]))[
+            "data"
+        ]["registerEntity"]
+        assert payload["entity"] is None, name
+        assert error_codes(payload) == {("name", "INVALID_TEXT")}, name
+        message = payload["errors"][0]["message"]
+        assert message.startswith("名称含有") and ("U+" in message or "只能填一行" in message), message
+    assert await _count(db, MarketEntity, col(MarketEntity.uscc) == code) == 0
+    assert await audit_count(db) == events
+    # Anonymous publicity has nothing to serve.
+    assert (await api.data(PUBLICITY, {"u": code}))["publicity"] is None
+
+
+async def test_running_text_keeps_its_line_breaks_and_every_value_is_stored_as_nfc(
+    api: Api, city: DemoCity, db: Database
+) -> None:
+    code = new_code(body="MA0TXT02")
+    given = registration(uscc=code, name="  Cafe\u0301餐饮有限公司 ", businessScope="餐饮服务；\r\n食品销售\r\n")
+    payload = (await api.data(REGISTER, {"input": given}, city.tokens["district"]))["registerEntity"]
+    assert payload["errors"] == []
+    shown = (await api.data(ENTITY, {"u": code}, city.tokens["district"]))["entity"]
+    assert shown == {"name": "Caf\u00e9餐饮有限公司", "businessScope": "餐饮服务；\n食品销售"}
+
+
+async def test_an_establishment_date_of_year_one_or_before_1949_is_out_of_range(
+    api: Api, city: DemoCity, db: Database
+) -> None:
+    code = new_code(body="MA0TXT03")
+    for day in ("0001-01-01", "1900-01-01", "1949-09-30"):
+        given = registration(uscc=code, establishedOn=day)
+        payload = (await api.data(REGISTER, {"input": given}, city.tokens["district"]))["registerEntity"]
+        assert error_codes(payload) == {("establishedOn", "DATE_OUT_OF_RANGE")}, day
+        assert "超出合理范围" in payload["errors"][0]["message"]
+    assert await _count(db, MarketEntity, col(MarketEntity.uscc) == code) == 0
+    # The founding day itself is a real establishment date.
+    payload = (
+        await api.data(
+            REGISTER, {"input": registration(uscc=code, establishedOn="1949-10-01")}, city.tokens["district"]
+        )
+    )["registerEntity"]
+    assert payload["errors"] == []
+
+
+# -- the maintainers' catalogs ------------------------------------------------------------------
+
+
+async def test_catalogs_refuse_junk_codes_and_names_with_control_characters(
+    api: Api, city: DemoCity, db: Database
+) -> None:
+    events = await audit_count(db)
+    token = city.tokens["maintainer"]
+    for junk in ("undefined", "null", "None", "NaN"):
+        department = {"code": junk, "name": "探针局", "level": "DISTRICT", "regionCode": "210202"}
+        payload = (await api.data(DEPARTMENT, {"i": department}, token))["upsertDepartment"]
+        assert error_codes(payload) == {("code", "INVALID_DEPARTMENT_CODE")}, junk
+        payload = (await api.data(UPSERT_MATTER, {"i": matter(code=junk)}, token))["upsertSupervisionMatter"]
+        assert ("code", "INVALID_MATTER_CODE") in error_codes(payload), junk
+    for bad in ("\u0012", "\u000b", "\f"):
+        department = {"code": "TXT-210202", "name": f"探针{bad}局", "level": "DISTRICT", "regionCode": "210202"}
+        payload = (await api.data(DEPARTMENT, {"i": department}, token))["upsertDepartment"]
+        assert error_codes(payload) == {("name", "INVALID_TEXT")}, repr(bad)
+        payload = (await api.data(UPSERT_MATTER, {"i": matter(name=f"消毒{bad}许可")}, token))[
+            "upsertSupervisionMatter"
+        ]
+        assert error_codes(payload) == {("name", "INVALID_TEXT")}, repr(bad)
+        region = {"code": "210299", "name": f"探针{bad}区", "parentCode": "210200"}
+        payload = (await api.data(REGION, {"i": region}, token))["upsertRegion"]
+        assert error_codes(payload) == {("name", "INVALID_TEXT")}, repr(bad)
+    assert await _count(db, Department, col(Department.code) == "TXT-210202") == 0
+    assert await _count(db, Region, col(Region.code) == "210299") == 0
+    assert await _count(db, SupervisionMatter, col(SupervisionMatter.code).in_(["XD-CP", "undefined"])) == 0
+    assert await audit_count(db) == events
+
+
+async def test_calendar_days_from_year_0118_or_8170_are_out_of_range(api: Api, city: DemoCity, db: Database) -> None:
+    token = city.tokens["maintainer"]
+    events = await audit_count(db)
+    for day in ("0118-01-01", "8170-10-01", "2040-10-01"):
+        days = [{"date": day, "isWorkday": False, "name": "探针节"}]
+        payload = (await api.data(DAYS, {"days": days}, token))["setCalendarDays"]
+        assert payload["days"] == [] and error_codes(payload) == {("days.0.date", "DATE_OUT_OF_RANGE")}, day
+    # A catalog's dates too.
+    payload = (await api.data(UPSERT_MATTER, {"i": matter(effectiveFrom="0118-01-01")}, token))[
+        "upsertSupervisionMatter"
+    ]
+    assert ("effectiveFrom", "DATE_OUT_OF_RANGE") in error_codes(payload)
+    assert await _count(db, CalendarDay, col(CalendarDay.name) == "探针节") == 0
+    assert await audit_count(db) == events
+
+
+async def test_an_admin_form_refuses_control_characters_in_a_catalog_name(
+    api: Api, city: DemoCity, db: Database
+) -> None:
+    client = api.client
+    await sign_in(client, "admin", city.report.logins[0].password)
+    events = await audit_count(db)
+    for bad in ("\u0012", "\u000b", "\f", "\u202e"):
+        form = {"code": "TXT-210202", "name": f"探针{bad}局", "level": "DISTRICT", "region_code": "210202"}
+        token = await csrf(client, "/admin/department/create")
+        refused = await client.post("/admin/department/create", data={**form, "csrftoken": token})
+        assert refused.status_code == 422, repr(bad)
+        assert "名称含有" in refused.text and f"U+{ord(bad):04X}" in refused.text
+    # A line break in a one-line field, as a browser's text box would never send it.
+    form = {"code": "TXT-210202", "name": "探针\r\n局", "level": "DISTRICT", "region_code": "210202"}
+    token = await csrf(client, "/admin/department/create")
+    refused = await client.post("/admin/department/create", data={**form, "csrftoken": token})
+    assert refused.status_code == 422 and "只能填一行" in refused.text
+    assert await _count(db, Department, col(Department.code) == "TXT-210202") == 0
+    assert await audit_count(db) == events
+
+
+# -- an import file -----------------------------------------------------------------------------
+
+
+async def test_an_import_row_with_a_bad_cell_is_refused_and_nothing_is_stored(
+    city: DemoCity, db: Database, database_url: str, tmp_path: Path
+) -> None:
+    header = ["部门编码", "部门名称", "层级", "行政区划代码", "登记机关", "条线"]
+    rows = [
+        ["TX-210200", "大连市探针局", "市级", "210200", "否", "TX"],
+        ["TX-210202", "中山区\u0012探针局", "区县级", "210202", "否", "TX"],
+        ["TX-210203", "西岗区\n探针局", "区县级", "210203", "否", "TX"],
+        ["undefined", "甘井子区探针局", "区县级", "210211", "否", "TX"],
+    ]
+    file = write_csv(tmp_path / "部门.csv", header, rows)
+    events = await audit_count(db)
+    done = manage(database_url, "department", "import", str(file))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "第 3 行" in done.stdout and "U+0012" in done.stdout and "INVALID_TEXT" in done.stdout
+    assert "第 4 行" in done.stdout and "只能填一行" in done.stdout
+    assert "第 5 行" in done.stdout and "INVALID_DEPARTMENT_CODE" in done.stdout
+    assert await _count(db, Department, col(Department.code).like("TX-%")) == 0
+    assert await audit_count(db) == events
+
+
+# -- what was stored before the rule ------------------------------------------------------------
+
+
+async def test_check_text_lists_rows_stored_before_the_rule_and_exits_1(
+    city: DemoCity, db: Database, database_url: str
+) -> None:
+    clean = manage(database_url, "check-text")
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert "全部符合" in clean.stdout
+    async with db.engine.begin() as connection:
+        await connection.execute(
+            sa.text("UPDATE department SET name = :name WHERE code = 'SCJG-210202'"),
+            {"name": "中山区\u202e市场\u0007监管局"},
+        )
+        await connection.execute(sa.text("UPDATE region SET name = :name WHERE code = '210203'"), {"name": "西岗区\n"})
+        insert = sa.text(
+            "INSERT INTO calendar_day (day, is_workday, name, updated_at) VALUES (:day, :w, :name, :at)"
+        ).bindparams(sa.bindparam("day", type_=sa.Date), sa.bindparam("at", type_=sa.DateTime))
+        await connection.execute(
+            insert, {"day": date(118, 1, 1), "w": False, "name": "undefined", "at": datetime(2026, 1, 1)}
+        )
+    done = manage(database_url, "check-text")
+    assert done.returncode == 1, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+
+    def listed(*words: str) -> bool:
+        return any(all(word in line for word in words) for line in lines)
+
+    assert listed("department", "name", "U+202E")
+    assert listed("region", "210203", "name", "只能填一行")
+    assert listed("calendar_day", "day", "0118-01-01", "超出合理范围")
+    assert "4 处不符合文字规则" in done.stdout
