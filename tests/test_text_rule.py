@@ -6,16 +6,30 @@ comes in (every mutation, every admin form, every import row), and nothing is st
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from graphql import (
+    GraphQLEnumType,
+    GraphQLInputObjectType,
+    GraphQLInputType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLScalarType,
+    Undefined,
+)
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlmodel import col, func, select
 
 from models import CalendarDay, Department, MarketEntity, Region, SupervisionMatter
+from schema import schema as live_schema
 from services.platform.db import Database
 from services.platform.principal import Principal
+from services.platform.text_columns import multiline
 from tests.conftest import Api, DemoCity
 from tests.support.admin import csrf, sign_in
 from tests.support.api import error_codes
@@ -234,3 +248,154 @@ async def test_check_text_lists_rows_stored_before_the_rule_and_exits_1(
     assert listed("region", "210203", "name", "只能填一行")
     assert listed("calendar_day", "day", "0118-01-01", "超出合理范围")
     assert "4 处不符合文字规则" in done.stdout
+
+
+# -- every String a mutation takes, from the live schema ----------------------------------------
+
+# What the rule refuses anywhere, and what it refuses in a one-line field.
+FORBIDDEN = ("\x00", "\x07", "\x12", "\x0b", "\x0c", "\x1b", "\x7f", "\x85", "\u202e", "\u200b", "\u200d",
+             "\ufeff", "\u2028", "\u2029", "\ud800", "\udfff")  # fmt: skip
+ONE_LINE_ONLY = ("\r\n", "\n", "\r", "\t")
+_SAMPLE = {"String": "样例", "ID": "1", "Int": 1, "Float": 1.0, "Boolean": False, "Date": "2026-01-05",
+           "DateTime": "2026-01-05T00:00:00+00:00", "Decimal": "1", "Upload": None}  # fmt: skip
+# A mutation whose arguments need a file is sent as a multipart request (below), not as JSON.
+WITH_FILES = {"importRecords", "importInspectors"}
+
+
+@dataclass(frozen=True)
+class StringInput:
+    """One String a mutation takes: the mutation, its argument, and the path inside the argument."""
+
+    mutation: str
+    path: tuple[str | int, ...]  # the argument's name first
+
+    @property
+    def multiline(self) -> bool:
+        return multiline(next(str(p) for p in reversed(self.path) if isinstance(p, str)))
+
+
+def _needed(kind: GraphQLInputType, default: Any) -> bool:
+    return isinstance(kind, GraphQLNonNull) and default is Undefined
+
+
+def _sample(kind: GraphQLInputType) -> Any:
+    """A value of the type with its required fields filled: enough to reach the resolver."""
+    if isinstance(kind, GraphQLNonNull):
+        return _sample(kind.of_type)
+    if isinstance(kind, GraphQLList):
+        return [_sample(kind.of_type)]
+    if isinstance(kind, GraphQLInputObjectType):
+        return {n: _sample(f.type) for n, f in kind.fields.items() if _needed(f.type, f.default_value)}
+    if isinstance(kind, GraphQLEnumType):
+        return next(iter(kind.values))
+    return _SAMPLE[kind.name]
+
+
+def _paths(kind: GraphQLInputType, path: tuple[str | int, ...], seen: tuple[str, ...]) -> list[tuple[str | int, ...]]:
+    while isinstance(kind, GraphQLNonNull | GraphQLList):
+        if isinstance(kind, GraphQLList):
+            path += (0,)
+        kind = kind.of_type
+    if isinstance(kind, GraphQLInputObjectType):
+        if kind.name in seen:
+            return []
+        return [p for n, f in kind.fields.items() for p in _paths(f.type, (*path, n), (*seen, kind.name))]
+    return [path] if isinstance(kind, GraphQLScalarType) and kind.name == "String" else []
+
+
+def string_inputs() -> list[StringInput]:
+    mutations = live_schema._schema.mutation_type
+    assert mutations is not None
+    return [
+        StringInput(name, path)
+        for name, field in mutations.fields.items()
+        for arg_name, arg in field.args.items()
+        for path in _paths(arg.type, (arg_name,), ())
+    ]
+
+
+def _request(target: StringInput, value: str) -> tuple[str, dict[str, Any]]:
+    """The mutation's document and variables: its required arguments sampled, and `value` at the path."""
+    mutations = live_schema._schema.mutation_type
+    assert mutations is not None
+    field = mutations.fields[target.mutation]
+    used = {n: a for n, a in field.args.items() if n == target.path[0] or _needed(a.type, a.default_value)}
+    variables = {n: _sample(a.type) for n, a in used.items()}
+    kind: Any = field.args[str(target.path[0])].type
+    holder: Any = variables
+    key: str | int = target.path[0]
+    for step in target.path[1:]:
+        while isinstance(kind, GraphQLNonNull):
+            kind = kind.of_type
+        if holder[key] is None:
+            holder[key] = _sample(kind)
+        holder, key = holder[key], step
+        kind = kind.of_type if isinstance(kind, GraphQLList) else kind.fields[str(step)].type
+        if isinstance(holder, dict) and step not in holder:
+            holder[step] = None
+    holder[key] = value
+    declared = ", ".join(f"${n}: {a.type}" for n, a in used.items())
+    passed = ", ".join(f"{n}: ${n}" for n in used)
+    return f"mutation({declared}) {{ {target.mutation}({passed}) {{ errors {{ field code }} }} }}", variables
+
+
+async def _refused(api: Api, token: str, target: StringInput, value: str) -> None:
+    document, variables = _request(target, value)
+    body = await _send(api, document, variables, token)
+    assert "errors" not in body, (target, repr(value), body["errors"])
+    codes = {code for _, code in error_codes(body["data"][target.mutation])}
+    assert "INVALID_TEXT" in codes, (target, repr(value), body)
+
+
+TARGETS = [t for t in string_inputs() if t.mutation not in WITH_FILES]
+
+
+def test_every_string_a_mutation_takes_is_walked() -> None:
+    # The walk reaches nested inputs and lists (a registration's persons, a calendar's days).
+    found = {(t.mutation, t.path) for t in string_inputs()}
+    assert ("registerEntity", ("input", "persons", 0, "name")) in found
+    assert ("setCalendarDays", ("input", "days", 0, "name")) in found
+    assert len(TARGETS) > 100
+    assert {t.mutation for t in string_inputs()} - {t.mutation for t in TARGETS} <= WITH_FILES
+
+
+async def test_every_string_input_refuses_every_forbidden_character(api: Api, city: DemoCity, db: Database) -> None:
+    events = await audit_count(db)
+    token = city.tokens["maintainer"]
+    for index, target in enumerate(TARGETS):
+        for char in (*FORBIDDEN, *(() if target.multiline else ONE_LINE_ONLY)):
+            await _refused(api, token, target, f"样例{char}{index}")
+    assert await audit_count(db) == events
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    target=st.sampled_from(TARGETS),
+    char=st.sampled_from(FORBIDDEN + ONE_LINE_ONLY),
+    before=st.text(st.characters(categories=["Lo", "Lu", "Nd", "Zs", "Po"]), max_size=8),
+    after=st.text(st.characters(categories=["Lo", "Ll", "Nd", "Mn"]), max_size=8),
+    token=st.sampled_from(["maintainer", "district", "city_health"]),
+)
+async def test_property_no_string_with_a_forbidden_character_is_taken(
+    api: Api, city: DemoCity, db: Database, target: StringInput, char: str, before: str, after: str, token: str
+) -> None:
+    if char in ONE_LINE_ONLY and target.multiline:
+        char = "\x00"
+    await _refused(api, city.tokens[token], target, f"{before}{char}{after}")
+
+
+async def test_an_upload_mutation_refuses_a_forbidden_character_too(api: Api, city: DemoCity, db: Database) -> None:
+    (target,) = [t for t in string_inputs() if t.mutation == "importRecords"]
+    document, variables = _request(target, "SCJG\x00-210202")
+    variables["file"] = None
+    operations = json.dumps(
+        {"query": document.replace("{ errors", "{ report { summary } errors"), "variables": variables}
+    )
+    response = await api.client.post(
+        "/graphql",
+        data={"operations": operations, "map": json.dumps({"0": ["variables.file"]})},
+        files={"0": ("处罚.csv", "行政相对人名称\n探针\n".encode(), "text/csv")},
+        headers={"Authorization": f"Bearer {city.tokens['maintainer']}"},
+    )
+    payload = response.json()["data"]["importRecords"]
+    assert payload["report"] is None and error_codes(payload) == {("departmentCode", "INVALID_TEXT")}
