@@ -1,13 +1,16 @@
 """The text rule for every form the admin receives: a middleware in front of every admin page, so
 that no view, starlette-admin's own create and edit pages included, reads a field that breaks
 it. A field with a control, format or surrogate character, or a line break in a one-line field
-(services.platform.text_columns.multiline), gets the 422 page naming the field and the
-character; nothing is stored. Normalising (NFC, trimming) stays with the services' checks, which
+(one the page does not offer as a text box, nor a TEXT column's running text: see
+services.platform.text_columns.multiline), gets the 422 page naming the field and the character;
+nothing is stored. Normalising (NFC, trimming) stays with the services' checks, which
 every admin write goes through."""
 
 from __future__ import annotations
 
 import logging
+import re
+from dataclasses import dataclass
 from http import HTTPStatus
 from typing import TYPE_CHECKING
 
@@ -17,6 +20,7 @@ from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette_admin import TextAreaField
 
 from services.platform import checks
 from services.platform.text_columns import multiline
@@ -30,29 +34,48 @@ _FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 _UNCHECKED = ("csrftoken", "password")
 
 
-def refusal(form: list[tuple[str, str]], labels: dict[str, str]) -> str | None:
+# The admin's own pages whose text boxes take one item a line (not a TEXT column's running text):
+# a task's attachment names and its referrals, a plan's inspectors per department.
+_LIST_BOXES = re.compile(r"^(attachments|inspectors_per_department|referral_message_\d+)$")
+
+
+@dataclass(frozen=True)
+class _Page:
+    """What the page posted to says about its fields: their labels and which are text boxes."""
+
+    labels: dict[str, str]
+    boxes: frozenset[str]
+
+    def multiline(self, key: str) -> bool:
+        return key in self.boxes or bool(_LIST_BOXES.match(key)) or multiline(key)
+
+
+def refusal(form: list[tuple[str, str]], page: _Page) -> str | None:
     """The first field of a form that breaks the text rule, in words (by the field's label on
-    the page where known), or None."""
+    the page where known), or None. Line breaks pass in a text box (<textarea>) only: a browser
+    sends none from a one-line field."""
     for key, value in form:
         if any(word in key for word in _UNCHECKED):
             continue
-        wrong = checks.refused_character(value, multiline(key))
+        wrong = checks.refused_character(value, page.multiline(key))
         if wrong is not None:
-            return f"{labels.get(key, f'“{key}”一栏')}含有{wrong}，请删去后重新提交（没有保存任何内容）"
+            return f"{page.labels.get(key, f'“{key}”一栏')}含有{wrong}，请删去后重新提交（没有保存任何内容）"
     return None
 
 
-def _labels(admin: JianguanAdmin, scope: Scope) -> dict[str, str]:
-    """The labels of the fields of the page posted to (/admin/<identity>/...), where it has them."""
+def _page(admin: JianguanAdmin, scope: Scope) -> _Page:
+    """The fields of the page posted to (/admin/<key>/...), where it declares them."""
     path: str = scope["path"]
     root: str = scope.get("root_path", "")
     if root and path.startswith(root):
         path = path[len(root) :]
-    identity = path.strip("/").split("/")[0]
+    key = path.strip("/").split("/")[0]
     for view in admin._model_views:
-        if getattr(view, "key", None) == identity:
-            return {f.name: str(f.label) for f in getattr(view, "fields", ()) if f.label}
-    return {}
+        if getattr(view, "key", None) == key:
+            fields = list(getattr(view, "fields", ()))
+            labels = {f.name: str(f.label) for f in fields if f.label}
+            return _Page(labels, frozenset(f.name for f in fields if isinstance(f, TextAreaField)))
+    return _Page({}, frozenset())
 
 
 class TextForms:
@@ -72,7 +95,7 @@ class TextForms:
             return
         body = await _read(receive)
         replay = _replay(body, receive)
-        wrong = await _check(scope, _replay(body, receive), _labels(self.admin, scope))
+        wrong = await _check(scope, _replay(body, receive), _page(self.admin, scope))
         if wrong is None:
             await self.app(scope, replay, send)
             return
@@ -111,7 +134,7 @@ def _replay(body: bytes, receive: Receive) -> Receive:
     return replay
 
 
-async def _check(scope: Scope, receive: Receive, labels: dict[str, str]) -> str | None:
+async def _check(scope: Scope, receive: Receive, page: _Page) -> str | None:
     request = Request(scope, receive)
     try:
         async with request.form() as form:
@@ -119,4 +142,4 @@ async def _check(scope: Scope, receive: Receive, labels: dict[str, str]) -> str 
     except (MultiPartException, ValueError, KeyError) as exc:  # the page itself will answer the broken form
         _log.debug("form not checked: %s", exc)
         return None
-    return refusal([(key, value) for key, value in fields if isinstance(value, str)], labels)
+    return refusal([(key, value) for key, value in fields if isinstance(value, str)], page)

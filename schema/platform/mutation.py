@@ -112,18 +112,18 @@ def service_mutation(
     renamed = dict(rename or {})
     plan = _Plan(service, args, renamed)
 
-    async def resolve(info: GqlInfo, dates: list[Problem], **given: Any) -> Any:
+    async def resolve(info: GqlInfo, refused: list[Problem], **given: Any) -> Any:
         async def work(session: AsyncSession) -> Any:
             try:
                 result = await service(session, **plan.call(given))
             except (Unauthenticated, Forbidden):
                 raise
             except DomainError as error:
-                if not dates:
+                if not refused:
                     raise
-                raise DomainError.many(_merged(error.problems, dates)) from error
-            if dates:  # the service's own checks passed; the boundary's still refuse (rolled back)
-                raise DomainError.many(dates)
+                raise DomainError.many(_merged(error.problems, refused)) from error
+            if refused:  # the service's own checks passed; the boundary's still refuse (rolled back)
+                raise DomainError.many(refused)
             return result
 
         result, problems = await mutate(info.context, work)
@@ -144,9 +144,9 @@ def declared_mutation(
     one service call in one transaction, such as a batch import); the codes are declared,
     documented and checked as for `service_mutation`; the text rule refuses before it runs."""
 
-    async def refusing(info: GqlInfo, dates: list[Problem], **given: Any) -> Any:
-        if dates:
-            return _payload(payload, None, None, dates)
+    async def refusing(info: GqlInfo, refused: list[Problem], **given: Any) -> Any:
+        if refused:
+            return _payload(payload, None, None, refused)
         return await resolve(info, **given)
 
     return _declare(refusing, arguments, payload, description, permission, codes)
@@ -160,9 +160,11 @@ def _declare(
     permission: Operation,
     codes: Iterable[str],
 ) -> Any:
-    """The root Mutation field: the boundary's text rule, then `resolve(info, dates, **given)`
-    with the arguments cleaned and the dates the boundary found out of range (the service
-    reports them with its own problems, so one reply still names every bad field)."""
+    """The root Mutation field: the boundary's text rule, then `resolve(info, refused, **given)`
+    with the arguments cleaned (a refused character left out, so that the service can still
+    check the rest) and what the boundary refused. A service then runs, in its transaction, only
+    to name its own problems beside the boundary's: one reply still names every bad field, and the
+    refusal rolls everything back."""
     kinds = {name: arg.type for name, arg in arguments.items()}
     boundary = text_boundary.codes_for(kinds)
     declaration = Declaration(frozenset((*ALWAYS, *boundary, *codes)), permission)
@@ -172,11 +174,7 @@ def _declare(
         # The text rule first, on every argument: no text that breaks it reaches a service.
         found = Collector()
         given = text_boundary.cleaned(given, kinds, descriptions, found)
-        text = [p for p in found.problems if p.code not in text_boundary.DATE_CODES]
-        if text:
-            answer = _payload(payload, None, None, found.problems)
-        else:
-            answer = await resolve(info, found.problems, **given)
+        answer = await resolve(info, found.problems, **given)
         _check(declaration, answer.errors, strict=info.context.settings.check_error_codes)
         return answer
 
@@ -202,10 +200,16 @@ def documented(description: str, declaration: Declaration) -> str:
     return f"{description}\n错误代码（errors.code）/ Error codes: {listed}."
 
 
-def _merged(problems: Sequence[Problem], dates: Sequence[Problem]) -> list[Problem]:
-    """The service's problems, and the boundary's for the fields the service did not blame."""
-    blamed = {p.field for p in problems}
-    return [*problems, *(p for p in dates if p.field not in blamed)]
+def _merged(problems: Sequence[Problem], refused: Sequence[Problem]) -> list[Problem]:
+    """The boundary's text problems (the service saw that text without the refused character, so
+    its word on those fields is second-hand), the service's problems on every other field, and
+    the boundary's dates out of range for the fields the service did not blame (its own date
+    checks say more: DATE_IN_FUTURE, INVALID_RANGE)."""
+    text = [p for p in refused if p.code not in text_boundary.DATE_CODES]
+    garbled = {p.field for p in text}
+    own = [p for p in problems if p.field not in garbled]
+    blamed = {p.field for p in own}
+    return [*own, *text, *(p for p in refused if p.code in text_boundary.DATE_CODES and p.field not in blamed)]
 
 
 def _check(declaration: Declaration, problems: Sequence[Problem], strict: bool) -> None:

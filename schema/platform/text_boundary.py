@@ -57,11 +57,8 @@ def _clean(value: Any, kind: Any, path: str, label: str, name: str, problems: Co
     if _named(kind) is strawberry.ID or isinstance(value, Enum):
         return value  # an id is parsed by its own rule and never stored as text; a member is no text
     if isinstance(value, str):
-        wrong = checks.refused_character(value, multiline(name))
-        if wrong is not None:
-            problems.add("INVALID_TEXT", f"{label}含有{wrong}，请检查后重新填写", path)
-            return value
-        return checks.normalised(value).strip()
+        # Returned without what the rule refuses, so that the service can still check the rest.
+        return checks.characters(value, label, path, problems, multiline=multiline(name)).strip()
     if isinstance(value, datetime.date):
         checks.within(value if not isinstance(value, datetime.datetime) else value.date(), label, path, problems)
         return value
@@ -89,7 +86,8 @@ def cleaned(
     `input` argument's fields by their own names: `name`, `persons.0.name`)."""
     out: dict[str, Any] = {}
     for name, value in given.items():
-        path = "" if name == "input" else to_camel_case(name)
+        # An input object's fields are named on their own (`name`); a list's items as `input.0.name`.
+        path = "" if name == "input" and not isinstance(value, list) else to_camel_case(name)
         out[name] = _clean(value, kinds[name], path, _label(descriptions.get(name), path or name), name, problems)
     return out
 
