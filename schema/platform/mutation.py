@@ -46,7 +46,7 @@ from resolvers.platform.common import mutate
 from resolvers.platform.context import GqlInfo
 from schema.platform import text_boundary
 from services.platform.access import PERMISSIONS, Operation, Permission
-from services.platform.errors import Collector, DomainError, Forbidden, Problem, Unauthenticated
+from services.platform.errors import DomainError, Forbidden, Problem, Unauthenticated
 
 _log = logging.getLogger(__name__)
 # Every change can meet a concurrent one (services.platform.transactions.run_change).
@@ -112,18 +112,18 @@ def service_mutation(
     renamed = dict(rename or {})
     plan = _Plan(service, args, renamed)
 
-    async def resolve(info: GqlInfo, refused: list[Problem], **given: Any) -> Any:
+    async def resolve(info: GqlInfo, refused: text_boundary.Refused, **given: Any) -> Any:
         async def work(session: AsyncSession) -> Any:
             try:
                 result = await service(session, **plan.call(given))
             except (Unauthenticated, Forbidden):
                 raise
             except DomainError as error:
-                if not refused:
+                if not refused.problems:
                     raise
                 raise DomainError.many(_merged(error.problems, refused)) from error
-            if refused:  # the service's own checks passed; the boundary's still refuse (rolled back)
-                raise DomainError.many(refused)
+            if refused.problems:  # the service's own checks passed; the boundary's still refuse (rolled back)
+                raise DomainError.many(refused.problems)
             return result
 
         result, problems = await mutate(info.context, work)
@@ -144,9 +144,9 @@ def declared_mutation(
     one service call in one transaction, such as a batch import); the codes are declared,
     documented and checked as for `service_mutation`; the text rule refuses before it runs."""
 
-    async def refusing(info: GqlInfo, refused: list[Problem], **given: Any) -> Any:
-        if refused:
-            return _payload(payload, None, None, refused)
+    async def refusing(info: GqlInfo, refused: text_boundary.Refused, **given: Any) -> Any:
+        if refused.problems:
+            return _payload(payload, None, None, refused.problems)
         return await resolve(info, **given)
 
     return _declare(refusing, arguments, payload, description, permission, codes)
@@ -172,9 +172,9 @@ def _declare(
 
     async def resolver(info: GqlInfo, **given: Any) -> Any:
         # The text rule first, on every argument: no text that breaks it reaches a service.
-        found = Collector()
-        given = text_boundary.cleaned(given, kinds, descriptions, found)
-        answer = await resolve(info, found.problems, **given)
+        refused = text_boundary.Refused()
+        given = text_boundary.cleaned(given, kinds, descriptions, refused)
+        answer = await resolve(info, refused, **given)
         _check(declaration, answer.errors, strict=info.context.settings.check_error_codes)
         return answer
 
@@ -200,16 +200,15 @@ def documented(description: str, declaration: Declaration) -> str:
     return f"{description}\n错误代码（errors.code）/ Error codes: {listed}."
 
 
-def _merged(problems: Sequence[Problem], refused: Sequence[Problem]) -> list[Problem]:
-    """The boundary's text problems (the service saw that text without the refused character, so
-    its word on those fields is second-hand), the service's problems on every other field, and
-    the boundary's dates out of range for the fields the service did not blame (its own date
-    checks say more: DATE_IN_FUTURE, INVALID_RANGE)."""
-    text = [p for p in refused if p.code not in text_boundary.DATE_CODES]
-    garbled = {p.field for p in text}
+def _merged(problems: Sequence[Problem], refused: text_boundary.Refused) -> list[Problem]:
+    """The boundary's firm problems (the service saw that text without the refused character, so
+    its word on those fields is second-hand), the service's problems on every other field, and the
+    boundary's soft problems on the fields the service did not blame (its own checks say more)."""
+    firm = refused.firm.problems
+    garbled = {p.field for p in firm}
     own = [p for p in problems if p.field not in garbled]
     blamed = {p.field for p in own}
-    return [*own, *text, *(p for p in refused if p.code in text_boundary.DATE_CODES and p.field not in blamed)]
+    return [*own, *firm, *(p for p in refused.soft.problems if p.field not in blamed)]
 
 
 def _check(declaration: Declaration, problems: Sequence[Problem], strict: bool) -> None:

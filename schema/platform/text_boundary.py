@@ -17,6 +17,7 @@ import datetime
 import types
 import typing
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
@@ -25,7 +26,7 @@ from strawberry.types.base import StrawberryList, StrawberryOptional, has_object
 from strawberry.utils.str_converters import to_camel_case
 
 from services.platform import checks
-from services.platform.errors import Collector
+from services.platform.errors import Collector, Problem
 from services.platform.text_columns import multiline
 
 TEXT_CODES = ("INVALID_TEXT",)
@@ -53,42 +54,62 @@ def _named(kind: Any) -> Any:
             return kind
 
 
-def _clean(value: Any, kind: Any, path: str, label: str, name: str, problems: Collector) -> Any:
+@dataclass
+class Refused:
+    """What the boundary refused: `firm` problems stand whatever the service says (the service
+    saw the text without the refused character); `soft` ones (a line break in a one-line field,
+    a date out of range) give way to the service's own word on the same field, which says more
+    (INVALID_DOCUMENT_NUMBER, DATE_IN_FUTURE)."""
+
+    firm: Collector = field(default_factory=Collector)
+    soft: Collector = field(default_factory=Collector)
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [*self.firm.problems, *self.soft.problems]
+
+
+def _clean(value: Any, kind: Any, path: str, label: str, name: str, refused: Refused) -> Any:
     if _named(kind) is strawberry.ID or isinstance(value, Enum):
         return value  # an id is parsed by its own rule and never stored as text; a member is no text
     if isinstance(value, str):
-        # Returned without what the rule refuses, so that the service can still check the rest.
-        return checks.characters(value, label, path, problems, multiline=multiline(name)).strip()
+        if checks.damaged(value):
+            # Returned without what the rule refuses, so that the service can still check the rest.
+            return checks.characters(value, label, path, refused.firm, multiline=multiline(name)).strip()
+        cleaned = checks.normalised(value).strip()
+        checks.characters(cleaned, label, path, refused.soft, multiline=multiline(name))
+        return cleaned
     if isinstance(value, datetime.date):
-        checks.within(value if not isinstance(value, datetime.datetime) else value.date(), label, path, problems)
+        checks.within(value if not isinstance(value, datetime.datetime) else value.date(), label, path, refused.soft)
         return value
     if isinstance(value, list):
-        return [_clean(item, kind, f"{path}.{index}", label, name, problems) for index, item in enumerate(value)]
+        return [_clean(item, kind, f"{path}.{index}", label, name, refused) for index, item in enumerate(value)]
     kind = type(value)
     if has_object_definition(kind) and dataclasses.is_dataclass(value):
         changes: dict[str, Any] = {}
-        for field in kind.__strawberry_definition__.fields:
-            inner = field.graphql_name or to_camel_case(field.python_name)
+        for declared in kind.__strawberry_definition__.fields:
+            inner = declared.graphql_name or to_camel_case(declared.python_name)
             where = f"{path}.{inner}" if path else inner
-            found = getattr(value, field.python_name)
-            cleaned = _clean(found, field.type, where, _label(field.description, where), field.python_name, problems)
+            found = getattr(value, declared.python_name)
+            label = _label(declared.description, where)
+            cleaned = _clean(found, declared.type, where, label, declared.python_name, refused)
             if cleaned is not found:
-                changes[field.python_name] = cleaned
+                changes[declared.python_name] = cleaned
         return dataclasses.replace(value, **changes) if changes else value  # type: ignore[type-var]
     return value
 
 
 def cleaned(
-    given: Mapping[str, Any], kinds: Mapping[str, Any], descriptions: Mapping[str, str | None], problems: Collector
+    given: Mapping[str, Any], kinds: Mapping[str, Any], descriptions: Mapping[str, str | None], refused: Refused
 ) -> dict[str, Any]:
     """The arguments a mutation was given, with their text normalised and trimmed; what breaks
-    the rule is added to `problems`, each under its field's path as the services name it (an
+    the rule is added to `refused`, each under its field's path as the services name it (an
     `input` argument's fields by their own names: `name`, `persons.0.name`)."""
     out: dict[str, Any] = {}
     for name, value in given.items():
         # An input object's fields are named on their own (`name`); a list's items as `input.0.name`.
         path = "" if name == "input" and not isinstance(value, list) else to_camel_case(name)
-        out[name] = _clean(value, kinds[name], path, _label(descriptions.get(name), path or name), name, problems)
+        out[name] = _clean(value, kinds[name], path, _label(descriptions.get(name), path or name), name, refused)
     return out
 
 

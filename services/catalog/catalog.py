@@ -14,6 +14,7 @@ from models.enums import ApprovalLevel, DepartmentLevel, MatterMode
 from services.platform import checks
 from services.platform.access import principal_of, require_authenticated, require_maintainer
 from services.platform.errors import Collector, Expect
+from services.platform.text_columns import column_limit
 from services.platform.upsert import Upserted, upsert
 
 MAX_DEADLINE_DAYS = 60
@@ -72,7 +73,7 @@ async def upsert_supervision_matter(
     require_maintainer(principal_of(session))
     problems = Collector()
     code = checks.code(data.code, checks.MATTER_CODE, "code", problems)
-    name = checks.text(data.name, "事项名称", "name", problems, limit=128)
+    name = checks.text(data.name, "事项名称", "name", problems, limit=column_limit(SupervisionMatter.name))
     legal_basis = checks.text(data.legal_basis, "设定依据", "legalBasis", problems, limit=4000, hint="（法律法规条款）")
     line = data.line.strip().upper()
     if not await session.scalar(select(Department.id).where(col(Department.line) == line)):

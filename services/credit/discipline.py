@@ -25,6 +25,7 @@ from services.platform import checks
 from services.platform.access import UNRESTRICTED, principal_of, require_authenticated, require_maintainer
 from services.platform.clock import today
 from services.platform.errors import Collector, Expect
+from services.platform.text_columns import column_limit
 from services.platform.upsert import Upserted, upsert
 from services.registry import uscc
 
@@ -106,9 +107,11 @@ async def upsert_discipline_measure(
     require_maintainer(principal_of(session))
     problems = Collector()
     code = checks.code(data.code, checks.MEASURE_CODE, "code", problems)
-    name = checks.text(data.name, "措施名称", "name", problems, limit=256)
+    name = checks.text(data.name, "措施名称", "name", problems, limit=column_limit(DisciplineMeasure.name))
     basis = checks.text(data.legal_basis, "法律依据", "legalBasis", problems, limit=4000)
-    applied_by = checks.text(data.applied_by, "实施部门", "appliedBy", problems, limit=256)
+    applied_by = checks.text(
+        data.applied_by, "实施部门", "appliedBy", problems, limit=column_limit(DisciplineMeasure.applied_by)
+    )
     problems.raise_if_any()
 
     values: dict[str, object] = {"name": name, "listing_kind": data.listing_kind, "legal_basis": basis,

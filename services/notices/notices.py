@@ -30,6 +30,7 @@ from services.platform.clock import today
 from services.platform.errors import Collector, DomainError
 from services.platform.labels import label
 from services.platform.paging import Page, count_rows, keyset_page
+from services.platform.text_columns import column_limit
 from services.platform.transitions import transition
 
 _CURSOR = "notice"
@@ -216,7 +217,9 @@ async def give_feedback(session: AsyncSession, notice_id: int, data: FeedbackInp
     """双反馈 after claiming: license granted (with its number), applied, not applied yet, or none needed."""
     require(principal_of(session), Operation.GIVE_NOTICE_FEEDBACK)
     problems = Collector()
-    number = checks.optional_text(data.license_number, "许可证号", "licenseNumber", problems, limit=64)
+    number = checks.optional_text(
+        data.license_number, "许可证号", "licenseNumber", problems, limit=column_limit(Notice.license_number)
+    )
     note = checks.optional_text(data.note, "反馈说明", "note", problems, limit=NOTE_LIMIT)
     if data.kind is FeedbackKind.LICENSE_GRANTED and number is None and not problems.problems:
         problems.add("REQUIRED", "已取得许可时须填写许可证号", "licenseNumber")

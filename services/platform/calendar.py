@@ -16,6 +16,7 @@ from models.types import utcnow
 from services.platform import audit, checks
 from services.platform.access import principal_of, require_authenticated, require_maintainer
 from services.platform.errors import Collector
+from services.platform.text_columns import column_limit
 
 MAX_RANGE_DAYS = 800
 
@@ -109,7 +110,9 @@ async def set_calendar_days(session: AsyncSession, days: list[CalendarDayInput])
         seen.add(item.day)
         if item.is_workday != default_is_workday(item.day):  # only an exception keeps its name
             what, example = "节假日或调休日名称", "（如“国庆节”“国庆调休上班”）"
-            checks.text(item.name, what, f"days.{index}.name", problems, limit=64, hint=example)
+            checks.text(
+                item.name, what, f"days.{index}.name", problems, limit=column_limit(CalendarDay.name), hint=example
+            )
     problems.raise_if_any()
     existing = {
         row.day: row

@@ -39,6 +39,7 @@ from services.platform.access import (
 from services.platform.clock import today
 from services.platform.errors import Collector, DomainError, Problem
 from services.platform.paging import NumberedPage, numbered_page
+from services.platform.text_columns import column_limit
 from services.platform.upsert import upsert
 from services.records import revocation
 from services.registry import uscc
@@ -144,12 +145,24 @@ def license_values(data: LicenseInput, on: date, problems: Collector) -> dict[st
         "document_number": checks.document_number(
             data.document_number, "行政许可决定文书号", "documentNumber", problems
         ),
-        "document_name": checks.text(data.document_name, "行政许可决定文书名称", "documentName", problems, limit=256),
+        "document_name": checks.text(
+            data.document_name,
+            "行政许可决定文书名称",
+            "documentName",
+            problems,
+            limit=column_limit(License.document_name),
+        ),
         "category": data.category,
         "certificate_name": checks.optional_text(
-            data.certificate_name, "许可证书名称", "certificateName", problems, limit=256
+            data.certificate_name,
+            "许可证书名称",
+            "certificateName",
+            problems,
+            limit=column_limit(License.certificate_name),
         ),
-        "license_number": checks.optional_text(data.license_number, "许可编号", "licenseNumber", problems, limit=128),
+        "license_number": checks.optional_text(
+            data.license_number, "许可编号", "licenseNumber", problems, limit=column_limit(License.license_number)
+        ),
         "content": checks.text(data.content, "许可内容", "content", problems, limit=4000),
         "decision_date": data.decision_date,
         "valid_from": data.valid_from,
@@ -171,7 +184,11 @@ def penalty_values(data: PenaltyInput, on: date, problems: Collector) -> dict[st
     if PenaltyCategory.FINE in categories and not (data.fine_amount or "").strip():
         problems.add("REQUIRED", "处罚类别含罚款时须填写罚款金额", "fineAmount")
     revoked = checks.optional_text(
-        data.revoked_license_number, "吊销的许可编号", "revokedLicenseNumber", problems, limit=128
+        data.revoked_license_number,
+        "吊销的许可编号",
+        "revokedLicenseNumber",
+        problems,
+        limit=column_limit(Penalty.revoked_license_number),
     )
     if PenaltyCategory.LICENSE_REVOCATION in categories and not revoked:
         problems.add("REQUIRED", "处罚类别含吊销许可证件时须填写被吊销的许可编号", "revokedLicenseNumber")
@@ -183,7 +200,9 @@ def penalty_values(data: PenaltyInput, on: date, problems: Collector) -> dict[st
         "document_number": checks.document_number(
             data.document_number, "行政处罚决定书文号", "documentNumber", problems
         ),
-        "violation_type": checks.text(data.violation_type, "违法行为类型", "violationType", problems, limit=256),
+        "violation_type": checks.text(
+            data.violation_type, "违法行为类型", "violationType", problems, limit=column_limit(Penalty.violation_type)
+        ),
         "facts": checks.text(data.facts, "违法事实", "facts", problems, limit=4000),
         "basis": checks.text(data.basis, "处罚依据", "basis", problems, limit=2000),
         "categories": categories,
@@ -217,9 +236,19 @@ def complaint_values(data: ComplaintInput, on: date, problems: Collector) -> dic
 
 def _names(data: LicenseInput | PenaltyInput, problems: Collector) -> None:
     """The names a decision may state instead of the registry's and the department's."""
-    checks.optional_text(data.party_name, "行政相对人名称", "partyName", problems, limit=256)
-    checks.optional_text(data.legal_representative, "法定代表人", "legalRepresentative", problems, limit=128)
-    checks.optional_text(data.authority_name, "决定机关", "authorityName", problems, limit=256)
+    checks.optional_text(
+        data.party_name, "行政相对人名称", "partyName", problems, limit=column_limit(Penalty.party_name)
+    )
+    checks.optional_text(
+        data.legal_representative,
+        "法定代表人",
+        "legalRepresentative",
+        problems,
+        limit=column_limit(Penalty.legal_representative),
+    )
+    checks.optional_text(
+        data.authority_name, "决定机关", "authorityName", problems, limit=column_limit(Penalty.authority_name)
+    )
 
 
 def party_values(

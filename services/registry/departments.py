@@ -13,6 +13,7 @@ from models.enums import DepartmentLevel, RegionLevel
 from services.platform import checks
 from services.platform.access import principal_of, require_authenticated, require_maintainer
 from services.platform.errors import Collector, DomainError, Expect
+from services.platform.text_columns import column_limit
 from services.platform.upsert import Upserted, upsert
 
 _REGION_LEVEL = {DepartmentLevel.CITY: RegionLevel.CITY, DepartmentLevel.DISTRICT: RegionLevel.DISTRICT}
@@ -34,7 +35,9 @@ async def upsert_department(
     require_maintainer(principal_of(session))
     problems = Collector()
     code = checks.code(data.code, checks.DEPARTMENT_CODE, "code", problems)
-    name = checks.text(data.name, "名称", "name", problems, limit=128, missing_code="NAME_REQUIRED")
+    name = checks.text(
+        data.name, "名称", "name", problems, limit=column_limit(Department.name), missing_code="NAME_REQUIRED"
+    )
     region_code = data.region_code.strip()
     line = checks.code(data.line, checks.LINE_CODE, "line", problems) if (data.line or "").strip() else None
     region = await session.get(Region, region_code)

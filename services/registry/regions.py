@@ -13,6 +13,7 @@ from models.enums import RegionLevel
 from services.platform import checks
 from services.platform.access import principal_of, require_authenticated, require_maintainer
 from services.platform.errors import Collector, Expect
+from services.platform.text_columns import column_limit
 from services.platform.upsert import Upserted, upsert
 
 _RANK = {RegionLevel.PROVINCE: 0, RegionLevel.CITY: 1, RegionLevel.DISTRICT: 2}
@@ -38,7 +39,9 @@ async def upsert_region(session: AsyncSession, data: RegionInput, expect: Expect
     require_maintainer(principal_of(session))
     problems = Collector()
     code = checks.code(data.code, checks.REGION_CODE, "code", problems)
-    name = checks.text(data.name, "名称", "name", problems, limit=64, missing_code="NAME_REQUIRED")
+    name = checks.text(
+        data.name, "名称", "name", problems, limit=column_limit(Region.name), missing_code="NAME_REQUIRED"
+    )
     parent_code = (data.parent_code or "").strip() or None
     problems.raise_if_any()
     level = level_of(code)

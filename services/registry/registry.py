@@ -29,6 +29,7 @@ from services.platform.access import (
 from services.platform.db import secret_key_of
 from services.platform.errors import Collector, DomainError
 from services.platform.paging import Page, count_rows, keyset_page
+from services.platform.text_columns import column_limit
 from services.registry import uscc
 from services.registry.persons import PersonLink, links_of, replace_links
 
@@ -137,10 +138,12 @@ def _check_persons(data: RegistrationInput, problems: Collector) -> list[PersonL
         prefix = f"persons.{index}"
         if person.role is PersonRole.LEGAL_REPRESENTATIVE:
             problems.add("INVALID_ROLE", "法定代表人请用 legalRepresentative 字段填写", f"{prefix}.role")
-        name = checks.text(person.name, "姓名", f"{prefix}.name", problems, limit=128)
+        name = checks.text(person.name, "姓名", f"{prefix}.name", problems, limit=column_limit(EntityPerson.name))
         share = _parse_share(person.share_percent, problems, f"{prefix}.sharePercent")
         total += share or 0
-        title = checks.optional_text(person.title, "职务", f"{prefix}.title", problems, limit=64)
+        title = checks.optional_text(
+            person.title, "职务", f"{prefix}.title", problems, limit=column_limit(EntityPerson.title)
+        )
         links.append(PersonLink(name, person.role, (person.id_number or "").strip() or None, share, title))
     if total > 100:
         problems.add("SHARES_EXCEED_100", f"股东出资比例合计 {total}%，超过 100%", "persons")
@@ -158,9 +161,15 @@ async def _check(session: AsyncSession, data: RegistrationInput, problems: Colle
         issue = _DATA_QUALITY.get(result.check)
     except uscc.MalformedUscc as exc:
         problems.add("INVALID_USCC", exc.message, "uscc")
-    checks.text(data.name, "名称", "name", problems, limit=256)
-    checks.text(data.legal_representative, "法定代表人", "legalRepresentative", problems, limit=128)
-    checks.text(data.address, "住所", "address", problems, limit=512)
+    checks.text(data.name, "名称", "name", problems, limit=column_limit(MarketEntity.name))
+    checks.text(
+        data.legal_representative,
+        "法定代表人",
+        "legalRepresentative",
+        problems,
+        limit=column_limit(MarketEntity.legal_representative),
+    )
+    checks.text(data.address, "住所", "address", problems, limit=column_limit(MarketEntity.address))
     checks.text(data.business_scope, "经营范围", "businessScope", problems, limit=20000)
     checks.codes(data.scope_entry_codes or (), checks.ENTRY_CODE, "businessScopeCodes", problems, MAX_ENTRY_CODES)
     checks.code(data.industry_code, checks.INDUSTRY_CODE, "industryCode", problems)

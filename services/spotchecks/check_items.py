@@ -16,6 +16,7 @@ from models import CheckItem, Department
 from services.platform import checks
 from services.platform.access import Operation, acting_department, principal_of, require
 from services.platform.errors import Collector, Expect
+from services.platform.text_columns import column_limit
 from services.platform.upsert import Upserted, upsert
 from services.spotchecks.keeping import department_id_of
 
@@ -81,7 +82,7 @@ async def upsert_check_item(
     department = await acting_department(session, principal_of(session), data.department_code)
     problems = Collector()
     code = checks.code(data.code, CHECK_ITEM_CODE, "code", problems)
-    name = checks.text(data.name, "抽查事项名称", "name", problems, limit=256)
+    name = checks.text(data.name, "抽查事项名称", "name", problems, limit=column_limit(CheckItem.name))
     basis = checks.text(data.legal_basis, "检查依据", "legalBasis", problems, limit=4000, hint="（法律法规条款）")
     form_items = _form_items(data.form_items, problems)
     problems.raise_if_any()

@@ -20,6 +20,7 @@ from models.enums import CertificateStatus
 from services.platform import audit, checks
 from services.platform.access import UNRESTRICTED, Operation, acting_department, principal_of, require, seeing_all
 from services.platform.errors import Collector, Expect
+from services.platform.text_columns import column_limit
 from services.platform.upsert import upsert
 from services.registry.uscc import checked_uscc
 from services.spotchecks.keeping import department_id_of
@@ -205,7 +206,7 @@ async def upsert_inspector(session: AsyncSession, data: InspectorInput, expect: 
     assert department.id is not None
     problems = Collector()
     number = checks.code(data.certificate_no, CERTIFICATE_NO, "certificateNo", problems)
-    name = checks.text(data.name, "姓名", "name", problems, limit=64)
+    name = checks.text(data.name, "姓名", "name", problems, limit=column_limit(Inspector.name))
     checks.not_before(data.valid_to, data.valid_from, "有效期止", "有效期起", "validTo", problems)
     user: User | None = None
     username = None
