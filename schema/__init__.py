@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import strawberry
-from graphql import ASTValidationRule, GraphQLError
+from graphql import ASTValidationRule, ExecutionResult, GraphQLError
+from graphql.execution.values import get_variable_values
+from graphql.utilities import get_operation_ast
 from strawberry.extensions import (
     AddValidationRules,
     MaskErrors,
@@ -18,6 +20,7 @@ from strawberry.extensions import (
 )
 from strawberry.types import ExecutionContext
 
+from schema import cost
 from schema.root import Mutation, Query, Subscription
 from services.platform.errors import DomainError
 
@@ -54,9 +57,29 @@ class LimitRules(AddValidationRules):
         super().__init__(LIMIT_RULES)
 
 
+class CostLimit(SchemaExtension):
+    """The cost rule (schema.cost), after validation and with the variables coerced: a page size
+    or a list given as a variable counts as much as one written in the document."""
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context
+        document = context.graphql_document
+        operation = get_operation_ast(document, context.operation_name) if document else None
+        if document is not None and operation is not None and not context.result:
+            graphql_schema = context.schema._schema
+            coerced = get_variable_values(graphql_schema, operation.variable_definitions or (), context.variables or {})
+            if not isinstance(coerced, list):  # else execution refuses the variables, in its own words
+                fragments = cost.fragments_of(document.definitions)
+                refused = cost.refusal(graphql_schema, operation, fragments, coerced)
+                if refused is not None:
+                    context.result = ExecutionResult(data=None, errors=[refused.error()])
+        yield
+
+
 def build(production: bool) -> strawberry.Schema:
     extensions: list[Callable[[], SchemaExtension]] = [
         LimitRules,
+        CostLimit,
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),
