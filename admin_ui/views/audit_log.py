@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import String, cast, or_
+from sqlalchemy import or_
 from sqlmodel import col
 from starlette.requests import Request
 from starlette_admin import DateTimeField, EnumField, JSONField, StringField
@@ -26,6 +26,7 @@ from services.platform.audit_labels import (
 )
 from services.platform.labels import choices
 from services.platform.principal import PrincipalKind
+from services.platform.search import containing
 
 
 class Coded(str):
@@ -92,9 +93,9 @@ class AuditEventView(ServiceView):
     def get_search_query(self, request: Request, term: str) -> Any:
         """The codes, as the default search reads them, and the Chinese labels: 重新评定 finds
         risk.recomputed."""
-        clauses = [super().get_search_query(request, term)]
-        clauses += [cast(column, String).ilike(f"%{term}%") for column in (AuditEvent.actor, AuditEvent.action,
-                                                                          AuditEvent.object_type)]  # fmt: skip
+        clauses = [super().get_search_query(request, term)]  # bounds the term (ServiceView)
+        columns = (AuditEvent.actor, AuditEvent.action, AuditEvent.object_type)
+        clauses += [containing(column, term) for column in columns]
         for column, labels in (
             (AuditEvent.action, ACTIONS),
             (AuditEvent.object_type, OBJECT_TYPES),

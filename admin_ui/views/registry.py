@@ -13,7 +13,7 @@ from starlette_admin.filters import FilterGroup
 from starlette_admin.types import RequestAction
 
 from admin_ui.auth import principal_of_request
-from admin_ui.base import ServiceView
+from admin_ui.base import ServiceView, search_term
 from admin_ui.colour import ColourField
 from admin_ui.formats import industry, named, percent, region_names, yuan
 from admin_ui.quick_filters import QuickDimension, QuickGroup, quick_groups
@@ -168,7 +168,7 @@ class EntityView(ServiceView):
         # The registry's own search rule (name, USCC prefix, legal representative, persons).
         from sqlalchemy import and_
 
-        return and_(*entity_conditions(EntityFilter(text=term)))
+        return and_(*entity_conditions(EntityFilter(text=search_term(term))))
 
     async def find_all(
         self,

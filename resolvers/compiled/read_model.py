@@ -253,11 +253,15 @@ def _entity_list(reader: Reader, field_def: GraphQLField, nodes: list[FieldNode]
     bound = None
     if after is not None:
         bound = [reader.bound(after, lambda given: str(_only(cursor_bound(registry.ENTITY_CURSOR, key, given))))]
+    try:
+        conditions = registry.entity_conditions(flt)
+    except DomainError as error:
+        raise Decline("filter") from error
     return reader.connection(
         MarketEntity,
         field_def,
         nodes,
-        registry.entity_conditions(flt),
+        conditions,
         lambda alias: [],
         [(key_name, False)],
         registry.ENTITY_CURSOR,

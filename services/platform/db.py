@@ -84,7 +84,9 @@ class Database:
         # A pool that keeps every connection it opens: with overflow connections (closed again on
         # return) a burst of requests opened a new PostgreSQL backend for one request in five,
         # tripling the database's CPU per request. Beyond `pool_size` at once, a request waits.
-        engine_kwargs = {"pool_size": pool_size, "max_overflow": 0, **engine_kwargs}
+        # hide_parameters: a statement's error and log name the statement, not its values, which
+        # hold identity numbers and whatever a caller sent (megabytes of it, before any limit).
+        engine_kwargs = {"pool_size": pool_size, "max_overflow": 0, "hide_parameters": True, **engine_kwargs}
         self.pool_size = int(engine_kwargs["pool_size"])
         self.engine = create_async_engine(self.url, **engine_kwargs)
         if self.is_sqlite:
