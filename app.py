@@ -81,7 +81,9 @@ class Jianguan(Starlette):
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> Starlette:
     settings = settings or load_settings()
-    database = db or Database(settings.database_url, settings.secret_key, settings.db_pool_size)
+    database = db or Database(
+        settings.database_url, settings.secret_key, settings.db_pool_size, statement_timeout=settings.request_timeout
+    )
     graphql = GraphQLEndpoint(database, settings)
 
     async def healthz(request: Request) -> Response:

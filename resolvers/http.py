@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -14,7 +15,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLHTTPResponse
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
@@ -82,6 +83,13 @@ def shape_error(error: GraphQLError) -> dict[str, Any]:
     return formatted
 
 
+TIMED_OUT = "REQUEST_TIMEOUT"
+
+
+def timed_out_message(seconds: float) -> str:
+    return f"请求超时：{seconds:g} 秒内未完成，已中止，未完成的修改均未保存；请缩小查询范围后重试"
+
+
 def error_response(code: str, message: str, status: int) -> Response:
     body = {"data": None, "errors": [{"message": message, "extensions": {"code": code}}]}
     return Response(_json(body), status_code=status, media_type="application/json")
@@ -111,6 +119,27 @@ class _View(GraphQL[Context, None]):
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         principal = request.scope.get("state", {}).get("principal") or Principal.anonymous()
         return Context(db=self.db, settings=self.settings, principal=principal)
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: Any,  # cross_web.AsyncHTTPRequestAdapter, strawberry's own dependency
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        """One operation within the request time limit: past it, the resolvers are cancelled (a
+        change's transaction rolls back as its session closes) and the answer says so."""
+        seconds = self.settings.request_timeout
+        try:
+            async with asyncio.timeout(seconds):
+                return await super().execute_single(
+                    request, request_adapter, sub_response, context, root_value, request_data
+                )
+        except TimeoutError:
+            error = GraphQLError(timed_out_message(seconds), extensions={"code": TIMED_OUT})
+            return ExecutionResult(data=None, errors=[error])
 
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
         response: GraphQLHTTPResponse = {"data": result.data}
@@ -170,7 +199,13 @@ class GraphQLEndpoint:
                 return
             if resolved is not request:
                 request, body = resolved, _json(resolved).encode()
-        answer = await self._compiled_answer(principal, request) if complete else None
+        try:
+            async with asyncio.timeout(self.settings.request_timeout):
+                answer = await self._compiled_answer(principal, request) if complete else None
+        except TimeoutError:
+            message = timed_out_message(self.settings.request_timeout)
+            await error_response(TIMED_OUT, message, 200)(scope, receive, send)
+            return
         if answer is None:
             await self.view(scope, asgi.replay(body, complete, receive), asgi.marked(send, asgi.EXECUTED))
             return

@@ -75,7 +75,14 @@ def secret_key_of(session: AsyncSession) -> str:
 
 
 class Database:
-    def __init__(self, url: str, secret_key: str, pool_size: int = DEFAULT_DB_POOL_SIZE, **engine_kwargs: Any) -> None:
+    def __init__(
+        self,
+        url: str,
+        secret_key: str,
+        pool_size: int = DEFAULT_DB_POOL_SIZE,
+        statement_timeout: float | None = None,
+        **engine_kwargs: Any,
+    ) -> None:
         self.secret_key = secret_key
         self.url = async_url(url)
         # Which database this is, as text: a key for what a process remembers per database.
@@ -88,6 +95,12 @@ class Database:
         # hold identity numbers and whatever a caller sent (megabytes of it, before any limit).
         engine_kwargs = {"pool_size": pool_size, "max_overflow": 0, "hide_parameters": True, **engine_kwargs}
         self.pool_size = int(engine_kwargs["pool_size"])
+        # PostgreSQL ends a statement that runs past the request's time limit itself (the app's
+        # own limit cancels the request; this catches a statement the cancellation does not reach).
+        self._server_settings: dict[str, str] = {}
+        if statement_timeout is not None and not self.is_sqlite:
+            self._server_settings = {"statement_timeout": str(int(statement_timeout * 1000))}
+            engine_kwargs.setdefault("connect_args", {}).setdefault("server_settings", {}).update(self._server_settings)
         self.engine = create_async_engine(self.url, **engine_kwargs)
         if self.is_sqlite:
             _configure_sqlite(self.engine)
@@ -154,7 +167,11 @@ class Database:
                 # No reset query on release: the statements run here change no session state, and
                 # the reset would be a second round trip per read.
                 self._driver_pool = await asyncpg.create_pool(
-                    driver_dsn(self.url), min_size=1, max_size=self.pool_size, reset=_keep_session
+                    driver_dsn(self.url),
+                    min_size=1,
+                    max_size=self.pool_size,
+                    reset=_keep_session,
+                    server_settings=self._server_settings or None,
                 )
             return self._driver_pool
 

@@ -15,6 +15,10 @@ DEV_SECRET_KEY = "jianguan-development-key-do-not-use-in-production"
 # must stay under its max_connections (100 by default): 2 workers × 21 = 42 on one machine. On 2 cores,
 # 32 concurrent requests were served as fast with 10 as with 20 (which filled 80), 10-15 % slower with 5.
 DEFAULT_DB_POOL_SIZE = 10
+# Seconds one GraphQL request may run (JIANGUAN_REQUEST_TIMEOUT) before it is answered REQUEST_TIMEOUT and
+# its unfinished transaction rolled back; on PostgreSQL also each statement's statement_timeout. The
+# heaviest read the cost limit allows takes well under a second on 2 cores; imports run as jobs.
+DEFAULT_REQUEST_TIMEOUT = 30.0
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,7 @@ class Settings:
     # Each response names the worker process that served it (X-Jianguan-Worker): for bench/workers.py
     # (JIANGUAN_WORKER_HEADER=1), off otherwise.
     worker_header: bool = False
+    request_timeout: float = DEFAULT_REQUEST_TIMEOUT
 
     @property
     def production(self) -> bool:
@@ -58,7 +63,21 @@ def load_settings() -> Settings:
         db_pool_size=_pool_size(os.environ.get("JIANGUAN_DB_POOL_SIZE", "")),
         worker_header=os.environ.get("JIANGUAN_WORKER_HEADER", "") == "1",
         compiled_reads=compiled,
+        request_timeout=_request_timeout(os.environ.get("JIANGUAN_REQUEST_TIMEOUT", "")),
     )
+
+
+def _request_timeout(value: str) -> float:
+    if not value.strip():
+        return DEFAULT_REQUEST_TIMEOUT
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds <= 3600:
+        meaning = "应为 0 到 3600 之间的秒数（每个请求最长运行时间）"
+        raise RuntimeError(f"JIANGUAN_REQUEST_TIMEOUT {meaning}，而不是“{value}”")
+    return seconds
 
 
 def _pool_size(value: str) -> int:
