@@ -8,11 +8,12 @@ import dataclasses
 from collections.abc import AsyncIterator
 from typing import Any
 
-import asyncpg
+import asyncpg  # type: ignore[import-untyped]
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from services.platform import audit
 from services.platform.db import Database
 from services.platform.settings import Settings, load_settings
 from services.registry import registry
@@ -36,7 +37,7 @@ async def test_a_change_past_the_limit_is_refused_and_nothing_of_it_is_stored(
     impatient: Api, city: DemoCity, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The entity row and its persons are written, then the audit event never comes.
-    monkeypatch.setattr(registry.audit, "record", _stalled)
+    monkeypatch.setattr(audit, "record", _stalled)
     code = new_code(body="MA0TMQT1")
     body = await impatient.gql(REGISTER, {"input": registration(uscc=code)}, city.tokens["district"])
     assert body["data"] is None
