@@ -98,7 +98,7 @@ async def _record(session: AsyncSession, attempt: _Attempt) -> SignIn:
         return SignIn(None, locked_message(until, now))
     user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
     if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(attempt.password)
+        user.password_hash = await asyncio.to_thread(hash_password, attempt.password)
     department = await session.get(Department, user.department_id)
     assert department is not None
     await audit.record(

@@ -7,6 +7,7 @@ row and column, the rest of the file is applied. A file that cannot be read as a
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -194,7 +195,7 @@ def _as_input(matter: SupervisionMatter, department_codes: dict[int, str]) -> Ma
 async def import_catalog(session: AsyncSession, filename: str, data: bytes) -> ImportReport:
     """Apply a catalog file; the report says, row by row, what became of each."""
     require_maintainer(principal_of(session))
-    sheet = sheets.read_sheet(filename, data)
+    sheet = await asyncio.to_thread(sheets.read_sheet, filename, data)  # off the event loop
     layout = _layout(sheet.header)
     inputs = await _stored(session)
     seen: dict[str, int] = {}
