@@ -130,10 +130,12 @@ class _View(GraphQL[Context, None]):
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
         """One operation within the request time limit: past it, the resolvers are cancelled (a
-        change's transaction rolls back as its session closes) and the answer says so."""
+        change's transaction rolls back as its session closes) and the answer says so. A file
+        upload (importRecords, up to 200 MB, committed a chunk at a time) is bounded by its size."""
         seconds = self.settings.request_timeout
+        upload = (request_adapter.content_type or "").startswith("multipart/")
         try:
-            async with asyncio.timeout(seconds):
+            async with asyncio.timeout(None if upload else seconds):
                 return await super().execute_single(
                     request, request_adapter, sub_response, context, root_value, request_data
                 )

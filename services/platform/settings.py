@@ -17,7 +17,8 @@ DEV_SECRET_KEY = "jianguan-development-key-do-not-use-in-production"
 DEFAULT_DB_POOL_SIZE = 10
 # Seconds one GraphQL request may run (JIANGUAN_REQUEST_TIMEOUT) before it is answered REQUEST_TIMEOUT and
 # its unfinished transaction rolled back; on PostgreSQL also each statement's statement_timeout. The
-# heaviest read the cost limit allows takes well under a second on 2 cores; imports run as jobs.
+# heaviest read the cost limit allows takes well under a second on 2 cores. A file upload (importRecords)
+# is bounded by its size instead, and the command line by nothing.
 DEFAULT_REQUEST_TIMEOUT = 30.0
 
 
