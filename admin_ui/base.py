@@ -30,10 +30,11 @@ from starlette_admin.export.base import BaseExporter
 
 from admin_ui.auth import principal_of_request
 from admin_ui.export import FORMATS, export_filtered, export_form
+from admin_ui.text_filters import TextFilterRegistry, search_term
 from services.platform import checks, search
 from services.platform.access import may_maintain
 from services.platform.db import Database
-from services.platform.errors import Collector, DomainError, Problem
+from services.platform.errors import Collector, Problem
 from services.platform.transactions import run_change
 
 T = TypeVar("T")
@@ -90,15 +91,6 @@ def choice(data: dict[str, Any], key: str, enum: type[E]) -> E:
 _SEARCHED = (StringField, SlugField, TextAreaField, EmailField, URLField, PhoneField, ColorField, EnumField)
 
 
-def search_term(term: str) -> str:
-    """A list page's search box text, bounded as every search is (services.platform.search): a
-    longer one is a 400 that says so, not a statement the database chokes on."""
-    try:
-        return search.search_text(term, "q")
-    except DomainError as error:
-        raise HTTPException(400, error.problems[0].message) from error
-
-
 class ServiceView(ModelView):
     """A model view that reads through the request's policy-bound session and writes
     only through a service, in one transaction, with its audit event."""
@@ -122,6 +114,9 @@ class ServiceView(ModelView):
         text = search_term(term)
         fields = [f for f in self.get_fields_list(request) if f.searchable and type(f) in _SEARCHED]
         return or_(*(search.containing(getattr(self.model, field.name), text) for field in fields))
+
+    def get_filter_registry(self) -> TextFilterRegistry:
+        return TextFilterRegistry()
 
     def can_export(self, request: Request) -> bool:
         # Bulk copies of the registry are a maintainer's job, not a district desk's.

@@ -63,3 +63,19 @@ async def test_a_failed_statement_names_the_statement_not_its_values(db: Databas
             await session.execute(text("SELECT nope FROM market_entity WHERE name = :v"), {"v": "大" * 100_000})
     assert "SELECT nope" in str(failed.value) and "大大大" not in str(failed.value)
     assert len(str(failed.value)) < 2_000
+
+
+async def test_the_admin_text_filters_are_bounded_and_match_as_typed(api: Api, city: DemoCity) -> None:
+    client = api.client
+    await sign_in(client, "admin", city.report.logins[0].password)
+
+    async def users(rule: str) -> str:
+        page = await client.get("/admin/user/list", params={"filter": rule, "page_size": 100})
+        assert page.status_code == 200, page.text[:300]
+        return page.text
+
+    assert "scjg-210202" in await users('username__startswith="scjg-"')
+    for rule in ('username__startswith="scjg_"', 'username__contains="%"', 'display_name__endswith="_"'):
+        assert "scjg-210202" not in await users(rule), rule
+    long = await client.get("/admin/user/list", params={"filter": f'username__contains="{"a" * 5000}"'})
+    assert long.status_code == 400 and "检索词过长：最多 100 个字符" in long.text

@@ -13,10 +13,11 @@ from starlette_admin.filters import FilterGroup
 from starlette_admin.types import RequestAction
 
 from admin_ui.auth import principal_of_request
-from admin_ui.base import ServiceView, search_term
+from admin_ui.base import ServiceView
 from admin_ui.colour import ColourField
 from admin_ui.formats import industry, named, percent, region_names, yuan
 from admin_ui.quick_filters import QuickDimension, QuickGroup, quick_groups
+from admin_ui.text_filters import search_term
 from admin_ui.views.entity_records import (
     ComplaintsField,
     LicensesField,
