@@ -30,10 +30,15 @@ from graphql import (
     GraphQLOutputType,
     GraphQLSchema,
     InlineFragmentNode,
+    IntValueNode,
+    NamedTypeNode,
+    NonNullTypeNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    VariableNode,
     get_named_type,
     is_composite_type,
+    is_leaf_type,
 )
 from graphql.execution.values import VariableValues, get_argument_values
 
@@ -101,6 +106,8 @@ class _Walk:
         self.schema = schema
         self.fragments = fragments
         self.variables = variables
+        # Without variables: each page size a variable gives counts as the largest page.
+        self.worst = variables is None
 
     def selections(self, parent: GraphQLNamedType, selection_set: SelectionSetNode | None, seen: frozenset[str]) -> int:
         if selection_set is None:
@@ -136,6 +143,13 @@ class _Walk:
         inner = self.selections(named, node.selection_set, seen)
         if _is_connection(named):
             first = arguments.get("first")
+            if self.worst:  # read from the document: another argument's variable may have hidden it
+                given = {argument.name.value: argument.value for argument in node.arguments or ()}
+                literal = given.get("first")
+                if isinstance(literal, VariableNode):
+                    first = MAX_PAGE_SIZE
+                elif isinstance(literal, IntValueNode):
+                    first = int(literal.value)
             size = DEFAULT_PAGE_SIZE if not isinstance(first, int) or first < 1 else min(first, MAX_PAGE_SIZE)
             return cost + size * inner
         if _is_list(definition.type) and not _is_connection(parent):  # a connection's edges are its page
@@ -162,6 +176,22 @@ def operation_cost(
     if root is None:
         return 0
     return _Walk(schema, fragments, variables).selections(root, operation.selection_set, frozenset())
+
+
+def allowed_whatever_the_variables(
+    schema: GraphQLSchema, operation: OperationDefinitionNode, fragments: Mapping[str, FragmentDefinitionNode]
+) -> bool:
+    """Whether no variables can make the operation refused: it fits with every page size a variable
+    gives at its largest, and no variable holds a list or an input object (whose size would count).
+    Then the compiled read path need not count it again per request."""
+    for definition in operation.variable_definitions or ():
+        kind = definition.type.type if isinstance(definition.type, NonNullTypeNode) else definition.type
+        if not isinstance(kind, NamedTypeNode) or not is_leaf_type(schema.get_type(kind.name.value)):
+            return False
+    try:
+        return operation_cost(schema, operation, fragments, None) <= MAX_COST
+    except _ListTooLong:
+        return False
 
 
 def refusal(

@@ -57,8 +57,8 @@ class Prepared:
     fragments: dict[str, FragmentDefinitionNode]
     structural: set[str] = field(default_factory=set)
     bound: set[str] = field(default_factory=set)
-    # Whether the cost rule lets it run, known once when no variable can change its cost.
-    allowed: bool | None = None
+    # Whether the cost rule lets it run whatever its variables (schema.cost), learned once.
+    always_allowed: bool | None = None
 
     def signature(self, variables: Mapping[str, Any]) -> tuple[Any, ...]:
         shaping = _frozen({name: variables.get(name) for name in sorted(self.structural)})
@@ -122,12 +122,13 @@ class CompiledReads:
 
     def _allowed(self, prepared: Prepared, variables: VariableValues) -> bool:
         """Whether the cost rule lets the operation run; if not, the ordinary path words the refusal."""
-        if prepared.allowed is not None:
-            return prepared.allowed
-        refused = cost.refusal(self.schema, prepared.operation, prepared.fragments, variables)
-        if not prepared.operation.variable_definitions:
-            prepared.allowed = refused is None
-        return refused is None
+        if prepared.always_allowed is None:
+            prepared.always_allowed = cost.allowed_whatever_the_variables(
+                self.schema, prepared.operation, prepared.fragments
+            )
+        if prepared.always_allowed:
+            return True
+        return cost.refusal(self.schema, prepared.operation, prepared.fragments, variables) is None
 
     def _prepared(self, query: str, name: str | None) -> Prepared | None:
         key = (query, name)
