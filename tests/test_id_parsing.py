@@ -11,6 +11,8 @@ import pytest
 
 from tests.conftest import Api, DemoCity
 from tests.support.admin import csrf, sign_in
+from tests.support.browser import serve
+from tests.test_subscriptions import following
 
 # Unicode digits (superscripts, Arabic-Indic, full-width), past INTEGER and past 64 bits, signs,
 # spaces and underscores that int() would take, zero.
@@ -163,3 +165,17 @@ async def test_admin_numbers_in_queries_and_forms_take_ascii_digits_only(api: Ap
         assert page.status_code == 200, asked
         listed = await client.get("/admin/inspection-tasks", params={"plan": asked})
         assert listed.status_code == 200, asked
+
+
+@pytest.mark.parametrize("after", ["²", "٣", "2147483648", HUGE])
+async def test_a_subscription_resuming_after_an_id_no_notice_can_have_is_refused(
+    database_url: str, city: DemoCity, after: str
+) -> None:
+    async for base in serve(database_url):
+        async with following(base, city.tokens["district"], after=after) as follower:
+            message = await follower.message()
+    assert message["type"] in ("next", "error"), message
+    errors = message["payload"]["errors"] if message["type"] == "next" else message["payload"]
+    assert [(e["extensions"]["code"], e["message"]) for e in errors] == [
+        ("INVALID_NOTICE_ID", f"告知编号“{after}”无效：应为告知的 id")
+    ]
