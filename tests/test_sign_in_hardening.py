@@ -228,6 +228,16 @@ async def test_throttle_rows_are_pruned_an_hour_after_their_last_failure(
     clock.pass_(minutes=61)
     await sign_in(db, "one-more", "guess", "10.2.0.1")
     assert await _rows(db) == 2
+    # Only a counted failure stores a row: not a sign-in, nor an attempt refused for a wait.
+    assert (await sign_in(db, "admin", city.report.logins[0].password, "10.3.0.1")).user is not None
+    assert await _rows(db) == 2
+    for n in range(lockout.CLIENT_ALLOWANCE):  # until the address waits
+        await sign_in(db, f"sprayed-{n}", "guess", "10.4.0.1")
+    assert await _rows(db) == 2 + lockout.CLIENT_ALLOWANCE + 1
+    for n in range(10):
+        assert (await sign_in(db, f"sprayed-while-waiting-{n}", "guess", "10.4.0.1")).message != WRONG
+    assert await _rows(db) == 2 + lockout.CLIENT_ALLOWANCE + 1
+    clock.pass_(minutes=61)
     # Forgotten, too: the count under a name starts again after an hour without failures.
     await _attempts(db, "admin", lockout.MAX_FAILED_LOGINS - 1, OWNER, clock)
     clock.pass_(minutes=61)

@@ -17,7 +17,7 @@ import hmac
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, or_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -107,8 +107,7 @@ async def sign_in(db: Database, username: str, password: str, client: str | None
 async def _throttle(session: AsyncSession, key: str) -> SignInThrottle:
     found = await session.get(SignInThrottle, key)
     if found is None:
-        found = SignInThrottle(key=key, failed_logins=0)
-        session.add(found)
+        found = SignInThrottle(key=key, failed_logins=0)  # stored only once a failure is counted in it
     return found
 
 
@@ -118,9 +117,10 @@ async def _record(session: AsyncSession, attempt: _Attempt) -> SignIn:
     await audit.lock_chain(session)
     now = utcnow()
     # Bounded: a row is kept only while its count matters.
-    await session.execute(
-        delete(SignInThrottle).where(col(SignInThrottle.last_failed_at) <= now - lockout.FORGET_AFTER)
+    stale = or_(
+        col(SignInThrottle.last_failed_at).is_(None), col(SignInThrottle.last_failed_at) <= now - lockout.FORGET_AFTER
     )
+    await session.execute(delete(SignInThrottle).where(stale))
     user = await session.get(User, attempt.user_id) if attempt.user_id is not None else None
     name: lockout.Counter = user if user is not None else await _throttle(session, attempt.key("name", attempt.name))
     client = await _throttle(session, attempt.key("client", attempt.client)) if attempt.client else None
@@ -136,6 +136,7 @@ async def _record(session: AsyncSession, attempt: _Attempt) -> SignIn:
         return await _signed_in(session, attempt, user, now)
     name_until = lockout.count(name, now, lockout.MAX_FAILED_LOGINS, lockout.NAME_WAIT_CAP)
     client_until = lockout.count(client, now, lockout.CLIENT_ALLOWANCE, lockout.CLIENT_WAIT_CAP) if client else None
+    session.add_all(row for row in (name, client) if isinstance(row, SignInThrottle))
     await _failed(session, attempt, attempt.why_unusable if user is None else "WRONG_PASSWORD")
     if name_until is not None:
         await _locked(session, attempt, name_until, account=user is not None)
