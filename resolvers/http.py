@@ -25,6 +25,9 @@ from resolvers.graphiql import page_html
 from resolvers.platform.auth import principal_for
 from resolvers.platform.common import Refusal
 from resolvers.platform.context import Context
+from resolvers.request_json import JSON_TOO_DEEP, JSON_TOO_DEEP_MESSAGE, JsonTooDeep
+from resolvers.request_json import loads as request_loads
+from resolvers.response_media import negotiated, wants_graphql_response
 from resolvers.websocket import TransportWSHandler
 from services.platform.db import Database
 from services.platform.principal import Principal
@@ -92,8 +95,9 @@ class _View(GraphQL[Context, None]):
 
     def __init__(self, db: Database, settings: Settings) -> None:
         super().__init__(
-            schema_module.build(settings.production),
-            graphql_ide="graphiql",
+            schema_module.build(settings.production, settings.introspection),
+            # Off in production unless JIANGUAN_GRAPHIQL=1: a browser asking /graphql for a page then gets a 404.
+            graphql_ide="graphiql" if settings.graphiql else None,
             # importRecords takes a file (GraphQL multipart request spec). Callers authenticate by
             # bearer token, never by cookie, so a cross-site form post reaches nothing as anyone.
             multipart_uploads_enabled=True,
@@ -123,6 +127,10 @@ class _View(GraphQL[Context, None]):
     def encode_json(self, data: object) -> str:
         return _json(data)
 
+    def decode_json(self, data: str | bytes) -> object:
+        # GET's variables and a multipart request's operations: nesting bounded as for a JSON POST.
+        return request_loads(data)
+
 
 class GraphQLEndpoint:
     """Authenticates the bearer token once per request; a covered read is answered by the
@@ -136,6 +144,8 @@ class GraphQLEndpoint:
         self.persisted = PersistedQueries()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and wants_graphql_response(scope):
+            send = negotiated(send)  # both paths' answers, and the refusals below
         if scope["type"] in ("http", "websocket"):
             found = await principal_for(self.db, Headers(scope=scope).get("authorization"))
             if isinstance(found, Refusal):
@@ -152,7 +162,10 @@ class GraphQLEndpoint:
                 return
             if scope["type"] == "http":
                 send = asgi.marked(send, asgi.EXECUTED)
-        await self.view(scope, receive, send)
+        try:
+            await self.view(scope, receive, send)
+        except JsonTooDeep:
+            await error_response(JSON_TOO_DEEP, JSON_TOO_DEEP_MESSAGE, 400)(scope, receive, send)
 
     async def _post(self, scope: Scope, receive: Receive, send: Send, principal: Principal) -> None:
         """A JSON request, read once: a persisted query's text found by its hash, then the compiled
@@ -161,9 +174,12 @@ class GraphQLEndpoint:
         request: Any = None
         if complete:
             try:
-                request = json.loads(body)
+                request = request_loads(body)
             except ValueError:
                 request = None
+            except JsonTooDeep:
+                await error_response(JSON_TOO_DEEP, JSON_TOO_DEEP_MESSAGE, 400)(scope, receive, send)
+                return
             resolved = self.persisted.resolve(request)
             if isinstance(resolved, Refusal):
                 await error_response(resolved.code, resolved.message, 200)(scope, receive, send)

@@ -18,6 +18,7 @@ from strawberry.extensions import (
 )
 from strawberry.types import ExecutionContext
 
+from schema.request_rules import NoAnonymousIntrospection, OneOperation
 from schema.root import Mutation, Query, Subscription
 from services.platform.errors import DomainError
 
@@ -54,13 +55,17 @@ class LimitRules(AddValidationRules):
         super().__init__(LIMIT_RULES)
 
 
-def build(production: bool) -> strawberry.Schema:
+def build(production: bool, introspection: bool = True) -> strawberry.Schema:
+    """The schema as served; `introspection` False refuses __schema and __type to anonymous callers."""
     extensions: list[Callable[[], SchemaExtension]] = [
         LimitRules,
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),
+        OneOperation,  # after ValidationCache: these add to the errors it found
     ]
+    if not introspection:
+        extensions.append(NoAnonymousIntrospection)
     if production:
         extensions.append(lambda: MaskErrors(should_mask_error=_unexpected, error_message=INTERNAL_ERROR_MESSAGE))
     return JianguanSchema(query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions)
