@@ -294,7 +294,7 @@ async def test_every_response_carries_the_security_headers(client: httpx.AsyncCl
         ),
         await client.post("/graphql", content=b"{", headers={"content-type": "application/json"}),  # 400
         await client.get("/graphql", headers={"Accept": "text/html"}),  # GraphiQL
-        await client.get("/graphql/static/page.js"),
+        await client.get("/graphql/static/jianguan-page-1.js"),
         await client.get("/admin/login"),
         await client.get("/admin/no-such-page"),  # the admin's 404 page
         await client.get("/no-such-page"),
