@@ -28,7 +28,10 @@ async def _violations(page: Page) -> list[str]:
     return found
 
 
-RECORD = "() => { window.__violations = []; document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI)); }"
+RECORD = (
+    "window.__violations = []; document.addEventListener('securitypolicyviolation',"
+    " (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));"
+)
 
 
 async def test_the_admin_and_graphiql_run_under_the_policy_without_a_violation(
