@@ -27,11 +27,12 @@ _OPENING_TAG = re.compile(rb"<(script|style)(?=[\s>])", re.I)
 HSTS = b"max-age=31536000; includeSubDomains"
 
 
-def policy(nonce: str) -> str:
+def policy(nonce: str | None) -> str:
+    inline = f" 'nonce-{nonce}'" if nonce else ""
     return (
         "default-src 'self'; "
-        f"script-src 'self' 'nonce-{nonce}' 'unsafe-hashes' {_HASHES}; "
-        f"style-src 'self' 'nonce-{nonce}'; style-src-attr 'unsafe-inline'; "
+        f"script-src 'self'{inline} 'unsafe-hashes' {_HASHES}; "
+        f"style-src 'self'{inline}; style-src-attr 'unsafe-inline'; "
         "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
         "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
     )
@@ -43,25 +44,25 @@ class SecurityHeaders:
     def __init__(self, app: ASGIApp, production: bool) -> None:
         self.app = app
         self.production = production
+        # Anything but a page (JSON, a script, a file) runs no inline code: the policy without a nonce.
+        self.fixed = self._headers(policy(None))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        nonce = secrets.token_urlsafe(16)
         start: Message | None = None
         parts: list[bytes] = []
-        started = False
+        nonce = ""
 
         async def secured(message: Message) -> None:
-            nonlocal start, started
+            nonlocal start, nonce
             if message["type"] == "http.response.start":
-                started = True
-                message = {**message, "headers": [*message.get("headers", []), *self._headers(nonce)]}
                 if _is_html(message):
-                    start = message  # held until the page is whole: its tags get the nonce
-                    return
-                await send(message)
+                    nonce = secrets.token_urlsafe(16)
+                    start = {**message, "headers": [*message.get("headers", []), *self._headers(policy(nonce))]}
+                    return  # held until the page is whole: its tags get the nonce
+                await send({**message, "headers": [*message.get("headers", []), *self.fixed]})
                 return
             if start is None or message["type"] != "http.response.body":
                 await send(message)
@@ -74,18 +75,25 @@ class SecurityHeaders:
             await send({**start, "headers": [*headers, (b"content-length", str(len(body)).encode())]})
             await send({"type": "http.response.body", "body": body})
 
+        sent = False
+
+        async def watched(message: Message) -> None:
+            nonlocal sent
+            sent = sent or message["type"] == "http.response.start"
+            await secured(message)
+
         try:
-            await self.app(scope, receive, secured)
+            await self.app(scope, receive, watched)
         except Exception:
             # The server's own 500 would leave without the headers: send it here, then let it log.
-            if not started:
+            if not sent:
                 await secured({"type": "http.response.start", "status": 500, "headers": _TEXT})
                 await secured({"type": "http.response.body", "body": b"Internal Server Error"})
             raise
 
-    def _headers(self, nonce: str) -> list[tuple[bytes, bytes]]:
+    def _headers(self, csp: str) -> list[tuple[bytes, bytes]]:
         headers = [
-            (b"content-security-policy", policy(nonce).encode()),
+            (b"content-security-policy", csp.encode()),
             (b"x-frame-options", b"DENY"),
             (b"x-content-type-options", b"nosniff"),
             (b"referrer-policy", b"same-origin"),
