@@ -91,6 +91,12 @@ async def test_uploads_have_their_own_larger_limit(small: httpx.AsyncClient) -> 
     )
 
 
+async def test_an_admin_form_beyond_the_limit_is_413(small: httpx.AsyncClient) -> None:
+    _too_large(await small.post("/admin/login", data={"username": "admin", "password": "x" * 5_000}))
+    files = {"file": ("rows.csv", b"a" * 30_000, "text/csv")}
+    _too_large(await small.post("/admin/record-import", data={"csrftoken": "x"}, files=files))
+
+
 def test_the_limits_are_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     defaults = load_settings()
     assert defaults.max_body_bytes == 1 << 20
