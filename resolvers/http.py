@@ -127,9 +127,20 @@ class _View(GraphQL[Context, None]):
     def encode_json(self, data: object) -> str:
         return _json(data)
 
+    def parse_json(self, data: str | bytes) -> Any:
+        # A body, GET's variables, a multipart request's operations: nesting bounded as for a JSON
+        # POST; JsonTooDeep goes up to GraphQLEndpoint, which words it.
+        try:
+            return request_loads(data)
+        except json.JSONDecodeError:
+            return super().parse_json(data)  # not JSON: strawberry words its 400
+
     def decode_json(self, data: str | bytes) -> object:
-        # GET's variables and a multipart request's operations: nesting bounded as for a JSON POST.
-        return request_loads(data)
+        # A websocket message: too deep is a message that is not JSON, and the protocol closes the socket.
+        try:
+            return request_loads(data)
+        except JsonTooDeep:
+            raise json.JSONDecodeError(JSON_TOO_DEEP_MESSAGE, "", 0) from None
 
 
 class GraphQLEndpoint:
@@ -162,6 +173,10 @@ class GraphQLEndpoint:
                 return
             if scope["type"] == "http":
                 send = asgi.marked(send, asgi.EXECUTED)
+        await self._executed(scope, receive, send)
+
+    async def _executed(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """strawberry's answer; JSON nested too deep in what it parses is a 400 with its code."""
         try:
             await self.view(scope, receive, send)
         except JsonTooDeep:
@@ -188,7 +203,7 @@ class GraphQLEndpoint:
                 request, body = resolved, _json(resolved).encode()
         answer = await self._compiled_answer(principal, request) if complete else None
         if answer is None:
-            await self.view(scope, asgi.replay(body, complete, receive), asgi.marked(send, asgi.EXECUTED))
+            await self._executed(scope, asgi.replay(body, complete, receive), asgi.marked(send, asgi.EXECUTED))
             return
         status = 200
         if self.settings.check_compiled_reads:

@@ -9,6 +9,7 @@ import json
 import re
 from collections.abc import AsyncIterator
 
+import aiohttp
 import httpx
 import pytest
 from starlette_admin.contrib.sqla import ModelView
@@ -18,6 +19,7 @@ from services.platform.db import Database
 from services.platform.settings import DEV_SECRET_KEY, Settings, load_settings
 from tests.conftest import DemoCity, make_client
 from tests.support.admin import sign_in
+from tests.support.browser import serve
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 ENTITIES = "query Entities($first: Int!) { entities(first: $first) { edges { node { uscc } } } }"
@@ -211,6 +213,31 @@ async def test_json_nested_100000_deep_is_a_400_with_a_code_never_a_500(
     nested = "[" * 5_000 + "]" * 5_000
     response = await client.get("/graphql", params={"query": "{ __typename }", "variables": nested})
     assert response.status_code == 400 and response.json()["errors"][0]["extensions"]["code"] == "JSON_TOO_DEEP"
+
+
+async def test_deep_json_past_the_compiled_paths_read_is_still_a_400(settings: Settings, db: Database) -> None:
+    # Bodies beyond 1 MiB are left to strawberry whole (resolvers.compiled.asgi.MAX_BODY).
+    roomy = dataclasses.replace(settings, max_body_bytes=4 << 20)
+    depth = 600_000
+    raw = '{"query": "{ __typename }", "variables": {"v": ' + "[" * depth + "]" * depth + "}}"
+    async with make_client(roomy, db) as client:
+        response = await client.post("/graphql", content=raw, headers={"content-type": "application/json"})
+    assert response.status_code == 400 and response.json()["errors"][0]["extensions"]["code"] == "JSON_TOO_DEEP"
+
+
+async def test_a_deep_websocket_message_closes_the_socket_and_the_server_goes_on(database_url: str) -> None:
+    depth = 100_000
+    message = '{"type": "connection_init", "payload": ' + "[" * depth + "]" * depth + "}"
+    async for base in serve(database_url):
+        async with aiohttp.ClientSession() as http:
+            url = base.replace("http://", "ws://") + "/graphql"
+            async with http.ws_connect(url, protocols=("graphql-transport-ws",)) as ws:
+                await ws.send_str(message)
+                closed = await ws.receive(timeout=10)
+                assert closed.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED), closed
+                assert ws.close_code == 4400, ws.close_code
+            async with http.get(base + "/healthz") as health:
+                assert health.status == 200
 
 
 # 5. Production settings --------------------------------------------------------------------
