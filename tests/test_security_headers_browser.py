@@ -51,7 +51,8 @@ async def test_the_admin_and_graphiql_run_under_the_policy_without_a_violation(
         "/admin/market-entity/detail?pk=abc",  # the 404 page
     ]
     for path in pages:
-        await page.goto(f"{server}{path}")
+        response = await page.goto(f"{server}{path}")
+        assert response is not None and "frame-ancestors 'none'" in response.headers["content-security-policy"]
         await page.wait_for_load_state("networkidle")
         assert await _violations(page) == [], path
     # starlette-admin's list page ran its inline script (initListPage): the table is filled.
@@ -61,7 +62,8 @@ async def test_the_admin_and_graphiql_run_under_the_policy_without_a_violation(
 
     graphiql = await page.context.new_page()
     seen += _watch(graphiql)
-    await graphiql.goto(f"{server}/graphql")
+    response = await graphiql.goto(f"{server}/graphql")
+    assert response is not None and "'nonce-" in response.headers["content-security-policy"]
     await expect(graphiql.locator(".graphiql-query-editor .CodeMirror")).to_be_visible()
     await expect(graphiql.locator("#token-help")).to_contain_text("Authorization: Bearer")
     await graphiql.locator(".graphiql-execute-button").click()
