@@ -223,9 +223,7 @@ async def test_the_database_lost_under_load_gives_clear_errors_and_the_app_recov
         return f"HTTP {response.status_code}: {body}"
 
     async def worker(client: httpx.AsyncClient, kind: str) -> None:
-        n = 0
         while not stop.is_set():
-            n += 1
             started, sent = time.monotonic(), phase
             try:
                 response = await call(client, kind, next(numbers))
