@@ -242,8 +242,8 @@ async def test_the_database_lost_under_load_gives_clear_errors_and_the_app_recov
             phase = "down"
             await proxy.cut()
             await asyncio.sleep(2.5)
-            phase = "restored"
             await proxy.start()
+            phase = "restored"  # once the port is open again: a request sent before it was refused
             await asyncio.sleep(0.5)
             phase = "after"
             await asyncio.sleep(2.0)
@@ -270,8 +270,10 @@ async def test_the_database_lost_under_load_gives_clear_errors_and_the_app_recov
     assert max(seconds for at, _, seconds, _ in seen if at.startswith("down")) < 2  # refused, not hung
     # Back, the same processes serve every kind again, with no error.
     assert set(by_phase.get("down-restored", {})) <= {"ok", "unavailable"}, by_phase
-    for at in ("restored", "restored-after", "after"):
-        assert set(by_phase.get(at, {"ok": 1})) == {"ok"}, by_phase
+    failed_after = [(at, kind, round(seconds, 3), answer) for at, kind, seconds, answer in seen
+                    if at in ("restored", "restored-after", "after") and answer != "ok"]  # fmt: skip
+    warnings = [line for line in log.read_text().splitlines() if "WARNING" in line or "ERROR" in line]
+    assert failed_after == [], (failed_after, by_phase, warnings[-12:])
     assert {k for at, k, _, _ in seen if at == "after"} == set(kinds)
     assert set(quiet.values()) == {"ok"}, quiet
     logged = "\n".join(line for line in log.read_text().splitlines() if '" 200 OK' not in line and '" 503' not in line)
