@@ -62,7 +62,7 @@ def snapshot(row: SQLModel, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
     return {k: jsonable(v) for k, v in row.model_dump().items() if k not in exclude}
 
 
-def _mac(key: str, text: str) -> str:
+def mac(key: str, text: str) -> str:
     # Keyed, so that rewriting an event and every hash after it needs the secret key.
     return hmac.new(key.encode(), text.encode(), hashlib.sha256).hexdigest()
 
@@ -80,13 +80,13 @@ def _digest(key: str, event: AuditEvent) -> str:
         "before": event.before,
         "after": event.after,
     }
-    return _mac(key, json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")))
+    return mac(key, json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")))
 
 
 def _seal(key: str, head: AuditHead) -> str:
     text = f"head:{head.last_event_id}:{head.last_hash}:{head.events}"
     # A head sealed before numbering began keeps its seal; one numbered seals where numbering began.
-    return _mac(key, text if head.numbered_from is None else f"{text}:{head.numbered_from}")
+    return mac(key, text if head.numbered_from is None else f"{text}:{head.numbered_from}")
 
 
 async def counter(session: AsyncSession) -> int:

@@ -34,6 +34,9 @@ class Settings:
     # Each response names the worker process that served it (X-Jianguan-Worker): for bench/workers.py
     # (JIANGUAN_WORKER_HEADER=1), off otherwise.
     worker_header: bool = False
+    # The file of signed audit checkpoints (JIANGUAN_AUDIT_CHECKPOINTS), kept off the database's
+    # machine: manage.py audit-checkpoint and run-jobs append to it, verify-audit checks against it.
+    audit_checkpoints: Path | None = None
 
     @property
     def production(self) -> bool:
@@ -58,6 +61,7 @@ def load_settings() -> Settings:
         db_pool_size=_pool_size(os.environ.get("JIANGUAN_DB_POOL_SIZE", "")),
         worker_header=os.environ.get("JIANGUAN_WORKER_HEADER", "") == "1",
         compiled_reads=compiled,
+        audit_checkpoints=Path(checkpoints) if (checkpoints := os.environ.get("JIANGUAN_AUDIT_CHECKPOINTS")) else None,
     )
 
 
