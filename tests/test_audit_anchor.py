@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +20,10 @@ from services.accounts.tokens import create_token
 from services.platform import audit, audit_check, audit_checkpoints, audited
 from services.platform.db import Database
 from services.platform.principal import Principal
+from services.platform.settings import Settings
 from services.platform.transactions import run_change
-from tests.conftest import ROOT, SECRET, DemoCity
+from tests.conftest import ROOT, SECRET, DemoCity, make_client
+from tests.support.admin import sign_in
 
 HEAD_COLUMNS = ("last_event_id", "last_hash", "events", "seal", "numbered_from")
 
@@ -191,3 +193,25 @@ def test_every_table_is_audited_row_by_row_or_says_why_not() -> None:
     assert tables - declared == set(), "declare the new table in services/platform/audited.py"
     assert declared - tables == set()
     assert not {table.object_type for table in audited.AUDITED} & set(audited.UNAUDITED)
+
+
+async def test_the_audit_page_shows_the_latest_checkpoint_and_whether_the_log_agrees(
+    db: Database, city: DemoCity, settings: Settings, tmp_path: Path
+) -> None:
+    checkpoints = tmp_path / "audit-checkpoints.jsonl"
+    with_file = replace(settings, audit_checkpoints=checkpoints)
+    async with make_client(with_file, db) as client:
+        await sign_in(client, "admin", city.report.logins[0].password)
+        assert "尚无检查点" in (await client.get("/admin/audit-event/list")).text
+        seen = await _head(db)
+        await _new_token(db, "页面上的检查点")
+        async with db.session(Principal.system()) as session:
+            audit_checkpoints.append(checkpoints, await audit_checkpoints.take(session))
+        page = (await client.get("/admin/audit-event/list")).text
+        assert "与检查点一致" in page and f"事件 #{seen['last_event_id'] + 1}）" in page
+        await _roll_back_to(db, seen)
+        page = (await client.get("/admin/audit-event/list")).text
+        assert "与检查点不符" in page and "日志被退回到更早的状态" in page
+    async with make_client(settings, db) as client:
+        await sign_in(client, "admin", city.report.logins[0].password)
+        assert "未配置检查点" in (await client.get("/admin/audit-event/list")).text

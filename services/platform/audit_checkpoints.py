@@ -10,6 +10,7 @@ line, oldest first; a line is only ever appended.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 from dataclasses import asdict, dataclass
@@ -97,9 +98,14 @@ def read(path: Path) -> Read:
     return Read(checkpoints, problems)
 
 
-async def disagreements(session: AsyncSession, checkpoints: list[Checkpoint]) -> list[str]:
-    """What the log says otherwise than the checkpoints, in Chinese; empty when it agrees."""
-    key = secret_key_of(session)
+def _read_if_present(path: Path) -> Read | None:
+    return read(path) if path.is_file() else None
+
+
+async def disagreements(session: AsyncSession, checkpoints: list[Checkpoint], key: str | None = None) -> list[str]:
+    """What the log says otherwise than the checkpoints, in Chinese; empty when it agrees. `key`
+    is the secret key, when the session is not a Database's own (the admin's request session)."""
+    key = key or secret_key_of(session)
     problems: list[str] = []
     for checkpoint in checkpoints:
         if audit.mac(key, checkpoint.signed_text()) != checkpoint.signature:
@@ -118,3 +124,24 @@ async def disagreements(session: AsyncSession, checkpoints: list[Checkpoint]) ->
             now = f"停在事件 #{head.last_event_id}，共 {head.events} 个" if head else "已不存在"
             problems.append(f"日志头{now}，而最新的{latest.shown}时已有 {latest.events} 个事件：日志被退回到更早的状态")
     return problems
+
+
+@dataclass(frozen=True)
+class Standing:
+    """The latest checkpoint and whether the log agrees with it, for the audit page."""
+
+    path: Path | None  # None: no checkpoint file is configured
+    latest: Checkpoint | None
+    problems: list[str]
+
+
+async def standing(session: AsyncSession, path: Path | None, key: str) -> Standing:
+    """Only the latest checkpoint is held against the log here (a lookup or two, fit for a page);
+    verify-audit checks every one, and the chain itself."""
+    found = await asyncio.to_thread(_read_if_present, path) if path is not None else None
+    if found is None:
+        return Standing(path, None, [])
+    if not found.checkpoints:
+        return Standing(path, None, found.problems)
+    latest = found.checkpoints[-1]
+    return Standing(path, latest, found.problems + await disagreements(session, [latest], key))
