@@ -28,11 +28,14 @@ from tests.support.admin import sign_in
 HEAD_COLUMNS = ("last_event_id", "last_hash", "events", "seal", "numbered_from")
 
 
-def _cli(url: str, *args: str, key: str = SECRET) -> subprocess.CompletedProcess[str]:
+def _cli(url: str, *args: str, key: str = SECRET, checkpoints: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """manage.py as an operator runs it; `checkpoints` is JIANGUAN_AUDIT_CHECKPOINTS."""
     env = {**os.environ, "JIANGUAN_DATABASE_URL": url, "JIANGUAN_SECRET_KEY": key}
     env.pop("JIANGUAN_AUDIT_CHECKPOINTS", None)
+    if checkpoints is not None:
+        env["JIANGUAN_AUDIT_CHECKPOINTS"] = str(checkpoints)
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
     )
 
 
@@ -215,3 +218,17 @@ async def test_the_audit_page_shows_the_latest_checkpoint_and_whether_the_log_ag
     async with make_client(settings, db) as client:
         await sign_in(client, "admin", city.report.logins[0].password)
         assert "未配置检查点" in (await client.get("/admin/audit-event/list")).text
+
+
+async def test_run_jobs_appends_a_checkpoint_where_the_setting_says(
+    db: Database, city: DemoCity, database_url: str, tmp_path: Path
+) -> None:
+    checkpoints = tmp_path / "audit-checkpoints.jsonl"
+    for _ in range(2):
+        done = _cli(database_url, "run-jobs", checkpoints=checkpoints)
+        assert done.returncode == 0, done.stderr
+        assert "已写入检查点" in done.stdout
+    written = audit_checkpoints.read(checkpoints).checkpoints
+    assert len(written) == 2 and written[-1].event_id == (await _head(db))["last_event_id"]
+    verified = _cli(database_url, "verify-audit", checkpoints=checkpoints)
+    assert verified.returncode == 0 and "与 2 个检查点一致" in verified.stdout
