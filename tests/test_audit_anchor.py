@@ -190,6 +190,21 @@ async def test_a_rolled_back_change_leaves_no_gap(db: Database, city: DemoCity) 
     assert verdict.ok, verdict.problems
 
 
+async def test_a_row_rolled_back_to_its_savepoint_leaves_no_gap(db: Database, city: DemoCity) -> None:
+    """As a batch import drops a bad row: its event goes with it, and the next row's takes its number."""
+    session = await db.write_session(Principal.system("cli"))
+    try:
+        savepoint = await session.begin_nested()
+        await create_token(session, "SCJG-210200", Role.DEPARTMENT, "坏行")
+        await savepoint.rollback()
+        await create_token(session, "SCJG-210200", Role.DEPARTMENT, "好行")
+        await session.commit()
+    finally:
+        await session.close()
+    verdict = await _examine(db)
+    assert verdict.ok, verdict.problems
+
+
 def test_every_table_is_audited_row_by_row_or_says_why_not() -> None:
     tables = {mapper.class_.__name__ for mapper in SQLModel._sa_registry.mappers}
     declared = {table.object_type for table in audited.AUDITED} | set(audited.UNAUDITED)
