@@ -4,6 +4,7 @@ a head seen earlier, passes the hash chain alone; these catch it."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -203,6 +204,25 @@ async def test_a_row_rolled_back_to_its_savepoint_leaves_no_gap(db: Database, ci
         await session.close()
     verdict = await _examine(db)
     assert verdict.ok, verdict.problems
+
+
+async def test_checking_while_changes_commit_finds_nothing_wrong(db: Database, city: DemoCity) -> None:
+    """A check reads the head, the counter and the log's end between two changes, never half way
+    through one: run-jobs checkpoints while the API writes."""
+
+    async def write() -> None:
+        for n in range(15):
+            await _new_token(db, f"并发{n}")
+
+    async def check() -> list[audit.ChainReport]:
+        reports = []
+        for _ in range(15):
+            async with db.session(Principal.system()) as session:
+                reports.append(await audit.verify_chain(session))
+        return reports
+
+    _, *checked = await asyncio.gather(write(), check(), check())
+    assert [report for reports in checked for report in reports if not report.ok] == []
 
 
 def test_every_table_is_audited_row_by_row_or_says_why_not() -> None:

@@ -25,7 +25,7 @@ from enum import Enum
 from typing import Any
 
 from sqlalchemy import event as orm_event
-from sqlalchemy import text
+from sqlalchemy import func, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, SessionTransaction
 from sqlmodel import SQLModel, col, select
@@ -183,19 +183,51 @@ class ChainReport:
     checked: int
     first_bad_id: int | None
     reason: str | None
+    head: AuditHead | None = None  # the head the log was checked against, when it checked out
 
     @property
     def ok(self) -> bool:
         return self.first_bad_id is None
 
 
-async def _events(session: AsyncSession, batch: int = 1000) -> AsyncIterator[AuditEvent]:
-    """The log in id order, a batch at a time: constant memory, no server-side cursor."""
+@dataclass(frozen=True)
+class _Anchor:
+    """The head, the counter and the last event's number, read at one moment between two changes."""
+
+    head: AuditHead | None
+    given: int
+    last_id: int
+
+
+async def _anchor(session: AsyncSession) -> _Anchor:
+    """Read between two writers: a change commits its events, its head and (on PostgreSQL) the
+    counter together, so the three read while one is half done would disagree. SQLite reads them
+    in one transaction's snapshot; on PostgreSQL, whose read sessions run each statement on its
+    own, the writers' lock is held for these three reads (a session lock, released at once)."""
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if postgres:
+        await session.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _CHAIN_LOCK})
+    try:
+        head = await session.get(AuditHead, 1, populate_existing=True)
+        given = await counter(session)
+        last_id = int(await session.scalar(select(func.max(col(AuditEvent.id)))) or 0)
+    finally:
+        if postgres:
+            await session.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _CHAIN_LOCK})
+    return _Anchor(head, given, last_id)
+
+
+async def _events(session: AsyncSession, through: int, batch: int = 1000) -> AsyncIterator[AuditEvent]:
+    """The log in id order up to event `through`, a batch at a time: constant memory, no
+    server-side cursor. Events written after `through` was read are the next check's."""
     last = 0
     while True:
         rows = (
             await session.scalars(
-                select(AuditEvent).where(col(AuditEvent.id) > last).order_by(col(AuditEvent.id)).limit(batch)
+                select(AuditEvent)
+                .where(col(AuditEvent.id) > last, col(AuditEvent.id) <= through)
+                .order_by(col(AuditEvent.id))
+                .limit(batch)
             )
         ).all()
         for event in rows:
@@ -211,13 +243,13 @@ async def verify_chain(session: AsyncSession) -> ChainReport:
     number missing from the numbered run; then check the end of the log against the sealed
     head and against the database's counter."""
     key = secret_key_of(session)
-    head = await session.get(AuditHead, 1)
-    numbered_from = head.numbered_from if head is not None and head.numbered_from is not None else None
-    given = await counter(session)
+    anchor = await _anchor(session)
+    head, given = anchor.head, anchor.given
+    numbered_from = head.numbered_from if head is not None else None
     expected_prev = GENESIS
     checked = 0
     last_id = 0
-    async for event in _events(session):
+    async for event in _events(session, max(anchor.last_id, head.last_event_id if head else 0)):
         assert event.id is not None
         if event.prev_hash != expected_prev:
             return ChainReport(checked, event.id, "与前一事件的链接不符（前面的事件被删除、插入或修改）")
@@ -248,7 +280,7 @@ async def verify_chain(session: AsyncSession) -> ChainReport:
     if given < last_id and numbered_from is not None:
         rewound = f"起不在数据库的编号计数之内：计数停在 #{given}，日志却已到 #{last_id}（计数被回拨）"
         return ChainReport(checked, given + 1, rewound)
-    return ChainReport(checked, None, None)
+    return ChainReport(checked, None, None, head)
 
 
 def _missing(first: int, last: int) -> str:

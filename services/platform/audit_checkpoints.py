@@ -55,7 +55,7 @@ async def take(session: AsyncSession) -> Checkpoint:
     report = await audit.verify_chain(session)
     if not report.ok:
         raise CheckpointRefused(f"审计日志被篡改：事件 #{report.first_bad_id} {report.reason}，不写检查点")
-    head = await session.get(AuditHead, 1)
+    head = report.head  # as checked: a change committed since is the next checkpoint's
     if head is None:
         raise CheckpointRefused("审计日志还没有事件，无需检查点")
     return _signed(secret_key_of(session), head.last_event_id, head.last_hash, head.events, utcnow())
