@@ -109,6 +109,24 @@ async def test_emptying_the_log_head_and_all_is_caught(
     assert "已核对 0 个事件" not in bad.stdout
 
 
+async def test_emptying_the_log_and_resetting_the_counter_is_still_caught(
+    db: Database, city: DemoCity, database_url: str, tmp_path: Path
+) -> None:
+    """Someone who knows of the counter resets it too: the rows and the checkpoint still tell."""
+    checkpoints = tmp_path / "audit-checkpoints.jsonl"
+    assert _cli(database_url, "audit-checkpoint", "--out", str(checkpoints)).returncode == 0
+    reset = "DELETE FROM sqlite_sequence" if db.is_sqlite else "SELECT setval('audit_event_id_seq', 1, false)"
+    async with db.engine.begin() as connection:
+        await connection.execute(text("DELETE FROM audit_event"))
+        await connection.execute(text("DELETE FROM audit_head"))
+        await connection.execute(text(reset))
+    verdict = await _examine(db, checkpoints)
+    assert verdict.chain.ok  # nothing left to walk, nothing counted
+    assert {row.object_type for row in verdict.unrecorded} >= {"ApiToken", "User"}
+    assert any("日志被退回到更早的状态" in problem for problem in verdict.checkpoint_problems)
+    assert _cli(database_url, "verify-audit", "--checkpoints", str(checkpoints)).returncode == 1
+
+
 async def test_the_log_put_back_to_a_head_seen_earlier_is_caught(
     db: Database, city: DemoCity, database_url: str, tmp_path: Path
 ) -> None:
