@@ -118,7 +118,7 @@ def build_admin(db: Database, settings: Settings) -> JianguanAdmin:
         CalendarDayView(),
         UserView(),
         ApiTokenView(),
-        AuditEventView(),
+        AuditEventView(settings.audit_checkpoints),
         TokenCreateView(),
         CatalogFilesView(),
         InspectorImportView(),

@@ -43,6 +43,9 @@ class Settings:
     # Each response names the worker process that served it (X-Jianguan-Worker): for bench/workers.py
     # (JIANGUAN_WORKER_HEADER=1), off otherwise.
     worker_header: bool = False
+    # The file of signed audit checkpoints (JIANGUAN_AUDIT_CHECKPOINTS), kept off the database's
+    # machine: manage.py audit-checkpoint and run-jobs append to it, verify-audit checks against it.
+    audit_checkpoints: Path | None = None
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
     # Anonymous introspection and the GraphiQL page (JIANGUAN_INTROSPECTION=1, JIANGUAN_GRAPHIQL=1):
@@ -70,6 +73,7 @@ def load_settings() -> Settings:
         db_pool_size=_positive("JIANGUAN_DB_POOL_SIZE", DEFAULT_DB_POOL_SIZE, "每个工作进程保持的数据库连接数"),
         worker_header=os.environ.get("JIANGUAN_WORKER_HEADER", "") == "1",
         compiled_reads=compiled,
+        audit_checkpoints=Path(checkpoints) if (checkpoints := os.environ.get("JIANGUAN_AUDIT_CHECKPOINTS")) else None,
         max_body_bytes=_positive("JIANGUAN_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, "请求体的字节数上限"),
         max_upload_bytes=_positive("JIANGUAN_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES, "上传文件请求的字节数上限"),
         introspection=_switch("JIANGUAN_INTROSPECTION", default=not production),
