@@ -25,7 +25,7 @@ from starlette_admin.views import CustomView
 from admin_ui.auth import principal_of_request
 from admin_ui.base import run_as
 from admin_ui.formats import beijing
-from admin_ui.ids import path_id
+from admin_ui.record_ids import record_id
 from models import InspectionTask, Inspector
 from models.enums import InspectionFinding, InspectionTaskStatus, ResultConsequence
 from services.platform import checks
@@ -335,15 +335,15 @@ class InspectionTasksView(TaskPagesView):
 
     @route("/{task_id:int}", methods=["GET"], name="inspection-tasks-task")
     async def task(self, request: Request) -> Response:
-        return await self._task(request, path_id(request, "task_id"))
+        return await self._task(request, record_id(request.path_params["task_id"]))
 
     @route("/{task_id:int}/record", methods=["POST"], name="inspection-tasks-record")
     async def record(self, request: Request) -> Response:
-        return await self._record(request, path_id(request, "task_id"))
+        return await self._record(request, record_id(request.path_params["task_id"]))
 
     @route("/{task_id:int}/publish", methods=["POST"], name="inspection-tasks-publish")
     async def publish(self, request: Request) -> Response:
-        return await self._publish(request, path_id(request, "task_id"))
+        return await self._publish(request, record_id(request.path_params["task_id"]))
 
 
 class MyInspectionTasksView(TaskPagesView):
@@ -362,12 +362,12 @@ class MyInspectionTasksView(TaskPagesView):
 
     @route("/{task_id:int}", methods=["GET"], name="my-inspection-tasks-task")
     async def task(self, request: Request) -> Response:
-        return await self._task(request, path_id(request, "task_id"))
+        return await self._task(request, record_id(request.path_params["task_id"]))
 
     @route("/{task_id:int}/record", methods=["POST"], name="my-inspection-tasks-record")
     async def record(self, request: Request) -> Response:
-        return await self._record(request, path_id(request, "task_id"))
+        return await self._record(request, record_id(request.path_params["task_id"]))
 
     @route("/{task_id:int}/publish", methods=["POST"], name="my-inspection-tasks-publish")
     async def publish(self, request: Request) -> Response:
-        return await self._publish(request, path_id(request, "task_id"))
+        return await self._publish(request, record_id(request.path_params["task_id"]))

@@ -24,7 +24,7 @@ from starlette_admin.views import CustomView
 from admin_ui.auth import principal_of_request
 from admin_ui.base import run_as
 from admin_ui.formats import beijing
-from admin_ui.ids import path_id
+from admin_ui.record_ids import record_id
 from models.enums import EntityStatus, EntityType, InspectionTaskStatus, RiskColour, SpotCheckPlanStatus
 from services.platform import checks
 from services.platform.access import may_handle
@@ -275,11 +275,11 @@ class SpotCheckPlansView(CustomView):
 
     @route("/{plan_id:int}", methods=["GET"], name="spot-check-plan")
     async def plan(self, request: Request) -> Response:
-        return await self._plan_page(request, path_id(request, "plan_id"))
+        return await self._plan_page(request, record_id(request.path_params["plan_id"]))
 
     @route("/{plan_id:int}/{action:str}", methods=["POST"], name="spot-check-plan-act")
     async def act(self, request: Request) -> Response:
-        plan_id, action = path_id(request, "plan_id"), str(request.path_params["action"])
+        plan_id, action = record_id(request.path_params["plan_id"]), str(request.path_params["action"])
         principal = principal_of_request(request)
         if not may_handle(principal):
             raise HTTPException(403, READ_ONLY)

@@ -3,8 +3,8 @@
 The old rows held usernames as typed (which may be passwords typed in the wrong box): dropped
 with the table, which only ever held counts that an hour makes stale anyway.
 
-Revision ID: 0013_sign_in_delays
-Revises: 0012_sign_in
+Revision ID: 0014_sign_in_delays
+Revises: 0013_audit_numbered
 """
 
 from collections.abc import Sequence
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = "0013_sign_in_delays"
-down_revision: str | None = "0012_sign_in"
+revision: str = "0014_sign_in_delays"
+down_revision: str | None = "0013_audit_numbered"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
