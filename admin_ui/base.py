@@ -6,9 +6,9 @@ import re
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import or_
+from sqlalchemy import ColumnElement, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -30,6 +30,7 @@ from starlette_admin.export.base import BaseExporter
 
 from admin_ui.auth import principal_of_request
 from admin_ui.export import FORMATS, export_filtered, export_form
+from admin_ui.record_ids import record_key
 from admin_ui.text_filters import TextFilterRegistry, search_term
 from services.platform import checks, search
 from services.platform.access import may_maintain
@@ -138,6 +139,16 @@ class ServiceView(ModelView):
     async def export_action(self, request: Request, selection: ActionSelection) -> Response:
         # Not the selected rows or the page: the list as it is filtered, searched and ordered.
         return await export_filtered(self, self.db, request)
+
+    async def find_by_pk(self, request: Request, pk: Any) -> Any:
+        # Every page of a record (detail, edit, a row's action) finds it here: a malformed key is a 404.
+        if isinstance(self._pk_coerce, type):
+            pk = record_key(self._pk_coerce, pk)
+            if isinstance(pk, date):  # starlette-admin would call date(pk)
+                found = cast(ColumnElement[bool], self._pk_column == pk)
+                statement = self.get_detail_query(request).where(found)
+                return (await request.state.session.execute(statement)).scalars().one_or_none()
+        return await super().find_by_pk(request, pk)
 
     async def existing(self, request: Request, pk: Any) -> Any:
         found = await self.find_by_pk(request, pk)

@@ -155,8 +155,12 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+# Production refuses a key shorter than 32 characters (services.platform.settings).
+PRODUCTION_SECRET = SECRET * 3
+
+
 def _serve(database_url: str, *args: str) -> subprocess.Popen[str]:
-    env = {**os.environ, "JIANGUAN_DATABASE_URL": database_url, "JIANGUAN_SECRET_KEY": SECRET,
+    env = {**os.environ, "JIANGUAN_DATABASE_URL": database_url, "JIANGUAN_SECRET_KEY": PRODUCTION_SECRET,
            "JIANGUAN_ENV": "production", "JIANGUAN_WORKER_HEADER": "1"}  # fmt: skip
     return subprocess.Popen(
         [sys.executable, "manage.py", "serve", "--port", str(_free_port()), *args],

@@ -379,8 +379,8 @@ def _records(model: type[License | Penalty | Complaint]) -> Relation:
 
 
 def _row_id(found: int | None) -> int:
-    """A cursor's row id as the database can compare it: past BIGINT, no row has it (declined)."""
-    if found is None or found > 2**63 - 1:
+    """A cursor's row id (paging.loaded_cursor_id has bounded it to the id column's range)."""
+    if found is None:
         raise Decline("row id")
     return found
 

@@ -145,6 +145,7 @@ class CompiledReads:
             return _NOT_COVERED
         if validate(self.schema, document, self.rules):
             return _NOT_COVERED
+        # None for several operations and no name: the ordinary path answers OPERATION_NAME_REQUIRED.
         operation = get_operation_ast(document, name)
         if operation is None or operation.operation is not OperationType.QUERY:
             return _NOT_COVERED

@@ -124,7 +124,7 @@ class _RowReader:
         text = self.text(name)
         if not text:
             return DEFAULT_DEADLINE_DAYS
-        if not re.fullmatch(r"-?\d+", text):
+        if not re.fullmatch(r"-?[0-9]{1,9}", text):  # ASCII digits: \d also takes "٣", and int() reads it
             self.problem(name, "INVALID_NUMBER", f"{HEADERS[name]}“{text}”应为整数")
             return DEFAULT_DEADLINE_DAYS
         return int(text)
