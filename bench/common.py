@@ -21,7 +21,8 @@ from services.platform.db import Database
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
-SECRET = "bench-secret"
+# Production (which the benches serve in) refuses a key under 32 characters.
+SECRET = "bench-secret-key-for-production-mode-runs"
 
 
 def postgres_server() -> str | None:

@@ -14,7 +14,7 @@ import time
 
 import httpx
 
-from tests.conftest import ROOT, SECRET, DemoCity
+from tests.conftest import PRODUCTION_SECRET, ROOT, DemoCity
 from tests.test_query_cost import HEAVY_PAGE, aliased
 
 # A liveness bound, not a performance figure (those are the benchmarks'): a health check that
@@ -32,7 +32,7 @@ def _free_port() -> int:
 
 
 def _serve(database_url: str) -> subprocess.Popen[str]:
-    env = {**os.environ, "JIANGUAN_DATABASE_URL": database_url, "JIANGUAN_SECRET_KEY": SECRET,
+    env = {**os.environ, "JIANGUAN_DATABASE_URL": database_url, "JIANGUAN_SECRET_KEY": PRODUCTION_SECRET,
            "JIANGUAN_ENV": "production"}  # fmt: skip
     return subprocess.Popen(
         [sys.executable, "manage.py", "serve", "--port", str(_free_port())],

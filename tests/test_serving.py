@@ -25,7 +25,7 @@ from starlette.types import ASGIApp, Message
 from app import create_app
 from services.platform.db import Database
 from services.platform.settings import DEFAULT_DB_POOL_SIZE, Settings
-from tests.conftest import ROOT, SECRET, Api, DemoCity
+from tests.conftest import PRODUCTION_SECRET, ROOT, SECRET, Api, DemoCity
 
 PAGE = "{ entities(first: 20) { edges { node { uscc name registrationAuthority { name } persons { name } } } } }"
 SERVER_LOG = logging.getLogger("uvicorn.error")
@@ -153,10 +153,6 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-# Production refuses a key shorter than 32 characters (services.platform.settings).
-PRODUCTION_SECRET = SECRET * 3
 
 
 def _serve(database_url: str, *args: str) -> subprocess.Popen[str]:
