@@ -17,6 +17,8 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from admin_ui import mount_admin
+from middleware.body_limit import BodyLimit
+from middleware.security_headers import SecurityHeaders
 from public_ui import mount_public
 from resolvers.graphiql import STATIC_PATH, static_app
 from resolvers.http import GraphQLEndpoint
@@ -63,15 +65,20 @@ class Jianguan(Starlette):
     """The app. A POST to /graphql, the integrators' hot path, goes straight to its endpoint
     through the same outer middleware (a hang-up is one line); the router and starlette's error
     middleware, a tenth of a compiled read's time, add nothing there: the endpoint words its
-    own errors, and the server answers anything unexpected with a 500 as starlette would."""
+    own errors, and the server answers anything unexpected with a 500 as starlette would.
+    Security headers go on outside everything, starlette's own error pages included."""
 
-    def __init__(self, graphql: ASGIApp, middleware: list[Middleware], **kwargs: Any) -> None:
+    def __init__(self, graphql: ASGIApp, middleware: list[Middleware], production: bool, **kwargs: Any) -> None:
         super().__init__(middleware=middleware, **kwargs)
         self.graphql = graphql
         for cls, args, options in reversed(middleware):
             self.graphql = cls(self.graphql, *args, **options)
+        self.secured = SecurityHeaders(self._dispatch, production)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.secured(scope, receive, send)
+
+    async def _dispatch(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"] == "/graphql" and scope["method"] == "POST":
             scope["app"] = self
             await self.graphql(scope, receive, send)
@@ -81,7 +88,9 @@ class Jianguan(Starlette):
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> Starlette:
     settings = settings or load_settings()
-    database = db or Database(settings.database_url, settings.secret_key, settings.db_pool_size)
+    database = db or Database(
+        settings.database_url, settings.secret_key, settings.db_pool_size, statement_timeout=settings.request_timeout
+    )
     graphql = GraphQLEndpoint(database, settings)
 
     async def healthz(request: Request) -> Response:
@@ -112,7 +121,12 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
             Mount(STATIC_PATH, app=static_app()),  # GraphiQL's scripts and styles
         ],
         lifespan=lifespan,
-        middleware=[Middleware(ClientDisconnects)] + ([Middleware(WorkerHeader)] if settings.worker_header else []),
+        middleware=[
+            Middleware(ClientDisconnects),
+            Middleware(BodyLimit, max_body=settings.max_body_bytes, max_upload=settings.max_upload_bytes),
+            *([Middleware(WorkerHeader)] if settings.worker_header else []),
+        ],
+        production=settings.production,
     )
     mount_public(app, database)
     mount_admin(app, database, settings)

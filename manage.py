@@ -17,7 +17,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.enums import DepartmentLevel, Role
 from services.accounts.tokens import create_token
-from services.platform import audit
 from services.platform.db import Database
 from services.platform.errors import DomainError, Problem
 from services.platform.principal import Principal
@@ -331,7 +330,8 @@ def export_schema(path: Annotated[Path, typer.Option(help="输出文件")] = ROO
 
 @cli.command("run-jobs")
 def run_jobs() -> None:
-    """运行一次定时任务（幂等：可用 cron 每天在任意台机器上运行）。"""
+    """运行一次定时任务（幂等：可用 cron 每天在任意台机器上运行）；设置了 JIANGUAN_AUDIT_CHECKPOINTS 时，
+    最后再写一个审计检查点。"""
     from services import jobs
 
     report = _run(jobs.run_jobs)
@@ -349,6 +349,8 @@ def run_jobs() -> None:
         print(f"  任务 {follow_up.parent_task_id} → 后续检查任务 {follow_up.task_id}（{due} 前完成）")
     if report.colours is not None:
         _print_colours(report.colours)
+    if load_settings().audit_checkpoints is not None:
+        audit_checkpoint(None)
 
 
 def _print_colours(done: risk.Recomputed) -> None:
@@ -372,18 +374,38 @@ def recompute_colours() -> None:
 
 
 @cli.command("verify-audit")
-def verify_audit() -> None:
-    """核对审计日志的哈希链；发现篡改时退出码为 1，并指出第一个有问题的事件。"""
+def verify_audit(
+    checkpoints: Annotated[
+        Path | None,
+        typer.Option(
+            "--checkpoints",
+            help="签名检查点文件（audit-checkpoint 写的）[默认：JIANGUAN_AUDIT_CHECKPOINTS]",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """核对审计日志：哈希链与事件编号、受审计的行各有其事件、日志与签名检查点一致；
+    发现篡改时退出码为 1，并逐条说明问题。"""
+    from services.platform import audit_check
 
-    async def work(db: Database) -> audit.ChainReport:
+    given = checkpoints or load_settings().audit_checkpoints
+    if checkpoints is not None and not checkpoints.is_file():
+        console.print(f"[red]检查点文件 {checkpoints} 不存在[/red]")
+        raise typer.Exit(2)
+
+    async def work(db: Database) -> audit_check.Verdict:
         async with db.session(Principal.system("verify-audit")) as session:
-            return await audit.verify_chain(session)
+            return await audit_check.examine(session, given if given is not None and given.is_file() else None)
 
-    report = _run(work)
-    if report.ok:
-        print(f"审计日志完整：已核对 {report.checked} 个事件")
+    verdict = _run(work)
+    if given is not None and not given.is_file():
+        print(f"检查点文件 {given} 尚不存在：未与检查点核对")
+    if verdict.ok:
+        against = f"，与 {verdict.checkpoints} 个检查点一致" if verdict.checkpoints else ""
+        print(f"审计日志完整：已核对 {verdict.chain.checked} 个事件{against}")
         return
-    print(f"审计日志被篡改：事件 #{report.first_bad_id} {report.reason}（此前 {report.checked} 个事件完好）")
+    for problem in verdict.problems:
+        print(problem)
     raise typer.Exit(1)
 
 
@@ -407,6 +429,38 @@ def check_text() -> None:
     rows = [(f.table, f.row, f.column, f.problem) for f in flaws]
     print_table(("表", "行", "列", "问题"), rows, title=f"{len(flaws)} 处不符合文字规则")
     raise typer.Exit(1)
+
+
+@cli.command("audit-checkpoint")
+def audit_checkpoint(
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="追加到此文件 [默认：JIANGUAN_AUDIT_CHECKPOINTS]；请保存在数据库以外的机器上",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """核对审计日志，然后把日志头（最新事件编号、哈希、时间）用密钥签名，追加到检查点文件。"""
+    from services.platform import audit_checkpoints
+
+    path = out or load_settings().audit_checkpoints
+    if path is None:
+        console.print("[red]请用 --out 指定检查点文件，或设置 JIANGUAN_AUDIT_CHECKPOINTS[/red]")
+        raise typer.Exit(2)
+
+    async def work(db: Database) -> audit_checkpoints.Checkpoint:
+        async with db.session(Principal.system("audit-checkpoint")) as session:
+            return await audit_checkpoints.take(session)
+
+    try:
+        checkpoint = _run(work)
+    except audit_checkpoints.CheckpointRefused as refused:
+        console.print(f"[red]{refused}[/red]")
+        raise typer.Exit(1) from refused
+    audit_checkpoints.append(path, checkpoint)
+    print(f"已写入{checkpoint.shown}，共 {checkpoint.events} 个事件 → {path}")
 
 
 @cli.command("verify-draw")

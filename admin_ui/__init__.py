@@ -17,6 +17,7 @@ from starlette_admin.i18n import I18nConfig, TimezoneConfig
 from admin_ui import colour
 from admin_ui.auth import JianguanAuth
 from admin_ui.base import ServiceView
+from admin_ui.cookies import AdminCookies
 from admin_ui.errors import JianguanAdmin
 from admin_ui.text_forms import TextForms
 from admin_ui.views.accounts import ApiTokenView, TokenCreateView, UserView
@@ -63,6 +64,7 @@ def build_admin(db: Database, settings: Settings) -> JianguanAdmin:
         auth_provider=JianguanAuth(db),
         secret_key=settings.secret_key,
         middlewares=[
+            Middleware(AdminCookies, production=settings.production),
             Middleware(
                 SessionMiddleware,
                 secret_key=settings.secret_key,
@@ -70,7 +72,7 @@ def build_admin(db: Database, settings: Settings) -> JianguanAdmin:
                 max_age=8 * 3600,
                 same_site="lax",
                 https_only=settings.production,
-            )
+            ),
         ],
         # Chinese and Beijing time for everyone, whatever the browser says.
         i18n_config=I18nConfig(default_locale="zh", language_cookie_name=None, language_header_name=None),
@@ -119,7 +121,7 @@ def build_admin(db: Database, settings: Settings) -> JianguanAdmin:
         CalendarDayView(),
         UserView(),
         ApiTokenView(),
-        AuditEventView(),
+        AuditEventView(settings.audit_checkpoints),
         TokenCreateView(),
         CatalogFilesView(),
         InspectorImportView(),

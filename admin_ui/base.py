@@ -6,12 +6,23 @@ import re
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
+from sqlalchemy import ColumnElement, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette_admin import (
+    ColorField,
+    EmailField,
+    EnumField,
+    PhoneField,
+    SlugField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
 from starlette_admin.actions import ActionSelection, action
 from starlette_admin.contrib.sqla import ModelView
 from starlette_admin.exceptions import FormValidationError
@@ -19,7 +30,9 @@ from starlette_admin.export.base import BaseExporter
 
 from admin_ui.auth import principal_of_request
 from admin_ui.export import FORMATS, export_filtered, export_form
-from services.platform import checks
+from admin_ui.record_ids import record_key
+from admin_ui.text_filters import TextFilterRegistry, search_term
+from services.platform import checks, search
 from services.platform.access import may_maintain
 from services.platform.db import Database
 from services.platform.errors import Collector, Problem
@@ -75,6 +88,10 @@ def choice(data: dict[str, Any], key: str, enum: type[E]) -> E:
         raise FormValidationError({key: "请选择一项"}) from None
 
 
+# The field kinds starlette-admin's own search reads (ServiceView.get_search_query).
+_SEARCHED = (StringField, SlugField, TextAreaField, EmailField, URLField, PhoneField, ColorField, EnumField)
+
+
 class ServiceView(ModelView):
     """A model view that reads through the request's policy-bound session and writes
     only through a service, in one transaction, with its audit event."""
@@ -91,6 +108,16 @@ class ServiceView(ModelView):
 
     def can_delete(self, request: Request) -> bool:
         return False
+
+    def get_search_query(self, request: Request, term: str) -> Any:
+        """starlette-admin's search over the searchable text columns, with the term bounded and
+        found as typed: its own writes the term into an ILIKE pattern, % and _ as wildcards."""
+        text = search_term(term)
+        fields = [f for f in self.get_fields_list(request) if f.searchable and type(f) in _SEARCHED]
+        return or_(*(search.containing(getattr(self.model, field.name), text) for field in fields))
+
+    def get_filter_registry(self) -> TextFilterRegistry:
+        return TextFilterRegistry()
 
     def can_export(self, request: Request) -> bool:
         # Bulk copies of the registry are a maintainer's job, not a district desk's.
@@ -112,6 +139,16 @@ class ServiceView(ModelView):
     async def export_action(self, request: Request, selection: ActionSelection) -> Response:
         # Not the selected rows or the page: the list as it is filtered, searched and ordered.
         return await export_filtered(self, self.db, request)
+
+    async def find_by_pk(self, request: Request, pk: Any) -> Any:
+        # Every page of a record (detail, edit, a row's action) finds it here: a malformed key is a 404.
+        if isinstance(self._pk_coerce, type):
+            pk = record_key(self._pk_coerce, pk)
+            if isinstance(pk, date):  # starlette-admin would call date(pk)
+                found = cast(ColumnElement[bool], self._pk_column == pk)
+                statement = self.get_detail_query(request).where(found)
+                return (await request.state.session.execute(statement)).scalars().one_or_none()
+        return await super().find_by_pk(request, pk)
 
     async def existing(self, request: Request, pk: Any) -> Any:
         found = await self.find_by_pk(request, pk)

@@ -17,6 +17,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette_admin.contrib.sqla import Admin
 
 from admin_ui.auth import principal_of_request
+from middleware.body_limit import BodyTooLarge
 from services.platform.access import may_maintain
 
 _log = logging.getLogger(__name__)
@@ -24,10 +25,11 @@ _log = logging.getLogger(__name__)
 
 class _NotAHangUp(logging.Filter):
     """starlette-admin logs every error that crosses its session middleware with a traceback; a
-    client gone mid-upload is not one (app.ClientDisconnects logs it in one line)."""
+    client gone mid-upload is not one (app.ClientDisconnects logs it in one line), nor a body refused
+    as too large (middleware.body_limit answers it with a 413)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return not (record.exc_info and isinstance(record.exc_info[1], ClientDisconnect))
+        return not (record.exc_info and isinstance(record.exc_info[1], ClientDisconnect | BodyTooLarge))
 
 
 logging.getLogger("starlette_admin.contrib.sqla.middleware").addFilter(_NotAHangUp())
@@ -86,6 +88,8 @@ class JianguanAdmin(Admin):
     async def _render_crash(self, request: Request, exc: Exception) -> Response:
         if isinstance(exc, ClientDisconnect):  # nobody to show a page to; app.ClientDisconnects logs one line
             return Response(status_code=HTTPStatus.BAD_REQUEST)
+        if isinstance(exc, BodyTooLarge):  # not a crash: middleware.body_limit answers 413 instead of this
+            return Response(status_code=HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
         _log.exception("admin page failed: %s", request.url.path, exc_info=exc)
         try:
             return await self._render_error(request, HTTPException(HTTPStatus.INTERNAL_SERVER_ERROR))

@@ -76,7 +76,9 @@ class ExcelCsv(CsvExporter):
         super().__init__(escape_formulas=True)
 
     async def generate(self, fields: list[BaseField], rows: list[dict[str, Any]]) -> bytes:
-        return write_csv([f.label or f.name for f in fields], ([row.get(f.name, "") for f in fields] for row in rows))
+        header = [f.label or f.name for f in fields]
+        values = [[row.get(f.name, "") for f in fields] for row in rows]
+        return await anyio.to_thread.run_sync(write_csv, header, values)
 
 
 class ExcelXlsx(BaseExporter):
@@ -85,8 +87,9 @@ class ExcelXlsx(BaseExporter):
 
     async def generate(self, ctx: ExportContext) -> bytes:  # type: ignore[override]
         names = [f.name for f in ctx.fields]
-        rows = ([row.get(name, "") for name in names] for row in ctx.rows)
-        return write_xlsx(ctx.filename, [f.label or f.name for f in ctx.fields], rows)
+        rows = [[row.get(name, "") for name in names] for row in ctx.rows]
+        header = [f.label or f.name for f in ctx.fields]
+        return await anyio.to_thread.run_sync(write_xlsx, ctx.filename, header, rows)  # off the event loop
 
 
 # The formats a list page offers, in the order of its export form.

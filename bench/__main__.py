@@ -6,15 +6,16 @@ import asyncio
 
 import typer
 
-from bench import draws, record_import, registry_reads, risk_colours, routing
+from bench import draws, mixed, record_import, registry_reads, risk_colours, routing
 from bench import workers as worker_balance
 
-BENCHMARKS = ("registry_reads", "routing", "record_import", "risk_colours", "draws", "workers")
+BENCHMARKS = ("registry_reads", "routing", "record_import", "risk_colours", "draws", "workers", "mixed")
 
 
 def main(
     only: list[str] = typer.Option(
-        list(BENCHMARKS), help="只运行这些基准（registry_reads、routing、record_import、risk_colours、draws、workers）"
+        list(BENCHMARKS),
+        help="只运行这些基准（registry_reads、routing、record_import、risk_colours、draws、workers、mixed）",
     ),
     entities: int = typer.Option(20000, help="registry_reads：市场主体数量"),
     seconds: float = typer.Option(8.0, help="registry_reads：每个场景的压测秒数"),
@@ -29,6 +30,11 @@ def main(
     drawn_entities: int = typer.Option(1_000_000, help="draws：检查对象名录中的市场主体数（按 1% 抽取）"),
     balance_runs: int = typer.Option(6, help="workers：每种服务器的轮数（每轮新开 32 个长连接）"),
     balance_seconds: float = typer.Option(3.0, help="workers：每轮的压测秒数"),
+    mixed_entities: int = typer.Option(5000, help="mixed：演示城市的市场主体数"),
+    mixed_seconds: float = typer.Option(20.0, help="mixed：混合负载的压测秒数"),
+    mixed_reads: int = typer.Option(8, help="mixed：读取的并发客户端数"),
+    mixed_records: int = typer.Option(4, help="mixed：逐笔报送许可、处罚的并发客户端数"),
+    mixed_claims: int = typer.Option(4, help="mixed：认领告知的并发客户端数"),
 ) -> None:
     unknown = sorted(set(only) - set(BENCHMARKS))
     if unknown:
@@ -45,6 +51,9 @@ def main(
         asyncio.run(draws.run(entities=drawn_entities))
     if "workers" in only:
         asyncio.run(worker_balance.run(runs=balance_runs, seconds=balance_seconds))
+    if "mixed" in only:
+        clients = {"reads": mixed_reads, "records": mixed_records, "claims": mixed_claims}
+        asyncio.run(mixed.run(entities=mixed_entities, seconds=mixed_seconds, workers=2, clients=clients))
 
 
 if __name__ == "__main__":

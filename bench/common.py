@@ -21,7 +21,8 @@ from services.platform.db import Database
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
-SECRET = "bench-secret"
+# Production (which the benches serve in) refuses a key under 32 characters.
+SECRET = "bench-secret-key-for-production-mode-runs"
 
 
 def postgres_server() -> str | None:
@@ -60,7 +61,8 @@ async def fresh_database() -> AsyncIterator[tuple[str, Database]]:
             await pg_admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def write_result(benchmark: str, figures: dict[str, Any]) -> Path:
+def write_result(benchmark: str, figures: dict[str, Any], name: str | None = None) -> Path:
+    """bench/results/<benchmark>_<engine>.json, or <name>.json for a benchmark of one engine."""
     engine = "postgresql" if postgres_server() else "sqlite"
     result = {
         "benchmark": benchmark,
@@ -70,7 +72,7 @@ def write_result(benchmark: str, figures: dict[str, Any]) -> Path:
         **figures,
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / f"{benchmark}_{engine}.json"
+    out = RESULTS / f"{name or f'{benchmark}_{engine}'}.json"
     out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {out}")
     return out

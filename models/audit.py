@@ -12,7 +12,11 @@ from models.types import UTCDateTime
 
 
 class AuditEvent(SQLModel, table=True):
+    """Numbered by the database's own counter (SQLite's AUTOINCREMENT, PostgreSQL's id sequence),
+    which a DELETE does not rewind: numbers 1..N without a gap, N the counter's value."""
+
     __tablename__ = "audit_event"
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: int | None = Field(default=None, primary_key=True)
     occurred_at: datetime = Field(sa_type=UTCDateTime, index=True)
@@ -41,3 +45,6 @@ class AuditHead(SQLModel, table=True):
     last_hash: str = Field(max_length=64)
     events: int
     seal: str = Field(max_length=64)
+    # The first event numbered without gaps (services.platform.audit): 1 for a log begun numbered,
+    # the first event written after the upgrade for an older one. Sealed with the rest.
+    numbered_from: int | None = None

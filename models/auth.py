@@ -23,7 +23,8 @@ class User(SQLModel, table=True):
     department_id: int = Field(foreign_key="department.id", index=True)
     is_active: bool = Field(default=True)
     failed_logins: int = Field(default=0)
-    locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)  # the next attempt waits until
+    last_failed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # an hour on, the count restarts
     # Raised on sign-out and password reset: every session cookie issued before is void.
     session_epoch: int = Field(default=0)
     last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
@@ -43,12 +44,14 @@ class ApiToken(SQLModel, table=True):
 
 
 class SignInThrottle(SQLModel, table=True):
-    """Failed sign-ins under a username that names no usable account, counted as a user's
-    are (User.failed_logins, User.locked_until): so an unknown name locks after the same
-    number of attempts, and the lock-out message tells no account from none."""
+    """Failed sign-ins counted under a client address, or under a username that names no usable
+    account (counted as a user's are, so the answers tell no account from none). Keyed by a
+    keyed hash: a name typed may be a password typed in the wrong box. Rows an hour past their
+    last failure are pruned (services.accounts.lockout.FORGET_AFTER)."""
 
     __tablename__ = "sign_in_throttle"
 
-    username: str = Field(primary_key=True, max_length=128)
+    key: str = Field(primary_key=True, max_length=80)  # "name:" or "client:", then an HMAC-SHA256
     failed_logins: int = Field(default=0)
     locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_failed_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Iterator
 
 import strawberry
-from graphql import ASTValidationRule, GraphQLError
+from graphql import ASTValidationRule, ExecutionResult, GraphQLError
+from graphql.execution.values import get_variable_values
+from graphql.utilities import get_operation_ast
 from strawberry.extensions import (
     AddValidationRules,
     MaskErrors,
@@ -18,8 +21,11 @@ from strawberry.extensions import (
 )
 from strawberry.types import ExecutionContext
 
+from schema import cost
+from schema.request_rules import NoAnonymousIntrospection, OneOperation
 from schema.root import Mutation, Query, Subscription
-from services.platform.errors import DomainError
+from services.platform.db import unavailable
+from services.platform.errors import DATABASE_UNAVAILABLE, DomainError
 
 MAX_DEPTH = 10
 MAX_TOKENS = 2000
@@ -27,15 +33,23 @@ MAX_ALIASES = 15
 INTERNAL_ERROR_MESSAGE = "服务器内部错误，请稍后重试"
 
 
+_log = logging.getLogger("jianguan.database")
+
+
 def _unexpected(error: GraphQLError) -> bool:
-    """Mask only errors that did not come from our own rules or from validation."""
+    """Mask only errors that did not come from our own rules or from validation, nor from a
+    database out of reach (worded as DATABASE_UNAVAILABLE by resolvers.http.shape_error)."""
     original = error.original_error
-    return original is not None and not isinstance(original, DomainError | GraphQLError)
+    return original is not None and not isinstance(original, DomainError | GraphQLError) and not unavailable(original)
 
 
 class JianguanSchema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         # Expected failures (our rules, validation) are answers, not incidents: log only the rest.
+        # A database out of reach is an incident of its own, one line, not a traceback per field.
+        lost = [e for e in errors if e.original_error is not None and unavailable(e.original_error)]
+        if lost:
+            _log.warning("%s：%s", DATABASE_UNAVAILABLE.message, lost[0].original_error)
         super().process_errors([e for e in errors if _unexpected(e)], execution_context)
 
 
@@ -54,13 +68,37 @@ class LimitRules(AddValidationRules):
         super().__init__(LIMIT_RULES)
 
 
-def build(production: bool) -> strawberry.Schema:
+class CostLimit(SchemaExtension):
+    """The cost rule (schema.cost), after validation and with the variables coerced: a page size
+    or a list given as a variable counts as much as one written in the document."""
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context
+        document = context.graphql_document
+        operation = get_operation_ast(document, context.operation_name) if document else None
+        if document is not None and operation is not None and not context.result:
+            graphql_schema = context.schema._schema
+            coerced = get_variable_values(graphql_schema, operation.variable_definitions or (), context.variables or {})
+            if not isinstance(coerced, list):  # else execution refuses the variables, in its own words
+                fragments = cost.fragments_of(document.definitions)
+                refused = cost.refusal(graphql_schema, operation, fragments, coerced)
+                if refused is not None:
+                    context.result = ExecutionResult(data=None, errors=[refused.error()])
+        yield
+
+
+def build(production: bool, introspection: bool = True) -> strawberry.Schema:
+    """The schema as served; `introspection` False refuses __schema and __type to anonymous callers."""
     extensions: list[Callable[[], SchemaExtension]] = [
         LimitRules,
+        CostLimit,
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),
+        OneOperation,  # after ValidationCache: these add to the errors it found
     ]
+    if not introspection:
+        extensions.append(NoAnonymousIntrospection)
     if production:
         extensions.append(lambda: MaskErrors(should_mask_error=_unexpected, error_message=INTERNAL_ERROR_MESSAGE))
     return JianguanSchema(query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions)

@@ -38,6 +38,8 @@ from services.platform.settings import Settings
 
 T = TypeVar("T")
 SECRET = "test-secret-key"
+# Production refuses a key shorter than 32 characters (services.platform.settings).
+PRODUCTION_SECRET = SECRET * 3
 BACKEND = os.environ.get("JIANGUAN_TEST_DB", "sqlite")
 ROOT = Path(__file__).resolve().parent.parent
 ROLE_TOKENS = {

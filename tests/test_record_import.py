@@ -359,13 +359,15 @@ async def test_chunks_commit_as_they_go_and_the_full_report_lists_every_row(
     assert len(await stored_penalties(db)) == 10
     async with db.session(SYSTEM) as session:
         runs = (await session.scalars(select(AuditEvent).where(col(AuditEvent.action).like("penalty.%")))).all()
-    # Four chunks in three commits, and ONE audit event for the run, with its counts.
-    assert [event.action for event in runs] == ["penalty.imported"], "one audit event per import run"
-    [event] = runs
+    # Four chunks in two commits, an audit event with each, and the run's last saying it finished.
+    assert [event.action for event in runs] == ["penalty.imported"] * 3, "one audit event per commit"
+    event = runs[-1]
     assert event.after is not None and event.object_id == "多.csv" and event.department_code == DISTRICT
     counts = {name: event.after[name] for name in ("rows", "created", "updated", "unchanged", "rejected")}
     assert counts == {"rows": 11, "created": 10, "updated": 0, "unchanged": 0, "rejected": 1}
-    assert event.after["documentNumbers"] == [f"中市监罚〔2026〕{100 + i} 号" for i in range(11) if i != 7]
+    assert event.after["finished"] is True
+    named = [number for run in runs if run.after is not None for number in run.after["documentNumbers"]]
+    assert named == [f"中市监罚〔2026〕{100 + i} 号" for i in range(11) if i != 7]
     written = list(csv.reader(io.StringIO(out.getvalue().lstrip("\ufeff"))))
     assert written[0] == ["行号", "结果", "文书号", "列", "代码", "原因"]
     assert [int(line[0]) for line in written[1:]] == list(range(2, 13))

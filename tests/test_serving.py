@@ -25,7 +25,7 @@ from starlette.types import ASGIApp, Message
 from app import create_app
 from services.platform.db import Database
 from services.platform.settings import DEFAULT_DB_POOL_SIZE, Settings
-from tests.conftest import ROOT, SECRET, Api, DemoCity
+from tests.conftest import PRODUCTION_SECRET, ROOT, SECRET, Api, DemoCity
 
 PAGE = "{ entities(first: 20) { edges { node { uscc name registrationAuthority { name } persons { name } } } } }"
 SERVER_LOG = logging.getLogger("uvicorn.error")
@@ -156,7 +156,7 @@ def _free_port() -> int:
 
 
 def _serve(database_url: str, *args: str) -> subprocess.Popen[str]:
-    env = {**os.environ, "JIANGUAN_DATABASE_URL": database_url, "JIANGUAN_SECRET_KEY": SECRET,
+    env = {**os.environ, "JIANGUAN_DATABASE_URL": database_url, "JIANGUAN_SECRET_KEY": PRODUCTION_SECRET,
            "JIANGUAN_ENV": "production", "JIANGUAN_WORKER_HEADER": "1"}  # fmt: skip
     return subprocess.Popen(
         [sys.executable, "manage.py", "serve", "--port", str(_free_port()), *args],

@@ -22,6 +22,7 @@ from services.accounts.lockout import is_locked
 from services.accounts.tokens import create_token, revoke_tokens
 from services.accounts.users import UserInput, create_user, unlock_user, update_user
 from services.platform.access import may_maintain
+from services.platform.ids import row_id
 from services.platform.labels import choices, label
 
 
@@ -132,7 +133,7 @@ class ApiTokenView(ServiceView):
     @action(name="revoke", text="吊销", confirmation="吊销后使用这些令牌的系统将无法访问，确定吊销吗？",
             submit_btn_text="确定吊销", submit_btn_class="btn btn-danger")  # fmt: skip
     async def revoke_action(self, request: Request, selection: ActionSelection) -> str:
-        ids = [int(pk) for pk in await selection.pks()]
+        ids = [found for pk in await selection.pks() if (found := row_id(pk)) is not None]
         revoked, problems = await run_as(self.db, request, lambda session: revoke_tokens(session, ids))
         if problems or revoked is None:
             raise ActionFailed("；".join(p.message for p in problems))

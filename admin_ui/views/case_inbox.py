@@ -30,6 +30,7 @@ from services.platform.access import may_handle
 from services.platform.db import Database
 from services.platform.desk import CasePage, Desk
 from services.platform.errors import DomainError, Forbidden
+from services.platform.ids import row_id
 from services.registry.departments import list_departments
 
 PAGE_SIZE = 20
@@ -245,10 +246,10 @@ class CaseInboxView(CustomView, Generic[Q, F]):
         bulk = Bulk([], [])
         session: AsyncSession = request.state.session
         for value in picked:
-            if not value.isdigit():
+            case_id = row_id(value)
+            if case_id is None:
                 bulk.refused.append((f"“{value}”", f"不是有效的{self.desk.noun}编号"))
                 continue
-            case_id = int(value)
             outcome = self._outcome(action, case_id, {})
             try:
                 done, problems = await run_as(self.db, request, outcome.work)

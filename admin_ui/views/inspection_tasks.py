@@ -25,6 +25,7 @@ from starlette_admin.views import CustomView
 from admin_ui.auth import principal_of_request
 from admin_ui.base import run_as
 from admin_ui.formats import beijing
+from admin_ui.record_ids import record_id
 from models import InspectionTask, Inspector
 from models.enums import InspectionFinding, InspectionTaskStatus, ResultConsequence
 from services.platform import checks
@@ -32,6 +33,7 @@ from services.platform.access import may_handle
 from services.platform.clock import today
 from services.platform.db import Database
 from services.platform.errors import Collector, DomainError, Forbidden, Problem
+from services.platform.ids import row_id
 from services.platform.labels import label, labels_of
 from services.registry.departments import list_departments
 from services.spotchecks.consequences import RECTIFICATION_ORDERED
@@ -84,7 +86,7 @@ class TaskQuery:
     def of(cls, params: Mapping[str, str]) -> TaskQuery:
         plan, status, overdue = params.get("plan", ""), params.get("status", ""), params.get("overdue", "")
         return cls(
-            plan=plan if plan.isdigit() else "",
+            plan=plan if row_id(plan) is not None else "",
             status=status if status in InspectionTaskStatus.__members__ else "",
             overdue=overdue if overdue in OVERDUE else "",
             uscc=params.get("uscc", "").strip(),
@@ -333,15 +335,15 @@ class InspectionTasksView(TaskPagesView):
 
     @route("/{task_id:int}", methods=["GET"], name="inspection-tasks-task")
     async def task(self, request: Request) -> Response:
-        return await self._task(request, int(request.path_params["task_id"]))
+        return await self._task(request, record_id(request.path_params["task_id"]))
 
     @route("/{task_id:int}/record", methods=["POST"], name="inspection-tasks-record")
     async def record(self, request: Request) -> Response:
-        return await self._record(request, int(request.path_params["task_id"]))
+        return await self._record(request, record_id(request.path_params["task_id"]))
 
     @route("/{task_id:int}/publish", methods=["POST"], name="inspection-tasks-publish")
     async def publish(self, request: Request) -> Response:
-        return await self._publish(request, int(request.path_params["task_id"]))
+        return await self._publish(request, record_id(request.path_params["task_id"]))
 
 
 class MyInspectionTasksView(TaskPagesView):
@@ -360,12 +362,12 @@ class MyInspectionTasksView(TaskPagesView):
 
     @route("/{task_id:int}", methods=["GET"], name="my-inspection-tasks-task")
     async def task(self, request: Request) -> Response:
-        return await self._task(request, int(request.path_params["task_id"]))
+        return await self._task(request, record_id(request.path_params["task_id"]))
 
     @route("/{task_id:int}/record", methods=["POST"], name="my-inspection-tasks-record")
     async def record(self, request: Request) -> Response:
-        return await self._record(request, int(request.path_params["task_id"]))
+        return await self._record(request, record_id(request.path_params["task_id"]))
 
     @route("/{task_id:int}/publish", methods=["POST"], name="my-inspection-tasks-publish")
     async def publish(self, request: Request) -> Response:
-        return await self._publish(request, int(request.path_params["task_id"]))
+        return await self._publish(request, record_id(request.path_params["task_id"]))

@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette_admin.routing import route
 
+from admin_ui.record_ids import record_id
 from admin_ui.views.case_inbox import CaseInboxView, DeskQuery, Outcome, chosen
 from models import Referral
 from models.enums import ReferralReason, ReferralStatus
@@ -128,4 +129,6 @@ class ReferralInboxView(CaseInboxView[ReferralQuery, ReferralFilter]):
 
     @route("/{referral_id:int}/{action:str}", methods=["POST"], name="referral-inbox-act")
     async def act(self, request: Request) -> Response:
-        return await self._act(request, int(request.path_params["referral_id"]), str(request.path_params["action"]))
+        return await self._act(
+            request, record_id(request.path_params["referral_id"]), str(request.path_params["action"])
+        )

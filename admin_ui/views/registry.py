@@ -17,6 +17,7 @@ from admin_ui.base import ServiceView
 from admin_ui.colour import ColourField
 from admin_ui.formats import industry, named, percent, region_names, yuan
 from admin_ui.quick_filters import QuickDimension, QuickGroup, quick_groups
+from admin_ui.text_filters import search_term
 from admin_ui.views.entity_records import (
     ComplaintsField,
     LicensesField,
@@ -168,7 +169,7 @@ class EntityView(ServiceView):
         # The registry's own search rule (name, USCC prefix, legal representative, persons).
         from sqlalchemy import and_
 
-        return and_(*entity_conditions(EntityFilter(text=term)))
+        return and_(*entity_conditions(EntityFilter(text=search_term(term))))
 
     async def find_all(
         self,

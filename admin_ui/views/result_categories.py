@@ -16,6 +16,7 @@ from admin_ui.base import run_as
 from models.enums import ResultConsequence
 from services.platform.access import may_maintain
 from services.platform.db import Database
+from services.platform.ids import row_id
 from services.platform.labels import choices, label
 from services.spotchecks.result_categories import (
     ResultCategoryInput,
@@ -51,7 +52,7 @@ class ResultCategoriesView(CustomView):
         session = request.state.session
         in_force = await version_in_force(session)
         asked = request.query_params.get("version", "")
-        version = int(asked) if asked.isdigit() and int(asked) >= 1 else in_force
+        version = row_id(asked) or in_force
         shown = await list_categories(session, version)
         editing = [{"code": c.code, "name": c.name, "consequence": c.consequence.value} for c in shown]
         assert self.templates is not None

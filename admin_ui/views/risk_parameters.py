@@ -19,9 +19,18 @@ from admin_ui.formats import beijing
 from models import RiskParameters
 from services.credit.risk import set_rule_parameters
 from services.credit.risk_parameters import DEFAULTS, Parameters, parameters_with_source
+from services.platform.ids import whole_number
 
 _INTEGERS = ("window_days", "yellow_penalties", "red_penalties", "complaint_count")
 _RATES = ("red_resolution_rate", "yellow_resolution_rate")
+
+
+def _whole(raw: str) -> int:
+    """A count or a number of days as typed: ASCII digits, within an INTEGER column."""
+    number = whole_number(raw.strip())
+    if number is None:
+        raise ValueError(raw)
+    return number
 
 
 def _parameters(data: dict[str, Any]) -> Parameters:
@@ -34,7 +43,7 @@ def _parameters(data: dict[str, Any]) -> Parameters:
             values[name] = getattr(DEFAULTS, name)
             continue
         try:
-            values[name] = int(raw) if name in _INTEGERS else Decimal(raw)
+            values[name] = _whole(raw) if name in _INTEGERS else Decimal(raw)
         except (ValueError, InvalidOperation):
             errors[name] = "请输入数字"
     if errors:

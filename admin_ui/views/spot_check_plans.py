@@ -24,11 +24,13 @@ from starlette_admin.views import CustomView
 from admin_ui.auth import principal_of_request
 from admin_ui.base import run_as
 from admin_ui.formats import beijing
+from admin_ui.record_ids import record_id
 from models.enums import EntityStatus, EntityType, InspectionTaskStatus, RiskColour, SpotCheckPlanStatus
 from services.platform import checks
 from services.platform.access import may_handle
 from services.platform.db import Database
 from services.platform.errors import Collector, DomainError, Forbidden, Problem
+from services.platform.ids import row_id, whole_number
 from services.platform.labels import label, labels_of
 from services.spotchecks.directory import DirectoryFilter
 from services.spotchecks.draw import draw_spot_check, replace_drawn_entity
@@ -56,10 +58,11 @@ def _number(form: FormData, key: str, label_text: str, field: str, problems: Col
     raw = str(form.get(key, "")).strip()
     if not raw:
         return None
-    if not raw.isascii() or not raw.lstrip("-").isdigit():
+    number = whole_number(raw.removeprefix("-"))
+    if number is None:
         problems.add("INVALID_NUMBER", f"{label_text}须为整数", field)
         return None
-    return int(raw)
+    return -number if raw.startswith("-") else number
 
 
 def _per_department(text: str, problems: Collector) -> list[DepartmentInspectorsInput]:
@@ -69,10 +72,11 @@ def _per_department(text: str, problems: Collector) -> list[DepartmentInspectors
         parts = line.replace("：", " ").replace(":", " ").split()
         if not parts:
             continue
-        if len(parts) != 2 or not parts[1].isdigit():
+        count = whole_number(parts[1]) if len(parts) == 2 else None
+        if count is None:
             problems.add("INVALID_INSPECTORS", f"“{line.strip()}”应写作“部门编码 人数”", "inspectorsPerDepartment")
             continue
-        wanted.append(DepartmentInspectorsInput(parts[0], int(parts[1])))
+        wanted.append(DepartmentInspectorsInput(parts[0], count))
     return wanted
 
 
@@ -271,11 +275,11 @@ class SpotCheckPlansView(CustomView):
 
     @route("/{plan_id:int}", methods=["GET"], name="spot-check-plan")
     async def plan(self, request: Request) -> Response:
-        return await self._plan_page(request, int(request.path_params["plan_id"]))
+        return await self._plan_page(request, record_id(request.path_params["plan_id"]))
 
     @route("/{plan_id:int}/{action:str}", methods=["POST"], name="spot-check-plan-act")
     async def act(self, request: Request) -> Response:
-        plan_id, action = int(request.path_params["plan_id"]), str(request.path_params["action"])
+        plan_id, action = record_id(request.path_params["plan_id"]), str(request.path_params["action"])
         principal = principal_of_request(request)
         if not may_handle(principal):
             raise HTTPException(403, READ_ONLY)
@@ -310,7 +314,8 @@ class SpotCheckPlansView(CustomView):
         if action == "replace":
             task, reason = str(form.get("task_id", "")), str(form.get("reason", ""))
             kept.update(task_id=task, reason=reason)
-            if not task.isdigit():
+            task_id = row_id(task)
+            if task_id is None:
                 raise HTTPException(404)
-            return (lambda session: replace_drawn_entity(session, int(task), reason)), "已按规则替补抽中对象"
+            return (lambda session: replace_drawn_entity(session, task_id, reason)), "已按规则替补抽中对象"
         raise HTTPException(404)

@@ -29,7 +29,9 @@ def wants_json_post(scope: Scope) -> bool:
 
 
 async def read_body(receive: Receive) -> tuple[bytes, bool]:
-    """The whole request body, and whether it was whole (False: too large, or the client left)."""
+    """The whole request body, and whether it was whole (False: too large, or the client left).
+    The app's limit (middleware.body_limit, JIANGUAN_MAX_BODY_BYTES) counts what this receives:
+    beyond it, receive raises and the client gets HTTP 413, whatever Content-Length said."""
     chunks: list[bytes] = []
     size = 0
     while True:

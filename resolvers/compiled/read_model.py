@@ -253,11 +253,15 @@ def _entity_list(reader: Reader, field_def: GraphQLField, nodes: list[FieldNode]
     bound = None
     if after is not None:
         bound = [reader.bound(after, lambda given: str(_only(cursor_bound(registry.ENTITY_CURSOR, key, given))))]
+    try:
+        conditions = registry.entity_conditions(flt)
+    except DomainError as error:
+        raise Decline("filter") from error
     return reader.connection(
         MarketEntity,
         field_def,
         nodes,
-        registry.entity_conditions(flt),
+        conditions,
         lambda alias: [],
         [(key_name, False)],
         registry.ENTITY_CURSOR,
@@ -375,8 +379,8 @@ def _records(model: type[License | Penalty | Complaint]) -> Relation:
 
 
 def _row_id(found: int | None) -> int:
-    """A cursor's row id as the database can compare it: past BIGINT, no row has it (declined)."""
-    if found is None or found > 2**63 - 1:
+    """A cursor's row id (paging.loaded_cursor_id has bounded it to the id column's range)."""
+    if found is None:
         raise Decline("row id")
     return found
 

@@ -33,6 +33,7 @@ import schema as schema_module
 from resolvers.compiled.dialects import Dialect, dialect_for
 from resolvers.compiled.planner import Decline, Plan, strawberry_field_of
 from resolvers.compiled.read_model import RELATIONS, Reader, Reading
+from schema import cost
 from services.platform import access
 from services.platform.bounded import Bounded
 from services.platform.db import Database
@@ -56,6 +57,8 @@ class Prepared:
     fragments: dict[str, FragmentDefinitionNode]
     structural: set[str] = field(default_factory=set)
     bound: set[str] = field(default_factory=set)
+    # Whether the cost rule lets it run whatever its variables (schema.cost), learned once.
+    always_allowed: bool | None = None
 
     def signature(self, variables: Mapping[str, Any]) -> tuple[Any, ...]:
         shaping = _frozen({name: variables.get(name) for name in sorted(self.structural)})
@@ -104,7 +107,7 @@ class CompiledReads:
         if prepared is None:
             return None
         coerced = get_variable_values(self.schema, prepared.operation.variable_definitions or (), given or {})
-        if isinstance(coerced, list):
+        if isinstance(coerced, list) or not self._allowed(prepared, coerced):
             return None
         compiled = self._compiled(prepared, principal, coerced)
         if compiled is None:
@@ -116,6 +119,16 @@ class CompiledReads:
             return None
         data = await self._run(compiled, values)
         return b'{"data":' + data.encode() + b"}"
+
+    def _allowed(self, prepared: Prepared, variables: VariableValues) -> bool:
+        """Whether the cost rule lets the operation run; if not, the ordinary path words the refusal."""
+        if prepared.always_allowed is None:
+            prepared.always_allowed = cost.allowed_whatever_the_variables(
+                self.schema, prepared.operation, prepared.fragments
+            )
+        if prepared.always_allowed:
+            return True
+        return cost.refusal(self.schema, prepared.operation, prepared.fragments, variables) is None
 
     def _prepared(self, query: str, name: str | None) -> Prepared | None:
         key = (query, name)
@@ -132,6 +145,7 @@ class CompiledReads:
             return _NOT_COVERED
         if validate(self.schema, document, self.rules):
             return _NOT_COVERED
+        # None for several operations and no name: the ordinary path answers OPERATION_NAME_REQUIRED.
         operation = get_operation_ast(document, name)
         if operation is None or operation.operation is not OperationType.QUERY:
             return _NOT_COVERED

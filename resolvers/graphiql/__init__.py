@@ -21,6 +21,9 @@ FILES = {
     "graphiql_css": "graphiql-4.1.2.min.css",
     "react_js": "react-18.3.1.production.min.js",
     "react_dom_js": "react-dom-18.3.1.production.min.js",
+    # The page's own script and styles (files, for the Content-Security-Policy): change the number with them.
+    "page_js": "jianguan-page-1.js",
+    "page_css": "jianguan-page-1.css",
 }
 LONG_CACHE = "public, max-age=31536000, immutable"
 

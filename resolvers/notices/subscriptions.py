@@ -11,7 +11,7 @@ from models import Notice
 from resolvers.platform.context import GqlInfo
 from resolvers.platform.loaders import Loaders
 from services.notices import notice_feed
-from services.platform.errors import DomainError
+from services.platform.ids import existing_id
 
 
 async def notice_pushed(
@@ -33,9 +33,9 @@ async def notice_pushed(
     ] = None,
 ) -> AsyncGenerator[Notice, None]:
     context = info.context
-    if after_id is not None and not str(after_id).isdigit():
-        raise DomainError("INVALID_NOTICE_ID", f"告知编号“{after_id}”无效：应为告知的 id", "afterId")
-    after = None if after_id is None else int(after_id)
+    after = None
+    if after_id is not None:
+        after = existing_id(after_id, "INVALID_NOTICE_ID", f"告知编号“{after_id}”无效：应为告知的 id", "afterId")
     async for notice in notice_feed.follow(context.db, context.principal, department_code, after):
         # The connection lives for hours: each notice's entity, matter and department are read afresh.
         context.loaders = Loaders(context.db, context.principal)

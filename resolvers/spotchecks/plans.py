@@ -26,6 +26,7 @@ from resolvers.platform.context import GqlInfo
 from schema.spotchecks.plan_inputs import SpotCheckPlanFilter
 from services.platform.access import Operation, principal_of, require
 from services.platform.errors import DomainError, Problem
+from services.platform.ids import existing_id, row_id
 from services.platform.principal import Principal
 from services.spotchecks import directory as directory_service
 from services.spotchecks import draw as draw_service
@@ -59,10 +60,7 @@ def published(record: dict[str, Any] | None) -> Published | None:
 
 def parse_id(code: str, what: str, field: str) -> Any:
     def parse(raw: strawberry.ID) -> int:
-        text = str(raw)
-        if not (text.isascii() and text.isdigit()):
-            raise DomainError(code, f"{what}“{text}”不存在", field)
-        return int(text)
+        return existing_id(raw, code, f"{what}“{raw}”不存在", field)
 
     return parse
 
@@ -112,11 +110,11 @@ def filter_text(root: EntityDirectory | SpotCheckPlan) -> str:
 async def spot_check_plan(
     info: GqlInfo, id: Annotated[strawberry.ID, strawberry.argument(description="计划标识 / The plan's id.")]
 ) -> SpotCheckPlan | None:
-    text = str(id)
-    if not (text.isascii() and text.isdigit()):
+    number = row_id(id)
+    if number is None:
         return None
     async with info.context.session() as session:
-        return await plan_service.get_plan(session, int(text))
+        return await plan_service.get_plan(session, number)
 
 
 async def spot_check_plans(
@@ -202,12 +200,12 @@ async def plan_draw_record(root: SpotCheckPlan, info: GqlInfo) -> Published | No
 async def public_draw_record(
     info: GqlInfo, plan_id: Annotated[strawberry.ID, strawberry.argument(description="计划标识 / The plan's id.")]
 ) -> Published | None:
-    text = str(plan_id)
+    number = row_id(plan_id)
     async with info.context.session() as session:
-        if not (text.isascii() and text.isdigit()):
+        if number is None:
             require(principal_of(session), Operation.PUBLIC_DRAW_RECORD)
             return None  # no plan has such an id
-        return published(await record_service.public_draw_record(session, int(text)))
+        return published(await record_service.public_draw_record(session, number))
 
 
 # -- the draw --------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from resolvers.platform.by_name import build, fields_of
 from resolvers.platform.common import Connection, paged
 from resolvers.platform.context import GqlInfo
 from schema.spotchecks.task_inputs import InspectionTaskFilter
-from services.platform.errors import DomainError
+from services.platform.ids import existing_id
 from services.spotchecks import tasks as task_service
 from services.spotchecks.tasks import NamedCategory, ResultItem, TaskFilter, TaskPlan
 
@@ -21,9 +21,7 @@ def _filter(given: InspectionTaskFilter | None) -> TaskFilter:
     values = {} if given is None else fields_of(given)
     plan_id = values.get("plan_id")
     if plan_id is not None:
-        if not str(plan_id).isdigit():
-            raise DomainError("INVALID_PLAN_ID", f"抽查计划“{plan_id}”不存在", "planId")
-        values["plan_id"] = int(plan_id)
+        values["plan_id"] = existing_id(plan_id, "INVALID_PLAN_ID", f"抽查计划“{plan_id}”不存在", "planId")
     return build(TaskFilter, values)
 
 

@@ -16,13 +16,11 @@ from schema.credit.types import DelistEntityPayload, ListEntityPayload, Referral
 from schema.platform.mutation import Arg, service_mutation
 from services.credit import discipline, listings, referrals, risk
 from services.platform.access import Operation
-from services.platform.errors import DomainError
+from services.platform.ids import existing_id
 
 
 def referral_id(raw: strawberry.ID) -> int:
-    if not str(raw).isdigit():
-        raise DomainError("REFERRAL_NOT_FOUND", f"联动告知“{raw}”不存在", "id")
-    return int(raw)
+    return existing_id(raw, "REFERRAL_NOT_FOUND", f"联动告知“{raw}”不存在", "id")
 
 
 _ID = Arg(strawberry.ID, to="referral_id", parse=referral_id, description="联动告知标识 / The referral's id.")

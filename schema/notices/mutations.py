@@ -9,16 +9,14 @@ from schema.notices.types import ClaimNoticePayload
 from schema.platform.mutation import Arg, service_mutation
 from services.notices import notices
 from services.platform.access import Operation
-from services.platform.errors import DomainError
+from services.platform.ids import existing_id
 
 _STATE = ("INVALID_NOTICE_STATE", "NOTICE_NOT_FOUND")
 _TEXT = ("INVALID_TEXT", "REQUIRED", "TOO_LONG")  # a reason, a feedback note or license number
 
 
 def notice_id(raw: strawberry.ID) -> int:
-    if not str(raw).isdigit():
-        raise DomainError("NOTICE_NOT_FOUND", f"告知“{raw}”不存在", "id")
-    return int(raw)
+    return existing_id(raw, "NOTICE_NOT_FOUND", f"告知“{raw}”不存在", "id")
 
 
 _ID = Arg(strawberry.ID, to="notice_id", parse=notice_id, description="告知标识 / The notice's id.")

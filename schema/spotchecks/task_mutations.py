@@ -8,14 +8,12 @@ from schema.platform.mutation import Arg, service_mutation
 from schema.spotchecks.task_inputs import RecordInspectionResultInput
 from schema.spotchecks.tasks import InspectionTaskPayload
 from services.platform.access import Operation
-from services.platform.errors import DomainError
+from services.platform.ids import existing_id
 from services.spotchecks import publication, results
 
 
 def task_id(raw: strawberry.ID) -> int:
-    if not str(raw).isdigit():
-        raise DomainError("TASK_NOT_FOUND", f"检查任务“{raw}”不存在", "taskId")
-    return int(raw)
+    return existing_id(raw, "TASK_NOT_FOUND", f"检查任务“{raw}”不存在", "taskId")
 
 
 _TASK = Arg(strawberry.ID, to="task_id", parse=task_id, description="检查任务标识 / The task's id.")

@@ -1,23 +1,62 @@
-"""How many wrong passwords in a row lock an account, and for how long: one rule for the
-sign-in page and for the old password that a password change asks for."""
+"""How failed sign-ins slow further ones: one rule for the sign-in page and for the old password
+that a password change asks for.
+
+Failures are counted under the name tried (an account's own row, or a throttle row for a name
+that names no usable account: the same rule, so the answers never tell which) and under the
+client address. Past an allowance, every further failure makes the next attempt wait, doubling
+from FIRST_WAIT up to a cap; an attempt during a wait is refused without being counted. A count
+is forgotten an hour after its last failure (FORGET_AFTER), and a successful sign-in clears the
+name's.
+
+Why an attacker cannot keep the real admin out: the name's wait is short (NAME_WAIT_CAP), and it
+does not hold for a fresh address (one with no failure in the last hour), so the admin signing
+in from an address the attacker does not use is not delayed at all; the attacker's own address
+soon waits up to CLIENT_WAIT_CAP per try."""
 
 from __future__ import annotations
 
 import math
 from datetime import datetime, timedelta
+from typing import Protocol
 
-from sqlalchemy import update
+from sqlalchemy import case, or_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from models import User
 from models.types import utcnow
 
+# Failures in a row under one name before each further one makes the next attempt wait.
 MAX_FAILED_LOGINS = 5
-LOCK_OUT_FOR = timedelta(minutes=15)
+# Failures from one client address (under any names) before each further one does: higher, as an
+# office behind one address shares it.
+CLIENT_ALLOWANCE = 20
+FIRST_WAIT = timedelta(seconds=15)
+NAME_WAIT_CAP = timedelta(minutes=5)
+CLIENT_WAIT_CAP = timedelta(minutes=15)
+# A count whose last failure is older starts again (and a throttle row is pruned).
+FORGET_AFTER = timedelta(hours=1)
+
+
+class Counter(Protocol):
+    """Failures counted under one name or address: a User or a SignInThrottle row."""
+
+    failed_logins: int
+    locked_until: datetime | None
+    last_failed_at: datetime | None
+
+
+def wait_after(failures: int, allowance: int, cap: timedelta) -> timedelta | None:
+    """How long the next attempt waits after `failures` in a row; None within the allowance."""
+    if failures < allowance:
+        return None
+    doublings = min(failures - allowance, 16)  # past the cap long before: no huge powers
+    wait: timedelta = FIRST_WAIT * (1 << doublings)
+    return min(cap, wait)
 
 
 def locked_message(until: datetime, now: datetime) -> str:
+    """One answer for every wait: an account's, an unknown name's or an address's."""
     minutes = max(1, math.ceil((until - now).total_seconds() / 60))
     return f"登录失败次数过多，账户已锁定，请 {minutes} 分钟后再试"
 
@@ -27,21 +66,43 @@ def is_locked(user: User, now: datetime | None = None) -> bool:
 
 
 def lock_holding(locked_until: datetime | None, now: datetime) -> str | None:
-    """What a person is told while a lock (an account's or an unknown name's) still holds; None
-    once it has ended or when there was none."""
+    """What a person is told while a wait still holds; None once it has ended or when there was none."""
     return locked_message(locked_until, now) if locked_until is not None and locked_until > now else None
 
 
+def waiting(counter: Counter | None, now: datetime) -> datetime | None:
+    """When the counter's wait ends, if it still holds."""
+    if counter is None or counter.locked_until is None or counter.locked_until <= now:
+        return None
+    return counter.locked_until
+
+
+def is_fresh(counter: Counter | None, now: datetime) -> bool:
+    """No failure counted in the last FORGET_AFTER."""
+    return counter is None or counter.last_failed_at is None or counter.last_failed_at <= now - FORGET_AFTER
+
+
+def count(counter: Counter, now: datetime, allowance: int, cap: timedelta) -> datetime | None:
+    """Count one failure (for a row the caller holds under the audit chain's lock); returns when
+    the wait it starts ends, if it starts one."""
+    counter.failed_logins = 1 if is_fresh(counter, now) else counter.failed_logins + 1
+    counter.last_failed_at = now
+    wait = wait_after(counter.failed_logins, allowance, cap)
+    counter.locked_until = None if wait is None else now + wait
+    return counter.locked_until
+
+
 async def count_failure(session: AsyncSession, user: User, now: datetime) -> datetime | None:
-    """Count one wrong password against the account; returns when the lock ends if this one
-    locked it. Counted in the database, so parallel guesses cannot overwrite each other's count."""
+    """Count one wrong password against the account; returns when the wait ends if this one
+    started one. Counted in the database, so parallel guesses cannot overwrite each other's count."""
+    forgotten = or_(col(User.last_failed_at).is_(None), col(User.last_failed_at) <= now - FORGET_AFTER)
     failures = await session.scalar(
         update(User)
         .where(col(User.id) == user.id)
-        .values(failed_logins=col(User.failed_logins) + 1)
+        .values(failed_logins=case((forgotten, 1), else_=col(User.failed_logins) + 1), last_failed_at=now)
         .returning(col(User.failed_logins))
     )
-    if (failures or 0) < MAX_FAILED_LOGINS:
-        return None
-    user.locked_until, user.failed_logins = now + LOCK_OUT_FOR, 0
+    wait = wait_after(failures or 0, MAX_FAILED_LOGINS, NAME_WAIT_CAP)
+    user.failed_logins, user.last_failed_at = failures or 0, now
+    user.locked_until = None if wait is None else now + wait
     return user.locked_until

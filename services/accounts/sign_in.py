@@ -1,24 +1,29 @@
-"""Signing in and out of the admin pages: lock-out after repeated failures, and an audit
-event for every attempt (等保: who signed in, who failed, from where, and who signed out).
+"""Signing in and out of the admin pages: growing delays after repeated failures, by the name
+tried and by the client address (services.accounts.lockout), and an audit event for every
+attempt (等保: who signed in, who failed, from where, and who signed out).
 
-What a person is told never shows whether an account exists: an unknown username, a
-disabled account and a wrong password get the same answer, and failures under a name that
-names no usable account are counted (SignInThrottle) and lock exactly as an account's do.
+What a person is told never shows whether an account exists: an unknown username, a disabled
+account and a wrong password get the same answer, at the same cost (one argon2 check each), and
+failures under a name that names no usable account are counted and delayed exactly as an
+account's are. A name with no account is kept only as a keyed hash, in the throttle and in the
+audit log: it may be a password typed in the wrong box.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import delete, or_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from models import Department, SignInThrottle, User
 from models.types import utcnow
-from services.accounts.lockout import LOCK_OUT_FOR, MAX_FAILED_LOGINS, count_failure, lock_holding, locked_message
+from services.accounts import lockout
 from services.accounts.passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
 from services.accounts.users import principal_for
 from services.platform import audit
@@ -28,6 +33,7 @@ from services.platform.transactions import run_change
 
 WRONG = "用户名或密码错误"
 _SIGN_IN = Principal.system("sign-in")
+_UNKNOWN_NAME = "未知用户名#"
 
 
 @dataclass(frozen=True)
@@ -36,28 +42,48 @@ class SignIn:
     message: str | None = None
 
 
+def keyed_hash(secret_key: str, text: str) -> str:
+    """HMAC-SHA256 of `text`: the same name links its attempts, and without the key a guessed
+    password cannot be tried against it."""
+    return hmac.new(secret_key.encode(), text.encode(), hashlib.sha256).hexdigest()
+
+
+def unknown_name_label(secret_key: str, name: str) -> str:
+    """How the audit log names a name tried that has no usable account."""
+    return _UNKNOWN_NAME + keyed_hash(secret_key, "name:" + name)[:16]
+
+
 @dataclass(frozen=True)
 class _Attempt:
-    name: str  # the username tried, as typed but trimmed and lower-cased
+    name: str  # the username tried, trimmed and lower-cased
     client: str | None
     user_id: int | None  # the usable account it names, if any
     why_unusable: str  # UNKNOWN_USER or INACTIVE, when user_id is None
     correct: bool
     password: str
+    secret_key: str
+
+    @property
+    def shown_name(self) -> str:
+        """The name as the audit log keeps it: an account's username, else a hash."""
+        return self.name if self.user_id is not None else unknown_name_label(self.secret_key, self.name)
+
+    def key(self, kind: str, text: str) -> str:
+        return f"{kind}:{keyed_hash(self.secret_key, kind + ':' + text)}"
 
     def failed(self, reason: str) -> dict[str, str | None]:
         # Never the password: only what was asked for, from where, and why it was refused.
-        return {"username": self.name, "client": self.client, "reason": reason}
+        return {"username": self.shown_name, "client": self.client, "reason": reason}
 
 
 async def sign_in(db: Database, username: str, password: str, client: str | None = None) -> SignIn:
-    """Check a password; after MAX_FAILED_LOGINS failures in a row the name locks for
-    LOCK_OUT_FOR, whether or not it names an account.
+    """Check a password; past MAX_FAILED_LOGINS failures in a row under a name, or
+    CLIENT_ALLOWANCE from an address, each further attempt waits (services.accounts.lockout).
 
     Unlike other services this takes the database, not a session: argon2 costs about
     0.2 s, so the hash is checked in a thread between a read and a short write
     transaction, never while holding a write lock. Unknown and inactive users cost the
-    same hash, so timing does not tell which usernames exist either.
+    same hash, and so does an attempt that is refused for its wait: timing tells nothing.
     """
     name = username.strip().lower()[:128]
     async with db.session(_SIGN_IN) as session:
@@ -72,33 +98,59 @@ async def sign_in(db: Database, username: str, password: str, client: str | None
         "INACTIVE" if user is not None else "UNKNOWN_USER",
         correct,
         password,
+        db.secret_key,
     )
     outcome, problems = await run_change(db, _SIGN_IN, lambda session: _record(session, attempt))
     return outcome or SignIn(None, problems[0].message)
 
 
+async def _throttle(session: AsyncSession, key: str) -> SignInThrottle:
+    found = await session.get(SignInThrottle, key)
+    if found is None:
+        found = SignInThrottle(key=key, failed_logins=0)  # stored only once a failure is counted in it
+    return found
+
+
 async def _record(session: AsyncSession, attempt: _Attempt) -> SignIn:
     # Every attempt writes an audit event, so it takes the chain's turn first: two attempts
-    # under one name then count one after the other, on both engines.
+    # under one name or from one address then count one after the other, on both engines.
     await audit.lock_chain(session)
-    if attempt.user_id is None:
-        return await _record_nameless(session, attempt)
     now = utcnow()
-    user = await session.get(User, attempt.user_id)
-    assert user is not None
-    if (holding := lock_holding(user.locked_until, now)) is not None:
+    # Bounded: a row is kept only while its count matters.
+    stale = or_(
+        col(SignInThrottle.last_failed_at).is_(None), col(SignInThrottle.last_failed_at) <= now - lockout.FORGET_AFTER
+    )
+    await session.execute(delete(SignInThrottle).where(stale))
+    user = await session.get(User, attempt.user_id) if attempt.user_id is not None else None
+    name: lockout.Counter = user if user is not None else await _throttle(session, attempt.key("name", attempt.name))
+    client = await _throttle(session, attempt.key("client", attempt.client)) if attempt.client else None
+    # A name's wait does not hold for a fresh address: an attacker hammering an account from
+    # elsewhere does not keep its owner out. An unknown address is never fresh.
+    fresh = client is not None and lockout.is_fresh(client, now)
+    waits = [w for w in (lockout.waiting(client, now), None if fresh else lockout.waiting(name, now)) if w]
+    if waits:
         await _failed(session, attempt, "LOCKED")
-        return SignIn(None, holding)
-    if not attempt.correct:
-        until = await count_failure(session, user, now)
-        await _failed(session, attempt, "WRONG_PASSWORD")
-        if until is None:
-            return SignIn(None, WRONG)
-        await _locked(session, attempt, until, account=True)
-        return SignIn(None, locked_message(until, now))
-    user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
+        return SignIn(None, lockout.locked_message(max(waits), now))
+    if attempt.correct:
+        assert user is not None
+        return await _signed_in(session, attempt, user, now)
+    name_until = lockout.count(name, now, lockout.MAX_FAILED_LOGINS, lockout.NAME_WAIT_CAP)
+    client_until = lockout.count(client, now, lockout.CLIENT_ALLOWANCE, lockout.CLIENT_WAIT_CAP) if client else None
+    session.add_all(row for row in (name, client) if isinstance(row, SignInThrottle))
+    await _failed(session, attempt, attempt.why_unusable if user is None else "WRONG_PASSWORD")
+    if name_until is not None:
+        await _locked(session, attempt, name_until, account=user is not None)
+    if client is not None and client_until is not None:
+        after = {"locked_until": client_until.isoformat(), "failed_logins": client.failed_logins}
+        await audit.record(session, "user.client_throttled", "SignInThrottle", str(attempt.client), None, after)
+    started = [until for until in (name_until, client_until) if until is not None]
+    return SignIn(None, lockout.locked_message(max(started), now) if started else WRONG)
+
+
+async def _signed_in(session: AsyncSession, attempt: _Attempt, user: User, now: datetime) -> SignIn:
+    user.failed_logins, user.locked_until, user.last_failed_at, user.last_login_at = 0, None, None, now
     if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(attempt.password)
+        user.password_hash = await asyncio.to_thread(hash_password, attempt.password)
     department = await session.get(Department, user.department_id)
     assert department is not None
     await audit.record(
@@ -108,32 +160,13 @@ async def _record(session: AsyncSession, attempt: _Attempt) -> SignIn:
     return SignIn(user)
 
 
-async def _record_nameless(session: AsyncSession, attempt: _Attempt) -> SignIn:
-    """A name with no usable account: counted and locked as an account would be."""
-    now = utcnow()
-    throttle = await session.get(SignInThrottle, attempt.name)
-    if throttle is None:
-        throttle = SignInThrottle(username=attempt.name, failed_logins=0)
-        session.add(throttle)
-    if (holding := lock_holding(throttle.locked_until, now)) is not None:
-        await _failed(session, attempt, "LOCKED")
-        return SignIn(None, holding)
-    throttle.failed_logins += 1
-    await _failed(session, attempt, attempt.why_unusable)
-    if throttle.failed_logins < MAX_FAILED_LOGINS:
-        return SignIn(None, WRONG)
-    throttle.locked_until, throttle.failed_logins = now + LOCK_OUT_FOR, 0
-    await _locked(session, attempt, throttle.locked_until, account=False)
-    return SignIn(None, locked_message(throttle.locked_until, now))
-
-
 async def _failed(session: AsyncSession, attempt: _Attempt, reason: str) -> None:
-    await audit.record(session, "user.sign_in_failed", "User", attempt.name, None, attempt.failed(reason))
+    await audit.record(session, "user.sign_in_failed", "User", attempt.shown_name, None, attempt.failed(reason))
 
 
 async def _locked(session: AsyncSession, attempt: _Attempt, until: datetime, account: bool) -> None:
     after = {"locked_until": until.isoformat(), "client": attempt.client, "account_exists": account}
-    await audit.record(session, "user.locked", "User", attempt.name, None, after)
+    await audit.record(session, "user.locked", "User", attempt.shown_name, None, after)
 
 
 async def sign_out(db: Database, user_id: int, client: str | None = None) -> None:

@@ -70,10 +70,12 @@ async def create_user(session: AsyncSession, data: UserInput, password_hash: str
         problems.add("UNKNOWN_DEPARTMENT", f"部门“{data.department_code}”不存在", "departmentCode")
     problems.raise_if_any()
     assert department is not None and department.id is not None
+    if password_hash is None:  # argon2 holds the CPU for a tenth of a second: off the event loop
+        password_hash = await asyncio.to_thread(hash_password, data.password)
     user = User(
         username=username,
         display_name=display_name,
-        password_hash=password_hash or hash_password(data.password),
+        password_hash=password_hash,
         role=data.role,
         department_id=department.id,
     )
@@ -108,8 +110,8 @@ async def update_user(session: AsyncSession, username: str, active: bool, new_pa
     before = {"is_active": user.is_active, "locked": user.locked_until is not None}
     user.is_active = active
     if new_password:
-        user.password_hash = hash_password(new_password)
-        user.failed_logins, user.locked_until = 0, None
+        user.password_hash = await asyncio.to_thread(hash_password, new_password)
+        user.failed_logins, user.locked_until, user.last_failed_at = 0, None, None
         user.session_epoch += 1
     after = {"is_active": user.is_active, "locked": user.locked_until is not None, "password_reset": bool(new_password)}
     if before != {k: after[k] for k in before} or new_password:
@@ -126,7 +128,7 @@ async def unlock_user(session: AsyncSession, username: str) -> User:
     if not is_locked(user) and user.failed_logins == 0:
         raise DomainError("NOT_LOCKED", f"用户“{username}”未被锁定，无需解除", "username")
     before = {"locked_until": user.locked_until, "failed_logins": user.failed_logins}
-    user.locked_until, user.failed_logins = None, 0
+    user.locked_until, user.failed_logins, user.last_failed_at = None, 0, None
     await audit.record(session, "user.unlocked", "User", username, before, {"locked_until": None, "failed_logins": 0})
     return user
 

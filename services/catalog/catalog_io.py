@@ -7,6 +7,7 @@ row and column, the rest of the file is applied. A file that cannot be read as a
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -133,7 +134,7 @@ class _RowReader:
         text = self.text(name)
         if not text:
             return DEFAULT_DEADLINE_DAYS
-        if not re.fullmatch(r"-?\d+", text):
+        if not re.fullmatch(r"-?[0-9]{1,9}", text):  # ASCII digits: \d also takes "٣", and int() reads it
             self.problem(name, "INVALID_NUMBER", f"{HEADERS[name]}“{text}”应为整数")
             return DEFAULT_DEADLINE_DAYS
         return int(text)
@@ -204,7 +205,7 @@ def _as_input(matter: SupervisionMatter, department_codes: dict[int, str]) -> Ma
 async def import_catalog(session: AsyncSession, filename: str, data: bytes) -> ImportReport:
     """Apply a catalog file; the report says, row by row, what became of each."""
     require_maintainer(principal_of(session))
-    sheet = sheets.read_sheet(filename, data)
+    sheet = await asyncio.to_thread(sheets.read_sheet, filename, data)  # off the event loop
     layout = _layout(sheet.header)
     inputs = await _stored(session)
     seen: dict[str, int] = {}

@@ -102,9 +102,11 @@ def checked(parameters: Parameters) -> Parameters:
         problems.add("OUT_OF_RANGE", "投诉件数下限至少为 1", "complaintCount")
     rates = {"redResolutionRate": p.red_resolution_rate, "yellowResolutionRate": p.yellow_resolution_rate}
     for field, rate in rates.items():
-        if not 0 < rate <= HUNDRED or rate != rate.quantize(Decimal("0.01")):
+        # NaN and sNaN compare by raising, Infinity is no rate: finite before anything else.
+        if not rate.is_finite() or not 0 < rate <= HUNDRED or rate != rate.quantize(Decimal("0.01")):
             problems.add("OUT_OF_RANGE", "办结率须大于 0、不超过 100，最多两位小数", field)
-    if p.red_resolution_rate >= p.yellow_resolution_rate:
+    finite = all(rate.is_finite() for rate in rates.values())
+    if finite and p.red_resolution_rate >= p.yellow_resolution_rate:
         problems.add("CONTRADICTORY_THRESHOLDS", "红色的办结率界限须低于黄色的界限", "redResolutionRate")
     problems.raise_if_any()
     return parameters

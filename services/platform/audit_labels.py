@@ -22,6 +22,7 @@ ACTIONS: dict[str, str] = {
     "user.signed_in": "登录",
     "user.sign_in_failed": "登录失败",
     "user.locked": "登录失败次数过多，账户锁定",
+    "user.client_throttled": "同一地址登录失败次数过多，暂缓该地址登录",
     "user.signed_out": "退出登录",
     "user.password_changed": "修改本人密码",
     "user.password_change_failed": "修改密码时原密码错误",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
@@ -14,7 +15,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import URL, Connection, make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import SQLModel
@@ -25,12 +26,48 @@ from services.platform.settings import DEFAULT_DB_POOL_SIZE
 
 _WRITE = "jianguan_write"
 POOL_TIMEOUT = 30.0  # seconds a request waits for a free connection, as SQLAlchemy's pool does
+# Seconds to open a connection: asyncpg waits 60 by default, and a server that is down but whose
+# address still takes packets would hold every request that long instead of answering 503.
+CONNECT_TIMEOUT = 5.0
+# What a lost or refused connection raises, from the socket up through asyncpg: the server is
+# unreachable, restarting or shutting down (SQLSTATE class 08, 57P01-57P03).
+_UNREACHABLE: tuple[type[BaseException], ...] = (
+    ConnectionError,
+    TimeoutError,
+    socket.gaierror,
+    asyncpg.exceptions.ConnectionDoesNotExistError,
+    asyncpg.exceptions.PostgresConnectionError,
+    asyncpg.exceptions.CannotConnectNowError,
+    asyncpg.exceptions.AdminShutdownError,
+    asyncpg.exceptions.CrashShutdownError,
+    asyncpg.exceptions.ConnectionFailureError,
+)
 _SECRET = "secret_key"
 
 
 def driver_dsn(url: URL) -> str:
     """A PostgreSQL URL as asyncpg itself takes it, for the connections made outside the engine."""
     return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def unavailable(error: BaseException) -> bool:
+    """Whether `error` (or what caused it) says the database could not be reached, rather than
+    that a statement was wrong: a closed or refused connection, a connect that timed out, a
+    connection SQLAlchemy invalidated, or asyncpg's "connection is closed"."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, _UNREACHABLE):
+            return True
+        if isinstance(current, DBAPIError) and current.connection_invalidated:
+            return True
+        if isinstance(current, asyncpg.exceptions.InterfaceError) and "connection is closed" in str(current):
+            return True
+        if isinstance(current, OSError) and str(current).startswith("Multiple exceptions"):
+            return True  # every address of the host refused (asyncio's create_connection)
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def async_url(url: str) -> URL:
@@ -68,6 +105,17 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get(_WRITE, False) else "BEGIN")
 
 
+def _replace_lost_connections(engine: AsyncEngine) -> None:
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        # A connection the server closed (a restart, a cut network) is known closed to asyncpg as
+        # soon as the loop sees it: the pool opens a fresh one instead of handing it to a request,
+        # at no round trip (a pre-ping would cost one per checkout). One still open but dead fails
+        # its statement; SQLAlchemy then invalidates it and every connection of the pool older.
+        if dbapi_connection.driver_connection.is_closed():
+            raise DisconnectionError("connection closed by the server")
+
+
 def secret_key_of(session: AsyncSession) -> str:
     key = session.info.get(_SECRET)
     assert isinstance(key, str)
@@ -75,7 +123,14 @@ def secret_key_of(session: AsyncSession) -> str:
 
 
 class Database:
-    def __init__(self, url: str, secret_key: str, pool_size: int = DEFAULT_DB_POOL_SIZE, **engine_kwargs: Any) -> None:
+    def __init__(
+        self,
+        url: str,
+        secret_key: str,
+        pool_size: int = DEFAULT_DB_POOL_SIZE,
+        statement_timeout: float | None = None,
+        **engine_kwargs: Any,
+    ) -> None:
         self.secret_key = secret_key
         self.url = async_url(url)
         # Which database this is, as text: a key for what a process remembers per database.
@@ -84,11 +139,23 @@ class Database:
         # A pool that keeps every connection it opens: with overflow connections (closed again on
         # return) a burst of requests opened a new PostgreSQL backend for one request in five,
         # tripling the database's CPU per request. Beyond `pool_size` at once, a request waits.
-        engine_kwargs = {"pool_size": pool_size, "max_overflow": 0, **engine_kwargs}
+        # hide_parameters: a statement's error and log name the statement, not its values, which
+        # hold identity numbers and whatever a caller sent (megabytes of it, before any limit).
+        engine_kwargs = {"pool_size": pool_size, "max_overflow": 0, "hide_parameters": True, **engine_kwargs}
+        if not self.is_sqlite:
+            engine_kwargs.setdefault("connect_args", {"timeout": CONNECT_TIMEOUT})
         self.pool_size = int(engine_kwargs["pool_size"])
+        # PostgreSQL ends a statement that runs past the request's time limit itself (the app's
+        # own limit cancels the request; this catches a statement the cancellation does not reach).
+        self._server_settings: dict[str, str] = {}
+        if statement_timeout is not None and not self.is_sqlite:
+            self._server_settings = {"statement_timeout": str(int(statement_timeout * 1000))}
+            engine_kwargs.setdefault("connect_args", {}).setdefault("server_settings", {}).update(self._server_settings)
         self.engine = create_async_engine(self.url, **engine_kwargs)
         if self.is_sqlite:
             _configure_sqlite(self.engine)
+        else:
+            _replace_lost_connections(self.engine)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         # On PostgreSQL reads run without BEGIN/ROLLBACK: two network round trips
         # fewer per statement. SQLite's are local calls, and switching its driver's
@@ -151,8 +218,16 @@ class Database:
             if self._driver_pool is None:
                 # No reset query on release: the statements run here change no session state, and
                 # the reset would be a second round trip per read.
+                # asyncpg's pool itself replaces a connection it finds closed when it hands it out.
+                # No floor (min_size 0): with one, the pool reconnects in the background while the
+                # server is down and logs a traceback for every try.
                 self._driver_pool = await asyncpg.create_pool(
-                    driver_dsn(self.url), min_size=1, max_size=self.pool_size, reset=_keep_session
+                    driver_dsn(self.url),
+                    min_size=0,
+                    max_size=self.pool_size,
+                    reset=_keep_session,
+                    timeout=CONNECT_TIMEOUT,
+                    server_settings=self._server_settings or None,
                 )
             return self._driver_pool
 

@@ -45,6 +45,11 @@ class DomainError(Exception):
         return extensions
 
 
+# The database cannot be reached (a restart, a network cut): the request did nothing the caller can
+# rely on, and the same request may be sent again in a moment. HTTP 503, never an internal error.
+DATABASE_UNAVAILABLE = Problem("DATABASE_UNAVAILABLE", "数据库暂时不可用，请稍后重试")
+
+
 class Unauthenticated(DomainError):
     def __init__(self, message: str = "需要身份认证：请在 Authorization 头中提供有效的 Bearer 令牌") -> None:
         super().__init__("UNAUTHENTICATED", message)

@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, QueryableAttribute
 
 from services.platform.errors import DomainError
+from services.platform.ids import row_id, whole_number
 
 T = TypeVar("T")
 
@@ -125,10 +126,11 @@ def _value(key: _Column, text: str) -> Any:
     if issubclass(kind, bool) or not issubclass(kind, int | str | date | Decimal | Enum):
         raise TypeError(f"no cursor for a key of type {kind.__name__}")
     if issubclass(kind, int):
-        # Only ASCII digits: str.isdigit() also admits "²" and "١٢", which int() refuses or reads.
-        if not (text.isascii() and text.isdigit()):
+        # The one rule for ids (ASCII digits, within an INTEGER column): past it no row has the key.
+        number = whole_number(text)
+        if number is None:
             raise ValueError(text)
-        return int(text)
+        return number
     if issubclass(kind, datetime | date):
         return kind.fromisoformat(text)
     if issubclass(kind, Decimal):
@@ -258,10 +260,13 @@ def _page_number(total: int, number: int, size: int) -> tuple[int, int]:
 def loaded_cursor_id(kind: str, after: str | None) -> int | None:
     """The row id a cursor of a loaded list stands at (None without one); INVALID_CURSOR for
     anything else. A cursor past every row of the list gives an empty page that has a previous one."""
-    after_id = decode_cursor(kind, after)
-    if after_id is not None and not (after_id.isascii() and after_id.isdigit()):
+    key = decode_cursor(kind, after)
+    if key is None:
+        return None
+    after_id = row_id(key)
+    if after_id is None:
         raise DomainError("INVALID_CURSOR", _USE_END_CURSOR, "after")
-    return None if after_id is None else int(after_id)
+    return after_id
 
 
 def page_of_loaded(rows: Sequence[I], kind: str, size: int, after: str | None) -> Page[I]:

@@ -8,6 +8,7 @@ columns, how a row becomes the service's input, and the service call; the rules 
 
 from __future__ import annotations
 
+import asyncio
 import re
 import unicodedata
 from collections.abc import Awaitable, Callable, Sequence
@@ -156,7 +157,8 @@ async def import_sheet(
     case aside, are one too many), shown upper-cased when `key_upper`; `read_row` gives the
     service's input, or None after refusing; `save` is the upsert. The caller checks first who
     may import."""
-    sheet = sheets.read_sheet(file.filename, file.data)
+    # Off the event loop: parsing a large XLSX holds the CPU for seconds.
+    sheet = await asyncio.to_thread(sheets.read_sheet, file.filename, file.data)
     layout = read_layout(sheet.header, columns)
     whole = await session.begin_nested()
     seen: dict[str, int] = {}

@@ -21,11 +21,14 @@ on a large file they hold the write lock (SQLite) or, all-or-nothing, the audit 
 (PostgreSQL) until they end, which is their price.
 
 Audit: each correction is its own event with the record before and after, as a single
-correction is; the run is ONE event (`<kind>.imported`) with its counts and the document
-numbers it created (the first MAX_LISTED_KEYS), written in the transaction of its last stretch,
-so a million-row file writes one event, not a million nor one per chunk. A run stopped by a
-refusal after stretches were committed writes the event for what those kept. A run that stored
-nothing new (a dry run, all-or-nothing refused, an identical file) writes none.
+correction is; each commit of the run is ONE event (`<kind>.imported`), in that commit's own
+transaction, so whatever stops the run (a refusal, a crash, a killed process) every stored row
+is named by an event committed with it: a million-row file writes one event per 10,000 rows,
+not a million nor one per chunk. The events of a run share its `run` id and number their `part`;
+each counts the run so far (rows, created, …) and names the records its own commit created (the
+first MAX_LISTED_KEYS); the last one of a run that reached the end of its file says `finished`.
+A commit that stored nothing new writes none, nor does a run that stored nothing new (a dry run,
+all-or-nothing refused, an identical file).
 
 A file that cannot be read as a whole (not CSV/XLSX, an encoding neither UTF-8 nor GB18030, a
 required column missing, no data rows) is refused with one DomainError before any row is
@@ -33,6 +36,7 @@ stored. Re-running a file changes nothing and writes no audit event."""
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -221,9 +225,10 @@ class _Run:
         self.committed = 0
         # What the run's audit event counts: what stretches committed, and what the open one wrote.
         self.kept: Counter[RowOutcome] = Counter()
-        self.kept_keys: list[str] = []
         self.pending_counts: Counter[RowOutcome] = Counter()
-        self.pending_keys: list[str] = []
+        self.pending_keys: list[str] = []  # what the open stretch created, as its event names them
+        self.run_id = uuid.uuid4().hex[:16]  # ties the events of one run together
+        self.parts = 0
         self.analyzed_at = 0  # rows committed when the table's statistics were last refreshed
 
     async def flush(self, chunk: Sequence[ParsedRow], fraction: float | None) -> None:
@@ -236,7 +241,7 @@ class _Run:
         written = await write_chunk(self.session, kind, self.source, chunk, filename, audited)
         for result in written:
             self.pending_counts[result.outcome] += 1
-            if result.outcome is RowOutcome.CREATED and len(self.kept_keys) + len(self.pending_keys) < MAX_LISTED_KEYS:
+            if result.outcome is RowOutcome.CREATED and len(self.pending_keys) < MAX_LISTED_KEYS:
                 self.pending_keys.append(result.row.key)
             lines = report_lines(result, self.column_of)
             self.report.tally(result.outcome, lines)
@@ -245,6 +250,9 @@ class _Run:
                 self.report_file.write(lines)
         self.pending += len(chunk)
         if not self.whole_file and self.pending >= self.options.commit_rows:
+            # Each commit carries its own event: a run killed before its end leaves no stored row untraced.
+            if self.pending_counts[RowOutcome.CREATED] or self.pending_counts[RowOutcome.UPDATED]:
+                await self._audit_run(finished=False)
             await self._end(commit=True)
         if self.options.progress is not None:
             self.options.progress(self.report.rows, fraction)
@@ -266,18 +274,9 @@ class _Run:
             self.report.errors.append(Problem("FILE_REJECTED", message, "file"))
 
     async def abandon(self, error: DomainError | None) -> DomainError:
-        """Roll back what is not yet committed; the error to raise says what was kept."""
+        """Roll back what is not yet committed (what was, its commits' events name); the error to
+        raise says what was kept."""
         await self._end(commit=False)
-        if self.committed and not self.whole_file:
-            try:
-                await self._audit_run(finished=False)
-                await self._end(commit=True)
-            except Exception:
-                # Closed either way: a write session left open holds SQLite's write lock.
-                await self._end(commit=False)
-                if error is not None:
-                    raise  # the run's own refusal was expected; failing to audit it was not
-                # Otherwise the unexpected failure that stopped the run is the one to report.
         if error is None:
             return DomainError("IMPORT_FAILED", "导入中断")
         if not self.committed or error.problems[0].field != "file":
@@ -287,24 +286,26 @@ class _Run:
         return DomainError(first.code, first.message + kept, first.field)
 
     async def _audit_run(self, finished: bool) -> None:
-        """The run's one audit event, in the open stretch's transaction (one opened for it when none
-        is), counting what that commit will have kept; none when the run stored nothing new."""
+        """The open stretch's audit event, in its transaction (one opened for it when none is),
+        counting the run up to that commit; none when the run stored nothing new."""
         counts = self.kept + self.pending_counts
         if not counts[RowOutcome.CREATED] and not counts[RowOutcome.UPDATED]:
             return
         if self.session is None:
             self.session = await self.db.write_session(self.principal)
         kind = self.report.kind
-        created = (self.kept_keys + self.pending_keys)[:MAX_LISTED_KEYS]
         listed = "references" if kind is RecordKind.COMPLAINT else "documentNumbers"
+        self.parts += 1
         after = {
             "file": self.report.filename,
-            "finished": finished,  # False: a refusal stopped it; these rows were kept before it
+            "run": self.run_id,
+            "part": self.parts,
+            "finished": finished,  # False: the run went on after this commit, or was stopped
             "rows": sum(counts.values()),
             **{outcome.value.lower(): counts[outcome] for outcome in RowOutcome},
             "revokedLicenses": self.report.revoked_licenses,
-            listed: created,
-            "listedAll": counts[RowOutcome.CREATED] <= MAX_LISTED_KEYS,
+            listed: self.pending_keys,  # what this commit created
+            "listedAll": self.pending_counts[RowOutcome.CREATED] <= MAX_LISTED_KEYS,
         }
         await _record_run(self.session, kind, self.report.filename, after, self.source.code)
 
@@ -318,7 +319,6 @@ class _Run:
                 await self.session.commit()
                 self.committed += self.pending
                 self.kept += self.pending_counts
-                self.kept_keys += self.pending_keys[: max(0, MAX_LISTED_KEYS - len(self.kept_keys))]
                 if self.committed >= 2 * max(self.analyzed_at, self.options.commit_rows):
                     # Each time the import has doubled what it added: a few refreshes in all.
                     await refresh_statistics(self.db, str(MODELS[self.report.kind].__tablename__))

@@ -15,7 +15,7 @@ from models import EntityPerson, MarketEntity, Notice, Region
 from models.enums import DataQualityIssue, EntityStatus, EntityType, PersonRole, RiskColour
 from models.types import utcnow
 from services.catalog.routing import route
-from services.platform import audit, checks
+from services.platform import audit, checks, search
 from services.platform.access import (
     UNRESTRICTED,
     Operation,
@@ -301,7 +301,7 @@ def entity_conditions(flt: EntityFilter) -> list[ColumnElement[bool]]:
         conditions.append(col(MarketEntity.region_code) == flt.region_code)
     if flt.industry_code:
         # Escaped: a caller's % or _ is a character of the code, not a wildcard.
-        prefix = flt.industry_code.strip().upper()
+        prefix = search.search_text(flt.industry_code, "filter.industryCode").upper()
         conditions.append(col(MarketEntity.industry_code).startswith(prefix, autoescape=True))
     if flt.entity_type:
         conditions.append(col(MarketEntity.entity_type) == flt.entity_type)
@@ -312,7 +312,7 @@ def entity_conditions(flt: EntityFilter) -> list[ColumnElement[bool]]:
     if flt.data_quality_issue is not None:
         column = col(MarketEntity.data_quality_issue)
         conditions.append(column.is_not(None) if flt.data_quality_issue else column.is_(None))
-    text = (flt.text or "").strip()
+    text = search.search_text(flt.text, "filter.text")
     if text:
         persons = select(EntityPerson.entity_id).where(col(EntityPerson.name) == text)
         conditions.append(
@@ -335,7 +335,7 @@ async def list_entities(session: AsyncSession, flt: EntityFilter, first: int, af
 
 def search_filter(text: str) -> EntityFilter:
     """searchEntities: text is required, or it would list the whole jurisdiction."""
-    if not text.strip():
+    if not search.search_text(text, "text"):
         raise DomainError("REQUIRED", "检索词不能为空", "text")
     return EntityFilter(text=text)
 

@@ -24,6 +24,7 @@ from models.types import utcnow
 from services.platform import audit, checks
 from services.platform.access import Operation, principal_of, require, require_handler
 from services.platform.errors import Collector, DomainError
+from services.platform.ids import row_id
 from services.platform.labels import label
 from services.platform.paging import Page, count_rows, keyset_page
 from services.platform.transitions import conditional_update, transition
@@ -213,7 +214,8 @@ async def _target_filter(
         return None, await checked_filter(session, data.filter, problems)
     raw = str(data.directory_id).strip()
     # The row policy: a department's own directories only.
-    directory = await session.get(EntityDirectory, int(raw)) if raw.isascii() and raw.isdigit() else None
+    number = row_id(raw)
+    directory = await session.get(EntityDirectory, number) if number is not None else None
     principal = principal_of(session)
     if directory is None or directory.department_id != principal.department_id:
         problems.add("UNKNOWN_DIRECTORY", f"本部门没有编号为“{raw}”的检查对象名录库", "directoryId")

@@ -17,6 +17,7 @@ from models.spotchecks import CheckItem, Inspector, InspectorConflict
 from services.platform.clock import today
 from services.platform.db import Database
 from services.platform.principal import Principal
+from services.spotchecks.inspectors import InspectorInput, upsert_inspector
 from tests.conftest import Api
 from tests.support.api import payload_of
 
@@ -110,21 +111,23 @@ async def add_check_item(db: Database, department: str, code: str = "SC-01", act
 async def add_inspectors(
     db: Database, department: str, count: int, prefix: str, valid_to: date | None = None, active: bool = True
 ) -> list[str]:
-    """`count` inspectors of the department, certificates `prefix`001…; their certificate numbers."""
-    owner = await department_id(db, department)
+    """`count` inspectors of the department, certificates `prefix`001…, kept as the maintainers'
+    pages keep them (with their audit events); their certificate numbers."""
     numbers = [f"{prefix}{n:03d}" for n in range(1, count + 1)]
+    until = valid_to or today() + timedelta(days=365)
     session = await db.write_session(Principal.system())
     async with session:
         for number in numbers:
-            session.add(
-                Inspector(
-                    department_id=owner,
-                    name=f"检查员{number}",
+            await upsert_inspector(
+                session,
+                InspectorInput(
                     certificate_no=number,
-                    valid_from=today() - timedelta(days=365),
-                    valid_to=valid_to or today() + timedelta(days=365),
+                    name=f"检查员{number}",
+                    valid_from=min(today(), until) - timedelta(days=365),
+                    valid_to=until,
                     active=active,
-                )
+                    department_code=department,
+                ),
             )
         await session.commit()
     return numbers

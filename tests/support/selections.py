@@ -10,6 +10,13 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
+from graphql import parse
+from graphql.execution.values import get_variable_values
+from graphql.utilities import get_operation_ast
+
+import schema as schema_module
+from schema import cost
+
 SCALARS: dict[str, list[str]] = {
     "MarketEntity": [
         "uscc", "name", "entityType", "legalRepresentative", "registeredCapital", "establishedOn", "status",
@@ -79,6 +86,15 @@ class Generator:
         self.aliases = 0
 
     def operation(self) -> Operation:
+        """A random read within the cost limit (schema.cost): one above it is refused by both paths
+        alike (tests/test_query_cost.py), so it is drawn again."""
+        while True:
+            operation = self.draw()
+            if _within_cost(operation):
+                return operation
+            self.fragments, self.declared, self.variables, self.aliases = {}, {}, {}, 0
+
+    def draw(self) -> Operation:
         count = self.random.choice([1, 1, 1, 2])
         roots = [self.root(f"r{n}: " if count > 1 else "") for n in range(count)]
         declarations = ", ".join(f"${name}: {kind}" for name, kind in self.declared.items())
@@ -224,3 +240,13 @@ def repr_(text: str) -> str:
 
 def _literal(text: str) -> Any:
     return text.strip('"')
+
+
+def _within_cost(operation: Operation) -> bool:
+    schema = schema_module.schema._schema
+    document = parse(operation.query)
+    found = get_operation_ast(document)
+    assert found is not None
+    variables = get_variable_values(schema, found.variable_definitions or (), operation.variables)
+    assert not isinstance(variables, list), variables
+    return cost.refusal(schema, found, cost.fragments_of(document.definitions), variables) is None

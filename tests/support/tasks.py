@@ -39,6 +39,7 @@ from models.enums import (
 from services.platform.clock import today
 from services.platform.db import Database
 from services.platform.principal import Principal
+from services.spotchecks.inspectors import InspectorInput, upsert_inspector
 
 SYSTEM = Principal.system("tasks-test")
 DISTRICT, HEALTH, OTHER = "SCJG-210202", "WJ-210202", "SCJG-210203"
@@ -127,15 +128,18 @@ async def drawn_plan(
                 )
             )
             for k in range(len(found), 2):
-                inspector = Inspector(
-                    department_id=department.id,
-                    name=("王检查", "李执法")[k] + code[-2:],
-                    certificate_no=f"{code.replace('-', '')}{k + 1:03d}",
-                    valid_from=date(2024, 1, 1),
-                    valid_to=date(2028, 12, 31),
+                # As the maintainers' pages keep them, audit event and all.
+                saved = await upsert_inspector(
+                    session,
+                    InspectorInput(
+                        certificate_no=f"{code.replace('-', '')}{k + 1:03d}",
+                        name=("王检查", "李执法")[k] + code[-2:],
+                        valid_from=date(2024, 1, 1),
+                        valid_to=date(2028, 12, 31),
+                        department_code=code,
+                    ),
                 )
-                session.add(inspector)
-                found.append(inspector)
+                found.append(saved.inspector.row)
             await session.flush()
             inspectors[code] = found[:2]
         tasks: dict[tuple[str, str], int] = {}

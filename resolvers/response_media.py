@@ -1,0 +1,99 @@
+"""The media type of a GraphQL answer over HTTP (GraphQL over HTTP, its Accept negotiation).
+
+A client that prefers `application/graphql-response+json` gets it, with the spec's status codes:
+a request that failed before execution (a document that does not parse or validate, variables
+that do not coerce, a refused token) is a 4xx without the `data` entry; an execution result
+is a 200. Everyone else (no Accept, `*/*`, `application/json`) keeps `application/json` and its
+200 for every GraphQL answer, as integrators have always read it. Both paths (compiled and
+strawberry) answer through `negotiated`, so they cannot differ."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.types import Message, Scope, Send
+
+GRAPHQL_RESPONSE = b"application/graphql-response+json"
+JSON = b"application/json"
+_LABEL = GRAPHQL_RESPONSE + b"; charset=utf-8"
+_REPLACED = (b"content-type", b"content-length")
+
+
+def wants_graphql_response(scope: Scope) -> bool:
+    """Whether the Accept header prefers application/graphql-response+json to application/json
+    (a higher q, or the same q and listed first)."""
+    for name, value in scope["headers"]:
+        if name == b"accept":
+            return GRAPHQL_RESPONSE in value and _preferred(value)
+    return False
+
+
+def _preferred(accept: bytes) -> bool:
+    best: tuple[float, int, bytes] | None = None
+    for position, part in enumerate(accept.split(b",")):
+        media, *parameters = (piece.strip() for piece in part.split(b";"))
+        if media not in (GRAPHQL_RESPONSE, JSON, b"application/*", b"*/*"):
+            continue
+        quality = 1.0
+        for parameter in parameters:
+            key, _, number = parameter.partition(b"=")
+            if key.strip() == b"q":
+                try:
+                    quality = float(number)
+                except ValueError:
+                    quality = 0.0
+        # A wildcard stands for application/json, the answer when nothing more is said.
+        candidate = (quality, -position, GRAPHQL_RESPONSE if media == GRAPHQL_RESPONSE else JSON)
+        if quality > 0 and (best is None or candidate[:2] > best[:2]):
+            best = candidate
+    return best is not None and best[2] == GRAPHQL_RESPONSE
+
+
+def negotiated(send: Send) -> Send:
+    """A send for a client that wants application/graphql-response+json: a JSON answer is
+    relabelled, and a request error becomes a 400 (unless already a 4xx) without `data`."""
+    start: Message | None = None
+    parts: list[bytes] = []
+
+    async def send_negotiated(message: Message) -> None:
+        nonlocal start
+        if message["type"] == "http.response.start":
+            if _content_type(message) == JSON:
+                start = message
+                return
+            await send(message)
+            return
+        if start is None or message["type"] != "http.response.body":
+            await send(message)
+            return
+        parts.append(message.get("body", b""))
+        if message.get("more_body", False):
+            return
+        status, body = _as_graphql_response(start["status"], b"".join(parts))
+        headers = [(name, value) for name, value in start.get("headers", []) if name not in _REPLACED]
+        headers += [(b"content-type", _LABEL), (b"content-length", str(len(body)).encode())]
+        await send({**start, "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    return send_negotiated
+
+
+def _content_type(message: Message) -> bytes | None:
+    for name, value in message.get("headers", []):
+        if name == b"content-type":
+            return bytes(value).split(b";")[0].strip()
+    return None
+
+
+def _as_graphql_response(status: int, body: bytes) -> tuple[int, bytes]:
+    """A request error is an answer whose data is null and whose errors all lie outside
+    execution (a field's error always has a path)."""
+    if not body.startswith(b'{"data":null,"errors":'):
+        return status, body
+    answer: dict[str, Any] = json.loads(body)
+    if any("path" in error for error in answer.get("errors", [])):
+        return status, body
+    del answer["data"]
+    body = json.dumps(answer, ensure_ascii=False, separators=(",", ":")).encode()
+    return (status if 400 <= status < 500 else 400), body

@@ -1,0 +1,78 @@
+"""The query cost limit: what one request may ask for is bounded before it runs (schema.cost)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.conftest import Api, DemoCity
+from tests.support.entities import REGISTER, new_code, registration
+
+# One page of 100 entities with everything nested an integrator might want (issue 15's probe).
+HEAVY_PAGE = (
+    "entities(first: 100) { edges { node { uscc name persons { name role sharePercent } "
+    "notices { status reason deadline department { name } } riskColour { colour reasons { rule description } } "
+    "discipline { level asOf } licenses { edges { node { documentNumber } } } } } }"
+)
+
+
+def aliased(count: int, page: str = HEAVY_PAGE) -> str:
+    return "{ " + " ".join(f"p{n}: {page}" for n in range(count)) + " }"
+
+
+def refusal(body: dict[str, Any]) -> dict[str, Any]:
+    assert body["data"] is None, body
+    error: dict[str, Any] = body["errors"][0]
+    return error
+
+
+async def test_fifteen_aliased_heavy_pages_are_refused_before_they_run(api: Api, city: DemoCity) -> None:
+    response = await api.post(aliased(15), token=city.tokens["district"])
+    error = refusal(response.json())
+    assert error["extensions"] == {"code": "QUERY_TOO_COSTLY", "cost": 409515, "maximum": 100000}
+    assert error["message"].startswith("查询代价过高：估算代价 409515，最多 100000")
+    # The compiled read path does not answer it: the ordinary path words the refusal.
+    assert response.headers["x-jianguan-path"] == "executed"
+
+
+async def test_a_few_heavy_pages_in_one_request_are_answered(api: Api, city: DemoCity) -> None:
+    data = await api.data(aliased(3), token=city.tokens["maintainer"])
+    assert len(data["p0"]["edges"]) > 0 and data["p0"] == data["p2"]
+
+
+async def test_a_page_size_given_as_a_variable_counts_as_much_as_a_literal(api: Api, city: DemoCity) -> None:
+    nested = (
+        "query($n: Int) { entities(first: $n) { edges { node { uscc "
+        "licenses(first: $n) { edges { node { documentNumber decisionDate validTo sourceDepartment { name } } } } "
+        "penalties(first: $n) { edges { node { documentNumber } } } } } } }"
+    )
+    token = city.tokens["maintainer"]
+    assert (await api.data(nested, {"n": 20}, token))["entities"]["edges"]
+    error = refusal(await api.gql(nested, {"n": 100}, token))
+    assert error["extensions"]["code"] == "QUERY_TOO_COSTLY" and error["extensions"]["cost"] > 100000
+
+
+async def test_a_nested_list_of_records_multiplies_its_page(api: Api, city: DemoCity) -> None:
+    # Without `first`, the default page of 20 is counted: one entity with every list is cheap,
+    # a page of 100 of them asking for each one's 100 licences and 100 penalties is not.
+    cheap = f'{{ entity(uscc: "{city.zhongshan[0]}") {{ persons {{ name }} notices {{ status }} }} }}'
+    assert "errors" not in await api.gql(cheap, token=city.tokens["maintainer"])
+    costly = (
+        "{ entities(first: 100) { edges { node { licenses(first: 100) { edges { node { "
+        "documentNumber sourceDepartment { name code level } } } } penalties(first: 100) { edges { node { "
+        "documentNumber sourceDepartment { name code level } } } } persons { name role title } } } } }"
+    )
+    error = refusal(await api.gql(costly, token=city.tokens["maintainer"]))
+    assert error["extensions"]["code"] == "QUERY_TOO_COSTLY"
+
+
+async def test_ten_thousand_persons_in_one_registration_are_refused_and_nothing_is_stored(
+    api: Api, city: DemoCity
+) -> None:
+    code = new_code(body="MA0CQTX1")
+    person = {"name": "王海燕", "role": "EXECUTIVE", "idNumber": "210202198001011234", "title": "监事"}
+    data = registration(uscc=code, persons=[person] * 10_000)
+    error = refusal(await api.gql(REGISTER, {"input": data}, city.tokens["district"]))
+    assert error["extensions"] == {"code": "INPUT_LIST_TOO_LONG", "field": "registerEntity.input", "maximum": 1000}
+    assert error["message"] == "输入列表过长：registerEntity.input 有 10000 项，最多 1000 项"
+    found = await api.data(f'{{ entity(uscc: "{code}") {{ name }} }}', token=city.tokens["maintainer"])
+    assert found == {"entity": None}
