@@ -22,7 +22,7 @@ from strawberry.extensions import (
 from strawberry.types import ExecutionContext
 
 from schema import cost
-from schema.request_rules import NoAnonymousIntrospection, OneOperation
+from schema.request_rules import NoAnonymousIntrospection, OneOperation, ReadText
 from schema.root import Mutation, Query, Subscription
 from services.platform.db import unavailable
 from services.platform.errors import DATABASE_UNAVAILABLE, DomainError
@@ -96,6 +96,7 @@ def build(production: bool, introspection: bool = True) -> strawberry.Schema:
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),
         OneOperation,  # after ValidationCache: these add to the errors it found
+        ReadText,
     ]
     if not introspection:
         extensions.append(NoAnonymousIntrospection)

@@ -1,5 +1,6 @@
 """What a request must hold before it runs, beyond the document's validation: one chosen
-operation, and (when turned off for the public) no introspection by anonymous callers.
+operation, no text a read may not be given (schema.read_text), and (when turned off for the
+public) no introspection by anonymous callers.
 
 Each rule adds its error to the validation errors, so the answer is the same pre-execution
 error as an invalid document (HTTP 400 for application/graphql-response+json)."""
@@ -8,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from graphql import GraphQLError, NoSchemaIntrospectionCustomRule, OperationDefinitionNode, validate
+from graphql import GraphQLError, NoSchemaIntrospectionCustomRule, OperationDefinitionNode, OperationType, validate
+from graphql.utilities import get_operation_ast
 from strawberry.extensions import SchemaExtension
 
+from schema.read_text import in_literals, in_variables
 from services.platform.principal import PrincipalKind
 
 OPERATION_NAME_REQUIRED = "OPERATION_NAME_REQUIRED"
@@ -66,3 +69,16 @@ class NoAnonymousIntrospection(_AfterValidation):
             return None
         message = "本服务器不向匿名调用方提供内省查询：请使用公布的 schema.graphql，或带上令牌"
         return _refuse(message, INTROSPECTION_DISABLED)
+
+
+class ReadText(_AfterValidation):
+    """The text rule for a query's or subscription's variables and string literals; a mutation
+    checks each of its fields instead, worded as UserErrors (schema.platform.text_boundary)."""
+
+    def check(self) -> GraphQLError | None:
+        context = self.execution_context
+        assert context.graphql_document is not None
+        operation = get_operation_ast(context.graphql_document, context._provided_operation_name)
+        if operation is None or operation.operation is OperationType.MUTATION:
+            return None  # none chosen: OneOperation, or execution, says so
+        return in_variables(context.variables) or in_literals(context.graphql_document)

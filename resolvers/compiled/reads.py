@@ -33,7 +33,7 @@ import schema as schema_module
 from resolvers.compiled.dialects import Dialect, dialect_for
 from resolvers.compiled.planner import Decline, Plan, strawberry_field_of
 from resolvers.compiled.read_model import RELATIONS, Reader, Reading
-from schema import cost
+from schema import cost, read_text
 from services.platform import access
 from services.platform.bounded import Bounded
 from services.platform.db import Database
@@ -101,6 +101,8 @@ class CompiledReads:
             return None
         if given is not None and not isinstance(given, dict):
             return None
+        if read_text.in_variables(given) is not None:
+            return None  # text the rule refuses: the ordinary path words the refusal
         if body.get("extensions") is not None and not isinstance(body["extensions"], dict):
             return None  # the ordinary path refuses the request
         prepared = self._prepared(query, name)
@@ -147,7 +149,7 @@ class CompiledReads:
             return _NOT_COVERED
         # None for several operations and no name: the ordinary path answers OPERATION_NAME_REQUIRED.
         operation = get_operation_ast(document, name)
-        if operation is None or operation.operation is not OperationType.QUERY:
+        if operation is None or operation.operation is not OperationType.QUERY or read_text.in_literals(document):
             return _NOT_COVERED
         fragments = {
             definition.name.value: definition
