@@ -141,7 +141,9 @@ class CodeRule:
     upper: bool = False  # compared and stored in capitals
 
 
-REGION_CODE = CodeRule(re.compile(r"^[1-9]\d{5}$"), "INVALID_REGION_CODE", "行政区划代码应为 6 位数字（GB/T 2260）")
+REGION_CODE = CodeRule(
+    re.compile(r"^[1-9]\d{5}$", re.ASCII), "INVALID_REGION_CODE", "行政区划代码应为 6 位数字（GB/T 2260）"
+)
 DEPARTMENT_CODE = CodeRule(
     re.compile(r"^[A-Za-z0-9_-]{2,32}$"), "INVALID_DEPARTMENT_CODE", "部门代码为 2–32 位字母、数字、下划线或连字符"
 )
@@ -155,7 +157,7 @@ MEASURE_CODE = CodeRule(
     re.compile(r"^[A-Za-z0-9_.-]{2,32}$"), "INVALID_MEASURE_CODE", "措施代码为 2–32 位字母、数字、点、下划线或连字符"
 )
 INDUSTRY_CODE = CodeRule(
-    re.compile(r"^[A-T](\d{2}|\d{3}|\d{4})?$"),
+    re.compile(r"^[A-T](\d{2}|\d{3}|\d{4})?$", re.ASCII),
     "INVALID_INDUSTRY_CODE",
     "行业代码“{value}”不符合 GB/T 4754-2017（门类字母 A–T，后接 2–4 位数字）",
     True,
@@ -211,12 +213,14 @@ def codes(
 # -- dates ------------------------------------------------------------------------------------
 
 
+# re.ASCII: \d alone also takes other scripts' digits ("٢٠٢٦"), which int() then reads.
 _DATE = re.compile(
-    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$",
+    re.ASCII,
 )
-_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$", re.ASCII)
 # A date cell that lost its format in Excel shows its day number (46027 is 2026-01-05).
-_SERIAL = re.compile(r"^(\d{5})(?:\.0+)?$")
+_SERIAL = re.compile(r"^(\d{5})(?:\.0+)?$", re.ASCII)
 _EXCEL_EPOCH = date(1899, 12, 30)
 DATE_EXAMPLES = "2026-01-05、2026/1/5、2026年1月5日 或 20260105"
 

@@ -164,7 +164,7 @@ class _Cells:
         return None
 
 
-_PLATFORM_CODE = re.compile(r"^[A-Z]+-\d{6}$")
+_PLATFORM_CODE = re.compile(r"^[A-Z]+-\d{6}$", re.ASCII)
 
 
 class RowReader:

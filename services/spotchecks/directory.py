@@ -27,7 +27,7 @@ from services.platform.upsert import Upserted, upsert
 from services.registry.registry import EntityFilter, entity_conditions
 
 NAME_LIMIT = 128
-_INDUSTRY_PREFIX = re.compile(r"^[A-T]\d{0,4}$")
+_INDUSTRY_PREFIX = re.compile(r"^[A-T]\d{0,4}$", re.ASCII)
 FILTER_KEYS = ("regionCode", "industryPrefix", "entityType", "status", "matterCode", "colours")
 
 
