@@ -12,11 +12,13 @@ from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import event, text
+from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
 import models  # noqa: F401  (every table registered)
-from models.enums import Role
+from models.enums import DepartmentLevel, Role
+from models.registry import Department
 from services.accounts.tokens import create_token
 from services.platform import audit, audit_check, audit_checkpoints, audited
 from services.platform.db import Database
@@ -285,3 +287,53 @@ async def test_run_jobs_appends_a_checkpoint_where_the_setting_says(
     assert len(written) == 2 and written[-1].event_id == (await _head(db))["last_event_id"]
     verified = _cli(database_url, "verify-audit", checkpoints=checkpoints)
     assert verified.returncode == 0 and "与 2 个检查点一致" in verified.stdout
+
+
+class _LateFailure(Exception):
+    pass
+
+
+def _fail_numbered_commits(session: Any) -> None:
+    raise _LateFailure("另一个提交前的步骤失败")
+
+
+async def test_a_commit_failed_by_a_later_listener_leaves_no_gap(db: Database, city: DemoCity) -> None:
+    """A before_commit listener registered after audit's (say a follow-on step added later) fails the
+    change: its events roll back, and the log does not then show their numbers as deleted."""
+    event.listen(Session, "before_commit", _fail_numbered_commits)
+    try:
+        try:
+            await _new_token(db, "提交失败")
+        except _LateFailure:
+            pass
+        else:
+            raise AssertionError("the change should have failed")
+    finally:
+        event.remove(Session, "before_commit", _fail_numbered_commits)
+    verdict = await _examine(db)
+    assert verdict.ok, verdict.problems
+    await _new_token(db, "之后的修改")
+    verdict = await _examine(db)
+    assert verdict.ok, verdict.problems
+
+
+def _add_a_taken_code(session: Any) -> None:
+    session.add(Department(code="SCJG-210200", name="重复的部门", level=DepartmentLevel.CITY, region_code="210200"))
+
+
+async def test_a_conflict_at_the_final_flush_leaves_no_gap(db: Database, city: DemoCity) -> None:
+    """A row added by a step that runs as the change commits, with a unique key already taken, fails
+    at the flush COMMIT makes and is answered CONFLICT: nothing is stored, and verify-audit does not
+    report the change's event numbers as deleted."""
+
+    async def work(session: Any) -> None:
+        await create_token(session, "SCJG-210200", Role.DEPARTMENT, "冲突")
+
+    event.listen(Session, "before_commit", _add_a_taken_code)
+    try:
+        made, problems = await run_change(db, Principal.system("cli"), work)
+    finally:
+        event.remove(Session, "before_commit", _add_a_taken_code)
+    assert made is None and [problem.code for problem in problems] == ["CONFLICT"]
+    verdict = await _examine(db)
+    assert verdict.ok, verdict.problems

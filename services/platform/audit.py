@@ -7,7 +7,7 @@ sequence): the numbers run from the head's `numbered_from` to the counter withou
 cut-back log misses the end or the middle of that run. The number is given here, under the
 writers' lock, as one more than both the counter and the head: PostgreSQL's sequence hands out
 numbers that a rolled-back change never uses, so it is not asked for one; it is set to the head
-just before the change commits (`_advance_counter`), and a rollback leaves it alone.
+at the change's COMMIT (`_advance_counter`), and a rollback leaves it alone.
 Signed checkpoints of the head, kept outside the database, are services.platform.audit_checkpoints;
 rows without their events, services.platform.audited.
 """
@@ -24,8 +24,8 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+from sqlalchemy import Connection, Engine, func, text
 from sqlalchemy import event as orm_event
-from sqlalchemy import func, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, SessionTransaction
 from sqlmodel import SQLModel, col, select
@@ -38,7 +38,7 @@ from services.platform.principal import Principal, PrincipalKind
 
 GENESIS = "0" * 64
 _CHAIN_LOCK = 0x4A47_4155  # "JGAU"
-# In a session's info: the counter as this transaction first read it; that it numbered events.
+# In a session's info: the counter as this transaction first read it. In its connection's: that it numbered events.
 _COUNTER = "jianguan_audit_counter"
 _NUMBERED = "jianguan_audit_numbered"
 _PG_COUNTER = "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM audit_event_id_seq"
@@ -96,23 +96,46 @@ async def counter(session: AsyncSession) -> int:
     return int(value or 0)
 
 
-@orm_event.listens_for(Session, "before_commit")
-def _advance_counter(session: Session) -> None:
-    """PostgreSQL's sequence catches up with the head as the change commits. This runs after the
-    follow-on steps (services.platform.follow_on, whose listener is registered first: this module
-    imports it through services.platform.db), so their events are counted too."""
-    if session.in_nested_transaction() or not session.info.get(_NUMBERED):
+# The sequence moves at the connection's COMMIT, not in a before_commit listener of the session: the
+# session's final flush and every before_commit listener (whatever order they were registered in)
+# have run by then, so a unique key taken at that flush, or a listener that raises, fails the change
+# before the sequence moves. What is left is COMMIT itself failing after the setval (the connection
+# lost at that moment, the process killed or the request cancelled by its time limit between the
+# two): the sequence is then ahead of the head, and verify-audit names the numbers as missing, as it
+# would a deleted tail with its head put back, which that case cannot be told from (accepting a
+# counter ahead of the head would accept that cut too); the operator who knows of such a failure at
+# that time has the explanation. The setval never lowers the counter: one ahead of the head stays ahead.
+_ADVANCE = (
+    "SELECT setval('audit_event_id_seq', GREATEST(h.last_event_id, "
+    "(SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM audit_event_id_seq))) "
+    "FROM audit_head h WHERE h.id = 1"
+)
+
+
+@orm_event.listens_for(Engine, "commit")
+def _advance_counter(conn: Connection) -> None:
+    """PostgreSQL's sequence catches up with the head as the change commits, just before COMMIT."""
+    if not conn.info.pop(_NUMBERED, False) or conn.dialect.name != "postgresql":
         return
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT setval('audit_event_id_seq', last_event_id) FROM audit_head WHERE id = 1"))
+    # Through the driver's cursor: the SQLAlchemy transaction is already committing.
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(_ADVANCE)
+    finally:
+        cursor.close()
+
+
+@orm_event.listens_for(Engine, "rollback")
+@orm_event.listens_for(Engine, "begin")
+def _unnumbered(conn: Connection) -> None:
+    # The flag lives with the pooled connection: a transaction that ends without COMMIT leaves none behind.
+    conn.info.pop(_NUMBERED, None)
 
 
 @orm_event.listens_for(Session, "after_transaction_end")
 def _forget_counter(session: Session, transaction: SessionTransaction) -> None:
     # A savepoint rolled back may have taken numbers back with it: the next event reads again.
     session.info.pop(_COUNTER, None)
-    if transaction.parent is None:
-        session.info.pop(_NUMBERED, None)
 
 
 async def lock_chain(session: AsyncSession) -> None:
@@ -165,7 +188,7 @@ async def record(
     session.add(event)
     await session.flush()
     assert event.id is not None
-    session.info[_NUMBERED] = True
+    (await session.connection()).info[_NUMBERED] = True
     if head is None:
         # Numbered from 1: a log emptied, head and all, and written to again misses 1..N.
         head = AuditHead(last_event_id=0, last_hash=GENESIS, events=0, seal="", numbered_from=1)
