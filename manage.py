@@ -403,10 +403,17 @@ def verify_audit(
     if verdict.ok:
         against = f"，与 {verdict.checkpoints} 个检查点一致" if verdict.checkpoints else ""
         print(f"审计日志完整：已核对 {verdict.chain.checked} 个事件{against}")
-        return
-    for problem in verdict.problems:
-        print(problem)
-    raise typer.Exit(1)
+    else:
+        for problem in verdict.problems:
+            print(problem)
+    if given is None or not given.is_file():
+        # The rows alone cannot tell a log cut back with its counter rewound from one never written further.
+        print(
+            "警告：未配置审计检查点（JIANGUAN_AUDIT_CHECKPOINTS 或 --checkpoints），只核对了数据库本身，"
+            "无法发现连同计数器一起的回退（删掉末尾的事件、换回旧日志头、再把计数器改回去）"
+        )
+    if not verdict.ok:
+        raise typer.Exit(1)
 
 
 @cli.command("check-text")

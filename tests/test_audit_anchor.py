@@ -337,3 +337,36 @@ async def test_a_conflict_at_the_final_flush_leaves_no_gap(db: Database, city: D
     assert made is None and [problem.code for problem in problems] == ["CONFLICT"]
     verdict = await _examine(db)
     assert verdict.ok, verdict.problems
+
+
+async def test_without_checkpoints_verify_audit_says_what_it_cannot_see(
+    db: Database, city: DemoCity, database_url: str, tmp_path: Path
+) -> None:
+    """A registration cut from the log with its head put back and the counter rewound leaves no trace
+    in the database (market entities are not checked row by row): verify-audit without checkpoints
+    cannot see it and says so; the checkpoint taken after the registration catches it."""
+    seen = await _head(db)
+
+    async def register(session: Any) -> None:
+        await audit.record(session, "entity.register", "MarketEntity", "91210200MA0000000X", None, {"name": "被抹去"})
+
+    assert (await run_change(db, Principal.system("cli"), register))[1] == []
+    checkpoints = tmp_path / "audit-checkpoints.jsonl"
+    assert _cli(database_url, "audit-checkpoint", "--out", str(checkpoints)).returncode == 0
+    await _roll_back_to(db, seen)
+    rewind = (
+        "UPDATE sqlite_sequence SET seq = :id WHERE name = 'audit_event'"
+        if db.is_sqlite
+        else "SELECT setval('audit_event_id_seq', :id)"
+    )
+    async with db.engine.begin() as connection:
+        await connection.execute(text(rewind), {"id": seen["last_event_id"]})
+
+    unchecked = _cli(database_url, "verify-audit")
+    assert unchecked.returncode == 0, unchecked.stdout
+    assert "审计日志完整" in unchecked.stdout
+    assert "未配置审计检查点" in unchecked.stdout and "无法发现连同计数器一起的回退" in unchecked.stdout
+    checked = _cli(database_url, "verify-audit", "--checkpoints", str(checkpoints))
+    assert checked.returncode == 1
+    assert "日志被退回到更早的状态" in checked.stdout
+    assert "未配置审计检查点" not in checked.stdout
