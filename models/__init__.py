@@ -3,7 +3,7 @@
 from sqlmodel import SQLModel
 
 from models.audit import AuditEvent, AuditHead
-from models.auth import ApiToken, SignInThrottle, User
+from models.auth import ApiToken, SignInKnownAddress, SignInThrottle, User
 from models.calendar import CalendarDay
 from models.catalog import CatalogVersion, SupervisionMatter
 from models.credit import DisciplineMeasure, Listing, Referral, RiskColourChange, RiskParameters
@@ -60,6 +60,7 @@ __all__ = [
     "ResultCategory",
     "RiskColourChange",
     "RiskParameters",
+    "SignInKnownAddress",
     "SignInThrottle",
     "SpotCheckPlan",
     "SpotCheckPlanDepartment",

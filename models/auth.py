@@ -55,3 +55,15 @@ class SignInThrottle(SQLModel, table=True):
     failed_logins: int = Field(default=0)
     locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_failed_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+
+
+class SignInKnownAddress(SQLModel, table=True):
+    """A network (IPv4 /24, IPv6 /64) a user has signed in from: from there, the user's sign-in
+    does not wait for failures others made under the name (services.accounts.lockout). Kept as a
+    keyed hash of the network; rows KNOWN_FOR past their last sign-in are pruned."""
+
+    __tablename__ = "sign_in_known_address"
+
+    user_id: int = Field(foreign_key="app_user.id", primary_key=True)
+    network: str = Field(primary_key=True, max_length=64)  # HMAC-SHA256 of the network, hex
+    last_signed_in_at: datetime = Field(sa_type=UTCDateTime, index=True)

@@ -108,34 +108,47 @@ async def test_every_refusal_gets_the_same_page_status_and_cost(
             right = await page_sign_in(client, username, staff_password(city))
         waiting[username] = [(page.status_code, said(page)) for page in [*tries, right]]
     assert waiting["scjg-210202"] == waiting["nobody-at-all"]
-    assert waiting["scjg-210202"][-2:] == [(400, "登录失败次数过多，账户已锁定，请 1 分钟后再试")] * 2
+    # The failure that starts the wait was checked, so it does not claim a lock; the next is refused unchecked.
+    assert waiting["scjg-210202"][-2:] == [
+        (400, "用户名或密码错误；失败次数过多，请 1 分钟后再试"),
+        (400, "登录失败次数过多，账户已锁定，请 1 分钟后再试"),
+    ]
     assert len(hashes) == 3 + 2 * (lockout.MAX_FAILED_LOGINS + 1), "a refusal for a wait costs the same check"
 
 
 async def test_an_attacker_cannot_keep_the_admin_out(db: Database, city: DemoCity, clock: Clock) -> None:
     """Five requests used to lock `admin` for 15 minutes. Now the attacker's failures make the
-    attacker's own address wait; the admin, from an address with no failures, signs in at once."""
+    attacker's own address wait; the admin, from the network they sign in from, signs in at once."""
     password = city.report.logins[0].password
+    assert (await sign_in(db, "admin", password, OWNER)).user is not None  # their usual place
     for n in range(lockout.CLIENT_ALLOWANCE + 6):  # each time its waits are over
         assert (await sign_in(db, "admin", f"guess-{n}", ATTACKER)).user is None
         clock.pass_(minutes=16)
     assert (await sign_in(db, "admin", "one-more-guess", ATTACKER)).user is None
-    assert (await sign_in(db, "admin", password, OWNER)).user is not None
+    assert (await sign_in(db, "admin", password, "198.51.100.200")).user is not None  # the same /24
     # The attacker's address is held back the longest: even the right password is refused from it.
     from_attacker = await sign_in(db, "admin", password, ATTACKER)
     assert from_attacker.user is None and from_attacker.message == "登录失败次数过多，账户已锁定，请 15 分钟后再试"
+    # Failures from new networks start the name's wait again: it holds wherever the admin has not
+    # signed in before, and not at their usual place.
+    for n in range(lockout.MAX_FAILED_LOGINS):
+        assert (await sign_in(db, "admin", f"again-{n}", f"100.64.{n}.1")).user is None
+    elsewhere = await sign_in(db, "admin", password, ELSEWHERE)
+    assert elsewhere.user is None and elsewhere.message == "登录失败次数过多，账户已锁定，请 1 分钟后再试"
+    assert (await sign_in(db, "admin", password, OWNER)).user is not None
 
 
 async def test_an_address_that_failed_waits_for_the_name_but_not_long(
     db: Database, city: DemoCity, clock: Clock
 ) -> None:
-    """The admin who mistyped once is not fresh: the account's wait holds for them, but it is
+    """The admin at a network they never signed in from waits for the account's wait, but it is
     capped at NAME_WAIT_CAP however long the attacker goes on."""
     password = city.report.logins[0].password
     assert (await sign_in(db, "admin", "a-typo-of-mine", OWNER)).message == WRONG
-    for n in range(30):  # the attacker from many addresses, each within its own allowance
-        await sign_in(db, "admin", f"guess-{n}", f"10.0.{n // 10}.{n % 10}")
-        clock.pass_(seconds=1)
+    for n in range(30):  # the attacker from many networks, each within its own allowance, each wait over
+        await sign_in(db, "admin", f"guess-{n}", f"10.{n}.0.1")
+        clock.pass_(minutes=5, seconds=1)
+    await sign_in(db, "admin", "guess-last", "10.99.0.1")
     held = await sign_in(db, "admin", password, OWNER)
     assert held.user is None and held.message == "登录失败次数过多，账户已锁定，请 5 分钟后再试"
     clock.pass_(minutes=5, seconds=1)
@@ -157,7 +170,9 @@ async def _waits(
             clock.pass_(seconds=1)
             continue
         refused = await sign_in(db, username, f"wrong-{n}-too-soon", None)  # during the wait: not counted
-        assert done.message == refused.message and done.message is not None and "后再试" in done.message
+        minutes = lockout.minutes_left(found.locked_until, clock.now)
+        assert done.message == f"用户名或密码错误；失败次数过多，请 {minutes} 分钟后再试"
+        assert refused.message == f"登录失败次数过多，账户已锁定，请 {minutes} 分钟后再试"
         waits.append((found.locked_until - start).total_seconds())
         clock.now = found.locked_until + timedelta(seconds=1)
     return waits
@@ -182,7 +197,7 @@ async def test_an_address_guessing_many_names_waits_longer_and_longer(
     names = [f"user-{n}" for n in range(lockout.CLIENT_ALLOWANCE)]
     answers = [await sign_in(db, name, "guess", ATTACKER) for name in names]
     assert [a.message for a in answers[:-1]] == [WRONG] * (lockout.CLIENT_ALLOWANCE - 1)
-    assert answers[-1].message == "登录失败次数过多，账户已锁定，请 1 分钟后再试"
+    assert answers[-1].message == "用户名或密码错误；失败次数过多，请 1 分钟后再试"
     for expected_minutes in (1, 1, 2, 4, 8, 15, 15):
         # During the wait every name is refused from there, the right password too, and not counted.
         assert (await sign_in(db, "admin", password, ATTACKER)).user is None
@@ -192,7 +207,7 @@ async def test_an_address_guessing_many_names_waits_longer_and_longer(
         assert address.locked_until is not None
         clock.now = address.locked_until + timedelta(seconds=1)
         answer = await sign_in(db, "someone-else", "guess", ATTACKER)
-        assert answer.message == f"登录失败次数过多，账户已锁定，请 {expected_minutes} 分钟后再试"
+        assert answer.message == f"用户名或密码错误；失败次数过多，请 {expected_minutes} 分钟后再试"
     event = await _last(db, "user.client_throttled")
     assert event.object_id == ATTACKER and event.object_type == "SignInThrottle"
 
@@ -223,7 +238,7 @@ async def test_throttle_rows_are_pruned_an_hour_after_their_last_failure(
     db: Database, city: DemoCity, clock: Clock
 ) -> None:
     for n in range(30):
-        await sign_in(db, f"spray-{n}", "guess", f"10.1.0.{n}")
+        await sign_in(db, f"spray-{n}", "guess", f"10.1.{n}.1")
     assert await _rows(db) == 60  # a name and an address each
     clock.pass_(minutes=61)
     await sign_in(db, "one-more", "guess", "10.2.0.1")
@@ -255,3 +270,39 @@ async def _last(db: Database, action: str) -> AuditEvent:
         found = (await session.scalars(query.limit(1))).first()
     assert found is not None, action
     return found
+
+
+async def test_new_addresses_buy_no_guesses_while_the_name_waits(db: Database, city: DemoCity, clock: Clock) -> None:
+    """Once a name waits, a guess from an address never used before is refused unchecked, as from
+    the attacker's own: thirty fresh addresses, even with the right password, get nothing and
+    count nothing, and the admin at their usual network still gets in."""
+    password = city.report.logins[0].password
+    assert (await sign_in(db, "admin", password, OWNER)).user is not None
+    await _attempts(db, "admin", lockout.MAX_FAILED_LOGINS, ATTACKER)
+    rotated = [await sign_in(db, "admin", password, f"10.{n}.{n}.{n}") for n in range(30)]
+    assert {(answer.user, answer.message) for answer in rotated} == {
+        (None, "登录失败次数过多，账户已锁定，请 1 分钟后再试")
+    }
+    async with db.session(Principal.system()) as session:
+        admin = await session.scalar(select(User).where(col(User.username) == "admin"))
+    assert admin is not None and admin.failed_logins == lockout.MAX_FAILED_LOGINS  # the refused were not counted
+    assert (await sign_in(db, "admin", password, "198.51.100.8")).user is not None
+
+
+@pytest.mark.parametrize(
+    "addresses",
+    [
+        [f"203.0.113.{n}" for n in range(1, 60)],  # one IPv4 /24
+        [f"2001:db8:0:7::{n:x}" for n in range(1, 60)],  # one IPv6 /64
+    ],
+)
+async def test_addresses_of_one_network_are_counted_together(
+    db: Database, city: DemoCity, addresses: list[str]
+) -> None:
+    """A machine with a whole IPv6 /64, or its IPv4 neighbours, does not get a fresh allowance per address."""
+    answers = [await sign_in(db, f"sprayed-{n}", "guess", address) for n, address in enumerate(addresses)]
+    assert [a.message for a in answers[: lockout.CLIENT_ALLOWANCE - 1]] == [WRONG] * (lockout.CLIENT_ALLOWANCE - 1)
+    assert answers[lockout.CLIENT_ALLOWANCE - 1].message == "用户名或密码错误；失败次数过多，请 1 分钟后再试"
+    assert {a.message for a in answers[lockout.CLIENT_ALLOWANCE :]} == {"登录失败次数过多，账户已锁定，请 1 分钟后再试"}
+    elsewhere = await sign_in(db, "sprayed-elsewhere", "guess", "192.0.2.200")
+    assert elsewhere.message == WRONG

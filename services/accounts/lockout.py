@@ -8,13 +8,18 @@ from FIRST_WAIT up to a cap; an attempt during a wait is refused without being c
 is forgotten an hour after its last failure (FORGET_AFTER), and a successful sign-in clears the
 name's.
 
-Why an attacker cannot keep the real admin out: the name's wait is short (NAME_WAIT_CAP), and it
-does not hold for a fresh address (one with no failure in the last hour), so the admin signing
-in from an address the attacker does not use is not delayed at all; the attacker's own address
-soon waits up to CLIENT_WAIT_CAP per try."""
+Addresses are counted by network (IPv4 /24, IPv6 /64): one machine has a whole IPv6 /64 and
+many IPv4 neighbours, so a fresh address from the same network is not a fresh count.
+
+Why an attacker cannot keep the real admin out, nor buy guesses with new addresses: the name's
+wait is short (NAME_WAIT_CAP), and it does not hold for a network the user has signed in from
+before (a known network, KNOWN_FOR since the last sign-in there), so the admin at their usual
+place is not delayed at all; every other network waits for it, so a new address gives the
+attacker no extra guess. From a known network the network's own count still limits guessing."""
 
 from __future__ import annotations
 
+import ipaddress
 import math
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -36,6 +41,8 @@ NAME_WAIT_CAP = timedelta(minutes=5)
 CLIENT_WAIT_CAP = timedelta(minutes=15)
 # A count whose last failure is older starts again (and a throttle row is pruned).
 FORGET_AFTER = timedelta(hours=1)
+# A network a user signed in from stays known this long after the last sign-in there.
+KNOWN_FOR = timedelta(days=90)
 
 
 class Counter(Protocol):
@@ -55,10 +62,31 @@ def wait_after(failures: int, allowance: int, cap: timedelta) -> timedelta | Non
     return min(cap, wait)
 
 
+def minutes_left(until: datetime, now: datetime) -> int:
+    return max(1, math.ceil((until - now).total_seconds() / 60))
+
+
 def locked_message(until: datetime, now: datetime) -> str:
-    """One answer for every wait: an account's, an unknown name's or an address's."""
-    minutes = max(1, math.ceil((until - now).total_seconds() / 60))
-    return f"登录失败次数过多，账户已锁定，请 {minutes} 分钟后再试"
+    """One answer for an attempt refused for a wait, unchecked: an account's, an unknown name's or an address's."""
+    return f"登录失败次数过多，账户已锁定，请 {minutes_left(until, now)} 分钟后再试"
+
+
+def wait_started_message(until: datetime, now: datetime) -> str:
+    """One answer for a password checked and found wrong whose failure starts a wait: it was
+    checked, so it does not say the account was locked."""
+    return f"用户名或密码错误；失败次数过多，请 {minutes_left(until, now)} 分钟后再试"
+
+
+def network_of(client: str) -> str:
+    """The network an address is counted under: IPv4 /24, IPv6 /64; anything else as given."""
+    try:
+        address = ipaddress.ip_address(client)
+    except ValueError:
+        return client
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    prefix = 24 if address.version == 4 else 64
+    return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
 
 
 def is_locked(user: User, now: datetime | None = None) -> bool:

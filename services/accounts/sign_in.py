@@ -1,5 +1,6 @@
 """Signing in and out of the admin pages: growing delays after repeated failures, by the name
-tried and by the client address (services.accounts.lockout), and an audit event for every
+tried and by the client's network, which hold for every network but those the user has signed
+in from (services.accounts.lockout), and an audit event for every
 attempt (等保: who signed in, who failed, from where, and who signed out).
 
 What a person is told never shows whether an account exists: an unknown username, a disabled
@@ -21,7 +22,7 @@ from sqlalchemy import delete, or_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from models import Department, SignInThrottle, User
+from models import Department, SignInKnownAddress, SignInThrottle, User
 from models.types import utcnow
 from services.accounts import lockout
 from services.accounts.passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
@@ -123,17 +124,19 @@ async def _record(session: AsyncSession, attempt: _Attempt) -> SignIn:
     await session.execute(delete(SignInThrottle).where(stale))
     user = await session.get(User, attempt.user_id) if attempt.user_id is not None else None
     name: lockout.Counter = user if user is not None else await _throttle(session, attempt.key("name", attempt.name))
-    client = await _throttle(session, attempt.key("client", attempt.client)) if attempt.client else None
-    # A name's wait does not hold for a fresh address: an attacker hammering an account from
-    # elsewhere does not keep its owner out. An unknown address is never fresh.
-    fresh = client is not None and lockout.is_fresh(client, now)
-    waits = [w for w in (lockout.waiting(client, now), None if fresh else lockout.waiting(name, now)) if w]
+    network = lockout.network_of(attempt.client) if attempt.client else None
+    client = await _throttle(session, attempt.key("client", network)) if network else None
+    # A name's wait does not hold for a network its user has signed in from: an attacker hammering
+    # an account does not keep its owner out at their usual place. Everywhere else it holds, so
+    # a new address buys the attacker no guess. An unknown address is never known.
+    known = user is not None and network is not None and await _known(session, user, attempt, network, now)
+    waits = [w for w in (lockout.waiting(client, now), None if known else lockout.waiting(name, now)) if w]
     if waits:
         await _failed(session, attempt, "LOCKED")
         return SignIn(None, lockout.locked_message(max(waits), now))
     if attempt.correct:
         assert user is not None
-        return await _signed_in(session, attempt, user, now)
+        return await _signed_in(session, attempt, user, now, network)
     name_until = lockout.count(name, now, lockout.MAX_FAILED_LOGINS, lockout.NAME_WAIT_CAP)
     client_until = lockout.count(client, now, lockout.CLIENT_ALLOWANCE, lockout.CLIENT_WAIT_CAP) if client else None
     session.add_all(row for row in (name, client) if isinstance(row, SignInThrottle))
@@ -142,13 +145,36 @@ async def _record(session: AsyncSession, attempt: _Attempt) -> SignIn:
         await _locked(session, attempt, name_until, account=user is not None)
     if client is not None and client_until is not None:
         after = {"locked_until": client_until.isoformat(), "failed_logins": client.failed_logins}
+        after["network"] = network
         await audit.record(session, "user.client_throttled", "SignInThrottle", str(attempt.client), None, after)
     started = [until for until in (name_until, client_until) if until is not None]
-    return SignIn(None, lockout.locked_message(max(started), now) if started else WRONG)
+    return SignIn(None, lockout.wait_started_message(max(started), now) if started else WRONG)
 
 
-async def _signed_in(session: AsyncSession, attempt: _Attempt, user: User, now: datetime) -> SignIn:
+async def _known(session: AsyncSession, user: User, attempt: _Attempt, network: str, now: datetime) -> bool:
+    found = await session.get(SignInKnownAddress, (user.id, keyed_hash(attempt.secret_key, "network:" + network)))
+    return found is not None and found.last_signed_in_at > now - lockout.KNOWN_FOR
+
+
+async def _remember(session: AsyncSession, user: User, attempt: _Attempt, network: str, now: datetime) -> None:
+    await session.execute(
+        delete(SignInKnownAddress).where(col(SignInKnownAddress.last_signed_in_at) <= now - lockout.KNOWN_FOR)
+    )
+    key = (user.id, keyed_hash(attempt.secret_key, "network:" + network))
+    found = await session.get(SignInKnownAddress, key)
+    if found is None:
+        assert user.id is not None
+        found = SignInKnownAddress(user_id=user.id, network=key[1], last_signed_in_at=now)
+        session.add(found)
+    found.last_signed_in_at = now
+
+
+async def _signed_in(
+    session: AsyncSession, attempt: _Attempt, user: User, now: datetime, network: str | None
+) -> SignIn:
     user.failed_logins, user.locked_until, user.last_failed_at, user.last_login_at = 0, None, None, now
+    if network is not None:
+        await _remember(session, user, attempt, network, now)
     if needs_rehash(user.password_hash):
         user.password_hash = await asyncio.to_thread(hash_password, attempt.password)
     department = await session.get(Department, user.department_id)

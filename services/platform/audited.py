@@ -81,6 +81,7 @@ UNAUDITED: dict[str, str] = {
     "AuditEvent": "审计日志本身",
     "AuditHead": "审计日志头",
     "SignInThrottle": "登录失败计数：失败的登录各有事件，计数本身不是变更",
+    "SignInKnownAddress": "登录过的网段：每次登录成功各有 user.signed_in 事件（含客户端地址），本表由它们推出",
     "CalendarDay": "一次修改记在一个“工作日历”事件（Calendar）下",
     "CatalogVersion": "目录版本记在目录导入的事件下，键为版本号以外的文件名",
     "MarketEntity": "批量登记（法人库导入、演示数据）一次只记一个 Registry 事件",
