@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
+from resolvers import response_size
 from tests.conftest import Api, DemoCity
 from tests.support.entities import REGISTER, new_code, registration
 
@@ -126,3 +129,29 @@ async def test_an_entity_names_at_most_a_hundred_shareholders_and_executives(api
     assert payload["errors"] == []
     persons = payload["entity"]["persons"]
     assert len(persons) == 101 and persons[0]["role"] == "LEGAL_REPRESENTATIVE" and persons[-1]["name"] == "董事99"
+
+
+async def test_an_answer_larger_than_the_maximum_is_one_clear_error_on_both_paths(
+    api: Api, city: DemoCity, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The cost limit keeps reads under 10 MB but does not weigh texts (a business scope may hold
+    # 20,000 characters): past the maximum, whichever path answered, the caller gets the reason.
+    compiled = "{ entities(first: 100) { edges { node { uscc name businessScope } } } }"
+    executed = "{ regions { code name } departments { code name } }"
+    token = city.tokens["maintainer"]
+    sizes = {}
+    for query in (compiled, executed):
+        response = await api.post(query, token=token)
+        assert "errors" not in response.json()
+        sizes[query] = len(response.content)
+    monkeypatch.setattr(response_size, "MAX_RESPONSE_BYTES", min(sizes.values()) - 1)
+    for query, path in ((compiled, "compiled"), (executed, "executed")):
+        response = await api.post(query, token=token)
+        assert response.headers["x-jianguan-path"] == path
+        error = refusal(response.json())
+        assert error["extensions"] == {
+            "code": "RESPONSE_TOO_LARGE",
+            "size": sizes[query],
+            "maximum": min(sizes.values()) - 1,
+        }
+        assert error["message"].startswith("答复过大：")
