@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 import strawberry
 from graphql import ASTValidationRule, ExecutionResult, GraphQLError
@@ -20,6 +21,8 @@ from strawberry.extensions import (
     query_depth_limiter,
 )
 from strawberry.types import ExecutionContext
+from strawberry.types import ExecutionResult as Answer
+from strawberry.types.graphql import OperationType
 
 from schema import cost
 from schema.request_rules import NoAnonymousIntrospection, OneOperation, ReadText
@@ -44,6 +47,25 @@ def _unexpected(error: GraphQLError) -> bool:
 
 
 class JianguanSchema(strawberry.Schema):
+    async def execute(
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        allowed_operation_types: Iterable[OperationType] | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> Answer:
+        # A subscription runs over the websocket (subscribe): executed once over HTTP, its resolver
+        # would give no event and the answer would be an internal error. Refused here; the HTTP
+        # view words the refusal (SUBSCRIPTION_NEEDS_WEBSOCKET).
+        allowed = set(allowed_operation_types or (OperationType.QUERY, OperationType.MUTATION))
+        allowed.discard(OperationType.SUBSCRIPTION)
+        return await super().execute(
+            query, variable_values, context_value, root_value, operation_name, allowed, operation_extensions
+        )
+
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         # Expected failures (our rules, validation) are answers, not incidents: log only the rest.
         # A database out of reach is an incident of its own, one line, not a traceback per field.
