@@ -25,6 +25,7 @@ from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET
 
 import schema as schema_module
+from middleware.body_limit import withdraw_upload_allowance
 from resolvers import response_size
 from resolvers.compiled import CompiledReads, asgi
 from resolvers.compiled.persisted import PersistedQueries
@@ -341,6 +342,8 @@ class GraphQLEndpoint:
                 return
             # A websocket without the header may still authenticate in its connection_init.
             scope.setdefault("state", {})["principal"] = found
+            if not found.is_authenticated:
+                withdraw_upload_allowance(scope)  # an anonymous caller imports nothing: no upload's limit
             if asgi.wants_json_post(scope):
                 await self._post(scope, receive, send, found)
                 return

@@ -73,7 +73,8 @@ async def test_an_operation_name_that_is_not_clean_text_is_a_400(
 
 async def test_a_multipart_field_too_large_is_a_400_with_a_code(client: httpx.AsyncClient, city: DemoCity) -> None:
     operations = json.dumps({"query": "{ viewer { kind } }", "variables": {"x": "a" * (1 << 20)}})
-    files: dict[str, Any] = {"operations": (None, operations), "map": (None, "{}"), "0": ("a.csv", b"a", "text/csv")}
+    # The file first, so the body may be an upload's size and the field reaches the form parser's limit.
+    files: dict[str, Any] = {"0": ("a.csv", b"a", "text/csv"), "operations": (None, operations), "map": (None, "{}")}
     response = await client.post("/graphql", files=files, headers=_bearer(city.tokens["district"]))
     _refused(response)
 
@@ -147,3 +148,54 @@ async def test_a_refused_websocket_upgrade_carries_the_security_headers(database
         assert headers.get("X-Frame-Options") == "DENY", headers
         assert headers.get("X-Content-Type-Options") == "nosniff"
         assert "default-src 'self'" in headers.get("Content-Security-Policy", "")
+
+
+# 2. The upload's limits ----------------------------------------------------------------------
+
+
+@pytest.fixture
+async def small(settings: Settings, db: Database) -> AsyncIterator[httpx.AsyncClient]:
+    """The app with a 2,000-byte body limit and 20,000 for uploads, and a 0.5 s time limit."""
+    limited = dataclasses.replace(settings, max_body_bytes=2_000, max_upload_bytes=20_000, request_timeout=0.5)
+    async with make_client(limited, db) as made:
+        yield made
+
+
+def _multipart(operations: dict[str, Any], file: bytes | None) -> dict[str, Any]:
+    parts: dict[str, Any] = {"operations": (None, json.dumps(operations))}
+    if file is None:
+        parts["map"] = (None, "{}")
+    else:
+        parts["map"] = (None, json.dumps({"0": ["variables.file"]}))
+        parts["0"] = ("rows.csv", file, "text/csv")
+    return parts
+
+
+async def test_only_a_signed_in_callers_file_gets_the_upload_limit(small: httpx.AsyncClient, city: DemoCity) -> None:
+    token = _bearer(city.tokens["district"])
+    with_file = {"query": "{ viewer { kind } }", "variables": {"file": None}}
+    signed_in = await small.post("/graphql", files=_multipart(with_file, b"a" * 5_000), headers=token)
+    assert signed_in.status_code == 200 and "errors" not in signed_in.json(), signed_in.text
+    # The same file from nobody: held to the ordinary limit, and refused once past it.
+    anonymous = await small.post("/graphql", files=_multipart(with_file, b"a" * 5_000))
+    assert _refused(anonymous, 413)["extensions"]["limit"] == 2_000
+    # A multipart body without a file: the ordinary limit too, whoever sends it.
+    padded = {"query": "{ viewer { kind } }", "variables": {"padding": "x" * 5_000}}
+    fileless = await small.post("/graphql", files=_multipart(padded, None), headers=token)
+    assert _refused(fileless, 413)["extensions"]["limit"] == 2_000
+    # A field named like a file's header is no file.
+    disguised = await small.post(
+        "/graphql", files={**_multipart(padded, None), "x": (None, 'filename="rows.csv"\r\n\r\n')}, headers=token
+    )
+    assert _refused(disguised, 413)["extensions"]["limit"] == 2_000
+
+
+async def test_a_multipart_request_without_a_file_keeps_the_time_limit(
+    small: httpx.AsyncClient, city: DemoCity, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(registry, "list_entities", _stalled)
+    answer = await small.post(
+        "/graphql", files=_multipart({"query": TOTAL}, None), headers=_bearer(city.tokens["district"])
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["errors"][0]["extensions"]["code"] == "REQUEST_TIMEOUT"
