@@ -29,6 +29,7 @@ from schema.request_rules import NoAnonymousIntrospection, OneOperation, ReadTex
 from schema.root import Mutation, Query, Subscription
 from services.platform.db import unavailable
 from services.platform.errors import DATABASE_UNAVAILABLE, DomainError
+from services.platform.paging import MAX_PAGE_SIZE
 
 MAX_DEPTH = 10
 MAX_TOKENS = 2000
@@ -103,7 +104,10 @@ class CostLimit(SchemaExtension):
             coerced = get_variable_values(graphql_schema, operation.variable_definitions or (), context.variables or {})
             if not isinstance(coerced, list):  # else execution refuses the variables, in its own words
                 fragments = cost.fragments_of(document.definitions)
-                refused = cost.refusal(graphql_schema, operation, fragments, coerced)
+                # The served settings' largest page (the request's Context carries them).
+                settings = getattr(context.context, "settings", None)
+                largest = getattr(settings, "max_page_size", MAX_PAGE_SIZE)
+                refused = cost.refusal(graphql_schema, operation, fragments, coerced, largest)
                 if refused is not None:
                     context.result = ExecutionResult(data=None, errors=[refused.error()])
         yield

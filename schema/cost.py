@@ -44,7 +44,7 @@ from graphql import (
 from graphql.execution.values import VariableValues, get_argument_values
 
 from services.credit.risk_rules import RULES
-from services.platform.paging import DEFAULT_PAGE_SIZE
+from services.platform.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from services.registry.persons import MAX_PERSONS
 
 # The most an operation may cost. The clients' and benchmarks' reads cost up to a few thousand (a
@@ -55,9 +55,6 @@ from services.registry.persons import MAX_PERSONS
 # built an 83 MB answer in 18.6 s when persons counted as 20: counted as the 101 they may be, one
 # such page (51,108) passes, about 1 MB.
 MAX_COST = 100_000
-# A page is never larger than this (PAGE_SIZE_EXCEEDED refuses more), so a larger `first` is
-# counted as this much: the page-size error, not the cost one, is what the caller must fix.
-MAX_PAGE_SIZE = 100
 # The assumed size of a list of records that is not paged and has no bound of its own.
 LIST_SIZE = 20
 # Unpaged lists whose size is bounded where they are stored, counted by that bound: (type, field).
@@ -113,11 +110,18 @@ def _input_size(value: Any, argument: str) -> int:
 
 class _Walk:
     def __init__(
-        self, schema: GraphQLSchema, fragments: Mapping[str, FragmentDefinitionNode], variables: VariableValues | None
+        self,
+        schema: GraphQLSchema,
+        fragments: Mapping[str, FragmentDefinitionNode],
+        variables: VariableValues | None,
+        max_page_size: int,
     ) -> None:
         self.schema = schema
         self.fragments = fragments
         self.variables = variables
+        # A page is never larger (PAGE_SIZE_EXCEEDED refuses more), so a larger `first` is counted
+        # as this much: the page-size error, not the cost one, is what the caller must fix.
+        self.max_page_size = max_page_size
         # Without variables: each page size a variable gives counts as the largest page.
         self.worst = variables is None
 
@@ -159,10 +163,10 @@ class _Walk:
                 given = {argument.name.value: argument.value for argument in node.arguments or ()}
                 literal = given.get("first")
                 if isinstance(literal, VariableNode):
-                    first = MAX_PAGE_SIZE
+                    first = self.max_page_size
                 elif isinstance(literal, IntValueNode):
                     first = int(literal.value)
-            size = DEFAULT_PAGE_SIZE if not isinstance(first, int) or first < 1 else min(first, MAX_PAGE_SIZE)
+            size = DEFAULT_PAGE_SIZE if not isinstance(first, int) or first < 1 else min(first, self.max_page_size)
             return cost + size * inner
         if _is_list(definition.type) and not _is_connection(parent):  # a connection's edges are its page
             return cost + LIST_BOUNDS.get((parent.name, name), LIST_SIZE) * inner
@@ -182,16 +186,21 @@ def operation_cost(
     operation: OperationDefinitionNode,
     fragments: Mapping[str, FragmentDefinitionNode],
     variables: VariableValues | None,
+    max_page_size: int = MAX_PAGE_SIZE,
 ) -> int:
     """The operation's cost, with its variables as coerced; _ListTooLong for a too long input list."""
     root = schema.get_root_type(operation.operation)
     if root is None:
         return 0
-    return _Walk(schema, fragments, variables).selections(root, operation.selection_set, frozenset())
+    walk = _Walk(schema, fragments, variables, max_page_size)
+    return walk.selections(root, operation.selection_set, frozenset())
 
 
 def allowed_whatever_the_variables(
-    schema: GraphQLSchema, operation: OperationDefinitionNode, fragments: Mapping[str, FragmentDefinitionNode]
+    schema: GraphQLSchema,
+    operation: OperationDefinitionNode,
+    fragments: Mapping[str, FragmentDefinitionNode],
+    max_page_size: int = MAX_PAGE_SIZE,
 ) -> bool:
     """Whether no variables can make the operation refused: it fits with every page size a variable
     gives at its largest, and no variable holds a list or an input object (whose size would count).
@@ -201,7 +210,7 @@ def allowed_whatever_the_variables(
         if not isinstance(kind, NamedTypeNode) or not is_leaf_type(schema.get_type(kind.name.value)):
             return False
     try:
-        return operation_cost(schema, operation, fragments, None) <= MAX_COST
+        return operation_cost(schema, operation, fragments, None, max_page_size) <= MAX_COST
     except _ListTooLong:
         return False
 
@@ -211,10 +220,12 @@ def refusal(
     operation: OperationDefinitionNode,
     fragments: Mapping[str, FragmentDefinitionNode],
     variables: VariableValues | None,
+    max_page_size: int = MAX_PAGE_SIZE,
 ) -> Refusal | None:
-    """Why the operation must not run (too costly, an input list too long), or None."""
+    """Why the operation must not run (too costly, an input list too long), or None; a page is
+    counted up to `max_page_size`, the served settings' largest page."""
     try:
-        cost = operation_cost(schema, operation, fragments, variables)
+        cost = operation_cost(schema, operation, fragments, variables, max_page_size)
     except _ListTooLong as long:
         message = f"输入列表过长：{long.argument} 有 {long.length} 项，最多 {MAX_INPUT_LIST} 项"
         return Refusal(LIST_TOO_LONG, message, {"field": long.argument, "maximum": MAX_INPUT_LIST})

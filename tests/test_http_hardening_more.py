@@ -199,3 +199,25 @@ async def test_a_multipart_request_without_a_file_keeps_the_time_limit(
     )
     assert answer.status_code == 200, answer.text
     assert answer.json()["errors"][0]["extensions"]["code"] == "REQUEST_TIMEOUT"
+
+
+# 13. The page size the cost rule counts -----------------------------------------------------
+
+
+async def test_the_cost_rule_counts_a_page_as_the_served_settings_largest(
+    settings: Settings, db: Database, city: DemoCity
+) -> None:
+    # Four pages of 100 heavy entities cost 109,000 (over the limit), but where a page holds at
+    # most 10 they cost a tenth: the caller is told to fix the page size, not the cost.
+    heavy = (
+        "entities(first: 100) { edges { node { uscc name persons { name role sharePercent } "
+        "notices { status reason deadline department { name } } riskColour { colour reasons { rule description } } "
+        "discipline { level asOf } licenses { edges { node { documentNumber } } } } } }"
+    )
+    query = "{ " + " ".join(f"p{n}: {heavy}" for n in range(4)) + " }"
+    async with make_client(dataclasses.replace(settings, max_page_size=10), db) as narrow:
+        for token in (city.tokens["district"], city.tokens["maintainer"]):
+            answer = (await narrow.post("/graphql", json={"query": query}, headers=_bearer(token))).json()
+            codes = {error["extensions"]["code"] for error in answer["errors"]}
+            assert codes == {"PAGE_SIZE_EXCEEDED"}, answer["errors"][0]
+            assert answer["errors"][0]["message"] == "first 最大为 10"
