@@ -251,6 +251,11 @@ class _View(GraphQL[Context, None]):
         except StarletteHTTPException as refused:  # starlette's form parser: a part too large, too many
             raise _bad_request(f"multipart 请求体无效：{_form_reason(refused.detail)}") from None
 
+    def parse_query_params(self, params: Any) -> dict[str, Any]:
+        # GET's variables or extensions given as null mean none (a body, though, must be an object).
+        given = {key: value for key, value in dict(params).items() if not _null_entry(key, value)}
+        return super().parse_query_params(given)
+
     def parse_json(self, data: str | bytes) -> Any:
         # A body, GET's variables, a multipart request's operations and map: nesting bounded as for
         # a JSON POST (JsonTooDeep goes up to GraphQLEndpoint, which words it); each is an object.
@@ -281,6 +286,10 @@ def _carries_a_file(value: object) -> bool:
     if isinstance(value, list):
         return any(_carries_a_file(item) for item in value)
     return False
+
+
+def _null_entry(key: str, value: object) -> bool:
+    return key in ("variables", "extensions") and isinstance(value, str) and value.strip() == "null"
 
 
 def _form_reason(detail: str) -> str:

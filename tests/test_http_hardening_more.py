@@ -56,6 +56,13 @@ async def test_a_body_that_is_no_request_is_a_400_with_a_code(
         _refused(await client.post("/graphql", content=body, headers=sent))
 
 
+async def test_get_with_variables_null_is_answered(client: httpx.AsyncClient) -> None:
+    answer = await client.get("/graphql", params={"query": "{ __typename }", "variables": "null"})
+    assert answer.status_code == 200 and answer.json() == {"data": {"__typename": "Query"}}, answer.text
+    refused = await client.get("/graphql", params={"query": "{ __typename }", "variables": "123"})
+    _refused(refused)
+
+
 async def test_invalid_utf8_anywhere_in_the_body_is_a_400(client: httpx.AsyncClient, city: DemoCity) -> None:
     body = b'{"query": "{ viewer { kind } }", "variables": {"a": "\xff"}}'
     for headers in ({}, _bearer(city.tokens["district"])):
