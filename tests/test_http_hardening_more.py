@@ -214,7 +214,7 @@ async def test_a_multipart_request_without_a_file_keeps_the_time_limit(
 async def test_the_cost_rule_counts_a_page_as_the_served_settings_largest(
     settings: Settings, db: Database, city: DemoCity
 ) -> None:
-    # Four pages of 100 heavy entities cost 109,000 (over the limit), but where a page holds at
+    # Four pages of 100 heavy entities cost about 197,000 (over the limit), but where a page holds at
     # most 10 they cost a tenth: the caller is told to fix the page size, not the cost.
     heavy = (
         "entities(first: 100) { edges { node { uscc name persons { name role sharePercent } "
