@@ -20,6 +20,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
 import schema as schema_module
+from resolvers import response_size
 from resolvers.compiled import CompiledReads, asgi
 from resolvers.compiled.persisted import PersistedQueries
 from resolvers.graphiql import page_html
@@ -161,6 +162,8 @@ class _View(GraphQL[Context, None]):
 
     def create_response(self, response_data: Any, sub_response: Response) -> Response:
         response = super().create_response(response_data, sub_response)
+        if (instead := response_size.too_large(len(response.body))) is not None:
+            return super().create_response(instead, sub_response)
         # The database out of reach: 503, as from the endpoint (one place decides: _lost).
         answers = response_data if isinstance(response_data, list) else [response_data]
         if any(_lost(answer) for answer in answers):
@@ -281,7 +284,9 @@ class GraphQLEndpoint:
             await self._executed(scope, asgi.replay(body, complete, receive), asgi.marked(send, asgi.EXECUTED))
             return
         status = 200
-        if self.settings.check_compiled_reads:
+        if (instead := response_size.too_large(len(answer))) is not None:
+            answer = _json(instead).encode()  # the ordinary path refuses it too, without a comparable size
+        elif self.settings.check_compiled_reads:
             answer, status = await asgi.checked(answer, lambda: asgi.executed_body(self.view, scope, body), request)
         await asgi.send_json(send, answer, status=status)
 
