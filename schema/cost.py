@@ -48,13 +48,15 @@ from services.platform.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from services.registry.persons import MAX_PERSONS
 
 # The most an operation may cost. The clients' and benchmarks' reads cost up to a few thousand (a
-# page of 20 entities with their licences: 1,348; with their persons: 6,200), the test suite's generated
-# reads up to 53,000; one page of 100 entities with their persons, notices, colour reasons, discipline
-# and licences costs 49,201, so two such pages aliased in one request pass and three do not; fifteen
-# (738,000) held one worker's event loop for seconds. Nine pages of 100 entities with 999 persons each
-# built an 83 MB answer in 18.6 s when persons counted as 20: counted as the 101 they may be, one
-# such page (51,108) passes, about 1 MB.
-MAX_COST = 100_000
+# page of 20 entities with their licences: 1,348; with their persons: 6,200). A page of 100 entities
+# with their persons, notices, colour reasons, discipline and licences costs 49,201, one of 80 about
+# 39,400; fifteen of 100 (738,000) held one worker's event loop for seconds. Nine pages of 100 entities
+# with 999 persons each built an 83 MB answer in 18.6 s when persons counted as 20; counted as the 101
+# they may be, a page of 100 entities with their persons costs 51,108, one of 70 about 35,800. At 50,000,
+# four such pages at once (on entities holding every person they may) held /healthz for up to 1.8 s on
+# 2 cores, and at 40,000 still up to 1.9 s at a load average of 5 (tests/test_healthz_under_load.py):
+# the limit bounds each answer (about 0.7 MB), not yet how long the ordinary path holds the loop.
+MAX_COST = 40_000
 # The assumed size of a list of records that is not paged and has no bound of its own.
 LIST_SIZE = 20
 # Unpaged lists whose size is bounded where they are stored, counted by that bound: (type, field).
