@@ -78,7 +78,7 @@ class SheetImportView(CustomView):
         report, problems = await run_as(self.db, request, lambda session: self.run(session, sent, dry_run))
         if problems or report is None:
             refused = [p.message for p in problems]
-            return self._page(request, filename=sent.filename, problems=refused, dry_run=dry_run)
+            return self._page(request, filename=sheets.shown_name(sent.filename), problems=refused, dry_run=dry_run)
         return self._page(request, filename=sent.filename, report=report, dry_run=dry_run)
 
     async def download(self, request: Request, kind: Kind) -> Response:

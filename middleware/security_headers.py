@@ -48,6 +48,9 @@ class SecurityHeaders:
         self.fixed = self._headers(policy(None))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            await self.app(scope, receive, self._denial_secured(send))
+            return
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -90,6 +93,16 @@ class SecurityHeaders:
                 await secured({"type": "http.response.start", "status": 500, "headers": _TEXT})
                 await secured({"type": "http.response.body", "body": b"Internal Server Error"})
             raise
+
+    def _denial_secured(self, send: Send) -> Send:
+        """A refused websocket upgrade is an HTTP response (the 401 of a bad token): it gets them too."""
+
+        async def secured(message: Message) -> None:
+            if message["type"] == "websocket.http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), *self.fixed]}
+            await send(message)
+
+        return secured
 
     def _headers(self, csp: str) -> list[tuple[bytes, bytes]]:
         headers = [

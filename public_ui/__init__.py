@@ -21,6 +21,7 @@ from starlette.templating import Jinja2Templates
 from models import Department, Region
 from services.platform.access import UNRESTRICTED
 from services.platform.db import Database
+from services.platform.ids import row_id
 from services.platform.labels import label
 from services.platform.principal import Principal
 from services.spotchecks.directory import describe
@@ -42,10 +43,11 @@ QUERY = (
 
 
 async def _record(db: Database, raw: str) -> dict[str, Any] | None:
-    if not (raw.isascii() and raw.isdigit()):
+    plan_id = row_id(raw)  # the one id rule: bounded, so a huge number is no row, not a database error
+    if plan_id is None:
         return None
     async with db.session(Principal.anonymous()) as session:
-        return await public_draw_record(session, int(raw))
+        return await public_draw_record(session, plan_id)
 
 
 async def _results(db: Database, record: dict[str, Any]) -> list[PublishedResult]:

@@ -8,18 +8,25 @@ import logging
 import re
 from typing import Any
 
+from cross_web import HTTPException
 from graphql import GraphQLError
-from starlette.datastructures import Headers
+from starlette.datastructures import Headers, UploadFile
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
+from strawberry.types.unset import UNSET
 
 import schema as schema_module
+from middleware.body_limit import withdraw_upload_allowance
+from resolvers import response_size
 from resolvers.compiled import CompiledReads, asgi
 from resolvers.compiled.persisted import PersistedQueries
 from resolvers.graphiql import page_html
@@ -97,6 +104,49 @@ def timed_out_message(seconds: float) -> str:
     return f"请求超时：{seconds:g} 秒内未完成，已中止，未完成的修改均未保存；请缩小查询范围后重试"
 
 
+BAD_REQUEST = "BAD_REQUEST"
+SUBSCRIPTION_NEEDS_WEBSOCKET = "SUBSCRIPTION_NEEDS_WEBSOCKET"
+SUBSCRIPTION_NEEDS_WEBSOCKET_MESSAGE = (
+    "订阅须通过 WebSocket（graphql-transport-ws 协议）连接 /graphql，不能用普通 HTTP 请求"
+)
+# graphql-core's Name: what an operationName can be, so anything else names no operation.
+_NAME = re.compile(r"[_A-Za-z][_0-9A-Za-z]*")
+
+
+class RequestRefused(Exception):
+    """A request that is not a GraphQL request at all: answered 400 with a code, never a 500."""
+
+    def __init__(self, code: str, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.code, self.message, self.status = code, message, status
+
+
+def _bad_request(message: str) -> RequestRefused:
+    return RequestRefused(BAD_REQUEST, message)
+
+
+# strawberry's own refusals of a malformed request, in English: in people's words, with a code.
+_STRAWBERRY_REASONS = {
+    "No GraphQL query found in the request": "请求中没有 GraphQL 查询（query）",
+    "Unsupported content type": "不支持的 Content-Type：请用 application/json，或上传文件时用 multipart/form-data",
+    "Unable to parse the multipart body": "multipart 请求体格式无效",
+    "File(s) missing in form data": "multipart 请求的 map 指向的文件不在请求中",
+}
+
+
+def _worded(reason: str) -> str:
+    if reason in _STRAWBERRY_REASONS:
+        return _STRAWBERRY_REASONS[reason]
+    if reason.startswith("The GraphQL operation's `"):
+        entry = reason.split("`")[1]
+        return f"请求中的 {entry} 应为 JSON 对象或 null" if entry != "query" else "请求中的 query 应为字符串或 null"
+    if reason.startswith("Unknown operation named"):
+        return "请求中的 operationName 在查询中找不到同名操作"
+    if reason.startswith("Can't get GraphQL operation type"):
+        return "无法确定要执行的操作：请检查 query 与 operationName"
+    return "请求无效：" + reason
+
+
 def error_response(code: str, message: str, status: int) -> Response:
     body = {"data": None, "errors": [{"message": message, "extensions": {"code": code}}]}
     return Response(_json(body), status_code=status, media_type="application/json")
@@ -141,12 +191,16 @@ class _View(GraphQL[Context, None]):
         change's transaction rolls back as its session closes) and the answer says so. A file
         upload (importRecords, up to 200 MB, committed a chunk at a time) is bounded by its size."""
         seconds = self.settings.request_timeout
-        upload = (request_adapter.content_type or "").startswith("multipart/")
         try:
-            async with asyncio.timeout(None if upload else seconds):
+            async with asyncio.timeout(None if _carries_a_file(request_data.variables) else seconds):
                 return await super().execute_single(
                     request, request_adapter, sub_response, context, root_value, request_data
                 )
+        except HTTPException as refused:
+            cause = refused.__cause__
+            if isinstance(cause, InvalidOperationTypeError) and cause.operation_type is OperationType.SUBSCRIPTION:
+                raise RequestRefused(SUBSCRIPTION_NEEDS_WEBSOCKET, SUBSCRIPTION_NEEDS_WEBSOCKET_MESSAGE) from None
+            raise
         except TimeoutError:
             error = GraphQLError(timed_out_message(seconds), extensions={"code": TIMED_OUT})
             return ExecutionResult(data=None, errors=[error])
@@ -161,6 +215,8 @@ class _View(GraphQL[Context, None]):
 
     def create_response(self, response_data: Any, sub_response: Response) -> Response:
         response = super().create_response(response_data, sub_response)
+        if (instead := response_size.too_large(len(response.body))) is not None:
+            return super().create_response(instead, sub_response)
         # The database out of reach: 503, as from the endpoint (one place decides: _lost).
         answers = response_data if isinstance(response_data, list) else [response_data]
         if any(_lost(answer) for answer in answers):
@@ -170,13 +226,48 @@ class _View(GraphQL[Context, None]):
     def encode_json(self, data: object) -> str:
         return _json(data)
 
-    def parse_json(self, data: str | bytes) -> Any:
-        # A body, GET's variables, a multipart request's operations: nesting bounded as for a JSON
-        # POST; JsonTooDeep goes up to GraphQLEndpoint, which words it.
+    async def run(self, request: Request | WebSocket, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        # strawberry answers a malformed request in plain English text: here a 400 with a code.
         try:
-            return request_loads(data)
-        except json.JSONDecodeError:
-            return super().parse_json(data)  # not JSON: strawberry words its 400
+            return await super().run(request, context, root_value)
+        except RequestRefused as refused:
+            return error_response(refused.code, refused.message, refused.status)
+        except HTTPException as refused:
+            if refused.status_code != 400:
+                raise
+            return error_response(BAD_REQUEST, _worded(refused.reason), 400)
+
+    async def parse_http_body(self, request: Any) -> GraphQLRequestData | list[GraphQLRequestData]:
+        parsed = await super().parse_http_body(request)
+        for data in parsed if isinstance(parsed, list) else [parsed]:
+            name = data.operation_name
+            if name is not None and not (isinstance(name, str) and _NAME.fullmatch(name)):
+                raise _bad_request("operationName 应为 GraphQL 名称（字母、数字、下划线，不以数字开头）或 null")
+        return parsed
+
+    async def parse_multipart(self, request: Any) -> dict[str, str]:
+        try:
+            return await super().parse_multipart(request)
+        except StarletteHTTPException as refused:  # starlette's form parser: a part too large, too many
+            raise _bad_request(f"multipart 请求体无效：{_form_reason(refused.detail)}") from None
+
+    def parse_query_params(self, params: Any) -> dict[str, Any]:
+        # GET's variables or extensions given as null mean none (a body, though, must be an object).
+        given = {key: value for key, value in dict(params).items() if not _null_entry(key, value)}
+        return super().parse_query_params(given)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        # A body, GET's variables, a multipart request's operations and map: nesting bounded as for
+        # a JSON POST (JsonTooDeep goes up to GraphQLEndpoint, which words it); each is an object.
+        try:
+            parsed = request_loads(data)
+        except JsonTooDeep:
+            raise
+        except ValueError:  # not JSON, or not UTF-8
+            raise _bad_request("请求体不是有效的 JSON（须为 UTF-8 编码）") from None
+        if not isinstance(parsed, dict):
+            raise _bad_request('请求体应为 JSON 对象，如 {"query": "{ viewer { name } }"}')
+        return parsed
 
     def decode_json(self, data: str | bytes) -> object:
         # A websocket message: too deep is a message that is not JSON, and the protocol closes the socket.
@@ -184,6 +275,29 @@ class _View(GraphQL[Context, None]):
             return request_loads(data)
         except JsonTooDeep:
             raise json.JSONDecodeError(JSON_TOO_DEEP_MESSAGE, "", 0) from None
+
+
+def _carries_a_file(value: object) -> bool:
+    """Whether a request's variables hold an uploaded file (the multipart spec puts them there)."""
+    if isinstance(value, UploadFile):
+        return True
+    if isinstance(value, dict):
+        return any(_carries_a_file(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_carries_a_file(item) for item in value)
+    return False
+
+
+def _null_entry(key: str, value: object) -> bool:
+    return key in ("variables", "extensions") and isinstance(value, str) and value.strip() == "null"
+
+
+def _form_reason(detail: str) -> str:
+    if detail.startswith("Part exceeded maximum size"):
+        return "除文件外的字段每个最多 1 MB"
+    if detail.startswith("Too many"):
+        return "字段或文件过多"
+    return "格式无效"
 
 
 def _lost(answer: Any) -> bool:
@@ -237,6 +351,8 @@ class GraphQLEndpoint:
                 return
             # A websocket without the header may still authenticate in its connection_init.
             scope.setdefault("state", {})["principal"] = found
+            if not found.is_authenticated:
+                withdraw_upload_allowance(scope)  # an anonymous caller imports nothing: no upload's limit
             if asgi.wants_json_post(scope):
                 await self._post(scope, receive, send, found)
                 return
@@ -281,7 +397,9 @@ class GraphQLEndpoint:
             await self._executed(scope, asgi.replay(body, complete, receive), asgi.marked(send, asgi.EXECUTED))
             return
         status = 200
-        if self.settings.check_compiled_reads:
+        if (instead := response_size.too_large(len(answer))) is not None:
+            answer = _json(instead).encode()  # the ordinary path refuses it too, without a comparable size
+        elif self.settings.check_compiled_reads:
             answer, status = await asgi.checked(answer, lambda: asgi.executed_body(self.view, scope, body), request)
         await asgi.send_json(send, answer, status=status)
 

@@ -3,7 +3,9 @@
 A client that prefers `application/graphql-response+json` gets it, with the spec's status codes:
 a request that failed before execution (a document that does not parse or validate, variables
 that do not coerce, a refused token) is a 4xx without the `data` entry; an execution result
-is a 200. Everyone else (no Accept, `*/*`, `application/json`) keeps `application/json` and its
+is a 200. A failure on the server's side stays a 5xx: the database out of reach 503, the
+request time limit passed 504 (a gateway's word for "no answer in time").
+Everyone else (no Accept, `*/*`, `application/json`) keeps `application/json` and its
 200 for every GraphQL answer, as integrators have always read it. Both paths (compiled and
 strawberry) answer through `negotiated`, so they cannot differ."""
 
@@ -18,6 +20,8 @@ GRAPHQL_RESPONSE = b"application/graphql-response+json"
 JSON = b"application/json"
 _LABEL = GRAPHQL_RESPONSE + b"; charset=utf-8"
 _REPLACED = (b"content-type", b"content-length")
+# Not the request's fault: these keep (or get) a 5xx, never the request error's 400.
+_SERVER_SIDE = {"DATABASE_UNAVAILABLE": 503, "REQUEST_TIMEOUT": 504}
 
 
 def wants_graphql_response(scope: Scope) -> bool:
@@ -92,8 +96,13 @@ def _as_graphql_response(status: int, body: bytes) -> tuple[int, bytes]:
     if not body.startswith(b'{"data":null,"errors":'):
         return status, body
     answer: dict[str, Any] = json.loads(body)
-    if any("path" in error for error in answer.get("errors", [])):
+    errors = answer.get("errors", [])
+    if any("path" in error for error in errors):
         return status, body
     del answer["data"]
     body = json.dumps(answer, ensure_ascii=False, separators=(",", ":")).encode()
+    codes = [(error.get("extensions") or {}).get("code") for error in errors]
+    server_side = [_SERVER_SIDE[code] for code in codes if code in _SERVER_SIDE]
+    if server_side:
+        return (status if status >= 500 else max(server_side)), body
     return (status if 400 <= status < 500 else 400), body

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 import strawberry
 from graphql import ASTValidationRule, ExecutionResult, GraphQLError
@@ -20,12 +21,15 @@ from strawberry.extensions import (
     query_depth_limiter,
 )
 from strawberry.types import ExecutionContext
+from strawberry.types import ExecutionResult as Answer
+from strawberry.types.graphql import OperationType
 
 from schema import cost
 from schema.request_rules import NoAnonymousIntrospection, OneOperation, ReadText
 from schema.root import Mutation, Query, Subscription
 from services.platform.db import unavailable
 from services.platform.errors import DATABASE_UNAVAILABLE, DomainError
+from services.platform.paging import MAX_PAGE_SIZE
 
 MAX_DEPTH = 10
 MAX_TOKENS = 2000
@@ -44,6 +48,25 @@ def _unexpected(error: GraphQLError) -> bool:
 
 
 class JianguanSchema(strawberry.Schema):
+    async def execute(
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        allowed_operation_types: Iterable[OperationType] | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> Answer:
+        # A subscription runs over the websocket (subscribe): executed once over HTTP, its resolver
+        # would give no event and the answer would be an internal error. Refused here; the HTTP
+        # view words the refusal (SUBSCRIPTION_NEEDS_WEBSOCKET).
+        allowed = set(allowed_operation_types or (OperationType.QUERY, OperationType.MUTATION))
+        allowed.discard(OperationType.SUBSCRIPTION)
+        return await super().execute(
+            query, variable_values, context_value, root_value, operation_name, allowed, operation_extensions
+        )
+
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         # Expected failures (our rules, validation) are answers, not incidents: log only the rest.
         # A database out of reach is an incident of its own, one line, not a traceback per field.
@@ -81,7 +104,10 @@ class CostLimit(SchemaExtension):
             coerced = get_variable_values(graphql_schema, operation.variable_definitions or (), context.variables or {})
             if not isinstance(coerced, list):  # else execution refuses the variables, in its own words
                 fragments = cost.fragments_of(document.definitions)
-                refused = cost.refusal(graphql_schema, operation, fragments, coerced)
+                # The served settings' largest page (the request's Context carries them).
+                settings = getattr(context.context, "settings", None)
+                largest = getattr(settings, "max_page_size", MAX_PAGE_SIZE)
+                refused = cost.refusal(graphql_schema, operation, fragments, coerced, largest)
                 if refused is not None:
                     context.result = ExecutionResult(data=None, errors=[refused.error()])
         yield

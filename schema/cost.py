@@ -3,8 +3,9 @@ the input it carries. Both paths (strawberry's and the compiled reads) refuse by
 
 Every field costs 1. A connection (a `…Connection` type) multiplies what is selected inside it by
 its page size: `first` as given (as a literal or a variable), else the default page size. A list
-of records that is not paged (an entity's `persons`, `notices`, …) multiplies by LIST_SIZE, what
-such a list holds at most in practice. Every list item and every input field an argument carries
+of records that is not paged multiplies by what it can hold at most: LIST_BOUNDS where the service
+that stores it enforces a bound (an entity's `persons`: MAX_PERSONS + 1; an assessment's reasons: one
+per rule), else LIST_SIZE. Every list item and every input field an argument carries
 costs 1 more, so a variable holding ten thousand persons is as costly as it is. Introspection
 (`__schema`, `__type`) is bounded by the schema itself and costs 1.
 
@@ -42,19 +43,29 @@ from graphql import (
 )
 from graphql.execution.values import VariableValues, get_argument_values
 
-from services.platform.paging import DEFAULT_PAGE_SIZE
+from services.credit.risk_rules import RULES
+from services.platform.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from services.registry.persons import MAX_PERSONS
 
 # The most an operation may cost. The clients' and benchmarks' reads cost up to a few thousand (a
-# page of 20 entities with their licences: 1,348), the test suite's generated reads up to 53,000;
-# one page of 100 entities with their persons, notices, colour reasons, discipline and licences
-# costs 27,000, so three such pages aliased in one request pass and fifteen (409,000), which held
-# one worker's event loop for seconds, do not.
-MAX_COST = 100_000
-# A page is never larger than this (PAGE_SIZE_EXCEEDED refuses more), so a larger `first` is
-# counted as this much: the page-size error, not the cost one, is what the caller must fix.
-MAX_PAGE_SIZE = 100
-# The assumed size of a list of records that is not paged.
+# page of 20 entities with their licences: 1,348; with their persons: 6,200). A page of 100 entities
+# with their persons, notices, colour reasons, discipline and licences costs 49,201, one of 80 about
+# 39,400; fifteen of 100 (738,000) held one worker's event loop for seconds. Nine pages of 100 entities
+# with 999 persons each built an 83 MB answer in 18.6 s when persons counted as 20; counted as the 101
+# they may be, a page of 100 entities with their persons costs 51,108, one of 70 about 35,800. At 50,000,
+# four such pages at once (on entities holding every person they may) held /healthz for up to 1.8 s on
+# 2 cores, and at 40,000 still up to 1.9 s at a load average of 5 (tests/test_healthz_under_load.py):
+# the limit bounds each answer (about 0.7 MB), not yet how long the ordinary path holds the loop.
+MAX_COST = 40_000
+# The assumed size of a list of records that is not paged and has no bound of its own.
 LIST_SIZE = 20
+# Unpaged lists whose size is bounded where they are stored, counted by that bound: (type, field).
+LIST_BOUNDS: dict[tuple[str, str], int] = {
+    # The legal representative, then the shareholders and executives a registration may name.
+    ("MarketEntity", "persons"): MAX_PERSONS + 1,
+    # At most one reason per rule that holds.
+    ("RiskAssessment", "reasons"): len(RULES),
+}
 # No list given as input holds more: a registration's persons, a list of codes, import rows.
 MAX_INPUT_LIST = 1_000
 COSTLY = "QUERY_TOO_COSTLY"
@@ -101,11 +112,18 @@ def _input_size(value: Any, argument: str) -> int:
 
 class _Walk:
     def __init__(
-        self, schema: GraphQLSchema, fragments: Mapping[str, FragmentDefinitionNode], variables: VariableValues | None
+        self,
+        schema: GraphQLSchema,
+        fragments: Mapping[str, FragmentDefinitionNode],
+        variables: VariableValues | None,
+        max_page_size: int,
     ) -> None:
         self.schema = schema
         self.fragments = fragments
         self.variables = variables
+        # A page is never larger (PAGE_SIZE_EXCEEDED refuses more), so a larger `first` is counted
+        # as this much: the page-size error, not the cost one, is what the caller must fix.
+        self.max_page_size = max_page_size
         # Without variables: each page size a variable gives counts as the largest page.
         self.worst = variables is None
 
@@ -147,13 +165,13 @@ class _Walk:
                 given = {argument.name.value: argument.value for argument in node.arguments or ()}
                 literal = given.get("first")
                 if isinstance(literal, VariableNode):
-                    first = MAX_PAGE_SIZE
+                    first = self.max_page_size
                 elif isinstance(literal, IntValueNode):
                     first = int(literal.value)
-            size = DEFAULT_PAGE_SIZE if not isinstance(first, int) or first < 1 else min(first, MAX_PAGE_SIZE)
+            size = DEFAULT_PAGE_SIZE if not isinstance(first, int) or first < 1 else min(first, self.max_page_size)
             return cost + size * inner
         if _is_list(definition.type) and not _is_connection(parent):  # a connection's edges are its page
-            return cost + LIST_SIZE * inner
+            return cost + LIST_BOUNDS.get((parent.name, name), LIST_SIZE) * inner
         return cost + inner
 
     def arguments(self, definition: GraphQLField, node: FieldNode) -> dict[str, Any]:
@@ -170,16 +188,21 @@ def operation_cost(
     operation: OperationDefinitionNode,
     fragments: Mapping[str, FragmentDefinitionNode],
     variables: VariableValues | None,
+    max_page_size: int = MAX_PAGE_SIZE,
 ) -> int:
     """The operation's cost, with its variables as coerced; _ListTooLong for a too long input list."""
     root = schema.get_root_type(operation.operation)
     if root is None:
         return 0
-    return _Walk(schema, fragments, variables).selections(root, operation.selection_set, frozenset())
+    walk = _Walk(schema, fragments, variables, max_page_size)
+    return walk.selections(root, operation.selection_set, frozenset())
 
 
 def allowed_whatever_the_variables(
-    schema: GraphQLSchema, operation: OperationDefinitionNode, fragments: Mapping[str, FragmentDefinitionNode]
+    schema: GraphQLSchema,
+    operation: OperationDefinitionNode,
+    fragments: Mapping[str, FragmentDefinitionNode],
+    max_page_size: int = MAX_PAGE_SIZE,
 ) -> bool:
     """Whether no variables can make the operation refused: it fits with every page size a variable
     gives at its largest, and no variable holds a list or an input object (whose size would count).
@@ -189,7 +212,7 @@ def allowed_whatever_the_variables(
         if not isinstance(kind, NamedTypeNode) or not is_leaf_type(schema.get_type(kind.name.value)):
             return False
     try:
-        return operation_cost(schema, operation, fragments, None) <= MAX_COST
+        return operation_cost(schema, operation, fragments, None, max_page_size) <= MAX_COST
     except _ListTooLong:
         return False
 
@@ -199,10 +222,12 @@ def refusal(
     operation: OperationDefinitionNode,
     fragments: Mapping[str, FragmentDefinitionNode],
     variables: VariableValues | None,
+    max_page_size: int = MAX_PAGE_SIZE,
 ) -> Refusal | None:
-    """Why the operation must not run (too costly, an input list too long), or None."""
+    """Why the operation must not run (too costly, an input list too long), or None; a page is
+    counted up to `max_page_size`, the served settings' largest page."""
     try:
-        cost = operation_cost(schema, operation, fragments, variables)
+        cost = operation_cost(schema, operation, fragments, variables, max_page_size)
     except _ListTooLong as long:
         message = f"输入列表过长：{long.argument} 有 {long.length} 项，最多 {MAX_INPUT_LIST} 项"
         return Refusal(LIST_TOO_LONG, message, {"field": long.argument, "maximum": MAX_INPUT_LIST})

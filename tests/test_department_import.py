@@ -17,7 +17,7 @@ from tests.conftest import Api, DemoCity
 from tests.support.admin import csrf, sign_in
 from tests.support.audit import audit_count
 from tests.support.cli import manage
-from tests.support.record_files import write_csv, write_xlsx
+from tests.support.record_files import multipart_as_sent, write_csv, write_xlsx
 
 HEADER = ["部门编码", "部门名称", "层级", "行政区划代码", "登记机关", "条线"]
 
@@ -158,3 +158,21 @@ async def test_the_admin_imports_departments_beside_the_department_list(
 async def test_a_department_user_cannot_reach_the_department_import(city: DemoCity, api: Api) -> None:
     await sign_in(api.client, "scjg-210202", city.report.logins[1].password)
     assert (await api.client.get("/admin/department-import")).status_code in (403, 404)
+
+
+async def test_the_admin_refuses_a_file_whose_name_breaks_the_text_rule(
+    city: DemoCity, api: Api, db: Database, tmp_path: Path
+) -> None:
+    client = api.client
+    await sign_in(client, "admin", city.report.logins[0].password)
+    good = write_csv(tmp_path / "good.csv", HEADER, [["SW-210200", "大连市商务局", "市级", "210200", "否", "SW"]])
+    before = await audit_count(db)
+    for name in ("nul\x00z.csv", "bell\x07\x1b[31mred.csv"):
+        form = {"csrftoken": await csrf(client, "/admin/department-import")}
+        body, kind = multipart_as_sent(form, "file", name, good.read_bytes())
+        page = await client.post("/admin/department-import", content=body, headers={"Content-Type": kind})
+        assert page.status_code == 200, name
+        assert 'id="import-refused"' in page.text and "文件名含有" in page.text, name
+        assert "\x00" not in page.text and "\x07" not in page.text, name
+    assert await _departments(db, "SW-") == {}
+    assert await audit_count(db) == before

@@ -80,15 +80,20 @@ async def test_a_lying_or_missing_content_length_does_not_get_around_the_limit(
             _too_large(await small.post("/graphql", content=streamed(), headers=sent))
 
 
-async def test_uploads_have_their_own_larger_limit(small: httpx.AsyncClient) -> None:
+async def test_uploads_have_their_own_larger_limit(small: httpx.AsyncClient, city: DemoCity) -> None:
+    # A signed-in caller's file (an anonymous one gets no upload limit: test_http_hardening_more).
+    token = _bearer(city.tokens["district"])
     files = {"file": ("rows.csv", b"a" * 5_000, "text/csv")}
     operations = json.dumps({"query": "{ viewer { kind } }", "variables": {}})
     form = {"operations": operations, "map": "{}"}
-    answered = await small.post("/graphql", data=form, files=files, headers={"Apollo-Require-Preflight": "1"})
+    answered = await small.post("/graphql", data=form, files=files, headers={"Apollo-Require-Preflight": "1", **token})
     assert answered.status_code != 413, answered.text
     _too_large(
         await small.post(
-            "/graphql", data=form, files={"file": ("rows.csv", b"a" * 30_000, "text/csv")}, headers={"X-A": "1"}
+            "/graphql",
+            data=form,
+            files={"file": ("rows.csv", b"a" * 30_000, "text/csv")},
+            headers={"X-A": "1", **token},
         )
     )
 

@@ -12,6 +12,7 @@ import pytest
 from tests.conftest import Api, DemoCity
 from tests.support.admin import csrf, sign_in
 from tests.support.browser import serve
+from tests.test_read_text import send
 from tests.test_subscriptions import following
 
 # Unicode digits (superscripts, Arabic-Indic, full-width), past INTEGER and past 64 bits, signs,
@@ -33,6 +34,11 @@ mutation($id: ID!) {
 PLAN = "query($id: ID!) { spotCheckPlan(id: $id) { id } }"
 TASKS = "query($p: ID) { inspectionTasks(filter: {planId: $p}) { totalCount } }"
 NOTICE_IDS = "{ notices(first: 5) { edges { node { id status } } } }"
+
+
+def _quoted(bad: str) -> str:
+    """How a message quotes an id: whole when short, its first 20 characters when longer."""
+    return "" if not bad else f"“{bad}”" if len(bad) <= 20 else f"“{bad[:20]}…”"
 
 
 def _cursor(text: str) -> str:
@@ -60,8 +66,58 @@ async def test_a_mutation_given_an_id_no_row_can_have_says_not_found(api: Api, c
         payload = (await api.data(document, {"id": bad}, token))[name]
         assert [(e["field"], e["code"]) for e in payload["errors"]] == [expected], (name, bad)
         if noun:
-            assert payload["errors"][0]["message"] == f"{noun}“{bad}”不存在"
+            assert payload["errors"][0]["message"] == f"{noun}{_quoted(bad)}不存在"
     assert (await api.data(PLAN, {"id": bad}, city.tokens["maintainer"]))["spotCheckPlan"] is None
+
+
+# Half a surrogate pair cannot be encoded in the answer; U+202E turns the message around on
+# screen; a NUL, a bell; an id a 200,000 digits long.
+REFUSED_IDS = ["\ud800", "1\u202e2", "\x00", "3\x07", "9" * 200_000]
+
+
+@pytest.mark.parametrize("bad", REFUSED_IDS)
+async def test_a_mutation_given_an_id_with_a_refused_character_says_not_found_without_quoting_it(
+    api: Api, city: DemoCity, bad: str
+) -> None:
+    """Ids skip the text rule at the boundary (they are parsed, never stored): a lone surrogate
+    was an internal error (HTTP 500), and every other id was sent back verbatim."""
+    cases = [
+        (CLAIM, "claimNotice", city.tokens["district"], ("id", "NOTICE_NOT_FOUND"), "告知不存在"),
+        (ACKNOWLEDGE, "acknowledgeReferral", city.tokens["district_health"], ("id", "REFERRAL_NOT_FOUND"),
+         "联动告知不存在"),
+        (RECORD_RESULT, "recordInspectionResult", city.tokens["district"], ("taskId", "TASK_NOT_FOUND"), None),
+    ]  # fmt: skip
+    for document, name, token, expected, message in cases:
+        answer = await send(api, document, {"id": bad}, token)
+        assert answer.status_code == 200, (name, answer.text[:300])
+        body = answer.json()
+        assert "errors" not in body, body["errors"]
+        [error] = body["data"][name]["errors"]
+        assert (error["field"], error["code"]) == expected, name
+        if message and bad.isascii() and bad.isdigit():
+            assert error["message"] == message.replace("不存在", f"“{bad[:20]}…”不存在")
+        elif message:
+            assert error["message"] == message
+        assert len(answer.content) < 2000, name
+
+
+@pytest.mark.parametrize("bad", REFUSED_IDS)
+async def test_a_read_given_an_id_with_a_refused_character_is_refused_not_an_internal_error(
+    api: Api, city: DemoCity, bad: str
+) -> None:
+    """Reads refuse such text before they run (schema.read_text), ids included; a long id names no plan."""
+    for document, variables in ((PLAN, {"id": bad}), (TASKS, {"p": bad})):
+        answer = await send(api, document, variables, city.tokens["maintainer"])
+        assert answer.status_code == 200, answer.text[:300]
+        body = answer.json()
+        if bad.isascii() and bad.isdigit():
+            if document is PLAN:
+                assert body == {"data": {"spotCheckPlan": None}}
+            else:
+                assert _refused(body)["message"] == f"抽查计划“{bad[:20]}…”不存在"
+        else:
+            assert _refused(body)["extensions"]["code"] == "INVALID_TEXT"
+        assert len(answer.content) < 2000
 
 
 async def test_arabic_indic_digits_are_not_read_as_the_ascii_id(api: Api, city: DemoCity) -> None:
@@ -179,3 +235,26 @@ async def test_a_subscription_resuming_after_an_id_no_notice_can_have_is_refused
     assert [(e["extensions"]["code"], e["message"]) for e in errors] == [
         ("INVALID_NOTICE_ID", f"告知编号“{after}”无效：应为告知的 id")
     ]
+
+
+async def test_a_subscription_quotes_at_most_a_short_prefix_of_what_it_was_given(
+    database_url: str, city: DemoCity
+) -> None:
+    """A 100,000-character departmentCode (or afterId) was sent back whole over the websocket;
+    one with a refused character is INVALID_TEXT before anything runs."""
+    cases = [
+        ({"dept": "WJ" * 50_000}, "UNKNOWN_DEPARTMENT", f"部门“{'WJ' * 10}…”不存在"),
+        ({"after": "9" * 100_000}, "INVALID_NOTICE_ID", f"告知编号“{'9' * 20}…”无效：应为告知的 id"),
+        ({"after": "\ud800"}, "INVALID_TEXT", None),
+        ({"dept": "WJ\u202e-210202"}, "INVALID_TEXT", None),
+    ]
+    async for base in serve(database_url):
+        for variables, code, wording in cases:
+            async with following(base, city.tokens["maintainer"], **variables) as follower:
+                message = await follower.message()
+            assert message["type"] in ("next", "error"), message
+            errors = message["payload"]["errors"] if message["type"] == "next" else message["payload"]
+            assert [e["extensions"]["code"] for e in errors] == [code], variables
+            if wording:
+                assert [e["message"] for e in errors] == [wording]
+            assert len(str(message)) < 2000, variables

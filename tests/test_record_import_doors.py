@@ -17,7 +17,15 @@ from tests.conftest import Api, DemoCity
 from tests.support.admin import csrf, sign_in
 from tests.support.audit import audit_count
 from tests.support.cli import manage, manage_together
-from tests.support.record_files import PENALTY_HEADER, graphql_upload, penalty_row, write_csv, write_xlsx
+from tests.support.record_files import (
+    PENALTY_HEADER,
+    graphql_upload,
+    graphql_upload_as_sent,
+    multipart_as_sent,
+    penalty_row,
+    write_csv,
+    write_xlsx,
+)
 from tests.support.record_import import EXPECTED_PROBLEMS, mixed_penalties, stored_penalties
 
 IMPORT = """
@@ -228,3 +236,44 @@ def test_the_command_line_imports_and_says_so_by_its_exit_status(
 
     verified = manage(database_url, "verify-audit")
     assert verified.returncode == 0 and "审计日志完整" in verified.stdout
+
+
+# A NUL (an internal error on PostgreSQL, stored as sent on SQLite), a bell and an escape
+# sequence that colours a terminal, and U+202E that shows "csv.gpj" as "jpg.csv".
+DAMAGED_NAMES = ["nul\x00z.csv", "bell\x07\x1b[31mred.csv", "处罚\u202egpj.csv"]
+
+
+async def test_a_file_whose_name_breaks_the_text_rule_is_refused_by_both_doors(
+    api: Api, db: Database, city: DemoCity
+) -> None:
+    content = write_csv_bytes([penalty_row(city.zhongshan[0])])
+    client = api.client
+    await sign_in(client, "scjg-210202", city.report.logins[1].password)
+    before = await audit_count(db)
+    for name in DAMAGED_NAMES:
+        payload = await _import_named(api, name, content, city.tokens["district"])
+        assert payload["report"] is None, name
+        assert [(e["field"], e["code"]) for e in payload["errors"]] == [("file", "INVALID_TEXT")], name
+        assert payload["errors"][0]["message"].startswith("文件名含有"), name
+    for name in DAMAGED_NAMES:
+        form = {"kind": "penalty", "policy": "keep", "csrftoken": await csrf(client, "/admin/record-import")}
+        body, kind = multipart_as_sent(form, "file", name, content)
+        page = await client.post("/admin/record-import", content=body, headers={"Content-Type": kind})
+        assert page.status_code == 200, name
+        assert "文件名含有" in page.text and "导入结果" not in page.text, name
+        assert "\x00" not in page.text and "\x1b" not in page.text and "\u202e" not in page.text, name
+    assert await stored_penalties(db) == {}
+    assert await audit_count(db) == before, "nothing is stored, the audit log included"
+
+
+def write_csv_bytes(rows: list[list[Any]]) -> bytes:
+    out = io.StringIO()
+    csv.writer(out).writerows([PENALTY_HEADER, *rows])
+    return out.getvalue().encode("utf-8")
+
+
+async def _import_named(api: Api, name: str, content: bytes, token: str) -> dict[str, Any]:
+    body = await graphql_upload_as_sent(api.client, IMPORT, {"kind": "PENALTY"}, (name, content), token)
+    assert "errors" not in body, body
+    payload: dict[str, Any] = body["data"]["importRecords"]
+    return payload

@@ -13,7 +13,7 @@ from tests.conftest import Api, DemoCity
 from tests.support.api import ok
 from tests.support.audit import audit_count
 from tests.support.lists import IMPORT, IMPORT_HEADER, INSPECTOR, INSPECTORS, csv_file, inspector
-from tests.support.record_files import graphql_upload
+from tests.support.record_files import graphql_upload, graphql_upload_as_sent
 
 
 async def _import(api: Api, token: str, name: str, content: bytes, dry: bool = False) -> dict[str, Any]:
@@ -128,3 +128,16 @@ async def test_an_xlsx_with_dates_as_dates_imports_and_a_file_without_a_column_i
     assert missing["report"] is None
     assert [(e["field"], e["code"]) for e in missing["errors"]] == [("file", "MISSING_COLUMNS")]
     assert "执法证号" in missing["errors"][0]["message"]
+
+
+async def test_a_file_whose_name_breaks_the_text_rule_is_refused_and_nothing_is_stored(
+    api: Api, db: Database, city: DemoCity
+) -> None:
+    before = await audit_count(db)
+    for name in ("nul\x00z.csv", "bell\x07\x1b[31mred.csv", "人员\u202evsc.csv"):
+        body = await graphql_upload_as_sent(api.client, IMPORT, {"dry": False}, (name, GOOD), city.tokens["district"])
+        payload = body["data"]["importInspectors"]
+        assert payload["report"] is None, name
+        assert [(e["field"], e["code"]) for e in payload["errors"]] == [("file", "INVALID_TEXT")], name
+    assert (await api.data(INSPECTORS, {}, city.tokens["district"]))["inspectors"] == []
+    assert await audit_count(db) == before

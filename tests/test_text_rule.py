@@ -237,6 +237,22 @@ async def test_check_text_lists_rows_stored_before_the_rule_and_exits_1(
         await connection.execute(
             insert, {"day": date(118, 1, 1), "w": False, "name": "undefined", "at": datetime(2026, 1, 1)}
         )
+        # Past the calendar's span (ten years back), yet within the range every date may hold.
+        await connection.execute(
+            insert, {"day": date(2001, 10, 1), "w": False, "name": "国庆节", "at": datetime(2026, 1, 1)}
+        )
+        # Codes that break their own pattern, and an entity "founded" before 1949-10-01.
+        for statement in (
+            "UPDATE department SET line = 'wj 1' WHERE code = 'SCJG-210202'",
+            "UPDATE department SET code = 'X' WHERE code = 'WJ-210202'",
+            "UPDATE supervision_matter SET code = '事项' WHERE id = (SELECT MIN(id) FROM supervision_matter)",
+            "UPDATE discipline_measure SET code = 'a b' WHERE id = (SELECT MIN(id) FROM discipline_measure)",
+        ):
+            await connection.execute(sa.text(statement))
+        await connection.execute(
+            sa.text("UPDATE market_entity SET industry_code = 'Z99', established_on = :on WHERE uscc = :u"),
+            {"on": date(1948, 5, 1), "u": city.zhongshan[0]},
+        )
     done = manage(database_url, "check-text")
     assert done.returncode == 1, done.stdout + done.stderr
     lines = done.stdout.splitlines()
@@ -247,7 +263,14 @@ async def test_check_text_lists_rows_stored_before_the_rule_and_exits_1(
     assert listed("department", "name", "U+202E")
     assert listed("region", "210203", "name", "只能填一行")
     assert listed("calendar_day", "day", "0118-01-01", "超出合理范围")
-    assert "4 处不符合文字规则" in done.stdout
+    assert listed("calendar_day", "day", "2001-10-01", "超出合理范围")
+    assert listed("department", "line", "INVALID_LINE")
+    assert listed("department", "code", "INVALID_DEPARTMENT_CODE")
+    assert listed("supervision_matter", "code", "INVALID_MATTER_CODE")
+    assert listed("discipline_measure", "code", "INVALID_MEASURE_CODE")
+    assert listed("market_entity", "industry_code", "INVALID_INDUSTRY_CODE", "Z99")
+    assert listed("market_entity", "established_on", "1948-05-01", "1949-10-01")
+    assert "11 处不符合文字规则" in done.stdout
 
 
 # -- every String a mutation takes, from the live schema ----------------------------------------

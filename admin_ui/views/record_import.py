@@ -18,6 +18,7 @@ from starlette_admin.views import CustomView
 from admin_ui.auth import principal_of_request
 from admin_ui.export import sheet_download
 from models.enums import LicenseCategory
+from services.platform import sheets
 from services.platform.db import Database
 from services.platform.errors import DomainError
 from services.platform.labels import listed
@@ -108,7 +109,8 @@ class RecordImportView(CustomView):
                 self.db, principal, kind, upload.filename, upload.file, department or None, options
             )
         except DomainError as error:  # the whole file, or the department, refused: nothing stored
-            problems = [f"{upload.filename}：{p.message}" for p in error.problems]
+            shown = sheets.shown_name(upload.filename)
+            problems = [f"{shown}：{p.message}" if shown else p.message for p in error.problems]
             return await self._page(request, form=chosen, problems=problems)
         return await self._page(request, form=chosen, report=report)
 

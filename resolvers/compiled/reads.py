@@ -126,11 +126,14 @@ class CompiledReads:
         """Whether the cost rule lets the operation run; if not, the ordinary path words the refusal."""
         if prepared.always_allowed is None:
             prepared.always_allowed = cost.allowed_whatever_the_variables(
-                self.schema, prepared.operation, prepared.fragments
+                self.schema, prepared.operation, prepared.fragments, self.reading.max_page_size
             )
         if prepared.always_allowed:
             return True
-        return cost.refusal(self.schema, prepared.operation, prepared.fragments, variables) is None
+        refused = cost.refusal(
+            self.schema, prepared.operation, prepared.fragments, variables, self.reading.max_page_size
+        )
+        return refused is None
 
     def _prepared(self, query: str, name: str | None) -> Prepared | None:
         key = (query, name)

@@ -35,7 +35,7 @@ async def notice_pushed(
     context = info.context
     after = None
     if after_id is not None:
-        after = existing_id(after_id, "INVALID_NOTICE_ID", f"告知编号“{after_id}”无效：应为告知的 id", "afterId")
+        after = existing_id(after_id, "INVALID_NOTICE_ID", "告知编号{id}无效：应为告知的 id", "afterId")
     async for notice in notice_feed.follow(context.db, context.principal, department_code, after):
         # The connection lives for hours: each notice's entity, matter and department are read afresh.
         context.loaders = Loaders(context.db, context.principal)

@@ -60,7 +60,7 @@ def published(record: dict[str, Any] | None) -> Published | None:
 
 def parse_id(code: str, what: str, field: str) -> Any:
     def parse(raw: strawberry.ID) -> int:
-        return existing_id(raw, code, f"{what}“{raw}”不存在", field)
+        return existing_id(raw, code, what + "{id}不存在", field)
 
     return parse
 

@@ -21,7 +21,7 @@ def _filter(given: InspectionTaskFilter | None) -> TaskFilter:
     values = {} if given is None else fields_of(given)
     plan_id = values.get("plan_id")
     if plan_id is not None:
-        values["plan_id"] = existing_id(plan_id, "INVALID_PLAN_ID", f"抽查计划“{plan_id}”不存在", "planId")
+        values["plan_id"] = existing_id(plan_id, "INVALID_PLAN_ID", "抽查计划{id}不存在", "planId")
     return build(TaskFilter, values)
 
 

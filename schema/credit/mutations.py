@@ -20,7 +20,7 @@ from services.platform.ids import existing_id
 
 
 def referral_id(raw: strawberry.ID) -> int:
-    return existing_id(raw, "REFERRAL_NOT_FOUND", f"联动告知“{raw}”不存在", "id")
+    return existing_id(raw, "REFERRAL_NOT_FOUND", "联动告知{id}不存在", "id")
 
 
 _ID = Arg(strawberry.ID, to="referral_id", parse=referral_id, description="联动告知标识 / The referral's id.")

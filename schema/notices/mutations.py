@@ -16,7 +16,7 @@ _TEXT = ("INVALID_TEXT", "REQUIRED", "TOO_LONG")  # a reason, a feedback note or
 
 
 def notice_id(raw: strawberry.ID) -> int:
-    return existing_id(raw, "NOTICE_NOT_FOUND", f"告知“{raw}”不存在", "id")
+    return existing_id(raw, "NOTICE_NOT_FOUND", "告知{id}不存在", "id")
 
 
 _ID = Arg(strawberry.ID, to="notice_id", parse=notice_id, description="告知标识 / The notice's id.")

@@ -107,6 +107,7 @@ import_records = declared_mutation(
         "FILE_REJECTED",
         "FILE_TOO_LARGE",
         "IMPORT_FAILED",
+        "INVALID_TEXT",
         "INVALID_UPLOAD",
         "MISSING_COLUMNS",
         "UNKNOWN_ENCODING",

@@ -30,6 +30,7 @@ register_entity = service_mutation(
         "REQUIRED",
         "SHARES_EXCEED_100",
         "TOO_LONG",
+        "TOO_MANY_PERSONS",
         "UNKNOWN_DEPARTMENT",
         "UNKNOWN_REGION",
     ),

@@ -13,7 +13,7 @@ from services.spotchecks import publication, results
 
 
 def task_id(raw: strawberry.ID) -> int:
-    return existing_id(raw, "TASK_NOT_FOUND", f"检查任务“{raw}”不存在", "taskId")
+    return existing_id(raw, "TASK_NOT_FOUND", "检查任务{id}不存在", "taskId")
 
 
 _TASK = Arg(strawberry.ID, to="task_id", parse=task_id, description="检查任务标识 / The task's id.")

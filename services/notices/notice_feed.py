@@ -26,6 +26,7 @@ from models import Department, Notice
 from services.accounts import tokens
 from services.notices import notice_events
 from services.notices.notice_events import Pushed, Resync
+from services.platform import checks
 from services.platform.access import principal_of, require_authenticated
 from services.platform.db import Database
 from services.platform.errors import DomainError, Forbidden, Unauthenticated
@@ -43,7 +44,7 @@ async def followed_department(session: AsyncSession, department_code: str | None
         return None if principal.is_maintainer else principal.department_id
     department = await session.scalar(select(Department).where(col(Department.code) == department_code.strip()))
     if department is None or department.id is None:
-        raise DomainError("UNKNOWN_DEPARTMENT", f"部门“{department_code}”不存在", "departmentCode")
+        raise DomainError("UNKNOWN_DEPARTMENT", f"部门{checks.quoted(department_code.strip())}不存在", "departmentCode")
     if not principal.is_maintainer and department.id != principal.department_id:
         raise Forbidden("只能订阅本部门的告知")
     return department.id

@@ -75,6 +75,21 @@ def _printable(value: str) -> str:
     return "".join(ch for ch in value if not _damaging(ch))
 
 
+# How much of a caller's text a message quotes back: enough to recognise a typo, never a
+# 100,000-character value sent back whole.
+QUOTE_LIMIT = 20
+
+
+def quoted(value: str, limit: int = QUOTE_LIMIT) -> str:
+    """The caller's text as a message quotes it: “in quotes”, its first `limit` characters and
+    "…" when longer; nothing at all when it holds a character the rule refuses (a lone surrogate
+    cannot be encoded in the answer, U+202E would turn the message around, and the text without
+    them could name something else)."""
+    if not value or refused_character(value) is not None:
+        return ""
+    return f"“{value[:limit]}…”" if len(value) > limit else f"“{value}”"
+
+
 def damaged(value: str) -> bool:
     """Whether the text holds a character the rule refuses anywhere (line breaks and tabs aside)."""
     return refused_character(value) is not None

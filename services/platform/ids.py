@@ -9,6 +9,7 @@ out of int32 range") or int() builds a huge number from a long string first."""
 
 from __future__ import annotations
 
+from services.platform.checks import quoted
 from services.platform.errors import DomainError
 
 # The largest value of an INTEGER column, on both engines' reading of it.
@@ -33,10 +34,13 @@ def row_id(text: object, maximum: int = MAX_ROW_ID) -> int | None:
 
 
 def existing_id(text: object, code: str, message: str, field: str) -> int:
-    """The id `text` spells; `code` (the field's "not found") when no row can have it."""
+    """The id `text` spells; `code` (the field's "not found") when no row can have it, with
+    `message` naming the id as `{id}`: filled by services.platform.checks.quoted, so that the
+    caller's raw text (a lone surrogate, U+202E, 200,000 digits) is never sent back. Ids skip
+    the text rule (they are parsed here and never stored as text), so this is where it holds."""
     found = row_id(text)
     if found is None:
-        raise DomainError(code, message, field)
+        raise DomainError(code, message.format(id=quoted(str(text))), field)
     return found
 
 

@@ -38,6 +38,9 @@ class _Identified(Protocol):
 
 I = TypeVar("I", bound=_Identified)  # noqa: E741
 DEFAULT_PAGE_SIZE = 20
+# The largest page (`first`) unless the settings say otherwise (Settings.max_page_size): the one
+# number the resolvers, the compiled reads and the cost rule (schema.cost) all go by.
+MAX_PAGE_SIZE = 100
 # A key column of the rows being paged (`col(Model.attribute)`); its values must not be NULL.
 Key = Mapped[Any]
 _Column = QueryableAttribute[Any]

@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from services.platform.paging import MAX_PAGE_SIZE
+
 DEV_SECRET_KEY = "jianguan-development-key-do-not-use-in-production"
 # Database connections each worker process keeps open (JIANGUAN_DB_POOL_SIZE). A request waits for a
 # free one rather than opening another, so PostgreSQL starts no new backend under load. On PostgreSQL
@@ -36,7 +38,7 @@ class Settings:
     database_url: str
     secret_key: str
     env: str
-    max_page_size: int = 100
+    max_page_size: int = MAX_PAGE_SIZE
     # A mutation returning an error code its declaration does not list fails loudly (schema.mutation).
     check_error_codes: bool = False
     # Read operations the compiled path covers are answered by one SQL statement (resolvers.compiled).

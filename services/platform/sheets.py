@@ -195,6 +195,23 @@ class TableStream:
         return self._progress()
 
 
+def check_file_name(filename: str) -> None:
+    """INVALID_TEXT (field "file") for a file name the text rule refuses: the name is stored in
+    the audit log and the import's report, and a NUL in it was an internal error on PostgreSQL,
+    a bell or an escape sequence stored as sent. Refused rather than cleaned: a name that
+    quietly differs from the one on the caller's disk would be hard to find again. Every
+    upload is read through open_table, so every import (records, departments, inspectors,
+    the catalogue; GraphQL and admin pages alike) checks it before anything is stored."""
+    wrong = checks.refused_character(filename, multiline=False)
+    if wrong is not None:
+        raise _refuse("INVALID_TEXT", f"文件名含有{wrong}，请重命名文件后再导入")
+
+
+def shown_name(filename: str) -> str:
+    """The file's name as a page about the upload may show it: none when the rule refuses it."""
+    return "" if checks.damaged(filename) else filename
+
+
 @contextmanager
 def open_table(filename: str, source: IO[bytes]) -> Iterator[TableStream]:
     """A CSV, or the first worksheet of an XLSX, from a seekable binary file, read lazily: a
@@ -203,6 +220,7 @@ def open_table(filename: str, source: IO[bytes]) -> Iterator[TableStream]:
     header) is refused before the first row is handed out: the encoding is settled by reading
     the whole file first, a block at a time, so no row of a file that turns out to be
     undecodable further down is ever used. The caller's file is left open."""
+    check_file_name(filename)
     head = source.read(8192)
     source.seek(0)
     if not head.strip() and len(head) < 8192:

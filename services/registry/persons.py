@@ -26,6 +26,12 @@ ROLE_ORDER = case(
 # An entity's persons: legal representative, shareholders, executives, each in the order registered.
 PERSON_ORDER = (ROLE_ORDER, col(EntityPerson.id))
 
+# The most shareholders and executives one registration names (TOO_MANY_PERSONS past it): a limited
+# company has at most 50 shareholders (公司法), with its board, supervisors and managers well within
+# the rest. With the legal representative, an entity's `persons` never holds more than
+# MAX_PERSONS + 1, which is what the query cost counts it as (schema.cost).
+MAX_PERSONS = 100
+
 
 @dataclass(frozen=True)
 class PersonLink:

@@ -31,7 +31,7 @@ from services.platform.errors import Collector, DomainError
 from services.platform.paging import Page, count_rows, keyset_page
 from services.platform.text_columns import column_limit
 from services.registry import uscc
-from services.registry.persons import PersonLink, links_of, replace_links
+from services.registry.persons import MAX_PERSONS, PersonLink, links_of, replace_links
 
 _DATA_QUALITY = {
     uscc.UsccCheck.CHECK_CHARACTER: DataQualityIssue.USCC_CHECK_CHARACTER,
@@ -133,6 +133,10 @@ def _check_persons(data: RegistrationInput, problems: Collector) -> list[PersonL
             id_number=(data.legal_representative_id_number or "").strip() or None,
         )
     ]
+    if len(data.persons or ()) > MAX_PERSONS:
+        message = f"股东与董监高最多 {MAX_PERSONS} 人，给出了 {len(data.persons or ())} 人"
+        problems.add("TOO_MANY_PERSONS", message, "persons")
+        return links
     total = Decimal(0)
     for index, person in enumerate(data.persons or []):
         prefix = f"persons.{index}"

@@ -218,7 +218,7 @@ async def _target_filter(
     directory = await session.get(EntityDirectory, number) if number is not None else None
     principal = principal_of(session)
     if directory is None or directory.department_id != principal.department_id:
-        problems.add("UNKNOWN_DIRECTORY", f"本部门没有编号为“{raw}”的检查对象名录库", "directoryId")
+        problems.add("UNKNOWN_DIRECTORY", f"本部门没有编号为{checks.quoted(raw)}的检查对象名录库", "directoryId")
         return None, {}
     return directory.id, dict(directory.filter)
 
