@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import URL, Connection, make_url
-from sqlalchemy.exc import DBAPIError, DisconnectionError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, PendingRollbackError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import SQLModel
@@ -62,6 +62,8 @@ def unavailable(error: BaseException) -> bool:
             return True
         if isinstance(current, DBAPIError) and current.connection_invalidated:
             return True
+        if isinstance(current, PendingRollbackError) and "invalid transaction" in str(current):
+            return True  # the connection was found dead inside the transaction (at COMMIT, say)
         if isinstance(current, asyncpg.exceptions.InterfaceError) and "connection is closed" in str(current):
             return True
         if isinstance(current, OSError) and str(current).startswith("Multiple exceptions"):
