@@ -129,7 +129,9 @@ def _advance_counter(conn: Connection) -> None:
 @orm_event.listens_for(Engine, "begin")
 def _unnumbered(conn: Connection) -> None:
     # The flag lives with the pooled connection: a transaction that ends without COMMIT leaves none behind.
-    conn.info.pop(_NUMBERED, None)
+    # An invalidated connection is discarded with its flag (and reading `info` would raise).
+    if not conn.invalidated:
+        conn.info.pop(_NUMBERED, None)
 
 
 @orm_event.listens_for(Session, "after_transaction_end")

@@ -131,6 +131,7 @@ OBJECT_TYPES: dict[str, str] = {
     "RiskColourChange": "风险颜色变更",
     "RiskParameters": "四色警示参数",
     "SignInThrottle": "登录失败计数",
+    "SignInKnownAddress": "登录过的网络",
     "SpotCheckPlan": "抽查计划",
     "SpotCheckPlanDepartment": "抽查计划的部门",
     "SpotCheckPlanItem": "抽查计划的事项",
