@@ -1,0 +1,171 @@
+"""A city of any size for the analysis benches, built in bulk (never timed).
+
+Entities are inserted in chunks with explicit ids after the demo catalog (`seed_demo(entities=0)`):
+varied Chinese names, former-name-like words, legal representatives and addresses, so that a search
+finds what a real registry would give it, in every district and the four colours. Benches that need
+records, notices or tasks over the city add their own builders here, each one function."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlmodel import select
+
+from models import Department, MarketEntity
+from models.enums import EntityStatus, EntityType, RiskColour
+from services.platform.db import Database
+from services.platform.principal import Principal
+from services.registry import uscc
+
+ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+DISTRICTS = ("210202", "210203", "210204", "210211", "210212", "210213", "210214", "210281", "210283")
+COLOURS = (RiskColour.GREEN,) * 80 + (RiskColour.YELLOW,) * 12 + (RiskColour.RED,) * 6 + (RiskColour.BLACK,) * 2
+STATUSES = (EntityStatus.ACTIVE,) * 90 + (EntityStatus.DEREGISTERED,) * 8 + (EntityStatus.REVOKED,) * 2
+INDUSTRIES = ("H6210", "F5211", "C1391", "I6510", "L7212", "E4890", "K7010", "M7320", "O8010", "R8710")
+CHUNK = 20_000
+LEAD = "SCJG-210200"
+SYSTEM = Principal.system("bench")
+
+PLACES = [
+    "大连",
+    "旅顺",
+    "金州",
+    "普兰店",
+    "瓦房店",
+    "庄河",
+    "长海",
+    "星海",
+    "滨海",
+    "海湾",
+    "黄海",
+    "渤海",
+    "东港",
+    "西岗",
+    "中山",
+    "甘井子",
+]
+WORDS = [
+    "恒信",
+    "华泰",
+    "宏远",
+    "鑫源",
+    "瑞丰",
+    "永盛",
+    "隆达",
+    "安康",
+    "福海",
+    "金鼎",
+    "嘉禾",
+    "通达",
+    "天宇",
+    "博雅",
+    "兴业",
+    "明辉",
+    "汇通",
+    "盛世",
+    "海洋",
+    "凯越",
+    "远航",
+    "德润",
+    "和顺",
+    "祥云",
+    "正邦",
+    "海韵",
+    "东方",
+    "新锐",
+    "晨光",
+    "蓝天",
+    "远景",
+    "智慧",
+    "百川",
+    "万家",
+    "顺发",
+]
+TRADES = [
+    "科技",
+    "商贸",
+    "餐饮",
+    "物流",
+    "建筑",
+    "食品",
+    "医药",
+    "贸易",
+    "信息",
+    "水产",
+    "船舶",
+    "装饰",
+    "文化",
+    "旅游",
+    "服装",
+    "电子",
+    "机械",
+]
+FORMS = ("有限公司", "有限责任公司", "股份有限公司", "经营部", "商行", "专业合作社")
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"  # noqa: E501
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥玲芬燕彬斌宇浩凯健俊帆帅旭宁龙林欣"
+STREETS = [
+    "人民路",
+    "中山路",
+    "解放路",
+    "长江路",
+    "黄河路",
+    "五一路",
+    "胜利路",
+    "友好路",
+    "西安路",
+    "高尔基路",
+    "港湾街",
+    "天津街",
+    "鲁迅路",
+    "昆明街",
+]
+
+
+def code(n: int, region: str) -> str:
+    body = "".join(ALPHABET[(9_000_000 + n) // 31**k % 31] for k in range(7, -1, -1))
+    return uscc.compose("9", "1", region, body)
+
+
+def name(n: int, rng: random.Random) -> str:
+    """Mostly unique, as real names are: a place, a word or two, a trade, a form; a number when needed."""
+    base = f"{rng.choice(PLACES)}{rng.choice(WORDS)}{rng.choice(WORDS)}{rng.choice(TRADES)}"
+    return f"{base}{rng.choice(FORMS)}" if rng.random() < 0.5 else f"{base}{n}{rng.choice(FORMS)}"
+
+
+def person_name(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.randint(1, 2)))
+
+
+async def build_entities(db: Database, count: int, seed: int = 12) -> int:
+    """`count` entities with ids 1..count (the demo catalog must be seeded first); the lead's id."""
+    rng = random.Random(seed)
+    now = datetime.now(UTC)
+    async with db.session(SYSTEM) as session:
+        lead = await session.scalar(select(Department).where(Department.code == LEAD))
+        assert lead is not None and lead.id is not None
+    first_day = date(2000, 1, 1)
+    for start in range(0, count, CHUNK):
+        rows = []
+        for n in range(start, min(start + CHUNK, count)):
+            region = DISTRICTS[n % len(DISTRICTS)]
+            rows.append({
+                "id": n + 1, "uscc": code(n, region), "name": name(n, rng),
+                "entity_type": EntityType.COMPANY, "legal_representative": person_name(rng),
+                "established_on": first_day + timedelta(days=rng.randrange(9600)),
+                "status": rng.choice(STATUSES), "region_code": region,
+                "address": f"辽宁省大连市{rng.choice(STREETS)}{rng.randint(1, 999)}号",
+                "industry_code": rng.choice(INDUSTRIES), "business_scope": "一般项目：技术服务",
+                "scope_entry_codes": [], "registration_authority_id": lead.id, "risk_colour": rng.choice(COLOURS),
+                "created_at": now, "updated_at": now,
+            })  # fmt: skip
+        async with db.session(SYSTEM) as session:
+            await session.execute(sa.insert(MarketEntity.__table__), rows)  # type: ignore[attr-defined]
+            await session.commit()
+    if not db.is_sqlite:  # ids were given explicitly: move the sequence past them
+        async with db.session(SYSTEM) as session:
+            await session.execute(sa.text("SELECT setval('market_entity_id_seq', (SELECT max(id) FROM market_entity))"))
+            await session.execute(sa.text("ANALYZE"))
+            await session.commit()
+    return lead.id
