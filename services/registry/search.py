@@ -1,0 +1,111 @@
+"""searchEntities: the registry found by a fragment of text, ranked.
+
+Exact name first, then names that start with the text, then the text anywhere (name, former
+name, USCC, legal representative, address, a person of that name); within each, by USCC. Each
+rank is read in USCC order with a LIMIT, so a page costs about the same however many match;
+the cursor holds the rank and the USCC."""
+
+from __future__ import annotations
+
+import json
+
+import sqlalchemy as sa
+from sqlalchemy import ColumnElement
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, func, select
+
+from models import MarketEntity
+from services.platform import search, text_index
+from services.platform.access import principal_of, require_authenticated
+from services.platform.errors import DomainError
+from services.platform.paging import Page, count_rows, decode_cursor, encode_cursor
+
+SEARCH_CURSOR = "entity-search"
+EXACT, PREFIX, ELSEWHERE = 0, 1, 2
+# More index hits than this and a fragment is common: reading the rows in USCC order finds a
+# page sooner than gathering every hit to sort them.
+COMMON = 2000
+_LAST = "\U0010ffff"  # above every character: `name < text + _LAST` bounds the names with that prefix
+
+
+def search_text(text: str) -> str:
+    """The text searched for: trimmed, bounded; REQUIRED when empty, or it would list everything."""
+    found = search.search_text(text, "text")
+    if not found:
+        raise DomainError("REQUIRED", "检索词不能为空", "text")
+    return found
+
+
+def _name() -> sa.ColumnElement[str]:
+    return col(MarketEntity.name)
+
+
+def _prefixed(text: str) -> ColumnElement[bool]:
+    # The range lets the name's btree index serve it; LIKE keeps it exact whatever the collation.
+    name = _name()
+    return sa.and_(name >= text, name < text + _LAST, name.startswith(text, autoescape=True))
+
+
+def rank(text: str) -> ColumnElement[int]:
+    """0 for the exact name, 1 for a name that starts with the text, 2 for the text elsewhere."""
+    return sa.case((_name() == text, EXACT), (_prefixed(text), PREFIX), else_=ELSEWHERE)
+
+
+def matching(text: str) -> ColumnElement[bool]:
+    """Every entity the search finds, in any rank (index-backed from three characters)."""
+    return text_index.entity_text(text)
+
+
+async def _matching(session: AsyncSession, text: str) -> ColumnElement[bool]:
+    """The match as fastest here: the index's hits when they are few, else row by row."""
+    if not text_index.indexed(text):
+        return text_index.scanned(text)
+    hits = text_index.candidates(session.get_bind().dialect.name, text).limit(COMMON + 1).subquery()
+    many = int(await session.scalar(select(func.count()).select_from(hits)) or 0) > COMMON
+    return text_index.scanned(text) if many else matching(text)
+
+
+def _ranks(text: str, found: ColumnElement[bool]) -> list[ColumnElement[bool]]:
+    return [_name() == text, sa.and_(_prefixed(text), _name() != text), sa.and_(found, sa.not_(_prefixed(text)))]
+
+
+def _bound(after: str | None) -> tuple[int, str] | None:
+    key = decode_cursor(SEARCH_CURSOR, after)
+    if key is None:
+        return None
+    try:
+        at = json.loads(key)
+    except ValueError:
+        at = None
+    if not (isinstance(at, list) and len(at) == 2 and at[0] in (EXACT, PREFIX, ELSEWHERE) and isinstance(at[1], str)):
+        raise DomainError("INVALID_CURSOR", "分页游标无效：请使用上一页返回的 endCursor", "after")
+    return int(at[0]), at[1]
+
+
+def _cursor(rank: int, entity: MarketEntity) -> str:
+    return encode_cursor(SEARCH_CURSOR, json.dumps([rank, entity.uscc], ensure_ascii=False, separators=(",", ":")))
+
+
+async def search_entities(session: AsyncSession, text: str, size: int, after: str | None) -> Page[MarketEntity]:
+    """A page of the entities the caller sees that hold `text`, best first."""
+    require_authenticated(principal_of(session))
+    text = search_text(text)
+    bound = _bound(after)
+    ranks = _ranks(text, await _matching(session, text))
+    found: list[tuple[int, MarketEntity]] = []
+    for number in range(bound[0] if bound else EXACT, ELSEWHERE + 1):
+        rows = select(MarketEntity).where(ranks[number])
+        if bound and number == bound[0]:
+            rows = rows.where(col(MarketEntity.uscc) > bound[1])
+        rows = rows.order_by(col(MarketEntity.uscc)).limit(size + 1 - len(found))
+        found += [(number, entity) for entity in (await session.scalars(rows)).all()]
+        if len(found) > size:
+            break
+    page = found[:size]
+    return Page([entity for _, entity in page], [_cursor(*one) for one in page], len(found) > size, bound is not None)
+
+
+async def count_found(session: AsyncSession, text: str) -> int:
+    require_authenticated(principal_of(session))
+    text = search_text(text)
+    return await count_rows(session, select(MarketEntity).where(matching(text)), col(MarketEntity.id))
