@@ -79,7 +79,10 @@ class EntityText(ColumnElement[bool]):
 
     type = sa.Boolean()
     inherit_cache = False  # the statement differs with the text's length and engine
-    _traverse_internals = [("entity_id", InternalTraversal.dp_clauseelement), ("text", InternalTraversal.dp_string)]
+    _traverse_internals = [  # noqa: RUF012 - SQLAlchemy reads it as declared on its own base
+        ("entity_id", InternalTraversal.dp_clauseelement),
+        ("text", InternalTraversal.dp_string),
+    ]
 
     def __init__(self, entity_id: ColumnElement[Any], text: str) -> None:
         self.entity_id = entity_id
@@ -128,7 +131,7 @@ def _compile(element: EntityText, compiler: SQLCompiler, **kw: Any) -> str:
 
 def _row_by_row(entity_id: ColumnElement[Any], text: str) -> ColumnElement[bool]:
     # The entity's own columns, from wherever its id column is read (an alias on the compiled path).
-    table = entity_id.table  # type: ignore[attr-defined]
+    table = entity_id.table
     former = select(_FORMER.entity_id).where(_position(_FORMER.name, text))
     return sa.or_(
         _position(table.c.name, text),

@@ -37,7 +37,7 @@ def search_text(text: str) -> str:
 
 
 def _name() -> sa.ColumnElement[str]:
-    return col(MarketEntity.name)
+    return MarketEntity.__table__.c.name  # type: ignore[attr-defined,no-any-return]
 
 
 def _prefixed(text: str) -> ColumnElement[bool]:
