@@ -124,7 +124,7 @@ async def _facts(api: Api, city: DemoCity) -> Facts:
             },
             # searchEntities' cursors hold a rank and a USCC (services.registry.search).
             "searchEntities": [
-                encode_cursor("entity-search", f'[{n % 3},"{edge["node"]["uscc"]}"]')
+                encode_cursor("entity-search", f'[{2 * (n % 2)},"{edge["node"]["uscc"]}"]')
                 for n, edge in enumerate(edges[::7])
             ],
         },

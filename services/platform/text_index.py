@@ -57,9 +57,17 @@ def _strpos(element: _Position, compiler: SQLCompiler, **kw: Any) -> str:
     return f"strpos({compiler.process(element.clauses, **kw)})"
 
 
-def _position(column: Any, text: str, *, upper: bool = False) -> ColumnElement[bool]:
-    """Whether `text` occurs in `column`, as typed, case ignored (no pattern: nothing is a wildcard)."""
-    return _Position(sa.func.lower(column), (text.upper() if upper else text).lower()) > 0
+def _position(column: Any, text: str) -> ColumnElement[bool]:
+    """Whether `text` occurs in `column`, as typed, case ignored (no pattern: nothing is a wildcard).
+    Chinese has no case: lower() is spent only on a text that has some."""
+    if text.lower() == text.upper():
+        return _Position(column, text) > 0
+    return _Position(sa.func.lower(column), text.lower()) > 0
+
+
+def _code_like(text: str) -> bool:
+    """Whether `text` could be part of a USCC (digits and capital letters)."""
+    return text.isascii() and text.isalnum()
 
 
 # Core tables in the subqueries: the row policy holds on the entity being matched, and the
@@ -133,11 +141,13 @@ def _row_by_row(entity_id: ColumnElement[Any], text: str) -> ColumnElement[bool]
     # The entity's own columns, from wherever its id column is read (an alias on the compiled path).
     table = entity_id.table
     former = select(_FORMER.entity_id).where(_position(_FORMER.name, text))
-    return sa.or_(
+    found = [
         _position(table.c.name, text),
-        _position(table.c.uscc, text, upper=True),
         _position(table.c.legal_representative, text),
         _position(table.c.address, text),
         entity_id.in_(former),
         entity_id.in_(_named(text)),
-    )
+    ]
+    if _code_like(text):
+        found.append(_Position(table.c.uscc, text.upper()) > 0)
+    return sa.or_(*found)

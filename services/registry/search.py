@@ -1,9 +1,10 @@
 """searchEntities: the registry found by a fragment of text, ranked.
 
 Exact name first, then names that start with the text, then the text anywhere (name, former
-name, USCC, legal representative, address, a person of that name); within each, by USCC. Each
-rank is read in USCC order with a LIMIT, so a page costs about the same however many match;
-the cursor holds the rank and the USCC."""
+name, USCC, legal representative, address, a person of that name); within each, by USCC, but
+names that start with the text by name first (the name's index gives them in that order). Each
+rank is read in its order with a LIMIT, so a page costs about the same however many match; the
+cursor holds the rank and the row's place in it."""
 
 from __future__ import annotations
 
@@ -69,7 +70,13 @@ def _ranks(text: str, found: ColumnElement[bool]) -> list[ColumnElement[bool]]:
     return [_name() == text, sa.and_(_prefixed(text), _name() != text), sa.and_(found, sa.not_(_prefixed(text)))]
 
 
-def _bound(after: str | None) -> tuple[int, str] | None:
+def _order(rank: int) -> list[sa.ColumnElement[str]]:
+    uscc = MarketEntity.__table__.c.uscc  # type: ignore[attr-defined]
+    return [_name(), uscc] if rank == PREFIX else [uscc]
+
+
+def _bound(after: str | None) -> tuple[int, list[str]] | None:
+    """The rank and the key (USCC; name and USCC in PREFIX) a cursor stands at."""
     key = decode_cursor(SEARCH_CURSOR, after)
     if key is None:
         return None
@@ -77,13 +84,20 @@ def _bound(after: str | None) -> tuple[int, str] | None:
         at = json.loads(key)
     except ValueError:
         at = None
-    if not (isinstance(at, list) and len(at) == 2 and at[0] in (EXACT, PREFIX, ELSEWHERE) and isinstance(at[1], str)):
+    if not (
+        isinstance(at, list)
+        and at
+        and at[0] in (EXACT, PREFIX, ELSEWHERE)
+        and len(at) == len(_order(at[0])) + 1
+        and all(isinstance(part, str) and "\x00" not in part for part in at[1:])
+    ):
         raise DomainError("INVALID_CURSOR", "分页游标无效：请使用上一页返回的 endCursor", "after")
-    return int(at[0]), at[1]
+    return int(at[0]), at[1:]
 
 
 def _cursor(rank: int, entity: MarketEntity) -> str:
-    return encode_cursor(SEARCH_CURSOR, json.dumps([rank, entity.uscc], ensure_ascii=False, separators=(",", ":")))
+    key = [rank, entity.name, entity.uscc] if rank == PREFIX else [rank, entity.uscc]
+    return encode_cursor(SEARCH_CURSOR, json.dumps(key, ensure_ascii=False, separators=(",", ":")))
 
 
 async def search_entities(session: AsyncSession, text: str, size: int, after: str | None) -> Page[MarketEntity]:
@@ -94,10 +108,11 @@ async def search_entities(session: AsyncSession, text: str, size: int, after: st
     ranks = _ranks(text, await _matching(session, text))
     found: list[tuple[int, MarketEntity]] = []
     for number in range(bound[0] if bound else EXACT, ELSEWHERE + 1):
+        order = _order(number)
         rows = select(MarketEntity).where(ranks[number])
         if bound and number == bound[0]:
-            rows = rows.where(col(MarketEntity.uscc) > bound[1])
-        rows = rows.order_by(col(MarketEntity.uscc)).limit(size + 1 - len(found))
+            rows = rows.where(sa.tuple_(*order) > sa.tuple_(*bound[1]) if len(order) > 1 else order[0] > bound[1][0])
+        rows = rows.order_by(*order).limit(size + 1 - len(found))
         found += [(number, entity) for entity in (await session.scalars(rows)).all()]
         if len(found) > size:
             break
