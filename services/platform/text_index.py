@@ -76,7 +76,7 @@ _PERSONS = EntityPerson.__table__.c  # type: ignore[attr-defined]
 _FORMER = EntityFormerName.__table__.c  # type: ignore[attr-defined]
 
 
-def _named(text: str) -> Select[Any]:
+def named(text: str) -> Select[Any]:
     """Entities with a person of exactly this name (a shareholder, an executive)."""
     return select(_PERSONS.entity_id).where(_PERSONS.name == text)
 
@@ -132,7 +132,7 @@ def _compile(element: EntityText, compiler: SQLCompiler, **kw: Any) -> str:
         found = _row_by_row(element.entity_id, text)
     else:
         found = sa.or_(
-            element.entity_id.in_(candidates(compiler.dialect.name, text)), element.entity_id.in_(_named(text))
+            element.entity_id.in_(candidates(compiler.dialect.name, text)), element.entity_id.in_(named(text))
         )
     return f"({compiler.process(found, **kw)})"
 
@@ -146,7 +146,7 @@ def _row_by_row(entity_id: ColumnElement[Any], text: str) -> ColumnElement[bool]
         _position(table.c.legal_representative, text),
         _position(table.c.address, text),
         entity_id.in_(former),
-        entity_id.in_(_named(text)),
+        entity_id.in_(named(text)),
     ]
     if _code_like(text):
         found.append(_Position(table.c.uscc, text.upper()) > 0)

@@ -13,7 +13,7 @@ import json
 import sqlalchemy as sa
 from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col, func, select
+from sqlmodel import col, select
 
 from models import MarketEntity
 from services.platform import search, text_index
@@ -23,9 +23,10 @@ from services.platform.paging import Page, count_rows, decode_cursor, encode_cur
 
 SEARCH_CURSOR = "entity-search"
 EXACT, PREFIX, ELSEWHERE = 0, 1, 2
-# More index hits than this and a fragment is common: reading the rows in USCC order finds a
-# page sooner than gathering every hit to sort them.
-COMMON = 2000
+# More index hits than this and a fragment is common: reading the rows in order finds a page
+# sooner than gathering every hit to rank them. Fewer, and they are ranked here, by their ids:
+# a planner given "IN (the index's hits) ORDER BY uscc LIMIT 21" may walk every row by USCC.
+COMMON = 5000
 _LAST = "\U0010ffff"  # above every character: `name < text + _LAST` bounds the names with that prefix
 
 
@@ -57,17 +58,25 @@ def matching(text: str) -> ColumnElement[bool]:
     return text_index.entity_text(text)
 
 
-async def _matching(session: AsyncSession, text: str) -> ColumnElement[bool]:
-    """The match as fastest here: the index's hits when they are few, else row by row."""
+async def _hits(session: AsyncSession, text: str) -> set[int] | None:
+    """The ids the index finds for `text` (and persons of that name), or None when there are more
+    than COMMON of them or the text is too short for the index: then the rows are read in order."""
     if not text_index.indexed(text):
-        return text_index.scanned(text)
-    hits = text_index.candidates(session.get_bind().dialect.name, text).limit(COMMON + 1).subquery()
-    many = int(await session.scalar(select(func.count()).select_from(hits)) or 0) > COMMON
-    return text_index.scanned(text) if many else matching(text)
+        return None
+    found = text_index.candidates(session.get_bind().dialect.name, text).limit(COMMON + 1)
+    ids = set((await session.scalars(found)).all())
+    if len(ids) > COMMON:
+        return None
+    return ids | set((await session.scalars(text_index.named(text))).all())
 
 
-def _ranks(text: str, found: ColumnElement[bool]) -> list[ColumnElement[bool]]:
+def _ranks(text: str) -> list[ColumnElement[bool]]:
+    found = text_index.scanned(text)
     return [_name() == text, sa.and_(_prefixed(text), _name() != text), sa.and_(found, sa.not_(_prefixed(text)))]
+
+
+def _rank_of(text: str, name: str) -> int:
+    return EXACT if name == text else PREFIX if name.startswith(text) else ELSEWHERE
 
 
 def _order(rank: int) -> list[sa.ColumnElement[str]]:
@@ -100,12 +109,48 @@ def _cursor(rank: int, entity: MarketEntity) -> str:
     return encode_cursor(SEARCH_CURSOR, json.dumps(key, ensure_ascii=False, separators=(",", ":")))
 
 
+def _place(rank: int, name: str, uscc: str) -> tuple[int, list[str]]:
+    """Where a row stands in the ranked order: its rank, then its key within the rank."""
+    return rank, ([name, uscc] if rank == PREFIX else [uscc])
+
+
 async def search_entities(session: AsyncSession, text: str, size: int, after: str | None) -> Page[MarketEntity]:
     """A page of the entities the caller sees that hold `text`, best first."""
     require_authenticated(principal_of(session))
     text = search_text(text)
     bound = _bound(after)
-    ranks = _ranks(text, await _matching(session, text))
+    hits = await _hits(session, text)
+    found = await (_scanned(session, text, size, bound) if hits is None else _ranked(session, text, hits, size, bound))
+    page = found[:size]
+    return Page([entity for _, entity in page], [_cursor(*one) for one in page], len(found) > size, bound is not None)
+
+
+async def _ranked(
+    session: AsyncSession, text: str, hits: set[int], size: int, bound: tuple[int, list[str]] | None
+) -> list[tuple[int, MarketEntity]]:
+    """Up to size + 1 of the index's few hits past `bound`, ranked here: the caller's rows of them
+    (the row policy holds on this read too), their ranks, and the page's entities."""
+    table = MarketEntity.__table__.c  # type: ignore[attr-defined]
+    seen = (
+        await session.execute(
+            select(col(MarketEntity.id), col(MarketEntity.name), col(MarketEntity.uscc)).where(
+                table.id.in_(sorted(hits))
+            )
+        )
+    ).all()
+    placed = sorted((_place(_rank_of(text, name), name, uscc), entity_id) for entity_id, name, uscc in seen)
+    chosen = [(place, entity_id) for place, entity_id in placed if bound is None or place > bound][: size + 1]
+    ids = [entity_id for _, entity_id in chosen]
+    rows = {entity.id: entity for entity in (await session.scalars(select(MarketEntity).where(table.id.in_(ids))))}
+    return [(place[0], rows[entity_id]) for place, entity_id in chosen if entity_id in rows]
+
+
+async def _scanned(
+    session: AsyncSession, text: str, size: int, bound: tuple[int, list[str]] | None
+) -> list[tuple[int, MarketEntity]]:
+    """Up to size + 1 rows past `bound`, rank by rank, each read in its order with a LIMIT: a
+    fragment most entities hold finds its page in the first rows."""
+    ranks = _ranks(text)
     found: list[tuple[int, MarketEntity]] = []
     for number in range(bound[0] if bound else EXACT, ELSEWHERE + 1):
         order = _order(number)
@@ -116,8 +161,7 @@ async def search_entities(session: AsyncSession, text: str, size: int, after: st
         found += [(number, entity) for entity in (await session.scalars(rows)).all()]
         if len(found) > size:
             break
-    page = found[:size]
-    return Page([entity for _, entity in page], [_cursor(*one) for one in page], len(found) > size, bound is not None)
+    return found
 
 
 async def count_found(session: AsyncSession, text: str) -> int:
