@@ -106,22 +106,25 @@ async def test_the_index_changes_in_the_registering_transaction_and_not_after_a_
 
 
 async def test_paging_walks_the_ranked_list_once(api: Api, city: DemoCity) -> None:
-    codes = [
-        await _register(api, city, uscc=new_code(body=f"MA0PG{n:03d}"), name=name)
-        for n, name in enumerate(["翠微阁", "翠微阁茶社", "大连翠微阁酒店", "翠微阁书店", "北方翠微阁"])
-    ]
-    whole = await _found(api, city, "翠微阁")
-    assert whole[0] == codes[0] and set(whole) == set(codes)
-    seen: list[str] = []
-    after = None
-    while True:
-        data = await api.data(SEARCH, {"t": "翠微阁", "first": 2, "after": after}, city.tokens["city"])
-        page = data["searchEntities"]
-        seen += [edge["node"]["uscc"] for edge in page["edges"]]
-        if not page["pageInfo"]["hasNextPage"]:
-            break
-        after = page["pageInfo"]["endCursor"]
-    assert seen == whole
+    names = ["翠微阁", "翠微阁茶社", "大连翠微阁酒店", "翠微阁书店", "北方翠微阁", "翠微阁花店"]
+    codes = [await _register(api, city, uscc=new_code(body=f"MA0PG{n:03d}"), name=name) for n, name in enumerate(names)]
+    # Three characters are looked up in the index, two are read row by row: the same order either way.
+    for fragment in ("翠微阁", "翠微"):
+        whole = await _found(api, city, fragment)
+        assert set(whole) == set(codes)
+        # The exact name (for 翠微阁), then the names that start with the text by name, then the rest by USCC.
+        shown = [names[codes.index(code)] for code in whole]
+        assert shown == ["翠微阁", "翠微阁书店", "翠微阁花店", "翠微阁茶社", "大连翠微阁酒店", "北方翠微阁"]
+        seen: list[str] = []
+        after = None
+        while True:
+            data = await api.data(SEARCH, {"t": fragment, "first": 2, "after": after}, city.tokens["city"])
+            page = data["searchEntities"]
+            seen += [edge["node"]["uscc"] for edge in page["edges"]]
+            if not page["pageInfo"]["hasNextPage"]:
+                break
+            after = page["pageInfo"]["endCursor"]
+        assert seen == whole
     refused = await api.gql(SEARCH, {"t": "翠微阁", "after": "bm90LWEtY3Vyc29y"}, city.tokens["city"])
     assert refused["errors"][0]["extensions"]["code"] == "INVALID_CURSOR"
 
