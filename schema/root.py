@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from resolvers.accounts import viewer
+from resolvers.analysis import statistics as statistics_resolvers
 from resolvers.catalog import catalog, catalog_versions
 from resolvers.credit import listings as listing_resolvers
 from resolvers.credit import publicity
@@ -18,6 +19,7 @@ from resolvers.spotchecks import lists as list_resolvers
 from resolvers.spotchecks import plans as plan_resolvers
 from resolvers.spotchecks import tasks as task_resolvers
 from schema.accounts.types import Viewer
+from schema.analysis.types import Statistics
 from schema.catalog import mutations as catalog_mutations
 from schema.catalog.types import CatalogVersion, SupervisionMatter
 from schema.credit import mutations as credit_mutations
@@ -184,6 +186,14 @@ class Query:
         resolver=plan_resolvers.spot_check_plans,
         graphql_type=Connection[SpotCheckPlan],
         description="本部门牵头或参与的抽查计划，新的在前 / The plans the caller leads or joins, newest first.",
+    )
+    statistics = strawberry.field(
+        resolver=statistics_resolvers.statistics,
+        graphql_type=Statistics,
+        description=(
+            "统计分析：按行政区划、行业、类型、状态、颜色和部门计数，限于调用方可见的范围 / Counts by region, "
+            "industry, type, status, colour and department over a period, as far as the caller may see."
+        ),
     )
     public_draw_record = strawberry.field(
         resolver=plan_resolvers.public_draw_record,

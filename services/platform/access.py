@@ -330,6 +330,7 @@ class Operation(StrEnum):
     SPOT_CHECK_PLAN = "spotCheckPlan"
     SPOT_CHECK_PLANS = "spotCheckPlans"
     INSPECTION_TASKS = "inspectionTasks"
+    STATISTICS = "statistics"
     PUBLIC_DRAW_RECORD = "publicDrawRecord"
     CREATE_SPOT_CHECK_PLAN = "createSpotCheckPlan"
     ACCEPT_SPOT_CHECK_PLAN = "acceptSpotCheckPlan"
@@ -364,6 +365,7 @@ _READS = (
     Operation.SPOT_CHECK_PLAN,
     Operation.SPOT_CHECK_PLANS,
     Operation.INSPECTION_TASKS,
+    Operation.STATISTICS,
 )
 _CASEWORK = (
     Operation.CLAIM_NOTICE,
