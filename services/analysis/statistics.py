@@ -136,6 +136,13 @@ async def checked_region(session: AsyncSession, region: str | None, problems: Co
     return None if found.level is not RegionLevel.DISTRICT else code
 
 
+async def districts(session: AsyncSession) -> list[tuple[str, str]]:
+    """The districts the caller may count, as (code, name): a period picker's choices."""
+    reach = principal_of(session).jurisdiction
+    rows = (await session.scalars(select(Region).where(col(Region.level) == RegionLevel.DISTRICT))).all()
+    return [(r.code, r.name) for r in sorted(rows, key=lambda r: r.code) if reach is None or r.code in reach]
+
+
 async def statistics(session: AsyncSession, start: date, end: date, region: str | None = None) -> Statistics:
     """Every count of the period; a DomainError (INVALID_RANGE, DATE_OUT_OF_RANGE, PERIOD_TOO_LONG,
     INVALID_REGION_CODE, UNKNOWN_REGION) before any count is read."""
