@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-import sqlalchemy as sa
 from sqlmodel import col, select
 
 from models import Complaint, Department, License, MarketEntity, Notice, Penalty, Region, SupervisionMatter
