@@ -41,8 +41,8 @@ async def build(db: Database) -> None:
     async with db.session(Principal.system()) as session:
         session.add(Region(code=REGION, name=REGION_NAME, level=RegionLevel.DISTRICT, parent_code="210200"))
         await session.flush()
-        ids = {
-            code: id_
+        ids: dict[str, int] = {
+            code: int(id_ or 0)
             for code, id_ in (
                 await session.execute(select(col(Department.code), col(Department.id)).where(
                     col(Department.code).in_([CITY, HEALTH])))
