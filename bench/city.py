@@ -9,12 +9,22 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlmodel import select
+from sqlmodel import col, select
 
-from models import Department, MarketEntity
-from models.enums import EntityStatus, EntityType, RiskColour
+from models import Complaint, Department, License, MarketEntity, Notice, Penalty, SupervisionMatter
+from models.enums import (
+    ComplaintCategory,
+    EntityStatus,
+    EntityType,
+    LicenseCategory,
+    NoticeStatus,
+    PenaltyCategory,
+    RecordStatus,
+    RiskColour,
+)
 from services.platform.db import Database
 from services.platform.principal import Principal
 from services.registry import uscc
@@ -169,3 +179,82 @@ async def build_entities(db: Database, count: int, seed: int = 12) -> int:
             await session.execute(sa.text("ANALYZE"))
             await session.commit()
     return lead.id
+
+
+async def build_records(db: Database, count: int, seed: int = 13) -> dict[str, int]:
+    """Records over entities 1..count in roughly the demo city's proportions, dated over the past
+    three years: licences (one entity in five), penalties (one in twelve; one in twenty withdrawn),
+    hotline complaints (one in ten, up to four each) and notices (two or three for each entity
+    established in the past three years). How many of each were stored."""
+    rng = random.Random(seed)
+    day = datetime.now(UTC).date()
+    now = datetime.now(UTC)
+    async with db.session(SYSTEM) as session:
+        departments = [
+            int(i or 0) for i in (await session.scalars(select(col(Department.id)).order_by(col(Department.id)))).all()
+        ]
+        matters = [
+            int(i or 0)
+            for i in (
+                await session.scalars(select(col(SupervisionMatter.id)).order_by(col(SupervisionMatter.id)))
+            ).all()
+        ]
+    recent = day - timedelta(days=1095)
+    stored = {"licenses": 0, "penalties": 0, "complaints": 0, "notices": 0}
+    for start in range(0, count, CHUNK):
+        async with db.session(SYSTEM) as session:
+            chunk = select(col(MarketEntity.id), col(MarketEntity.established_on)).where(
+                col(MarketEntity.id) > start, col(MarketEntity.id) <= start + CHUNK
+            )
+            established = {int(i or 0): d for i, d in (await session.execute(chunk)).all()}
+        licenses: list[dict[str, object]] = []
+        penalties: list[dict[str, object]] = []
+        complaints: list[dict[str, object]] = []
+        notices: list[dict[str, object]] = []
+        for n in range(start + 1, min(start + CHUNK, count) + 1):
+            source = rng.choice(departments)
+            common = {"entity_id": n, "source_department_id": source, "created_at": now, "updated_at": now}
+            if rng.random() < 0.2:
+                decided = day - timedelta(days=rng.randrange(1095))
+                licenses.append({
+                    **common, "party_name": "基准", "document_number": f"许-{n}", "document_name": "许可决定书",
+                    "category": rng.choice(list(LicenseCategory)), "license_number": f"XK-{n}", "content": "食品经营",
+                    "decision_date": decided, "valid_from": decided, "valid_to": date(2099, 12, 31),
+                    "authority_name": "基准", "public_until": decided + timedelta(days=1095),
+                    "status": RecordStatus.EFFECTIVE,
+                })  # fmt: skip
+            if rng.random() < 0.08:
+                decided = day - timedelta(days=rng.randrange(1095))
+                penalties.append({
+                    **common, "party_name": "基准", "document_number": f"罚-{n}", "violation_type": "基准",
+                    "facts": "基准", "basis": "基准", "categories": [PenaltyCategory.FINE], "content": "罚款",
+                    "fine_amount": Decimal(rng.randrange(10_000, 20_000_000)).scaleb(-2), "decision_date": decided,
+                    "authority_name": "基准", "public_until": decided + timedelta(days=1095),
+                    "status": RecordStatus.WITHDRAWN if rng.random() < 0.05 else RecordStatus.EFFECTIVE,
+                })  # fmt: skip
+            if rng.random() < 0.1:
+                for k in range(rng.randint(1, 4)):
+                    complaints.append({
+                        **common, "reference": f"SX-{n}-{k}", "received_on": day - timedelta(days=rng.randrange(1095)),
+                        "category": rng.choice(list(ComplaintCategory)), "resolved": False,
+                    })  # fmt: skip
+            if established[n] >= recent:
+                for department in rng.sample(departments, rng.randint(2, 3)):
+                    pushed = datetime.combine(established[n], datetime.min.time(), UTC) + timedelta(hours=10)
+                    notices.append({
+                        "entity_id": n, "matter_id": rng.choice(matters), "department_id": department,
+                        "status": rng.choice(list(NoticeStatus)), "pushed_at": pushed,
+                        "deadline": established[n] + timedelta(days=30), "reason": "REGISTERED",
+                    })  # fmt: skip
+        async with db.session(SYSTEM) as session:
+            for model, rows in ((License, licenses), (Penalty, penalties), (Complaint, complaints), (Notice, notices)):
+                if rows:
+                    await session.execute(sa.insert(model.__table__), rows)  # type: ignore[union-attr]
+            await session.commit()
+        for key, rows in zip(stored, (licenses, penalties, complaints, notices), strict=True):
+            stored[key] += len(rows)
+    if not db.is_sqlite:
+        async with db.session(SYSTEM) as session:
+            await session.execute(sa.text("ANALYZE"))
+            await session.commit()
+    return stored

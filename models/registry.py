@@ -50,7 +50,11 @@ class MarketEntity(SQLModel, table=True):
     """市场主体: one registered company, sole trader or cooperative."""
 
     __tablename__ = "market_entity"
-    __table_args__ = (sa.Index("ix_market_entity_region_colour", "region_code", "risk_colour"),)
+    __table_args__ = (
+        sa.Index("ix_market_entity_region_colour", "region_code", "risk_colour"),
+        # Statistics read the stock counts from this index alone, in its order (no sort).
+        sa.Index("ix_market_entity_statistics", "region_code", "industry_code", "entity_type", "status", "risk_colour"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     uscc: str = Field(unique=True, max_length=18)

@@ -194,7 +194,10 @@ class _Scope:
         return [] if self.district is None else [col(MarketEntity.region_code) == self.district]
 
     def of_entities(self, statement: S, entity_id: Any) -> S:
-        """Records of the counted entities: the join brings the entity's row policy along."""
+        """Records of the counted entities: the join brings the entity's row policy along. A caller
+        who sees every entity, counting the whole city, needs no join (a record always has its entity)."""
+        if self.district is None and principal_of(self.session).jurisdiction is None:
+            return statement
         return statement.join(MarketEntity, col(MarketEntity.id) == entity_id).where(*self.entities())
 
     def per_department(self, counts: Mapping[int, int], amounts: Mapping[int, Decimal] | None = None) -> list[Count]:
@@ -224,11 +227,13 @@ def _days(period: Period) -> tuple[datetime, datetime]:
 
 
 async def _stock(scope: _Scope) -> tuple[Stock, list[DistrictCounts]]:
-    """Entities as they stand: one statement grouped by every dimension at once (a few thousand groups)."""
-    section = sa.func.substr(col(MarketEntity.industry_code), 1, 1)
+    """Entities as they stand: one statement grouped by every dimension at once, in the order of the
+    index that holds them all (ix_market_entity_statistics), so SQLite reads the groups off the index
+    without sorting; the full industry code (not its section letter) keeps that order, and the
+    sections are added up here (a few thousand groups)."""
     columns = (
         col(MarketEntity.region_code),
-        section,
+        col(MarketEntity.industry_code),
         col(MarketEntity.entity_type),
         col(MarketEntity.status),
         col(MarketEntity.risk_colour),
@@ -240,9 +245,9 @@ async def _stock(scope: _Scope) -> tuple[Stock, list[DistrictCounts]]:
     statuses: Counter[EntityStatus] = Counter()
     colours: Counter[RiskColour] = Counter()
     districts: dict[str, DistrictCounts] = {}
-    for region_code, letter, entity_type, status, colour, n in (await scope.session.execute(statement)).all():
+    for region_code, industry, entity_type, status, colour, n in (await scope.session.execute(statement)).all():
         regions[region_code] += n
-        known = (letter or "").upper()
+        known = (industry or "")[:1].upper()
         sections[known if known in SECTIONS else ""] += n
         types[entity_type] += n
         statuses[status] += n
