@@ -250,6 +250,14 @@ MATRIX: dict[str, Row] = {
     "Query.inspectionTasks": Row(
         "{ inspectionTasks { totalCount edges { node { id status } } } }", lambda c, r: {}, {}
     ),
+    # Counts over what each caller may see: another district's are all zero, not refused.
+    "Query.statistics": Row(
+        '{ statistics(period: {from: "2026-01-01", to: "2026-06-30"}, region: "210202")'
+        " { entitiesByRegion { key count } } }",
+        lambda c, r: {},
+        OTHER_DISTRICT_HIDDEN,
+        hidden_when=lambda data: data["statistics"]["entitiesByRegion"] == [],
+    ),
     # Results are the task's department's: an unknown task, or another department's, is not found.
     "Mutation.recordInspectionResult": Row(
         'mutation { recordInspectionResult(taskId: "999999", input: {items: [], categories: ["NO_PROBLEM"]})'
