@@ -54,6 +54,8 @@ class MarketEntity(SQLModel, table=True):
         sa.Index("ix_market_entity_region_colour", "region_code", "risk_colour"),
         # Statistics read the stock counts from this index alone, in its order (no sort).
         sa.Index("ix_market_entity_statistics", "region_code", "industry_code", "entity_type", "status", "risk_colour"),
+        # ... and a period's new registrations, by day and district.
+        sa.Index("ix_market_entity_established", "established_on", "region_code"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
