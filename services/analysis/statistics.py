@@ -158,7 +158,7 @@ async def statistics(session: AsyncSession, start: date, end: date, region: str 
     assert period is not None
     scope = _Scope(session, district)
     await scope.load_names()
-    stock, districts = await _stock(scope)
+    stock, by_district = await _stock(scope)
     return Statistics(
         period,
         district,
@@ -170,7 +170,7 @@ async def statistics(session: AsyncSession, start: date, end: date, region: str 
         *await _notices(scope, period),
         *await _tasks(scope, period),
         *await _results(scope, period),
-        districts=districts,
+        districts=by_district,
     )
 
 
@@ -205,13 +205,9 @@ class _Scope:
         return statement.where(entity_id.in_(sa.select(col(MarketEntity.id)).where(*conditions)))
 
     def per_department(self, counts: Mapping[int, int], amounts: Mapping[int, Decimal] | None = None) -> list[Count]:
+        named = {i: self.departments.get(i, (str(i), str(i))) for i in counts}
         shown = [
-            Count(
-                self.departments.get(i, (str(i), str(i)))[0],
-                self.departments.get(i, (str(i), str(i)))[1],
-                n,
-                None if amounts is None else amounts.get(i, Decimal("0.00")),
-            )
+            Count(*named[i], n, None if amounts is None else amounts.get(i, Decimal("0.00")))
             for i, n in counts.items()
             if n
         ]
