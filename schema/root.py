@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from resolvers.accounts import viewer
+from resolvers.analysis import performance as performance_resolvers
 from resolvers.catalog import catalog, catalog_versions
 from resolvers.credit import listings as listing_resolvers
 from resolvers.credit import publicity
@@ -18,6 +19,7 @@ from resolvers.spotchecks import lists as list_resolvers
 from resolvers.spotchecks import plans as plan_resolvers
 from resolvers.spotchecks import tasks as task_resolvers
 from schema.accounts.types import Viewer
+from schema.analysis.performance import DepartmentPerformance
 from schema.catalog import mutations as catalog_mutations
 from schema.catalog.types import CatalogVersion, SupervisionMatter
 from schema.credit import mutations as credit_mutations
@@ -191,6 +193,14 @@ class Query:
         description=(
             "公开的抽取记录，无需登录；抽取前只有种子承诺值；计划不存在或未审批时为 null / "
             "A plan's published draw record, no login needed; before the draw only the seed's commitment."
+        ),
+    )
+    department_performance = strawberry.field(
+        resolver=performance_resolvers.department_performance,
+        graphql_type=DepartmentPerformance,
+        description=(
+            "绩效考核：部门在期间内的各项指标（维护人员可查任一部门，部门只能查本部门）/ A department's performance "
+            "measures over a period; maintainers for any department, a department for its own."
         ),
     )
 

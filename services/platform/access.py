@@ -338,6 +338,7 @@ class Operation(StrEnum):
     REPLACE_DRAWN_ENTITY = "replaceDrawnEntity"
     RECORD_INSPECTION_RESULT = "recordInspectionResult"
     PUBLISH_INSPECTION_RESULT = "publishInspectionResult"
+    DEPARTMENT_PERFORMANCE = "departmentPerformance"
 
 
 _READS = (
@@ -364,6 +365,7 @@ _READS = (
     Operation.SPOT_CHECK_PLAN,
     Operation.SPOT_CHECK_PLANS,
     Operation.INSPECTION_TASKS,
+    Operation.DEPARTMENT_PERFORMANCE,  # a department its own (services.analysis.performance)
 )
 _CASEWORK = (
     Operation.CLAIM_NOTICE,

@@ -1,0 +1,1 @@
+"""Analysis over GraphQL: thin calls into services.analysis."""

@@ -1,0 +1,1 @@
+"""Analysis over GraphQL: statistics, the entity graph, department performance."""
