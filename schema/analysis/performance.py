@@ -61,9 +61,7 @@ class AggregationPerformance:
         description="决定日后 7 个工作日内归集的 / Stored within 7 working days of the decision date."
     )
     within_deadline_rate: Decimal | None = strawberry.field(description=f"按期归集率{_RATE}.")
-    median_lag_days: Decimal | None = strawberry.field(
-        description=f"决定日至归集日的工作日数中位数{_MEDIAN}."
-    )
+    median_lag_days: Decimal | None = strawberry.field(description=f"决定日至归集日的工作日数中位数{_MEDIAN}.")
 
 
 @strawberry.type(description="联动告知的考核指标 / Referrals sent to the department in the period.")
@@ -73,9 +71,7 @@ class ReferralPerformance:
     acknowledged_rate: Decimal | None = strawberry.field(description=f"签收率{_RATE}.")
     handled: int = strawberry.field(description="已办结 / Handled.")
     handled_rate: Decimal | None = strawberry.field(description=f"办结率{_RATE}.")
-    median_acknowledge_days: Decimal | None = strawberry.field(
-        description=f"发送至签收的工作日数中位数{_MEDIAN}."
-    )
+    median_acknowledge_days: Decimal | None = strawberry.field(description=f"发送至签收的工作日数中位数{_MEDIAN}.")
     median_handle_days: Decimal | None = strawberry.field(description=f"发送至办结的工作日数中位数{_MEDIAN}.")
 
 

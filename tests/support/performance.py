@@ -1,8 +1,8 @@
 """A small hand-built 绩效考核 scenario around National Day 2026, for the measures' tests and the ranking page.
 
 The calendar: 2026-10-01 (Thu) to 10-07 (Wed) are holidays; Sunday 09-27 and Saturday 10-10 are
-worked (调休); every other day is Monday to Friday. Working days near it, in order: 09-25 (Fri), 09-27 (Sun), 09-28, 09-29, 09-30,
-10-08, 10-09, 10-10 (Sat), 10-12, 10-13, 10-14 ...
+worked (调休); every other day is Monday to Friday. Working days near it, in order: 09-25 (Fri),
+09-27 (Sun), 09-28, 09-29, 09-30, 10-08, 10-09, 10-10 (Sat), 10-12, 10-13, 10-14 ...
 
 Everything belongs to a department of its own (PERF_CODE), made here, so the demo city's own
 records never count in its measures. Times are given in Beijing time and stored as UTC."""
