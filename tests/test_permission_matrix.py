@@ -27,6 +27,8 @@ ROLES = ("anonymous", "district", "other_district", "city", "district_health", "
 DEPARTMENTS = ("district", "other_district", "city", "district_health")
 AUTHORITIES = ("district", "other_district", "city")
 OK, DENIED, HIDDEN = "ok", "denied", "hidden"
+OWN_DEPARTMENT = {"district": "SCJG-210202", "other_district": "SCJG-210203", "city": "SCJG-210200",
+                  "district_health": "WJ-210202"}  # fmt: skip
 
 
 def refused(code: str) -> str:
@@ -100,6 +102,13 @@ MATRIX: dict[str, Row] = {
     "Query.calendarDays": Row(
         '{ calendarDays(from: "2026-10-01", to: "2026-10-10") { date isWorkday name } }',
         lambda c, r: {},
+        {},
+    ),
+    # A department reads its own performance (another's is FORBIDDEN: tests/test_performance.py).
+    "Query.departmentPerformance": Row(
+        'query($c: String!) { departmentPerformance(departmentCode: $c, from: "2026-10-01", to: "2026-10-31")'
+        " { notices { received } } }",
+        lambda c, r: {"c": OWN_DEPARTMENT.get(r, "SCJG-210202")},
         {},
     ),
     "Query.ruleParameters": Row("{ ruleParameters { windowDays } }", lambda c, r: {}, {}),
