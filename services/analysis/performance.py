@@ -79,7 +79,7 @@ from services.registry.departments import get_department
 
 RECORD_DEADLINE_DAYS = 7  # 双公示: a decision is aggregated within 7 working days
 # Every table read here is weighed for every department; who may see which department is checked first.
-_ALL = seeing_all(Notice, Referral, InspectionTask, SpotCheckPlan, SpotCheckPlanDepartment, License, Penalty)
+ALL_DEPARTMENTS = seeing_all(Notice, Referral, InspectionTask, SpotCheckPlan, SpotCheckPlanDepartment, License, Penalty)
 _TENTH = Decimal("0.1")
 
 
@@ -163,7 +163,7 @@ class DepartmentPerformance:
     referrals: ReferralMeasures
 
 
-class _WorkingDays:
+class WorkingDays:
     """Working days between any two dates of a span, by a running count over the calendar loaded once."""
 
     def __init__(self, work: calendar.WorkCalendar) -> None:
@@ -206,13 +206,6 @@ class _Gathered:
                 yield from (day for day in (acknowledged, handled) if day is not None)
 
 
-def _bounds(period: Period) -> tuple[datetime, datetime]:
-    """The period's first moment and the moment after its last, as UTC times."""
-    first = datetime.combine(period.start, time(), SHANGHAI).astimezone(UTC)
-    after = datetime.combine(period.end + timedelta(days=1), time(), SHANGHAI).astimezone(UTC)
-    return first, after
-
-
 def _one(condition: Any) -> Any:
     return sa.func.sum(sa.case((condition, 1), else_=0))
 
@@ -221,83 +214,134 @@ def _of(column: Any, ids: Sequence[int] | None) -> list[Any]:
     return [] if ids is None else [column.in_(list(ids))]
 
 
-async def _notices(session: AsyncSession, gathered: _Gathered, first: datetime, after: datetime,
-                   ids: Sequence[int] | None) -> None:  # fmt: skip
-    pushed = [col(Notice.pushed_at) >= first, col(Notice.pushed_at) < after, *_of(col(Notice.department_id), ids)]
-    claimed_on = beijing_date(session, col(Notice.claimed_at))
+def period_bounds(period: Period) -> tuple[datetime, datetime]:
+    """The period's first moment and the moment after its last, as UTC times."""
+    first = datetime.combine(period.start, time(), SHANGHAI).astimezone(UTC)
+    after = datetime.combine(period.end + timedelta(days=1), time(), SHANGHAI).astimezone(UTC)
+    return first, after
+
+
+# Which rows each measure counts, as SQL: the measures here and the rows behind each number
+# (services.analysis.performance_records) use these same conditions.
+
+
+def notice_scope(period: Period, ids: Sequence[int] | None) -> list[Any]:
+    first, after = period_bounds(period)
+    return [col(Notice.pushed_at) >= first, col(Notice.pushed_at) < after, *_of(col(Notice.department_id), ids)]
+
+
+def notice_flags(session: AsyncSession) -> dict[str, Any]:
+    claimed = col(Notice.claimed_at).is_not(None)
+    return {
+        "claimed": claimed,
+        "claimed_in_time": claimed & (beijing_date(session, col(Notice.claimed_at)) <= col(Notice.deadline)),
+        "forwarded": col(Notice.status) == NoticeStatus.FORWARDED,
+        "returned": col(Notice.status) == NoticeStatus.RETURNED,
+        "overdue": (col(Notice.status) == NoticeStatus.PUSHED) & (col(Notice.deadline) < today()),
+        "feedback_given": col(Notice.feedback_at).is_not(None),
+    }
+
+
+def plan_scope(period: Period, ids: Sequence[int] | None) -> list[Any]:
+    first, after = period_bounds(period)
+    member = col(SpotCheckPlanDepartment.department_id)
+    return [col(SpotCheckPlan.drawn_at) >= first, col(SpotCheckPlan.drawn_at) < after, *_of(member, ids)]
+
+
+def task_scope(period: Period, ids: Sequence[int] | None) -> list[Any]:
+    """The tasks due in the period, a task replaced after the draw excepted."""
+    return [col(InspectionTask.due_on) >= period.start, col(InspectionTask.due_on) <= period.end,
+            col(InspectionTask.status) != InspectionTaskStatus.REPLACED,
+            *_of(col(InspectionTask.department_id), ids)]  # fmt: skip
+
+
+def done_by_due(session: AsyncSession) -> Any:
+    recorded_on = beijing_date(session, col(InspectionTask.recorded_at))
+    return col(InspectionTask.recorded_at).is_not(None) & (recorded_on <= col(InspectionTask.due_on))
+
+
+def result_scope(period: Period, ids: Sequence[int] | None) -> list[Any]:
+    first, after = period_bounds(period)
+    return [col(InspectionTask.recorded_at) >= first, col(InspectionTask.recorded_at) < after,
+            *_of(col(InspectionTask.department_id), ids)]  # fmt: skip
+
+
+def published_in_time(session: AsyncSession) -> Any:
+    published_on = beijing_date(session, col(InspectionTask.published_at))
+    return col(InspectionTask.published_at).is_not(None) & (published_on <= col(InspectionTask.publish_due_on))
+
+
+def record_scope(model: type[License] | type[Penalty], period: Period, ids: Sequence[int] | None) -> list[Any]:
+    first, after = period_bounds(period)
+    return [col(model.created_at) >= first, col(model.created_at) < after, *_of(col(model.source_department_id), ids)]
+
+
+def referral_scope(period: Period, ids: Sequence[int] | None) -> list[Any]:
+    first, after = period_bounds(period)
+    return [col(Referral.sent_at) >= first, col(Referral.sent_at) < after, *_of(col(Referral.to_department_id), ids)]
+
+
+async def _notices(session: AsyncSession, gathered: _Gathered, period: Period, ids: Sequence[int] | None) -> None:
+    scope, flags = notice_scope(period, ids), notice_flags(session)
+    names = ("claimed", "claimed_in_time", "forwarded", "returned", "overdue", "feedback_given")
     counts = (
-        sa.select(
-            col(Notice.department_id),
-            sa.func.count(),
-            _one(col(Notice.claimed_at).is_not(None)),
-            _one(col(Notice.claimed_at).is_not(None) & (claimed_on <= col(Notice.deadline))),
-            _one(col(Notice.status) == NoticeStatus.FORWARDED),
-            _one(col(Notice.status) == NoticeStatus.RETURNED),
-            _one((col(Notice.status) == NoticeStatus.PUSHED) & (col(Notice.deadline) < today())),
-            _one(col(Notice.feedback_at).is_not(None)),
-        )
-        .where(*pushed)
+        sa.select(col(Notice.department_id), sa.func.count(), *(_one(flags[name]) for name in names))
+        .where(*scope)
         .group_by(col(Notice.department_id))
-        .execution_options(**_ALL)
+        .execution_options(**ALL_DEPARTMENTS)
     )
-    names = ("received", "claimed", "in_time", "forwarded", "returned", "overdue", "feedback")
-    for department_id, *values in (await session.execute(counts)).all():
-        gathered.notice_counts[department_id] = dict(zip(names, (int(v or 0) for v in values), strict=True))
+    for department_id, total, *values in (await session.execute(counts)).all():
+        found = dict(zip(names, (int(v or 0) for v in values), strict=True))
+        gathered.notice_counts[department_id] = {"received": int(total), **found}
     pushed_on = beijing_date(session, col(Notice.pushed_at))
+    claimed_on = beijing_date(session, col(Notice.claimed_at))
     claims = (
         sa.select(col(Notice.department_id), pushed_on, claimed_on, sa.func.count())
-        .where(*pushed, col(Notice.claimed_at).is_not(None))
+        .where(*scope, flags["claimed"])
         .group_by(col(Notice.department_id), pushed_on, claimed_on)
-        .execution_options(**_ALL)
+        .execution_options(**ALL_DEPARTMENTS)
     )
     for department_id, pushed_day, claimed_day, n in (await session.execute(claims)).all():
         gathered.claims[department_id].append((as_date(pushed_day), as_date(claimed_day), n))
 
 
-async def _spot_checks(session: AsyncSession, gathered: _Gathered, period: Period, first: datetime,
-                       after: datetime, ids: Sequence[int] | None) -> None:  # fmt: skip
+async def _spot_checks(session: AsyncSession, gathered: _Gathered, period: Period, ids: Sequence[int] | None) -> None:
     member = col(SpotCheckPlanDepartment.department_id)
     plans = (
         sa.select(member, sa.func.count())
         .join(SpotCheckPlan, col(SpotCheckPlan.id) == col(SpotCheckPlanDepartment.plan_id))
-        .where(col(SpotCheckPlan.drawn_at) >= first, col(SpotCheckPlan.drawn_at) < after, *_of(member, ids))
+        .where(*plan_scope(period, ids))
         .group_by(member)
-        .execution_options(**_ALL)
+        .execution_options(**ALL_DEPARTMENTS)
     )
     gathered.plans = {department_id: n for department_id, n in (await session.execute(plans)).all()}
     department = col(InspectionTask.department_id)
-    recorded_on = beijing_date(session, col(InspectionTask.recorded_at))
     tasks = (
-        sa.select(department, sa.func.count(),
-               _one(col(InspectionTask.recorded_at).is_not(None) & (recorded_on <= col(InspectionTask.due_on))))
-        .where(col(InspectionTask.due_on) >= period.start, col(InspectionTask.due_on) <= period.end,
-               col(InspectionTask.status) != InspectionTaskStatus.REPLACED, *_of(department, ids))
+        sa.select(department, sa.func.count(), _one(done_by_due(session)))
+        .where(*task_scope(period, ids))
         .group_by(department)
-        .execution_options(**_ALL)
-    )  # fmt: skip
+        .execution_options(**ALL_DEPARTMENTS)
+    )
     gathered.tasks = {d: (n, int(done or 0)) for d, n, done in (await session.execute(tasks)).all()}
-    published_on = beijing_date(session, col(InspectionTask.published_at))
-    in_time = col(InspectionTask.published_at).is_not(None) & (published_on <= col(InspectionTask.publish_due_on))
     results = (
-        sa.select(department, sa.func.count(), _one(in_time))
-        .where(col(InspectionTask.recorded_at) >= first, col(InspectionTask.recorded_at) < after,
-               *_of(department, ids))
+        sa.select(department, sa.func.count(), _one(published_in_time(session)))
+        .where(*result_scope(period, ids))
         .group_by(department)
-        .execution_options(**_ALL)
-    )  # fmt: skip
+        .execution_options(**ALL_DEPARTMENTS)
+    )
     gathered.results = {d: (n, int(done or 0)) for d, n, done in (await session.execute(results)).all()}
 
 
-async def _records(session: AsyncSession, model: type[License] | type[Penalty], first: datetime, after: datetime,
+async def _records(session: AsyncSession, model: type[License] | type[Penalty], period: Period,
                    ids: Sequence[int] | None) -> dict[int, list[tuple[date, date, int]]]:  # fmt: skip
     source = col(model.source_department_id)
     stored_on = beijing_date(session, col(model.created_at))
     decided = col(model.decision_date)
     query = (
         sa.select(source, decided, stored_on, sa.func.count())
-        .where(col(model.created_at) >= first, col(model.created_at) < after, *_of(source, ids))
+        .where(*record_scope(model, period, ids))
         .group_by(source, decided, stored_on)
-        .execution_options(**_ALL)
+        .execution_options(**ALL_DEPARTMENTS)
     )
     found: dict[int, list[tuple[date, date, int]]] = defaultdict(list)
     for department_id, decision, stored, n in (await session.execute(query)).all():
@@ -305,17 +349,16 @@ async def _records(session: AsyncSession, model: type[License] | type[Penalty], 
     return found
 
 
-async def _referrals(session: AsyncSession, gathered: _Gathered, first: datetime, after: datetime,
-                     ids: Sequence[int] | None) -> None:  # fmt: skip
+async def _referrals(session: AsyncSession, gathered: _Gathered, period: Period, ids: Sequence[int] | None) -> None:
     to = col(Referral.to_department_id)
     sent_on = beijing_date(session, col(Referral.sent_at))
     acknowledged_on = beijing_date(session, col(Referral.acknowledged_at))
     handled_on = beijing_date(session, col(Referral.handled_at))
     query = (
         sa.select(to, sent_on, acknowledged_on, handled_on, sa.func.count())
-        .where(col(Referral.sent_at) >= first, col(Referral.sent_at) < after, *_of(to, ids))
+        .where(*referral_scope(period, ids))
         .group_by(to, sent_on, acknowledged_on, handled_on)
-        .execution_options(**_ALL)
+        .execution_options(**ALL_DEPARTMENTS)
     )
     for department_id, sent, acknowledged, handled, n in (await session.execute(query)).all():
         gathered.referrals[department_id].append((
@@ -328,39 +371,38 @@ async def _referrals(session: AsyncSession, gathered: _Gathered, first: datetime
 
 async def _gather(session: AsyncSession, period: Period, ids: Sequence[int] | None) -> _Gathered:
     gathered = _Gathered()
-    first, after = _bounds(period)
-    await _notices(session, gathered, first, after, ids)
-    await _spot_checks(session, gathered, period, first, after, ids)
-    gathered.licenses = await _records(session, License, first, after, ids)
-    gathered.penalties = await _records(session, Penalty, first, after, ids)
-    await _referrals(session, gathered, first, after, ids)
+    await _notices(session, gathered, period, ids)
+    await _spot_checks(session, gathered, period, ids)
+    gathered.licenses = await _records(session, License, period, ids)
+    gathered.penalties = await _records(session, Penalty, period, ids)
+    await _referrals(session, gathered, period, ids)
     return gathered
 
 
-def _aggregation(rows: list[tuple[date, date, int]], days: _WorkingDays) -> AggregationMeasures:
+def _aggregation(rows: list[tuple[date, date, int]], days: WorkingDays) -> AggregationMeasures:
     lags = [(days.between(decided, stored), n) for decided, stored, n in rows]
     total = sum(n for _, n in lags)
     within = sum(n for lag, n in lags if lag <= RECORD_DEADLINE_DAYS)
     return AggregationMeasures(total, within, rate(within, total), median(lags))
 
 
-def _measure(department: Department, period: Period, gathered: _Gathered, days: _WorkingDays) -> DepartmentPerformance:
+def _measure(department: Department, period: Period, gathered: _Gathered, days: WorkingDays) -> DepartmentPerformance:
     assert department.id is not None
     key = department.id
     counts = gathered.notice_counts.get(key, {})
-    received, claimed = counts.get("received", 0), counts.get("claimed", 0)
+    received, claimed, in_time = counts.get("received", 0), counts.get("claimed", 0), counts.get("claimed_in_time", 0)
     notices = NoticeMeasures(
         received=received,
         claimed=claimed,
         claimed_rate=rate(claimed, received),
-        claimed_in_time=counts.get("in_time", 0),
-        claimed_in_time_rate=rate(counts.get("in_time", 0), received),
+        claimed_in_time=in_time,
+        claimed_in_time_rate=rate(in_time, received),
         median_claim_days=median((days.between(p, c), n) for p, c, n in gathered.claims.get(key, [])),
         forwarded=counts.get("forwarded", 0),
         returned=counts.get("returned", 0),
         overdue=counts.get("overdue", 0),
-        feedback_given=counts.get("feedback", 0),
-        feedback_rate=rate(counts.get("feedback", 0), claimed),
+        feedback_given=counts.get("feedback_given", 0),
+        feedback_rate=rate(counts.get("feedback_given", 0), claimed),
     )
     due, done = gathered.tasks.get(key, (0, 0))
     recorded, published = gathered.results.get(key, (0, 0))
@@ -401,7 +443,7 @@ async def _measured(session: AsyncSession, period: Period, departments: list[Dep
                     ids: Sequence[int] | None) -> list[DepartmentPerformance]:  # fmt: skip
     gathered = await _gather(session, period, ids)
     dates = [period.start, period.end, *gathered.dates()]
-    days = _WorkingDays(await calendar.load(session, min(dates), max(dates)))
+    days = WorkingDays(await calendar.load(session, min(dates), max(dates)))
     return [_measure(department, period, gathered, days) for department in departments]
 
 
