@@ -21,6 +21,7 @@ from admin_ui.cookies import AdminCookies
 from admin_ui.errors import JianguanAdmin
 from admin_ui.text_forms import TextForms
 from admin_ui.views.accounts import ApiTokenView, TokenCreateView, UserView
+from admin_ui.views.analysis_parameters import AnalysisParametersView
 from admin_ui.views.audit_log import AuditEventView
 from admin_ui.views.calendar import CalendarDayView
 from admin_ui.views.case_inbox import CaseInboxView
@@ -38,6 +39,7 @@ from admin_ui.views.inspection_tasks import InspectionTasksView, MyInspectionTas
 from admin_ui.views.inspector_import import InspectorImportView
 from admin_ui.views.inspectors import InspectorView
 from admin_ui.views.password import PasswordView
+from admin_ui.views.performance import PerformanceView
 from admin_ui.views.record_import import RecordImportView
 from admin_ui.views.referrals import ReferralInboxView
 from admin_ui.views.regions_departments import DepartmentView, RegionView
@@ -100,6 +102,7 @@ def build_admin(db: Database, settings: Settings) -> JianguanAdmin:
         | MyInspectionTasksView
         | SpotCheckPlansView
         | PasswordView
+        | PerformanceView
     ] = [
         NoticeInboxView(),
         ReferralInboxView(),
@@ -112,12 +115,14 @@ def build_admin(db: Database, settings: Settings) -> JianguanAdmin:
         SpotCheckPlansView(),
         InspectionTasksView(),
         MyInspectionTasksView(),
+        PerformanceView(),
         RegionView(),
         DepartmentView(),
         SupervisionMatterView(),
         DisciplineMeasureView(),
         CatalogVersionView(),
         RiskParametersView(),
+        AnalysisParametersView(),
         CalendarDayView(),
         UserView(),
         ApiTokenView(),

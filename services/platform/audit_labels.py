@@ -132,6 +132,7 @@ OBJECT_TYPES: dict[str, str] = {
     "RiskColourChange": "风险颜色变更",
     "RiskParameters": "四色警示参数",
     "AnalysisParameters": "统计分析参数",
+    "DepartmentPerformance": "绩效考核",
     "SignInThrottle": "登录失败计数",
     "SignInKnownAddress": "登录过的网络",
     "SpotCheckPlan": "抽查计划",
