@@ -4,17 +4,24 @@ which department."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+import pytest
 from sqlmodel import col, select
 
-from models import AuditEvent
+from models import AuditEvent, Department
+from models.enums import Role
 from services.analysis.parameters import set_max_period_days
 from services.analysis.performance import ranking
+from services.analysis.performance_records import MEASURES as LINKED
+from services.analysis.performance_records import records_behind
 from services.platform.db import Database
+from services.platform.errors import DomainError, Forbidden
 from services.platform.principal import Principal
 from services.platform.transactions import run_change
 from tests.conftest import Api, DemoCity
+from tests.support.admin import csrf, sign_in
 from tests.support.performance import EXPECTED, FROM, PERF_CODE, TO, build_scenario
 
 MEASURES = """
@@ -108,3 +115,49 @@ async def test_a_department_reads_its_own_only_and_the_public_nothing(api: Api, 
     assert await _errors(api, None) == ["UNAUTHENTICATED"]
     own = await api.data(MEASURES, _vars(code="SCJG-210202"), token=city.tokens["district"])
     assert own["departmentPerformance"]["notices"]["forwarded"] == 1  # the notice it forwarded to ours
+
+
+async def test_the_maintainers_page_sets_the_longest_period(api: Api, city: DemoCity, db: Database) -> None:
+    client = api.client
+    await sign_in(client, "admin", city.report.logins[0].password)
+    page = (await client.get("/admin/analysis-parameters/list")).text
+    assert re.search(r'id="max-period-days">1099<', page) and "默认值" in page
+    token = await csrf(client, "/admin/analysis-parameters/create")
+    refused = await client.post("/admin/analysis-parameters/create", data={"max_period_days": "0", "csrftoken": token})
+    assert "最长统计期间须为 1 至" in refused.text
+    token = await csrf(client, "/admin/analysis-parameters/create")
+    accepted = await client.post(
+        "/admin/analysis-parameters/create", data={"max_period_days": "31", "csrftoken": token}
+    )
+    assert accepted.status_code in (302, 303)
+    page = (await client.get("/admin/analysis-parameters/list")).text
+    assert re.search(r'id="max-period-days">31<', page) and "已设置" in page and "演示维护人员" in page
+    # The ranking page now refuses a longer period, in Chinese.
+    ranked = await client.get("/admin/performance?from=2026-09-01&to=2026-10-31")
+    assert ranked.status_code == 400 and "统计期间过长：最长 31 天" in ranked.text
+
+
+async def test_the_records_behind_each_number_are_as_many_as_it_counts(city: DemoCity, db: Database) -> None:
+    await build_scenario(db)
+    async with db.session(Principal.system()) as session:
+        [ours] = [row for row in await ranking(session, FROM, TO) if row.department.code == PERF_CODE]
+        for measure in LINKED:
+            group, name = measure.split(".")
+            behind = await records_behind(session, PERF_CODE, FROM, TO, measure)
+            assert len(behind.rows) == getattr(getattr(ours, group), name), measure
+        late = await records_behind(session, PERF_CODE, FROM, TO, "licenses.aggregated")
+        assert sorted(row.working_days or 0 for row in late.rows) == [0, 7, 8]
+
+
+async def test_a_department_cannot_list_the_records_behind_anothers_numbers(city: DemoCity, db: Database) -> None:
+    await build_scenario(db)
+    async with db.session(Principal.system()) as session:
+        other = await session.scalar(select(Department).where(col(Department.code) == "SCJG-210202"))
+    assert other is not None
+    district = Principal.acting_for(Role.DEPARTMENT, "中山区市场监督管理局", other)
+    async with db.session(district) as session:
+        with pytest.raises(Forbidden):
+            await records_behind(session, PERF_CODE, FROM, TO, "notices.received")
+        with pytest.raises(DomainError) as unknown:
+            await records_behind(session, "SCJG-210202", FROM, TO, "notices.nothing")
+    assert unknown.value.problems[0].code == "UNKNOWN_MEASURE"
