@@ -210,6 +210,13 @@ def _one(condition: Any) -> Any:
     return sa.func.sum(sa.case((condition, 1), else_=0))
 
 
+def _grouped(column: Any) -> Any:
+    """The department to group by, as an expression rather than the bare column: grouping by an indexed
+    column made SQLite walk that index and fetch every row of the period at random (20 s for the ranking
+    of a million entities' year); over an expression it reads the table once, in order."""
+    return column + 0
+
+
 def _of(column: Any, ids: Sequence[int] | None) -> list[Any]:
     return [] if ids is None else [column.in_(list(ids))]
 
@@ -284,10 +291,11 @@ def referral_scope(period: Period, ids: Sequence[int] | None) -> list[Any]:
 async def _notices(session: AsyncSession, gathered: _Gathered, period: Period, ids: Sequence[int] | None) -> None:
     scope, flags = notice_scope(period, ids), notice_flags(session)
     names = ("claimed", "claimed_in_time", "forwarded", "returned", "overdue", "feedback_given")
+    department = _grouped(col(Notice.department_id))
     counts = (
-        sa.select(col(Notice.department_id), sa.func.count(), *(_one(flags[name]) for name in names))
+        sa.select(department, sa.func.count(), *(_one(flags[name]) for name in names))
         .where(*scope)
-        .group_by(col(Notice.department_id))
+        .group_by(department)
         .execution_options(**ALL_DEPARTMENTS)
     )
     for department_id, total, *values in (await session.execute(counts)).all():
@@ -296,9 +304,9 @@ async def _notices(session: AsyncSession, gathered: _Gathered, period: Period, i
     pushed_on = beijing_date(session, col(Notice.pushed_at))
     claimed_on = beijing_date(session, col(Notice.claimed_at))
     claims = (
-        sa.select(col(Notice.department_id), pushed_on, claimed_on, sa.func.count())
+        sa.select(department, pushed_on, claimed_on, sa.func.count())
         .where(*scope, flags["claimed"])
-        .group_by(col(Notice.department_id), pushed_on, claimed_on)
+        .group_by(department, pushed_on, claimed_on)
         .execution_options(**ALL_DEPARTMENTS)
     )
     for department_id, pushed_day, claimed_day, n in (await session.execute(claims)).all():
@@ -306,7 +314,7 @@ async def _notices(session: AsyncSession, gathered: _Gathered, period: Period, i
 
 
 async def _spot_checks(session: AsyncSession, gathered: _Gathered, period: Period, ids: Sequence[int] | None) -> None:
-    member = col(SpotCheckPlanDepartment.department_id)
+    member = _grouped(col(SpotCheckPlanDepartment.department_id))
     plans = (
         sa.select(member, sa.func.count())
         .join(SpotCheckPlan, col(SpotCheckPlan.id) == col(SpotCheckPlanDepartment.plan_id))
@@ -315,7 +323,7 @@ async def _spot_checks(session: AsyncSession, gathered: _Gathered, period: Perio
         .execution_options(**ALL_DEPARTMENTS)
     )
     gathered.plans = {department_id: n for department_id, n in (await session.execute(plans)).all()}
-    department = col(InspectionTask.department_id)
+    department = _grouped(col(InspectionTask.department_id))
     tasks = (
         sa.select(department, sa.func.count(), _one(done_by_due(session)))
         .where(*task_scope(period, ids))
@@ -334,7 +342,7 @@ async def _spot_checks(session: AsyncSession, gathered: _Gathered, period: Perio
 
 async def _records(session: AsyncSession, model: type[License] | type[Penalty], period: Period,
                    ids: Sequence[int] | None) -> dict[int, list[tuple[date, date, int]]]:  # fmt: skip
-    source = col(model.source_department_id)
+    source = _grouped(col(model.source_department_id))
     stored_on = beijing_date(session, col(model.created_at))
     decided = col(model.decision_date)
     query = (
@@ -350,7 +358,7 @@ async def _records(session: AsyncSession, model: type[License] | type[Penalty], 
 
 
 async def _referrals(session: AsyncSession, gathered: _Gathered, period: Period, ids: Sequence[int] | None) -> None:
-    to = col(Referral.to_department_id)
+    to = _grouped(col(Referral.to_department_id))
     sent_on = beijing_date(session, col(Referral.sent_at))
     acknowledged_on = beijing_date(session, col(Referral.acknowledged_at))
     handled_on = beijing_date(session, col(Referral.handled_at))
