@@ -161,3 +161,16 @@ async def test_a_department_cannot_list_the_records_behind_anothers_numbers(city
         with pytest.raises(DomainError) as unknown:
             await records_behind(session, "SCJG-210202", FROM, TO, "notices.nothing")
     assert unknown.value.problems[0].code == "UNKNOWN_MEASURE"
+
+
+async def test_a_department_user_sees_its_own_row_only(api: Api, city: DemoCity, db: Database) -> None:
+    await build_scenario(db)
+    login = next(login for login in city.report.logins if login.department_code == "SCJG-210202")
+    await sign_in(api.client, login.username, login.password)
+    page = await api.client.get(f"/admin/performance?from={FROM}&to={TO}")
+    assert page.status_code == 200
+    assert re.findall(r'<tr data-department="([^"]+)"', page.text) == ["SCJG-210202"]
+    refused = await api.client.get(
+        f"/admin/performance/records?from={FROM}&to={TO}&department={PERF_CODE}&measure=notices.received"
+    )
+    assert refused.status_code == 403 and "只能查看本部门的绩效考核" in refused.text

@@ -25,7 +25,7 @@ from services.analysis.performance import DepartmentPerformance, ranking
 from services.analysis.performance_records import MEASURES, records_behind
 from services.platform.clock import today
 from services.platform.db import Database
-from services.platform.errors import DomainError
+from services.platform.errors import DomainError, Forbidden
 from services.platform.exports import record_export
 from services.platform.sheets import write_csv, write_xlsx
 
@@ -213,7 +213,7 @@ class PerformanceView(CustomView):
     async def records(self, request: Request) -> Response:
         query = PageQuery.of(request.query_params)
         problems = [query.problem] if query.problem else []
-        behind = None
+        behind, status = None, 200
         if not problems:
             try:
                 department, measure = (
@@ -223,6 +223,7 @@ class PerformanceView(CustomView):
                 behind = await records_behind(request.state.session, department, query.start, query.end, measure)
             except DomainError as error:
                 problems = [problem.message for problem in error.problems]
+                status = 403 if isinstance(error, Forbidden) else 400
         assert self.templates is not None
         return self.templates.TemplateResponse(
             request=request,
@@ -238,7 +239,7 @@ class PerformanceView(CustomView):
                     request.url_for("admin:detail", key="market-entity").include_query_params(pk=entity_id)
                 ),
             },
-            status_code=400 if problems else 200,
+            status_code=400 if query.problem else status,
         )
 
     @route("/export.{ext:str}", methods=["GET"], name="performance-export")
