@@ -52,6 +52,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -73,7 +74,8 @@ from services.analysis.period import Period, checked_period
 from services.platform import calendar
 from services.platform.access import Operation, principal_of, require, seeing_all
 from services.platform.clock import SHANGHAI, today
-from services.platform.db import as_date, beijing_date
+from services.platform.db import as_date as read_date
+from services.platform.db import beijing_date
 from services.platform.errors import Forbidden
 from services.registry.departments import get_department
 
@@ -81,6 +83,8 @@ RECORD_DEADLINE_DAYS = 7  # 双公示: a decision is aggregated within 7 working
 # Every table read here is weighed for every department; who may see which department is checked first.
 ALL_DEPARTMENTS = seeing_all(Notice, Referral, InspectionTask, SpotCheckPlan, SpotCheckPlanDepartment, License, Penalty)
 _TENTH = Decimal("0.1")
+# A year's rows name a few hundred days: each is read once (SQLite gives them as text).
+as_date = lru_cache(maxsize=8192)(read_date)
 
 
 def rate(part: int, whole: int) -> Decimal | None:
