@@ -201,7 +201,10 @@ def district_map(
         districts=districts,
         inset=Panel(inset.x, inset.y, INSET_WIDTH, round(inset.height, 1)),
         inset_marker=Panel(
-            round(marker_x, 1), round(marker_y, 1), round(marker_right - marker_x, 1), round(marker_bottom - marker_y, 1)
+            round(marker_x, 1),
+            round(marker_y, 1),
+            round(marker_right - marker_x, 1),
+            round(marker_bottom - marker_y, 1),
         ),
         legend=list(enumerate(text for _, text in SHADES)),
         unmapped=[row for row in counts if row.region_code not in shapes],

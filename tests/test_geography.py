@@ -110,10 +110,10 @@ async def test_a_box_finds_exactly_the_entities_inside_it_edges_included(
     assert (await _register(api, token, "MA0GE015"))["errors"] == []  # no coordinates: in no box
     inside = {new_code(body=b) for b in ("MA0GE010", "MA0GE011", "MA0GE012")}
     for variables in ({"box": BOX}, {"box": {"west": -180, "south": -90, "east": 180, "north": 90}}):
-        body = {"query": IN_BOX, "variables": variables}
+        request = {"query": IN_BOX, "variables": variables}
         headers = {"Authorization": f"Bearer {token}"}
-        compiled = await api.client.post("/graphql", json=body, headers=headers)
-        ordinary = await executed.post("/graphql", json=body, headers=headers)
+        compiled = await api.client.post("/graphql", json=request, headers=headers)
+        ordinary = await executed.post("/graphql", json=request, headers=headers)
         assert compiled.headers["x-jianguan-path"] == "compiled"
         assert ordinary.headers["x-jianguan-path"] == "executed"
         assert compiled.json() == ordinary.json()
@@ -205,7 +205,8 @@ async def test_the_dashboard_map_has_one_link_per_district_with_its_counts(
         assert int(link["total"]) == sum(colours.values())
         assert int(link["alerted"]) == colours[RiskColour.RED] + colours[RiskColour.BLACK]
         assert f"共 {sum(colours.values())} 户" in link["title"]
-        assert f"红色 {colours[RiskColour.RED]}" in link["title"] and f"黑色 {colours[RiskColour.BLACK]}" in link["title"]
+        assert f"红色 {colours[RiskColour.RED]}" in link["title"]
+        assert f"黑色 {colours[RiskColour.BLACK]}" in link["title"]
         assert link["href"] == f"/admin/market-entity/list?filter=region_code__eq%3D{code}"
     # The link opens the registry filtered to that district, with its count.
     code = "210203"

@@ -120,7 +120,6 @@ class EntityFilter:
     within_box: Box | None = None  # longitude/latitude, edges included; entities without coordinates never match
 
 
-
 @dataclass
 class _Checked:
     code: str
