@@ -2,8 +2,9 @@
 
 Each district of the outlines file (services.registry.outlines) is one link to the registry
 filtered to it, shaded by the share of its entities rated RED or BLACK, with the counts of each
-colour in its title; the same counts stand in a table beside it. Counts are the caller's own
-(services.analysis.dashboard.entity_counts), so a district user's map shows only its district.
+colour in its title; the same counts stand in a table below it. Counts are the caller's own
+(services.analysis.dashboard.entity_counts), so a district user's map names and links only its
+district: the others are drawn as unnamed grey shapes, the outline of the city.
 
 The projection is equirectangular with longitude scaled by the cosine of the middle latitude:
 at a city's size that is as true as any map projection. The city's districts differ in size by a
@@ -39,7 +40,6 @@ SHADES: tuple[tuple[float, str], ...] = (
     (0.20, "10%–20%"),
     (math.inf, "20% 及以上"),
 )
-NO_ENTITIES = "无可查看的市场主体"
 
 
 @dataclass(frozen=True)
@@ -69,8 +69,6 @@ class MapDistrict:
 
     @property
     def title(self) -> str:
-        if not self.total:
-            return f"{self.name}（{self.code}）：{NO_ENTITIES}"
         counts = "，".join(f"{c.label} {c.count}" for c in self.colours)
         return f"{self.name}（{self.code}）：共 {self.total} 户；{counts}；红色和黑色占 {self.share_text}"
 

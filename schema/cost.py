@@ -52,7 +52,7 @@ from services.registry.persons import MAX_PERSONS
 # with their persons, notices, colour reasons, discipline and licences costs 49,201, one of 80 about
 # 39,400; fifteen of 100 (738,000) held one worker's event loop for seconds. Nine pages of 100 entities
 # with 999 persons each built an 83 MB answer in 18.6 s when persons counted as 20; counted as the 101
-# they may be, a page of 100 entities with their persons costs 51,108, one of 70 about 35,800. At 50,000,
+# they may be, a page of 100 entities with their persons costs 51,109, one of 70 about 35,800. At 50,000,
 # four such pages at once (on entities holding every person they may) held /healthz for up to 1.8 s on
 # 2 cores, and at 40,000 still up to 1.9 s at a load average of 5 (tests/test_healthz_under_load.py):
 # the limit bounds each answer (about 0.7 MB), not yet how long the ordinary path holds the loop.
