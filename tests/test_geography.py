@@ -26,7 +26,7 @@ from tests.support.entities import new_code, registration
 
 REGISTER = """
 mutation($input: RegisterEntityInput!) {
-  registerEntity(input: $input) { entity { uscc longitude latitude } errors { field code message } }
+  registerEntity(input: $input) { changed entity { uscc longitude latitude } errors { field code message } }
 }
 """
 READ = "query($u: String!) { entity(uscc: $u) { uscc longitude latitude } }"
@@ -64,9 +64,12 @@ async def test_coordinates_are_registered_and_read_back(api: Api, city: DemoCity
         "longitude": "121.654321",
         "latitude": "38.912000",
     }
-    # A change registration that leaves them out keeps them; one that gives them moves the entity.
+    # Sent again, to the same six places, nothing changes; a change registration that leaves them
+    # out keeps them; one that gives them moves the entity.
+    again = await _register(api, token, "MA0GE001", longitude="121.654321", latitude="38.912")
+    assert again["errors"] == [] and again["changed"] is False
     kept = await _register(api, token, "MA0GE001")
-    assert kept["entity"]["longitude"] == "121.654321"
+    assert kept["entity"]["longitude"] == "121.654321" and kept["changed"] is False
     moved = await _register(api, token, "MA0GE001", longitude="121.7", latitude="38.9")
     assert (moved["entity"]["longitude"], moved["entity"]["latitude"]) == ("121.700000", "38.900000")
 
