@@ -306,7 +306,8 @@ async def entity_graph(session: AsyncSession, uscc: str, depth: int = 1) -> Enti
     if root is None:
         raise DomainError.many([missing_entity(checked)])
     search = _Search(secret_key_of(session))
-    root_id = int(root[0])
+    root_id = root[0]
+    assert root_id is not None
     search.add_entity(root_id, root, 0)
     frontier = [root_id]
     for hops in range(1, depth + 1):
