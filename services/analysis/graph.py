@@ -37,7 +37,7 @@ from sqlmodel import col
 from models import EntityPerson, Listing, MarketEntity, Person
 from models.enums import EntityStatus, ListingKind, PersonRole, RiskColour
 from services.credit.listing_rules import standing_on
-from services.platform.access import Operation, principal_of, require
+from services.platform.access import Operation, principal_of, require, seeing_all
 from services.platform.clock import today
 from services.platform.db import secret_key_of
 from services.platform.errors import Collector, DomainError
@@ -198,13 +198,21 @@ class _Search:
         self.omitted += left_out
 
 
+# Each statement joins the roles to their entities, whose own row policy (the caller's regions)
+# decides what is seen; the roles' policy, an IN over every entity of those regions, would say the
+# same again at the cost of a scan of the district's entities per statement (bench/entity_graph.py).
+_VISIBLE_THROUGH_ENTITY = seeing_all(EntityPerson)
+
+
 async def _links(session: AsyncSession, *where: Any) -> list[_Link]:
     rows = await session.execute(
         sa_select(*_LINK_COLUMNS)
         .join(Person, col(Person.id) == col(EntityPerson.person_id))
+        .join(MarketEntity, col(MarketEntity.id) == col(EntityPerson.entity_id))
         .where(*where)
         .order_by(col(EntityPerson.id))
         .limit(MAX_LINK_ROWS + 1)
+        .execution_options(**_VISIBLE_THROUGH_ENTITY)
     )
     return [_link(row) for row in rows.all()]
 
@@ -244,6 +252,7 @@ async def _entities_of(session: AsyncSession, search: _Search, persons: list[int
         .where(col(EntityPerson.person_id).in_(persons))
         .order_by(col(MarketEntity.uscc), col(EntityPerson.id))
         .limit(MAX_LINK_ROWS + 1)
+        .execution_options(**_VISIBLE_THROUGH_ENTITY)
     )
     found = rows.all()
     if len(found) > MAX_LINK_ROWS:
