@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette_admin import TextAreaField
-from starlette_admin.fields import NumberField
+from starlette_admin.fields import DecimalField, FloatField, IntegerField
 
 from services.platform import checks
 from services.platform.text_columns import multiline
@@ -39,6 +39,8 @@ _UNCHECKED = ("csrftoken", "password")
 # a task's attachment names and its referrals, a plan's inspectors per department.
 _LIST_BOXES = re.compile(r"^(attachments|inspectors_per_department|referral_message_\d+)$")
 _NUMBER = re.compile(r"([+-]?[0-9]+(\.[0-9]*)?|[+-]?\.[0-9]+)?", re.ASCII)
+# starlette-admin's NumberField is also the base of its date and time fields: these three are the numbers.
+_NUMBER_FIELDS = (IntegerField, DecimalField, FloatField)
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,7 @@ def _page(admin: JianguanAdmin, scope: Scope) -> _Page:
             fields = list(getattr(view, "fields", ()))
             labels = {f.name: str(f.label) for f in fields if f.label}
             boxes = frozenset(f.name for f in fields if isinstance(f, TextAreaField))
-            return _Page(labels, boxes, frozenset(f.name for f in fields if isinstance(f, NumberField)))
+            return _Page(labels, boxes, frozenset(f.name for f in fields if isinstance(f, _NUMBER_FIELDS)))
     return _Page({}, frozenset())
 
 
