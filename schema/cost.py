@@ -43,6 +43,7 @@ from graphql import (
 )
 from graphql.execution.values import VariableValues, get_argument_values
 
+from services.analysis.graph import MAX_EDGES, MAX_NODES
 from services.credit.risk_rules import RULES
 from services.platform.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from services.registry.persons import MAX_PERSONS
@@ -65,6 +66,9 @@ LIST_BOUNDS: dict[tuple[str, str], int] = {
     ("MarketEntity", "persons"): MAX_PERSONS + 1,
     # At most one reason per rule that holds.
     ("RiskAssessment", "reasons"): len(RULES),
+    # 网图 stops at its node and link limits.
+    ("EntityGraph", "nodes"): MAX_NODES,
+    ("EntityGraph", "edges"): MAX_EDGES,
 }
 # No list given as input holds more: a registration's persons, a list of codes, import rows.
 MAX_INPUT_LIST = 1_000
