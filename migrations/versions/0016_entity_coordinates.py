@@ -1,6 +1,6 @@
 """registry: an entity's coordinates (WGS-84, six places as scaled integers) and the index a box query reads
 
-Revision ID: 0017_entity_coordinates
+Revision ID: 0016_entity_coordinates
 Revises: 0015_sign_in_known_addresses
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = "0017_entity_coordinates"
+revision: str = "0016_entity_coordinates"
 down_revision: str | None = "0015_sign_in_known_addresses"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
