@@ -34,6 +34,7 @@ from admin_ui.views.department_import import DepartmentImportView
 from admin_ui.views.discipline import DisciplineMeasureView
 from admin_ui.views.duty_catalog import SupervisionMatterView
 from admin_ui.views.entity_directories import EntityDirectoryView
+from admin_ui.views.entity_graph import EntityGraphView
 from admin_ui.views.inbox import NoticeInboxView
 from admin_ui.views.inspection_tasks import InspectionTasksView, MyInspectionTasksView
 from admin_ui.views.inspector_import import InspectorImportView
@@ -137,6 +138,7 @@ def build_admin(db: Database, settings: Settings) -> JianguanAdmin:
         view.db = db
         admin.add_view(view)
     admin.add_view(CatalogGapsView())
+    admin.add_view(EntityGraphView(db))
     colour.install(admin.templates.env)
     return admin
 

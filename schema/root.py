@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from resolvers.accounts import viewer
+from resolvers.analysis import graph as graph_resolvers
 from resolvers.analysis import performance as performance_resolvers
 from resolvers.catalog import catalog, catalog_versions
 from resolvers.credit import listings as listing_resolvers
@@ -19,6 +20,7 @@ from resolvers.spotchecks import lists as list_resolvers
 from resolvers.spotchecks import plans as plan_resolvers
 from resolvers.spotchecks import tasks as task_resolvers
 from schema.accounts.types import Viewer
+from schema.analysis.graph import EntityGraph
 from schema.analysis.performance import DepartmentPerformance
 from schema.catalog import mutations as catalog_mutations
 from schema.catalog.types import CatalogVersion, SupervisionMatter
@@ -133,6 +135,16 @@ class Query:
         resolver=listing_resolvers.discipline_measures,
         graphql_type=list[DisciplineMeasure],
         description="惩戒措施目录 / The discipline-measure catalog.",
+    )
+    entity_graph = strawberry.field(
+        resolver=graph_resolvers.entity_graph,
+        graphql_type=EntityGraph,
+        description=(
+            "网图：主体及其法定代表人、股东、董监高，和这些人员任职的其他主体，最多 3 层，只含调用方可见的主体；"
+            "不存在或辖区外的主体为 UNKNOWN_ENTITY / The network around one entity: its persons by role and the other "
+            "entities of those persons, up to 3 hops, through entities the caller may see only; UNKNOWN_ENTITY when "
+            "the entity is unknown or outside the caller's jurisdiction."
+        ),
     )
     check_items = strawberry.field(
         resolver=list_resolvers.check_item_list,

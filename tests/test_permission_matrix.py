@@ -254,6 +254,12 @@ MATRIX: dict[str, Row] = {
         {},
         hidden_when=lambda data: data["discipline"] is None,
     ),
+    # 网图 is internal: any department or maintainer, on an entity of its jurisdiction.
+    "Query.entityGraph": Row(
+        "query($u: String!) { entityGraph(uscc: $u) { truncated nodes { id } edges { role } } }",
+        lambda c, r: {"u": c.xigang[0] if r == "other_district" else c.zhongshan[0]},
+        {},
+    ),
     "Query.disciplineMeasures": Row("{ disciplineMeasures { code } }", lambda c, r: {}, {}),
     # 双随机: a department reads its own tasks and those of plans it leads (none in the demo city yet).
     "Query.inspectionTasks": Row(

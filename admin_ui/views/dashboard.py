@@ -8,6 +8,7 @@ from starlette_admin.routing import route
 from starlette_admin.views import CustomView
 
 from admin_ui.auth import principal_of_request
+from admin_ui.district_map import district_map
 from models.enums import EntityStatus, NoticeStatus, RiskColour
 from services.analysis.dashboard import entity_counts
 from services.notices.inbox import inbox_counts
@@ -31,6 +32,7 @@ class DashboardView(CustomView):
                 "statuses": [(status, label(status)) for status in EntityStatus],
                 "colours": [(colour, label(colour)) for colour in RiskColour],
                 "counts": counts,
+                "district_map": district_map(request, counts),
                 "total": sum(row.total for row in counts),
                 "notices": await inbox_counts(request.state.session),
                 "notice_statuses": {status.value: label(status) for status in NoticeStatus},

@@ -1,1 +1,1 @@
-"""Analysis over GraphQL: thin calls into services.analysis."""
+"""Analysis over GraphQL: search, statistics, the entity graph (网图), performance."""

@@ -294,6 +294,7 @@ class Operation(StrEnum):
     LISTINGS = "listings"
     DISCIPLINE = "discipline"
     DISCIPLINE_MEASURES = "disciplineMeasures"
+    ENTITY_GRAPH = "entityGraph"
     REGISTER_ENTITY = "registerEntity"
     CLAIM_NOTICE = "claimNotice"
     FORWARD_NOTICE = "forwardNotice"
@@ -358,6 +359,7 @@ _READS = (
     Operation.LISTINGS,
     Operation.DISCIPLINE,  # joint discipline is applied city-wide: any department may ask
     Operation.DISCIPLINE_MEASURES,
+    Operation.ENTITY_GRAPH,  # internal: signed-in callers only, each node as its row policy allows
     Operation.CHECK_ITEMS,
     Operation.INSPECTORS,
     Operation.ENTITY_DIRECTORIES,

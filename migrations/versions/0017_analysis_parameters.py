@@ -1,7 +1,7 @@
 """analysis: the longest period an analysis may cover, a setting maintainers keep
 
-Revision ID: 0018_analysis_parameters
-Revises: 0015_sign_in_known_addresses
+Revision ID: 0017_analysis_parameters
+Revises: 0016_entity_coordinates
 """
 
 from collections.abc import Sequence
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = "0018_analysis_parameters"
-down_revision: str | None = "0015_sign_in_known_addresses"
+revision: str = "0017_analysis_parameters"
+down_revision: str | None = "0016_entity_coordinates"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
