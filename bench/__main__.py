@@ -6,7 +6,7 @@ import asyncio
 
 import typer
 
-from bench import analysis, draws, mixed, record_import, registry_reads, risk_colours, routing
+from bench import analysis, draws, mixed, performance, record_import, registry_reads, risk_colours, routing
 from bench import workers as worker_balance
 
 BENCHMARKS = (
@@ -18,13 +18,17 @@ BENCHMARKS = (
     "workers",
     "mixed",
     "analysis",
+    "performance",
 )
 
 
 def main(
     only: list[str] = typer.Option(
         list(BENCHMARKS),
-        help="只运行这些基准（registry_reads、routing、record_import、risk_colours、draws、workers、mixed、analysis）",
+        help=(
+            "只运行这些基准（registry_reads、routing、record_import、risk_colours、draws、workers、mixed、analysis、"
+            "performance）"
+        ),
     ),
     entities: int = typer.Option(20000, help="registry_reads：市场主体数量"),
     seconds: float = typer.Option(8.0, help="registry_reads：每个场景的压测秒数"),
@@ -45,6 +49,7 @@ def main(
     mixed_records: int = typer.Option(4, help="mixed：逐笔报送许可、处罚的并发客户端数"),
     mixed_claims: int = typer.Option(4, help="mixed：认领告知的并发客户端数"),
     analysed_entities: int = typer.Option(1_000_000, help="analysis：城市的市场主体数"),
+    performance_entities: int = typer.Option(1_000_000, help="performance：市场主体数量（绩效考核）"),
 ) -> None:
     unknown = sorted(set(only) - set(BENCHMARKS))
     if unknown:
@@ -66,6 +71,8 @@ def main(
         asyncio.run(mixed.run(entities=mixed_entities, seconds=mixed_seconds, workers=2, clients=clients))
     if "analysis" in only:
         asyncio.run(analysis.run(entities=analysed_entities))
+    if "performance" in only:
+        asyncio.run(performance.run(entities=performance_entities))
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from starlette_admin.views import CustomView
 
 from admin_ui import charts
 from admin_ui.auth import principal_of_request
+from admin_ui.district_map import district_map
 from admin_ui.export import sheet_download
 from models.enums import EntityStatus, NoticeStatus, RiskColour
 from services.analysis.statistics import districts, statistics
@@ -80,6 +81,7 @@ class DashboardView(CustomView):
                 "statuses": [(status, label(status)) for status in EntityStatus],
                 "colours": [(colour, label(colour)) for colour in RiskColour],
                 "counts": stats.districts,
+                "district_map": district_map(request, stats.districts),
                 "total": stats.total_entities,
                 "stats": stats,
                 "charts": charts.charts(stats),

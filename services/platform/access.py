@@ -294,6 +294,7 @@ class Operation(StrEnum):
     LISTINGS = "listings"
     DISCIPLINE = "discipline"
     DISCIPLINE_MEASURES = "disciplineMeasures"
+    ENTITY_GRAPH = "entityGraph"
     REGISTER_ENTITY = "registerEntity"
     CLAIM_NOTICE = "claimNotice"
     FORWARD_NOTICE = "forwardNotice"
@@ -339,6 +340,7 @@ class Operation(StrEnum):
     REPLACE_DRAWN_ENTITY = "replaceDrawnEntity"
     RECORD_INSPECTION_RESULT = "recordInspectionResult"
     PUBLISH_INSPECTION_RESULT = "publishInspectionResult"
+    DEPARTMENT_PERFORMANCE = "departmentPerformance"
 
 
 _READS = (
@@ -358,6 +360,7 @@ _READS = (
     Operation.LISTINGS,
     Operation.DISCIPLINE,  # joint discipline is applied city-wide: any department may ask
     Operation.DISCIPLINE_MEASURES,
+    Operation.ENTITY_GRAPH,  # internal: signed-in callers only, each node as its row policy allows
     Operation.CHECK_ITEMS,
     Operation.INSPECTORS,
     Operation.ENTITY_DIRECTORIES,
@@ -366,6 +369,7 @@ _READS = (
     Operation.SPOT_CHECK_PLANS,
     Operation.INSPECTION_TASKS,
     Operation.STATISTICS,
+    Operation.DEPARTMENT_PERFORMANCE,  # a department its own (services.analysis.performance)
 )
 _CASEWORK = (
     Operation.CLAIM_NOTICE,

@@ -2,8 +2,8 @@
 in its order: the registry's stock (district, industry, type, status, colour), a period's new
 registrations, and a period's licences, penalties (with their fines) and complaints
 
-Revision ID: 0019_statistics_index
-Revises: 0015_sign_in_known_addresses
+Revision ID: 0018_statistics_index
+Revises: 0017_analysis_parameters
 """
 
 from collections.abc import Sequence
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from alembic import op
 
 
-revision: str = "0019_statistics_index"
-down_revision: str | None = "0015_sign_in_known_addresses"
+revision: str = "0018_statistics_index"
+down_revision: str | None = "0017_analysis_parameters"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
