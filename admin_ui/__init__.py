@@ -21,6 +21,7 @@ from admin_ui.cookies import AdminCookies
 from admin_ui.errors import JianguanAdmin
 from admin_ui.text_forms import TextForms
 from admin_ui.views.accounts import ApiTokenView, TokenCreateView, UserView
+from admin_ui.views.analysis_parameters import AnalysisParametersView
 from admin_ui.views.audit_log import AuditEventView
 from admin_ui.views.calendar import CalendarDayView
 from admin_ui.views.case_inbox import CaseInboxView
@@ -33,11 +34,13 @@ from admin_ui.views.department_import import DepartmentImportView
 from admin_ui.views.discipline import DisciplineMeasureView
 from admin_ui.views.duty_catalog import SupervisionMatterView
 from admin_ui.views.entity_directories import EntityDirectoryView
+from admin_ui.views.entity_graph import EntityGraphView
 from admin_ui.views.inbox import NoticeInboxView
 from admin_ui.views.inspection_tasks import InspectionTasksView, MyInspectionTasksView
 from admin_ui.views.inspector_import import InspectorImportView
 from admin_ui.views.inspectors import InspectorView
 from admin_ui.views.password import PasswordView
+from admin_ui.views.performance import PerformanceView
 from admin_ui.views.record_import import RecordImportView
 from admin_ui.views.referrals import ReferralInboxView
 from admin_ui.views.regions_departments import DepartmentView, RegionView
@@ -100,6 +103,7 @@ def build_admin(db: Database, settings: Settings) -> JianguanAdmin:
         | MyInspectionTasksView
         | SpotCheckPlansView
         | PasswordView
+        | PerformanceView
     ] = [
         NoticeInboxView(),
         ReferralInboxView(),
@@ -112,12 +116,14 @@ def build_admin(db: Database, settings: Settings) -> JianguanAdmin:
         SpotCheckPlansView(),
         InspectionTasksView(),
         MyInspectionTasksView(),
+        PerformanceView(),
         RegionView(),
         DepartmentView(),
         SupervisionMatterView(),
         DisciplineMeasureView(),
         CatalogVersionView(),
         RiskParametersView(),
+        AnalysisParametersView(),
         CalendarDayView(),
         UserView(),
         ApiTokenView(),
@@ -132,6 +138,7 @@ def build_admin(db: Database, settings: Settings) -> JianguanAdmin:
         view.db = db
         admin.add_view(view)
     admin.add_view(CatalogGapsView())
+    admin.add_view(EntityGraphView(db))
     colour.install(admin.templates.env)
     highlight.install(admin.templates.env)
     return admin

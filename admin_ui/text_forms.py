@@ -21,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette_admin import TextAreaField
+from starlette_admin.fields import DecimalField, FloatField, IntegerField
 
 from services.platform import checks
 from services.platform.text_columns import multiline
@@ -37,6 +38,9 @@ _UNCHECKED = ("csrftoken", "password")
 # The admin's own pages whose text boxes take one item a line (not a TEXT column's running text):
 # a task's attachment names and its referrals, a plan's inspectors per department.
 _LIST_BOXES = re.compile(r"^(attachments|inspectors_per_department|referral_message_\d+)$")
+_NUMBER = re.compile(r"([+-]?[0-9]+(\.[0-9]*)?|[+-]?\.[0-9]+)?", re.ASCII)
+# starlette-admin's NumberField is also the base of its date and time fields: these three are the numbers.
+_NUMBER_FIELDS = (IntegerField, DecimalField, FloatField)
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,7 @@ class _Page:
 
     labels: dict[str, str]
     boxes: frozenset[str]
+    numbers: frozenset[str] = frozenset()
 
     def multiline(self, key: str) -> bool:
         return key in self.boxes or bool(_LIST_BOXES.match(key)) or multiline(key)
@@ -57,9 +62,13 @@ def refusal(form: list[tuple[str, str]], page: _Page) -> str | None:
     for key, value in form:
         if any(word in key for word in _UNCHECKED):
             continue
+        label = page.labels.get(key, f"“{key}”一栏")
         wrong = checks.refused_character(value, page.multiline(key))
         if wrong is not None:
-            return f"{page.labels.get(key, f'“{key}”一栏')}含有{wrong}，请删去后重新提交（没有保存任何内容）"
+            return f"{label}含有{wrong}，请删去后重新提交（没有保存任何内容）"
+        # Python's int() and Decimal() read "٣" and "３" as 3: a number field takes the digits 0-9 only.
+        if key in page.numbers and not _NUMBER.fullmatch(value.strip()):
+            return f"{label}只能填写阿拉伯数字 0–9（可带小数点和正负号），请改正后重新提交（没有保存任何内容）"
     return None
 
 
@@ -74,7 +83,8 @@ def _page(admin: JianguanAdmin, scope: Scope) -> _Page:
         if getattr(view, "key", None) == key:
             fields = list(getattr(view, "fields", ()))
             labels = {f.name: str(f.label) for f in fields if f.label}
-            return _Page(labels, frozenset(f.name for f in fields if isinstance(f, TextAreaField)))
+            boxes = frozenset(f.name for f in fields if isinstance(f, TextAreaField))
+            return _Page(labels, boxes, frozenset(f.name for f in fields if isinstance(f, _NUMBER_FIELDS)))
     return _Page({}, frozenset())
 
 

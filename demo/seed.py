@@ -46,7 +46,7 @@ from services.platform import audit
 from services.platform.calendar import CalendarDayInput, set_calendar_days
 from services.platform.db import Database
 from services.platform.principal import Principal
-from services.registry import uscc
+from services.registry import outlines, uscc
 from services.registry.departments import DepartmentInput, upsert_department
 from services.registry.persons import id_number_hash
 from services.registry.regions import RegionInput, upsert_region
@@ -175,6 +175,22 @@ class _Generator:
         self.used_names: set[str] = set()
         self.people: list[tuple[str, str]] = []  # (name, id number) met so far
         self.used_ids: set[str] = set()
+        # A generator of its own: the city's entities are the same as before coordinates came.
+        self.places = random.Random(f"places:{seed}")
+        self.outlines = outlines.load()
+
+    def point(self, region: str) -> tuple[Decimal | None, Decimal | None]:
+        """A point inside the district's outline (rejection sampling in its bounds), as stored:
+        six places, checked again after rounding; none for a district the file does not draw."""
+        outline = self.outlines.get(region)
+        if outline is None:
+            return None, None
+        west, south, east, north = outline.bounds
+        while True:
+            lon = Decimal(self.places.uniform(west, east)).quantize(Decimal("0.000001"))
+            lat = Decimal(self.places.uniform(south, north)).quantize(Decimal("0.000001"))
+            if outline.contains(float(lon), float(lat)):
+                return lon, lat
 
     def pick(self, items: list[tuple[T, int]]) -> T:
         return self.rng.choices([item for item, _ in items], weights=[w for _, w in items])[0]
@@ -254,6 +270,7 @@ class _Generator:
             days=self.rng.randrange((date(2026, 10, 31) - date(1995, 1, 1)).days)
         )
         status = self.pick([(EntityStatus.ACTIVE, 92), (EntityStatus.REVOKED, 3), (EntityStatus.DEREGISTERED, 5)])
+        longitude, latitude = self.point(region)
         row = {
             "uscc": self.code(type_digit, region),
             "name": self.name(entity_type, industry, district, lr_name),
@@ -264,6 +281,8 @@ class _Generator:
             "status": status,
             "region_code": region,
             "address": f"辽宁省大连市{district}{self.faker.street_name()}{self.rng.randint(1, 999)}号",
+            "longitude": longitude,
+            "latitude": latitude,
             "industry_code": self.rng.choice(industry.codes),
             "business_scope": self.scope(industry),
             "registration_authority_id": authority,

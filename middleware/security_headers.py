@@ -18,6 +18,8 @@ import secrets
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from middleware.responses import Watched, buffered
+
 # starlette-admin's list.html and _pagination.html; a page without them loses nothing.
 _HANDLERS = ("applyColumnVisibility()", "window.location = this.value")
 _HASHES = " ".join(
@@ -54,42 +56,23 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        start: Message | None = None
-        parts: list[bytes] = []
-        nonce = ""
+        nonce = secrets.token_urlsafe(16)
 
-        async def secured(message: Message) -> None:
-            nonlocal start, nonce
-            if message["type"] == "http.response.start":
-                if _is_html(message):
-                    nonce = secrets.token_urlsafe(16)
-                    start = {**message, "headers": [*message.get("headers", []), *self._headers(policy(nonce))]}
-                    return  # held until the page is whole: its tags get the nonce
-                await send({**message, "headers": [*message.get("headers", []), *self.fixed]})
-                return
-            if start is None or message["type"] != "http.response.body":
-                await send(message)
-                return
-            parts.append(message.get("body", b""))
-            if message.get("more_body", False):
-                return
-            body = _OPENING_TAG.sub(lambda m: m.group(0) + f' nonce="{nonce}"'.encode(), b"".join(parts))
-            headers = [(k, v) for k, v in start["headers"] if k != b"content-length"]
-            await send({**start, "headers": [*headers, (b"content-length", str(len(body)).encode())]})
-            await send({"type": "http.response.body", "body": body})
+        def hold(start: Message) -> tuple[Message, bool]:
+            # Anything but a page (JSON, a script, a file) runs no inline code: it passes with the fixed policy.
+            if not _is_html(start):
+                return {**start, "headers": [*start.get("headers", []), *self.fixed]}, False
+            return {**start, "headers": [*start.get("headers", []), *self._headers(policy(nonce))]}, True
 
-        sent = False
+        def with_nonces(start: Message, page: bytes) -> tuple[Message, bytes]:
+            return start, _OPENING_TAG.sub(lambda m: m.group(0) + f' nonce="{nonce}"'.encode(), page)
 
-        async def watched(message: Message) -> None:
-            nonlocal sent
-            sent = sent or message["type"] == "http.response.start"
-            await secured(message)
-
+        secured = Watched(buffered(send, hold, with_nonces))
         try:
-            await self.app(scope, receive, watched)
+            await self.app(scope, receive, secured)
         except Exception:
             # The server's own 500 would leave without the headers: send it here, then let it log.
-            if not sent:
+            if not secured.started:
                 await secured({"type": "http.response.start", "status": 500, "headers": _TEXT})
                 await secured({"type": "http.response.body", "body": b"Internal Server Error"})
             raise

@@ -2,6 +2,7 @@
 
 from sqlmodel import SQLModel
 
+from models.analysis import AnalysisParameters
 from models.audit import AuditEvent, AuditHead
 from models.auth import ApiToken, SignInKnownAddress, SignInThrottle, User
 from models.calendar import CalendarDay
@@ -30,6 +31,7 @@ from models.spotchecks import (
 metadata = SQLModel.metadata
 
 __all__ = [
+    "AnalysisParameters",
     "ApiToken",
     "AuditEvent",
     "AuditHead",

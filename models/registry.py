@@ -50,7 +50,16 @@ class MarketEntity(SQLModel, table=True):
     """市场主体: one registered company, sole trader or cooperative."""
 
     __tablename__ = "market_entity"
-    __table_args__ = (sa.Index("ix_market_entity_region_colour", "region_code", "risk_colour"),)
+    __table_args__ = (
+        sa.Index("ix_market_entity_region_colour", "region_code", "risk_colour"),
+        # Statistics read the stock counts from this index alone, in its order (no sort).
+        sa.Index("ix_market_entity_statistics", "region_code", "industry_code", "entity_type", "status", "risk_colour"),
+        # ... and a period's new registrations, by day and district.
+        sa.Index("ix_market_entity_established", "established_on", "region_code"),
+        # A box query is a range on longitude with a range on latitude: the btree walks the
+        # longitude slice and tests latitude in the index entries, without the table.
+        sa.Index("ix_market_entity_longitude_latitude", "longitude", "latitude"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     uscc: str = Field(unique=True, max_length=18)
@@ -62,6 +71,9 @@ class MarketEntity(SQLModel, table=True):
     status: EntityStatus = Field(sa_type=code_list(EntityStatus), index=True)
     region_code: str = Field(foreign_key="region.code", max_length=6, index=True)
     address: str = Field(max_length=512)
+    # WGS-84 degrees of its address, both or neither (services.platform.checks.coordinates).
+    longitude: Decimal | None = Field(default=None, sa_type=ScaledDecimal(6))
+    latitude: Decimal | None = Field(default=None, sa_type=ScaledDecimal(6))
     industry_code: str = Field(max_length=5, index=True)
     business_scope: str = Field(sa_type=sa.Text)
     # 经营范围规范表述条目代码, when the registration gives them: matched before the text.

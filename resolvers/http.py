@@ -14,7 +14,7 @@ from starlette.datastructures import Headers, UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
-from starlette.types import Message, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
@@ -26,6 +26,7 @@ from strawberry.types.unset import UNSET
 
 import schema as schema_module
 from middleware.body_limit import withdraw_upload_allowance
+from middleware.responses import Watched
 from resolvers import response_size
 from resolvers.compiled import CompiledReads, asgi
 from resolvers.compiled.persisted import PersistedQueries
@@ -322,17 +323,11 @@ class GraphQLEndpoint:
             return
         if wants_graphql_response(scope):
             send = negotiated(send)  # both paths' answers, and the refusals here and below
-        started = False
-
-        async def sending(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
+        sending = Watched(send)
         try:
             await self._serve(scope, receive, sending)
         except Exception as error:
-            if not unavailable(error) or started:
+            if not unavailable(error) or sending.started:
                 raise
             # Before anything ran (the token's lookup) or outside strawberry (a compiled read): the
             # same clear answer as a resolver gets, and one line in the log rather than a traceback.

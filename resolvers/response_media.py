@@ -16,10 +16,11 @@ from typing import Any
 
 from starlette.types import Message, Scope, Send
 
+from middleware.responses import buffered
+
 GRAPHQL_RESPONSE = b"application/graphql-response+json"
 JSON = b"application/json"
 _LABEL = GRAPHQL_RESPONSE + b"; charset=utf-8"
-_REPLACED = (b"content-type", b"content-length")
 # Not the request's fault: these keep (or get) a 5xx, never the request error's 400.
 _SERVER_SIDE = {"DATABASE_UNAVAILABLE": 503, "REQUEST_TIMEOUT": 504}
 
@@ -57,30 +58,16 @@ def _preferred(accept: bytes) -> bool:
 def negotiated(send: Send) -> Send:
     """A send for a client that wants application/graphql-response+json: a JSON answer is
     relabelled, and a request error becomes a 400 (unless already a 4xx) without `data`."""
-    start: Message | None = None
-    parts: list[bytes] = []
 
-    async def send_negotiated(message: Message) -> None:
-        nonlocal start
-        if message["type"] == "http.response.start":
-            if _content_type(message) == JSON:
-                start = message
-                return
-            await send(message)
-            return
-        if start is None or message["type"] != "http.response.body":
-            await send(message)
-            return
-        parts.append(message.get("body", b""))
-        if message.get("more_body", False):
-            return
-        status, body = _as_graphql_response(start["status"], b"".join(parts))
-        headers = [(name, value) for name, value in start.get("headers", []) if name not in _REPLACED]
-        headers += [(b"content-type", _LABEL), (b"content-length", str(len(body)).encode())]
-        await send({**start, "status": status, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
+    def hold(start: Message) -> tuple[Message, bool]:
+        return start, _content_type(start) == JSON
 
-    return send_negotiated
+    def relabelled(start: Message, body: bytes) -> tuple[Message, bytes]:
+        status, body = _as_graphql_response(start["status"], body)
+        headers = [(name, value) for name, value in start.get("headers", []) if name != b"content-type"]
+        return {**start, "status": status, "headers": [*headers, (b"content-type", _LABEL)]}, body
+
+    return buffered(send, hold, relabelled)
 
 
 def _content_type(message: Message) -> bytes | None:

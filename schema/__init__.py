@@ -25,6 +25,7 @@ from strawberry.types import ExecutionResult as Answer
 from strawberry.types.graphql import OperationType
 
 from schema import cost
+from schema.analysis.graph import EntityGraphEntity, EntityGraphPerson
 from schema.request_rules import NoAnonymousIntrospection, OneOperation, ReadText
 from schema.root import Mutation, Query, Subscription
 from services.platform.db import unavailable
@@ -128,7 +129,9 @@ def build(production: bool, introspection: bool = True) -> strawberry.Schema:
         extensions.append(NoAnonymousIntrospection)
     if production:
         extensions.append(lambda: MaskErrors(should_mask_error=_unexpected, error_message=INTERNAL_ERROR_MESSAGE))
-    return JianguanSchema(query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions)
+    # The implementations of interfaces that no field names directly.
+    types = [EntityGraphEntity, EntityGraphPerson]
+    return JianguanSchema(query=Query, mutation=Mutation, subscription=Subscription, types=types, extensions=extensions)
 
 
 schema = build(production=False)

@@ -43,6 +43,7 @@ from graphql import (
 )
 from graphql.execution.values import VariableValues, get_argument_values
 
+from services.analysis.graph import MAX_EDGES, MAX_NODES
 from services.credit.risk_rules import RULES
 from services.platform.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from services.registry.persons import MAX_PERSONS
@@ -52,7 +53,7 @@ from services.registry.persons import MAX_PERSONS
 # with their persons, notices, colour reasons, discipline and licences costs 49,201, one of 80 about
 # 39,400; fifteen of 100 (738,000) held one worker's event loop for seconds. Nine pages of 100 entities
 # with 999 persons each built an 83 MB answer in 18.6 s when persons counted as 20; counted as the 101
-# they may be, a page of 100 entities with their persons costs 51,108, one of 70 about 35,800. At 50,000,
+# they may be, a page of 100 entities with their persons costs 51,109, one of 70 about 35,800. At 50,000,
 # four such pages at once (on entities holding every person they may) held /healthz for up to 1.8 s on
 # 2 cores, and at 40,000 still up to 1.9 s at a load average of 5 (tests/test_healthz_under_load.py):
 # the limit bounds each answer (about 0.7 MB), not yet how long the ordinary path holds the loop.
@@ -65,6 +66,9 @@ LIST_BOUNDS: dict[tuple[str, str], int] = {
     ("MarketEntity", "persons"): MAX_PERSONS + 1,
     # At most one reason per rule that holds.
     ("RiskAssessment", "reasons"): len(RULES),
+    # 网图 stops at its node and link limits.
+    ("EntityGraph", "nodes"): MAX_NODES,
+    ("EntityGraph", "edges"): MAX_EDGES,
 }
 # No list given as input holds more: a registration's persons, a list of codes, import rows.
 MAX_INPUT_LIST = 1_000

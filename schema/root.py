@@ -5,6 +5,9 @@ from __future__ import annotations
 import strawberry
 
 from resolvers.accounts import viewer
+from resolvers.analysis import graph as graph_resolvers
+from resolvers.analysis import performance as performance_resolvers
+from resolvers.analysis import statistics as statistics_resolvers
 from resolvers.catalog import catalog, catalog_versions
 from resolvers.credit import listings as listing_resolvers
 from resolvers.credit import publicity
@@ -18,6 +21,9 @@ from resolvers.spotchecks import lists as list_resolvers
 from resolvers.spotchecks import plans as plan_resolvers
 from resolvers.spotchecks import tasks as task_resolvers
 from schema.accounts.types import Viewer
+from schema.analysis.graph import EntityGraph
+from schema.analysis.performance import DepartmentPerformance
+from schema.analysis.types import Statistics
 from schema.catalog import mutations as catalog_mutations
 from schema.catalog.types import CatalogVersion, SupervisionMatter
 from schema.credit import mutations as credit_mutations
@@ -137,6 +143,16 @@ class Query:
         graphql_type=list[DisciplineMeasure],
         description="惩戒措施目录 / The discipline-measure catalog.",
     )
+    entity_graph = strawberry.field(
+        resolver=graph_resolvers.entity_graph,
+        graphql_type=EntityGraph,
+        description=(
+            "网图：主体及其法定代表人、股东、董监高，和这些人员任职的其他主体，最多 3 层，只含调用方可见的主体；"
+            "不存在或辖区外的主体为 UNKNOWN_ENTITY / The network around one entity: its persons by role and the other "
+            "entities of those persons, up to 3 hops, through entities the caller may see only; UNKNOWN_ENTITY when "
+            "the entity is unknown or outside the caller's jurisdiction."
+        ),
+    )
     check_items = strawberry.field(
         resolver=list_resolvers.check_item_list,
         graphql_type=list[CheckItem],
@@ -190,12 +206,28 @@ class Query:
         graphql_type=Connection[SpotCheckPlan],
         description="本部门牵头或参与的抽查计划，新的在前 / The plans the caller leads or joins, newest first.",
     )
+    statistics = strawberry.field(
+        resolver=statistics_resolvers.statistics,
+        graphql_type=Statistics,
+        description=(
+            "统计分析：按行政区划、行业、类型、状态、颜色和部门计数，限于调用方可见的范围 / Counts by region, "
+            "industry, type, status, colour and department over a period, as far as the caller may see."
+        ),
+    )
     public_draw_record = strawberry.field(
         resolver=plan_resolvers.public_draw_record,
         graphql_type=DrawRecord | None,
         description=(
             "公开的抽取记录，无需登录；抽取前只有种子承诺值；计划不存在或未审批时为 null / "
             "A plan's published draw record, no login needed; before the draw only the seed's commitment."
+        ),
+    )
+    department_performance = strawberry.field(
+        resolver=performance_resolvers.department_performance,
+        graphql_type=DepartmentPerformance,
+        description=(
+            "绩效考核：部门在期间内的各项指标（维护人员可查任一部门，部门只能查本部门）/ A department's performance "
+            "measures over a period; maintainers for any department, a department for its own."
         ),
     )
 

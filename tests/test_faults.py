@@ -14,8 +14,6 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -33,12 +31,12 @@ from services.platform.db import Database
 from services.platform.principal import Principal
 from services.records.record_import import COMMIT_ROWS
 from tests.conftest import BACKEND, ROOT, SECRET, Api, DemoCity, Templates
-from tests.support.browser import free_port
 from tests.support.cli import manage, manage_together
 from tests.support.departments import DISTRICT
 from tests.support.proxy import Proxy
 from tests.support.record_files import PENALTY_HEADER, penalty_row, write_csv
 from tests.support.records import PENALTY, penalty
+from tests.support.server import running
 from tests.support.tasks import RECORD, answers, drawn_plan, result, set_rectification_due
 
 pytestmark = pytest.mark.skipif(
@@ -143,35 +141,6 @@ async def test_an_import_killed_half_way_keeps_whole_commits_and_a_rerun_complet
     assert manage(database_url, "verify-audit").returncode == 0
 
 
-@asynccontextmanager
-async def _server(url: str, log: Path) -> AsyncIterator[str]:
-    """`manage.py serve` in its own process, its log in `log`; yields its base URL once healthy."""
-    port = free_port()
-    env = {**os.environ, "JIANGUAN_DATABASE_URL": url, "JIANGUAN_SECRET_KEY": SECRET, "JIANGUAN_DB_POOL_SIZE": "4"}
-    with log.open("w") as out:
-        server = await asyncio.create_subprocess_exec(
-            sys.executable, "manage.py", "serve", "--port", str(port), "--access-log",
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        async with httpx.AsyncClient(base_url=base, timeout=1) as probe:
-            for _ in range(150):
-                try:
-                    if (await probe.get("/healthz")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    assert server.returncode is None, f"the server exited with status {server.returncode}"
-                    await asyncio.sleep(0.2)
-            else:
-                raise AssertionError("the server did not come up")
-        yield base
-    finally:
-        if server.returncode is None:
-            server.terminate()
-        await server.wait()
-
-
 ENTITY = "query($u: String!) { entity(uscc: $u) { uscc name riskColour { colour } } }"
 PAGE = "{ entities(first: 20) { edges { node { uscc name persons { name } } } } }"
 
@@ -235,7 +204,10 @@ async def test_the_database_lost_under_load_gives_clear_errors_and_the_app_recov
             await asyncio.sleep(0.01)
 
     try:
-        async with _server(proxied, log) as base, httpx.AsyncClient(base_url=base, timeout=10) as client:
+        async with (
+            running(proxied, "--access-log", env={"JIANGUAN_DB_POOL_SIZE": "4"}, log=log) as base,
+            httpx.AsyncClient(base_url=base, timeout=10) as client,
+        ):
             kinds = ["entity", "entity", "page", "write", "write", "health"]
             workers = [asyncio.ensure_future(worker(client, kind)) for kind in kinds]
             await asyncio.sleep(1.5)

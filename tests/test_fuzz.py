@@ -8,8 +8,8 @@ import asyncio
 import pytest
 
 from tests.conftest import DemoCity
-from tests.support.browser import serve
 from tests.support.fuzzing import hunt
+from tests.support.server import serve
 
 
 @pytest.mark.parametrize("caller", ["public", "maintainer"])

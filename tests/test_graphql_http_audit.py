@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.browser import serve
+from tests.support.server import serve
 
 AUDIT = Path(__file__).parent / "graphql_http"
 AUDITS = 61  # every audit graphql-http 1.23.1 has for a server

@@ -4,19 +4,15 @@ server (`manage.py serve`, one worker, production settings) on a real port."""
 from __future__ import annotations
 
 import asyncio
-import os
-import re
 import signal
-import socket
-import subprocess
-import sys
 import time
 
 import httpx
 
 from services.registry.persons import MAX_PERSONS
-from tests.conftest import PRODUCTION_SECRET, ROOT, Api, DemoCity
+from tests.conftest import Api, DemoCity
 from tests.support.entities import REGISTER, new_code, registration
+from tests.support.server import PRODUCTION, launched, started
 from tests.test_query_cost import HEAVY_PAGE, PERSONS_PAGE, aliased
 
 # The most crowded page the cost allows: 70 entities, each with every person it may hold.
@@ -35,38 +31,6 @@ HEAVY_PAGE_80 = HEAVY_PAGE.replace("first: 100", "first: 80")
 HEALTHY_WITHIN = 2.5
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _serve(database_url: str) -> subprocess.Popen[str]:
-    env = {**os.environ, "JIANGUAN_DATABASE_URL": database_url, "JIANGUAN_SECRET_KEY": PRODUCTION_SECRET,
-           "JIANGUAN_ENV": "production"}  # fmt: skip
-    return subprocess.Popen(
-        [sys.executable, "manage.py", "serve", "--port", str(_free_port())],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-
-
-async def _started(process: subprocess.Popen[str]) -> int:
-    assert process.stdout is not None
-    lines: list[str] = []
-    port = 0
-    while "Application startup complete" not in "".join(lines[-1:]):
-        line = await asyncio.wait_for(asyncio.to_thread(process.stdout.readline), 60)
-        assert line, "".join(lines)
-        lines.append(line)
-        if found := re.search(r"http://127\.0\.0\.1:(\d+)", line):
-            port = int(found[1])
-    return port
-
-
 async def _crowded_entities(api: Api, city: DemoCity) -> None:
     """CROWDED entities found by PERSONS_PAGE's filter, each with all the persons it may have."""
     persons = [{"name": f"董事{n}", "role": "EXECUTIVE", "title": "董事"} for n in range(MAX_PERSONS)]
@@ -80,9 +44,9 @@ async def test_healthz_answers_within_a_second_while_the_heaviest_allowed_reads_
     database_url: str, city: DemoCity, api: Api
 ) -> None:
     await _crowded_entities(api, city)
-    server = _serve(database_url)
+    server = launched(database_url, env=PRODUCTION)
     try:
-        port = await _started(server)
+        port = await started(server, [])
         headers = {"Authorization": f"Bearer {city.tokens['maintainer']}"}
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=120) as client:
             # The heaviest allowed (a page of 80 entities with every nested list; a page of 70 entities

@@ -19,7 +19,7 @@ from services.platform.db import Database
 from services.platform.settings import DEV_SECRET_KEY, Settings, load_settings
 from tests.conftest import DemoCity, make_client
 from tests.support.admin import sign_in
-from tests.support.browser import serve
+from tests.support.server import serve
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 ENTITIES = "query Entities($first: Int!) { entities(first: $first) { edges { node { uscc } } } }"

@@ -19,7 +19,7 @@ from services.platform.db import Database
 from services.platform.settings import Settings
 from services.registry import registry
 from tests.conftest import DemoCity, make_client
-from tests.support.browser import serve
+from tests.support.server import serve
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 TOTAL = "{ viewer { name } entities(first: 5) { totalCount } }"  # the ordinary path

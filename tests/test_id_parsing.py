@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import Api, DemoCity
 from tests.support.admin import csrf, sign_in
-from tests.support.browser import serve
+from tests.support.server import serve
 from tests.test_read_text import send
 from tests.test_subscriptions import following
 

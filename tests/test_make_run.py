@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -12,14 +11,9 @@ import httpx
 from rich.cells import cell_len
 
 from tests.conftest import ROOT, SECRET
+from tests.support.server import free_port
 
 FIRST_QUERY = "{ entities(first: 5) { edges { node { uscc name status } } } }"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def test_migrate_seed_and_serve_answer_the_readme_query(database_url: str) -> None:
@@ -48,7 +42,7 @@ def test_migrate_seed_and_serve_answer_the_readme_query(database_url: str) -> No
     [draw_page] = [line.split()[-1] for line in seeded.stdout.splitlines() if "/public/draws/" in line]
     assert "执法检查人员（手机端）  用户名 inspector" in seeded.stdout
 
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "manage.py", "serve", "--port", str(port)],
         cwd=ROOT,

@@ -99,8 +99,8 @@ async def test_nine_pages_of_entities_with_all_their_persons_are_refused_before_
     # and the cost counts every page as full: the size of the answer is bounded before anything runs.
     response = await api.post(aliased(9, PERSONS_PAGE), token=city.tokens["district"])
     error = refusal(response.json())
-    assert error["extensions"] == {"code": "QUERY_TOO_COSTLY", "cost": 459972, "maximum": 40000}
-    # One such page (51,108) is refused too; one of 70 entities is answered.
+    assert error["extensions"] == {"code": "QUERY_TOO_COSTLY", "cost": 459981, "maximum": 40000}
+    # One such page (51,109) is refused too; one of 70 entities is answered.
     assert refusal((await api.post(aliased(1, PERSONS_PAGE), token=city.tokens["district"])).json())
     data = await api.data(aliased(1, PERSONS_PAGE.replace("first: 100", "first: 70")), token=city.tokens["district"])
     assert data == {"p0": {"edges": []}}

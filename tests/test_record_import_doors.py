@@ -241,6 +241,8 @@ def test_the_command_line_imports_and_says_so_by_its_exit_status(
 # A NUL (an internal error on PostgreSQL, stored as sent on SQLite), a bell and an escape
 # sequence that colours a terminal, and U+202E that shows "csv.gpj" as "jpg.csv".
 DAMAGED_NAMES = ["nul\x00z.csv", "bell\x07\x1b[31mred.csv", "处罚\u202egpj.csv"]
+# One character more than any file system allows in a name.
+LONG_NAME = "处" * 252 + ".csv"
 
 
 async def test_a_file_whose_name_breaks_the_text_rule_is_refused_by_both_doors(
@@ -264,6 +266,25 @@ async def test_a_file_whose_name_breaks_the_text_rule_is_refused_by_both_doors(
         assert "\x00" not in page.text and "\x1b" not in page.text and "\u202e" not in page.text, name
     assert await stored_penalties(db) == {}
     assert await audit_count(db) == before, "nothing is stored, the audit log included"
+
+
+async def test_a_file_name_longer_than_a_file_system_allows_is_refused_by_both_doors(
+    api: Api, db: Database, city: DemoCity
+) -> None:
+    content = write_csv_bytes([penalty_row(city.zhongshan[0])])
+    client = api.client
+    await sign_in(client, "scjg-210202", city.report.logins[1].password)
+    payload = await _import_named(api, LONG_NAME, content, city.tokens["district"])
+    assert [(e["field"], e["code"]) for e in payload["errors"]] == [("file", "TOO_LONG")]
+    assert payload["errors"][0]["message"].startswith("文件名过长：最多 255 个字符")
+    form = {"kind": "penalty", "policy": "keep", "csrftoken": await csrf(client, "/admin/record-import")}
+    body, kind = multipart_as_sent(form, "file", LONG_NAME, content)
+    page = await client.post("/admin/record-import", content=body, headers={"Content-Type": kind})
+    assert "文件名过长" in page.text and "导入结果" not in page.text
+    assert await stored_penalties(db) == {}
+    # A name of exactly the limit is a name like any other.
+    payload = await _import_named(api, "处" * 251 + ".csv", content, city.tokens["district"])
+    assert payload["errors"] == [] and payload["report"]["counts"]["created"] == 1
 
 
 def write_csv_bytes(rows: list[list[Any]]) -> bytes:

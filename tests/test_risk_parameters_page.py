@@ -61,3 +61,19 @@ async def test_a_fresh_city_shows_the_default_thresholds_and_a_setting_its_autho
     later = _in_force((await client.get(PAGE)).text)
     assert later["red_penalties"][1] == "4" and later["red_penalties"][2].startswith("已设置 演示维护人员")
     assert later["window_days"] == shown["window_days"]
+
+
+async def test_a_number_in_other_scripts_digits_is_refused_not_read_as_its_value(api: Api, city: DemoCity) -> None:
+    """Python's int() reads "٧٣٠" (Arabic-Indic) and "３６５" (full width) as 730 and 365: a maintainer
+    who pasted them would set a threshold the page never showed them typing."""
+    client = api.client
+    await sign_in(client, "admin", city.report.logins[0].password)
+    form = {"window_days": "365", "yellow_penalties": "1", "red_penalties": "3", "complaint_count": "4",
+            "red_resolution_rate": "50", "yellow_resolution_rate": "80"}  # fmt: skip
+    for field, value in (("window_days", "٧٣٠"), ("window_days", "３６５"), ("red_resolution_rate", "٥٠")):
+        token = await csrf(client, "/admin/risk-parameters/create")
+        refused = await client.post("/admin/risk-parameters/create", data={**form, field: value, "csrftoken": token})
+        assert refused.status_code == 422, (field, value)
+        assert f"{DEFAULTS[field][0]}只能填写阿拉伯数字 0–9" in refused.text, (field, value)
+    shown = _in_force((await client.get(PAGE)).text)
+    assert all(source.startswith("默认值") for _, _, source in shown.values()), "nothing was stored"

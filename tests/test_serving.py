@@ -8,11 +8,8 @@ import asyncio
 import json
 import logging
 import os
-import re
 import signal
-import socket
 import subprocess
-import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -25,7 +22,8 @@ from starlette.types import ASGIApp, Message
 from app import create_app
 from services.platform.db import Database
 from services.platform.settings import DEFAULT_DB_POOL_SIZE, Settings
-from tests.conftest import PRODUCTION_SECRET, ROOT, SECRET, Api, DemoCity
+from tests.conftest import SECRET, Api, DemoCity
+from tests.support.server import PRODUCTION, launched, started
 
 PAGE = "{ entities(first: 20) { edges { node { uscc name registrationAuthority { name } persons { name } } } } }"
 SERVER_LOG = logging.getLogger("uvicorn.error")
@@ -149,37 +147,8 @@ async def test_64_concurrent_reads_open_no_new_connection_once_the_pool_is_warm(
     assert len(opened) == warm  # every later request waited for a kept connection
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _serve(database_url: str, *args: str) -> subprocess.Popen[str]:
-    env = {**os.environ, "JIANGUAN_DATABASE_URL": database_url, "JIANGUAN_SECRET_KEY": PRODUCTION_SECRET,
-           "JIANGUAN_ENV": "production", "JIANGUAN_WORKER_HEADER": "1"}  # fmt: skip
-    return subprocess.Popen(
-        [sys.executable, "manage.py", "serve", "--port", str(_free_port()), *args],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,  # uvicorn logs requests to stdout, the rest to stderr
-        text=True,
-    )
-
-
-async def _started(process: subprocess.Popen[str], lines: list[str]) -> int:
-    """The port from the startup line, once every worker says it is ready."""
-    assert process.stdout is not None
-    port, ready, workers = 0, 0, 1
-    while ready < workers:
-        line = await asyncio.wait_for(asyncio.to_thread(process.stdout.readline), 60)
-        assert line, "".join(lines)
-        lines.append(line)
-        if found := re.search(r"http://127\.0\.0\.1:(\d+) 提供服务：(\d+) 个工作进程", line):
-            port, workers = int(found[1]), int(found[2])
-        ready += "Application startup complete" in line
-    return port
+def _launched(database_url: str, *args: str) -> subprocess.Popen[str]:
+    return launched(database_url, *args, env={**PRODUCTION, "JIANGUAN_WORKER_HEADER": "1"})
 
 
 async def _workers_seen(port: int, connections: int) -> list[str]:
@@ -222,12 +191,12 @@ def _alive(pid: int) -> bool:
 
 
 async def test_serve_runs_workers_that_each_take_connections_quietly_and_stop_together(database_url: str) -> None:
-    quiet, logged = _serve(database_url, "--workers", "2"), _serve(database_url, "--access-log")
+    quiet, logged = _launched(database_url, "--workers", "2"), _launched(database_url, "--access-log")
     quiet_lines: list[str] = []
     logged_lines: list[str] = []
     try:
-        quiet_port = await _started(quiet, quiet_lines)
-        logged_port = await _started(logged, logged_lines)
+        quiet_port = await started(quiet, quiet_lines)
+        logged_port = await started(logged, logged_lines)
         seen = await _workers_seen(quiet_port, 32)
         await _workers_seen(logged_port, 1)
         await _hang_up_mid_request(quiet_port)

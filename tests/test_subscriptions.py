@@ -24,8 +24,8 @@ from services.platform.principal import Principal
 from services.registry import uscc
 from tests.conftest import BACKEND, DemoCity
 from tests.support.api import server_data
-from tests.support.browser import serve
 from tests.support.entities import new_code, registration
+from tests.support.server import serve
 
 PROTOCOL = "graphql-transport-ws"
 FOLLOW = """

@@ -21,6 +21,7 @@ from schema.records.types import (
     RepairPenaltyPayload,
     WithdrawPenaltyPayload,
 )
+from services.platform import sheets
 from services.platform.access import Operation
 from services.records import records
 from services.records.record_columns import RecordKind
@@ -102,18 +103,9 @@ import_records = declared_mutation(
     permission=Operation.IMPORT_RECORDS,
     codes=(
         *_DEPARTMENT,
-        "DUPLICATE_COLUMN",
-        "EMPTY_FILE",
+        *sheets.FILE_CODES,
         "FILE_REJECTED",
-        "FILE_TOO_LARGE",
         "IMPORT_FAILED",
-        "INVALID_TEXT",
-        "INVALID_UPLOAD",
-        "MISSING_COLUMNS",
-        "UNKNOWN_ENCODING",
-        "UNREADABLE_FILE",
-        "UNSUPPORTED_FILE_TYPE",
-        "XLSX_TOO_LARGE",
     ),
     description=(
         "批量导入行政许可、行政处罚或 12345 投诉（CSV 或 XLSX，multipart 上传，表头为双公示中文名称或"

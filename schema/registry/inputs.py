@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 import strawberry
 
@@ -100,6 +101,28 @@ class RegisterEntityInput:
     department_code: str | None = strawberry.field(
         default=None, description="登记机关代码（维护人员代为登记时必填）/ The registration authority, for maintainers."
     )
+    longitude: Decimal | None = strawberry.field(
+        default=None,
+        description=(
+            "住所经度（WGS-84 十进制度，-180 至 180，保留六位小数），与纬度同时填写；变更登记不填则保留原值 / "
+            "Longitude of the address, WGS-84 degrees; with the latitude or not at all; kept when left out."
+        ),
+    )
+    latitude: Decimal | None = strawberry.field(
+        default=None,
+        description=(
+            "住所纬度（WGS-84 十进制度，-90 至 90，保留六位小数），与经度同时填写 / "
+            "Latitude of the address, WGS-84 degrees; with the longitude or not at all."
+        ),
+    )
+
+
+@strawberry.input(description="经纬度范围，四边都包含在内 / A longitude/latitude box, its edges included.")
+class BoxInput:
+    west: Decimal = strawberry.field(description="西边经度 / Western edge, degrees of longitude.")
+    south: Decimal = strawberry.field(description="南边纬度 / Southern edge, degrees of latitude.")
+    east: Decimal = strawberry.field(description="东边经度，须大于西边 / Eastern edge; greater than the western.")
+    north: Decimal = strawberry.field(description="北边纬度，须大于南边 / Northern edge; greater than the southern.")
 
 
 @strawberry.input(description="市场主体筛选条件 / Entity filter.")
@@ -120,4 +143,11 @@ class EntityFilter:
     )
     colour: RiskColour | None = strawberry.field(
         default=None, description="四色警示（当前存储的颜色）/ The stored risk colour."
+    )
+    within_box: BoxInput | None = strawberry.field(
+        default=None,
+        description=(
+            "住所坐标在此范围内（含边界；没有坐标的主体不在任何范围内；西大于东或南大于北答 BOX_CORNERS_SWAPPED）/ "
+            "Entities whose coordinates lie in the box, edges included; never those without coordinates."
+        ),
     )

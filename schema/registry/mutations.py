@@ -16,6 +16,8 @@ register_entity = service_mutation(
     permission=Operation.REGISTER_ENTITY,
     codes=(
         "AMOUNT_TOO_LARGE",
+        "COORDINATES_INCOMPLETE",
+        "COORDINATE_OUT_OF_RANGE",
         "DATE_IN_FUTURE",
         "DEPARTMENT_REQUIRED",
         "INVALID_AMOUNT",

@@ -84,6 +84,12 @@ class MarketEntity:
         description="住所所在行政区划代码 / The GB/T 2260 code of the region of its address."
     )
     address: str = strawberry.field(description="住所 / Registered address.")
+    longitude: Decimal | None = strawberry.field(
+        description="住所经度（WGS-84 十进制度）/ Longitude of the address, WGS-84 degrees; null when not known."
+    )
+    latitude: Decimal | None = strawberry.field(
+        description="住所纬度（WGS-84 十进制度）/ Latitude of the address, WGS-84 degrees; null when not known."
+    )
     industry_code: str = strawberry.field(description="国民经济行业分类 / GB/T 4754-2017 code.")
     business_scope: str = strawberry.field(description="经营范围 / Registered business scope.")
     business_scope_codes: list[str] = strawberry.field(

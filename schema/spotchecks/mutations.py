@@ -23,10 +23,7 @@ from services.spotchecks import check_items, inspector_import, inspectors, resul
 _TEXT = ("INVALID_TEXT", "REQUIRED", "TOO_LONG")
 # Whose list: the caller's department, or the one a maintainer names.
 _KEEPER = ("DEPARTMENT_REQUIRED", "UNKNOWN_DEPARTMENT")
-_FILE = (
-    "DUPLICATE_COLUMN", "EMPTY_FILE", "FILE_TOO_LARGE", "INVALID_TEXT", "INVALID_UPLOAD", "MISSING_COLUMNS",
-    "UNKNOWN_ENCODING", "UNREADABLE_FILE", "UNSUPPORTED_FILE_TYPE", "XLSX_TOO_LARGE",
-)  # fmt: skip
+_FILE = sheets.FILE_CODES
 _CHECK_ITEM = (
     *_TEXT, *_KEEPER, "DUPLICATE_FORM_ITEM_CODE", "FORM_ITEMS_REQUIRED", "INVALID_CHECK_ITEM_CODE",
     "INVALID_FORM_ITEM_CODE", "TOO_MANY_FORM_ITEMS",

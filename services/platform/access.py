@@ -297,6 +297,7 @@ class Operation(StrEnum):
     LISTINGS = "listings"
     DISCIPLINE = "discipline"
     DISCIPLINE_MEASURES = "disciplineMeasures"
+    ENTITY_GRAPH = "entityGraph"
     REGISTER_ENTITY = "registerEntity"
     CLAIM_NOTICE = "claimNotice"
     FORWARD_NOTICE = "forwardNotice"
@@ -333,6 +334,7 @@ class Operation(StrEnum):
     SPOT_CHECK_PLAN = "spotCheckPlan"
     SPOT_CHECK_PLANS = "spotCheckPlans"
     INSPECTION_TASKS = "inspectionTasks"
+    STATISTICS = "statistics"
     PUBLIC_DRAW_RECORD = "publicDrawRecord"
     CREATE_SPOT_CHECK_PLAN = "createSpotCheckPlan"
     ACCEPT_SPOT_CHECK_PLAN = "acceptSpotCheckPlan"
@@ -341,6 +343,7 @@ class Operation(StrEnum):
     REPLACE_DRAWN_ENTITY = "replaceDrawnEntity"
     RECORD_INSPECTION_RESULT = "recordInspectionResult"
     PUBLISH_INSPECTION_RESULT = "publishInspectionResult"
+    DEPARTMENT_PERFORMANCE = "departmentPerformance"
 
 
 _READS = (
@@ -360,6 +363,7 @@ _READS = (
     Operation.LISTINGS,
     Operation.DISCIPLINE,  # joint discipline is applied city-wide: any department may ask
     Operation.DISCIPLINE_MEASURES,
+    Operation.ENTITY_GRAPH,  # internal: signed-in callers only, each node as its row policy allows
     Operation.CHECK_ITEMS,
     Operation.INSPECTORS,
     Operation.ENTITY_DIRECTORIES,
@@ -367,6 +371,8 @@ _READS = (
     Operation.SPOT_CHECK_PLAN,
     Operation.SPOT_CHECK_PLANS,
     Operation.INSPECTION_TASKS,
+    Operation.STATISTICS,
+    Operation.DEPARTMENT_PERFORMANCE,  # a department its own (services.analysis.performance)
 )
 _CASEWORK = (
     Operation.CLAIM_NOTICE,

@@ -73,6 +73,7 @@ ACTIONS: dict[str, str] = {
     "referral.handled": "办结联动告知",
     "risk.recomputed": "重新评定风险颜色",
     "risk.parameters_set": "设置四色警示参数",
+    "analysis.parameters_set": "设置统计分析参数",
     # 双随机、一公开
     "check_item.upserted": "保存抽查事项",
     "inspector.upserted": "保存执法检查人员",
@@ -131,6 +132,8 @@ OBJECT_TYPES: dict[str, str] = {
     "ResultCategory": "检查结果类别",
     "RiskColourChange": "风险颜色变更",
     "RiskParameters": "四色警示参数",
+    "AnalysisParameters": "统计分析参数",
+    "DepartmentPerformance": "绩效考核",
     "SignInThrottle": "登录失败计数",
     "SignInKnownAddress": "登录过的网络",
     "SpotCheckPlan": "抽查计划",

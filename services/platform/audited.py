@@ -94,6 +94,7 @@ UNAUDITED: dict[str, str] = {
     "Complaint": "批量导入一次只记一个导入事件",
     "Referral": "由后续步骤和演示数据成批发出，不逐行记录",
     "RiskParameters": "只有一行（current），改动记在 risk.parameters_set 下",
+    "AnalysisParameters": "每次设置一行，改动记在 analysis.parameters_set 下（对象键 current）",
     "RiskColourChange": "四色警示的变更本身就是一条记录",
     "CheckItem": "事件的对象键为“部门代码:事项代码”，不在本表一列之中",
     "EntityDirectory": "事件的对象键为“部门代码:名录名称”，不在本表一列之中",

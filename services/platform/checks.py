@@ -1,11 +1,12 @@
 """One behaviour, one code and one Chinese message for each check of what people type or send:
-text, codes, document numbers, dates and amounts.
+text, codes, document numbers, dates, amounts and coordinates.
 
 Every check adds what is wrong to a `Collector` (so one reply names every bad field) and
 returns the cleaned value; the caller stores nothing until `raise_if_any()` passes. The
 codes are those integrators already rely on: REQUIRED, TOO_LONG, INVALID_TEXT,
 INVALID_DOCUMENT_NUMBER, the INVALID_*_CODE family, DATE_IN_FUTURE, DATE_OUT_OF_RANGE,
-INVALID_RANGE, INVALID_AMOUNT and AMOUNT_TOO_LARGE.
+INVALID_RANGE, INVALID_AMOUNT and AMOUNT_TOO_LARGE; for coordinates and boxes of them
+COORDINATES_INCOMPLETE, COORDINATE_OUT_OF_RANGE and BOX_CORNERS_SWAPPED.
 
 The text rule (`refused_character`, `normalised`) is also enforced where text comes in, so
 that no field can skip it: the GraphQL boundary (schema.platform.text_boundary), every admin
@@ -18,10 +19,10 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 from services.platform.clock import today
-from services.platform.errors import Collector
+from services.platform.errors import Collector, DomainError
 
 # The one text rule. Every value is Unicode NFC (the same name typed on two machines is one
 # name), and no value holds:
@@ -375,3 +376,80 @@ def amount(raw: str | None, label: str, field: str | None, problems: Collector) 
         problems.add("AMOUNT_TOO_LARGE", f"{label}过大：应小于 10¹⁵ 元（请确认单位是元而不是分）", field)
         return None
     return value.quantize(FEN)
+
+
+# -- coordinates ------------------------------------------------------------------------------
+
+# WGS-84 degrees to six places (about 0.1 m), as stored (models.types.ScaledDecimal(6)).
+COORDINATE_PLACES = 6
+_DEGREE_QUANTUM = Decimal(1).scaleb(-COORDINATE_PLACES)
+LONGITUDE_RANGE = (Decimal(-180), Decimal(180))
+LATITUDE_RANGE = (Decimal(-90), Decimal(90))
+
+
+@dataclass(frozen=True)
+class Point:
+    longitude: Decimal
+    latitude: Decimal
+
+
+def _degrees(
+    value: Decimal, limits: tuple[Decimal, Decimal], label: str, field: str, problems: Collector, rounding: str
+) -> Decimal | None:
+    low, high = limits
+    if not value.is_finite() or not low <= value <= high:
+        problems.add("COORDINATE_OUT_OF_RANGE", f"{label}须在 {low} 至 {high} 度之间（WGS-84 十进制度）", field)
+        return None
+    return value.quantize(_DEGREE_QUANTUM, rounding=rounding)
+
+
+def coordinates(
+    longitude: Decimal | None, latitude: Decimal | None, problems: Collector, prefix: str = ""
+) -> Point | None:
+    """A point given by both its longitude and latitude, or by neither (None): one without the
+    other is COORDINATES_INCOMPLETE. Each in range (COORDINATE_OUT_OF_RANGE); more than six
+    places are rounded, as stored."""
+    if longitude is None and latitude is None:
+        return None
+    if longitude is None or latitude is None:
+        missing = "longitude" if longitude is None else "latitude"
+        problems.add("COORDINATES_INCOMPLETE", "经度和纬度须同时填写，或都不填", prefix + missing)
+        return None
+    lon = _degrees(longitude, LONGITUDE_RANGE, "经度", prefix + "longitude", problems, ROUND_HALF_EVEN)
+    lat = _degrees(latitude, LATITUDE_RANGE, "纬度", prefix + "latitude", problems, ROUND_HALF_EVEN)
+    return Point(lon, lat) if lon is not None and lat is not None else None
+
+
+@dataclass(frozen=True)
+class Box:
+    """West, south, east and north edges, each included; at most six places, as points are stored."""
+
+    west: Decimal
+    south: Decimal
+    east: Decimal
+    north: Decimal
+
+
+def box(west: Decimal, south: Decimal, east: Decimal, north: Decimal, field: str) -> Box:
+    """A longitude/latitude box: each edge in range (COORDINATE_OUT_OF_RANGE), west below east
+    and south below north (BOX_CORNERS_SWAPPED), raised at once. A box across the 180th
+    meridian is not one box (send two).
+
+    Stored points have six places, so an edge with more is moved inwards to the nearest
+    six-place value: a point is inside exactly when it would be inside the box as given."""
+    problems = Collector()
+    edges = (
+        _degrees(west, LONGITUDE_RANGE, "西边经度", f"{field}.west", problems, ROUND_CEILING),
+        _degrees(south, LATITUDE_RANGE, "南边纬度", f"{field}.south", problems, ROUND_CEILING),
+        _degrees(east, LONGITUDE_RANGE, "东边经度", f"{field}.east", problems, ROUND_FLOOR),
+        _degrees(north, LATITUDE_RANGE, "北边纬度", f"{field}.north", problems, ROUND_FLOOR),
+    )
+    problems.raise_if_any()
+    w, s, e, n = (edge for edge in edges if edge is not None)
+    if not (west < east and south < north):
+        raise DomainError(
+            "BOX_CORNERS_SWAPPED",
+            f"范围的西边（{west}）须小于东边（{east}），南边（{south}）须小于北边（{north}）：请检查是否把两个角填反了",
+            field,
+        )
+    return Box(w, s, e, n)

@@ -37,7 +37,7 @@ async def drift(db: Database) -> list[object]:
     """Differences between the models and the migrated database (empty when they agree)."""
 
     def _compare(connection: Connection) -> list[object]:
-        # The text index (FTS5, trigram indexes) is built by migration 0016 alone, outside the models.
+        # The text index (FTS5, trigram indexes) is built by migration 0019 alone, outside the models.
         opts = {"compare_type": True, "include_name": lambda name, kind, parents: not outside_models(name)}
         context = MigrationContext.configure(connection, opts=opts)
         return list(compare_metadata(context, models.metadata))

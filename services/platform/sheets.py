@@ -195,16 +195,30 @@ class TableStream:
         return self._progress()
 
 
+# Every code a file may be refused with before its rows are read (its name, size, type, encoding, headers,
+# and the upload itself): each import mutation declares them all from here.
+FILE_CODES = (
+    "DUPLICATE_COLUMN", "EMPTY_FILE", "FILE_TOO_LARGE", "INVALID_TEXT", "INVALID_UPLOAD", "MISSING_COLUMNS",
+    "TOO_LONG", "UNKNOWN_ENCODING", "UNREADABLE_FILE", "UNSUPPORTED_FILE_TYPE", "XLSX_TOO_LARGE",
+)  # fmt: skip
+
+# What every common file system allows; a longer name was never a file on the caller's disk.
+MAX_FILE_NAME = 255
+
+
 def check_file_name(filename: str) -> None:
     """INVALID_TEXT (field "file") for a file name the text rule refuses: the name is stored in
     the audit log and the import's report, and a NUL in it was an internal error on PostgreSQL,
     a bell or an escape sequence stored as sent. Refused rather than cleaned: a name that
     quietly differs from the one on the caller's disk would be hard to find again. Every
     upload is read through open_table, so every import (records, departments, inspectors,
-    the catalogue; GraphQL and admin pages alike) checks it before anything is stored."""
+    the catalogue; GraphQL and admin pages alike) checks it before anything is stored.
+    TOO_LONG beyond MAX_FILE_NAME characters: the name is stored and shown with every report."""
     wrong = checks.refused_character(filename, multiline=False)
     if wrong is not None:
         raise _refuse("INVALID_TEXT", f"文件名含有{wrong}，请重命名文件后再导入")
+    if len(filename) > MAX_FILE_NAME:
+        raise _refuse("TOO_LONG", f"文件名过长：最多 {MAX_FILE_NAME} 个字符，请重命名文件后再导入")
 
 
 def shown_name(filename: str) -> str:

@@ -54,6 +54,8 @@ _REGISTERED_FIELDS = (
     "business_scope",
     "scope_entry_codes",
     "data_quality_issue",
+    "longitude",
+    "latitude",
 )
 
 MAX_ENTRY_CODES = checks.MAX_ENTRY_CODES
@@ -85,6 +87,9 @@ class RegistrationInput:
     legal_representative_id_number: str | None = None
     persons: Sequence[PersonInput] | None = None
     department_code: str | None = None
+    # WGS-84 degrees of the address, both or neither; left out, a change registration keeps them.
+    longitude: Decimal | None = None
+    latitude: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,14 @@ class RegistrationOutcome:
 
 
 @dataclass(frozen=True)
+class Box:
+    west: Decimal
+    south: Decimal
+    east: Decimal
+    north: Decimal
+
+
+@dataclass(frozen=True)
 class EntityFilter:
     region_code: str | None = None
     industry_code: str | None = None
@@ -105,6 +118,7 @@ class EntityFilter:
     text: str | None = None
     data_quality_issue: bool | None = None
     colour: RiskColour | None = None  # the stored 四色警示 colour
+    within_box: Box | None = None  # longitude/latitude, edges included; entities without coordinates never match
 
 
 @dataclass
@@ -113,6 +127,7 @@ class _Checked:
     data_quality_issue: DataQualityIssue | None
     capital: Decimal | None
     region: Region
+    point: checks.Point | None
     links: list[PersonLink] = field(default_factory=list)
 
 
@@ -181,13 +196,14 @@ async def _check(session: AsyncSession, data: RegistrationInput, problems: Colle
     if checks.not_future(data.established_on, "成立日期", "establishedOn", problems):
         checks.within(data.established_on, "成立日期", "establishedOn", problems, earliest=checks.FOUNDING_DAY)
     capital = checks.amount(data.registered_capital, "注册资本", "registeredCapital", problems)
+    point = checks.coordinates(data.longitude, data.latitude, problems)
     region = await session.get(Region, data.region_code.strip())
     if region is None:
         problems.add("UNKNOWN_REGION", f"行政区划“{data.region_code}”不存在", "regionCode")
     links = _check_persons(data, problems)
     if problems.problems or region is None:
         return None
-    return _Checked(code, issue, capital, region, links)
+    return _Checked(code, issue, capital, region, point, links)
 
 
 async def register_entity(session: AsyncSession, data: RegistrationInput) -> RegistrationOutcome:
@@ -235,6 +251,8 @@ async def register_entity(session: AsyncSession, data: RegistrationInput) -> Reg
         business_scope=data.business_scope.strip(),
         scope_entry_codes=_entry_codes(data, entity),
         data_quality_issue=checked.data_quality_issue,
+        longitude=checked.point.longitude if checked.point else (entity.longitude if entity else None),
+        latitude=checked.point.latitude if checked.point else (entity.latitude if entity else None),
     )
     created = entity is None
     if entity is None:
@@ -339,6 +357,13 @@ def entity_conditions(flt: EntityFilter) -> list[ColumnElement[bool]]:
         conditions.append(col(MarketEntity.status) == flt.status)
     if flt.colour:
         conditions.append(col(MarketEntity.risk_colour) == flt.colour)
+    if flt.within_box is not None:
+        given = flt.within_box
+        box = checks.box(given.west, given.south, given.east, given.north, "filter.withinBox")
+        # Both bounds on each column: the (longitude, latitude) index serves the range, and a row
+        # without coordinates (NULL) never compares true.
+        conditions.append(col(MarketEntity.longitude).between(box.west, box.east))
+        conditions.append(col(MarketEntity.latitude).between(box.south, box.north))
     if flt.data_quality_issue is not None:
         column = col(MarketEntity.data_quality_issue)
         conditions.append(column.is_not(None) if flt.data_quality_issue else column.is_(None))

@@ -21,7 +21,7 @@ SCALARS: dict[str, list[str]] = {
     "MarketEntity": [
         "uscc", "name", "entityType", "legalRepresentative", "registeredCapital", "establishedOn", "status",
         "regionCode", "address", "industryCode", "businessScope", "businessScopeCodes", "dataQualityIssue",
-        "createdAt", "updatedAt", "colour",
+        "createdAt", "updatedAt", "colour", "longitude", "latitude",
     ],
     "EntityPerson": ["personId", "name", "role", "sharePercent", "title"],
     "Department": ["code", "name", "level", "regionCode", "isRegistrationAuthority", "line"],
@@ -55,6 +55,11 @@ OBJECTS: dict[str, list[tuple[str, str]]] = {
     "Notice": [("department", "Department")],
     "Listing": [("department", "Department"), ("removedBy", "Department")],
 }
+# withinBox: the demo city's centre (edges as strings), and a square degree around it (as numbers).
+BOXES: list[dict[str, Any]] = [
+    {"west": "121.55", "south": "38.86", "east": "121.7", "north": "38.95"},
+    {"west": 121, "south": 38, "east": 122, "north": 39},
+]
 LISTS = [("persons", "EntityPerson"), ("notices", "Notice"), ("listings", "Listing")]
 RECORDS = [("licenses", "License"), ("penalties", "Penalty"), ("complaints", "Complaint")]
 
@@ -227,11 +232,19 @@ class Generator:
             fields.append(f'industryCode: "{self.random.choice(["C", "F5", "I", "M7"])}"')
         if self.random.random() < 0.3:
             fields.append(f'text: "{self.random.choice(self.facts.names)[1:3]}"')
-        if not fields:
+        box = self.random.choice([None, *BOXES]) if self.random.random() < 0.2 else None
+        if not fields and box is None:
             return ""
         if self.random.random() < 0.5:
-            value = {part.split(":")[0]: _literal(part.split(": ", 1)[1]) for part in fields}
+            value: dict[str, Any] = {part.split(":")[0]: _literal(part.split(": ", 1)[1]) for part in fields}
+            if box is not None:
+                value["withinBox"] = box
             return f"filter: {self.variable('EntityFilter', value)}"
+        if box is not None:
+            edges = ", ".join(
+                f"{edge}: {given if isinstance(given, int) else repr_(given)}" for edge, given in box.items()
+            )
+            fields.append(f"withinBox: {{{edges}}}")
         return "filter: {" + ", ".join(fields) + "}"
 
 

@@ -4,8 +4,8 @@ SQLite: an FTS5 table with the trigram tokenizer, kept current by triggers in th
 transaction. PostgreSQL: pg_trgm GIN indexes on the searched columns. Both filled from the
 rows already there.
 
-Revision ID: 0016_entity_search
-Revises: 0015_sign_in_known_addresses
+Revision ID: 0019_entity_search
+Revises: 0018_statistics_index
 """
 
 from collections.abc import Sequence
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = "0016_entity_search"
-down_revision: str | None = "0015_sign_in_known_addresses"
+revision: str = "0019_entity_search"
+down_revision: str | None = "0018_statistics_index"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,1 @@
+"""Analysis over GraphQL: search, statistics, the entity graph (网图), performance."""

@@ -1,0 +1,234 @@
+"""Geography: an entity's coordinates (registered, read back, refused when half or out of range),
+`entities(filter: {withinBox})` on both read paths, the demo city's points inside their districts,
+and the dashboard's district map over HTTP."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections import Counter
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+from sqlmodel import col, select
+
+from models import MarketEntity
+from models.enums import RiskColour
+from services.platform.db import Database
+from services.platform.principal import Principal
+from services.platform.settings import Settings
+from services.registry import outlines
+from tests.conftest import Api, DemoCity, make_client
+from tests.support.admin import sign_in
+from tests.support.entities import new_code, registration
+
+REGISTER = """
+mutation($input: RegisterEntityInput!) {
+  registerEntity(input: $input) { changed entity { uscc longitude latitude } errors { field code message } }
+}
+"""
+READ = "query($u: String!) { entity(uscc: $u) { uscc longitude latitude } }"
+IN_BOX = """
+query($box: BoxInput!) {
+  entities(first: 100, filter: {withinBox: $box}) { totalCount edges { node { uscc longitude latitude } } }
+}
+"""
+# Far from the demo city (which has coordinates of its own): only what a test registers is here.
+BOX = {"west": "100.000000", "south": "10.000000", "east": "100.100000", "north": "10.100000"}
+
+
+@pytest.fixture
+async def executed(settings: Settings, db: Database) -> AsyncIterator[httpx.AsyncClient]:
+    """The same app with the compiled path turned off: the ordinary path alone."""
+    async with make_client(dataclasses.replace(settings, compiled_reads=False), db) as client:
+        yield client
+
+
+async def _register(api: Api, token: str, body: str, **coordinates: Any) -> dict[str, Any]:
+    given = registration(uscc=new_code(body=body), name=f"大连坐标测试{body}有限公司", **coordinates)
+    payload: dict[str, Any] = (await api.data(REGISTER, {"input": given}, token))["registerEntity"]
+    return payload
+
+
+async def test_coordinates_are_registered_and_read_back(api: Api, city: DemoCity) -> None:
+    token = city.tokens["district"]
+    payload = await _register(api, token, "MA0GE001", longitude="121.6543214", latitude=38.912)
+    assert payload["errors"] == []
+    # Six places, as stored (about 0.1 m); a number is as good as a string.
+    assert payload["entity"]["longitude"] == "121.654321" and payload["entity"]["latitude"] == "38.912000"
+    code = payload["entity"]["uscc"]
+    assert (await api.data(READ, {"u": code}, token))["entity"] == {
+        "uscc": code,
+        "longitude": "121.654321",
+        "latitude": "38.912000",
+    }
+    # Sent again, to the same six places, nothing changes; a change registration that leaves them
+    # out keeps them; one that gives them moves the entity.
+    again = await _register(api, token, "MA0GE001", longitude="121.654321", latitude="38.912")
+    assert again["errors"] == [] and again["changed"] is False
+    kept = await _register(api, token, "MA0GE001")
+    assert kept["entity"]["longitude"] == "121.654321" and kept["changed"] is False
+    moved = await _register(api, token, "MA0GE001", longitude="121.7", latitude="38.9")
+    assert (moved["entity"]["longitude"], moved["entity"]["latitude"]) == ("121.700000", "38.900000")
+
+
+@pytest.mark.parametrize(
+    ("coordinates", "expected"),
+    [
+        ({"longitude": "121.6"}, [("latitude", "COORDINATES_INCOMPLETE")]),
+        ({"latitude": "38.9"}, [("longitude", "COORDINATES_INCOMPLETE")]),
+        ({"longitude": "180.000001", "latitude": "38.9"}, [("longitude", "COORDINATE_OUT_OF_RANGE")]),
+        ({"longitude": "-181", "latitude": "-90.5"},
+         [("longitude", "COORDINATE_OUT_OF_RANGE"), ("latitude", "COORDINATE_OUT_OF_RANGE")]),
+        ({"longitude": "NaN", "latitude": "38.9"}, [("longitude", "COORDINATE_OUT_OF_RANGE")]),
+    ],
+    ids=["no-latitude", "no-longitude", "east-of-180", "both-out", "not-a-number"],
+)  # fmt: skip
+async def test_half_a_point_or_one_off_the_globe_is_refused_and_nothing_is_stored(
+    api: Api, city: DemoCity, coordinates: dict[str, str], expected: list[tuple[str, str]]
+) -> None:
+    token = city.tokens["district"]
+    payload = await _register(api, token, "MA0GE002", **coordinates)
+    assert [(e["field"], e["code"]) for e in payload["errors"]] == expected
+    assert all(e["message"] for e in payload["errors"])
+    assert payload["entity"] is None
+    assert (await api.data(READ, {"u": new_code(body="MA0GE002")}, token))["entity"] is None
+
+
+async def test_a_box_finds_exactly_the_entities_inside_it_edges_included(
+    api: Api, executed: httpx.AsyncClient, city: DemoCity
+) -> None:
+    token = city.tokens["district"]
+    points = {
+        "MA0GE010": ("100.050000", "10.050000"),  # inside
+        "MA0GE011": ("100.000000", "10.100000"),  # on the north-west corner: inside
+        "MA0GE012": ("100.100000", "10.000000"),  # on the south-east corner: inside
+        "MA0GE013": ("100.100001", "10.050000"),  # a tenth of a metre east: outside
+        "MA0GE014": ("100.050000", "9.999999"),  # just south: outside
+    }
+    for body, (lon, lat) in points.items():
+        assert (await _register(api, token, body, longitude=lon, latitude=lat))["errors"] == []
+    assert (await _register(api, token, "MA0GE015"))["errors"] == []  # no coordinates: in no box
+    inside = {new_code(body=b) for b in ("MA0GE010", "MA0GE011", "MA0GE012")}
+    for variables in ({"box": BOX}, {"box": {"west": -180, "south": -90, "east": 180, "north": 90}}):
+        request = {"query": IN_BOX, "variables": variables}
+        headers = {"Authorization": f"Bearer {token}"}
+        compiled = await api.client.post("/graphql", json=request, headers=headers)
+        ordinary = await executed.post("/graphql", json=request, headers=headers)
+        assert compiled.headers["x-jianguan-path"] == "compiled"
+        assert ordinary.headers["x-jianguan-path"] == "executed"
+        assert compiled.json() == ordinary.json()
+        found = {e["node"]["uscc"] for e in compiled.json()["data"]["entities"]["edges"]}
+        if variables["box"] is BOX:
+            assert found == inside
+            assert compiled.json()["data"]["entities"]["totalCount"] == 3
+        else:
+            # The whole globe: every entity of the district that has coordinates, never one without.
+            assert inside <= found and new_code(body="MA0GE015") not in found
+            assert not {new_code(body="MA0GE013"), new_code(body="MA0GE014")} - found
+            assert all(e["node"]["longitude"] is not None for e in compiled.json()["data"]["entities"]["edges"])
+
+
+@pytest.mark.parametrize(
+    ("box", "field", "code"),
+    [
+        ({"west": "100.1", "south": "10", "east": "100", "north": "10.1"}, "filter.withinBox", "BOX_CORNERS_SWAPPED"),
+        ({"west": "100", "south": "10.1", "east": "100.1", "north": "10"}, "filter.withinBox", "BOX_CORNERS_SWAPPED"),
+        ({"west": "100", "south": "10", "east": "100", "north": "10.1"}, "filter.withinBox", "BOX_CORNERS_SWAPPED"),
+        ({"west": "-200", "south": "10", "east": "100", "north": "10.1"}, "filter.withinBox.west",
+         "COORDINATE_OUT_OF_RANGE"),
+        ({"west": "100", "south": "10", "east": "100.1", "north": "1e400"}, "filter.withinBox.north",
+         "COORDINATE_OUT_OF_RANGE"),
+    ],
+    ids=["west-east-swapped", "south-north-swapped", "no-width", "west-off-the-globe", "north-huge"],
+)  # fmt: skip
+async def test_a_box_with_its_corners_swapped_is_refused_in_words_on_both_paths(
+    api: Api, executed: httpx.AsyncClient, city: DemoCity, box: dict[str, str], field: str, code: str
+) -> None:
+    body = {"query": IN_BOX, "variables": {"box": box}}
+    headers = {"Authorization": f"Bearer {city.tokens['maintainer']}"}
+    for client in (api.client, executed):
+        answer = (await client.post("/graphql", json=body, headers=headers)).json()
+        assert answer["data"] is None
+        assert answer["errors"][0]["extensions"] == {"code": code, "field": field}
+        assert answer["errors"][0]["message"].startswith(("范围的西边", "西边", "北边"))
+
+
+async def test_every_demo_entity_lies_inside_its_districts_outline(db: Database, city: DemoCity) -> None:
+    async with db.session(Principal.system()) as session:
+        rows = (
+            await session.execute(
+                select(col(MarketEntity.region_code), col(MarketEntity.longitude), col(MarketEntity.latitude))
+            )
+        ).all()
+    drawn = outlines.load()
+    assert rows and {region for region, _, _ in rows} <= set(drawn)
+    for region, lon, lat in rows:
+        assert lon is not None and lat is not None
+        assert drawn[region].contains(float(lon), float(lat)), (region, lon, lat)
+        assert [o.code for o in drawn.values() if o.contains(float(lon), float(lat))] == [region]
+
+
+def _map_links(page: str) -> dict[str, dict[str, str]]:
+    """The whole map's district links: region code → href, total and alerted, as the SVG gives them."""
+    whole = page.split('<g class="district-map-whole">', 1)[1].split('<g class="district-map-inset">', 1)[0]
+    found = {}
+    for match in re.finditer(
+        r'<a href="([^"]+)" data-region="(\d{6})" data-total="(\d+)" data-alerted="(\d+)"><title>([^<]+)</title>'
+        r'<path class="district shade-(\d)" d="M[^"]+"/></a>',
+        whole,
+    ):
+        href, code, total, alerted, title, _ = match.groups()
+        found[code] = {"href": href.replace("&amp;", "&"), "total": total, "alerted": alerted, "title": title}
+    return found
+
+
+async def _counts(db: Database) -> dict[str, Counter[RiskColour]]:
+    async with db.session(Principal.system()) as session:
+        rows = (await session.execute(select(col(MarketEntity.region_code), col(MarketEntity.risk_colour)))).all()
+    counted: dict[str, Counter[RiskColour]] = {}
+    for region, colour in rows:
+        counted.setdefault(region, Counter())[colour] += 1
+    return counted
+
+
+async def test_the_dashboard_map_has_one_link_per_district_with_its_counts(
+    api: Api, city: DemoCity, db: Database
+) -> None:
+    client = api.client
+    await sign_in(client, "admin", city.report.logins[0].password)
+    page = (await client.get("/admin/")).text
+    links = _map_links(page)
+    counted = await _counts(db)
+    assert set(links) == set(outlines.load()) == set(counted)
+    for code, link in links.items():
+        colours = counted[code]
+        assert int(link["total"]) == sum(colours.values())
+        assert int(link["alerted"]) == colours[RiskColour.RED] + colours[RiskColour.BLACK]
+        assert f"共 {sum(colours.values())} 户" in link["title"]
+        assert f"红色 {colours[RiskColour.RED]}" in link["title"]
+        assert f"黑色 {colours[RiskColour.BLACK]}" in link["title"]
+        assert link["href"] == f"/admin/market-entity/list?filter=region_code__eq%3D{code}"
+    # The link opens the registry filtered to that district, with its count.
+    code = "210203"
+    listed = await client.get(links[code]["href"])
+    assert f'共 <strong id="registry-total">{links[code]["total"]}</strong> 户' in listed.text
+    # The same numbers in the accessible table.
+    row = re.search(r'<tr data-region="210202">(.*?)</tr>', page, re.S)
+    assert row and f'<td class="text-end fw-bold">{links["210202"]["total"]}</td>' in row.group(1)
+
+
+async def test_a_district_user_sees_only_its_district_on_the_map(api: Api, city: DemoCity, db: Database) -> None:
+    client = api.client
+    login = next(login for login in city.report.logins if login.username == "scjg-210202")
+    await sign_in(client, login.username, login.password)
+    page = (await client.get("/admin/")).text
+    links = _map_links(page)
+    assert set(links) == {"210202"}
+    assert int(links["210202"]["total"]) == sum((await _counts(db))["210202"].values())
+    # The other districts are drawn as the city's grey outline: unnamed, leading nowhere.
+    whole = page.split('<g class="district-map-whole">', 1)[1].split('<g class="district-map-inset">', 1)[0]
+    assert whole.count('<path class="district shade-none"') == len(outlines.load()) - 1
+    assert "西岗区" not in page and 'data-region="210203"' not in page
