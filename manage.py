@@ -108,7 +108,11 @@ def migrate_command() -> None:
     """把数据库迁移到最新版本（新数据库也先运行这一步）。"""
     from services.platform import migrate
 
-    _run(migrate.upgrade)
+    try:
+        _run(migrate.upgrade)
+    except migrate.UnsupportedDatabase as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(1) from error
     console.print("数据库已迁移到最新版本")
 
 

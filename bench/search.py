@@ -20,7 +20,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
-import sqlalchemy as sa
 from sqlmodel import col, select
 
 from app import create_app
@@ -97,11 +96,8 @@ async def run(entities: int) -> None:
         token = next(t.token for t in report.tokens if t.name == "演示维护人员")
         started = time.perf_counter()
         await build_entities(db, entities)
-        await refresh_statistics(db, "market_entity")
-        if db.is_sqlite:  # SQLite plans without statistics unless asked; a district's search needs them
-            async with db.engine.connect() as connection:
-                await connection.execute(sa.text("ANALYZE"))
-                await connection.commit()
+        for table in ("market_entity", "entity_person", "entity_former_name"):
+            await refresh_statistics(db, table)
         built = time.perf_counter() - started
         print(f"built {entities} entities with their text index in {built:.0f} s")
         queries = await _queries(db, entities, rng)

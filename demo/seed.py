@@ -44,7 +44,7 @@ from services.catalog.routing import route_batch
 from services.credit import risk
 from services.platform import audit
 from services.platform.calendar import CalendarDayInput, set_calendar_days
-from services.platform.db import Database
+from services.platform.db import Database, refresh_statistics
 from services.platform.principal import Principal
 from services.registry import outlines, uscc
 from services.registry.departments import DepartmentInput, upsert_department
@@ -450,6 +450,8 @@ async def seed_demo(
         raise
     finally:
         await session.close()
+    for table in ("market_entity", "entity_person"):  # a city of many entities is a bulk load
+        await refresh_statistics(db, table)
     return SeedReport(len(regions), departments, entities, persons, routed.notices, version.name, tokens, logins,
                       records.licenses, records.penalties, records.complaints, listings.listings, listings.standing,
                       listings.measures, seeded)  # fmt: skip

@@ -3,12 +3,17 @@ representative or the address, ranked (exact name, prefix, elsewhere), on either
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date
 from typing import Any
 
+import pytest
 from sqlalchemy import text
+from sqlmodel import select
 
+from models import MarketEntity
 from models.enums import EntityType
+from services.platform import migrate, text_index
 from services.platform.db import Database
 from services.platform.principal import Principal, PrincipalKind
 from services.registry.registry import RegistrationInput, register_entity
@@ -167,3 +172,63 @@ async def test_the_admin_search_box_ranks_and_marks_the_found_text_escaped(api: 
     html = await list_page(api.client, "market-entity", q="琉璃工坊")
     assert html.index("<mark>琉璃工坊</mark></span>") < html.index("&lt;b&gt;大连&lt;/b&gt;<mark>琉璃工坊</mark>")
     assert "<b>大连</b>" not in html
+
+
+async def test_the_last_one_or_two_characters_of_each_column_are_found_by_the_short_index(
+    api: Api, city: DemoCity, db: Database
+) -> None:
+    # A short fragment is read from an index (the trigrams it begins, or the rows' bigrams): the
+    # end of a column has no trigram after it but for the sentinels the index adds there.
+    code = await _register(
+        api,
+        city,
+        uscc=new_code(body="MA0HD001"),
+        name="大连鸂鶒商行",
+        legalRepresentative="欧阳鹡",
+        address="大连市鹪鹩",
+    )
+    for fragment in ("行", "商行", "鹡", "阳鹡", "鹩", "鹪鹩", code[-2:]):
+        assert code in await _found(api, city, fragment), fragment
+    async with db.session(Principal.system()) as session:
+        dialect = session.get_bind().dialect.name
+        ids = set((await session.scalars(text_index.candidates(dialect, "鹡"))).all())
+        assert len(ids) == 1
+    data = await api.data(SEARCH, {"t": "鹩鹪", "first": 20}, city.tokens["city"])
+    assert data["searchEntities"]["totalCount"] == 0 and data["searchEntities"]["edges"] == []
+
+
+async def test_full_width_letters_are_found_whatever_their_case_on_the_index_and_row_by_row(
+    api: Api, city: DemoCity, db: Database
+) -> None:
+    code = await _register(api, city, uscc=new_code(body="MA0FW001"), name="ＴＣＬ鹲鹱科技有限公司")
+    for fragment in ("ＴＣ", "ＴＣＬ鹲", "ｔｃｌ鹲", "Ｌ"):
+        assert code in await _found(api, city, fragment), fragment
+    async with db.session(Principal.system()) as session:
+        for fragment in ("ＴＣ", "ＴＣＬ鹲"):  # the walk taken when a fragment is common
+            rows = select(MarketEntity.uscc).where(text_index.scanned(fragment))
+            assert code in (await session.scalars(rows)).all(), fragment
+
+
+async def test_an_sqlite_too_old_for_the_index_is_refused_before_migrating_with_the_fix(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite3, "sqlite_version_info", (3, 31, 1))
+    monkeypatch.setattr(sqlite3, "sqlite_version", "3.31.1")
+    if not db.is_sqlite:  # PostgreSQL's index is pg_trgm's, whatever Python's SQLite
+        await migrate.upgrade(db)
+        return
+    with pytest.raises(migrate.UnsupportedDatabase, match=r"SQLite 3\.31\.1 过旧.*3\.34.*pysqlite3-binary"):
+        await migrate.upgrade(db)
+
+
+async def test_a_seeded_city_has_the_planner_statistics_of_its_registry_on_either_engine(
+    api: Api, city: DemoCity, db: Database
+) -> None:
+    # A bulk load (seed-demo, the benches) refreshes them: without them SQLite plans a district's
+    # search by the USCC index, walking the whole city.
+    async with db.session(Principal.system()) as session:
+        if db.is_sqlite:
+            query = "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'market_entity'"
+        else:
+            query = "SELECT count(*) FROM pg_stats WHERE tablename = 'market_entity'"
+        assert await session.scalar(text(query))

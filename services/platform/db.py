@@ -268,12 +268,10 @@ async def serialise_writers(session: AsyncSession, key: int) -> None:
 
 
 async def refresh_statistics(db: Database, table: str) -> None:
-    """PostgreSQL plans from statistics autovacuum refreshes only now and then: a bulk load that
-    has grown a table many times over refreshes them itself, or lookups by key fall back to
-    scanning everything (SQLite plans by its indexes alone). Best effort: a role that may not
-    ANALYZE the table leaves the refresh to autovacuum."""
-    if db.is_sqlite:
-        return
+    """The planner's statistics after a bulk load that has grown a table many times over:
+    PostgreSQL's autovacuum refreshes them only now and then, and SQLite keeps none until asked
+    (without them it may walk the USCC index rather than a district's). Best effort: a role that
+    may not ANALYZE the table (or a busy SQLite) leaves them as they were."""
     try:
         async with db.engine.connect() as connection:
             await connection.execute(text(f'ANALYZE "{table}"'))

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 
 import models
 from services.platform.db import Database
-from services.platform.text_index import outside_models
+from services.platform.text_index import outside_models, sqlite_unsupported
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,7 +25,14 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
+class UnsupportedDatabase(RuntimeError):
+    """The database cannot hold the schema (its message, in Chinese, names the fix)."""
+
+
 async def upgrade(db: Database, revision: str = "head") -> None:
+    if db.is_sqlite and (problem := sqlite_unsupported()):
+        raise UnsupportedDatabase(problem)
+
     def _upgrade(connection: Connection) -> None:
         command.upgrade(alembic_config(connection), revision)
 

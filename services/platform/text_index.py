@@ -3,15 +3,20 @@
 Migration 0016 builds it. SQLite: the FTS5 table `entity_search` (tokenize='trigram') over the
 name, former names, USCC, legal representative and address, kept current by triggers in the
 transaction that writes the registry. PostgreSQL: pg_trgm GIN indexes on the same columns.
-A trigram index finds a fragment of three characters or more; a shorter one has no trigram to
-look up, so it is matched row by row (`scanned`), which a page in a stable order stops early."""
+A trigram index finds a fragment of three characters or more. A shorter one has an index of its
+own (migration 0020): on SQLite the trigrams it begins (each column ends with two sentinels),
+read from the FTS5 vocabulary; on PostgreSQL a GIN index of the rows' one- and two-character
+substrings. A fragment most entities hold is matched row by row instead (`scanned`), which a
+page in a stable order stops early."""
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import ColumnElement, Select
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
@@ -22,8 +27,29 @@ from models import EntityFormerName, EntityPerson, MarketEntity
 
 TRIGRAM = 3  # the shortest fragment an index finds
 _FTS = "entity_search"
+_TERMS = "entity_search_instances"  # fts5vocab 'instance': (term, doc, col, offset), by term
+SENTINEL = "\x01"  # after every indexed column, twice (never in a searched text)
+_LAST = "\U0010ffff"
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 # What the migrations build outside the models, which the models-versus-migrations check skips.
 _OUTSIDE_MODELS = (_FTS, "ix_search_")
+
+
+MINIMUM_SQLITE = (3, 34)  # FTS5's trigram tokenizer
+
+
+def sqlite_unsupported() -> str | None:
+    """Why this Python's SQLite cannot hold the text index (None when it can): said before the
+    migrations stop half-way with "no such tokenizer"."""
+    fix = "请升级系统的 SQLite，或安装 pysqlite3-binary 并以它代替内置的 sqlite3，或改用 PostgreSQL"
+    if sqlite3.sqlite_version_info < MINIMUM_SQLITE:
+        return f"SQLite {sqlite3.sqlite_version} 过旧：主体检索的索引需要 SQLite 3.34 或更新版本（FTS5 trigram）。{fix}"
+    try:
+        with sqlite3.connect(":memory:") as probe:
+            probe.execute("CREATE VIRTUAL TABLE probe USING fts5(text, tokenize='trigram')")
+    except sqlite3.OperationalError:
+        return f"此 SQLite 未编译 FTS5（trigram），主体检索的索引无法建立。{fix}"
+    return None
 
 
 def outside_models(name: str | None) -> bool:
@@ -62,7 +88,13 @@ def _position(column: Any, text: str) -> ColumnElement[bool]:
     Chinese has no case: lower() is spent only on a text that has some."""
     if text.lower() == text.upper():
         return _Position(column, text) > 0
-    return _Position(sa.func.lower(column), text.lower()) > 0
+    # SQLite's lower() folds ASCII only, PostgreSQL's every letter: the text folded both ways, and
+    # as typed, so ＴＣ finds ＴＣＬ here as the index does.
+    folded = {text.translate(_ASCII_LOWER), text.lower()}
+    found = [_Position(sa.func.lower(column), one) > 0 for one in sorted(folded)]
+    if not text.isascii():
+        found.append(_Position(column, text) > 0)
+    return sa.or_(*found)
 
 
 def _code_like(text: str) -> bool:
@@ -111,8 +143,28 @@ def scanned(text: str) -> ColumnElement[bool]:
     return _row_by_row(_ENTITY_ID, text)
 
 
+def _short(dialect: str, text: str) -> Select[Any]:
+    """Ids of the entities holding a fragment of one or two characters, by the short index."""
+    if dialect == "sqlite":
+        terms = sa.table(_TERMS, sa.column("term"), sa.column("doc"))
+        folded = text.lower()  # the trigram tokenizer folds case as Python does (ＴＣ, ｔｃ alike)
+        if SENTINEL in text:
+            return select(terms.c.doc).where(sa.false())
+        return select(terms.c.doc).where(terms.c.term >= folded, terms.c.term < folded + _LAST).distinct()
+    entity = sa.alias(MarketEntity.__table__, "searched")  # type: ignore[attr-defined]
+    wanted = postgresql.array([sa.func.lower(sa.cast(text, sa.Text))])
+    grams = sa.func.entity_short_grams
+    own = select(entity.c.id).where(
+        grams(entity.c.name, entity.c.uscc, entity.c.legal_representative, entity.c.address).op("@>")(wanted)
+    )
+    former = select(_FORMER.entity_id).where(grams(_FORMER.name).op("@>")(wanted))
+    return sa.union_all(own, former)  # type: ignore[return-value]
+
+
 def candidates(dialect: str, text: str) -> Select[Any]:
-    """Ids of the entities the index finds for `text` (three characters or more), unordered."""
+    """Ids of the entities the index finds for `text`, unordered."""
+    if not indexed(text):
+        return _short(dialect, text)
     if dialect == "sqlite":
         fts = sa.table(_FTS, sa.column("rowid"), sa.column(_FTS))
         phrase = '"' + text.replace('"', '""') + '"'
@@ -128,12 +180,7 @@ def candidates(dialect: str, text: str) -> Select[Any]:
 @compiles(EntityText)
 def _compile(element: EntityText, compiler: SQLCompiler, **kw: Any) -> str:
     text = element.text
-    if not indexed(text):
-        found = _row_by_row(element.entity_id, text)
-    else:
-        found = sa.or_(
-            element.entity_id.in_(candidates(compiler.dialect.name, text)), element.entity_id.in_(named(text))
-        )
+    found = sa.or_(element.entity_id.in_(candidates(compiler.dialect.name, text)), element.entity_id.in_(named(text)))
     return f"({compiler.process(found, **kw)})"
 
 

@@ -60,9 +60,7 @@ def matching(text: str) -> ColumnElement[bool]:
 
 async def _hits(session: AsyncSession, text: str) -> set[int] | None:
     """The ids the index finds for `text` (and persons of that name), or None when there are more
-    than COMMON of them or the text is too short for the index: then the rows are read in order."""
-    if not text_index.indexed(text):
-        return None
+    than COMMON of them: then the rows are read in order."""
     found = text_index.candidates(session.get_bind().dialect.name, text).limit(COMMON + 1)
     ids = set((await session.scalars(found)).all())
     if len(ids) > COMMON:
