@@ -96,8 +96,7 @@ async def run(entities: int) -> None:
         token = next(t.token for t in report.tokens if t.name == "演示维护人员")
         started = time.perf_counter()
         await build_entities(db, entities)
-        for table in ("market_entity", "entity_person", "entity_former_name"):
-            await refresh_statistics(db, table)
+        await refresh_statistics(db, "market_entity", "entity_person", "entity_former_name")
         built = time.perf_counter() - started
         print(f"built {entities} entities with their text index in {built:.0f} s")
         queries = await _queries(db, entities, rng)

@@ -450,8 +450,7 @@ async def seed_demo(
         raise
     finally:
         await session.close()
-    for table in ("market_entity", "entity_person"):  # a city of many entities is a bulk load
-        await refresh_statistics(db, table)
+    await refresh_statistics(db, "market_entity", "entity_person")  # a city of many entities is a bulk load
     return SeedReport(len(regions), departments, entities, persons, routed.notices, version.name, tokens, logins,
                       records.licenses, records.penalties, records.complaints, listings.listings, listings.standing,
                       listings.measures, seeded)  # fmt: skip
