@@ -22,7 +22,7 @@ from services.platform.principal import Principal
 from services.platform.transactions import run_change
 from tests.conftest import Api, DemoCity
 from tests.support.admin import csrf, sign_in
-from tests.support.performance import EXPECTED, FROM, PERF_CODE, TO, build_scenario
+from tests.support.performance import AS_OF, EXPECTED, EXPECTED_AS_OF, FROM, PERF_CODE, TO, build_scenario
 
 MEASURES = """
 query($code: String!, $from: Date!, $to: Date!) {
@@ -55,6 +55,20 @@ async def test_every_measure_matches_the_hand_count(api: Api, city: DemoCity, db
         assert found[group] == measures, group
 
 
+async def test_the_rates_count_only_what_was_due_by_the_day_they_are_read(
+    api: Api, city: DemoCity, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await build_scenario(db)
+    monkeypatch.setattr("services.analysis.performance.today", lambda: AS_OF)
+    data = await api.data(MEASURES, _vars(), token=city.tokens["maintainer"])
+    found = data["departmentPerformance"]
+    for group, measures in EXPECTED_AS_OF.items():
+        assert {name: found[group][name] for name in measures} == measures, group
+    async with db.session(Principal.system()) as session:
+        due = await records_behind(session, PERF_CODE, FROM, TO, "spot_checks.tasks_due")
+    assert len(due.rows) == 2  # the records page lists the tasks the rate counts
+
+
 async def test_an_empty_period_counts_nothing_and_has_no_rates(api: Api, city: DemoCity, db: Database) -> None:
     await build_scenario(db)
     data = await api.data(MEASURES, _vars(start="2026-12-01", end="2026-12-02"), token=city.tokens["maintainer"])
@@ -72,7 +86,7 @@ async def test_the_ranking_holds_the_same_numbers_for_every_department(city: Dem
     by_code = {row.department.code: row for row in rows}
     assert len(by_code) > 10  # every department of the demo city, and ours
     ours = by_code[PERF_CODE]
-    assert ours.notices.received == 7 and ours.notices.claimed_in_time == 3
+    assert ours.notices.received == 8 and ours.notices.claimed_in_time == 3
     assert ours.licenses.within_deadline == 2 and ours.penalties.aggregated == 2
     # The other department's forwarded notice, its licence and the referral it received are its own.
     other = by_code["SCJG-210202"]
@@ -147,6 +161,13 @@ async def test_the_records_behind_each_number_are_as_many_as_it_counts(city: Dem
             assert len(behind.rows) == getattr(getattr(ours, group), name), measure
         late = await records_behind(session, PERF_CODE, FROM, TO, "licenses.aggregated")
         assert sorted(row.working_days or 0 for row in late.rows) == [0, 7, 8]
+        within = await records_behind(session, PERF_CODE, FROM, TO, "licenses.within_deadline")
+        assert sorted(row.working_days or 0 for row in within.rows) == [0, 7]
+        # 签收 counts to the acknowledgement: R1 acknowledged after 2 working days (handled after 4), R2 the same day.
+        acknowledged = await records_behind(session, PERF_CODE, FROM, TO, "referrals.acknowledged")
+        assert sorted(row.working_days or 0 for row in acknowledged.rows) == [0, 2]
+        handled = await records_behind(session, PERF_CODE, FROM, TO, "referrals.handled")
+        assert [row.working_days for row in handled.rows] == [4]
 
 
 async def test_a_department_cannot_list_the_records_behind_anothers_numbers(city: DemoCity, db: Database) -> None:

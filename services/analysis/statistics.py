@@ -20,7 +20,7 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from decimal import Decimal
 from enum import Enum
 from typing import Any, TypeVar
@@ -46,7 +46,6 @@ from models.spotchecks import InspectionResult, InspectionTask, ResultCategory
 from services.analysis.period import Period, checked_period
 from services.platform import checks
 from services.platform.access import Operation, entities_within, principal_of, require
-from services.platform.clock import SHANGHAI
 from services.platform.errors import Collector, DomainError
 from services.platform.labels import label
 from services.registry.industries import SECTIONS
@@ -219,13 +218,6 @@ def _by_enum(members: Iterable[E], counts: Mapping[Any, int]) -> list[Count]:
     return [Count(m.value, label(m), counts.get(m, 0)) for m in members]
 
 
-def _days(period: Period) -> tuple[datetime, datetime]:
-    """The period's Beijing days as UTC instants: from its first midnight up to the one after its last day."""
-    first = datetime.combine(period.start, time(), SHANGHAI)
-    after = datetime.combine(period.end + timedelta(days=1), time(), SHANGHAI)
-    return first, after
-
-
 async def _stock(scope: _Scope) -> tuple[Stock, list[DistrictCounts]]:
     """Entities as they stand: one statement grouped by every dimension at once, in the order of the
     index that holds them all (ix_market_entity_statistics), so SQLite reads the groups off the index
@@ -351,7 +343,7 @@ async def _complaints(scope: _Scope, period: Period) -> Pair:
 async def _notices(scope: _Scope, period: Period) -> Pair:
     """Notices pushed in the period: a department reads its own (the row policy), maintainers all."""
     department, status = col(Notice.department_id), col(Notice.status)
-    first, after = _days(period)
+    first, after = period.utc_bounds()
     pushed = col(Notice.pushed_at)
     statement = scope.of_entities(
         sa.select(department, status, sa.func.count()).where(pushed >= first, pushed < after), col(Notice.entity_id)
@@ -392,7 +384,7 @@ async def _results(scope: _Scope, period: Period) -> Pair:
     of combinations), read here; named as the newest version that has the code names it."""
     department = col(InspectionTask.department_id)
     categories = sa.cast(col(InspectionResult.categories), sa.Text)
-    first, after = _days(period)
+    first, after = period.utc_bounds()
     recorded = col(InspectionResult.recorded_at)
     statement = scope.of_entities(
         sa.select(department, categories, sa.func.count())
