@@ -8,21 +8,35 @@ import re
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from models import AuditEvent, Department
-from models.enums import Role
+from models import AuditEvent, Department, Notice
+from models.enums import NoticeStatus, Role
+from services.analysis import cache
 from services.analysis.parameters import set_max_period_days
 from services.analysis.performance import ranking
 from services.analysis.performance_records import MEASURES as LINKED
 from services.analysis.performance_records import records_behind
+from services.platform import clock
 from services.platform.db import Database
 from services.platform.errors import DomainError, Forbidden
 from services.platform.principal import Principal
 from services.platform.transactions import run_change
 from tests.conftest import Api, DemoCity
 from tests.support.admin import csrf, sign_in
-from tests.support.performance import AS_OF, EXPECTED, EXPECTED_AS_OF, FROM, PERF_CODE, TO, build_scenario
+from tests.support.performance import (
+    AS_OF,
+    EXPECTED,
+    EXPECTED_AS_OF,
+    FROM,
+    PERF_CODE,
+    TO,
+    bj,
+    build_scenario,
+    perf_department_id,
+)
 
 MEASURES = """
 query($code: String!, $from: Date!, $to: Date!) {
@@ -195,3 +209,34 @@ async def test_a_department_user_sees_its_own_row_only(api: Api, city: DemoCity,
         f"/admin/performance/records?from={FROM}&to={TO}&department={PERF_CODE}&measure=notices.received"
     )
     assert refused.status_code == 403 and "只能查看本部门的绩效考核" in refused.text
+
+
+async def test_the_ranking_is_kept_a_few_minutes_per_caller_and_period(
+    city: DemoCity, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await build_scenario(db)
+    now = [1000.0]
+    monkeypatch.setattr(clock, "seconds", lambda: now[0])
+    async with db.session(Principal.system()) as session:
+        first = await ranking(session, FROM, TO)
+        other = await session.scalar(select(Department).where(col(Department.code) == "SCJG-210202"))
+    assert other is not None and len(first) > 10
+    # A department asking right after gets its own row, not the maintainers' kept answer.
+    async with db.session(Principal.acting_for(Role.DEPARTMENT, "中山区市场监督管理局", other)) as session:
+        assert [row.department.code for row in await ranking(session, FROM, TO)] == ["SCJG-210202"]
+
+    async def claim_the_overdue_notice(session: AsyncSession) -> None:
+        overdue = (col(Notice.department_id) == await perf_department_id(session)) & (
+            col(Notice.status) == NoticeStatus.PUSHED
+        )
+        await session.execute(
+            sa.update(Notice).where(overdue).values(status=NoticeStatus.CLAIMED, claimed_at=bj("2026-10-30"))
+        )
+
+    await run_change(db, Principal.system(), claim_the_overdue_notice)
+    async with db.session(Principal.system()) as session:
+        kept = {row.department.code: row for row in await ranking(session, FROM, TO)}
+        assert kept[PERF_CODE].notices.claimed == 4  # a sort or an export within minutes: the same answer
+        now[0] += cache.TTL_SECONDS + 1
+        fresh = {row.department.code: row for row in await ranking(session, FROM, TO)}
+    assert fresh[PERF_CODE].notices.claimed == 6  # N6 and N10 claimed since

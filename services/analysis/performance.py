@@ -77,9 +77,10 @@ from models import (
     SpotCheckPlanDepartment,
 )
 from models.enums import InspectionTaskStatus, NoticeStatus
+from services.analysis.cache import remembered
 from services.analysis.period import Period, checked_period
 from services.platform import calendar
-from services.platform.access import Operation, principal_of, require, seeing_all
+from services.platform.access import Operation, policy_key, principal_of, require, seeing_all
 from services.platform.clock import today
 from services.platform.db import as_date as read_date
 from services.platform.db import beijing_date
@@ -476,10 +477,17 @@ async def department_performance(session: AsyncSession, department_code: str, st
 
 async def ranking(session: AsyncSession, start: date, end: date) -> list[DepartmentPerformance]:
     """Every department the caller may see (maintainers: all; a department: its own), in code order,
-    from the same few statements as one department."""
+    from the same few statements as one department. Kept a few minutes per period and caller's rows
+    (services.analysis.cache): a sort, a reload and each export reuse it."""
     principal = principal_of(session)
     require(principal, Operation.DEPARTMENT_PERFORMANCE)
     period = await checked_period(session, start, end)
+    key = ("ranking", policy_key(principal), period)
+    return list(await remembered(session, key, lambda: _ranked(session, period)))
+
+
+async def _ranked(session: AsyncSession, period: Period) -> list[DepartmentPerformance]:
+    principal = principal_of(session)
     query = select(Department).order_by(col(Department.code))
     ids: list[int] | None = None
     if not principal.is_maintainer:

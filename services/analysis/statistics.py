@@ -43,9 +43,10 @@ from models.enums import (
     RiskColour,
 )
 from models.spotchecks import InspectionResult, InspectionTask, ResultCategory
+from services.analysis.cache import remembered
 from services.analysis.period import Period, checked_period
 from services.platform import checks
-from services.platform.access import Operation, entities_within, principal_of, require
+from services.platform.access import Operation, entities_within, policy_key, principal_of, require
 from services.platform.errors import Collector, DomainError
 from services.platform.labels import label
 from services.registry.industries import SECTIONS
@@ -80,6 +81,23 @@ class DistrictCounts:
     @property
     def total(self) -> int:
         return sum(self.by_status.values())
+
+
+@dataclass(frozen=True)
+class EntityStock:
+    """Entities as they stand (no period): the admin home's tables, map and stock charts."""
+
+    region_code: str | None
+    entities_by_region: list[Count]
+    entities_by_industry: list[Count]
+    entities_by_type: list[Count]
+    entities_by_status: list[Count]
+    entities_by_colour: list[Count]
+    districts: list[DistrictCounts] = field(default_factory=list)
+
+    @property
+    def total_entities(self) -> int:
+        return sum(c.count for c in self.entities_by_status)
 
 
 @dataclass(frozen=True)
@@ -155,6 +173,24 @@ async def statistics(session: AsyncSession, start: date, end: date, region: str 
         problems.problems[:0] = error.problems
     problems.raise_if_any()
     assert period is not None
+    key = ("statistics", policy_key(principal_of(session)), district, period)
+    return await remembered(session, key, lambda: _counted(session, period, district))
+
+
+async def stock(session: AsyncSession, region: str | None = None) -> EntityStock:
+    """Entities as they stand, by district, industry section, type, status and colour: the one grouped
+    statement of `statistics` that needs no period (the admin home's default)."""
+    require(principal_of(session), Operation.STATISTICS)
+    problems = Collector()
+    district = await checked_region(session, region, problems)
+    problems.raise_if_any()
+    scope = _Scope(session, district)
+    await scope.load_names()
+    counts, by_district = await _stock(scope)
+    return EntityStock(district, *counts, districts=by_district)
+
+
+async def _counted(session: AsyncSession, period: Period, district: str | None) -> Statistics:
     scope = _Scope(session, district)
     await scope.load_names()
     stock, by_district = await _stock(scope)
