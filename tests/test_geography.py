@@ -75,6 +75,34 @@ async def test_coordinates_are_registered_and_read_back(api: Api, city: DemoCity
 
 
 @pytest.mark.parametrize(
+    "change",
+    [
+        {"address": "辽宁省大连市中山区解放路 9 号"},
+        {"regionCode": "210203", "address": "辽宁省大连市西岗区长江路 1 号"},
+        {"regionCode": "210203"},
+    ],
+    ids=["new-address", "moved-to-another-district", "new-region-same-words"],
+)
+async def test_a_change_registration_that_moves_the_address_without_coordinates_clears_the_old_point(
+    api: Api, city: DemoCity, change: dict[str, str]
+) -> None:
+    token = city.tokens["city"]
+    point = {"longitude": "100.050000", "latitude": "10.050000"}
+    assert (await _register(api, token, "MA0GE020", **point))["errors"] == []
+    # The same registration again, without coordinates: the address has not moved, the point stays.
+    kept = await _register(api, token, "MA0GE020")
+    assert (kept["entity"]["longitude"], kept["entity"]["latitude"]) == ("100.050000", "10.050000")
+    assert kept["changed"] is False
+    moved = await _register(api, token, "MA0GE020", **change)
+    assert moved["errors"] == [] and moved["changed"] is True
+    code = new_code(body="MA0GE020")
+    # The old point would put it in the old district on the map and in the old place's box.
+    assert (await api.data(READ, {"u": code}, token))["entity"] == {"uscc": code, "longitude": None, "latitude": None}
+    boxed = (await api.data(IN_BOX, {"box": BOX}, token))["entities"]
+    assert code not in {e["node"]["uscc"] for e in boxed["edges"]}
+
+
+@pytest.mark.parametrize(
     ("coordinates", "expected"),
     [
         ({"longitude": "121.6"}, [("latitude", "COORDINATES_INCOMPLETE")]),

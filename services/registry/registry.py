@@ -250,9 +250,8 @@ async def register_entity(session: AsyncSession, data: RegistrationInput) -> Reg
         business_scope=data.business_scope.strip(),
         scope_entry_codes=_entry_codes(data, entity),
         data_quality_issue=checked.data_quality_issue,
-        longitude=checked.point.longitude if checked.point else (entity.longitude if entity else None),
-        latitude=checked.point.latitude if checked.point else (entity.latitude if entity else None),
     )
+    incoming.longitude, incoming.latitude = _point(checked.point, entity, incoming)
     created = entity is None
     if entity is None:
         entity = incoming
@@ -280,6 +279,18 @@ async def register_entity(session: AsyncSession, data: RegistrationInput) -> Reg
     if created or scope_changed:
         notices = await route(session, entity, authority, "REGISTERED" if created else "SCOPE_CHANGED")
     return RegistrationOutcome(entity, created, changed, scope_changed, notices)
+
+
+def _point(
+    given: checks.Point | None, entity: MarketEntity | None, incoming: MarketEntity
+) -> tuple[Decimal | None, Decimal | None]:
+    """Given coordinates replace the old ones; left out, they are kept only while the address
+    and region stay the same: a moved entity's old point would put it in its old district."""
+    if given is not None:
+        return given.longitude, given.latitude
+    if entity is None or (entity.address, entity.region_code) != (incoming.address, incoming.region_code):
+        return None, None
+    return entity.longitude, entity.latitude
 
 
 def _entry_codes(data: RegistrationInput, entity: MarketEntity | None) -> list[str]:
