@@ -6,16 +6,16 @@ import asyncio
 
 import typer
 
-from bench import draws, mixed, record_import, registry_reads, risk_colours, routing
+from bench import draws, geography, mixed, record_import, registry_reads, risk_colours, routing
 from bench import workers as worker_balance
 
-BENCHMARKS = ("registry_reads", "routing", "record_import", "risk_colours", "draws", "workers", "mixed")
+BENCHMARKS = ("registry_reads", "routing", "record_import", "risk_colours", "draws", "workers", "mixed", "geography")
 
 
 def main(
     only: list[str] = typer.Option(
         list(BENCHMARKS),
-        help="只运行这些基准（registry_reads、routing、record_import、risk_colours、draws、workers、mixed）",
+        help="只运行这些基准（registry_reads、routing、record_import、risk_colours、draws、workers、mixed、geography）",
     ),
     entities: int = typer.Option(20000, help="registry_reads：市场主体数量"),
     seconds: float = typer.Option(8.0, help="registry_reads：每个场景的压测秒数"),
@@ -35,6 +35,8 @@ def main(
     mixed_reads: int = typer.Option(8, help="mixed：读取的并发客户端数"),
     mixed_records: int = typer.Option(4, help="mixed：逐笔报送许可、处罚的并发客户端数"),
     mixed_claims: int = typer.Option(4, help="mixed：认领告知的并发客户端数"),
+    box_entities: int = typer.Option(1_000_000, help="geography：带坐标的市场主体数"),
+    box_runs: int = typer.Option(30, help="geography：每个范围读一页的次数"),
 ) -> None:
     unknown = sorted(set(only) - set(BENCHMARKS))
     if unknown:
@@ -54,6 +56,8 @@ def main(
     if "mixed" in only:
         clients = {"reads": mixed_reads, "records": mixed_records, "claims": mixed_claims}
         asyncio.run(mixed.run(entities=mixed_entities, seconds=mixed_seconds, workers=2, clients=clients))
+    if "geography" in only:
+        asyncio.run(geography.run(entities=box_entities, runs=box_runs))
 
 
 if __name__ == "__main__":

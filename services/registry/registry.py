@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -30,7 +30,7 @@ from services.platform.db import secret_key_of
 from services.platform.errors import Collector, DomainError
 from services.platform.paging import Page, count_rows, keyset_page
 from services.platform.text_columns import column_limit
-from services.registry import uscc
+from services.registry import box_reads, uscc
 from services.registry.persons import MAX_PERSONS, PersonLink, links_of, replace_links
 
 _DATA_QUALITY = {
@@ -118,6 +118,8 @@ class EntityFilter:
     data_quality_issue: bool | None = None
     colour: RiskColour | None = None  # the stored 四色警示 colour
     within_box: Box | None = None  # longitude/latitude, edges included; entities without coordinates never match
+    # Set by list_entities for a box with many hits: read in USCC order and test each row (box_reads).
+    walk_box: bool = False
 
 
 @dataclass
@@ -345,10 +347,7 @@ def entity_conditions(flt: EntityFilter) -> list[ColumnElement[bool]]:
     if flt.within_box is not None:
         given = flt.within_box
         box = checks.box(given.west, given.south, given.east, given.north, "filter.withinBox")
-        # Both bounds on each column: the (longitude, latitude) index serves the range, and a row
-        # without coordinates (NULL) never compares true.
-        conditions.append(col(MarketEntity.longitude).between(box.west, box.east))
-        conditions.append(col(MarketEntity.latitude).between(box.south, box.north))
+        conditions.extend(box_reads.within(box, flt.walk_box))
     if flt.data_quality_issue is not None:
         column = col(MarketEntity.data_quality_issue)
         conditions.append(column.is_not(None) if flt.data_quality_issue else column.is_(None))
@@ -369,7 +368,10 @@ def entity_conditions(flt: EntityFilter) -> list[ColumnElement[bool]]:
 async def list_entities(session: AsyncSession, flt: EntityFilter, first: int, after: str | None) -> Page[MarketEntity]:
     """A keyset page in USCC order: the cost of a page does not grow with its depth."""
     require_authenticated(principal_of(session))
-    rows = select(MarketEntity).where(*entity_conditions(flt))
+    conditions = entity_conditions(flt)
+    if flt.within_box is not None and await box_reads.dense(session, conditions):
+        conditions = entity_conditions(replace(flt, walk_box=True))
+    rows = select(MarketEntity).where(*conditions)
     return await keyset_page(session, rows, ENTITY_KEY, ENTITY_CURSOR, first, after)
 
 
