@@ -9,7 +9,7 @@ USCC index and tests each row's point, reading about 20 × entities ÷ hits rows
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, func, literal, literal_column, text, type_coerce
+from sqlalchemy import ColumnElement, func, literal, literal_column, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -39,11 +39,6 @@ async def dense(session: AsyncSession, conditions: list[ColumnElement[bool]]) ->
     count stops there, so a box with many hits costs a few thousand index entries; one with few
     reads its longitude slice (twice, with the page): cheap unless the box is a thin band of
     latitude across the whole city (bench/results/geography_*.json, README)."""
-    if session.get_bind().dialect.name == "postgresql":
-        # A prepared statement's generic plan cannot see the box: it guesses a few rows, and a
-        # bitmap of the box's index then reads every hit of a city-sized box (0.6 s at 1 M).
-        # Plans for this transaction's reads (this count and the page) are made for the values.
-        await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
     hits = select(literal(1)).select_from(MarketEntity).where(*conditions).limit(DENSE).subquery()
     found = await session.scalar(select(func.count()).select_from(hits))
     return (found or 0) >= DENSE
