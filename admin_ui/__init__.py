@@ -14,13 +14,14 @@ from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette_admin.i18n import I18nConfig, TimezoneConfig
 
-from admin_ui import colour
+from admin_ui import colour, highlight
 from admin_ui.auth import JianguanAuth
 from admin_ui.base import ServiceView
 from admin_ui.cookies import AdminCookies
 from admin_ui.errors import JianguanAdmin
 from admin_ui.text_forms import TextForms
 from admin_ui.views.accounts import ApiTokenView, TokenCreateView, UserView
+from admin_ui.views.analysis_parameters import AnalysisParametersView
 from admin_ui.views.audit_log import AuditEventView
 from admin_ui.views.calendar import CalendarDayView
 from admin_ui.views.case_inbox import CaseInboxView
@@ -39,6 +40,7 @@ from admin_ui.views.inspection_tasks import InspectionTasksView, MyInspectionTas
 from admin_ui.views.inspector_import import InspectorImportView
 from admin_ui.views.inspectors import InspectorView
 from admin_ui.views.password import PasswordView
+from admin_ui.views.performance import PerformanceView
 from admin_ui.views.record_import import RecordImportView
 from admin_ui.views.referrals import ReferralInboxView
 from admin_ui.views.regions_departments import DepartmentView, RegionView
@@ -101,6 +103,7 @@ def build_admin(db: Database, settings: Settings) -> JianguanAdmin:
         | MyInspectionTasksView
         | SpotCheckPlansView
         | PasswordView
+        | PerformanceView
     ] = [
         NoticeInboxView(),
         ReferralInboxView(),
@@ -113,12 +116,14 @@ def build_admin(db: Database, settings: Settings) -> JianguanAdmin:
         SpotCheckPlansView(),
         InspectionTasksView(),
         MyInspectionTasksView(),
+        PerformanceView(),
         RegionView(),
         DepartmentView(),
         SupervisionMatterView(),
         DisciplineMeasureView(),
         CatalogVersionView(),
         RiskParametersView(),
+        AnalysisParametersView(),
         CalendarDayView(),
         UserView(),
         ApiTokenView(),
@@ -135,6 +140,7 @@ def build_admin(db: Database, settings: Settings) -> JianguanAdmin:
     admin.add_view(CatalogGapsView())
     admin.add_view(EntityGraphView(db))
     colour.install(admin.templates.env)
+    highlight.install(admin.templates.env)
     return admin
 
 

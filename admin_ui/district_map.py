@@ -3,7 +3,7 @@
 Each district of the outlines file (services.registry.outlines) is one link to the registry
 filtered to it, shaded by the share of its entities rated RED or BLACK, with the counts of each
 colour in its title; the same counts stand in a table below it. Counts are the caller's own
-(services.analysis.dashboard.entity_counts), so a district user's map names and links only its
+(services.analysis.statistics, its stock by district), so a district user's map names and links only its
 district: the others are drawn as unnamed grey shapes, the outline of the city.
 
 The projection is equirectangular with longitude scaled by the cosine of the middle latitude:
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from starlette.requests import Request
 
 from models.enums import RiskColour
-from services.analysis.dashboard import DistrictCounts
+from services.analysis.statistics import DistrictCounts
 from services.platform.labels import label
 from services.registry import outlines
 

@@ -9,12 +9,41 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlmodel import select
+from sqlmodel import col, select
 
-from models import Department, MarketEntity
-from models.enums import EntityStatus, EntityType, RiskColour
+from models import (
+    Complaint,
+    Department,
+    InspectionTask,
+    License,
+    MarketEntity,
+    Notice,
+    Penalty,
+    Referral,
+    SpotCheckPlan,
+    SpotCheckPlanDepartment,
+    SupervisionMatter,
+)
+from models.enums import (
+    ComplaintCategory,
+    EntityStatus,
+    EntityType,
+    InspectionTaskKind,
+    InspectionTaskStatus,
+    LicenseCategory,
+    NoticeStatus,
+    PenaltyCategory,
+    PlanRole,
+    RecordStatus,
+    ReferralReason,
+    ReferralStatus,
+    RiskColour,
+    SampleKind,
+    SpotCheckPlanStatus,
+)
 from services.platform.db import Database
 from services.platform.principal import Principal
 from services.registry import uscc
@@ -169,3 +198,217 @@ async def build_entities(db: Database, count: int, seed: int = 12) -> int:
             await session.execute(sa.text("ANALYZE"))
             await session.commit()
     return lead.id
+
+
+async def build_records(db: Database, count: int, seed: int = 13) -> dict[str, int]:
+    """Records over entities 1..count in roughly the demo city's proportions, dated over the past
+    three years: licences (one entity in five), penalties (one in twelve; one in twenty withdrawn),
+    hotline complaints (one in ten, up to four each) and notices (two or three for each entity
+    established in the past three years). How many of each were stored."""
+    rng = random.Random(seed)
+    day = datetime.now(UTC).date()
+    now = datetime.now(UTC)
+    async with db.session(SYSTEM) as session:
+        departments = [
+            int(i or 0) for i in (await session.scalars(select(col(Department.id)).order_by(col(Department.id)))).all()
+        ]
+        matters = [
+            int(i or 0)
+            for i in (
+                await session.scalars(select(col(SupervisionMatter.id)).order_by(col(SupervisionMatter.id)))
+            ).all()
+        ]
+    recent = day - timedelta(days=1095)
+    stored = {"licenses": 0, "penalties": 0, "complaints": 0, "notices": 0}
+    for start in range(0, count, CHUNK):
+        async with db.session(SYSTEM) as session:
+            chunk = select(col(MarketEntity.id), col(MarketEntity.established_on)).where(
+                col(MarketEntity.id) > start, col(MarketEntity.id) <= start + CHUNK
+            )
+            established = {int(i or 0): d for i, d in (await session.execute(chunk)).all()}
+        licenses: list[dict[str, object]] = []
+        penalties: list[dict[str, object]] = []
+        complaints: list[dict[str, object]] = []
+        notices: list[dict[str, object]] = []
+        for n in range(start + 1, min(start + CHUNK, count) + 1):
+            source = rng.choice(departments)
+            common = {"entity_id": n, "source_department_id": source, "created_at": now, "updated_at": now}
+            if rng.random() < 0.2:
+                decided = day - timedelta(days=rng.randrange(1095))
+                licenses.append({
+                    **common, "party_name": "基准", "document_number": f"许-{n}", "document_name": "许可决定书",
+                    "category": rng.choice(list(LicenseCategory)), "license_number": f"XK-{n}", "content": "食品经营",
+                    "decision_date": decided, "valid_from": decided, "valid_to": date(2099, 12, 31),
+                    "authority_name": "基准", "public_until": decided + timedelta(days=1095),
+                    "status": RecordStatus.EFFECTIVE,
+                })  # fmt: skip
+            if rng.random() < 0.08:
+                decided = day - timedelta(days=rng.randrange(1095))
+                penalties.append({
+                    **common, "party_name": "基准", "document_number": f"罚-{n}", "violation_type": "基准",
+                    "facts": "基准", "basis": "基准", "categories": [PenaltyCategory.FINE], "content": "罚款",
+                    "fine_amount": Decimal(rng.randrange(10_000, 20_000_000)).scaleb(-2), "decision_date": decided,
+                    "authority_name": "基准", "public_until": decided + timedelta(days=1095),
+                    "status": RecordStatus.WITHDRAWN if rng.random() < 0.05 else RecordStatus.EFFECTIVE,
+                })  # fmt: skip
+            if rng.random() < 0.1:
+                for k in range(rng.randint(1, 4)):
+                    complaints.append({
+                        **common, "reference": f"SX-{n}-{k}", "received_on": day - timedelta(days=rng.randrange(1095)),
+                        "category": rng.choice(list(ComplaintCategory)), "resolved": False,
+                    })  # fmt: skip
+            if established[n] >= recent:
+                for department in rng.sample(departments, rng.randint(2, 3)):
+                    pushed = datetime.combine(established[n], datetime.min.time(), UTC) + timedelta(hours=10)
+                    notices.append({
+                        "entity_id": n, "matter_id": rng.choice(matters), "department_id": department,
+                        "status": rng.choice(list(NoticeStatus)), "pushed_at": pushed,
+                        "deadline": established[n] + timedelta(days=30), "reason": "REGISTERED",
+                    })  # fmt: skip
+        async with db.session(SYSTEM) as session:
+            for model, rows in ((License, licenses), (Penalty, penalties), (Complaint, complaints), (Notice, notices)):
+                if rows:
+                    await session.execute(sa.insert(model.__table__), rows)  # type: ignore[union-attr]
+            await session.commit()
+        for key, rows in zip(stored, (licenses, penalties, complaints, notices), strict=True):
+            stored[key] += len(rows)
+    if not db.is_sqlite:
+        async with db.session(SYSTEM) as session:
+            await session.execute(sa.text("ANALYZE"))
+            await session.commit()
+    return stored
+
+
+# -- 绩效考核's traces (bench/performance.py): notices, plans and tasks, licences and penalties, referrals --------
+
+
+def _moment(rng: random.Random, first: datetime, days: int) -> datetime:
+    return first + timedelta(seconds=rng.randrange(days * 86400))
+
+
+async def _insert(db: Database, table: sa.Table, rows: list[dict[str, object]]) -> None:
+    for start in range(0, len(rows), CHUNK):
+        async with db.session(SYSTEM) as session:
+            await session.execute(sa.insert(table), rows[start : start + CHUNK])
+            await session.commit()
+
+
+async def build_traces(db: Database, entities: int, first: datetime, days: int, seed: int = 13) -> dict[str, int]:
+    """Over `days` from `first`, for every department of the demo catalog: a notice for one entity in
+    three (most claimed within days, most of those fed back; some forwarded, returned or still waiting),
+    a licence for one in four and a penalty for one in ten (stored mostly within a week of the
+    decision), a drawn plan a month for one department in three with a task for one entity in fifty, and a
+    referral for one in fifty. Returns how many of each were stored."""
+    rng = random.Random(seed)
+    async with db.session(SYSTEM) as session:
+        departments = [d for d in (await session.scalars(select(Department.id))).all() if d is not None]
+        matter = await session.scalar(select(SupervisionMatter.id).limit(1))
+        plans_before = await session.scalar(sa.select(sa.func.coalesce(sa.func.max(SpotCheckPlan.id), 0)))
+    assert matter is not None
+    now = datetime.now(UTC)
+    notices: list[dict[str, object]] = []
+    for n in range(0, entities, 3):
+        pushed = _moment(rng, first, days)
+        deadline = (pushed + timedelta(days=7)).date()
+        roll = rng.random()
+        row: dict[str, object] = {
+            "entity_id": n + 1, "matter_id": matter, "department_id": rng.choice(departments),
+            "status": NoticeStatus.PUSHED, "pushed_at": pushed, "deadline": deadline, "reason": "REGISTRATION",
+            "claimed_at": None, "feedback_at": None,
+        }  # fmt: skip
+        if roll < 0.85:
+            claimed = pushed + timedelta(hours=rng.expovariate(1 / 60))
+            row.update(status=NoticeStatus.CLAIMED, claimed_at=claimed)
+            if rng.random() < 0.7:
+                row.update(status=NoticeStatus.FEEDBACK_GIVEN, feedback_at=claimed + timedelta(days=rng.randint(1, 30)))
+        elif roll < 0.9:
+            row["status"] = NoticeStatus.FORWARDED
+        elif roll < 0.93:
+            row["status"] = NoticeStatus.RETURNED
+        notices.append(row)
+    await _insert(db, Notice.__table__, notices)  # type: ignore[attr-defined]
+
+    def record(n: int, number: str, decided_on: datetime) -> dict[str, object]:
+        decided = decided_on.date()
+        return {
+            "entity_id": n + 1, "source_department_id": rng.choice(departments), "party_name": "基准主体",
+            "document_number": number, "content": "基准", "decision_date": decided,
+            "authority_name": "基准机关", "public_until": decided + timedelta(days=1095),
+            "status": RecordStatus.EFFECTIVE,
+            "created_at": decided_on + timedelta(hours=8 + rng.expovariate(1 / 96)), "updated_at": now,
+        }  # fmt: skip
+
+    licences = [
+        {**record(n, f"BENCH-L-{n}", _moment(rng, first, days)), "document_name": "行政许可决定书",
+         "category": LicenseCategory.ORDINARY, "valid_from": first.date(), "valid_to": date(2099, 12, 31)}
+        for n in range(0, entities, 4)
+    ]  # fmt: skip
+    await _insert(db, License.__table__, licences)  # type: ignore[attr-defined]
+    penalties = [
+        {**record(n, f"BENCH-P-{n}", _moment(rng, first, days)), "violation_type": "基准", "facts": "事实",
+         "basis": "依据", "categories": [PenaltyCategory.WARNING]}
+        for n in range(0, entities, 10)
+    ]  # fmt: skip
+    await _insert(db, Penalty.__table__, penalties)  # type: ignore[attr-defined]
+
+    plans: list[dict[str, object]] = []
+    members: list[dict[str, object]] = []
+    tasks: list[dict[str, object]] = []
+    leads = departments[::3]
+    months = max(1, days // 30)
+    for month in range(months):
+        for lead in leads:
+            plan_id = (plans_before or 0) + len(plans) + 1
+            drawn = first + timedelta(days=30 * month + rng.randrange(28))
+            plans.append({
+                "id": plan_id, "name": f"基准计划{plan_id}", "lead_department_id": lead,
+                "status": SpotCheckPlanStatus.DRAWN, "filter": {}, "sample_kind": SampleKind.COUNT,
+                "sample_count": 1, "inspectors_per_target": 2, "period_start": drawn.date(),
+                "period_end": drawn.date() + timedelta(days=60), "created_by": "bench", "drawn_at": drawn,
+                "created_at": now, "updated_at": now,
+            })  # fmt: skip
+            members.append(
+                {"plan_id": plan_id, "department_id": lead, "role": PlanRole.LEAD, "inspectors_per_target": 2}
+            )
+    for n in range(0, entities, 50):
+        plan = plans[rng.randrange(len(plans))]
+        drawn_at = plan["drawn_at"]
+        assert isinstance(drawn_at, datetime)
+        due = drawn_at.date() + timedelta(days=30)
+        recorded = drawn_at + timedelta(days=rng.randint(5, 40)) if rng.random() < 0.9 else None
+        published = recorded + timedelta(days=rng.randint(1, 35)) if recorded and rng.random() < 0.9 else None
+        status = InspectionTaskStatus.PUBLISHED if published else (
+            InspectionTaskStatus.RECORDED if recorded else InspectionTaskStatus.ASSIGNED)  # fmt: skip
+        tasks.append({
+            "plan_id": plan["id"], "entity_id": n + 1, "department_id": plan["lead_department_id"],
+            "kind": InspectionTaskKind.DRAWN, "status": status, "due_on": due, "recorded_at": recorded,
+            "publish_due_on": (recorded + timedelta(days=28)).date() if recorded else None,
+            "published_at": published, "created_at": now, "updated_at": now,
+        })  # fmt: skip
+    await _insert(db, SpotCheckPlan.__table__, plans)  # type: ignore[attr-defined]
+    await _insert(db, SpotCheckPlanDepartment.__table__, members)  # type: ignore[attr-defined]
+    await _insert(db, InspectionTask.__table__, tasks)  # type: ignore[attr-defined]
+
+    referrals: list[dict[str, object]] = []
+    for n in range(0, entities, 50):
+        sent = _moment(rng, first, days)
+        acknowledged = sent + timedelta(hours=rng.expovariate(1 / 48)) if rng.random() < 0.9 else None
+        handled = acknowledged + timedelta(days=rng.randint(1, 20)) if acknowledged and rng.random() < 0.7 else None
+        state = ReferralStatus.HANDLED if handled else (
+            ReferralStatus.ACKNOWLEDGED if acknowledged else ReferralStatus.SENT)  # fmt: skip
+        referrals.append({
+            "entity_id": n + 1, "from_department_id": rng.choice(departments),
+            "to_department_id": rng.choice(departments), "reason": ReferralReason.MANUAL, "message": "基准",
+            "status": state, "sent_at": sent, "acknowledged_at": acknowledged, "handled_at": handled,
+            "outcome": "已处理" if handled else None,
+        })  # fmt: skip
+    await _insert(db, Referral.__table__, referrals)  # type: ignore[attr-defined]
+    if not db.is_sqlite:  # plans were given explicit ids; the planner needs the new tables' statistics
+        async with db.session(SYSTEM) as session:
+            await session.execute(
+                sa.text("SELECT setval('spot_check_plan_id_seq', (SELECT max(id) FROM spot_check_plan))")
+            )
+            await session.execute(sa.text("ANALYZE"))
+            await session.commit()
+    return {"notices": len(notices), "licenses": len(licences), "penalties": len(penalties), "plans": len(plans),
+            "tasks": len(tasks), "referrals": len(referrals), "departments": len(departments)}  # fmt: skip

@@ -2,6 +2,7 @@
 
 from sqlmodel import SQLModel
 
+from models.analysis import AnalysisParameters
 from models.audit import AuditEvent, AuditHead
 from models.auth import ApiToken, SignInKnownAddress, SignInThrottle, User
 from models.calendar import CalendarDay
@@ -9,7 +10,7 @@ from models.catalog import CatalogVersion, SupervisionMatter
 from models.credit import DisciplineMeasure, Listing, Referral, RiskColourChange, RiskParameters
 from models.notices import Notice
 from models.records import Complaint, License, Penalty
-from models.registry import Department, EntityPerson, MarketEntity, Person, Region
+from models.registry import Department, EntityFormerName, EntityPerson, MarketEntity, Person, Region
 from models.spotchecks import (
     CheckItem,
     DrawAttempt,
@@ -30,6 +31,7 @@ from models.spotchecks import (
 metadata = SQLModel.metadata
 
 __all__ = [
+    "AnalysisParameters",
     "ApiToken",
     "AuditEvent",
     "AuditHead",
@@ -43,6 +45,7 @@ __all__ = [
     "DrawRecord",
     "DrawSelection",
     "EntityDirectory",
+    "EntityFormerName",
     "EntityPerson",
     "InspectionResult",
     "InspectionTask",

@@ -23,6 +23,8 @@ class License(SQLModel, table=True):
         sa.UniqueConstraint("source_department_id", "document_number"),
         # 四色警示 counts an entity's revoked licenses from this index alone.
         sa.Index("ix_license_entity_status", "entity_id", "status", "revoked_by_id"),
+        # Statistics count a period's licences by department and category from this index alone.
+        sa.Index("ix_license_statistics", "decision_date", "source_department_id", "category", "entity_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -57,6 +59,10 @@ class Penalty(SQLModel, table=True):
         sa.UniqueConstraint("source_department_id", "document_number"),
         # 四色警示 counts an entity's effective penalties in the window from this index alone.
         sa.Index("ix_penalty_entity_status_decided", "entity_id", "status", "decision_date"),
+        # Statistics count a period's penalties and add up their fines from this index alone.
+        sa.Index(
+            "ix_penalty_statistics", "decision_date", "source_department_id", "status", "fine_amount", "entity_id"
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -90,6 +96,8 @@ class Complaint(SQLModel, table=True):
         sa.UniqueConstraint("source_department_id", "reference"),
         # 四色警示 counts an entity's complaints in the window, and the resolved ones, from this index alone.
         sa.Index("ix_complaint_entity_received", "entity_id", "received_on", "resolved", "resolved_on"),
+        # Statistics count a period's complaints by department and category from this index alone.
+        sa.Index("ix_complaint_statistics", "received_on", "source_department_id", "category", "entity_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -52,6 +52,10 @@ class MarketEntity(SQLModel, table=True):
     __tablename__ = "market_entity"
     __table_args__ = (
         sa.Index("ix_market_entity_region_colour", "region_code", "risk_colour"),
+        # Statistics read the stock counts from this index alone, in its order (no sort).
+        sa.Index("ix_market_entity_statistics", "region_code", "industry_code", "entity_type", "status", "risk_colour"),
+        # ... and a period's new registrations, by day and district.
+        sa.Index("ix_market_entity_established", "established_on", "region_code"),
         # A box query is a range on longitude with a range on latitude: the btree walks the
         # longitude slice and tests latitude in the index entries, without the table.
         sa.Index("ix_market_entity_longitude_latitude", "longitude", "latitude"),
@@ -82,6 +86,18 @@ class MarketEntity(SQLModel, table=True):
     )
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class EntityFormerName(SQLModel, table=True):
+    """曾用名: a name the entity was registered under before a change registration renamed it."""
+
+    __tablename__ = "entity_former_name"
+
+    id: int | None = Field(default=None, primary_key=True)
+    entity_id: int = Field(foreign_key="market_entity.id", index=True)
+    name: str = Field(max_length=256)
+    # When the change registration replaced it.
+    until: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class Person(SQLModel, table=True):

@@ -6,6 +6,8 @@ import strawberry
 
 from resolvers.accounts import viewer
 from resolvers.analysis import graph as graph_resolvers
+from resolvers.analysis import performance as performance_resolvers
+from resolvers.analysis import statistics as statistics_resolvers
 from resolvers.catalog import catalog, catalog_versions
 from resolvers.credit import listings as listing_resolvers
 from resolvers.credit import publicity
@@ -20,6 +22,8 @@ from resolvers.spotchecks import plans as plan_resolvers
 from resolvers.spotchecks import tasks as task_resolvers
 from schema.accounts.types import Viewer
 from schema.analysis.graph import EntityGraph
+from schema.analysis.performance import DepartmentPerformance
+from schema.analysis.types import Statistics
 from schema.catalog import mutations as catalog_mutations
 from schema.catalog.types import CatalogVersion, SupervisionMatter
 from schema.credit import mutations as credit_mutations
@@ -64,7 +68,12 @@ class Query:
     search_entities = strawberry.field(
         resolver=registry.search_entities,
         graphql_type=Connection[MarketEntity],
-        description="按名称、统一社会信用代码或法定代表人检索 / Search by name, USCC or legal representative.",
+        description=(
+            "按名称、曾用名、统一社会信用代码、法定代表人或住所检索；名称完全相同的在前，其次名称以检索词开头的，"
+            "再次其他位置含检索词的，同级按统一社会信用代码 / Search by name, former name, USCC, legal "
+            "representative or address: the exact name first, then names that start with the text, then the "
+            "text anywhere else; by USCC within each."
+        ),
     )
     departments = strawberry.field(
         resolver=regions.departments, graphql_type=list[Department], description="部门 / Departments."
@@ -197,12 +206,28 @@ class Query:
         graphql_type=Connection[SpotCheckPlan],
         description="本部门牵头或参与的抽查计划，新的在前 / The plans the caller leads or joins, newest first.",
     )
+    statistics = strawberry.field(
+        resolver=statistics_resolvers.statistics,
+        graphql_type=Statistics,
+        description=(
+            "统计分析：按行政区划、行业、类型、状态、颜色和部门计数，限于调用方可见的范围 / Counts by region, "
+            "industry, type, status, colour and department over a period, as far as the caller may see."
+        ),
+    )
     public_draw_record = strawberry.field(
         resolver=plan_resolvers.public_draw_record,
         graphql_type=DrawRecord | None,
         description=(
             "公开的抽取记录，无需登录；抽取前只有种子承诺值；计划不存在或未审批时为 null / "
             "A plan's published draw record, no login needed; before the draw only the seed's commitment."
+        ),
+    )
+    department_performance = strawberry.field(
+        resolver=performance_resolvers.department_performance,
+        graphql_type=DepartmentPerformance,
+        description=(
+            "绩效考核：部门在期间内的各项指标（维护人员可查任一部门，部门只能查本部门）/ A department's performance "
+            "measures over a period; maintainers for any department, a department for its own."
         ),
     )
 

@@ -27,6 +27,8 @@ ROLES = ("anonymous", "district", "other_district", "city", "district_health", "
 DEPARTMENTS = ("district", "other_district", "city", "district_health")
 AUTHORITIES = ("district", "other_district", "city")
 OK, DENIED, HIDDEN = "ok", "denied", "hidden"
+OWN_DEPARTMENT = {"district": "SCJG-210202", "other_district": "SCJG-210203", "city": "SCJG-210200",
+                  "district_health": "WJ-210202"}  # fmt: skip
 
 
 def refused(code: str) -> str:
@@ -100,6 +102,13 @@ MATRIX: dict[str, Row] = {
     "Query.calendarDays": Row(
         '{ calendarDays(from: "2026-10-01", to: "2026-10-10") { date isWorkday name } }',
         lambda c, r: {},
+        {},
+    ),
+    # A department reads its own performance (another's is FORBIDDEN: tests/test_performance.py).
+    "Query.departmentPerformance": Row(
+        'query($c: String!) { departmentPerformance(departmentCode: $c, from: "2026-10-01", to: "2026-10-31")'
+        " { notices { received } } }",
+        lambda c, r: {"c": OWN_DEPARTMENT.get(r, "SCJG-210202")},
         {},
     ),
     "Query.ruleParameters": Row("{ ruleParameters { windowDays } }", lambda c, r: {}, {}),
@@ -255,6 +264,14 @@ MATRIX: dict[str, Row] = {
     # 双随机: a department reads its own tasks and those of plans it leads (none in the demo city yet).
     "Query.inspectionTasks": Row(
         "{ inspectionTasks { totalCount edges { node { id status } } } }", lambda c, r: {}, {}
+    ),
+    # Counts over what each caller may see: another district's are all zero, not refused.
+    "Query.statistics": Row(
+        '{ statistics(period: {from: "2026-01-01", to: "2026-06-30"}, region: "210202")'
+        " { entitiesByRegion { key count } } }",
+        lambda c, r: {},
+        OTHER_DISTRICT_HIDDEN,
+        hidden_when=lambda data: data["statistics"]["entitiesByRegion"] == [],
     ),
     # Results are the task's department's: an unknown task, or another department's, is not found.
     "Mutation.recordInspectionResult": Row(

@@ -290,15 +290,6 @@ def _entities(reader: Reader, row: Row | None, field_def: GraphQLField, nodes: l
     return _entity_list(reader, field_def, nodes, flt)
 
 
-def _search_entities(reader: Reader, row: Row | None, field_def: GraphQLField, nodes: list[FieldNode]) -> str:
-    text = str(reader.plan.value(field_def, nodes[0], "text") or "")
-    try:
-        flt = registry.search_filter(text)
-    except DomainError as error:
-        raise Decline("search text") from error
-    return _entity_list(reader, field_def, nodes, flt)
-
-
 def _region(reader: Reader, row: Row | None, field_def: GraphQLField, nodes: list[FieldNode]) -> str:
     assert row is not None
     return reader.one(Region, field_def, nodes, lambda alias: f'{alias}."code" = {row.c("region_code")}')
@@ -413,7 +404,8 @@ def _scope_codes(reader: Reader, row: Row | None, field_def: GraphQLField, nodes
 Relation = Callable[[Reader, Row | None, GraphQLField, list[FieldNode]], str]
 
 RELATIONS: Mapping[str, Mapping[str, Relation]] = {
-    "Query": {"entity": _entity, "entities": _entities, "searchEntities": _search_entities},
+    # searchEntities is not here: its ranked pages are read rank by rank (services.registry.search).
+    "Query": {"entity": _entity, "entities": _entities},
     "MarketEntity": {
         "registrationAuthority": _department("registration_authority_id"),
         "region": _region,

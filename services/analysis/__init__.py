@@ -1,1 +1,2 @@
-"""What the platform shows of itself: the home page's counts (dashboard)."""
+"""What the platform makes of its data: the period every analysis covers (period) and the
+statistics of the admin home and the API (statistics)."""

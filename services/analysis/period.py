@@ -12,11 +12,11 @@ from datetime import date, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.analysis.parameters import DEFAULT_MAX_PERIOD_DAYS, in_force
 from services.platform import checks
 from services.platform.errors import Collector
 
-# Until a maintainer sets another: three years and a day, so that any three calendar years fit.
-DEFAULT_MAX_PERIOD_DAYS = 3 * 366 + 1
+__all__ = ["DEFAULT_MAX_PERIOD_DAYS", "Period", "checked_period", "max_period_days"]
 
 
 @dataclass(frozen=True)
@@ -39,8 +39,8 @@ class Period:
 
 
 async def max_period_days(session: AsyncSession) -> int:
-    """The longest period the maintainers allow."""
-    return DEFAULT_MAX_PERIOD_DAYS
+    """The longest period the maintainers allow (services.analysis.parameters)."""
+    return (await in_force(session)).max_period_days
 
 
 async def checked_period(

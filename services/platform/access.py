@@ -30,6 +30,7 @@ from sqlmodel import SQLModel, col, select
 from models import (
     Complaint,
     Department,
+    EntityFormerName,
     EntityPerson,
     License,
     Listing,
@@ -69,6 +70,7 @@ UNRESTRICTED = {_UNRESTRICTED: True}
 _DEPARTMENT_TABLES: tuple[type[SQLModel], ...] = (
     MarketEntity,
     EntityPerson,
+    EntityFormerName,
     Notice,
     Referral,
     Listing,
@@ -165,6 +167,7 @@ def restrict(principal: Principal, action: Action) -> Mapping[type[SQLModel], Co
     if entities is not None:
         rules[MarketEntity] = entities
         rules[EntityPerson] = col(EntityPerson.entity_id).in_(select(col(MarketEntity.id)).where(entities))
+        rules[EntityFormerName] = col(EntityFormerName.entity_id).in_(select(col(MarketEntity.id)).where(entities))
     own = principal.department_id
     if principal.kind is PrincipalKind.MAINTAINER:
         if action is Action.CHANGE:
@@ -331,6 +334,7 @@ class Operation(StrEnum):
     SPOT_CHECK_PLAN = "spotCheckPlan"
     SPOT_CHECK_PLANS = "spotCheckPlans"
     INSPECTION_TASKS = "inspectionTasks"
+    STATISTICS = "statistics"
     PUBLIC_DRAW_RECORD = "publicDrawRecord"
     CREATE_SPOT_CHECK_PLAN = "createSpotCheckPlan"
     ACCEPT_SPOT_CHECK_PLAN = "acceptSpotCheckPlan"
@@ -339,6 +343,7 @@ class Operation(StrEnum):
     REPLACE_DRAWN_ENTITY = "replaceDrawnEntity"
     RECORD_INSPECTION_RESULT = "recordInspectionResult"
     PUBLISH_INSPECTION_RESULT = "publishInspectionResult"
+    DEPARTMENT_PERFORMANCE = "departmentPerformance"
 
 
 _READS = (
@@ -366,6 +371,8 @@ _READS = (
     Operation.SPOT_CHECK_PLAN,
     Operation.SPOT_CHECK_PLANS,
     Operation.INSPECTION_TASKS,
+    Operation.STATISTICS,
+    Operation.DEPARTMENT_PERFORMANCE,  # a department its own (services.analysis.performance)
 )
 _CASEWORK = (
     Operation.CLAIM_NOTICE,

@@ -6,6 +6,7 @@ import asyncio
 import json
 import socket
 from collections.abc import Callable, Collection, Sequence
+from datetime import date
 from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]
@@ -17,6 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError, PendingRollbackError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import Mapped
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import SQLModel
 
@@ -312,3 +314,17 @@ def ids_filter(session: AsyncSession, ids: Collection[int]) -> IdFilter:
         sa.func.json_each(sa.literal(json.dumps(values)))
     )
     return lambda column: column.in_(listed)
+
+
+def beijing_date(session: AsyncSession, moment: ColumnElement[Any] | Mapped[Any]) -> ColumnElement[Any]:
+    """The Asia/Shanghai date of a stored (naive UTC) time, in SQL. China has kept UTC+8 all year
+    since 1991. PostgreSQL gives a DATE; SQLite gives the ISO text 'YYYY-MM-DD', which compares
+    with its DATE columns (ISO text too) as dates do; `as_date` reads either back."""
+    if session.get_bind().dialect.name == "postgresql":
+        return sa.cast(moment + sa.text("INTERVAL '8 hours'"), sa.Date)
+    return sa.func.date(moment, "+8 hours")
+
+
+def as_date(value: date | str) -> date:
+    """A date read back from `beijing_date`, whichever engine gave it."""
+    return value if isinstance(value, date) else date.fromisoformat(value)

@@ -7,15 +7,16 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, or_
+import sqlalchemy as sa
+from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from models import EntityPerson, MarketEntity, Notice, Region
+from models import EntityFormerName, EntityPerson, MarketEntity, Notice, Region
 from models.enums import DataQualityIssue, EntityStatus, EntityType, PersonRole, RiskColour
 from models.types import utcnow
 from services.catalog.routing import route
-from services.platform import audit, checks, search
+from services.platform import audit, checks, search, text_index
 from services.platform.access import (
     UNRESTRICTED,
     Operation,
@@ -259,6 +260,7 @@ async def register_entity(session: AsyncSession, data: RegistrationInput) -> Reg
         entity = incoming
         session.add(entity)
     else:
+        await _keep_former_name(session, entity, incoming.name)
         for key in _REGISTERED_FIELDS:
             setattr(entity, key, getattr(incoming, key))
     await session.flush()
@@ -293,6 +295,30 @@ def _point(
     if entity is None or (entity.address, entity.region_code) != (incoming.address, incoming.region_code):
         return None, None
     return entity.longitude, entity.latitude
+
+
+async def _keep_former_name(session: AsyncSession, entity: MarketEntity, name: str) -> None:
+    """A change of name keeps the old one as a former name (曾用名); a name taken back is current
+    again, not former."""
+    if name == entity.name:
+        return
+    assert entity.id is not None
+    former = col(EntityFormerName.entity_id) == entity.id
+    await session.execute(sa.delete(EntityFormerName).where(former, col(EntityFormerName.name) == name))
+    session.add(EntityFormerName(entity_id=entity.id, name=entity.name))
+
+
+async def former_names(session: AsyncSession, entity_ids: Sequence[int]) -> dict[int, list[str]]:
+    """Each entity's former names, the latest first."""
+    rows = await session.execute(
+        select(EntityFormerName.entity_id, EntityFormerName.name)
+        .where(col(EntityFormerName.entity_id).in_(entity_ids))
+        .order_by(col(EntityFormerName.until).desc(), col(EntityFormerName.id).desc())
+    )
+    found: dict[int, list[str]] = {entity_id: [] for entity_id in entity_ids}
+    for entity_id, name in rows.all():
+        found[entity_id].append(name)
+    return found
 
 
 def _entry_codes(data: RegistrationInput, entity: MarketEntity | None) -> list[str]:
@@ -353,15 +379,8 @@ def entity_conditions(flt: EntityFilter) -> list[ColumnElement[bool]]:
         conditions.append(column.is_not(None) if flt.data_quality_issue else column.is_(None))
     text = search.search_text(flt.text, "filter.text")
     if text:
-        persons = select(EntityPerson.entity_id).where(col(EntityPerson.name) == text)
-        conditions.append(
-            or_(
-                col(MarketEntity.name).contains(text, autoescape=True),
-                col(MarketEntity.uscc).startswith(text.upper(), autoescape=True),
-                col(MarketEntity.legal_representative).contains(text, autoescape=True),
-                col(MarketEntity.id).in_(persons),
-            )
-        )
+        # searchEntities' match (services.registry.search), here in the list's USCC order.
+        conditions.append(text_index.entity_text(text))
     return conditions
 
 
@@ -373,13 +392,6 @@ async def list_entities(session: AsyncSession, flt: EntityFilter, first: int, af
         conditions = entity_conditions(replace(flt, walk_box=True))
     rows = select(MarketEntity).where(*conditions)
     return await keyset_page(session, rows, ENTITY_KEY, ENTITY_CURSOR, first, after)
-
-
-def search_filter(text: str) -> EntityFilter:
-    """searchEntities: text is required, or it would list the whole jurisdiction."""
-    if not search.search_text(text, "text"):
-        raise DomainError("REQUIRED", "检索词不能为空", "text")
-    return EntityFilter(text=text)
 
 
 async def count_entities(session: AsyncSession, flt: EntityFilter) -> int:

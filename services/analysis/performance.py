@@ -1,0 +1,490 @@
+"""绩效考核: each department's timeliness and completeness over a period, from the platform's own traces.
+
+A period is whole days in Asia/Shanghai, both ends included (services.analysis.period). A stored time
+counts on its Beijing date. Working days come from the maintainers' calendar
+(services.platform.calendar), loaded once for the span of every date the measures count over.
+
+The measures (rates are percentages to one decimal place, None when nothing is counted under them):
+
+双告知, over the notices pushed to the department in the period (a forwarded notice counts for the
+department it was forwarded to, as the new notice pushed to it):
+- received: those notices;
+- claimed: claimed (feedback given or not); claimed_rate = claimed / received;
+- claimed_in_time: claimed on or before the notice's deadline (the claim's Beijing date ≤ deadline);
+  claimed_in_time_rate = claimed_in_time / received;
+- median_claim_days: the median of the working days from push to claim over the claimed ones
+  (working days after the push day, up to and including the claim day: a claim the same day is 0);
+- forwarded, returned: passed on to another department, or returned as not its matter;
+- overdue: still unclaimed (PUSHED) today and past their deadline;
+- feedback_given: claimed and fed back (双反馈; domain.md sets no deadline for it);
+  feedback_rate = feedback_given / claimed.
+
+双随机:
+- plans_run: the plans the department leads or joins whose draw was made in the period;
+- tasks_due: its inspection tasks due in the period (a task replaced after the draw excepted);
+  tasks_done_by_due: those whose result was recorded on or before the due date; tasks_done_rate;
+- results_recorded: its results recorded in the period; results_published_in_time: those published
+  within 20 working days of recording (published on or before the task's publish_due_on);
+  results_published_rate.
+
+双归集, licences and penalties apart, over the records whose source is the department and which
+were stored (aggregated) in the period:
+- aggregated: those records;
+- within_deadline: stored within 7 working days of the decision date (双公示), i.e. at most 7 working
+  days after the decision day up to and including the storing day; within_deadline_rate;
+- median_lag_days: the median of those working days.
+
+联动告知, over the referrals sent to the department in the period:
+- received; acknowledged (and acknowledged_rate); handled (and handled_rate);
+- median_acknowledge_days, median_handle_days: median working days from sending to each.
+
+Each measure is a few grouped statements for every department at once: a ranking costs what one
+department costs, whatever the number of records.
+
+Who sees what: maintainers (and the command line) every department; a department its own and no
+other's, district counterparts included (notices and referrals are each department's own: the
+row policy shows no department another's)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from models import (
+    Department,
+    InspectionTask,
+    License,
+    Notice,
+    Penalty,
+    Referral,
+    SpotCheckPlan,
+    SpotCheckPlanDepartment,
+)
+from models.enums import InspectionTaskStatus, NoticeStatus
+from services.analysis.period import Period, checked_period
+from services.platform import calendar
+from services.platform.access import Operation, principal_of, require, seeing_all
+from services.platform.clock import SHANGHAI, today
+from services.platform.db import as_date as read_date
+from services.platform.db import beijing_date
+from services.platform.errors import Forbidden
+from services.registry.departments import get_department
+
+RECORD_DEADLINE_DAYS = 7  # 双公示: a decision is aggregated within 7 working days
+# Every table read here is weighed for every department; who may see which department is checked first.
+ALL_DEPARTMENTS = seeing_all(Notice, Referral, InspectionTask, SpotCheckPlan, SpotCheckPlanDepartment, License, Penalty)
+_TENTH = Decimal("0.1")
+# A year's rows name a few hundred days: each is read once (SQLite gives them as text).
+as_date = lru_cache(maxsize=8192)(read_date)
+
+
+def rate(part: int, whole: int) -> Decimal | None:
+    """`part` of `whole` as a percentage to one decimal place; None when `whole` is 0."""
+    if whole == 0:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(_TENTH, rounding=ROUND_HALF_UP)
+
+
+def median(counted: Iterable[tuple[int, int]]) -> Decimal | None:
+    """The median of values given as (value, how many times); None when there are none."""
+    ordered = sorted((value, n) for value, n in counted if n > 0)
+    total = sum(n for _, n in ordered)
+    if total == 0:
+        return None
+    wanted = [(total - 1) // 2, total // 2]  # the middle one, or the middle two
+    found: list[int] = []
+    seen = 0
+    for value, n in ordered:
+        while wanted and wanted[0] < seen + n:
+            found.append(value)
+            wanted.pop(0)
+        seen += n
+    return (Decimal(found[0] + found[1]) / 2).quantize(_TENTH)
+
+
+@dataclass(frozen=True)
+class NoticeMeasures:
+    received: int = 0
+    claimed: int = 0
+    claimed_rate: Decimal | None = None
+    claimed_in_time: int = 0
+    claimed_in_time_rate: Decimal | None = None
+    median_claim_days: Decimal | None = None
+    forwarded: int = 0
+    returned: int = 0
+    overdue: int = 0
+    feedback_given: int = 0
+    feedback_rate: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class SpotCheckMeasures:
+    plans_run: int = 0
+    tasks_due: int = 0
+    tasks_done_by_due: int = 0
+    tasks_done_rate: Decimal | None = None
+    results_recorded: int = 0
+    results_published_in_time: int = 0
+    results_published_rate: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class AggregationMeasures:
+    aggregated: int = 0
+    within_deadline: int = 0
+    within_deadline_rate: Decimal | None = None
+    median_lag_days: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class ReferralMeasures:
+    received: int = 0
+    acknowledged: int = 0
+    acknowledged_rate: Decimal | None = None
+    handled: int = 0
+    handled_rate: Decimal | None = None
+    median_acknowledge_days: Decimal | None = None
+    median_handle_days: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class DepartmentPerformance:
+    department: Department
+    period: Period
+    notices: NoticeMeasures
+    spot_checks: SpotCheckMeasures
+    licenses: AggregationMeasures
+    penalties: AggregationMeasures
+    referrals: ReferralMeasures
+
+
+class WorkingDays:
+    """Working days between any two dates of a span, by a running count over the calendar loaded once."""
+
+    def __init__(self, work: calendar.WorkCalendar) -> None:
+        self.start = work.start
+        self.before: list[int] = [0]  # working days after `start`, up to and including start + i
+        for n in range(1, (work.end - work.start).days + 1):
+            self.before.append(self.before[-1] + work.is_workday(work.start + timedelta(days=n)))
+
+    def between(self, start: date, end: date) -> int:
+        """Working days after `start`, up to and including `end`; 0 when `end` is not after `start`."""
+        if end <= start:
+            return 0
+        return self.before[(end - self.start).days] - self.before[(start - self.start).days]
+
+
+@dataclass
+class _Gathered:
+    """What the statements returned, by department, before the working days are counted."""
+
+    notice_counts: dict[int, dict[str, int]] = field(default_factory=dict)
+    claims: dict[int, list[tuple[date, date, int]]] = field(default_factory=lambda: defaultdict(list))
+    plans: dict[int, int] = field(default_factory=dict)
+    tasks: dict[int, tuple[int, int]] = field(default_factory=dict)
+    results: dict[int, tuple[int, int]] = field(default_factory=dict)
+    licenses: dict[int, list[tuple[date, date, int]]] = field(default_factory=lambda: defaultdict(list))
+    penalties: dict[int, list[tuple[date, date, int]]] = field(default_factory=lambda: defaultdict(list))
+    # (sent, acknowledged or None, handled or None, how many)
+    referrals: dict[int, list[tuple[date, date | None, date | None, int]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+
+    def dates(self) -> Iterable[date]:
+        for pairs in (*self.claims.values(), *self.licenses.values(), *self.penalties.values()):
+            for first, last, _ in pairs:
+                yield first
+                yield last
+        for rows in self.referrals.values():
+            for sent, acknowledged, handled, _ in rows:
+                yield sent
+                yield from (day for day in (acknowledged, handled) if day is not None)
+
+
+def _one(condition: Any) -> Any:
+    return sa.func.sum(sa.case((condition, 1), else_=0))
+
+
+def _grouped(column: Any) -> Any:
+    """The department to group by, as an expression rather than the bare column: grouping by an indexed
+    column made SQLite walk that index and fetch every row of the period at random (20 s for the ranking
+    of a million entities' year); over an expression it reads the table once, in order."""
+    return column + 0
+
+
+def _of(column: Any, ids: Sequence[int] | None) -> list[Any]:
+    return [] if ids is None else [column.in_(list(ids))]
+
+
+def period_bounds(period: Period) -> tuple[datetime, datetime]:
+    """The period's first moment and the moment after its last, as UTC times."""
+    first = datetime.combine(period.start, time(), SHANGHAI).astimezone(UTC)
+    after = datetime.combine(period.end + timedelta(days=1), time(), SHANGHAI).astimezone(UTC)
+    return first, after
+
+
+# Which rows each measure counts, as SQL: the measures here and the rows behind each number
+# (services.analysis.performance_records) use these same conditions.
+
+
+def notice_scope(period: Period, ids: Sequence[int] | None) -> list[Any]:
+    first, after = period_bounds(period)
+    return [col(Notice.pushed_at) >= first, col(Notice.pushed_at) < after, *_of(col(Notice.department_id), ids)]
+
+
+def notice_flags(session: AsyncSession) -> dict[str, Any]:
+    claimed = col(Notice.claimed_at).is_not(None)
+    return {
+        "claimed": claimed,
+        "claimed_in_time": claimed & (beijing_date(session, col(Notice.claimed_at)) <= col(Notice.deadline)),
+        "forwarded": col(Notice.status) == NoticeStatus.FORWARDED,
+        "returned": col(Notice.status) == NoticeStatus.RETURNED,
+        "overdue": (col(Notice.status) == NoticeStatus.PUSHED) & (col(Notice.deadline) < today()),
+        "feedback_given": col(Notice.feedback_at).is_not(None),
+    }
+
+
+def plan_scope(period: Period, ids: Sequence[int] | None) -> list[Any]:
+    first, after = period_bounds(period)
+    member = col(SpotCheckPlanDepartment.department_id)
+    return [col(SpotCheckPlan.drawn_at) >= first, col(SpotCheckPlan.drawn_at) < after, *_of(member, ids)]
+
+
+def task_scope(period: Period, ids: Sequence[int] | None) -> list[Any]:
+    """The tasks due in the period, a task replaced after the draw excepted."""
+    return [col(InspectionTask.due_on) >= period.start, col(InspectionTask.due_on) <= period.end,
+            col(InspectionTask.status) != InspectionTaskStatus.REPLACED,
+            *_of(col(InspectionTask.department_id), ids)]  # fmt: skip
+
+
+def done_by_due(session: AsyncSession) -> Any:
+    recorded_on = beijing_date(session, col(InspectionTask.recorded_at))
+    return col(InspectionTask.recorded_at).is_not(None) & (recorded_on <= col(InspectionTask.due_on))
+
+
+def result_scope(period: Period, ids: Sequence[int] | None) -> list[Any]:
+    first, after = period_bounds(period)
+    return [col(InspectionTask.recorded_at) >= first, col(InspectionTask.recorded_at) < after,
+            *_of(col(InspectionTask.department_id), ids)]  # fmt: skip
+
+
+def published_in_time(session: AsyncSession) -> Any:
+    published_on = beijing_date(session, col(InspectionTask.published_at))
+    return col(InspectionTask.published_at).is_not(None) & (published_on <= col(InspectionTask.publish_due_on))
+
+
+def record_scope(model: type[License] | type[Penalty], period: Period, ids: Sequence[int] | None) -> list[Any]:
+    first, after = period_bounds(period)
+    return [col(model.created_at) >= first, col(model.created_at) < after, *_of(col(model.source_department_id), ids)]
+
+
+def referral_scope(period: Period, ids: Sequence[int] | None) -> list[Any]:
+    first, after = period_bounds(period)
+    return [col(Referral.sent_at) >= first, col(Referral.sent_at) < after, *_of(col(Referral.to_department_id), ids)]
+
+
+async def _notices(session: AsyncSession, gathered: _Gathered, period: Period, ids: Sequence[int] | None) -> None:
+    scope, flags = notice_scope(period, ids), notice_flags(session)
+    names = ("claimed", "claimed_in_time", "forwarded", "returned", "overdue", "feedback_given")
+    department = _grouped(col(Notice.department_id))
+    counts = (
+        sa.select(department, sa.func.count(), *(_one(flags[name]) for name in names))
+        .where(*scope)
+        .group_by(department)
+        .execution_options(**ALL_DEPARTMENTS)
+    )
+    for department_id, total, *values in (await session.execute(counts)).all():
+        found = dict(zip(names, (int(v or 0) for v in values), strict=True))
+        gathered.notice_counts[department_id] = {"received": int(total), **found}
+    pushed_on = beijing_date(session, col(Notice.pushed_at))
+    claimed_on = beijing_date(session, col(Notice.claimed_at))
+    claims = (
+        sa.select(department, pushed_on, claimed_on, sa.func.count())
+        .where(*scope, flags["claimed"])
+        .group_by(department, pushed_on, claimed_on)
+        .execution_options(**ALL_DEPARTMENTS)
+    )
+    for department_id, pushed_day, claimed_day, n in (await session.execute(claims)).all():
+        gathered.claims[department_id].append((as_date(pushed_day), as_date(claimed_day), n))
+
+
+async def _spot_checks(session: AsyncSession, gathered: _Gathered, period: Period, ids: Sequence[int] | None) -> None:
+    member = _grouped(col(SpotCheckPlanDepartment.department_id))
+    plans = (
+        sa.select(member, sa.func.count())
+        .join(SpotCheckPlan, col(SpotCheckPlan.id) == col(SpotCheckPlanDepartment.plan_id))
+        .where(*plan_scope(period, ids))
+        .group_by(member)
+        .execution_options(**ALL_DEPARTMENTS)
+    )
+    gathered.plans = {department_id: n for department_id, n in (await session.execute(plans)).all()}
+    department = _grouped(col(InspectionTask.department_id))
+    tasks = (
+        sa.select(department, sa.func.count(), _one(done_by_due(session)))
+        .where(*task_scope(period, ids))
+        .group_by(department)
+        .execution_options(**ALL_DEPARTMENTS)
+    )
+    gathered.tasks = {d: (n, int(done or 0)) for d, n, done in (await session.execute(tasks)).all()}
+    results = (
+        sa.select(department, sa.func.count(), _one(published_in_time(session)))
+        .where(*result_scope(period, ids))
+        .group_by(department)
+        .execution_options(**ALL_DEPARTMENTS)
+    )
+    gathered.results = {d: (n, int(done or 0)) for d, n, done in (await session.execute(results)).all()}
+
+
+async def _records(session: AsyncSession, model: type[License] | type[Penalty], period: Period,
+                   ids: Sequence[int] | None) -> dict[int, list[tuple[date, date, int]]]:  # fmt: skip
+    source = _grouped(col(model.source_department_id))
+    stored_on = beijing_date(session, col(model.created_at))
+    decided = col(model.decision_date)
+    query = (
+        sa.select(source, decided, stored_on, sa.func.count())
+        .where(*record_scope(model, period, ids))
+        .group_by(source, decided, stored_on)
+        .execution_options(**ALL_DEPARTMENTS)
+    )
+    found: dict[int, list[tuple[date, date, int]]] = defaultdict(list)
+    for department_id, decision, stored, n in (await session.execute(query)).all():
+        found[department_id].append((as_date(decision), as_date(stored), n))
+    return found
+
+
+async def _referrals(session: AsyncSession, gathered: _Gathered, period: Period, ids: Sequence[int] | None) -> None:
+    to = _grouped(col(Referral.to_department_id))
+    sent_on = beijing_date(session, col(Referral.sent_at))
+    acknowledged_on = beijing_date(session, col(Referral.acknowledged_at))
+    handled_on = beijing_date(session, col(Referral.handled_at))
+    query = (
+        sa.select(to, sent_on, acknowledged_on, handled_on, sa.func.count())
+        .where(*referral_scope(period, ids))
+        .group_by(to, sent_on, acknowledged_on, handled_on)
+        .execution_options(**ALL_DEPARTMENTS)
+    )
+    for department_id, sent, acknowledged, handled, n in (await session.execute(query)).all():
+        gathered.referrals[department_id].append((
+            as_date(sent),
+            None if acknowledged is None else as_date(acknowledged),
+            None if handled is None else as_date(handled),
+            n,
+        ))  # fmt: skip
+
+
+async def _gather(session: AsyncSession, period: Period, ids: Sequence[int] | None) -> _Gathered:
+    gathered = _Gathered()
+    await _notices(session, gathered, period, ids)
+    await _spot_checks(session, gathered, period, ids)
+    gathered.licenses = await _records(session, License, period, ids)
+    gathered.penalties = await _records(session, Penalty, period, ids)
+    await _referrals(session, gathered, period, ids)
+    return gathered
+
+
+def _aggregation(rows: list[tuple[date, date, int]], days: WorkingDays) -> AggregationMeasures:
+    lags = [(days.between(decided, stored), n) for decided, stored, n in rows]
+    total = sum(n for _, n in lags)
+    within = sum(n for lag, n in lags if lag <= RECORD_DEADLINE_DAYS)
+    return AggregationMeasures(total, within, rate(within, total), median(lags))
+
+
+def _measure(department: Department, period: Period, gathered: _Gathered, days: WorkingDays) -> DepartmentPerformance:
+    assert department.id is not None
+    key = department.id
+    counts = gathered.notice_counts.get(key, {})
+    received, claimed, in_time = counts.get("received", 0), counts.get("claimed", 0), counts.get("claimed_in_time", 0)
+    notices = NoticeMeasures(
+        received=received,
+        claimed=claimed,
+        claimed_rate=rate(claimed, received),
+        claimed_in_time=in_time,
+        claimed_in_time_rate=rate(in_time, received),
+        median_claim_days=median((days.between(p, c), n) for p, c, n in gathered.claims.get(key, [])),
+        forwarded=counts.get("forwarded", 0),
+        returned=counts.get("returned", 0),
+        overdue=counts.get("overdue", 0),
+        feedback_given=counts.get("feedback_given", 0),
+        feedback_rate=rate(counts.get("feedback_given", 0), claimed),
+    )
+    due, done = gathered.tasks.get(key, (0, 0))
+    recorded, published = gathered.results.get(key, (0, 0))
+    spot_checks = SpotCheckMeasures(
+        plans_run=gathered.plans.get(key, 0),
+        tasks_due=due,
+        tasks_done_by_due=done,
+        tasks_done_rate=rate(done, due),
+        results_recorded=recorded,
+        results_published_in_time=published,
+        results_published_rate=rate(published, recorded),
+    )
+    rows = gathered.referrals.get(key, [])
+    sent = sum(n for *_, n in rows)
+    acknowledged = sum(n for _, a, _, n in rows if a is not None)
+    handled = sum(n for _, _, h, n in rows if h is not None)
+    referrals = ReferralMeasures(
+        received=sent,
+        acknowledged=acknowledged,
+        acknowledged_rate=rate(acknowledged, sent),
+        handled=handled,
+        handled_rate=rate(handled, sent),
+        median_acknowledge_days=median((days.between(s, a), n) for s, a, _, n in rows if a is not None),
+        median_handle_days=median((days.between(s, h), n) for s, _, h, n in rows if h is not None),
+    )
+    return DepartmentPerformance(
+        department=department,
+        period=period,
+        notices=notices,
+        spot_checks=spot_checks,
+        licenses=_aggregation(gathered.licenses.get(key, []), days),
+        penalties=_aggregation(gathered.penalties.get(key, []), days),
+        referrals=referrals,
+    )
+
+
+async def _measured(session: AsyncSession, period: Period, departments: list[Department],
+                    ids: Sequence[int] | None) -> list[DepartmentPerformance]:  # fmt: skip
+    gathered = await _gather(session, period, ids)
+    dates = [period.start, period.end, *gathered.dates()]
+    days = WorkingDays(await calendar.load(session, min(dates), max(dates)))
+    return [_measure(department, period, gathered, days) for department in departments]
+
+
+async def department_performance(session: AsyncSession, department_code: str, start: date,
+                                 end: date) -> DepartmentPerformance:  # fmt: skip
+    """One department's measures over the period: a maintainer's for any department, a department's
+    for its own."""
+    principal = principal_of(session)
+    require(principal, Operation.DEPARTMENT_PERFORMANCE)
+    period = await checked_period(session, start, end)
+    department = await get_department(session, department_code)
+    assert department.id is not None
+    if not principal.is_maintainer and principal.department_id != department.id:
+        raise Forbidden("只能查看本部门的绩效考核")
+    [measured] = await _measured(session, period, [department], [department.id])
+    return measured
+
+
+async def ranking(session: AsyncSession, start: date, end: date) -> list[DepartmentPerformance]:
+    """Every department the caller may see (maintainers: all; a department: its own), in code order,
+    from the same few statements as one department."""
+    principal = principal_of(session)
+    require(principal, Operation.DEPARTMENT_PERFORMANCE)
+    period = await checked_period(session, start, end)
+    query = select(Department).order_by(col(Department.code))
+    ids: list[int] | None = None
+    if not principal.is_maintainer:
+        assert principal.department_id is not None
+        ids = [principal.department_id]
+        query = query.where(col(Department.id) == principal.department_id)
+    departments = list((await session.scalars(query)).all())
+    return await _measured(session, period, departments, ids)

@@ -1,0 +1,176 @@
+"""绩效考核: every measure against values counted by hand on a scenario across National Day 2026
+(tests/support/performance.py), the period's checks with a maintainer's own maximum, and who may read
+which department."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from sqlmodel import col, select
+
+from models import AuditEvent, Department
+from models.enums import Role
+from services.analysis.parameters import set_max_period_days
+from services.analysis.performance import ranking
+from services.analysis.performance_records import MEASURES as LINKED
+from services.analysis.performance_records import records_behind
+from services.platform.db import Database
+from services.platform.errors import DomainError, Forbidden
+from services.platform.principal import Principal
+from services.platform.transactions import run_change
+from tests.conftest import Api, DemoCity
+from tests.support.admin import csrf, sign_in
+from tests.support.performance import EXPECTED, FROM, PERF_CODE, TO, build_scenario
+
+MEASURES = """
+query($code: String!, $from: Date!, $to: Date!) {
+  departmentPerformance(departmentCode: $code, from: $from, to: $to) {
+    department { code }
+    period { from to days }
+    notices { received claimed claimedRate claimedInTime claimedInTimeRate medianClaimDays forwarded returned
+              overdue feedbackGiven feedbackRate }
+    spotChecks { plansRun tasksDue tasksDoneByDue tasksDoneRate resultsRecorded resultsPublishedInTime
+                 resultsPublishedRate }
+    licenses { aggregated withinDeadline withinDeadlineRate medianLagDays }
+    penalties { aggregated withinDeadline withinDeadlineRate medianLagDays }
+    referrals { received acknowledged acknowledgedRate handled handledRate medianAcknowledgeDays
+                medianHandleDays }
+  }
+}"""
+
+
+def _vars(code: str = PERF_CODE, start: str = FROM.isoformat(), end: str = TO.isoformat()) -> dict[str, Any]:
+    return {"code": code, "from": start, "to": end}
+
+
+async def test_every_measure_matches_the_hand_count(api: Api, city: DemoCity, db: Database) -> None:
+    await build_scenario(db)
+    data = await api.data(MEASURES, _vars(), token=city.tokens["maintainer"])
+    found = data["departmentPerformance"]
+    assert found["department"]["code"] == PERF_CODE
+    assert found["period"] == {"from": "2026-09-21", "to": "2026-10-31", "days": 41}
+    for group, measures in EXPECTED.items():
+        assert found[group] == measures, group
+
+
+async def test_an_empty_period_counts_nothing_and_has_no_rates(api: Api, city: DemoCity, db: Database) -> None:
+    await build_scenario(db)
+    data = await api.data(MEASURES, _vars(start="2026-12-01", end="2026-12-02"), token=city.tokens["maintainer"])
+    found = data["departmentPerformance"]
+    assert found["notices"]["received"] == 0
+    assert found["notices"]["claimedRate"] is None and found["notices"]["medianClaimDays"] is None
+    nothing = {"aggregated": 0, "withinDeadline": 0, "withinDeadlineRate": None, "medianLagDays": None}
+    assert found["licenses"] == nothing
+
+
+async def test_the_ranking_holds_the_same_numbers_for_every_department(city: DemoCity, db: Database) -> None:
+    await build_scenario(db)
+    async with db.session(Principal.system()) as session:
+        rows = await ranking(session, FROM, TO)
+    by_code = {row.department.code: row for row in rows}
+    assert len(by_code) > 10  # every department of the demo city, and ours
+    ours = by_code[PERF_CODE]
+    assert ours.notices.received == 7 and ours.notices.claimed_in_time == 3
+    assert ours.licenses.within_deadline == 2 and ours.penalties.aggregated == 2
+    # The other department's forwarded notice, its licence and the referral it received are its own.
+    other = by_code["SCJG-210202"]
+    assert other.licenses.aggregated >= 1 and other.referrals.received >= 1 and other.notices.forwarded >= 1
+
+
+async def _errors(api: Api, token: str | None, **variables: str) -> list[str]:
+    body = await api.gql(MEASURES, _vars(**variables), token=token)
+    assert body.get("data") is None or body["data"]["departmentPerformance"] is None
+    return [error["extensions"]["code"] for error in body["errors"]]
+
+
+async def test_bad_periods_and_unknown_departments_are_refused(api: Api, city: DemoCity, db: Database) -> None:
+    maintainer = city.tokens["maintainer"]
+    assert await _errors(api, maintainer, start="2026-10-31", end="2026-10-01") == ["INVALID_RANGE"]
+    assert await _errors(api, maintainer, code="NO-SUCH") == ["UNKNOWN_DEPARTMENT"]
+    # Three years and a day by default: four years is too long.
+    assert await _errors(api, maintainer, start="2022-01-01", end="2025-12-31") == ["PERIOD_TOO_LONG"]
+
+
+async def test_a_maintainer_shortens_the_longest_period_and_it_is_audited(
+    api: Api, city: DemoCity, db: Database
+) -> None:
+    await build_scenario(db)
+    maintainer = city.tokens["maintainer"]
+    await api.data(MEASURES, _vars(), token=maintainer)  # 41 days: allowed by default
+    _, problems = await run_change(db, Principal.system("张维护"), lambda s: set_max_period_days(s, 31))
+    assert problems == []
+    assert await _errors(api, maintainer) == ["PERIOD_TOO_LONG"]
+    await api.data(MEASURES, _vars(start="2026-10-01", end="2026-10-31"), token=maintainer)  # 31 days
+    async with db.session(Principal.system()) as session:
+        event = await session.scalar(select(AuditEvent).where(col(AuditEvent.action) == "analysis.parameters_set"))
+    assert event is not None and event.actor == "张维护"
+    assert event.before == {"maxPeriodDays": 1099} and event.after == {"maxPeriodDays": 31}
+
+
+async def test_a_department_reads_its_own_only_and_the_public_nothing(api: Api, city: DemoCity, db: Database) -> None:
+    await build_scenario(db)
+    assert await _errors(api, city.tokens["district"]) == ["FORBIDDEN"]  # 中山区市场监管局 asks for ours
+    assert await _errors(api, None) == ["UNAUTHENTICATED"]
+    own = await api.data(MEASURES, _vars(code="SCJG-210202"), token=city.tokens["district"])
+    assert own["departmentPerformance"]["notices"]["forwarded"] == 1  # the notice it forwarded to ours
+
+
+async def test_the_maintainers_page_sets_the_longest_period(api: Api, city: DemoCity, db: Database) -> None:
+    client = api.client
+    await sign_in(client, "admin", city.report.logins[0].password)
+    page = (await client.get("/admin/analysis-parameters/list")).text
+    assert re.search(r'id="max-period-days">1099<', page) and "默认值" in page
+    token = await csrf(client, "/admin/analysis-parameters/create")
+    refused = await client.post("/admin/analysis-parameters/create", data={"max_period_days": "0", "csrftoken": token})
+    assert "最长统计期间须为 1 至" in refused.text
+    token = await csrf(client, "/admin/analysis-parameters/create")
+    accepted = await client.post(
+        "/admin/analysis-parameters/create", data={"max_period_days": "31", "csrftoken": token}
+    )
+    assert accepted.status_code in (302, 303)
+    page = (await client.get("/admin/analysis-parameters/list")).text
+    assert re.search(r'id="max-period-days">31<', page) and "已设置" in page and "演示维护人员" in page
+    # The ranking page now refuses a longer period, in Chinese.
+    ranked = await client.get("/admin/performance?from=2026-09-01&to=2026-10-31")
+    assert ranked.status_code == 400 and "统计期间过长：最长 31 天" in ranked.text
+
+
+async def test_the_records_behind_each_number_are_as_many_as_it_counts(city: DemoCity, db: Database) -> None:
+    await build_scenario(db)
+    async with db.session(Principal.system()) as session:
+        [ours] = [row for row in await ranking(session, FROM, TO) if row.department.code == PERF_CODE]
+        for measure in LINKED:
+            group, name = measure.split(".")
+            behind = await records_behind(session, PERF_CODE, FROM, TO, measure)
+            assert len(behind.rows) == getattr(getattr(ours, group), name), measure
+        late = await records_behind(session, PERF_CODE, FROM, TO, "licenses.aggregated")
+        assert sorted(row.working_days or 0 for row in late.rows) == [0, 7, 8]
+
+
+async def test_a_department_cannot_list_the_records_behind_anothers_numbers(city: DemoCity, db: Database) -> None:
+    await build_scenario(db)
+    async with db.session(Principal.system()) as session:
+        other = await session.scalar(select(Department).where(col(Department.code) == "SCJG-210202"))
+    assert other is not None
+    district = Principal.acting_for(Role.DEPARTMENT, "中山区市场监督管理局", other)
+    async with db.session(district) as session:
+        with pytest.raises(Forbidden):
+            await records_behind(session, PERF_CODE, FROM, TO, "notices.received")
+        with pytest.raises(DomainError) as unknown:
+            await records_behind(session, "SCJG-210202", FROM, TO, "notices.nothing")
+    assert unknown.value.problems[0].code == "UNKNOWN_MEASURE"
+
+
+async def test_a_department_user_sees_its_own_row_only(api: Api, city: DemoCity, db: Database) -> None:
+    await build_scenario(db)
+    login = next(login for login in city.report.logins if login.department_code == "SCJG-210202")
+    await sign_in(api.client, login.username, login.password)
+    page = await api.client.get(f"/admin/performance?from={FROM}&to={TO}")
+    assert page.status_code == 200
+    assert re.findall(r'<tr data-department="([^"]+)"', page.text) == ["SCJG-210202"]
+    refused = await api.client.get(
+        f"/admin/performance/records?from={FROM}&to={TO}&department={PERF_CODE}&measure=notices.received"
+    )
+    assert refused.status_code == 403 and "只能查看本部门的绩效考核" in refused.text

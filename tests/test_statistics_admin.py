@@ -1,0 +1,63 @@
+"""统计分析 on the admin home, over HTTP: a period's charts with their tables and CSVs, the
+picker's bad input explained in Chinese, and a district desk counting only its district."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from services.platform.db import Database
+from tests.conftest import Api, DemoCity
+from tests.support import statistics as scenario
+from tests.support.admin import sign_in, staff_password
+
+YEAR = f"from={scenario.START}&to={scenario.END}&region={scenario.REGION}"
+
+
+def _table(page: str, slug: str) -> str:
+    found = re.search(rf'<table[^>]*id="chart-{slug}-table".*?</table>', page, re.S)
+    assert found is not None, slug
+    return found.group(0)
+
+
+async def test_the_home_page_charts_a_period_and_hands_out_its_csv(api: Api, city: DemoCity, db: Database) -> None:
+    await scenario.build(db)
+    client = api.client
+    await sign_in(client, "admin", city.report.logins[0].password)
+    page = (await client.get(f"/admin/?{YEAR}")).text
+    assert 'id="entity-counts"' in page and 'id="colour-counts"' in page and 'id="inbox-summary"' in page
+    svg = re.search(r'<svg role="img"[^>]*aria-describedby="chart-penalties-by-department-table"', page)
+    assert svg is not None, "each chart is an image described by its table"
+    penalties = _table(page, "penalties-by-department")
+    assert "大连市市场监督管理局" in penalties and "3000.75" in penalties
+    assert re.search(r"<td>测试区</td><td class=\"text-end\">4</td>", _table(page, "entities-by-region"))
+    href = re.search(r'href="([^"]*chart=penalties_by_department[^"]*)"', page)
+    assert href is not None
+    download = await client.get(href.group(1).replace("&amp;", "&"))
+    assert download.headers["content-type"] == "text/csv; charset=utf-8"
+    assert download.content.startswith("\ufeff".encode()), "a byte-order mark, so Excel reads the Chinese"
+    rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
+    assert rows == [["代码", "名称", "数量", "罚款金额（元）"], ["SCJG-210200", "大连市市场监督管理局", "2", "3000.75"]]
+    assert "filename*=UTF-8''" in download.headers["content-disposition"]
+
+
+async def test_the_picker_explains_a_bad_period_and_shows_the_default(api: Api, city: DemoCity) -> None:
+    client = api.client
+    await sign_in(client, "admin", city.report.logins[0].password)
+    page = (await client.get("/admin/?from=2025-12-31&to=2025-01-01")).text
+    problems = re.search(r'id="statistics-problems".*?</div>\s*</div>', page, re.S)
+    assert problems is not None and "结束日期" in problems.group(0)
+    assert 'id="chart-registrations-by-month"' in page
+    refused = await client.get("/admin/statistics.csv?chart=entities_by_region&from=2020-01-01&to=2025-12-31")
+    assert refused.status_code == 400 and "过长" in refused.text
+
+
+async def test_a_district_desk_charts_its_own_district(api: Api, city: DemoCity, db: Database) -> None:
+    await scenario.build(db)
+    client = api.client
+    await sign_in(client, "scjg-210202", staff_password(city))
+    page = (await client.get("/admin/")).text
+    regions = _table(page, "entities-by-region")
+    assert "中山区" in regions and "西岗区" not in regions and "测试区" not in regions
+    assert '<option value="210203"' not in page, "the picker offers only its district"
