@@ -14,7 +14,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette_admin.i18n import I18nConfig, TimezoneConfig
 
-from admin_ui import colour
+from admin_ui import colour, highlight
 from admin_ui.auth import JianguanAuth
 from admin_ui.base import ServiceView
 from admin_ui.cookies import AdminCookies
@@ -140,6 +140,7 @@ def build_admin(db: Database, settings: Settings) -> JianguanAdmin:
     admin.add_view(CatalogGapsView())
     admin.add_view(EntityGraphView(db))
     colour.install(admin.templates.env)
+    highlight.install(admin.templates.env)
     return admin
 
 

@@ -6,7 +6,19 @@ import asyncio
 
 import typer
 
-from bench import analysis, draws, mixed, performance, record_import, registry_reads, risk_colours, routing
+from bench import (
+    analysis,
+    draws,
+    entity_graph,
+    geography,
+    mixed,
+    performance,
+    record_import,
+    registry_reads,
+    risk_colours,
+    routing,
+    search,
+)
 from bench import workers as worker_balance
 
 BENCHMARKS = (
@@ -17,8 +29,11 @@ BENCHMARKS = (
     "draws",
     "workers",
     "mixed",
+    "search",
     "analysis",
     "performance",
+    "entity_graph",
+    "geography",
 )
 
 
@@ -26,8 +41,8 @@ def main(
     only: list[str] = typer.Option(
         list(BENCHMARKS),
         help=(
-            "只运行这些基准（registry_reads、routing、record_import、risk_colours、draws、workers、mixed、analysis、"
-            "performance）"
+            "只运行这些基准（registry_reads、routing、record_import、risk_colours、draws、workers、mixed、search、"
+            "analysis、performance、entity_graph、geography）"
         ),
     ),
     entities: int = typer.Option(20000, help="registry_reads：市场主体数量"),
@@ -48,8 +63,13 @@ def main(
     mixed_reads: int = typer.Option(8, help="mixed：读取的并发客户端数"),
     mixed_records: int = typer.Option(4, help="mixed：逐笔报送许可、处罚的并发客户端数"),
     mixed_claims: int = typer.Option(4, help="mixed：认领告知的并发客户端数"),
+    searched_entities: int = typer.Option(1_000_000, help="search：检索的市场主体数"),
     analysed_entities: int = typer.Option(1_000_000, help="analysis：城市的市场主体数"),
     performance_entities: int = typer.Option(1_000_000, help="performance：市场主体数量（绩效考核）"),
+    graph_entities: int = typer.Option(100_000, help="entity_graph：市场主体数量（网图）"),
+    graph_calls: int = typer.Option(200, help="entity_graph：每种深度的调用次数"),
+    box_entities: int = typer.Option(1_000_000, help="geography：带坐标的市场主体数"),
+    box_runs: int = typer.Option(30, help="geography：每个范围读一页的次数"),
 ) -> None:
     unknown = sorted(set(only) - set(BENCHMARKS))
     if unknown:
@@ -69,10 +89,16 @@ def main(
     if "mixed" in only:
         clients = {"reads": mixed_reads, "records": mixed_records, "claims": mixed_claims}
         asyncio.run(mixed.run(entities=mixed_entities, seconds=mixed_seconds, workers=2, clients=clients))
+    if "search" in only:
+        asyncio.run(search.run(entities=searched_entities))
     if "analysis" in only:
         asyncio.run(analysis.run(entities=analysed_entities))
     if "performance" in only:
         asyncio.run(performance.run(entities=performance_entities))
+    if "entity_graph" in only:
+        asyncio.run(entity_graph.run(entities=graph_entities, calls=graph_calls))
+    if "geography" in only:
+        asyncio.run(geography.run(entities=box_entities, runs=box_runs))
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from models.catalog import CatalogVersion, SupervisionMatter
 from models.credit import DisciplineMeasure, Listing, Referral, RiskColourChange, RiskParameters
 from models.notices import Notice
 from models.records import Complaint, License, Penalty
-from models.registry import Department, EntityPerson, MarketEntity, Person, Region
+from models.registry import Department, EntityFormerName, EntityPerson, MarketEntity, Person, Region
 from models.spotchecks import (
     CheckItem,
     DrawAttempt,
@@ -45,6 +45,7 @@ __all__ = [
     "DrawRecord",
     "DrawSelection",
     "EntityDirectory",
+    "EntityFormerName",
     "EntityPerson",
     "InspectionResult",
     "InspectionTask",

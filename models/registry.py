@@ -88,6 +88,18 @@ class MarketEntity(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
+class EntityFormerName(SQLModel, table=True):
+    """曾用名: a name the entity was registered under before a change registration renamed it."""
+
+    __tablename__ = "entity_former_name"
+
+    id: int | None = Field(default=None, primary_key=True)
+    entity_id: int = Field(foreign_key="market_entity.id", index=True)
+    name: str = Field(max_length=256)
+    # When the change registration replaced it.
+    until: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
 class Person(SQLModel, table=True):
     """A natural person: what links their roles across entities. Only a keyed hash of
     the identity number is kept; the name belongs to each role, as registered."""

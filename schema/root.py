@@ -68,7 +68,12 @@ class Query:
     search_entities = strawberry.field(
         resolver=registry.search_entities,
         graphql_type=Connection[MarketEntity],
-        description="按名称、统一社会信用代码或法定代表人检索 / Search by name, USCC or legal representative.",
+        description=(
+            "按名称、曾用名、统一社会信用代码、法定代表人或住所检索；名称完全相同的在前，其次名称以检索词开头的，"
+            "再次其他位置含检索词的，同级按统一社会信用代码 / Search by name, former name, USCC, legal "
+            "representative or address: the exact name first, then names that start with the text, then the "
+            "text anywhere else; by USCC within each."
+        ),
     )
     departments = strawberry.field(
         resolver=regions.departments, graphql_type=list[Department], description="部门 / Departments."

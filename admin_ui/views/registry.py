@@ -34,9 +34,10 @@ from services.credit.risk import assess
 from services.platform.access import may_maintain
 from services.platform.clock import today
 from services.platform.labels import choices, label
+from services.registry import search
 from services.registry.persons import links_of
 from services.registry.regions import districts
-from services.registry.registry import EntityFilter, entity_conditions
+from services.registry.registry import former_names
 
 
 async def _persons(request: Request, obj: Any) -> list[dict[str, str]]:
@@ -100,19 +101,24 @@ class RiskReasonsField(BaseField):
 
 
 @dataclass
-class WrappedField(StringField):
-    """A long text (a name) that wraps in the list instead of being cut off."""
+class MarkedField(StringField):
+    """A text the search box looks in: wraps in the list, the searched text marked."""
 
-    list_template: str = "fields/list/wrapped.html"
+    list_template: str = "fields/list/marked.html"
+
+
+async def _former_names(request: Request, obj: Any) -> str:
+    return "；".join((await former_names(request.state.session, [obj.id]))[obj.id])
 
 
 class EntityView(ServiceView):
     maintainers_only = False
     fields = [
-        StringField("uscc", label="统一社会信用代码"),
-        WrappedField("name", label="名称"),
+        MarkedField("uscc", label="统一社会信用代码"),
+        MarkedField("name", label="名称"),
+        StringField("former_names", label="曾用名", getter=_former_names, exclude_from_list=True),
         EnumField("entity_type", label="类型", choices=choices(EntityType)),
-        StringField("legal_representative", label="法定代表人"),
+        MarkedField("legal_representative", label="法定代表人"),
         StringField("registered_capital", label="注册资本", getter=_capital, exclude_from_list=True),
         DateField("established_on", label="成立日期"),
         EnumField("status", label="状态", choices=choices(EntityStatus)),
@@ -166,10 +172,8 @@ class EntityView(ServiceView):
         return False
 
     def get_search_query(self, request: Request, term: str) -> Any:
-        # The registry's own search rule (name, USCC prefix, legal representative, persons).
-        from sqlalchemy import and_
-
-        return and_(*entity_conditions(EntityFilter(text=search_term(term))))
+        # searchEntities' match (name, former names, USCC, legal representative, address, persons).
+        return search.matching(search_term(term))
 
     async def find_all(
         self,
@@ -180,12 +184,33 @@ class EntityView(ServiceView):
         sorts: Sequence[tuple[str, str]] | None = None,
         filters: FilterGroup | None = None,
     ) -> Sequence[Any]:
-        found = await super().find_all(request, skip, limit, q, sorts, filters)
+        term = search_term(q or "")
+        found = await (
+            self._ranked(request, term, skip, limit, sorts, filters)
+            if term
+            else super().find_all(request, skip, limit, q, sorts, filters)
+        )
         # The page's regions by name at once, and the districts the quick filters offer.
         await region_names(request, [entity.region_code for entity in found])
         if request.state.action == RequestAction.LIST:
             request.state.quick_districts = await districts(request.state.session)
         return found
+
+    async def _ranked(
+        self,
+        request: Request,
+        term: str,
+        skip: int,
+        limit: int,
+        sorts: Sequence[tuple[str, str]] | None,
+        filters: FilterGroup | None,
+    ) -> Sequence[Any]:
+        """What the search box found, in searchEntities' order (exact name, prefix, elsewhere),
+        then the list's own order."""
+        rows = self.get_list_query(request).offset(skip)
+        rows = await self._apply_search_and_filters(request, rows.limit(limit) if limit > 0 else rows, term, filters)
+        rows = self.build_order_clauses(request, sorts or [], rows.order_by(search.rank(term)))
+        return list((await request.state.session.scalars(rows)).all())
 
     def quick_filters(self, request: Request) -> list[QuickGroup]:
         """One click each: a colour, a district, a status (templates/registry_list.html)."""

@@ -39,6 +39,7 @@ from services.records.records import records_of_entities
 from services.registry.departments import departments_by_ids
 from services.registry.persons import links_of
 from services.registry.regions import regions_by_codes
+from services.registry.registry import former_names
 from services.registry.registry_view import PersonInEntity
 from services.spotchecks import publication, tasks
 from services.spotchecks.publication import PublishedResult
@@ -62,6 +63,11 @@ async def _persons(session: AsyncSession, entity_ids: Sequence[int]) -> list[lis
     return [grouped.get(key, []) for key in entity_ids]
 
 
+async def _former_names(session: AsyncSession, entity_ids: Sequence[int]) -> list[list[str]]:
+    found = await former_names(session, entity_ids)
+    return [found.get(key, []) for key in entity_ids]
+
+
 async def _referrals(session: AsyncSession, entity_ids: Sequence[int]) -> list[list[Referral]]:
     grouped: dict[int, list[Referral]] = defaultdict(list)
     for referral in await referrals_of_entities(session, entity_ids):
@@ -83,6 +89,7 @@ class Loaders:
         self.department_by_id: DataLoader[int, Department | None] = self._loader(departments_by_ids)
         self.region_by_code: DataLoader[str, Region | None] = self._loader(regions_by_codes)
         self.persons_by_entity_id: DataLoader[int, list[PersonInEntity]] = self._loader(_persons)
+        self.former_names_by_entity_id: DataLoader[int, list[str]] = self._loader(_former_names)
         self.entity_by_id: DataLoader[int, MarketEntity | None] = self._loader(entities_by_ids)
         self.matter_by_id: DataLoader[int, SupervisionMatter | None] = self._loader(matters_by_ids)
         self.notices_by_entity_id: DataLoader[int, list[Notice]] = self._loader(_notices)

@@ -12,7 +12,7 @@ from resolvers.platform.by_name import from_input
 from resolvers.platform.common import Connection, paged
 from resolvers.platform.context import GqlInfo
 from schema.registry.inputs import EntityFilter
-from services.registry import registry
+from services.registry import registry, search
 from services.registry.registry_view import PersonInEntity
 
 
@@ -61,14 +61,21 @@ async def search_entities(
         str,
         strawberry.argument(
             description=(
-                "名称、统一社会信用代码或法定代表人中的文字 / Text found in the name, code or legal representative."
+                "名称、曾用名、统一社会信用代码、法定代表人或住所中的文字（一个字起）/ Text found in the name, "
+                "a former name, the code, the legal representative or the address; one character or more."
             )
         ),
     ],
     first: First = None,
     after: After = None,
 ) -> Connection[MarketEntity]:
-    return await _connection(info, registry.search_filter(text), first, after)
+    return await paged(
+        info.context,
+        first,
+        after,
+        lambda session, size, after: search.search_entities(session, text, size, after),
+        lambda session: search.count_found(session, text),
+    )
 
 
 async def registration_authority(root: MarketEntity, info: GqlInfo) -> Department | None:
@@ -77,6 +84,11 @@ async def registration_authority(root: MarketEntity, info: GqlInfo) -> Departmen
 
 async def region(root: MarketEntity | Department, info: GqlInfo) -> Region | None:
     return await info.context.loaders.region_by_code.load(root.region_code)
+
+
+async def former_names(root: MarketEntity, info: GqlInfo) -> list[str]:
+    assert root.id is not None
+    return await info.context.loaders.former_names_by_entity_id.load(root.id)
 
 
 async def persons(root: MarketEntity, info: GqlInfo) -> list[PersonInEntity]:

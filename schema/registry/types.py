@@ -120,6 +120,11 @@ class MarketEntity:
         graphql_type=list[Annotated["Notice", strawberry.lazy("schema.notices.types")]],
         description="本部门收到的告知（维护人员可见全部）/ The caller's notices about this entity.",
     )
+    former_names = strawberry.field(
+        resolver=registry.former_names,
+        graphql_type=list[str],
+        description="曾用名，最近的在前 / Former names, the latest first.",
+    )
     persons = strawberry.field(
         resolver=registry.persons,
         graphql_type=list[EntityPerson],

@@ -30,6 +30,7 @@ from sqlmodel import SQLModel, col, select
 from models import (
     Complaint,
     Department,
+    EntityFormerName,
     EntityPerson,
     License,
     Listing,
@@ -69,6 +70,7 @@ UNRESTRICTED = {_UNRESTRICTED: True}
 _DEPARTMENT_TABLES: tuple[type[SQLModel], ...] = (
     MarketEntity,
     EntityPerson,
+    EntityFormerName,
     Notice,
     Referral,
     Listing,
@@ -171,6 +173,7 @@ def restrict(principal: Principal, action: Action) -> Mapping[type[SQLModel], Co
     if entities is not None:
         rules[MarketEntity] = entities
         rules[EntityPerson] = col(EntityPerson.entity_id).in_(select(col(MarketEntity.id)).where(entities))
+        rules[EntityFormerName] = col(EntityFormerName.entity_id).in_(select(col(MarketEntity.id)).where(entities))
     own = principal.department_id
     if principal.kind is PrincipalKind.MAINTAINER:
         if action is Action.CHANGE:

@@ -113,6 +113,7 @@ OBJECT_TYPES: dict[str, str] = {
     "DrawRecord": "抽取记录",
     "DrawSelection": "抽中的检查对象",
     "EntityDirectory": "检查对象名录",
+    "EntityFormerName": "曾用名",
     "EntityPerson": "市场主体人员",
     "InspectionResult": "检查结果",
     "InspectionTask": "检查任务",

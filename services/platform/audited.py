@@ -86,6 +86,7 @@ UNAUDITED: dict[str, str] = {
     "CatalogVersion": "目录版本记在目录导入的事件下，键为版本号以外的文件名",
     "MarketEntity": "批量登记（法人库导入、演示数据）一次只记一个 Registry 事件",
     "EntityPerson": "随市场主体登记一并记录",
+    "EntityFormerName": "随市场主体变更登记一并记录（名称的变更在登记事件中）",
     "Person": "随市场主体登记一并记录",
     "Notice": "双告知由登记事件推送，记在登记事件下",
     "License": "批量导入一次只记一个导入事件",

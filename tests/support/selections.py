@@ -174,15 +174,16 @@ class Generator:
             parts.append("__typename")
         return " { " + " ".join(parts) + " }"
 
-    def page_arguments(self, nested: str = "") -> str:
-        """`first` and `after` of a root list, or of an entity's record list named `nested`."""
+    def page_arguments(self, nested: str = "", cursors_of: str = "") -> str:
+        """`first` and `after` of a root list, or of an entity's record list named `nested`; the
+        cursors of `cursors_of` when a root list has cursors of its own kind (searchEntities)."""
         arguments = []
         if self.random.random() < 0.6:
             size = self.random.choice([1, 2, 3, 5, 20, 100])
             arguments.append(
                 f"first: {self.variable('Int', size) if not nested and self.random.random() < 0.5 else size}"
             )
-        cursors = self.facts.record_cursors[nested] if nested else self.facts.cursors
+        cursors = self.facts.record_cursors[nested or cursors_of] if nested or cursors_of else self.facts.cursors
         if cursors and self.random.random() < 0.3:
             cursor = self.random.choice(cursors)
             arguments.append(
@@ -211,7 +212,7 @@ class Generator:
             )
         text = self.random.choice([name[1:3] for name in self.facts.names] + ["公司", "有限"])
         given = self.variable("String!", text) if self.random.random() < 0.5 else repr_(text)
-        arguments = self.page_arguments()
+        arguments = self.page_arguments(cursors_of="searchEntities")
         arguments = f"(text: {given}{', ' + arguments[1:-1] if arguments else ''})"
         return (
             (named + "searchEntities" if named else self.alias("searchEntities"))

@@ -1,0 +1,162 @@
+"""searchEntities over 1,000,000 entities, through the real service, on either engine.
+
+The city comes from `bench.city.build_entities` after the demo catalog (not timed; the text
+index is kept by the same inserts: the FTS5 triggers on SQLite, the pg_trgm GIN indexes on
+PostgreSQL, and the build's time says what that costs). Then a fixed mix of searches drawn
+from the city's own rows, by kind: exact names, fragments of one, two and three to five
+characters of a name, a word most names hold, USCC fragments, street names, legal
+representatives, and two characters no entity holds (the short path's worst case: every row is
+read). Each is one page of 20 by `services.registry.search.search_entities` in a fresh session,
+as a maintainer (who sees every district) and as a district department; median and 95th
+percentile per kind. Over HTTP once per kind too (the GraphQL request, a maintainer's token).
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import httpx
+import sqlalchemy as sa
+from sqlmodel import col, select
+
+from app import create_app
+from bench.city import build_entities
+from bench.common import SECRET, fresh_database, write_result
+from demo import seed
+from models import Department, MarketEntity
+from models.enums import Role
+from services.platform.db import Database, refresh_statistics
+from services.platform.principal import Principal, PrincipalKind
+from services.platform.settings import Settings
+from services.registry.search import search_entities
+
+SAMPLES = 40  # searches per kind
+MAINTAINER = Principal(kind=PrincipalKind.MAINTAINER, name="基准维护人员")
+SEARCH = "query($t: String!) { searchEntities(text: $t, first: 20) { edges { node { uscc name } } } }"
+
+
+def _fragment(text: str, length: int, rng: random.Random) -> str:
+    start = rng.randrange(max(1, len(text) - length + 1))
+    return text[start : start + length]
+
+
+async def _queries(db: Database, count: int, rng: random.Random) -> dict[str, list[str]]:
+    ids = rng.sample(range(1, count + 1), min(count, SAMPLES))
+    async with db.session(Principal.system("bench")) as session:
+        rows = (await session.execute(select(MarketEntity).where(col(MarketEntity.id).in_(ids)))).scalars().all()
+    rows = list(rows)
+    rng.shuffle(rows)
+    return {
+        "exact_name": [row.name for row in rows],
+        "one_character": [_fragment(row.name, 1, rng) for row in rows],
+        "two_characters": [_fragment(row.name, 2, rng) for row in rows],
+        "three_to_five_characters": [_fragment(row.name, rng.randint(3, 5), rng) for row in rows],
+        "common_word": ["有限公司", "科技", "大连", "商贸有限"] * (len(rows) // 4),
+        "uscc_fragment": [_fragment(row.uscc, rng.randint(4, 8), rng).lower() for row in rows],
+        "address": [row.address[6:-1].rstrip("0123456789") for row in rows],
+        "legal_representative": [row.legal_representative for row in rows],
+        "two_characters_absent": ["鳗鲡", "龘靐"] * (len(rows) // 2),
+    }
+
+
+def _figures(seconds: list[float]) -> dict[str, Any]:
+    ordered = sorted(seconds)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return {
+        "n": len(ordered),
+        "median_ms": round(statistics.median(ordered) * 1000, 2),
+        "p95_ms": round(p95 * 1000, 2),
+        "max_ms": round(ordered[-1] * 1000, 2),
+    }
+
+
+async def _timed(texts: list[str], one: Callable[[str], Awaitable[int]]) -> tuple[dict[str, Any], int]:
+    seconds, found = [], 0
+    for text in texts:
+        started = time.perf_counter()
+        found += await one(text)
+        seconds.append(time.perf_counter() - started)
+    return _figures(seconds), found
+
+
+async def _district(db: Database) -> Principal:
+    async with db.session(Principal.system("bench")) as session:
+        department = await session.scalar(select(Department).where(col(Department.code) == "SCJG-210202"))
+    assert department is not None
+    return Principal.acting_for(Role.DEPARTMENT, department.name, department)
+
+
+async def run(entities: int) -> None:
+    rng = random.Random(16)
+    async with fresh_database() as (url, db):
+        report = await seed.seed_demo(db, seed=1, entities=0)
+        token = next(t.token for t in report.tokens if t.name == "演示维护人员")
+        started = time.perf_counter()
+        await build_entities(db, entities)
+        await refresh_statistics(db, "market_entity")
+        if db.is_sqlite:  # SQLite plans without statistics unless asked; a district's search needs them
+            async with db.engine.connect() as connection:
+                await connection.execute(sa.text("ANALYZE"))
+                await connection.commit()
+        built = time.perf_counter() - started
+        print(f"built {entities} entities with their text index in {built:.0f} s")
+        queries = await _queries(db, entities, rng)
+        district = await _district(db)
+
+        def through(principal: Principal) -> Callable[[str], Awaitable[int]]:
+            async def one(text: str) -> int:
+                async with db.session(principal) as session:
+                    return len((await search_entities(session, text, 20, None)).items)
+
+            return one
+
+        for text in queries["three_to_five_characters"][:5] + queries["one_character"][:5]:  # warm the caches
+            await through(MAINTAINER)(text)
+        kinds: dict[str, Any] = {}
+        for kind, texts in queries.items():
+            maintainer, found = await _timed(texts, through(MAINTAINER))
+            in_district, _ = await _timed(texts, through(district))
+            kinds[kind] = {
+                "maintainer": maintainer,
+                "district": in_district,
+                "rows_found": found,
+                "examples": texts[:4],
+            }
+            print(f"{kind:26} maintainer {maintainer['median_ms']:8.2f} / {maintainer['p95_ms']:8.2f} ms  "
+                  f"district {in_district['median_ms']:8.2f} / {in_district['p95_ms']:8.2f} ms")  # fmt: skip
+        over_http = await _over_http(db, url, token, queries)
+        write_result(
+            "search",
+            {
+                "entities": entities,
+                "build_seconds_with_index": round(built, 1),
+                "page_size": 20,
+                "kinds": kinds,
+                "over_http": over_http,
+            },
+        )
+
+
+async def _over_http(db: Database, url: str, token: str, queries: dict[str, list[str]]) -> dict[str, Any]:
+    """Each kind's searches once more as GraphQL requests (in-process ASGI, a maintainer's token)."""
+    settings = Settings(database_url=url, secret_key=SECRET, env="production")
+    figures: dict[str, Any] = {}
+    transport = httpx.ASGITransport(app=create_app(settings, db))
+    async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+
+        async def one(text: str) -> int:
+            response = await client.post(
+                "/graphql",
+                json={"query": SEARCH, "variables": {"t": text}},
+                headers={"Authorization": f"Bearer {token}"},
+            )
+            assert response.status_code == 200 and "errors" not in response.json(), response.text
+            return len(response.json()["data"]["searchEntities"]["edges"])
+
+        for kind, texts in queries.items():
+            figures[kind], _ = await _timed(texts, one)
+    return figures

@@ -1,0 +1,153 @@
+"""The text index behind entity search: the one place its SQL differs between the engines.
+
+Migration 0016 builds it. SQLite: the FTS5 table `entity_search` (tokenize='trigram') over the
+name, former names, USCC, legal representative and address, kept current by triggers in the
+transaction that writes the registry. PostgreSQL: pg_trgm GIN indexes on the same columns.
+A trigram index finds a fragment of three characters or more; a shorter one has no trigram to
+look up, so it is matched row by row (`scanned`), which a page in a stable order stops early."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import ColumnElement, Select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.sql.visitors import InternalTraversal
+from sqlmodel import select
+
+from models import EntityFormerName, EntityPerson, MarketEntity
+
+TRIGRAM = 3  # the shortest fragment an index finds
+_FTS = "entity_search"
+# What the migrations build outside the models, which the models-versus-migrations check skips.
+_OUTSIDE_MODELS = (_FTS, "ix_search_")
+
+
+def outside_models(name: str | None) -> bool:
+    """Whether a table or index is the text index's (FTS5 and its shadow tables, trigram indexes)."""
+    return bool(name) and str(name).startswith(_OUTSIDE_MODELS)
+
+
+def indexed(text: str) -> bool:
+    return len(text) >= TRIGRAM
+
+
+def _pattern(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+class _Position(FunctionElement[int]):
+    """Where a text first occurs in another (0 for nowhere): instr on SQLite, strpos on PostgreSQL."""
+
+    type = sa.Integer()
+    inherit_cache = True
+
+
+@compiles(_Position)
+def _instr(element: _Position, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"instr({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(_Position, "postgresql")
+def _strpos(element: _Position, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"strpos({compiler.process(element.clauses, **kw)})"
+
+
+def _position(column: Any, text: str) -> ColumnElement[bool]:
+    """Whether `text` occurs in `column`, as typed, case ignored (no pattern: nothing is a wildcard).
+    Chinese has no case: lower() is spent only on a text that has some."""
+    if text.lower() == text.upper():
+        return _Position(column, text) > 0
+    return _Position(sa.func.lower(column), text.lower()) > 0
+
+
+def _code_like(text: str) -> bool:
+    """Whether `text` could be part of a USCC (digits and capital letters)."""
+    return text.isascii() and text.isalnum()
+
+
+# Core tables in the subqueries: the row policy holds on the entity being matched, and the
+# tables' own criteria would only repeat it, at a cost, in every search.
+_PERSONS = EntityPerson.__table__.c  # type: ignore[attr-defined]
+_FORMER = EntityFormerName.__table__.c  # type: ignore[attr-defined]
+
+
+def named(text: str) -> Select[Any]:
+    """Entities with a person of exactly this name (a shareholder, an executive)."""
+    return select(_PERSONS.entity_id).where(_PERSONS.name == text)
+
+
+class EntityText(ColumnElement[bool]):
+    """An entity whose name, former name, USCC, legal representative or address holds `text`,
+    or a person of that name: by the index from three characters, row by row below."""
+
+    type = sa.Boolean()
+    inherit_cache = False  # the statement differs with the text's length and engine
+    _traverse_internals = [  # noqa: RUF012 - SQLAlchemy reads it as declared on its own base
+        ("entity_id", InternalTraversal.dp_clauseelement),
+        ("text", InternalTraversal.dp_string),
+    ]
+
+    def __init__(self, entity_id: ColumnElement[Any], text: str) -> None:
+        self.entity_id = entity_id
+        self.text = text
+
+
+_ENTITY_ID = MarketEntity.__table__.c.id  # type: ignore[attr-defined]
+
+
+def entity_text(text: str) -> ColumnElement[bool]:
+    """The match as a condition on market_entity: by the index, or row by row for a short text."""
+    return EntityText(_ENTITY_ID, text)
+
+
+def scanned(text: str) -> ColumnElement[bool]:
+    """The same match, row by row, on the entity's own columns: where a page in a stable order
+    stops at the first rows found (a short fragment, or one most entities hold)."""
+    return _row_by_row(_ENTITY_ID, text)
+
+
+def candidates(dialect: str, text: str) -> Select[Any]:
+    """Ids of the entities the index finds for `text` (three characters or more), unordered."""
+    if dialect == "sqlite":
+        fts = sa.table(_FTS, sa.column("rowid"), sa.column(_FTS))
+        phrase = '"' + text.replace('"', '""') + '"'
+        return select(fts.c.rowid).where(fts.c[_FTS].op("MATCH")(phrase))
+    pattern = _pattern(text)
+    entity = sa.alias(MarketEntity.__table__, "searched")  # type: ignore[attr-defined]
+    columns = (entity.c.name, entity.c.uscc, entity.c.legal_representative, entity.c.address)
+    own = select(entity.c.id).where(sa.or_(*(column.ilike(pattern, escape="\\") for column in columns)))
+    former = select(_FORMER.entity_id).where(_FORMER.name.ilike(pattern, escape="\\"))
+    return sa.union_all(own, former)  # type: ignore[return-value]
+
+
+@compiles(EntityText)
+def _compile(element: EntityText, compiler: SQLCompiler, **kw: Any) -> str:
+    text = element.text
+    if not indexed(text):
+        found = _row_by_row(element.entity_id, text)
+    else:
+        found = sa.or_(
+            element.entity_id.in_(candidates(compiler.dialect.name, text)), element.entity_id.in_(named(text))
+        )
+    return f"({compiler.process(found, **kw)})"
+
+
+def _row_by_row(entity_id: ColumnElement[Any], text: str) -> ColumnElement[bool]:
+    # The entity's own columns, from wherever its id column is read (an alias on the compiled path).
+    table = entity_id.table
+    former = select(_FORMER.entity_id).where(_position(_FORMER.name, text))
+    found = [
+        _position(table.c.name, text),
+        _position(table.c.legal_representative, text),
+        _position(table.c.address, text),
+        entity_id.in_(former),
+        entity_id.in_(named(text)),
+    ]
+    if _code_like(text):
+        found.append(_Position(table.c.uscc, text.upper()) > 0)
+    return sa.or_(*found)

@@ -1,0 +1,169 @@
+"""searchEntities: found by any fragment of the name, a former name, the USCC, the legal
+representative or the address, ranked (exact name, prefix, elsewhere), on either engine."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import text
+
+from models.enums import EntityType
+from services.platform.db import Database
+from services.platform.principal import Principal, PrincipalKind
+from services.registry.registry import RegistrationInput, register_entity
+from services.registry.search import search_entities
+from tests.conftest import Api, DemoCity
+from tests.support.admin import list_page, sign_in
+from tests.support.entities import REGISTER, new_code, registration
+
+SEARCH = """
+query($t: String!, $first: Int, $after: String) {
+  searchEntities(text: $t, first: $first, after: $after) {
+    totalCount edges { cursor node { uscc name formerNames } } pageInfo { hasNextPage endCursor }
+  }
+}
+"""
+
+
+async def _register(api: Api, city: DemoCity, token: str = "city", **fields: Any) -> str:
+    data = registration(persons=[], **fields)
+    payload = (await api.data(REGISTER, {"input": data}, city.tokens[token]))["registerEntity"]
+    assert payload["errors"] == [], payload["errors"]
+    return str(payload["entity"]["uscc"])
+
+
+async def _found(api: Api, city: DemoCity, fragment: str, token: str = "city") -> list[str]:
+    data = await api.data(SEARCH, {"t": fragment, "first": 100}, city.tokens[token])
+    return [edge["node"]["uscc"] for edge in data["searchEntities"]["edges"]]
+
+
+async def test_the_exact_name_comes_first_then_names_that_start_with_it_then_the_rest(api: Api, city: DemoCity) -> None:
+    # USCC order is the reverse of the ranks: the order shown is the ranking, not the code.
+    elsewhere = await _register(api, city, uscc=new_code(body="MA0TXT01"), name="大连鲲鹏翔宇有限公司")
+    prefix = await _register(api, city, uscc=new_code(body="MA0TXT02"), name="鲲鹏翔宇餐饮有限公司")
+    exact = await _register(api, city, uscc=new_code(body="MA0TXT03"), name="鲲鹏翔宇")
+    address = await _register(api, city, uscc=new_code(body="MA0TXT04"), name="大连某某商行", address="鲲鹏翔宇大厦")
+    assert await _found(api, city, "鲲鹏翔宇") == [exact, prefix, elsewhere, address]
+    data = await api.data(SEARCH, {"t": "鲲鹏翔宇", "first": 1}, city.tokens["city"])
+    assert data["searchEntities"]["totalCount"] == 4
+
+
+async def test_one_and_two_characters_find_an_entity(api: Api, city: DemoCity) -> None:
+    found = await _register(api, city, name="大连鳗鲡水产有限公司")
+    assert found in await _found(api, city, "鳗鲡")
+    assert found in await _found(api, city, "鲡")
+    assert found not in await _found(api, city, "鲡鳗")
+
+
+async def test_found_by_address_legal_representative_and_a_fragment_of_the_uscc(api: Api, city: DemoCity) -> None:
+    code = new_code(body="MA0Q7K9P")
+    found = await _register(
+        api,
+        city,
+        uscc=code,
+        name="大连晨曦商贸有限公司",
+        legalRepresentative="欧阳澜",
+        address="辽宁省大连市中山区枫林街 77 号",
+    )
+    for fragment in ("枫林街", "林街", "欧阳澜", "阳澜", code[8:14].lower(), code[-4:]):
+        assert found in await _found(api, city, fragment), fragment
+
+
+async def test_a_renamed_entity_is_found_by_its_former_name_and_by_its_new_one(api: Api, city: DemoCity) -> None:
+    code = await _register(api, city, name="大连旧港湾贸易有限公司")
+    renamed = registration(persons=[], uscc=code, name="大连新航线物流有限公司")
+    payload = (await api.data(REGISTER, {"input": renamed}, city.tokens["city"]))["registerEntity"]
+    assert payload["errors"] == [] and payload["changed"] is True
+    assert code in await _found(api, city, "旧港湾")
+    assert code in await _found(api, city, "港湾")
+    assert code in await _found(api, city, "新航线")
+    data = await api.data(SEARCH, {"t": "新航线物流", "first": 5}, city.tokens["city"])
+    node = data["searchEntities"]["edges"][0]["node"]
+    assert (node["uscc"], node["formerNames"]) == (code, ["大连旧港湾贸易有限公司"])
+
+
+async def test_the_index_changes_in_the_registering_transaction_and_not_after_a_rollback(
+    api: Api, city: DemoCity, db: Database
+) -> None:
+    principal = Principal(kind=PrincipalKind.MAINTAINER, name="维护人员")
+    data = RegistrationInput(
+        uscc=new_code(body="MA0RB001"), name="大连回滚测试有限公司", entity_type=EntityType.COMPANY,
+        legal_representative="张三", established_on=date(2024, 3, 15), region_code="210202",
+        address="辽宁省大连市中山区回滚路 1 号", industry_code="H6210", business_scope="餐饮服务",
+        department_code="SCJG-210200",
+    )  # fmt: skip
+    async with await db.write_session(principal) as session:
+        outcome = await register_entity(session, data)
+        page = await search_entities(session, "回滚测试", 10, None)
+        assert [entity.uscc for entity in page.items] == [outcome.entity.uscc]
+        await session.rollback()
+    assert await _found(api, city, "回滚测试") == []
+    if db.is_sqlite:
+        async with db.session(Principal.system()) as session:
+            rows = await session.scalar(text("SELECT count(*) FROM entity_search WHERE uscc = :u"), {"u": data.uscc})
+        assert rows == 0
+
+
+async def test_paging_walks_the_ranked_list_once(api: Api, city: DemoCity) -> None:
+    names = ["翠微阁", "翠微阁茶社", "大连翠微阁酒店", "翠微阁书店", "北方翠微阁", "翠微阁花店"]
+    codes = [await _register(api, city, uscc=new_code(body=f"MA0PG{n:03d}"), name=name) for n, name in enumerate(names)]
+    # Three characters are looked up in the index, two are read row by row: the same order either way.
+    for fragment in ("翠微阁", "翠微"):
+        whole = await _found(api, city, fragment)
+        assert set(whole) == set(codes)
+        # The exact name (for 翠微阁), then the names that start with the text by name, then the rest by USCC.
+        shown = [names[codes.index(code)] for code in whole]
+        assert shown == ["翠微阁", "翠微阁书店", "翠微阁花店", "翠微阁茶社", "大连翠微阁酒店", "北方翠微阁"]
+        seen: list[str] = []
+        after = None
+        while True:
+            data = await api.data(SEARCH, {"t": fragment, "first": 2, "after": after}, city.tokens["city"])
+            page = data["searchEntities"]
+            seen += [edge["node"]["uscc"] for edge in page["edges"]]
+            if not page["pageInfo"]["hasNextPage"]:
+                break
+            after = page["pageInfo"]["endCursor"]
+        assert seen == whole
+    refused = await api.gql(SEARCH, {"t": "翠微阁", "after": "bm90LWEtY3Vyc29y"}, city.tokens["city"])
+    assert refused["errors"][0]["extensions"]["code"] == "INVALID_CURSOR"
+
+
+async def test_a_district_never_finds_another_districts_entity(api: Api, city: DemoCity) -> None:
+    xigang = await _register(
+        api, city, uscc=new_code("210203", "MA0XG001"), name="西岗琥珀灯饰有限公司", regionCode="210203"
+    )
+    assert await _found(api, city, "琥珀灯饰") == [xigang]
+    for fragment in ("西岗琥珀灯饰有限公司", "琥珀灯饰", "琥珀", "珀"):
+        data = await api.data(SEARCH, {"t": fragment}, city.tokens["district"])
+        found = [edge["node"]["uscc"] for edge in data["searchEntities"]["edges"]]
+        assert xigang not in found, fragment
+    data = await api.data(SEARCH, {"t": "琥珀灯饰"}, city.tokens["district"])
+    assert data["searchEntities"]["totalCount"] == 0
+
+
+async def test_percent_and_underscore_are_characters_to_find(api: Api, city: DemoCity) -> None:
+    found = await _register(api, city, name="大连百分_之百%科技有限公司")
+    assert await _found(api, city, "分_之百%") == [found]
+    assert await _found(api, city, "_之") == [found]
+    assert await _found(api, city, "%") == [found]
+    assert await _found(api, city, "之百%科") == [found]
+
+
+async def test_the_entity_list_filter_finds_the_same_entities_in_uscc_order(api: Api, city: DemoCity) -> None:
+    # The suite's settings check every compiled answer against the ordinary path's.
+    query = "query($f: EntityFilter) { entities(first: 100, filter: $f) { totalCount edges { node { uscc } } } }"
+    for fragment in ("大连", "连", "有限公司", "鲲鹏"):
+        listed = await api.data(query, {"f": {"text": fragment}}, city.tokens["district"])
+        codes = [edge["node"]["uscc"] for edge in listed["entities"]["edges"]]
+        assert codes == sorted(codes)
+        assert set(codes) == set(await _found(api, city, fragment, "district")), fragment
+
+
+async def test_the_admin_search_box_ranks_and_marks_the_found_text_escaped(api: Api, city: DemoCity) -> None:
+    await _register(api, city, uscc=new_code(body="MA0AD001"), name="<b>大连</b>琉璃工坊有限公司")
+    await _register(api, city, uscc=new_code(body="MA0AD002"), name="琉璃工坊")
+    await sign_in(api.client, "admin", city.report.logins[0].password)
+    html = await list_page(api.client, "market-entity", q="琉璃工坊")
+    assert html.index("<mark>琉璃工坊</mark></span>") < html.index("&lt;b&gt;大连&lt;/b&gt;<mark>琉璃工坊</mark>")
+    assert "<b>大连</b>" not in html
