@@ -63,7 +63,7 @@ def build_admin(db: Database, settings: Settings) -> JianguanAdmin:
         base_url="/admin",
         templates_dir=str(TEMPLATES),
         static_dir=str(STATIC),
-        index_view=DashboardView(),
+        index_view=DashboardView(db),
         auth_provider=JianguanAuth(db),
         secret_key=settings.secret_key,
         middlewares=[

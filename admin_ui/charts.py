@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from services.analysis.statistics import Count, Statistics
+from services.analysis.statistics import Count, EntityStock, Statistics
 
 # Geometry, in SVG user units; the SVG scales to its card's width.
 WIDTH = 640
@@ -124,8 +124,9 @@ def chart(spec: ChartSpec, counts: list[Count]) -> Chart:
     return Chart(spec, bars, WIDTH, height)
 
 
-def charts(stats: Statistics) -> list[Chart]:
-    return [chart(spec, getattr(stats, spec.slug)) for spec in SPECS]
+def charts(stats: Statistics | EntityStock) -> list[Chart]:
+    """Every chart the answer holds: all of them for a period's statistics, the entities' for the stock."""
+    return [chart(spec, getattr(stats, spec.slug)) for spec in SPECS if hasattr(stats, spec.slug)]
 
 
 def column_label(count: Count) -> str:

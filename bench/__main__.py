@@ -10,6 +10,7 @@ from bench import (
     analysis,
     draws,
     entity_graph,
+    geography,
     mixed,
     performance,
     record_import,
@@ -32,6 +33,7 @@ BENCHMARKS = (
     "analysis",
     "performance",
     "entity_graph",
+    "geography",
 )
 
 
@@ -40,7 +42,7 @@ def main(
         list(BENCHMARKS),
         help=(
             "只运行这些基准（registry_reads、routing、record_import、risk_colours、draws、workers、mixed、search、"
-            "analysis、performance、entity_graph）"
+            "analysis、performance、entity_graph、geography）"
         ),
     ),
     entities: int = typer.Option(20000, help="registry_reads：市场主体数量"),
@@ -66,6 +68,8 @@ def main(
     performance_entities: int = typer.Option(1_000_000, help="performance：市场主体数量（绩效考核）"),
     graph_entities: int = typer.Option(100_000, help="entity_graph：市场主体数量（网图）"),
     graph_calls: int = typer.Option(200, help="entity_graph：每种深度的调用次数"),
+    box_entities: int = typer.Option(1_000_000, help="geography：带坐标的市场主体数"),
+    box_runs: int = typer.Option(30, help="geography：每个范围读一页的次数"),
 ) -> None:
     unknown = sorted(set(only) - set(BENCHMARKS))
     if unknown:
@@ -93,6 +97,8 @@ def main(
         asyncio.run(performance.run(entities=performance_entities))
     if "entity_graph" in only:
         asyncio.run(entity_graph.run(entities=graph_entities, calls=graph_calls))
+    if "geography" in only:
+        asyncio.run(geography.run(entities=box_entities, runs=box_runs))
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import shutil
 import tempfile
 import uuid
 from collections.abc import AsyncIterator
@@ -25,6 +26,11 @@ RESULTS = ROOT / "bench" / "results"
 SECRET = "bench-secret-key-for-production-mode-runs"
 
 
+def keep_database() -> bool:
+    """JIANGUAN_BENCH_KEEP=1 keeps a bench's database afterwards (to look into it); else it goes."""
+    return os.environ.get("JIANGUAN_BENCH_KEEP", "") not in ("", "0")
+
+
 def postgres_server() -> str | None:
     """Benchmarks run on SQLite unless JIANGUAN_BENCH_POSTGRES_URL names a server."""
     return os.environ.get("JIANGUAN_BENCH_POSTGRES_URL") or None
@@ -43,22 +49,30 @@ async def pg_admin(server: str, statement: str) -> None:
 
 @asynccontextmanager
 async def fresh_database() -> AsyncIterator[tuple[str, Database]]:
-    """A migrated, empty database (its URL and a Database), dropped afterwards on PostgreSQL."""
+    """A migrated, empty database (its URL and a Database), removed afterwards unless `keep_database()`:
+    a PostgreSQL database dropped, a SQLite file's temporary folder deleted (a million entities'
+    file is gigabytes)."""
     server = postgres_server()
     name = f"jianguan_bench_{uuid.uuid4().hex[:8]}"
+    folder: Path | None = None
     if server:
         await pg_admin(server, f'CREATE DATABASE "{name}"')
         url = make_url(server).set(database=name).render_as_string(hide_password=False)
     else:
-        url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='jianguan-bench-')) / 'bench.db'}"
+        folder = Path(tempfile.mkdtemp(prefix="jianguan-bench-"))
+        url = f"sqlite:///{folder / 'bench.db'}"
     db = Database(url, SECRET)
     try:
         await migrate.upgrade(db)
         yield url, db
     finally:
         await db.dispose()
-        if server:
+        if keep_database():
+            print(f"kept {url}")
+        elif server:
             await pg_admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        elif folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def write_result(benchmark: str, figures: dict[str, Any], name: str | None = None) -> Path:

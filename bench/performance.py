@@ -23,6 +23,7 @@ from bench.city import SYSTEM, build_entities, build_traces
 from bench.common import fresh_database, write_result
 from demo import seed
 from models import Department, Notice
+from services.analysis import cache
 from services.analysis.performance import department_performance, ranking
 from services.platform.db import Database
 
@@ -33,6 +34,7 @@ PERIOD = (date(2025, 11, 1), date(2026, 10, 31))  # twelve months, both ends inc
 async def _median(db: Database, work: Callable[[Any], Awaitable[object]]) -> tuple[float, list[float]]:
     times = []
     for _ in range(RUNS):
+        cache.forget()  # the counting is timed, not the answer kept a few minutes
         async with db.session(SYSTEM) as session:
             started = time.perf_counter()
             await work(session)
@@ -61,6 +63,10 @@ async def run(entities: int = 1_000_000) -> None:
         one, one_runs = await _median(db, lambda s: department_performance(s, busiest, start, end))
         every, every_runs = await _median(db, lambda s: ranking(s, start, end))
         async with db.session(SYSTEM) as session:
+            started = time.perf_counter()
+            await ranking(session, start, end)  # a sort or an export within the few minutes: the kept answer
+            kept = time.perf_counter() - started
+        async with db.session(SYSTEM) as session:
             measured = await department_performance(session, busiest, start, end)
         figures = {
             "entities": entities,
@@ -74,6 +80,7 @@ async def run(entities: int = 1_000_000) -> None:
             "ranking_departments": traces["departments"],
             "ranking_seconds": round(every, 3),
             "ranking_runs": [round(t, 3) for t in every_runs],
+            "ranking_kept_seconds": round(kept, 4),
         }
         print(figures)
         write_result("performance", figures)

@@ -8,21 +8,35 @@ import re
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from models import AuditEvent, Department
-from models.enums import Role
+from models import AuditEvent, Department, Notice
+from models.enums import NoticeStatus, Role
+from services.analysis import cache
 from services.analysis.parameters import set_max_period_days
 from services.analysis.performance import ranking
 from services.analysis.performance_records import MEASURES as LINKED
 from services.analysis.performance_records import records_behind
+from services.platform import clock
 from services.platform.db import Database
 from services.platform.errors import DomainError, Forbidden
 from services.platform.principal import Principal
 from services.platform.transactions import run_change
 from tests.conftest import Api, DemoCity
 from tests.support.admin import csrf, sign_in
-from tests.support.performance import EXPECTED, FROM, PERF_CODE, TO, build_scenario
+from tests.support.performance import (
+    AS_OF,
+    EXPECTED,
+    EXPECTED_AS_OF,
+    FROM,
+    PERF_CODE,
+    TO,
+    bj,
+    build_scenario,
+    perf_department_id,
+)
 
 MEASURES = """
 query($code: String!, $from: Date!, $to: Date!) {
@@ -55,6 +69,20 @@ async def test_every_measure_matches_the_hand_count(api: Api, city: DemoCity, db
         assert found[group] == measures, group
 
 
+async def test_the_rates_count_only_what_was_due_by_the_day_they_are_read(
+    api: Api, city: DemoCity, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await build_scenario(db)
+    monkeypatch.setattr("services.analysis.performance.today", lambda: AS_OF)
+    data = await api.data(MEASURES, _vars(), token=city.tokens["maintainer"])
+    found = data["departmentPerformance"]
+    for group, measures in EXPECTED_AS_OF.items():
+        assert {name: found[group][name] for name in measures} == measures, group
+    async with db.session(Principal.system()) as session:
+        due = await records_behind(session, PERF_CODE, FROM, TO, "spot_checks.tasks_due")
+    assert len(due.rows) == 2  # the records page lists the tasks the rate counts
+
+
 async def test_an_empty_period_counts_nothing_and_has_no_rates(api: Api, city: DemoCity, db: Database) -> None:
     await build_scenario(db)
     data = await api.data(MEASURES, _vars(start="2026-12-01", end="2026-12-02"), token=city.tokens["maintainer"])
@@ -72,7 +100,7 @@ async def test_the_ranking_holds_the_same_numbers_for_every_department(city: Dem
     by_code = {row.department.code: row for row in rows}
     assert len(by_code) > 10  # every department of the demo city, and ours
     ours = by_code[PERF_CODE]
-    assert ours.notices.received == 7 and ours.notices.claimed_in_time == 3
+    assert ours.notices.received == 8 and ours.notices.claimed_in_time == 3
     assert ours.licenses.within_deadline == 2 and ours.penalties.aggregated == 2
     # The other department's forwarded notice, its licence and the referral it received are its own.
     other = by_code["SCJG-210202"]
@@ -147,6 +175,13 @@ async def test_the_records_behind_each_number_are_as_many_as_it_counts(city: Dem
             assert len(behind.rows) == getattr(getattr(ours, group), name), measure
         late = await records_behind(session, PERF_CODE, FROM, TO, "licenses.aggregated")
         assert sorted(row.working_days or 0 for row in late.rows) == [0, 7, 8]
+        within = await records_behind(session, PERF_CODE, FROM, TO, "licenses.within_deadline")
+        assert sorted(row.working_days or 0 for row in within.rows) == [0, 7]
+        # 签收 counts to the acknowledgement: R1 acknowledged after 2 working days (handled after 4), R2 the same day.
+        acknowledged = await records_behind(session, PERF_CODE, FROM, TO, "referrals.acknowledged")
+        assert sorted(row.working_days or 0 for row in acknowledged.rows) == [0, 2]
+        handled = await records_behind(session, PERF_CODE, FROM, TO, "referrals.handled")
+        assert [row.working_days for row in handled.rows] == [4]
 
 
 async def test_a_department_cannot_list_the_records_behind_anothers_numbers(city: DemoCity, db: Database) -> None:
@@ -174,3 +209,34 @@ async def test_a_department_user_sees_its_own_row_only(api: Api, city: DemoCity,
         f"/admin/performance/records?from={FROM}&to={TO}&department={PERF_CODE}&measure=notices.received"
     )
     assert refused.status_code == 403 and "只能查看本部门的绩效考核" in refused.text
+
+
+async def test_the_ranking_is_kept_a_few_minutes_per_caller_and_period(
+    city: DemoCity, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await build_scenario(db)
+    now = [1000.0]
+    monkeypatch.setattr(clock, "seconds", lambda: now[0])
+    async with db.session(Principal.system()) as session:
+        first = await ranking(session, FROM, TO)
+        other = await session.scalar(select(Department).where(col(Department.code) == "SCJG-210202"))
+    assert other is not None and len(first) > 10
+    # A department asking right after gets its own row, not the maintainers' kept answer.
+    async with db.session(Principal.acting_for(Role.DEPARTMENT, "中山区市场监督管理局", other)) as session:
+        assert [row.department.code for row in await ranking(session, FROM, TO)] == ["SCJG-210202"]
+
+    async def claim_the_overdue_notice(session: AsyncSession) -> None:
+        overdue = (col(Notice.department_id) == await perf_department_id(session)) & (
+            col(Notice.status) == NoticeStatus.PUSHED
+        )
+        await session.execute(
+            sa.update(Notice).where(overdue).values(status=NoticeStatus.CLAIMED, claimed_at=bj("2026-10-30"))
+        )
+
+    await run_change(db, Principal.system(), claim_the_overdue_notice)
+    async with db.session(Principal.system()) as session:
+        kept = {row.department.code: row for row in await ranking(session, FROM, TO)}
+        assert kept[PERF_CODE].notices.claimed == 4  # a sort or an export within minutes: the same answer
+        now[0] += cache.TTL_SECONDS + 1
+        fresh = {row.department.code: row for row in await ranking(session, FROM, TO)}
+    assert fresh[PERF_CODE].notices.claimed == 6  # N6 and N10 claimed since

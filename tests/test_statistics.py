@@ -8,8 +8,17 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
+from models import MarketEntity
+from models.enums import EntityStatus
+from services.analysis import cache
+from services.platform import clock
 from services.platform.db import Database
+from services.platform.principal import Principal
+from services.platform.transactions import run_change
 from tests.conftest import Api, DemoCity
 from tests.support import statistics as scenario
 
@@ -121,3 +130,39 @@ async def test_bad_input_is_refused_with_its_code(
 async def test_anonymous_callers_get_no_statistics(api: Api, city: DemoCity) -> None:
     body = await api.gql(QUERY, {"p": YEAR, "r": None})
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_an_answer_is_kept_a_few_minutes_and_never_shown_to_another_jurisdiction(
+    api: Api, city: DemoCity, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await scenario.build(db)
+    now = [1000.0]
+    monkeypatch.setattr(clock, "seconds", lambda: now[0])
+    first = await _statistics(api, city.tokens["maintainer"], YEAR, scenario.REGION)
+    assert counts_total(first["entitiesByStatus"]) == 4
+    # The district desk asks the same question right after: its own rows, not the maintainer's kept answer.
+    other = await _statistics(api, city.tokens["district"], YEAR, scenario.REGION)
+    assert other["entitiesByRegion"] == [] and other["penaltiesByDepartment"] == []
+    await _deregister_the_district(db)
+    kept = await _statistics(api, city.tokens["maintainer"], YEAR, scenario.REGION)
+    assert kept == first  # a reload within the few minutes costs nothing
+    now[0] += cache.TTL_SECONDS + 1
+    fresh = await _statistics(api, city.tokens["maintainer"], YEAR, scenario.REGION)
+    assert scenario.counts(fresh["entitiesByStatus"]) == {"DEREGISTERED": 4}
+
+
+async def _deregister_the_district(db: Database) -> None:
+    async def change(session: AsyncSession) -> None:
+        region = col(MarketEntity.region_code) == scenario.REGION
+        await session.execute(sa.update(MarketEntity).where(region).values(status=EntityStatus.DEREGISTERED))
+
+    _, problems = await run_change(db, Principal.system(), change)
+    assert problems == []
+
+
+async def test_one_request_asks_for_the_statistics_three_times_at_most(api: Api, city: DemoCity) -> None:
+    one = 'statistics(period: {from: "2025-01-01", to: "2025-12-31"}) { entitiesByRegion { key count } }'
+    allowed = await api.data("{ " + " ".join(f"s{n}: {one}" for n in range(3)) + " }", {}, city.tokens["maintainer"])
+    assert set(allowed) == {"s0", "s1", "s2"}
+    body = await api.gql("{ " + " ".join(f"s{n}: {one}" for n in range(4)) + " }", {}, city.tokens["maintainer"])
+    assert body["data"] is None and body["errors"][0]["extensions"]["code"] == "QUERY_TOO_COSTLY"

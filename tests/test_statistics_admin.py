@@ -7,7 +7,11 @@ import csv
 import io
 import re
 
+from sqlmodel import col, select
+
+from models import AuditEvent
 from services.platform.db import Database
+from services.platform.principal import Principal
 from tests.conftest import Api, DemoCity
 from tests.support import statistics as scenario
 from tests.support.admin import sign_in, staff_password
@@ -40,6 +44,31 @@ async def test_the_home_page_charts_a_period_and_hands_out_its_csv(api: Api, cit
     rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
     assert rows == [["代码", "名称", "数量", "罚款金额（元）"], ["SCJG-210200", "大连市市场监督管理局", "2", "3000.75"]]
     assert "filename*=UTF-8''" in download.headers["content-disposition"]
+    # Audited as every other export: who downloaded which chart, for which period, how many rows.
+    async with db.session(Principal.system()) as session:
+        events = (await session.scalars(select(AuditEvent).where(col(AuditEvent.action) == "list.exported"))).all()
+    assert [(e.object_type, e.actor) for e in events] == [("Statistics", "admin")]
+    assert events[0].after == {
+        "list": "行政处罚：按处罚机关（不含已撤销）",
+        "format": "csv",
+        "query": f"chart=penalties_by_department&{YEAR}",
+        "rows": 1,
+    }
+
+
+async def test_the_home_page_shows_the_stock_and_the_period_charts_only_when_asked(
+    api: Api, city: DemoCity, db: Database
+) -> None:
+    await scenario.build(db)
+    client = api.client
+    await sign_in(client, "admin", city.report.logins[0].password)
+    landing = (await client.get("/admin/")).text
+    # Entities as they stand (tables, map, charts); the period's charts wait for the form.
+    assert 'id="entity-counts"' in landing and 'id="colour-counts"' in landing
+    assert re.search(r"<td>测试区</td><td class=\"text-end\">4</td>", _table(landing, "entities-by-region"))
+    assert 'id="chart-penalties-by-department"' not in landing and 'id="statistics-hint"' in landing
+    asked = (await client.get(f"/admin/?{YEAR}")).text
+    assert "3000.75" in _table(asked, "penalties-by-department") and 'id="statistics-hint"' not in asked
 
 
 async def test_the_picker_explains_a_bad_period_and_shows_the_default(api: Api, city: DemoCity) -> None:

@@ -283,6 +283,10 @@ def _entities(reader: Reader, row: Row | None, field_def: GraphQLField, nodes: l
         flt = from_input(registry.EntityFilter, converted)
     except (DomainError, ValueError, TypeError) as error:
         raise Decline("filter") from error
+    if flt.within_box is not None:
+        # Its plan depends on how many entities the box holds (registry.box_reads), which one
+        # cached statement cannot know: the service reads it.
+        raise Decline("filter.withinBox")
     return _entity_list(reader, field_def, nodes, flt)
 
 

@@ -11,6 +11,11 @@ import strawberry
 from schema.registry.types import Department
 
 _RATE = "（%，分母为 0 时为 null）/ percent; null when the denominator is 0"
+_TO_CLAIM = (
+    "应认领 = 收到 − 已转交 − 已退回 − 未认领且认领期限未过（截至今天）/ the denominator is the notices that were"
+    " its to claim by today: received, less those forwarded or returned, less those still unclaimed whose"
+    " deadline is today or later"
+)
 _MEDIAN = "（工作日，无数据时为 null）/ working days from the calendar; null when there is none"
 
 
@@ -20,11 +25,13 @@ class NoticePerformance:
         description="收到的告知（含转交来的）/ Notices pushed to it in the period, forwarded-in ones included."
     )
     claimed: int = strawberry.field(description="已认领 / Of those, claimed.")
-    claimed_rate: Decimal | None = strawberry.field(description=f"认领率 = 已认领 / 收到{_RATE}.")
+    claimed_rate: Decimal | None = strawberry.field(description=f"认领率 = 已认领 / 应认领{_RATE}; {_TO_CLAIM}.")
     claimed_in_time: int = strawberry.field(
         description="按期认领（认领日不晚于认领期限）/ Claimed on or before the deadline (Beijing date)."
     )
-    claimed_in_time_rate: Decimal | None = strawberry.field(description=f"按期认领率 = 按期认领 / 收到{_RATE}.")
+    claimed_in_time_rate: Decimal | None = strawberry.field(
+        description=f"按期认领率 = 按期认领 / 应认领{_RATE}; {_TO_CLAIM}."
+    )
     median_claim_days: Decimal | None = strawberry.field(
         description=f"认领用时中位数：推送日之后至认领日的工作日数{_MEDIAN}."
     )
@@ -41,17 +48,21 @@ class SpotCheckPerformance:
         description="期间内完成抽取的计划（牵头或参与）/ Plans it leads or joins, drawn in the period."
     )
     tasks_due: int = strawberry.field(
-        description="期间内到期的检查任务（已替补的除外）/ Its tasks due in the period, replaced ones excepted."
+        description="期间内到期的检查任务：到期日已过（早于今天）或已录入结果的，已替补的除外 / Its tasks due in the"
+        " period whose due date has passed (before today) or whose result is recorded, replaced ones excepted."
     )
     tasks_done_by_due: int = strawberry.field(
         description="到期前录入结果的任务 / Of those, the result recorded on or before the due date."
     )
-    tasks_done_rate: Decimal | None = strawberry.field(description=f"按期完成率{_RATE}.")
+    tasks_done_rate: Decimal | None = strawberry.field(description=f"按期完成率 = 按期完成 / 到期任务{_RATE}.")
     results_recorded: int = strawberry.field(description="期间内录入的检查结果 / Results recorded in the period.")
     results_published_in_time: int = strawberry.field(
         description="20 个工作日内公示的 / Of those, published within 20 working days of recording."
     )
-    results_published_rate: Decimal | None = strawberry.field(description=f"按期公示率{_RATE}.")
+    results_published_rate: Decimal | None = strawberry.field(
+        description=f"按期公示率 = 按期公示 / 已公示或公示期限已过（早于今天）的结果{_RATE}; in time over the recorded"
+        " results published already or past their publishing deadline."
+    )
 
 
 @strawberry.type(description="双归集的考核指标 / Licences or penalties the department is the source of.")

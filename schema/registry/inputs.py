@@ -104,15 +104,17 @@ class RegisterEntityInput:
     longitude: Decimal | None = strawberry.field(
         default=None,
         description=(
-            "住所经度（WGS-84 十进制度，-180 至 180，保留六位小数），与纬度同时填写；变更登记不填则保留原值 / "
-            "Longitude of the address, WGS-84 degrees; with the latitude or not at all; kept when left out."
+            "住所经度（WGS-84 十进制度，-180 至 180，保留六位小数），与纬度同时填写；变更登记不填时，"
+            "住所和行政区划都未变则保留原值，否则清空 / "
+            "Longitude of the address, WGS-84 degrees; with the latitude or not at all. Left out, the stored "
+            "point is kept while the address and region are unchanged, and cleared when either changes."
         ),
     )
     latitude: Decimal | None = strawberry.field(
         default=None,
         description=(
-            "住所纬度（WGS-84 十进制度，-90 至 90，保留六位小数），与经度同时填写 / "
-            "Latitude of the address, WGS-84 degrees; with the longitude or not at all."
+            "住所纬度（WGS-84 十进制度，-90 至 90，保留六位小数），与经度同时填写；不填时同经度一起保留或清空 / "
+            "Latitude of the address, WGS-84 degrees; with the longitude or not at all; kept or cleared with it."
         ),
     )
 

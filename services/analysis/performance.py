@@ -9,9 +9,13 @@ The measures (rates are percentages to one decimal place, None when nothing is c
 双告知, over the notices pushed to the department in the period (a forwarded notice counts for the
 department it was forwarded to, as the new notice pushed to it):
 - received: those notices;
-- claimed: claimed (feedback given or not); claimed_rate = claimed / received;
+- claimed: claimed (feedback given or not); claimed_rate = claimed / to claim;
 - claimed_in_time: claimed on or before the notice's deadline (the claim's Beijing date ≤ deadline);
-  claimed_in_time_rate = claimed_in_time / received;
+  claimed_in_time_rate = claimed_in_time / to claim;
+  "to claim" = received − forwarded − returned − those still unclaimed (PUSHED) whose deadline is today
+  or later: a forward or a return is the proper answer to a notice not the department's matter
+  (domain.md), and a notice not yet due may still be claimed in time. "Today" is the day of the
+  reading, whatever the period's end;
 - median_claim_days: the median of the working days from push to claim over the claimed ones
   (working days after the push day, up to and including the claim day: a claim the same day is 0);
 - forwarded, returned: passed on to another department, or returned as not its matter;
@@ -21,11 +25,14 @@ department it was forwarded to, as the new notice pushed to it):
 
 双随机:
 - plans_run: the plans the department leads or joins whose draw was made in the period;
-- tasks_due: its inspection tasks due in the period (a task replaced after the draw excepted);
-  tasks_done_by_due: those whose result was recorded on or before the due date; tasks_done_rate;
+- tasks_due: its inspection tasks due in the period (a task replaced after the draw excepted) whose
+  due date has passed (before today) or whose result is recorded already;
+  tasks_done_by_due: those whose result was recorded on or before the due date;
+  tasks_done_rate = tasks_done_by_due / tasks_due;
 - results_recorded: its results recorded in the period; results_published_in_time: those published
   within 20 working days of recording (published on or before the task's publish_due_on);
-  results_published_rate.
+  results_published_rate = results_published_in_time / those of the recorded published already or
+  past their publish_due_on (before today).
 
 双归集, licences and penalties apart, over the records whose source is the department and which
 were stored (aggregated) in the period:
@@ -50,7 +57,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Any
@@ -70,10 +77,11 @@ from models import (
     SpotCheckPlanDepartment,
 )
 from models.enums import InspectionTaskStatus, NoticeStatus
+from services.analysis.cache import remembered
 from services.analysis.period import Period, checked_period
 from services.platform import calendar
-from services.platform.access import Operation, principal_of, require, seeing_all
-from services.platform.clock import SHANGHAI, today
+from services.platform.access import Operation, policy_key, principal_of, require, seeing_all
+from services.platform.clock import today
 from services.platform.db import as_date as read_date
 from services.platform.db import beijing_date
 from services.platform.errors import Forbidden
@@ -167,22 +175,6 @@ class DepartmentPerformance:
     referrals: ReferralMeasures
 
 
-class WorkingDays:
-    """Working days between any two dates of a span, by a running count over the calendar loaded once."""
-
-    def __init__(self, work: calendar.WorkCalendar) -> None:
-        self.start = work.start
-        self.before: list[int] = [0]  # working days after `start`, up to and including start + i
-        for n in range(1, (work.end - work.start).days + 1):
-            self.before.append(self.before[-1] + work.is_workday(work.start + timedelta(days=n)))
-
-    def between(self, start: date, end: date) -> int:
-        """Working days after `start`, up to and including `end`; 0 when `end` is not after `start`."""
-        if end <= start:
-            return 0
-        return self.before[(end - self.start).days] - self.before[(start - self.start).days]
-
-
 @dataclass
 class _Gathered:
     """What the statements returned, by department, before the working days are counted."""
@@ -191,7 +183,7 @@ class _Gathered:
     claims: dict[int, list[tuple[date, date, int]]] = field(default_factory=lambda: defaultdict(list))
     plans: dict[int, int] = field(default_factory=dict)
     tasks: dict[int, tuple[int, int]] = field(default_factory=dict)
-    results: dict[int, tuple[int, int]] = field(default_factory=dict)
+    results: dict[int, tuple[int, int, int]] = field(default_factory=dict)  # recorded, to publish, in time
     licenses: dict[int, list[tuple[date, date, int]]] = field(default_factory=lambda: defaultdict(list))
     penalties: dict[int, list[tuple[date, date, int]]] = field(default_factory=lambda: defaultdict(list))
     # (sent, acknowledged or None, handled or None, how many)
@@ -225,19 +217,12 @@ def _of(column: Any, ids: Sequence[int] | None) -> list[Any]:
     return [] if ids is None else [column.in_(list(ids))]
 
 
-def period_bounds(period: Period) -> tuple[datetime, datetime]:
-    """The period's first moment and the moment after its last, as UTC times."""
-    first = datetime.combine(period.start, time(), SHANGHAI).astimezone(UTC)
-    after = datetime.combine(period.end + timedelta(days=1), time(), SHANGHAI).astimezone(UTC)
-    return first, after
-
-
 # Which rows each measure counts, as SQL: the measures here and the rows behind each number
 # (services.analysis.performance_records) use these same conditions.
 
 
 def notice_scope(period: Period, ids: Sequence[int] | None) -> list[Any]:
-    first, after = period_bounds(period)
+    first, after = period.utc_bounds()
     return [col(Notice.pushed_at) >= first, col(Notice.pushed_at) < after, *_of(col(Notice.department_id), ids)]
 
 
@@ -250,18 +235,25 @@ def notice_flags(session: AsyncSession) -> dict[str, Any]:
         "returned": col(Notice.status) == NoticeStatus.RETURNED,
         "overdue": (col(Notice.status) == NoticeStatus.PUSHED) & (col(Notice.deadline) < today()),
         "feedback_given": col(Notice.feedback_at).is_not(None),
+        # The rates' denominator: the notices that were the department's to claim by now. A forward or a
+        # return is the proper answer to a notice not its matter, and an unclaimed one not yet due may
+        # still be claimed in time (its deadline is today or later).
+        "to_claim": col(Notice.status).not_in([NoticeStatus.FORWARDED, NoticeStatus.RETURNED])
+        & ~((col(Notice.status) == NoticeStatus.PUSHED) & (col(Notice.deadline) >= today())),
     }
 
 
 def plan_scope(period: Period, ids: Sequence[int] | None) -> list[Any]:
-    first, after = period_bounds(period)
+    first, after = period.utc_bounds()
     member = col(SpotCheckPlanDepartment.department_id)
     return [col(SpotCheckPlan.drawn_at) >= first, col(SpotCheckPlan.drawn_at) < after, *_of(member, ids)]
 
 
 def task_scope(period: Period, ids: Sequence[int] | None) -> list[Any]:
-    """The tasks due in the period, a task replaced after the draw excepted."""
-    return [col(InspectionTask.due_on) >= period.start, col(InspectionTask.due_on) <= period.end,
+    """The tasks due in the period whose due date has passed (before today) or that are done already, a
+    task replaced after the draw excepted: a task not yet due may still be done in time."""
+    due = col(InspectionTask.due_on)
+    return [due >= period.start, due <= period.end, (due < today()) | col(InspectionTask.recorded_at).is_not(None),
             col(InspectionTask.status) != InspectionTaskStatus.REPLACED,
             *_of(col(InspectionTask.department_id), ids)]  # fmt: skip
 
@@ -272,9 +264,14 @@ def done_by_due(session: AsyncSession) -> Any:
 
 
 def result_scope(period: Period, ids: Sequence[int] | None) -> list[Any]:
-    first, after = period_bounds(period)
+    first, after = period.utc_bounds()
     return [col(InspectionTask.recorded_at) >= first, col(InspectionTask.recorded_at) < after,
             *_of(col(InspectionTask.department_id), ids)]  # fmt: skip
+
+
+def to_publish() -> Any:
+    """The results the publishing rate counts: published, or past their publishing deadline (before today)."""
+    return col(InspectionTask.published_at).is_not(None) | (col(InspectionTask.publish_due_on) < today())
 
 
 def published_in_time(session: AsyncSession) -> Any:
@@ -283,18 +280,18 @@ def published_in_time(session: AsyncSession) -> Any:
 
 
 def record_scope(model: type[License] | type[Penalty], period: Period, ids: Sequence[int] | None) -> list[Any]:
-    first, after = period_bounds(period)
+    first, after = period.utc_bounds()
     return [col(model.created_at) >= first, col(model.created_at) < after, *_of(col(model.source_department_id), ids)]
 
 
 def referral_scope(period: Period, ids: Sequence[int] | None) -> list[Any]:
-    first, after = period_bounds(period)
+    first, after = period.utc_bounds()
     return [col(Referral.sent_at) >= first, col(Referral.sent_at) < after, *_of(col(Referral.to_department_id), ids)]
 
 
 async def _notices(session: AsyncSession, gathered: _Gathered, period: Period, ids: Sequence[int] | None) -> None:
     scope, flags = notice_scope(period, ids), notice_flags(session)
-    names = ("claimed", "claimed_in_time", "forwarded", "returned", "overdue", "feedback_given")
+    names = ("claimed", "claimed_in_time", "forwarded", "returned", "overdue", "feedback_given", "to_claim")
     department = _grouped(col(Notice.department_id))
     counts = (
         sa.select(department, sa.func.count(), *(_one(flags[name]) for name in names))
@@ -336,12 +333,14 @@ async def _spot_checks(session: AsyncSession, gathered: _Gathered, period: Perio
     )
     gathered.tasks = {d: (n, int(done or 0)) for d, n, done in (await session.execute(tasks)).all()}
     results = (
-        sa.select(department, sa.func.count(), _one(published_in_time(session)))
+        sa.select(department, sa.func.count(), _one(to_publish()), _one(published_in_time(session)))
         .where(*result_scope(period, ids))
         .group_by(department)
         .execution_options(**ALL_DEPARTMENTS)
     )
-    gathered.results = {d: (n, int(done or 0)) for d, n, done in (await session.execute(results)).all()}
+    gathered.results = {
+        d: (n, int(counted or 0), int(done or 0)) for d, n, counted, done in (await session.execute(results)).all()
+    }
 
 
 async def _records(session: AsyncSession, model: type[License] | type[Penalty], period: Period,
@@ -391,25 +390,27 @@ async def _gather(session: AsyncSession, period: Period, ids: Sequence[int] | No
     return gathered
 
 
-def _aggregation(rows: list[tuple[date, date, int]], days: WorkingDays) -> AggregationMeasures:
-    lags = [(days.between(decided, stored), n) for decided, stored, n in rows]
+def _aggregation(rows: list[tuple[date, date, int]], days: calendar.WorkCalendar) -> AggregationMeasures:
+    lags = [(days.working_days_between(decided, stored), n) for decided, stored, n in rows]
     total = sum(n for _, n in lags)
     within = sum(n for lag, n in lags if lag <= RECORD_DEADLINE_DAYS)
     return AggregationMeasures(total, within, rate(within, total), median(lags))
 
 
-def _measure(department: Department, period: Period, gathered: _Gathered, days: WorkingDays) -> DepartmentPerformance:
+def _measure(department: Department, period: Period, gathered: _Gathered,
+             days: calendar.WorkCalendar) -> DepartmentPerformance:  # fmt: skip
     assert department.id is not None
     key = department.id
     counts = gathered.notice_counts.get(key, {})
     received, claimed, in_time = counts.get("received", 0), counts.get("claimed", 0), counts.get("claimed_in_time", 0)
+    to_claim = counts.get("to_claim", 0)
     notices = NoticeMeasures(
         received=received,
         claimed=claimed,
-        claimed_rate=rate(claimed, received),
+        claimed_rate=rate(claimed, to_claim),
         claimed_in_time=in_time,
-        claimed_in_time_rate=rate(in_time, received),
-        median_claim_days=median((days.between(p, c), n) for p, c, n in gathered.claims.get(key, [])),
+        claimed_in_time_rate=rate(in_time, to_claim),
+        median_claim_days=median((days.working_days_between(p, c), n) for p, c, n in gathered.claims.get(key, [])),
         forwarded=counts.get("forwarded", 0),
         returned=counts.get("returned", 0),
         overdue=counts.get("overdue", 0),
@@ -417,7 +418,7 @@ def _measure(department: Department, period: Period, gathered: _Gathered, days: 
         feedback_rate=rate(counts.get("feedback_given", 0), claimed),
     )
     due, done = gathered.tasks.get(key, (0, 0))
-    recorded, published = gathered.results.get(key, (0, 0))
+    recorded, to_be_published, published = gathered.results.get(key, (0, 0, 0))
     spot_checks = SpotCheckMeasures(
         plans_run=gathered.plans.get(key, 0),
         tasks_due=due,
@@ -425,7 +426,7 @@ def _measure(department: Department, period: Period, gathered: _Gathered, days: 
         tasks_done_rate=rate(done, due),
         results_recorded=recorded,
         results_published_in_time=published,
-        results_published_rate=rate(published, recorded),
+        results_published_rate=rate(published, to_be_published),
     )
     rows = gathered.referrals.get(key, [])
     sent = sum(n for *_, n in rows)
@@ -437,8 +438,8 @@ def _measure(department: Department, period: Period, gathered: _Gathered, days: 
         acknowledged_rate=rate(acknowledged, sent),
         handled=handled,
         handled_rate=rate(handled, sent),
-        median_acknowledge_days=median((days.between(s, a), n) for s, a, _, n in rows if a is not None),
-        median_handle_days=median((days.between(s, h), n) for s, _, h, n in rows if h is not None),
+        median_acknowledge_days=median((days.working_days_between(s, a), n) for s, a, _, n in rows if a is not None),
+        median_handle_days=median((days.working_days_between(s, h), n) for s, _, h, n in rows if h is not None),
     )
     return DepartmentPerformance(
         department=department,
@@ -455,7 +456,7 @@ async def _measured(session: AsyncSession, period: Period, departments: list[Dep
                     ids: Sequence[int] | None) -> list[DepartmentPerformance]:  # fmt: skip
     gathered = await _gather(session, period, ids)
     dates = [period.start, period.end, *gathered.dates()]
-    days = WorkingDays(await calendar.load(session, min(dates), max(dates)))
+    days = await calendar.load(session, min(dates), max(dates))
     return [_measure(department, period, gathered, days) for department in departments]
 
 
@@ -476,10 +477,17 @@ async def department_performance(session: AsyncSession, department_code: str, st
 
 async def ranking(session: AsyncSession, start: date, end: date) -> list[DepartmentPerformance]:
     """Every department the caller may see (maintainers: all; a department: its own), in code order,
-    from the same few statements as one department."""
+    from the same few statements as one department. Kept a few minutes per period and caller's rows
+    (services.analysis.cache): a sort, a reload and each export reuse it."""
     principal = principal_of(session)
     require(principal, Operation.DEPARTMENT_PERFORMANCE)
     period = await checked_period(session, start, end)
+    key = ("ranking", policy_key(principal), period)
+    return list(await remembered(session, key, lambda: _ranked(session, period)))
+
+
+async def _ranked(session: AsyncSession, period: Period) -> list[DepartmentPerformance]:
+    principal = principal_of(session)
     query = select(Department).order_by(col(Department.code))
     ids: list[int] | None = None
     if not principal.is_maintainer:

@@ -8,12 +8,13 @@ a scan of the platform's whole history by accident."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.analysis.parameters import DEFAULT_MAX_PERIOD_DAYS, in_force
 from services.platform import checks
+from services.platform.clock import SHANGHAI
 from services.platform.errors import Collector
 
 __all__ = ["DEFAULT_MAX_PERIOD_DAYS", "Period", "checked_period", "max_period_days"]
@@ -27,6 +28,13 @@ class Period:
     @property
     def days(self) -> int:
         return (self.end - self.start).days + 1
+
+    def utc_bounds(self) -> tuple[datetime, datetime]:
+        """The period's first moment and the moment after its last (Beijing days), as UTC times: a stored
+        time counts on its Beijing date."""
+        first = datetime.combine(self.start, time(), SHANGHAI).astimezone(UTC)
+        after = datetime.combine(self.end + timedelta(days=1), time(), SHANGHAI).astimezone(UTC)
+        return first, after
 
     def months(self) -> list[str]:
         """Every month the period touches, as YYYY-MM, in order."""

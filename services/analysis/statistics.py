@@ -20,7 +20,7 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from decimal import Decimal
 from enum import Enum
 from typing import Any, TypeVar
@@ -43,10 +43,10 @@ from models.enums import (
     RiskColour,
 )
 from models.spotchecks import InspectionResult, InspectionTask, ResultCategory
+from services.analysis.cache import remembered
 from services.analysis.period import Period, checked_period
 from services.platform import checks
-from services.platform.access import Operation, entities_within, principal_of, require
-from services.platform.clock import SHANGHAI
+from services.platform.access import Operation, entities_within, policy_key, principal_of, require
 from services.platform.errors import Collector, DomainError
 from services.platform.labels import label
 from services.registry.industries import SECTIONS
@@ -81,6 +81,23 @@ class DistrictCounts:
     @property
     def total(self) -> int:
         return sum(self.by_status.values())
+
+
+@dataclass(frozen=True)
+class EntityStock:
+    """Entities as they stand (no period): the admin home's tables, map and stock charts."""
+
+    region_code: str | None
+    entities_by_region: list[Count]
+    entities_by_industry: list[Count]
+    entities_by_type: list[Count]
+    entities_by_status: list[Count]
+    entities_by_colour: list[Count]
+    districts: list[DistrictCounts] = field(default_factory=list)
+
+    @property
+    def total_entities(self) -> int:
+        return sum(c.count for c in self.entities_by_status)
 
 
 @dataclass(frozen=True)
@@ -156,6 +173,24 @@ async def statistics(session: AsyncSession, start: date, end: date, region: str 
         problems.problems[:0] = error.problems
     problems.raise_if_any()
     assert period is not None
+    key = ("statistics", policy_key(principal_of(session)), district, period)
+    return await remembered(session, key, lambda: _counted(session, period, district))
+
+
+async def stock(session: AsyncSession, region: str | None = None) -> EntityStock:
+    """Entities as they stand, by district, industry section, type, status and colour: the one grouped
+    statement of `statistics` that needs no period (the admin home's default)."""
+    require(principal_of(session), Operation.STATISTICS)
+    problems = Collector()
+    district = await checked_region(session, region, problems)
+    problems.raise_if_any()
+    scope = _Scope(session, district)
+    await scope.load_names()
+    counts, by_district = await _stock(scope)
+    return EntityStock(district, *counts, districts=by_district)
+
+
+async def _counted(session: AsyncSession, period: Period, district: str | None) -> Statistics:
     scope = _Scope(session, district)
     await scope.load_names()
     stock, by_district = await _stock(scope)
@@ -217,13 +252,6 @@ class _Scope:
 def _by_enum(members: Iterable[E], counts: Mapping[Any, int]) -> list[Count]:
     """Every member of a code list, zero where none, in the list's order."""
     return [Count(m.value, label(m), counts.get(m, 0)) for m in members]
-
-
-def _days(period: Period) -> tuple[datetime, datetime]:
-    """The period's Beijing days as UTC instants: from its first midnight up to the one after its last day."""
-    first = datetime.combine(period.start, time(), SHANGHAI)
-    after = datetime.combine(period.end + timedelta(days=1), time(), SHANGHAI)
-    return first, after
 
 
 async def _stock(scope: _Scope) -> tuple[Stock, list[DistrictCounts]]:
@@ -351,7 +379,7 @@ async def _complaints(scope: _Scope, period: Period) -> Pair:
 async def _notices(scope: _Scope, period: Period) -> Pair:
     """Notices pushed in the period: a department reads its own (the row policy), maintainers all."""
     department, status = col(Notice.department_id), col(Notice.status)
-    first, after = _days(period)
+    first, after = period.utc_bounds()
     pushed = col(Notice.pushed_at)
     statement = scope.of_entities(
         sa.select(department, status, sa.func.count()).where(pushed >= first, pushed < after), col(Notice.entity_id)
@@ -392,7 +420,7 @@ async def _results(scope: _Scope, period: Period) -> Pair:
     of combinations), read here; named as the newest version that has the code names it."""
     department = col(InspectionTask.department_id)
     categories = sa.cast(col(InspectionResult.categories), sa.Text)
-    first, after = _days(period)
+    first, after = period.utc_bounds()
     recorded = col(InspectionResult.recorded_at)
     statement = scope.of_entities(
         sa.select(department, categories, sa.func.count())

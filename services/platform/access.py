@@ -14,7 +14,7 @@ reads it instead of restating it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from enum import Enum, StrEnum
 from functools import lru_cache
 from typing import Any
@@ -138,6 +138,12 @@ def within_reach(department_level: DepartmentLevel, department_region: str) -> l
     (a maintainer naming a district department reaches no further than that department)."""
     condition = entities_within(jurisdiction(department_level, department_region))
     return [] if condition is None else [condition]
+
+
+def policy_key(principal: Principal) -> Hashable:
+    """What `restrict` decides a principal's rows by: two principals with the same key read the same rows
+    (a key for answers kept a while, services.analysis.cache)."""
+    return (principal.kind, principal.department_id, principal.jurisdiction, principal.is_registration_authority)
 
 
 def restrict(principal: Principal, action: Action) -> Mapping[type[SQLModel], ColumnElement[bool]]:

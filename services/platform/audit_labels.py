@@ -134,6 +134,7 @@ OBJECT_TYPES: dict[str, str] = {
     "RiskParameters": "四色警示参数",
     "AnalysisParameters": "统计分析参数",
     "DepartmentPerformance": "绩效考核",
+    "Statistics": "统计分析",
     "SignInThrottle": "登录失败计数",
     "SignInKnownAddress": "登录过的网络",
     "SpotCheckPlan": "抽查计划",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -31,7 +31,7 @@ from services.platform.db import secret_key_of
 from services.platform.errors import Collector, DomainError
 from services.platform.paging import Page, count_rows, keyset_page
 from services.platform.text_columns import column_limit
-from services.registry import uscc
+from services.registry import box_reads, uscc
 from services.registry.persons import MAX_PERSONS, PersonLink, links_of, replace_links
 
 _DATA_QUALITY = {
@@ -119,6 +119,8 @@ class EntityFilter:
     data_quality_issue: bool | None = None
     colour: RiskColour | None = None  # the stored 四色警示 colour
     within_box: Box | None = None  # longitude/latitude, edges included; entities without coordinates never match
+    # Set by list_entities for a box with many hits: read in USCC order and test each row (box_reads).
+    walk_box: bool = False
 
 
 @dataclass
@@ -251,9 +253,8 @@ async def register_entity(session: AsyncSession, data: RegistrationInput) -> Reg
         business_scope=data.business_scope.strip(),
         scope_entry_codes=_entry_codes(data, entity),
         data_quality_issue=checked.data_quality_issue,
-        longitude=checked.point.longitude if checked.point else (entity.longitude if entity else None),
-        latitude=checked.point.latitude if checked.point else (entity.latitude if entity else None),
     )
+    incoming.longitude, incoming.latitude = _point(checked.point, entity, incoming)
     created = entity is None
     if entity is None:
         entity = incoming
@@ -282,6 +283,18 @@ async def register_entity(session: AsyncSession, data: RegistrationInput) -> Reg
     if created or scope_changed:
         notices = await route(session, entity, authority, "REGISTERED" if created else "SCOPE_CHANGED")
     return RegistrationOutcome(entity, created, changed, scope_changed, notices)
+
+
+def _point(
+    given: checks.Point | None, entity: MarketEntity | None, incoming: MarketEntity
+) -> tuple[Decimal | None, Decimal | None]:
+    """Given coordinates replace the old ones; left out, they are kept only while the address
+    and region stay the same: a moved entity's old point would put it in its old district."""
+    if given is not None:
+        return given.longitude, given.latitude
+    if entity is None or (entity.address, entity.region_code) != (incoming.address, incoming.region_code):
+        return None, None
+    return entity.longitude, entity.latitude
 
 
 async def _keep_former_name(session: AsyncSession, entity: MarketEntity, name: str) -> None:
@@ -360,10 +373,7 @@ def entity_conditions(flt: EntityFilter) -> list[ColumnElement[bool]]:
     if flt.within_box is not None:
         given = flt.within_box
         box = checks.box(given.west, given.south, given.east, given.north, "filter.withinBox")
-        # Both bounds on each column: the (longitude, latitude) index serves the range, and a row
-        # without coordinates (NULL) never compares true.
-        conditions.append(col(MarketEntity.longitude).between(box.west, box.east))
-        conditions.append(col(MarketEntity.latitude).between(box.south, box.north))
+        conditions.extend(box_reads.within(box, flt.walk_box))
     if flt.data_quality_issue is not None:
         column = col(MarketEntity.data_quality_issue)
         conditions.append(column.is_not(None) if flt.data_quality_issue else column.is_(None))
@@ -377,7 +387,10 @@ def entity_conditions(flt: EntityFilter) -> list[ColumnElement[bool]]:
 async def list_entities(session: AsyncSession, flt: EntityFilter, first: int, after: str | None) -> Page[MarketEntity]:
     """A keyset page in USCC order: the cost of a page does not grow with its depth."""
     require_authenticated(principal_of(session))
-    rows = select(MarketEntity).where(*entity_conditions(flt))
+    conditions = entity_conditions(flt)
+    if flt.within_box is not None and await box_reads.dense(session, conditions):
+        conditions = entity_conditions(replace(flt, walk_box=True))
+    rows = select(MarketEntity).where(*conditions)
     return await keyset_page(session, rows, ENTITY_KEY, ENTITY_CURSOR, first, after)
 
 

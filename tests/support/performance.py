@@ -142,6 +142,8 @@ async def _scenario(session: AsyncSession) -> dict[str, Any]:
                 claimed_at=bj("2026-10-13", "15:00"),
                 forwarded_from_id=forwarded_from.id,
             ),
+            # N10: pushed 10-30, still unclaimed and its deadline not come yet: received, not yet to claim.
+            notice(10, NoticeStatus.PUSHED, bj("2026-10-30"), date(2099, 1, 1)),
         ]
     )
 
@@ -274,14 +276,17 @@ async def build_scenario(db: Database) -> dict[str, Any]:
     return made
 
 
-# Every measure of PERF_CODE over FROM..TO, counted by hand above.
+# Every measure of PERF_CODE over FROM..TO, counted by hand above, read after 2026-11-17 (every deadline of
+# the scenario but N10's has passed).
 EXPECTED: dict[str, dict[str, Any]] = {
     "notices": {
-        "received": 7,  # N1–N6 and N9
+        "received": 8,  # N1–N6, N9 and N10
+        # The rates' denominator, to claim: 8 received − N4 forwarded − N5 returned − N10 not yet due = 5
+        # (N1, N2, N3, N6, N9).
         "claimed": 4,  # N1, N2, N3, N9
-        "claimedRate": "57.1",  # 4 / 7
+        "claimedRate": "80.0",  # 4 / 5
         "claimedInTime": 3,  # N1, N3, N9
-        "claimedInTimeRate": "42.9",  # 3 / 7
+        "claimedInTimeRate": "60.0",  # 3 / 5
         "medianClaimDays": "2.0",  # 0, 1, 3, 6
         "forwarded": 1,
         "returned": 1,
@@ -291,12 +296,12 @@ EXPECTED: dict[str, dict[str, Any]] = {
     },
     "spotChecks": {
         "plansRun": 2,  # the one it leads, the one it joins; August's is outside
-        "tasksDue": 3,  # T1, T2, T3
+        "tasksDue": 3,  # T1, T2, T3: all past their due date (T4 replaced)
         "tasksDoneByDue": 1,  # T1
-        "tasksDoneRate": "33.3",
+        "tasksDoneRate": "33.3",  # 1 / 3
         "resultsRecorded": 3,  # T1, T2, T5
         "resultsPublishedInTime": 1,  # T1
-        "resultsPublishedRate": "33.3",
+        "resultsPublishedRate": "33.3",  # 1 / 3: T1, T2 published, T5 past its publish_due_on (11-17)
     },
     "licenses": {"aggregated": 3, "withinDeadline": 2, "withinDeadlineRate": "66.7", "medianLagDays": "7.0"},
     "penalties": {"aggregated": 2, "withinDeadline": 1, "withinDeadlineRate": "50.0", "medianLagDays": "20.0"},
@@ -308,6 +313,21 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "handledRate": "33.3",
         "medianAcknowledgeDays": "1.0",  # 0 and 2
         "medianHandleDays": "4.0",
+    },
+}
+
+
+# What changes when the same measures are read on AS_OF, mid-period: the rates count only what was due by then.
+AS_OF = date(2026, 10, 9)
+EXPECTED_AS_OF: dict[str, dict[str, Any]] = {
+    # To claim: 8 − N4 − N5 − N10 − N6 (unclaimed, its deadline 10-09 not passed yet) = 4 (N1, N2, N3, N9).
+    "notices": {"claimedRate": "100.0", "claimedInTimeRate": "75.0", "overdue": 0},  # 4 / 4, 3 / 4
+    "spotChecks": {
+        "tasksDue": 2,  # T1, T2 (due 10-05); T3, due 10-20 and not recorded, not yet
+        "tasksDoneByDue": 1,
+        "tasksDoneRate": "50.0",  # 1 / 2
+        "resultsRecorded": 3,
+        "resultsPublishedRate": "50.0",  # 1 / 2: T1, T2 published; T5 not due before 11-17
     },
 }
 
