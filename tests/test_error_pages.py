@@ -73,7 +73,7 @@ async def test_an_unexpected_error_in_production_gets_the_chinese_page(
     async def broken(*args: object) -> None:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr("admin_ui.views.dashboard.statistics", broken)
+    monkeypatch.setattr("admin_ui.views.dashboard.stock", broken)  # what the home reads first
     transport = httpx.ASGITransport(app=create_app(settings, db), raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as client:
         await sign_in(client, "admin", city.report.logins[0].password)
