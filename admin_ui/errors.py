@@ -17,6 +17,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette_admin.contrib.sqla import Admin
 
 from admin_ui.auth import principal_of_request
+from admin_ui.template_code import TEMPLATE_CODE
 from middleware.body_limit import BodyTooLarge
 from services.platform.access import may_maintain
 
@@ -69,6 +70,11 @@ class JianguanAdmin(Admin):
     def __init__(self, *args: Any, crash_page: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.crash_page = crash_page
+
+    def _setup_templates(self) -> None:
+        super()._setup_templates()
+        # Every admin of this process compiles a template once (admin_ui.template_code).
+        self.templates.env.bytecode_cache = TEMPLATE_CODE
 
     async def _render_error(
         self, request: Request, exc: Exception = HTTPException(status_code=HTTPStatus.INTERNAL_SERVER_ERROR)

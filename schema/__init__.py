@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -116,6 +117,14 @@ class CostLimit(SchemaExtension):
 
 def build(production: bool, introspection: bool = True) -> strawberry.Schema:
     """The schema as served; `introspection` False refuses __schema and __type to anonymous callers."""
+    return _build(production, introspection)
+
+
+# Building a schema takes a tenth of a second or more, and it depends on these two flags alone (the
+# settings and database come with each request's context): every app a process makes with the same
+# flags shares one (the test suite makes an app for each test).
+@functools.cache
+def _build(production: bool, introspection: bool) -> strawberry.Schema:
     extensions: list[Callable[[], SchemaExtension]] = [
         LimitRules,
         CostLimit,
