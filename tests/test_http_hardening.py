@@ -16,7 +16,7 @@ from starlette_admin.contrib.sqla import ModelView
 
 from admin_ui import build_admin
 from services.platform.db import Database
-from services.platform.settings import DEV_SECRET_KEY, Settings, load_settings
+from services.platform.settings import CHEAP_PASSWORD_HASHING, DEV_SECRET_KEY, Settings, load_settings
 from tests.conftest import DemoCity, make_client
 from tests.support.admin import sign_in
 from tests.support.server import serve
@@ -255,6 +255,7 @@ async def test_a_deep_websocket_message_closes_the_socket_and_the_server_goes_on
 def test_production_refuses_to_start_with_a_weak_secret_key(
     monkeypatch: pytest.MonkeyPatch, secret: str | None, said: str
 ) -> None:
+    monkeypatch.delenv(CHEAP_PASSWORD_HASHING)  # the suite's own, which production refuses
     monkeypatch.setenv("JIANGUAN_ENV", "production")
     if secret is None:
         monkeypatch.delenv("JIANGUAN_SECRET_KEY", raising=False)
@@ -268,6 +269,7 @@ def test_production_refuses_to_start_with_a_weak_secret_key(
 
 
 def test_production_turns_introspection_and_graphiql_off_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(CHEAP_PASSWORD_HASHING)  # the suite's own, which production refuses
     monkeypatch.setenv("JIANGUAN_SECRET_KEY", "s" * 40)
     development = load_settings()
     assert development.introspection and development.graphiql

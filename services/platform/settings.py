@@ -67,9 +67,26 @@ class Settings:
         return self.env == "production"
 
 
+# The test suite's cheap password hashing (services.accounts.passwords): set by tests/conftest.py for its
+# own process and every server and command it starts. Refused in production, which always hashes with
+# the strong parameters.
+CHEAP_PASSWORD_HASHING = "JIANGUAN_TEST_PASSWORD_HASHING"
+
+
+def cheap_password_hashing() -> bool:
+    """Whether this process hashes passwords with the test suite's cheap parameters; read once, when
+    services.accounts.passwords is imported. Production refuses them at start."""
+    cheap = _switch(CHEAP_PASSWORD_HASHING, default=False)
+    if cheap and os.environ.get("JIANGUAN_ENV", "development") == "production":
+        meaning = "只用于测试：生产环境（JIANGUAN_ENV=production）的密码总用强参数哈希"
+        raise RuntimeError(f"{CHEAP_PASSWORD_HASHING}=1 {meaning}")
+    return cheap
+
+
 def load_settings() -> Settings:
     env = os.environ.get("JIANGUAN_ENV", "development")
     production = env == "production"
+    cheap_password_hashing()  # a production server refuses the test suite's hashing before any worker starts
     url = os.environ.get("JIANGUAN_DATABASE_URL") or f"sqlite:///{Path.cwd() / 'jianguan.db'}"
     check = os.environ.get("JIANGUAN_CHECK_ERROR_CODES", "") == "1"
     compiled = os.environ.get("JIANGUAN_COMPILED_READS", "1") != "0"

@@ -15,10 +15,12 @@ from pathlib import Path
 
 import httpx
 
+from services.platform.settings import CHEAP_PASSWORD_HASHING
 from tests.conftest import PRODUCTION_SECRET, ROOT, SECRET
 
-# What a production deployment sets: checked secrets, no GraphiQL, no anonymous introspection.
-PRODUCTION = {"JIANGUAN_ENV": "production", "JIANGUAN_SECRET_KEY": PRODUCTION_SECRET}
+# What a production deployment sets: checked secrets, no GraphiQL, no anonymous introspection, and
+# passwords hashed with the strong parameters (the suite's cheap ones are refused in production).
+PRODUCTION = {"JIANGUAN_ENV": "production", "JIANGUAN_SECRET_KEY": PRODUCTION_SECRET, CHEAP_PASSWORD_HASHING: "0"}
 
 
 def free_port() -> int:
