@@ -38,12 +38,18 @@ chromium:
 		echo "chromium is not installed and cannot be installed here (not root, or no apt): browser tests will skip"; \
 	fi
 
+# The suite in TEST_WORKERS processes (pytest-xdist; CI has 2 cores): each builds its own template
+# databases and starts its servers on ports of its own; an idle worker takes tests from a busy one.
+# `make test TEST_WORKERS=0` runs it in one process; `pytest tests/test_x.py` runs a file alone.
+TEST_WORKERS ?= 2
+PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
+
 test: $(STAMP) lint chromium
 	mkdir -p $(ARTIFACTS)
-	JIANGUAN_TEST_DB=sqlite $(BIN)/pytest
+	JIANGUAN_TEST_DB=sqlite $(PYTEST)
 	@if [ -n "$$JIANGUAN_TEST_POSTGRES_URL" ]; then \
 		echo "== again on PostgreSQL =="; \
-		JIANGUAN_TEST_DB=postgres $(BIN)/pytest; \
+		JIANGUAN_TEST_DB=postgres $(PYTEST); \
 	else \
 		echo "JIANGUAN_TEST_POSTGRES_URL is not set: the PostgreSQL run was skipped"; \
 	fi
