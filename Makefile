@@ -40,16 +40,19 @@ chromium:
 
 # The suite in TEST_WORKERS processes (pytest-xdist; CI has 2 cores): each builds its own template
 # databases and starts its servers on ports of its own; an idle worker takes tests from a busy one.
+# Tests marked `alone` (a bound in seconds) run after, in one process, with the cores to themselves.
 # `make test TEST_WORKERS=0` runs it in one process; `pytest tests/test_x.py` runs a file alone.
 TEST_WORKERS ?= 2
-PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
+PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal -m "not alone"
+PYTEST_ALONE := $(BIN)/pytest -m alone
 
 test: $(STAMP) lint chromium
 	mkdir -p $(ARTIFACTS)
 	JIANGUAN_TEST_DB=sqlite $(PYTEST)
+	JIANGUAN_TEST_DB=sqlite $(PYTEST_ALONE)
 	@if [ -n "$$JIANGUAN_TEST_POSTGRES_URL" ]; then \
 		echo "== again on PostgreSQL =="; \
-		JIANGUAN_TEST_DB=postgres $(PYTEST); \
+		JIANGUAN_TEST_DB=postgres $(PYTEST) && JIANGUAN_TEST_DB=postgres $(PYTEST_ALONE); \
 	else \
 		echo "JIANGUAN_TEST_POSTGRES_URL is not set: the PostgreSQL run was skipped"; \
 	fi

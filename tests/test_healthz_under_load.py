@@ -8,6 +8,7 @@ import signal
 import time
 
 import httpx
+import pytest
 
 from services.registry.persons import MAX_PERSONS
 from tests.conftest import Api, DemoCity
@@ -20,6 +21,9 @@ CROWDED = 70
 CROWDED_PAGE = PERSONS_PAGE.replace("first: 100", f"first: {CROWDED}")
 # The most a page with every nested list may hold: 80 entities.
 HEAVY_PAGE_80 = HEAVY_PAGE.replace("first: 100", "first: 80")
+
+# Its bound in seconds must not meet another test process on the same cores: `make test` runs it alone.
+pytestmark = pytest.mark.alone
 
 # A liveness bound, not a performance figure (those are the benchmarks'): a health check that
 # waits for seconds behind one caller's queries gets the worker restarted by its supervisor.
