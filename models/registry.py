@@ -59,6 +59,8 @@ class MarketEntity(SQLModel, table=True):
         # A box query is a range on longitude with a range on latitude: the btree walks the
         # longitude slice and tests latitude in the index entries, without the table.
         sa.Index("ix_market_entity_longitude_latitude", "longitude", "latitude"),
+        # A district's entities in USCC order: a district department's page walks only its own.
+        sa.Index("ix_market_entity_region_uscc", "region_code", "uscc"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -9,16 +9,14 @@ USCC index and tests each row's point, reading about 20 × entities ÷ hits rows
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, func, literal, literal_column, type_coerce
+from sqlalchemy import ColumnElement, literal, literal_column, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from models import MarketEntity
-from services.platform import checks
+from services.platform import checks, sparse
 
-# Past this many hits, walking the USCC order reads at most 20 × entities ÷ DENSE rows a page
-# (4,200 at 1,000,000), about what sorting DENSE hits costs.
-DENSE = 5_000
+DENSE = sparse.MANY  # services.platform.sparse: when walking the USCC order beats sorting the hits
 
 
 def within(box: checks.Box, walk: bool = False) -> list[ColumnElement[bool]]:
@@ -39,6 +37,4 @@ async def dense(session: AsyncSession, conditions: list[ColumnElement[bool]]) ->
     count stops there, so a box with many hits costs a few thousand index entries; one with few
     reads its longitude slice (twice, with the page): cheap unless the box is a thin band of
     latitude across the whole city (bench/results/geography_*.json, README)."""
-    hits = select(literal(1)).select_from(MarketEntity).where(*conditions).limit(DENSE).subquery()
-    found = await session.scalar(select(func.count()).select_from(hits))
-    return (found or 0) >= DENSE
+    return await sparse.dense(session, select(literal(1)).select_from(MarketEntity).where(*conditions), DENSE)

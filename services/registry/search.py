@@ -16,17 +16,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from models import MarketEntity
-from services.platform import search, text_index
+from services.platform import search, sparse, text_index
 from services.platform.access import principal_of, require_authenticated
 from services.platform.errors import DomainError
 from services.platform.paging import Page, count_rows, decode_cursor, encode_cursor
 
 SEARCH_CURSOR = "entity-search"
 EXACT, PREFIX, ELSEWHERE = 0, 1, 2
-# More index hits than this and a fragment is common: reading the rows in order finds a page
-# sooner than gathering every hit to rank them. Fewer, and they are ranked here, by their ids:
-# a planner given "IN (the index's hits) ORDER BY uscc LIMIT 21" may walk every row by USCC.
-COMMON = 5000
 _LAST = "\U0010ffff"  # above every character: `name < text + _LAST` bounds the names with that prefix
 
 
@@ -59,13 +55,13 @@ def matching(text: str) -> ColumnElement[bool]:
 
 
 async def _hits(session: AsyncSession, text: str) -> set[int] | None:
-    """The ids the index finds for `text` (and persons of that name), or None when there are more
-    than COMMON of them: then the rows are read in order."""
-    found = text_index.candidates(session.get_bind().dialect.name, text).limit(COMMON + 1)
-    ids = set((await session.scalars(found)).all())
-    if len(ids) > COMMON:
+    """The ids the index finds for `text` (and persons of that name), or None when the fragment is
+    common (services.platform.sparse): then the rows are read in order. Few, and they are ranked
+    here by their ids: a planner given "IN (the hits) ORDER BY uscc LIMIT 21" may walk every row."""
+    found = await sparse.few(session, text_index.candidates(session.get_bind().dialect.name, text))
+    if found is None:
         return None
-    return ids | set((await session.scalars(text_index.named(text))).all())
+    return set(found) | set((await session.scalars(text_index.named(text))).all())
 
 
 def _ranks(text: str) -> list[ColumnElement[bool]]:
