@@ -18,14 +18,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 MANY = 5_000
 
 
-async def dense(session: AsyncSession, hits: Select[Any], many: int = MANY) -> bool:
-    """Whether `hits` holds `many` rows or more (counted in the database, stopping there)."""
+async def dense(session: AsyncSession, hits: Select[Any], many: int | None = None) -> bool:
+    """Whether `hits` holds `many` (MANY) rows or more, counted in the database, stopping there."""
+    many = MANY if many is None else many
     found = await session.scalar(select(func.count()).select_from(hits.limit(many).subquery()))
     return (found or 0) >= many
 
 
-async def few(session: AsyncSession, hits: Select[Any], many: int = MANY) -> list[Any] | None:
-    """The first column of every row of `hits` when there are fewer than `many`; None when
-    there are as many or more (then walk the order instead)."""
+async def few(session: AsyncSession, hits: Select[Any], many: int | None = None) -> list[Any] | None:
+    """The first column of every row of `hits` when there are fewer than `many` (MANY); None
+    when there are as many or more (then walk the order instead)."""
+    many = MANY if many is None else many
     found = list((await session.scalars(hits.limit(many))).all())
     return None if len(found) >= many else found
