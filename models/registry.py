@@ -59,8 +59,10 @@ class MarketEntity(SQLModel, table=True):
         # A box query is a range on longitude with a range on latitude: the btree walks the
         # longitude slice and tests latitude in the index entries, without the table.
         sa.Index("ix_market_entity_longitude_latitude", "longitude", "latitude"),
-        # A district's entities in USCC order: a district department's page walks only its own.
+        # A district's entities in USCC order, and by name: a district department's search page
+        # walks only its own rows, in the order it shows them.
         sa.Index("ix_market_entity_region_uscc", "region_code", "uscc"),
+        sa.Index("ix_market_entity_region_name", "region_code", "name", "uscc"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

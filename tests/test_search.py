@@ -159,35 +159,38 @@ async def _pages(api: Api, city: DemoCity, fragment: str, token: str, size: int)
         after = page["pageInfo"]["endCursor"]
 
 
-async def test_a_district_desk_pages_a_common_fragment_in_its_own_districts_uscc_order(
+async def test_a_district_desk_pages_a_common_fragment_through_its_own_districts_rows(
     api: Api, city: DemoCity, db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    ranked = await _pages(api, city, "市", "district", 7)  # fewer hits than sparse.MANY: ranked here
-    monkeypatch.setattr(sparse, "MANY", 3)  # as many or more: the rows walked in order
-    statements: list[tuple[str, Any]] = []
+    ranked = await _pages(api, city, "大连", "district", 7)  # fewer hits than sparse.MANY: ranked here
+    monkeypatch.setattr(sparse, "MANY", 3)  # as many or more: each rank's rows walked in its order
+    walks: dict[str, tuple[str, Any]] = {}
 
     def seen(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
-        if "ORDER BY market_entity.uscc" in statement and ("instr(" in statement or "strpos(" in statement):
-            statements.append((statement, parameters))
+        if "ORDER BY market_entity.name, market_entity.uscc" in statement:
+            walks.setdefault("by name", (statement, parameters))
+        elif "ORDER BY market_entity.uscc" in statement and ("instr(" in statement or "strpos(" in statement):
+            walks.setdefault("by USCC", (statement, parameters))
 
     event.listen(db.engine.sync_engine, "before_cursor_execute", seen)
     try:
-        walked = await _pages(api, city, "市", "district", 7)
+        walked = await _pages(api, city, "大连", "district", 7)
     finally:
         event.remove(db.engine.sync_engine, "before_cursor_execute", seen)
-    # Only the district's entities, each once, in the same order whichever way the pages were read.
+    # Only the district's entities, each once, in the same order whichever way the pages were read:
+    # the names that start with the text first, by name, then the rest by USCC.
     assert walked == ranked and len(ranked) > 14
     assert set(ranked) <= set(city.zhongshan) and len(set(ranked)) == len(ranked)
-    assert statements
+    assert set(walks) == {"by name", "by USCC"}
     if BACKEND == "sqlite":
-        # The walk reads the district's own rows in USCC order, not the city's (nor sorts the district's):
-        # PostgreSQL sorts a table this small itself, and walks the same index at 1,000,000 (bench/search.py).
-        statement, parameters = statements[0]
-        async with db.engine.connect() as connection:
-            plan = " ".join(
-                str(row) for row in (await connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters))
-            )
-        assert "ix_market_entity_region_uscc" in plan and "TEMP B-TREE" not in plan, plan
+        # Each walk reads the district's own rows in its order, not the city's (nor sorts the district's):
+        # PostgreSQL sorts a table this small itself, and walks the same indexes at 1,000,000 (bench/search.py).
+        for order, index in (("by name", "ix_market_entity_region_name"), ("by USCC", "ix_market_entity_region_uscc")):
+            statement, parameters = walks[order]
+            async with db.engine.connect() as connection:
+                explained = await connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
+                plan = " ".join(str(row) for row in explained)
+            assert index in plan and "TEMP B-TREE" not in plan, (order, plan)
 
 
 async def test_percent_and_underscore_are_characters_to_find(api: Api, city: DemoCity) -> None:
