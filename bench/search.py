@@ -11,7 +11,7 @@ as a maintainer (who sees every district) and as a district department; median a
 percentile per kind. Over HTTP once per kind too (the GraphQL request, a maintainer's token).
 
 JIANGUAN_BENCH_SEARCH_URL=<url> measures a city built before (kept by JIANGUAN_BENCH_KEEP=1)
-instead: it is migrated to the head, its statistics refreshed, and it is kept; nothing is built.
+instead: it is migrated to the head, analysed (and vacuumed on PostgreSQL), and kept; nothing is built.
 """
 
 from __future__ import annotations
