@@ -7,7 +7,7 @@ thousands of rows before the first. A district department's walk reads its own r
 order through (region_code, id) and stops after its page. (region_code, uscc) stays: box reads
 and the exact name walk the USCC order.
 
-Revision ID: 0022_district_registration_order_index
+Revision ID: 0022_region_registration_index
 Revises: 0021_district_search_indexes
 """
 
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from alembic import op
 
 
-revision: str = "0022_district_registration_order_index"
+revision: str = "0022_region_registration_index"
 down_revision: str | None = "0021_district_search_indexes"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
