@@ -19,8 +19,8 @@ from services.platform import migrate, sparse, text_index
 from services.platform.db import Database
 from services.platform.paging import encode_cursor
 from services.platform.principal import Principal, PrincipalKind
-from services.registry.registry import RegistrationInput, register_entity
 from services.registry import uscc
+from services.registry.registry import RegistrationInput, register_entity
 from services.registry.search import SEARCH_CURSOR, search_entities
 from tests.conftest import BACKEND, Api, DemoCity
 from tests.support.admin import list_page, sign_in
@@ -230,25 +230,7 @@ async def test_a_uscc_fragment_bunched_in_uscc_order_is_found_in_the_first_rows_
     # USCCs, and in USCC order all of 中山's (210202) come before the first of them.
     async with db.session(Principal.system()) as session:
         authority = await session.scalar(select(Department.id).where(Department.code == "SCJG-210200"))
-        rows = [
-            {
-                "uscc": uscc.compose("9", "1", region, f"MC{n:06d}"),
-                "name": f"大连簇序{n:04d}贸易有限公司",
-                "entity_type": EntityType.COMPANY,
-                "legal_representative": "张三",
-                "status": EntityStatus.ACTIVE,
-                "established_on": date(2020, 1, 1),
-                "region_code": region,
-                "address": "辽宁省大连市某路1号",
-                "industry_code": "F5211",
-                "business_scope": "一般项目：技术服务",
-                "scope_entry_codes": [],
-                "registration_authority_id": authority,
-                "risk_colour": RiskColour.GREEN,
-            }  # fmt: skip
-            for n in range(2000)
-            for region in ["210202" if n % 2 == 0 else "210203"]
-        ]
+        rows = [_entity_row(n, "210202" if n % 2 == 0 else "210203", authority) for n in range(2000)]
         await session.execute(sa.insert(MarketEntity.__table__), rows)  # type: ignore[attr-defined]
         await session.commit()
     ranked = await _pages_of(api, city, "210203", 20, 3)  # fewer hits than sparse.MANY: ranked here
@@ -280,6 +262,24 @@ async def test_a_uscc_fragment_bunched_in_uscc_order_is_found_in_the_first_rows_
             explained = await connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
             plan = " ".join(str(row) for row in explained)
         assert "TEMP B-TREE" not in plan, plan
+
+
+def _entity_row(n: int, region: str, authority: int | None) -> dict[str, Any]:
+    return {
+        "uscc": uscc.compose("9", "1", region, f"MC{n:06d}"),
+        "name": f"大连簇序{n:04d}贸易有限公司",
+        "entity_type": EntityType.COMPANY,
+        "legal_representative": "张三",
+        "status": EntityStatus.ACTIVE,
+        "established_on": date(2020, 1, 1),
+        "region_code": region,
+        "address": "辽宁省大连市某路1号",
+        "industry_code": "F5211",
+        "business_scope": "一般项目：技术服务",
+        "scope_entry_codes": [],
+        "registration_authority_id": authority,
+        "risk_colour": RiskColour.GREEN,
+    }
 
 
 async def _pages_of(api: Api, city: DemoCity, fragment: str, size: int, pages: int) -> list[str]:
