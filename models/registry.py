@@ -60,11 +60,9 @@ class MarketEntity(SQLModel, table=True):
         # longitude slice and tests latitude in the index entries, without the table.
         sa.Index("ix_market_entity_longitude_latitude", "longitude", "latitude"),
         # A district's entities in USCC order (a box read, an exact name), and by name: a district
-        # department's search page walks only its own rows, in the order it shows them ...
+        # department's search page walks only its own rows, in the order it shows them.
         sa.Index("ix_market_entity_region_uscc", "region_code", "uscc"),
         sa.Index("ix_market_entity_region_name", "region_code", "name", "uscc"),
-        # ... and in registration order: the text found anywhere in a name, address or USCC.
-        sa.Index("ix_market_entity_region_id", "region_code", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
