@@ -256,12 +256,12 @@ async def test_working_days_far_outside_the_period_count_from_the_calendar_all_t
         own = await perf_department_id(session)
         # Entities the scenario's notices and records do not use (a notice is one per entity and matter).
         ids = await session.scalars(select(col(MarketEntity.id)).order_by(col(MarketEntity.id)).offset(12).limit(3))
-        first, second, entity = ids.all()
+        first, second, entity = (int(i or 0) for i in ids.all())
         matter = await session.scalar(select(col(SupervisionMatter.id)).limit(1))
         other = await session.scalar(select(col(Department.id)).where(col(Department.code) == "SCJG-210202"))
         assert matter is not None and other is not None
 
-        def notice(entity: int | None, pushed: str, claimed: str) -> Notice:
+        def notice(entity: int, pushed: str, claimed: str) -> Notice:
             return Notice(entity_id=entity, matter_id=matter, department_id=own, status=NoticeStatus.CLAIMED,
                           pushed_at=bj(pushed), deadline=date(2026, 6, 30), claimed_at=bj(claimed),
                           reason="REGISTRATION")  # fmt: skip

@@ -26,6 +26,7 @@ MORE = LIMIT + 1  # the scenario's own licences come first (older ids): 3 aggreg
 async def _store_many(session: AsyncSession) -> None:
     own = await perf_department_id(session)
     entity = await session.scalar(select(col(MarketEntity.id)).order_by(col(MarketEntity.id)).offset(15).limit(1))
+    assert entity is not None
     session.add_all(
         # Decided Mon 10-19, stored Tue 10-20: 1 working day, in time.
         License(entity_id=entity, source_department_id=own, party_name="测试主体",
