@@ -23,9 +23,19 @@ from services.platform.db import as_date
 Counted = tuple[Any, tuple[int | None, ...], int]
 
 
-def _window_table(window: calendar.WorkCalendar) -> Any:
-    days = sa.values(sa.column("day", sa.Date), sa.column("ordinal", sa.Integer), name="working_day")
-    return days.data(window.ordinals()).cte("working_day")
+def _bare(day: Any) -> Any:
+    """The date as an expression, not a column: SQLite gives a DATE column's value its column's affinity,
+    which the window's VALUES lack, and then scans the window for every row instead of indexing it."""
+    return sa.func.coalesce(day, day)
+
+
+def _window_table(session: AsyncSession, window: calendar.WorkCalendar) -> Any:
+    """The window as a derived table (day, ordinal). Written out as literals, dates and integers made here
+    from a WorkCalendar: two bound parameters a day made compiling the statement cost more than running it."""
+    typed = "::date" if session.get_bind().dialect.name == "postgresql" else ""
+    rows = ", ".join(f"('{day.isoformat()}'{typed}, {ordinal:d})" for day, ordinal in window.ordinals())
+    days = sa.text(f"SELECT column1 AS day, column2 AS ordinal FROM (VALUES {rows}) AS window_days")
+    return days.columns(sa.column("day", sa.Date), sa.column("ordinal", sa.Integer)).cte("working_day")
 
 
 async def counted(session: AsyncSession, window: calendar.WorkCalendar, grouped: sa.Select[Any],
@@ -34,12 +44,12 @@ async def counted(session: AsyncSession, window: calendar.WorkCalendar, grouped:
     by all but the count. Its rows summed by (key, working days from the start to each end)."""
     rows = grouped.subquery("counted")
     key, start, *ends, n = rows.c
-    table = _window_table(window)
+    table = _window_table(session, window)
     at_start = table.alias("start_day")
     at_ends = [table.alias(f"end_day_{i}") for i in range(len(ends))]
-    joined: Any = rows.outerjoin(at_start, at_start.c.day == start)
+    joined: Any = rows.outerjoin(at_start, at_start.c.day == _bare(start))
     for end, at in zip(ends, at_ends, strict=True):
-        joined = joined.outerjoin(at, at.c.day == end)
+        joined = joined.outerjoin(at, at.c.day == _bare(end))
     outside = sa.or_(at_start.c.day.is_(None), *(end.is_not(None) & at.c.day.is_(None)
                                                 for end, at in zip(ends, at_ends, strict=True)))  # fmt: skip
     lags = [
