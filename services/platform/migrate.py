@@ -11,8 +11,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy.engine import Connection
 
 import models
-from services.platform.db import Database
 from services.platform import point_index, text_index
+from services.platform.db import Database
 from services.platform.text_index import sqlite_unsupported
 
 ROOT = Path(__file__).resolve().parents[2]

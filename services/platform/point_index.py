@@ -78,7 +78,6 @@ async def streamed(session: AsyncSession) -> AsyncIterator[None]:
         await session.execute(sa.text("SET LOCAL enable_bitmapscan = on"))
 
 
-
 def sqlite_unsupported() -> str | None:
     """Why this Python's SQLite cannot hold the spatial index (None when it can): said before the
     migrations stop half-way with "no such module: rtree_i32"."""
