@@ -5,7 +5,9 @@ Migration 0021 builds it. SQLite: the R*Tree `entity_point` (rtree_i32, so the s
 integers are kept exactly), one entry per entity with coordinates, kept current by triggers in
 the transaction that writes the registry. PostgreSQL: a GiST index on `point(longitude,
 latitude)` (the scaled integers as float8, exact; a NULL point is in no box). Either finds the
-points of a box whatever its shape, where a btree serves only the range of its leading column."""
+points of a box whatever its shape, where a btree serves only the range of its leading column.
+A later SQLite migration that rebuilds market_entity (batch_alter_table) drops the R*Tree's
+triggers with the table, as it would the text index's: it must create them again."""
 
 from __future__ import annotations
 
