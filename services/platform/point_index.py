@@ -42,13 +42,20 @@ def outside_models(name: str | None) -> bool:
 
 
 def within(
-    dialect: str, entity_id: Any, longitude: Any, latitude: Any, edges: tuple[Decimal, Decimal, Decimal, Decimal]
+    dialect: str,
+    entity_id: Any,
+    longitude: Any,
+    latitude: Any,
+    edges: tuple[Decimal, Decimal, Decimal, Decimal],
+    tested: list[ColumnElement[bool]],
 ) -> list[ColumnElement[bool]]:
     """The entities whose point lies in the box (west, south, east, north; edges included), by the
     index. SQLite: joined to the R*Tree (as a join, not `id IN (…)`, which would gather every hit
-    before a count could stop). PostgreSQL: the GiST condition, with the plain ranges beside it:
-    the planner guesses any `<@` box holds 0.1 % of the rows, and from the ranges it estimates few
-    enough to read the index and sort them rather than walk the USCC order looking for them."""
+    before a count could stop). PostgreSQL: the GiST condition, with `tested` beside it (the box's
+    ranges as expressions no index covers): the planner guesses that any `<@` box holds 0.1 % of
+    the rows, too many to rule out walking the USCC order looking for them; with the ranges it
+    estimates a handful, reads the GiST index and sorts. Plain ranges would let it choose the
+    (longitude, latitude) btree instead, which reads a thin band's whole longitude slice."""
     scaled = longitude.type  # both columns alike: degrees bound as the stored integers
     west, south, east, north = (sa.literal(edge, scaled) for edge in edges)
     if dialect == "sqlite":
@@ -62,7 +69,7 @@ def within(
         ]
     point = sa.func.point(longitude, latitude)
     box = sa.func.box(sa.func.point(west, south), sa.func.point(east, north))
-    return [point.op("<@")(box), longitude.between(west, east), latitude.between(south, north)]
+    return [point.op("<@")(box), *tested]
 
 
 @asynccontextmanager

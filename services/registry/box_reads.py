@@ -34,16 +34,22 @@ class Read(Enum):
 
 def within(box: checks.Box, dialect: str, read: Read = Read.INDEXED) -> list[ColumnElement[bool]]:
     """The box's conditions, edges included; a row without coordinates (NULL) never matches.
-    TESTED hides the columns from every index (`+ 0` on either engine): the planner then reads
-    the USCC order and tests each row instead of sorting the box's hits."""
+    TESTED reads the USCC order and tests each row instead of sorting the box's hits: on SQLite
+    the columns hidden from every index (`+ 0`), whose btree it would otherwise read for any
+    range. INDEXED reads the engine's spatial index (services.platform.point_index)."""
     longitude, latitude = col(MarketEntity.longitude), col(MarketEntity.latitude)
+    # The same stored integers, as an expression no index covers, still bound as degrees.
+    scaled = MarketEntity.__table__.c.longitude.type  # type: ignore[attr-defined]  # both columns alike
+    lon, lat = (type_coerce(c + literal_column("0"), scaled) for c in (longitude, latitude))
+    tested = [lon.between(box.west, box.east), lat.between(box.south, box.north)]
     if read is Read.TESTED:
-        # The same stored integers, as an expression no index covers, still bound as degrees.
-        scaled = MarketEntity.__table__.c.longitude.type  # type: ignore[attr-defined]  # both columns alike
-        lon, lat = (type_coerce(c + literal_column("0"), scaled) for c in (longitude, latitude))
-        return [lon.between(box.west, box.east), lat.between(box.south, box.north)]
+        if dialect == "postgresql":
+            # PostgreSQL estimates plain ranges from its statistics, sees a crowded box and walks
+            # the USCC order itself; hidden ones it would guess rare, and sort every hit.
+            return [longitude.between(box.west, box.east), latitude.between(box.south, box.north)]
+        return tested
     edges = (box.west, box.south, box.east, box.north)
-    return point_index.within(dialect, col(MarketEntity.id), longitude, latitude, edges)
+    return point_index.within(dialect, col(MarketEntity.id), longitude, latitude, edges, tested)
 
 
 async def crowded(session: AsyncSession, conditions: list[ColumnElement[bool]]) -> bool:
