@@ -41,7 +41,7 @@ def within(box: checks.Box, dialect: str, read: Read = Read.INDEXED) -> list[Col
     # The same stored integers, as an expression no index covers, still bound as degrees.
     scaled = MarketEntity.__table__.c.longitude.type  # type: ignore[attr-defined]  # both columns alike
     lon, lat = (type_coerce(c + literal_column("0"), scaled) for c in (longitude, latitude))
-    tested = [lon.between(box.west, box.east), lat.between(box.south, box.north)]
+    tested: list[ColumnElement[bool]] = [lon.between(box.west, box.east), lat.between(box.south, box.north)]
     if read is Read.TESTED:
         if dialect == "postgresql":
             # PostgreSQL estimates plain ranges from its statistics, sees a crowded box and walks
