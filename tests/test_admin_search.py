@@ -134,3 +134,14 @@ async def test_a_filter_beside_the_term_keeps_the_exact_name_first_marked_and_es
     marked = await list_page(api.client, "market-entity", q="琅玕%_", filter=chosen)
     assert _names(marked) == ["&lt;b&gt;大连&lt;/b&gt;<mark>琅玕%_</mark>工坊"]
     assert _total(marked) == "1"
+
+
+async def test_a_column_the_user_orders_by_orders_the_found_rows(api: Api, city: DemoCity) -> None:
+    for n, (name, day) in enumerate((("玳瑁", "2001-01-01"), ("玳瑁书店", "2012-06-01"), ("北方玳瑁商行", "2023-09-01"))):
+        entity = registration(uscc=new_code(body=f"MBCL000{n}"), name=name, establishedOn=day, persons=[])
+        assert (await api.data(REGISTER, {"input": entity}, city.tokens["city"]))["registerEntity"]["errors"] == []
+    await sign_in(api.client, "admin", city.report.logins[0].password)
+    ranked = await list_page(api.client, "market-entity", q="玳瑁", sort="uscc__asc")  # the search form's default
+    assert _names(ranked) == ["<mark>玳瑁</mark>", "<mark>玳瑁</mark>书店", "北方<mark>玳瑁</mark>商行"]
+    newest = await list_page(api.client, "market-entity", q="玳瑁", sort="established_on__desc")
+    assert _names(newest) == ["北方<mark>玳瑁</mark>商行", "<mark>玳瑁</mark>书店", "<mark>玳瑁</mark>"]

@@ -231,7 +231,7 @@ class EntityView(ServiceView):
         end = min(skip + limit, SEARCH_DEPTH) if limit > 0 else SEARCH_DEPTH
         session: AsyncSession = request.state.session
         also = await self._filtered(request, filters)
-        clicked = bool(request.query_params.getlist("sort"))
+        clicked = self._column_chosen(sorts)
         if also is None and not clicked:
             return (await search.search_entities(session, term, end, None)).items[skip:end]
         rows = self.get_list_query(request).where(search.matching(term))
@@ -249,6 +249,13 @@ class EntityView(ServiceView):
         chosen = rows.where(or_(col(MarketEntity.id).in_(first), col(MarketEntity.name) == term))
         ranked = chosen.order_by(search.rank(term), col(MarketEntity.uscc)).offset(skip).limit(end - skip)
         return list((await session.scalars(ranked)).all())
+
+    def _column_chosen(self, sorts: Sequence[tuple[str, str]] | None) -> bool:
+        """Whether the list is ordered by a column the user chose: its default order (which the
+        search form carries along) and the key alone (the lookup API's) give way to the ranking."""
+        default = [(name, "desc" if desc else "asc") for name, desc in self._default_sort()]
+        chosen = [(name, way) for name, way in sorts or [] if name != self.pk_attr]
+        return bool(chosen) and chosen != default
 
     async def _filtered(self, request: Request, filters: FilterGroup | None) -> ColumnElement[bool] | None:
         """The list's filters (quick filters, the filter builder) as one condition, None without any."""
