@@ -21,7 +21,7 @@ from tests.support.admin import list_page, sign_in, staff_password
 from tests.support.entities import REGISTER, new_code, registration
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-ROW = re.compile(r'<tr[^>]*>.*?</tr>', re.S)
+ROW = re.compile(r"<tr[^>]*>.*?</tr>", re.S)
 NAME = re.compile(r'<td[^>]*data-column="name"[^>]*>\s*<span class="cell-wrap">(.*?)</span>', re.S)
 CODE = re.compile(r"9[0-9A-Z]{17}")
 SEARCH = """
@@ -92,9 +92,7 @@ async def test_the_pages_follow_the_ranking_without_gaps_or_repeats(api: Api, ci
     ranked = await api.data(SEARCH, {"t": "琨瑶", "first": 75}, city.tokens["city"])
     expected = [edge["node"]["uscc"] for edge in ranked["searchEntities"]["edges"]]
     await sign_in(api.client, "admin", city.report.logins[0].password)
-    pages = [
-        _codes(await list_page(api.client, "market-entity", q="琨瑶", page=number, page_size=25)) for number in (1, 2, 3)
-    ]
+    pages = [_codes(await list_page(api.client, "market-entity", q="琨瑶", page=n, page_size=25)) for n in (1, 2, 3)]
     assert [len(page) for page in pages] == [25, 25, 25]
     assert pages[0] + pages[1] + pages[2] == expected
     last = _codes(await list_page(api.client, "market-entity", q="琨瑶", page=10))  # rows 901 to 1,000
@@ -137,7 +135,8 @@ async def test_a_filter_beside_the_term_keeps_the_exact_name_first_marked_and_es
 
 
 async def test_a_column_the_user_orders_by_orders_the_found_rows(api: Api, city: DemoCity) -> None:
-    for n, (name, day) in enumerate((("玳瑁", "2001-01-01"), ("玳瑁书店", "2012-06-01"), ("北方玳瑁商行", "2023-09-01"))):
+    found = (("玳瑁", "2001-01-01"), ("玳瑁书店", "2012-06-01"), ("北方玳瑁商行", "2023-09-01"))
+    for n, (name, day) in enumerate(found):
         entity = registration(uscc=new_code(body=f"MBCL000{n}"), name=name, establishedOn=day, persons=[])
         assert (await api.data(REGISTER, {"input": entity}, city.tokens["city"]))["registerEntity"]["errors"] == []
     await sign_in(api.client, "admin", city.report.logins[0].password)

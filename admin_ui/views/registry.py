@@ -265,10 +265,11 @@ class EntityView(ServiceView):
 
     def search_note(self, request: Request) -> str | None:
         """Why a searched list stops where it does (templates/registry_list.html), if it does."""
+        narrower = "请输入更完整的名称、统一社会信用代码或加筛选条件以缩小范围"
         if getattr(request.state, "search_beyond", False):
-            return f"检索结果只列出前 {SEARCH_DEPTH:,} 户：请输入更完整的名称、统一社会信用代码或加筛选条件以缩小范围"
+            return f"检索结果只列出前 {SEARCH_DEPTH:,} 户：{narrower}"
         if getattr(request.state, "search_capped", False):
-            return f"检索结果超过 {SEARCH_DEPTH:,} 户，只列出前 {SEARCH_DEPTH:,} 户：请输入更完整的名称、统一社会信用代码或加筛选条件以缩小范围"
+            return f"检索结果超过 {SEARCH_DEPTH:,} 户，只列出前 {SEARCH_DEPTH:,} 户：{narrower}"
         return None
 
     def search_total(self, request: Request, total: int) -> str:
