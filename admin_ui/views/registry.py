@@ -204,7 +204,7 @@ class EntityView(ServiceView):
         return found
 
     async def count(self, request: Request, q: str | None = None, filters: FilterGroup | None = None) -> int:
-        """With a term, counted no further than SEARCH_DEPTH + 1: the list then says "1,000 户以上"."""
+        """With a term, counted no further than SEARCH_DEPTH + 1: the list then says "1,000 以上"."""
         term = search_term(q or "")
         if not term:
             return await super().count(request, q, filters)
@@ -244,7 +244,7 @@ class EntityView(ServiceView):
         # Filters beside the term: searchEntities takes none, so this reads at most SEARCH_DEPTH + 1
         # of the filtered matches in USCC order, and the exact name wherever it stands (by the
         # name's index), and ranks only those. Up to SEARCH_DEPTH matches that is the whole ranking;
-        # past it the count says "1,000 户以上" and the page asks for a narrower term.
+        # past it the count says "1,000 以上" and the page asks for a narrower term.
         first = rows.with_only_columns(col(MarketEntity.id)).order_by(col(MarketEntity.uscc)).limit(SEARCH_DEPTH + 1)
         chosen = rows.where(or_(col(MarketEntity.id).in_(first), col(MarketEntity.name) == term))
         ranked = chosen.order_by(search.rank(term), col(MarketEntity.uscc)).offset(skip).limit(end - skip)
