@@ -166,3 +166,17 @@ async def count_found(session: AsyncSession, text: str) -> int:
     require_authenticated(principal_of(session))
     text = search_text(text)
     return await count_rows(session, select(MarketEntity).where(matching(text)), col(MarketEntity.id))
+
+
+async def count_found_at_most(
+    session: AsyncSession, text: str, most: int, also: ColumnElement[bool] | None = None
+) -> int:
+    """How many entities the search finds (those that also hold `also`), counted no further than
+    `most`: the exact total of a fragment most entities hold reads every match, which a list that
+    says "more than" does not need."""
+    require_authenticated(principal_of(session))
+    text = search_text(text)
+    found = select(col(MarketEntity.id)).where(matching(text))
+    if also is not None:
+        found = found.where(also)
+    return int(await session.scalar(select(sa.func.count()).select_from(found.limit(most).subquery())) or 0)
