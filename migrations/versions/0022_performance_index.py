@@ -1,8 +1,8 @@
 """绩效考核: indexes that hold every column the measures count a period's notices, licences and
 penalties by, so each count reads one index over the period instead of the wide table
 
-Revision ID: 0021_performance_index
-Revises: 0020_short_fragment_index
+Revision ID: 0022_performance_index
+Revises: 0021_entity_point_index
 """
 
 from collections.abc import Sequence
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from alembic import op
 
 
-revision: str = "0021_performance_index"
-down_revision: str | None = "0020_short_fragment_index"
+revision: str = "0022_performance_index"
+down_revision: str | None = "0021_entity_point_index"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
