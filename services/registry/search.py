@@ -56,6 +56,14 @@ def rank(text: str) -> ColumnElement[int]:
     return sa.case((_name() == text, EXACT), (_prefixed(text), PREFIX), else_=ELSEWHERE)
 
 
+def ranked_order(text: str) -> list[ColumnElement[Any]]:
+    """searchEntities' order as ORDER BY terms, for a read that ranks a bounded set of rows itself
+    (the admin's search with filters): the rank, then each rank's own key."""
+    ranked = rank(text)
+    table = MarketEntity.__table__.c  # type: ignore[attr-defined]
+    return [ranked, sa.case((ranked == PREFIX, _name())), sa.case((ranked == ELSEWHERE, table.id)), table.uscc]
+
+
 def matching(text: str) -> ColumnElement[bool]:
     """Every entity the search finds, in any rank (index-backed from three characters)."""
     return text_index.entity_text(text)
@@ -178,3 +186,17 @@ async def count_found(session: AsyncSession, text: str) -> int:
     require_authenticated(principal_of(session))
     text = search_text(text)
     return await count_rows(session, select(MarketEntity).where(matching(text)), col(MarketEntity.id))
+
+
+async def count_found_at_most(
+    session: AsyncSession, text: str, most: int, also: ColumnElement[bool] | None = None
+) -> int:
+    """How many entities the search finds (those that also hold `also`), counted no further than
+    `most`: the exact total of a fragment most entities hold reads every match, which a list that
+    says "more than" does not need."""
+    require_authenticated(principal_of(session))
+    text = search_text(text)
+    found = select(col(MarketEntity.id)).where(matching(text))
+    if also is not None:
+        found = found.where(also)
+    return int(await session.scalar(select(sa.func.count()).select_from(found.limit(most).subquery())) or 0)

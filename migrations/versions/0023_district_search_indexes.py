@@ -6,8 +6,8 @@ other districts' rows, or read the district's rows and sorted them all; the name
 with the text (ranked by name, then USCC) likewise. (region_code, uscc) and (region_code, name,
 uscc) give the district's rows in those orders, and a page stops after its rows.
 
-Revision ID: 0021_district_search_indexes
-Revises: 0020_short_fragment_index
+Revision ID: 0023_district_search_indexes
+Revises: 0022_performance_index
 """
 
 from collections.abc import Sequence
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from alembic import op
 
 
-revision: str = "0021_district_search_indexes"
-down_revision: str | None = "0020_short_fragment_index"
+revision: str = "0023_district_search_indexes"
+down_revision: str | None = "0022_performance_index"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
