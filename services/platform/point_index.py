@@ -81,10 +81,10 @@ async def streamed(session: AsyncSession) -> AsyncIterator[None]:
         yield
         return
     await session.execute(sa.text("SET LOCAL enable_bitmapscan = off"))
-    try:
-        yield
-    finally:
-        await session.execute(sa.text("SET LOCAL enable_bitmapscan = on"))
+    yield
+    # Not on an error: the transaction is then aborted (any statement would fail and hide the
+    # error) and its rollback undoes SET LOCAL anyway.
+    await session.execute(sa.text("SET LOCAL enable_bitmapscan = on"))
 
 
 def sqlite_unsupported() -> str | None:
