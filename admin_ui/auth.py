@@ -12,7 +12,6 @@ from starlette_admin.auth import AdminUser, AuthProvider, LoginFailed
 
 from services.accounts.sign_in import active_user, sign_in, sign_out
 from services.accounts.users import principal_for
-from services.platform import access
 from services.platform.db import Database
 from services.platform.principal import Principal
 
@@ -56,7 +55,7 @@ class JianguanAuth(AuthProvider):
         principal = principal_for(user, department)
         request.state.principal = principal
         # The admin's per-request session reads as this user, under the row policy.
-        access.bind(request.state.session, principal)
+        self.db.bind(request.state.session, principal)
         return AdminUser(username=signed_in_as(user.display_name, department.name))
 
 

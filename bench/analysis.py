@@ -1,6 +1,7 @@
 """Analysis reads over a city of any size (1,000,000 entities by default), on the engine the
 environment names (bench.common): the city is built in bulk beforehand and never timed
-(bench.city: entities, then licences, penalties, complaints and notices over the past three years).
+(bench.city: entities, then licences, penalties, complaints and notices over the past three years:
+bench.city.build_records with RECORDS).
 
 Each measurement is one function taking the built city and returning its figures; `MEASUREMENTS`
 lists them, so another analysis read is timed by adding one more:
@@ -16,12 +17,12 @@ import statistics as stats
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlmodel import select
 
-from bench.city import build_entities, build_records
+from bench.city import Mix, build_entities, build_records
 from bench.common import fresh_database, write_result
 from demo import seed
 from models import Department
@@ -33,6 +34,10 @@ from services.platform.db import Database
 from services.platform.principal import Principal
 
 CITY_DESK, DISTRICT_DESK, DISTRICT = "SCJG-210200", "SCJG-210202", "210202"
+# Roughly the demo city's proportions: a licence for one entity in five, a penalty for one in twelve, one to
+# four hotline complaints for one in ten, a notice for one in four.
+RECORDS = Mix(licences=5, penalties=12, notices=4, complaints=10)
+YEARS_OF_RECORDS = 3
 
 
 @dataclass(frozen=True)
@@ -102,7 +107,8 @@ async def run(entities: int) -> dict[str, Any]:
         await seed.seed_demo(db, seed=1, entities=0)
         started = time.perf_counter()
         await build_entities(db, entities)
-        records = await build_records(db, entities)
+        days = 365 * YEARS_OF_RECORDS
+        records = await build_records(db, entities, datetime.now(UTC) - timedelta(days=days), days, RECORDS)
         print(f"built {entities} entities and {records} in {time.perf_counter() - started:.0f} s")
         end = today()
         first = date(end.year - 1, end.month, 1) if end.month == 12 else date(end.year - 1, end.month + 1, 1)

@@ -2,12 +2,15 @@
 
 Entities are inserted in chunks with explicit ids after the demo catalog (`seed_demo(entities=0)`):
 varied Chinese names, former-name-like words, legal representatives and addresses, so that a search
-finds what a real registry would give it, in every district and the four colours. Benches that need
-records, notices or tasks over the city add their own builders here, each one function."""
+finds what a real registry would give it, in every district and the four colours. The records over the
+city (licences, penalties, notices, complaints) have one builder, `build_records`, each bench giving its
+mix and span; a bench that needs more (plans and tasks, referrals) adds its builder here, each one
+function."""
 
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -200,13 +203,30 @@ async def build_entities(db: Database, count: int, seed: int = 12) -> int:
     return lead.id
 
 
-async def build_records(db: Database, count: int, seed: int = 13) -> dict[str, int]:
-    """Records over entities 1..count in roughly the demo city's proportions, dated over the past
-    three years: licences (one entity in five), penalties (one in twelve; one in twenty withdrawn),
-    hotline complaints (one in ten, up to four each) and notices (two or three for each entity
-    established in the past three years). How many of each were stored."""
+@dataclass(frozen=True)
+class Mix:
+    """How many records of each kind a city has, as one entity in so many (0: none of that kind)."""
+
+    licences: int
+    penalties: int
+    notices: int
+    complaints: int = 0  # each such entity has one to four
+
+
+def _moment(rng: random.Random, first: datetime, days: int) -> datetime:
+    return first + timedelta(seconds=rng.randrange(days * 86400))
+
+
+async def build_records(db: Database, count: int, first: datetime, days: int, mix: Mix,
+                        seed: int = 13) -> dict[str, int]:  # fmt: skip
+    """Licences, penalties, notices and hotline complaints over entities 1..count, each at a moment in
+    `days` from `first`, from a department of the demo catalog, as departments keep them: a licence or a
+    penalty stored (aggregated) mostly within a week of its decision (one penalty in twenty withdrawn); a
+    notice mostly claimed within days and most of those fed back, some forwarded, returned or still
+    waiting. One builder for the statistics bench (bench/analysis.py: counts by decision date, push date
+    and status) and the 绩效考核 bench (bench/performance.py: the same rows' working days, with its plans
+    and referrals). How many of each were stored."""
     rng = random.Random(seed)
-    day = datetime.now(UTC).date()
     now = datetime.now(UTC)
     async with db.session(SYSTEM) as session:
         departments = [
@@ -218,59 +238,76 @@ async def build_records(db: Database, count: int, seed: int = 13) -> dict[str, i
                 await session.scalars(select(col(SupervisionMatter.id)).order_by(col(SupervisionMatter.id)))
             ).all()
         ]
-    recent = day - timedelta(days=1095)
+
+    def decision(n: int, number: str) -> dict[str, object]:
+        decided_on = _moment(rng, first, days)
+        decided = decided_on.date()
+        return {
+            "entity_id": n, "source_department_id": rng.choice(departments), "party_name": "基准主体",
+            "document_number": number, "content": "基准", "decision_date": decided,
+            "authority_name": "基准机关", "public_until": decided + timedelta(days=1095),
+            "status": RecordStatus.EFFECTIVE,
+            "created_at": decided_on + timedelta(hours=8 + rng.expovariate(1 / 96)), "updated_at": now,
+        }  # fmt: skip
+
+    def notice(n: int) -> dict[str, object]:
+        pushed = _moment(rng, first, days)
+        row: dict[str, object] = {
+            "entity_id": n, "matter_id": rng.choice(matters), "department_id": rng.choice(departments),
+            "status": NoticeStatus.PUSHED, "pushed_at": pushed, "deadline": (pushed + timedelta(days=7)).date(),
+            "reason": "REGISTRATION", "claimed_at": None, "feedback_at": None,
+        }  # fmt: skip
+        roll = rng.random()
+        if roll < 0.85:
+            claimed = pushed + timedelta(hours=rng.expovariate(1 / 60))
+            row.update(status=NoticeStatus.CLAIMED, claimed_at=claimed)
+            if rng.random() < 0.7:
+                row.update(status=NoticeStatus.FEEDBACK_GIVEN, feedback_at=claimed + timedelta(days=rng.randint(1, 30)))
+        elif roll < 0.9:
+            row["status"] = NoticeStatus.FORWARDED
+        elif roll < 0.93:
+            row["status"] = NoticeStatus.RETURNED
+        return row
+
+    def one_in(every: int, n: int) -> bool:
+        return every > 0 and n % every == 0
+
     stored = {"licenses": 0, "penalties": 0, "complaints": 0, "notices": 0}
     for start in range(0, count, CHUNK):
-        async with db.session(SYSTEM) as session:
-            chunk = select(col(MarketEntity.id), col(MarketEntity.established_on)).where(
-                col(MarketEntity.id) > start, col(MarketEntity.id) <= start + CHUNK
-            )
-            established = {int(i or 0): d for i, d in (await session.execute(chunk)).all()}
-        licenses: list[dict[str, object]] = []
+        licences: list[dict[str, object]] = []
         penalties: list[dict[str, object]] = []
         complaints: list[dict[str, object]] = []
         notices: list[dict[str, object]] = []
         for n in range(start + 1, min(start + CHUNK, count) + 1):
-            source = rng.choice(departments)
-            common = {"entity_id": n, "source_department_id": source, "created_at": now, "updated_at": now}
-            if rng.random() < 0.2:
-                decided = day - timedelta(days=rng.randrange(1095))
-                licenses.append({
-                    **common, "party_name": "基准", "document_number": f"许-{n}", "document_name": "许可决定书",
-                    "category": rng.choice(list(LicenseCategory)), "license_number": f"XK-{n}", "content": "食品经营",
-                    "decision_date": decided, "valid_from": decided, "valid_to": date(2099, 12, 31),
-                    "authority_name": "基准", "public_until": decided + timedelta(days=1095),
-                    "status": RecordStatus.EFFECTIVE,
+            if one_in(mix.licences, n):
+                row = decision(n, f"BENCH-L-{n}")
+                licences.append({
+                    **row, "document_name": "行政许可决定书", "category": rng.choice(list(LicenseCategory)),
+                    "license_number": f"XK-{n}", "valid_from": row["decision_date"], "valid_to": date(2099, 12, 31),
                 })  # fmt: skip
-            if rng.random() < 0.08:
-                decided = day - timedelta(days=rng.randrange(1095))
+            if one_in(mix.penalties, n):
                 penalties.append({
-                    **common, "party_name": "基准", "document_number": f"罚-{n}", "violation_type": "基准",
-                    "facts": "基准", "basis": "基准", "categories": [PenaltyCategory.FINE], "content": "罚款",
-                    "fine_amount": Decimal(rng.randrange(10_000, 20_000_000)).scaleb(-2), "decision_date": decided,
-                    "authority_name": "基准", "public_until": decided + timedelta(days=1095),
+                    **decision(n, f"BENCH-P-{n}"), "violation_type": "基准", "facts": "事实", "basis": "依据",
+                    "categories": [PenaltyCategory.FINE],
+                    "fine_amount": Decimal(rng.randrange(10_000, 20_000_000)).scaleb(-2),
                     "status": RecordStatus.WITHDRAWN if rng.random() < 0.05 else RecordStatus.EFFECTIVE,
                 })  # fmt: skip
-            if rng.random() < 0.1:
+            if one_in(mix.complaints, n):
                 for k in range(rng.randint(1, 4)):
                     complaints.append({
-                        **common, "reference": f"SX-{n}-{k}", "received_on": day - timedelta(days=rng.randrange(1095)),
-                        "category": rng.choice(list(ComplaintCategory)), "resolved": False,
+                        "entity_id": n, "source_department_id": rng.choice(departments), "reference": f"SX-{n}-{k}",
+                        "received_on": _moment(rng, first, days).date(),
+                        "category": rng.choice(list(ComplaintCategory)),
+                        "resolved": False, "created_at": now, "updated_at": now,
                     })  # fmt: skip
-            if established[n] >= recent:
-                for department in rng.sample(departments, rng.randint(2, 3)):
-                    pushed = datetime.combine(established[n], datetime.min.time(), UTC) + timedelta(hours=10)
-                    notices.append({
-                        "entity_id": n, "matter_id": rng.choice(matters), "department_id": department,
-                        "status": rng.choice(list(NoticeStatus)), "pushed_at": pushed,
-                        "deadline": established[n] + timedelta(days=30), "reason": "REGISTERED",
-                    })  # fmt: skip
+            if one_in(mix.notices, n):
+                notices.append(notice(n))
         async with db.session(SYSTEM) as session:
-            for model, rows in ((License, licenses), (Penalty, penalties), (Complaint, complaints), (Notice, notices)):
+            for model, rows in ((License, licences), (Penalty, penalties), (Complaint, complaints), (Notice, notices)):
                 if rows:
                     await session.execute(sa.insert(model.__table__), rows)  # type: ignore[union-attr]
             await session.commit()
-        for key, rows in zip(stored, (licenses, penalties, complaints, notices), strict=True):
+        for key, rows in zip(stored, (licences, penalties, complaints, notices), strict=True):
             stored[key] += len(rows)
     if not db.is_sqlite:
         async with db.session(SYSTEM) as session:
@@ -279,11 +316,9 @@ async def build_records(db: Database, count: int, seed: int = 13) -> dict[str, i
     return stored
 
 
-# -- 绩效考核's traces (bench/performance.py): notices, plans and tasks, licences and penalties, referrals --------
+# -- 绩效考核's traces (bench/performance.py): the records above, plans and tasks, referrals --------
 
-
-def _moment(rng: random.Random, first: datetime, days: int) -> datetime:
-    return first + timedelta(seconds=rng.randrange(days * 86400))
+TRACES = Mix(licences=4, penalties=10, notices=3)
 
 
 async def _insert(db: Database, table: sa.Table, rows: list[dict[str, object]]) -> None:
@@ -294,63 +329,16 @@ async def _insert(db: Database, table: sa.Table, rows: list[dict[str, object]]) 
 
 
 async def build_traces(db: Database, entities: int, first: datetime, days: int, seed: int = 13) -> dict[str, int]:
-    """Over `days` from `first`, for every department of the demo catalog: a notice for one entity in
-    three (most claimed within days, most of those fed back; some forwarded, returned or still waiting),
-    a licence for one in four and a penalty for one in ten (stored mostly within a week of the
-    decision), a drawn plan a month for one department in three with a task for one entity in fifty, and a
-    referral for one in fifty. Returns how many of each were stored."""
-    rng = random.Random(seed)
+    """Over `days` from `first`, for every department of the demo catalog: the records of build_records
+    (TRACES: a notice for one entity in three, a licence for one in four, a penalty for one in ten), a
+    drawn plan a month for one department in three with a task for one entity in fifty, and a referral for
+    one in fifty. Returns how many of each were stored."""
     async with db.session(SYSTEM) as session:
         departments = [d for d in (await session.scalars(select(Department.id))).all() if d is not None]
-        matter = await session.scalar(select(SupervisionMatter.id).limit(1))
         plans_before = await session.scalar(sa.select(sa.func.coalesce(sa.func.max(SpotCheckPlan.id), 0)))
-    assert matter is not None
     now = datetime.now(UTC)
-    notices: list[dict[str, object]] = []
-    for n in range(0, entities, 3):
-        pushed = _moment(rng, first, days)
-        deadline = (pushed + timedelta(days=7)).date()
-        roll = rng.random()
-        row: dict[str, object] = {
-            "entity_id": n + 1, "matter_id": matter, "department_id": rng.choice(departments),
-            "status": NoticeStatus.PUSHED, "pushed_at": pushed, "deadline": deadline, "reason": "REGISTRATION",
-            "claimed_at": None, "feedback_at": None,
-        }  # fmt: skip
-        if roll < 0.85:
-            claimed = pushed + timedelta(hours=rng.expovariate(1 / 60))
-            row.update(status=NoticeStatus.CLAIMED, claimed_at=claimed)
-            if rng.random() < 0.7:
-                row.update(status=NoticeStatus.FEEDBACK_GIVEN, feedback_at=claimed + timedelta(days=rng.randint(1, 30)))
-        elif roll < 0.9:
-            row["status"] = NoticeStatus.FORWARDED
-        elif roll < 0.93:
-            row["status"] = NoticeStatus.RETURNED
-        notices.append(row)
-    await _insert(db, Notice.__table__, notices)  # type: ignore[attr-defined]
-
-    def record(n: int, number: str, decided_on: datetime) -> dict[str, object]:
-        decided = decided_on.date()
-        return {
-            "entity_id": n + 1, "source_department_id": rng.choice(departments), "party_name": "基准主体",
-            "document_number": number, "content": "基准", "decision_date": decided,
-            "authority_name": "基准机关", "public_until": decided + timedelta(days=1095),
-            "status": RecordStatus.EFFECTIVE,
-            "created_at": decided_on + timedelta(hours=8 + rng.expovariate(1 / 96)), "updated_at": now,
-        }  # fmt: skip
-
-    licences = [
-        {**record(n, f"BENCH-L-{n}", _moment(rng, first, days)), "document_name": "行政许可决定书",
-         "category": LicenseCategory.ORDINARY, "valid_from": first.date(), "valid_to": date(2099, 12, 31)}
-        for n in range(0, entities, 4)
-    ]  # fmt: skip
-    await _insert(db, License.__table__, licences)  # type: ignore[attr-defined]
-    penalties = [
-        {**record(n, f"BENCH-P-{n}", _moment(rng, first, days)), "violation_type": "基准", "facts": "事实",
-         "basis": "依据", "categories": [PenaltyCategory.WARNING]}
-        for n in range(0, entities, 10)
-    ]  # fmt: skip
-    await _insert(db, Penalty.__table__, penalties)  # type: ignore[attr-defined]
-
+    stored = await build_records(db, entities, first, days, TRACES, seed=seed)
+    rng = random.Random(seed + 1)
     plans: list[dict[str, object]] = []
     members: list[dict[str, object]] = []
     tasks: list[dict[str, object]] = []
@@ -410,5 +398,6 @@ async def build_traces(db: Database, entities: int, first: datetime, days: int, 
             )
             await session.execute(sa.text("ANALYZE"))
             await session.commit()
-    return {"notices": len(notices), "licenses": len(licences), "penalties": len(penalties), "plans": len(plans),
-            "tasks": len(tasks), "referrals": len(referrals), "departments": len(departments)}  # fmt: skip
+    return {"notices": stored["notices"], "licenses": stored["licenses"], "penalties": stored["penalties"],
+            "plans": len(plans), "tasks": len(tasks), "referrals": len(referrals),
+            "departments": len(departments)}  # fmt: skip

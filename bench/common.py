@@ -75,9 +75,10 @@ async def fresh_database() -> AsyncIterator[tuple[str, Database]]:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def write_result(benchmark: str, figures: dict[str, Any], name: str | None = None) -> Path:
-    """bench/results/<benchmark>_<engine>.json, or <name>.json for a benchmark of one engine."""
-    engine = "postgresql" if postgres_server() else "sqlite"
+def write_result(benchmark: str, figures: dict[str, Any], name: str | None = None, engine: str | None = None) -> Path:
+    """bench/results/<benchmark>_<engine>.json, or <name>.json for a benchmark of one engine
+    (the engine JIANGUAN_BENCH_POSTGRES_URL chooses, unless the database measured is named)."""
+    engine = engine or ("postgresql" if postgres_server() else "sqlite")
     result = {
         "benchmark": benchmark,
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),

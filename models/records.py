@@ -25,6 +25,8 @@ class License(SQLModel, table=True):
         sa.Index("ix_license_entity_status", "entity_id", "status", "revoked_by_id"),
         # Statistics count a period's licences by department and category from this index alone.
         sa.Index("ix_license_statistics", "decision_date", "source_department_id", "category", "entity_id"),
+        # 绩效考核 counts the licences stored in a period by department and lag from this index alone.
+        sa.Index("ix_license_performance", "created_at", "source_department_id", "decision_date"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -63,6 +65,8 @@ class Penalty(SQLModel, table=True):
         sa.Index(
             "ix_penalty_statistics", "decision_date", "source_department_id", "status", "fine_amount", "entity_id"
         ),
+        # 绩效考核 counts the penalties stored in a period by department and lag from this index alone.
+        sa.Index("ix_penalty_performance", "created_at", "source_department_id", "decision_date"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

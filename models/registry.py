@@ -56,9 +56,13 @@ class MarketEntity(SQLModel, table=True):
         sa.Index("ix_market_entity_statistics", "region_code", "industry_code", "entity_type", "status", "risk_colour"),
         # ... and a period's new registrations, by day and district.
         sa.Index("ix_market_entity_established", "established_on", "region_code"),
-        # A box query is a range on longitude with a range on latitude: the btree walks the
-        # longitude slice and tests latitude in the index entries, without the table.
+        # A crowded box is counted by testing every point, in this index without the table. A box's
+        # hits are found by the spatial index of migration 0021 (services.platform.point_index).
         sa.Index("ix_market_entity_longitude_latitude", "longitude", "latitude"),
+        # A district's entities in USCC order (a box read, an exact name), and by name: a district
+        # department's search page walks only its own rows, in the order it shows them.
+        sa.Index("ix_market_entity_region_uscc", "region_code", "uscc"),
+        sa.Index("ix_market_entity_region_name", "region_code", "name", "uscc"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

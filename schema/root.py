@@ -69,10 +69,10 @@ class Query:
         resolver=registry.search_entities,
         graphql_type=Connection[MarketEntity],
         description=(
-            "按名称、曾用名、统一社会信用代码、法定代表人或住所检索；名称完全相同的在前，其次名称以检索词开头的，"
-            "再次其他位置含检索词的，同级按统一社会信用代码 / Search by name, former name, USCC, legal "
-            "representative or address: the exact name first, then names that start with the text, then the "
-            "text anywhere else; by USCC within each."
+            "按名称、曾用名、统一社会信用代码、法定代表人或住所检索；名称完全相同的在前（按统一社会信用代码），"
+            "其次名称以检索词开头的（按名称），再次其他位置含检索词的（按登记先后） / Search by name, former name, "
+            "USCC, legal representative or address: the exact name first (by USCC), then names that start with "
+            "the text (by name), then the text anywhere else (in registration order)."
         ),
     )
     departments = strawberry.field(

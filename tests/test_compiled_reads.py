@@ -122,9 +122,10 @@ async def _facts(api: Api, city: DemoCity) -> Facts:
                 name: [encode_cursor(kind, str(number)) for number in range(1, 80, 3)]
                 for name, kind in (("licenses", "license"), ("penalties", "penalty"), ("complaints", "complaint"))
             },
-            # searchEntities' cursors hold a rank and a USCC (services.registry.search).
+            # searchEntities' cursors hold a rank and its key (services.registry.search): the exact
+            # name's USCC, or the entity's id where the text stands elsewhere.
             "searchEntities": [
-                encode_cursor("entity-search", f'[{2 * (n % 2)},"{edge["node"]["uscc"]}"]')
+                encode_cursor("entity-search", f"[2,{1 + 7 * n}]" if n % 2 else f'[0,"{edge["node"]["uscc"]}"]')
                 for n, edge in enumerate(edges[::7])
             ],
         },

@@ -3,18 +3,23 @@ and an opaque id only; cut at the node limit, and saying so; refusals before any
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
 import pytest
 from sqlalchemy import event
 from sqlalchemy.engine import Connection
+from sqlmodel import col, select
 
+from models import EntityPerson
 from services.analysis import graph
 from services.platform.db import Database
+from services.platform.principal import Principal
+from services.platform.settings import Settings
 from services.registry.persons import id_number_hash
 from services.registry.uscc import compose
-from tests.conftest import SECRET, Api, DemoCity
+from tests.conftest import SECRET, Api, DemoCity, make_client
 from tests.support.graph import GRAPH, IDS, Network, build_network, graph_of
 
 
@@ -114,6 +119,38 @@ async def test_persons_carry_a_stable_opaque_id_and_never_an_identity_number(api
     same = {n["name"]: n["id"] for n in again["nodes"] if n["__typename"] == "EntityGraphPerson"}
     assert same["徐共同"] == ids["徐共同"]  # the same person, seen from another entity by another caller
     assert same["叶无证"] != ids["叶无证"]  # same name, no identity number: another person
+
+
+PERSONS = "query($u: String!) { entity(uscc: $u) { persons { personId name } } }"
+
+
+async def test_an_entitys_persons_carry_the_graphs_person_ids_and_never_a_row_id(
+    api: Api, city: DemoCity, db: Database, settings: Settings
+) -> None:
+    network = await build_network(api, city)
+    token = city.tokens["city"]
+    drawn = await graph_of(api, token, network.codes["A"], 1)
+    nodes = {n["name"]: n["id"] for n in drawn["nodes"] if n["__typename"] == "EntityGraphPerson"}
+    async with db.session(Principal.system("test")) as session:
+        rows = await session.execute(select(col(EntityPerson.name), col(EntityPerson.person_id)))
+        row_ids = {str(person_id) for _, person_id in rows.all()}
+    # The compiled path (one SQL statement) and the ordinary one (strawberry) give the same ids.
+    async with make_client(dataclasses.replace(settings, compiled_reads=False), db) as ordinary:
+        for client in (api.client, ordinary):
+            seen: dict[str, dict[str, str]] = {}
+            for key in ("A", "B"):
+                response = await client.post(
+                    "/graphql",
+                    json={"query": PERSONS, "variables": {"u": network.codes[key]}},
+                    headers={"Authorization": f"Bearer {token}"},
+                )
+                assert response.headers["x-jianguan-path"] == ("compiled" if client is api.client else "executed")
+                persons = response.json()["data"]["entity"]["persons"]
+                seen[key] = {p["name"]: p["personId"] for p in persons}
+            assert seen["A"]["徐共同"] == seen["B"]["徐共同"] == nodes["徐共同"]
+            assert seen["A"]["林安"] == nodes["林安"] and seen["A"]["叶无证"] == nodes["叶无证"]
+            assert seen["A"]["叶无证"] != seen["B"]["叶无证"]  # same name, no identity number: another person
+            assert not set(seen["A"].values()) & row_ids and not set(seen["B"].values()) & row_ids
 
 
 async def test_the_node_limit_cuts_the_graph_and_says_so(

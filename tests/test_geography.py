@@ -13,11 +13,13 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import event
+from alembic import command
+from sqlalchemy import event, func
 from sqlmodel import col, select
 
 from models import MarketEntity
 from models.enums import RiskColour
+from services.platform import migrate
 from services.platform.db import Database
 from services.platform.principal import Principal
 from services.platform.settings import Settings
@@ -309,3 +311,139 @@ async def test_a_box_holding_many_entities_is_read_in_uscc_order_without_sorting
         # PostgreSQL sorts a table this small in memory itself; at 1,000,000 entities it walks
         # the USCC index too (bench/geography.py).
         assert "TEMP B-TREE" not in plan
+
+
+# -- the spatial index (migration 0021): kept right by every write, exact to the sixth place ------
+
+PAGES = """
+query($box: BoxInput!, $after: String) {
+  entities(first: 2, after: $after, filter: {withinBox: $box}) {
+    totalCount edges { cursor node { uscc } } pageInfo { hasNextPage }
+  }
+}
+"""
+
+
+async def _boxed(api: Api, token: str, box: dict[str, Any]) -> tuple[list[str], int]:
+    """Every page of 2 of the box through the API, following the cursors; and its totalCount."""
+    found: list[str] = []
+    after = None
+    while True:
+        page = (await api.data(PAGES, {"box": box, "after": after}, token))["entities"]
+        found += [edge["node"]["uscc"] for edge in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            return found, page["totalCount"]
+        after = page["edges"][-1]["cursor"]
+
+
+@pytest.mark.parametrize("crowded", [False, True], ids=["read-by-the-index", "crowded-each-row-tested"])
+async def test_a_thin_band_finds_exactly_its_entities_page_after_page(
+    api: Api, city: DemoCity, monkeypatch: pytest.MonkeyPatch, crowded: bool
+) -> None:
+    # Three degrees wide, two millionths of a degree tall (about 20 cm): a band across a city.
+    band = {"west": "100.000000", "south": "10.000000", "east": "103.000000", "north": "10.000002"}
+    points = {
+        "MA0GB001": ("100.000000", "10.000000"),  # the south-west corner
+        "MA0GB002": ("103.000000", "10.000002"),  # the north-east corner
+        "MA0GB003": ("101.234567", "10.000001"),
+        "MA0GB004": ("102.999999", "10.000000"),
+        "MA0GB005": ("100.654321", "10.000002"),
+        "MA0GB006": ("101.500000", "10.000001"),
+        "MA0GB007": ("101.500001", "10.000001"),
+        # A millionth of a degree outside each edge: a single-precision index would take them in.
+        "MA0GB010": ("101.500000", "10.000003"),
+        "MA0GB011": ("101.500000", "9.999999"),
+        "MA0GB012": ("103.000001", "10.000001"),
+        "MA0GB013": ("99.999999", "10.000001"),
+    }
+    token = city.tokens["district"]
+    for body, (lon, lat) in points.items():
+        assert (await _register(api, token, body, longitude=lon, latitude=lat))["errors"] == []
+    assert (await _register(api, token, "MA0GB014"))["errors"] == []  # no point: in no box
+    if crowded:
+        monkeypatch.setattr(box_reads, "DENSE", 3)
+    inside = sorted(new_code(body=body) for body in points if body < "MA0GB010")
+    found, total = await _boxed(api, token, band)
+    assert found == inside and total == len(inside)
+
+
+async def test_a_moved_point_is_found_in_its_new_box_and_no_longer_in_its_old_one(api: Api, city: DemoCity) -> None:
+    token = city.tokens["district"]
+    elsewhere = {"west": "101.000000", "south": "11.000000", "east": "101.100000", "north": "11.100000"}
+    assert (await _register(api, token, "MA0GE030", longitude="100.050000", latitude="10.050000"))["errors"] == []
+    code = new_code(body="MA0GE030")
+    assert (await _boxed(api, token, BOX))[0] == [code] and (await _boxed(api, token, elsewhere))[0] == []
+    moved = await _register(api, token, "MA0GE030", longitude="101.050000", latitude="11.050000")
+    assert moved["errors"] == [] and moved["changed"] is True
+    assert (await _boxed(api, token, BOX)) == ([], 0)
+    assert (await _boxed(api, token, elsewhere)) == ([code], 1)
+
+
+@pytest.mark.parametrize("crowded", [False, True], ids=["read-by-the-index", "crowded-each-row-tested"])
+async def test_a_district_desk_finds_only_its_districts_entities_in_a_box(
+    api: Api, city: DemoCity, monkeypatch: pytest.MonkeyPatch, crowded: bool
+) -> None:
+    own = {new_code(body=f"MA0GD00{n}") for n in range(3)}
+    other = {new_code(region="210203", body=f"MA0GD01{n}") for n in range(3)}
+    for n, code in enumerate(sorted(own | other)):
+        region = code[2:8]
+        given = registration(
+            uscc=code, name=f"大连范围测试{n}有限公司", regionCode=region, longitude=f"100.0{n}", latitude="10.05"
+        )
+        assert (await api.data(REGISTER, {"input": given}, city.tokens["city"]))["registerEntity"]["errors"] == []
+    if crowded:
+        monkeypatch.setattr(box_reads, "DENSE", 2)
+    assert await _boxed(api, city.tokens["district"], BOX) == (sorted(own), len(own))
+    assert await _boxed(api, city.tokens["city"], BOX) == (sorted(own | other), len(own | other))
+
+
+async def test_a_removed_entity_leaves_no_point_behind_for_the_next_one(db: Database, city: DemoCity) -> None:
+    # No service removes an entity; the table's own DELETE must still take its point away, or the
+    # next entity given its id (SQLite reuses the highest rowid) would inherit the point.
+    whole = registry.Box(*(Decimal(v) for v in ("-180", "-90", "180", "90")))
+    far = registry.Box(*(Decimal(v) for v in ("100", "10", "100.1", "10.1")))
+    async with db.session(Principal.system()) as session:
+        template = await session.scalar(select(MarketEntity).limit(1))
+        assert template is not None
+        kept = ("entity_type", "established_on", "status", "industry_code", "registration_authority_id")
+        copied = {c: getattr(template, c) for c in kept}
+        fields = {"name": "大连临时主体有限公司", "legal_representative": "王海燕", "region_code": "210202", **copied}
+        fields |= {"address": "辽宁省大连市中山区人民路 1 号", "business_scope": "餐饮服务"}
+        placed = MarketEntity(
+            uscc=new_code(body="MA0GE040"), longitude=Decimal("100.05"), latitude=Decimal("10.05"), **fields
+        )
+        session.add(placed)
+        await session.commit()
+        removed_id = placed.id
+        await session.delete(placed)
+        await session.commit()
+        unplaced = MarketEntity(uscc=new_code(body="MA0GE041"), **fields)
+        session.add(unplaced)
+        await session.commit()
+        if BACKEND == "sqlite":
+            assert unplaced.id == removed_id  # the case that matters
+        counted = await registry.count_entities(session, registry.EntityFilter(within_box=far))
+        page = await registry.list_entities(session, registry.EntityFilter(within_box=far), 20, None)
+        everywhere = await registry.count_entities(session, registry.EntityFilter(within_box=whole))
+        with_points = await session.scalar(
+            select(func.count()).select_from(MarketEntity).where(col(MarketEntity.longitude).is_not(None))
+        )
+    assert counted == 0 and page.items == []
+    assert everywhere == with_points
+
+
+async def test_the_migration_indexes_the_points_already_there(db: Database, city: DemoCity) -> None:
+    def down_to_0020(connection: Any) -> None:
+        command.downgrade(migrate.alembic_config(connection), "0020_short_fragment_index")
+
+    async with db.engine.begin() as connection:
+        await connection.run_sync(down_to_0020)
+    await migrate.upgrade(db)
+    whole = registry.Box(*(Decimal(v) for v in ("-180", "-90", "180", "90")))
+    async with db.session(Principal.system()) as session:
+        with_points = await session.scalar(
+            select(func.count()).select_from(MarketEntity).where(col(MarketEntity.longitude).is_not(None))
+        )
+        page = await registry.list_entities(session, registry.EntityFilter(within_box=whole), 20, None)
+        counted = await registry.count_entities(session, registry.EntityFilter(within_box=whole))
+    assert with_points and counted == with_points and len(page.items) == 20

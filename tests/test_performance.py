@@ -5,6 +5,8 @@ which department."""
 from __future__ import annotations
 
 import re
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -12,14 +14,14 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from models import AuditEvent, Department, Notice
-from models.enums import NoticeStatus, Role
+from models import AuditEvent, Department, MarketEntity, Notice, Penalty, Referral, SupervisionMatter
+from models.enums import NoticeStatus, PenaltyCategory, RecordStatus, ReferralReason, ReferralStatus, Role
 from services.analysis import cache
 from services.analysis.parameters import set_max_period_days
 from services.analysis.performance import ranking
 from services.analysis.performance_records import MEASURES as LINKED
 from services.analysis.performance_records import records_behind
-from services.platform import clock
+from services.platform import calendar, clock
 from services.platform.db import Database
 from services.platform.errors import DomainError, Forbidden
 from services.platform.principal import Principal
@@ -32,6 +34,7 @@ from tests.support.performance import (
     EXPECTED_AS_OF,
     FROM,
     PERF_CODE,
+    PERF_NAME,
     TO,
     bj,
     build_scenario,
@@ -240,3 +243,61 @@ async def test_the_ranking_is_kept_a_few_minutes_per_caller_and_period(
         now[0] += cache.TTL_SECONDS + 1
         fresh = {row.department.code: row for row in await ranking(session, FROM, TO)}
     assert fresh[PERF_CODE].notices.claimed == 6  # N6 and N10 claimed since
+
+
+async def test_working_days_far_outside_the_period_count_from_the_calendar_all_the_same(
+    api: Api, city: DemoCity, db: Database
+) -> None:
+    """The database counts working days over the period and WINDOW_DAYS either side; a decision long before
+    its storing, or a claim or a handling long after, counts by the same calendar."""
+    june = {"code": PERF_CODE, "from": "2026-06-01", "to": "2026-06-30"}
+
+    async def add(session: AsyncSession) -> None:
+        own = await perf_department_id(session)
+        # Entities the scenario's notices and records do not use (a notice is one per entity and matter).
+        ids = await session.scalars(select(col(MarketEntity.id)).order_by(col(MarketEntity.id)).offset(12).limit(3))
+        first, second, entity = (int(i or 0) for i in ids.all())
+        matter = await session.scalar(select(col(SupervisionMatter.id)).limit(1))
+        other = await session.scalar(select(col(Department.id)).where(col(Department.code) == "SCJG-210202"))
+        assert matter is not None and other is not None
+
+        def notice(entity: int, pushed: str, claimed: str) -> Notice:
+            return Notice(entity_id=entity, matter_id=matter, department_id=own, status=NoticeStatus.CLAIMED,
+                          pushed_at=bj(pushed), deadline=date(2026, 6, 30), claimed_at=bj(claimed),
+                          reason="REGISTRATION")  # fmt: skip
+
+        def penalty(n: int, decided: date, stored: str) -> Penalty:
+            return Penalty(entity_id=entity, source_department_id=own, party_name="测试主体",
+                           document_number=f"JX罚〔2026〕6{n}号", violation_type="测试", facts="事实", basis="依据",
+                           categories=[PenaltyCategory.WARNING], content="警告", decision_date=decided,
+                           authority_name=PERF_NAME, public_until=date(2029, 12, 31),
+                           status=RecordStatus.EFFECTIVE, created_at=bj(stored))  # fmt: skip
+
+        session.add_all([
+            notice(first, "2026-06-15", "2026-06-16"),  # Mon to Tue: 1
+            notice(second, "2026-06-16", "2026-11-20"),  # claimed five months on, past the window
+            penalty(1, date(2026, 6, 12), "2026-06-15"),  # Fri to Mon: 1
+            penalty(2, date(2025, 12, 1), "2026-06-15"),  # decided half a year before, before the window
+            Referral(entity_id=entity, from_department_id=other, to_department_id=own,
+                     reason=ReferralReason.MANUAL, message="请核查", status=ReferralStatus.HANDLED,
+                     sent_at=bj("2026-06-15"), acknowledged_at=bj("2026-06-17"), handled_at=bj("2026-11-02"),
+                     outcome="已处理"),  # acknowledged in 2, handled past the window
+        ])  # fmt: skip
+
+    await build_scenario(db)
+    _, problems = await run_change(db, Principal.system(), add)
+    assert problems == []
+    async with db.session(Principal.system()) as session:
+        work = await calendar.load(session, date(2025, 12, 1), date(2026, 11, 30))
+    claim = work.working_days_between(date(2026, 6, 16), date(2026, 11, 20))
+    lag = work.working_days_between(date(2025, 12, 1), date(2026, 6, 15))
+    handle = work.working_days_between(date(2026, 6, 15), date(2026, 11, 2))
+    assert claim > 100 and lag > 100 and handle > 90  # far apart: each date outside the window
+    data = await api.data(MEASURES, june, token=city.tokens["maintainer"])
+    found = data["departmentPerformance"]
+    assert found["notices"]["medianClaimDays"] == f"{Decimal(1 + claim) / 2:.1f}"
+    assert found["penalties"] == {"aggregated": 2, "withinDeadline": 1, "withinDeadlineRate": "50.0",
+                                  "medianLagDays": f"{Decimal(1 + lag) / 2:.1f}"}  # fmt: skip
+    assert found["referrals"]["medianAcknowledgeDays"] == "2.0"
+    assert found["referrals"]["medianHandleDays"] == f"{handle}.0"
+    assert found["referrals"]["handled"] == 1

@@ -3,22 +3,26 @@ representative or the address, ranked (exact name, prefix, elsewhere), on either
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import date
 from typing import Any
 
 import pytest
-from sqlalchemy import text
+import sqlalchemy as sa
+from sqlalchemy import event, text
 from sqlmodel import select
 
-from models import MarketEntity
-from models.enums import EntityType
-from services.platform import migrate, text_index
+from models import Department, MarketEntity
+from models.enums import EntityStatus, EntityType, RiskColour
+from services.platform import migrate, sparse, text_index
 from services.platform.db import Database
+from services.platform.paging import encode_cursor
 from services.platform.principal import Principal, PrincipalKind
+from services.registry import uscc
 from services.registry.registry import RegistrationInput, register_entity
-from services.registry.search import search_entities
-from tests.conftest import Api, DemoCity
+from services.registry.search import SEARCH_CURSOR, search_entities
+from tests.conftest import BACKEND, Api, DemoCity
 from tests.support.admin import list_page, sign_in
 from tests.support.entities import REGISTER, new_code, registration
 
@@ -117,7 +121,7 @@ async def test_paging_walks_the_ranked_list_once(api: Api, city: DemoCity) -> No
     for fragment in ("翠微阁", "翠微"):
         whole = await _found(api, city, fragment)
         assert set(whole) == set(codes)
-        # The exact name (for 翠微阁), then the names that start with the text by name, then the rest by USCC.
+        # The exact name (for 翠微阁), then the names that start with the text by name, then the rest as registered.
         shown = [names[codes.index(code)] for code in whole]
         assert shown == ["翠微阁", "翠微阁书店", "翠微阁花店", "翠微阁茶社", "大连翠微阁酒店", "北方翠微阁"]
         seen: list[str] = []
@@ -145,6 +149,175 @@ async def test_a_district_never_finds_another_districts_entity(api: Api, city: D
         assert xigang not in found, fragment
     data = await api.data(SEARCH, {"t": "琥珀灯饰"}, city.tokens["district"])
     assert data["searchEntities"]["totalCount"] == 0
+
+
+async def _pages(api: Api, city: DemoCity, fragment: str, token: str, size: int) -> list[str]:
+    seen: list[str] = []
+    after = None
+    while True:
+        data = await api.data(SEARCH, {"t": fragment, "first": size, "after": after}, city.tokens[token])
+        page = data["searchEntities"]
+        seen += [edge["node"]["uscc"] for edge in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            return seen
+        after = page["pageInfo"]["endCursor"]
+
+
+async def test_a_district_desk_pages_a_common_fragment_through_its_own_districts_rows(
+    api: Api, city: DemoCity, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ranked = await _pages(api, city, "大连", "district", 7)  # fewer hits than sparse.MANY: ranked here
+    monkeypatch.setattr(sparse, "MANY", 3)  # as many or more: each rank's rows walked in its order
+    walks: dict[str, tuple[str, Any]] = {}
+
+    def seen(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
+        if "ORDER BY market_entity.name, market_entity.uscc" in statement:
+            walks.setdefault("by name", (statement, parameters))
+        elif "ORDER BY market_entity.id" in statement and ("instr(" in statement or "strpos(" in statement):
+            walks.setdefault("as registered", (statement, parameters))
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        walked = await _pages(api, city, "大连", "district", 7)
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", seen)
+    # Only the district's entities, each once, in the same order whichever way the pages were read:
+    # the names that start with the text first, by name, then the rest as registered.
+    assert walked == ranked and len(ranked) > 14
+    assert set(ranked) <= set(city.zhongshan) and len(set(ranked)) == len(ranked)
+    assert set(walks) == {"by name", "as registered"}
+    if BACKEND == "sqlite":
+        # Each walk reads the district's own rows in its order, not the city's (nor sorts the district's):
+        # PostgreSQL sorts a table this small itself; at 1,000,000 it walks the name index, and for the last
+        # rank its primary key (README, bench/search.py).
+        for order, index in (
+            ("by name", "ix_market_entity_region_name"),
+            ("as registered", "ix_market_entity_region_code"),
+        ):
+            statement, parameters = walks[order]
+            async with db.engine.connect() as connection:
+                explained = await connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
+                plan = " ".join(str(row) for row in explained)
+            assert index in plan and "TEMP B-TREE" not in plan, (order, plan)
+
+
+async def test_the_text_found_elsewhere_comes_as_registered_whichever_way_the_pages_are_read(
+    api: Api, city: DemoCity, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Registered in the reverse of their USCCs' order: the last rank shows them as registered.
+    bodies = ["MA0RW004", "MA0RW003", "MA0RW002", "MA0RW001"]
+    names = ["大连琮璜文具有限公司", "北方琮璜印务有限公司", "大连某某商行", "辽宁琮璜纸业有限公司"]
+    addresses = ["大连市中山区某路1号", "大连市中山区某路2号", "大连市中山区琮璜大厦", "大连市中山区某路4号"]
+    codes = [
+        await _register(api, city, uscc=new_code(body=body), name=name, address=address)
+        for body, name, address in zip(bodies, names, addresses, strict=True)
+    ]
+    prefix = await _register(api, city, uscc=new_code(body="MA0RW000"), name="琮璜商贸有限公司")
+    assert sorted(codes) == codes[::-1]
+    ranked = await _pages(api, city, "琮璜", "city", 2)
+    monkeypatch.setattr(sparse, "MANY", 1)  # every fragment walked, rank by rank
+    walked = await _pages(api, city, "琮璜", "city", 2)
+    assert ranked == walked == [prefix, *codes]
+    # A cursor of the last rank that holds a USCC (as before) is refused, not misread.
+    stale = encode_cursor(SEARCH_CURSOR, json.dumps([2, codes[0]]))
+    refused = await api.gql(SEARCH, {"t": "琮璜", "after": stale}, city.tokens["city"])
+    assert refused["errors"][0]["extensions"]["code"] == "INVALID_CURSOR"
+
+
+async def test_a_uscc_fragment_bunched_in_uscc_order_is_found_in_the_first_rows_walked(
+    api: Api, city: DemoCity, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two districts' entities registered in turn: 西岗's code digits (210203) are in every one of its
+    # USCCs, and in USCC order all of 中山's (210202) come before the first of them.
+    async with db.session(Principal.system()) as session:
+        authority = await session.scalar(select(Department.id).where(Department.code == "SCJG-210200"))
+        rows = [_entity_row(n, "210202" if n % 2 == 0 else "210203", authority) for n in range(2000)]
+        await session.execute(sa.insert(MarketEntity.__table__), rows)  # type: ignore[attr-defined]
+        await session.commit()
+    ranked = await _pages_of(api, city, "210203", 20, 3)  # fewer hits than sparse.MANY: ranked here
+    monkeypatch.setattr(sparse, "MANY", 3)  # as many or more: walked
+    walks: list[tuple[str, Any]] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
+        if "ORDER BY" in statement and ("instr(" in statement or "strpos(" in statement):
+            walks.append((statement, parameters))
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        walked = await _pages_of(api, city, "210203", 20, 3)
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", seen)
+    assert walked == ranked and len(set(walked)) == 60
+    # The first page's walk reads the rows in its order up to its twentieth hit: a few dozen, where
+    # the USCC order put a thousand of 中山's rows first.
+    statement, parameters = walks[-3]
+    key = "id" if "ORDER BY market_entity.id" in statement else "uscc"
+    async with db.session(Principal.system()) as session:
+        last = await session.scalar(select(getattr(MarketEntity, key)).where(MarketEntity.uscc == walked[19]))
+        read = await session.scalar(
+            select(sa.func.count()).select_from(MarketEntity).where(getattr(MarketEntity, key) <= last)
+        )
+    assert read is not None and read < 400, read
+    if BACKEND == "sqlite":  # PostgreSQL sorts a table this small itself (bench/search.py at 1,000,000)
+        async with db.engine.connect() as connection:
+            explained = await connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
+            plan = " ".join(str(row) for row in explained)
+        assert "TEMP B-TREE" not in plan, plan
+
+
+def _entity_row(n: int, region: str, authority: int | None) -> dict[str, Any]:
+    return {
+        "uscc": uscc.compose("9", "1", region, f"MC{n:06d}"),
+        "name": f"大连簇序{n:04d}贸易有限公司",
+        "entity_type": EntityType.COMPANY,
+        "legal_representative": "张三",
+        "status": EntityStatus.ACTIVE,
+        "established_on": date(2020, 1, 1),
+        "region_code": region,
+        "address": "辽宁省大连市某路1号",
+        "industry_code": "F5211",
+        "business_scope": "一般项目：技术服务",
+        "scope_entry_codes": [],
+        "registration_authority_id": authority,
+        "risk_colour": RiskColour.GREEN,
+    }
+
+
+async def _pages_of(api: Api, city: DemoCity, fragment: str, size: int, pages: int) -> list[str]:
+    seen: list[str] = []
+    after = None
+    for _ in range(pages):
+        data = await api.data(SEARCH, {"t": fragment, "first": size, "after": after}, city.tokens["city"])
+        seen += [edge["node"]["uscc"] for edge in data["searchEntities"]["edges"]]
+        after = data["searchEntities"]["pageInfo"]["endCursor"]
+    return seen
+
+
+async def test_a_fragment_most_entities_hold_is_walked_at_the_planners_word_on_postgresql(
+    api: Api, city: DemoCity, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ranked = await _pages(api, city, "大连", "city", 40)
+    monkeypatch.setattr(sparse, "MANY", 3)  # every entity's address holds 大连: far past MANY
+    statements: list[str] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        walked = await _pages(api, city, "大连", "city", 40)
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", seen)
+    assert walked == ranked and len(ranked) > 100
+    # The short index's hits: PostgreSQL's GIN hands over every one of them before the first,
+    # so its planner's estimate decides and none are read; SQLite reads the first MANY.
+    # (totalCount counts every match, through the index, on either engine: not the page's choice.)
+    index_reads = [
+        s
+        for s in statements
+        if s.startswith("SELECT") and not s.startswith("SELECT count(") and ("short_grams" in s or "entity_search" in s)
+    ]
+    assert (index_reads == []) == (BACKEND == "postgres"), index_reads
 
 
 async def test_percent_and_underscore_are_characters_to_find(api: Api, city: DemoCity) -> None:

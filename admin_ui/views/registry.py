@@ -6,7 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import ColumnElement, or_
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
 from starlette.requests import Request
 from starlette_admin import BaseField, DateField, DateTimeField, EnumField, StringField, TextAreaField
 from starlette_admin.filters import FilterGroup
@@ -38,6 +40,10 @@ from services.registry import search
 from services.registry.persons import links_of
 from services.registry.regions import districts
 from services.registry.registry import former_names
+
+# The matches of a search the list reads at most: a page past them, or an exact total, would read
+# every match of a fragment most entities hold (有限公司, 科技) across a million of them.
+SEARCH_DEPTH = 1000
 
 
 async def _persons(request: Request, obj: Any) -> list[dict[str, str]]:
@@ -172,7 +178,8 @@ class EntityView(ServiceView):
         return False
 
     def get_search_query(self, request: Request, term: str) -> Any:
-        # searchEntities' match (name, former names, USCC, legal representative, address, persons).
+        # searchEntities' match (name, former names, USCC, legal representative, address, persons):
+        # what an export reads; the list itself reads through _searched.
         return search.matching(search_term(term))
 
     async def find_all(
@@ -186,7 +193,7 @@ class EntityView(ServiceView):
     ) -> Sequence[Any]:
         term = search_term(q or "")
         found = await (
-            self._ranked(request, term, skip, limit, sorts, filters)
+            self._searched(request, term, skip, limit, sorts, filters)
             if term
             else super().find_all(request, skip, limit, q, sorts, filters)
         )
@@ -196,7 +203,17 @@ class EntityView(ServiceView):
             request.state.quick_districts = await districts(request.state.session)
         return found
 
-    async def _ranked(
+    async def count(self, request: Request, q: str | None = None, filters: FilterGroup | None = None) -> int:
+        """With a term, counted no further than SEARCH_DEPTH + 1: the list then says "1,000 以上"."""
+        term = search_term(q or "")
+        if not term:
+            return await super().count(request, q, filters)
+        also = await self._filtered(request, filters)
+        found = await search.count_found_at_most(request.state.session, term, SEARCH_DEPTH + 1, also)
+        request.state.search_capped = found > SEARCH_DEPTH
+        return found
+
+    async def _searched(
         self,
         request: Request,
         term: str,
@@ -205,12 +222,66 @@ class EntityView(ServiceView):
         sorts: Sequence[tuple[str, str]] | None,
         filters: FilterGroup | None,
     ) -> Sequence[Any]:
-        """What the search box found, in searchEntities' order (exact name, prefix, elsewhere),
-        then the list's own order."""
-        rows = self.get_list_query(request).offset(skip)
-        rows = await self._apply_search_and_filters(request, rows.limit(limit) if limit > 0 else rows, term, filters)
-        rows = self.build_order_clauses(request, sorts or [], rows.order_by(search.rank(term)))
-        return list((await request.state.session.scalars(rows)).all())
+        """What the search box found: the first `skip + limit` of searchEntities' ranking (exact
+        name, prefix, elsewhere), each rank read with a LIMIT, so a page costs about a page; never
+        past SEARCH_DEPTH, where the list asks for a narrower term."""
+        if skip >= SEARCH_DEPTH:
+            request.state.search_beyond = True
+            return []
+        end = min(skip + limit, SEARCH_DEPTH) if limit > 0 else SEARCH_DEPTH
+        session: AsyncSession = request.state.session
+        also = await self._filtered(request, filters)
+        clicked = self._column_chosen(sorts)
+        if also is None and not clicked:
+            return (await search.search_entities(session, term, end, None)).items[skip:end]
+        rows = self.get_list_query(request).where(search.matching(term))
+        rows = rows if also is None else rows.where(also)
+        if clicked:
+            # A column the user chose: that order over every match, paged by OFFSET, which the
+            # depth bounds (and the column's index can give the rows in order).
+            ordered = self.build_order_clauses(request, sorts or [], rows).order_by(col(MarketEntity.id))
+            return list((await session.scalars(ordered.offset(skip).limit(end - skip))).all())
+        # Filters beside the term: searchEntities takes none, so this reads at most SEARCH_DEPTH + 1
+        # of the filtered matches in registration order, and the exact name wherever it stands (by
+        # the name's index), and ranks only those as searchEntities would. Up to SEARCH_DEPTH
+        # matches that is the whole ranking; past it the count says "1,000 以上" and the page asks
+        # for a narrower term.
+        first = rows.with_only_columns(col(MarketEntity.id)).order_by(col(MarketEntity.id)).limit(SEARCH_DEPTH + 1)
+        chosen = rows.where(or_(col(MarketEntity.id).in_(first), col(MarketEntity.name) == term))
+        ranked = chosen.order_by(*search.ranked_order(term)).offset(skip).limit(end - skip)
+        return list((await session.scalars(ranked)).all())
+
+    def _column_chosen(self, sorts: Sequence[tuple[str, str]] | None) -> bool:
+        """Whether the list is ordered by a column the user chose: its default order (which the
+        search form carries along) and the key alone (the lookup API's) give way to the ranking."""
+        default = [(name, "desc" if desc else "asc") for name, desc in self._default_sort()]
+        chosen = [(name, way) for name, way in sorts or [] if name != self.pk_attr]
+        return bool(chosen) and chosen != default
+
+    async def _filtered(self, request: Request, filters: FilterGroup | None) -> ColumnElement[bool] | None:
+        """The list's filters (quick filters, the filter builder) as one condition, None without any."""
+        if filters is None or filters.is_empty():
+            return None
+        return (await self._apply_search_and_filters(request, select(MarketEntity), None, filters)).whereclause
+
+    def search_note(self, request: Request) -> str | None:
+        """Why a searched list stops where it does (templates/registry_list.html), if it does."""
+        narrower = "请输入更完整的名称、统一社会信用代码或加筛选条件以缩小范围"
+        if getattr(request.state, "search_beyond", False):
+            return f"检索结果只列出前 {SEARCH_DEPTH:,} 户：{narrower}"
+        if getattr(request.state, "search_capped", False):
+            return f"检索结果超过 {SEARCH_DEPTH:,} 户，只列出前 {SEARCH_DEPTH:,} 户：{narrower}"
+        return None
+
+    def search_total(self, request: Request, total: int) -> str:
+        """The total beside a list: a searched list past SEARCH_DEPTH says so rather than a false count."""
+        return f"{SEARCH_DEPTH:,} 以上" if getattr(request.state, "search_capped", False) else str(total)
+
+    def search_pages(self, request: Request, pages: int, size: int) -> int:
+        """The pages offered: a searched list's end at SEARCH_DEPTH."""
+        if not getattr(request.state, "search_capped", False) or size <= 0:
+            return pages
+        return min(pages, -(-SEARCH_DEPTH // size))
 
     def quick_filters(self, request: Request) -> list[QuickGroup]:
         """One click each: a colour, a district, a status (templates/registry_list.html)."""

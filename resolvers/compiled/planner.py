@@ -85,6 +85,8 @@ class Plan:
     # (only whether they were null): a request that agrees on both can reuse the plan.
     structural: set[str] = field(default_factory=set)
     bound: set[str] = field(default_factory=set)
+    # Whether the answer holds person ids the database wrote as marked row ids (read_model.person_keys).
+    person_keys: bool = False
     _names: itertools.count[int] = field(default_factory=itertools.count)
 
     # -- names and parameters ------------------------------------------------------------------

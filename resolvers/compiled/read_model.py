@@ -7,6 +7,8 @@ restated. Everything else declines, and strawberry answers."""
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -396,6 +398,26 @@ def _colour(reader: Reader, row: Row | None, field_def: GraphQLField, nodes: lis
     return row.c("risk_colour")
 
 
+# A person's id is a keyed hash (services.registry.persons.person_key) the database cannot compute:
+# the statement writes the row id behind a control character no stored text may hold
+# (services.platform.checks), and the answer's text gets each one's key before it leaves.
+_PERSON_MARK = "\x01person:"
+_MARKED_PERSON = re.compile(r'"\\u0001person:([0-9]+)"')
+
+
+def _person_key(reader: Reader, row: Row | None, field_def: GraphQLField, nodes: list[FieldNode]) -> str:
+    assert row is not None
+    reader.plan.person_keys = True
+    return f"({quote_text(_PERSON_MARK)} || {reader.plan.dialect.id_text(row.c('person_id'))})"
+
+
+def person_keys(answer: str, secret_key: str) -> str:
+    """The answer with each marked person row id replaced by the person's key."""
+    return _MARKED_PERSON.sub(
+        lambda found: json.dumps(person_service.person_key(secret_key, int(found.group(1)))), answer
+    )
+
+
 def _scope_codes(reader: Reader, row: Row | None, field_def: GraphQLField, nodes: list[FieldNode]) -> str:
     assert row is not None
     return reader.plan.dialect.json_column(row.c("scope_entry_codes"))
@@ -418,6 +440,7 @@ RELATIONS: Mapping[str, Mapping[str, Relation]] = {
         "colour": _colour,
         "businessScopeCodes": _scope_codes,
     },
+    "EntityPerson": {"personId": _person_key},
     "Department": {"region": _region},
     "License": {"sourceDepartment": _department("source_department_id"), "longTerm": _long_term},
     "Penalty": {"sourceDepartment": _department("source_department_id")},

@@ -32,7 +32,7 @@ from strawberry.types.arguments import convert_arguments
 import schema as schema_module
 from resolvers.compiled.dialects import Dialect, dialect_for
 from resolvers.compiled.planner import Decline, Plan, strawberry_field_of
-from resolvers.compiled.read_model import RELATIONS, Reader, Reading
+from resolvers.compiled.read_model import RELATIONS, Reader, Reading, person_keys
 from schema import cost, read_text
 from services.platform import access
 from services.platform.bounded import Bounded
@@ -120,6 +120,8 @@ class CompiledReads:
             _log.debug("not compiled: %s", reason)
             return None
         data = await self._run(compiled, values)
+        if compiled.plan.person_keys:
+            data = person_keys(data, self.db.secret_key)
         return b'{"data":' + data.encode() + b"}"
 
     def _allowed(self, prepared: Prepared, variables: VariableValues) -> bool:

@@ -96,5 +96,10 @@ async def persons(root: MarketEntity, info: GqlInfo) -> list[PersonInEntity]:
     return await info.context.loaders.persons_by_entity_id.load(root.id)
 
 
+def person_id(root: PersonInEntity) -> strawberry.ID:
+    # The person's key (services.registry.persons.person_key): the row id never leaves the server.
+    return strawberry.ID(root.person_key)
+
+
 def business_scope_codes(root: MarketEntity) -> list[str]:
     return list(root.scope_entry_codes)

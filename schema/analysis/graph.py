@@ -63,7 +63,9 @@ class EntityGraphPerson(EntityGraphNode):
 
 @strawberry.type(description="网图中的连线：人员在主体中的角色 / A person's role in an entity.")
 class EntityGraphEdge:
-    person_id: strawberry.ID = strawberry.field(description="人员节点标识 / The person node's id.")
+    person_id: strawberry.ID = strawberry.field(
+        description="人员节点标识，与主体 persons 中的 personId 相同 / The person node's id, as in an entity's persons."
+    )
     uscc: str = strawberry.field(description="主体节点的统一社会信用代码 / The entity node's USCC.")
     role: PersonRole = strawberry.field(description="角色 / Legal representative, shareholder or executive.")
     share_percent: Decimal | None = strawberry.field(description="出资比例（%）/ Share, percent; for shareholders.")

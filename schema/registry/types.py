@@ -64,7 +64,14 @@ class Department:
 
 @strawberry.type(description="主体相关人员 / A person's role in an entity.")
 class EntityPerson:
-    person_id: strawberry.ID = strawberry.field(description="人员标识，跨主体相同 / Same person across entities.")
+    person_id: strawberry.ID = strawberry.field(
+        resolver=registry.person_id,
+        description=(
+            "人员标识：不透明的字符串，同一人在各主体中相同，与主体网图（entityGraph）中该人员节点的 id 相同；"
+            "不含身份证件号码，也不是数据库编号 / Opaque; the same person across entities, and the id of that "
+            "person's node in entityGraph. Neither an identity number nor a database id."
+        ),
+    )
     name: str = strawberry.field(description="姓名 / The person's name.")
     role: PersonRole = strawberry.field(description="角色 / Legal representative, shareholder or executive.")
     share_percent: Decimal | None = strawberry.field(description="出资比例（%）/ Share, percent.")

@@ -21,9 +21,6 @@ stable while the app's secret key is, and telling nothing of the identity number
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -41,6 +38,7 @@ from services.platform.access import Operation, principal_of, require, seeing_al
 from services.platform.clock import today
 from services.platform.db import secret_key_of
 from services.platform.errors import Collector, DomainError
+from services.registry.persons import person_key
 from services.registry.reach import missing_entity
 from services.registry.uscc import CheckedCode, checked_uscc
 
@@ -143,12 +141,6 @@ _ENTITY_COLUMNS = (
 
 def _link(row: Sequence[Any]) -> _Link:
     return _Link(*row)
-
-
-def person_key(secret_key: str, person_id: int) -> str:
-    """An id that names the same person in every answer, and nothing else about them."""
-    digest = hmac.new(secret_key.encode(), f"entity-graph-person:{person_id}".encode(), hashlib.sha256).digest()
-    return "P" + base64.urlsafe_b64encode(digest[:12]).decode()
 
 
 def _check(uscc: str, depth: int) -> CheckedCode:

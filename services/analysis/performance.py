@@ -2,7 +2,9 @@
 
 A period is whole days in Asia/Shanghai, both ends included (services.analysis.period). A stored time
 counts on its Beijing date. Working days come from the maintainers' calendar
-(services.platform.calendar), loaded once for the span of every date the measures count over.
+(services.platform.calendar), loaded once for a window around the period (WINDOW_DAYS either side) and
+counted in SQL over it (services.platform.working_days): the statements return how many rows lie at each
+count of working days, not the rows.
 
 The measures (rates are percentages to one decimal place, None when nothing is counted under them):
 
@@ -46,7 +48,7 @@ were stored (aggregated) in the period:
 - median_acknowledge_days, median_handle_days: median working days from sending to each.
 
 Each measure is a few grouped statements for every department at once: a ranking costs what one
-department costs, whatever the number of records.
+department costs, whatever the number of records, and what comes back is a few rows per department.
 
 Who sees what: maintainers (and the command line) every department; a department its own and no
 other's, district counterparts included (notices and referrals are each department's own: the
@@ -57,7 +59,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Any
@@ -79,7 +81,7 @@ from models import (
 from models.enums import InspectionTaskStatus, NoticeStatus
 from services.analysis.cache import remembered
 from services.analysis.period import Period, checked_period
-from services.platform import calendar
+from services.platform import calendar, working_days
 from services.platform.access import Operation, policy_key, principal_of, require, seeing_all
 from services.platform.clock import today
 from services.platform.db import as_date as read_date
@@ -88,6 +90,10 @@ from services.platform.errors import Forbidden
 from services.registry.departments import get_department
 
 RECORD_DEADLINE_DAYS = 7  # 双公示: a decision is aggregated within 7 working days
+# The calendar sent with the statements: the period and this many days either side, where nearly every
+# decision before a storing and every claim, acknowledgement or handling after a push or a sending falls (a
+# date outside it is counted all the same, in Python: services.platform.working_days).
+WINDOW_DAYS = 92
 # Every table read here is weighed for every department; who may see which department is checked first.
 ALL_DEPARTMENTS = seeing_all(Notice, Referral, InspectionTask, SpotCheckPlan, SpotCheckPlanDepartment, License, Penalty)
 _TENTH = Decimal("0.1")
@@ -177,29 +183,17 @@ class DepartmentPerformance:
 
 @dataclass
 class _Gathered:
-    """What the statements returned, by department, before the working days are counted."""
+    """What the statements returned, by department: counts, and (working days, how many) pairs."""
 
     notice_counts: dict[int, dict[str, int]] = field(default_factory=dict)
-    claims: dict[int, list[tuple[date, date, int]]] = field(default_factory=lambda: defaultdict(list))
+    claims: dict[int, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
     plans: dict[int, int] = field(default_factory=dict)
     tasks: dict[int, tuple[int, int]] = field(default_factory=dict)
     results: dict[int, tuple[int, int, int]] = field(default_factory=dict)  # recorded, to publish, in time
-    licenses: dict[int, list[tuple[date, date, int]]] = field(default_factory=lambda: defaultdict(list))
-    penalties: dict[int, list[tuple[date, date, int]]] = field(default_factory=lambda: defaultdict(list))
-    # (sent, acknowledged or None, handled or None, how many)
-    referrals: dict[int, list[tuple[date, date | None, date | None, int]]] = field(
-        default_factory=lambda: defaultdict(list)
-    )
-
-    def dates(self) -> Iterable[date]:
-        for pairs in (*self.claims.values(), *self.licenses.values(), *self.penalties.values()):
-            for first, last, _ in pairs:
-                yield first
-                yield last
-        for rows in self.referrals.values():
-            for sent, acknowledged, handled, _ in rows:
-                yield sent
-                yield from (day for day in (acknowledged, handled) if day is not None)
+    licenses: dict[int, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
+    penalties: dict[int, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
+    # (working days to the acknowledgement or None, to the handling or None, how many)
+    referrals: dict[int, list[tuple[int | None, int | None, int]]] = field(default_factory=lambda: defaultdict(list))
 
 
 def _one(condition: Any) -> Any:
@@ -289,7 +283,8 @@ def referral_scope(period: Period, ids: Sequence[int] | None) -> list[Any]:
     return [col(Referral.sent_at) >= first, col(Referral.sent_at) < after, *_of(col(Referral.to_department_id), ids)]
 
 
-async def _notices(session: AsyncSession, gathered: _Gathered, period: Period, ids: Sequence[int] | None) -> None:
+async def _notices(session: AsyncSession, gathered: _Gathered, period: Period, ids: Sequence[int] | None,
+                   window: calendar.WorkCalendar) -> None:  # fmt: skip
     scope, flags = notice_scope(period, ids), notice_flags(session)
     names = ("claimed", "claimed_in_time", "forwarded", "returned", "overdue", "feedback_given", "to_claim")
     department = _grouped(col(Notice.department_id))
@@ -308,10 +303,10 @@ async def _notices(session: AsyncSession, gathered: _Gathered, period: Period, i
         sa.select(department, pushed_on, claimed_on, sa.func.count())
         .where(*scope, flags["claimed"])
         .group_by(department, pushed_on, claimed_on)
-        .execution_options(**ALL_DEPARTMENTS)
     )
-    for department_id, pushed_day, claimed_day, n in (await session.execute(claims)).all():
-        gathered.claims[department_id].append((as_date(pushed_day), as_date(claimed_day), n))
+    for department_id, (days,), n in await working_days.counted(session, window, claims, **ALL_DEPARTMENTS):
+        assert days is not None
+        gathered.claims[department_id].append((days, n))
 
 
 async def _spot_checks(session: AsyncSession, gathered: _Gathered, period: Period, ids: Sequence[int] | None) -> None:
@@ -344,7 +339,8 @@ async def _spot_checks(session: AsyncSession, gathered: _Gathered, period: Perio
 
 
 async def _records(session: AsyncSession, model: type[License] | type[Penalty], period: Period,
-                   ids: Sequence[int] | None) -> dict[int, list[tuple[date, date, int]]]:  # fmt: skip
+                   ids: Sequence[int] | None, window: calendar.WorkCalendar
+                   ) -> dict[int, list[tuple[int, int]]]:  # fmt: skip
     source = _grouped(col(model.source_department_id))
     stored_on = beijing_date(session, col(model.created_at))
     decided = col(model.decision_date)
@@ -352,15 +348,16 @@ async def _records(session: AsyncSession, model: type[License] | type[Penalty], 
         sa.select(source, decided, stored_on, sa.func.count())
         .where(*record_scope(model, period, ids))
         .group_by(source, decided, stored_on)
-        .execution_options(**ALL_DEPARTMENTS)
     )
-    found: dict[int, list[tuple[date, date, int]]] = defaultdict(list)
-    for department_id, decision, stored, n in (await session.execute(query)).all():
-        found[department_id].append((as_date(decision), as_date(stored), n))
+    found: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for department_id, (lag,), n in await working_days.counted(session, window, query, **ALL_DEPARTMENTS):
+        assert lag is not None
+        found[department_id].append((lag, n))
     return found
 
 
-async def _referrals(session: AsyncSession, gathered: _Gathered, period: Period, ids: Sequence[int] | None) -> None:
+async def _referrals(session: AsyncSession, gathered: _Gathered, period: Period, ids: Sequence[int] | None,
+                     window: calendar.WorkCalendar) -> None:  # fmt: skip
     to = _grouped(col(Referral.to_department_id))
     sent_on = beijing_date(session, col(Referral.sent_at))
     acknowledged_on = beijing_date(session, col(Referral.acknowledged_at))
@@ -369,36 +366,33 @@ async def _referrals(session: AsyncSession, gathered: _Gathered, period: Period,
         sa.select(to, sent_on, acknowledged_on, handled_on, sa.func.count())
         .where(*referral_scope(period, ids))
         .group_by(to, sent_on, acknowledged_on, handled_on)
-        .execution_options(**ALL_DEPARTMENTS)
     )
-    for department_id, sent, acknowledged, handled, n in (await session.execute(query)).all():
-        gathered.referrals[department_id].append((
-            as_date(sent),
-            None if acknowledged is None else as_date(acknowledged),
-            None if handled is None else as_date(handled),
-            n,
-        ))  # fmt: skip
+    for department_id, (acknowledged, handled), n in await working_days.counted(
+        session, window, query, **ALL_DEPARTMENTS
+    ):
+        gathered.referrals[department_id].append((acknowledged, handled, n))
 
 
 async def _gather(session: AsyncSession, period: Period, ids: Sequence[int] | None) -> _Gathered:
     gathered = _Gathered()
-    await _notices(session, gathered, period, ids)
+    window = await calendar.load(
+        session, period.start - timedelta(days=WINDOW_DAYS), period.end + timedelta(days=WINDOW_DAYS)
+    )
+    await _notices(session, gathered, period, ids, window)
     await _spot_checks(session, gathered, period, ids)
-    gathered.licenses = await _records(session, License, period, ids)
-    gathered.penalties = await _records(session, Penalty, period, ids)
-    await _referrals(session, gathered, period, ids)
+    gathered.licenses = await _records(session, License, period, ids, window)
+    gathered.penalties = await _records(session, Penalty, period, ids, window)
+    await _referrals(session, gathered, period, ids, window)
     return gathered
 
 
-def _aggregation(rows: list[tuple[date, date, int]], days: calendar.WorkCalendar) -> AggregationMeasures:
-    lags = [(days.working_days_between(decided, stored), n) for decided, stored, n in rows]
+def _aggregation(lags: list[tuple[int, int]]) -> AggregationMeasures:
     total = sum(n for _, n in lags)
     within = sum(n for lag, n in lags if lag <= RECORD_DEADLINE_DAYS)
     return AggregationMeasures(total, within, rate(within, total), median(lags))
 
 
-def _measure(department: Department, period: Period, gathered: _Gathered,
-             days: calendar.WorkCalendar) -> DepartmentPerformance:  # fmt: skip
+def _measure(department: Department, period: Period, gathered: _Gathered) -> DepartmentPerformance:
     assert department.id is not None
     key = department.id
     counts = gathered.notice_counts.get(key, {})
@@ -410,7 +404,7 @@ def _measure(department: Department, period: Period, gathered: _Gathered,
         claimed_rate=rate(claimed, to_claim),
         claimed_in_time=in_time,
         claimed_in_time_rate=rate(in_time, to_claim),
-        median_claim_days=median((days.working_days_between(p, c), n) for p, c, n in gathered.claims.get(key, [])),
+        median_claim_days=median(gathered.claims.get(key, [])),
         forwarded=counts.get("forwarded", 0),
         returned=counts.get("returned", 0),
         overdue=counts.get("overdue", 0),
@@ -430,24 +424,24 @@ def _measure(department: Department, period: Period, gathered: _Gathered,
     )
     rows = gathered.referrals.get(key, [])
     sent = sum(n for *_, n in rows)
-    acknowledged = sum(n for _, a, _, n in rows if a is not None)
-    handled = sum(n for _, _, h, n in rows if h is not None)
+    acknowledged = sum(n for a, _, n in rows if a is not None)
+    handled = sum(n for _, h, n in rows if h is not None)
     referrals = ReferralMeasures(
         received=sent,
         acknowledged=acknowledged,
         acknowledged_rate=rate(acknowledged, sent),
         handled=handled,
         handled_rate=rate(handled, sent),
-        median_acknowledge_days=median((days.working_days_between(s, a), n) for s, a, _, n in rows if a is not None),
-        median_handle_days=median((days.working_days_between(s, h), n) for s, _, h, n in rows if h is not None),
+        median_acknowledge_days=median((a, n) for a, _, n in rows if a is not None),
+        median_handle_days=median((h, n) for _, h, n in rows if h is not None),
     )
     return DepartmentPerformance(
         department=department,
         period=period,
         notices=notices,
         spot_checks=spot_checks,
-        licenses=_aggregation(gathered.licenses.get(key, []), days),
-        penalties=_aggregation(gathered.penalties.get(key, []), days),
+        licenses=_aggregation(gathered.licenses.get(key, [])),
+        penalties=_aggregation(gathered.penalties.get(key, [])),
         referrals=referrals,
     )
 
@@ -455,9 +449,7 @@ def _measure(department: Department, period: Period, gathered: _Gathered,
 async def _measured(session: AsyncSession, period: Period, departments: list[Department],
                     ids: Sequence[int] | None) -> list[DepartmentPerformance]:  # fmt: skip
     gathered = await _gather(session, period, ids)
-    dates = [period.start, period.end, *gathered.dates()]
-    days = await calendar.load(session, min(dates), max(dates))
-    return [_measure(department, period, gathered, days) for department in departments]
+    return [_measure(department, period, gathered) for department in departments]
 
 
 async def department_performance(session: AsyncSession, department_code: str, start: date,

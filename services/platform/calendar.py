@@ -73,6 +73,11 @@ class WorkCalendar:
                 left -= 1
         return day
 
+    def ordinals(self) -> list[tuple[date, int]]:
+        """Each day of the span with the working days after `start` up to it: the working days after one
+        day up to a later one are the difference of theirs (services.platform.working_days counts so in SQL)."""
+        return [(self.start + timedelta(days=n), before) for n, before in enumerate(self._before)]
+
     def working_days_between(self, start: date, end: date) -> int:
         """Working days after `start`, up to and including `end`; 0 when `end` is not after `start`."""
         if end <= start:

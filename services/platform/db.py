@@ -172,12 +172,17 @@ class Database:
     @property
     def read_sessions(self) -> async_sessionmaker[AsyncSession]:
         """Unbound read sessions, for a framework that opens its own per request;
-        bind each to its principal (services.platform.access.bind) before use."""
+        bind each to its principal (`bind`) before use."""
         return self._reads
 
     def session(self, principal: Principal) -> AsyncSession:
         """A session for reads, bound to the acting principal's access policy."""
         return self._bind(self._reads(), principal)
+
+    def bind(self, session: AsyncSession, principal: Principal) -> AsyncSession:
+        """A session of `read_sessions`, bound as every session here is: to the principal's access
+        policy, and with the secret key the keyed ids are made with (persons.person_key)."""
+        return self._bind(session, principal)
 
     def _bind(self, session: AsyncSession, principal: Principal) -> AsyncSession:
         access.bind(session, principal)

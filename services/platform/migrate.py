@@ -11,8 +11,9 @@ from alembic.migration import MigrationContext
 from sqlalchemy.engine import Connection
 
 import models
+from services.platform import point_index, text_index
 from services.platform.db import Database
-from services.platform.text_index import outside_models, sqlite_unsupported
+from services.platform.text_index import sqlite_unsupported
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,7 +31,7 @@ class UnsupportedDatabase(RuntimeError):
 
 
 async def upgrade(db: Database, revision: str = "head") -> None:
-    if db.is_sqlite and (problem := sqlite_unsupported()):
+    if db.is_sqlite and (problem := sqlite_unsupported() or point_index.sqlite_unsupported()):
         raise UnsupportedDatabase(problem)
 
     def _upgrade(connection: Connection) -> None:
@@ -40,12 +41,17 @@ async def upgrade(db: Database, revision: str = "head") -> None:
         await connection.run_sync(_upgrade)
 
 
+def _outside_models(name: str | None) -> bool:
+    return text_index.outside_models(name) or point_index.outside_models(name)
+
+
 async def drift(db: Database) -> list[object]:
     """Differences between the models and the migrated database (empty when they agree)."""
 
     def _compare(connection: Connection) -> list[object]:
-        # The text index (FTS5, trigram indexes) is built by migration 0019 alone, outside the models.
-        opts = {"compare_type": True, "include_name": lambda name, kind, parents: not outside_models(name)}
+        # The text index (FTS5, trigram indexes: 0019, 0020) and the spatial index (R*Tree, GiST:
+        # 0021) are built by their migrations alone, outside the models.
+        opts = {"compare_type": True, "include_name": lambda name, kind, parents: not _outside_models(name)}
         context = MigrationContext.configure(connection, opts=opts)
         return list(compare_metadata(context, models.metadata))
 

@@ -171,7 +171,10 @@ def candidates(dialect: str, text: str) -> Select[Any]:
         return select(fts.c.rowid).where(fts.c[_FTS].op("MATCH")(phrase))
     pattern = _pattern(text)
     entity = sa.alias(MarketEntity.__table__, "searched")  # type: ignore[attr-defined]
-    columns = (entity.c.name, entity.c.uscc, entity.c.legal_representative, entity.c.address)
+    # A USCC holds digits and capital letters only: its index is read for a text that could be
+    # part of one (as row by row), not for every Chinese name searched.
+    columns = (entity.c.name, entity.c.legal_representative, entity.c.address)
+    columns += (entity.c.uscc,) if _code_like(text) else ()
     own = select(entity.c.id).where(sa.or_(*(column.ilike(pattern, escape="\\") for column in columns)))
     former = select(_FORMER.entity_id).where(_FORMER.name.ilike(pattern, escape="\\"))
     return sa.union_all(own, former)  # type: ignore[return-value]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 from collections.abc import Sequence
@@ -15,8 +16,17 @@ from sqlmodel import col, select
 
 from models import EntityPerson, Person
 from models.enums import PersonRole
-from services.platform.db import insert_if_absent
+from services.platform.db import insert_if_absent, secret_key_of
 from services.registry.registry_view import PersonInEntity
+
+
+def person_key(secret_key: str, person_id: int) -> str:
+    """The id a person goes by in every answer (an entity's persons, the entity graph): the same
+    person across entities, and nothing else about them; the table's own id never leaves the
+    server. The label is the graph's, where the id was first given, so its ids stay as they were."""
+    digest = hmac.new(secret_key.encode(), f"entity-graph-person:{person_id}".encode(), hashlib.sha256).digest()
+    return "P" + base64.urlsafe_b64encode(digest[:12]).decode()
+
 
 ROLE_ORDER = case(
     {PersonRole.LEGAL_REPRESENTATIVE.name: 0, PersonRole.SHAREHOLDER.name: 1, PersonRole.EXECUTIVE.name: 2},
@@ -126,7 +136,8 @@ async def links_of(session: AsyncSession, entity_ids: Sequence[int]) -> list[Per
         .where(col(EntityPerson.entity_id).in_(list(entity_ids)))
         .order_by(col(EntityPerson.entity_id), *PERSON_ORDER)
     )
+    secret_key = secret_key_of(session)
     return [
-        PersonInEntity(entity_id, person_id, name, role, share, title)
+        PersonInEntity(entity_id, person_key(secret_key, person_id), name, role, share, title)
         for entity_id, person_id, name, role, share, title in rows.all()
     ]

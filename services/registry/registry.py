@@ -120,7 +120,7 @@ class EntityFilter:
     colour: RiskColour | None = None  # the stored 四色警示 colour
     within_box: Box | None = None  # longitude/latitude, edges included; entities without coordinates never match
     # Set by list_entities for a box with many hits: read in USCC order and test each row (box_reads).
-    walk_box: bool = False
+    box_read: box_reads.Read = box_reads.Read.INDEXED
 
 
 @dataclass
@@ -355,8 +355,9 @@ def entity_code(code: str) -> str:
     return normalised
 
 
-def entity_conditions(flt: EntityFilter) -> list[ColumnElement[bool]]:
-    """The registry's filter and search rule, shared by the API and the admin pages."""
+def entity_conditions(flt: EntityFilter, dialect: str | None = None) -> list[ColumnElement[bool]]:
+    """The registry's filter and search rule, shared by the API and the admin pages. A box is
+    read by the engine's own spatial index: its conditions need the `dialect`."""
     conditions: list[ColumnElement[bool]] = []
     if flt.region_code:
         conditions.append(col(MarketEntity.region_code) == flt.region_code)
@@ -373,7 +374,9 @@ def entity_conditions(flt: EntityFilter) -> list[ColumnElement[bool]]:
     if flt.within_box is not None:
         given = flt.within_box
         box = checks.box(given.west, given.south, given.east, given.north, "filter.withinBox")
-        conditions.extend(box_reads.within(box, flt.walk_box))
+        if dialect is None:
+            raise TypeError("a box's conditions depend on the engine: pass the dialect")
+        conditions.extend(box_reads.within(box, dialect, flt.box_read))
     if flt.data_quality_issue is not None:
         column = col(MarketEntity.data_quality_issue)
         conditions.append(column.is_not(None) if flt.data_quality_issue else column.is_(None))
@@ -387,13 +390,21 @@ def entity_conditions(flt: EntityFilter) -> list[ColumnElement[bool]]:
 async def list_entities(session: AsyncSession, flt: EntityFilter, first: int, after: str | None) -> Page[MarketEntity]:
     """A keyset page in USCC order: the cost of a page does not grow with its depth."""
     require_authenticated(principal_of(session))
-    conditions = entity_conditions(flt)
-    if flt.within_box is not None and await box_reads.dense(session, conditions):
-        conditions = entity_conditions(replace(flt, walk_box=True))
-    rows = select(MarketEntity).where(*conditions)
+    rows = select(MarketEntity).where(*await _box_read(session, flt))
     return await keyset_page(session, rows, ENTITY_KEY, ENTITY_CURSOR, first, after)
 
 
 async def count_entities(session: AsyncSession, flt: EntityFilter) -> int:
     require_authenticated(principal_of(session))
-    return await count_rows(session, select(MarketEntity).where(*entity_conditions(flt)), col(MarketEntity.id))
+    rows = select(MarketEntity).where(*await _box_read(session, flt))
+    return await count_rows(session, rows, col(MarketEntity.id))
+
+
+async def _box_read(session: AsyncSession, flt: EntityFilter) -> list[ColumnElement[bool]]:
+    """The filter's conditions, a box read by its index, or row by row when it holds many hits
+    (box_reads): for a page, and for its count."""
+    dialect = session.get_bind().dialect.name
+    conditions = entity_conditions(flt, dialect)
+    if flt.within_box is not None and await box_reads.crowded(session, conditions):
+        conditions = entity_conditions(replace(flt, box_read=box_reads.Read.TESTED), dialect)
+    return conditions

@@ -10,10 +10,11 @@ from models.enums import PersonRole
 
 @dataclass(frozen=True)
 class PersonInEntity:
-    """A person's role in an entity; the identity number never leaves the registry."""
+    """A person's role in an entity; the identity number never leaves the registry, nor the
+    person's row id (`person_key` stands for it)."""
 
     entity_id: int
-    person_id: int
+    person_key: str
     name: str
     role: PersonRole
     share_percent: Decimal | None

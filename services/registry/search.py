@@ -1,14 +1,19 @@
 """searchEntities: the registry found by a fragment of text, ranked.
 
-Exact name first, then names that start with the text, then the text anywhere (name, former
-name, USCC, legal representative, address, a person of that name); within each, by USCC, but
-names that start with the text by name first (the name's index gives them in that order). Each
-rank is read in its order with a LIMIT, so a page costs about the same however many match; the
-cursor holds the rank and the row's place in it."""
+Exact name first (ties by USCC), then names that start with the text (by name, then USCC: the
+name's index gives them in that order), then the text anywhere (name, former name, USCC, legal
+representative, address, a person of that name) in registration order (the entity's id). That
+last order is uncorrelated with the text, the district and the USCC: a fragment's matches may
+bunch together in USCC order (a USCC fragment holding a district's code digits, a street of one
+district), and a walk in USCC order would read every row before them; in registration order a
+page is about 20 × rows ÷ matches rows away wherever they are. Each rank is read in its order
+with a LIMIT, so a page costs about the same however many match; the cursor holds the rank and
+the row's place in it."""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import ColumnElement
@@ -16,18 +21,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from models import MarketEntity
-from services.platform import search, text_index
+from services.platform import search, sparse, text_index
 from services.platform.access import principal_of, require_authenticated
+from services.platform.db import ids_filter
 from services.platform.errors import DomainError
 from services.platform.paging import Page, count_rows, decode_cursor, encode_cursor
 
 SEARCH_CURSOR = "entity-search"
 EXACT, PREFIX, ELSEWHERE = 0, 1, 2
-# More index hits than this and a fragment is common: reading the rows in order finds a page
-# sooner than gathering every hit to rank them. Fewer, and they are ranked here, by their ids:
-# a planner given "IN (the index's hits) ORDER BY uscc LIMIT 21" may walk every row by USCC.
-COMMON = 5000
 _LAST = "\U0010ffff"  # above every character: `name < text + _LAST` bounds the names with that prefix
+Key = list[str | int]  # a row's place within its rank: USCC; name and USCC in PREFIX; id in ELSEWHERE
 
 
 def search_text(text: str) -> str:
@@ -53,19 +56,27 @@ def rank(text: str) -> ColumnElement[int]:
     return sa.case((_name() == text, EXACT), (_prefixed(text), PREFIX), else_=ELSEWHERE)
 
 
+def ranked_order(text: str) -> list[ColumnElement[Any]]:
+    """searchEntities' order as ORDER BY terms, for a read that ranks a bounded set of rows itself
+    (the admin's search with filters): the rank, then each rank's own key."""
+    ranked = rank(text)
+    table = MarketEntity.__table__.c  # type: ignore[attr-defined]
+    return [ranked, sa.case((ranked == PREFIX, _name())), sa.case((ranked == ELSEWHERE, table.id)), table.uscc]
+
+
 def matching(text: str) -> ColumnElement[bool]:
     """Every entity the search finds, in any rank (index-backed from three characters)."""
     return text_index.entity_text(text)
 
 
 async def _hits(session: AsyncSession, text: str) -> set[int] | None:
-    """The ids the index finds for `text` (and persons of that name), or None when there are more
-    than COMMON of them: then the rows are read in order."""
-    found = text_index.candidates(session.get_bind().dialect.name, text).limit(COMMON + 1)
-    ids = set((await session.scalars(found)).all())
-    if len(ids) > COMMON:
+    """The ids the index finds for `text` (and persons of that name), or None when the fragment is
+    common (services.platform.sparse): then the rows are read in order. Few, and they are ranked
+    here by their ids: a planner given "IN (the hits) ORDER BY id LIMIT 21" may walk every row."""
+    found = await sparse.few(session, text_index.candidates(session.get_bind().dialect.name, text))
+    if found is None:
         return None
-    return ids | set((await session.scalars(text_index.named(text))).all())
+    return set(found) | set((await session.scalars(text_index.named(text))).all())
 
 
 def _ranks(text: str) -> list[ColumnElement[bool]]:
@@ -77,13 +88,17 @@ def _rank_of(text: str, name: str) -> int:
     return EXACT if name == text else PREFIX if name.startswith(text) else ELSEWHERE
 
 
-def _order(rank: int) -> list[sa.ColumnElement[str]]:
-    uscc = MarketEntity.__table__.c.uscc  # type: ignore[attr-defined]
-    return [_name(), uscc] if rank == PREFIX else [uscc]
+def _order(rank: int) -> list[sa.ColumnElement[Any]]:
+    table = MarketEntity.__table__.c  # type: ignore[attr-defined]
+    return [_name(), table.uscc] if rank == PREFIX else [table.id] if rank == ELSEWHERE else [table.uscc]
 
 
-def _bound(after: str | None) -> tuple[int, list[str]] | None:
-    """The rank and the key (USCC; name and USCC in PREFIX) a cursor stands at."""
+def _key_type(rank: int) -> type:
+    return int if rank == ELSEWHERE else str
+
+
+def _bound(after: str | None) -> tuple[int, Key] | None:
+    """The rank and the key (USCC; name and USCC in PREFIX; the id in ELSEWHERE) a cursor stands at."""
     key = decode_cursor(SEARCH_CURSOR, after)
     if key is None:
         return None
@@ -96,20 +111,24 @@ def _bound(after: str | None) -> tuple[int, list[str]] | None:
         and at
         and at[0] in (EXACT, PREFIX, ELSEWHERE)
         and len(at) == len(_order(at[0])) + 1
-        and all(isinstance(part, str) and "\x00" not in part for part in at[1:])
+        # bool is an int to Python, and a cursor of the USCC era in ELSEWHERE holds a str: refused.
+        and all(type(part) is _key_type(at[0]) and "\x00" not in str(part) for part in at[1:])
     ):
         raise DomainError("INVALID_CURSOR", "分页游标无效：请使用上一页返回的 endCursor", "after")
     return int(at[0]), at[1:]
 
 
 def _cursor(rank: int, entity: MarketEntity) -> str:
-    key = [rank, entity.name, entity.uscc] if rank == PREFIX else [rank, entity.uscc]
-    return encode_cursor(SEARCH_CURSOR, json.dumps(key, ensure_ascii=False, separators=(",", ":")))
+    _, key = _place(rank, entity.id, entity.name, entity.uscc)
+    return encode_cursor(SEARCH_CURSOR, json.dumps([rank, *key], ensure_ascii=False, separators=(",", ":")))
 
 
-def _place(rank: int, name: str, uscc: str) -> tuple[int, list[str]]:
-    """Where a row stands in the ranked order: its rank, then its key within the rank."""
-    return rank, ([name, uscc] if rank == PREFIX else [uscc])
+def _place(rank: int, entity_id: int | None, name: str, uscc: str) -> tuple[int, Key]:
+    """Where a row stands in the ranked order: its rank, then its key within the rank (as _order)."""
+    if rank == PREFIX:
+        return rank, [name, uscc]
+    assert entity_id is not None  # a stored entity
+    return rank, [entity_id] if rank == ELSEWHERE else [uscc]
 
 
 async def search_entities(session: AsyncSession, text: str, size: int, after: str | None) -> Page[MarketEntity]:
@@ -124,19 +143,20 @@ async def search_entities(session: AsyncSession, text: str, size: int, after: st
 
 
 async def _ranked(
-    session: AsyncSession, text: str, hits: set[int], size: int, bound: tuple[int, list[str]] | None
+    session: AsyncSession, text: str, hits: set[int], size: int, bound: tuple[int, Key] | None
 ) -> list[tuple[int, MarketEntity]]:
     """Up to size + 1 of the index's few hits past `bound`, ranked here: the caller's rows of them
     (the row policy holds on this read too), their ranks, and the page's entities."""
     table = MarketEntity.__table__.c  # type: ignore[attr-defined]
+    # The ids as one parameter: thousands of them as as many placeholders cost more to write out,
+    # send and plan than the rows cost to read.
+    among = ids_filter(session, hits)
     seen = (
         await session.execute(
-            select(col(MarketEntity.id), col(MarketEntity.name), col(MarketEntity.uscc)).where(
-                table.id.in_(sorted(hits))
-            )
+            select(col(MarketEntity.id), col(MarketEntity.name), col(MarketEntity.uscc)).where(among(table.id))
         )
     ).all()
-    placed = sorted((_place(_rank_of(text, name), name, uscc), entity_id) for entity_id, name, uscc in seen)
+    placed = sorted((_place(_rank_of(text, name), entity_id, name, uscc), entity_id) for entity_id, name, uscc in seen)
     chosen = [(place, entity_id) for place, entity_id in placed if bound is None or place > bound][: size + 1]
     ids = [entity_id for _, entity_id in chosen]
     rows = {entity.id: entity for entity in (await session.scalars(select(MarketEntity).where(table.id.in_(ids))))}
@@ -144,7 +164,7 @@ async def _ranked(
 
 
 async def _scanned(
-    session: AsyncSession, text: str, size: int, bound: tuple[int, list[str]] | None
+    session: AsyncSession, text: str, size: int, bound: tuple[int, Key] | None
 ) -> list[tuple[int, MarketEntity]]:
     """Up to size + 1 rows past `bound`, rank by rank, each read in its order with a LIMIT: a
     fragment most entities hold finds its page in the first rows."""
@@ -166,3 +186,17 @@ async def count_found(session: AsyncSession, text: str) -> int:
     require_authenticated(principal_of(session))
     text = search_text(text)
     return await count_rows(session, select(MarketEntity).where(matching(text)), col(MarketEntity.id))
+
+
+async def count_found_at_most(
+    session: AsyncSession, text: str, most: int, also: ColumnElement[bool] | None = None
+) -> int:
+    """How many entities the search finds (those that also hold `also`), counted no further than
+    `most`: the exact total of a fragment most entities hold reads every match, which a list that
+    says "more than" does not need."""
+    require_authenticated(principal_of(session))
+    text = search_text(text)
+    found = select(col(MarketEntity.id)).where(matching(text))
+    if also is not None:
+        found = found.where(also)
+    return int(await session.scalar(select(sa.func.count()).select_from(found.limit(most).subquery())) or 0)

@@ -1,0 +1,61 @@
+"""绩效考核's records pages for the 双归集 numbers (the records aggregated, and their lag against 7 working
+days) when a department stored more records than a page lists: the page lists LIMIT of them, oldest
+first, and says there are more."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from models import License, MarketEntity
+from models.enums import LicenseCategory, RecordStatus
+from services.analysis.performance_records import LIMIT
+from services.platform.db import Database
+from services.platform.principal import Principal
+from services.platform.transactions import run_change
+from tests.conftest import Api, DemoCity
+from tests.support.admin import sign_in
+from tests.support.performance import FROM, PERF_CODE, PERF_NAME, TO, bj, build_scenario, perf_department_id
+
+MORE = LIMIT + 1  # the scenario's own licences come first (older ids): 3 aggregated, 2 of them in time
+
+
+async def _store_many(session: AsyncSession) -> None:
+    own = await perf_department_id(session)
+    entity = await session.scalar(select(col(MarketEntity.id)).order_by(col(MarketEntity.id)).offset(15).limit(1))
+    assert entity is not None
+    session.add_all(
+        # Decided Mon 10-19, stored Tue 10-20: 1 working day, in time.
+        License(entity_id=entity, source_department_id=own, party_name="测试主体",
+                document_number=f"JX许〔2026〕多{n}号", document_name="行政许可决定书",
+                category=LicenseCategory.ORDINARY, content="许可", decision_date=date(2026, 10, 19),
+                valid_from=date(2026, 10, 19), valid_to=date(2099, 12, 31), authority_name=PERF_NAME,
+                public_until=date(2029, 12, 31), status=RecordStatus.EFFECTIVE, created_at=bj("2026-10-20"))
+        for n in range(MORE)
+    )  # fmt: skip
+
+
+async def test_a_records_page_of_more_than_it_lists_lists_the_first_and_says_there_are_more(
+    api: Api, city: DemoCity, db: Database
+) -> None:
+    await build_scenario(db)
+    _, problems = await run_change(db, Principal.system(), _store_many)
+    assert problems == []
+    await sign_in(api.client, "admin", city.report.logins[0].password)
+    ranking = (await api.client.get(f"/admin/performance?from={FROM}&to={TO}")).text
+    row = re.search(rf'<tr data-department="{PERF_CODE}".*?</tr>', ranking, re.S)
+    assert row is not None and f">{3 + MORE}<" in row.group(0) and f">{2 + MORE}<" in row.group(0)
+    for measure in ("licenses.aggregated", "licenses.within_deadline"):
+        page = await api.client.get(
+            f"/admin/performance/records?from={FROM}&to={TO}&department={PERF_CODE}&measure={measure}"
+        )
+        assert page.status_code == 200
+        listed = re.findall(r'<tr data-kind="license" data-id="(\d+)">', page.text)
+        assert len(listed) == LIMIT, measure
+        assert [int(i) for i in listed] == sorted(int(i) for i in listed)  # oldest first
+        assert f"多于 {LIMIT} 条，仅列出前 {LIMIT} 条" in page.text and f"共 {LIMIT} 条" not in page.text
+        lags = re.findall(r'<td class="text-end">(\d*)</td>\s*</tr>', page.text)
+        assert len(lags) == LIMIT and lags[-1] == "1", measure  # the lag against 7 working days, each row
