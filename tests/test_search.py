@@ -239,7 +239,8 @@ async def test_a_uscc_fragment_bunched_in_uscc_order_is_found_in_the_first_rows_
     walks: list[tuple[str, Any]] = []
 
     def seen(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
-        if "ORDER BY" in statement and ("instr(" in statement or "strpos(" in statement):
+        # The last rank's walk: the rows tested one by one, or SQLite's FTS5 hits in their id order.
+        if "ORDER BY" in statement and any(part in statement for part in ("instr(", "strpos(", "MATCH")):
             walks.append((statement, parameters))
 
     event.listen(db.engine.sync_engine, "before_cursor_execute", seen)
@@ -251,7 +252,7 @@ async def test_a_uscc_fragment_bunched_in_uscc_order_is_found_in_the_first_rows_
     # The first page's walk reads the rows in its order up to its twentieth hit: a few dozen, where
     # the USCC order put a thousand of 中山's rows first.
     statement, parameters = walks[-3]
-    key = "id" if "ORDER BY market_entity.id" in statement else "uscc"
+    key = "id" if any(f"ORDER BY {by}" in statement for by in ("market_entity.id", "entity_search.rowid")) else "uscc"
     async with db.session(Principal.system()) as session:
         last = await session.scalar(select(getattr(MarketEntity, key)).where(MarketEntity.uscc == walked[19]))
         read = await session.scalar(
@@ -263,6 +264,41 @@ async def test_a_uscc_fragment_bunched_in_uscc_order_is_found_in_the_first_rows_
             explained = await connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
             plan = " ".join(str(row) for row in explained)
         assert "TEMP B-TREE" not in plan, plan
+
+
+@pytest.mark.skipif(BACKEND != "sqlite", reason="SQLite's FTS5 gives its hits in id order; a GIN index gives none")
+async def test_sqlite_walks_a_fragment_registered_last_in_the_index_order_not_every_row_before_it(
+    api: Api, city: DemoCity, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 600 entities; only the last 30 registered hold 尾声: in id order every earlier row comes first.
+    async with db.session(Principal.system()) as session:
+        authority = await session.scalar(select(Department.id).where(Department.code == "SCJG-210200"))
+        rows = [_entity_row(n, "210202", authority) for n in range(600)]
+        for row in rows[-30:]:
+            row["name"] = row["name"].replace("贸易", "尾声贸易")
+        await session.execute(sa.insert(MarketEntity.__table__), rows)  # type: ignore[attr-defined]
+        await session.commit()
+    ranked = await _pages_of(api, city, "尾声贸", 10, 3)  # fewer hits than sparse.MANY: ranked here
+    monkeypatch.setattr(sparse, "MANY", 3)  # as many or more: walked
+    walks: list[tuple[str, Any]] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
+        if "ORDER BY" in statement and "MATCH" in statement:
+            walks.append((statement, parameters))
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        walked = await _pages_of(api, city, "尾声贸", 10, 3)
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", seen)
+    assert walked == ranked and len(set(walked)) == 30
+    # Each page is read from the index's hits in their id order, not from a walk of the table.
+    assert len(walks) == 3
+    async with db.engine.connect() as connection:
+        for statement, parameters in walks:
+            explained = await connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
+            plan = " ".join(str(row) for row in explained)
+            assert "SCAN market_entity" not in plan and "TEMP B-TREE" not in plan, plan
 
 
 def _entity_row(n: int, region: str, authority: int | None) -> dict[str, Any]:

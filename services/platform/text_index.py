@@ -165,10 +165,10 @@ def candidates(dialect: str, text: str) -> Select[Any]:
     """Ids of the entities the index finds for `text`, unordered."""
     if not indexed(text):
         return _short(dialect, text)
-    if dialect == "sqlite":
-        fts = sa.table(_FTS, sa.column("rowid"), sa.column(_FTS))
-        phrase = '"' + text.replace('"', '""') + '"'
-        return select(fts.c.rowid).where(fts.c[_FTS].op("MATCH")(phrase))
+    ordered = id_ordered(dialect, text)
+    if ordered is not None:
+        fts, match = ordered
+        return select(fts.c.rowid).where(match)
     pattern = _pattern(text)
     entity = sa.alias(MarketEntity.__table__, "searched")  # type: ignore[attr-defined]
     # A USCC holds digits and capital letters only: its index is read for a text that could be
@@ -178,6 +178,18 @@ def candidates(dialect: str, text: str) -> Select[Any]:
     own = select(entity.c.id).where(sa.or_(*(column.ilike(pattern, escape="\\") for column in columns)))
     former = select(_FORMER.entity_id).where(_FORMER.name.ilike(pattern, escape="\\"))
     return sa.union_all(own, former)  # type: ignore[return-value]
+
+
+def id_ordered(dialect: str, text: str) -> tuple[Any, ColumnElement[bool]] | None:
+    """SQLite, three characters or more: the FTS5 table and its match, to be joined on its rowid
+    (the entity's id) and read in rowid order. FTS5 hands its hits over in that order, so a page in
+    id order stops after its rows wherever they stand; a walk of the rows testing each one read
+    every row before hits that bunch together (a USCC's sequence digits). None on PostgreSQL (a GIN
+    index gives its hits in no order) and for a shorter text: walk the rows (`scanned`)."""
+    if dialect != "sqlite" or not indexed(text):
+        return None
+    fts = sa.table(_FTS, sa.column("rowid"), sa.column(_FTS))
+    return fts, fts.c[_FTS].op("MATCH")('"' + text.replace('"', '""') + '"')
 
 
 @compiles(EntityText)

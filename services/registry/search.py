@@ -84,10 +84,6 @@ def _ranks(text: str) -> list[ColumnElement[bool]]:
     return [_name() == text, sa.and_(_prefixed(text), _name() != text), sa.and_(found, sa.not_(_prefixed(text)))]
 
 
-def _rank_of(text: str, name: str) -> int:
-    return EXACT if name == text else PREFIX if name.startswith(text) else ELSEWHERE
-
-
 def _order(rank: int) -> list[sa.ColumnElement[Any]]:
     table = MarketEntity.__table__.c  # type: ignore[attr-defined]
     return [_name(), table.uscc] if rank == PREFIX else [table.id] if rank == ELSEWHERE else [table.uscc]
@@ -145,32 +141,42 @@ async def search_entities(session: AsyncSession, text: str, size: int, after: st
 async def _ranked(
     session: AsyncSession, text: str, hits: set[int], size: int, bound: tuple[int, Key] | None
 ) -> list[tuple[int, MarketEntity]]:
-    """Up to size + 1 of the index's few hits past `bound`, ranked here: the caller's rows of them
-    (the row policy holds on this read too), their ranks, and the page's entities."""
+    """Up to size + 1 rows past `bound` when the index found few hits: the exact name and the names
+    that start with the text as `_scanned` reads them (the name's index, a LIMIT), then the other
+    hits in id order, a growing slice of them at a time (the caller's rows of each: the row policy
+    holds on this read too). A page reads about a page of rows however many of the few there are;
+    ranking them all read every hit's row (5,000 of them, a tenth of a second)."""
+    found = await _scanned(session, text, size, bound, through=PREFIX)
+    if len(found) > size:
+        return found
     table = MarketEntity.__table__.c  # type: ignore[attr-defined]
-    # The ids as one parameter: thousands of them as as many placeholders cost more to write out,
-    # send and plan than the rows cost to read.
-    among = ids_filter(session, hits)
-    seen = (
-        await session.execute(
-            select(col(MarketEntity.id), col(MarketEntity.name), col(MarketEntity.uscc)).where(among(table.id))
-        )
-    ).all()
-    placed = sorted((_place(_rank_of(text, name), entity_id, name, uscc), entity_id) for entity_id, name, uscc in seen)
-    chosen = [(place, entity_id) for place, entity_id in placed if bound is None or place > bound][: size + 1]
-    ids = [entity_id for _, entity_id in chosen]
-    rows = {entity.id: entity for entity in (await session.scalars(select(MarketEntity).where(table.id.in_(ids))))}
-    return [(place[0], rows[entity_id]) for place, entity_id in chosen if entity_id in rows]
+    after = int(bound[1][0]) if bound and bound[0] == ELSEWHERE else 0  # an int there (_bound)
+    left = sorted(entity_id for entity_id in hits if entity_id > after)
+    start, step = 0, 4 * (size + 1)
+    while start < len(left) and len(found) <= size:
+        # The ids as one parameter, and no ORDER BY: given "IN (ids) ORDER BY id LIMIT n" a planner
+        # may walk the whole table in id order. A slice's rows are few; they are ordered here.
+        among = ids_filter(session, left[start : start + step])
+        rows = await session.scalars(select(MarketEntity).where(among(table.id), sa.not_(_prefixed(text))))
+        ordered = sorted(rows.all(), key=lambda entity: int(entity.id or 0))
+        found += [(ELSEWHERE, entity) for entity in ordered[: size + 1 - len(found)]]
+        start, step = start + step, step * 4
+    return found
 
 
 async def _scanned(
-    session: AsyncSession, text: str, size: int, bound: tuple[int, Key] | None
+    session: AsyncSession, text: str, size: int, bound: tuple[int, Key] | None, through: int = ELSEWHERE
 ) -> list[tuple[int, MarketEntity]]:
-    """Up to size + 1 rows past `bound`, rank by rank, each read in its order with a LIMIT: a
-    fragment most entities hold finds its page in the first rows."""
+    """Up to size + 1 rows past `bound`, rank by rank up to `through`, each read in its order with a
+    LIMIT: a fragment most entities hold finds its page in the first rows."""
     ranks = _ranks(text)
     found: list[tuple[int, MarketEntity]] = []
-    for number in range(bound[0] if bound else EXACT, ELSEWHERE + 1):
+    for number in range(bound[0] if bound else EXACT, through + 1):
+        walked = text_index.id_ordered(session.get_bind().dialect.name, text) if number == ELSEWHERE else None
+        if walked is not None:
+            after = int(bound[1][0]) if bound and bound[0] == ELSEWHERE else 0  # an int there (_bound)
+            found += await _in_index_order(session, text, walked, size + 1 - len(found), after)
+            break
         order = _order(number)
         rows = select(MarketEntity).where(ranks[number])
         if bound and number == bound[0]:
@@ -180,6 +186,33 @@ async def _scanned(
         if len(found) > size:
             break
     return found
+
+
+async def _in_index_order(
+    session: AsyncSession, text: str, walked: tuple[Any, ColumnElement[bool]], most: int, after: int
+) -> list[tuple[int, MarketEntity]]:
+    """The last rank's next `most` rows past id `after`, read in the index's own id order (SQLite's
+    FTS5), with the entities that have a person of that name (not in the index) merged in."""
+    fts, match = walked
+    table = MarketEntity.__table__.c  # type: ignore[attr-defined]
+    elsewhere = sa.not_(_prefixed(text))
+    indexed = (
+        select(MarketEntity)
+        .join(fts, fts.c.rowid == table.id)
+        .where(match, fts.c.rowid > after, elsewhere)
+        .order_by(fts.c.rowid)
+        .limit(most)
+    )
+    named = (
+        select(MarketEntity)
+        .where(table.id.in_(text_index.named(text)), table.id > after, elsewhere)
+        .order_by(table.id)
+        .limit(most)
+    )
+    rows: dict[int, MarketEntity] = {}
+    for query in (indexed, named):
+        rows.update((int(entity.id or 0), entity) for entity in (await session.scalars(query)).all())
+    return [(ELSEWHERE, rows[entity_id]) for entity_id in sorted(rows)[:most]]
 
 
 async def count_found(session: AsyncSession, text: str) -> int:
