@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlmodel import select
 
-from bench.city import Mix, build_entities, build_records
+from bench.city import Mix, build_entities, build_records, search_index_filled_after
 from bench.common import fresh_database, write_result
 from demo import seed
 from models import Department
@@ -106,7 +106,8 @@ async def run(entities: int) -> dict[str, Any]:
     async with fresh_database() as (_, db):
         await seed.seed_demo(db, seed=1, entities=0)
         started = time.perf_counter()
-        await build_entities(db, entities)
+        async with search_index_filled_after(db):
+            await build_entities(db, entities)
         days = 365 * YEARS_OF_RECORDS
         records = await build_records(db, entities, datetime.now(UTC) - timedelta(days=days), days, RECORDS)
         print(f"built {entities} entities and {records} in {time.perf_counter() - started:.0f} s")

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 import typer
 from sqlmodel import col, select
 
-from bench.city import DISTRICTS, SYSTEM, build_entities, code
+from bench.city import DISTRICTS, SYSTEM, build_entities, code, search_index_filled_after
 from bench.common import fresh_database, write_result
 from demo import seed
 from models import Department, EntityPerson, Person
@@ -97,7 +97,8 @@ async def run(entities: int, calls: int) -> dict[str, Any]:
     async with fresh_database() as (_, db):
         await seed.seed_demo(db, seed=1, entities=0)
         started = time.perf_counter()
-        await build_entities(db, entities)
+        async with search_index_filled_after(db):
+            await build_entities(db, entities)
         built = await _build_persons(db, entities, rng)
         print(f"built {entities} entities, {built} in {time.perf_counter() - started:.0f} s")
         samples = [code(n, DISTRICTS[n % len(DISTRICTS)]) for n in rng.sample(range(entities), calls)]

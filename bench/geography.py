@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import select
 
-from bench.city import SYSTEM, build_entities
+from bench.city import SYSTEM, build_entities, search_index_filled_after
 from bench.common import fresh_database, postgres_server, write_result
 from demo import seed
 from models import MarketEntity
@@ -92,7 +92,8 @@ async def run(entities: int, runs: int = 30, before_runs: int = 3) -> dict[str, 
     async with fresh_database() as (_url, db):
         await seed.seed_demo(db, seed=1, entities=0)
         started = time.perf_counter()
-        await build_entities(db, entities)
+        async with search_index_filled_after(db):
+            await build_entities(db, entities)
         await _spread(db, entities)
         build_seconds = time.perf_counter() - started
         figures: dict[str, Any] = {}

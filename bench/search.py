@@ -30,7 +30,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import col, func, select
 
 from app import create_app
-from bench.city import build_entities
+from bench.city import build_entities, search_index_filled_after
 from bench.common import SECRET, fresh_database, write_result
 from demo import seed
 from models import Department, MarketEntity
@@ -111,29 +111,6 @@ async def _settle(db: Database) -> None:
 
 
 @asynccontextmanager
-async def _indexed_after(db: Database) -> AsyncIterator[None]:
-    """SQLite: the city is built without the text index's insert trigger, and the index is filled
-    afterwards by the trigger's own statement over every row at once. Built row by row, each
-    chunk's FTS5 segment was merged into an ever larger index: a million entities took over an
-    hour on a loaded machine. What is searched is the same index either way."""
-    if not db.is_sqlite:
-        yield
-        return
-    async with db.engine.begin() as connection:
-        trigger = (
-            await connection.execute(sql("SELECT sql FROM sqlite_master WHERE name = 'entity_search_added'"))
-        ).scalar_one()
-        await connection.execute(sql("DROP TRIGGER entity_search_added"))
-    yield
-    # "… BEGIN INSERT INTO entity_search(…) VALUES (new.…); END" as one INSERT … SELECT over every row.
-    body = trigger[trigger.index(" BEGIN ") + len(" BEGIN ") : trigger.rindex("; END")]
-    head, values = body.split(" VALUES (", 1)
-    async with db.engine.begin() as connection:
-        await connection.execute(sql(f"{head} SELECT {values[:-1]} FROM market_entity AS new"))
-        await connection.execute(sql(trigger))
-
-
-@asynccontextmanager
 async def _city(entities: int) -> AsyncIterator[tuple[str, Database, str, int, float | None]]:
     """The city searched: its URL, database, a maintainer's token, its entities, and the seconds
     its build took (None for a city built before, named by JIANGUAN_BENCH_SEARCH_URL)."""
@@ -156,7 +133,7 @@ async def _city(entities: int) -> AsyncIterator[tuple[str, Database, str, int, f
         report = await seed.seed_demo(db, seed=1, entities=0)
         token = next(t.token for t in report.tokens if t.name == "演示维护人员")
         started = time.perf_counter()
-        async with _indexed_after(db):
+        async with search_index_filled_after(db):
             await build_entities(db, entities)
         await _settle(db)
         built = time.perf_counter() - started
