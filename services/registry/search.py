@@ -28,10 +28,6 @@ from services.platform.errors import DomainError
 from services.platform.paging import Page, count_rows, decode_cursor, encode_cursor
 
 SEARCH_CURSOR = "entity-search"
-# The last rank of a common fragment, where the index gives no order: rows tested one by one before
-# the index's hits are read instead, and the most hits then sorted by id.
-WINDOW = 20_000
-SORTED = 200_000
 EXACT, PREFIX, ELSEWHERE = 0, 1, 2
 _LAST = "\U0010ffff"  # above every character: `name < text + _LAST` bounds the names with that prefix
 Key = list[str | int]  # a row's place within its rank: USCC; name and USCC in PREFIX; id in ELSEWHERE
@@ -153,24 +149,17 @@ async def _ranked(
     found = await _scanned(session, text, size, bound, through=PREFIX)
     if len(found) > size:
         return found
+    table = MarketEntity.__table__.c  # type: ignore[attr-defined]
     after = int(bound[1][0]) if bound and bound[0] == ELSEWHERE else 0  # an int there (_bound)
     left = sorted(entity_id for entity_id in hits if entity_id > after)
-    return found + await _among(session, text, left, size + 1 - len(found))
-
-
-async def _among(session: AsyncSession, text: str, ids: list[int], most: int) -> list[tuple[int, MarketEntity]]:
-    """The caller's first `most` rows in id order among `ids` (sorted), outside the first two ranks:
-    a growing slice of the ids at a time (the row policy holds on this read too)."""
-    table = MarketEntity.__table__.c  # type: ignore[attr-defined]
-    found: list[tuple[int, MarketEntity]] = []
-    start, step = 0, 4 * most
-    while start < len(ids) and len(found) < most:
+    start, step = 0, 4 * (size + 1)
+    while start < len(left) and len(found) <= size:
         # The ids as one parameter, and no ORDER BY: given "IN (ids) ORDER BY id LIMIT n" a planner
         # may walk the whole table in id order. A slice's rows are few; they are ordered here.
-        among = ids_filter(session, ids[start : start + step])
+        among = ids_filter(session, left[start : start + step])
         rows = await session.scalars(select(MarketEntity).where(among(table.id), sa.not_(_prefixed(text))))
         ordered = sorted(rows.all(), key=lambda entity: int(entity.id or 0))
-        found += [(ELSEWHERE, entity) for entity in ordered[: most - len(found)]]
+        found += [(ELSEWHERE, entity) for entity in ordered[: size + 1 - len(found)]]
         start, step = start + step, step * 4
     return found
 
@@ -183,19 +172,11 @@ async def _scanned(
     ranks = _ranks(text)
     found: list[tuple[int, MarketEntity]] = []
     for number in range(bound[0] if bound else EXACT, through + 1):
-        dialect = session.get_bind().dialect.name
-        if number == ELSEWHERE and (dialect == "postgresql" or text_index.id_ordered(dialect, text)):
+        walked = text_index.id_ordered(session.get_bind().dialect.name, text) if number == ELSEWHERE else None
+        if walked is not None:
             after = int(bound[1][0]) if bound and bound[0] == ELSEWHERE else 0  # an int there (_bound)
-            walked = text_index.id_ordered(dialect, text)
-            most = size + 1 - len(found)
-            found += await (
-                _windowed(session, text, most, after)
-                if walked is None
-                else _in_index_order(session, text, walked, most, after)
-            )
+            found += await _in_index_order(session, text, walked, size + 1 - len(found), after)
             break
-        # SQLite's fragments of one or two characters: the rows in id order, tested one by one (a
-        # district desk's through its district's index).
         order = _order(number)
         rows = select(MarketEntity).where(ranks[number])
         if bound and number == bound[0]:
@@ -205,33 +186,6 @@ async def _scanned(
         if len(found) > size:
             break
     return found
-
-
-async def _windowed(session: AsyncSession, text: str, most: int, after: int) -> list[tuple[int, MarketEntity]]:
-    """The last rank's next `most` rows past id `after` on PostgreSQL, whose GIN indexes give their
-    hits in no order: the next WINDOW rows in id order are tested one by one,
-    where a fragment most rows hold finds its page; if they hold too few, the index's hits past
-    them are read and sorted by id. A walk of the whole table read every row before hits that bunch
-    together (a USCC's sequence digits, handed out in registration order)."""
-    table = MarketEntity.__table__.c  # type: ignore[attr-defined]
-    window = select(table.id).where(table.id > after).order_by(table.id).limit(WINDOW).subquery()
-    edge, rows_in_window = (await session.execute(select(sa.func.max(window.c.id), sa.func.count()))).one()
-    if edge is None:
-        return []
-    tested = sa.and_(text_index.scanned(text), sa.not_(_prefixed(text)))
-    rows = select(MarketEntity).where(table.id > after, table.id <= edge, tested).order_by(table.id).limit(most)
-    found = [(ELSEWHERE, entity) for entity in (await session.scalars(rows)).all()]
-    if len(found) >= most or rows_in_window < WINDOW:  # a page, or the last row is in the window
-        return found
-    hits = text_index.candidates(session.get_bind().dialect.name, text).subquery()
-    hit = next(iter(hits.c))
-    past = list((await session.scalars(select(hit).where(hit > edge).limit(SORTED + 1))).all())
-    if len(past) > SORTED:  # too many to sort: walk on (rare, with a window that held too few)
-        rest = select(MarketEntity).where(table.id > edge, tested).order_by(table.id).limit(most - len(found))
-        return found + [(ELSEWHERE, entity) for entity in (await session.scalars(rest)).all()]
-    named = [entity_id for entity_id in (await session.scalars(text_index.named(text))).all() if entity_id > edge]
-    ids = sorted({*past, *named})
-    return found + await _among(session, text, ids, most - len(found))
 
 
 async def _in_index_order(
