@@ -79,7 +79,7 @@ class DashboardView(CustomView):
         session = request.state.session
         wanted = asked(request)
         problems = list(wanted.problems)
-        stats: Statistics | EntityStock
+        stats: EntityStock
         if not wanted.given:
             stats = await stock(session)
         else:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import Enum
@@ -87,13 +87,13 @@ class DistrictCounts:
 class EntityStock:
     """Entities as they stand (no period): the admin home's tables, map and stock charts."""
 
-    region_code: str | None
+    region_code: str | None  # None: every district the caller may see
     entities_by_region: list[Count]
     entities_by_industry: list[Count]
     entities_by_type: list[Count]
     entities_by_status: list[Count]
     entities_by_colour: list[Count]
-    districts: list[DistrictCounts] = field(default_factory=list)
+    districts: list[DistrictCounts]
 
     @property
     def total_entities(self) -> int:
@@ -101,14 +101,10 @@ class EntityStock:
 
 
 @dataclass(frozen=True)
-class Statistics:
+class Statistics(EntityStock):
+    """The stock, and what happened in the period."""
+
     period: Period
-    region_code: str | None  # None: every district the caller may see
-    entities_by_region: list[Count]
-    entities_by_industry: list[Count]
-    entities_by_type: list[Count]
-    entities_by_status: list[Count]
-    entities_by_colour: list[Count]
     registrations_by_month: list[Count]
     licenses_by_department: list[Count]
     licenses_by_category: list[Count]
@@ -122,7 +118,6 @@ class Statistics:
     inspections_by_status: list[Count]
     results_by_department: list[Count]
     results_by_category: list[Count]
-    districts: list[DistrictCounts] = field(default_factory=list)
 
     @property
     def start(self) -> date:
@@ -131,10 +126,6 @@ class Statistics:
     @property
     def end(self) -> date:
         return self.period.end
-
-    @property
-    def total_entities(self) -> int:
-        return sum(c.count for c in self.entities_by_status)
 
 
 async def checked_region(session: AsyncSession, region: str | None, problems: Collector) -> str | None:
@@ -187,7 +178,7 @@ async def stock(session: AsyncSession, region: str | None = None) -> EntityStock
     scope = _Scope(session, district)
     await scope.load_names()
     counts, by_district = await _stock(scope)
-    return EntityStock(district, *counts, districts=by_district)
+    return EntityStock(district, *counts, by_district)
 
 
 async def _counted(session: AsyncSession, period: Period, district: str | None) -> Statistics:
@@ -195,9 +186,10 @@ async def _counted(session: AsyncSession, period: Period, district: str | None) 
     await scope.load_names()
     stock, by_district = await _stock(scope)
     return Statistics(
-        period,
         district,
         *stock,
+        by_district,
+        period,
         await _registrations(scope, period),
         *await _licences(scope, period),
         *await _penalties(scope, period),
@@ -205,7 +197,6 @@ async def _counted(session: AsyncSession, period: Period, district: str | None) 
         *await _notices(scope, period),
         *await _tasks(scope, period),
         *await _results(scope, period),
-        districts=by_district,
     )
 
 
