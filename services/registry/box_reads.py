@@ -52,13 +52,8 @@ def within(box: checks.Box, dialect: str, read: Read = Read.INDEXED) -> list[Col
 
 async def crowded(session: AsyncSession, conditions: list[ColumnElement[bool]]) -> bool:
     """Whether the box (its INDEXED conditions, with the filter's) holds DENSE hits or more,
-    counted in the spatial index read in order, so the count stops there."""
+    counted in the spatial index read in order, so the count stops there: a box with many hits
+    costs a few thousand index entries, one with few only its own (bench/results/geography_*.json)."""
+    hits = select(literal(1)).select_from(MarketEntity).where(*conditions)
     async with point_index.streamed(session):
-        return await dense(session, conditions)
-
-
-async def dense(session: AsyncSession, conditions: list[ColumnElement[bool]]) -> bool:
-    """Whether the rows these conditions (with the box's, as indexed) select reach DENSE. The
-    count stops there, so a box with many hits costs a few thousand index entries, one with few
-    only its own (bench/results/geography_*.json, README)."""
-    return await sparse.dense(session, select(literal(1)).select_from(MarketEntity).where(*conditions), DENSE)
+        return await sparse.dense(session, hits, DENSE)
