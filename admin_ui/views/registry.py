@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_
+from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 from starlette.requests import Request
@@ -232,24 +232,17 @@ class EntityView(ServiceView):
         session: AsyncSession = request.state.session
         also = await self._filtered(request, filters)
         clicked = self._column_chosen(sorts)
-        if also is None and not clicked:
-            return (await search.search_entities(session, term, end, None)).items[skip:end]
+        if not clicked:
+            if also is None:
+                return (await search.search_entities(session, term, end, None)).items[skip:end]
+            # Filters beside the term: the first SEARCH_DEPTH + 1 filtered matches, ranked as searchEntities ranks.
+            return await search.search_among(session, term, also, skip, end, SEARCH_DEPTH)
+        # A column the user chose: that order over every match, paged by OFFSET, which the depth
+        # bounds (and the column's index can give the rows in order).
         rows = self.get_list_query(request).where(search.matching(term))
         rows = rows if also is None else rows.where(also)
-        if clicked:
-            # A column the user chose: that order over every match, paged by OFFSET, which the
-            # depth bounds (and the column's index can give the rows in order).
-            ordered = self.build_order_clauses(request, sorts or [], rows).order_by(col(MarketEntity.id))
-            return list((await session.scalars(ordered.offset(skip).limit(end - skip))).all())
-        # Filters beside the term: searchEntities takes none, so this reads at most SEARCH_DEPTH + 1
-        # of the filtered matches in registration order, and the exact name wherever it stands (by
-        # the name's index), and ranks only those as searchEntities would. Up to SEARCH_DEPTH
-        # matches that is the whole ranking; past it the count says "1,000 以上" and the page asks
-        # for a narrower term.
-        first = rows.with_only_columns(col(MarketEntity.id)).order_by(col(MarketEntity.id)).limit(SEARCH_DEPTH + 1)
-        chosen = rows.where(or_(col(MarketEntity.id).in_(first), col(MarketEntity.name) == term))
-        ranked = chosen.order_by(*search.ranked_order(term)).offset(skip).limit(end - skip)
-        return list((await session.scalars(ranked)).all())
+        ordered = self.build_order_clauses(request, sorts or [], rows).order_by(col(MarketEntity.id))
+        return list((await session.scalars(ordered.offset(skip).limit(end - skip))).all())
 
     def _column_chosen(self, sorts: Sequence[tuple[str, str]] | None) -> bool:
         """Whether the list is ordered by a column the user chose: its default order (which the

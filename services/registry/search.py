@@ -56,9 +56,9 @@ def rank(text: str) -> ColumnElement[int]:
     return sa.case((_name() == text, EXACT), (_prefixed(text), PREFIX), else_=ELSEWHERE)
 
 
-def ranked_order(text: str) -> list[ColumnElement[Any]]:
-    """searchEntities' order as ORDER BY terms, for a read that ranks a bounded set of rows itself
-    (the admin's search with filters): the rank, then each rank's own key."""
+def _ranked_order(text: str) -> list[ColumnElement[Any]]:
+    """search_entities' order as ORDER BY terms, for a read that ranks a bounded set of rows itself
+    (search_among): the rank, then each rank's own key."""
     ranked = rank(text)
     table = MarketEntity.__table__.c  # type: ignore[attr-defined]
     return [ranked, sa.case((ranked == PREFIX, _name())), sa.case((ranked == ELSEWHERE, table.id)), table.uscc]
@@ -213,6 +213,23 @@ async def _in_index_order(
     for query in (indexed, named):
         rows.update((int(entity.id or 0), entity) for entity in (await session.scalars(query)).all())
     return [(ELSEWHERE, rows[entity_id]) for entity_id in sorted(rows)[:most]]
+
+
+async def search_among(
+    session: AsyncSession, text: str, also: ColumnElement[bool], skip: int, end: int, depth: int
+) -> list[MarketEntity]:
+    """Rows `skip` to `end` of search_entities' ranking of the entities that also hold `also` (the
+    admin's filters beside its search box, which search_entities takes none of): at most `depth` + 1
+    of the filtered matches in registration order, and the exact name wherever it stands (by the
+    name's index), ranked here. Up to `depth` matches that is the whole ranking; past it the caller
+    says the list is cut."""
+    require_authenticated(principal_of(session))
+    text = search_text(text)
+    rows = select(MarketEntity).where(matching(text), also)
+    first = rows.with_only_columns(col(MarketEntity.id)).order_by(col(MarketEntity.id)).limit(depth + 1)
+    chosen = rows.where(sa.or_(col(MarketEntity.id).in_(first), _name() == text))
+    ranked = chosen.order_by(*_ranked_order(text)).offset(skip).limit(end - skip)
+    return list((await session.scalars(ranked)).all())
 
 
 async def count_found(session: AsyncSession, text: str) -> int:
