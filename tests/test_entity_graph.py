@@ -8,8 +8,6 @@ import json
 from typing import Any
 
 import pytest
-from sqlalchemy import event
-from sqlalchemy.engine import Connection
 from sqlmodel import col, select
 
 from models import EntityPerson
@@ -21,6 +19,7 @@ from services.registry.persons import id_number_hash
 from services.registry.uscc import compose
 from tests.conftest import SECRET, Api, DemoCity, make_client
 from tests.support.graph import GRAPH, IDS, Network, build_network, graph_of
+from tests.support.statements import sent
 
 
 def _entities(found: dict[str, Any], network: Network) -> dict[str, int]:
@@ -166,17 +165,9 @@ async def test_the_node_limit_cuts_the_graph_and_says_so(
 
 async def test_each_hop_costs_two_statements_whatever_its_width(api: Api, city: DemoCity, db: Database) -> None:
     network = await build_network(api, city)
-    statements: list[str] = []
-
-    def count(conn: Connection, cursor: Any, statement: str, *args: Any) -> None:
-        if statement.lstrip().upper().startswith("SELECT") and "api_token" not in statement:
-            statements.append(statement)
-
-    event.listen(db.engine.sync_engine, "before_cursor_execute", count)
-    try:
+    with sent(db) as every:
         found = await graph_of(api, city.tokens["city"], network.codes["A"], 3)
-    finally:
-        event.remove(db.engine.sync_engine, "before_cursor_execute", count)
+    statements = [s for s, _ in every if s.lstrip().upper().startswith("SELECT") and "api_token" not in s]
     assert len(found["nodes"]) == 15
     # Two per hop (the persons of the entities reached last, the other entities of those persons), then the listings.
     assert len([s for s in statements if "entity_person" in s or "listing" in s]) == 1 + 2 * 3

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 from alembic import command
-from sqlalchemy import event, func
+from sqlalchemy import func
 from sqlmodel import col, select
 
 from models import MarketEntity
@@ -27,6 +27,7 @@ from services.registry import box_reads, outlines, registry
 from tests.conftest import BACKEND, Api, DemoCity, make_client
 from tests.support.admin import sign_in
 from tests.support.entities import new_code, registration
+from tests.support.statements import sent
 
 REGISTER = """
 mutation($input: RegisterEntityInput!) {
@@ -286,17 +287,9 @@ async def test_a_box_holding_many_entities_is_read_in_uscc_order_without_sorting
     flt = registry.EntityFilter(within_box=whole)
     few = await _walk(db, flt, 7)  # 150 hits, fewer than DENSE: the box's index, then sorted
     monkeypatch.setattr(box_reads, "DENSE", 10)
-    statements: list[tuple[str, Any]] = []
-
-    def seen(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
-        if "ORDER BY" in statement and "market_entity.longitude" in statement:
-            statements.append((statement, parameters))
-
-    event.listen(db.engine.sync_engine, "before_cursor_execute", seen)
-    try:
+    with sent(db) as every:
         many = await _walk(db, flt, 7)  # as many hits as DENSE or more: the USCC order, each row tested
-    finally:
-        event.remove(db.engine.sync_engine, "before_cursor_execute", seen)
+    statements = [(s, p) for s, p in every if "ORDER BY" in s and "market_entity.longitude" in s]
     # The same entities, each once, in USCC order, whichever way the pages were read.
     assert many == few == sorted(set(few)) and len(few) > box_reads.DENSE
     assert statements

@@ -3,6 +3,7 @@ representative or the address, ranked (exact name, prefix, elsewhere), on either
 
 from __future__ import annotations
 
+import itertools
 import json
 import sqlite3
 from datetime import date
@@ -10,7 +11,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy import event, text
+from sqlalchemy import text
 from sqlmodel import select
 
 from models import Department, MarketEntity
@@ -25,6 +26,7 @@ from services.registry.search import SEARCH_CURSOR, search_entities
 from tests.conftest import BACKEND, Api, DemoCity
 from tests.support.admin import list_page, sign_in
 from tests.support.entities import REGISTER, new_code, registration
+from tests.support.statements import sent
 
 SEARCH = """
 query($t: String!, $first: Int, $after: String) {
@@ -151,16 +153,18 @@ async def test_a_district_never_finds_another_districts_entity(api: Api, city: D
     assert data["searchEntities"]["totalCount"] == 0
 
 
-async def _pages(api: Api, city: DemoCity, fragment: str, token: str, size: int) -> list[str]:
+async def _pages(api: Api, city: DemoCity, fragment: str, token: str, size: int, pages: int | None = None) -> list[str]:
+    """The USCCs of the first `pages` pages of a search (every page when None), as `token` reads them."""
     seen: list[str] = []
     after = None
-    while True:
+    for _ in itertools.count() if pages is None else range(pages):
         data = await api.data(SEARCH, {"t": fragment, "first": size, "after": after}, city.tokens[token])
         page = data["searchEntities"]
         seen += [edge["node"]["uscc"] for edge in page["edges"]]
         if not page["pageInfo"]["hasNextPage"]:
-            return seen
+            break
         after = page["pageInfo"]["endCursor"]
+    return seen
 
 
 async def test_a_district_desk_pages_a_common_fragment_through_its_own_districts_rows(
@@ -168,19 +172,14 @@ async def test_a_district_desk_pages_a_common_fragment_through_its_own_districts
 ) -> None:
     ranked = await _pages(api, city, "大连", "district", 7)  # fewer hits than sparse.MANY: ranked here
     monkeypatch.setattr(sparse, "MANY", 3)  # as many or more: each rank's rows walked in its order
+    with sent(db) as statements:
+        walked = await _pages(api, city, "大连", "district", 7)
     walks: dict[str, tuple[str, Any]] = {}
-
-    def seen(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
+    for statement, parameters in statements:
         if "ORDER BY market_entity.name, market_entity.uscc" in statement:
             walks.setdefault("by name", (statement, parameters))
         elif "ORDER BY market_entity.id" in statement and ("instr(" in statement or "strpos(" in statement):
             walks.setdefault("as registered", (statement, parameters))
-
-    event.listen(db.engine.sync_engine, "before_cursor_execute", seen)
-    try:
-        walked = await _pages(api, city, "大连", "district", 7)
-    finally:
-        event.remove(db.engine.sync_engine, "before_cursor_execute", seen)
     # Only the district's entities, each once, in the same order whichever way the pages were read:
     # the names that start with the text first, by name, then the rest as registered.
     assert walked == ranked and len(ranked) > 14
@@ -234,20 +233,16 @@ async def test_a_uscc_fragment_bunched_in_uscc_order_is_found_in_the_first_rows_
         rows = [_entity_row(n, "210202" if n % 2 == 0 else "210203", authority) for n in range(2000)]
         await session.execute(sa.insert(MarketEntity.__table__), rows)  # type: ignore[attr-defined]
         await session.commit()
-    ranked = await _pages_of(api, city, "210203", 20, 3)  # fewer hits than sparse.MANY: ranked here
+    ranked = await _pages(api, city, "210203", "city", 20, 3)  # fewer hits than sparse.MANY: ranked here
     monkeypatch.setattr(sparse, "MANY", 3)  # as many or more: walked
-    walks: list[tuple[str, Any]] = []
-
-    def seen(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
-        # The last rank's walk: the rows tested one by one, or SQLite's FTS5 hits in their id order.
-        if "ORDER BY" in statement and any(part in statement for part in ("instr(", "strpos(", "MATCH")):
-            walks.append((statement, parameters))
-
-    event.listen(db.engine.sync_engine, "before_cursor_execute", seen)
-    try:
-        walked = await _pages_of(api, city, "210203", 20, 3)
-    finally:
-        event.remove(db.engine.sync_engine, "before_cursor_execute", seen)
+    with sent(db) as statements:
+        walked = await _pages(api, city, "210203", "city", 20, 3)
+    # The last rank's walk: the rows tested one by one, or SQLite's FTS5 hits in their id order.
+    walks = [
+        (statement, parameters)
+        for statement, parameters in statements
+        if "ORDER BY" in statement and any(part in statement for part in ("instr(", "strpos(", "MATCH"))
+    ]
     assert walked == ranked and len(set(walked)) == 60
     # The first page's walk reads the rows in its order up to its twentieth hit: a few dozen, where
     # the USCC order put a thousand of 中山's rows first.
@@ -278,19 +273,15 @@ async def test_sqlite_walks_a_fragment_registered_last_in_the_index_order_not_ev
             row["name"] = row["name"].replace("贸易", "尾声贸易")
         await session.execute(sa.insert(MarketEntity.__table__), rows)  # type: ignore[attr-defined]
         await session.commit()
-    ranked = await _pages_of(api, city, "尾声贸", 10, 3)  # fewer hits than sparse.MANY: ranked here
+    ranked = await _pages(api, city, "尾声贸", "city", 10, 3)  # fewer hits than sparse.MANY: ranked here
     monkeypatch.setattr(sparse, "MANY", 3)  # as many or more: walked
-    walks: list[tuple[str, Any]] = []
-
-    def seen(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
-        if "ORDER BY" in statement and "MATCH" in statement:
-            walks.append((statement, parameters))
-
-    event.listen(db.engine.sync_engine, "before_cursor_execute", seen)
-    try:
-        walked = await _pages_of(api, city, "尾声贸", 10, 3)
-    finally:
-        event.remove(db.engine.sync_engine, "before_cursor_execute", seen)
+    with sent(db) as statements:
+        walked = await _pages(api, city, "尾声贸", "city", 10, 3)
+    walks = [
+        (statement, parameters)
+        for statement, parameters in statements
+        if "ORDER BY" in statement and "MATCH" in statement
+    ]
     assert walked == ranked and len(set(walked)) == 30
     # Each page is read from the index's hits in their id order, not from a walk of the table.
     assert len(walks) == 3
@@ -319,38 +310,20 @@ def _entity_row(n: int, region: str, authority: int | None) -> dict[str, Any]:
     }
 
 
-async def _pages_of(api: Api, city: DemoCity, fragment: str, size: int, pages: int) -> list[str]:
-    seen: list[str] = []
-    after = None
-    for _ in range(pages):
-        data = await api.data(SEARCH, {"t": fragment, "first": size, "after": after}, city.tokens["city"])
-        seen += [edge["node"]["uscc"] for edge in data["searchEntities"]["edges"]]
-        after = data["searchEntities"]["pageInfo"]["endCursor"]
-    return seen
-
-
 async def test_a_fragment_most_entities_hold_is_walked_at_the_planners_word_on_postgresql(
     api: Api, city: DemoCity, db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ranked = await _pages(api, city, "大连", "city", 40)
     monkeypatch.setattr(sparse, "MANY", 3)  # every entity's address holds 大连: far past MANY
-    statements: list[str] = []
-
-    def seen(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine.sync_engine, "before_cursor_execute", seen)
-    try:
+    with sent(db) as statements:
         walked = await _pages(api, city, "大连", "city", 40)
-    finally:
-        event.remove(db.engine.sync_engine, "before_cursor_execute", seen)
     assert walked == ranked and len(ranked) > 100
     # The short index's hits: PostgreSQL's GIN hands over every one of them before the first,
     # so its planner's estimate decides and none are read; SQLite reads the first MANY.
     # (totalCount counts every match, through the index, on either engine: not the page's choice.)
     index_reads = [
         s
-        for s in statements
+        for s, _ in statements
         if s.startswith("SELECT") and not s.startswith("SELECT count(") and ("short_grams" in s or "entity_search" in s)
     ]
     assert (index_reads == []) == (BACKEND == "postgres"), index_reads

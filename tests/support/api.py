@@ -6,11 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from sqlalchemy import event
-from sqlalchemy.engine import Connection
 
 from services.platform.db import Database
 from tests.conftest import Api
+from tests.support.statements import sent
 
 
 def error_codes(payload: dict[str, Any]) -> set[tuple[str | None, str]]:
@@ -33,19 +32,10 @@ async def ok(api: Api, document: str, data: dict[str, Any], token: str) -> dict[
 async def counted(api: Api, db: Database, token: str, document: str, first: int) -> tuple[int, Any]:
     """How many statements one request's reading costs, and its data: not SQLite's transaction
     control, nor the token's lookup (remembered for a second, so present or not by timing)."""
-    statements: list[str] = []
-
-    def count(conn: Connection, cursor: Any, statement: str, *args: Any) -> None:
-        if statement.strip().upper() in ("BEGIN", "BEGIN IMMEDIATE") or "api_token" in statement:
-            return
-        statements.append(statement)
-
-    event.listen(db.engine.sync_engine, "before_cursor_execute", count)
-    try:
+    with sent(db) as every:
         data = await api.data(document, {"first": first}, token)
-    finally:
-        event.remove(db.engine.sync_engine, "before_cursor_execute", count)
-    return len(statements), data
+    skipped = ("BEGIN", "BEGIN IMMEDIATE")
+    return len([s for s, _ in every if s.strip().upper() not in skipped and "api_token" not in s]), data
 
 
 async def server_data(base: str, token: str, document: str, variables: dict[str, Any]) -> dict[str, Any]:
