@@ -102,12 +102,13 @@ async def _settle(db: Database) -> None:
     """The planner's statistics, and on PostgreSQL a vacuum as autovacuum would run after a bulk
     load: it also empties the GIN indexes' pending lists, which every search reads else."""
     tables = ("market_entity", "entity_person", "entity_former_name")
-    await refresh_statistics(db, *tables)
-    if not db.is_sqlite:
-        async with db.engine.connect() as connection:
-            done = await connection.execution_options(isolation_level="AUTOCOMMIT")
-            for table in tables:
-                await done.execute(sql(f"VACUUM ANALYZE {table}"))
+    if db.is_sqlite:
+        await refresh_statistics(db, *tables)
+        return
+    async with db.engine.connect() as connection:  # VACUUM ANALYZE: the statistics too, once
+        done = await connection.execution_options(isolation_level="AUTOCOMMIT")
+        for table in tables:
+            await done.execute(sql(f"VACUUM ANALYZE {table}"))
 
 
 @asynccontextmanager
