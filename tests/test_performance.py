@@ -301,3 +301,35 @@ async def test_working_days_far_outside_the_period_count_from_the_calendar_all_t
     assert found["referrals"]["medianAcknowledgeDays"] == "2.0"
     assert found["referrals"]["medianHandleDays"] == f"{handle}.0"
     assert found["referrals"]["handled"] == 1
+
+
+async def test_a_record_stored_on_a_holiday_after_its_7th_working_day_is_in_time_on_its_records_page_too(
+    city: DemoCity, db: Database
+) -> None:
+    """Decided Tue 09-22, a penalty's 7th working day is 09-30 and its 8th 10-08, National Day between. Stored on
+    the holiday's last day, 10-07, it is 7 working days on and in time; stored on 10-08, 8 and late. The ranking
+    and the records page behind its number say so alike."""
+
+    async def add(session: AsyncSession) -> None:
+        own = await perf_department_id(session)
+        entity = await session.scalar(select(col(MarketEntity.id)).order_by(col(MarketEntity.id)).offset(12).limit(1))
+        assert entity is not None
+        session.add_all(
+            Penalty(entity_id=entity, source_department_id=own, party_name="测试主体",
+                    document_number=f"JX罚〔2026〕假{n}号", violation_type="测试", facts="事实", basis="依据",
+                    categories=[PenaltyCategory.WARNING], content="警告", decision_date=date(2026, 9, 22),
+                    authority_name=PERF_NAME, public_until=date(2029, 12, 31), status=RecordStatus.EFFECTIVE,
+                    created_at=bj(stored))
+            for n, stored in enumerate(("2026-10-07", "2026-10-08"))
+        )  # fmt: skip
+
+    await build_scenario(db)
+    _, problems = await run_change(db, Principal.system(), add)
+    assert problems == []
+    async with db.session(Principal.system()) as session:
+        [ours] = [row for row in await ranking(session, FROM, TO) if row.department.code == PERF_CODE]
+        within = await records_behind(session, PERF_CODE, FROM, TO, "penalties.within_deadline")
+    # The scenario's P1 (3 working days, in time) and P2 (37, late), and these two.
+    assert (ours.penalties.aggregated, ours.penalties.within_deadline) == (4, 2)
+    assert sorted(row.working_days or 0 for row in within.rows) == [3, 7]
+    assert [row.done for row in within.rows if row.working_days == 7] == [date(2026, 10, 7)]

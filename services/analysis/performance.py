@@ -40,7 +40,8 @@ department it was forwarded to, as the new notice pushed to it):
 were stored (aggregated) in the period:
 - aggregated: those records;
 - within_deadline: stored within 7 working days of the decision date (双公示), i.e. at most 7 working
-  days after the decision day up to and including the storing day; within_deadline_rate;
+  days after the decision day up to and including the storing day (within_deadline, the rule's one home,
+  which the records page's SQL is derived from too); within_deadline_rate;
 - median_lag_days: the median of those working days.
 
 联动告知, over the referrals sent to the department in the period:
@@ -278,6 +279,47 @@ def record_scope(model: type[License] | type[Penalty], period: Period, ids: Sequ
     return [col(model.created_at) >= first, col(model.created_at) < after, *_of(col(model.source_department_id), ids)]
 
 
+def record_days(session: AsyncSession, model: type[License] | type[Penalty]) -> tuple[Any, Any]:
+    """The two days a record's lag lies between: its decision date, and the Beijing date it was stored on."""
+    return col(model.decision_date), beijing_date(session, col(model.created_at))
+
+
+def within_deadline(lag: int) -> bool:
+    """双公示's rule, the one place it is written: a record is stored in time when its lag is at most
+    RECORD_DEADLINE_DAYS. The lag is the working days after its decision date up to and including its storing
+    day (record_days), by the calendar (WorkCalendar.working_days_between; services.platform.working_days
+    counts the same in SQL). So a record stored on a day off right after its 7th working day is in time: its
+    8th has not come. The measure applies this to the lags it counts, the records page to the SQL
+    stored_in_time derives from it."""
+    return lag <= RECORD_DEADLINE_DAYS
+
+
+async def stored_in_time(session: AsyncSession, model: type[License] | type[Penalty], period: Period,
+                         ids: Sequence[int] | None) -> Any:  # fmt: skip
+    """The records within_deadline keeps, as SQL, for the rows behind the number. A lag only grows with the
+    storing day, so each decision date has a last storing day in time: those of the decision dates the period's
+    records have (a few hundred) are found here from the calendar and the rule, and the database compares each
+    record's storing day with its decision date's."""
+    decided, stored_on = record_days(session, model)
+    found = await session.scalars(
+        sa.select(decided).where(*record_scope(model, period, ids)).distinct().execution_options(**ALL_DEPARTMENTS)
+    )
+    dates = sorted(as_date(day) for day in found.all())
+    if not dates:
+        return sa.false()
+    # Up to the last decision date's first working day past the deadline, where the search below stops.
+    work = await calendar.for_deadline(session, dates[0], (dates[-1] - dates[0]).days + RECORD_DEADLINE_DAYS + 1)
+
+    def last_in_time(decision: date) -> date:
+        day = decision
+        while within_deadline(work.working_days_between(decision, day + timedelta(days=1))):
+            day += timedelta(days=1)
+        return day
+
+    deadline = sa.case({day: sa.literal(last_in_time(day), sa.Date) for day in dates}, value=decided)
+    return stored_on <= deadline
+
+
 def referral_scope(period: Period, ids: Sequence[int] | None) -> list[Any]:
     first, after = period.utc_bounds()
     return [col(Referral.sent_at) >= first, col(Referral.sent_at) < after, *_of(col(Referral.to_department_id), ids)]
@@ -342,8 +384,7 @@ async def _records(session: AsyncSession, model: type[License] | type[Penalty], 
                    ids: Sequence[int] | None, window: calendar.WorkCalendar
                    ) -> dict[int, list[tuple[int, int]]]:  # fmt: skip
     source = _grouped(col(model.source_department_id))
-    stored_on = beijing_date(session, col(model.created_at))
-    decided = col(model.decision_date)
+    decided, stored_on = record_days(session, model)
     query = (
         sa.select(source, decided, stored_on, sa.func.count())
         .where(*record_scope(model, period, ids))
@@ -388,7 +429,7 @@ async def _gather(session: AsyncSession, period: Period, ids: Sequence[int] | No
 
 def _aggregation(lags: list[tuple[int, int]]) -> AggregationMeasures:
     total = sum(n for _, n in lags)
-    within = sum(n for lag, n in lags if lag <= RECORD_DEADLINE_DAYS)
+    within = sum(n for lag, n in lags if within_deadline(lag))
     return AggregationMeasures(total, within, rate(within, total), median(lags))
 
 

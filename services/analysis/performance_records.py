@@ -29,7 +29,6 @@ from services.analysis.period import Period, checked_period
 from services.platform import calendar
 from services.platform.access import Operation, principal_of, require
 from services.platform.clock import beijing
-from services.platform.db import beijing_date
 from services.platform.errors import DomainError, Forbidden
 from services.platform.labels import label
 from services.registry.departments import get_department
@@ -198,29 +197,6 @@ def _row(kind: str, found: Any) -> BehindRow:
                      _day(done), label(record.status), None)  # fmt: skip
 
 
-async def _stored_in_time(session: AsyncSession, model: type[License] | type[Penalty], period: Period,
-                          ids: list[int]) -> Any:  # fmt: skip
-    """Stored within 7 working days of the decision date, as SQL: the last in-time storing day of each
-    decision date the period's records have (a few hundred) comes from the calendar here, and the
-    database compares each record's storing day with its decision date's."""
-    decided = col(model.decision_date)
-    dates = sorted(
-        p.as_date(day)
-        for day in (
-            await session.scalars(
-                sa.select(decided).where(*p.record_scope(model, period, ids)).distinct()
-                .execution_options(**p.ALL_DEPARTMENTS)
-            )
-        ).all()
-    )  # fmt: skip
-    if not dates:
-        return sa.false()
-    work = await calendar.for_deadline(session, dates[0], p.RECORD_DEADLINE_DAYS + (dates[-1] - dates[0]).days)
-    last_day = {day: work.add_working_days(day, p.RECORD_DEADLINE_DAYS) for day in dates}
-    deadline = sa.case({day: sa.literal(last, sa.Date) for day, last in last_day.items()}, value=decided)
-    return beijing_date(session, col(model.created_at)) <= deadline
-
-
 async def records_behind(session: AsyncSession, department_code: str, start: date, end: date,
                          measure: str) -> Behind:  # fmt: skip
     """The rows `measure` counted for the department over the period, oldest first, at most LIMIT."""
@@ -237,7 +213,7 @@ async def records_behind(session: AsyncSession, department_code: str, start: dat
     query = build(session, period, [department.id]).execution_options(**p.ALL_DEPARTMENTS)
     if measure.endswith("within_deadline"):
         model = License if measure.startswith("licenses") else Penalty
-        query = query.where(await _stored_in_time(session, model, period, [department.id]))
+        query = query.where(await p.stored_in_time(session, model, period, [department.id]))
     rows = [_row(measure, found) for found in (await session.execute(query.limit(LIMIT + 1))).all()]
     if rows and measure.split(".")[0] in ("licenses", "penalties", "notices", "referrals"):
         counted = [day for row in rows for day in (row.started, row.done) if day is not None]
