@@ -5,17 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 from sqlmodel import col, select
 
 from models import ApiToken
 from services.platform import clock
 from services.platform.db import Database
 from tests.conftest import ROOT, SECRET, Api, DemoCity
+from tests.support.statements import sent
 
 VIEWER = "{ viewer { name } }"
 DISTRICT = "中山区市场监督管理局"
@@ -56,17 +55,9 @@ def moved_clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     return fake
 
 
-@pytest.fixture
-def statements(db: Database) -> Iterator[list[str]]:
-    """Every SQL statement the app sends to this test's database."""
-    sent: list[str] = []
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        sent.append(statement)
-
-    event.listen(db.engine.sync_engine, "before_cursor_execute", count)
-    yield sent
-    event.remove(db.engine.sync_engine, "before_cursor_execute", count)
+def _lookups(statements: list[tuple[str, Any]]) -> list[str]:
+    """The statements that read a token."""
+    return [statement for statement, _ in statements if "api_token" in statement]
 
 
 async def _token_id(db: Database, name: str) -> int:
@@ -77,19 +68,20 @@ async def _token_id(db: Database, name: str) -> int:
 
 
 async def test_a_token_seen_in_the_last_second_answers_without_a_database_lookup(
-    api: Api, city: DemoCity, statements: list[str], moved_clock: Clock
+    api: Api, city: DemoCity, db: Database, moved_clock: Clock
 ) -> None:
     token = city.tokens["district"]
-    assert (await api.data(VIEWER, token=token))["viewer"]["name"] == DISTRICT
-    looked_up = [s for s in statements if "api_token" in s]
-    assert len(looked_up) == 1, statements
-    statements.clear()
+    with sent(db) as statements:
+        assert (await api.data(VIEWER, token=token))["viewer"]["name"] == DISTRICT
+    assert len(_lookups(statements)) == 1, statements
     moved_clock.now += 0.9
-    assert (await api.data(VIEWER, token=token))["viewer"]["name"] == DISTRICT
+    with sent(db) as statements:
+        assert (await api.data(VIEWER, token=token))["viewer"]["name"] == DISTRICT
     assert statements == []  # neither the token nor its department read again
     moved_clock.now += 0.2  # a second after the lookup: looked up afresh
-    assert (await api.data(VIEWER, token=token))["viewer"]["name"] == DISTRICT
-    assert len([s for s in statements if "api_token" in s]) == 1
+    with sent(db) as statements:
+        assert (await api.data(VIEWER, token=token))["viewer"]["name"] == DISTRICT
+    assert len(_lookups(statements)) == 1
 
 
 async def test_a_token_revoked_by_another_process_is_refused_within_a_second(
@@ -113,13 +105,13 @@ async def test_a_token_revoked_by_another_process_is_refused_within_a_second(
 
 
 async def test_an_unknown_token_is_looked_up_every_time_and_never_accepted(
-    api: Api, city: DemoCity, statements: list[str], moved_clock: Clock
+    api: Api, city: DemoCity, db: Database, moved_clock: Clock
 ) -> None:
     wrong = city.tokens["district"][:-2] + "xx"
     for _ in range(2):
-        statements.clear()
-        assert (await api.post(VIEWER, token=wrong)).status_code == 401
-        assert len([s for s in statements if "api_token" in s]) == 1
+        with sent(db) as statements:
+            assert (await api.post(VIEWER, token=wrong)).status_code == 401
+        assert len(_lookups(statements)) == 1
     # The right token next to it is unaffected, and a wrong one after it still refused.
     assert (await api.post(VIEWER, token=city.tokens["district"])).status_code == 200
     assert (await api.post(VIEWER, token=wrong)).status_code == 401
