@@ -5,52 +5,19 @@ district, the found text is marked and the rest escaped."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
 
-import sqlalchemy as sa
-from sqlmodel import select
-
-from models import Department, MarketEntity
-from models.enums import EntityStatus, EntityType, RiskColour
 from services.platform.db import Database
-from services.platform.principal import Principal
 from services.platform.settings import Settings
-from services.registry import uscc
 from tests.conftest import Api, DemoCity, make_client
 from tests.support.admin import list_page, sign_in, staff_password
-from tests.support.entities import REGISTER, new_code, registration
+from tests.support.entities import REGISTER, insert_entities, new_code, registration
 
-ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 ROW = re.compile(r"<tr[^>]*>.*?</tr>", re.S)
 NAME = re.compile(r'<td[^>]*data-column="name"[^>]*>\s*<span class="cell-wrap">(.*?)</span>', re.S)
 CODE = re.compile(r"9[0-9A-Z]{17}")
 SEARCH = """
 query($t: String!, $first: Int) { searchEntities(text: $t, first: $first) { edges { node { uscc } } } }
 """
-
-
-async def _bulk(db: Database, stem: str, count: int, region: str, first: int = 0) -> list[str]:
-    """`count` entities named `stem` + a number, inserted at once (the text index follows in the
-    same transaction); their USCCs run the other way from their names, so an order by name and an
-    order by USCC differ."""
-    async with db.session(Principal.system("test")) as session:
-        lead = await session.scalar(select(Department.id).where(Department.code == "SCJG-210200"))
-        now = datetime.now(UTC)
-        rows, codes = [], []
-        for n in range(first, first + count):
-            body = "MB" + "".join(ALPHABET[(30_000_000 - n) // 31**k % 31] for k in range(5, -1, -1))
-            code = uscc.compose("9", "1", region, body)
-            codes.append(code)
-            rows.append({
-                "uscc": code, "name": f"{stem}{n:04d}科技有限公司", "entity_type": EntityType.COMPANY,
-                "legal_representative": "张三", "established_on": date(2020, 1, 1), "status": EntityStatus.ACTIVE,
-                "region_code": region, "address": "辽宁省大连市人民路 1 号", "industry_code": "I6510",
-                "business_scope": "技术服务", "scope_entry_codes": [], "registration_authority_id": lead,
-                "risk_colour": RiskColour.GREEN, "created_at": now, "updated_at": now,
-            })  # fmt: skip
-        await session.execute(sa.insert(MarketEntity.__table__), rows)  # type: ignore[attr-defined]
-        await session.commit()
-    return codes
 
 
 def _names(html: str) -> list[str]:
@@ -64,22 +31,23 @@ def _codes(html: str) -> list[str]:
 
 
 def _total(html: str) -> str:
-    found = re.search(r'id="registry-total">([^<]*)<', html)
+    """The list's total as it reads above the table, e.g. "共 600 户"."""
+    found = re.search(r'<div class="quick-filter-total">(.*?)</div>', html, re.S)
     assert found
-    return found.group(1)
+    return re.sub(r"<[^>]+>", "", found.group(1))
 
 
 async def test_more_matches_than_the_list_reads_say_so_with_the_exact_name_first(
     api: Api, city: DemoCity, db: Database
 ) -> None:
-    await _bulk(db, "磐石", 1010, "210202")
+    await insert_entities(db, "磐石", 1010, "210202")
     exact = registration(uscc=new_code(body="MBYYYYYY"), name="磐石", persons=[])
     assert (await api.data(REGISTER, {"input": exact}, city.tokens["city"]))["registerEntity"]["errors"] == []
     await sign_in(api.client, "admin", city.report.logins[0].password)
     html = await list_page(api.client, "market-entity", q="磐石")
     assert _names(html)[0] == "<mark>磐石</mark>"
-    assert _total(html) == "1,000 以上"
-    assert "共 1,000 以上 条" in html and "1011" not in html
+    assert _total(html) == "共 1,000 户以上"
+    assert "共 1,000+ 条" in html and "1011" not in html and "1,000 以上" not in html
     assert "只列出前 1,000 户" in html and "缩小范围" in html
     # The page past the 1,000th match asks for a narrower term rather than reading on.
     beyond = await list_page(api.client, "market-entity", q="磐石", page=11)
@@ -88,7 +56,7 @@ async def test_more_matches_than_the_list_reads_say_so_with_the_exact_name_first
 
 async def test_the_pages_follow_the_ranking_without_gaps_or_repeats(api: Api, city: DemoCity, db: Database) -> None:
     # Names that start with the term come by name (searchEntities' order), here the reverse of USCC order.
-    await _bulk(db, "琨瑶", 1010, "210202")
+    await insert_entities(db, "琨瑶", 1010, "210202")
     ranked = await api.data(SEARCH, {"t": "琨瑶", "first": 75}, city.tokens["city"])
     expected = [edge["node"]["uscc"] for edge in ranked["searchEntities"]["edges"]]
     await sign_in(api.client, "admin", city.report.logins[0].password)
@@ -102,24 +70,24 @@ async def test_the_pages_follow_the_ranking_without_gaps_or_repeats(api: Api, ci
 async def test_a_district_desk_counts_and_sees_only_its_districts_matches(
     api: Api, city: DemoCity, db: Database, settings: Settings
 ) -> None:
-    zhongshan = set(await _bulk(db, "瑾瑜", 600, "210202"))
-    xigang = set(await _bulk(db, "瑾瑜", 600, "210203", first=600))
+    zhongshan = set(await insert_entities(db, "瑾瑜", 600, "210202"))
+    xigang = set(await insert_entities(db, "瑾瑜", 600, "210203", first=600))
     await sign_in(api.client, "scjg-210202", staff_password(city))
     seen: set[str] = set()
     for number in range(1, 8):
         html = await list_page(api.client, "market-entity", q="瑾瑜", page=number)
-        assert _total(html) == "600"
+        assert _total(html) == "共 600 户"
         seen |= set(_codes(html))
     assert seen == zhongshan and not seen & xigang
     async with make_client(settings, db) as maintainer:
         await sign_in(maintainer, "admin", city.report.logins[0].password)
-        assert _total(await list_page(maintainer, "market-entity", q="瑾瑜")) == "1,000 以上"
+        assert _total(await list_page(maintainer, "market-entity", q="瑾瑜")) == "共 1,000 户以上"
 
 
 async def test_a_filter_beside_the_term_keeps_the_exact_name_first_marked_and_escaped(
     api: Api, city: DemoCity, db: Database
 ) -> None:
-    await _bulk(db, "琅玕", 1010, "210202")
+    await insert_entities(db, "琅玕", 1010, "210202")
     for body, name in (("MBYYYYYX", "<b>大连</b>琅玕%_工坊"), ("MBYYYYYY", "琅玕")):
         entity = registration(uscc=new_code(body=body), name=name, persons=[])
         assert (await api.data(REGISTER, {"input": entity}, city.tokens["city"]))["registerEntity"]["errors"] == []
@@ -128,10 +96,10 @@ async def test_a_filter_beside_the_term_keeps_the_exact_name_first_marked_and_es
     html = await list_page(api.client, "market-entity", q="琅玕", filter=chosen)
     # The exact name's USCC comes after the first 1,000 matches', and it still comes first.
     assert _names(html)[0] == "<mark>琅玕</mark>"
-    assert _total(html) == "1,000 以上"
+    assert _total(html) == "共 1,000 户以上"
     marked = await list_page(api.client, "market-entity", q="琅玕%_", filter=chosen)
     assert _names(marked) == ["&lt;b&gt;大连&lt;/b&gt;<mark>琅玕%_</mark>工坊"]
-    assert _total(marked) == "1"
+    assert _total(marked) == "共 1 户"
 
 
 async def test_a_column_the_user_orders_by_orders_the_found_rows(api: Api, city: DemoCity) -> None:

@@ -204,7 +204,7 @@ class EntityView(ServiceView):
         return found
 
     async def count(self, request: Request, q: str | None = None, filters: FilterGroup | None = None) -> int:
-        """With a term, counted no further than SEARCH_DEPTH + 1: the list then says "1,000 以上"."""
+        """With a term, counted no further than SEARCH_DEPTH + 1: the list then says "共 1,000 户以上"."""
         term = search_term(q or "")
         if not term:
             return await super().count(request, q, filters)
@@ -262,17 +262,22 @@ class EntityView(ServiceView):
         narrower = "请输入更完整的名称、统一社会信用代码或加筛选条件以缩小范围"
         if getattr(request.state, "search_beyond", False):
             return f"检索结果只列出前 {SEARCH_DEPTH:,} 户：{narrower}"
-        if getattr(request.state, "search_capped", False):
+        if self.search_capped(request):
             return f"检索结果超过 {SEARCH_DEPTH:,} 户，只列出前 {SEARCH_DEPTH:,} 户：{narrower}"
         return None
 
+    def search_capped(self, request: Request) -> bool:
+        """Whether a searched list found more than SEARCH_DEPTH, where its count stopped."""
+        return bool(getattr(request.state, "search_capped", False))
+
     def search_total(self, request: Request, total: int) -> str:
-        """The total beside a list: a searched list past SEARCH_DEPTH says so rather than a false count."""
-        return f"{SEARCH_DEPTH:,} 以上" if getattr(request.state, "search_capped", False) else str(total)
+        """The total beside a list: past SEARCH_DEPTH, the depth, which the words around it call a lower
+        bound (templates/registry_list.html), rather than a false count."""
+        return f"{SEARCH_DEPTH:,}" if self.search_capped(request) else str(total)
 
     def search_pages(self, request: Request, pages: int, size: int) -> int:
         """The pages offered: a searched list's end at SEARCH_DEPTH."""
-        if not getattr(request.state, "search_capped", False) or size <= 0:
+        if not self.search_capped(request) or size <= 0:
             return pages
         return min(pages, -(-SEARCH_DEPTH // size))
 
