@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from sqlalchemy import text
 from sqlmodel import select
 
@@ -151,6 +152,53 @@ async def test_a_district_never_finds_another_districts_entity(api: Api, city: D
         assert xigang not in found, fragment
     data = await api.data(SEARCH, {"t": "琥珀灯饰"}, city.tokens["district"])
     assert data["searchEntities"]["totalCount"] == 0
+
+
+async def test_an_entity_moved_into_a_district_is_found_by_that_districts_search_at_once(
+    api: Api, city: DemoCity, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code = new_code("210203", "MA0MW001")
+    await _register(api, city, uscc=code, name="西岗玳瑁眼镜有限公司", regionCode="210203")
+    assert await _found(api, city, "玳瑁眼镜", "district") == []
+    await _register(api, city, uscc=code, name="西岗玳瑁眼镜有限公司", regionCode="210202")  # moved to 中山
+    assert await _found(api, city, "玳瑁眼镜", "district") == [code]
+    monkeypatch.setattr(sparse, "MANY", 1)  # walked: SQLite reads its index's hits of the district in id order
+    assert await _found(api, city, "玳瑁眼镜", "district") == [code]
+    await _register(api, city, uscc=code, name="西岗玳瑁眼镜有限公司", regionCode="210203")  # and back
+    assert await _found(api, city, "玳瑁眼镜", "district") == []
+
+
+async def test_a_district_desk_reads_only_its_own_districts_hits_of_another_districts_code_digits(
+    api: Api, city: DemoCity, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 西岗's code digits (210203) are in each of its 1,000 USCCs and in none of 中山's: the 中山 desk's
+    # index read finds none of its own and stops there, rather than walking 西岗's thousand hits.
+    async with db.session(Principal.system()) as session:
+        authority = await session.scalar(select(Department.id).where(Department.code == "SCJG-210200"))
+        rows = [_entity_row(n, "210202" if n % 2 == 0 else "210203", authority) for n in range(2000)]
+        await session.execute(sa.insert(MarketEntity.__table__), rows)  # type: ignore[attr-defined]
+        await session.commit()
+    monkeypatch.setattr(sparse, "MANY", 3)  # the city's hits (1,000) are far past MANY; the desk's are none
+    with sent(db) as statements:
+        assert await _found(api, city, "210203", "district") == []
+    walks = [s for s, _ in statements if "ORDER BY" in s and any(part in s for part in ("instr(", "strpos(", "MATCH"))]
+    assert walks == [], walks
+    assert len(await _pages(api, city, "210203", "city", 20, 2)) == 40  # the city's desk walks them
+
+
+async def test_the_migration_puts_every_registered_entitys_district_in_the_index(
+    api: Api, city: DemoCity, db: Database
+) -> None:
+    def down_to_0023(connection: Any) -> None:
+        command.downgrade(migrate.alembic_config(connection), "0023_district_search_indexes")
+
+    async with db.engine.begin() as connection:
+        await connection.run_sync(down_to_0023)
+    await migrate.upgrade(db)
+    # Every seeded 中山 entity found by its own USCC (the index's path), by 中山's desk; none of 西岗's.
+    for code in city.zhongshan[:5]:
+        assert await _found(api, city, code[2:8] + code[8:12].lower(), "district") == [code]
+    assert await _found(api, city, "210203", "district") == []
 
 
 async def _pages(api: Api, city: DemoCity, fragment: str, token: str, size: int, pages: int | None = None) -> list[str]:

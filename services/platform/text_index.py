@@ -1,8 +1,12 @@
 """The text index behind entity search: the one place its SQL differs between the engines.
 
-Migration 0016 builds it. SQLite: the FTS5 table `entity_search` (tokenize='trigram') over the
-name, former names, USCC, legal representative and address, kept current by triggers in the
-transaction that writes the registry. PostgreSQL: pg_trgm GIN indexes on the same columns.
+Migration 0019 builds it. SQLite: the FTS5 table `entity_search` (tokenize='trigram') over the
+name, former names, USCC, legal representative and address, and the entity's region as one
+trigram of its own (migration 0024), kept current by triggers in the transaction that writes the
+registry. PostgreSQL: pg_trgm GIN indexes on the same columns, beside the region's btree.
+A district department's search asks the index for its district's hits only: a fragment of
+another district's code digits has tens of thousands of hits and none of them the desk's, and
+read without the district every one of them was read to find that out.
 A trigram index finds a fragment of three characters or more. A shorter one has an index of its
 own (migration 0020): on SQLite the trigrams it begins (each column ends with two sentinels),
 read from the FTS5 vocabulary; on PostgreSQL a GIN index of the rows' one- and two-character
@@ -29,6 +33,8 @@ TRIGRAM = 3  # the shortest fragment an index finds
 _FTS = "entity_search"
 _TERMS = "entity_search_instances"  # fts5vocab 'instance': (term, doc, col, offset), by term
 SENTINEL = "\x01"  # after every indexed column, twice (never in a searched text)
+_REGION_PLANE = 0xF0000  # the region's trigram is of private-use characters, which no text holds
+_TEXT_COLUMNS = "{name former_names uscc legal_representative address}"  # a fragment's columns, not the region
 _LAST = "\U0010ffff"
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 # What the migrations build outside the models, which the models-versus-migrations check skips.
@@ -55,6 +61,30 @@ def sqlite_unsupported() -> str | None:
 def outside_models(name: str | None) -> bool:
     """Whether a table or index is the text index's (FTS5 and its shadow tables, trigram indexes)."""
     return bool(name) and str(name).startswith(_OUTSIDE_MODELS)
+
+
+def region_token(code: str) -> str:
+    """The region's trigram in the index: each pair of the code's characters as one private-use
+    character (migration 0024 computes the same in SQL). Two codes could share one only by a
+    collision of the pairs' low bytes, which costs a read, never a row: the row policy still holds."""
+
+    def pair(at: int) -> int:
+        high, low = (ord(code[i]) % 256 if i < len(code) else 0 for i in (at, at + 1))
+        return _REGION_PLANE + high * 256 + low
+
+    return "".join(chr(pair(at)) for at in (0, 2, 4))
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _fts_match(text: str, regions: frozenset[str] | None) -> str:
+    """The FTS5 query: the fragment in the text columns, and one of these regions' trigram."""
+    found = f"{_TEXT_COLUMNS} : {_quoted(text)}"
+    if regions is None:
+        return found
+    return f"{found} AND ({' OR '.join(f'region : {_quoted(region_token(code))}' for code in sorted(regions))})"
 
 
 def indexed(text: str) -> bool:
@@ -115,26 +145,29 @@ def named(text: str) -> Select[Any]:
 
 class EntityText(ColumnElement[bool]):
     """An entity whose name, former name, USCC, legal representative or address holds `text`,
-    or a person of that name: by the index from three characters, row by row below."""
+    or a person of that name: by the index (of these regions' entities only, when given)."""
 
     type = sa.Boolean()
     inherit_cache = False  # the statement differs with the text's length and engine
     _traverse_internals = [  # noqa: RUF012 - SQLAlchemy reads it as declared on its own base
         ("entity_id", InternalTraversal.dp_clauseelement),
         ("text", InternalTraversal.dp_string),
+        ("regions", InternalTraversal.dp_plain_obj),
     ]
 
-    def __init__(self, entity_id: ColumnElement[Any], text: str) -> None:
+    def __init__(self, entity_id: ColumnElement[Any], text: str, regions: frozenset[str] | None) -> None:
         self.entity_id = entity_id
         self.text = text
+        self.regions = regions
 
 
 _ENTITY_ID = MarketEntity.__table__.c.id  # type: ignore[attr-defined]
 
 
-def entity_text(text: str) -> ColumnElement[bool]:
-    """The match as a condition on market_entity: by the index, or row by row for a short text."""
-    return EntityText(_ENTITY_ID, text)
+def entity_text(text: str, regions: frozenset[str] | None = None) -> ColumnElement[bool]:
+    """The match as a condition on market_entity, by the index. `regions`: the caller's district
+    (its principal's jurisdiction), which narrows the index's read; the row policy holds anyway."""
+    return EntityText(_ENTITY_ID, text, regions)
 
 
 def scanned(text: str) -> ColumnElement[bool]:
@@ -143,59 +176,84 @@ def scanned(text: str) -> ColumnElement[bool]:
     return _row_by_row(_ENTITY_ID, text)
 
 
-def _short(dialect: str, text: str) -> Select[Any]:
+def _searched(regions: frozenset[str] | None) -> tuple[Any, list[ColumnElement[bool]], Select[Any]]:
+    """PostgreSQL: market_entity under a name of its own (no row policy: these are ids only), the
+    regions' condition on it, and its ids in those regions (for the former names' table)."""
+    entity = sa.alias(MarketEntity.__table__, "searched")  # type: ignore[attr-defined]
+    within = [] if regions is None else [entity.c.region_code.in_(sorted(regions))]
+    inner = sa.alias(MarketEntity.__table__, "searched_within")  # type: ignore[attr-defined]
+    among = (
+        select(inner.c.id) if regions is None else select(inner.c.id).where(inner.c.region_code.in_(sorted(regions)))
+    )
+    return entity, within, among
+
+
+def _former(found: ColumnElement[bool], regions: frozenset[str] | None, among: Select[Any]) -> Select[Any]:
+    former = select(_FORMER.entity_id).where(found)
+    return former if regions is None else former.where(_FORMER.entity_id.in_(among))
+
+
+def _short(dialect: str, text: str, regions: frozenset[str] | None) -> Select[Any]:
     """Ids of the entities holding a fragment of one or two characters, by the short index."""
     if dialect == "sqlite":
+        # The vocabulary holds no region: a district's short fragments are counted city-wide.
         terms = sa.table(_TERMS, sa.column("term"), sa.column("doc"))
         folded = text.lower()  # the trigram tokenizer folds case as Python does (ＴＣ, ｔｃ alike)
         if SENTINEL in text:
             return select(terms.c.doc).where(sa.false())
         return select(terms.c.doc).where(terms.c.term >= folded, terms.c.term < folded + _LAST).distinct()
-    entity = sa.alias(MarketEntity.__table__, "searched")  # type: ignore[attr-defined]
+    entity, within, among = _searched(regions)
     wanted = postgresql.array([sa.func.lower(sa.cast(text, sa.Text))])
     grams = sa.func.entity_short_grams
     own = select(entity.c.id).where(
-        grams(entity.c.name, entity.c.uscc, entity.c.legal_representative, entity.c.address).op("@>")(wanted)
+        grams(entity.c.name, entity.c.uscc, entity.c.legal_representative, entity.c.address).op("@>")(wanted),
+        *within,
     )
-    former = select(_FORMER.entity_id).where(grams(_FORMER.name).op("@>")(wanted))
+    former = _former(grams(_FORMER.name).op("@>")(wanted), regions, among)
     return sa.union_all(own, former)  # type: ignore[return-value]
 
 
-def candidates(dialect: str, text: str) -> Select[Any]:
-    """Ids of the entities the index finds for `text`, unordered."""
+def candidates(dialect: str, text: str, regions: frozenset[str] | None = None) -> Select[Any]:
+    """Ids of the entities the index finds for `text` (of these regions, when given), unordered."""
+    if regions is not None and not regions:
+        return select(_ENTITY_ID).where(sa.false())
     if not indexed(text):
-        return _short(dialect, text)
-    ordered = id_ordered(dialect, text)
+        return _short(dialect, text, regions)
+    ordered = id_ordered(dialect, text, regions)
     if ordered is not None:
         fts, match = ordered
         return select(fts.c.rowid).where(match)
     pattern = _pattern(text)
-    entity = sa.alias(MarketEntity.__table__, "searched")  # type: ignore[attr-defined]
+    entity, within, among = _searched(regions)
     # A USCC holds digits and capital letters only: its index is read for a text that could be
     # part of one (as row by row), not for every Chinese name searched.
     columns = (entity.c.name, entity.c.legal_representative, entity.c.address)
     columns += (entity.c.uscc,) if _code_like(text) else ()
-    own = select(entity.c.id).where(sa.or_(*(column.ilike(pattern, escape="\\") for column in columns)))
-    former = select(_FORMER.entity_id).where(_FORMER.name.ilike(pattern, escape="\\"))
+    own = select(entity.c.id).where(sa.or_(*(column.ilike(pattern, escape="\\") for column in columns)), *within)
+    former = _former(_FORMER.name.ilike(pattern, escape="\\"), regions, among)
     return sa.union_all(own, former)  # type: ignore[return-value]
 
 
-def id_ordered(dialect: str, text: str) -> tuple[Any, ColumnElement[bool]] | None:
+def id_ordered(
+    dialect: str, text: str, regions: frozenset[str] | None = None
+) -> tuple[Any, ColumnElement[bool]] | None:
     """SQLite, three characters or more: the FTS5 table and its match, to be joined on its rowid
     (the entity's id) and read in rowid order. FTS5 hands its hits over in that order, so a page in
     id order stops after its rows wherever they stand; a walk of the rows testing each one read
     every row before hits that bunch together (a USCC's sequence digits). None on PostgreSQL (a GIN
     index gives its hits in no order) and for a shorter text: walk the rows (`scanned`)."""
-    if dialect != "sqlite" or not indexed(text):
+    if dialect != "sqlite" or not indexed(text) or (regions is not None and not regions):
         return None
     fts = sa.table(_FTS, sa.column("rowid"), sa.column(_FTS))
-    return fts, fts.c[_FTS].op("MATCH")('"' + text.replace('"', '""') + '"')
+    return fts, fts.c[_FTS].op("MATCH")(_fts_match(text, regions))
 
 
 @compiles(EntityText)
 def _compile(element: EntityText, compiler: SQLCompiler, **kw: Any) -> str:
-    text = element.text
-    found = sa.or_(element.entity_id.in_(candidates(compiler.dialect.name, text)), element.entity_id.in_(named(text)))
+    text, regions = element.text, element.regions
+    found = sa.or_(
+        element.entity_id.in_(candidates(compiler.dialect.name, text, regions)), element.entity_id.in_(named(text))
+    )
     return f"({compiler.process(found, **kw)})"
 
 

@@ -64,16 +64,23 @@ def _ranked_order(text: str) -> list[ColumnElement[Any]]:
     return [ranked, sa.case((ranked == PREFIX, _name())), sa.case((ranked == ELSEWHERE, table.id)), table.uscc]
 
 
-def matching(text: str) -> ColumnElement[bool]:
-    """Every entity the search finds, in any rank (index-backed from three characters)."""
-    return text_index.entity_text(text)
+def matching(text: str, session: AsyncSession | None = None) -> ColumnElement[bool]:
+    """Every entity the search finds, in any rank (index-backed). Given the session, the index is
+    read for its principal's district only (the row policy keeps to it anyway)."""
+    return text_index.entity_text(text, None if session is None else _regions(session))
+
+
+def _regions(session: AsyncSession) -> frozenset[str] | None:
+    return principal_of(session).jurisdiction
 
 
 async def _hits(session: AsyncSession, text: str) -> set[int] | None:
-    """The ids the index finds for `text` (and persons of that name), or None when the fragment is
-    common (services.platform.sparse): then the rows are read in order. Few, and they are ranked
-    here by their ids: a planner given "IN (the hits) ORDER BY id LIMIT 21" may walk every row."""
-    found = await sparse.few(session, text_index.candidates(session.get_bind().dialect.name, text))
+    """The ids the index finds for `text` in the caller's district (and persons of that name), or
+    None when the fragment is common there (services.platform.sparse): then the rows are read in
+    order. Few, and they are ranked here by their ids: a planner given "IN (the hits) ORDER BY id
+    LIMIT 21" may walk every row."""
+    dialect = session.get_bind().dialect.name
+    found = await sparse.few(session, text_index.candidates(dialect, text, _regions(session)))
     if found is None:
         return None
     return set(found) | set((await session.scalars(text_index.named(text))).all())
@@ -172,7 +179,8 @@ async def _scanned(
     ranks = _ranks(text)
     found: list[tuple[int, MarketEntity]] = []
     for number in range(bound[0] if bound else EXACT, through + 1):
-        walked = text_index.id_ordered(session.get_bind().dialect.name, text) if number == ELSEWHERE else None
+        dialect = session.get_bind().dialect.name
+        walked = text_index.id_ordered(dialect, text, _regions(session)) if number == ELSEWHERE else None
         if walked is not None:
             after = int(bound[1][0]) if bound and bound[0] == ELSEWHERE else 0  # an int there (_bound)
             found += await _in_index_order(session, text, walked, size + 1 - len(found), after)
@@ -225,7 +233,7 @@ async def search_among(
     says the list is cut."""
     require_authenticated(principal_of(session))
     text = search_text(text)
-    rows = select(MarketEntity).where(matching(text), also)
+    rows = select(MarketEntity).where(matching(text, session), also)
     first = rows.with_only_columns(col(MarketEntity.id)).order_by(col(MarketEntity.id)).limit(depth + 1)
     chosen = rows.where(sa.or_(col(MarketEntity.id).in_(first), _name() == text))
     ranked = chosen.order_by(*_ranked_order(text)).offset(skip).limit(end - skip)
@@ -235,7 +243,7 @@ async def search_among(
 async def count_found(session: AsyncSession, text: str) -> int:
     require_authenticated(principal_of(session))
     text = search_text(text)
-    return await count_rows(session, select(MarketEntity).where(matching(text)), col(MarketEntity.id))
+    return await count_rows(session, select(MarketEntity).where(matching(text, session)), col(MarketEntity.id))
 
 
 async def count_found_at_most(
@@ -246,7 +254,7 @@ async def count_found_at_most(
     says "more than" does not need."""
     require_authenticated(principal_of(session))
     text = search_text(text)
-    found = select(col(MarketEntity.id)).where(matching(text))
+    found = select(col(MarketEntity.id)).where(matching(text, session))
     if also is not None:
         found = found.where(also)
     return int(await session.scalar(select(sa.func.count()).select_from(found.limit(most).subquery())) or 0)
