@@ -421,9 +421,11 @@ async def search_index_filled_after(db: Database) -> AsyncIterator[None]:
         ).scalar_one()
         await connection.execute(sa.text("DROP TRIGGER entity_search_added"))
     yield
-    # "… BEGIN INSERT INTO entity_search(…) VALUES (new.…); END" as one INSERT … SELECT over every row.
+    # "… BEGIN INSERT INTO entity_search(…) VALUES (new.…); INSERT INTO entity_search_codes …; END":
+    # each INSERT as one INSERT … SELECT over every row.
     body = trigger[trigger.index(" BEGIN ") + len(" BEGIN ") : trigger.rindex("; END")]
-    head, values = body.split(" VALUES (", 1)
     async with db.engine.begin() as connection:
-        await connection.execute(sa.text(f"{head} SELECT {values[:-1]} FROM market_entity AS new"))
+        for statement in body.split("; "):
+            head, values = statement.split(" VALUES (", 1)
+            await connection.execute(sa.text(f"{head} SELECT {values[:-1]} FROM market_entity AS new"))
         await connection.execute(sa.text(trigger))

@@ -113,8 +113,14 @@ async def test_the_index_changes_in_the_registering_transaction_and_not_after_a_
     assert await _found(api, city, "回滚测试") == []
     if db.is_sqlite:
         async with db.session(Principal.system()) as session:
-            rows = await session.scalar(text("SELECT count(*) FROM entity_search WHERE uscc = :u"), {"u": data.uscc})
-        assert rows == 0
+            codes = await session.scalar(
+                text("SELECT count(*) FROM entity_search_codes WHERE entity_search_codes MATCH :q"),
+                {"q": f'uscc : "{data.uscc}"'},
+            )
+            texts = await session.scalar(
+                text("SELECT count(*) FROM entity_search WHERE entity_search MATCH :q"), {"q": '"回滚测试"'}
+            )
+        assert (codes, texts) == (0, 0)
 
 
 async def test_paging_walks_the_ranked_list_once(api: Api, city: DemoCity) -> None:
@@ -289,13 +295,17 @@ async def test_a_uscc_fragment_bunched_in_uscc_order_is_found_in_the_first_rows_
     walks = [
         (statement, parameters)
         for statement, parameters in statements
-        if "ORDER BY" in statement and any(part in statement for part in ("instr(", "strpos(", "MATCH"))
+        if "ORDER BY" in statement and any(part in statement for part in ("instr(", "strpos(", "entity_search_codes"))
     ]
     assert walked == ranked and len(set(walked)) == 60
     # The first page's walk reads the rows in its order up to its twentieth hit: a few dozen, where
     # the USCC order put a thousand of 中山's rows first.
     statement, parameters = walks[-3]
-    key = "id" if any(f"ORDER BY {by}" in statement for by in ("market_entity.id", "entity_search.rowid")) else "uscc"
+    key = (
+        "id"
+        if any(f"ORDER BY {by}" in statement for by in ("market_entity.id", "entity_search_codes.rowid"))
+        else "uscc"
+    )
     async with db.session(Principal.system()) as session:
         last = await session.scalar(select(getattr(MarketEntity, key)).where(MarketEntity.uscc == walked[19]))
         read = await session.scalar(

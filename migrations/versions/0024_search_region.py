@@ -1,12 +1,17 @@
-"""search: the entity's region in SQLite's text index
+"""search: the USCC in a text index of its own, and the entity's region beside both
 
 A district department's search of a fragment that many entities of other districts hold (their
-code digits in the USCC) read every hit to find none of its own: FTS5 held no district. The
-FTS5 table gains a column `region` holding one trigram per region, three private-use characters
-made from the code's pairs of characters (services.platform.text_index.region_token computes
-the same), so a desk's query asks FTS5 for its district's hits only. The table is rebuilt and
-refilled; its triggers keep the region current. PostgreSQL's GIN indexes sit beside the region's
-btree already: nothing changes there.
+code digits in the USCC) read every hit to find none of its own. FTS5 pays for every row holding
+all of a phrase's trigrams in any column, so a column filter or a region term ANDed to the
+fragment costs as much as the hits themselves. So on SQLite:
+- `entity_search` keeps the texts (name, former names, legal representative, address), where a
+  fragment of another district's code is rare, and gains `region`;
+- `entity_search_codes` holds the USCC and `region`, and its own vocabulary for fragments of one
+  and two characters;
+- `region` is one trigram per region, three private-use characters made from the code's pairs of
+  characters (services.platform.text_index.region_token computes the same).
+Both are rebuilt and refilled; the registry's triggers keep them current. PostgreSQL's GIN
+indexes sit beside the region's btree already: nothing changes there.
 
 Revision ID: 0024_search_region
 Revises: 0023_district_search_indexes
@@ -15,7 +20,6 @@ Revises: 0023_district_search_indexes
 from collections.abc import Sequence
 
 from alembic import op
-
 
 revision: str = "0024_search_region"
 down_revision: str | None = "0023_district_search_indexes"
@@ -41,52 +45,91 @@ def _token(code: str) -> str:
     return f"char({_pair(code, 1)}, {_pair(code, 3)}, {_pair(code, 5)})"
 
 
-def _sqlite(region: bool) -> list[str]:
-    former = {
-        key: _ended(f"coalesce({_FORMER.format(id=key)}, '')")
-        for key in ("new.id", "new.entity_id", "old.entity_id", "e.id")
-    }
-    columns = "name, former_names, uscc, legal_representative, address" + (", region" if region else "")
+def _former(key: str) -> str:
+    return _ended(f"coalesce({_FORMER.format(id=key)}, '')")
 
-    def values(row: str, own_former: str) -> str:
-        texts = f"{_ended(f'{row}.name')}, {own_former}, {_ended(f'{row}.uscc')}, {_ended(f'{row}.legal_representative')}, {_ended(f'{row}.address')}"
-        return texts + (f", {_token(f'{row}.region_code')}" if region else "")
 
-    changed = "name, uscc, legal_representative, address" + (", region_code" if region else "")
-    set_region = f", region = {_token('new.region_code')}" if region else ""
+def _split() -> list[str]:
+    texts = "name, former_names, legal_representative, address, region"
+
+    def text_values(row: str, former: str) -> str:
+        ended = (_ended(f"{row}.{column}") for column in ("name", "legal_representative", "address"))
+        name, legal, address = ended
+        return f"{row}.id, {name}, {former}, {legal}, {address}, {_token(f'{row}.region_code')}"
+
+    def code_values(row: str) -> str:
+        return f"{row}.id, {_ended(f'{row}.uscc')}, {_token(f'{row}.region_code')}"
+
+    return [
+        f"CREATE VIRTUAL TABLE entity_search USING fts5({texts}, tokenize='trigram')",
+        "CREATE VIRTUAL TABLE entity_search_codes USING fts5(uscc, region, tokenize='trigram')",
+        "CREATE TRIGGER entity_search_added AFTER INSERT ON market_entity BEGIN "
+        f"INSERT INTO entity_search(rowid, {texts}) VALUES ({text_values('new', _former('new.id'))}); "
+        f"INSERT INTO entity_search_codes(rowid, uscc, region) VALUES ({code_values('new')}); END",
+        "CREATE TRIGGER entity_search_changed AFTER UPDATE OF name, uscc, legal_representative, address, region_code "
+        f"ON market_entity BEGIN UPDATE entity_search SET name = {_ended('new.name')}, "
+        f"legal_representative = {_ended('new.legal_representative')}, address = {_ended('new.address')}, "
+        f"region = {_token('new.region_code')} WHERE rowid = new.id; "
+        f"UPDATE entity_search_codes SET uscc = {_ended('new.uscc')}, region = {_token('new.region_code')} "
+        "WHERE rowid = new.id; END",
+        "CREATE TRIGGER entity_search_removed AFTER DELETE ON market_entity BEGIN "
+        "DELETE FROM entity_search WHERE rowid = old.id; DELETE FROM entity_search_codes WHERE rowid = old.id; END",
+        "CREATE TRIGGER entity_search_former_added AFTER INSERT ON entity_former_name BEGIN "
+        f"UPDATE entity_search SET former_names = {_former('new.entity_id')} WHERE rowid = new.entity_id; END",
+        "CREATE TRIGGER entity_search_former_removed AFTER DELETE ON entity_former_name BEGIN "
+        f"UPDATE entity_search SET former_names = {_former('old.entity_id')} WHERE rowid = old.entity_id; END",
+        f"INSERT INTO entity_search(rowid, {texts}) SELECT {text_values('e', _former('e.id'))} FROM market_entity AS e",
+        f"INSERT INTO entity_search_codes(rowid, uscc, region) SELECT {code_values('e')} FROM market_entity AS e",
+        "CREATE VIRTUAL TABLE entity_search_instances USING fts5vocab(entity_search, 'instance')",
+        "CREATE VIRTUAL TABLE entity_search_codes_instances USING fts5vocab(entity_search_codes, 'instance')",
+    ]
+
+
+def _joined() -> list[str]:
+    """Migration 0020's one table, as it was."""
+    columns = "name, former_names, uscc, legal_representative, address"
+
+    def values(row: str, former: str) -> str:
+        name, uscc, legal, address = (_ended(f"{row}.{c}") for c in ("name", "uscc", "legal_representative", "address"))
+        return f"{row}.id, {name}, {former}, {uscc}, {legal}, {address}"
+
     return [
         f"CREATE VIRTUAL TABLE entity_search USING fts5({columns}, tokenize='trigram')",
         "CREATE TRIGGER entity_search_added AFTER INSERT ON market_entity BEGIN "
-        f"INSERT INTO entity_search(rowid, {columns}) VALUES (new.id, {values('new', former['new.id'])}); END",
-        f"CREATE TRIGGER entity_search_changed AFTER UPDATE OF {changed} ON market_entity BEGIN "
-        f"UPDATE entity_search SET name = {_ended('new.name')}, uscc = {_ended('new.uscc')}, "
-        f"legal_representative = {_ended('new.legal_representative')}, address = {_ended('new.address')}{set_region} "
+        f"INSERT INTO entity_search(rowid, {columns}) VALUES ({values('new', _former('new.id'))}); END",
+        "CREATE TRIGGER entity_search_changed AFTER UPDATE OF name, uscc, legal_representative, address "
+        f"ON market_entity BEGIN UPDATE entity_search SET name = {_ended('new.name')}, uscc = {_ended('new.uscc')}, "
+        f"legal_representative = {_ended('new.legal_representative')}, address = {_ended('new.address')} "
         "WHERE rowid = new.id; END",
         "CREATE TRIGGER entity_search_removed AFTER DELETE ON market_entity BEGIN "
         "DELETE FROM entity_search WHERE rowid = old.id; END",
         "CREATE TRIGGER entity_search_former_added AFTER INSERT ON entity_former_name BEGIN "
-        f"UPDATE entity_search SET former_names = {former['new.entity_id']} WHERE rowid = new.entity_id; END",
+        f"UPDATE entity_search SET former_names = {_former('new.entity_id')} WHERE rowid = new.entity_id; END",
         "CREATE TRIGGER entity_search_former_removed AFTER DELETE ON entity_former_name BEGIN "
-        f"UPDATE entity_search SET former_names = {former['old.entity_id']} WHERE rowid = old.entity_id; END",
-        f"INSERT INTO entity_search(rowid, {columns}) SELECT e.id, {values('e', former['e.id'])} FROM market_entity AS e",
+        f"UPDATE entity_search SET former_names = {_former('old.entity_id')} WHERE rowid = old.entity_id; END",
+        f"INSERT INTO entity_search(rowid, {columns}) SELECT {values('e', _former('e.id'))} FROM market_entity AS e",
         "CREATE VIRTUAL TABLE entity_search_instances USING fts5vocab(entity_search, 'instance')",
     ]
 
 
-def _rebuild(region: bool) -> None:
-    if op.get_bind().dialect.name != "sqlite":
-        return
-    op.execute("DROP TABLE entity_search_instances")
+def _drop(tables: Sequence[str]) -> None:
     for trigger in _TRIGGERS:
         op.execute(f"DROP TRIGGER entity_search_{trigger}")
-    op.execute("DROP TABLE entity_search")
-    for statement in _sqlite(region):
-        op.execute(statement)
+    for table in tables:
+        op.execute(f"DROP TABLE {table}")
 
 
 def upgrade() -> None:
-    _rebuild(region=True)
+    if op.get_bind().dialect.name != "sqlite":
+        return
+    _drop(["entity_search_instances", "entity_search"])
+    for statement in _split():
+        op.execute(statement)
 
 
 def downgrade() -> None:
-    _rebuild(region=False)
+    if op.get_bind().dialect.name != "sqlite":
+        return
+    _drop(["entity_search_codes_instances", "entity_search_instances", "entity_search_codes", "entity_search"])
+    for statement in _joined():
+        op.execute(statement)

@@ -1,12 +1,15 @@
 """The text index behind entity search: the one place its SQL differs between the engines.
 
-Migration 0019 builds it. SQLite: the FTS5 table `entity_search` (tokenize='trigram') over the
-name, former names, USCC, legal representative and address, and the entity's region as one
-trigram of its own (migration 0024), kept current by triggers in the transaction that writes the
-registry. PostgreSQL: pg_trgm GIN indexes on the same columns, beside the region's btree.
-A district department's search asks the index for its district's hits only: a fragment of
-another district's code digits has tens of thousands of hits and none of them the desk's, and
-read without the district every one of them was read to find that out.
+Migration 0019 builds it. SQLite: FTS5 tables (tokenize='trigram'), kept current by triggers in
+the transaction that writes the registry (migration 0024): `entity_search` over the name, former
+names, legal representative and address, `entity_search_codes` over the USCC, each with the
+entity's region as one trigram of its own. FTS5 pays for every row that holds all of a phrase's
+trigrams, in whichever column, so the codes sit apart: a fragment of a district's code digits
+(in tens of thousands of USCCs) costs nothing to a search of names. A district department's
+search asks for its district's hits only; where a fragment is in many USCCs city-wide, it reads
+its district's USCCs by their btree instead (ix_market_entity_region_uscc: a district's size,
+where the index would read every district's hits). PostgreSQL: pg_trgm GIN indexes on the same
+columns, beside the region's btree.
 A trigram index finds a fragment of three characters or more. A shorter one has an index of its
 own (migration 0020): on SQLite the trigrams it begins (each column ends with two sentinels),
 read from the FTS5 vocabulary; on PostgreSQL a GIN index of the rows' one- and two-character
@@ -21,6 +24,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import ColumnElement, Select
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
@@ -28,13 +32,15 @@ from sqlalchemy.sql.visitors import InternalTraversal
 from sqlmodel import select
 
 from models import EntityFormerName, EntityPerson, MarketEntity
+from services.platform import sparse
 
 TRIGRAM = 3  # the shortest fragment an index finds
-_FTS = "entity_search"
-_TERMS = "entity_search_instances"  # fts5vocab 'instance': (term, doc, col, offset), by term
+_FTS = "entity_search"  # the texts
+_CODES = "entity_search_codes"  # the USCC
+_TERMS = {_FTS: "entity_search_instances", _CODES: "entity_search_codes_instances"}  # fts5vocab 'instance', by term
 SENTINEL = "\x01"  # after every indexed column, twice (never in a searched text)
 _REGION_PLANE = 0xF0000  # the region's trigram is of private-use characters, which no text holds
-_TEXT_COLUMNS = "{name former_names uscc legal_representative address}"  # a fragment's columns, not the region
+_COLUMNS = {_FTS: "{name former_names legal_representative address}", _CODES: "uscc"}  # not the region
 _LAST = "\U0010ffff"
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 # What the migrations build outside the models, which the models-versus-migrations check skips.
@@ -79,9 +85,9 @@ def _quoted(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _fts_match(text: str, regions: frozenset[str] | None) -> str:
-    """The FTS5 query: the fragment in the text columns, and one of these regions' trigram."""
-    found = f"{_TEXT_COLUMNS} : {_quoted(text)}"
+def _fts_match(table: str, text: str, regions: frozenset[str] | None) -> str:
+    """The FTS5 query: the fragment in the table's searched columns, and one of these regions' trigram."""
+    found = f"{_COLUMNS[table]} : {_quoted(text)}"
     if regions is None:
         return found
     return f"{found} AND ({' OR '.join(f'region : {_quoted(region_token(code))}' for code in sorted(regions))})"
@@ -130,6 +136,16 @@ def _position(column: Any, text: str) -> ColumnElement[bool]:
 def _code_like(text: str) -> bool:
     """Whether `text` could be part of a USCC (digits and capital letters)."""
     return text.isascii() and text.isalnum()
+
+
+def _searchable(text: str) -> bool:
+    """Whether the index can hold `text`: the sentinel and the regions' characters are in no text."""
+    return SENTINEL not in text and all(ord(character) < _REGION_PLANE for character in text)
+
+
+def _tables(text: str) -> list[str]:
+    """SQLite's FTS5 tables `text` may be in: the texts', and the codes' for a text that could be part of a USCC."""
+    return [_FTS, _CODES] if _code_like(text) else [_FTS]
 
 
 # Core tables in the subqueries: the row policy holds on the entity being matched, and the
@@ -197,11 +213,13 @@ def _short(dialect: str, text: str, regions: frozenset[str] | None) -> Select[An
     """Ids of the entities holding a fragment of one or two characters, by the short index."""
     if dialect == "sqlite":
         # The vocabulary holds no region: a district's short fragments are counted city-wide.
-        terms = sa.table(_TERMS, sa.column("term"), sa.column("doc"))
         folded = text.lower()  # the trigram tokenizer folds case as Python does (ＴＣ, ｔｃ alike)
-        if SENTINEL in text:
-            return select(terms.c.doc).where(sa.false())
-        return select(terms.c.doc).where(terms.c.term >= folded, terms.c.term < folded + _LAST).distinct()
+        reads = []
+        for table in _tables(text):
+            terms = sa.table(_TERMS[table], sa.column("term"), sa.column("doc"))
+            begun = select(terms.c.doc).where(terms.c.term >= folded, terms.c.term < folded + _LAST)
+            reads.append(begun if _searchable(text) else begun.where(sa.false()))
+        return sa.union(*reads) if len(reads) > 1 else reads[0].distinct()  # type: ignore[return-value]
     entity, within, among = _searched(regions)
     wanted = postgresql.array([sa.func.lower(sa.cast(text, sa.Text))])
     grams = sa.func.entity_short_grams
@@ -213,16 +231,25 @@ def _short(dialect: str, text: str, regions: frozenset[str] | None) -> Select[An
     return sa.union_all(own, former)  # type: ignore[return-value]
 
 
-def candidates(dialect: str, text: str, regions: frozenset[str] | None = None) -> Select[Any]:
-    """Ids of the entities the index finds for `text` (of these regions, when given), unordered."""
+def candidates(
+    dialect: str, text: str, regions: frozenset[str] | None = None, district_codes: bool = True
+) -> Select[Any]:
+    """Ids of the entities the index finds for `text` (of these regions, when given), unordered.
+    `district_codes`, SQLite: a district's USCCs read by their btree (bounded by the district's size)
+    rather than by the codes' index, which reads every district's hits (codes_are_common)."""
     if regions is not None and not regions:
         return select(_ENTITY_ID).where(sa.false())
     if not indexed(text):
         return _short(dialect, text, regions)
-    ordered = id_ordered(dialect, text, regions)
-    if ordered is not None:
-        fts, match = ordered
-        return select(fts.c.rowid).where(match)
+    if dialect == "sqlite":
+        reads = []
+        for fts, match in id_ordered(dialect, text, regions) or []:
+            if fts.name == _CODES and regions is not None and district_codes:
+                entity, within, _ = _searched(regions)
+                reads.append(select(entity.c.id).where(*within, _Position(entity.c.uscc, text.upper()) > 0))
+            else:
+                reads.append(select(fts.c.rowid).where(match))
+        return sa.union_all(*reads) if len(reads) > 1 else reads[0]  # type: ignore[return-value]
     pattern = _pattern(text)
     entity, within, among = _searched(regions)
     # A USCC holds digits and capital letters only: its index is read for a text that could be
@@ -234,18 +261,34 @@ def candidates(dialect: str, text: str, regions: frozenset[str] | None = None) -
     return sa.union_all(own, former)  # type: ignore[return-value]
 
 
+async def codes_are_common(session: AsyncSession, text: str, regions: frozenset[str] | None) -> bool:
+    """SQLite, a district's search of a text that could be part of a USCC: whether the codes' index
+    holds it city-wide as often as sparse.MANY. Then the district's USCCs are read by their btree
+    (candidates' district_codes): the index would read every one of those hits to find the
+    district's. Else the index is the cheaper read (a few thousand hits at most)."""
+    if session.get_bind().dialect.name != "sqlite" or regions is None or not indexed(text) or not _code_like(text):
+        return False
+    codes = sa.table(_CODES, sa.column("rowid"), sa.column(_CODES))
+    return await sparse.dense(
+        session, select(codes.c.rowid).where(codes.c[_CODES].op("MATCH")(_fts_match(_CODES, text, None)))
+    )
+
+
 def id_ordered(
     dialect: str, text: str, regions: frozenset[str] | None = None
-) -> tuple[Any, ColumnElement[bool]] | None:
-    """SQLite, three characters or more: the FTS5 table and its match, to be joined on its rowid
-    (the entity's id) and read in rowid order. FTS5 hands its hits over in that order, so a page in
-    id order stops after its rows wherever they stand; a walk of the rows testing each one read
-    every row before hits that bunch together (a USCC's sequence digits). None on PostgreSQL (a GIN
-    index gives its hits in no order) and for a shorter text: walk the rows (`scanned`)."""
+) -> list[tuple[Any, ColumnElement[bool]]] | None:
+    """SQLite, three characters or more: each FTS5 table `text` may be in, with its match, to be
+    joined on its rowid (the entity's id) and read in rowid order. FTS5 hands its hits over in that
+    order, so a page in id order stops after its rows wherever they stand; a walk of the rows testing
+    each one read every row before hits that bunch together (a USCC's sequence digits). None on
+    PostgreSQL (a GIN index gives its hits in no order) and for a shorter text: walk the rows (`scanned`)."""
     if dialect != "sqlite" or not indexed(text) or (regions is not None and not regions):
         return None
-    fts = sa.table(_FTS, sa.column("rowid"), sa.column(_FTS))
-    return fts, fts.c[_FTS].op("MATCH")(_fts_match(text, regions))
+    found: list[tuple[Any, ColumnElement[bool]]] = []
+    for table in _tables(text):
+        fts = sa.table(table, sa.column("rowid"), sa.column(table))
+        found.append((fts, fts.c[table].op("MATCH")(_fts_match(table, text, regions))))
+    return found
 
 
 @compiles(EntityText)

@@ -79,8 +79,9 @@ async def _hits(session: AsyncSession, text: str) -> set[int] | None:
     None when the fragment is common there (services.platform.sparse): then the rows are read in
     order. Few, and they are ranked here by their ids: a planner given "IN (the hits) ORDER BY id
     LIMIT 21" may walk every row."""
-    dialect = session.get_bind().dialect.name
-    found = await sparse.few(session, text_index.candidates(dialect, text, _regions(session)))
+    dialect, regions = session.get_bind().dialect.name, _regions(session)
+    common = await text_index.codes_are_common(session, text, regions)
+    found = await sparse.few(session, text_index.candidates(dialect, text, regions, district_codes=common))
     if found is None:
         return None
     return set(found) | set((await session.scalars(text_index.named(text))).all())
@@ -197,28 +198,29 @@ async def _scanned(
 
 
 async def _in_index_order(
-    session: AsyncSession, text: str, walked: tuple[Any, ColumnElement[bool]], most: int, after: int
+    session: AsyncSession, text: str, walked: list[tuple[Any, ColumnElement[bool]]], most: int, after: int
 ) -> list[tuple[int, MarketEntity]]:
-    """The last rank's next `most` rows past id `after`, read in the index's own id order (SQLite's
-    FTS5), with the entities that have a person of that name (not in the index) merged in."""
-    fts, match = walked
+    """The last rank's next `most` rows past id `after`, read in each index's own id order (SQLite's
+    FTS5: the texts', and the codes' for a text that could be part of a USCC), with the entities that
+    have a person of that name (in no index) merged in."""
     table = MarketEntity.__table__.c  # type: ignore[attr-defined]
     elsewhere = sa.not_(_prefixed(text))
-    indexed = (
+    reads = [
         select(MarketEntity)
         .join(fts, fts.c.rowid == table.id)
         .where(match, fts.c.rowid > after, elsewhere)
         .order_by(fts.c.rowid)
         .limit(most)
-    )
-    named = (
+        for fts, match in walked
+    ]
+    reads.append(
         select(MarketEntity)
         .where(table.id.in_(text_index.named(text)), table.id > after, elsewhere)
         .order_by(table.id)
         .limit(most)
     )
     rows: dict[int, MarketEntity] = {}
-    for query in (indexed, named):
+    for query in reads:
         rows.update((int(entity.id or 0), entity) for entity in (await session.scalars(query)).all())
     return [(ELSEWHERE, rows[entity_id]) for entity_id in sorted(rows)[:most]]
 
