@@ -189,6 +189,12 @@ async def test_a_district_desk_reads_only_its_own_districts_hits_of_another_dist
         assert await _found(api, city, "210203", "district") == []
     walks = [s for s, _ in statements if "ORDER BY" in s and any(part in s for part in ("instr(", "strpos(", "MATCH"))]
     assert walks == [], walks
+    if BACKEND == "sqlite":  # its district's USCCs, read from their btree alone: not the codes index's 1,000 hits
+        read, parameters = next((s, p) for s, p in statements if "instr(searched.uscc" in s)
+        async with db.engine.connect() as connection:
+            explained = await connection.exec_driver_sql("EXPLAIN QUERY PLAN " + read, parameters)
+            plan = " ".join(str(row) for row in explained)
+        assert "COVERING INDEX ix_market_entity_region_uscc" in plan, plan
     assert len(await _pages(api, city, "210203", "city", 20, 2)) == 40  # the city's desk walks them
 
 
