@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 from alembic import command
 from sqlalchemy import text
-from sqlmodel import select
+from sqlmodel import col, select
 
 from models import Department, MarketEntity
 from models.enums import EntityStatus, EntityType, RiskColour
@@ -23,7 +23,7 @@ from services.platform.paging import encode_cursor
 from services.platform.principal import Principal, PrincipalKind
 from services.registry import uscc
 from services.registry.registry import RegistrationInput, register_entity
-from services.registry.search import SEARCH_CURSOR, search_entities
+from services.registry.search import SEARCH_CURSOR, search_entities, spread
 from tests.conftest import BACKEND, Api, DemoCity
 from tests.support.admin import list_page, sign_in
 from tests.support.entities import REGISTER, new_code, registration
@@ -45,18 +45,32 @@ async def _register(api: Api, city: DemoCity, token: str = "city", **fields: Any
     return str(payload["entity"]["uscc"])
 
 
+async def _ids(db: Database) -> dict[str, int]:
+    async with db.session(Principal.system()) as session:
+        found = await session.execute(select(col(MarketEntity.uscc), col(MarketEntity.id)))
+        return {code: int(entity_id or 0) for code, entity_id in found.all()}
+
+
+async def _in_search_order(db: Database, codes: list[str]) -> list[str]:
+    """These entities in the last rank's order: by their ids, spread (services.registry.search)."""
+    ids = await _ids(db)
+    return sorted(codes, key=lambda code: spread(ids[code]))
+
+
 async def _found(api: Api, city: DemoCity, fragment: str, token: str = "city") -> list[str]:
     data = await api.data(SEARCH, {"t": fragment, "first": 100}, city.tokens[token])
     return [edge["node"]["uscc"] for edge in data["searchEntities"]["edges"]]
 
 
-async def test_the_exact_name_comes_first_then_names_that_start_with_it_then_the_rest(api: Api, city: DemoCity) -> None:
+async def test_the_exact_name_comes_first_then_names_that_start_with_it_then_the_rest(
+    api: Api, city: DemoCity, db: Database
+) -> None:
     # USCC order is the reverse of the ranks: the order shown is the ranking, not the code.
     elsewhere = await _register(api, city, uscc=new_code(body="MA0TXT01"), name="大连鲲鹏翔宇有限公司")
     prefix = await _register(api, city, uscc=new_code(body="MA0TXT02"), name="鲲鹏翔宇餐饮有限公司")
     exact = await _register(api, city, uscc=new_code(body="MA0TXT03"), name="鲲鹏翔宇")
     address = await _register(api, city, uscc=new_code(body="MA0TXT04"), name="大连某某商行", address="鲲鹏翔宇大厦")
-    assert await _found(api, city, "鲲鹏翔宇") == [exact, prefix, elsewhere, address]
+    assert await _found(api, city, "鲲鹏翔宇") == [exact, prefix, *await _in_search_order(db, [elsewhere, address])]
     data = await api.data(SEARCH, {"t": "鲲鹏翔宇", "first": 1}, city.tokens["city"])
     assert data["searchEntities"]["totalCount"] == 4
 
@@ -123,16 +137,18 @@ async def test_the_index_changes_in_the_registering_transaction_and_not_after_a_
         assert (codes, texts) == (0, 0)
 
 
-async def test_paging_walks_the_ranked_list_once(api: Api, city: DemoCity) -> None:
+async def test_paging_walks_the_ranked_list_once(api: Api, city: DemoCity, db: Database) -> None:
     names = ["翠微阁", "翠微阁茶社", "大连翠微阁酒店", "翠微阁书店", "北方翠微阁", "翠微阁花店"]
     codes = [await _register(api, city, uscc=new_code(body=f"MA0PG{n:03d}"), name=name) for n, name in enumerate(names)]
     # Three characters are looked up in the index, two are read row by row: the same order either way.
     for fragment in ("翠微阁", "翠微"):
         whole = await _found(api, city, fragment)
         assert set(whole) == set(codes)
-        # The exact name (for 翠微阁), then the names that start with the text by name, then the rest as registered.
+        # The exact name (for 翠微阁), then the names that start with the text by name, then the rest in the
+        # search order.
         shown = [names[codes.index(code)] for code in whole]
-        assert shown == ["翠微阁", "翠微阁书店", "翠微阁花店", "翠微阁茶社", "大连翠微阁酒店", "北方翠微阁"]
+        rest = [names[codes.index(code)] for code in await _in_search_order(db, [codes[2], codes[4]])]
+        assert shown == ["翠微阁", "翠微阁书店", "翠微阁花店", "翠微阁茶社", *rest]
         seen: list[str] = []
         after = None
         while True:
@@ -238,20 +254,22 @@ async def test_a_district_desk_pages_a_common_fragment_through_its_own_districts
     for statement, parameters in statements:
         if "ORDER BY market_entity.name, market_entity.uscc" in statement:
             walks.setdefault("by name", (statement, parameters))
-        elif "ORDER BY market_entity.id" in statement and ("instr(" in statement or "strpos(" in statement):
-            walks.setdefault("as registered", (statement, parameters))
+        elif (
+            "2654435761" in statement and "ORDER BY" in statement and ("instr(" in statement or "strpos(" in statement)
+        ):
+            walks.setdefault("spread", (statement, parameters))
     # Only the district's entities, each once, in the same order whichever way the pages were read:
-    # the names that start with the text first, by name, then the rest as registered.
+    # the names that start with the text first, by name, then the rest in the search order.
     assert walked == ranked and len(ranked) > 14
     assert set(ranked) <= set(city.zhongshan) and len(set(ranked)) == len(ranked)
-    assert set(walks) == {"by name", "as registered"}
+    assert set(walks) == {"by name", "spread"}
     if BACKEND == "sqlite":
         # Each walk reads the district's own rows in its order, not the city's (nor sorts the district's):
         # PostgreSQL sorts a table this small itself; at 1,000,000 it walks the name index, and for the last
-        # rank its primary key (README, bench/search.py).
+        # rank the spread order's (README, bench/search.py).
         for order, index in (
             ("by name", "ix_market_entity_region_name"),
-            ("as registered", "ix_market_entity_region_code"),
+            ("spread", "ix_search_market_entity_region_spread"),
         ):
             statement, parameters = walks[order]
             async with db.engine.connect() as connection:
@@ -260,10 +278,11 @@ async def test_a_district_desk_pages_a_common_fragment_through_its_own_districts
             assert index in plan and "TEMP B-TREE" not in plan, (order, plan)
 
 
-async def test_the_text_found_elsewhere_comes_as_registered_whichever_way_the_pages_are_read(
-    api: Api, city: DemoCity, monkeypatch: pytest.MonkeyPatch
+async def test_the_text_found_elsewhere_comes_in_the_search_order_whichever_way_the_pages_are_read(
+    api: Api, city: DemoCity, db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Registered in the reverse of their USCCs' order: the last rank shows them as registered.
+    # Registered in the reverse of their USCCs' order: the last rank shows them in neither, but in the
+    # search order (a stable order spread from their ids).
     bodies = ["MA0RW004", "MA0RW003", "MA0RW002", "MA0RW001"]
     names = ["大连琮璜文具有限公司", "北方琮璜印务有限公司", "大连某某商行", "辽宁琮璜纸业有限公司"]
     addresses = ["大连市中山区某路1号", "大连市中山区某路2号", "大连市中山区琮璜大厦", "大连市中山区某路4号"]
@@ -276,11 +295,40 @@ async def test_the_text_found_elsewhere_comes_as_registered_whichever_way_the_pa
     ranked = await _pages(api, city, "琮璜", "city", 2)
     monkeypatch.setattr(sparse, "MANY", 1)  # every fragment walked, rank by rank
     walked = await _pages(api, city, "琮璜", "city", 2)
-    assert ranked == walked == [prefix, *codes]
+    spread_order = await _in_search_order(db, codes)
+    assert ranked == walked == [prefix, *spread_order]
+    assert spread_order not in (codes, codes[::-1])
     # A cursor of the last rank that holds a USCC (as before) is refused, not misread.
-    stale = encode_cursor(SEARCH_CURSOR, json.dumps([2, codes[0]]))
-    refused = await api.gql(SEARCH, {"t": "琮璜", "after": stale}, city.tokens["city"])
-    assert refused["errors"][0]["extensions"]["code"] == "INVALID_CURSOR"
+    # So is one of the registration order before it (an id where a spread id now stands).
+    for stale in (
+        encode_cursor(SEARCH_CURSOR, json.dumps([2, codes[0]])),
+        encode_cursor("entity-search", json.dumps([2, 1])),
+    ):
+        refused = await api.gql(SEARCH, {"t": "琮璜", "after": stale}, city.tokens["city"])
+        assert refused["errors"][0]["extensions"]["code"] == "INVALID_CURSOR"
+
+
+async def _rows_before(db: Database, code: str) -> int:
+    """How many entities come before this one in the search order, and it: the rows a walk reads to it."""
+    ids = await _ids(db)
+    return sum(1 for entity_id in ids.values() if spread(entity_id) <= spread(ids[code]))
+
+
+async def _walked_in_search_order(db: Database, statement: str, parameters: Any) -> None:
+    if BACKEND == "sqlite":  # PostgreSQL sorts a table this small itself (bench/search.py at 1,000,000)
+        async with db.engine.connect() as connection:
+            explained = await connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
+            plan = " ".join(str(row) for row in explained)
+        assert "ix_search_market_entity_spread" in plan and "TEMP B-TREE" not in plan, plan
+
+
+def _walks(statements: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    """The last rank's walks: its rows read in the search order, each tested."""
+    return [
+        (statement, parameters)
+        for statement, parameters in statements
+        if "ORDER BY" in statement and "2654435761" in statement and ("instr(" in statement or "strpos(" in statement)
+    ]
 
 
 async def test_a_uscc_fragment_bunched_in_uscc_order_is_found_in_the_first_rows_walked(
@@ -297,39 +345,19 @@ async def test_a_uscc_fragment_bunched_in_uscc_order_is_found_in_the_first_rows_
     monkeypatch.setattr(sparse, "MANY", 3)  # as many or more: walked
     with sent(db) as statements:
         walked = await _pages(api, city, "210203", "city", 20, 3)
-    # The last rank's walk: the rows tested one by one, or SQLite's FTS5 hits in their id order.
-    walks = [
-        (statement, parameters)
-        for statement, parameters in statements
-        if "ORDER BY" in statement and any(part in statement for part in ("instr(", "strpos(", "entity_search_codes"))
-    ]
     assert walked == ranked and len(set(walked)) == 60
-    # The first page's walk reads the rows in its order up to its twentieth hit: a few dozen, where
-    # the USCC order put a thousand of 中山's rows first.
-    statement, parameters = walks[-3]
-    key = (
-        "id"
-        if any(f"ORDER BY {by}" in statement for by in ("market_entity.id", "entity_search_codes.rowid"))
-        else "uscc"
-    )
-    async with db.session(Principal.system()) as session:
-        last = await session.scalar(select(getattr(MarketEntity, key)).where(MarketEntity.uscc == walked[19]))
-        read = await session.scalar(
-            select(sa.func.count()).select_from(MarketEntity).where(getattr(MarketEntity, key) <= last)
-        )
-    assert read is not None and read < 400, read
-    if BACKEND == "sqlite":  # PostgreSQL sorts a table this small itself (bench/search.py at 1,000,000)
-        async with db.engine.connect() as connection:
-            explained = await connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
-            plan = " ".join(str(row) for row in explained)
-        assert "TEMP B-TREE" not in plan, plan
+    # The first page's walk reads the rows in the search order up to its twentieth hit: a few dozen,
+    # where the USCC order put a thousand of 中山's rows first.
+    read = await _rows_before(db, walked[19])
+    assert read < 400, read
+    await _walked_in_search_order(db, *_walks(statements)[0])
 
 
-@pytest.mark.skipif(BACKEND != "sqlite", reason="SQLite's FTS5 gives its hits in id order; a GIN index gives none")
-async def test_sqlite_walks_a_fragment_registered_last_in_the_index_order_not_every_row_before_it(
+async def test_a_fragment_only_the_last_registered_hold_is_found_in_the_first_rows_walked(
     api: Api, city: DemoCity, db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # 600 entities; only the last 30 registered hold 尾声: in id order every earlier row comes first.
+    # 600 entities; only the last 30 registered hold 尾声 (as a USCC's sequence digits are the last
+    # registered's): in registration order every earlier row came first.
     async with db.session(Principal.system()) as session:
         authority = await session.scalar(select(Department.id).where(Department.code == "SCJG-210200"))
         rows = [_entity_row(n, "210202", authority) for n in range(600)]
@@ -337,23 +365,16 @@ async def test_sqlite_walks_a_fragment_registered_last_in_the_index_order_not_ev
             row["name"] = row["name"].replace("贸易", "尾声贸易")
         await session.execute(sa.insert(MarketEntity.__table__), rows)  # type: ignore[attr-defined]
         await session.commit()
+        total = await session.scalar(select(sa.func.count()).select_from(MarketEntity))
     ranked = await _pages(api, city, "尾声贸", "city", 10, 3)  # fewer hits than sparse.MANY: ranked here
     monkeypatch.setattr(sparse, "MANY", 3)  # as many or more: walked
     with sent(db) as statements:
         walked = await _pages(api, city, "尾声贸", "city", 10, 3)
-    walks = [
-        (statement, parameters)
-        for statement, parameters in statements
-        if "ORDER BY" in statement and "MATCH" in statement
-    ]
     assert walked == ranked and len(set(walked)) == 30
-    # Each page is read from the index's hits in their id order, not from a walk of the table.
-    assert len(walks) == 3
-    async with db.engine.connect() as connection:
-        for statement, parameters in walks:
-            explained = await connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
-            plan = " ".join(str(row) for row in explained)
-            assert "SCAN market_entity" not in plan and "TEMP B-TREE" not in plan, plan
+    # The first page stops at its tenth hit, a third of the way through the search order.
+    assert total is not None and await _rows_before(db, walked[9]) < total / 2
+    assert len(_walks(statements)) == 3
+    await _walked_in_search_order(db, *_walks(statements)[0])
 
 
 def _entity_row(n: int, region: str, authority: int | None) -> dict[str, Any]:

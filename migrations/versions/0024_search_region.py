@@ -1,4 +1,11 @@
-"""search: the USCC in a text index of its own, and the entity's region beside both
+"""search: the last rank's spread order, the USCC in a text index of its own, the region beside both
+
+The last rank of a search ("the text anywhere") is read in a stable order spread from the id,
+`(id * 2654435761) % 4294967296` (services.registry.search.spread): a USCC fragment's hits
+bunch in registration order (its sequence part) and in USCC order (a district's code), and a walk
+in either read every row before the bunch. Two indexes hold that order, the city's and each
+district's, on both engines.
+
 
 A district department's search of a fragment that many entities of other districts hold (their
 code digits in the USCC) read every hit to find none of its own. FTS5 pays for every row holding
@@ -11,7 +18,7 @@ fragment costs as much as the hits themselves. So on SQLite:
 - `region` is one trigram per region, three private-use characters made from the code's pairs of
   characters (services.platform.text_index.region_token computes the same).
 Both are rebuilt and refilled; the registry's triggers keep them current. PostgreSQL's GIN
-indexes sit beside the region's btree already: nothing changes there.
+indexes sit beside the region's btree already.
 
 Revision ID: 0024_search_region
 Revises: 0023_district_search_indexes
@@ -29,6 +36,11 @@ depends_on: str | Sequence[str] | None = None
 _TRIGGERS = ("added", "changed", "removed", "former_added", "former_removed")
 _FORMER = "(SELECT group_concat(f.name, char(10)) FROM entity_former_name AS f WHERE f.entity_id = {id})"
 _PLANE = 0xF0000
+_SPREAD = "((id * 2654435761) % 4294967296)"  # as services.registry.search compiles it
+_SPREAD_INDEXES = {
+    "ix_search_market_entity_spread": _SPREAD,
+    "ix_search_market_entity_region_spread": f"region_code, {_SPREAD}",
+}
 
 
 def _ended(value: str) -> str:
@@ -120,6 +132,8 @@ def _drop(tables: Sequence[str]) -> None:
 
 
 def upgrade() -> None:
+    for name, columns in _SPREAD_INDEXES.items():
+        op.execute(f"CREATE INDEX {name} ON market_entity ({columns})")
     if op.get_bind().dialect.name != "sqlite":
         return
     _drop(["entity_search_instances", "entity_search"])
@@ -128,6 +142,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    for name in _SPREAD_INDEXES:
+        op.execute(f"DROP INDEX {name}")
     if op.get_bind().dialect.name != "sqlite":
         return
     _drop(["entity_search_codes_instances", "entity_search_instances", "entity_search_codes", "entity_search"])

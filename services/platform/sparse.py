@@ -32,12 +32,16 @@ async def dense(session: AsyncSession, hits: Select[Any], many: int | None = Non
     return (found or 0) >= many
 
 
-async def few(session: AsyncSession, hits: Select[Any], many: int | None = None) -> list[Any] | None:
+async def few(
+    session: AsyncSession, hits: Select[Any], many: int | None = None, estimated: bool = True
+) -> list[Any] | None:
     """The first column of every row of `hits` when there are fewer than `many` (MANY); None
     when there are as many or more (then walk the order instead). `hits` reads no table the
-    row policy restricts (the planner's estimate is asked of it as written)."""
+    row policy restricts (the planner's estimate is asked of it as written). `estimated`: whether
+    the planner's estimate may decide (not where its conditions are correlated, which it takes
+    for independent)."""
     many = MANY if many is None else many
-    if await _estimate(session, hits) >= TRUSTED * many:
+    if estimated and await _estimate(session, hits) >= TRUSTED * many:
         return None
     found = list((await session.scalars(hits.limit(many))).all())
     return None if len(found) >= many else found

@@ -243,7 +243,7 @@ def candidates(
         return _short(dialect, text, regions)
     if dialect == "sqlite":
         reads = []
-        for fts, match in id_ordered(dialect, text, regions) or []:
+        for fts, match in _fts_reads(text, regions):
             if fts.name == _CODES and regions is not None and district_codes:
                 entity, within, _ = _searched(regions)
                 reads.append(select(entity.c.id).where(*within, _Position(entity.c.uscc, text.upper()) > 0))
@@ -274,16 +274,16 @@ async def codes_are_common(session: AsyncSession, text: str, regions: frozenset[
     )
 
 
-def id_ordered(
-    dialect: str, text: str, regions: frozenset[str] | None = None
-) -> list[tuple[Any, ColumnElement[bool]]] | None:
-    """SQLite, three characters or more: each FTS5 table `text` may be in, with its match, to be
-    joined on its rowid (the entity's id) and read in rowid order. FTS5 hands its hits over in that
-    order, so a page in id order stops after its rows wherever they stand; a walk of the rows testing
-    each one read every row before hits that bunch together (a USCC's sequence digits). None on
-    PostgreSQL (a GIN index gives its hits in no order) and for a shorter text: walk the rows (`scanned`)."""
-    if dialect != "sqlite" or not indexed(text) or (regions is not None and not regions):
-        return None
+def independent_of_district(text: str, regions: frozenset[str] | None) -> bool:
+    """Whether the planner may take `text` and the district for independent in its estimate of
+    their hits: not for a text that could be part of a USCC, whose digits hold the district's code
+    (of another district's code, all of its tens of thousands of hits are estimated a ninth the
+    desk's: a walk of the desk's rows for a couple of them)."""
+    return regions is None or not _code_like(text)
+
+
+def _fts_reads(text: str, regions: frozenset[str] | None) -> list[tuple[Any, ColumnElement[bool]]]:
+    """SQLite, three characters or more: each FTS5 table `text` may be in, with its match."""
     found: list[tuple[Any, ColumnElement[bool]]] = []
     for table in _tables(text):
         fts = sa.table(table, sa.column("rowid"), sa.column(table))

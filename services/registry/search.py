@@ -2,13 +2,14 @@
 
 Exact name first (ties by USCC), then names that start with the text (by name, then USCC: the
 name's index gives them in that order), then the text anywhere (name, former name, USCC, legal
-representative, address, a person of that name) in registration order (the entity's id). That
-last order is uncorrelated with the text, the district and the USCC: a fragment's matches may
-bunch together in USCC order (a USCC fragment holding a district's code digits, a street of one
-district), and a walk in USCC order would read every row before them; in registration order a
-page is about 20 × rows ÷ matches rows away wherever they are. Each rank is read in its order
-with a LIMIT, so a page costs about the same however many match; the cursor holds the rank and
-the row's place in it."""
+representative, address, a person of that name) in the search order: a stable key spread from
+the entity's id (`spread`), uncorrelated with the text, the district, the USCC and the time of
+registration. A fragment's matches may bunch together in USCC order (a district's code digits)
+and in registration order too (a USCC's sequence part is handed out as entities register): a walk
+in either order read every row before the bunch. In the spread order a page is about
+20 × rows ÷ matches rows away wherever they are (an index of its own, and one per district:
+migration 0024). Each rank is read in its order with a LIMIT, so a page costs about the same
+however many match; the cursor holds the rank and the row's place in it."""
 
 from __future__ import annotations
 
@@ -18,6 +19,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import col, select
 
 from models import MarketEntity
@@ -27,10 +31,33 @@ from services.platform.db import ids_filter
 from services.platform.errors import DomainError
 from services.platform.paging import Page, count_rows, decode_cursor, encode_cursor
 
-SEARCH_CURSOR = "entity-search"
+SEARCH_CURSOR = "entity-search.spread"  # a cursor of the id order before it is refused, not misread
 EXACT, PREFIX, ELSEWHERE = 0, 1, 2
 _LAST = "\U0010ffff"  # above every character: `name < text + _LAST` bounds the names with that prefix
-Key = list[str | int]  # a row's place within its rank: USCC; name and USCC in PREFIX; id in ELSEWHERE
+Key = list[str | int]  # a row's place within its rank: USCC; name and USCC in PREFIX; spread id in ELSEWHERE
+# Fibonacci hashing: an odd multiplier modulo 2**32 maps ids below 2**32 one to one, and consecutive
+# ids far apart. Migration 0024's indexes hold this very expression.
+_SPREAD, _MODULUS = 2654435761, 4294967296
+
+
+def spread(entity_id: int) -> int:
+    """An entity's place in the last rank's order."""
+    return entity_id * _SPREAD % _MODULUS
+
+
+class _Spread(FunctionElement[int]):
+    type = sa.BigInteger()
+    inherit_cache = True
+
+
+@compiles(_Spread)
+def _spread_sql(element: _Spread, compiler: SQLCompiler, **kw: Any) -> str:
+    # Literals, not parameters: the expression must read as the index's for the planner to use it.
+    return f"(({compiler.process(element.clauses, **kw)} * {_SPREAD}) % {_MODULUS})"
+
+
+def _spread_of_row() -> ColumnElement[int]:
+    return _Spread(MarketEntity.__table__.c.id)  # type: ignore[attr-defined]
 
 
 def search_text(text: str) -> str:
@@ -61,7 +88,7 @@ def _ranked_order(text: str) -> list[ColumnElement[Any]]:
     (search_among): the rank, then each rank's own key."""
     ranked = rank(text)
     table = MarketEntity.__table__.c  # type: ignore[attr-defined]
-    return [ranked, sa.case((ranked == PREFIX, _name())), sa.case((ranked == ELSEWHERE, table.id)), table.uscc]
+    return [ranked, sa.case((ranked == PREFIX, _name())), sa.case((ranked == ELSEWHERE, _spread_of_row())), table.uscc]
 
 
 def matching(text: str, session: AsyncSession | None = None) -> ColumnElement[bool]:
@@ -81,7 +108,8 @@ async def _hits(session: AsyncSession, text: str) -> set[int] | None:
     LIMIT 21" may walk every row."""
     dialect, regions = session.get_bind().dialect.name, _regions(session)
     common = await text_index.codes_are_common(session, text, regions)
-    found = await sparse.few(session, text_index.candidates(dialect, text, regions, district_codes=common))
+    hits = text_index.candidates(dialect, text, regions, district_codes=common)
+    found = await sparse.few(session, hits, estimated=text_index.independent_of_district(text, regions))
     if found is None:
         return None
     return set(found) | set((await session.scalars(text_index.named(text))).all())
@@ -94,7 +122,7 @@ def _ranks(text: str) -> list[ColumnElement[bool]]:
 
 def _order(rank: int) -> list[sa.ColumnElement[Any]]:
     table = MarketEntity.__table__.c  # type: ignore[attr-defined]
-    return [_name(), table.uscc] if rank == PREFIX else [table.id] if rank == ELSEWHERE else [table.uscc]
+    return [_name(), table.uscc] if rank == PREFIX else [_spread_of_row()] if rank == ELSEWHERE else [table.uscc]
 
 
 def _key_type(rank: int) -> type:
@@ -102,7 +130,7 @@ def _key_type(rank: int) -> type:
 
 
 def _bound(after: str | None) -> tuple[int, Key] | None:
-    """The rank and the key (USCC; name and USCC in PREFIX; the id in ELSEWHERE) a cursor stands at."""
+    """The rank and the key (USCC; name and USCC in PREFIX; the spread id in ELSEWHERE) a cursor stands at."""
     key = decode_cursor(SEARCH_CURSOR, after)
     if key is None:
         return None
@@ -132,7 +160,7 @@ def _place(rank: int, entity_id: int | None, name: str, uscc: str) -> tuple[int,
     if rank == PREFIX:
         return rank, [name, uscc]
     assert entity_id is not None  # a stored entity
-    return rank, [entity_id] if rank == ELSEWHERE else [uscc]
+    return rank, [spread(entity_id)] if rank == ELSEWHERE else [uscc]
 
 
 async def search_entities(session: AsyncSession, text: str, size: int, after: str | None) -> Page[MarketEntity]:
@@ -151,22 +179,22 @@ async def _ranked(
 ) -> list[tuple[int, MarketEntity]]:
     """Up to size + 1 rows past `bound` when the index found few hits: the exact name and the names
     that start with the text as `_scanned` reads them (the name's index, a LIMIT), then the other
-    hits in id order, a growing slice of them at a time (the caller's rows of each: the row policy
-    holds on this read too). A page reads about a page of rows however many of the few there are;
-    ranking them all read every hit's row (5,000 of them, a tenth of a second)."""
+    hits in the spread order, a growing slice of them at a time (the caller's rows of each: the row
+    policy holds on this read too). A page reads about a page of rows however many of the few there
+    are; ranking them all read every hit's row (5,000 of them, a tenth of a second)."""
     found = await _scanned(session, text, size, bound, through=PREFIX)
     if len(found) > size:
         return found
     table = MarketEntity.__table__.c  # type: ignore[attr-defined]
-    after = int(bound[1][0]) if bound and bound[0] == ELSEWHERE else 0  # an int there (_bound)
-    left = sorted(entity_id for entity_id in hits if entity_id > after)
+    after = int(bound[1][0]) if bound and bound[0] == ELSEWHERE else -1  # an int there (_bound)
+    left = sorted((entity_id for entity_id in hits if spread(entity_id) > after), key=spread)
     start, step = 0, 4 * (size + 1)
     while start < len(left) and len(found) <= size:
-        # The ids as one parameter, and no ORDER BY: given "IN (ids) ORDER BY id LIMIT n" a planner
-        # may walk the whole table in id order. A slice's rows are few; they are ordered here.
+        # The ids as one parameter, and no ORDER BY: given "IN (ids) ORDER BY … LIMIT n" a planner
+        # may walk the whole table in that order. A slice's rows are few; they are ordered here.
         among = ids_filter(session, left[start : start + step])
         rows = await session.scalars(select(MarketEntity).where(among(table.id), sa.not_(_prefixed(text))))
-        ordered = sorted(rows.all(), key=lambda entity: int(entity.id or 0))
+        ordered = sorted(rows.all(), key=lambda entity: spread(int(entity.id or 0)))
         found += [(ELSEWHERE, entity) for entity in ordered[: size + 1 - len(found)]]
         start, step = start + step, step * 4
     return found
@@ -180,12 +208,6 @@ async def _scanned(
     ranks = _ranks(text)
     found: list[tuple[int, MarketEntity]] = []
     for number in range(bound[0] if bound else EXACT, through + 1):
-        dialect = session.get_bind().dialect.name
-        walked = text_index.id_ordered(dialect, text, _regions(session)) if number == ELSEWHERE else None
-        if walked is not None:
-            after = int(bound[1][0]) if bound and bound[0] == ELSEWHERE else 0  # an int there (_bound)
-            found += await _in_index_order(session, text, walked, size + 1 - len(found), after)
-            break
         order = _order(number)
         rows = select(MarketEntity).where(ranks[number])
         if bound and number == bound[0]:
@@ -197,46 +219,18 @@ async def _scanned(
     return found
 
 
-async def _in_index_order(
-    session: AsyncSession, text: str, walked: list[tuple[Any, ColumnElement[bool]]], most: int, after: int
-) -> list[tuple[int, MarketEntity]]:
-    """The last rank's next `most` rows past id `after`, read in each index's own id order (SQLite's
-    FTS5: the texts', and the codes' for a text that could be part of a USCC), with the entities that
-    have a person of that name (in no index) merged in."""
-    table = MarketEntity.__table__.c  # type: ignore[attr-defined]
-    elsewhere = sa.not_(_prefixed(text))
-    reads = [
-        select(MarketEntity)
-        .join(fts, fts.c.rowid == table.id)
-        .where(match, fts.c.rowid > after, elsewhere)
-        .order_by(fts.c.rowid)
-        .limit(most)
-        for fts, match in walked
-    ]
-    reads.append(
-        select(MarketEntity)
-        .where(table.id.in_(text_index.named(text)), table.id > after, elsewhere)
-        .order_by(table.id)
-        .limit(most)
-    )
-    rows: dict[int, MarketEntity] = {}
-    for query in reads:
-        rows.update((int(entity.id or 0), entity) for entity in (await session.scalars(query)).all())
-    return [(ELSEWHERE, rows[entity_id]) for entity_id in sorted(rows)[:most]]
-
-
 async def search_among(
     session: AsyncSession, text: str, also: ColumnElement[bool], skip: int, end: int, depth: int
 ) -> list[MarketEntity]:
     """Rows `skip` to `end` of search_entities' ranking of the entities that also hold `also` (the
     admin's filters beside its search box, which search_entities takes none of): at most `depth` + 1
-    of the filtered matches in registration order, and the exact name wherever it stands (by the
+    of the filtered matches in the spread order, and the exact name wherever it stands (by the
     name's index), ranked here. Up to `depth` matches that is the whole ranking; past it the caller
     says the list is cut."""
     require_authenticated(principal_of(session))
     text = search_text(text)
     rows = select(MarketEntity).where(matching(text, session), also)
-    first = rows.with_only_columns(col(MarketEntity.id)).order_by(col(MarketEntity.id)).limit(depth + 1)
+    first = rows.with_only_columns(col(MarketEntity.id)).order_by(_spread_of_row()).limit(depth + 1)
     chosen = rows.where(sa.or_(col(MarketEntity.id).in_(first), _name() == text))
     ranked = chosen.order_by(*_ranked_order(text)).offset(skip).limit(end - skip)
     return list((await session.scalars(ranked)).all())
