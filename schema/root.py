@@ -70,9 +70,10 @@ class Query:
         graphql_type=Connection[MarketEntity],
         description=(
             "按名称、曾用名、统一社会信用代码、法定代表人或住所检索；名称完全相同的在前（按统一社会信用代码），"
-            "其次名称以检索词开头的（按名称），再次其他位置含检索词的（按登记先后） / Search by name, former name, "
-            "USCC, legal representative or address: the exact name first (by USCC), then names that start with "
-            "the text (by name), then the text anywhere else (in registration order)."
+            "其次名称以检索词开头的（按名称），再次其他位置含检索词的（按固定的检索顺序，与登记先后、信用代码无关） / "
+            "Search by name, former name, USCC, legal representative or address: the exact name first (by USCC), "
+            "then names that start with the text (by name), then the text anywhere else (in a stable search order, "
+            "unrelated to registration order or USCC)."
         ),
     )
     departments = strawberry.field(
