@@ -41,7 +41,7 @@ async def few(
     the planner's estimate may decide (not where its conditions are correlated, which it takes
     for independent)."""
     many = MANY if many is None else many
-    if estimated and await _estimate(session, hits) >= TRUSTED * many:
+    if estimated and await estimate(session, hits) >= TRUSTED * many:
         return None
     found = list((await session.scalars(hits.limit(many))).all())
     return None if len(found) >= many else found
@@ -59,7 +59,7 @@ def _explain(element: _Explained, compiler: SQLCompiler, **kw: Any) -> str:
     return f"EXPLAIN (FORMAT JSON) {compiler.process(element.statement, **kw)}"
 
 
-async def _estimate(session: AsyncSession, hits: Select[Any]) -> float:
+async def estimate(session: AsyncSession, hits: Select[Any]) -> float:
     """The planner's estimate of the rows `hits` holds (PostgreSQL; 0 elsewhere: read them)."""
     if session.get_bind().dialect.name != "postgresql":
         return 0

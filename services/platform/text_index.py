@@ -192,27 +192,23 @@ def scanned(text: str) -> ColumnElement[bool]:
     return _row_by_row(_ENTITY_ID, text)
 
 
-def _searched(regions: frozenset[str] | None) -> tuple[Any, list[ColumnElement[bool]], Select[Any]]:
-    """PostgreSQL: market_entity under a name of its own (no row policy: these are ids only), the
-    regions' condition on it, and its ids in those regions (for the former names' table)."""
+def _district_of(regions: frozenset[str] | None) -> tuple[Any, list[ColumnElement[bool]]]:
+    """market_entity under a name of its own (no row policy: these are ids only), and the regions'
+    condition on it (none for the whole city)."""
     entity = sa.alias(MarketEntity.__table__, "searched")  # type: ignore[attr-defined]
-    within = [] if regions is None else [entity.c.region_code.in_(sorted(regions))]
-    inner = sa.alias(MarketEntity.__table__, "searched_within")  # type: ignore[attr-defined]
-    among = (
-        select(inner.c.id) if regions is None else select(inner.c.id).where(inner.c.region_code.in_(sorted(regions)))
-    )
-    return entity, within, among
+    return entity, [] if regions is None else [entity.c.region_code.in_(sorted(regions))]
 
 
-def _former(found: ColumnElement[bool], regions: frozenset[str] | None, among: Select[Any]) -> Select[Any]:
-    former = select(_FORMER.entity_id).where(found)
-    return former if regions is None else former.where(_FORMER.entity_id.in_(among))
+def _codes_of_district(regions: frozenset[str], text: str) -> Select[Any]:
+    """A district's entities whose USCC holds `text`, by the btree of its USCCs (a district's size)."""
+    entity, within = _district_of(regions)
+    return select(entity.c.id).where(*within, _Position(entity.c.uscc, text.upper()) > 0)
 
 
-def _short(dialect: str, text: str, regions: frozenset[str] | None) -> Select[Any]:
-    """Ids of the entities holding a fragment of one or two characters, by the short index."""
+def _short(dialect: str, text: str) -> Select[Any]:
+    """Ids of the entities holding a fragment of one or two characters, by the short index, city-wide
+    (a district's are most of a ninth of them: a district's condition costs more than it saves)."""
     if dialect == "sqlite":
-        # The vocabulary holds no region: a district's short fragments are counted city-wide.
         folded = text.lower()  # the trigram tokenizer folds case as Python does (ＴＣ, ｔｃ alike)
         reads = []
         for table in _tables(text):
@@ -221,66 +217,81 @@ def _short(dialect: str, text: str, regions: frozenset[str] | None) -> Select[An
             reads.append((begun if _searchable(text) else begun.where(sa.false())).distinct())
         # UNION ALL: a UNION would read every hit of both before the first (a row in both is read twice).
         return sa.union_all(*reads) if len(reads) > 1 else reads[0]  # type: ignore[return-value]
-    entity, within, among = _searched(regions)
+    entity = sa.alias(MarketEntity.__table__, "searched")  # type: ignore[attr-defined]
     wanted = postgresql.array([sa.func.lower(sa.cast(text, sa.Text))])
     grams = sa.func.entity_short_grams
     own = select(entity.c.id).where(
-        grams(entity.c.name, entity.c.uscc, entity.c.legal_representative, entity.c.address).op("@>")(wanted),
-        *within,
+        grams(entity.c.name, entity.c.uscc, entity.c.legal_representative, entity.c.address).op("@>")(wanted)
     )
-    former = _former(grams(_FORMER.name).op("@>")(wanted), regions, among)
+    former = select(_FORMER.entity_id).where(grams(_FORMER.name).op("@>")(wanted))
     return sa.union_all(own, former)  # type: ignore[return-value]
 
 
 def candidates(
     dialect: str, text: str, regions: frozenset[str] | None = None, district_codes: bool = True
 ) -> Select[Any]:
-    """Ids of the entities the index finds for `text` (of these regions, when given), unordered.
-    `district_codes`, SQLite: a district's USCCs read by their btree (bounded by the district's size)
-    rather than by the codes' index, which reads every district's hits (codes_are_common)."""
+    """Ids of the entities the index finds for `text`, unordered, of these regions when given: on
+    SQLite always (FTS5 holds the region beside the text: the read costs the text's hits either way),
+    on PostgreSQL where the district's hits may be no ninth of the city's (within_district). With
+    `district_codes`, a district's USCCs are read by their btree (bounded by the district's size),
+    not by the index, which would read every district's hits (codes_are_common)."""
     if regions is not None and not regions:
         return select(_ENTITY_ID).where(sa.false())
     if not indexed(text):
-        return _short(dialect, text, regions)
+        return _short(dialect, text)
     if dialect == "sqlite":
         reads = []
         for fts, match in _fts_reads(text, regions):
             if fts.name == _CODES and regions is not None and district_codes:
-                entity, within, _ = _searched(regions)
-                reads.append(select(entity.c.id).where(*within, _Position(entity.c.uscc, text.upper()) > 0))
+                reads.append(_codes_of_district(regions, text))
             else:
                 reads.append(select(fts.c.rowid).where(match))
         return sa.union_all(*reads) if len(reads) > 1 else reads[0]  # type: ignore[return-value]
+    regions = regions if within_district(text, regions) else None
     pattern = _pattern(text)
-    entity, within, among = _searched(regions)
+    entity, within = _district_of(regions)
+    texts = (entity.c.name, entity.c.legal_representative, entity.c.address)
+    reads = [
+        select(entity.c.id).where(sa.or_(*(column.ilike(pattern, escape="\\") for column in texts)), *within),
+        select(_FORMER.entity_id).where(_FORMER.name.ilike(pattern, escape="\\")),  # few: never narrowed
+    ]
     # A USCC holds digits and capital letters only: its index is read for a text that could be
     # part of one (as row by row), not for every Chinese name searched.
-    columns = (entity.c.name, entity.c.legal_representative, entity.c.address)
-    columns += (entity.c.uscc,) if _code_like(text) else ()
-    own = select(entity.c.id).where(sa.or_(*(column.ilike(pattern, escape="\\") for column in columns)), *within)
-    former = _former(_FORMER.name.ilike(pattern, escape="\\"), regions, among)
-    return sa.union_all(own, former)  # type: ignore[return-value]
+    if _code_like(text) and regions is not None and district_codes:
+        reads.append(_codes_of_district(regions, text))
+    elif _code_like(text):
+        reads.append(select(entity.c.id).where(entity.c.uscc.ilike(pattern, escape="\\"), *within))
+    return sa.union_all(*reads)  # type: ignore[return-value]
 
 
 async def codes_are_common(session: AsyncSession, text: str, regions: frozenset[str] | None) -> bool:
-    """SQLite, a district's search of a text that could be part of a USCC: whether the codes' index
-    holds it city-wide as often as sparse.MANY. Then the district's USCCs are read by their btree
+    """A district's search of a text that could be part of a USCC: whether the USCCs hold it
+    city-wide as often as sparse.MANY. Then the district's USCCs are read by their btree
     (candidates' district_codes): the index would read every one of those hits to find the
-    district's. Else the index is the cheaper read (a few thousand hits at most)."""
-    if session.get_bind().dialect.name != "sqlite" or regions is None or not indexed(text) or not _code_like(text):
+    district's. Else the index is the cheaper read. SQLite counts the codes' FTS5 hits; PostgreSQL's
+    planner estimates the USCC's (asked to count the first MANY, it walks an index of the codes
+    in the district order, where those of a code's own districts may come last)."""
+    if not within_district(text, regions):
         return False
-    codes = sa.table(_CODES, sa.column("rowid"), sa.column(_CODES))
-    return await sparse.dense(
-        session, select(codes.c.rowid).where(codes.c[_CODES].op("MATCH")(_fts_match(_CODES, text, None)))
+    if session.get_bind().dialect.name == "sqlite":
+        codes = sa.table(_CODES, sa.column("rowid"), sa.column(_CODES))
+        found = select(codes.c.rowid).where(codes.c[_CODES].op("MATCH")(_fts_match(_CODES, text, None)))
+        return await sparse.dense(session, found)
+    entity = sa.alias(MarketEntity.__table__, "searched")  # type: ignore[attr-defined]
+    return (
+        await sparse.estimate(session, select(entity.c.id).where(entity.c.uscc.ilike(_pattern(text), escape="\\")))
+        >= sparse.MANY
     )
 
 
-def independent_of_district(text: str, regions: frozenset[str] | None) -> bool:
-    """Whether the planner may take `text` and the district for independent in its estimate of
-    their hits: not for a text that could be part of a USCC, whose digits hold the district's code
-    (of another district's code, all of its tens of thousands of hits are estimated a ninth the
-    desk's: a walk of the desk's rows for a couple of them)."""
-    return regions is None or not _code_like(text)
+def within_district(text: str, regions: frozenset[str] | None) -> bool:
+    """Whether a district's search reads the index for its district's hits only: for a text of
+    three characters or more that could be part of a USCC, whose digits hold a district's code (of
+    another district's, tens of thousands of hits and none the desk's; a planner takes the text and
+    the district for independent and estimates a ninth of them). PostgreSQL reads other texts
+    city-wide (a district's condition beside a GIN index costs a read of its hits in the district),
+    and its planner's estimate may decide (services.platform.sparse)."""
+    return regions is not None and indexed(text) and _code_like(text)
 
 
 def _fts_reads(text: str, regions: frozenset[str] | None) -> list[tuple[Any, ColumnElement[bool]]]:

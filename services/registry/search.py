@@ -109,7 +109,7 @@ async def _hits(session: AsyncSession, text: str) -> set[int] | None:
     dialect, regions = session.get_bind().dialect.name, _regions(session)
     common = await text_index.codes_are_common(session, text, regions)
     hits = text_index.candidates(dialect, text, regions, district_codes=common)
-    found = await sparse.few(session, hits, estimated=text_index.independent_of_district(text, regions))
+    found = await sparse.few(session, hits, estimated=not text_index.within_district(text, regions))
     if found is None:
         return None
     return set(found) | set((await session.scalars(text_index.named(text))).all())
