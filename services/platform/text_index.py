@@ -5,11 +5,12 @@ the transaction that writes the registry (migration 0024): `entity_search` over 
 names, legal representative and address, `entity_search_codes` over the USCC, each with the
 entity's region as one trigram of its own. FTS5 pays for every row that holds all of a phrase's
 trigrams, in whichever column, so the codes sit apart: a fragment of a district's code digits
-(in tens of thousands of USCCs) costs nothing to a search of names. A district department's
-search asks for its district's hits only; where a fragment is in many USCCs city-wide, it reads
-its district's USCCs by their btree instead (ix_market_entity_region_uscc: a district's size,
-where the index would read every district's hits). PostgreSQL: pg_trgm GIN indexes on the same
-columns, beside the region's btree.
+(in tens of thousands of USCCs) costs nothing to a search of names. PostgreSQL: pg_trgm GIN
+indexes on the same columns. A district department's search asks for its district's hits only
+(SQLite: always; PostgreSQL: for a text that could be part of a USCC, `within_district`); where
+a fragment is in many USCCs city-wide, it reads its district's USCCs from an index of them alone
+(SQLite's (region_code, uscc), PostgreSQL's (region_code, uscc) INCLUDE (id): a district's size,
+where the text index would read every district's hits).
 A trigram index finds a fragment of three characters or more. A shorter one has an index of its
 own (migration 0020): on SQLite the trigrams it begins (each column ends with two sentinels),
 read from the FTS5 vocabulary; on PostgreSQL a GIN index of the rows' one- and two-character
