@@ -182,12 +182,17 @@ async def test_an_entity_moved_into_a_district_is_found_by_that_districts_search
     code = new_code("210203", "MA0MW001")
     await _register(api, city, uscc=code, name="西岗玳瑁眼镜有限公司", regionCode="210203")
     assert await _found(api, city, "玳瑁眼镜", "district") == []
+    assert await _found(api, city, "0mw001", "district") == []
     await _register(api, city, uscc=code, name="西岗玳瑁眼镜有限公司", regionCode="210202")  # moved to 中山
+    # By its name and by its USCC's digits: each index holds the district it moved to.
     assert await _found(api, city, "玳瑁眼镜", "district") == [code]
-    monkeypatch.setattr(sparse, "MANY", 1)  # walked: SQLite reads its index's hits of the district in id order
+    assert await _found(api, city, "0mw001", "district") == [code]
+    monkeypatch.setattr(sparse, "MANY", 1)  # walked in the search order, each row tested
     assert await _found(api, city, "玳瑁眼镜", "district") == [code]
+    assert await _found(api, city, "0mw001", "district") == [code]
     await _register(api, city, uscc=code, name="西岗玳瑁眼镜有限公司", regionCode="210203")  # and back
     assert await _found(api, city, "玳瑁眼镜", "district") == []
+    assert await _found(api, city, "0mw001", "district") == []
 
 
 async def test_a_district_desk_reads_only_its_own_districts_hits_of_another_districts_code_digits(
@@ -300,9 +305,12 @@ async def test_the_text_found_elsewhere_comes_in_the_search_order_whichever_way_
     assert spread_order not in (codes, codes[::-1])
     # A cursor of the last rank that holds a USCC (as before) is refused, not misread.
     # So is one of the registration order before it (an id where a spread id now stands).
+    # And a spread id no entity can have (past the database's integer: a server error before).
     for stale in (
         encode_cursor(SEARCH_CURSOR, json.dumps([2, codes[0]])),
         encode_cursor("entity-search", json.dumps([2, 1])),
+        encode_cursor(SEARCH_CURSOR, json.dumps([2, 2**70])),
+        encode_cursor(SEARCH_CURSOR, json.dumps([2, -1])),
     ):
         refused = await api.gql(SEARCH, {"t": "琮璜", "after": stale}, city.tokens["city"])
         assert refused["errors"][0]["extensions"]["code"] == "INVALID_CURSOR"

@@ -180,7 +180,7 @@ class EntityView(ServiceView):
     def get_search_query(self, request: Request, term: str) -> Any:
         # searchEntities' match (name, former names, USCC, legal representative, address, persons):
         # what an export reads; the list itself reads through _searched.
-        return search.matching(search_term(term))
+        return search.matching(search_term(term), request.state.session)
 
     async def find_all(
         self,
@@ -239,7 +239,7 @@ class EntityView(ServiceView):
             return await search.search_among(session, term, also, skip, end, SEARCH_DEPTH)
         # A column the user chose: that order over every match, paged by OFFSET, which the depth
         # bounds (and the column's index can give the rows in order).
-        rows = self.get_list_query(request).where(search.matching(term))
+        rows = self.get_list_query(request).where(search.matching(term, session))
         rows = rows if also is None else rows.where(also)
         ordered = self.build_order_clauses(request, sorts or [], rows).order_by(col(MarketEntity.id))
         return list((await session.scalars(ordered.offset(skip).limit(end - skip))).all())

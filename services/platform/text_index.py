@@ -170,21 +170,26 @@ class EntityText(ColumnElement[bool]):
         ("entity_id", InternalTraversal.dp_clauseelement),
         ("text", InternalTraversal.dp_string),
         ("regions", InternalTraversal.dp_plain_obj),
+        ("district_codes", InternalTraversal.dp_boolean),
     ]
 
-    def __init__(self, entity_id: ColumnElement[Any], text: str, regions: frozenset[str] | None) -> None:
+    def __init__(
+        self, entity_id: ColumnElement[Any], text: str, regions: frozenset[str] | None, district_codes: bool
+    ) -> None:
         self.entity_id = entity_id
         self.text = text
         self.regions = regions
+        self.district_codes = district_codes
 
 
 _ENTITY_ID = MarketEntity.__table__.c.id  # type: ignore[attr-defined]
 
 
-def entity_text(text: str, regions: frozenset[str] | None = None) -> ColumnElement[bool]:
+def entity_text(text: str, regions: frozenset[str] | None = None, district_codes: bool = True) -> ColumnElement[bool]:
     """The match as a condition on market_entity, by the index. `regions`: the caller's district
-    (its principal's jurisdiction), which narrows the index's read; the row policy holds anyway."""
-    return EntityText(_ENTITY_ID, text, regions)
+    (its principal's jurisdiction), which narrows the index's read; the row policy holds anyway.
+    `district_codes`: as candidates."""
+    return EntityText(_ENTITY_ID, text, regions, district_codes)
 
 
 def scanned(text: str) -> ColumnElement[bool]:
@@ -193,17 +198,27 @@ def scanned(text: str) -> ColumnElement[bool]:
     return _row_by_row(_ENTITY_ID, text)
 
 
+def _searched() -> Any:
+    """market_entity under a name of its own: the index's reads give ids only, and the row policy
+    holds on the rows read by them."""
+    return sa.alias(MarketEntity.__table__, "searched")  # type: ignore[attr-defined]
+
+
 def _district_of(regions: frozenset[str] | None) -> tuple[Any, list[ColumnElement[bool]]]:
-    """market_entity under a name of its own (no row policy: these are ids only), and the regions'
-    condition on it (none for the whole city)."""
-    entity = sa.alias(MarketEntity.__table__, "searched")  # type: ignore[attr-defined]
+    """`_searched`, and the regions' condition on it (none for the whole city)."""
+    entity = _searched()
     return entity, [] if regions is None else [entity.c.region_code.in_(sorted(regions))]
+
+
+def _uscc_holds(column: Any, text: str) -> ColumnElement[bool]:
+    """A USCC column holds `text` (a USCC is stored in capitals)."""
+    return _Position(column, text.upper()) > 0
 
 
 def _codes_of_district(regions: frozenset[str], text: str) -> Select[Any]:
     """A district's entities whose USCC holds `text`, by the btree of its USCCs (a district's size)."""
     entity, within = _district_of(regions)
-    return select(entity.c.id).where(*within, _Position(entity.c.uscc, text.upper()) > 0)
+    return select(entity.c.id).where(*within, _uscc_holds(entity.c.uscc, text))
 
 
 def _short(dialect: str, text: str) -> Select[Any]:
@@ -218,7 +233,7 @@ def _short(dialect: str, text: str) -> Select[Any]:
             reads.append((begun if _searchable(text) else begun.where(sa.false())).distinct())
         # UNION ALL: a UNION would read every hit of both before the first (a row in both is read twice).
         return sa.union_all(*reads) if len(reads) > 1 else reads[0]  # type: ignore[return-value]
-    entity = sa.alias(MarketEntity.__table__, "searched")  # type: ignore[attr-defined]
+    entity = _searched()
     wanted = postgresql.array([sa.func.lower(sa.cast(text, sa.Text))])
     grams = sa.func.entity_short_grams
     own = select(entity.c.id).where(
@@ -278,7 +293,7 @@ async def codes_are_common(session: AsyncSession, text: str, regions: frozenset[
         codes = sa.table(_CODES, sa.column("rowid"), sa.column(_CODES))
         found = select(codes.c.rowid).where(codes.c[_CODES].op("MATCH")(_fts_match(_CODES, text, None)))
         return await sparse.dense(session, found)
-    entity = sa.alias(MarketEntity.__table__, "searched")  # type: ignore[attr-defined]
+    entity = _searched()
     return (
         await sparse.estimate(session, select(entity.c.id).where(entity.c.uscc.ilike(_pattern(text), escape="\\")))
         >= sparse.MANY
@@ -306,10 +321,8 @@ def _fts_reads(text: str, regions: frozenset[str] | None) -> list[tuple[Any, Col
 
 @compiles(EntityText)
 def _compile(element: EntityText, compiler: SQLCompiler, **kw: Any) -> str:
-    text, regions = element.text, element.regions
-    found = sa.or_(
-        element.entity_id.in_(candidates(compiler.dialect.name, text, regions)), element.entity_id.in_(named(text))
-    )
+    hits = candidates(compiler.dialect.name, element.text, element.regions, element.district_codes)
+    found = sa.or_(element.entity_id.in_(hits), element.entity_id.in_(named(element.text)))
     return f"({compiler.process(found, **kw)})"
 
 
@@ -325,5 +338,5 @@ def _row_by_row(entity_id: ColumnElement[Any], text: str) -> ColumnElement[bool]
         entity_id.in_(named(text)),
     ]
     if _code_like(text):
-        found.append(_Position(table.c.uscc, text.upper()) > 0)
+        found.append(_uscc_holds(table.c.uscc, text))
     return sa.or_(*found)

@@ -41,7 +41,8 @@ _SPREAD, _MODULUS = 2654435761, 4294967296
 
 
 def spread(entity_id: int) -> int:
-    """An entity's place in the last rank's order."""
+    """An entity's place in the last rank's order. One to one, and the same in SQL, for ids below
+    3,474,613,237 (2**63 ÷ the multiplier: past it SQLite's product overflows into a float)."""
     return entity_id * _SPREAD % _MODULUS
 
 
@@ -91,10 +92,17 @@ def _ranked_order(text: str) -> list[ColumnElement[Any]]:
     return [ranked, sa.case((ranked == PREFIX, _name())), sa.case((ranked == ELSEWHERE, _spread_of_row())), table.uscc]
 
 
-def matching(text: str, session: AsyncSession | None = None) -> ColumnElement[bool]:
-    """Every entity the search finds, in any rank (index-backed). Given the session, the index is
-    read for its principal's district only (the row policy keeps to it anyway)."""
-    return text_index.entity_text(text, None if session is None else _regions(session))
+def matching(text: str, session: AsyncSession, district_codes: bool = True) -> ColumnElement[bool]:
+    """Every entity the search finds, in any rank (index-backed), the index read for the session's
+    district where that is cheaper (the row policy keeps to it anyway). `district_codes`: a
+    district's USCCs read by their btree (text_index.candidates), a district's size at most."""
+    return text_index.entity_text(text, _regions(session), district_codes)
+
+
+async def _matching(session: AsyncSession, text: str) -> ColumnElement[bool]:
+    """`matching`, its district's USCCs read as a page's search reads them (codes_are_common)."""
+    common = await text_index.codes_are_common(session, text, _regions(session))
+    return matching(text, session, district_codes=common)
 
 
 def _regions(session: AsyncSession) -> frozenset[str] | None:
@@ -102,10 +110,10 @@ def _regions(session: AsyncSession) -> frozenset[str] | None:
 
 
 async def _hits(session: AsyncSession, text: str) -> set[int] | None:
-    """The ids the index finds for `text` in the caller's district (and persons of that name), or
-    None when the fragment is common there (services.platform.sparse): then the rows are read in
-    order. Few, and they are ranked here by their ids: a planner given "IN (the hits) ORDER BY id
-    LIMIT 21" may walk every row."""
+    """The ids the index finds for `text` (in the caller's district where text_index narrows it) and
+    persons of that name, or None when the fragment is common (services.platform.sparse): then each
+    rank's rows are walked in its order. Few, and `_ranked` orders them itself: a planner given
+    "IN (the hits) ORDER BY … LIMIT 21" may walk every row."""
     dialect, regions = session.get_bind().dialect.name, _regions(session)
     common = await text_index.codes_are_common(session, text, regions)
     hits = text_index.candidates(dialect, text, regions, district_codes=common)
@@ -145,6 +153,8 @@ def _bound(after: str | None) -> tuple[int, Key] | None:
         and len(at) == len(_order(at[0])) + 1
         # bool is an int to Python, and a cursor of the USCC era in ELSEWHERE holds a str: refused.
         and all(type(part) is _key_type(at[0]) and "\x00" not in str(part) for part in at[1:])
+        # A spread id is below 2**32: a larger one would overflow the database's integer.
+        and (at[0] != ELSEWHERE or 0 <= at[1] < _MODULUS)
     ):
         raise DomainError("INVALID_CURSOR", "分页游标无效：请使用上一页返回的 endCursor", "after")
     return int(at[0]), at[1:]
@@ -187,8 +197,7 @@ async def _ranked(
         return found
     table = MarketEntity.__table__.c  # type: ignore[attr-defined]
     after = int(bound[1][0]) if bound and bound[0] == ELSEWHERE else -1  # an int there (_bound)
-    # spread() inline: a few thousand hits, sorted in Python on every page.
-    left = [entity_id for key, entity_id in sorted([(i * _SPREAD % _MODULUS, i) for i in hits]) if key > after]
+    left = [entity_id for key, entity_id in sorted((spread(i), i) for i in hits) if key > after]
     start, step = 0, 4 * (size + 1)
     while start < len(left) and len(found) <= size:
         # The ids as one parameter, and no ORDER BY: given "IN (ids) ORDER BY … LIMIT n" a planner
@@ -230,7 +239,7 @@ async def search_among(
     says the list is cut."""
     require_authenticated(principal_of(session))
     text = search_text(text)
-    rows = select(MarketEntity).where(matching(text, session), also)
+    rows = select(MarketEntity).where(await _matching(session, text), also)
     first = rows.with_only_columns(col(MarketEntity.id)).order_by(_spread_of_row()).limit(depth + 1)
     chosen = rows.where(sa.or_(col(MarketEntity.id).in_(first), _name() == text))
     ranked = chosen.order_by(*_ranked_order(text)).offset(skip).limit(end - skip)
@@ -240,7 +249,7 @@ async def search_among(
 async def count_found(session: AsyncSession, text: str) -> int:
     require_authenticated(principal_of(session))
     text = search_text(text)
-    return await count_rows(session, select(MarketEntity).where(matching(text, session)), col(MarketEntity.id))
+    return await count_rows(session, select(MarketEntity).where(await _matching(session, text)), col(MarketEntity.id))
 
 
 async def count_found_at_most(
@@ -251,7 +260,7 @@ async def count_found_at_most(
     says "more than" does not need."""
     require_authenticated(principal_of(session))
     text = search_text(text)
-    found = select(col(MarketEntity.id)).where(matching(text, session))
+    found = select(col(MarketEntity.id)).where(await _matching(session, text))
     if also is not None:
         found = found.where(also)
     return int(await session.scalar(select(sa.func.count()).select_from(found.limit(most).subquery())) or 0)
