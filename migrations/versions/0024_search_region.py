@@ -22,6 +22,9 @@ read by their btree where a fragment is in many USCCs city-wide: SQLite's (regio
 index holds the rowid already; PostgreSQL gains one that holds the id too, so the read is of the
 index alone (its heap read the district's every row: 0.3–0.5 s at 1,000,000).
 
+An alembic batch rebuild of market_entity on SQLite would drop the spread indexes (SQLite's
+reflection skips an index on an expression) as it would the triggers: none is done.
+
 Revision ID: 0024_search_region
 Revises: 0023_district_search_indexes
 """
