@@ -20,6 +20,7 @@ from services.platform.db import Database
 from services.platform.paging import encode_cursor
 from services.platform.principal import Principal, PrincipalKind
 from services.platform.settings import Settings
+from services.registry.search import SEARCH_CURSOR, spread
 from tests.conftest import Api, DemoCity, make_client
 from tests.support.selections import Facts, Generator
 
@@ -123,9 +124,9 @@ async def _facts(api: Api, city: DemoCity) -> Facts:
                 for name, kind in (("licenses", "license"), ("penalties", "penalty"), ("complaints", "complaint"))
             },
             # searchEntities' cursors hold a rank and its key (services.registry.search): the exact
-            # name's USCC, or the entity's id where the text stands elsewhere.
+            # name's USCC, or the entity's spread id where the text stands elsewhere.
             "searchEntities": [
-                encode_cursor("entity-search", f"[2,{1 + 7 * n}]" if n % 2 else f'[0,"{edge["node"]["uscc"]}"]')
+                encode_cursor(SEARCH_CURSOR, f"[2,{spread(1 + 7 * n)}]" if n % 2 else f'[0,"{edge["node"]["uscc"]}"]')
                 for n, edge in enumerate(edges[::7])
             ],
         },
