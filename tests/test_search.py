@@ -200,11 +200,7 @@ async def test_a_district_desk_reads_only_its_own_districts_hits_of_another_dist
 ) -> None:
     # 西岗's code digits (210203) are in each of its 1,000 USCCs and in none of 中山's: the 中山 desk's
     # index read finds none of its own and stops there, rather than walking 西岗's thousand hits.
-    async with db.session(Principal.system()) as session:
-        authority = await session.scalar(select(Department.id).where(Department.code == "SCJG-210200"))
-        rows = [_entity_row(n, "210202" if n % 2 == 0 else "210203", authority) for n in range(2000)]
-        await session.execute(sa.insert(MarketEntity.__table__), rows)  # type: ignore[attr-defined]
-        await session.commit()
+    await _two_districts_in_turn(db)
     monkeypatch.setattr(sparse, "MANY", 3)  # the city's hits (1,000) are far past MANY; the desk's are none
     with sent(db) as statements:
         assert await _found(api, city, "210203", "district") == []
@@ -344,11 +340,7 @@ async def test_a_uscc_fragment_bunched_in_uscc_order_is_found_in_the_first_rows_
 ) -> None:
     # Two districts' entities registered in turn: 西岗's code digits (210203) are in every one of its
     # USCCs, and in USCC order all of 中山's (210202) come before the first of them.
-    async with db.session(Principal.system()) as session:
-        authority = await session.scalar(select(Department.id).where(Department.code == "SCJG-210200"))
-        rows = [_entity_row(n, "210202" if n % 2 == 0 else "210203", authority) for n in range(2000)]
-        await session.execute(sa.insert(MarketEntity.__table__), rows)  # type: ignore[attr-defined]
-        await session.commit()
+    await _two_districts_in_turn(db)
     ranked = await _pages(api, city, "210203", "city", 20, 3)  # fewer hits than sparse.MANY: ranked here
     monkeypatch.setattr(sparse, "MANY", 3)  # as many or more: walked
     with sent(db) as statements:
@@ -383,6 +375,15 @@ async def test_a_fragment_only_the_last_registered_hold_is_found_in_the_first_ro
     assert total is not None and await _rows_before(db, walked[9]) < total / 2
     assert len(_walks(statements)) == 3
     await _walked_in_search_order(db, *_walks(statements)[0])
+
+
+async def _two_districts_in_turn(db: Database) -> None:
+    """2,000 entities registered in turn in 中山 (210202) and 西岗 (210203), each USCC holding its code."""
+    async with db.session(Principal.system()) as session:
+        authority = await session.scalar(select(Department.id).where(Department.code == "SCJG-210200"))
+        rows = [_entity_row(n, "210202" if n % 2 == 0 else "210203", authority) for n in range(2000)]
+        await session.execute(sa.insert(MarketEntity.__table__), rows)  # type: ignore[attr-defined]
+        await session.commit()
 
 
 def _entity_row(n: int, region: str, authority: int | None) -> dict[str, Any]:
