@@ -9,6 +9,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -33,39 +34,53 @@ def _environment(database_url: str, env: dict[str, str] | None) -> dict[str, str
     return {**os.environ, "JIANGUAN_DATABASE_URL": database_url, "JIANGUAN_SECRET_KEY": SECRET, **(env or {})}
 
 
+# How long a server may take to answer /healthz: on a loaded two-core machine (the other test
+# worker running Chromium, say) a start that takes a second alone took over 30.
+STARTUP_SECONDS = 120.0
+
+
 async def serve(
     database_url: str, *args: str, env: dict[str, str] | None = None, log: Path | None = None
 ) -> AsyncIterator[str]:
-    """Yields the base URL once /healthz answers; the server's output goes to `log`, or nowhere."""
+    """Yields the base URL once /healthz answers; the server's output goes to `log`, or to a
+    temporary file whose end a failure to start shows."""
     port = free_port()
-    out = log.open("w") if log else None
-    try:
+    output = log or Path(tempfile.mkstemp(prefix="jianguan-serve-", suffix=".log")[1])
+    with output.open("w") as out:
         server = await asyncio.create_subprocess_exec(
             sys.executable, "manage.py", "serve", "--port", str(port), *args,
-            cwd=ROOT, env=_environment(database_url, env),
-            stdout=out or asyncio.subprocess.DEVNULL, stderr=subprocess.STDOUT if out else asyncio.subprocess.DEVNULL,
+            cwd=ROOT, env=_environment(database_url, env), stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
-    finally:
-        if out:
-            out.close()
     base = f"http://127.0.0.1:{port}"
     try:
-        async with httpx.AsyncClient(base_url=base, timeout=1) as probe:
-            for _ in range(150):
-                try:
-                    if (await probe.get("/healthz")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    if server.returncode is not None:  # it died: say so now rather than wait 30 s
-                        raise AssertionError(f"the server exited with status {server.returncode}") from None
-                    await asyncio.sleep(0.2)
-            else:
-                raise AssertionError("the server did not come up")
+        await _answering(server, base, output)
         yield base
     finally:
         if server.returncode is None:
             server.terminate()
         await server.wait()
+        if log is None:
+            output.unlink(missing_ok=True)
+
+
+async def _answering(server: asyncio.subprocess.Process, base: str, output: Path) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + STARTUP_SECONDS
+    async with httpx.AsyncClient(base_url=base, timeout=1) as probe:
+        while loop.time() < deadline:
+            try:
+                if (await probe.get("/healthz")).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            if server.returncode is not None:  # it died: say so now rather than wait
+                raise AssertionError(f"the server exited with status {server.returncode}:\n{_tail(output)}")
+            await asyncio.sleep(0.2)
+    raise AssertionError(f"the server did not answer /healthz in {STARTUP_SECONDS:.0f} s:\n{_tail(output)}")
+
+
+def _tail(output: Path, lines: int = 30) -> str:
+    return "\n".join(output.read_text(errors="replace").splitlines()[-lines:])
 
 
 # The same, as `async with running(url) as base:`.
