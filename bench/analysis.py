@@ -1,7 +1,7 @@
 """Analysis reads over a city of any size (1,000,000 entities by default), on the engine the
 environment names (bench.common): the city is built in bulk beforehand and never timed
-(bench.city: entities, then licences, penalties, complaints and notices over the past three years:
-bench.city.build_records with RECORDS).
+(bench.city: entities, then licences, penalties, complaints and notices over the past three years,
+bench.city.build_records with RECORDS, and spot-check plans, tasks and results, build_spot_checks).
 
 Each measurement is one function taking the built city and returning its figures; `MEASUREMENTS`
 lists them, so another analysis read is timed by adding one more:
@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlmodel import select
 
-from bench.city import Mix, build_entities, build_records, search_index_filled_after
+from bench.city import Mix, build_entities, build_records, build_spot_checks, search_index_filled_after
 from bench.common import fresh_database, write_result
 from demo import seed
 from models import Department
@@ -109,7 +109,9 @@ async def run(entities: int) -> dict[str, Any]:
         async with search_index_filled_after(db):
             await build_entities(db, entities)
         days = 365 * YEARS_OF_RECORDS
-        records = await build_records(db, entities, datetime.now(UTC) - timedelta(days=days), days, RECORDS)
+        since = datetime.now(UTC) - timedelta(days=days)
+        records = await build_records(db, entities, since, days, RECORDS)
+        records.update(await build_spot_checks(db, entities, since, days))
         print(f"built {entities} entities and {records} in {time.perf_counter() - started:.0f} s")
         end = today()
         first = date(end.year - 1, end.month, 1) if end.month == 12 else date(end.year - 1, end.month + 1, 1)

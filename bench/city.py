@@ -22,12 +22,14 @@ from sqlmodel import col, select
 from models import (
     Complaint,
     Department,
+    InspectionResult,
     InspectionTask,
     License,
     MarketEntity,
     Notice,
     Penalty,
     Referral,
+    ResultCategory,
     SpotCheckPlan,
     SpotCheckPlanDepartment,
     SupervisionMatter,
@@ -332,18 +334,53 @@ async def _insert(db: Database, table: sa.Table, rows: list[dict[str, object]]) 
 
 async def build_traces(db: Database, entities: int, first: datetime, days: int, seed: int = 13) -> dict[str, int]:
     """Over `days` from `first`, for every department of the demo catalog: the records of build_records
-    (TRACES: a notice for one entity in three, a licence for one in four, a penalty for one in ten), a
-    drawn plan a month for one department in three with a task for one entity in fifty, and a referral for
-    one in fifty. Returns how many of each were stored."""
+    (TRACES: a notice for one entity in three, a licence for one in four, a penalty for one in ten), the
+    plans, tasks and results of build_spot_checks, and a referral for one entity in fifty. Returns how
+    many of each were stored."""
+    async with db.session(SYSTEM) as session:
+        departments = [d for d in (await session.scalars(select(Department.id))).all() if d is not None]
+    stored = await build_records(db, entities, first, days, TRACES, seed=seed)
+    checks = await build_spot_checks(db, entities, first, days, seed=seed + 1)
+    rng = random.Random(seed + 2)
+    referrals: list[dict[str, object]] = []
+    for n in range(0, entities, 50):
+        sent = _moment(rng, first, days)
+        acknowledged = sent + timedelta(hours=rng.expovariate(1 / 48)) if rng.random() < 0.9 else None
+        handled = acknowledged + timedelta(days=rng.randint(1, 20)) if acknowledged and rng.random() < 0.7 else None
+        state = ReferralStatus.HANDLED if handled else (
+            ReferralStatus.ACKNOWLEDGED if acknowledged else ReferralStatus.SENT)  # fmt: skip
+        referrals.append({
+            "entity_id": n + 1, "from_department_id": rng.choice(departments),
+            "to_department_id": rng.choice(departments), "reason": ReferralReason.MANUAL, "message": "基准",
+            "status": state, "sent_at": sent, "acknowledged_at": acknowledged, "handled_at": handled,
+            "outcome": "已处理" if handled else None,
+        })  # fmt: skip
+    await _insert(db, Referral.__table__, referrals)  # type: ignore[attr-defined]
+    if not db.is_sqlite:
+        await _analysed(db)
+    return {"notices": stored["notices"], "licenses": stored["licenses"], "penalties": stored["penalties"],
+            **checks, "referrals": len(referrals), "departments": len(departments)}  # fmt: skip
+
+
+async def build_spot_checks(db: Database, entities: int, first: datetime, days: int, seed: int = 14) -> dict[str, int]:
+    """Over `days` from `first`: a drawn plan a month for one department of the demo catalog in three,
+    a task for one entity in fifty (nine in ten recorded 5-40 days after the draw, nine in ten of those
+    published 1-35 days later), and each recorded task's result, of one or two of the published result
+    categories (most often 未发现问题). Returns how many plans, tasks and results were stored."""
     async with db.session(SYSTEM) as session:
         departments = [d for d in (await session.scalars(select(Department.id))).all() if d is not None]
         plans_before = await session.scalar(sa.select(sa.func.coalesce(sa.func.max(SpotCheckPlan.id), 0)))
+        tasks_before = await session.scalar(sa.select(sa.func.coalesce(sa.func.max(InspectionTask.id), 0)))
+        version = await session.scalar(sa.select(sa.func.max(ResultCategory.version)))
+        in_force = select(ResultCategory.code).where(ResultCategory.version == version)
+        in_force = in_force.order_by(col(ResultCategory.position))
+        categories = list((await session.scalars(in_force)).all())
     now = datetime.now(UTC)
-    stored = await build_records(db, entities, first, days, TRACES, seed=seed)
-    rng = random.Random(seed + 1)
+    rng = random.Random(seed)
     plans: list[dict[str, object]] = []
     members: list[dict[str, object]] = []
     tasks: list[dict[str, object]] = []
+    results: list[dict[str, object]] = []
     leads = departments[::3]
     months = max(1, days // 30)
     for month in range(months):
@@ -369,40 +406,35 @@ async def build_traces(db: Database, entities: int, first: datetime, days: int, 
         published = recorded + timedelta(days=rng.randint(1, 35)) if recorded and rng.random() < 0.9 else None
         status = InspectionTaskStatus.PUBLISHED if published else (
             InspectionTaskStatus.RECORDED if recorded else InspectionTaskStatus.ASSIGNED)  # fmt: skip
+        task_id = (tasks_before or 0) + len(tasks) + 1
         tasks.append({
-            "plan_id": plan["id"], "entity_id": n + 1, "department_id": plan["lead_department_id"],
+            "id": task_id, "plan_id": plan["id"], "entity_id": n + 1, "department_id": plan["lead_department_id"],
             "kind": InspectionTaskKind.DRAWN, "status": status, "due_on": due, "recorded_at": recorded,
             "publish_due_on": (recorded + timedelta(days=28)).date() if recorded else None,
             "published_at": published, "created_at": now, "updated_at": now,
         })  # fmt: skip
+        if recorded and categories:
+            found = [categories[0]] if rng.random() < 0.7 else rng.sample(categories[1:], min(2, len(categories) - 1))
+            results.append({
+                "task_id": task_id, "items": [], "categories": found, "category_version": version,
+                "attachments": [], "recorded_at": recorded, "recorded_by": "bench",
+            })  # fmt: skip
     await _insert(db, SpotCheckPlan.__table__, plans)  # type: ignore[attr-defined]
     await _insert(db, SpotCheckPlanDepartment.__table__, members)  # type: ignore[attr-defined]
     await _insert(db, InspectionTask.__table__, tasks)  # type: ignore[attr-defined]
+    await _insert(db, InspectionResult.__table__, results)  # type: ignore[attr-defined]
+    if not db.is_sqlite:
+        await _analysed(db)
+    return {"plans": len(plans), "tasks": len(tasks), "results": len(results)}
 
-    referrals: list[dict[str, object]] = []
-    for n in range(0, entities, 50):
-        sent = _moment(rng, first, days)
-        acknowledged = sent + timedelta(hours=rng.expovariate(1 / 48)) if rng.random() < 0.9 else None
-        handled = acknowledged + timedelta(days=rng.randint(1, 20)) if acknowledged and rng.random() < 0.7 else None
-        state = ReferralStatus.HANDLED if handled else (
-            ReferralStatus.ACKNOWLEDGED if acknowledged else ReferralStatus.SENT)  # fmt: skip
-        referrals.append({
-            "entity_id": n + 1, "from_department_id": rng.choice(departments),
-            "to_department_id": rng.choice(departments), "reason": ReferralReason.MANUAL, "message": "基准",
-            "status": state, "sent_at": sent, "acknowledged_at": acknowledged, "handled_at": handled,
-            "outcome": "已处理" if handled else None,
-        })  # fmt: skip
-    await _insert(db, Referral.__table__, referrals)  # type: ignore[attr-defined]
-    if not db.is_sqlite:  # plans were given explicit ids; the planner needs the new tables' statistics
-        async with db.session(SYSTEM) as session:
-            await session.execute(
-                sa.text("SELECT setval('spot_check_plan_id_seq', (SELECT max(id) FROM spot_check_plan))")
-            )
-            await session.execute(sa.text("ANALYZE"))
-            await session.commit()
-    return {"notices": stored["notices"], "licenses": stored["licenses"], "penalties": stored["penalties"],
-            "plans": len(plans), "tasks": len(tasks), "referrals": len(referrals),
-            "departments": len(departments)}  # fmt: skip
+
+async def _analysed(db: Database) -> None:
+    """PostgreSQL: the sequences past the explicit ids given, and the planner's statistics of the new rows."""
+    async with db.session(SYSTEM) as session:
+        for table in ("spot_check_plan", "inspection_task"):
+            await session.execute(sa.text(f"SELECT setval('{table}_id_seq', (SELECT max(id) FROM {table}))"))
+        await session.execute(sa.text("ANALYZE"))
+        await session.commit()
 
 
 @asynccontextmanager
