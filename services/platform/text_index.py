@@ -221,40 +221,46 @@ def _codes_of_district(regions: frozenset[str], text: str) -> Select[Any]:
     return select(entity.c.id).where(*within, _uscc_holds(entity.c.uscc, text))
 
 
-def _short(dialect: str, text: str) -> Select[Any]:
+def _short(dialect: str, text: str, regions: frozenset[str] | None) -> Select[Any]:
     """Ids of the entities holding a fragment of one or two characters, by the short index, city-wide
-    (a district's are most of a ninth of them: a district's condition costs more than it saves)."""
+    unless `regions` are given (a district's are most often a ninth of them, and its condition costs
+    more than it saves: only for a text the district holds rarely, `rare_in_district`)."""
     if dialect == "sqlite":
         folded = text.lower()  # the trigram tokenizer folds case as Python does (ＴＣ, ｔｃ alike)
         reads = []
         for table in _tables(text):
             terms = sa.table(_TERMS[table], sa.column("term"), sa.column("doc"))
             begun = select(terms.c.doc).where(terms.c.term >= folded, terms.c.term < folded + _LAST)
+            if regions is not None:
+                entity, within = _district_of(regions)
+                begun = begun.where(terms.c.doc.in_(select(entity.c.id).where(*within)))
             reads.append((begun if _searchable(text) else begun.where(sa.false())).distinct())
         # UNION ALL: a UNION would read every hit of both before the first (a row in both is read twice).
         return sa.union_all(*reads) if len(reads) > 1 else reads[0]  # type: ignore[return-value]
-    entity = _searched()
+    entity, within = _district_of(regions)
     wanted = postgresql.array([sa.func.lower(sa.cast(text, sa.Text))])
     grams = sa.func.entity_short_grams
     own = select(entity.c.id).where(
-        grams(entity.c.name, entity.c.uscc, entity.c.legal_representative, entity.c.address).op("@>")(wanted)
+        grams(entity.c.name, entity.c.uscc, entity.c.legal_representative, entity.c.address).op("@>")(wanted),
+        *within,
     )
     former = select(_FORMER.entity_id).where(grams(_FORMER.name).op("@>")(wanted))
     return sa.union_all(own, former)  # type: ignore[return-value]
 
 
 def candidates(
-    dialect: str, text: str, regions: frozenset[str] | None = None, district_codes: bool = True
+    dialect: str, text: str, regions: frozenset[str] | None = None, district_codes: bool = True, narrow: bool = False
 ) -> Select[Any]:
-    """Ids of the entities the index finds for `text`, unordered, of these regions when given: on
-    SQLite always (FTS5 holds the region beside the text: the read costs the text's hits either way),
-    on PostgreSQL where the district's hits may be no ninth of the city's (within_district). With
-    `district_codes`, a district's USCCs are read by their btree (bounded by the district's size),
-    not by the index, which would read every district's hits (codes_are_common)."""
+    """Ids of the entities the index finds for `text`, unordered, of these regions when given and
+    `narrowed` (FTS5 holds the region beside the text; on PostgreSQL the district's hits may be no
+    ninth of the city's, within_district), or when asked to `narrow` (the district holds the text
+    rarely: rare_in_district). With `district_codes`, a district's USCCs are read by their btree
+    (bounded by the district's size), not by the index, which would read every district's hits
+    (codes_are_common)."""
     if regions is not None and not regions:
         return select(_ENTITY_ID).where(sa.false())
     if not indexed(text):
-        return _short(dialect, text)
+        return _short(dialect, text, regions if narrow else None)
     if dialect == "sqlite":
         reads = []
         for fts, match in _fts_reads(text, regions):
@@ -263,7 +269,7 @@ def candidates(
             else:
                 reads.append(select(fts.c.rowid).where(match))
         return sa.union_all(*reads) if len(reads) > 1 else reads[0]  # type: ignore[return-value]
-    regions = regions if within_district(text, regions) else None
+    regions = regions if narrow or within_district(text, regions) else None
     pattern = _pattern(text)
     entity, within = _district_of(regions)
     texts = (entity.c.name, entity.c.legal_representative, entity.c.address)
@@ -298,6 +304,31 @@ async def codes_are_common(session: AsyncSession, text: str, regions: frozenset[
         await sparse.estimate(session, select(entity.c.id).where(entity.c.uscc.ilike(_pattern(text), escape="\\")))
         >= sparse.MANY
     )
+
+
+def narrowed(dialect: str, text: str, regions: frozenset[str] | None) -> bool:
+    """Whether `candidates` reads only these regions' hits of `text` unasked: SQLite's FTS5 for three
+    characters or more, PostgreSQL's index for a text within_district."""
+    return regions is not None and (within_district(text, regions) or (dialect == "sqlite" and indexed(text)))
+
+
+# How many of a district's rows, in the search order, `rare_in_district` tests; and how few of them
+# holding the text make it rare: below 1 in 400, a page's walk would read more than about 8,000 rows
+# (and every row of the district for a text it does not hold), where reading its hits costs
+# their number (bounded by sparse.MANY).
+SAMPLE, RARE = 2_000, 5
+
+
+async def rare_in_district(session: AsyncSession, text: str, regions: frozenset[str], order: Any) -> bool:
+    """Whether the district holds `text` rarely, by a sample of its rows in the search order `order`
+    (a function of the id column; uncorrelated with the text): a text many entities of the city hold
+    may be in few of the district's (another district's street). The rows are tested one by one as a
+    walk tests them."""
+    entity, within = _district_of(regions)
+    columns: list[Any] = [entity.c.id, entity.c.uscc, entity.c.name, entity.c.legal_representative, entity.c.address]
+    sample = select(*columns).where(*within).order_by(order(entity.c.id)).limit(SAMPLE).subquery()
+    holding = select(sa.func.count()).select_from(sample).where(_row_by_row(sample.c.id, text))
+    return int(await session.scalar(holding) or 0) < RARE
 
 
 def within_district(text: str, regions: frozenset[str] | None) -> bool:

@@ -118,6 +118,16 @@ async def _hits(session: AsyncSession, text: str) -> set[int] | None:
     common = await text_index.codes_are_common(session, text, regions)
     hits = text_index.candidates(dialect, text, regions, district_codes=common)
     found = await sparse.few(session, hits, estimated=not text_index.within_district(text, regions))
+    # Many in the city, read city-wide: the district may hold few of them (another district's street),
+    # and a walk of its rows would read them all to find none.
+    if (
+        found is None
+        and regions
+        and not text_index.narrowed(dialect, text, regions)
+        and await text_index.rare_in_district(session, text, regions, _Spread)
+    ):
+        narrow = text_index.candidates(dialect, text, regions, district_codes=common, narrow=True)
+        found = await sparse.few(session, narrow, estimated=False)
     if found is None:
         return None
     return set(found) | set((await session.scalars(text_index.named(text))).all())
