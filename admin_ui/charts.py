@@ -32,6 +32,7 @@ class ChartSpec:
     title: str
     shape: Shape = Shape.BARS
     amount_title: str | None = None  # a second figure per row (fines in yuan)
+    overlapping: bool = False  # one record may count under several bars: their sum counts no real total
 
 
 # In the page's order. The colour chart paints each bar its own colour (class colour-<key>).
@@ -45,6 +46,9 @@ SPECS: tuple[ChartSpec, ...] = (
     ChartSpec("licenses_by_department", "行政许可：按许可机关"),
     ChartSpec("licenses_by_category", "行政许可：按许可类别"),
     ChartSpec("penalties_by_department", "行政处罚：按处罚机关（不含已撤销）", amount_title="罚款金额（元）"),
+    ChartSpec(
+        "penalties_by_category", "行政处罚：按处罚类别（不含已撤销）", amount_title="罚款金额（元）", overlapping=True
+    ),
     ChartSpec("withdrawn_penalties_by_department", "已撤销的行政处罚：按处罚机关", amount_title="罚款金额（元）"),
     ChartSpec("complaints_by_department", "投诉：按部门"),
     ChartSpec("complaints_by_category", "投诉：按类别"),
@@ -53,7 +57,7 @@ SPECS: tuple[ChartSpec, ...] = (
     ChartSpec("inspections_by_department", "检查任务（期间内到期）：按部门"),
     ChartSpec("inspections_by_status", "检查任务（期间内到期）：按状态"),
     ChartSpec("results_by_department", "检查结果：按部门"),
-    ChartSpec("results_by_category", "检查结果：按结果类别"),
+    ChartSpec("results_by_category", "检查结果：按结果类别", overlapping=True),
 )
 BY_SLUG = {spec.slug: spec for spec in SPECS}
 

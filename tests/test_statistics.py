@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from models import MarketEntity
-from models.enums import EntityStatus
+from models.enums import EntityStatus, PenaltyCategory
 from services.analysis import cache
 from services.platform import clock
 from services.platform.db import Database
@@ -29,7 +29,8 @@ query($p: PeriodInput!, $r: String) {
     entitiesByRegion { key label count } entitiesByIndustry { key label count } entitiesByType { key count }
     entitiesByStatus { key count } entitiesByColour { key label count } registrationsByMonth { key label count }
     licensesByDepartment { key count } licensesByCategory { key count }
-    penaltiesByDepartment { key label count amount } withdrawnPenaltiesByDepartment { key count amount }
+    penaltiesByDepartment { key label count amount } penaltiesByCategory { key label count amount }
+    withdrawnPenaltiesByDepartment { key count amount }
     complaintsByDepartment { key count } complaintsByCategory { key label count }
     noticesByDepartment { key count } noticesByStatus { key count }
     inspectionsByDepartment { key count } inspectionsByStatus { key count }
@@ -70,6 +71,17 @@ async def test_the_counts_of_a_known_district_over_a_year(api: Api, city: DemoCi
         {"key": "SCJG-210200", "label": "大连市市场监督管理局", "count": 2, "amount": "3000.75"}
     ]
     assert stats["withdrawnPenaltiesByDepartment"] == [{"key": "SCJG-210200", "count": 1, "amount": "300.00"}]
+    # By 处罚类别, every category in the law's order: a penalty counts with its fine under each of its
+    # categories; the withdrawn one (罚款, 暂扣许可证件) is in neither count nor fines, as per department.
+    by_kind = stats["penaltiesByCategory"]
+    assert [c["key"] for c in by_kind] == [k.value for k in PenaltyCategory]
+    assert {c["key"]: (c["count"], c["amount"]) for c in by_kind if c["count"]} == {
+        "WARNING": (1, "1000.50"),
+        "FINE": (2, "3000.75"),
+        "CONFISCATION_OF_ILLEGAL_GAINS": (1, "2000.25"),
+    }
+    assert by_kind[2] == {"key": "FINE", "label": "罚款", "count": 2, "amount": "3000.75"}
+    assert by_kind[5] == {"key": "LICENSE_SUSPENSION", "label": "暂扣许可证件", "count": 0, "amount": "0.00"}
     assert counts(stats["complaintsByDepartment"]) == {"SCJG-210200": 2}
     assert counts(stats["complaintsByCategory"]) == {"FOOD_SAFETY": 1, "PRICE": 1}
     # Pushed at 00:30 on New Year's Day and 23:30 on New Year's Eve, Beijing time: the first is 2025's.
@@ -86,6 +98,10 @@ async def test_the_counts_of_a_known_district_over_a_year(api: Api, city: DemoCi
     narrower = await _statistics(api, city.tokens["maintainer"], {"from": "2025-01-02", "to": "2025-12-30"}, "210299")
     assert counts(narrower["registrationsByMonth"]) == {}
     assert narrower["penaltiesByDepartment"][0]["amount"] == "2000.25"
+    assert {c["key"]: (c["count"], c["amount"]) for c in narrower["penaltiesByCategory"] if c["count"]} == {
+        "FINE": (1, "2000.25"),
+        "CONFISCATION_OF_ILLEGAL_GAINS": (1, "2000.25"),
+    }
     assert narrower["withdrawnPenaltiesByDepartment"] == [] and counts(narrower["complaintsByCategory"]) == {}
     assert counts(narrower["noticesByStatus"]) == {} and counts(narrower["licensesByCategory"]) == {}
 
@@ -96,6 +112,7 @@ async def test_a_district_department_counts_only_its_district(api: Api, city: De
     other = await _statistics(api, token, YEAR, scenario.REGION)
     assert other["entitiesByRegion"] == [] and counts_total(other["entitiesByStatus"]) == 0
     assert other["penaltiesByDepartment"] == [] and other["complaintsByDepartment"] == []
+    assert counts_total(other["penaltiesByCategory"]) == 0
     own = await _statistics(api, token, YEAR, None)
     assert [c["key"] for c in own["entitiesByRegion"]] == ["210202"]
     city_wide = await _statistics(api, city.tokens["maintainer"], YEAR, "210200")  # the city's code: every district

@@ -10,6 +10,7 @@ import re
 from sqlmodel import col, select
 
 from models import AuditEvent
+from models.enums import PenaltyCategory
 from services.platform.db import Database
 from services.platform.principal import Principal
 from tests.conftest import Api, DemoCity
@@ -54,6 +55,38 @@ async def test_the_home_page_charts_a_period_and_hands_out_its_csv(api: Api, cit
         "query": f"chart=penalties_by_department&{YEAR}",
         "rows": 1,
     }
+
+
+async def test_the_penalty_categories_are_charted_with_their_fines_and_csv(
+    api: Api, city: DemoCity, db: Database
+) -> None:
+    await scenario.build(db)
+    client = api.client
+    await sign_in(client, "admin", city.report.logins[0].password)
+    page = (await client.get(f"/admin/?{YEAR}")).text
+    svg = re.search(r'<svg role="img"[^>]*aria-describedby="chart-penalties-by-category-table"', page)
+    assert svg is not None
+    table = _table(page, "penalties-by-category")
+    # A penalty under each of its categories, with its fine; the withdrawn one in neither.
+    assert re.search(
+        r'<tr data-key="FINE"><td>罚款</td><td class="text-end">2</td><td class="text-end">3000.75</td>', table
+    )
+    assert re.search(r'<tr data-key="LICENSE_SUSPENSION"><td>暂扣许可证件</td><td class="text-end">0</td>', table)
+    # Two penalties under four bars: no 合计, which would count them and their fines twice (4, 6001.50).
+    assert "合计" not in table and "6001.50" not in table and "一项可计入多个类别" in table
+    assert "合计" not in _table(page, "results-by-category"), "one result of two categories, likewise"
+    href = re.search(r'href="([^"]*chart=penalties_by_category[^"]*)"', page)
+    assert href is not None
+    download = await client.get(href.group(1).replace("&amp;", "&"))
+    assert download.headers["content-type"] == "text/csv; charset=utf-8"
+    rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
+    assert rows[0] == ["代码", "名称", "数量", "罚款金额（元）"]
+    assert [r for r in rows[1:] if r[2] != "0"] == [
+        ["WARNING", "警告", "1", "1000.50"],
+        ["FINE", "罚款", "2", "3000.75"],
+        ["CONFISCATION_OF_ILLEGAL_GAINS", "没收违法所得", "1", "2000.25"],
+    ]
+    assert len(rows) == 1 + len(PenaltyCategory) and ["CLOSURE", "责令关闭", "0", "0.00"] in rows
 
 
 async def test_the_home_page_shows_the_stock_and_the_period_charts_only_when_asked(

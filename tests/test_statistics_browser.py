@@ -1,6 +1,6 @@
 """统计分析 in a real headless Chromium: the admin home's stock charts drawn, the period's once asked
-for, their numbers in the tables screen readers are pointed to, and one chart's CSV downloaded with
-the right rows."""
+for (penalties by department and by category among them), their numbers in the tables screen readers
+are pointed to, and one chart's CSV downloaded with the right rows."""
 
 from __future__ import annotations
 
@@ -37,6 +37,12 @@ async def test_the_dashboard_charts_a_district_and_downloads_a_csv(
     await penalties.locator("summary").click()
     row = penalties.locator("table tbody tr")
     await expect(row).to_have_text(["大连市市场监督管理局23000.75"])
+    kinds = page.locator("#chart-penalties-by-category")
+    await expect(kinds.get_by_role("img")).to_have_accessible_name(
+        "行政处罚：按处罚类别（不含已撤销）（一项可计入多个类别）"
+    )
+    await kinds.locator("summary").click()
+    await expect(kinds.locator("table tbody tr[data-key=FINE]")).to_have_text("罚款23000.75")
     colours = page.locator("#chart-entities-by-colour")
     await expect(colours.locator("svg")).to_contain_text("绿色")
     await page.screenshot(path=screenshot_path("dashboard-statistics"), full_page=True)

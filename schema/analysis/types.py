@@ -62,6 +62,13 @@ class Statistics:
             "with their fines, by source department."
         )
     )
+    penalties_by_category: list[StatisticsCount] = strawberry.field(
+        description=(
+            "期间内作出且未撤销的行政处罚及罚款合计，按处罚类别（一项处罚可属多个类别，计入每个类别）/ Penalties "
+            "decided in the period and not withdrawn, with their fines, by penalty category (a penalty may count "
+            "under several)."
+        )
+    )
     withdrawn_penalties_by_department: list[StatisticsCount] = strawberry.field(
         description=(
             "期间内作出、已撤销的行政处罚，按处罚机关 / Penalties decided in the period and since withdrawn, by "

@@ -38,6 +38,7 @@ from models.enums import (
     InspectionTaskStatus,
     LicenseCategory,
     NoticeStatus,
+    PenaltyCategory,
     RecordStatus,
     RegionLevel,
     RiskColour,
@@ -54,6 +55,7 @@ from services.registry.industries import SECTIONS
 E = TypeVar("E", bound=Enum)
 S = TypeVar("S", bound="sa.Select[*tuple[Any, ...]]")
 Pair = tuple[list["Count"], list["Count"]]
+Triple = tuple[list["Count"], list["Count"], list["Count"]]
 # By region, industry section, entity type, status and colour.
 Stock = tuple[list["Count"], list["Count"], list["Count"], list["Count"], list["Count"]]
 UNKNOWN_SECTION = "其他"
@@ -109,6 +111,7 @@ class Statistics(EntityStock):
     licenses_by_department: list[Count]
     licenses_by_category: list[Count]
     penalties_by_department: list[Count]  # effective (not withdrawn); amount: fines in yuan
+    penalties_by_category: list[Count]  # effective, by 处罚类别 (one penalty under each of its categories)
     withdrawn_penalties_by_department: list[Count]
     complaints_by_department: list[Count]
     complaints_by_category: list[Count]
@@ -240,9 +243,14 @@ class _Scope:
         return sorted(shown, key=lambda c: (-c.count, c.key))
 
 
-def _by_enum(members: Iterable[E], counts: Mapping[Any, int]) -> list[Count]:
-    """Every member of a code list, zero where none, in the list's order."""
-    return [Count(m.value, label(m), counts.get(m, 0)) for m in members]
+def _by_enum(
+    members: Iterable[E], counts: Mapping[Any, int], amounts: Mapping[Any, Decimal] | None = None
+) -> list[Count]:
+    """Every member of a code list, zero where none, in the list's order (with its sum where one is kept)."""
+    return [
+        Count(m.value, label(m), counts.get(m, 0), None if amounts is None else amounts.get(m, Decimal("0.00")))
+        for m in members
+    ]
 
 
 async def _stock(scope: _Scope) -> tuple[Stock, list[DistrictCounts]]:
@@ -322,29 +330,40 @@ async def _licences(scope: _Scope, period: Period) -> Pair:
     )
 
 
-async def _penalties(scope: _Scope, period: Period) -> Pair:
+async def _penalties(scope: _Scope, period: Period) -> Triple:
+    """Penalties decided in the period, with their fines: the effective ones per department and per
+    处罚类别 (a penalty of two categories counts, with its fine, under each), the withdrawn ones per
+    department apart. The categories are a JSON list: grouped by its text (a handful of combinations),
+    read here."""
     department = col(Penalty.source_department_id)
     withdrawn = col(Penalty.status) == RecordStatus.WITHDRAWN
+    categories = sa.cast(col(Penalty.categories), sa.Text)
     decided = col(Penalty.decision_date)
     statement = scope.of_entities(
-        sa.select(department, withdrawn, sa.func.count(), sa.func.sum(col(Penalty.fine_amount))).where(
+        sa.select(department, withdrawn, categories, sa.func.count(), sa.func.sum(col(Penalty.fine_amount))).where(
             decided >= period.start, decided <= period.end
         ),
         col(Penalty.entity_id),
-    ).group_by(department, withdrawn)
+    ).group_by(department, withdrawn, categories)
     effective: Counter[int] = Counter()
     fines: defaultdict[int, Decimal] = defaultdict(lambda: Decimal("0.00"))
+    by_category: Counter[PenaltyCategory] = Counter()
+    category_fines: defaultdict[PenaltyCategory, Decimal] = defaultdict(lambda: Decimal("0.00"))
     annulled: Counter[int] = Counter()
     annulled_fines: defaultdict[int, Decimal] = defaultdict(lambda: Decimal("0.00"))
-    for department_id, is_withdrawn, n, fine in (await scope.session.execute(statement)).all():
+    for department_id, is_withdrawn, listed, n, fine in (await scope.session.execute(statement)).all():
         if is_withdrawn:
             annulled[department_id] += n
             annulled_fines[department_id] += fine or Decimal("0.00")
         else:
             effective[department_id] += n
             fines[department_id] += fine or Decimal("0.00")
+            for kind in {PenaltyCategory(code) for code in json.loads(listed or "[]")}:
+                by_category[kind] += n
+                category_fines[kind] += fine or Decimal("0.00")
     return (
         scope.per_department(effective, fines),
+        _by_enum(PenaltyCategory, by_category, category_fines),
         scope.per_department(annulled, annulled_fines),
     )
 

@@ -78,10 +78,12 @@ async def build(db: Database) -> None:
                 status=RecordStatus.EFFECTIVE,
             )  # fmt: skip
 
-        def penalty(n: int, day: date, fine: str, status: RecordStatus = RecordStatus.EFFECTIVE) -> Penalty:
+        def penalty(
+            n: int, day: date, fine: str, kinds: list[PenaltyCategory], status: RecordStatus = RecordStatus.EFFECTIVE
+        ) -> Penalty:
             return Penalty(
                 entity_id=one, source_department_id=city, party_name="测试", document_number=f"测罚-{n}",
-                violation_type="测试", facts="测试", basis="测试", categories=[PenaltyCategory.FINE], content="罚款",
+                violation_type="测试", facts="测试", basis="测试", categories=kinds, content="罚款",
                 fine_amount=Decimal(fine), decision_date=day, authority_name="测试",
                 public_until=day + timedelta(days=1095), status=status,
             )  # fmt: skip
@@ -105,11 +107,13 @@ async def build(db: Database) -> None:
             licence(2, one, city, date(2025, 1, 1), LicenseCategory.ORDINARY),
             licence(3, two, health, date(2025, 12, 31), LicenseCategory.VERIFICATION),
             licence(4, two, health, date(2026, 1, 1), LicenseCategory.VERIFICATION),
-            penalty(1, date(2025, 1, 1), "1000.50"),
-            penalty(2, date(2025, 6, 30), "2000.25"),
-            penalty(3, date(2025, 12, 31), "300.00", RecordStatus.WITHDRAWN),
-            penalty(4, date(2026, 1, 1), "99.00"),
-            penalty(5, date(2024, 12, 31), "77.00"),
+            penalty(1, date(2025, 1, 1), "1000.50", [PenaltyCategory.WARNING, PenaltyCategory.FINE]),
+            penalty(2, date(2025, 6, 30), "2000.25",
+                    [PenaltyCategory.FINE, PenaltyCategory.CONFISCATION_OF_ILLEGAL_GAINS]),
+            penalty(3, date(2025, 12, 31), "300.00", [PenaltyCategory.FINE, PenaltyCategory.LICENSE_SUSPENSION],
+                    RecordStatus.WITHDRAWN),
+            penalty(4, date(2026, 1, 1), "99.00", [PenaltyCategory.WARNING]),
+            penalty(5, date(2024, 12, 31), "77.00", [PenaltyCategory.CLOSURE]),
             complaint(1, date(2025, 1, 1), ComplaintCategory.FOOD_SAFETY),
             complaint(2, date(2025, 12, 31), ComplaintCategory.PRICE),
             complaint(3, date(2024, 12, 31), ComplaintCategory.PRICE),
