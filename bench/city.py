@@ -29,6 +29,7 @@ from models import (
     Notice,
     Penalty,
     Referral,
+    Region,
     ResultCategory,
     SpotCheckPlan,
     SpotCheckPlanDepartment,
@@ -62,6 +63,7 @@ STATUSES = (EntityStatus.ACTIVE,) * 90 + (EntityStatus.DEREGISTERED,) * 8 + (Ent
 INDUSTRIES = ("H6210", "F5211", "C1391", "I6510", "L7212", "E4890", "K7010", "M7320", "O8010", "R8710")
 CHUNK = 20_000
 LEAD = "SCJG-210200"
+ADDRESSED_IN = "辽宁省大连市"  # every address begins so, then its district's name
 SYSTEM = Principal.system("bench")
 
 PLACES = [
@@ -181,6 +183,9 @@ async def build_entities(db: Database, count: int, seed: int = 12) -> int:
     async with db.session(SYSTEM) as session:
         lead = await session.scalar(select(Department).where(Department.code == LEAD))
         assert lead is not None and lead.id is not None
+        # An address names its district, as a real one does: a district's name is a text the city
+        # holds many times and another district's desk none (bench/search.py searches for it).
+        districts = dict((await session.execute(select(col(Region.code), col(Region.name)))).all())
     first_day = date(2000, 1, 1)
     for start in range(0, count, CHUNK):
         rows = []
@@ -191,7 +196,7 @@ async def build_entities(db: Database, count: int, seed: int = 12) -> int:
                 "entity_type": EntityType.COMPANY, "legal_representative": person_name(rng),
                 "established_on": first_day + timedelta(days=rng.randrange(9600)),
                 "status": rng.choice(STATUSES), "region_code": region,
-                "address": f"辽宁省大连市{rng.choice(STREETS)}{rng.randint(1, 999)}号",
+                "address": f"{ADDRESSED_IN}{districts[region]}{rng.choice(STREETS)}{rng.randint(1, 999)}号",
                 "industry_code": rng.choice(INDUSTRIES), "business_scope": "一般项目：技术服务",
                 "scope_entry_codes": [], "registration_authority_id": lead.id, "risk_colour": rng.choice(COLOURS),
                 "created_at": now, "updated_at": now,

@@ -4,7 +4,8 @@ The city comes from `bench.city.build_entities` after the demo catalog (not time
 index is kept by the same inserts: the FTS5 triggers on SQLite, the pg_trgm GIN indexes on
 PostgreSQL, and the build's time says what that costs). Then a fixed mix of searches drawn
 from the city's own rows, by kind: exact names, fragments of one, two and three to five
-characters of a name, a word most names hold, USCC fragments, street names, legal
+characters of a name, a word most names hold, USCC fragments, street names, another district's
+name (in a ninth of the addresses, and none of the desk's: its district must not be walked), legal
 representatives, and two characters no entity holds (the short path's worst case: every row is
 read). Each is one page of 20 by `services.registry.search.search_entities` in a fresh session,
 as a maintainer (who sees every district) and as a district department; median and 95th
@@ -30,10 +31,10 @@ from sqlalchemy.engine import make_url
 from sqlmodel import col, func, select
 
 from app import create_app
-from bench.city import build_entities, search_index_filled_after
+from bench.city import ADDRESSED_IN, DISTRICTS, build_entities, search_index_filled_after
 from bench.common import SECRET, fresh_database, write_result
 from demo import seed
-from models import Department, MarketEntity
+from models import Department, MarketEntity, Region
 from models.enums import Role
 from services.accounts.tokens import create_token
 from services.platform import migrate
@@ -43,6 +44,7 @@ from services.platform.settings import Settings
 from services.registry.search import search_entities
 
 SAMPLES = 40  # searches per kind
+DESK_DISTRICT = "210202"  # the district desk's (中山区)
 MAINTAINER = Principal(kind=PrincipalKind.MAINTAINER, name="基准维护人员")
 SEARCH = "query($t: String!) { searchEntities(text: $t, first: 20) { edges { node { uscc name } } } }"
 
@@ -56,6 +58,9 @@ async def _queries(db: Database, count: int, rng: random.Random) -> dict[str, li
     ids = rng.sample(range(1, count + 1), min(count, SAMPLES))
     async with db.session(Principal.system("bench")) as session:
         rows = (await session.execute(select(MarketEntity).where(col(MarketEntity.id).in_(ids)))).scalars().all()
+        names = dict((await session.execute(select(col(Region.code), col(Region.name)))).all())
+    # Each district's name is in a ninth of the addresses, the desk's own district's in its every one.
+    elsewhere = [names[code] for code in DISTRICTS if code != DESK_DISTRICT]
     rows = list(rows)
     rng.shuffle(rows)
     return {
@@ -65,10 +70,16 @@ async def _queries(db: Database, count: int, rng: random.Random) -> dict[str, li
         "three_to_five_characters": [_fragment(row.name, rng.randint(3, 5), rng) for row in rows],
         "common_word": ["有限公司", "科技", "大连", "商贸有限"] * (len(rows) // 4),
         "uscc_fragment": [_fragment(row.uscc, rng.randint(4, 8), rng).lower() for row in rows],
-        "address": [row.address[6:-1].rstrip("0123456789") for row in rows],
+        "address": [_street(row.address, names[row.region_code]) for row in rows],
+        "another_district": [elsewhere[n % len(elsewhere)] for n in range(len(rows))],
         "legal_representative": [row.legal_representative for row in rows],
         "two_characters_absent": ["鳗鲡", "龘靐"] * (len(rows) // 2),
     }
+
+
+def _street(address: str, district: str) -> str:
+    """The street of a city address (bench.city: the city, the district, the street, a number)."""
+    return address.removeprefix(ADDRESSED_IN).removeprefix(district).rstrip("号").rstrip("0123456789")
 
 
 def _figures(seconds: list[float]) -> dict[str, Any]:
@@ -93,7 +104,7 @@ async def _timed(texts: list[str], one: Callable[[str], Awaitable[int]]) -> tupl
 
 async def _district(db: Database) -> Principal:
     async with db.session(Principal.system("bench")) as session:
-        department = await session.scalar(select(Department).where(col(Department.code) == "SCJG-210202"))
+        department = await session.scalar(select(Department).where(col(Department.code) == f"SCJG-{DESK_DISTRICT}"))
     assert department is not None
     return Principal.acting_for(Role.DEPARTMENT, department.name, department)
 
