@@ -32,6 +32,7 @@ async def test_the_ranking_shows_the_numbers_links_to_records_and_exports(
         "notices.claimed_in_time": "3",
         "notices.claimed_in_time_rate": "60.0%",
         "notices.median_claim_days": "2.0",
+        "notices.claimed_from_pool": "1",
         "spot_checks.results_published_rate": "33.3%",
         "licenses.within_deadline": "2",
         "penalties.median_lag_days": "20.0",
@@ -63,4 +64,5 @@ async def test_the_ranking_shows_the_numbers_links_to_records_and_exports(
         assert ours[2] == PERF_NAME
         assert str(ours[header.index("双告知：收到")]) == "8"
         assert str(ours[header.index("双告知：按期认领率（%）")]) in {"60.0", "60"}
+        assert str(ours[header.index("双告知：从待认领池认领")]) == "1"
         assert str(ours[header.index("行政处罚归集：滞后中位数（工作日）")]) in {"20.0", "20"}

@@ -4,6 +4,9 @@ first, and says there are more."""
 
 from __future__ import annotations
 
+import csv
+import html
+import io
 import re
 from datetime import date
 
@@ -59,3 +62,33 @@ async def test_a_records_page_of_more_than_it_lists_lists_the_first_and_says_the
         assert f"多于 {LIMIT} 条，仅列出前 {LIMIT} 条" in page.text and f"共 {LIMIT} 条" not in page.text
         lags = re.findall(r'<td class="text-end">(\d*)</td>\s*</tr>', page.text)
         assert len(lags) == LIMIT and lags[-1] == "1", measure  # the lag against 7 working days, each row
+
+
+def _cell(page: str, measure: str) -> str:
+    """Our department's cell of one measure on the ranking page, its HTML."""
+    row = re.search(rf'<tr data-department="{PERF_CODE}".*?</tr>', page, re.S)
+    assert row is not None
+    cell = re.search(rf'<td class="text-end" data-measure="{re.escape(measure)}">(.*?)</td>', row.group(0), re.S)
+    assert cell is not None, measure
+    return cell.group(1)
+
+
+async def test_the_claims_from_the_open_pool_have_a_column_their_records_and_a_column_in_the_export(
+    api: Api, city: DemoCity, db: Database
+) -> None:
+    await build_scenario(db)
+    await sign_in(api.client, "admin", city.report.logins[0].password)
+    ranking = (await api.client.get(f"/admin/performance?from={FROM}&to={TO}")).text
+    assert 'data-measure="notices.claimed_from_pool"><a href="' in ranking and ">从待认领池认领" in ranking
+    link = re.fullmatch(r'<a href="([^"]+)">1</a>', _cell(ranking, "notices.claimed_from_pool"))
+    assert link is not None and "measure=notices.claimed_from_pool" in html.unescape(link.group(1))
+    assert _cell(ranking, "notices.received").endswith(">8</a>")  # N11 not among them
+    page = (await api.client.get(html.unescape(link.group(1)))).text
+    [row] = re.findall(r'<tr data-kind="notice" data-id="\d+">.*?</tr>', page, re.S)
+    # Claimed (and fed back) on the day it was taken from the pool; no claim time: it was never pushed.
+    assert "2026-10-14" in row and "已反馈（从待认领池认领）" in row
+    assert re.search(r'<td class="text-end"></td>\s*</tr>', row)
+    exported = await api.client.get(f"/admin/performance/export.csv?from={FROM}&to={TO}")
+    header, *rows = csv.reader(io.StringIO(exported.content.decode("utf-8-sig")))
+    ours = next(found for found in rows if found[1] == PERF_CODE)
+    assert ours[header.index("双告知：从待认领池认领")] == "1" and ours[header.index("双告知：收到")] == "8"

@@ -59,6 +59,7 @@ def _columns() -> list[Column]:
         Column("notices.forwarded", "转交", notices),
         Column("notices.returned", "退回", notices),
         Column("notices.overdue", "逾期未认领", notices),
+        Column("notices.claimed_from_pool", "从待认领池认领", notices),
         Column("notices.feedback_given", "已反馈", notices),
         Column("notices.feedback_rate", "反馈率", notices, "rate"),
         Column("spot_checks.plans_run", "抽查计划", checks),

@@ -26,11 +26,12 @@ from models import (
 )
 from services.analysis import performance as p
 from services.analysis.period import Period, checked_period
+from services.notices.notices import POOL_REASON
 from services.platform import calendar
 from services.platform.access import Operation, principal_of, require
 from services.platform.clock import beijing
 from services.platform.errors import DomainError, Forbidden
-from services.platform.labels import label
+from services.platform.labels import NOTICE_REASONS, label
 from services.registry.departments import get_department
 
 LIMIT = 500
@@ -50,6 +51,7 @@ class BehindRow:
     done: date | None  # claimed, recorded, published, stored, acknowledged, handled
     status: str  # in Chinese
     working_days: int | None  # from start to done, where the measure counts them
+    timed: bool = True  # False: a claim from the open pool, never pushed, so it took no time to claim
 
 
 @dataclass(frozen=True)
@@ -72,16 +74,14 @@ def _day(value: datetime | date | None) -> date | None:
 Query = Callable[[AsyncSession, Period, list[int]], Any]
 
 
-def _notices(condition: str | None) -> Query:
+def _notices(condition: str) -> Query:
     def build(session: AsyncSession, period: Period, ids: list[int]) -> Any:
-        flags = p.notice_flags(session)
-        query = (
+        return (
             sa.select(Notice, col(MarketEntity.uscc), col(MarketEntity.name))
             .outerjoin(MarketEntity, col(MarketEntity.id) == col(Notice.entity_id))
-            .where(*p.notice_scope(period, ids))
+            .where(*p.notice_scope(period, ids), p.notice_flags(session)[condition])
             .order_by(col(Notice.id))
         )
-        return query.where(flags[condition]) if condition else query
 
     return build
 
@@ -142,13 +142,14 @@ def _referrals(condition: str | None) -> Query:
 
 # Each number of the ranking page that links to its records: its title and its rows.
 MEASURES: dict[str, tuple[str, Query]] = {
-    "notices.received": ("收到的告知", _notices(None)),
+    "notices.received": ("收到的告知", _notices("received")),
     "notices.claimed": ("已认领的告知", _notices("claimed")),
     "notices.claimed_in_time": ("按期认领的告知", _notices("claimed_in_time")),
     "notices.forwarded": ("已转交的告知", _notices("forwarded")),
     "notices.returned": ("已退回的告知", _notices("returned")),
     "notices.overdue": ("逾期未认领的告知", _notices("overdue")),
-    "notices.feedback_given": ("已反馈的告知", _notices("feedback_given")),
+    "notices.claimed_from_pool": ("从待认领池认领的告知", _notices("claimed_from_pool")),
+    "notices.feedback_given": ("已反馈的告知（含从待认领池认领的）", _notices("feedback_given")),
     "spot_checks.plans_run": ("完成抽取的抽查计划", _plans),
     "spot_checks.tasks_due": ("到期的检查任务", _tasks(results=False, condition=False)),
     "spot_checks.tasks_done_by_due": ("按期完成的检查任务", _tasks(results=False, condition=True)),
@@ -173,9 +174,11 @@ def _row(kind: str, found: Any) -> BehindRow:
                          label(plan.status), None)  # fmt: skip
     record, uscc, name = found
     if isinstance(record, Notice):
+        pooled = record.reason == POOL_REASON
+        status = f"{label(record.status)}（{NOTICE_REASONS[POOL_REASON]}）" if pooled else label(record.status)
         return BehindRow("notice", record.id or 0, record.entity_id, uscc, name or "", "",
-                         beijing(record.pushed_at).date(), _day(record.claimed_at), label(record.status),
-                         None)  # fmt: skip
+                         beijing(record.pushed_at).date(), _day(record.claimed_at), status, None,
+                         timed=not pooled)  # fmt: skip
     if isinstance(record, InspectionTask):
         results = kind.startswith("spot_checks.results")
         started = _day(record.recorded_at) if results else record.due_on
@@ -219,5 +222,8 @@ async def records_behind(session: AsyncSession, department_code: str, start: dat
         counted = [day for row in rows for day in (row.started, row.done) if day is not None]
         days = await calendar.load(session, min(counted), max(counted))
         between = days.working_days_between
-        rows = [replace(row, working_days=None if row.done is None else between(row.started, row.done)) for row in rows]
+        rows = [
+            replace(row, working_days=between(row.started, row.done) if row.done is not None and row.timed else None)
+            for row in rows
+        ]
     return Behind(measure, title, period, department.code, department.name, rows[:LIMIT], len(rows) > LIMIT)
