@@ -17,8 +17,8 @@ received and claimed at once, in 0 working days, lifting the claim rates and sho
 - claimed: claimed (feedback given or not); claimed_rate = claimed / to claim;
 - claimed_in_time: claimed on or before the notice's deadline (the claim's Beijing date ≤ deadline);
   claimed_in_time_rate = claimed_in_time / to claim;
-  "to claim" = received − forwarded − returned − those still unclaimed (PUSHED) whose deadline is today
-  or later: a forward or a return is the proper answer to a notice not the department's matter
+  "to claim" (to_claim) = received − forwarded − returned − those still unclaimed (PUSHED) whose deadline
+  is today or later: a forward or a return is the proper answer to a notice not the department's matter
   (domain.md), and a notice not yet due may still be claimed in time. "Today" is the day of the
   reading, whatever the period's end;
 - median_claim_days: the median of the working days from push to claim over the claimed ones
@@ -38,8 +38,8 @@ received and claimed at once, in 0 working days, lifting the claim rates and sho
   tasks_done_rate = tasks_done_by_due / tasks_due;
 - results_recorded: its results recorded in the period; results_published_in_time: those published
   within 20 working days of recording (published on or before the task's publish_due_on);
-  results_published_rate = results_published_in_time / those of the recorded published already or
-  past their publish_due_on (before today).
+  results_published_rate = results_published_in_time / results_to_publish, those of the recorded published
+  already or past their publish_due_on (before today).
 
 双归集, licences and penalties apart, over the records whose source is the department and which
 were stored (aggregated) in the period:
@@ -161,6 +161,8 @@ class SpotCheckMeasures:
     results_recorded: int = 0
     results_published_in_time: int = 0
     results_published_rate: Decimal | None = None
+    # results_published_rate's denominator (its records page lists them).
+    results_to_publish: int = 0
 
 
 @dataclass(frozen=True)
@@ -485,6 +487,7 @@ def _measure(department: Department, period: Period, gathered: _Gathered) -> Dep
         results_recorded=recorded,
         results_published_in_time=published,
         results_published_rate=rate(published, to_be_published),
+        results_to_publish=to_be_published,
     )
     rows = gathered.referrals.get(key, [])
     sent = sum(n for *_, n in rows)
