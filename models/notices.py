@@ -16,9 +16,16 @@ class Notice(SQLModel, table=True):
     # Never a second notice for the same entity, matter and department.
     __table_args__ = (
         sa.UniqueConstraint("entity_id", "matter_id", "department_id"),
-        # 绩效考核 counts a period's notices by department, status and days from this index alone.
+        # 绩效考核 counts a period's notices by department, status, days and reason from this index alone.
         sa.Index(
-            "ix_notice_performance", "pushed_at", "department_id", "status", "claimed_at", "deadline", "feedback_at"
+            "ix_notice_performance",
+            "pushed_at",
+            "department_id",
+            "status",
+            "claimed_at",
+            "deadline",
+            "feedback_at",
+            "reason",
         ),
     )
 

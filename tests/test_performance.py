@@ -28,6 +28,7 @@ from services.platform.principal import Principal
 from services.platform.transactions import run_change
 from tests.conftest import Api, DemoCity
 from tests.support.admin import csrf, sign_in
+from tests.support.entities import new_code, registration
 from tests.support.performance import (
     AS_OF,
     EXPECTED,
@@ -47,7 +48,7 @@ query($code: String!, $from: Date!, $to: Date!) {
     department { code }
     period { from to days }
     notices { received claimed claimedRate claimedInTime claimedInTimeRate medianClaimDays forwarded returned
-              overdue feedbackGiven feedbackRate }
+              overdue claimedFromPool feedbackGiven feedbackRate }
     spotChecks { plansRun tasksDue tasksDoneByDue tasksDoneRate resultsRecorded resultsPublishedInTime
                  resultsPublishedRate }
     licenses { aggregated withinDeadline withinDeadlineRate medianLagDays }
@@ -70,6 +71,46 @@ async def test_every_measure_matches_the_hand_count(api: Api, city: DemoCity, db
     assert found["period"] == {"from": "2026-09-21", "to": "2026-10-31", "days": 41}
     for group, measures in EXPECTED.items():
         assert found[group] == measures, group
+
+
+POOL_CLAIM = """
+mutation($u: String!) { claimFromPool(uscc: $u, matterCode: "WS-CY") { notice { id reason } errors { code } } }"""
+REGISTER = "mutation($input: RegisterEntityInput!) { registerEntity(input: $input) { notices { id } errors { code } } }"
+FEEDBACK = """
+mutation($id: ID!) { giveNoticeFeedback(id: $id, input: {kind: NO_LICENSE_NEEDED}) { errors { code } } }"""
+
+
+async def test_a_claim_from_the_open_pool_is_counted_apart_from_the_notices_pushed(
+    api: Api, city: DemoCity, db: Database
+) -> None:
+    """claimFromPool makes a notice already claimed, on the day: the health office's measures of the day
+    count it as claimed from the pool and, once fed back, in the feedback; received, claimed, claimed in
+    time and the claim time stay as they were."""
+    health = city.tokens["district_health"]
+    day = _vars(code="WJ-210202", start=clock.today().isoformat(), end=clock.today().isoformat())
+    before = (await api.data(MEASURES, day, token=health))["departmentPerformance"]["notices"]
+    uscc = new_code(body="MA0QW3P1")
+    registered = await api.data(REGISTER, {"input": registration(persons=[], uscc=uscc, businessScope="软件开发")},
+                                token=city.tokens["district"])  # fmt: skip
+    assert registered["registerEntity"] == {"notices": [], "errors": []}  # matches nothing: it stands in the pool
+    claimed = (await api.data(POOL_CLAIM, {"u": uscc}, token=health))["claimFromPool"]
+    assert claimed["errors"] == [] and claimed["notice"]["reason"] == "POOL"
+    after = (await api.data(MEASURES, day, token=health))["departmentPerformance"]["notices"]
+    assert after == {**before, "claimedFromPool": before["claimedFromPool"] + 1, "feedbackRate": after["feedbackRate"]}
+    assert (await api.data(FEEDBACK, {"id": claimed["notice"]["id"]}, token=health))["giveNoticeFeedback"] == {
+        "errors": []
+    }
+    fed_back = (await api.data(MEASURES, day, token=health))["departmentPerformance"]["notices"]
+    assert fed_back["feedbackGiven"] == before["feedbackGiven"] + 1
+    assert {name: fed_back[name] for name in ("received", "claimed", "claimedInTime", "medianClaimDays")} == {
+        name: before[name] for name in ("received", "claimed", "claimedInTime", "medianClaimDays")
+    }
+    async with db.session(Principal.system()) as session:
+        pooled = await records_behind(session, "WJ-210202", clock.today(), clock.today(), "notices.claimed_from_pool")
+    # Fed back, and no claim time: it was never pushed.
+    assert [(row.uscc, row.status, row.working_days) for row in pooled.rows] == [
+        (uscc, "已反馈（从待认领池认领）", None)
+    ]
 
 
 async def test_the_rates_count_only_what_was_due_by_the_day_they_are_read(

@@ -1,5 +1,5 @@
 """The 绩效考核 ranking page as a maintainer uses it: the period form, the department's numbers, a number's
-link to the records behind it, and the CSV and XLSX files."""
+link to the records behind it (a rate's to its denominator's), and the CSV and XLSX files."""
 
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ async def test_the_ranking_shows_the_numbers_links_to_records_and_exports(
         "notices.claimed_in_time": "3",
         "notices.claimed_in_time_rate": "60.0%",
         "notices.median_claim_days": "2.0",
+        "notices.claimed_from_pool": "1",
         "spot_checks.results_published_rate": "33.3%",
         "licenses.within_deadline": "2",
         "penalties.median_lag_days": "20.0",
@@ -49,6 +50,14 @@ async def test_the_ranking_shows_the_numbers_links_to_records_and_exports(
     await expect(page.locator("#performance-records tbody td:last-child")).to_have_text(["3", "1", "0"])
     await expect(records.first).to_contain_text("2026-09-29")
 
+    # 按期认领率 60.0 %: its denominator, the five notices it had to claim, the three in time marked so.
+    await page.go_back()
+    await row.locator('td[data-measure="notices.claimed_in_time_rate"] a').click()
+    await expect(page.locator("h2.page-title")).to_have_text(f"{PERF_NAME}：应认领的告知")
+    await expect(records).to_have_count(5)
+    await expect(page.locator("#performance-records td.records-mark")).to_have_text(["是", "否", "是", "否", "是"])
+    await page.screenshot(path=screenshot_path("performance-rate-records"), full_page=True)
+
     await page.goto(f"{server}/admin/performance?from={FROM}&to={TO}")
     for extension in ("csv", "xlsx"):
         async with page.expect_download() as started:
@@ -63,4 +72,5 @@ async def test_the_ranking_shows_the_numbers_links_to_records_and_exports(
         assert ours[2] == PERF_NAME
         assert str(ours[header.index("双告知：收到")]) == "8"
         assert str(ours[header.index("双告知：按期认领率（%）")]) in {"60.0", "60"}
+        assert str(ours[header.index("双告知：从待认领池认领")]) == "1"
         assert str(ours[header.index("行政处罚归集：滞后中位数（工作日）")]) in {"20.0", "20"}

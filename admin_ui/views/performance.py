@@ -1,5 +1,6 @@
 """绩效考核: every department's measures over a period, ranked (services.analysis.performance); each
-number links to the records it counted (services.analysis.performance_records); CSV and XLSX export.
+number links to the records behind it (services.analysis.performance_records): a count to the records it
+counted, a rate to its denominator's, a median to the records it is the median of; CSV and XLSX export.
 
 Ranked by 按期认领率 unless a column header is clicked (?sort=<measure>&desc=0|1); a measure with no
 value (nothing counted) ranks last either way. Maintainers see every department, a department its own."""
@@ -36,15 +37,21 @@ class Column:
     label: str
     group: str
     kind: str = "count"  # count, rate (%), days (a median in working days)
+    # The records a rate or a median links to: the rate's denominator, the records the median is taken over.
+    behind: str | None = None
 
     def value(self, row: DepartmentPerformance) -> int | Decimal | None:
         group, name = self.key.split(".")
         found: int | Decimal | None = getattr(getattr(row, group), name)
         return found
 
-    @property
-    def linked(self) -> bool:
-        return self.key in MEASURES
+    def records(self, value: int | Decimal | None) -> str | None:
+        """The measure (of performance_records.MEASURES) whose records the cell links to; None where nothing is
+        behind it: no value, or a count of 0. A rate of 0 % or a median of 0 days has records behind it."""
+        if value is None or (self.kind == "count" and not value):
+            return None
+        key = self.behind or self.key
+        return key if key in MEASURES else None
 
 
 def _columns() -> list[Column]:
@@ -52,39 +59,40 @@ def _columns() -> list[Column]:
     found = [
         Column("notices.received", "收到", notices),
         Column("notices.claimed", "已认领", notices),
-        Column("notices.claimed_rate", "认领率", notices, "rate"),
+        Column("notices.claimed_rate", "认领率", notices, "rate", "notices.to_claim"),
         Column("notices.claimed_in_time", "按期认领", notices),
-        Column("notices.claimed_in_time_rate", "按期认领率", notices, "rate"),
-        Column("notices.median_claim_days", "认领用时中位数", notices, "days"),
+        Column("notices.claimed_in_time_rate", "按期认领率", notices, "rate", "notices.to_claim"),
+        Column("notices.median_claim_days", "认领用时中位数", notices, "days", "notices.claimed"),
         Column("notices.forwarded", "转交", notices),
         Column("notices.returned", "退回", notices),
         Column("notices.overdue", "逾期未认领", notices),
+        Column("notices.claimed_from_pool", "从待认领池认领", notices),
         Column("notices.feedback_given", "已反馈", notices),
-        Column("notices.feedback_rate", "反馈率", notices, "rate"),
+        Column("notices.feedback_rate", "反馈率", notices, "rate", "notices.feedback_due"),
         Column("spot_checks.plans_run", "抽查计划", checks),
         Column("spot_checks.tasks_due", "到期任务", checks),
         Column("spot_checks.tasks_done_by_due", "按期完成", checks),
-        Column("spot_checks.tasks_done_rate", "按期完成率", checks, "rate"),
+        Column("spot_checks.tasks_done_rate", "按期完成率", checks, "rate", "spot_checks.tasks_due"),
         Column("spot_checks.results_recorded", "录入结果", checks),
         Column("spot_checks.results_published_in_time", "按期公示", checks),
-        Column("spot_checks.results_published_rate", "按期公示率", checks, "rate"),
+        Column("spot_checks.results_published_rate", "按期公示率", checks, "rate", "spot_checks.results_to_publish"),
     ]
     for group, name in (("licenses", "行政许可归集"), ("penalties", "行政处罚归集")):
         found += [
             Column(f"{group}.aggregated", "归集", name),
             Column(f"{group}.within_deadline", "7 个工作日内", name),
-            Column(f"{group}.within_deadline_rate", "按期归集率", name, "rate"),
-            Column(f"{group}.median_lag_days", "滞后中位数", name, "days"),
+            Column(f"{group}.within_deadline_rate", "按期归集率", name, "rate", f"{group}.aggregated"),
+            Column(f"{group}.median_lag_days", "滞后中位数", name, "days", f"{group}.aggregated"),
         ]
     return [
         *found,
         Column("referrals.received", "收到", referrals),
         Column("referrals.acknowledged", "已签收", referrals),
-        Column("referrals.acknowledged_rate", "签收率", referrals, "rate"),
+        Column("referrals.acknowledged_rate", "签收率", referrals, "rate", "referrals.received"),
         Column("referrals.handled", "已办结", referrals),
-        Column("referrals.handled_rate", "办结率", referrals, "rate"),
-        Column("referrals.median_acknowledge_days", "签收用时中位数", referrals, "days"),
-        Column("referrals.median_handle_days", "办结用时中位数", referrals, "days"),
+        Column("referrals.handled_rate", "办结率", referrals, "rate", "referrals.received"),
+        Column("referrals.median_acknowledge_days", "签收用时中位数", referrals, "days", "referrals.acknowledged"),
+        Column("referrals.median_handle_days", "办结用时中位数", referrals, "days", "referrals.handled"),
     ]
 
 
@@ -177,8 +185,8 @@ class PerformanceView(CustomView):
             desc = "0" if key == query.sort and query.desc else "1"
             return f"{base}?{urlencode({**query.period(), 'sort': key, 'desc': desc})}"
 
-        def cell_url(row: DepartmentPerformance, column: Column) -> str:
-            wanted = {**query.period(), "department": row.department.code, "measure": column.key}
+        def cell_url(row: DepartmentPerformance, measure: str) -> str:
+            wanted = {**query.period(), "department": row.department.code, "measure": measure}
             return f"{records}?{urlencode(wanted)}"
 
         exports = {ext: str(request.url_for("admin:performance-export", ext=ext)) + "?" + urlencode(query.period())

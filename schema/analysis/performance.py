@@ -19,10 +19,15 @@ _TO_CLAIM = (
 _MEDIAN = "（工作日，无数据时为 null）/ working days from the calendar; null when there is none"
 
 
-@strawberry.type(description="双告知的考核指标 / Registration notices pushed to the department in the period.")
+@strawberry.type(
+    description="双告知的考核指标：推送给本部门的告知；从待认领池认领的另计（claimedFromPool），反馈除外不计入其他各项"
+    " / Registration notices pushed to the department in the period. Claims from the open pool were never pushed"
+    " to it: they count in claimedFromPool and in the feedback, in none of the others."
+)
 class NoticePerformance:
     received: int = strawberry.field(
-        description="收到的告知（含转交来的）/ Notices pushed to it in the period, forwarded-in ones included."
+        description="收到的告知（含转交来的，不含从待认领池认领的）/ Notices pushed to it in the period, forwarded-in"
+        " ones included, claims from the open pool not."
     )
     claimed: int = strawberry.field(description="已认领 / Of those, claimed.")
     claimed_rate: Decimal | None = strawberry.field(description=f"认领率 = 已认领 / 应认领{_RATE}; {_TO_CLAIM}.")
@@ -38,8 +43,18 @@ class NoticePerformance:
     forwarded: int = strawberry.field(description="已转交 / Forwarded to another department.")
     returned: int = strawberry.field(description="已退回 / Returned as not its matter.")
     overdue: int = strawberry.field(description="逾期未认领（截至今天）/ Still unclaimed today, past the deadline.")
-    feedback_given: int = strawberry.field(description="已反馈 / Claimed and fed back (双反馈).")
-    feedback_rate: Decimal | None = strawberry.field(description=f"反馈率 = 已反馈 / 已认领{_RATE}.")
+    claimed_from_pool: int = strawberry.field(
+        description="从待认领池认领（期间内认领的）/ Claimed from the open pool in the period: never pushed to it, so"
+        " in none of the measures above."
+    )
+    feedback_given: int = strawberry.field(
+        description="已反馈：已认领的和从待认领池认领的告知中已反馈的 / Fed back (双反馈): of the notices claimed and"
+        " those claimed from the open pool (feedback on either is the same work)."
+    )
+    feedback_rate: Decimal | None = strawberry.field(
+        description=f"反馈率 = 已反馈 / （已认领 + 从待认领池认领）{_RATE}; over the notices claimed and those claimed"
+        " from the open pool alike."
+    )
 
 
 @strawberry.type(description="双随机、一公开的考核指标 / Random spot checks.")

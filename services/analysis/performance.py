@@ -9,21 +9,26 @@ count of working days, not the rows.
 The measures (rates are percentages to one decimal place, None when nothing is counted under them):
 
 双告知, over the notices pushed to the department in the period (a forwarded notice counts for the
-department it was forwarded to, as the new notice pushed to it):
+department it was forwarded to, as the new notice pushed to it). A claim from the open pool
+(services.notices.notices.claim_from_pool: a notice made already CLAIMED, reason POOL) was never pushed to
+it, so it counts in claimed_from_pool and the feedback only: counted as pushed, it would be a notice
+received and claimed at once, in 0 working days, lifting the claim rates and shortening the median.
 - received: those notices;
 - claimed: claimed (feedback given or not); claimed_rate = claimed / to claim;
 - claimed_in_time: claimed on or before the notice's deadline (the claim's Beijing date ≤ deadline);
   claimed_in_time_rate = claimed_in_time / to claim;
-  "to claim" = received − forwarded − returned − those still unclaimed (PUSHED) whose deadline is today
-  or later: a forward or a return is the proper answer to a notice not the department's matter
+  "to claim" (to_claim) = received − forwarded − returned − those still unclaimed (PUSHED) whose deadline
+  is today or later: a forward or a return is the proper answer to a notice not the department's matter
   (domain.md), and a notice not yet due may still be claimed in time. "Today" is the day of the
   reading, whatever the period's end;
 - median_claim_days: the median of the working days from push to claim over the claimed ones
   (working days after the push day, up to and including the claim day: a claim the same day is 0);
 - forwarded, returned: passed on to another department, or returned as not its matter;
 - overdue: still unclaimed (PUSHED) today and past their deadline;
-- feedback_given: claimed and fed back (双反馈; domain.md sets no deadline for it);
-  feedback_rate = feedback_given / claimed.
+- claimed_from_pool: the department's claims from the open pool in the period (on the claim's day);
+- feedback_given: claimed and fed back (双反馈; domain.md sets no deadline for it), over the notices
+  claimed and those claimed from the pool: feedback on an entity taken from the pool is the same work;
+  feedback_rate = feedback_given / feedback_due, feedback_due = claimed + claimed_from_pool.
 
 双随机:
 - plans_run: the plans the department leads or joins whose draw was made in the period;
@@ -33,8 +38,8 @@ department it was forwarded to, as the new notice pushed to it):
   tasks_done_rate = tasks_done_by_due / tasks_due;
 - results_recorded: its results recorded in the period; results_published_in_time: those published
   within 20 working days of recording (published on or before the task's publish_due_on);
-  results_published_rate = results_published_in_time / those of the recorded published already or
-  past their publish_due_on (before today).
+  results_published_rate = results_published_in_time / results_to_publish, those of the recorded published
+  already or past their publish_due_on (before today).
 
 双归集, licences and penalties apart, over the records whose source is the department and which
 were stored (aggregated) in the period:
@@ -82,6 +87,7 @@ from models import (
 from models.enums import InspectionTaskStatus, NoticeStatus
 from services.analysis.cache import remembered
 from services.analysis.period import Period, checked_period
+from services.notices.notices import POOL_REASON
 from services.platform import calendar, working_days
 from services.platform.access import Operation, policy_key, principal_of, require, seeing_all
 from services.platform.clock import today
@@ -137,8 +143,13 @@ class NoticeMeasures:
     forwarded: int = 0
     returned: int = 0
     overdue: int = 0
+    claimed_from_pool: int = 0
     feedback_given: int = 0
     feedback_rate: Decimal | None = None
+    # The rates' denominators (the records pages list them): claimed_rate's and claimed_in_time_rate's,
+    # and feedback_rate's.
+    to_claim: int = 0
+    feedback_due: int = 0
 
 
 @dataclass(frozen=True)
@@ -150,6 +161,8 @@ class SpotCheckMeasures:
     results_recorded: int = 0
     results_published_in_time: int = 0
     results_published_rate: Decimal | None = None
+    # results_published_rate's denominator (its records page lists them).
+    results_to_publish: int = 0
 
 
 @dataclass(frozen=True)
@@ -222,19 +235,28 @@ def notice_scope(period: Period, ids: Sequence[int] | None) -> list[Any]:
 
 
 def notice_flags(session: AsyncSession) -> dict[str, Any]:
+    """Which of notice_scope's rows each measure counts. A claim from the open pool sits among them (made
+    the day it was claimed) but was never pushed: only claimed_from_pool and the feedback count it."""
+    pushed = col(Notice.reason) != POOL_REASON
     claimed = col(Notice.claimed_at).is_not(None)
     return {
-        "claimed": claimed,
-        "claimed_in_time": claimed & (beijing_date(session, col(Notice.claimed_at)) <= col(Notice.deadline)),
-        "forwarded": col(Notice.status) == NoticeStatus.FORWARDED,
-        "returned": col(Notice.status) == NoticeStatus.RETURNED,
-        "overdue": (col(Notice.status) == NoticeStatus.PUSHED) & (col(Notice.deadline) < today()),
-        "feedback_given": col(Notice.feedback_at).is_not(None),
+        "received": pushed,
+        "claimed": pushed & claimed,
+        "claimed_in_time": pushed & claimed & (beijing_date(session, col(Notice.claimed_at)) <= col(Notice.deadline)),
+        "forwarded": pushed & (col(Notice.status) == NoticeStatus.FORWARDED),
+        "returned": pushed & (col(Notice.status) == NoticeStatus.RETURNED),
+        "overdue": pushed & (col(Notice.status) == NoticeStatus.PUSHED) & (col(Notice.deadline) < today()),
+        # Over the claims from the pool too, as its rate's denominator feedback_due: feedback on an entity
+        # taken from the pool is the same work as on one pushed.
+        "feedback_given": claimed & col(Notice.feedback_at).is_not(None),
         # The rates' denominator: the notices that were the department's to claim by now. A forward or a
         # return is the proper answer to a notice not its matter, and an unclaimed one not yet due may
         # still be claimed in time (its deadline is today or later).
-        "to_claim": col(Notice.status).not_in([NoticeStatus.FORWARDED, NoticeStatus.RETURNED])
+        "to_claim": pushed
+        & col(Notice.status).not_in([NoticeStatus.FORWARDED, NoticeStatus.RETURNED])
         & ~((col(Notice.status) == NoticeStatus.PUSHED) & (col(Notice.deadline) >= today())),
+        "claimed_from_pool": ~pushed,
+        "feedback_due": claimed,
     }
 
 
@@ -328,17 +350,16 @@ def referral_scope(period: Period, ids: Sequence[int] | None) -> list[Any]:
 async def _notices(session: AsyncSession, gathered: _Gathered, period: Period, ids: Sequence[int] | None,
                    window: calendar.WorkCalendar) -> None:  # fmt: skip
     scope, flags = notice_scope(period, ids), notice_flags(session)
-    names = ("claimed", "claimed_in_time", "forwarded", "returned", "overdue", "feedback_given", "to_claim")
+    names = tuple(flags)
     department = _grouped(col(Notice.department_id))
     counts = (
-        sa.select(department, sa.func.count(), *(_one(flags[name]) for name in names))
+        sa.select(department, *(_one(flags[name]) for name in names))
         .where(*scope)
         .group_by(department)
         .execution_options(**ALL_DEPARTMENTS)
     )
-    for department_id, total, *values in (await session.execute(counts)).all():
-        found = dict(zip(names, (int(v or 0) for v in values), strict=True))
-        gathered.notice_counts[department_id] = {"received": int(total), **found}
+    for department_id, *values in (await session.execute(counts)).all():
+        gathered.notice_counts[department_id] = dict(zip(names, (int(v or 0) for v in values), strict=True))
     pushed_on = beijing_date(session, col(Notice.pushed_at))
     claimed_on = beijing_date(session, col(Notice.claimed_at))
     claims = (
@@ -438,7 +459,8 @@ def _measure(department: Department, period: Period, gathered: _Gathered) -> Dep
     key = department.id
     counts = gathered.notice_counts.get(key, {})
     received, claimed, in_time = counts.get("received", 0), counts.get("claimed", 0), counts.get("claimed_in_time", 0)
-    to_claim = counts.get("to_claim", 0)
+    to_claim, feedback_due = counts.get("to_claim", 0), counts.get("feedback_due", 0)
+    feedback_given = counts.get("feedback_given", 0)
     notices = NoticeMeasures(
         received=received,
         claimed=claimed,
@@ -449,8 +471,11 @@ def _measure(department: Department, period: Period, gathered: _Gathered) -> Dep
         forwarded=counts.get("forwarded", 0),
         returned=counts.get("returned", 0),
         overdue=counts.get("overdue", 0),
-        feedback_given=counts.get("feedback_given", 0),
-        feedback_rate=rate(counts.get("feedback_given", 0), claimed),
+        claimed_from_pool=counts.get("claimed_from_pool", 0),
+        feedback_given=feedback_given,
+        feedback_rate=rate(feedback_given, feedback_due),
+        to_claim=to_claim,
+        feedback_due=feedback_due,
     )
     due, done = gathered.tasks.get(key, (0, 0))
     recorded, to_be_published, published = gathered.results.get(key, (0, 0, 0))
@@ -462,6 +487,7 @@ def _measure(department: Department, period: Period, gathered: _Gathered) -> Dep
         results_recorded=recorded,
         results_published_in_time=published,
         results_published_rate=rate(published, to_be_published),
+        results_to_publish=to_be_published,
     )
     rows = gathered.referrals.get(key, [])
     sent = sum(n for *_, n in rows)

@@ -234,6 +234,10 @@ async def give_feedback(session: AsyncSession, notice_id: int, data: FeedbackInp
     return await _move(session, notice_id, NoticeStatus.CLAIMED, "反馈", values)
 
 
+# Notice.reason of a claim from the open pool: a notice made already CLAIMED, never pushed to the department
+# (绩效考核 counts it apart from the notices pushed to it).
+POOL_REASON = "POOL"
+
 # An entity stands in the open pool while no notice of it is alive.
 _ALIVE = (NoticeStatus.PUSHED, NoticeStatus.CLAIMED, NoticeStatus.FEEDBACK_GIVEN)
 
@@ -290,9 +294,11 @@ async def claim_from_pool(session: AsyncSession, code: str, matter_code: str) ->
         department_id=department_id,
         catalog_version_id=published.version_id,
         status=NoticeStatus.CLAIMED,
+        # Made and claimed at the one moment: it counts on the claim's day wherever its making is read.
+        pushed_at=now,
         deadline=today(),
         claimed_at=now,
-        reason="POOL",
+        reason=POOL_REASON,
     )
     session.add(notice)
     await session.flush()

@@ -85,9 +85,10 @@ async def _scenario(session: AsyncSession) -> dict[str, Any]:
     matter = await session.scalar(select(col(SupervisionMatter.id)).limit(1))
     assert matter is not None and len(entities) == 20
 
-    def notice(n: int, status: NoticeStatus, pushed: datetime, deadline: date, **more: Any) -> Notice:
+    def notice(n: int, status: NoticeStatus, pushed: datetime, deadline: date, reason: str = "REGISTRATION",
+               **more: Any) -> Notice:  # fmt: skip
         return Notice(entity_id=entities[n], matter_id=matter, department_id=own_id, status=status,
-                      pushed_at=pushed, deadline=deadline, reason="REGISTRATION", **more)  # fmt: skip
+                      pushed_at=pushed, deadline=deadline, reason=reason, **more)  # fmt: skip
 
     # The forward: the other department's notice ends FORWARDED, the new one is ours.
     forwarded_from = Notice(entity_id=entities[9], matter_id=matter, department_id=other_id,
@@ -95,7 +96,7 @@ async def _scenario(session: AsyncSession) -> dict[str, Any]:
                             reason="REGISTRATION")  # fmt: skip
     session.add(forwarded_from)
     await session.flush()
-    given = {"feedback_at": bj("2026-10-15"), "feedback_kind": FeedbackKind.NO_LICENSE_NEEDED}
+    given: dict[str, Any] = {"feedback_at": bj("2026-10-15"), "feedback_kind": FeedbackKind.NO_LICENSE_NEEDED}
     session.add_all(
         [
             # N1: pushed Tue 09-29, deadline 5 working days on (09-30, 10-08, 10-09, 10-10, 10-12); claimed
@@ -144,6 +145,18 @@ async def _scenario(session: AsyncSession) -> dict[str, Any]:
             ),
             # N10: pushed 10-30, still unclaimed and its deadline not come yet: received, not yet to claim.
             notice(10, NoticeStatus.PUSHED, bj("2026-10-30"), date(2099, 1, 1)),
+            # N11: claimed from the open pool on Wed 10-14 (as claim_from_pool makes it: CLAIMED at once, made and
+            # claimed at the one moment, its deadline that day), fed back 10-15. Never pushed: not received, not
+            # claimed, no claim time; counted as claimed from the pool, and in the feedback.
+            notice(
+                11,
+                NoticeStatus.FEEDBACK_GIVEN,
+                bj("2026-10-14", "11:00"),
+                date(2026, 10, 14),
+                reason="POOL",
+                claimed_at=bj("2026-10-14", "11:00"),
+                **given,
+            ),
         ]
     )
 
@@ -280,7 +293,7 @@ async def build_scenario(db: Database) -> dict[str, Any]:
 # the scenario but N10's has passed).
 EXPECTED: dict[str, dict[str, Any]] = {
     "notices": {
-        "received": 8,  # N1–N6, N9 and N10
+        "received": 8,  # N1–N6, N9 and N10 (not N11, claimed from the pool)
         # The rates' denominator, to claim: 8 received − N4 forwarded − N5 returned − N10 not yet due = 5
         # (N1, N2, N3, N6, N9).
         "claimed": 4,  # N1, N2, N3, N9
@@ -291,8 +304,10 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "forwarded": 1,
         "returned": 1,
         "overdue": 1,  # N6
-        "feedbackGiven": 2,  # N1, N3
-        "feedbackRate": "50.0",  # 2 / 4
+        "claimedFromPool": 1,  # N11, in none of the above
+        # Over the claimed (N1, N2, N3, N9) and the claimed from the pool (N11): N1, N3, N11 fed back.
+        "feedbackGiven": 3,
+        "feedbackRate": "60.0",  # 3 / 5
     },
     "spotChecks": {
         "plansRun": 2,  # the one it leads, the one it joins; August's is outside
