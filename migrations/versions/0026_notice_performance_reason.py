@@ -2,8 +2,8 @@
 (reason POOL, never pushed to the department) from a notice pushed to it while still reading the
 index alone
 
-Revision ID: 0025_notice_performance_reason
-Revises: 0024_search_region
+Revision ID: 0026_notice_performance_reason
+Revises: 0025_penalty_category_index
 """
 
 from collections.abc import Sequence
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from alembic import op
 
 
-revision: str = "0025_notice_performance_reason"
-down_revision: str | None = "0024_search_region"
+revision: str = "0026_notice_performance_reason"
+down_revision: str | None = "0025_penalty_category_index"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
