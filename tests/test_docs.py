@@ -19,7 +19,10 @@ OUTSIDE = re.compile(re.escape("../" + "shared") + "|" + re.escape("shared" + "/
 # scripts and styles, whose bundled module paths are not ours to word.
 READ_BY_PEOPLE = {".md", ".py", ".html", ".graphql", ".txt", ".toml"}
 NOT_OURS = {".venv", ".git", "test-artifacts", "node_modules", ".mypy_cache", ".ruff_cache", ".pytest_cache"}
-FENCE = re.compile(r"```graphql\n(.*?)```", re.S)
+# A GraphQL example: its fences on lines of their own (a closing fence joined to the next
+# paragraph leaves the rest of the page rendered as code).
+FENCE = re.compile(r"^```graphql\n(.*?)^```$", re.S | re.M)
+OPENING = re.compile(r"```[\w+-]*")
 
 
 def _our_files() -> list[Path]:
@@ -52,6 +55,27 @@ def test_the_docs_folder_has_what_the_readme_links_to() -> None:
     for doc in (ROOT / "docs").glob("*.md"):
         for link in re.findall(r"\]\(([\w./-]+\.md)\)", doc.read_text(encoding="utf-8")):
             assert (doc.parent / link).is_file(), f"{doc.name} links to missing {link}"
+
+
+def test_every_code_fence_in_the_docs_opens_and_closes_on_a_line_of_its_own() -> None:
+    problems = []
+    for doc in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        opened: int | None = None
+        for number, line in enumerate(doc.read_text(encoding="utf-8").splitlines(), 1):
+            if "```" not in line:
+                continue
+            fence = line.strip()
+            if opened is None and OPENING.fullmatch(fence):
+                opened = number
+            elif opened is not None and fence == "```":
+                opened = None
+            else:
+                problems.append(f"{doc.name}:{number}: a fence joined to other text: {fence[:40]}")
+                if fence.startswith("```"):
+                    opened = None  # read on as if it closed the block: one mistake, one problem
+        if opened is not None:
+            problems.append(f"{doc.name}:{opened}: a code block never closed")
+    assert problems == [], "\n".join(problems)
 
 
 def test_every_graphql_example_in_the_api_doc_validates_against_the_schema() -> None:

@@ -82,6 +82,19 @@ async def test_a_city_department_sees_the_network_hop_by_hop(api: Api, city: Dem
     assert entities[network.codes["C"]]["regionCode"] == "210203"
 
 
+async def test_a_null_or_absent_depth_is_the_one_hop_graph(api: Api, city: DemoCity) -> None:
+    network = await build_network(api, city)
+    token, code = city.tokens["city_health"], network.codes["A"]
+    one = await graph_of(api, token, code, 1)
+    assert _entities(one, network) == {"A": 0, "B": 1, "C": 1}
+    # A client that fills every variable sends null for a depth it leaves open: the default, not a refusal.
+    assert await graph_of(api, token, code, None) == one
+    literal = GRAPH.replace("query($u: String!, $d: Int)", "query($u: String!)").replace("depth: $d", "depth: null")
+    assert (await api.data(literal, {"u": code}, token))["entityGraph"] == one
+    absent = GRAPH.replace("query($u: String!, $d: Int)", "query($u: String!)").replace(", depth: $d", "")
+    assert (await api.data(absent, {"u": code}, token))["entityGraph"] == one
+
+
 async def test_a_district_department_neither_sees_nor_reaches_through_another_district(
     api: Api, city: DemoCity
 ) -> None:

@@ -289,6 +289,10 @@ def _entities(reader: Reader, row: Row | None, field_def: GraphQLField, nodes: l
         # Its plan depends on how many entities the box holds (registry.box_reads), which one
         # cached statement cannot know: the service reads it.
         raise Decline("filter.withinBox")
+    if flt.matter_code is not None:
+        # An unknown code is refused (UNKNOWN_MATTER), which takes a lookup of the catalog that
+        # one cached statement cannot make, for a matter that may be added later: the service reads it.
+        raise Decline("filter.matterCode")
     return _entity_list(reader, field_def, nodes, flt)
 
 

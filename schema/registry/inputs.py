@@ -146,6 +146,14 @@ class EntityFilter:
     colour: RiskColour | None = strawberry.field(
         default=None, description="四色警示（当前存储的颜色）/ The stored risk colour."
     )
+    matter_code: str | None = strawberry.field(
+        default=None,
+        description=(
+            "监管事项代码：有该事项告知的主体（不论告知由哪个部门持有；不存在的代码答 UNKNOWN_MATTER）/ "
+            "Entities with a notice of this supervision matter, whichever department holds it; "
+            "UNKNOWN_MATTER for a code no matter has."
+        ),
+    )
     within_box: BoxInput | None = strawberry.field(
         default=None,
         description=(

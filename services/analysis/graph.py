@@ -43,6 +43,8 @@ from services.registry.reach import missing_entity
 from services.registry.uscc import CheckedCode, checked_uscc
 
 MAX_DEPTH = 3
+# The hops shown when the caller names none (or sends null): the entity, its persons and their other entities.
+DEFAULT_DEPTH = 1
 # Enough for a group of companies and its people on one screen; a larger graph is unreadable anyway.
 MAX_NODES = 200
 # Links among the shown nodes: a shown entity has at most 101 persons (MAX_PERSONS + 1), so a
@@ -293,10 +295,13 @@ def _graph_links(search: _Search) -> list[GraphLink]:
     ]
 
 
-async def entity_graph(session: AsyncSession, uscc: str, depth: int = 1) -> EntityGraph:
-    """The network around the entity with this code, `depth` hops deep (see the module's text).
-    INVALID_DEPTH or INVALID_USCC before any SQL; UNKNOWN_ENTITY for an entity the caller cannot see."""
+async def entity_graph(session: AsyncSession, uscc: str, depth: int | None = None) -> EntityGraph:
+    """The network around the entity with this code, `depth` hops deep (DEFAULT_DEPTH when None; see the
+    module's text). INVALID_DEPTH or INVALID_USCC before any SQL; UNKNOWN_ENTITY for an entity the caller
+    cannot see."""
     require(principal_of(session), Operation.ENTITY_GRAPH)
+    if depth is None:
+        depth = DEFAULT_DEPTH
     checked = _check(uscc, depth)
     root = (await session.execute(sa_select(*_ENTITY_COLUMNS).where(col(MarketEntity.uscc) == checked.code))).first()
     if root is None:

@@ -26,9 +26,11 @@ TRUSTED = 4
 
 
 async def dense(session: AsyncSession, hits: Select[Any], many: int | None = None) -> bool:
-    """Whether `hits` holds `many` (MANY) rows or more, counted in the database, stopping there."""
+    """Whether `hits` holds `many` (MANY) rows or more, counted in the database, stopping there;
+    read with `hits`' own execution options (the row policy's among them)."""
     many = MANY if many is None else many
-    found = await session.scalar(select(func.count()).select_from(hits.limit(many).subquery()))
+    counted = select(func.count()).select_from(hits.limit(many).subquery())
+    found = await session.scalar(counted.execution_options(**hits.get_execution_options()))
     return (found or 0) >= many
 
 

@@ -11,7 +11,9 @@ testing every row's point, where the (longitude, latitude) btree holds them all 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import Enum
+from typing import Any
 
 from sqlalchemy import ColumnElement, literal, literal_column, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -50,10 +52,13 @@ def within(box: checks.Box, dialect: str, read: Read = Read.INDEXED) -> list[Col
     return point_index.within(dialect, col(MarketEntity.id), longitude, latitude, edges, tested)
 
 
-async def crowded(session: AsyncSession, conditions: list[ColumnElement[bool]]) -> bool:
+async def crowded(
+    session: AsyncSession, conditions: list[ColumnElement[bool]], options: Mapping[str, Any] | None = None
+) -> bool:
     """Whether the box (its INDEXED conditions, with the filter's) holds DENSE hits or more,
     counted in the spatial index read in order, so the count stops there: a box with many hits
-    costs a few thousand index entries, one with few only its own (bench/results/geography_*.json)."""
-    hits = select(literal(1)).select_from(MarketEntity).where(*conditions)
+    costs a few thousand index entries, one with few only its own (bench/results/geography_*.json).
+    `options`: the execution options the filter's own statement is read with (a matter's)."""
+    hits = select(literal(1)).select_from(MarketEntity).where(*conditions).execution_options(**(options or {}))
     async with point_index.streamed(session):
         return await sparse.dense(session, hits, DENSE)

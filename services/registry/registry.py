@@ -6,13 +6,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, Select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from models import EntityFormerName, EntityPerson, MarketEntity, Notice, Region
+from models import EntityFormerName, EntityPerson, MarketEntity, Notice, Region, SupervisionMatter
 from models.enums import DataQualityIssue, EntityStatus, EntityType, PersonRole, RiskColour
 from models.types import utcnow
 from services.catalog.routing import route
@@ -26,6 +27,7 @@ from services.platform.access import (
     principal_of,
     require,
     require_authenticated,
+    seeing_all,
 )
 from services.platform.db import secret_key_of
 from services.platform.errors import Collector, DomainError
@@ -118,6 +120,7 @@ class EntityFilter:
     text: str | None = None
     data_quality_issue: bool | None = None
     colour: RiskColour | None = None  # the stored 四色警示 colour
+    matter_code: str | None = None  # entities with a notice of this supervision matter (subject_to_matter)
     within_box: Box | None = None  # longitude/latitude, edges included; entities without coordinates never match
     # Set by list_entities for a box with many hits: read in USCC order and test each row (box_reads).
     box_read: box_reads.Read = box_reads.Read.INDEXED
@@ -371,6 +374,9 @@ def entity_conditions(flt: EntityFilter, dialect: str | None = None) -> list[Col
         conditions.append(col(MarketEntity.status) == flt.status)
     if flt.colour:
         conditions.append(col(MarketEntity.risk_colour) == flt.colour)
+    matter = (flt.matter_code or "").strip()
+    if matter:
+        conditions.append(subject_to_matter(matter))
     if flt.within_box is not None:
         given = flt.within_box
         box = checks.box(given.west, given.south, given.east, given.north, "filter.withinBox")
@@ -387,24 +393,59 @@ def entity_conditions(flt: EntityFilter, dialect: str | None = None) -> list[Col
     return conditions
 
 
+def subject_to_matter(code: str) -> ColumnElement[bool]:
+    """Entities subject to the supervision matter with this code: those with a notice of it, in
+    any state, whichever department holds it. Run through the ORM, the statement needs
+    `matter_options()`: see there why."""
+    matter_id = select(col(SupervisionMatter.id)).where(col(SupervisionMatter.code) == code).scalar_subquery()
+    noticed = select(col(Notice.entity_id)).where(col(Notice.matter_id) == matter_id)
+    return col(MarketEntity.id).in_(noticed)
+
+
+def matter_options() -> dict[str, Any]:
+    """Whether an entity is subject to a supervision matter is a fact about the entity, whichever
+    department holds the notice of it (the lead of a plan rarely holds them all, a district's
+    health bureau none of 食品销售): the matter's subquery weighs every department's notices.
+    Only entity rows come out, and those stay within the caller's row policy."""
+    return seeing_all(Notice)
+
+
+async def checked_matter(session: AsyncSession, given: str | None, field: str, problems: Collector) -> str | None:
+    """The matter code trimmed (None when blank); UNKNOWN_MATTER on `field` for a code no matter has."""
+    matter = (given or "").strip() or None
+    if matter is not None:
+        found = await session.scalar(select(col(SupervisionMatter.id)).where(col(SupervisionMatter.code) == matter))
+        if found is None:
+            problems.add("UNKNOWN_MATTER", f"监管事项“{matter}”不存在", field)
+    return matter
+
+
 async def list_entities(session: AsyncSession, flt: EntityFilter, first: int, after: str | None) -> Page[MarketEntity]:
     """A keyset page in USCC order: the cost of a page does not grow with its depth."""
     require_authenticated(principal_of(session))
-    rows = select(MarketEntity).where(*await _box_read(session, flt))
-    return await keyset_page(session, rows, ENTITY_KEY, ENTITY_CURSOR, first, after)
+    return await keyset_page(session, await _rows(session, flt), ENTITY_KEY, ENTITY_CURSOR, first, after)
 
 
 async def count_entities(session: AsyncSession, flt: EntityFilter) -> int:
     require_authenticated(principal_of(session))
-    rows = select(MarketEntity).where(*await _box_read(session, flt))
-    return await count_rows(session, rows, col(MarketEntity.id))
+    return await count_rows(session, await _rows(session, flt), col(MarketEntity.id))
 
 
-async def _box_read(session: AsyncSession, flt: EntityFilter) -> list[ColumnElement[bool]]:
+async def _rows(session: AsyncSession, flt: EntityFilter) -> Select[MarketEntity]:
+    """The entities the filter selects, for a page and for its count: a matter it names must
+    exist (UNKNOWN_MATTER), and is weighed over every department's notices (matter_options)."""
+    problems = Collector()
+    matter = await checked_matter(session, flt.matter_code, "filter.matterCode", problems)
+    problems.raise_if_any()
+    options = matter_options() if matter else {}
+    return select(MarketEntity).where(*await _box_read(session, flt, options)).execution_options(**options)
+
+
+async def _box_read(session: AsyncSession, flt: EntityFilter, options: dict[str, Any]) -> list[ColumnElement[bool]]:
     """The filter's conditions, a box read by its index, or row by row when it holds many hits
-    (box_reads): for a page, and for its count."""
+    (box_reads, counted with the statement's execution `options`): for a page, and for its count."""
     dialect = session.get_bind().dialect.name
     conditions = entity_conditions(flt, dialect)
-    if flt.within_box is not None and await box_reads.crowded(session, conditions):
+    if flt.within_box is not None and await box_reads.crowded(session, conditions, options):
         conditions = entity_conditions(replace(flt, box_read=box_reads.Read.TESTED), dialect)
     return conditions

@@ -16,15 +16,15 @@ from sqlalchemy import ColumnElement, func
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from models import Department, MarketEntity, Notice, Region, SupervisionMatter
+from models import Department, MarketEntity, Region
 from models.enums import EntityStatus, EntityType, RiskColour
 from models.spotchecks import EntityDirectory
 from services.platform import checks
-from services.platform.access import Operation, acting_department, principal_of, require, seeing_all
+from services.platform.access import Operation, acting_department, principal_of, require
 from services.platform.errors import Collector
 from services.platform.labels import label
 from services.platform.upsert import Upserted, upsert
-from services.registry.registry import EntityFilter, entity_conditions
+from services.registry.registry import EntityFilter, checked_matter, entity_conditions, matter_options
 
 NAME_LIMIT = 128
 _INDUSTRY_PREFIX = re.compile(r"^[A-T]\d{0,4}$", re.ASCII)
@@ -74,11 +74,7 @@ async def checked_filter(
             "（门类字母 A–T，后接至多 4 位数字，如 H 或 H62）",
             f"{field}.industryPrefix",
         )
-    matter = (flt.matter_code or "").strip() or None
-    if matter is not None:
-        found = await session.scalar(select(col(SupervisionMatter.id)).where(col(SupervisionMatter.code) == matter))
-        if found is None:
-            problems.add("UNKNOWN_MATTER", f"监管事项“{matter}”不存在", f"{field}.matterCode")
+    matter = await checked_matter(session, flt.matter_code, f"{field}.matterCode", problems)
     colours = [c.value for c in RiskColour if c in (flt.colours or [])] or None
     return {
         "regionCode": region,
@@ -91,37 +87,26 @@ async def checked_filter(
 
 
 def filter_conditions(stored: dict[str, Any]) -> list[ColumnElement[bool]]:
-    """SQL on MarketEntity for a stored filter. The registry's own conditions where they fit; a
-    region is the entities of it or of its districts; a matter is an entity with a notice of it.
-    Run through the ORM, the statement needs `matter_options()`: see there why."""
+    """SQL on MarketEntity for a stored filter. The registry's own conditions where they fit (a
+    matter is an entity with a notice of it: registry.subject_to_matter); a region is the
+    entities of it or of its districts. Run through the ORM, the statement needs
+    `matter_options()` (registry's): see there why."""
     conditions = entity_conditions(
         EntityFilter(
             industry_code=stored.get("industryPrefix"),
             entity_type=EntityType(stored["entityType"]) if stored.get("entityType") else None,
             status=EntityStatus(stored["status"]) if stored.get("status") else None,
+            matter_code=stored.get("matterCode"),
         )
     )
     region = stored.get("regionCode")
     if region:
         districts = select(col(Region.code)).where(col(Region.parent_code) == region)
         conditions.append(sa.or_(col(MarketEntity.region_code) == region, col(MarketEntity.region_code).in_(districts)))
-    matter = stored.get("matterCode")
-    if matter:
-        matter_id = select(col(SupervisionMatter.id)).where(col(SupervisionMatter.code) == matter).scalar_subquery()
-        noticed = select(col(Notice.entity_id)).where(col(Notice.matter_id) == matter_id)
-        conditions.append(col(MarketEntity.id).in_(noticed))
     colours = stored.get("colours")
     if colours:
         conditions.append(col(MarketEntity.risk_colour).in_([RiskColour(c) for c in colours]))
     return conditions
-
-
-def matter_options() -> dict[str, Any]:
-    """Whether an entity is subject to a supervision matter is a fact about the entity, whichever
-    department holds the notice of it (the lead of a plan rarely holds them all): the matter's
-    subquery weighs every department's notices. Only entity rows come out, and those stay
-    within the caller's row policy."""
-    return seeing_all(Notice)
 
 
 def describe(stored: dict[str, Any], region_names: dict[str, str] | None = None) -> str:

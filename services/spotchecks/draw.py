@@ -138,8 +138,8 @@ async def _candidates(session: AsyncSession, plan: SpotCheckPlan, draw_date: dat
 
     A million candidates are read as one aggregated text on the session's connection, past the
     ORM, so the row policy is put in the SQL here (access.restrict, as a compiled read path does).
-    The filter's matter subquery then weighs every department's notices, as `matter_options`
-    says it must."""
+    The filter's matter subquery then weighs every department's notices, as
+    registry.matter_options says it must."""
     entities = MarketEntity.__table__.c  # type: ignore[attr-defined]
     conditions = filter_conditions(plan.filter)
     policy = restrict(principal_of(session), Action.READ).get(MarketEntity)

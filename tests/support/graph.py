@@ -94,7 +94,7 @@ async def build_network(api: Api, city: DemoCity) -> Network:
     return Network(codes, names)
 
 
-async def graph_of(api: Api, token: str | None, uscc: str, depth: int) -> dict[str, Any]:
+async def graph_of(api: Api, token: str | None, uscc: str, depth: int | None) -> dict[str, Any]:
     body = await api.gql(GRAPH, {"u": uscc, "d": depth}, token)
     assert "errors" not in body, body
     found: dict[str, Any] = body["data"]["entityGraph"]

@@ -60,6 +60,8 @@ BOXES: list[dict[str, Any]] = [
     {"west": "121.55", "south": "38.86", "east": "121.7", "north": "38.95"},
     {"west": 121, "south": 38, "east": 122, "north": 39},
 ]
+# matterCode: demo matters of a market regulator's and of a health bureau's notices.
+MATTERS = ["SP-XS", "SP-CY", "WS-CY"]
 LISTS = [("persons", "EntityPerson"), ("notices", "Notice"), ("listings", "Listing")]
 RECORDS = [("licenses", "License"), ("penalties", "Penalty"), ("complaints", "Complaint")]
 
@@ -232,6 +234,8 @@ class Generator:
             fields.append(f'industryCode: "{self.random.choice(["C", "F5", "I", "M7"])}"')
         if self.random.random() < 0.3:
             fields.append(f'text: "{self.random.choice(self.facts.names)[1:3]}"')
+        if self.random.random() < 0.15:
+            fields.append(f'matterCode: "{self.random.choice(MATTERS)}"')
         box = self.random.choice([None, *BOXES]) if self.random.random() < 0.2 else None
         if not fields and box is None:
             return ""
