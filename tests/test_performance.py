@@ -48,9 +48,9 @@ query($code: String!, $from: Date!, $to: Date!) {
     department { code }
     period { from to days }
     notices { received claimed claimedRate claimedInTime claimedInTimeRate medianClaimDays forwarded returned
-              overdue claimedFromPool feedbackGiven feedbackRate }
+              overdue claimedFromPool feedbackGiven feedbackRate toClaim feedbackDue }
     spotChecks { plansRun tasksDue tasksDoneByDue tasksDoneRate resultsRecorded resultsPublishedInTime
-                 resultsPublishedRate }
+                 resultsPublishedRate resultsToPublish }
     licenses { aggregated withinDeadline withinDeadlineRate medianLagDays }
     penalties { aggregated withinDeadline withinDeadlineRate medianLagDays }
     referrals { received acknowledged acknowledgedRate handled handledRate medianAcknowledgeDays
@@ -96,7 +96,12 @@ async def test_a_claim_from_the_open_pool_is_counted_apart_from_the_notices_push
     claimed = (await api.data(POOL_CLAIM, {"u": uscc}, token=health))["claimFromPool"]
     assert claimed["errors"] == [] and claimed["notice"]["reason"] == "POOL"
     after = (await api.data(MEASURES, day, token=health))["departmentPerformance"]["notices"]
-    assert after == {**before, "claimedFromPool": before["claimedFromPool"] + 1, "feedbackRate": after["feedbackRate"]}
+    assert after == {
+        **before,
+        "claimedFromPool": before["claimedFromPool"] + 1,
+        "feedbackDue": before["feedbackDue"] + 1,
+        "feedbackRate": after["feedbackRate"],
+    }
     assert (await api.data(FEEDBACK, {"id": claimed["notice"]["id"]}, token=health))["giveNoticeFeedback"] == {
         "errors": []
     }

@@ -55,6 +55,13 @@ class NoticePerformance:
         description=f"反馈率 = 已反馈 / （已认领 + 从待认领池认领）{_RATE}; over the notices claimed and those claimed"
         " from the open pool alike."
     )
+    to_claim: int = strawberry.field(
+        description=f"应认领：认领率、按期认领率的分母 / The claim rates' denominator; {_TO_CLAIM}."
+    )
+    feedback_due: int = strawberry.field(
+        description="应反馈 = 已认领 + 从待认领池认领：反馈率的分母 / The feedback rate's denominator: claimed,"
+        " and claimed from the open pool."
+    )
 
 
 @strawberry.type(description="双随机、一公开的考核指标 / Random spot checks.")
@@ -77,6 +84,11 @@ class SpotCheckPerformance:
     results_published_rate: Decimal | None = strawberry.field(
         description=f"按期公示率 = 按期公示 / 已公示或公示期限已过（早于今天）的结果{_RATE}; in time over the recorded"
         " results published already or past their publishing deadline."
+    )
+    results_to_publish: int = strawberry.field(
+        description="应公示：期间内录入、已公示或公示期限已过（早于今天）的结果，按期公示率的分母 / The results"
+        " published rate's denominator: the results recorded in the period published already or past their"
+        " publishing deadline (before today)."
     )
 
 

@@ -138,7 +138,10 @@ class EntityFilter:
     entity_type: EntityType | None = strawberry.field(default=None, description="主体类型 / Kind of entity.")
     status: EntityStatus | None = strawberry.field(default=None, description="登记状态 / Registration status.")
     text: str | None = strawberry.field(
-        default=None, description="名称、统一社会信用代码或法定代表人 / Name, USCC or legal representative."
+        default=None,
+        description="名称、曾用名、统一社会信用代码、法定代表人或住所中含有此文字（与 searchEntities 同一匹配）"
+        "/ The text in the name, a former name, the USCC, the legal representative or the address (searchEntities'"
+        " match).",
     )
     data_quality_issue: bool | None = strawberry.field(
         default=None, description="仅列出（或排除）有数据质量问题的主体 / Only (or no) rows with a data-quality issue."

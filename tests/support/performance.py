@@ -308,6 +308,8 @@ EXPECTED: dict[str, dict[str, Any]] = {
         # Over the claimed (N1, N2, N3, N9) and the claimed from the pool (N11): N1, N3, N11 fed back.
         "feedbackGiven": 3,
         "feedbackRate": "60.0",  # 3 / 5
+        "toClaim": 5,  # N1, N2, N3, N6, N9
+        "feedbackDue": 5,  # N1, N2, N3, N9 claimed and N11 from the pool
     },
     "spotChecks": {
         "plansRun": 2,  # the one it leads, the one it joins; August's is outside
@@ -317,6 +319,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "resultsRecorded": 3,  # T1, T2, T5
         "resultsPublishedInTime": 1,  # T1
         "resultsPublishedRate": "33.3",  # 1 / 3: T1, T2 published, T5 past its publish_due_on (11-17)
+        "resultsToPublish": 3,  # T1, T2, T5
     },
     "licenses": {"aggregated": 3, "withinDeadline": 2, "withinDeadlineRate": "66.7", "medianLagDays": "7.0"},
     "penalties": {"aggregated": 2, "withinDeadline": 1, "withinDeadlineRate": "50.0", "medianLagDays": "20.0"},
@@ -336,13 +339,14 @@ EXPECTED: dict[str, dict[str, Any]] = {
 AS_OF = date(2026, 10, 9)
 EXPECTED_AS_OF: dict[str, dict[str, Any]] = {
     # To claim: 8 − N4 − N5 − N10 − N6 (unclaimed, its deadline 10-09 not passed yet) = 4 (N1, N2, N3, N9).
-    "notices": {"claimedRate": "100.0", "claimedInTimeRate": "75.0", "overdue": 0},  # 4 / 4, 3 / 4
+    "notices": {"claimedRate": "100.0", "claimedInTimeRate": "75.0", "overdue": 0, "toClaim": 4},  # 4 / 4, 3 / 4
     "spotChecks": {
         "tasksDue": 2,  # T1, T2 (due 10-05); T3, due 10-20 and not recorded, not yet
         "tasksDoneByDue": 1,
         "tasksDoneRate": "50.0",  # 1 / 2
         "resultsRecorded": 3,
         "resultsPublishedRate": "50.0",  # 1 / 2: T1, T2 published; T5 not due before 11-17
+        "resultsToPublish": 2,
     },
 }
 
