@@ -212,6 +212,16 @@ async def test_a_district_desk_reads_only_its_own_districts_hits_of_another_dist
             explained = await connection.exec_driver_sql("EXPLAIN QUERY PLAN " + read, parameters)
             plan = " ".join(str(row) for row in explained)
         assert "COVERING INDEX ix_market_entity_region_uscc" in plan, plan
+    else:  # one index of a district's USCCs, holding the id for an index-only read (0027; not the drift check's)
+        async with db.engine.connect() as connection:
+            found = await connection.exec_driver_sql(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'market_entity'"
+                " AND indexdef LIKE '%(region_code, uscc)%'"
+            )
+            rows: list[Any] = list(found)
+            indexes = {str(name): str(definition) for name, definition in rows}
+        assert list(indexes) == ["ix_market_entity_region_uscc"], indexes
+        assert indexes["ix_market_entity_region_uscc"].endswith("INCLUDE (id)"), indexes
     assert len(await _pages(api, city, "210203", "city", 20, 2)) == 40  # the city's desk walks them
 
 
