@@ -6,8 +6,8 @@ multiplies what is selected inside it by its page size: `first` as given (as a l
 variable), else the default page size. A list of records that is not paged multiplies by what it
 can hold at most: LIST_BOUNDS where the service that stores it enforces a bound (an entity's
 `persons`: MAX_PERSONS + 1; an assessment's reasons: one per rule), else LIST_SIZE. Every list item
-and every input field an argument carries costs 1 more, so a variable holding ten thousand persons
-is as costly as it is. Introspection (`__schema`, `__type`) is bounded by the schema itself and
+and every input field an argument carries (given, not null) costs 1 more, so a variable holding ten
+thousand persons is as costly as it is. Introspection (`__schema`, `__type`) is bounded by the schema itself and
 costs 1.
 
 Before the cost, one bound that needs no estimate: no list given as input holds more than
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 from graphql import (
@@ -115,8 +116,12 @@ def _input_size(value: Any, argument: str) -> int:
             raise _ListTooLong(argument, len(value))
         return len(value) + sum(_input_size(item, argument) for item in value)
     if isinstance(value, Mapping):
-        return len(value) + sum(_input_size(item, argument) for item in value.values())
-    if hasattr(value, "__dict__") and not isinstance(value, type):  # an input already converted
+        # Only the fields given: an optional field left out comes coerced as its default (null), and
+        # counting it would raise every caller's cost each time the schema gains one.
+        given = [item for item in value.values() if item is not None]
+        return len(given) + sum(_input_size(item, argument) for item in given)
+    # An input already converted (not an enum's member, whose attributes are the enum's own).
+    if hasattr(value, "__dict__") and not isinstance(value, type | Enum):
         return _input_size(vars(value), argument)
     return 0
 
