@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 from collections.abc import AsyncIterator
@@ -86,6 +87,15 @@ class Jianguan(Starlette):
         await super().__call__(scope, receive, send)
 
 
+def settle_heap() -> None:
+    """What a process has built by the time it serves (the modules, the schema, the mappers) lives as
+    long as it does: collected once, then kept out of the garbage collector's sight (gc.freeze), so
+    that a full collection walks only what came after. Walking it took 95 ms, at about every
+    hundredth search: the pause at the tail of the search bench's figures."""
+    gc.collect()
+    gc.freeze()
+
+
 def create_app(settings: Settings | None = None, db: Database | None = None) -> Starlette:
     settings = settings or load_settings()
     database = db or Database(
@@ -106,6 +116,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        settle_heap()
         yield
         await notice_events.stop(database)
         if db is None:

@@ -5,6 +5,7 @@ and stops them all on SIGTERM."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import logging
 import os
@@ -127,6 +128,24 @@ async def test_a_client_that_hangs_up_on_an_admin_form_in_production_is_one_info
     await _serve_one(app, "", gone, _ignore, "/admin/login", b"application/x-www-form-urlencoded")
     assert [r for r in caplog.records if r.levelno >= logging.WARNING or r.exc_info] == []
     assert "客户端已断开：POST /admin/login" in [r.getMessage() for r in caplog.records]
+
+
+async def test_a_served_app_keeps_what_it_built_before_serving_out_of_the_collectors_walks(
+    database_url: str, db: Database
+) -> None:
+    # A full collection walked every object the process had built (95 ms at about every hundredth
+    # search); once the app starts they are frozen out of it, and a full collection walks only what
+    # came after.
+    gc.unfreeze()
+    app = create_app(Settings(database_url=database_url, secret_key=SECRET, env="production"), db)
+    try:
+        async with app.router.lifespan_context(app):
+            gc.collect()
+            frozen, walked = gc.get_freeze_count(), len(gc.get_objects())
+        assert frozen > 100_000, frozen  # the modules, the schema and the mappers
+        assert walked < frozen / 10, (walked, frozen)
+    finally:
+        gc.unfreeze()
 
 
 async def test_64_concurrent_reads_open_no_new_connection_once_the_pool_is_warm(
