@@ -259,8 +259,9 @@ def candidates(
     (codes_are_common)."""
     if regions is not None and not regions:
         return select(_ENTITY_ID).where(sa.false())
+    regions = regions if narrow or narrowed(dialect, text, regions) else None
     if not indexed(text):
-        return _short(dialect, text, regions if narrow else None)
+        return _short(dialect, text, regions)
     if dialect == "sqlite":
         reads = []
         for fts, match in _fts_reads(text, regions):
@@ -269,7 +270,6 @@ def candidates(
             else:
                 reads.append(select(fts.c.rowid).where(match))
         return sa.union_all(*reads) if len(reads) > 1 else reads[0]  # type: ignore[return-value]
-    regions = regions if narrow or within_district(text, regions) else None
     pattern = _pattern(text)
     entity, within = _district_of(regions)
     texts = (entity.c.name, entity.c.legal_representative, entity.c.address)
@@ -307,8 +307,8 @@ async def codes_are_common(session: AsyncSession, text: str, regions: frozenset[
 
 
 def narrowed(dialect: str, text: str, regions: frozenset[str] | None) -> bool:
-    """Whether `candidates` reads only these regions' hits of `text` unasked: SQLite's FTS5 for three
-    characters or more, PostgreSQL's index for a text within_district."""
+    """Whether `candidates` reads only these regions' hits of `text` unasked (it decides by this):
+    SQLite's FTS5 for three characters or more, PostgreSQL's index for a text within_district."""
     return regions is not None and (within_district(text, regions) or (dialect == "sqlite" and indexed(text)))
 
 
